@@ -1,0 +1,131 @@
+# respite — plain Makefile. `make help` lists the targets.
+
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+SBINDIR     ?= $(PREFIX)/sbin
+SYSCONFDIR  ?= /etc
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+UNITDIR     ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
+DBUSDIR     ?= $(DATADIR)/dbus-1/system.d
+DESTDIR     ?=
+
+# SAN=1 builds with AddressSanitizer and UBSan into build-san/.
+SAN         ?= 0
+ifeq ($(SAN),1)
+BUILDDIR    ?= build-san
+SANFLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILDDIR    ?= build
+SANFLAGS    :=
+endif
+
+CC          ?= cc
+PKGS        := libsystemd libconfig libical
+TEST_PKGS   := cmocka
+WARNINGS    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+               -Wmissing-declarations -Wformat=2 -Wundef -Wvla -Wwrite-strings \
+               -Wno-unused-parameter
+CFLAGS      ?= -O2 -g
+VERSION     := 0.1
+ALL_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+               -DSYSCONFDIR='"$(SYSCONFDIR)"' -DVERSION='"$(VERSION)"' \
+               $(shell pkg-config --cflags $(PKGS))
+LIBS        := $(shell pkg-config --libs $(PKGS)) -lcsv -lm
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+
+# Modules shared by the programs and the tests; each program adds its own.
+CORE        := util log time-util csv-reader policy roster calls incident planner feed
+DAEMON      := clock manager bus respited
+CTL         := respitectl
+
+core_objs    = $(patsubst %,$(BUILDDIR)/%.o,$(CORE))
+PROGRAMS    := $(BUILDDIR)/respited $(BUILDDIR)/respitectl
+
+# Each unit test links the modules it tests and what they need.
+TESTS       := time policy roster calls incident planner feed
+test_deps_time     := util log time-util
+test_deps_policy   := util log time-util policy
+test_deps_roster   := util log time-util csv-reader roster
+test_deps_calls    := util log time-util csv-reader calls
+test_deps_incident := util log time-util csv-reader policy calls incident
+test_deps_planner  := util log time-util csv-reader policy roster calls incident planner
+test_deps_feed     := util log time-util csv-reader policy roster calls incident planner feed
+TEST_BINS   := $(patsubst %,$(BUILDDIR)/test-%,$(TESTS))
+
+.PHONY: all check unit-check integration-check run install uninstall clean deps help
+all: $(PROGRAMS)
+
+$(BUILDDIR)/%.o: src/%.c | $(BUILDDIR)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILDDIR)/tests/%.o: tests/%.c | $(BUILDDIR)
+	@mkdir -p $(BUILDDIR)/tests
+	$(CC) $(ALL_CFLAGS) -Isrc $(shell pkg-config --cflags $(TEST_PKGS)) -c -o $@ $<
+
+$(BUILDDIR):
+	mkdir -p $@
+
+$(BUILDDIR)/respited: $(core_objs) $(patsubst %,$(BUILDDIR)/%.o,$(DAEMON))
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILDDIR)/respitectl: $(core_objs) $(patsubst %,$(BUILDDIR)/%.o,$(CTL))
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+.SECONDEXPANSION:
+$(BUILDDIR)/test-%: $(BUILDDIR)/tests/test-%.o $$(addprefix $(BUILDDIR)/,$$(addsuffix .o,$$(test_deps_$$*)))
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+
+# `make check`: unit tests and the integration test, once in a normal build
+# and once under ASan+UBSan.
+check:
+	$(MAKE) unit-check integration-check
+	$(MAKE) SAN=1 unit-check integration-check
+
+unit-check: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t; done
+
+$(BUILDDIR)/ical-check: $(BUILDDIR)/tests/ical-check.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
+	tests/integration.sh $(BUILDDIR)
+
+# Replay a real day of the Anonymous Bank on a private session bus.
+run: $(PROGRAMS)
+	tests/run-example.sh $(BUILDDIR)
+
+deps:
+	tools/install-deps
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	        $(DESTDIR)$(SYSCONFDIR)/respite/presets $(DESTDIR)$(MANDIR)/man1 \
+	        $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DBUSDIR)
+	install -m 0755 $(BUILDDIR)/respited $(DESTDIR)$(SBINDIR)/respited
+	install -m 0755 $(BUILDDIR)/respitectl $(DESTDIR)$(BINDIR)/respitectl
+	install -m 0644 conf/respite.conf $(DESTDIR)$(SYSCONFDIR)/respite/respite.conf
+	install -m 0644 conf/presets/*.conf $(DESTDIR)$(SYSCONFDIR)/respite/presets/
+	install -d $(DESTDIR)$(SYSCONFDIR)/respite/examples
+	install -m 0644 conf/examples/* $(DESTDIR)$(SYSCONFDIR)/respite/examples/
+	install -m 0644 man/respitectl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/respite.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/respited.8 $(DESTDIR)$(MANDIR)/man8/
+	sed 's|/usr/local/sbin|$(SBINDIR)|' systemd/respited.service >$(DESTDIR)$(UNITDIR)/respited.service
+	install -m 0644 systemd/org.respite.Scheduler1.conf $(DESTDIR)$(DBUSDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/respited $(DESTDIR)$(BINDIR)/respitectl \
+	      $(DESTDIR)$(MANDIR)/man1/respitectl.1 $(DESTDIR)$(MANDIR)/man5/respite.conf.5 \
+	      $(DESTDIR)$(MANDIR)/man8/respited.8 $(DESTDIR)$(UNITDIR)/respited.service \
+	      $(DESTDIR)$(DBUSDIR)/org.respite.Scheduler1.conf
+	rm -rf $(DESTDIR)$(SYSCONFDIR)/respite/presets $(DESTDIR)$(SYSCONFDIR)/respite/examples
+
+clean:
+	rm -rf build build-san
+
+help:
+	@echo "targets: all check run install uninstall clean deps"
+	@echo "variables: PREFIX DESTDIR SYSCONFDIR SAN=1"
+
+-include $(wildcard $(BUILDDIR)/*.d $(BUILDDIR)/tests/*.d)

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <csv.h>
+#include <strings.h>
+
+#include "csv-reader.h"
+
+#define CSV_CHUNK_SIZE (64 * 1024)
+
+typedef struct CsvReader {
+        struct csv_parser parser;
+        csv_record_fn fn;
+        void *userdata;
+
+        char **fields;          /* the record being assembled */
+        size_t n_fields, n_allocated;
+
+        unsigned line;          /* line of the next byte fed to the parser */
+        unsigned record_line;   /* line the record being assembled starts on */
+        bool in_record;         /* a byte of the next record was seen */
+        bool after_cr;          /* the last byte fed was '\r' (a '\n' next ends no line) */
+        int error;              /* first error from a callback; stops the reading */
+} CsvReader;
+
+static void reader_clear_fields(CsvReader *c) {
+        for (size_t i = 0; i < c->n_fields; i++)
+                free(c->fields[i]);
+        c->n_fields = 0;
+}
+
+static void on_field(void *s, size_t len, void *userdata) {
+        CsvReader *c = userdata;
+        char *copy;
+
+        if (c->error < 0)
+                return;
+
+        if (c->n_fields == c->n_allocated) {
+                size_t n = MAX(c->n_allocated * 2, (size_t) 16);
+                char **f = realloc(c->fields, n * sizeof(char *));
+
+                if (!f) {
+                        c->error = -ENOMEM;
+                        return;
+                }
+                c->fields = f;
+                c->n_allocated = n;
+        }
+
+        copy = strndup(s ?: "", s ? len : 0);
+        if (!copy) {
+                c->error = -ENOMEM;
+                return;
+        }
+        c->fields[c->n_fields++] = copy;
+}
+
+static void on_record(int terminator, void *userdata) {
+        CsvReader *c = userdata;
+
+        if (c->error >= 0) {
+                CsvRecord rec = {
+                        .fields = c->fields,
+                        .n_fields = c->n_fields,
+                        .line = c->record_line,
+                };
+                int r = c->fn(&rec, c->userdata);
+
+                if (r < 0)
+                        c->error = r;
+        }
+        reader_clear_fields(c);
+        c->in_record = false;
+}
+
+static bool is_line_end(char ch) {
+        return ch == '\n' || ch == '\r';
+}
+
+/* Feed one line (its end included) to the parser, noting where a record
+ * starts: on the first byte that is not a blank or a line end, as libcsv
+ * skips blank lines and leading blanks. */
+static int reader_feed_line(CsvReader *c, const char *p, size_t n) {
+        if (!c->in_record)
+                for (size_t i = 0; i < n; i++)
+                        if (!strchr(" \t\r\n", p[i])) {
+                                c->in_record = true;
+                                c->record_line = c->line;
+                                break;
+                        }
+
+        if (csv_parse(&c->parser, p, n, on_field, on_record, c) != n && c->error >= 0)
+                c->error = -ENOMEM;
+        return c->error;
+}
+
+/* Split a chunk at line ends ("\n", "\r", or "\r\n" counted once, also across
+ * chunks) and feed it line by line, so that line numbers stay right. */
+static int reader_feed(CsvReader *c, const char *p, size_t n) {
+        while (n > 0) {
+                size_t l = 0;
+                int r;
+
+                /* The '\n' of a "\r\n" split across two chunks. */
+                if (c->after_cr && p[0] == '\n') {
+                        c->after_cr = false;
+                        r = reader_feed_line(c, p, 1);
+                        if (r < 0)
+                                return r;
+                        p++, n--;
+                        continue;
+                }
+
+                while (l < n && !is_line_end(p[l]))
+                        l++;
+                c->after_cr = false;
+                if (l < n) {
+                        if (p[l] == '\r') {
+                                if (l + 1 < n && p[l + 1] == '\n')
+                                        l++;
+                                else if (l + 1 == n)
+                                        c->after_cr = true;
+                        }
+                        l++;
+                        r = reader_feed_line(c, p, l);
+                        c->line++;
+                } else
+                        r = reader_feed_line(c, p, l);
+                if (r < 0)
+                        return r;
+                p += l, n -= l;
+        }
+        return 0;
+}
+
+static void reader_done(CsvReader *c) {
+        reader_clear_fields(c);
+        free(c->fields);
+        csv_free(&c->parser);
+}
+
+static int reader_finish(CsvReader *c) {
+        int r;
+
+        /* Strict only at the end: rows are read leniently, but a quote left
+         * open at the end of the file means the file was cut short. */
+        csv_set_opts(&c->parser, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
+        r = csv_fini(&c->parser, on_field, on_record, c);
+        if (c->error < 0)
+                return c->error;
+        if (r != 0)
+                return csv_error(&c->parser) == CSV_EPARSE ? -EBADMSG : -ENOMEM;
+        return 0;
+}
+
+static int reader_read(CsvReader *c, FILE *f) {
+        _cleanup_(freep) char *buf = NULL;
+        bool first = true;
+
+        buf = malloc(CSV_CHUNK_SIZE);
+        if (!buf)
+                return -ENOMEM;
+
+        for (;;) {
+                size_t n = fread(buf, 1, CSV_CHUNK_SIZE, f);
+                const char *p = buf;
+                int r;
+
+                if (n == 0) {
+                        if (ferror(f))
+                                return -EIO;
+                        return reader_finish(c);
+                }
+                if (first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+                        p += 3, n -= 3;
+                first = false;
+
+                r = reader_feed(c, p, n);
+                if (r < 0)
+                        return r;
+        }
+}
+
+int csv_read_file(const char *path, csv_record_fn fn, void *userdata) {
+        _cleanup_(fclosep) FILE *f = NULL;
+        CsvReader c = {
+                .fn = fn,
+                .userdata = userdata,
+                .line = 1,
+        };
+        int r;
+
+        f = fopen(path, "re");
+        if (!f)
+                return -errno;
+
+        if (csv_init(&c.parser, CSV_APPEND_NULL) != 0)
+                return -ENOMEM;
+        r = reader_read(&c, f);
+        reader_done(&c);
+        return r;
+}
+
+ssize_t csv_column(const CsvRecord *header, const char *name) {
+        for (size_t i = 0; i < header->n_fields; i++) {
+                const char *s = header->fields[i];
+                size_t n;
+
+                s += strspn(s, " ");
+                n = strlen(s);
+                while (n > 0 && s[n - 1] == ' ')
+                        n--;
+                if (n == strlen(name) && strncasecmp(s, name, n) == 0)
+                        return (ssize_t) i;
+        }
+        return -ENOENT;
+}

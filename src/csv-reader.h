@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Reading CSV files record by record with libcsv (RFC 4180 quoting, fields
+ * with embedded newlines, CRLF/LF/CR line ends), with the line number each
+ * record starts on so importers can report "FILE:LINE: …". A UTF-8 BOM at the
+ * start of the file is skipped. Blank lines yield no record. */
+
+#include "util.h"
+
+typedef struct CsvRecord {
+        char **fields;          /* NUL-terminated copies; never NULL entries */
+        size_t n_fields;
+        unsigned line;          /* 1-based line the record starts on */
+} CsvRecord;
+
+/* Called for each record, header included. Return 0 to go on, a negative
+ * errno to stop reading (csv_read_file() returns it). */
+typedef int (*csv_record_fn)(const CsvRecord *rec, void *userdata);
+
+/* Read path and call fn for each record. Returns 0, or a negative errno when
+ * the file cannot be opened or read, -EBADMSG for a quote left open at the end
+ * of the file (the records before it were delivered), or what fn returned. */
+int csv_read_file(const char *path, csv_record_fn fn, void *userdata);
+
+/* Index of the column named name in a header record (compared after trimming
+ * spaces, ASCII case-insensitively), or -ENOENT. */
+ssize_t csv_column(const CsvRecord *header, const char *name);

@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <signal.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-id128.h>
+
+#include "bus.h"
+#include "log.h"
+#include "manager.h"
+#include "time-util.h"
+
+/* A feed shows 7 days back and 14 ahead: enough for every client, and well
+ * under the ~1 MB at which Google Calendar drops a subscription. */
+#define FEED_BACK  (7 * USEC_PER_DAY)
+#define FEED_AHEAD (14 * USEC_PER_DAY)
+
+/* ReportIncident accepts times this far ahead of the clock (clock skew). */
+#define REPORT_FUTURE_SLACK USEC_PER_MINUTE
+
+static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        (void) manager_reload(m);
+        return 0;
+}
+
+int manager_new(Manager **ret) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        sigset_t mask;
+        int r;
+
+        m = calloc(1, sizeof(Manager));
+        if (!m)
+                return -ENOMEM;
+        clock_init_real(&m->clock);
+
+        m->sequences = sequences_new();
+        if (!m->sequences)
+                return -ENOMEM;
+
+        r = sd_event_default(&m->event);
+        if (r < 0)
+                return r;
+
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+                return -errno;
+
+        /* A NULL handler makes sd-event exit the loop on SIGTERM/SIGINT. */
+        r = sd_event_add_signal(m->event, NULL, SIGTERM, NULL, NULL);
+        if (r < 0)
+                return r;
+        r = sd_event_add_signal(m->event, NULL, SIGINT, NULL, NULL);
+        if (r < 0)
+                return r;
+        r = sd_event_add_signal(m->event, NULL, SIGHUP, on_signal, m);
+        if (r < 0)
+                return r;
+
+        r = sd_event_set_watchdog(m->event, true);
+        if (r < 0)
+                return r;
+
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        sd_event_source_unref(m->timer);
+        sd_bus_flush_close_unref(m->bus);
+        sd_event_unref(m->event);
+        free(m->config_path);
+        strv_free(m->roster_override);
+        strv_free(m->calls_override);
+        free(m->feed_dir_override);
+        free(m->replay_from);
+        policy_free(m->policy);
+        roster_free(m->roster);
+        incident_list_free(m->detected);
+        incident_list_free(m->reported);
+        incident_list_free(m->incidents);
+        plan_free(m->plan);
+        sequences_free(m->sequences);
+        free(m);
+        return NULL;
+}
+
+/* Read every roster and call-record file of the policy (or the command-line
+ * overrides). Bad rows are skipped by the importers; an unreadable file is
+ * an error. */
+static int load_sources(Manager *m, const Policy *p, Roster **ret_roster, IncidentList **ret_detected) {
+        _cleanup_(roster_freep) Roster *roster = NULL;
+        _cleanup_(call_log_freep) CallLog *calls = NULL;
+        _cleanup_(incident_list_freep) IncidentList *detected = NULL;
+        char **rosters = m->roster_override ?: p->rosters;
+        char **call_files = m->calls_override ?: p->calls;
+        size_t skipped;
+        int r;
+
+        for (char **f = rosters; f && *f; f++) {
+                r = roster_load_csv(&roster, *f, p->timezone, &skipped);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to load roster '%s': %m", *f);
+                log_info("Loaded roster '%s'%s.", *f, skipped > 0 ? " (some rows skipped, see above)" : "");
+        }
+        if (!roster) {
+                roster = calloc(1, sizeof(Roster));
+                if (!roster)
+                        return log_oom();
+        }
+        r = roster_finish(roster, p->split_shift_gap);
+        if (r < 0)
+                return log_oom();
+
+        for (char **f = call_files; f && *f; f++) {
+                r = call_log_load_csv(&calls, *f, p->timezone, &skipped);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to load call records '%s': %m", *f);
+                log_info("Loaded call records '%s'%s.", *f, skipped > 0 ? " (some rows skipped, see above)" : "");
+        }
+        if (calls) {
+                r = call_log_finish(calls);
+                if (r < 0)
+                        return log_oom();
+                r = incidents_detect(&detected, calls, p);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to examine call records: %m");
+        }
+        if (!detected) {
+                detected = calloc(1, sizeof(IncidentList));
+                if (!detected)
+                        return log_oom();
+        }
+
+        log_info("Roster: %zu operators, %zu shifts; %zu incidents found in %zu call records.",
+                 roster->n_operators, roster->n_shifts, detected->n, calls ? calls->n_calls : 0);
+        *ret_roster = TAKE_PTR(roster);
+        *ret_detected = TAKE_PTR(detected);
+        return 0;
+}
+
+/* The incidents of a and b (either may be NULL) that respite knew of by
+ * until (UTC usec), in one sorted list. */
+static int merge_incidents(const IncidentList *a, const IncidentList *b, usec_t until, IncidentList **ret) {
+        _cleanup_(incident_list_freep) IncidentList *l = calloc(1, sizeof(IncidentList));
+        const IncidentList *sources[] = { a, b };
+        int r;
+
+        if (!l)
+                return -ENOMEM;
+        for (size_t k = 0; k < ELEMENTSOF(sources); k++)
+                for (size_t i = 0; sources[k] && i < sources[k]->n; i++) {
+                        if (sources[k]->items[i].received > until)
+                                continue;
+                        r = incident_list_add(l, &sources[k]->items[i]);
+                        if (r < 0)
+                                return r;
+                }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static const char *feed_dir(const Manager *m) {
+        return m->feed_dir_override ?: m->policy->feed_dir;
+}
+
+static const char *format_local(const Manager *m, usec_t t, char buf[static ISO8601_MAX]) {
+        if (time_format_iso8601(t, m->policy->timezone, buf) < 0)
+                snprintf(buf, ISO8601_MAX, "@%" PRIu64, t / USEC_PER_SEC);
+        return buf;
+}
+
+static const Break *plan_find_break(const Plan *p, const char *operator, const char *uid) {
+        if (!p)
+                return NULL;
+        for (size_t i = 0; i < p->n_shifts; i++) {
+                const ShiftPlan *s = &p->shifts[i];
+
+                if (!streq(s->operator, operator))
+                        continue;
+                for (size_t j = 0; j < s->n_breaks; j++)
+                        if (streq(s->breaks[j].uid, uid))
+                                return &s->breaks[j];
+        }
+        return NULL;
+}
+
+static int mark_changed(char ***changed, const char *operator) {
+        for (char **i = *changed; i && *i; i++)
+                if (streq(*i, operator))
+                        return 0;
+        return strv_extend(changed, operator);
+}
+
+/* Compare two revisions: announce added or moved breaks (BreakScheduled),
+ * log them, and collect the operators whose day changed. */
+static int diff_plans(Manager *m, const Plan *old, const Plan *new, char ***ret_changed) {
+        _cleanup_(strv_freep) char **changed = NULL;
+        char a[ISO8601_MAX], b[ISO8601_MAX];
+        int r;
+
+        for (size_t i = 0; i < new->n_shifts; i++) {
+                const ShiftPlan *s = &new->shifts[i];
+
+                for (size_t j = 0; j < s->n_breaks; j++) {
+                        const Break *nb = &s->breaks[j], *ob = plan_find_break(old, s->operator, nb->uid);
+
+                        if (ob && ob->start == nb->start && ob->end == nb->end)
+                                continue;
+                        log_info("%s: %s %s break %s – %s: %s", s->operator, ob ? "moved" : "new",
+                                 break_kind_to_string(nb->kind), format_local(m, nb->start, a),
+                                 format_local(m, nb->end, b), nb->reason);
+                        r = mark_changed(&changed, s->operator);
+                        if (r < 0)
+                                return r;
+                        (void) bus_emit_break(m, "BreakScheduled", s->operator, nb);
+                }
+        }
+
+        /* Breaks that are gone still change their operator's day. */
+        for (size_t i = 0; old && i < old->n_shifts; i++) {
+                const ShiftPlan *s = &old->shifts[i];
+
+                for (size_t j = 0; j < s->n_breaks; j++)
+                        if (!plan_find_break(new, s->operator, s->breaks[j].uid)) {
+                                log_info("%s: %s break %s removed.", s->operator,
+                                         break_kind_to_string(s->breaks[j].kind), s->breaks[j].uid);
+                                r = mark_changed(&changed, s->operator);
+                                if (r < 0)
+                                        return r;
+                        }
+        }
+
+        *ret_changed = TAKE_PTR(changed);
+        return 0;
+}
+
+/* Write dir/name only when its bytes change, so mtimes and ETags follow the
+ * schedule rather than our revisions. */
+static int write_if_changed(const char *dir, const char *name, const char *text) {
+        _cleanup_free_ char *path = NULL, *old = NULL;
+        _cleanup_(fclosep) FILE *f = NULL;
+        size_t len = strlen(text), n;
+
+        if (asprintf(&path, "%s/%s", dir, name) < 0)
+                return -ENOMEM;
+        f = fopen(path, "re");
+        if (f) {
+                old = malloc(len + 1);
+                if (!old)
+                        return -ENOMEM;
+                n = fread(old, 1, len + 1, f);
+                if (n == len && memcmp(old, text, len) == 0)
+                        return 0;
+        }
+        return feed_write_file(dir, name, text);
+}
+
+static int publish_feed(Manager *m, FeedAudience audience, const char *who, const char *calname,
+                        const char *name) {
+        _cleanup_free_ char *text = NULL;
+        usec_t now = m->plan->now;
+        int r;
+
+        r = feed_render(m->plan, m->roster, audience, who, calname,
+                        now > FEED_BACK ? now - FEED_BACK : 0, now + FEED_AHEAD, m->sequences, &text);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to render feed '%s': %m, ignoring", name);
+        r = write_if_changed(feed_dir(m), name, text);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to write feed '%s/%s': %m, ignoring", feed_dir(m), name);
+        return 0;
+}
+
+/* Every operator's feed and every team's feed, as <dir>/<operator>.ics and
+ * <dir>/team-<team>.ics. */
+static int publish_feeds(Manager *m) {
+        _cleanup_(strv_freep) char **teams = NULL;
+        int r;
+
+        if (!feed_dir(m))
+                return 0;
+        if (mkdir(feed_dir(m), 0755) < 0 && errno != EEXIST)
+                return log_warning_errno(errno, "Failed to create feed directory '%s': %m, ignoring", feed_dir(m));
+
+        for (size_t i = 0; i < m->roster->n_operators; i++) {
+                const Operator *o = &m->roster->operators[i];
+                _cleanup_free_ char *name = NULL, *calname = NULL;
+
+                if (asprintf(&name, "%s.ics", o->id) < 0 || asprintf(&calname, "%s: breaks", o->name) < 0)
+                        return log_oom();
+                (void) publish_feed(m, FEED_OPERATOR, o->id, calname, name);
+                r = mark_changed(&teams, o->team);
+                if (r < 0)
+                        return log_oom();
+        }
+
+        for (char **t = teams; t && *t; t++) {
+                _cleanup_free_ char *name = NULL, *calname = NULL;
+
+                if (asprintf(&name, "team-%s.ics", *t) < 0 || asprintf(&calname, "Team %s: breaks", *t) < 0)
+                        return log_oom();
+                (void) publish_feed(m, FEED_TEAM, *t, calname, name);
+        }
+        return 0;
+}
+
+/* BreakStarted/BreakEnded for every edge in (edges_until, now]. */
+static void emit_edges(Manager *m, usec_t now) {
+        for (size_t i = 0; i < m->plan->n_shifts; i++) {
+                const ShiftPlan *s = &m->plan->shifts[i];
+
+                for (size_t j = 0; j < s->n_breaks; j++) {
+                        const Break *b = &s->breaks[j];
+
+                        if (b->start > m->edges_until && b->start <= now) {
+                                log_info("%s: %s break begins.", s->operator, break_kind_to_string(b->kind));
+                                (void) bus_emit_break(m, "BreakStarted", s->operator, b);
+                        }
+                        if (b->end > m->edges_until && b->end <= now) {
+                                log_info("%s: %s break ends.", s->operator, break_kind_to_string(b->kind));
+                                (void) bus_emit_break(m, "BreakEnded", s->operator, b);
+                        }
+                }
+        }
+        m->edges_until = now;
+}
+
+/* The next instant something happens by itself: a break edge, or a call
+ * record the clock has not reached yet. */
+static usec_t next_wakeup(const Manager *m, usec_t now) {
+        usec_t next = USEC_INFINITY;
+
+        for (size_t i = 0; i < m->plan->n_shifts; i++)
+                for (size_t j = 0; j < m->plan->shifts[i].n_breaks; j++) {
+                        const Break *b = &m->plan->shifts[i].breaks[j];
+
+                        if (b->start > now)
+                                next = MIN(next, b->start);
+                        else if (b->end > now)
+                                next = MIN(next, b->end);
+                }
+        for (size_t i = 0; i < m->detected->n; i++)
+                if (m->detected->items[i].received > now) {
+                        next = MIN(next, m->detected->items[i].received);
+                        break;  /* sorted by when, and received == when for detected ones */
+                }
+        return next;
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) manager_replan(m);
+        return 0;
+}
+
+static int arm_timer(Manager *m, usec_t now) {
+        usec_t next = next_wakeup(m, now);
+        int r;
+
+        if (next == USEC_INFINITY)
+                return m->timer ? sd_event_source_set_enabled(m->timer, SD_EVENT_OFF) : 0;
+
+        if (!m->timer) {
+                r = sd_event_add_time(m->event, &m->timer, clock_timer_id(&m->clock),
+                                      clock_timer_deadline(&m->clock, next), 1, on_timer, m);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to arm timer: %m");
+                return 0;
+        }
+        r = sd_event_source_set_time(m->timer, clock_timer_deadline(&m->clock, next));
+        if (r < 0)
+                return log_error_errno(r, "Failed to arm timer: %m");
+        return sd_event_source_set_enabled(m->timer, SD_EVENT_ONESHOT);
+}
+
+static void notify_status(const Manager *m) {
+        unsigned recovery = 0, n_breaks = 0;
+
+        for (size_t i = 0; i < m->plan->n_shifts; i++)
+                for (size_t j = 0; j < m->plan->shifts[i].n_breaks; j++) {
+                        n_breaks++;
+                        recovery += m->plan->shifts[i].breaks[j].kind == BREAK_RECOVERY;
+                }
+        (void) sd_notifyf(false, "STATUS=%zu shifts, %u breaks, %u recovery breaks, %u statutory violations",
+                          m->plan->n_shifts, n_breaks, recovery, m->plan->statutory_violations);
+}
+
+int manager_replan(Manager *m) {
+        _cleanup_(plan_freep) Plan *new = NULL;
+        _cleanup_(strv_freep) char **changed = NULL;
+        usec_t now = clock_now(&m->clock);
+        int r;
+
+        r = planner_run(m->roster, m->policy, m->incidents, m->plan, now, &new);
+        if (r < 0)
+                return log_error_errno(r, "Failed to plan: %m");
+        r = diff_plans(m, m->plan, new, &changed);
+        if (r < 0)
+                return log_oom();
+        if (new->statutory_violations > 0 &&
+            (!m->plan || m->plan->statutory_violations != new->statutory_violations))
+                log_warning("%u shifts cannot hold their statutory breaks.", new->statutory_violations);
+
+        plan_free(m->plan);
+        m->plan = TAKE_PTR(new);
+
+        /* Feeds first, so that a client woken by a signal reads the new day. */
+        (void) publish_feeds(m);
+        for (char **o = changed; o && *o; o++)
+                (void) bus_emit_schedule_changed(m, *o);
+        emit_edges(m, now);
+        notify_status(m);
+        return arm_timer(m, now);
+}
+
+/* The first revision: lay out the day as if every past incident had been
+ * known when it happened, then revise at now so that the past is frozen and
+ * the future follows only what the clock has reached. */
+static int first_plan(Manager *m) {
+        _cleanup_(incident_list_freep) IncidentList *known = NULL;
+        usec_t now = clock_now(&m->clock);
+        int r;
+
+        r = merge_incidents(m->incidents, NULL, now, &known);
+        if (r < 0)
+                return log_oom();
+        r = planner_run(m->roster, m->policy, known, NULL, 0, &m->plan);
+        if (r < 0)
+                return log_error_errno(r, "Failed to plan: %m");
+        m->edges_until = now;
+        /* Nothing was announced before: only breaks the revision at now moves
+         * are worth a signal; the rest is the starting point. */
+        return manager_replan(m);
+}
+
+int manager_load(Manager *m) {
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        r = policy_load(m->config_path, &m->policy, &error);
+        if (r < 0)
+                return log_error_errno(r, "%s", error ?: "Failed to load the policy.");
+        log_info("Policy '%s': zone %s, statutory preset %s.", m->config_path, m->policy->timezone,
+                 m->policy->statutory.name);
+
+        if (m->replay_from) {
+                usec_t origin;
+
+                r = time_parse_iso8601(m->replay_from, m->policy->timezone, &origin);
+                if (r < 0)
+                        return log_error_errno(r, "--clock: expected an ISO 8601 instant such as "
+                                               "1999-01-04T06:30:00+02:00, got '%s'.", m->replay_from);
+                clock_init_replay(&m->clock, origin, m->replay_speed);
+                log_info("Replay clock starts at %s, %u times real speed.", m->replay_from, m->replay_speed);
+        }
+
+        r = load_sources(m, m->policy, &m->roster, &m->detected);
+        if (r < 0)
+                return r;
+        m->reported = calloc(1, sizeof(IncidentList));
+        if (!m->reported)
+                return log_oom();
+        r = merge_incidents(m->detected, m->reported, USEC_INFINITY, &m->incidents);
+        if (r < 0)
+                return log_oom();
+        return first_plan(m);
+}
+
+int manager_reload(Manager *m) {
+        _cleanup_(policy_freep) Policy *policy = NULL;
+        _cleanup_(roster_freep) Roster *roster = NULL;
+        _cleanup_(incident_list_freep) IncidentList *detected = NULL, *incidents = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        (void) sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64, now_usec(CLOCK_MONOTONIC));
+        log_info("Reloading '%s'.", m->config_path);
+
+        r = policy_load(m->config_path, &policy, &error);
+        if (r < 0) {
+                log_error("%s", error ?: "Failed to load the policy.");
+                log_error("Keeping the running policy.");
+                goto finish;
+        }
+        r = load_sources(m, policy, &roster, &detected);
+        if (r < 0) {
+                log_error("Keeping the running policy and roster.");
+                goto finish;
+        }
+        r = merge_incidents(detected, m->reported, USEC_INFINITY, &incidents);
+        if (r < 0) {
+                log_oom();
+                goto finish;
+        }
+
+        policy_free(m->policy);
+        m->policy = TAKE_PTR(policy);
+        roster_free(m->roster);
+        m->roster = TAKE_PTR(roster);
+        incident_list_free(m->detected);
+        m->detected = TAKE_PTR(detected);
+        incident_list_free(m->incidents);
+        m->incidents = TAKE_PTR(incidents);
+        (void) bus_emit_policy_changed(m);
+        r = manager_replan(m);
+
+finish:
+        (void) sd_notify(false, "READY=1");
+        return r;
+}
+
+int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
+                            const char *note, char **ret_id) {
+        char id[SD_ID128_STRING_MAX];
+        usec_t now = clock_now(&m->clock);
+        sd_id128_t uuid;
+        Incident inc;
+        int r;
+
+        if (roster_find_operator(m->roster, operator) < 0)
+                return -ENXIO;
+        if (!policy_find_category(m->policy, category))
+                return -ENOKEY;
+        if (when == 0)
+                when = now;
+        if (when > now + REPORT_FUTURE_SLACK)
+                return -EDOM;
+
+        r = sd_id128_randomize(&uuid);
+        if (r < 0)
+                return r;
+        sd_id128_to_string(uuid, id);
+
+        inc = (Incident) {
+                .id = id,
+                .operator = (char *) operator,
+                .category = (char *) category,
+                .when = when,
+                .received = now,
+                .note = isempty(note) ? NULL : (char *) note,
+        };
+        r = incident_list_add(m->reported, &inc);
+        if (r < 0)
+                return r;
+        r = incident_list_add(m->incidents, &inc);
+        if (r < 0)
+                return r;
+        log_info("%s: incident %s (%s) reported.", operator, id, category);
+
+        r = manager_replan(m);
+        if (r < 0)
+                return r;
+        *ret_id = strdup(id);
+        return *ret_id ? 0 : -ENOMEM;
+}
+
+int manager_run(Manager *m) {
+        int r;
+
+        (void) sd_notify(false, "READY=1");
+        r = sd_event_loop(m->event);
+        (void) sd_notify(false, "STOPPING=1");
+        return r;
+}

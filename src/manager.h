@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The daemon's state and its one path for every change: load the inputs,
+ * re-plan from now, then publish what changed (D-Bus signals, feed files)
+ * and arm the timer for the next break edge or call record. */
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "clock.h"
+#include "feed.h"
+#include "incident.h"
+#include "planner.h"
+#include "policy.h"
+#include "roster.h"
+
+typedef struct Manager {
+        sd_event *event;
+        sd_bus *bus;
+        bool user_bus;                  /* --user: the session bus */
+
+        char *config_path;
+        char **roster_override;         /* --roster: replaces sources.rosters */
+        char **calls_override;          /* --calls: replaces sources.calls */
+        char *feed_dir_override;        /* --feed-dir */
+        char *replay_from;              /* --clock: ISO 8601, site zone when without offset */
+        unsigned replay_speed;          /* --speed */
+
+        Policy *policy;
+        Roster *roster;
+        IncidentList *detected;         /* from call records; count once the clock passes them */
+        IncidentList *reported;         /* from ReportIncident */
+        IncidentList *incidents;        /* both, what the planner sees */
+
+        Plan *plan;                     /* the current revision; NULL before the first */
+        Sequences *sequences;           /* SEQUENCE per feed UID */
+        Clock clock;
+        usec_t edges_until;             /* BreakStarted/BreakEnded sent for edges up to here */
+        sd_event_source *timer;
+} Manager;
+
+/* A new manager with its event loop (SIGTERM/SIGINT stop it, SIGHUP reloads,
+ * the watchdog is pinged when $WATCHDOG_USEC asks). Returns 0 or a negative
+ * errno. */
+int manager_new(Manager **ret);
+Manager *manager_free(Manager *m);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
+
+/* Load the policy, rosters and call records and make the first plan.
+ * Problems in rows are logged and skipped; returns a negative errno (after
+ * logging) only when the policy or a source cannot be read at all. */
+int manager_load(Manager *m);
+
+/* Re-read everything; on any error keep the running policy and inputs
+ * (logged). Notifies RELOADING=1 and READY=1 around it. Returns 0 or a
+ * negative errno. */
+int manager_reload(Manager *m);
+
+/* Accept an incident reported now (D-Bus): validates the operator and the
+ * category, stamps received = now, stores it and re-plans (signals and feeds
+ * included) before returning. when = 0 means now. Returns 0 and the new
+ * incident's id in *ret_id (malloc'ed), -ENXIO for an unknown operator,
+ * -ENOKEY for an unknown category, -EDOM for a time more than a minute in
+ * the future, -ENOMEM. An incident outside every shift of the operator is
+ * kept but earns no break. */
+int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
+                            const char *note, char **ret_id);
+
+/* Re-plan at the clock's now and publish the differences. */
+int manager_replan(Manager *m);
+
+/* Run the event loop until stopped. Returns the loop's exit code. */
+int manager_run(Manager *m);

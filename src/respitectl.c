@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* respitectl: talk to respited, or plan offline. See respitectl(1). */
+#include <getopt.h>
+#include <systemd/sd-bus.h>
+
+#include "feed.h"
+#include "incident.h"
+#include "log.h"
+#include "planner.h"
+#include "policy.h"
+#include "roster.h"
+#include "time-util.h"
+
+#define BUS_NAME      "org.respite.Scheduler1"
+#define BUS_PATH      "/org/respite/Scheduler1"
+#define BUS_INTERFACE "org.respite.Scheduler1"
+#define DEFAULT_CONFIG SYSCONFDIR "/respite/respite.conf"
+
+typedef enum Format { FORMAT_TABLE, FORMAT_CSV, FORMAT_ICS } Format;
+
+static bool arg_user = false;
+static const char *arg_at = NULL;
+static const char *arg_note = NULL;
+static const char *arg_date = NULL;
+static const char *arg_config = NULL;
+static const char *arg_from = NULL;
+static const char *arg_to = NULL;
+static const char *arg_operator = NULL;
+static const char *arg_team = NULL;
+static Format arg_format = FORMAT_TABLE;
+static char **arg_rosters = NULL;
+static char **arg_calls = NULL;
+static char **arg_incidents = NULL;
+static char **arg_args = NULL;          /* the verb and its operands */
+
+static void help(void) {
+        printf("Usage: respitectl [OPTIONS] COMMAND ...\n\n"
+               "Commands (over D-Bus, to a running respited):\n"
+               "  report OPERATOR CATEGORY [--at TIME] [--note TEXT]\n"
+               "                       Report an incident; prints its id\n"
+               "  schedule OPERATOR [--date DATE]\n"
+               "                       Show an operator's breaks of one day\n\n"
+               "Offline, without a daemon:\n"
+               "  plan --roster PATH... [--calls PATH...] [--incidents CSV...]\n"
+               "       [--config FILE] [--from TIME --to TIME] [--format table|csv|ics]\n"
+               "       [--operator ID | --team NAME]\n"
+               "                       Plan a roster and print the breaks\n\n"
+               "Options:\n"
+               "     --user           Talk to respited on the session bus\n"
+               "  -h --help           Show this help\n"
+               "     --version        Show the version\n\n"
+               "Times are ISO 8601 (1999-01-04T10:42:00+02:00); without an offset they are\n"
+               "in the site's time zone. See respitectl(1).\n");
+}
+
+/* Non-option arguments after --roster, --calls or --incidents add to that
+ * list, so "--roster data/roster-*.csv" works with a shell glob. */
+static int parse_argv(int argc, char *argv[]) {
+        enum {
+                ARG_USER = 0x100, ARG_AT, ARG_NOTE, ARG_DATE, ARG_CONFIG, ARG_FROM, ARG_TO, ARG_FORMAT,
+                ARG_ROSTER, ARG_CALLS, ARG_INCIDENTS, ARG_OPERATOR, ARG_TEAM, ARG_VERSION,
+        };
+        static const struct option options[] = {
+                { "user",      no_argument,       NULL, ARG_USER      },
+                { "at",        required_argument, NULL, ARG_AT        },
+                { "note",      required_argument, NULL, ARG_NOTE      },
+                { "date",      required_argument, NULL, ARG_DATE      },
+                { "config",    required_argument, NULL, ARG_CONFIG    },
+                { "from",      required_argument, NULL, ARG_FROM      },
+                { "to",        required_argument, NULL, ARG_TO        },
+                { "format",    required_argument, NULL, ARG_FORMAT    },
+                { "roster",    required_argument, NULL, ARG_ROSTER    },
+                { "calls",     required_argument, NULL, ARG_CALLS     },
+                { "incidents", required_argument, NULL, ARG_INCIDENTS },
+                { "operator",  required_argument, NULL, ARG_OPERATOR  },
+                { "team",      required_argument, NULL, ARG_TEAM      },
+                { "help",      no_argument,       NULL, 'h'           },
+                { "version",   no_argument,       NULL, ARG_VERSION   },
+                {}
+        };
+        char ***list = &arg_args;
+        int c;
+
+        /* "-" first: operands come back in order as option 1. */
+        while ((c = getopt_long(argc, argv, "-h", options, NULL)) >= 0)
+                switch (c) {
+                case 1:
+                        if (strv_extend(list, optarg) < 0)
+                                return log_oom();
+                        break;
+                case ARG_USER:      arg_user = true; break;
+                case ARG_AT:        arg_at = optarg; break;
+                case ARG_NOTE:      arg_note = optarg; break;
+                case ARG_DATE:      arg_date = optarg; break;
+                case ARG_CONFIG:    arg_config = optarg; break;
+                case ARG_FROM:      arg_from = optarg; break;
+                case ARG_TO:        arg_to = optarg; break;
+                case ARG_OPERATOR:  arg_operator = optarg; break;
+                case ARG_TEAM:      arg_team = optarg; break;
+                case ARG_ROSTER:
+                case ARG_CALLS:
+                case ARG_INCIDENTS:
+                        list = c == ARG_ROSTER ? &arg_rosters : c == ARG_CALLS ? &arg_calls : &arg_incidents;
+                        if (strv_extend(list, optarg) < 0)
+                                return log_oom();
+                        break;
+                case ARG_FORMAT:
+                        if (streq(optarg, "table"))
+                                arg_format = FORMAT_TABLE;
+                        else if (streq(optarg, "csv"))
+                                arg_format = FORMAT_CSV;
+                        else if (streq(optarg, "ics"))
+                                arg_format = FORMAT_ICS;
+                        else
+                                return log_error_errno(EINVAL, "--format: expected table, csv or ics, got '%s'.", optarg);
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("respitectl %s\n", VERSION);
+                        return 0;
+                default:
+                        return -EINVAL;
+                }
+        return 1;
+}
+
+static int bus_open(sd_bus **ret) {
+        int r = arg_user ? sd_bus_open_user(ret) : sd_bus_open_system(ret);
+
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to the %s bus: %m", arg_user ? "session" : "system");
+        return 0;
+}
+
+static int bus_get_string(sd_bus *bus, const char *property, char **ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_get_property_string(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, property, &error, ret);
+        if (r < 0)
+                return log_error_errno(r, "Failed to reach respited on the %s bus: %s\n"
+                                       "Is it running? (systemctl status respited%s)",
+                                       arg_user ? "session" : "system", error.message ?: strerror(-r),
+                                       arg_user ? "; or use the bus it runs on" : "; add --user for the session bus");
+        return 0;
+}
+
+static int verb_report(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *zone = NULL;
+        const char *id;
+        usec_t when = 0;
+        int r;
+
+        if (strv_length(args) != 3)
+                return log_error_errno(EINVAL, "Usage: respitectl report OPERATOR CATEGORY [--at TIME] [--note TEXT]");
+
+        r = bus_open(&bus);
+        if (r < 0)
+                return r;
+        if (arg_at) {
+                r = bus_get_string(bus, "Timezone", &zone);
+                if (r < 0)
+                        return r;
+                r = time_parse_iso8601(arg_at, zone, &when);
+                if (r < 0)
+                        return log_error_errno(r, "--at: expected an ISO 8601 time such as 1999-01-04T10:42:00, got '%s'.", arg_at);
+        }
+
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "ReportIncident", &error, &reply,
+                               "ssts", args[1], args[2], (uint64_t) when, arg_note ?: "");
+        if (r < 0)
+                return log_error_errno(r, "Failed to report the incident: %s", error.message ?: strerror(-r));
+        r = sd_bus_message_read(reply, "s", &id);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the reply: %m");
+        printf("%s\n", id);
+        return 0;
+}
+
+/* [start, end) of the local day DATE (YYYY-MM-DD) in zone, UTC usec. */
+static int day_bounds(const char *date, const char *zone, usec_t *ret_start, usec_t *ret_end) {
+        CivilTime c = {};
+        char tail;
+        int r;
+
+        if (sscanf(date, "%4d-%2d-%2d%c", &c.year, &c.month, &c.day, &tail) != 3)
+                return -EINVAL;
+        r = civil_to_utc(&c, zone, ret_start);
+        if (r < 0)
+                return r;
+        c.day++;        /* civil_to_utc() normalises the day after the month's last */
+        r = civil_to_utc(&c, zone, ret_end);
+        if (r == -EINVAL) {
+                c.day = 1;
+                if (++c.month > 12) {
+                        c.month = 1;
+                        c.year++;
+                }
+                r = civil_to_utc(&c, zone, ret_end);
+        }
+        return r;
+}
+
+static void format_hhmm(usec_t t, const char *zone, char buf[static ISO8601_MAX]) {
+        /* "1999-01-04T10:42:00+02:00" → "10:42" */
+        if (time_format_iso8601(t, zone, buf) < 0 || strlen(buf) < 16) {
+                snprintf(buf, ISO8601_MAX, "?");
+                return;
+        }
+        memmove(buf, buf + 11, 5);
+        buf[5] = 0;
+}
+
+static int verb_schedule(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *zone = NULL;
+        char date[ISO8601_MAX];
+        usec_t from, to;
+        unsigned n = 0;
+        int r;
+
+        if (strv_length(args) != 2)
+                return log_error_errno(EINVAL, "Usage: respitectl schedule OPERATOR [--date YYYY-MM-DD]");
+
+        r = bus_open(&bus);
+        if (r < 0)
+                return r;
+        r = bus_get_string(bus, "Timezone", &zone);
+        if (r < 0)
+                return r;
+
+        if (arg_date)
+                snprintf(date, sizeof date, "%s", arg_date);
+        else {
+                uint64_t now;
+
+                r = sd_bus_get_property_trivial(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Now", &error, 't', &now);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read the daemon's clock: %s", error.message ?: strerror(-r));
+                r = time_format_iso8601(now, zone, date);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to format the date: %m");
+                date[10] = 0;
+        }
+        r = day_bounds(date, zone, &from, &to);
+        if (r < 0)
+                return log_error_errno(r, "--date: expected a date such as 1999-01-04, got '%s'.", date);
+
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "GetSchedule", &error, &reply,
+                               "stt", args[1], (uint64_t) from, (uint64_t) to);
+        if (r < 0)
+                return log_error_errno(r, "Failed to get the schedule: %s", error.message ?: strerror(-r));
+
+        printf("%s, %s (%s)\n", args[1], date, zone);
+        r = sd_bus_message_enter_container(reply, 'a', "(sttss)");
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the reply: %m");
+        for (;;) {
+                const char *kind, *uid, *reason;
+                uint64_t start, end;
+                char a[ISO8601_MAX], b[ISO8601_MAX];
+
+                r = sd_bus_message_read(reply, "(sttss)", &kind, &start, &end, &uid, &reason);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read the reply: %m");
+                if (r == 0)
+                        break;
+                if (n++ == 0)
+                        printf("%-5s  %-5s  %-9s  %s\n", "START", "END", "KIND", "REASON");
+                format_hhmm(start, zone, a);
+                format_hhmm(end, zone, b);
+                printf("%-5s  %-5s  %-9s  %s\n", a, b, kind, reason);
+        }
+        if (n == 0)
+                printf("No breaks.\n");
+        return 0;
+}
+
+static int load_policy(Policy **ret) {
+        _cleanup_free_ char *error = NULL;
+        const char *path = arg_config;
+        int r;
+
+        if (!path && access(DEFAULT_CONFIG, R_OK) >= 0)
+                path = DEFAULT_CONFIG;
+        r = path ? policy_load(path, ret, &error) : policy_load_string("", NULL, ret, &error);
+        if (r < 0)
+                return log_error_errno(r, "%s", error ?: "Failed to load the policy.");
+        return 0;
+}
+
+static int load_inputs(const Policy *p, Roster **ret_roster, IncidentList **ret_incidents) {
+        _cleanup_(roster_freep) Roster *roster = NULL;
+        _cleanup_(call_log_freep) CallLog *calls = NULL;
+        _cleanup_(incident_list_freep) IncidentList *incidents = NULL;
+        char **rosters = arg_rosters ?: p->rosters, **call_files = arg_calls ?: p->calls;
+        int r;
+
+        if (!rosters)
+                return log_error_errno(EINVAL, "No roster: give --roster PATH, or sources.rosters in the policy.");
+        for (char **f = rosters; *f; f++) {
+                r = roster_load_csv(&roster, *f, p->timezone, NULL);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to load roster '%s': %m", *f);
+        }
+        r = roster_finish(roster, p->split_shift_gap);
+        if (r < 0)
+                return log_oom();
+
+        for (char **f = call_files; f && *f; f++) {
+                r = call_log_load_csv(&calls, *f, p->timezone, NULL);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to load call records '%s': %m", *f);
+        }
+        if (calls) {
+                r = call_log_finish(calls);
+                if (r < 0)
+                        return log_oom();
+                r = incidents_detect(&incidents, calls, p);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to examine call records: %m");
+        }
+        for (char **f = arg_incidents; f && *f; f++) {
+                r = incidents_load_csv(&incidents, *f, p, NULL);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to load incidents '%s': %m", *f);
+        }
+        if (!incidents) {
+                incidents = calloc(1, sizeof(IncidentList));
+                if (!incidents)
+                        return log_oom();
+        }
+        *ret_roster = TAKE_PTR(roster);
+        *ret_incidents = TAKE_PTR(incidents);
+        return 0;
+}
+
+static int print_plan(const Plan *plan, const Policy *p, usec_t from, usec_t to) {
+        unsigned counts[_BREAK_KIND_MAX] = {};
+
+        if (arg_format == FORMAT_CSV)
+                printf("operator,kind,start,end,reason\n");
+        else
+                printf("%-10s  %-9s  %-25s  %-25s  %s\n", "OPERATOR", "KIND", "START", "END", "REASON");
+
+        for (size_t i = 0; i < plan->n_shifts; i++) {
+                const ShiftPlan *s = &plan->shifts[i];
+
+                if ((arg_operator && !streq(s->operator, arg_operator)) || (arg_team && !streq(s->team, arg_team)))
+                        continue;
+                for (size_t j = 0; j < s->n_breaks; j++) {
+                        const Break *b = &s->breaks[j];
+                        char a[ISO8601_MAX], e[ISO8601_MAX];
+
+                        if (b->end <= from || b->start >= to)
+                                continue;
+                        if (time_format_iso8601(b->start, p->timezone, a) < 0 ||
+                            time_format_iso8601(b->end, p->timezone, e) < 0)
+                                return log_error_errno(EINVAL, "Failed to format a time in %s.", p->timezone);
+                        counts[b->kind]++;
+                        if (arg_format == FORMAT_CSV) {
+                                /* RFC 4180: quote the reason, doubling quotes. */
+                                printf("%s,%s,%s,%s,\"", s->operator, break_kind_to_string(b->kind), a, e);
+                                for (const char *c = b->reason; *c; c++) {
+                                        if (*c == '"')
+                                                putchar('"');
+                                        putchar(*c);
+                                }
+                                printf("\"\n");
+                        } else
+                                printf("%-10s  %-9s  %-25s  %-25s  %s\n", s->operator,
+                                       break_kind_to_string(b->kind), a, e, b->reason);
+                }
+        }
+        fprintf(stderr, "%zu shifts; %u statutory, %u recovery and %u planned breaks; %u statutory violations.\n",
+                plan->n_shifts, counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED],
+                plan->statutory_violations);
+        return 0;
+}
+
+static int print_ics(const Plan *plan, const Roster *roster, usec_t from, usec_t to) {
+        _cleanup_free_ char *text = NULL;
+        const char *who = arg_operator ?: arg_team;
+        int r;
+
+        if (!who || (arg_operator && arg_team))
+                return log_error_errno(EINVAL, "--format ics needs exactly one of --operator ID or --team NAME.");
+        r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, who, who, from, to, NULL, &text);
+        if (r < 0)
+                return log_error_errno(r, "Failed to render the calendar: %m");
+        fputs(text, stdout);
+        return 0;
+}
+
+static int verb_plan(char **args) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(roster_freep) Roster *roster = NULL;
+        _cleanup_(incident_list_freep) IncidentList *incidents = NULL;
+        _cleanup_(plan_freep) Plan *plan = NULL;
+        usec_t from = 0, to = USEC_INFINITY;
+        int r;
+
+        if (strv_length(args) != 1)
+                return log_error_errno(EINVAL, "Unexpected argument '%s'; see respitectl --help.", args[1]);
+
+        r = load_policy(&p);
+        if (r < 0)
+                return r;
+        if (arg_from && time_parse_iso8601(arg_from, p->timezone, &from) < 0)
+                return log_error_errno(EINVAL, "--from: expected an ISO 8601 time, got '%s'.", arg_from);
+        if (arg_to && time_parse_iso8601(arg_to, p->timezone, &to) < 0)
+                return log_error_errno(EINVAL, "--to: expected an ISO 8601 time, got '%s'.", arg_to);
+        if (from >= to)
+                return log_error_errno(EINVAL, "--from must lie before --to.");
+
+        r = load_inputs(p, &roster, &incidents);
+        if (r < 0)
+                return r;
+        if (arg_operator && roster_find_operator(roster, arg_operator) < 0)
+                return log_error_errno(ENXIO, "No operator '%s' in the roster.", arg_operator);
+
+        /* Offline, every incident counts as known when it happened. */
+        r = planner_run(roster, p, incidents, NULL, 0, &plan);
+        if (r < 0)
+                return log_error_errno(r, "Failed to plan: %m");
+
+        if (arg_format == FORMAT_ICS)
+                return print_ics(plan, roster, from, to);
+        return print_plan(plan, p, from, to);
+}
+
+static int run(int argc, char *argv[]) {
+        static const struct {
+                const char *name;
+                int (*run)(char **args);
+        } verbs[] = {
+                { "report",   verb_report   },
+                { "schedule", verb_schedule },
+                { "plan",     verb_plan     },
+        };
+        int r;
+
+        log_setup();
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r;
+        if (!arg_args)
+                return log_error_errno(EINVAL, "No command given; see respitectl --help.");
+
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (streq(arg_args[0], verbs[i].name))
+                        return verbs[i].run(arg_args);
+        return log_error_errno(EINVAL, "Unknown command '%s'; see respitectl --help.", arg_args[0]);
+}
+
+int main(int argc, char *argv[]) {
+        int r = run(argc, argv);
+
+        strv_free(arg_rosters);
+        strv_free(arg_calls);
+        strv_free(arg_incidents);
+        strv_free(arg_args);
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "csv-reader.h"
+#include "log.h"
+#include "roster.h"
+#include "time-util.h"
+
+/* Make room for one more element in an array of n elements whose capacity
+ * is the next power of two above n (at least 8): grown only when n reaches a
+ * power of two, so appending stays amortised O(1). */
+static int array_grow(void **array, size_t n, size_t size) {
+        void *p;
+
+        if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
+                return 0;
+        p = reallocarray(*array, MAX(n * 2, (size_t) 8), size);
+        if (!p)
+                return -ENOMEM;
+        *array = p;
+        return 0;
+}
+
+static void shift_done(Shift *s) {
+        free(s->planned);
+        free(s->source);
+}
+
+Roster *roster_free(Roster *r) {
+        if (!r)
+                return NULL;
+        for (size_t i = 0; i < r->n_operators; i++) {
+                free(r->operators[i].id);
+                free(r->operators[i].name);
+                free(r->operators[i].team);
+        }
+        free(r->operators);
+        for (size_t i = 0; i < r->n_shifts; i++)
+                shift_done(&r->shifts[i]);
+        free(r->shifts);
+        free(r);
+        return NULL;
+}
+
+/* Where id is in r->operators, or where it would be inserted. */
+static size_t roster_operator_position(const Roster *r, const char *id, bool *ret_found) {
+        size_t lo = 0, hi = r->n_operators;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(r->operators[mid].id, id);
+
+                if (c == 0) {
+                        *ret_found = true;
+                        return mid;
+                }
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        *ret_found = false;
+        return lo;
+}
+
+ssize_t roster_find_operator(const Roster *r, const char *id) {
+        bool found;
+        size_t i = roster_operator_position(r, id, &found);
+
+        return found ? (ssize_t) i : -ENOENT;
+}
+
+/* Insert a new operator at position i, keeping the operators sorted and the
+ * shifts' indices right. */
+static int roster_insert_operator(Roster *r, size_t i, const char *id, const char *name, const char *team) {
+        Operator o = {};
+        int r2;
+
+        r2 = array_grow((void **) &r->operators, r->n_operators, sizeof(Operator));
+        if (r2 < 0)
+                return r2;
+        o.id = strdup(id);
+        o.name = strdup(name);
+        o.team = strdup(team);
+        if (!o.id || !o.name || !o.team) {
+                free(o.id);
+                free(o.name);
+                free(o.team);
+                return -ENOMEM;
+        }
+
+        memmove(r->operators + i + 1, r->operators + i, (r->n_operators - i) * sizeof(Operator));
+        r->operators[i] = o;
+        r->n_operators++;
+        for (size_t k = 0; k < r->n_shifts; k++)
+                if (r->shifts[k].operator >= i)
+                        r->shifts[k].operator++;
+        return 0;
+}
+
+typedef struct RosterLoader {
+        Roster *roster;
+        const char *path;
+        const char *zone;
+        bool have_header;
+        ssize_t col_operator, col_name, col_team, col_start, col_end;
+        char **conflicting;     /* operators whose name or team differed, warned once */
+        size_t n_skipped;
+} RosterLoader;
+
+static const char *record_field(const CsvRecord *rec, ssize_t col) {
+        return col >= 0 && (size_t) col < rec->n_fields ? rec->fields[col] : "";
+}
+
+static bool strv_contains(char * const *l, const char *s) {
+        for (size_t i = 0; l && l[i]; i++)
+                if (streq(l[i], s))
+                        return true;
+        return false;
+}
+
+static int loader_header(RosterLoader *l, const CsvRecord *rec) {
+        static const char * const known[] = { "operator", "name", "team", "start", "end" };
+        _cleanup_(freep) char *unknown = NULL;
+        bool any = false;
+        size_t size = 0;
+        FILE *f;
+
+        l->col_operator = csv_column(rec, "operator");
+        l->col_name = csv_column(rec, "name");
+        l->col_team = csv_column(rec, "team");
+        l->col_start = csv_column(rec, "start");
+        l->col_end = csv_column(rec, "end");
+        if (l->col_operator < 0 || l->col_start < 0 || l->col_end < 0)
+                return -EBADMSG;
+        l->have_header = true;
+
+        f = open_memstream(&unknown, &size);
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; i < rec->n_fields; i++) {
+                bool is_known = false;
+
+                for (size_t k = 0; k < ELEMENTSOF(known); k++)
+                        if (csv_column(rec, known[k]) == (ssize_t) i)
+                                is_known = true;
+                if (!is_known) {
+                        fprintf(f, "%s'%s'", any ? ", " : "", rec->fields[i]);
+                        any = true;
+                }
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        if (any)
+                log_warning("%s:%u: unknown columns %s, ignoring", l->path, rec->line, unknown);
+        return 0;
+}
+
+static int loader_parse_instant(RosterLoader *l, const CsvRecord *rec, const char *column, ssize_t col, usec_t *ret) {
+        const char *s = record_field(rec, col);
+        int r;
+
+        if (isempty(s))
+                return log_warning_errno(EINVAL, "%s:%u: missing field '%s', skipping row", l->path, rec->line, column);
+
+        r = time_parse_iso8601(s, l->zone, ret);
+        if (r == -ENOENT)
+                log_warning("%s:%u: unknown time zone '%s' for '%s', skipping row", l->path, rec->line, l->zone, s);
+        else if (r == -ERANGE)
+                log_warning("%s:%u: instant '%s' in column '%s' is before 1970, skipping row", l->path, rec->line, s, column);
+        else if (r < 0)
+                log_warning("%s:%u: expected an ISO 8601 instant in column '%s', got '%s', skipping row",
+                            l->path, rec->line, column, s);
+        return r;
+}
+
+/* The operator's index, added when new. When the row names the operator
+ * differently from before, the first wins and one warning is logged. */
+static int loader_operator(RosterLoader *l, const CsvRecord *rec, const char *id, size_t *ret) {
+        const char *name = record_field(rec, l->col_name), *team = record_field(rec, l->col_team);
+        Operator *o;
+        bool found;
+        size_t i;
+        int r;
+
+        i = roster_operator_position(l->roster, id, &found);
+        if (!found) {
+                r = roster_insert_operator(l->roster, i, id, isempty(name) ? id : name, isempty(team) ? "default" : team);
+                if (r < 0)
+                        return r;
+                *ret = i;
+                return 0;
+        }
+
+        o = &l->roster->operators[i];
+        if (((!isempty(name) && !streq(name, o->name)) || (!isempty(team) && !streq(team, o->team))) &&
+            !strv_contains(l->conflicting, id)) {
+                log_warning("%s:%u: operator '%s' was named '%s' in team '%s' before, keeping that, ignoring '%s' in team '%s'",
+                            l->path, rec->line, id, o->name, o->team,
+                            isempty(name) ? o->name : name, isempty(team) ? o->team : team);
+                r = strv_extend(&l->conflicting, id);
+                if (r < 0)
+                        return r;
+        }
+        *ret = i;
+        return 0;
+}
+
+/* Check a row: 0, or -EINVAL after logging why it is skipped. */
+static int loader_check_row(RosterLoader *l, const CsvRecord *rec, usec_t *ret_start, usec_t *ret_end) {
+        if (isempty(record_field(rec, l->col_operator)))
+                return log_warning_errno(EINVAL, "%s:%u: missing field 'operator', skipping row", l->path, rec->line);
+        if (loader_parse_instant(l, rec, "start", l->col_start, ret_start) < 0 ||
+            loader_parse_instant(l, rec, "end", l->col_end, ret_end) < 0)
+                return -EINVAL;
+        if (*ret_end <= *ret_start)
+                return log_warning_errno(EINVAL, "%s:%u: end %s is not after start %s, skipping row",
+                                         l->path, rec->line, record_field(rec, l->col_end),
+                                         record_field(rec, l->col_start));
+        return 0;
+}
+
+static int loader_row(RosterLoader *l, const CsvRecord *rec) {
+        _cleanup_(freep) char *source = NULL;
+        usec_t start, end;
+        size_t op;
+        int r;
+
+        if (loader_check_row(l, rec, &start, &end) < 0) {
+                l->n_skipped++;
+                return 0;
+        }
+
+        if (asprintf(&source, "%s:%u", l->path, rec->line) < 0)
+                return -ENOMEM;
+        r = loader_operator(l, rec, record_field(rec, l->col_operator), &op);
+        if (r < 0)
+                return r;
+        r = array_grow((void **) &l->roster->shifts, l->roster->n_shifts, sizeof(Shift));
+        if (r < 0)
+                return r;
+        l->roster->shifts[l->roster->n_shifts++] = (Shift) {
+                .operator = op,
+                .start = start,
+                .end = end,
+                .source = TAKE_PTR(source),
+        };
+        return 0;
+}
+
+static int loader_on_record(const CsvRecord *rec, void *userdata) {
+        RosterLoader *l = userdata;
+
+        if (!l->have_header)
+                return loader_header(l, rec);
+        return loader_row(l, rec);
+}
+
+int roster_load_csv(Roster **r, const char *path, const char *zone, size_t *ret_skipped) {
+        _cleanup_(roster_freep) Roster *new_roster = NULL;
+        RosterLoader l = {
+                .path = path,
+                .zone = zone,
+        };
+        int k;
+
+        if (!*r) {
+                new_roster = calloc(1, sizeof(Roster));
+                if (!new_roster)
+                        return -ENOMEM;
+        }
+        l.roster = *r ?: new_roster;
+
+        k = csv_read_file(path, loader_on_record, &l);
+        strv_free(l.conflicting);
+        if (k < 0)
+                return k;
+        if (!l.have_header)
+                return -ENODATA;
+
+        if (new_roster)
+                *r = TAKE_PTR(new_roster);
+        if (ret_skipped)
+                *ret_skipped = l.n_skipped;
+        return 0;
+}
+
+static int shift_compare(const void *a, const void *b) {
+        const Shift *x = a, *y = b;
+
+        if (x->operator != y->operator)
+                return x->operator < y->operator ? -1 : 1;
+        if (x->start != y->start)
+                return x->start < y->start ? -1 : 1;
+        if (x->end != y->end)
+                return x->end < y->end ? -1 : 1;
+        return 0;
+}
+
+static int planned_compare(const void *a, const void *b) {
+        const PlannedBreak *x = a, *y = b;
+
+        if (x->start != y->start)
+                return x->start < y->start ? -1 : 1;
+        return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Fold next (same operator, starting no earlier) into s: one shift covering
+ * both, with the gap between them (if any) as a planned break. next's
+ * resources are released. */
+static int shift_absorb(Shift *s, Shift *next) {
+        size_t n = s->n_planned + next->n_planned + 1, k = 0;
+        PlannedBreak *p;
+
+        p = reallocarray(s->planned, n, sizeof(PlannedBreak));
+        if (!p)
+                return -ENOMEM;
+        s->planned = p;
+        if (next->n_planned > 0)
+                memcpy(p + s->n_planned, next->planned, next->n_planned * sizeof(PlannedBreak));
+        n = s->n_planned + next->n_planned;
+        if (next->start > s->end)
+                p[n++] = (PlannedBreak) { s->end, next->start };
+        s->end = MAX(s->end, next->end);
+        shift_done(next);
+
+        /* Keep the breaks sorted and disjoint. */
+        qsort(p, n, sizeof(PlannedBreak), planned_compare);
+        for (size_t i = 0; i < n; i++) {
+                if (k > 0 && p[i].start <= p[k - 1].end)
+                        p[k - 1].end = MAX(p[k - 1].end, p[i].end);
+                else
+                        p[k++] = p[i];
+        }
+        s->n_planned = k;
+        return 0;
+}
+
+int roster_finish(Roster *r, usec_t split_gap) {
+        size_t k = 0;
+
+        if (r->n_shifts == 0)
+                return 0;
+
+        /* Operators are kept sorted by id, so operator index order is id order. */
+        qsort(r->shifts, r->n_shifts, sizeof(Shift), shift_compare);
+
+        for (size_t i = 1; i < r->n_shifts; i++) {
+                Shift *s = &r->shifts[k], *next = &r->shifts[i];
+                bool join = next->operator == s->operator &&
+                            (next->start <= s->end || (split_gap > 0 && next->start - s->end <= split_gap));
+
+                if (join) {
+                        int q = shift_absorb(s, next);
+
+                        if (q < 0) {
+                                /* Keep the roster consistent: close the hole left so far. */
+                                memmove(r->shifts + k + 1, r->shifts + i, (r->n_shifts - i) * sizeof(Shift));
+                                r->n_shifts = k + 1 + (r->n_shifts - i);
+                                return q;
+                        }
+                } else
+                        r->shifts[++k] = *next;
+        }
+        r->n_shifts = k + 1;
+        return 0;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The roster: operators and their shifts, imported from files. */
+
+#include "util.h"
+
+typedef struct Operator {
+        char *id;       /* "op17": what incidents and feeds are keyed by */
+        char *name;     /* display name, "Operator 17"; never NULL (defaults to id) */
+        char *team;     /* coverage is counted per team; never NULL (default "default") */
+} Operator;
+
+/* A break that came with the roster (kind "planned"), e.g. the gap of a
+ * split shift. */
+typedef struct PlannedBreak {
+        usec_t start, end;      /* UTC, start < end, inside the shift */
+} PlannedBreak;
+
+typedef struct Shift {
+        size_t operator;        /* index into Roster.operators */
+        usec_t start, end;      /* UTC, start < end */
+        PlannedBreak *planned;  /* sorted by start, not overlapping */
+        size_t n_planned;
+        char *source;           /* "roster.csv:12", where the shift came from */
+} Shift;
+
+typedef struct Roster {
+        Operator *operators;    /* sorted by id, unique */
+        size_t n_operators;
+        Shift *shifts;          /* sorted by (operator id, start) */
+        size_t n_shifts;
+} Roster;
+
+Roster *roster_free(Roster *r);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Roster *, roster_free);
+
+/* Index of operator id in r->operators, or -ENOENT. */
+ssize_t roster_find_operator(const Roster *r, const char *id);
+
+/* Load a roster CSV (UTF-8, optional BOM, RFC 4180 quoting, header row
+ * naming "operator,start,end" and optionally "name,team" in any order) and
+ * add its rows to *r (allocated when *r is NULL). Instants are ISO 8601 with
+ * an offset, or civil time in zone (the site's IANA zone). A bad row (missing
+ * field, unparsable instant, end not after start, unknown zone) is skipped
+ * and logged as "FILE:LINE: what, skipping row"; the rest loads.
+ * ret_skipped (may be NULL) receives the number of skipped rows.
+ * Returns 0, or a negative errno when the file cannot be read or has no
+ * usable header (then logs nothing; the caller reports). */
+int roster_load_csv(Roster **r, const char *path, const char *zone, size_t *ret_skipped);
+
+/* After loading every file: sort, and join consecutive shifts of one
+ * operator whose gap is at most split_gap (microseconds; 0 = never) into one
+ * shift with the gap as a planned break (a split shift). Overlapping shifts of
+ * one operator are merged. Returns 0 or -ENOMEM. */
+int roster_finish(Roster *r, usec_t split_gap);

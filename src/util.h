@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Small helpers shared by every module: cleanup attributes (as systemd's
+ * macro.h does it), instants and durations in microseconds, string helpers. */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Instants are microseconds since the Unix epoch, UTC (CLOCK_REALTIME), the
+ * unit D-Bus uses for "t" arguments in systemd's APIs. Durations use the same
+ * unit. */
+typedef uint64_t usec_t;
+
+#define USEC_PER_SEC    ((usec_t) 1000000ULL)
+#define USEC_PER_MINUTE ((usec_t) (60ULL * USEC_PER_SEC))
+#define USEC_PER_HOUR   ((usec_t) (60ULL * USEC_PER_MINUTE))
+#define USEC_PER_DAY    ((usec_t) (24ULL * USEC_PER_HOUR))
+#define USEC_INFINITY   ((usec_t) UINT64_MAX)
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_free_ _cleanup_(freep)
+#define _unused_ __attribute__((unused))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _pure_ __attribute__((pure))
+
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Hand a pointer out of a cleanup scope. */
+#define TAKE_PTR(p)                             \
+        ({                                      \
+                __typeof__(p) _p_ = (p);        \
+                (p) = NULL;                     \
+                _p_;                            \
+        })
+
+#define TAKE_FD(fd)                             \
+        ({                                      \
+                int _fd_ = (fd);                \
+                (fd) = -EBADF;                  \
+                _fd_;                           \
+        })
+
+/* Defines name##p(type *p) calling func(*p) when *p is set. */
+#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                 \
+        static inline void func##p(type *p) {                   \
+                if (*p)                                         \
+                        func(*p);                               \
+        }
+
+static inline void freep(void *p) {
+        free(*(void **) p);
+}
+
+static inline void fclosep(FILE **f) {
+        if (*f)
+                fclose(*f);
+}
+
+static inline void closep(int *fd) {
+        if (*fd >= 0)
+                close(*fd);
+}
+
+static inline bool streq(const char *a, const char *b) {
+        return strcmp(a, b) == 0;
+}
+
+static inline bool streq_ptr(const char *a, const char *b) {
+        if (!a || !b)
+                return a == b;
+        return streq(a, b);
+}
+
+static inline bool isempty(const char *s) {
+        return !s || !*s;
+}
+
+/* Ceiling of t to a whole multiple of step (both in microseconds). */
+static inline usec_t usec_ceil(usec_t t, usec_t step) {
+        return (t + step - 1) / step * step;
+}
+
+/* Free a NULL-terminated array of strings and the array itself; NULL is fine. */
+char **strv_free(char **l);
+DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);
+/* Number of entries of a NULL-terminated array; NULL counts 0. */
+size_t strv_length(char * const *l);
+/* Append a copy of s to *l; returns 0 or -ENOMEM. */
+int strv_extend(char ***l, const char *s);
+/* strdup() that passes NULL through; returns NULL only for NULL. Aborts on OOM
+ * would be wrong for a daemon, so callers check: -ENOMEM when s != NULL. */
+int strdup_to(char **ret, const char *s);

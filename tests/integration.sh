@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Integration test: a private dbus-daemon, the real respited on it, real
+# clients (busctl, respitectl, dbus-monitor), and the feed files checked by
+# libical and by Python's icalendar. Usage: tests/integration.sh BUILDDIR
+set -uo pipefail
+
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+shared="$top/../shared/data"
+bin="$top/$build"
+tmp=$(mktemp -d)
+passed=0 failed=0 skipped=0
+pids=()
+
+cleanup() {
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+        wait 2>/dev/null
+        rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok()   { echo "ok - $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
+skip() { echo "skip - $*"; skipped=$((skipped + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+
+# wait_for FILE PATTERN SECONDS: until grep finds PATTERN in FILE.
+wait_for() {
+        local i
+        for ((i = 0; i < $3 * 10; i++)); do
+                grep -q -- "$2" "$1" 2>/dev/null && return 0
+                sleep 0.1
+        done
+        return 1
+}
+
+# A private session bus.
+dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
+pids+=($!)
+for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
+export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+unset DBUS_SYSTEM_BUS_ADDRESS
+
+# The site's zone differs from the machine's on purpose.
+export TZ=America/New_York
+
+mkdir -p "$tmp/feeds"
+ln -s "$top/conf/presets" "$tmp/presets"
+cat >"$tmp/respite.conf" <<EOF
+site = { timezone = "Asia/Jerusalem"; };
+@include "presets/jp.conf"
+sources = {
+  rosters = [ "$top/conf/examples/anonbank-1999-01-04-roster.csv", "$top/tests/fixtures/roster-integration.csv" ];
+  calls = [ "$top/conf/examples/anonbank-1999-01-04-calls.csv" ];
+};
+feeds = { directory = "$tmp/feeds"; };
+EOF
+
+# --check-config: good, a bad roster row, then a typo.
+out=$("$bin/respited" --check-config --config "$tmp/respite.conf" \
+        --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" 2>&1)
+check "--check-config accepts the policy" test $? -eq 0
+out=$("$bin/respited" --check-config --config "$tmp/respite.conf" 2>&1); rc=$?
+check "--check-config fails on a bad roster row" test $rc -eq 1
+check "--check-config names the row's file and line" grep -q "roster-integration.csv:3: end .* is not after start" <<<"$out"
+sed 's/^sources/sorces/' "$tmp/respite.conf" >"$tmp/typo.conf"
+out=$("$bin/respited" --check-config --config "$tmp/typo.conf" 2>&1); rc=$?
+check "--check-config rejects a typo with exit 1" test $rc -eq 1
+check "--check-config names file and line of the typo" grep -q "typo.conf:[0-9]*:.*sorces" <<<"$out"
+
+# Listen to every signal of the daemon.
+dbus-monitor --session "type='signal',interface='org.respite.Scheduler1'" >"$tmp/signals" 2>/dev/null &
+pids+=($!)
+
+# A replay of 4 January 1999 from 09:00 local, one minute per second.
+"$bin/respited" --user --config "$tmp/respite.conf" --clock 1999-01-04T09:00:00 --speed 60 \
+        >"$tmp/respited.log" 2>&1 &
+daemon=$!
+pids+=($daemon)
+if ! wait_for "$tmp/respited.log" "Serving org.respite.Scheduler1" 20; then
+        fail "respited starts"; cat "$tmp/respited.log"; echo "0 passed, 1 failed"; exit 1
+fi
+ok "respited starts on a private bus"
+
+check "a bad roster row is reported with file and line" \
+        grep -q "roster-integration.csv:3:.*skipping row" "$tmp/respited.log"
+check "the rows around it still load (op90 has a feed)" wait_for "$tmp/feeds/op90.ics" "BEGIN:VEVENT" 5
+check "version property answers" busctl --user get-property org.respite.Scheduler1 \
+        /org/respite/Scheduler1 org.respite.Scheduler1 Version
+
+# A threat reported with busctl: a signal and a new VEVENT, same revision.
+id=$(busctl --user call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 \
+        ReportIncident ssts op16 threat 0 "shouted and threatened" 2>&1)
+check "ReportIncident answers an incident id" grep -Eq '^s "[0-9a-f]{32}"$' <<<"$id"
+id=$(sed -E 's/^s "(.*)"$/\1/' <<<"$id")
+check "BreakScheduled signal for op16" wait_for "$tmp/signals" "op16-recovery-$id@respite" 5
+check "the signal carries only the public reason" \
+        bash -c "! grep -q 'threat' '$tmp/signals'"
+check "op16's feed has the recovery VEVENT" grep -q "UID:op16-recovery-$id@respite" "$tmp/feeds/op16.ics"
+check "op16's feed says why" grep -q "threatening" "$tmp/feeds/op16.ics"
+check "the team feed does not" bash -c "! grep -qi 'threat' '$tmp/feeds/team-retail.ics'"
+check "ScheduleChanged for op16" wait_for "$tmp/signals" 'string "op16"' 2
+
+# The break starts within a virtual minute and ends after 20.
+check "BreakStarted fires from the timer" wait_for "$tmp/signals" "member=BreakStarted" 10
+check "BreakEnded fires from the timer" wait_for "$tmp/signals" "member=BreakEnded" 40
+
+# respitectl report and schedule.
+out=$("$bin/respitectl" --user report op27 verbal_abuse --note "insults" 2>&1)
+check "respitectl report prints the id" grep -Eq '^[0-9a-f]{32}$' <<<"$out"
+out=$("$bin/respitectl" --user schedule op27 --date 1999-01-04 2>&1)
+check "respitectl schedule lists the recovery break" grep -q "recovery.*abusive" <<<"$out"
+check "respitectl schedule lists the statutory break" grep -q "statutory" <<<"$out"
+
+# Bad input keeps the daemon running.
+out=$(busctl --user call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 \
+        ReportIncident ssts op99 threat 0 "" 2>&1)
+check "an unknown operator is refused by name" grep -q "No such operator 'op99'" <<<"$out"
+out=$("$bin/respitectl" --user report op16 shouting 2>&1)
+check "an unknown category is refused with the known ones" grep -q "known categories: .*threat" <<<"$out"
+cp "$tmp/respite.conf" "$tmp/respite.conf.good"
+sed -i 's/^sources/sorces/' "$tmp/respite.conf"
+kill -HUP $daemon
+check "a bad config on reload is reported with file and line" \
+        wait_for "$tmp/respited.log" "respite.conf:[0-9]*:.*sorces" 5
+check "and the old policy keeps running" wait_for "$tmp/respited.log" "Keeping the running policy" 5
+cp "$tmp/respite.conf.good" "$tmp/respite.conf"
+check "the daemon still answers" busctl --user get-property org.respite.Scheduler1 \
+        /org/respite/Scheduler1 org.respite.Scheduler1 Timezone
+
+# Independent parsers read every feed.
+check "libical parses every feed" "$bin/ical-check" "$tmp"/feeds/*.ics
+check "Python icalendar parses every feed" /usr/bin/python3 "$top/tests/check-ics.py" "$tmp"/feeds/*.ics
+
+# SIGTERM stops cleanly.
+kill -TERM $daemon
+wait $daemon; rc=$?
+check "SIGTERM stops respited with exit 0" test $rc -eq 0
+
+# Offline plan: the jp preset over a real month.
+if [ -d "$shared/anonbank-1999" ]; then
+        "$bin/respitectl" plan --config "$top/conf/respite.conf" \
+                --roster "$shared/anonbank-1999/roster-1999-01.csv" \
+                --calls "$shared/anonbank-1999/calls-1999-01.csv" --format csv \
+                >"$tmp/plan.csv" 2>"$tmp/plan.err"
+        check "respitectl plan over January 1999 succeeds" test $? -eq 0
+        check "plan output verifies: statutory breaks and recovery after long calls" \
+                /usr/bin/python3 "$top/tests/check-plan.py" "$tmp/plan.csv" \
+                "$shared/anonbank-1999/roster-1999-01.csv" "$shared/anonbank-1999/calls-1999-01.csv"
+else
+        skip "respitectl plan over a real month (../shared/data absent)"
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

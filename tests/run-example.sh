@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make run`: replay Monday 4 January 1999 of the Anonymous Bank call centre
+# (conf/examples/) with respited on a private session bus, the day running
+# 900 times faster than real time (about 70 seconds). A threatening call is
+# reported half-way through with respitectl. Usage: tests/run-example.sh BUILDDIR
+set -euo pipefail
+
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin="$top/$build"
+tmp=$(mktemp -d)
+speed=${SPEED:-900}
+pids=()
+cleanup() {
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+        wait 2>/dev/null || true
+        rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# Sleep until the replay clock, started at 06:45 local, shows HH:MM.
+sleep_until() {
+        local h=${1%:*} m=${1#*:}
+        local virtual=$(( (10#$h * 60 + 10#$m) - (6 * 60 + 45) ))
+        local real_now=$(( $(date +%s) - start ))
+        local target=$(( virtual * 60 / speed ))
+        (( target > real_now )) && sleep $(( target - real_now ))
+        return 0
+}
+
+dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
+pids+=($!)
+for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
+export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+
+echo "== respited replays 1999-01-04 (Asia/Jerusalem) at ${speed}x on a private bus"
+echo "== feeds go to $tmp/feeds"
+start=$(date +%s)
+"$bin/respited" --user --config "$top/conf/respite.conf" --feed-dir "$tmp/feeds" \
+        --clock 1999-01-04T06:45:00 --speed "$speed" &
+daemon=$!
+pids+=($daemon)
+
+sleep_until 10:20
+echo "== 10:20 a team lead reports that op27 was threatened on a call"
+"$bin/respitectl" --user report op27 threat --note "caller threatened to come to the branch"
+
+sleep_until 11:30
+echo "== op27's day as respitectl shows it"
+"$bin/respitectl" --user schedule op27
+
+sleep_until 23:59
+echo "== op27's feed, $(grep -c BEGIN:VEVENT "$tmp/feeds/op27.ics") events:"
+grep -E '^(SUMMARY|DTSTART|DTEND|DESCRIPTION|SEQUENCE)' "$tmp/feeds/op27.ics" | tr -d '\r'
+kill -TERM $daemon
+wait $daemon
+echo "== done"

@@ -72,6 +72,7 @@ $(BUILDDIR)/respited: $(core_objs) $(patsubst %,$(BUILDDIR)/%.o,$(DAEMON))
 $(BUILDDIR)/respitectl: $(core_objs) $(patsubst %,$(BUILDDIR)/%.o,$(CTL))
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+.SECONDARY:
 .SECONDEXPANSION:
 $(BUILDDIR)/test-%: $(BUILDDIR)/tests/test-%.o $$(addprefix $(BUILDDIR)/,$$(addsuffix .o,$$(test_deps_$$*)))
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(shell pkg-config --libs $(TEST_PKGS))

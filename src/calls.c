@@ -8,18 +8,6 @@
 
 /* Make room for one more element in an array of n elements whose capacity
  * is the next power of two above n (at least 8). */
-static int array_grow(void **array, size_t n, size_t size) {
-        void *p;
-
-        if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
-                return 0;
-        p = reallocarray(*array, MAX(n * 2, (size_t) 8), size);
-        if (!p)
-                return -ENOMEM;
-        *array = p;
-        return 0;
-}
-
 static void call_record_done(CallRecord *c) {
         free(c->call_id);
         free(c->operator);
@@ -47,10 +35,6 @@ typedef struct CallLoader {
         size_t n_skipped;
 } CallLoader;
 
-static const char *record_field(const CsvRecord *rec, ssize_t col) {
-        return col >= 0 && (size_t) col < rec->n_fields ? rec->fields[col] : "";
-}
-
 static int loader_header(CallLoader *l, const CsvRecord *rec) {
         l->col_call_id = csv_column(rec, "call_id");
         l->col_operator = csv_column(rec, "operator");
@@ -66,7 +50,7 @@ static int loader_header(CallLoader *l, const CsvRecord *rec) {
 }
 
 static int loader_parse_instant(CallLoader *l, const CsvRecord *rec, const char *column, ssize_t col, usec_t *ret) {
-        const char *s = record_field(rec, col);
+        const char *s = csv_field(rec, col);
         int r;
 
         if (isempty(s))
@@ -106,17 +90,17 @@ static int parse_seconds(const char *s, unsigned *ret) {
 /* Check a row and fill in its numbers: 0, or -EINVAL after logging why it is
  * skipped. */
 static int loader_check_row(CallLoader *l, const CsvRecord *rec, CallRecord *c) {
-        const char *wait = record_field(rec, l->col_wait);
+        const char *wait = csv_field(rec, l->col_wait);
 
-        if (isempty(record_field(rec, l->col_operator)))
+        if (isempty(csv_field(rec, l->col_operator)))
                 return log_warning_errno(EINVAL, "%s:%u: missing field 'operator', skipping row", l->path, rec->line);
         if (loader_parse_instant(l, rec, "start", l->col_start, &c->start) < 0 ||
             loader_parse_instant(l, rec, "end", l->col_end, &c->end) < 0)
                 return -EINVAL;
         if (c->end < c->start)
                 return log_warning_errno(EINVAL, "%s:%u: end %s is before start %s, skipping row",
-                                         l->path, rec->line, record_field(rec, l->col_end),
-                                         record_field(rec, l->col_start));
+                                         l->path, rec->line, csv_field(rec, l->col_end),
+                                         csv_field(rec, l->col_start));
         if (parse_seconds(wait, &c->wait_seconds) < 0)
                 return log_warning_errno(EINVAL, "%s:%u: expected a number of seconds in column 'wait_seconds', got '%s', skipping row",
                                          l->path, rec->line, wait);
@@ -137,10 +121,10 @@ static int loader_row(CallLoader *l, const CsvRecord *rec) {
                 return 0;
         }
 
-        if (strdup_nonempty(record_field(rec, l->col_call_id), &c.call_id) < 0 ||
-            strdup_nonempty(record_field(rec, l->col_operator), &c.operator) < 0 ||
-            strdup_nonempty(record_field(rec, l->col_caller), &c.caller) < 0 ||
-            strdup_nonempty(record_field(rec, l->col_queue), &c.queue) < 0 ||
+        if (strdup_nonempty(csv_field(rec, l->col_call_id), &c.call_id) < 0 ||
+            strdup_nonempty(csv_field(rec, l->col_operator), &c.operator) < 0 ||
+            strdup_nonempty(csv_field(rec, l->col_caller), &c.caller) < 0 ||
+            strdup_nonempty(csv_field(rec, l->col_queue), &c.queue) < 0 ||
             asprintf(&c.source, "%s:%u", l->path, rec->line) < 0) {
                 c.source = NULL;
                 call_record_done(&c);

@@ -76,13 +76,18 @@ static bool is_line_end(char ch) {
         return ch == '\n' || ch == '\r';
 }
 
+/* What libcsv skips before a field (its default is_space). */
+static bool is_blank(char ch) {
+        return ch == ' ' || ch == '\t';
+}
+
 /* Feed one line (its end included) to the parser, noting where a record
  * starts: on the first byte that is not a blank or a line end, as libcsv
  * skips blank lines and leading blanks. */
 static int reader_feed_line(CsvReader *c, const char *p, size_t n) {
         if (!c->in_record)
                 for (size_t i = 0; i < n; i++)
-                        if (!strchr(" \t\r\n", p[i])) {
+                        if (!is_blank(p[i]) && !is_line_end(p[i])) {
                                 c->in_record = true;
                                 c->record_line = c->line;
                                 break;

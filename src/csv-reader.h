@@ -26,3 +26,9 @@ int csv_read_file(const char *path, csv_record_fn fn, void *userdata);
 /* Index of the column named name in a header record (compared after trimming
  * spaces, ASCII case-insensitively), or -ENOENT. */
 ssize_t csv_column(const CsvRecord *header, const char *name);
+
+/* Field col of rec, or "" when col is negative (a missing optional column)
+ * or beyond the record's end. */
+static inline const char *csv_field(const CsvRecord *rec, ssize_t col) {
+        return col >= 0 && (size_t) col < rec->n_fields ? rec->fields[col] : "";
+}

@@ -6,18 +6,6 @@
 
 /* Make room for one more element in an array of n elements whose capacity
  * is the next power of two above n (at least 8). */
-static int array_grow(void **array, size_t n, size_t size) {
-        void *p;
-
-        if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
-                return 0;
-        p = reallocarray(*array, MAX(n * 2, (size_t) 8), size);
-        if (!p)
-                return -ENOMEM;
-        *array = p;
-        return 0;
-}
-
 void incident_done(Incident *i) {
         if (!i)
                 return;
@@ -123,9 +111,12 @@ static int incident_list_ensure(IncidentList **l) {
         return 0;
 }
 
-/* "call-33118-<kind>", or "call-<file:line>-<kind>" for a record without id. */
+/* "call-33118-<kind>", or "call-<file name>:<line>-<kind>" for a record
+ * without id (no directory: ids end up in feed UIDs). */
 static int call_incident_id(const CallRecord *c, const char *kind, char **ret) {
-        return asprintf(ret, "call-%s-%s", c->call_id ?: c->source, kind) < 0 ? -ENOMEM : 0;
+        const char *id = c->call_id ?: (strrchr(c->source, '/') ? strrchr(c->source, '/') + 1 : c->source);
+
+        return asprintf(ret, "call-%s-%s", id, kind) < 0 ? -ENOMEM : 0;
 }
 
 static int add_call_incident(IncidentList *l, const CallRecord *c, const char *category, const char *kind, usec_t duration) {
@@ -248,10 +239,6 @@ typedef struct IncidentLoader {
         size_t n_skipped;
 } IncidentLoader;
 
-static const char *record_field(const CsvRecord *rec, ssize_t col) {
-        return col >= 0 && (size_t) col < rec->n_fields ? rec->fields[col] : "";
-}
-
 static int loader_header(IncidentLoader *l, const CsvRecord *rec) {
         l->col_time = csv_column(rec, "time");
         l->col_operator = csv_column(rec, "operator");
@@ -284,10 +271,10 @@ static char *known_categories(const Policy *p) {
 
 /* Check a row: 0, or -EINVAL after logging why it is skipped. */
 static int loader_check_row(IncidentLoader *l, const CsvRecord *rec, usec_t *ret_when) {
-        const char *time = record_field(rec, l->col_time), *category = record_field(rec, l->col_category);
+        const char *time = csv_field(rec, l->col_time), *category = csv_field(rec, l->col_category);
         int r;
 
-        if (isempty(record_field(rec, l->col_operator)))
+        if (isempty(csv_field(rec, l->col_operator)))
                 return log_warning_errno(EINVAL, "%s:%u: missing field 'operator', skipping row", l->path, rec->line);
         if (isempty(time))
                 return log_warning_errno(EINVAL, "%s:%u: missing field 'time', skipping row", l->path, rec->line);
@@ -313,7 +300,7 @@ static int loader_check_row(IncidentLoader *l, const CsvRecord *rec, usec_t *ret
 
 static int loader_row(IncidentLoader *l, const CsvRecord *rec) {
         _cleanup_(freep) char *default_id = NULL;
-        const char *id = record_field(rec, l->col_id), *note = record_field(rec, l->col_note);
+        const char *id = csv_field(rec, l->col_id), *note = csv_field(rec, l->col_note);
         usec_t when;
 
         if (loader_check_row(l, rec, &when) < 0) {
@@ -331,8 +318,8 @@ static int loader_row(IncidentLoader *l, const CsvRecord *rec) {
 
         return incident_list_append(l->list, &(Incident) {
                 .id = (char *) id,
-                .operator = (char *) record_field(rec, l->col_operator),
-                .category = (char *) record_field(rec, l->col_category),
+                .operator = (char *) csv_field(rec, l->col_operator),
+                .category = (char *) csv_field(rec, l->col_category),
                 .when = when,
                 .received = when,
                 .note = isempty(note) ? NULL : (char *) note,

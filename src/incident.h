@@ -37,7 +37,7 @@ int incident_list_add(IncidentList *l, const Incident *i);
 /* Detect incidents in call records by the policy's detectors:
  * - prolonged_call: a call lasting policy->prolonged.points_after or more
  *   gives one incident of category "prolonged_call" at the call's end; its
- *   id is "call-<call_id>-prolonged" (or "call-<file:line>-prolonged").
+ *   id is "call-<call_id>-prolonged" (or "call-<file name>:<line>-prolonged").
  *   Whether it earns points or a break is decided by the planner from its
  *   length, see planner.h.
  * - repeat_caller: the policy->repeat_caller.calls-th call of one caller to

@@ -14,9 +14,8 @@
  *   4. recovery breaks in order of their earliest start, each pushing the
  *      not-yet-started breaks it meets to follow it;
  *   5. statutory blocks that a push made invalid are placed again.
- * Every break placed after now begins at or after now, so frozen breaks and
- * earlier recoveries always lie before a new recovery: a push only ever moves
- * breaks that have not begun. */
+ * A recovery begins at or after now and after every break begun by then
+ * (frozen ones, earlier recoveries), so the breaks it pushes have not begun. */
 
 static const char * const break_kind_table[_BREAK_KIND_MAX] = {
         [BREAK_PLANNED] = "planned",
@@ -138,7 +137,7 @@ static void trigger_list_done(TriggerList *l) {
 
 /* ---- the breaks of the shift being planned ---- */
 
-static Break *find_break(const ShiftPlan *sp, const char *uid) {
+static const Break *find_break(const ShiftPlan *sp, const char *uid) {
         for (size_t i = 0; i < sp->n_breaks; i++)
                 if (streq(sp->breaks[i].uid, uid))
                         return &sp->breaks[i];
@@ -222,33 +221,35 @@ static int shift_uid(const char *operator, usec_t start, char **ret) {
                           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
-static int shift_plan_cmp(const void *a, const void *b) {
+/* Order of shift plans in a plan: by operator, then start. */
+static int shift_plan_key_cmp(const void *a, const void *b) {
         const ShiftPlan *x = a, *y = b;
         int c = strcmp(x->operator, y->operator);
 
         if (c != 0)
                 return c;
-        if (x->start != y->start)
-                return x->start < y->start ? -1 : 1;
+        return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int shift_plan_cmp(const void *a, const void *b) {
+        const ShiftPlan *x = a, *y = b;
+        int c = shift_plan_key_cmp(a, b);
+
+        if (c != 0)
+                return c;
         if (x->end != y->end)
                 return x->end < y->end ? -1 : 1;
         return strcmp(x->uid, y->uid);
 }
 
-/* The shift with this uid in the previous plan (sorted by operator and start), or NULL. */
+/* The same shift (same uid) in the previous plan, or NULL. */
 static const ShiftPlan *find_previous_shift(const Plan *previous, const ShiftPlan *sp) {
         const ShiftPlan *found;
 
         if (!previous || previous->n_shifts == 0)
                 return NULL;
-        found = bsearch(sp, previous->shifts, previous->n_shifts, sizeof(ShiftPlan), shift_plan_cmp);
-        if (found)
-                return found;
-        /* Same identity, other end: the roster changed the shift's end. */
-        for (size_t i = 0; i < previous->n_shifts; i++)
-                if (streq(previous->shifts[i].uid, sp->uid))
-                        return &previous->shifts[i];
-        return NULL;
+        found = bsearch(sp, previous->shifts, previous->n_shifts, sizeof(ShiftPlan), shift_plan_key_cmp);
+        return found && streq(found->uid, sp->uid) ? found : NULL;
 }
 
 /* ---- 1. frozen breaks and 2. planned breaks ---- */
@@ -472,32 +473,38 @@ static usec_t trigger_length(const Planning *p, const Trigger *t) {
         return MIN(t->length, p->shift->end - t->earliest);
 }
 
-static bool recovery_granted(const Planning *p, const Incident *i) {
-        _cleanup_(freep) char *uid = NULL;
-
-        return strextendf(&uid, "%s-recovery-%s", p->op->id, i->id) >= 0 && find_break(p->sp, uid);
+/* "<operator>-recovery-<incident id>" */
+static int recovery_uid(const Planning *p, const Incident *i, char **ret) {
+        return strextendf(ret, "%s-recovery-%s", p->op->id, i->id);
 }
 
-/* The statutory total of the tier less what frozen breaks already gave. */
-static void statutory_init(Planning *p, const TriggerList *triggers) {
+/* The statutory total of the tier less what frozen breaks already gave
+ * (and, when recovery_counts, what the recoveries to come will give).
+ * Returns 0 or -ENOMEM. */
+static int statutory_init(Planning *p, const TriggerList *triggers) {
         const Statutory *st = &p->in->policy->statutory;
         usec_t have = 0;
 
         p->tier = statutory_tier(p->in->policy, p->shift);
         if (!p->tier)
-                return;
+                return 0;
 
         for (size_t i = 0; i < p->sp->n_breaks; i++) {
                 const Break *b = &p->sp->breaks[i];
                 if (b->kind == BREAK_STATUTORY || (b->kind == BREAK_RECOVERY && st->recovery_counts))
                         have += b->end - b->start;
         }
-        if (st->recovery_counts)
-                for (size_t i = 0; i < triggers->n; i++)
-                        if (!recovery_granted(p, triggers->items[i].incident))
-                                have += trigger_length(p, &triggers->items[i]);
+        for (size_t i = 0; st->recovery_counts && i < triggers->n; i++) {
+                _cleanup_(freep) char *uid = NULL;
+
+                if (recovery_uid(p, triggers->items[i].incident, &uid) < 0)
+                        return -ENOMEM;
+                if (!find_break(p->sp, uid))
+                        have += trigger_length(p, &triggers->items[i]);
+        }
 
         p->statutory_pending = p->tier->total > have ? p->tier->total - have : 0;
+        return 0;
 }
 
 /* ---- incidents to triggers ---- */
@@ -656,7 +663,7 @@ static int collect_triggers(const Planning *p, TriggerList *ret) {
 
 /* ---- 4. recovery breaks ---- */
 
-/* First instant at or after t outside every break. */
+/* First instant at or after t that no break begun by then covers. */
 static usec_t first_free(const Planning *p, usec_t t) {
         const Break *b;
 
@@ -736,7 +743,7 @@ static int place_recovery(Planning *p, Trigger *t) {
         size_t i;
         int r;
 
-        r = strextendf(&b.uid, "%s-recovery-%s", p->op->id, t->incident->id);
+        r = recovery_uid(p, t->incident, &b.uid);
         if (r < 0)
                 return r;
         if (find_break(p->sp, b.uid))
@@ -793,7 +800,9 @@ static int plan_shift(const Inputs *in, const Shift *shift, ShiftPlan *sp, unsig
         if (r < 0)
                 return r;
 
-        statutory_init(&p, &triggers);
+        r = statutory_init(&p, &triggers);
+        if (r < 0)
+                return r;
         r = statutory_place(&p);
         if (r < 0)
                 return r;

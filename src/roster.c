@@ -7,18 +7,6 @@
 /* Make room for one more element in an array of n elements whose capacity
  * is the next power of two above n (at least 8): grown only when n reaches a
  * power of two, so appending stays amortised O(1). */
-static int array_grow(void **array, size_t n, size_t size) {
-        void *p;
-
-        if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
-                return 0;
-        p = reallocarray(*array, MAX(n * 2, (size_t) 8), size);
-        if (!p)
-                return -ENOMEM;
-        *array = p;
-        return 0;
-}
-
 static void shift_done(Shift *s) {
         free(s->planned);
         free(s->source);
@@ -70,13 +58,13 @@ ssize_t roster_find_operator(const Roster *r, const char *id) {
 
 /* Insert a new operator at position i, keeping the operators sorted and the
  * shifts' indices right. */
-static int roster_insert_operator(Roster *r, size_t i, const char *id, const char *name, const char *team) {
+static int roster_insert_operator(Roster *roster, size_t i, const char *id, const char *name, const char *team) {
         Operator o = {};
-        int r2;
+        int r;
 
-        r2 = array_grow((void **) &r->operators, r->n_operators, sizeof(Operator));
-        if (r2 < 0)
-                return r2;
+        r = array_grow((void **) &roster->operators, roster->n_operators, sizeof(Operator));
+        if (r < 0)
+                return r;
         o.id = strdup(id);
         o.name = strdup(name);
         o.team = strdup(team);
@@ -87,12 +75,12 @@ static int roster_insert_operator(Roster *r, size_t i, const char *id, const cha
                 return -ENOMEM;
         }
 
-        memmove(r->operators + i + 1, r->operators + i, (r->n_operators - i) * sizeof(Operator));
-        r->operators[i] = o;
-        r->n_operators++;
-        for (size_t k = 0; k < r->n_shifts; k++)
-                if (r->shifts[k].operator >= i)
-                        r->shifts[k].operator++;
+        memmove(roster->operators + i + 1, roster->operators + i, (roster->n_operators - i) * sizeof(Operator));
+        roster->operators[i] = o;
+        roster->n_operators++;
+        for (size_t k = 0; k < roster->n_shifts; k++)
+                if (roster->shifts[k].operator >= i)
+                        roster->shifts[k].operator++;
         return 0;
 }
 
@@ -105,10 +93,6 @@ typedef struct RosterLoader {
         char **conflicting;     /* operators whose name or team differed, warned once */
         size_t n_skipped;
 } RosterLoader;
-
-static const char *record_field(const CsvRecord *rec, ssize_t col) {
-        return col >= 0 && (size_t) col < rec->n_fields ? rec->fields[col] : "";
-}
 
 static bool strv_contains(char * const *l, const char *s) {
         for (size_t i = 0; l && l[i]; i++)
@@ -155,7 +139,7 @@ static int loader_header(RosterLoader *l, const CsvRecord *rec) {
 }
 
 static int loader_parse_instant(RosterLoader *l, const CsvRecord *rec, const char *column, ssize_t col, usec_t *ret) {
-        const char *s = record_field(rec, col);
+        const char *s = csv_field(rec, col);
         int r;
 
         if (isempty(s))
@@ -175,7 +159,7 @@ static int loader_parse_instant(RosterLoader *l, const CsvRecord *rec, const cha
 /* The operator's index, added when new. When the row names the operator
  * differently from before, the first wins and one warning is logged. */
 static int loader_operator(RosterLoader *l, const CsvRecord *rec, const char *id, size_t *ret) {
-        const char *name = record_field(rec, l->col_name), *team = record_field(rec, l->col_team);
+        const char *name = csv_field(rec, l->col_name), *team = csv_field(rec, l->col_team);
         Operator *o;
         bool found;
         size_t i;
@@ -206,15 +190,15 @@ static int loader_operator(RosterLoader *l, const CsvRecord *rec, const char *id
 
 /* Check a row: 0, or -EINVAL after logging why it is skipped. */
 static int loader_check_row(RosterLoader *l, const CsvRecord *rec, usec_t *ret_start, usec_t *ret_end) {
-        if (isempty(record_field(rec, l->col_operator)))
+        if (isempty(csv_field(rec, l->col_operator)))
                 return log_warning_errno(EINVAL, "%s:%u: missing field 'operator', skipping row", l->path, rec->line);
         if (loader_parse_instant(l, rec, "start", l->col_start, ret_start) < 0 ||
             loader_parse_instant(l, rec, "end", l->col_end, ret_end) < 0)
                 return -EINVAL;
         if (*ret_end <= *ret_start)
                 return log_warning_errno(EINVAL, "%s:%u: end %s is not after start %s, skipping row",
-                                         l->path, rec->line, record_field(rec, l->col_end),
-                                         record_field(rec, l->col_start));
+                                         l->path, rec->line, csv_field(rec, l->col_end),
+                                         csv_field(rec, l->col_start));
         return 0;
 }
 
@@ -231,7 +215,7 @@ static int loader_row(RosterLoader *l, const CsvRecord *rec) {
 
         if (asprintf(&source, "%s:%u", l->path, rec->line) < 0)
                 return -ENOMEM;
-        r = loader_operator(l, rec, record_field(rec, l->col_operator), &op);
+        r = loader_operator(l, rec, csv_field(rec, l->col_operator), &op);
         if (r < 0)
                 return r;
         r = array_grow((void **) &l->roster->shifts, l->roster->n_shifts, sizeof(Shift));

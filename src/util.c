@@ -49,3 +49,16 @@ int strdup_to(char **ret, const char *s) {
         *ret = c;
         return 0;
 }
+
+int array_grow(void **array, size_t n, size_t size) {
+        void *p;
+
+        /* Full exactly when n is 0 or a power of two of at least 8. */
+        if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
+                return 0;
+        p = reallocarray(*array, MAX(n * 2, (size_t) 8), size);
+        if (!p)
+                return -ENOMEM;
+        *array = p;
+        return 0;
+}

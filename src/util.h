@@ -89,6 +89,11 @@ static inline usec_t usec_ceil(usec_t t, usec_t step) {
         return (t + step - 1) / step * step;
 }
 
+/* Make room for element n of a malloc'ed array of elements of size bytes
+ * that holds n elements and grows by doubling (its capacity is implied by n:
+ * 8, 16, 32, …). Call before storing element n. Returns 0 or -ENOMEM. */
+int array_grow(void **array, size_t n, size_t size);
+
 /* Free a NULL-terminated array of strings and the array itself; NULL is fine. */
 char **strv_free(char **l);
 DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);

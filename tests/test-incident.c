@@ -155,8 +155,8 @@ static void test_detect(void **state) {
         i = find(l, "call-p3-prolonged");
         assert_non_null(i);
         assert_int_equal(i->duration, 60 * USEC_PER_MINUTE);
-        /* A record without call id is named by where it came from. */
-        i = find(l, "call-" FIXTURES "calls-incident.csv:22-prolonged");
+        /* A record without call id is named by its file name and line. */
+        i = find(l, "call-calls-incident.csv:22-prolonged");
         assert_non_null(i);
         assert_string_equal(i->caller, "rc6");
 

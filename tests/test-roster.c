@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -141,6 +142,48 @@ static void test_csv_reader(void **state) {
         assert_int_equal(csv_read_file(FIXTURES "roster-good.csv", stop_at_second, &n), -ECANCELED);
         assert_int_equal(n, 2u);
         assert_int_equal(csv_read_file(FIXTURES "does-not-exist.csv", stop_at_second, &n), -ENOENT);
+}
+
+typedef struct LineCheck {
+        unsigned records;
+        bool lines_right;
+} LineCheck;
+
+static int check_record_line(const CsvRecord *rec, void *userdata) {
+        LineCheck *c = userdata;
+
+        c->records++;
+        if (rec->line != c->records)
+                c->lines_right = false;
+        return 0;
+}
+
+/* CRLF line ends at every alignment: some "\r\n" is split between two
+ * reads of the file whatever the reader's chunk size (up to 70 KiB). */
+static void test_csv_crlf_across_chunks(void **state) {
+        const unsigned rows = 1100;
+
+        for (unsigned header = 64; header < 128; header++) {
+                char path[] = "/tmp/test-roster-XXXXXX";
+                LineCheck c = { .lines_right = true };
+                _cleanup_(fclosep) FILE *f = NULL;
+                int fd;
+
+                fd = mkostemp(path, O_CLOEXEC);
+                assert_true(fd >= 0);
+                f = fdopen(fd, "we");
+                assert_non_null(f);
+                /* A header of `header` bytes, then rows of 64 bytes, CRLF included. */
+                fprintf(f, "operator,start,end,%0*u\r\n", (int) header - 21, 0u);
+                for (unsigned i = 0; i < rows; i++)
+                        fprintf(f, "op01,2021-03-01T09:00:00+09:00,2021-03-01T13:00:00+09:00,%05u\r\n", i);
+                assert_int_equal(fflush(f), 0);
+
+                assert_int_equal(csv_read_file(path, check_record_line, &c), 0);
+                assert_int_equal(unlink(path), 0);
+                assert_int_equal(c.records, rows + 1);
+                assert_true(c.lines_right);
+        }
 }
 
 static void test_csv_column(void **state) {
@@ -353,6 +396,7 @@ static void test_real_roster(void **state) {
 int main(void) {
         static const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_csv_reader, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_csv_crlf_across_chunks, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_csv_column, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_good, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_split_gap, capture_log, release_log),

@@ -5,6 +5,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "test-helpers.h"
+
 #include "calls.h"
 #include "log.h"
 #include "time-util.h"
@@ -12,38 +14,6 @@
 #define FIXTURES "tests/fixtures/"
 #define REAL_CALLS "../shared/data/anonbank-1999/calls-1999-01.csv"
 #define REAL_CALLS_APRIL "../shared/data/anonbank-1999/calls-1999-04.csv"
-
-static usec_t instant(const char *s) {
-        usec_t t = 0;
-
-        assert_int_equal(time_parse_iso8601(s, NULL, &t), 0);
-        return t;
-}
-
-static char *log_text = NULL;
-static size_t log_size = 0;
-static FILE *log_file = NULL;
-
-static int capture_log(void **state) {
-        log_file = open_memstream(&log_text, &log_size);
-        assert_non_null(log_file);
-        log_set_target(log_file);
-        return 0;
-}
-
-static int release_log(void **state) {
-        log_set_target(NULL);
-        fclose(log_file);
-        log_file = NULL;
-        free(log_text);
-        log_text = NULL;
-        return 0;
-}
-
-static const char *captured(void) {
-        fflush(log_file);
-        return log_text ?: "";
-}
 
 static void test_good(void **state) {
         _cleanup_(call_log_freep) CallLog *l = NULL;

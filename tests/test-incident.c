@@ -5,44 +5,14 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "test-helpers.h"
+
 #include "incident.h"
 #include "log.h"
 #include "time-util.h"
 
 #define FIXTURES "tests/fixtures/"
 #define REAL_CALLS "../shared/data/anonbank-1999/calls-1999-01.csv"
-
-static usec_t instant(const char *s) {
-        usec_t t = 0;
-
-        assert_int_equal(time_parse_iso8601(s, NULL, &t), 0);
-        return t;
-}
-
-static char *log_text = NULL;
-static size_t log_size = 0;
-static FILE *log_file = NULL;
-
-static int capture_log(void **state) {
-        log_file = open_memstream(&log_text, &log_size);
-        assert_non_null(log_file);
-        log_set_target(log_file);
-        return 0;
-}
-
-static int release_log(void **state) {
-        log_set_target(NULL);
-        fclose(log_file);
-        log_file = NULL;
-        free(log_text);
-        log_text = NULL;
-        return 0;
-}
-
-static const char *captured(void) {
-        fflush(log_file);
-        return log_text ?: "";
-}
 
 /* The policy's fields these modules read, filled by hand (no policy file). */
 static Category categories[] = {

@@ -36,6 +36,8 @@ typedef struct CallLoader {
 } CallLoader;
 
 static int loader_header(CallLoader *l, const CsvRecord *rec) {
+        int r;
+
         l->col_call_id = csv_column(rec, "call_id");
         l->col_operator = csv_column(rec, "operator");
         l->col_caller = csv_column(rec, "caller");
@@ -43,8 +45,9 @@ static int loader_header(CallLoader *l, const CsvRecord *rec) {
         l->col_start = csv_column(rec, "start");
         l->col_end = csv_column(rec, "end");
         l->col_wait = csv_column(rec, "wait_seconds");
-        if (l->col_operator < 0 || l->col_start < 0 || l->col_end < 0)
-                return -EBADMSG;
+        r = csv_require_columns(l->path, rec, (const char * const[]) { "operator", "start", "end", NULL });
+        if (r < 0)
+                return r;
         l->have_header = true;
         return 0;
 }
@@ -166,8 +169,6 @@ int call_log_load_csv(CallLog **l, const char *path, const char *zone, size_t *r
         r = csv_read_file(path, loader_on_record, &loader);
         if (r < 0)
                 return r;
-        if (!loader.have_header)
-                return -ENODATA;
 
         if (new_log)
                 *l = TAKE_PTR(new_log);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <csv.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "csv-reader.h"
+#include "log.h"
 
 #define CSV_CHUNK_SIZE (64 * 1024)
 
@@ -19,6 +21,7 @@ typedef struct CsvReader {
         bool in_record;         /* a byte of the next record was seen */
         bool after_cr;          /* the last byte fed was '\r' (a '\n' next ends no line) */
         int error;              /* first error from a callback; stops the reading */
+        size_t n_records;       /* records delivered */
 } CsvReader;
 
 static void reader_clear_fields(CsvReader *c) {
@@ -65,6 +68,7 @@ static void on_record(int terminator, void *userdata) {
                 };
                 int r = c->fn(&rec, c->userdata);
 
+                c->n_records++;
                 if (r < 0)
                         c->error = r;
         }
@@ -192,17 +196,51 @@ int csv_read_file(const char *path, csv_record_fn fn, void *userdata) {
                 .userdata = userdata,
                 .line = 1,
         };
+        struct stat st;
         int r;
 
         f = fopen(path, "re");
         if (!f)
                 return -errno;
+        if (fstat(fileno(f), &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
 
         if (csv_init(&c.parser, CSV_APPEND_NULL) != 0)
                 return -ENOMEM;
         r = reader_read(&c, f);
         reader_done(&c);
+        if (r == -EBADMSG)
+                log_warning("%s:%u: a quoted field is not closed by the end of the file", path, c.line);
+        else if (r >= 0 && c.n_records == 0) {
+                log_warning("%s: the file is empty, expected a header row", path);
+                r = -ENODATA;
+        }
         return r;
+}
+
+int csv_require_columns(const char *path, const CsvRecord *header, const char * const *required) {
+        for (const char * const *col = required; *col; col++) {
+                _cleanup_free_ char *names = NULL;
+                size_t size = 0;
+                FILE *f;
+
+                if (csv_column(header, *col) >= 0)
+                        continue;
+
+                f = open_memstream(&names, &size);
+                if (!f)
+                        return -ENOMEM;
+                for (const char * const *c = required; *c; c++)
+                        fprintf(f, "%s%s", c == required ? "" : ",", *c);
+                if (fclose(f) != 0)
+                        return -ENOMEM;
+                log_warning("%s:%u: expected a header row naming the columns %s; column '%s' is missing",
+                            path, header->line, names, *col);
+                return -EBADMSG;
+        }
+        return 0;
 }
 
 ssize_t csv_column(const CsvRecord *header, const char *name) {

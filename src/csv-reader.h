@@ -19,9 +19,16 @@ typedef struct CsvRecord {
 typedef int (*csv_record_fn)(const CsvRecord *rec, void *userdata);
 
 /* Read path and call fn for each record. Returns 0, or a negative errno when
- * the file cannot be opened or read, -EBADMSG for a quote left open at the end
- * of the file (the records before it were delivered), or what fn returned. */
+ * the file cannot be opened or read (-EISDIR for a directory), -EBADMSG for a
+ * quote left open at the end of the file (the records before it were
+ * delivered; logged as "FILE:LINE: …"), -ENODATA for a file without any
+ * record (logged), or what fn returned. */
 int csv_read_file(const char *path, csv_record_fn fn, void *userdata);
+
+/* Check that header names every column of required (NULL-terminated).
+ * Returns 0, or -EBADMSG after logging "FILE:LINE: expected a header row
+ * naming the columns operator,start,end; column 'end' is missing". */
+int csv_require_columns(const char *path, const CsvRecord *header, const char * const *required);
 
 /* Index of the column named name in a header record (compared after trimming
  * spaces, ASCII case-insensitively), or -ENOENT. */

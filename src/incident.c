@@ -240,13 +240,16 @@ typedef struct IncidentLoader {
 } IncidentLoader;
 
 static int loader_header(IncidentLoader *l, const CsvRecord *rec) {
+        int r;
+
         l->col_time = csv_column(rec, "time");
         l->col_operator = csv_column(rec, "operator");
         l->col_category = csv_column(rec, "category");
         l->col_note = csv_column(rec, "note");
         l->col_id = csv_column(rec, "id");
-        if (l->col_time < 0 || l->col_operator < 0 || l->col_category < 0)
-                return -EBADMSG;
+        r = csv_require_columns(l->path, rec, (const char * const[]) { "time", "operator", "category", NULL });
+        if (r < 0)
+                return r;
         l->have_header = true;
         return 0;
 }
@@ -350,8 +353,6 @@ int incidents_load_csv(IncidentList **l, const char *path, const Policy *policy,
         incident_list_sort(*l);
         if (r < 0)
                 return r;
-        if (!loader.have_header)
-                return -ENODATA;
         if (ret_skipped)
                 *ret_skipped = loader.n_skipped;
         return 0;

@@ -107,14 +107,16 @@ static int loader_header(RosterLoader *l, const CsvRecord *rec) {
         bool any = false;
         size_t size = 0;
         FILE *f;
+        int r;
 
         l->col_operator = csv_column(rec, "operator");
         l->col_name = csv_column(rec, "name");
         l->col_team = csv_column(rec, "team");
         l->col_start = csv_column(rec, "start");
         l->col_end = csv_column(rec, "end");
-        if (l->col_operator < 0 || l->col_start < 0 || l->col_end < 0)
-                return -EBADMSG;
+        r = csv_require_columns(l->path, rec, (const char * const[]) { "operator", "start", "end", NULL });
+        if (r < 0)
+                return r;
         l->have_header = true;
 
         f = open_memstream(&unknown, &size);
@@ -188,10 +190,31 @@ static int loader_operator(RosterLoader *l, const CsvRecord *rec, const char *id
         return 0;
 }
 
+bool roster_name_is_valid(const char *name, bool is_team) {
+        size_t n = strlen(name);
+
+        if (n == 0 || n > 128 || name[0] == '.' || strchr(name, '/') || !utf8_is_valid(name))
+                return false;
+        for (const char *p = name; *p; p++)
+                if ((unsigned char) *p < 0x20 || *p == 0x7F)
+                        return false;
+        return is_team || strncmp(name, "team-", 5) != 0;
+}
+
 /* Check a row: 0, or -EINVAL after logging why it is skipped. */
 static int loader_check_row(RosterLoader *l, const CsvRecord *rec, usec_t *ret_start, usec_t *ret_end) {
+        const char *team = csv_field(rec, l->col_team);
+
         if (isempty(csv_field(rec, l->col_operator)))
                 return log_warning_errno(EINVAL, "%s:%u: missing field 'operator', skipping row", l->path, rec->line);
+        if (!roster_name_is_valid(csv_field(rec, l->col_operator), false))
+                return log_warning_errno(EINVAL, "%s:%u: operator id is not usable as a feed file name "
+                                         "(expected 1-128 bytes of UTF-8 without '/', control characters, "
+                                         "a leading '.' or a leading 'team-'), skipping row", l->path, rec->line);
+        if (!isempty(team) && !roster_name_is_valid(team, true))
+                return log_warning_errno(EINVAL, "%s:%u: team name is not usable as a feed file name "
+                                         "(expected 1-128 bytes of UTF-8 without '/', control characters "
+                                         "or a leading '.'), skipping row", l->path, rec->line);
         if (loader_parse_instant(l, rec, "start", l->col_start, ret_start) < 0 ||
             loader_parse_instant(l, rec, "end", l->col_end, ret_end) < 0)
                 return -EINVAL;
@@ -257,8 +280,6 @@ int roster_load_csv(Roster **r, const char *path, const char *zone, size_t *ret_
         strv_free(l.conflicting);
         if (k < 0)
                 return k;
-        if (!l.have_header)
-                return -ENODATA;
 
         if (new_roster)
                 *r = TAKE_PTR(new_roster);

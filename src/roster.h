@@ -35,6 +35,13 @@ typedef struct Roster {
 Roster *roster_free(Roster *r);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Roster *, roster_free);
 
+/* Whether name can be an operator id (is_team false) or a team name: it
+ * names a feed file (<dir>/<id>.ics, <dir>/team-<team>.ics) and travels on
+ * D-Bus, so: 1 to 128 bytes of valid UTF-8, no control characters, no '/',
+ * not starting with '.', and an operator id does not start with "team-"
+ * (a team feed's name). Spaces, Japanese and emoji are fine. */
+bool roster_name_is_valid(const char *name, bool is_team) _pure_;
+
 /* Index of operator id in r->operators, or -ENOENT. */
 ssize_t roster_find_operator(const Roster *r, const char *id);
 
@@ -42,7 +49,8 @@ ssize_t roster_find_operator(const Roster *r, const char *id);
  * naming "operator,start,end" and optionally "name,team" in any order) and
  * add its rows to *r (allocated when *r is NULL). Instants are ISO 8601 with
  * an offset, or civil time in zone (the site's IANA zone). A bad row (missing
- * field, unparsable instant, end not after start, unknown zone) is skipped
+ * field, unparsable instant, end not after start, unknown zone, an operator
+ * id or team name that roster_name_is_valid() refuses) is skipped
  * and logged as "FILE:LINE: what, skipping row"; the rest loads.
  * ret_skipped (may be NULL) receives the number of skipped rows.
  * Returns 0, or a negative errno when the file cannot be read or has no

@@ -94,6 +94,10 @@ static inline usec_t usec_ceil(usec_t t, usec_t step) {
  * 8, 16, 32, …). Call before storing element n. Returns 0 or -ENOMEM. */
 int array_grow(void **array, size_t n, size_t size);
 
+/* Whether s is well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), as D-Bus requires of strings. */
+bool utf8_is_valid(const char *s) _pure_;
+
 /* Free a NULL-terminated array of strings and the array itself; NULL is fine. */
 char **strv_free(char **l);
 DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);

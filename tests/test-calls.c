@@ -86,7 +86,11 @@ static void test_unusable_files(void **state) {
         assert_null(l);
         assert_int_equal(call_log_load_csv(&l, FIXTURES "does-not-exist.csv", "Asia/Jerusalem", NULL), -ENOENT);
         assert_null(l);
-        assert_string_equal(captured(), "");
+        assert_int_equal(call_log_load_csv(&l, "/dev/null", "Asia/Jerusalem", NULL), -ENODATA);
+        assert_null(l);
+        assert_non_null(strstr(captured(), FIXTURES "calls-noheader.csv:1: expected a header row naming "
+                                           "the columns operator,start,end; column 'operator' is missing\n"));
+        assert_non_null(strstr(captured(), "/dev/null: the file is empty, expected a header row\n"));
 }
 
 static void test_several_files(void **state) {

@@ -309,6 +309,32 @@ static void test_conflicting_names(void **state) {
         assert_non_null(strstr(captured(), "roster-conflict.csv:3: operator 'op01'"));
 }
 
+/* Ids name feed files: nothing may escape the feed directory or clash with
+ * a team feed, and everything must travel on D-Bus. */
+static void test_names(void **state) {
+        _cleanup_(roster_freep) Roster *r = NULL;
+        size_t skipped = 0;
+
+        assert_int_equal(roster_load_csv(&r, FIXTURES "roster-names.csv", "Asia/Jerusalem", &skipped), 0);
+        assert_int_equal(skipped, 6);
+        assert_int_equal(r->n_operators, 2);
+        assert_true(roster_find_operator(r, "田中 花子") >= 0);
+        assert_true(roster_find_operator(r, "op 😀") >= 0);
+        for (unsigned line = 2; line <= 5; line++) {
+                char want[128];
+
+                snprintf(want, sizeof want, FIXTURES "roster-names.csv:%u: operator id is not usable", line);
+                assert_non_null(strstr(captured(), want));
+        }
+        assert_non_null(strstr(captured(), FIXTURES "roster-names.csv:6: team name is not usable"));
+        assert_non_null(strstr(captured(), FIXTURES "roster-names.csv:9: operator id is not usable"));
+
+        assert_true(roster_name_is_valid("team-retail", true));
+        assert_false(roster_name_is_valid("team-retail", false));
+        assert_false(roster_name_is_valid("", true));
+        assert_false(roster_name_is_valid("a\tb", true));
+}
+
 static void test_unusable_files(void **state) {
         _cleanup_(roster_freep) Roster *r = NULL;
 
@@ -319,8 +345,13 @@ static void test_unusable_files(void **state) {
         assert_int_equal(roster_load_csv(&r, FIXTURES "does-not-exist.csv", "Asia/Tokyo", NULL), -ENOENT);
         assert_null(r);
         assert_int_equal(roster_load_csv(&r, FIXTURES "roster-truncated.csv", "Asia/Tokyo", NULL), -EBADMSG);
-        /* Nothing logged: the caller reports. */
-        assert_string_equal(captured(), "");
+        assert_int_equal(roster_load_csv(&r, "tests/fixtures", "Asia/Tokyo", NULL), -EISDIR);
+        /* What is wrong with the file is said with file and line. */
+        assert_non_null(strstr(captured(), FIXTURES "roster-noheader.csv:1: expected a header row naming "
+                                           "the columns operator,start,end; column 'operator' is missing\n"));
+        assert_non_null(strstr(captured(), FIXTURES "roster-empty.csv: the file is empty, expected a header row\n"));
+        assert_non_null(strstr(captured(), FIXTURES "roster-truncated.csv:"));
+        assert_non_null(strstr(captured(), ": a quoted field is not closed by the end of the file\n"));
 }
 
 static void test_several_files(void **state) {
@@ -373,6 +404,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_unknown_zone, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_dst_and_cr, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_conflicting_names, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_names, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_unusable_files, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_several_files, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_real_roster, capture_log, release_log),

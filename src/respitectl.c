@@ -85,7 +85,8 @@ static int parse_argv(int argc, char *argv[]) {
         while ((c = getopt_long(argc, argv, "-h", options, NULL)) >= 0)
                 switch (c) {
                 case 1:
-                        if (strv_extend(list, optarg) < 0)
+                        /* The first operand is always the command. */
+                        if (strv_extend(arg_args ? list : &arg_args, optarg) < 0)
                                 return log_oom();
                         break;
                 case ARG_USER:      arg_user = true; break;
@@ -130,7 +131,8 @@ static int bus_open(sd_bus **ret) {
         int r = arg_user ? sd_bus_open_user(ret) : sd_bus_open_system(ret);
 
         if (r < 0)
-                return log_error_errno(r, "Failed to connect to the %s bus: %m", arg_user ? "session" : "system");
+                return log_error_errno(r, "Failed to connect to the %s bus: %m%s", arg_user ? "session" : "system",
+                                       arg_user ? "" : "\n(respited --user runs on the session bus: add --user.)");
         return 0;
 }
 
@@ -188,7 +190,7 @@ static int day_bounds(const char *date, const char *zone, usec_t *ret_start, use
         char tail;
         int r;
 
-        if (sscanf(date, "%4d-%2d-%2d%c", &c.year, &c.month, &c.day, &tail) != 3)
+        if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%c", &c.year, &c.month, &c.day, &tail) != 3)
                 return -EINVAL;
         r = civil_to_utc(&c, zone, ret_start);
         if (r < 0)
@@ -342,8 +344,28 @@ static int load_inputs(const Policy *p, Roster **ret_roster, IncidentList **ret_
         return 0;
 }
 
+/* One CSV field, quoted as RFC 4180 §2 says when it has to be. */
+static void csv_put(const char *field, char end) {
+        if (strpbrk(field, ",\"\r\n")) {
+                putchar('"');
+                for (const char *c = field; *c; c++) {
+                        if (*c == '"')
+                                putchar('"');
+                        putchar(*c);
+                }
+                putchar('"');
+        } else
+                fputs(field, stdout);
+        putchar(end);
+}
+
+static bool shift_selected(const ShiftPlan *s) {
+        return (!arg_operator || streq(s->operator, arg_operator)) && (!arg_team || streq(s->team, arg_team));
+}
+
 static int print_plan(const Plan *plan, const Policy *p, usec_t from, usec_t to) {
         unsigned counts[_BREAK_KIND_MAX] = {};
+        size_t n_shifts = 0;
 
         if (arg_format == FORMAT_CSV)
                 printf("operator,kind,start,end,reason\n");
@@ -353,8 +375,9 @@ static int print_plan(const Plan *plan, const Policy *p, usec_t from, usec_t to)
         for (size_t i = 0; i < plan->n_shifts; i++) {
                 const ShiftPlan *s = &plan->shifts[i];
 
-                if ((arg_operator && !streq(s->operator, arg_operator)) || (arg_team && !streq(s->team, arg_team)))
+                if (!shift_selected(s) || s->end <= from || s->start >= to)
                         continue;
+                n_shifts++;
                 for (size_t j = 0; j < s->n_breaks; j++) {
                         const Break *b = &s->breaks[j];
                         char a[ISO8601_MAX], e[ISO8601_MAX];
@@ -366,37 +389,49 @@ static int print_plan(const Plan *plan, const Policy *p, usec_t from, usec_t to)
                                 return log_error_errno(EINVAL, "Failed to format a time in %s.", p->timezone);
                         counts[b->kind]++;
                         if (arg_format == FORMAT_CSV) {
-                                /* RFC 4180: quote the reason, doubling quotes. */
-                                printf("%s,%s,%s,%s,\"", s->operator, break_kind_to_string(b->kind), a, e);
-                                for (const char *c = b->reason; *c; c++) {
-                                        if (*c == '"')
-                                                putchar('"');
-                                        putchar(*c);
-                                }
-                                printf("\"\n");
+                                csv_put(s->operator, ',');
+                                csv_put(break_kind_to_string(b->kind), ',');
+                                csv_put(a, ',');
+                                csv_put(e, ',');
+                                csv_put(b->reason, '\n');
                         } else
                                 printf("%-10s  %-9s  %-25s  %-25s  %s\n", s->operator,
                                        break_kind_to_string(b->kind), a, e, b->reason);
                 }
         }
         fprintf(stderr, "%zu shifts; %u statutory, %u recovery and %u planned breaks; %u statutory violations.\n",
-                plan->n_shifts, counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED],
+                n_shifts, counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED],
                 plan->statutory_violations);
         return 0;
 }
 
+/* The feed respited would publish for --operator or --team, named as it
+ * names it; SEQUENCE is 0 and DTSTAMP each event's start (no history). */
 static int print_ics(const Plan *plan, const Roster *roster, usec_t from, usec_t to) {
-        _cleanup_free_ char *text = NULL;
-        const char *who = arg_operator ?: arg_team;
+        _cleanup_free_ char *text = NULL, *calname = NULL;
         int r;
 
-        if (!who || (arg_operator && arg_team))
+        if (!!arg_operator == !!arg_team)
                 return log_error_errno(EINVAL, "--format ics needs exactly one of --operator ID or --team NAME.");
-        r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, who, who, from, to, NULL, &text);
+        if (arg_operator)
+                r = asprintf(&calname, "%s: breaks", roster->operators[roster_find_operator(roster, arg_operator)].name);
+        else
+                r = asprintf(&calname, "Team %s: breaks", arg_team);
+        if (r < 0)
+                return log_oom();
+        r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team, calname,
+                        from, to, NULL, &text);
         if (r < 0)
                 return log_error_errno(r, "Failed to render the calendar: %m");
         fputs(text, stdout);
         return 0;
+}
+
+static bool roster_has_team(const Roster *roster, const char *team) {
+        for (size_t i = 0; i < roster->n_operators; i++)
+                if (streq(roster->operators[i].team, team))
+                        return true;
+        return false;
 }
 
 static int verb_plan(char **args) {
@@ -425,6 +460,8 @@ static int verb_plan(char **args) {
                 return r;
         if (arg_operator && roster_find_operator(roster, arg_operator) < 0)
                 return log_error_errno(ENXIO, "No operator '%s' in the roster.", arg_operator);
+        if (arg_team && !roster_has_team(roster, arg_team))
+                return log_error_errno(ENXIO, "No team '%s' in the roster.", arg_team);
 
         /* Offline, every incident counts as known when it happened. */
         r = planner_run(roster, p, incidents, NULL, 0, &plan);

@@ -229,8 +229,8 @@ static bool parse_char(const char **p, char c) {
         return true;
 }
 
-/* "Z", "±HH:MM", "±HHMM": seconds east of UTC; *has_offset false when p is
- * at the end. */
+/* "Z", "±HH:MM", "±HHMM", "±HH" (ISO 8601 allows all three): seconds east
+ * of UTC; *has_offset false when p is at the end. */
 static int parse_offset(const char *p, bool *has_offset, long *ret) {
         int sign, h, m;
 
@@ -249,8 +249,14 @@ static int parse_offset(const char *p, bool *has_offset, long *ret) {
         p++;
         if (!parse_digits(&p, 2, &h))
                 return -EINVAL;
-        (void) parse_char(&p, ':');
-        if (!parse_digits(&p, 2, &m) || *p != '\0' || h > 23 || m > 59)
+        if (*p == '\0')
+                m = 0;
+        else {
+                (void) parse_char(&p, ':');
+                if (!parse_digits(&p, 2, &m))
+                        return -EINVAL;
+        }
+        if (*p != '\0' || h > 23 || m > 59)
                 return -EINVAL;
         *ret = sign * (h * 3600L + m * 60L);
         return 0;

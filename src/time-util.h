@@ -40,7 +40,7 @@ int civil_to_utc(const CivilTime *c, const char *zone, usec_t *ret);
 int utc_to_civil(usec_t t, const char *zone, CivilTime *ret);
 
 /* Parse an ISO 8601 instant: "YYYY-MM-DD[T ]HH:MM[:SS[.frac]]" followed by
- * "Z", "±HH:MM", "±HHMM" or nothing. Without an offset the time is civil time
+ * "Z", "±HH:MM", "±HHMM", "±HH" or nothing. Without an offset the time is civil time
  * in zone (converted by civil_to_utc()); zone may be NULL only when an offset
  * is required. Returns 0, -EINVAL for malformed text or a date that does not
  * exist, -ENOENT for an unknown zone, -ERANGE before 1970. */

@@ -32,6 +32,8 @@ static void test_parse_offsets(void **state) {
         assert_int_equal(instant("1999-01-01T04:55:43Z"), 915166543 * USEC_PER_SEC);
         assert_int_equal(instant("1999-01-01 04:55:43z"), 915166543 * USEC_PER_SEC);
         assert_int_equal(instant("1999-01-01T06:55:43+0200"), 915166543 * USEC_PER_SEC);
+        assert_int_equal(instant("1999-01-01T06:55:43+02"), 915166543 * USEC_PER_SEC);
+        assert_int_equal(instant("1999-01-01T01:25:43-0330"), 915166543 * USEC_PER_SEC);
         assert_int_equal(instant("1998-12-31T23:55:43-05:00"), 915166543 * USEC_PER_SEC);
         assert_int_equal(instant("1999-01-01T04:55Z"), 915166500 * USEC_PER_SEC);
         assert_int_equal(instant("1999-01-01T04:55:43.25Z"), 915166543 * USEC_PER_SEC + 250000);

@@ -354,7 +354,13 @@ int roster_finish(Roster *r, usec_t split_gap) {
                             (next->start <= s->end || (split_gap > 0 && next->start - s->end <= split_gap));
 
                 if (join) {
-                        int q = shift_absorb(s, next);
+                        int q;
+
+                        if (next->start < s->end)
+                                log_warning("%s: shift overlaps the one from %s of operator '%s', merging them",
+                                            next->source ?: "roster", s->source ?: "roster",
+                                            r->operators[s->operator].id);
+                        q = shift_absorb(s, next);
 
                         if (q < 0) {
                                 /* Keep the roster consistent: close the hole left so far. */

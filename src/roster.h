@@ -60,5 +60,6 @@ int roster_load_csv(Roster **r, const char *path, const char *zone, size_t *ret_
 /* After loading every file: sort, and join consecutive shifts of one
  * operator whose gap is at most split_gap (microseconds; 0 = never) into one
  * shift with the gap as a planned break (a split shift). Overlapping shifts of
- * one operator are merged. Returns 0 or -ENOMEM. */
+ * one operator are merged, with a warning naming both rows. Returns 0 or
+ * -ENOMEM. */
 int roster_finish(Roster *r, usec_t split_gap);

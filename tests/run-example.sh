@@ -22,9 +22,9 @@ trap cleanup EXIT
 sleep_until() {
         local h=${1%:*} m=${1#*:}
         local virtual=$(( (10#$h * 60 + 10#$m) - (6 * 60 + 45) ))
-        local real_now=$(( $(date +%s) - start ))
-        local target=$(( virtual * 60 / speed ))
-        (( target > real_now )) && sleep $(( target - real_now ))
+        # Milliseconds of real time from the start to that virtual minute.
+        local wait_ms=$(( virtual * 60000 / speed - ($(date +%s%3N) - start_ms) ))
+        (( wait_ms > 0 )) && sleep "$(printf '%d.%03d' $((wait_ms / 1000)) $((wait_ms % 1000)))"
         return 0
 }
 
@@ -35,7 +35,7 @@ export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
 
 echo "== respited replays 1999-01-04 (Asia/Jerusalem) at ${speed}x on a private bus"
 echo "== feeds go to $tmp/feeds"
-start=$(date +%s)
+start_ms=$(date +%s%3N)
 "$bin/respited" --user --config "$top/conf/respite.conf" --feed-dir "$tmp/feeds" \
         --clock 1999-01-04T06:45:00 --speed "$speed" &
 daemon=$!

@@ -208,6 +208,8 @@ static void test_good(void **state) {
         assert_int_equal(s->end, instant("2021-03-02T08:00:00+09:00"));
         assert_int_equal(s->n_planned, 0);
         assert_string_equal(s->source, FIXTURES "roster-good.csv:4");
+        assert_non_null(strstr(captured(), FIXTURES "roster-good.csv:7: shift overlaps the one from "
+                                           FIXTURES "roster-good.csv:4 of operator 'op02', merging them\n"));
 
         /* Civil time in the site's zone. */
         s = shift(r, "op03", 0);

@@ -4,10 +4,16 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 SBINDIR     ?= $(PREFIX)/sbin
 SYSCONFDIR  ?= /etc
+LOCALSTATEDIR ?= /var
 DATADIR     ?= $(PREFIX)/share
 MANDIR      ?= $(DATADIR)/man
 UNITDIR     ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
-DBUSDIR     ?= $(DATADIR)/dbus-1/system.d
+# systemd and D-Bus say where their files go; the fallbacks are Debian's.
+SYSUSERSDIR ?= $(shell pkg-config --variable=sysusersdir systemd 2>/dev/null || echo /usr/lib/sysusers.d)
+TMPFILESDIR ?= $(shell pkg-config --variable=tmpfilesdir systemd 2>/dev/null || echo /usr/lib/tmpfiles.d)
+DBUSDATADIR ?= $(shell pkg-config --variable=datadir dbus-1 2>/dev/null || echo $(DATADIR))
+DBUSDIR     ?= $(DBUSDATADIR)/dbus-1/system.d
+DBUSSERVICEDIR ?= $(shell pkg-config --variable=system_bus_services_dir dbus-1 2>/dev/null || echo $(DBUSDATADIR)/dbus-1/system-services)
 DESTDIR     ?=
 
 # SAN=1 builds with AddressSanitizer and UBSan into build-san/.
@@ -21,7 +27,7 @@ SANFLAGS    :=
 endif
 
 CC          ?= cc
-PKGS        := libsystemd libconfig libical
+PKGS        := libsystemd libconfig libical sqlite3
 TEST_PKGS   := cmocka
 WARNINGS    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
                -Wmissing-declarations -Wformat=2 -Wundef -Wvla -Wwrite-strings \
@@ -29,31 +35,37 @@ WARNINGS    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prot
 CFLAGS      ?= -O2 -g
 VERSION     := 0.1
 ALL_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
-               -DSYSCONFDIR='"$(SYSCONFDIR)"' -DVERSION='"$(VERSION)"' \
+               -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLOCALSTATEDIR='"$(LOCALSTATEDIR)"' -DVERSION='"$(VERSION)"' \
                $(shell pkg-config --cflags $(PKGS))
 LIBS        := $(shell pkg-config --libs $(PKGS)) -lcsv -lm
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
 # Modules shared by the programs and the tests; each program adds its own.
-CORE        := util log time-util csv-reader policy roster calls incident planner feed
-DAEMON      := clock manager bus respited
+CORE        := util log time-util csv-reader policy roster calls incident erlang coverage planner metrics feed
+DAEMON      := clock store spool access manager bus respited
 CTL         := respitectl
 
 core_objs    = $(patsubst %,$(BUILDDIR)/%.o,$(CORE))
 PROGRAMS    := $(BUILDDIR)/respited $(BUILDDIR)/respitectl
 
 # Each unit test links the modules it tests and what they need.
-TESTS       := time policy roster calls incident planner feed
+TESTS       := time policy roster calls incident erlang coverage planner metrics feed store spool access
 test_deps_time     := util log time-util
 test_deps_policy   := util log time-util policy
 test_deps_roster   := util log time-util csv-reader roster
 test_deps_calls    := util log time-util csv-reader calls
 test_deps_incident := util log time-util csv-reader policy calls incident
-test_deps_planner  := util log time-util csv-reader policy roster calls incident planner
-test_deps_feed     := util log time-util csv-reader policy roster calls incident planner feed
+test_deps_erlang   := util erlang
+test_deps_coverage := util log time-util csv-reader policy roster calls erlang coverage
+test_deps_planner  := util log time-util csv-reader policy roster calls incident erlang coverage planner metrics
+test_deps_metrics  := util log time-util csv-reader policy roster calls incident erlang coverage planner metrics
+test_deps_feed     := util log time-util csv-reader policy roster calls incident erlang coverage planner feed
+test_deps_store    := $(CORE) store
+test_deps_spool    := $(CORE) spool
+test_deps_access   := util log time-util policy access
 TEST_BINS   := $(patsubst %,$(BUILDDIR)/test-%,$(TESTS))
 
-.PHONY: all check unit-check integration-check run install uninstall clean deps help
+.PHONY: all check unit-check integration-check run bench install uninstall clean deps help
 all: $(PROGRAMS)
 
 $(BUILDDIR)/%.o: src/%.c | $(BUILDDIR)
@@ -91,6 +103,21 @@ $(BUILDDIR)/ical-check: $(BUILDDIR)/tests/ical-check.o
 
 integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/integration.sh $(BUILDDIR)
+	tests/state.sh $(BUILDDIR)
+	tests/access.sh $(BUILDDIR)
+	tests/systemd.sh $(BUILDDIR)
+
+# `make bench`: the planner on synthetic sites and the real bank months
+# (bench/README.md). Not part of `make check`; nothing is asserted.
+$(BUILDDIR)/bench-planner: bench/bench-planner.c $(core_objs) | $(BUILDDIR)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ bench/bench-planner.c $(core_objs) $(ALL_LDFLAGS) $(LIBS)
+
+bench: $(BUILDDIR)/bench-planner
+	@echo "| site | shifts | incidents | full-day plan (ms) | full revision (ms) | incremental revision (ms) | ratio | peak memory (MiB) |"
+	@echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	@for n in 100 1000 10000 100000; do $(BUILDDIR)/bench-planner $$n; done
+	@for m in 01 02 03 04; do \
+		if [ -d ../shared/data/anonbank-1999 ]; then $(BUILDDIR)/bench-planner --bank ../shared/data/anonbank-1999 $$m; fi; done
 
 # Replay a real day of the Anonymous Bank on a private session bus.
 run: $(PROGRAMS)
@@ -102,7 +129,8 @@ deps:
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	        $(DESTDIR)$(SYSCONFDIR)/respite/presets $(DESTDIR)$(MANDIR)/man1 \
-	        $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DBUSDIR)
+	        $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DBUSDIR) \
+	        $(DESTDIR)$(DBUSSERVICEDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 $(BUILDDIR)/respited $(DESTDIR)$(SBINDIR)/respited
 	install -m 0755 $(BUILDDIR)/respitectl $(DESTDIR)$(BINDIR)/respitectl
 	install -m 0644 conf/respite.conf $(DESTDIR)$(SYSCONFDIR)/respite/respite.conf
@@ -114,12 +142,17 @@ install: all
 	install -m 0644 man/respited.8 $(DESTDIR)$(MANDIR)/man8/
 	sed 's|/usr/local/sbin|$(SBINDIR)|' systemd/respited.service >$(DESTDIR)$(UNITDIR)/respited.service
 	install -m 0644 systemd/org.respite.Scheduler1.conf $(DESTDIR)$(DBUSDIR)/
+	install -m 0644 systemd/org.respite.Scheduler1.service $(DESTDIR)$(DBUSSERVICEDIR)/
+	install -m 0644 systemd/respite.sysusers $(DESTDIR)$(SYSUSERSDIR)/respite.conf
+	install -m 0644 systemd/respite.tmpfiles $(DESTDIR)$(TMPFILESDIR)/respite.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/respited $(DESTDIR)$(BINDIR)/respitectl \
 	      $(DESTDIR)$(MANDIR)/man1/respitectl.1 $(DESTDIR)$(MANDIR)/man5/respite.conf.5 \
 	      $(DESTDIR)$(MANDIR)/man8/respited.8 $(DESTDIR)$(UNITDIR)/respited.service \
-	      $(DESTDIR)$(DBUSDIR)/org.respite.Scheduler1.conf
+	      $(DESTDIR)$(DBUSDIR)/org.respite.Scheduler1.conf \
+	      $(DESTDIR)$(DBUSSERVICEDIR)/org.respite.Scheduler1.service \
+	      $(DESTDIR)$(SYSUSERSDIR)/respite.conf $(DESTDIR)$(TMPFILESDIR)/respite.conf
 	rm -rf $(DESTDIR)$(SYSCONFDIR)/respite/presets $(DESTDIR)$(SYSCONFDIR)/respite/examples
 
 clean:

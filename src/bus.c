@@ -1,32 +1,44 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdarg.h>
 #include <systemd/sd-bus.h>
 
+#include "access.h"
 #include "bus.h"
 #include "log.h"
+#include "metrics.h"
 
 /* Feed and bus share one form of UID, RFC 5545 §3.8.4.7 style. */
 static int format_uid(const Break *b, char **ret) {
         return asprintf(ret, "%s@respite", b->uid) < 0 ? -ENOMEM : 0;
 }
 
-/* Whether the sender may read the private reasons (incident categories):
- * root and the daemon's own user. Access for operators and team leads comes
- * with the bus access mapping. */
-static bool sender_sees_reasons(sd_bus_message *msg) {
-        _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
-        uid_t uid;
+/* May the sender act for operator (access.h)? Decided from the bus's
+ * credentials of the sending connection, never from arguments. Returns 0,
+ * or sets org.freedesktop.DBus.Error.AccessDenied (the same answer whether
+ * the operator exists or not) and returns its negative errno. */
+static int check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
+                        sd_bus_error *error) {
+        _cleanup_(caller_done) Caller caller = {};
+        ssize_t i = roster_find_operator(m->roster, operator);
+        AccessLevel level = ACCESS_DENIED;
 
-        if (sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID, &creds) < 0)
-                return false;
-        if (sd_bus_creds_get_euid(creds, &uid) < 0)
-                return false;
-        return uid == 0 || uid == geteuid();
+        if (caller_from_message(msg, &caller) >= 0)
+                level = access_for_operator(&m->policy->access, &caller, geteuid(), operator,
+                                            i >= 0 ? m->roster->operators[i].team : NULL);
+        if (level == ACCESS_DENIED) {
+                log_notice("Denied uid %u to %s operator '%s'.", (unsigned) caller.uid, what, operator);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "Not allowed to %s operator '%s'.", what, operator);
+        }
+        return 0;
 }
 
 /* ReportIncident(s operator, s category, t when_usec, s note) → (s incident_id)
- * when_usec: UTC microseconds, 0 = now. The incident is planned for (and the
- * signals and feeds it causes are out) before the reply is sent.
- * Errors: Error.UnknownOperator, Error.UnknownCategory,
+ * when_usec: UTC microseconds, 0 = now. The incident is committed to the
+ * store and planned for (and the signals and feeds it causes are out) before
+ * the reply is sent. Allowed for the operator's own user, a lead of their
+ * team, root and the daemon's user.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
  * org.freedesktop.DBus.Error.InvalidArgs (a time in the future). */
 static int method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
@@ -36,6 +48,9 @@ static int method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_er
         int r;
 
         r = sd_bus_message_read(msg, "ssts", &operator, &category, &when, &note);
+        if (r < 0)
+                return r;
+        r = check_access(msg, m, operator, "report incidents for", error);
         if (r < 0)
                 return r;
 
@@ -70,21 +85,24 @@ static int method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_er
 /* GetSchedule(s operator, t from_usec, t to_usec) → (a(sttss) breaks)
  * Every break of operator overlapping [from_usec, to_usec) (UTC
  * microseconds; to_usec = 0 means no end), ordered by start, as
- * (kind, start_usec, end_usec, uid, reason). The reason says why a recovery
- * break was granted for root and the daemon's user, and is the public wording
- * ("Recovery break") for everyone else.
- * Errors: Error.UnknownOperator, org.freedesktop.DBus.Error.InvalidArgs. */
+ * (kind, start_usec, end_usec, uid, reason). Allowed for the callers that may
+ * report for the operator (see ReportIncident); they may read why a recovery
+ * break was granted, so the reason is the private one.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator,
+ * org.freedesktop.DBus.Error.InvalidArgs. */
 static int method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ const Break **breaks = NULL;
         Manager *m = userdata;
         const char *operator;
         uint64_t from, to;
-        bool private;
         ssize_t n;
         int r;
 
         r = sd_bus_message_read(msg, "stt", &operator, &from, &to);
+        if (r < 0)
+                return r;
+        r = check_access(msg, m, operator, "read the schedule of", error);
         if (r < 0)
                 return r;
         if (to == 0)
@@ -99,7 +117,6 @@ static int method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_error
         n = plan_operator_breaks(m->plan, operator, from, to, &breaks);
         if (n < 0)
                 return (int) n;
-        private = sender_sees_reasons(msg);
 
         r = sd_bus_message_new_method_return(msg, &reply);
         if (r < 0)
@@ -115,10 +132,97 @@ static int method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_error
                 if (r < 0)
                         return r;
                 r = sd_bus_message_append(reply, "(sttss)", break_kind_to_string(b->kind), b->start, b->end,
-                                          uid, private ? b->reason : break_kind_public_reason(b->kind));
+                                          uid, b->reason);
                 if (r < 0)
                         return r;
         }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+/* GetMetrics() → (a{sv} metrics): the metrics of the current plan
+ * (metrics.h), aggregate numbers only, so anyone may read them. Keys:
+ * StatutoryViolations u, Recoveries u, RecoveriesLate u, RecoveriesUnserved u,
+ * RecoveriesShort u, RecoveryDelayMedianUSec t, RecoveryDelayMaxUSec t,
+ * BreaksMoved u, ShiftUSec t, BreakUSec a{st} (kind → time),
+ * ShortfallOperatorMinutes t, Shortfall a{st} (team → operator-minutes). */
+static int append_entry(sd_bus_message *reply, const char *key, const char *type, ...) {
+        va_list ap;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'e', "sv");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(reply, "s", key);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'v', type);
+        if (r < 0)
+                return r;
+        va_start(ap, type);
+        r = sd_bus_message_appendv(reply, type, ap);
+        va_end(ap);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(reply);
+}
+
+static int append_map(sd_bus_message *reply, const char *key, const Metrics *m, bool teams) {
+        size_t n = teams ? m->n_teams : _BREAK_KIND_MAX;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'e', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "s", key);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'v', "a{st}");
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "{st}");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = teams ? sd_bus_message_append(reply, "{st}", m->teams[i].team, m->teams[i].shortfall_minutes) :
+                            sd_bus_message_append(reply, "{st}", break_kind_to_string(i), m->break_time[i]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        return r;
+}
+
+static int method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(metrics_freep) Metrics *m = NULL;
+        Manager *mgr = userdata;
+        int r;
+
+        r = metrics_compute(mgr->plan, mgr->coverage, &m);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        if ((r = append_entry(reply, "StatutoryViolations", "u", m->statutory_violations)) < 0 ||
+            (r = append_entry(reply, "Recoveries", "u", m->recoveries)) < 0 ||
+            (r = append_entry(reply, "RecoveriesLate", "u", m->recoveries_late)) < 0 ||
+            (r = append_entry(reply, "RecoveriesUnserved", "u", m->recoveries_unserved)) < 0 ||
+            (r = append_entry(reply, "RecoveriesShort", "u", m->recoveries_short)) < 0 ||
+            (r = append_entry(reply, "RecoveryDelayMedianUSec", "t", m->delay_median)) < 0 ||
+            (r = append_entry(reply, "RecoveryDelayMaxUSec", "t", m->delay_max)) < 0 ||
+            (r = append_entry(reply, "BreaksMoved", "u", m->breaks_moved)) < 0 ||
+            (r = append_entry(reply, "ShiftUSec", "t", m->shift_time)) < 0 ||
+            (r = append_map(reply, "BreakUSec", m, false)) < 0 ||
+            (r = append_entry(reply, "ShortfallOperatorMinutes", "t", m->shortfall_minutes)) < 0 ||
+            (r = append_map(reply, "Shortfall", m, true)) < 0)
+                return r;
         r = sd_bus_message_close_container(reply);
         if (r < 0)
                 return r;
@@ -164,6 +268,8 @@ static const sd_bus_vtable scheduler_vtable[] = {
                                 SD_BUS_ARGS("s", operator, "t", from_usec, "t", to_usec),
                                 SD_BUS_RESULT("a(sttss)", breaks),
                                 method_get_schedule, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetMetrics", SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", metrics),
+                                method_get_metrics, SD_BUS_VTABLE_UNPRIVILEGED),
         BREAK_SIGNAL("BreakScheduled"),
         BREAK_SIGNAL("BreakStarted"),
         BREAK_SIGNAL("BreakEnded"),

@@ -7,6 +7,7 @@
 #include "bus.h"
 #include "log.h"
 #include "manager.h"
+#include "spool.h"
 #include "time-util.h"
 
 /* A feed shows 7 days back and 14 ahead: enough for every client, and well
@@ -72,6 +73,11 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         sd_event_source_unref(m->timer);
+        sd_event_source_unref(m->spool);
+        sd_event_source_unref(m->purge_timer);
+        store_free(m->store);
+        free(m->state_dir);
+        free(m->spool_dir);
         sd_bus_flush_close_unref(m->bus);
         sd_event_unref(m->event);
         free(m->config_path);
@@ -81,6 +87,7 @@ Manager *manager_free(Manager *m) {
         free(m->replay_from);
         policy_free(m->policy);
         roster_free(m->roster);
+        coverage_free(m->coverage);
         incident_list_free(m->detected);
         incident_list_free(m->reported);
         incident_list_free(m->incidents);
@@ -93,8 +100,10 @@ Manager *manager_free(Manager *m) {
 /* Read every roster and call-record file of the policy (or the command-line
  * overrides). Bad rows are skipped by the importers; an unreadable file is
  * an error. */
-static int load_sources(Manager *m, const Policy *p, Roster **ret_roster, IncidentList **ret_detected) {
+static int load_sources(Manager *m, const Policy *p, Roster **ret_roster, IncidentList **ret_detected,
+                        Coverage **ret_coverage) {
         _cleanup_(roster_freep) Roster *roster = NULL;
+        _cleanup_(coverage_freep) Coverage *coverage = NULL;
         _cleanup_(call_log_freep) CallLog *calls = NULL;
         _cleanup_(incident_list_freep) IncidentList *detected = NULL;
         char **rosters = m->roster_override ?: p->rosters;
@@ -139,6 +148,10 @@ static int load_sources(Manager *m, const Policy *p, Roster **ret_roster, Incide
 
         log_info("Roster: %zu operators, %zu shifts; %zu incidents found in %zu call records.",
                  roster->n_operators, roster->n_shifts, detected->n, calls ? calls->n_calls : 0);
+        r = coverage_build(p, roster, calls, &coverage);
+        if (r < 0)
+                return log_error_errno(r, "Failed to work out the coverage requirement: %m");
+        *ret_coverage = TAKE_PTR(coverage);
         *ret_roster = TAKE_PTR(roster);
         *ret_detected = TAKE_PTR(detected);
         return 0;
@@ -392,13 +405,26 @@ static void notify_status(const Manager *m) {
                           m->plan->n_shifts, n_breaks, recovery, m->plan->statutory_violations);
 }
 
+/* Keep the revision just made (and the SEQUENCE changes of its feeds). A
+ * failure is logged: the next revision then rewrites the whole plan. */
+static void store_revision(Manager *m, const Plan *old) {
+        int r;
+
+        if (!m->store)
+                return;
+        r = store_save_revision(m->store, m->plan_stored ? old : NULL, m->plan, m->sequences);
+        if (r < 0)
+                log_warning_errno(r, "Failed to store the revision: %m (%s), ignoring", store_error(m->store));
+        m->plan_stored = r >= 0;
+}
+
 int manager_replan(Manager *m) {
-        _cleanup_(plan_freep) Plan *new = NULL;
+        _cleanup_(plan_freep) Plan *new = NULL, *old = NULL;
         _cleanup_(strv_freep) char **changed = NULL;
         usec_t now = clock_now(&m->clock);
         int r;
 
-        r = planner_run(m->roster, m->policy, m->incidents, m->plan, now, &new);
+        r = planner_run(m->roster, m->policy, m->coverage, m->incidents, m->plan, now, &new);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
         r = diff_plans(m, m->plan, new, &changed);
@@ -408,11 +434,12 @@ int manager_replan(Manager *m) {
             (!m->plan || m->plan->statutory_violations != new->statutory_violations))
                 log_warning("%u shifts cannot hold their statutory breaks.", new->statutory_violations);
 
-        plan_free(m->plan);
+        old = TAKE_PTR(m->plan);
         m->plan = TAKE_PTR(new);
 
         /* Feeds first, so that a client woken by a signal reads the new day. */
         (void) publish_feeds(m);
+        store_revision(m, old);
         for (char **o = changed; o && *o; o++)
                 (void) bus_emit_schedule_changed(m, *o);
         emit_edges(m, now);
@@ -428,16 +455,230 @@ static int first_plan(Manager *m) {
         usec_t now = clock_now(&m->clock);
         int r;
 
+        /* After a restart the stored plan is the last revision: what began
+         * before now stays exactly as it was published. */
+        if (m->store) {
+                r = store_load_plan(m->store, &m->plan);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to read the stored plan: %m (%s), planning afresh",
+                                          store_error(m->store));
+                else if (m->plan) {
+                        log_info("Revising the stored plan (%zu shifts).", m->plan->n_shifts);
+                        m->plan_stored = true;
+                        m->edges_until = now;
+                        return manager_replan(m);
+                }
+        }
+
         r = merge_incidents(m->incidents, NULL, now, &known);
         if (r < 0)
                 return log_oom();
-        r = planner_run(m->roster, m->policy, known, NULL, 0, &m->plan);
+        r = planner_run(m->roster, m->policy, m->coverage, known, NULL, 0, &m->plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
         m->edges_until = now;
         /* Nothing was announced before: only breaks the revision at now moves
          * are worth a signal; the rest is the starting point. */
         return manager_replan(m);
+}
+
+/* mkdir -p, the last component with mode. */
+static int mkdir_parents(const char *path, mode_t mode) {
+        _cleanup_free_ char *p = strdup(path);
+
+        if (!p)
+                return -ENOMEM;
+        for (char *slash = strchr(p + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+                *slash = 0;
+                if (mkdir(p, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                *slash = '/';
+        }
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+/* Retention (incidents.retention_days): purge what happened before then.
+ * With reload, the reported incidents in memory follow. Logs its errors. */
+static int purge_incidents(Manager *m, bool reload) {
+        _cleanup_(incident_list_freep) IncidentList *reported = NULL, *incidents = NULL;
+        usec_t now = clock_now(&m->clock), keep = (usec_t) m->policy->incidents.retention_days * USEC_PER_DAY;
+        unsigned deleted;
+        int r;
+
+        r = store_purge(m->store, now > keep ? now - keep : 0, &deleted);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to purge old incidents: %m (%s), ignoring",
+                                         store_error(m->store));
+        if (deleted == 0)
+                return 0;
+        log_info("Purged %u incidents older than %u days.", deleted, m->policy->incidents.retention_days);
+        if (!reload)
+                return 0;
+
+        r = store_load_incidents(m->store, &reported);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to read the incidents: %m (%s), ignoring", store_error(m->store));
+        r = merge_incidents(m->detected, reported, USEC_INFINITY, &incidents);
+        if (r < 0)
+                return log_oom();
+        incident_list_free(m->reported);
+        m->reported = TAKE_PTR(reported);
+        incident_list_free(m->incidents);
+        m->incidents = TAKE_PTR(incidents);
+        return 0;
+}
+
+static int on_purge_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) purge_incidents(m, true);
+        (void) sd_event_source_set_time_relative(s, USEC_PER_DAY);
+        (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+        return 0;
+}
+
+static int arm_purge_timer(Manager *m) {
+        int r;
+
+        if (!m->store)
+                return 0;
+        r = sd_event_add_time_relative(m->event, &m->purge_timer, CLOCK_BOOTTIME, USEC_PER_DAY, USEC_PER_HOUR,
+                                       on_purge_timer, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to arm the retention timer: %m");
+        return 0;
+}
+
+/* Every feed gets its secret token for HTTP: "OPERATOR" and "team-TEAM". */
+static int ensure_feed_tokens(Manager *m) {
+        _cleanup_(strv_freep) char **feeds = NULL;
+        int r;
+
+        for (size_t i = 0; i < m->roster->n_operators; i++) {
+                const Operator *o = &m->roster->operators[i];
+                _cleanup_free_ char *team = NULL;
+
+                if (asprintf(&team, "team-%s", o->team) < 0)
+                        return log_oom();
+                if (mark_changed(&feeds, o->id) < 0 || mark_changed(&feeds, team) < 0)
+                        return log_oom();
+        }
+        r = store_ensure_feed_tokens(m->store, feeds);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to create feed tokens: %m (%s), ignoring", store_error(m->store));
+        return 0;
+}
+
+/* Open the store, apply retention and read back what it keeps. */
+static int open_store(Manager *m) {
+        int r;
+
+        if (!m->state_dir) {
+                m->reported = calloc(1, sizeof(IncidentList));
+                return m->reported ? 0 : log_oom();
+        }
+
+        r = mkdir_parents(m->state_dir, 0700);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the state directory '%s': %m", m->state_dir);
+        r = store_open(m->state_dir, &m->store);
+        if (r == -EPROTONOSUPPORT)
+                return log_error_errno(r, "%s/" STORE_FILE " comes from a newer respite (schema above version %d); "
+                                       "not touching it.", m->state_dir, STORE_SCHEMA_VERSION);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open the store '%s/" STORE_FILE "': %m", m->state_dir);
+
+        (void) purge_incidents(m, false);
+        r = store_load_incidents(m->store, &m->reported);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the stored incidents: %m (%s)", store_error(m->store));
+        r = store_load_sequences(m->store, m->sequences);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the stored feed sequences: %m (%s)", store_error(m->store));
+        log_info("Store '%s/" STORE_FILE "': %zu reported incidents.", m->state_dir, m->reported->n);
+        return ensure_feed_tokens(m);
+}
+
+/* Keep reported incidents unique by id in memory, as the store does. */
+static int add_reported(Manager *m, const Incident *inc) {
+        int r;
+
+        for (size_t i = 0; i < m->reported->n; i++)
+                if (streq(m->reported->items[i].id, inc->id))
+                        return 0;
+        r = incident_list_add(m->reported, inc);
+        if (r < 0)
+                return r;
+        return incident_list_add(m->incidents, inc);
+}
+
+/* A file renamed into the spool: check its lines, commit the good ones
+ * together with a record of the file, re-plan, then move it out. A file
+ * already committed before a crash is only moved. */
+static int on_spool_file(const char *dir, const char *name, void *userdata) {
+        _cleanup_(spool_file_done) SpoolFile f = {};
+        Manager *m = userdata;
+        bool pending;
+        int r;
+
+        r = spool_file_read(dir, name, m->policy, m->roster, clock_now(&m->clock), &f);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to read spool file '%s/%s': %m, skipping", dir, name);
+        r = store_spool_pending(m->store, f.name, f.hash, &pending);
+        if (r < 0)
+                return log_error_errno(r, "Failed to look up spool file '%s': %m (%s)", name, store_error(m->store));
+
+        if (pending)
+                log_info("Spool file '%s' was taken before a restart; moving it.", name);
+        else {
+                r = store_spool_ingest(m->store, f.name, f.hash, f.good, f.n_bad);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to store the incidents of spool file '%s': %m (%s)",
+                                               name, store_error(m->store));
+                for (size_t i = 0; i < f.good->n; i++) {
+                        r = add_reported(m, &f.good->items[i]);
+                        if (r < 0)
+                                return log_oom();
+                }
+                log_info("Spool file '%s': %zu incidents taken%s.", name, f.good->n,
+                         f.n_bad > 0 ? ", some lines bad" : "");
+                if (f.good->n > 0)
+                        (void) manager_replan(m);
+        }
+
+        if (f.n_bad > 0)
+                log_warning("Spool file '%s' has %u bad lines, see %s/" SPOOL_FAILED "/:\n%s", name, f.n_bad, dir,
+                            f.reasons);
+        r = spool_file_finish(dir, &f);
+        if (r < 0)
+                return log_error_errno(r, "Failed to move spool file '%s/%s': %m", dir, name);
+        r = store_spool_done(m->store, f.name, f.hash);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to mark spool file '%s' done: %m (%s), ignoring", name,
+                                         store_error(m->store));
+        return 0;
+}
+
+/* Watch incidents.spool, or stop watching when it changed or went. */
+static int watch_spool(Manager *m) {
+        const char *dir = m->policy->incidents.spool;
+        int r;
+
+        if (!m->store || streq_ptr(dir, m->spool_dir))
+                return 0;
+        m->spool = sd_event_source_disable_unref(m->spool);
+        free(m->spool_dir);
+        m->spool_dir = NULL;
+        if (!dir)
+                return 0;
+
+        r = spool_watch(m->event, dir, on_spool_file, m, &m->spool);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch the spool directory '%s': %m", dir);
+        log_info("Watching the spool directory '%s'.", dir);
+        return strdup_to(&m->spool_dir, dir) < 0 ? log_oom() : 0;
 }
 
 int manager_load(Manager *m) {
@@ -461,22 +702,29 @@ int manager_load(Manager *m) {
                 log_info("Replay clock starts at %s, %u times real speed.", m->replay_from, m->replay_speed);
         }
 
-        r = load_sources(m, m->policy, &m->roster, &m->detected);
+        r = load_sources(m, m->policy, &m->roster, &m->detected, &m->coverage);
         if (r < 0)
                 return r;
-        m->reported = calloc(1, sizeof(IncidentList));
-        if (!m->reported)
-                return log_oom();
+        r = open_store(m);
+        if (r < 0)
+                return r;
         r = merge_incidents(m->detected, m->reported, USEC_INFINITY, &m->incidents);
         if (r < 0)
                 return log_oom();
-        return first_plan(m);
+        r = first_plan(m);
+        if (r < 0)
+                return r;
+        r = watch_spool(m);
+        if (r < 0)
+                return r;
+        return arm_purge_timer(m);
 }
 
 int manager_reload(Manager *m) {
         _cleanup_(policy_freep) Policy *policy = NULL;
         _cleanup_(roster_freep) Roster *roster = NULL;
         _cleanup_(incident_list_freep) IncidentList *detected = NULL, *incidents = NULL;
+        _cleanup_(coverage_freep) Coverage *coverage = NULL;
         _cleanup_free_ char *error = NULL;
         int r;
 
@@ -489,7 +737,7 @@ int manager_reload(Manager *m) {
                 log_error("Keeping the running policy.");
                 goto finish;
         }
-        r = load_sources(m, policy, &roster, &detected);
+        r = load_sources(m, policy, &roster, &detected, &coverage);
         if (r < 0) {
                 log_error("Keeping the running policy and roster.");
                 goto finish;
@@ -504,12 +752,18 @@ int manager_reload(Manager *m) {
         m->policy = TAKE_PTR(policy);
         roster_free(m->roster);
         m->roster = TAKE_PTR(roster);
+        coverage_free(m->coverage);
+        m->coverage = TAKE_PTR(coverage);
         incident_list_free(m->detected);
         m->detected = TAKE_PTR(detected);
         incident_list_free(m->incidents);
         m->incidents = TAKE_PTR(incidents);
         (void) bus_emit_policy_changed(m);
         r = manager_replan(m);
+        if (m->store) {
+                (void) ensure_feed_tokens(m);
+                (void) watch_spool(m);
+        }
 
 finish:
         (void) sd_notify(false, "READY=1");
@@ -546,10 +800,12 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
                 .received = now,
                 .note = isempty(note) ? NULL : (char *) note,
         };
-        r = incident_list_add(m->reported, &inc);
-        if (r < 0)
-                return r;
-        r = incident_list_add(m->incidents, &inc);
+        if (m->store) {
+                r = store_add_incident(m->store, &inc, "bus");
+                if (r < 0)
+                        return log_error_errno(r, "Failed to store incident %s: %m (%s)", id, store_error(m->store));
+        }
+        r = add_reported(m, &inc);
         if (r < 0)
                 return r;
         log_info("%s: incident %s (%s) reported.", operator, id, category);

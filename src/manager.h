@@ -14,6 +14,7 @@
 #include "planner.h"
 #include "policy.h"
 #include "roster.h"
+#include "store.h"
 
 typedef struct Manager {
         sd_event *event;
@@ -29,6 +30,7 @@ typedef struct Manager {
 
         Policy *policy;
         Roster *roster;
+        Coverage *coverage;             /* operators needed on the phones (coverage_build()) */
         IncidentList *detected;         /* from call records; count once the clock passes them */
         IncidentList *reported;         /* from ReportIncident */
         IncidentList *incidents;        /* both, what the planner sees */
@@ -38,6 +40,13 @@ typedef struct Manager {
         Clock clock;
         usec_t edges_until;             /* BreakStarted/BreakEnded sent for edges up to here */
         sd_event_source *timer;
+
+        char *state_dir;                /* where the store lives (respited(8) STATE) */
+        Store *store;
+        bool plan_stored;               /* the store holds m->plan */
+        char *spool_dir;                /* the spool watched, or NULL */
+        sd_event_source *spool;         /* inotify on spool_dir */
+        sd_event_source *purge_timer;   /* retention, daily */
 } Manager;
 
 /* A new manager with its event loop (SIGTERM/SIGINT stop it, SIGHUP reloads,
@@ -47,9 +56,13 @@ int manager_new(Manager **ret);
 Manager *manager_free(Manager *m);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
 
-/* Load the policy, rosters and call records and make the first plan.
+/* Load the policy, rosters and call records, open the store in
+ * m->state_dir (purging what retention drops), and make the first plan: the
+ * stored plan revised at now, or without one a fresh plan. Then watch the
+ * spool directory.
  * Problems in rows are logged and skipped; returns a negative errno (after
- * logging) only when the policy or a source cannot be read at all. */
+ * logging) only when the policy or a source cannot be read at all, or the
+ * store cannot be opened. */
 int manager_load(Manager *m);
 
 /* Re-read everything; on any error keep the running policy and inputs
@@ -58,11 +71,12 @@ int manager_load(Manager *m);
 int manager_reload(Manager *m);
 
 /* Accept an incident reported now (D-Bus): validates the operator and the
- * category, stamps received = now, stores it and re-plans (signals and feeds
- * included) before returning. when = 0 means now. Returns 0 and the new
+ * category, stamps received = now, commits it to the store and re-plans
+ * (signals and feeds included) before returning. when = 0 means now. Returns 0 and the new
  * incident's id in *ret_id (malloc'ed), -ENXIO for an unknown operator,
  * -ENOKEY for an unknown category, -EDOM for a time more than a minute in
- * the future, -ENOMEM. An incident outside every shift of the operator is
+ * the future, -ENOMEM, or the store's error (logged) when it could not be
+ * committed. An incident outside every shift of the operator is
  * kept but earns no break. */
 int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
                             const char *note, char **ret_id);

@@ -5,15 +5,44 @@
 #include "planner.h"
 #include "time-util.h"
 
+/* Operators on the phones per team and whole minute, and what coverage
+ * needs there; kept in the plan so that a revision of one operator updates
+ * it in place. */
+typedef struct Staffing {
+        usec_t origin;                  /* minute 0, UTC, a whole minute */
+        size_t n_minutes;
+        char **teams;                   /* sorted */
+        size_t n_teams;
+        int32_t *on;                    /* [team * n_minutes + minute] */
+        uint32_t *need;                 /* same shape */
+} Staffing;
+
+static Staffing *staffing_free(Staffing *s) {
+        if (!s)
+                return NULL;
+        strv_free(s->teams);
+        free(s->on);
+        free(s->need);
+        free(s);
+        return NULL;
+}
+DEFINE_TRIVIAL_CLEANUP_FUNC(Staffing *, staffing_free);
+
 /* Planning one shift happens in this order, so that the same inputs always
  * give the same plan:
  *   1. breaks of the previous plan that began before now are copied (frozen);
  *   2. planned breaks from the roster, after any frozen break they would overlap;
- *   3. the missing statutory time, as near the middle as the breaks so far allow
- *      (or where the previous plan had it);
- *   4. recovery breaks in order of their earliest start, each pushing the
- *      not-yet-started breaks it meets to follow it;
- *   5. statutory blocks that a push made invalid are placed again.
+ *   3. the missing statutory time of each rule, nearest its target (where the
+ *      previous plan had it, else the middle of its share of the shift),
+ *      keeping the team's coverage where it can, then the pauses max_stretch
+ *      asks for;
+ *   4. recovery breaks in order of their earliest start, each merging into
+ *      the next planned or statutory break within merge_margin, or pushing
+ *      the not-yet-started breaks it meets to follow it;
+ *   5. statutory blocks that a push made invalid are placed again, and the
+ *      stretches checked again.
+ * Shifts are planned in roster order; when one is done, its breaks leave its
+ * team's count of operators on the phones (Staffing), which the next ones see.
  * A recovery begins at or after now and after every break begun by then
  * (frozen ones, earlier recoveries), so the breaks it pushes have not begun. */
 
@@ -44,6 +73,7 @@ const char *break_kind_public_reason(BreakKind k) {
 static void break_done(Break *b) {
         free(b->uid);
         free(b->reason);
+        free(b->recovery_uid);
         *b = (Break) {};
 }
 
@@ -62,6 +92,7 @@ Plan *plan_free(Plan *p) {
         for (size_t i = 0; i < p->n_shifts; i++)
                 shift_plan_done(&p->shifts[i]);
         free(p->shifts);
+        staffing_free(p->staffing);
         free(p);
         return NULL;
 }
@@ -98,10 +129,23 @@ static usec_t ceil_minute(usec_t t) {
 typedef struct Inputs {
         const Roster *roster;
         const Policy *policy;
+        const Coverage *coverage;
         const IncidentList *incidents;
-        const Plan *previous;
         usec_t now;
+        Staffing *staffing;             /* NULL without coverage */
+        const Incident **index;         /* incidents by operator, or NULL: scan by time */
 } Inputs;
+
+/* One statutory rule (the tiers of one name) for the shift being planned. */
+typedef struct Rule {
+        const char *name;               /* NULL: the unnamed rule */
+        const char *prefix;             /* in uids: the name, or "statutory" */
+        const StatutoryTier *tier;      /* the tier that applies, or NULL */
+        usec_t min_block, earliest, latest, max_stretch;
+        usec_t pending;                 /* time still to place */
+        unsigned pending_blocks;        /* blocks still to place (blocks rules), else 0 */
+        bool failed;                    /* could not be held */
+} Rule;
 
 /* One shift being planned. */
 typedef struct Planning {
@@ -111,8 +155,10 @@ typedef struct Planning {
         const ShiftPlan *prev;          /* the same shift in the previous plan, or NULL */
         ShiftPlan *sp;                  /* the output; breaks kept sorted by start */
         size_t n_allocated;
-        const StatutoryTier *tier;      /* the statutory tier that applies, or NULL */
-        usec_t statutory_pending;       /* statutory time still to place */
+        Rule *rules;                    /* the statutory rules, in file order of first tier */
+        size_t n_rules;
+        ssize_t team;                   /* index into in->staffing->teams, or -1 */
+        usec_t slot_lo, slot_hi;        /* statutory_find_slot() starts blocks in here */
 } Planning;
 
 /* A recovery break earned by an incident, before it is placed. */
@@ -140,6 +186,14 @@ static void trigger_list_done(TriggerList *l) {
 static const Break *find_break(const ShiftPlan *sp, const char *uid) {
         for (size_t i = 0; i < sp->n_breaks; i++)
                 if (streq(sp->breaks[i].uid, uid))
+                        return &sp->breaks[i];
+        return NULL;
+}
+
+/* The recovery break of uid, or the break it merged into, or NULL. */
+static const Break *find_recovery(const ShiftPlan *sp, const char *uid) {
+        for (size_t i = 0; i < sp->n_breaks; i++)
+                if (streq(sp->breaks[i].uid, uid) || streq_ptr(sp->breaks[i].recovery_uid, uid))
                         return &sp->breaks[i];
         return NULL;
 }
@@ -202,8 +256,9 @@ static void remove_break(Planning *p, size_t i) {
 static int copy_break(Planning *p, const Break *src) {
         _cleanup_(break_done) Break b = *src;
 
-        b.uid = b.reason = NULL;
-        if (strdup_to(&b.uid, src->uid) < 0 || strdup_to(&b.reason, src->reason) < 0)
+        b.uid = b.reason = b.recovery_uid = NULL;
+        if (strdup_to(&b.uid, src->uid) < 0 || strdup_to(&b.reason, src->reason) < 0 ||
+            strdup_to(&b.recovery_uid, src->recovery_uid) < 0)
                 return -ENOMEM;
         return add_break(p, &b, NULL);
 }
@@ -300,69 +355,291 @@ static int add_planned(Planning *p) {
         return 0;
 }
 
+/* ---- staffing: operators on the phones ---- */
+
+static ssize_t staffing_team(const Staffing *s, const char *team) {
+        size_t lo = 0, hi = s ? s->n_teams : 0;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(s->teams[mid], team);
+
+                if (c == 0)
+                        return (ssize_t) mid;
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return -1;
+}
+
+/* The minutes [*a, *b) of the staffing arrays that [start, end) touches. */
+static void staffing_range(const Staffing *s, usec_t start, usec_t end, size_t *a, size_t *b) {
+        usec_t lo = start > s->origin ? (start - s->origin) / USEC_PER_MINUTE : 0;
+        usec_t hi = end > s->origin ? (end - s->origin + USEC_PER_MINUTE - 1) / USEC_PER_MINUTE : 0;
+
+        *a = MIN(lo, (usec_t) s->n_minutes);
+        *b = MIN(hi, (usec_t) s->n_minutes);
+}
+
+static void staffing_add(Staffing *s, ssize_t team, usec_t start, usec_t end, int32_t delta) {
+        size_t a, b;
+
+        if (!s || team < 0)
+                return;
+        staffing_range(s, start, end, &a, &b);
+        for (int32_t *on = s->on + (size_t) team * s->n_minutes; a < b; a++)
+                on[a] += delta;
+}
+
+static void staffing_add_breaks(Staffing *s, ssize_t team, const ShiftPlan *sp, int32_t delta) {
+        for (size_t i = 0; i < sp->n_breaks; i++)
+                staffing_add(s, team, sp->breaks[i].start, sp->breaks[i].end, delta);
+}
+
+/* Give back (+1) or take (-1) the roster's planned breaks of shift. */
+static void staffing_add_planned(Staffing *s, const Roster *roster, const Shift *shift, int32_t delta) {
+        ssize_t team = staffing_team(s, roster->operators[shift->operator].team);
+
+        for (size_t k = 0; k < shift->n_planned; k++)
+                staffing_add(s, team, shift->planned[k].start, shift->planned[k].end, delta);
+}
+
+/* Minutes of [start, end) at which the team falls below its requirement if
+ * the operator of the shift being planned leaves the phones. */
+static usec_t coverage_cost(const Planning *p, usec_t start, usec_t end) {
+        const Staffing *s = p->in->staffing;
+        const int32_t *on;
+        const uint32_t *need;
+        usec_t cost = 0;
+        size_t a, b;
+
+        if (!s || p->team < 0)
+                return 0;
+        staffing_range(s, start, end, &a, &b);
+        on = s->on + (size_t) p->team * s->n_minutes;
+        need = s->need + (size_t) p->team * s->n_minutes;
+        for (; a < b; a++)
+                cost += on[a] - 1 < (int64_t) need[a];
+        return cost;
+}
+
+static int string_ptr_cmp(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+static int staffing_new(const Roster *roster, const Coverage *coverage, Staffing **ret) {
+        _cleanup_(staffing_freep) Staffing *s = NULL;
+        usec_t first = USEC_INFINITY, last = 0;
+
+        s = calloc(1, sizeof(Staffing));
+        if (!s)
+                return -ENOMEM;
+        for (size_t i = 0; i < roster->n_shifts; i++) {
+                first = MIN(first, roster->shifts[i].start);
+                last = MAX(last, roster->shifts[i].end);
+        }
+        /* The distinct teams, sorted. */
+        s->teams = calloc(roster->n_operators + 1, sizeof(char *));
+        if (!s->teams)
+                return -ENOMEM;
+        for (size_t i = 0; i < roster->n_operators; i++)
+                s->teams[i] = roster->operators[i].team;
+        qsort(s->teams, roster->n_operators, sizeof(char *), string_ptr_cmp);
+        for (size_t i = 0; i < roster->n_operators; i++)
+                if (s->n_teams == 0 || !streq(s->teams[s->n_teams - 1], s->teams[i]))
+                        s->teams[s->n_teams++] = s->teams[i];
+        for (size_t i = 0; i < s->n_teams; i++)
+                if (!(s->teams[i] = strdup(s->teams[i]))) {
+                        s->teams[i + 1] = NULL;         /* free only what was copied */
+                        s->n_teams = i;
+                        return -ENOMEM;
+                }
+        s->teams[s->n_teams] = NULL;
+        if (roster->n_shifts > 0) {
+                s->origin = first / USEC_PER_MINUTE * USEC_PER_MINUTE;
+                s->n_minutes = (size_t) ((last - s->origin + USEC_PER_MINUTE - 1) / USEC_PER_MINUTE);
+        }
+        s->on = calloc(MAX(s->n_teams * s->n_minutes, (size_t) 1), sizeof(int32_t));
+        s->need = calloc(MAX(s->n_teams * s->n_minutes, (size_t) 1), sizeof(uint32_t));
+        if (!s->on || !s->need)
+                return -ENOMEM;
+
+        for (size_t t = 0; t < s->n_teams; t++) {
+                const TeamCoverage *tc = coverage_find_team(coverage, s->teams[t]);
+
+                for (size_t m = 0; tc && m < s->n_minutes; m++)
+                        s->need[t * s->n_minutes + m] =
+                                team_coverage_required(tc, s->origin + m * USEC_PER_MINUTE);
+        }
+        for (size_t i = 0; i < roster->n_shifts; i++) {
+                const Shift *shift = &roster->shifts[i];
+
+                /* The roster's planned breaks are known from the start; each
+                 * shift gives its own back while it is planned. */
+                staffing_add(s, staffing_team(s, roster->operators[shift->operator].team),
+                             shift->start, shift->end, 1);
+                staffing_add_planned(s, roster, shift, -1);
+        }
+
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+/* ---- working time ---- */
+
+/* Time worked in the shift before instant t: its length so far less the
+ * breaks in it. */
+static usec_t worked_at(const Planning *p, usec_t t) {
+        usec_t off = 0;
+
+        if (t <= p->shift->start)
+                return 0;
+        for (size_t i = 0; i < p->sp->n_breaks && p->sp->breaks[i].start < t; i++)
+                off += MIN(p->sp->breaks[i].end, t) - p->sp->breaks[i].start;
+        return t - p->shift->start - MIN(off, t - p->shift->start);
+}
+
+/* The instant at which work since t0 (breaks excluded) reaches work; may lie
+ * past the shift end. */
+static usec_t work_reaches(const Planning *p, usec_t t0, usec_t work) {
+        usec_t t = t0;
+
+        for (size_t i = 0; i < p->sp->n_breaks; i++) {
+                const Break *b = &p->sp->breaks[i];
+
+                if (b->end <= t)
+                        continue;
+                if (b->start > t) {
+                        if (b->start - t >= work)
+                                return t + work;
+                        work -= b->start - t;
+                }
+                t = b->end;
+        }
+        return t + work;
+}
+
 /* ---- 3. and 5. statutory breaks ---- */
 
-/* The highest tier whose more_than the working time (shift less planned
- * breaks) strictly exceeds, or NULL. */
-static const StatutoryTier *statutory_tier(const Policy *policy, const Shift *s) {
-        const StatutoryTier *tier = NULL;
+static const char *rule_prefix(const StatutoryTier *t) {
+        return t->name ?: "statutory";
+}
+
+/* The rules of the policy and the tier of each that applies to the shift:
+ * the highest whose more_than its working time (shift less planned breaks)
+ * strictly exceeds. */
+static void rules_init(Planning *p) {
+        const Statutory *st = &p->in->policy->statutory;
+        const Shift *s = p->shift;
         usec_t work = s->end - s->start;
 
         for (size_t i = 0; i < s->n_planned; i++)
                 work -= MIN(work, s->planned[i].end - s->planned[i].start);
-        for (size_t i = 0; i < policy->statutory.n_tiers; i++)
-                if (work > policy->statutory.tiers[i].more_than)
-                        tier = &policy->statutory.tiers[i];
-        return tier;
+
+        p->n_rules = 0;
+        for (size_t i = 0; i < st->n_tiers; i++) {
+                const StatutoryTier *t = &st->tiers[i];
+                Rule *r = NULL;
+
+                for (size_t k = 0; k < p->n_rules; k++)
+                        if (streq_ptr(p->rules[k].name, t->name))
+                                r = &p->rules[k];
+                if (!r) {
+                        r = &p->rules[p->n_rules++];
+                        *r = (Rule) { .name = t->name, .prefix = rule_prefix(t) };
+                }
+                if (work > t->more_than) {
+                        r->tier = t;
+                        r->min_block = t->min_block ?: st->min_block;
+                        r->earliest = t->earliest ?: st->edge_margin;
+                        r->latest = t->latest;
+                        r->max_stretch = t->max_stretch;
+                }
+        }
+}
+
+/* The rule a statutory break belongs to (by its uid
+ * "<shift uid>-<prefix>-<n>"), or NULL. */
+static Rule *break_rule(const Planning *p, const Break *b) {
+        size_t n = strlen(p->sp->uid);
+        const char *rest, *dash;
+
+        if (b->kind != BREAK_STATUTORY || strncmp(b->uid, p->sp->uid, n) != 0 || b->uid[n] != '-')
+                return NULL;
+        rest = b->uid + n + 1;
+        dash = strrchr(rest, '-');
+        for (size_t k = 0; dash && k < p->n_rules; k++)
+                if (strlen(p->rules[k].prefix) == (size_t) (dash - rest) &&
+                    strncmp(p->rules[k].prefix, rest, dash - rest) == 0)
+                        return &p->rules[k];
+        return NULL;
 }
 
 static usec_t statutory_grid(const Policy *policy, bool relaxed) {
         return relaxed || policy->step == 0 ? USEC_PER_MINUTE : policy->step;
 }
 
-/* Where a statutory block of length len may lie: [*lo, *hi], inside the edge
- * margin, or half the free span (down to the grid) when the shift is too
- * short for the margin. relaxed: anywhere in the shift. The shift must be at
- * least len long. */
-static void statutory_window(const Planning *p, usec_t len, bool relaxed, usec_t *lo, usec_t *hi) {
-        usec_t grid = statutory_grid(p->in->policy, relaxed);
-        usec_t half = (p->shift->end - p->shift->start - len) / 2 / grid * grid;
-        usec_t m = relaxed ? 0 : MIN(p->in->policy->statutory.edge_margin, half);
-
-        *lo = p->shift->start + m;
-        *hi = p->shift->end - m;
-}
-
-static bool statutory_fits_window(const Planning *p, usec_t start, usec_t len) {
-        usec_t lo, hi;
-
-        if (len > p->shift->end - p->shift->start)
-                return false;
-        statutory_window(p, len, false, &lo, &hi);
-        return start >= lo && start + len <= hi && start >= p->in->now;
-}
-
-/* The free position for a block of length len nearest the middle of the
- * shift (ties: the earlier), on the step grid anchored at the shift start
- * (relaxed: the minute grid, no edge margin). Returns 0 or -ENOSPC. */
-static int statutory_find_slot(const Planning *p, usec_t len, bool relaxed, usec_t *ret) {
-        const Shift *s = p->shift;
+/* Where a block of rule r of length len may lie: [*lo, *hi], from earliest
+ * after the start to edge_margin before the end, or half the free span (down
+ * to the grid) when the shift is too short for them. relaxed: anywhere in
+ * the shift. The shift must be at least len long. */
+static void statutory_window(const Planning *p, const Rule *r, usec_t len, bool relaxed, usec_t *lo, usec_t *hi) {
         const Policy *policy = p->in->policy;
         usec_t grid = statutory_grid(policy, relaxed);
-        usec_t lo, hi, best = USEC_INFINITY, best_distance = USEC_INFINITY;
-        usec_t middle2 = s->start + s->end;     /* twice the middle, so as not to halve */
+        usec_t half = (p->shift->end - p->shift->start - len) / 2 / grid * grid;
+
+        *lo = p->shift->start + (relaxed ? 0 : MIN(r->earliest, half));
+        *hi = p->shift->end - (relaxed ? 0 : MIN(policy->statutory.edge_margin, half));
+}
+
+/* Whether a block of rule r may start at start (latest checked against the
+ * breaks so far). */
+static bool statutory_fits(const Planning *p, const Rule *r, usec_t start, usec_t len, bool relaxed) {
+        usec_t lo, hi;
+
+        if (len > p->shift->end - p->shift->start || start < p->in->now)
+                return false;
+        statutory_window(p, r, len, relaxed, &lo, &hi);
+        if (start < lo || start + len > hi)
+                return false;
+        return r->latest == 0 || worked_at(p, start) <= r->latest;
+}
+
+/* The free position for a block of rule r of length len: among those that
+ * keep the team's coverage (else the fewest minutes short), the nearest to
+ * target (twice the wanted centre; ties: the earlier), on the step grid
+ * anchored at the shift start (relaxed: the minute grid, no margins; level 2
+ * also ignores latest), starting in [p->slot_lo, p->slot_hi]. Returns 0 or
+ * -ENOSPC. */
+static int statutory_find_slot(const Planning *p, const Rule *r, usec_t len, int level, usec_t target2,
+                               usec_t *ret) {
+        const Shift *s = p->shift;
+        bool relaxed = level > 0;
+        usec_t grid = statutory_grid(p->in->policy, relaxed);
+        usec_t lo, hi, best = USEC_INFINITY, best_distance = USEC_INFINITY, best_cost = USEC_INFINITY;
 
         if (len > s->end - s->start)
                 return -ENOSPC;
-        statutory_window(p, len, relaxed, &lo, &hi);
+        statutory_window(p, r, len, relaxed, &lo, &hi);
 
-        for (usec_t t = s->start + usec_ceil(MAX(lo, p->in->now) - s->start, grid); t + len <= hi; t += grid) {
-                usec_t centre2 = 2 * t + len;
-                usec_t d = centre2 > middle2 ? centre2 - middle2 : middle2 - centre2;
+        lo = MAX(MAX(lo, p->in->now), p->slot_lo);
+        for (usec_t t = s->start + usec_ceil(lo - s->start, grid); t + len <= hi && t <= p->slot_hi; t += grid) {
+                usec_t centre2 = 2 * t + len, cost;
+                usec_t d = centre2 > target2 ? centre2 - target2 : target2 - centre2;
 
-                if (d < best_distance && !break_overlapping(p, t, t + len)) {
+                if (best_cost == 0 && d >= best_distance)
+                        continue;
+                if (break_overlapping(p, t, t + len))
+                        continue;
+                if (level < 2 && r->latest > 0 && worked_at(p, t) > r->latest)
+                        continue;
+                cost = coverage_cost(p, t, t + len);
+                if (cost < best_cost || (cost == best_cost && d < best_distance)) {
                         best = t;
                         best_distance = d;
+                        best_cost = cost;
                 }
         }
         if (best == USEC_INFINITY)
@@ -371,29 +648,34 @@ static int statutory_find_slot(const Planning *p, usec_t len, bool relaxed, usec
         return 0;
 }
 
-static int statutory_reason(const Planning *p, char **ret) {
+static int statutory_reason(const Planning *p, const Rule *r, bool pause, char **ret) {
         const Statutory *st = &p->in->policy->statutory;
-        const char *source = st->source ?: st->name;
+        const char *source = !isempty(st->source) ? st->source : st->name;
         char total[DURATION_MAX], threshold[DURATION_MAX];
-        int r;
+        int k;
 
-        r = strextendf(ret, "statutory break: %s for more than %s of work",
-                       duration_format(p->tier->total, total, sizeof(total)),
-                       duration_format(p->tier->more_than, threshold, sizeof(threshold)));
-        if (r < 0 || !source)
-                return r;
+        k = strextendf(ret, "statutory %s: ", r->name ?: "break");
+        if (k >= 0 && pause)
+                k = strextendf(ret, "a break after %s of work",
+                               duration_format(r->max_stretch, threshold, sizeof(threshold)));
+        else if (k >= 0)
+                k = strextendf(ret, "%s for more than %s of work",
+                               duration_format(r->tier->total, total, sizeof(total)),
+                               duration_format(r->tier->more_than, threshold, sizeof(threshold)));
+        if (k < 0 || isempty(source))
+                return k;
         return strextendf(ret, " (%s)", source);
 }
 
-/* "<shift uid>-statutory-<n>" with the lowest n not in use. */
-static int statutory_uid(const Planning *p, char **ret) {
+/* "<shift uid>-<prefix>-<n>" with the lowest n not in use. */
+static int statutory_uid(const Planning *p, const Rule *r, char **ret) {
         for (unsigned n = 1;; n++) {
                 _cleanup_(freep) char *uid = NULL;
-                int r;
+                int k;
 
-                r = strextendf(&uid, "%s-statutory-%u", p->sp->uid, n);
-                if (r < 0)
-                        return r;
+                k = strextendf(&uid, "%s-%s-%u", p->sp->uid, r->prefix, n);
+                if (k < 0)
+                        return k;
                 if (!find_break(p->sp, uid)) {
                         *ret = TAKE_PTR(uid);
                         return 0;
@@ -401,68 +683,162 @@ static int statutory_uid(const Planning *p, char **ret) {
         }
 }
 
-/* Place one block of length len: where the previous plan had this uid if
- * still valid, else by statutory_find_slot(). Returns 0, -ENOSPC or -ENOMEM. */
-static int statutory_place_block(Planning *p, usec_t len, bool relaxed) {
+/* Place one block of rule r of length len: where the previous plan had this
+ * uid if still valid, else by statutory_find_slot() nearest target2.
+ * Returns 0, -ENOSPC or -ENOMEM. */
+static int statutory_place_block(Planning *p, Rule *r, usec_t len, int level, usec_t target2, bool pause) {
         _cleanup_(break_done) Break b = { .kind = BREAK_STATUTORY };
         const Break *old;
         usec_t start;
-        int r;
+        int k;
 
-        r = statutory_uid(p, &b.uid);
-        if (r < 0)
-                return r;
+        k = statutory_uid(p, r, &b.uid);
+        if (k < 0)
+                return k;
 
-        old = p->prev && !relaxed ? find_break(p->prev, b.uid) : NULL;
-        if (old && statutory_fits_window(p, old->start, len) &&
+        old = p->prev ? find_break(p->prev, b.uid) : NULL;
+        if (old && level == 0 && old->end - old->start == len && statutory_fits(p, r, old->start, len, false) &&
             !break_overlapping(p, old->start, old->start + len))
                 start = old->start;
         else {
-                r = statutory_find_slot(p, len, relaxed, &start);
-                if (r < 0)
-                        return r;
+                if (old)        /* move as little as possible */
+                        target2 = 2 * old->start + len;
+                k = statutory_find_slot(p, r, len, level, target2, &start);
+                if (k < 0)
+                        return k;
         }
 
         b.start = start;
         b.end = start + len;
-        r = statutory_reason(p, &b.reason);
-        if (r < 0)
-                return r;
+        k = statutory_reason(p, r, pause, &b.reason);
+        if (k < 0)
+                return k;
+        if (level == 2 && r->latest > 0 && worked_at(p, start) > r->latest)
+                r->failed = true;
         return add_break(p, &b, NULL);
 }
 
-/* Place the largest block of at most *missing that fits, leaving 0 or at
- * least min_block; reduces *missing. Returns 0, -ENOSPC or -ENOMEM. */
-static int statutory_place_largest(Planning *p, usec_t *missing, bool relaxed) {
-        const Policy *policy = p->in->policy;
-        usec_t min_block = policy->statutory.min_block;
-        usec_t g = statutory_grid(policy, false);
+/* Twice the middle of the k-th of n equal shares of the shift. */
+static usec_t share_middle2(const Planning *p, unsigned k, unsigned n) {
+        usec_t len = p->shift->end - p->shift->start;
 
-        for (usec_t len = *missing; len > 0; len = len > g ? len - g : 0) {
-                int r;
+        return 2 * p->shift->start + len / n * (2 * k + 1);
+}
 
-                if (len != *missing && (len < min_block || *missing - len < min_block))
+/* Place the largest block of at most r->pending that fits, leaving 0 or at
+ * least min_block; or, for a blocks rule, the next of its equal blocks.
+ * Returns 0, -ENOSPC or -ENOMEM. */
+static int statutory_place_next(Planning *p, Rule *r, int level) {
+        usec_t g = statutory_grid(p->in->policy, false);
+
+        if (r->tier->blocks > 0) {
+                unsigned n = r->tier->blocks, k = n - MIN(r->pending_blocks, n);
+                usec_t len = usec_ceil(r->pending / MAX(r->pending_blocks, 1u), USEC_PER_MINUTE);
+                int e;
+
+                len = MIN(MAX(len, USEC_PER_MINUTE), r->pending);
+                e = statutory_place_block(p, r, len, level, share_middle2(p, MIN(k, n - 1), n), false);
+                if (e < 0)
+                        return e;
+                r->pending -= len;
+                r->pending_blocks -= r->pending_blocks > 0;
+                return 0;
+        }
+
+        for (usec_t len = r->pending; len > 0; len = len > g ? len - g : 0) {
+                int e;
+
+                if (len != r->pending && (len < r->min_block || r->pending - len < r->min_block))
                         continue;
-                r = statutory_place_block(p, len, relaxed);
-                if (r == 0)
-                        *missing -= len;
-                if (r != -ENOSPC || min_block == 0)
-                        return r;
+                e = statutory_place_block(p, r, len, level, share_middle2(p, 0, 1), false);
+                if (e == 0)
+                        r->pending -= len;
+                if (e != -ENOSPC || r->min_block == 0)
+                        return e;
         }
         return -ENOSPC;
 }
 
-/* Place p->statutory_pending: on the grid inside the edge margins if it
- * fits, else anywhere in the shift; whatever is left stays pending. */
-static int statutory_place(Planning *p) {
-        for (int relaxed = 0; relaxed <= 1; relaxed++)
-                while (p->statutory_pending > 0) {
-                        int r = statutory_place_largest(p, &p->statutory_pending, relaxed);
-                        if (r == -ENOSPC)
+/* Whether break b ends a work stretch for rule r. */
+static bool interrupts(const Planning *p, const Rule *r, const Break *b) {
+        if (b->kind == BREAK_RECOVERY && !p->in->policy->statutory.recovery_counts)
+                return false;
+        return b->end - b->start >= MAX(r->min_block, USEC_PER_MINUTE);
+}
+
+/* max_stretch: walk the shift; where work would run longer than the stretch
+ * without a break that interrupts it, add a pause of min_block, as late as
+ * the stretch allows. Returns 0 or -ENOMEM. */
+static int statutory_stretches(Planning *p, Rule *r) {
+        usec_t len = MAX(r->min_block, USEC_PER_MINUTE), t0 = p->shift->start;
+        usec_t grid = statutory_grid(p->in->policy, false);
+
+        if (!r->tier || r->max_stretch == 0)
+                return 0;
+        for (;;) {
+                usec_t deadline = work_reaches(p, t0, r->max_stretch), next = USEC_INFINITY, target;
+                int e;
+
+                if (deadline >= p->shift->end)
+                        return 0;
+                for (size_t i = 0; i < p->sp->n_breaks && p->sp->breaks[i].start <= deadline; i++)
+                        if (p->sp->breaks[i].start >= t0 && interrupts(p, r, &p->sp->breaks[i])) {
+                                next = p->sp->breaks[i].end;
                                 break;
-                        if (r < 0)
-                                return r;
+                        }
+                if (next != USEC_INFINITY) {
+                        t0 = next;
+                        continue;
                 }
+
+                /* A pause starting in [t0, deadline], nearest the deadline
+                 * on the step grid among those keeping coverage. */
+                p->slot_lo = t0;
+                p->slot_hi = deadline;
+                target = p->shift->start + (deadline - p->shift->start) / grid * grid;
+                e = statutory_place_block(p, r, len, 2, 2 * target + len, true);
+                p->slot_lo = 0;
+                p->slot_hi = USEC_INFINITY;
+                if (e < 0 && e != -ENOSPC)
+                        return e;
+                if (e == -ENOSPC) {
+                        r->failed = true;
+                        t0 = deadline;
+                        continue;
+                }
+                /* Continue after the pause just placed (the first break
+                 * starting at or after t0 that interrupts). */
+                for (size_t i = 0; i < p->sp->n_breaks; i++)
+                        if (p->sp->breaks[i].start >= t0 && interrupts(p, r, &p->sp->breaks[i])) {
+                                t0 = p->sp->breaks[i].end;
+                                break;
+                        }
+        }
+}
+
+/* Place what each rule still misses: on the grid inside its window if it
+ * fits, else anywhere in the shift, else even past latest (a violation);
+ * whatever is left stays pending. Then the stretches. */
+static int statutory_place(Planning *p) {
+        for (size_t k = 0; k < p->n_rules; k++) {
+                Rule *r = &p->rules[k];
+
+                if (!r->tier)
+                        continue;
+                for (int level = 0; level <= 2; level++)
+                        while (r->pending > 0) {
+                                int e = statutory_place_next(p, r, level);
+                                if (e == -ENOSPC)
+                                        break;
+                                if (e < 0)
+                                        return e;
+                        }
+        }
+        for (size_t k = 0; k < p->n_rules; k++) {
+                int e = statutory_stretches(p, &p->rules[k]);
+                if (e < 0)
+                        return e;
+        }
         return 0;
 }
 
@@ -478,33 +854,65 @@ static int recovery_uid(const Planning *p, const Incident *i, char **ret) {
         return strextendf(ret, "%s-recovery-%s", p->op->id, i->id);
 }
 
-/* The statutory total of the tier less what frozen breaks already gave
- * (and, when recovery_counts, what the recoveries to come will give).
+/* Each rule's total less what frozen breaks already gave (and, when
+ * recovery_counts, what the recoveries to come will give).
  * Returns 0 or -ENOMEM. */
 static int statutory_init(Planning *p, const TriggerList *triggers) {
         const Statutory *st = &p->in->policy->statutory;
-        usec_t have = 0;
+        usec_t recovery = 0;
 
-        p->tier = statutory_tier(p->in->policy, p->shift);
-        if (!p->tier)
-                return 0;
-
-        for (size_t i = 0; i < p->sp->n_breaks; i++) {
-                const Break *b = &p->sp->breaks[i];
-                if (b->kind == BREAK_STATUTORY || (b->kind == BREAK_RECOVERY && st->recovery_counts))
-                        have += b->end - b->start;
-        }
         for (size_t i = 0; st->recovery_counts && i < triggers->n; i++) {
                 _cleanup_(freep) char *uid = NULL;
 
                 if (recovery_uid(p, triggers->items[i].incident, &uid) < 0)
                         return -ENOMEM;
-                if (!find_break(p->sp, uid))
-                        have += trigger_length(p, &triggers->items[i]);
+                if (!find_recovery(p->sp, uid))
+                        recovery += trigger_length(p, &triggers->items[i]);
         }
+        for (size_t i = 0; st->recovery_counts && i < p->sp->n_breaks; i++)
+                if (p->sp->breaks[i].kind == BREAK_RECOVERY)
+                        recovery += p->sp->breaks[i].end - p->sp->breaks[i].start;
 
-        p->statutory_pending = p->tier->total > have ? p->tier->total - have : 0;
+        for (size_t k = 0; k < p->n_rules; k++) {
+                Rule *r = &p->rules[k];
+                usec_t have = recovery;
+                unsigned blocks = 0;
+
+                if (!r->tier)
+                        continue;
+                for (size_t i = 0; i < p->sp->n_breaks; i++)
+                        if (break_rule(p, &p->sp->breaks[i]) == r) {
+                                have += p->sp->breaks[i].end - p->sp->breaks[i].start;
+                                blocks++;
+                        }
+                r->pending = r->tier->total > have ? r->tier->total - have : 0;
+                if (r->tier->blocks > 0) {
+                        /* Both the total and the number of blocks: a block
+                         * that a recovery lengthened still counts once. */
+                        r->pending_blocks = r->tier->blocks - MIN(blocks, r->tier->blocks);
+                        r->pending = MAX(r->pending, r->pending_blocks * (r->tier->total / r->tier->blocks));
+                        r->pending_blocks = r->pending > 0 ? MAX(r->pending_blocks, 1u) : 0;
+                }
+        }
         return 0;
+}
+
+/* Whether the shift holds every rule now: no pending time, every block of a
+ * rule with latest starting by it, nothing failed. */
+static bool statutory_held(const Planning *p) {
+        for (size_t k = 0; k < p->n_rules; k++) {
+                const Rule *r = &p->rules[k];
+
+                if (!r->tier)
+                        continue;
+                if (r->pending > 0 || r->failed)
+                        return false;
+                for (size_t i = 0; r->latest > 0 && i < p->sp->n_breaks; i++)
+                        if (break_rule(p, &p->sp->breaks[i]) == r &&
+                            worked_at(p, p->sp->breaks[i].start) > r->latest)
+                                return false;
+        }
+        return true;
 }
 
 /* ---- incidents to triggers ---- */
@@ -634,25 +1042,93 @@ static int incident_evaluate(const Planning *p, Window *w, const Incident *i, Tr
         return trigger_add(triggers, i, earliest, length, accumulated, &reason);
 }
 
-static int collect_triggers(const Planning *p, TriggerList *ret) {
+/* Order of the incident index: by operator, then as the list (when, id). */
+static int incident_ptr_cmp(const void *a, const void *b) {
+        const Incident *x = *(const Incident * const *) a, *y = *(const Incident * const *) b;
+        int c = strcmp(x->operator, y->operator);
+
+        if (c != 0)
+                return c;
+        if (x->when != y->when)
+                return x->when < y->when ? -1 : 1;
+        return strcmp(x->id, y->id);
+}
+
+/* The incidents of the list sorted by operator, so that each shift finds
+ * its own without reading everyone's. Returns 0 or -ENOMEM. */
+static int incident_index(const IncidentList *l, const Incident ***ret) {
+        const Incident **index;
+
+        if (!l || l->n == 0) {
+                *ret = NULL;
+                return 0;
+        }
+        index = malloc(l->n * sizeof(Incident *));
+        if (!index)
+                return -ENOMEM;
+        for (size_t i = 0; i < l->n; i++)
+                index[i] = &l->items[i];
+        qsort(index, l->n, sizeof(Incident *), incident_ptr_cmp);
+        *ret = index;
+        return 0;
+}
+
+/* The incidents of the shift's operator with start <= when < end, in list
+ * order, from the index when there is one. Returns the number, or -ENOMEM. */
+static ssize_t shift_incidents(const Planning *p, const Incident ***ret) {
         const IncidentList *l = p->in->incidents;
-        _cleanup_(freep) const Incident **counted = NULL;
-        size_t first, end;
+        _cleanup_(freep) const Incident **v = NULL;
+        size_t n = 0, first, end;
+
+        if (p->in->index) {
+                Incident key = { .operator = p->op->id, .when = p->shift->start, .id = (char *) "" };
+                const Incident *k = &key;
+                size_t lo = 0, hi = l->n;
+
+                while (lo < hi) {
+                        size_t mid = lo + (hi - lo) / 2;
+                        if (incident_ptr_cmp(&p->in->index[mid], &k) < 0)
+                                lo = mid + 1;
+                        else
+                                hi = mid;
+                }
+                for (end = lo; end < l->n && streq(p->in->index[end]->operator, p->op->id) &&
+                     p->in->index[end]->when < p->shift->end; end++)
+                        ;
+                if (end > lo && !(v = malloc((end - lo) * sizeof(Incident *))))
+                        return -ENOMEM;
+                for (size_t i = lo; i < end; i++)
+                        v[n++] = p->in->index[i];
+        } else {
+                incidents_in(l, p->shift->start, p->shift->end, &first, &end);
+                if (end > first && !(v = malloc((end - first) * sizeof(Incident *))))
+                        return -ENOMEM;
+                for (size_t i = first; i < end; i++)
+                        if (streq(l->items[i].operator, p->op->id))
+                                v[n++] = &l->items[i];
+        }
+        *ret = TAKE_PTR(v);
+        return (ssize_t) n;
+}
+
+static int collect_triggers(const Planning *p, TriggerList *ret) {
+        _cleanup_(freep) const Incident **counted = NULL, **mine = NULL;
+        ssize_t n;
         Window w = {};
 
-        incidents_in(l, p->shift->start, p->shift->end, &first, &end);
-        if (first == end)
-                return 0;
-        counted = malloc((end - first) * sizeof(Incident *));
+        n = shift_incidents(p, &mine);
+        if (n <= 0)
+                return (int) n;
+        counted = malloc(n * sizeof(Incident *));
         if (!counted)
                 return -ENOMEM;
         w.counted = counted;
 
-        for (size_t k = first; k < end; k++) {
-                const Incident *i = &l->items[k];
+        for (ssize_t k = 0; k < n; k++) {
+                const Incident *i = mine[k];
                 int r;
 
-                if (!streq(i->operator, p->op->id) || (p->in->now > 0 && i->received > p->in->now))
+                if (p->in->now > 0 && i->received > p->in->now)
                         continue;
                 r = incident_evaluate(p, &w, i, ret);
                 if (r < 0)
@@ -672,27 +1148,22 @@ static usec_t first_free(const Planning *p, usec_t t) {
         return t;
 }
 
-/* An accumulated recovery may wait up to max_delay after its trigger: when a
- * planned or statutory break begins by then with room before it, the
- * recovery ends right where that break begins, which then need not move. */
-static usec_t join_next_break(const Planning *p, const Trigger *t, usec_t start) {
+/* A deferrable recovery starts at the first whole minute from start, within
+ * accumulation.max_delay of its incident, at which the team keeps its
+ * coverage for the whole break; else at start. */
+static usec_t deferred_start(const Planning *p, const Trigger *t, usec_t start) {
         usec_t deadline = t->incident->when + p->in->policy->accumulation.max_delay;
 
-        for (size_t i = 0; i < p->sp->n_breaks; i++) {
-                const Break *b = &p->sp->breaks[i];
-
-                if (b->start < start)
-                        continue;
-                if (b->kind != BREAK_RECOVERY && b->start <= deadline && b->start >= start + t->length)
-                        return b->start - t->length;
-                break;
-        }
+        if (!p->in->staffing)
+                return start;
+        for (usec_t s = start; s <= deadline && s < p->shift->end; s = first_free(p, s + USEC_PER_MINUTE))
+                if (coverage_cost(p, s, MIN(s + t->length, p->shift->end)) == 0)
+                        return s;
         return start;
 }
 
-/* Breaks after the recovery at index i that overlap it, or (the next planned
- * or statutory one) begin within merge_margin after it, move to follow it,
- * each right after the one before. Only breaks that have not begun are
+/* Breaks from index i on that overlap the break before them move to follow
+ * it, each right after the one before. Only breaks that have not begun are
  * met here (see the top of this file). Returns the index after the last
  * break moved. */
 static size_t push_following(Planning *p, size_t i) {
@@ -700,14 +1171,10 @@ static size_t push_following(Planning *p, size_t i) {
         usec_t cursor = sp->breaks[i].end;
         size_t j;
 
-        for (j = i + 1; j < sp->n_breaks; j++) {
+        for (j = i + 1; j < sp->n_breaks && sp->breaks[j].start < cursor; j++) {
                 Break *b = &sp->breaks[j];
                 usec_t len = b->end - b->start;
-                bool join = j == i + 1 && b->kind != BREAK_RECOVERY &&
-                        b->start <= cursor + p->in->policy->merge_margin;
 
-                if (b->start >= cursor && !join)
-                        break;
                 b->start = cursor;
                 b->end = cursor + len;
                 cursor = b->end;
@@ -716,20 +1183,27 @@ static size_t push_following(Planning *p, size_t i) {
 }
 
 /* After a push, of the breaks moved [i, end): a statutory block that left
- * its window is removed and its time is pending again; the others are
- * clipped at the shift end, or dropped when pushed off it. */
+ * its window is removed and its time is pending again (unless a recovery
+ * merged into it); the others are clipped at the shift end, or dropped when
+ * pushed off it. */
 static void settle_moved(Planning *p, size_t i, size_t end) {
         while (i < end) {
                 Break *b = &p->sp->breaks[i];
                 usec_t len = b->end - b->start;
+                Rule *r = break_rule(p, b);
 
-                if (b->kind == BREAK_STATUTORY && !statutory_fits_window(p, b->start, len))
-                        p->statutory_pending += len;
-                else {
+                if (r && !b->recovery_uid && !statutory_fits(p, r, b->start, len, false)) {
+                        r->pending += len;
+                        r->pending_blocks += r->tier && r->tier->blocks > 0;
+                } else {
                         b->end = MIN(b->end, p->shift->end);
                         if (b->start < b->end) {
                                 i++;
                                 continue;
+                        }
+                        if (r) {
+                                r->pending += len;
+                                r->pending_blocks += r->tier && r->tier->blocks > 0;
                         }
                 }
                 remove_break(p, i);
@@ -737,32 +1211,127 @@ static void settle_moved(Planning *p, size_t i, size_t end) {
         }
 }
 
+/* The length of break b once a recovery of rec_len merged into it: the
+ * longer of the two (issue 3: "starts it now and extends it if the recovery
+ * is longer"), except that a statutory break whose preset does not let
+ * recovery count keeps its whole length for rest on top of the recovery
+ * (rules.md: a recovery break does not count toward a statutory break
+ * unless the preset says it may). */
+static usec_t merged_length(const Planning *p, const Break *b, usec_t rec_len) {
+        if (b->kind == BREAK_STATUTORY && !p->in->policy->statutory.recovery_counts)
+                return b->end - b->start + rec_len;
+        return MAX(b->end - b->start, rec_len);
+}
+
+/* The index of the break a recovery [start, end) merges into: the next
+ * planned or statutory break, not merged already, beginning at most
+ * merge_margin after end, that may move to start and last
+ * merged_length(). Or -1. */
+static ssize_t merge_target(const Planning *p, usec_t start, usec_t end) {
+        for (size_t i = 0; i < p->sp->n_breaks; i++) {
+                const Break *b = &p->sp->breaks[i];
+                usec_t len = merged_length(p, b, end - start);
+                const Rule *r;
+
+                if (b->start < start)
+                        continue;
+                if (b->kind == BREAK_RECOVERY || b->recovery_uid || b->start > end + p->in->policy->merge_margin)
+                        return -1;
+                r = break_rule(p, b);
+                if (r && !statutory_fits(p, r, start, len, false))
+                        return -1;
+                return (ssize_t) i;
+        }
+        return -1;
+}
+
+static int merge_recovery(Planning *p, size_t i, Break *rec) {
+        Break *b = &p->sp->breaks[i];
+        usec_t len = merged_length(p, b, rec->end - rec->start);
+        int r;
+
+        r = strextendf(&b->reason, "; also recovery %s", rec->reason);
+        if (r < 0)
+                return r;
+        b->recovery_uid = TAKE_PTR(rec->uid);
+        b->trigger = rec->trigger;
+        b->start = rec->start;
+        b->end = MIN(rec->start + len, p->shift->end);
+        settle_moved(p, i + 1, push_following(p, i));
+        return 0;
+}
+
 static int place_recovery(Planning *p, Trigger *t) {
         _cleanup_(break_done) Break b = { .kind = BREAK_RECOVERY, .trigger = t->incident->when };
         usec_t start;
+        ssize_t m;
         size_t i;
         int r;
 
         r = recovery_uid(p, t->incident, &b.uid);
         if (r < 0)
                 return r;
-        if (find_break(p->sp, b.uid))
+        if (find_recovery(p->sp, b.uid)) {
+                p->sp->recoveries++;
                 return 0;       /* frozen: granted already */
+        }
 
         start = first_free(p, t->earliest);
         if (t->accumulated)
-                start = join_next_break(p, t, start);
-        if (start >= p->shift->end || p->shift->end - start < USEC_PER_MINUTE)
+                start = deferred_start(p, t, start);
+        if (start >= p->shift->end || p->shift->end - start < USEC_PER_MINUTE) {
+                p->sp->recoveries_unserved++;
                 return 0;       /* off shift: nothing to grant */
+        }
 
         b.start = start;
         b.end = MIN(start + t->length, p->shift->end);
         b.reason = TAKE_PTR(t->reason);
+        p->sp->recoveries++;
+        p->sp->recoveries_short += t->accumulated && coverage_cost(p, b.start, b.end) > 0;
+
+        m = merge_target(p, b.start, b.end);
+        if (m >= 0)
+                return merge_recovery(p, (size_t) m, &b);
+
         r = add_break(p, &b, &i);
         if (r < 0)
                 return r;
         settle_moved(p, i + 1, push_following(p, i));
         return 0;
+}
+
+/* A recovery is late when it began after its deadline (at once, or
+ * max_delay after the incident for a deferrable one) while the operator was
+ * on the phones at some time in between. */
+static void count_late(Planning *p, const TriggerList *triggers) {
+        for (size_t i = 0; i < triggers->n; i++) {
+                const Trigger *t = &triggers->items[i];
+                _cleanup_(freep) char *uid = NULL;
+                const Break *b;
+                usec_t deadline;
+
+                if (recovery_uid(p, t->incident, &uid) < 0)
+                        continue;
+                b = find_recovery(p->sp, uid);
+                deadline = t->accumulated ? MAX(t->earliest, ceil_minute(t->incident->when +
+                                                p->in->policy->accumulation.max_delay)) : t->earliest;
+                if (b && b->start > deadline && first_free(p, deadline) < b->start)
+                        p->sp->recoveries_late++;
+        }
+}
+
+/* Breaks of the previous revision not begun at now that moved or went. */
+static void count_moved(Planning *p) {
+        for (size_t i = 0; p->prev && i < p->prev->n_breaks; i++) {
+                const Break *old = &p->prev->breaks[i], *b;
+
+                if (old->start < p->in->now)
+                        continue;
+                b = find_break(p->sp, old->uid);
+                if (!b || b->start != old->start || b->end != old->end)
+                        p->sp->breaks_moved++;
+        }
 }
 
 /* ---- one shift, the whole plan ---- */
@@ -775,20 +1344,26 @@ static int shift_plan_init(ShiftPlan *sp, const Operator *op, const Shift *s) {
         return shift_uid(op->id, s->start, &sp->uid);
 }
 
-static int plan_shift(const Inputs *in, const Shift *shift, ShiftPlan *sp, unsigned *violations) {
+/* Plan one shift into sp (zeroed) against its previous plan prev (may be
+ * NULL); rules has room for every tier of the policy. */
+static int plan_shift(const Inputs *in, const Shift *shift, const ShiftPlan *prev, Rule *rules, ShiftPlan *sp) {
         _cleanup_(trigger_list_done) TriggerList triggers = {};
         Planning p = {
                 .in = in,
                 .shift = shift,
                 .op = &in->roster->operators[shift->operator],
+                .prev = prev,
                 .sp = sp,
+                .rules = rules,
+                .slot_hi = USEC_INFINITY,
         };
         int r;
 
         r = shift_plan_init(sp, p.op, shift);
         if (r < 0)
                 return r;
-        p.prev = find_previous_shift(in->previous, sp);
+        p.team = staffing_team(in->staffing, p.op->team);
+        rules_init(&p);
 
         r = copy_frozen(&p);
         if (r < 0)
@@ -816,44 +1391,140 @@ static int plan_shift(const Inputs *in, const Shift *shift, ShiftPlan *sp, unsig
         r = statutory_place(&p);
         if (r < 0)
                 return r;
-        if (p.statutory_pending > 0)
-                (*violations)++;
+        sp->statutory_violation = !statutory_held(&p);
+        count_late(&p, &triggers);
+        count_moved(&p);
         return 0;
 }
 
-int planner_run(const Roster *roster, const Policy *policy, const IncidentList *incidents,
-                const Plan *previous, usec_t now, Plan **ret) {
+static void plan_count(Plan *plan, const ShiftPlan *sp, int sign) {
+        plan->statutory_violations += sign * sp->statutory_violation;
+        plan->recoveries += sign * sp->recoveries;
+        plan->recoveries_late += sign * sp->recoveries_late;
+        plan->recoveries_unserved += sign * sp->recoveries_unserved;
+        plan->recoveries_short += sign * sp->recoveries_short;
+}
+
+int planner_run(const Roster *roster, const Policy *policy, const Coverage *coverage,
+                const IncidentList *incidents, const Plan *previous, usec_t now, Plan **ret) {
         _cleanup_(plan_freep) Plan *plan = NULL;
-        const Inputs in = {
+        _cleanup_free_ Rule *rules = NULL;
+        _cleanup_free_ const Incident **index = NULL;
+        Inputs in = {
                 .roster = roster,
                 .policy = policy,
+                .coverage = coverage,
                 .incidents = incidents,
-                .previous = previous,
                 .now = now,
         };
+        int r;
 
         plan = calloc(1, sizeof(Plan));
-        if (!plan)
+        rules = calloc(MAX(policy->statutory.n_tiers, (size_t) 1), sizeof(Rule));
+        if (!plan || !rules)
                 return -ENOMEM;
         plan->now = now;
+        plan->breaks_moved = previous ? previous->breaks_moved : 0;
+        r = incident_index(incidents, &index);
+        if (r < 0)
+                return r;
+        in.index = index;
 
+        if (coverage) {
+                r = staffing_new(roster, coverage, &plan->staffing);
+                if (r < 0)
+                        return r;
+                in.staffing = plan->staffing;
+        }
         if (roster->n_shifts > 0) {
                 plan->shifts = calloc(roster->n_shifts, sizeof(ShiftPlan));
                 if (!plan->shifts)
                         return -ENOMEM;
         }
         for (size_t i = 0; i < roster->n_shifts; i++) {
-                int r;
+                ShiftPlan *sp = &plan->shifts[i];
+                ShiftPlan key = {};
 
                 plan->n_shifts++;
-                r = plan_shift(&in, &roster->shifts[i], &plan->shifts[i], &plan->statutory_violations);
+                key.operator = roster->operators[roster->shifts[i].operator].id;
+                key.start = roster->shifts[i].start;
+                r = shift_uid(key.operator, key.start, &key.uid);
                 if (r < 0)
                         return r;
+                staffing_add_planned(in.staffing, roster, &roster->shifts[i], +1);
+                r = plan_shift(&in, &roster->shifts[i], find_previous_shift(previous, &key), rules, sp);
+                free(key.uid);
+                if (r < 0)
+                        return r;
+                staffing_add_breaks(in.staffing, staffing_team(in.staffing, sp->team), sp, -1);
+                plan_count(plan, sp, +1);
+                plan->breaks_moved += sp->breaks_moved;
         }
         if (plan->n_shifts > 0)
                 qsort(plan->shifts, plan->n_shifts, sizeof(ShiftPlan), shift_plan_cmp);
 
         *ret = TAKE_PTR(plan);
+        return 0;
+}
+
+int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
+                            const IncidentList *incidents, usec_t now, const char *operator) {
+        _cleanup_free_ Rule *rules = NULL;
+        const Inputs in = {
+                .roster = roster,
+                .policy = policy,
+                .coverage = coverage,
+                .incidents = incidents,
+                .now = now,
+                .staffing = plan->staffing,
+        };
+        ssize_t op = roster_find_operator(roster, operator);
+        size_t lo = 0, hi = roster->n_shifts;
+
+        if (op < 0)
+                return -ENXIO;
+        if (!!coverage != !!plan->staffing)
+                return -ESTALE;
+        rules = calloc(MAX(policy->statutory.n_tiers, (size_t) 1), sizeof(Rule));
+        if (!rules)
+                return -ENOMEM;
+
+        /* The roster's shifts are sorted by operator: the first of op. */
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (roster->shifts[mid].operator < (size_t) op)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        for (size_t i = lo; i < roster->n_shifts && roster->shifts[i].operator == (size_t) op; i++) {
+                const Shift *shift = &roster->shifts[i];
+                ShiftPlan key = { .operator = (char *) operator, .start = shift->start }, old, *sp;
+                int r;
+
+                if (shift->end <= now)
+                        continue;       /* over: nothing can change */
+                sp = bsearch(&key, plan->shifts, plan->n_shifts, sizeof(ShiftPlan), shift_plan_key_cmp);
+                if (!sp || sp->end != shift->end)
+                        return -ESTALE;
+
+                old = *sp;
+                *sp = (ShiftPlan) {};
+                staffing_add_breaks(in.staffing, staffing_team(in.staffing, old.team), &old, +1);
+                r = plan_shift(&in, shift, &old, rules, sp);
+                if (r < 0) {
+                        shift_plan_done(sp);
+                        *sp = old;
+                        staffing_add_breaks(in.staffing, staffing_team(in.staffing, old.team), &old, -1);
+                        return r;
+                }
+                staffing_add_breaks(in.staffing, staffing_team(in.staffing, sp->team), sp, -1);
+                plan_count(plan, &old, -1);
+                plan_count(plan, sp, +1);
+                plan->breaks_moved += sp->breaks_moved;
+                shift_plan_done(&old);
+        }
+        plan->now = now;
         return 0;
 }
 

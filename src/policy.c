@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <inttypes.h>
 #include <limits.h>
+#include <grp.h>
 #include <libconfig.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -427,14 +429,56 @@ static int parse_categories(Parser *p, const config_setting_t *s, const Setting 
 }
 
 static const Setting tier_settings[] = {
-        SETTING("more_than", parse_duration, offsetof(StatutoryTier, more_than), .required = true),
-        SETTING("total",     parse_duration, offsetof(StatutoryTier, total), .min = 1, .required = true),
+        SETTING("name",        parse_identifier, offsetof(StatutoryTier, name)),
+        SETTING("more_than",   parse_duration,   offsetof(StatutoryTier, more_than), .required = true),
+        SETTING("total",       parse_duration,   offsetof(StatutoryTier, total), .required = true),
+        SETTING("blocks",      parse_count,      offsetof(StatutoryTier, blocks), .min = 1),
+        SETTING("min_block",   parse_duration,   offsetof(StatutoryTier, min_block)),
+        SETTING("earliest",    parse_duration,   offsetof(StatutoryTier, earliest)),
+        SETTING("latest",      parse_duration,   offsetof(StatutoryTier, latest), .min = 1),
+        SETTING("max_stretch", parse_duration,   offsetof(StatutoryTier, max_stretch), .min = 1),
         SETTINGS_END,
 };
 
+static void tiers_free(StatutoryTier *t, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(t[i].name);
+        free(t);
+}
+
+/* The previous tier of the same rule (same name), or NULL. */
+static const StatutoryTier *tier_previous(const Statutory *st, const StatutoryTier *t) {
+        for (const StatutoryTier *q = t; q > st->tiers; q--)
+                if (streq_ptr(q[-1].name, t->name))
+                        return q - 1;
+        return NULL;
+}
+
+/* Each tier of a rule asks more than the one before it; a tier asks for
+ * some break time or a longest work stretch. */
+static int tier_validate(Parser *p, const config_setting_t *e, const Statutory *st, const StatutoryTier *t) {
+        const StatutoryTier *prev = tier_previous(st, t);
+        char buf[DURATION_MAX];
+
+        if (t->total == 0 && t->max_stretch == 0)
+                return setting_error(p, config_setting_get_member(e, "total"),
+                                     "expected a duration longer than 0 (or a max_stretch)");
+        if (prev && t->more_than <= prev->more_than)
+                return setting_error(p, config_setting_get_member(e, "more_than"),
+                                     "expected more than the previous rule's %s",
+                                     duration_format(prev->more_than, buf, sizeof buf));
+        if (prev && t->total < prev->total)
+                return setting_error(p, config_setting_get_member(e, "total"),
+                                     "expected at least the previous rule's %s",
+                                     duration_format(prev->total, buf, sizeof buf));
+        if (t->blocks > 0 && t->total / t->blocks < USEC_PER_MINUTE)
+                return setting_error(p, config_setting_get_member(e, "blocks"),
+                                     "expected blocks of at least a minute each");
+        return 0;
+}
+
 static int parse_tiers(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
         Statutory *st = &p->policy->statutory;
-        char buf[DURATION_MAX];
         size_t n;
         int r;
 
@@ -442,7 +486,7 @@ static int parse_tiers(Parser *p, const config_setting_t *s, const Setting *spec
                 return setting_error(p, s, "expected a list ( { more_than = …; total = …; }, … ) of rules");
 
         n = config_setting_length(s);
-        free(st->tiers);
+        tiers_free(st->tiers, st->n_tiers);
         st->n_tiers = 0;
         st->tiers = calloc(MAX(n, 1u), sizeof(StatutoryTier));
         if (!st->tiers)
@@ -455,24 +499,265 @@ static int parse_tiers(Parser *p, const config_setting_t *s, const Setting *spec
                 if (!config_setting_is_group(e))
                         return setting_error(p, e, "expected a rule { more_than = …; total = …; }");
 
+                st->n_tiers++;          /* so that policy_free() frees its name */
                 r = parse_members(p, e, tier_settings, t);
                 if (r < 0)
                         return r;
-
-                /* Keep the tiers sorted as the file wrote them: each asks more. */
-                if (i > 0 && t->more_than <= t[-1].more_than)
-                        return setting_error(p, config_setting_get_member(e, "more_than"),
-                                             "expected more than the previous rule's %s",
-                                             duration_format(t[-1].more_than, buf, sizeof buf));
-                if (i > 0 && t->total < t[-1].total)
-                        return setting_error(p, config_setting_get_member(e, "total"),
-                                             "expected at least the previous rule's %s",
-                                             duration_format(t[-1].total, buf, sizeof buf));
-                st->n_tiers++;
+                r = tier_validate(p, e, st, t);
+                if (r < 0)
+                        return r;
         }
 
         return 0;
 }
+
+/* "HH:MM" as minutes after midnight, 00:00–24:00. */
+static int parse_clock(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        const char *v = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
+        unsigned h, m;
+        int n = 0;
+
+        if (!v || sscanf(v, "%2u:%2u%n", &h, &m, &n) != 2 || v[n] != '\0' || m > 59 || h * 60 + m > 24 * 60)
+                return setting_error(p, s, "expected a local time \"HH:MM\" such as \"09:00\"");
+
+        *FIELD(base, spec, unsigned) = h * 60 + m;
+        return 0;
+}
+
+static int parse_team(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        if (config_setting_type(s) != CONFIG_TYPE_STRING || isempty(config_setting_get_string(s)))
+                return setting_error(p, s, "expected a team name, or \"*\" for every team");
+
+        return strdup_to(FIELD(base, spec, char *), config_setting_get_string(s));
+}
+
+static const Setting band_settings[] = {
+        SETTING("team",    parse_team,  offsetof(CoverageBand, team), .required = true),
+        SETTING("from",    parse_clock, offsetof(CoverageBand, from), .required = true),
+        SETTING("to",      parse_clock, offsetof(CoverageBand, to), .required = true),
+        SETTING("minimum", parse_count, offsetof(CoverageBand, minimum), .required = true),
+        SETTINGS_END,
+};
+
+static void bands_free(CoverageBand *b, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(b[i].team);
+        free(b);
+}
+
+static int parse_bands(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        Policy *policy = p->policy;
+        size_t n;
+        int r;
+
+        if (!config_setting_is_list(s))
+                return setting_error(p, s, "expected a list ( { team = …; from = …; to = …; minimum = …; }, … )");
+
+        n = config_setting_length(s);
+        bands_free(policy->coverage.bands, policy->coverage.n_bands);
+        policy->coverage.n_bands = 0;
+        policy->coverage.bands = calloc(MAX(n, 1u), sizeof(CoverageBand));
+        if (!policy->coverage.bands)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < n; i++) {
+                const config_setting_t *e = config_setting_get_elem(s, i);
+
+                if (!config_setting_is_group(e))
+                        return setting_error(p, e, "expected a band { team = …; from = …; to = …; minimum = …; }");
+                policy->coverage.n_bands++;
+                r = parse_members(p, e, band_settings, &policy->coverage.bands[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* A whole percentage between spec->min and 99. */
+static int parse_percent(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        if (!setting_is_int(s) || config_setting_get_int64(s) < (long long) spec->min ||
+            config_setting_get_int64(s) > 99)
+                return setting_error(p, s, "expected a whole percentage from %" PRIu64 " to 99", spec->min);
+
+        *FIELD(base, spec, unsigned) = (unsigned) config_setting_get_int64(s);
+        return 0;
+}
+
+/* ---- access: Unix users and groups → operators and team leads ---- */
+
+/* One entry of access.operators or access.leads while it is parsed. */
+typedef struct AccessEntry {
+        bool has_user, has_group;
+        uid_t uid;
+        gid_t gid;
+        char *operator;
+        char **teams;
+} AccessEntry;
+
+static void access_map_done(AccessMap *m) {
+        for (size_t i = 0; i < m->n_operators; i++)
+                free(m->operators[i].operator);
+        free(m->operators);
+        for (size_t i = 0; i < m->n_leads; i++)
+                strv_free(m->leads[i].teams);
+        free(m->leads);
+        *m = (AccessMap) {};
+}
+
+static void access_entry_done(AccessEntry *e) {
+        free(e->operator);
+        strv_free(e->teams);
+}
+
+/* A user name ("alice") or a numeric uid (1001). */
+static int parse_access_user(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        AccessEntry *e = base;
+        struct passwd *pw;
+
+        if (setting_is_int(s)) {
+                if (config_setting_get_int64(s) < 0 || config_setting_get_int64(s) >= (long long) UINT32_MAX)
+                        return setting_error(p, s, "expected a user name or a uid");
+                e->uid = (uid_t) config_setting_get_int64(s);
+        } else if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+                pw = getpwnam(config_setting_get_string(s));
+                if (!pw)
+                        return setting_error(p, s, "no such user \"%s\"", config_setting_get_string(s));
+                e->uid = pw->pw_uid;
+        } else
+                return setting_error(p, s, "expected a user name in double quotes or a uid");
+        e->has_user = true;
+        return 0;
+}
+
+/* A group name ("leads") or a numeric gid. */
+static int parse_access_group(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        AccessEntry *e = base;
+        struct group *gr;
+
+        if (setting_is_int(s)) {
+                if (config_setting_get_int64(s) < 0 || config_setting_get_int64(s) >= (long long) UINT32_MAX)
+                        return setting_error(p, s, "expected a group name or a gid");
+                e->gid = (gid_t) config_setting_get_int64(s);
+        } else if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+                gr = getgrnam(config_setting_get_string(s));
+                if (!gr)
+                        return setting_error(p, s, "no such group \"%s\"", config_setting_get_string(s));
+                e->gid = gr->gr_gid;
+        } else
+                return setting_error(p, s, "expected a group name in double quotes or a gid");
+        e->has_group = true;
+        return 0;
+}
+
+static int parse_names(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        _cleanup_(strv_freep) char **l = NULL;
+        char ***field = FIELD(base, spec, char **);
+        int r;
+
+        if (!config_setting_is_array(s) && !config_setting_is_list(s))
+                return setting_error(p, s, "expected a list of names such as [ \"retail\" ]");
+
+        for (int i = 0; i < config_setting_length(s); i++) {
+                const config_setting_t *e = config_setting_get_elem(s, i);
+
+                if (config_setting_type(e) != CONFIG_TYPE_STRING || isempty(config_setting_get_string(e)))
+                        return setting_error(p, e, "expected a name in double quotes");
+                r = strv_extend(&l, config_setting_get_string(e));
+                if (r < 0)
+                        return r;
+        }
+
+        strv_free(*field);
+        *field = TAKE_PTR(l);
+        return 0;
+}
+
+static const Setting access_operator_settings[] = {
+        SETTING("user",     parse_access_user, 0, .required = true),
+        SETTING("operator", parse_string,      offsetof(AccessEntry, operator), .required = true),
+        SETTINGS_END,
+};
+
+static const Setting access_lead_settings[] = {
+        SETTING("user",  parse_access_user,  0),
+        SETTING("group", parse_access_group, 0),
+        SETTING("teams", parse_names,        offsetof(AccessEntry, teams), .required = true),
+        SETTINGS_END,
+};
+
+static int parse_access_operators(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        AccessMap *m = &p->policy->access;
+        int r;
+
+        if (!config_setting_is_list(s))
+                return setting_error(p, s, "expected a list ( { user = …; operator = …; }, … )");
+
+        for (int i = 0; i < config_setting_length(s); i++) {
+                const config_setting_t *g = config_setting_get_elem(s, i);
+                _cleanup_(access_entry_done) AccessEntry e = {};
+
+                if (!config_setting_is_group(g))
+                        return setting_error(p, g, "expected { user = …; operator = …; }");
+                r = parse_members(p, g, access_operator_settings, &e);
+                if (r < 0)
+                        return r;
+                r = array_grow((void **) &m->operators, m->n_operators, sizeof(AccessOperator));
+                if (r < 0)
+                        return r;
+                m->operators[m->n_operators++] = (AccessOperator) {
+                        .uid = e.uid,
+                        .operator = TAKE_PTR(e.operator),
+                };
+        }
+        return 0;
+}
+
+static int parse_access_leads(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        AccessMap *m = &p->policy->access;
+        int r;
+
+        if (!config_setting_is_list(s))
+                return setting_error(p, s, "expected a list ( { group = …; teams = [ … ]; }, … )");
+
+        for (int i = 0; i < config_setting_length(s); i++) {
+                const config_setting_t *g = config_setting_get_elem(s, i);
+                _cleanup_(access_entry_done) AccessEntry e = {};
+
+                if (!config_setting_is_group(g))
+                        return setting_error(p, g, "expected { user = …; teams = [ … ]; } or { group = …; teams = [ … ]; }");
+                r = parse_members(p, g, access_lead_settings, &e);
+                if (r < 0)
+                        return r;
+                if (e.has_user == e.has_group)
+                        return setting_error(p, g, "expected either a user or a group");
+                r = array_grow((void **) &m->leads, m->n_leads, sizeof(AccessLead));
+                if (r < 0)
+                        return r;
+                m->leads[m->n_leads++] = (AccessLead) {
+                        .group = e.has_group,
+                        .uid = e.uid,
+                        .gid = e.gid,
+                        .teams = TAKE_PTR(e.teams),
+                };
+        }
+        return 0;
+}
+
+static const Setting access_settings[] = {
+        SETTING("operators", parse_access_operators, 0),
+        SETTING("leads",     parse_access_leads,     0),
+        SETTINGS_END,
+};
+
+/* ---- incidents: retention and the spool directory ---- */
+
+static const Setting incidents_settings[] = {
+        SETTING("retention_days", parse_count, offsetof(Policy, incidents.retention_days), .min = 1),
+        SETTING("spool",          parse_path,  offsetof(Policy, incidents.spool)),
+        SETTINGS_END,
+};
+
+#define DEFAULT_RETENTION_DAYS 180
 
 #define P(field) offsetof(Policy, field)
 
@@ -514,6 +799,16 @@ static const Setting planning_settings[] = {
         SETTINGS_END,
 };
 
+static const Setting coverage_settings[] = {
+        SETTING("interval",      parse_duration, P(coverage.interval), .min = USEC_PER_MINUTE),
+        SETTING("from_calls",    parse_bool,     P(coverage.from_calls)),
+        SETTING("service_level", parse_percent,  P(coverage.service_level), .min = 1),
+        SETTING("answer_within", parse_duration, P(coverage.answer_within)),
+        SETTING("shrinkage",     parse_percent,  P(coverage.shrinkage)),
+        SETTING("bands",         parse_bands,    0),
+        SETTINGS_END,
+};
+
 static const Setting sources_settings[] = {
         SETTING("rosters", parse_paths, P(rosters)),
         SETTING("calls",   parse_paths, P(calls)),
@@ -532,8 +827,11 @@ static const Setting policy_settings[] = {
         GROUP("accumulation", accumulation_settings),
         GROUP("calls", calls_settings),
         GROUP("planning", planning_settings),
+        GROUP("coverage", coverage_settings),
         GROUP("sources", sources_settings),
         GROUP("feeds", feeds_settings),
+        GROUP("incidents", incidents_settings),
+        GROUP("access", access_settings),
         SETTINGS_END,
 };
 
@@ -592,6 +890,12 @@ static int policy_new_default(Policy **ret) {
         p->split_shift_gap = 2 * USEC_PER_HOUR;
         p->merge_margin = 15 * USEC_PER_MINUTE;
         p->step = 5 * USEC_PER_MINUTE;
+
+        /* rules.md: the common target, 80 % of calls answered within 20 s. */
+        p->coverage.interval = 30 * USEC_PER_MINUTE;
+        p->coverage.service_level = 80;
+        p->coverage.answer_within = 20 * USEC_PER_SEC;
+        p->incidents.retention_days = DEFAULT_RETENTION_DAYS;
 
         *ret = TAKE_PTR(p);
         return 0;
@@ -718,11 +1022,14 @@ Policy *policy_free(Policy *p) {
         free(p->timezone);
         free(p->statutory.name);
         free(p->statutory.source);
-        free(p->statutory.tiers);
+        tiers_free(p->statutory.tiers, p->statutory.n_tiers);
+        bands_free(p->coverage.bands, p->coverage.n_bands);
         categories_free(p->categories, p->n_categories);
         strv_free(p->rosters);
         strv_free(p->calls);
         free(p->feed_dir);
+        free(p->incidents.spool);
+        access_map_done(&p->access);
         free(p);
         return NULL;
 }

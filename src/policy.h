@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "access.h"
 #include "util.h"
 
 typedef struct Category {
@@ -16,12 +17,29 @@ typedef struct Category {
         bool notify_lead;       /* tell the team lead (carried in the reason for now) */
 } Category;
 
-/* One step of a statutory rule: when working time is strictly more than
- * more_than, breaks must total at least total. */
+/* One tier of a statutory rule: when working time (the shift less its
+ * planned breaks) is strictly more than more_than, the rule's breaks must
+ * total at least total. Tiers with the same name form one rule, of which the
+ * highest tier that applies counts; rules of different names all apply
+ * (us-ca: "meal" and "rest"). Zero fields take the statutory group's value
+ * or mean "no such constraint". See respite.conf(5). */
 typedef struct StatutoryTier {
         usec_t more_than;
-        usec_t total;
+        usec_t total;           /* may be 0 when max_stretch is set (pauses only) */
+        char *name;             /* rule name ("meal"); NULL: the unnamed rule, uids "…-statutory-N" */
+        unsigned blocks;        /* exactly this many blocks of total/blocks each; 0 = as few as fit */
+        usec_t min_block;       /* smallest block; 0 = the group's min_block */
+        usec_t earliest;        /* first start after the shift start; 0 = the group's edge_margin */
+        usec_t latest;          /* every block starts by this much work; 0 = no limit */
+        usec_t max_stretch;     /* longest work without a break of min_block or more; 0 = no limit */
 } StatutoryTier;
+
+/* A minimum of operators on the phones in a local time band of every day. */
+typedef struct CoverageBand {
+        char *team;             /* team name, or "*" for every team */
+        unsigned from, to;      /* minutes after local midnight; to <= from crosses midnight */
+        unsigned minimum;
+} CoverageBand;
 
 typedef struct Statutory {
         char *name;             /* preset name, "jp" */
@@ -70,9 +88,32 @@ typedef struct Policy {
         usec_t merge_margin;    /* a recovery joins a break that begins within this after it */
         usec_t step;            /* placement grid for statutory breaks (5min) */
 
+        /* Coverage: operators needed on the phones per team and interval,
+         * from bands, and (from_calls) by Erlang C from the call records:
+         * service_level percent of calls answered within answer_within,
+         * raised by shrinkage percent. See coverage.h. */
+        struct {
+                usec_t interval;
+                bool from_calls;
+                unsigned service_level;
+                usec_t answer_within;
+                unsigned shrinkage;
+                CoverageBand *bands;
+                size_t n_bands;
+        } coverage;
+
         char **rosters;         /* roster CSV paths (NULL-terminated, may be NULL) */
         char **calls;           /* call-record CSV paths */
         char *feed_dir;         /* where feed files go; NULL = none */
+
+        /* Reported incidents are personal data: rows older than
+         * retention_days days are purged, notes first. */
+        struct {
+                unsigned retention_days;
+                char *spool;    /* spool directory for incident files; NULL = none */
+        } incidents;
+
+        AccessMap access;       /* bus callers: users → operators, users/groups → team leads */
 } Policy;
 
 Policy *policy_free(Policy *p);

@@ -6,6 +6,7 @@
 #include "feed.h"
 #include "incident.h"
 #include "log.h"
+#include "metrics.h"
 #include "planner.h"
 #include "policy.h"
 #include "roster.h"
@@ -28,6 +29,7 @@ static const char *arg_to = NULL;
 static const char *arg_operator = NULL;
 static const char *arg_team = NULL;
 static Format arg_format = FORMAT_TABLE;
+static bool arg_metrics = false;
 static char **arg_rosters = NULL;
 static char **arg_calls = NULL;
 static char **arg_incidents = NULL;
@@ -43,7 +45,7 @@ static void help(void) {
                "Offline, without a daemon:\n"
                "  plan --roster PATH... [--calls PATH...] [--incidents CSV...]\n"
                "       [--config FILE] [--from TIME --to TIME] [--format table|csv|ics]\n"
-               "       [--operator ID | --team NAME]\n"
+               "       [--operator ID | --team NAME] [--metrics]\n"
                "                       Plan a roster and print the breaks\n\n"
                "Options:\n"
                "     --user           Talk to respited on the session bus\n"
@@ -59,6 +61,7 @@ static int parse_argv(int argc, char *argv[]) {
         enum {
                 ARG_USER = 0x100, ARG_AT, ARG_NOTE, ARG_DATE, ARG_CONFIG, ARG_FROM, ARG_TO, ARG_FORMAT,
                 ARG_ROSTER, ARG_CALLS, ARG_INCIDENTS, ARG_OPERATOR, ARG_TEAM, ARG_VERSION,
+                ARG_METRICS,
         };
         static const struct option options[] = {
                 { "user",      no_argument,       NULL, ARG_USER      },
@@ -74,6 +77,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "incidents", required_argument, NULL, ARG_INCIDENTS },
                 { "operator",  required_argument, NULL, ARG_OPERATOR  },
                 { "team",      required_argument, NULL, ARG_TEAM      },
+                { "metrics",   no_argument,       NULL, ARG_METRICS   },
                 { "help",      no_argument,       NULL, 'h'           },
                 { "version",   no_argument,       NULL, ARG_VERSION   },
                 {}
@@ -98,6 +102,7 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_TO:        arg_to = optarg; break;
                 case ARG_OPERATOR:  arg_operator = optarg; break;
                 case ARG_TEAM:      arg_team = optarg; break;
+                case ARG_METRICS:   arg_metrics = true; break;
                 case ARG_ROSTER:
                 case ARG_CALLS:
                 case ARG_INCIDENTS:
@@ -298,8 +303,9 @@ static int load_policy(Policy **ret) {
         return 0;
 }
 
-static int load_inputs(const Policy *p, Roster **ret_roster, IncidentList **ret_incidents) {
+static int load_inputs(const Policy *p, Roster **ret_roster, IncidentList **ret_incidents, Coverage **ret_coverage) {
         _cleanup_(roster_freep) Roster *roster = NULL;
+        _cleanup_(coverage_freep) Coverage *coverage = NULL;
         _cleanup_(call_log_freep) CallLog *calls = NULL;
         _cleanup_(incident_list_freep) IncidentList *incidents = NULL;
         char **rosters = arg_rosters ?: p->rosters, **call_files = arg_calls ?: p->calls;
@@ -339,8 +345,76 @@ static int load_inputs(const Policy *p, Roster **ret_roster, IncidentList **ret_
                 if (!incidents)
                         return log_oom();
         }
+        r = coverage_build(p, roster, calls, &coverage);
+        if (r < 0)
+                return log_error_errno(r, "Failed to work out the coverage requirement: %m");
         *ret_roster = TAKE_PTR(roster);
         *ret_incidents = TAKE_PTR(incidents);
+        *ret_coverage = TAKE_PTR(coverage);
+        return 0;
+}
+
+static int incident_received_cmp(const void *a, const void *b) {
+        const Incident *x = *(const Incident * const *) a, *y = *(const Incident * const *) b;
+
+        if (x->received != y->received)
+                return x->received < y->received ? -1 : 1;
+        return strcmp(x->id, y->id);
+}
+
+/* --metrics: replay the incidents as the daemon meets them, one revision
+ * (of the operator concerned) at each incident's receipt, so that breaks
+ * moved by revisions count; the last revision is the plan. */
+static int plan_replay(const Roster *roster, const Policy *p, const Coverage *coverage,
+                       const IncidentList *incidents, Plan **ret) {
+        _cleanup_(plan_freep) Plan *plan = NULL;
+        _cleanup_free_ const Incident **order = NULL;
+        usec_t start = USEC_INFINITY;
+        int r;
+
+        for (size_t i = 0; i < roster->n_shifts; i++)
+                start = MIN(start, roster->shifts[i].start);
+        r = planner_run(roster, p, coverage, incidents, NULL, start == USEC_INFINITY ? 0 : start, &plan);
+        if (r < 0)
+                return r;
+
+        order = calloc(MAX(incidents->n, (size_t) 1), sizeof(Incident *));
+        if (!order)
+                return -ENOMEM;
+        for (size_t i = 0; i < incidents->n; i++)
+                order[i] = &incidents->items[i];
+        qsort(order, incidents->n, sizeof(Incident *), incident_received_cmp);
+        for (size_t i = 0; i < incidents->n; i++) {
+                if (order[i]->received <= plan->now || roster_find_operator(roster, order[i]->operator) < 0)
+                        continue;
+                r = planner_revise_operator(plan, roster, p, coverage, incidents, order[i]->received,
+                                            order[i]->operator);
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(plan);
+        return 0;
+}
+
+/* The metrics of plan, and the coverage shortfall of the roster with its
+ * statutory breaks alone (no incidents), for comparison. */
+static int print_metrics(const Plan *plan, const Roster *roster, const Policy *p, const Coverage *coverage) {
+        _cleanup_(metrics_freep) Metrics *m = NULL, *base = NULL;
+        _cleanup_(plan_freep) Plan *baseline = NULL;
+        IncidentList none = {};
+        int r;
+
+        r = metrics_compute(plan, coverage, &m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to compute the metrics: %m");
+        r = planner_run(roster, p, coverage, &none, NULL, 0, &baseline);
+        if (r < 0)
+                return log_error_errno(r, "Failed to plan: %m");
+        r = metrics_compute(baseline, coverage, &base);
+        if (r < 0)
+                return log_error_errno(r, "Failed to compute the metrics: %m");
+        (void) metrics_print(m, stdout);
+        printf("coverage shortfall without recovery breaks: %" PRIu64 " operator-minutes\n", base->shortfall_minutes);
         return 0;
 }
 
@@ -437,6 +511,7 @@ static bool roster_has_team(const Roster *roster, const char *team) {
 static int verb_plan(char **args) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(roster_freep) Roster *roster = NULL;
+        _cleanup_(coverage_freep) Coverage *coverage = NULL;
         _cleanup_(incident_list_freep) IncidentList *incidents = NULL;
         _cleanup_(plan_freep) Plan *plan = NULL;
         usec_t from = 0, to = USEC_INFINITY;
@@ -455,7 +530,7 @@ static int verb_plan(char **args) {
         if (from >= to)
                 return log_error_errno(EINVAL, "--from must lie before --to.");
 
-        r = load_inputs(p, &roster, &incidents);
+        r = load_inputs(p, &roster, &incidents, &coverage);
         if (r < 0)
                 return r;
         if (arg_operator && roster_find_operator(roster, arg_operator) < 0)
@@ -463,10 +538,14 @@ static int verb_plan(char **args) {
         if (arg_team && !roster_has_team(roster, arg_team))
                 return log_error_errno(ENXIO, "No team '%s' in the roster.", arg_team);
 
-        /* Offline, every incident counts as known when it happened. */
-        r = planner_run(roster, p, incidents, NULL, 0, &plan);
+        /* Offline, every incident counts as known when it happened; with
+         * --metrics, when it was received, revision by revision. */
+        r = arg_metrics ? plan_replay(roster, p, coverage, incidents, &plan) :
+                planner_run(roster, p, coverage, incidents, NULL, 0, &plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
+        if (arg_metrics)
+                return print_metrics(plan, roster, p, coverage);
 
         if (arg_format == FORMAT_ICS)
                 return print_ics(plan, roster, from, to);

@@ -8,6 +8,7 @@
 #include "manager.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/respite/respite.conf"
+#define DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/respite"
 
 static const char *arg_config = DEFAULT_CONFIG;
 static bool arg_user = false;
@@ -16,6 +17,7 @@ static char **arg_rosters = NULL;
 static char **arg_calls = NULL;
 static const char *arg_feed_dir = NULL;
 static const char *arg_clock = NULL;
+static const char *arg_state_dir = NULL;
 static unsigned arg_speed = 1;
 
 static void help(void) {
@@ -27,18 +29,20 @@ static void help(void) {
                "     --roster PATH    Roster CSV, instead of sources.rosters (repeatable)\n"
                "     --calls PATH     Call-record CSV, instead of sources.calls (repeatable)\n"
                "     --feed-dir DIR   Write feed files here, instead of feeds.directory\n"
+               "     --state-dir DIR  Keep the state here, instead of $STATE_DIRECTORY or\n"
+               "                      %s (--user: $XDG_STATE_HOME/respite)\n"
                "     --check-config   Check the policy and its sources, then exit 0 or 1\n"
                "     --clock TIME     Start the clock at TIME (ISO 8601) to replay a past day\n"
                "     --speed N        Run the replay clock N times faster (default 1)\n"
                "  -h --help           Show this help\n"
                "     --version        Show the version\n\n"
-               "See respited(8) and respite.conf(5).\n", DEFAULT_CONFIG);
+               "See respited(8) and respite.conf(5).\n", DEFAULT_CONFIG, DEFAULT_STATE_DIR);
 }
 
 static int parse_argv(int argc, char *argv[]) {
         enum {
                 ARG_USER = 0x100, ARG_ROSTER, ARG_CALLS, ARG_FEED_DIR, ARG_CHECK_CONFIG,
-                ARG_CLOCK, ARG_SPEED, ARG_VERSION,
+                ARG_CLOCK, ARG_SPEED, ARG_VERSION, ARG_STATE_DIR,
         };
         static const struct option options[] = {
                 { "config",       required_argument, NULL, 'c'              },
@@ -46,6 +50,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "roster",       required_argument, NULL, ARG_ROSTER       },
                 { "calls",        required_argument, NULL, ARG_CALLS        },
                 { "feed-dir",     required_argument, NULL, ARG_FEED_DIR     },
+                { "state-dir",    required_argument, NULL, ARG_STATE_DIR    },
                 { "check-config", no_argument,       NULL, ARG_CHECK_CONFIG },
                 { "clock",        required_argument, NULL, ARG_CLOCK        },
                 { "speed",        required_argument, NULL, ARG_SPEED        },
@@ -74,6 +79,9 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_FEED_DIR:
                         arg_feed_dir = optarg;
+                        break;
+                case ARG_STATE_DIR:
+                        arg_state_dir = optarg;
                         break;
                 case ARG_CHECK_CONFIG:
                         arg_check_config = true;
@@ -145,6 +153,27 @@ static int check_config(void) {
         return 0;
 }
 
+/* The state directory: --state-dir, else the first of systemd's
+ * $STATE_DIRECTORY (StateDirectory=), else DEFAULT_STATE_DIR, or for --user
+ * $XDG_STATE_HOME/respite (~/.local/state/respite). */
+static int state_dir(char **ret) {
+        const char *e = getenv("STATE_DIRECTORY");
+
+        if (arg_state_dir)
+                return strdup_to(ret, arg_state_dir);
+        if (!isempty(e))
+                return (*ret = strndup(e, strcspn(e, ":"))) ? 0 : -ENOMEM;
+        if (!arg_user)
+                return strdup_to(ret, DEFAULT_STATE_DIR);
+        e = getenv("XDG_STATE_HOME");
+        if (!isempty(e) && e[0] == '/')
+                return asprintf(ret, "%s/respite", e) < 0 ? -ENOMEM : 0;
+        e = getenv("HOME");
+        if (isempty(e) || e[0] != '/')
+                return log_error_errno(ENXIO, "Neither $XDG_STATE_HOME nor $HOME is set; use --state-dir.");
+        return asprintf(ret, "%s/.local/state/respite", e) < 0 ? -ENOMEM : 0;
+}
+
 static int run(int argc, char *argv[]) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
@@ -169,6 +198,11 @@ static int run(int argc, char *argv[]) {
         m->calls_override = TAKE_PTR(arg_calls);
         if (strdup_to(&m->feed_dir_override, arg_feed_dir) < 0)
                 return log_oom();
+        r = state_dir(&m->state_dir);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return r;
 
         if (strdup_to(&m->replay_from, arg_clock) < 0)
                 return log_oom();

@@ -73,7 +73,7 @@ dbus-monitor --session "type='signal',interface='org.respite.Scheduler1'" >"$tmp
 pids+=($!)
 
 # A replay of 4 January 1999 from 09:00 local, one minute per second.
-"$bin/respited" --user --config "$tmp/respite.conf" --clock 1999-01-04T09:00:00 --speed 60 \
+"$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/state" --clock 1999-01-04T09:00:00 --speed 60 \
         >"$tmp/respited.log" 2>&1 &
 daemon=$!
 pids+=($daemon)

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "metrics.h"
 #include "planner.h"
 
 
@@ -28,8 +29,8 @@ static Category categories[] = {
 };
 
 static StatutoryTier jp_tiers[] = {
-        { 6 * HOUR, 45 * MIN_ },
-        { 8 * HOUR, 60 * MIN_ },
+        { .more_than = 6 * HOUR, .total = 45 * MIN_ },
+        { .more_than = 8 * HOUR, .total = 60 * MIN_ },
 };
 
 static Policy test_policy(void) {
@@ -81,7 +82,7 @@ static Plan *run(const Roster *roster, const Policy *policy, Incident *items, si
         IncidentList l = { items, n };
         Plan *plan = NULL;
 
-        assert_int_equal(planner_run(roster, policy, &l, previous, now, &plan), 0);
+        assert_int_equal(planner_run(roster, policy, NULL, &l, previous, now, &plan), 0);
         assert_non_null(plan);
         return plan;
 }
@@ -403,9 +404,10 @@ static void test_accumulated_mixed(void **state) {
         assert_string_equal(b->reason, "after 3 other incidents at once (6 points)");
 }
 
-static void test_accumulated_joins_planned(void **state) {
-        /* 6 points at 10:50; lunch at 11:05, within max_delay: the
-         * recovery ends where lunch begins, lunch does not move. */
+static void test_accumulated_merges_planned(void **state) {
+        /* 6 points at 10:50; lunch at 11:05 begins within merge_margin of
+         * the recovery's end (11:00): the recovery merges into it, lunch
+         * starts now and keeps its 30 minutes. */
         PlannedBreak lunch = { AT(0, 11, 5), AT(0, 11, 35) };
         Shift shifts[] = { shift_of(0, AT(0, 9, 0), AT(0, 15, 0)) };
         Incident items[] = {
@@ -421,12 +423,15 @@ static void test_accumulated_joins_planned(void **state) {
         shifts[0].n_planned = 1;
         plan = run(&roster, &policy, items, ELEMENTSOF(items), NULL, 0);
         assert_plan_sane(plan);
-        b = kind_nth(&plan->shifts[0], BREAK_RECOVERY, 0);
-        assert_int_equal(b->start, AT(0, 10, 55));
-        assert_int_equal(b->end, AT(0, 11, 5));
+        assert_null(kind_nth(&plan->shifts[0], BREAK_RECOVERY, 0));
+        assert_int_equal(plan->recoveries, 1);
         b = kind_nth(&plan->shifts[0], BREAK_PLANNED, 0);
-        assert_int_equal(b->start, AT(0, 11, 5));
-        assert_int_equal(b->end, AT(0, 11, 35));
+        assert_int_equal(b->start, AT(0, 10, 50));
+        assert_int_equal(b->end, AT(0, 11, 20));
+        assert_int_equal(b->trigger, AT(0, 10, 50));
+        assert_string_equal(b->recovery_uid, "op1-recovery-b");
+        assert_string_equal(b->reason, "planned in the roster; also recovery after 1 unreasonable_demand, "
+                            "1 other incidents in 20 min (6 points)");
 }
 
 static void test_prolonged(void **state) {
@@ -466,8 +471,8 @@ static void test_recovery_moves_planned(void **state) {
         };
         Incident items[] = {
                 incident_of("i1", "op1", "threat", AT(0, 11, 0), 0),        /* ends 11:20: lunch stays */
-                incident_of("i2", "op2", "threat", AT(0, 11, 30), 0),       /* ends 11:50: within margin */
-                incident_of("i3", "op3", "threat", AT(0, 11, 50), 0),       /* overlaps lunch */
+                incident_of("i2", "op2", "threat", AT(0, 11, 30), 0),       /* ends 11:50: within margin, merges */
+                incident_of("i3", "op3", "threat", AT(0, 11, 50), 0),       /* overlaps lunch, merges */
         };
         Roster roster = roster_of(shifts, ELEMENTSOF(shifts));
         Policy policy = test_policy();
@@ -486,17 +491,42 @@ static void test_recovery_moves_planned(void **state) {
         assert_int_equal(b->start, AT(0, 12, 0));
         assert_int_equal(b->end, AT(0, 12, 30));
 
+        assert_non_null(kind_nth(&plan->shifts[0], BREAK_RECOVERY, 0));
+
+        /* Lunch starts with the recovery and keeps its 30 minutes. */
+        assert_int_equal(plan->shifts[1].n_breaks, 1);
         b = kind_nth(&plan->shifts[1], BREAK_PLANNED, 0);
+        assert_int_equal(b->start, AT(0, 11, 30));
+        assert_int_equal(b->end, AT(0, 12, 0));
+        assert_string_equal(b->uid, "op2-20240401T0900Z-planned-1");
+        assert_string_equal(b->recovery_uid, "op2-recovery-i2");
+
+        assert_int_equal(plan->shifts[2].n_breaks, 1);
+        b = kind_nth(&plan->shifts[2], BREAK_PLANNED, 0);
         assert_int_equal(b->start, AT(0, 11, 50));
         assert_int_equal(b->end, AT(0, 12, 20));
-        assert_string_equal(b->uid, "op2-20240401T0900Z-planned-1");
+        assert_int_equal(plan->recoveries, 3);
+}
 
-        b = kind_nth(&plan->shifts[2], BREAK_RECOVERY, 0);
-        assert_int_equal(b->start, AT(0, 11, 50));
-        assert_int_equal(b->end, AT(0, 12, 10));
-        b = kind_nth(&plan->shifts[2], BREAK_PLANNED, 0);
-        assert_int_equal(b->start, AT(0, 12, 10));
-        assert_int_equal(b->end, AT(0, 12, 40));
+static void test_recovery_extends_merged(void **state) {
+        /* A recovery longer than the break it merges into extends it. */
+        PlannedBreak lunch = { AT(0, 12, 0), AT(0, 12, 10) };
+        Shift shifts[] = { shift_of(0, AT(0, 9, 0), AT(0, 15, 0)) };
+        Incident items[] = { incident_of("i", "op1", "threat", AT(0, 11, 55), 0) };
+        Roster roster = roster_of(shifts, 1);
+        Policy policy = test_policy();
+        _cleanup_(plan_freep) Plan *plan = NULL;
+        const Break *b;
+
+        shifts[0].planned = &lunch;
+        shifts[0].n_planned = 1;
+        policy.statutory.n_tiers = 0;
+        plan = run(&roster, &policy, items, 1, NULL, 0);
+        assert_plan_sane(plan);
+        assert_int_equal(plan->shifts[0].n_breaks, 1);
+        b = kind_nth(&plan->shifts[0], BREAK_PLANNED, 0);
+        assert_int_equal(b->start, AT(0, 11, 55));
+        assert_int_equal(b->end, AT(0, 12, 15));
 }
 
 static void test_recovery_inside_planned(void **state) {
@@ -518,38 +548,51 @@ static void test_recovery_inside_planned(void **state) {
         assert_int_equal(b->end, AT(0, 12, 40));
 }
 
-static void test_recovery_pushes_statutory(void **state) {
-        Shift shifts[] = {
-                shift_of(0, AT(0, 9, 0), AT(0, 17, 1)),
-                shift_of(1, AT(0, 9, 0), AT(0, 15, 1)),
-        };
-        Incident items[] = {
-                incident_of("i1", "op1", "threat", AT(0, 12, 20), 0),
-                incident_of("i2", "op2", "critical", AT(0, 11, 30), 0),
-        };
+static void test_recovery_merges_statutory(void **state) {
+        Shift shifts[] = { shift_of(0, AT(0, 9, 0), AT(0, 17, 1)) };
+        Incident items[] = { incident_of("i1", "op1", "threat", AT(0, 12, 20), 0) };
         Roster roster = roster_of(shifts, ELEMENTSOF(shifts));
         Policy policy = test_policy();
-        _cleanup_(plan_freep) Plan *plan = run(&roster, &policy, items, ELEMENTSOF(items), NULL, 0);
+        _cleanup_(plan_freep) Plan *plan = NULL;
         const Break *b;
 
+        plan = run(&roster, &policy, items, ELEMENTSOF(items), NULL, 0);
         assert_plan_sane(plan);
         assert_int_equal(plan->statutory_violations, 0);
 
-        /* Statutory 12:30–13:30 follows the recovery 12:20–12:40 directly. */
+        /* Statutory 12:30–13:30 begins within the margin of the recovery
+         * 12:20–12:40: it starts with it, at 12:20, and since recovery does
+         * not count toward it, it keeps its hour of rest on top of the
+         * recovery's 20 minutes. */
         b = kind_nth(&plan->shifts[0], BREAK_STATUTORY, 0);
-        assert_int_equal(b->start, AT(0, 12, 40));
+        assert_int_equal(b->start, AT(0, 12, 20));
         assert_int_equal(b->end, AT(0, 13, 40));
         assert_string_equal(b->uid, "op1-20240401T0900Z-statutory-1");
+        assert_string_equal(b->recovery_uid, "op1-recovery-i1");
+        assert_null(kind_nth(&plan->shifts[0], BREAK_RECOVERY, 0));
+}
 
-        /* 11:30–14:00 pushes it out of [10:00, 14:01]: searched again, it
-         * lands before the recovery. */
-        b = kind_nth(&plan->shifts[1], BREAK_RECOVERY, 0);
-        assert_int_equal(b->start, AT(0, 11, 30));
-        assert_int_equal(b->end, AT(0, 14, 0));
-        b = kind_nth(&plan->shifts[1], BREAK_STATUTORY, 0);
-        assert_int_equal(b->start, AT(0, 10, 45));
-        assert_int_equal(b->end, AT(0, 11, 30));
-        assert_string_equal(b->uid, "op2-20240401T0900Z-statutory-1");
+static void test_recovery_pushes_statutory(void **state) {
+        /* Merging would take the statutory break out of its window
+         * [10:00, 14:01] (12:50–14:50 ends too late): the recovery goes
+         * first and the statutory break, pushed out too, is placed again
+         * before it. */
+        Shift shifts[] = { shift_of(1, AT(0, 9, 0), AT(0, 15, 1)) };
+        Incident items[] = { incident_of("i2", "op2", "critical", AT(0, 11, 35), 0) };
+        Roster roster = roster_of(shifts, 1);
+        Policy policy = test_policy();
+        _cleanup_(plan_freep) Plan *plan = NULL;
+        const Break *b;
+
+        plan = run(&roster, &policy, items, 1, NULL, 0);
+        assert_plan_sane(plan);
+        assert_int_equal(plan->statutory_violations, 0);
+        b = kind_nth(&plan->shifts[0], BREAK_RECOVERY, 0);
+        assert_int_equal(b->start, AT(0, 11, 35));
+        assert_int_equal(b->end, AT(0, 14, 5));
+        b = kind_nth(&plan->shifts[0], BREAK_STATUTORY, 0);
+        assert_int_equal(b->start, AT(0, 10, 50));
+        assert_int_equal(b->end, AT(0, 11, 35));
 }
 
 static void test_statutory_violation(void **state) {
@@ -683,14 +726,17 @@ static void test_in_progress(void **state) {
         assert_plan_sane(first);
         assert_int_equal(kind_count(&first->shifts[0], BREAK_RECOVERY), 0);
 
-        /* The lunch began at 12:00: not cut, the recovery follows it. */
+        /* The lunch began at 12:00: not cut, the recovery follows it, and
+         * merges into the statutory break right after lunch, which keeps
+         * its 45 minutes on top of the recovery's 20. */
         second = run(&roster, &policy, items, 1, first, AT(0, 12, 40));
         assert_plan_sane(second);
         assert_break_equal(kind_nth(&first->shifts[0], BREAK_PLANNED, 0),
                            kind_nth(&second->shifts[0], BREAK_PLANNED, 0));
-        b = kind_nth(&second->shifts[0], BREAK_RECOVERY, 0);
+        b = kind_nth(&second->shifts[0], BREAK_STATUTORY, 0);
         assert_int_equal(b->start, AT(0, 12, 45));
-        assert_int_equal(b->end, AT(0, 13, 5));
+        assert_int_equal(b->end, AT(0, 13, 50));
+        assert_string_equal(b->recovery_uid, "op1-recovery-i");
 }
 
 static void test_revision_stable(void **state) {
@@ -714,7 +760,9 @@ static void test_revision_stable(void **state) {
                 assert_break_equal(&first->shifts[0].breaks[i], &second->shifts[0].breaks[i]);
                 assert_break_equal(&first->shifts[0].breaks[i], &third->shifts[0].breaks[i]);
         }
-        assert_int_equal(kind_nth(&third->shifts[0], BREAK_PLANNED, 0)->start, AT(0, 12, 10));
+        /* Merged: lunch began with the recovery at 11:50. */
+        assert_int_equal(kind_nth(&third->shifts[0], BREAK_PLANNED, 0)->start, AT(0, 11, 50));
+        assert_int_equal(kind_nth(&third->shifts[0], BREAK_PLANNED, 0)->end, AT(0, 12, 20));
 }
 
 /* A seeded generator: the same numbers on every machine. */
@@ -846,6 +894,525 @@ static void test_no_overlaps_random(void **state) {
                 check_revisions(seed, seed % 2 ? 0 : 15 * MIN_);
 }
 
+
+/* ---- presets: the shipped files, worked examples checked by hand ---- */
+
+static Policy *load_preset(const char *name) {
+        _cleanup_free_ char *text = NULL, *error = NULL;
+        Policy *policy = NULL;
+
+        assert_true(asprintf(&text, "@include \"presets/%s.conf\"\n", name) > 0);
+        if (policy_load_string(text, "conf", &policy, &error) < 0)
+                fail_msg("%s: %s", name, error);
+        return policy;
+}
+
+/* Work in [from, to) of sp, its breaks excluded. */
+static usec_t work_between(const ShiftPlan *sp, usec_t from, usec_t to) {
+        usec_t off = 0;
+
+        for (size_t i = 0; i < sp->n_breaks; i++) {
+                usec_t a = MAX(sp->breaks[i].start, from), b = MIN(sp->breaks[i].end, to);
+                off += b > a ? b - a : 0;
+        }
+        return to - from - off;
+}
+
+static bool rule_block(const ShiftPlan *sp, const StatutoryTier *t, const Break *b) {
+        size_t n = strlen(sp->uid);
+        const char *prefix = t->name ?: "statutory";
+
+        return b->kind == BREAK_STATUTORY && strncmp(b->uid, sp->uid, n) == 0 && b->uid[n] == '-' &&
+                strncmp(b->uid + n + 1, prefix, strlen(prefix)) == 0 && b->uid[n + 1 + strlen(prefix)] == '-';
+}
+
+/* Independent check of every statutory rule of policy on one planned
+ * shift: totals, blocks, latest start, longest stretch. */
+static bool statutory_holds(const Policy *policy, const Shift *shift, const ShiftPlan *sp) {
+        const Statutory *st = &policy->statutory;
+        usec_t work = shift->end - shift->start;
+
+        for (size_t i = 0; i < shift->n_planned; i++)
+                work -= shift->planned[i].end - shift->planned[i].start;
+        for (size_t i = 0; i < st->n_tiers; i++) {
+                const StatutoryTier *t = NULL;
+                usec_t total = 0, min_block, t0 = sp->start;
+                unsigned blocks = 0;
+
+                /* The highest applying tier of the rule of tier i, once per rule. */
+                bool first = true;
+                for (size_t k = 0; k < i; k++)
+                        first = first && !streq_ptr(st->tiers[k].name, st->tiers[i].name);
+                if (!first)
+                        continue;
+                for (size_t k = i; k < st->n_tiers; k++)
+                        if (streq_ptr(st->tiers[k].name, st->tiers[i].name) && work > st->tiers[k].more_than)
+                                t = &st->tiers[k];
+                if (!t)
+                        continue;
+                min_block = t->min_block ?: st->min_block;
+
+                for (size_t j = 0; j < sp->n_breaks; j++) {
+                        const Break *b = &sp->breaks[j];
+
+                        if (!rule_block(sp, t, b))
+                                continue;
+                        total += b->end - b->start;
+                        blocks++;
+                        if (b->end - b->start < min_block && b->end != sp->end)
+                                return false;
+                        if (t->latest > 0 && work_between(sp, sp->start, b->start) > t->latest)
+                                return false;
+                }
+                if (total < t->total || blocks < t->blocks)
+                        return false;
+                if (t->max_stretch == 0)
+                        continue;
+                for (size_t j = 0; j <= sp->n_breaks; j++) {
+                        const Break *b = j < sp->n_breaks ? &sp->breaks[j] : NULL;
+
+                        if (b && (b->end - b->start < MAX(min_block, MIN_) ||
+                                  (b->kind == BREAK_RECOVERY && !st->recovery_counts)))
+                                continue;
+                        if (work_between(sp, t0, b ? b->start : sp->end) > t->max_stretch)
+                                return false;
+                        if (b)
+                                t0 = b->end;
+                }
+        }
+        return true;
+}
+
+static Plan *plan_one(const Policy *policy, Shift *shift) {
+        Roster roster = roster_of(shift, 1);
+        Plan *plan = run(&roster, policy, NULL, 0, NULL, 0);
+
+        assert_plan_sane(plan);
+        assert_true(statutory_holds(policy, shift, &plan->shifts[0]));
+        return plan;
+}
+
+static void test_preset_jp(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("jp");
+        Shift six = shift_of(0, AT(0, 9, 0), AT(0, 15, 0)), more = shift_of(0, AT(0, 9, 0), AT(0, 15, 1));
+        Shift eight = shift_of(0, AT(0, 8, 0), AT(0, 16, 1));
+        _cleanup_(plan_freep) Plan *a = plan_one(policy, &six), *b = plan_one(policy, &more), *c = plan_one(policy, &eight);
+
+        assert_int_equal(a->shifts[0].n_breaks, 0);
+        assert_int_equal(b->shifts[0].n_breaks, 1);
+        assert_int_equal(b->shifts[0].breaks[0].end - b->shifts[0].breaks[0].start, 45 * MIN_);
+        assert_int_equal(c->shifts[0].breaks[0].end - c->shifts[0].breaks[0].start, 60 * MIN_);
+}
+
+static void test_preset_us_ca(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("us-ca");
+        Shift eight = shift_of(0, AT(0, 9, 0), AT(0, 17, 0));
+        Shift long_day = shift_of(0, AT(0, 7, 0), AT(0, 17, 30));
+        Shift five = shift_of(0, AT(0, 9, 0), AT(0, 14, 0)), three = shift_of(0, AT(0, 9, 0), AT(0, 12, 0));
+        _cleanup_(plan_freep) Plan *a = plan_one(policy, &eight), *b = plan_one(policy, &long_day);
+        _cleanup_(plan_freep) Plan *c = plan_one(policy, &five), *d = plan_one(policy, &three);
+        const ShiftPlan *sp = &a->shifts[0];
+
+        /* 8 h: one 30-min meal starting by the end of the 5th hour worked
+         * (14:00), in the middle: 12:45; two 10-min rests, each in the
+         * middle of its 4-hour period (11:00, 15:00). */
+        assert_int_equal(sp->n_breaks, 3);
+        assert_string_equal(sp->breaks[0].uid, "op1-20240401T0900Z-rest-1");
+        assert_int_equal(sp->breaks[0].start, AT(0, 10, 55));
+        assert_int_equal(sp->breaks[0].end, AT(0, 11, 5));
+        assert_string_equal(sp->breaks[1].uid, "op1-20240401T0900Z-meal-1");
+        assert_int_equal(sp->breaks[1].start, AT(0, 12, 45));
+        assert_int_equal(sp->breaks[1].end, AT(0, 13, 15));
+        assert_string_equal(sp->breaks[1].reason, "statutory meal: 30min for more than 5h of work "
+                            "(California Labor Code §512; IWC wage orders §12)");
+        assert_string_equal(sp->breaks[2].uid, "op1-20240401T0900Z-rest-2");
+        assert_int_equal(sp->breaks[2].start, AT(0, 14, 55));
+
+        /* 10 h 30 min: two meals (the second by the 10th hour) and three rests. */
+        assert_int_equal(kind_count(&b->shifts[0], BREAK_STATUTORY), 5);
+        assert_int_equal(b->statutory_violations, 0);
+
+        /* Exactly 5 h: no meal, one rest; 3 h: nothing. */
+        assert_int_equal(c->shifts[0].n_breaks, 1);
+        assert_int_equal(c->shifts[0].breaks[0].end - c->shifts[0].breaks[0].start, 10 * MIN_);
+        assert_int_equal(d->shifts[0].n_breaks, 0);
+}
+
+static void test_preset_de(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("de");
+        Shift long_day = shift_of(0, AT(0, 9, 0), AT(0, 18, 30)), six = shift_of(0, AT(0, 9, 0), AT(0, 15, 0));
+        Shift seven = shift_of(0, AT(0, 9, 0), AT(0, 16, 0));
+        _cleanup_(plan_freep) Plan *a = plan_one(policy, &long_day), *b = plan_one(policy, &six);
+        _cleanup_(plan_freep) Plan *c = plan_one(policy, &seven), *late = NULL;
+        Roster roster = roster_of(&long_day, 1);
+
+        /* 9 h 30 min: 45 min (blocks of at least 15), in one block in the
+         * middle: 4 h 20 min of work before it, 4 h 25 min after, both
+         * under 6 h. */
+        assert_int_equal(a->shifts[0].n_breaks, 1);
+        assert_int_equal(a->shifts[0].breaks[0].start, AT(0, 13, 20));
+        assert_int_equal(a->shifts[0].breaks[0].end, AT(0, 14, 5));
+        assert_int_equal(b->shifts[0].n_breaks, 0);
+        assert_int_equal(c->shifts[0].breaks[0].end - c->shifts[0].breaks[0].start, 30 * MIN_);
+
+        /* Planned first at 15:10, after 6 h 10 min of work: no break can
+         * be placed in time any more, a violation is reported. */
+        late = run(&roster, policy, NULL, 0, NULL, AT(0, 15, 10));
+        assert_int_equal(late->statutory_violations, 1);
+        assert_true(late->shifts[0].statutory_violation);
+}
+
+static void test_preset_uk(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("uk");
+        Shift six = shift_of(0, AT(0, 9, 0), AT(0, 15, 0)), more = shift_of(0, AT(0, 9, 0), AT(0, 15, 1));
+        _cleanup_(plan_freep) Plan *a = plan_one(policy, &six), *b = plan_one(policy, &more);
+
+        /* More than 6 h: 20 min uninterrupted. */
+        assert_int_equal(a->shifts[0].n_breaks, 0);
+        assert_int_equal(b->shifts[0].n_breaks, 1);
+        assert_int_equal(b->shifts[0].breaks[0].end - b->shifts[0].breaks[0].start, 20 * MIN_);
+}
+
+static void test_preset_eu(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("eu");
+        Shift more = shift_of(0, AT(0, 9, 0), AT(0, 15, 1));
+        _cleanup_(plan_freep) Plan *a = plan_one(policy, &more);
+
+        assert_int_equal(a->shifts[0].n_breaks, 1);
+        assert_int_equal(a->shifts[0].breaks[0].end - a->shifts[0].breaks[0].start, 15 * MIN_);
+}
+
+static void test_preset_au_clerks(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("au-clerks");
+        Shift nine = shift_of(0, AT(0, 8, 0), AT(0, 17, 0)), four = shift_of(0, AT(0, 9, 0), AT(0, 13, 0));
+        Shift eleven = shift_of(0, AT(0, 7, 0), AT(0, 18, 0));
+        _cleanup_(plan_freep) Plan *a = plan_one(policy, &nine), *b = plan_one(policy, &four);
+        _cleanup_(plan_freep) Plan *c = plan_one(policy, &eleven);
+
+        /* 9 h: two 10-min rests and a 30-min meal, no 5 h without a meal. */
+        assert_int_equal(a->shifts[0].n_breaks, 3);
+        assert_int_equal(b->shifts[0].n_breaks, 1);     /* > 3 h: one rest */
+        /* 11 h: a second meal keeps every stretch under 5 h. */
+        assert_int_equal(c->statutory_violations, 0);
+}
+
+static void test_preset_jp_vdt(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("jp-vdt");
+        Shift eight = shift_of(0, AT(0, 9, 0), AT(0, 17, 0));
+        _cleanup_(plan_freep) Plan *a = plan_one(policy, &eight);
+        const ShiftPlan *sp = &a->shifts[0];
+
+        /* 45 min under art. 34 and a 10-min pause at most every hour of
+         * work: the first at 10:00. */
+        assert_int_equal(a->statutory_violations, 0);
+        assert_string_equal(sp->breaks[0].uid, "op1-20240401T0900Z-pause-1");
+        assert_int_equal(sp->breaks[0].start, AT(0, 10, 0));
+        assert_int_equal(sp->breaks[0].end, AT(0, 10, 10));
+        assert_string_equal(sp->breaks[0].reason, "statutory pause: a break after 1h of work (Labour Standards "
+                            "Act art. 34(1); MHLW information-device work guideline (2019, rev. 2021))");
+        assert_int_equal(kind_count(sp, BREAK_STATUTORY), 7);
+}
+
+static void test_preset_uk_callcentre(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("uk-callcentre");
+        Shift eight = shift_of(0, AT(0, 9, 0), AT(0, 17, 0));
+        _cleanup_(plan_freep) Plan *a = plan_one(policy, &eight);
+
+        /* 20 min under reg 12 and 5 min at least every hour. */
+        assert_int_equal(a->statutory_violations, 0);
+        assert_int_equal(a->shifts[0].breaks[0].start, AT(0, 10, 0));
+        assert_int_equal(a->shifts[0].breaks[0].end, AT(0, 10, 5));
+}
+
+/* ---- coverage ---- */
+
+static Coverage *coverage_flat(const char *team, usec_t start, size_t n, unsigned required) {
+        Coverage *c = calloc(1, sizeof(Coverage));
+
+        assert_non_null(c);
+        c->teams = calloc(1, sizeof(TeamCoverage));
+        assert_non_null(c->teams);
+        c->n_teams = 1;
+        c->teams[0] = (TeamCoverage) { .team = strdup(team), .start = start, .interval = 30 * MIN_, .n = n };
+        c->teams[0].required = calloc(n, sizeof(unsigned));
+        for (size_t i = 0; i < n; i++)
+                c->teams[0].required[i] = required;
+        return c;
+}
+
+static void test_coverage_staggers(void **state) {
+        Shift shifts[] = {
+                shift_of(0, AT(0, 9, 0), AT(0, 16, 1)),
+                shift_of(1, AT(0, 9, 0), AT(0, 16, 1)),
+        };
+        Roster roster = roster_of(shifts, 2);
+        Policy policy = test_policy();
+        _cleanup_(coverage_freep) Coverage *one = coverage_flat("team-a", AT(0, 9, 0), 14, 1);
+        _cleanup_(coverage_freep) Coverage *two = coverage_flat("team-a", AT(0, 9, 0), 14, 2);
+        _cleanup_(plan_freep) Plan *a = NULL, *b = NULL;
+        _cleanup_(metrics_freep) Metrics *ma = NULL, *mb = NULL;
+        const Break *x, *y;
+
+        /* One of two must stay on the phones: op1 takes the middle
+         * (12:10–12:55), op2 the nearest place that does not overlap. */
+        assert_int_equal(planner_run(&roster, &policy, one, NULL, NULL, 0, &a), 0);
+        x = kind_nth(&a->shifts[0], BREAK_STATUTORY, 0);
+        y = kind_nth(&a->shifts[1], BREAK_STATUTORY, 0);
+        assert_int_equal(x->start, AT(0, 12, 10));
+        assert_int_equal(y->start, AT(0, 11, 25));
+        assert_int_equal(y->end, AT(0, 12, 10));
+        assert_int_equal(metrics_compute(a, one, &ma), 0);
+        assert_int_equal(ma->shortfall_minutes, 0);
+
+        /* Both must stay: nothing keeps it, the law wins; both in the
+         * middle, 90 operator-minutes short. */
+        assert_int_equal(planner_run(&roster, &policy, two, NULL, NULL, 0, &b), 0);
+        assert_int_equal(b->statutory_violations, 0);
+        assert_int_equal(kind_nth(&b->shifts[1], BREAK_STATUTORY, 0)->start, AT(0, 12, 10));
+        assert_int_equal(metrics_compute(b, two, &mb), 0);
+        assert_int_equal(mb->shortfall_minutes, 90);
+        assert_int_equal(mb->teams[0].required_minutes, 2 * 7 * 60);
+}
+
+static void test_coverage_deferred(void **state) {
+        PlannedBreak away = { AT(0, 10, 0), AT(0, 10, 20) };
+        Shift shifts[] = {
+                shift_of(0, AT(0, 9, 0), AT(0, 13, 0)),
+                shift_of(1, AT(0, 9, 0), AT(0, 13, 0)),
+        };
+        Incident points[] = {
+                incident_of("a", "op1", "unreasonable_demand", AT(0, 10, 0), 0),
+                incident_of("b", "op1", "other", AT(0, 10, 5), 0),
+        };
+        Incident threat[] = { incident_of("t", "op1", "threat", AT(0, 10, 5), 0) };
+        Roster roster = roster_of(shifts, 2);
+        Policy policy = test_policy();
+        _cleanup_(coverage_freep) Coverage *one = coverage_flat("team-a", AT(0, 0, 0), 48, 1);
+        IncidentList lp = { points, 2 }, lt = { threat, 1 };
+        _cleanup_(plan_freep) Plan *a = NULL, *b = NULL, *c = NULL;
+        const Break *x;
+
+        shifts[1].planned = &away;
+        shifts[1].n_planned = 1;
+
+        /* 6 points at 10:05 while op2 is away until 10:20: the deferrable
+         * break waits until 10:20, within its 15 minutes. */
+        assert_int_equal(planner_run(&roster, &policy, one, &lp, NULL, 0, &a), 0);
+        x = kind_nth(&a->shifts[0], BREAK_RECOVERY, 0);
+        assert_int_equal(x->start, AT(0, 10, 20));
+        assert_int_equal(a->recoveries_short, 0);
+        assert_int_equal(a->recoveries_late, 0);
+
+        /* Allowed 10 minutes only: at once, the shortfall reported. */
+        policy.accumulation.max_delay = 10 * MIN_;
+        assert_int_equal(planner_run(&roster, &policy, one, &lp, NULL, 0, &b), 0);
+        assert_int_equal(kind_nth(&b->shifts[0], BREAK_RECOVERY, 0)->start, AT(0, 10, 5));
+        assert_int_equal(b->recoveries_short, 1);
+
+        /* A threat: at once, whatever the coverage. */
+        assert_int_equal(planner_run(&roster, &policy, one, &lt, NULL, 0, &c), 0);
+        assert_int_equal(kind_nth(&c->shifts[0], BREAK_RECOVERY, 0)->start, AT(0, 10, 5));
+}
+
+/* ---- incremental revision ---- */
+
+static void test_revise_operator(void **state) {
+        _cleanup_(freep) RandomInputs *r = calloc(1, sizeof(RandomInputs));
+        Policy policy = test_policy();
+        _cleanup_(coverage_freep) Coverage *cov = coverage_flat("team-a", AT(0, 0, 0), 6 * 48, 1);
+        Roster roster;
+
+        assert_non_null(r);
+        random_inputs(r, 7);
+        roster = roster_of(r->shifts, ELEMENTSOF(r->shifts));
+        for (size_t i = 0; i < N_RANDOM; i++) {
+                IncidentList l = { r->items, N_RANDOM };
+                _cleanup_(plan_freep) Plan *inc = NULL, *full = NULL;
+                usec_t now = r->items[i].received;
+
+                if (i % 20 != 0)
+                        continue;
+                /* Revising the operator of incident i at its receipt, from a
+                 * plan that did not know it, gives that operator's full
+                 * revision. */
+                assert_int_equal(planner_run(&roster, &policy, cov, &l, NULL, now - 1, &inc), 0);
+                assert_int_equal(planner_run(&roster, &policy, cov, &l, inc, now, &full), 0);
+                assert_int_equal(planner_revise_operator(inc, &roster, &policy, cov, &l, now,
+                                                         r->items[i].operator), 0);
+                assert_plan_sane(inc);
+                for (size_t k = 0; k < inc->n_shifts; k++)
+                        if (streq(inc->shifts[k].operator, r->items[i].operator)) {
+                                assert_int_equal(inc->shifts[k].n_breaks, full->shifts[k].n_breaks);
+                                for (size_t j = 0; j < inc->shifts[k].n_breaks; j++)
+                                        assert_break_equal(&inc->shifts[k].breaks[j], &full->shifts[k].breaks[j]);
+                        }
+        }
+        assert_int_equal(planner_revise_operator(NULL ?: &(Plan) {}, &roster, &policy, NULL, NULL, 0, "nobody"), -ENXIO);
+}
+
+/* ---- properties over random rosters, presets and incidents ---- */
+
+static const char * const preset_names[] = {
+        "jp", "jp-vdt", "de", "uk", "eu", "us-ca", "au-clerks", "uk-callcentre",
+};
+
+typedef struct Case {
+        Shift shifts[4];
+        PlannedBreak planned[4];
+        Incident items[12];
+        char ids[12][24];
+        size_t n_items;
+} Case;
+
+/* Two operators of one team, two shifts each (2 h to 13 h, some with a
+ * planned break), a dozen incidents. */
+static void random_case(Case *c, uint32_t *seed) {
+        static const char * const names[] = { "verbal_abuse", "threat", "unreasonable_demand",
+                                              "prolonged_call", "other" };
+
+        for (size_t i = 0; i < 4; i++) {
+                usec_t start = AT(i % 2, 6, 0) + (usec_t) (lcg(seed) % 48) * 5 * MIN_;
+                usec_t len = 2 * HOUR + (usec_t) (lcg(seed) % (11 * 60)) * MIN_;
+
+                c->shifts[i] = shift_of(i / 2, start, start + len);
+                c->planned[i] = (PlannedBreak) { start + len / 3, start + len / 3 + (usec_t) (lcg(seed) % 45 + 5) * MIN_ };
+                c->shifts[i].planned = &c->planned[i];
+                c->shifts[i].n_planned = lcg(seed) % 3 == 0;
+        }
+        c->n_items = lcg(seed) % 12;
+        for (size_t i = 0; i < c->n_items; i++) {
+                usec_t when = AT(0, 6, 0) + (usec_t) (lcg(seed) % (2 * 24 * 60)) * MIN_ + (lcg(seed) % 60) * USEC_PER_SEC;
+
+                snprintf(c->ids[i], sizeof(c->ids[i]), "i%zu", i);
+                c->items[i] = incident_of(c->ids[i], operators[lcg(seed) % 2].id, names[lcg(seed) % ELEMENTSOF(names)],
+                                          when, when + (lcg(seed) % 4 == 0 ? (usec_t) (lcg(seed) % 30) * MIN_ : 0));
+                c->items[i].duration = (usec_t) (lcg(seed) % 90) * MIN_;
+        }
+        for (size_t i = 0; i < c->n_items; i++)
+                for (size_t j = i + 1; j < c->n_items; j++)
+                        if (c->items[j].when < c->items[i].when ||
+                            (c->items[j].when == c->items[i].when && strcmp(c->items[j].id, c->items[i].id) < 0)) {
+                                Incident t = c->items[i];
+                                c->items[i] = c->items[j];
+                                c->items[j] = t;
+                        }
+}
+
+static bool off_phone(const ShiftPlan *sp, usec_t t) {
+        for (size_t j = 0; j < sp->n_breaks; j++)
+                if (sp->breaks[j].start <= t && t < sp->breaks[j].end)
+                        return true;
+        return false;
+}
+
+/* Every immediate recovery known at now begins at once or as soon as the
+ * breaks under way let it, or its shift ended first. */
+static void assert_recoveries(const Policy *policy, const Roster *roster, const Plan *plan, const Incident *items,
+                              size_t n, usec_t now) {
+        for (size_t i = 0; i < n; i++) {
+                const Category *cat = policy_find_category(policy, items[i].category);
+                _cleanup_free_ char *uid = NULL;
+
+                if (cat->recovery == 0 || (now > 0 && items[i].received > now))
+                        continue;
+                assert_true(asprintf(&uid, "%s-recovery-%s", items[i].operator, items[i].id) > 0);
+                for (size_t k = 0; k < plan->n_shifts; k++) {
+                        const ShiftPlan *sp = &plan->shifts[k];
+                        usec_t earliest = usec_ceil(MAX(MAX(items[i].when, items[i].received), now), MIN_);
+                        const Break *b = NULL;
+
+                        if (!streq(sp->operator, items[i].operator) || items[i].when < sp->start || items[i].when >= sp->end)
+                                continue;
+                        for (size_t j = 0; j < sp->n_breaks; j++)
+                                if (streq(sp->breaks[j].uid, uid) || streq_ptr(sp->breaks[j].recovery_uid, uid))
+                                        b = &sp->breaks[j];
+                        /* Off the phones from earliest until it begins; none only
+                         * when the shift ended (less than a minute left) first. */
+                        for (usec_t t = earliest; t < (b ? b->start : sp->end - MIN_ + 1); t += MIN_)
+                                assert_true(off_phone(sp, t) || (b && b->start < now));
+                }
+        }
+        (void) roster;
+}
+
+static void test_properties(void **state) {
+        Policy *presets[ELEMENTSOF(preset_names)];
+        unsigned cases = 0, violations = 0;
+        uint32_t seed = 20240401;
+
+        for (size_t i = 0; i < ELEMENTSOF(preset_names); i++)
+                presets[i] = load_preset(preset_names[i]);
+
+        for (unsigned n = 0; n < 2000; n++) {
+                _cleanup_free_ Case *c = calloc(1, sizeof(Case));
+                const Policy *policy = presets[n % ELEMENTSOF(presets)];
+                _cleanup_(coverage_freep) Coverage *cov = coverage_flat("team-a", AT(0, 0, 0), 6 * 48, n % 3);
+                _cleanup_(plan_freep) Plan *previous = NULL, *again = NULL;
+                IncidentList l;
+                Roster roster;
+                usec_t now;
+
+                random_case(c, &seed);
+                l = (IncidentList) { c->items, c->n_items };
+                roster = roster_of(c->shifts, 4);
+
+                /* Revisions every 40 to 160 minutes over the two days. */
+                for (now = AT(0, 5, 0); now < AT(2, 8, 0); now += (usec_t) (40 + lcg(&seed) % 120) * MIN_) {
+                        Plan *plan = NULL;
+
+                        assert_int_equal(planner_run(&roster, policy, cov, &l, previous, now, &plan), 0);
+                        assert_plan_sane(plan);
+                        for (size_t i = 0; i < plan->n_shifts; i++) {
+                                const ShiftPlan *sp = &plan->shifts[i];
+
+                                /* Rules can fail only when a revision comes too late for them. */
+                                if (!sp->statutory_violation && !statutory_holds(policy, &c->shifts[i], sp)) {
+                                        print_message("case %u preset %s now %llu shift %zu %llu-%llu planned %zu\n", n, policy->statutory.name,
+                                                      (unsigned long long) (now - DAY0) / MIN_, i, (unsigned long long) (sp->start - DAY0) / MIN_,
+                                                      (unsigned long long) (sp->end - DAY0) / MIN_, c->shifts[i].n_planned);
+                                        for (size_t j = 0; j < sp->n_breaks; j++)
+                                                print_message("  %s %llu-%llu %s\n", sp->breaks[j].uid, (unsigned long long) (sp->breaks[j].start - DAY0) / MIN_,
+                                                              (unsigned long long) (sp->breaks[j].end - DAY0) / MIN_, sp->breaks[j].reason);
+                                        fail();
+                                }
+                                violations += sp->statutory_violation;
+                                assert_int_equal(sp->recoveries_late, 0);
+                        }
+                        assert_recoveries(policy, &roster, plan, c->items, c->n_items, now);
+                        /* Nothing before now changed. */
+                        for (size_t i = 0; previous && i < plan->n_shifts; i++)
+                                for (size_t j = 0; j < plan->shifts[i].n_breaks; j++) {
+                                        const Break *b = &plan->shifts[i].breaks[j];
+                                        if (b->start < now)
+                                                assert_break_equal(b, find_uid(previous, b->uid));
+                                }
+                        for (size_t i = 0; previous && i < previous->n_shifts; i++)
+                                for (size_t j = 0; j < previous->shifts[i].n_breaks; j++) {
+                                        const Break *b = &previous->shifts[i].breaks[j];
+                                        if (b->start < now)
+                                                assert_break_equal(b, find_uid(plan, b->uid));
+                                }
+                        plan_free(previous);
+                        previous = plan;
+                        cases++;
+                }
+                /* Determinism: the last revision again, from the same inputs. */
+                assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, 0, &again), 0);
+                {
+                        _cleanup_(plan_freep) Plan *twice = NULL;
+                        assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, 0, &twice), 0);
+                        assert_plan_equal(again, twice);
+                }
+                for (size_t i = 0; i < again->n_shifts; i++) {
+                        assert_false(again->shifts[i].statutory_violation);
+                        assert_true(statutory_holds(policy, &c->shifts[i], &again->shifts[i]));
+                }
+        }
+        for (size_t i = 0; i < ELEMENTSOF(presets); i++)
+                policy_free(presets[i]);
+        print_message("%u revisions; %u shift revisions could not hold a rule (reported)\n", cases, violations);
+}
+
 static void test_operator_breaks(void **state) {
         Shift shifts[] = {
                 shift_of(0, AT(0, 9, 0), AT(0, 15, 1)),
@@ -890,11 +1457,13 @@ int main(void) {
                 cmocka_unit_test(test_recovery_clipped),
                 cmocka_unit_test(test_accumulated),
                 cmocka_unit_test(test_accumulated_mixed),
-                cmocka_unit_test(test_accumulated_joins_planned),
+                cmocka_unit_test(test_accumulated_merges_planned),
                 cmocka_unit_test(test_prolonged),
                 cmocka_unit_test(test_recovery_moves_planned),
                 cmocka_unit_test(test_recovery_inside_planned),
+                cmocka_unit_test(test_recovery_merges_statutory),
                 cmocka_unit_test(test_recovery_pushes_statutory),
+                cmocka_unit_test(test_recovery_extends_merged),
                 cmocka_unit_test(test_statutory_violation),
                 cmocka_unit_test(test_statutory_split),
                 cmocka_unit_test(test_frozen_past),
@@ -903,6 +1472,18 @@ int main(void) {
                 cmocka_unit_test(test_determinism),
                 cmocka_unit_test(test_no_overlaps_random),
                 cmocka_unit_test(test_operator_breaks),
+                cmocka_unit_test(test_preset_jp),
+                cmocka_unit_test(test_preset_us_ca),
+                cmocka_unit_test(test_preset_de),
+                cmocka_unit_test(test_preset_uk),
+                cmocka_unit_test(test_preset_eu),
+                cmocka_unit_test(test_preset_au_clerks),
+                cmocka_unit_test(test_preset_jp_vdt),
+                cmocka_unit_test(test_preset_uk_callcentre),
+                cmocka_unit_test(test_coverage_staggers),
+                cmocka_unit_test(test_coverage_deferred),
+                cmocka_unit_test(test_revise_operator),
+                cmocka_unit_test(test_properties),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

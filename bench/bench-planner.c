@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* bench-planner: time the planner on a synthetic site or a real month.
+ *
+ *   bench-planner OPERATORS          a synthetic day of OPERATORS operators
+ *   bench-planner --bank DIR MONTH   the Anonymous Bank month (roster and calls)
+ *
+ * Prints one Markdown table row: operators, shifts, incidents, full-day plan,
+ * a full revision after one incident (the reference), the incremental
+ * revision of that operator alone, their ratio, and the peak memory. Times
+ * are medians of several runs, in milliseconds. Not a test: nothing is
+ * asserted. See bench/README.md. */
+#include <sys/resource.h>
+#include <time.h>
+
+#include "calls.h"
+#include "coverage.h"
+#include "incident.h"
+#include "log.h"
+#include "planner.h"
+#include "policy.h"
+#include "roster.h"
+
+#define RUNS 7
+
+/* Incidents per operator-hour in the Anonymous Bank, January–April 1999
+ * (705 incidents the call-record detectors find in 10,369 rostered hours). */
+static const double bank_rate = 0.068;
+
+static uint32_t lcg(uint32_t *s) {
+        *s = *s * 1664525u + 1013904223u;
+        return *s >> 8;
+}
+
+static double now_ms(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int double_cmp(const void *a, const void *b) {
+        double x = *(const double *) a, y = *(const double *) b;
+
+        return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n) {
+        qsort(v, n, sizeof(double), double_cmp);
+        return v[n / 2];
+}
+
+/* 2024-04-01T00:00:00Z. */
+#define DAY0 ((usec_t) 1711929600ULL * USEC_PER_SEC)
+
+/* A day of n operators in teams of 15: a shift mix of early, day, late,
+ * long and part-time shifts, starts jittered by quarter hours. */
+static int synthetic_roster(size_t n, Roster **ret) {
+        static const struct { unsigned start, minutes; } mix[] = {
+                { 6 * 60, 510 }, { 9 * 60, 510 }, { 9 * 60, 510 }, { 14 * 60, 510 },
+                { 8 * 60, 600 }, { 10 * 60, 240 }, { 17 * 60, 300 },
+        };
+        Roster *r = calloc(1, sizeof(Roster));
+        uint32_t seed = 1;
+
+        if (!r)
+                return -ENOMEM;
+        r->operators = calloc(n, sizeof(Operator));
+        r->shifts = calloc(n, sizeof(Shift));
+        if (!r->operators || !r->shifts)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                unsigned k = lcg(&seed) % ELEMENTSOF(mix), jitter = (lcg(&seed) % 5) * 15;
+                usec_t start = DAY0 + (usec_t) (mix[k].start + jitter) * USEC_PER_MINUTE;
+
+                if (asprintf(&r->operators[i].id, "op%06zu", i) < 0 ||
+                    asprintf(&r->operators[i].name, "Operator %zu", i) < 0 ||
+                    asprintf(&r->operators[i].team, "team%04zu", i / 15) < 0)
+                        return -ENOMEM;
+                r->shifts[i] = (Shift) { .operator = i, .start = start,
+                                         .end = start + (usec_t) mix[k].minutes * USEC_PER_MINUTE };
+                r->n_operators++;
+                r->n_shifts++;
+        }
+        *ret = r;
+        return 0;
+}
+
+/* 70 % of each team's rostered operators, per half hour. */
+static int synthetic_coverage(const Roster *r, const Policy *p, Coverage **ret) {
+        Coverage *c;
+        int k;
+
+        k = coverage_build(p, r, NULL, &c);
+        if (k < 0)
+                return k;
+        for (size_t i = 0; i < r->n_shifts; i++) {
+                TeamCoverage *t = (TeamCoverage *) coverage_find_team(c, r->operators[r->shifts[i].operator].team);
+
+                for (usec_t at = r->shifts[i].start; at < r->shifts[i].end; at += t->interval)
+                        t->required[(at - t->start) / t->interval]++;
+        }
+        for (size_t i = 0; i < c->n_teams; i++)
+                for (size_t j = 0; j < c->teams[i].n; j++)
+                        c->teams[i].required[j] = c->teams[i].required[j] * 7 / 10;
+        *ret = c;
+        return 0;
+}
+
+/* Incidents at the bank's rate: long calls, repeat callers, abuse, threats. */
+static int synthetic_incidents(const Roster *r, IncidentList **ret) {
+        static const char * const categories[] = {
+                "prolonged_call", "prolonged_call", "prolonged_call", "prolonged_call", "prolonged_call",
+                "repeat_caller", "repeat_caller", "repeat_caller", "verbal_abuse", "threat",
+        };
+        IncidentList *l = calloc(1, sizeof(IncidentList));
+        uint32_t seed = 2;
+        double hours = 0;
+        size_t n;
+
+        if (!l)
+                return -ENOMEM;
+        for (size_t i = 0; i < r->n_shifts; i++)
+                hours += (double) (r->shifts[i].end - r->shifts[i].start) / USEC_PER_HOUR;
+        n = (size_t) (hours * bank_rate + 0.5);
+        for (size_t i = 0; i < n; i++) {
+                const Shift *s = &r->shifts[lcg(&seed) % r->n_shifts];
+                char id[32];
+                Incident inc = {
+                        .id = id,
+                        .operator = r->operators[s->operator].id,
+                        .category = (char *) categories[lcg(&seed) % ELEMENTSOF(categories)],
+                        .when = s->start + (usec_t) (lcg(&seed) % ((s->end - s->start) / USEC_PER_MINUTE)) * USEC_PER_MINUTE,
+                        .duration = (usec_t) (30 + lcg(&seed) % 45) * USEC_PER_MINUTE,
+                };
+
+                inc.received = inc.when;
+                snprintf(id, sizeof id, "syn-%zu", i);
+                if (incident_list_add(l, &inc) < 0)
+                        return -ENOMEM;
+        }
+        *ret = l;
+        return 0;
+}
+
+static int bank_month(const char *dir, const char *month, const Policy *p, Roster **ret_roster,
+                      IncidentList **ret_incidents, Coverage **ret_coverage) {
+        _cleanup_(call_log_freep) CallLog *calls = NULL;
+        _cleanup_free_ char *roster_path = NULL, *calls_path = NULL;
+        Roster *roster = NULL;
+        IncidentList *incidents = NULL;
+        int r;
+
+        if (asprintf(&roster_path, "%s/roster-1999-%s.csv", dir, month) < 0 ||
+            asprintf(&calls_path, "%s/calls-1999-%s.csv", dir, month) < 0)
+                return -ENOMEM;
+        r = roster_load_csv(&roster, roster_path, p->timezone, NULL);
+        if (r < 0)
+                return r;
+        r = roster_finish(roster, p->split_shift_gap);
+        if (r < 0)
+                return r;
+        r = call_log_load_csv(&calls, calls_path, p->timezone, NULL);
+        if (r < 0)
+                return r;
+        r = call_log_finish(calls);
+        if (r < 0)
+                return r;
+        r = incidents_detect(&incidents, calls, p);
+        if (r < 0)
+                return r;
+        if (!incidents && !(incidents = calloc(1, sizeof(IncidentList))))
+                return -ENOMEM;
+        *ret_roster = roster;
+        *ret_incidents = incidents;
+        return coverage_build(p, roster, calls, ret_coverage);
+}
+
+static int run(int argc, char *argv[]) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(roster_freep) Roster *roster = NULL;
+        _cleanup_(incident_list_freep) IncidentList *incidents = NULL;
+        _cleanup_(coverage_freep) Coverage *coverage = NULL;
+        _cleanup_free_ char *error = NULL;
+        double full[RUNS], revision[RUNS], incremental[RUNS];
+        const Incident *last = NULL;
+        struct rusage ru;
+        const char *label;
+        usec_t at;
+        int r;
+
+        r = policy_load_string("@include \"presets/jp.conf\"\n"
+                               "site = { timezone = \"Asia/Jerusalem\"; };\n"
+                               "coverage = { from_calls = true; };\n", "conf", &p, &error);
+        if (r < 0)
+                return log_error_errno(r, "%s", error ?: "Failed to load the policy.");
+
+        if (argc == 4 && streq(argv[1], "--bank")) {
+                r = bank_month(argv[2], argv[3], p, &roster, &incidents, &coverage);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to load the bank month %s: %m", argv[3]);
+                label = argv[3];
+        } else if (argc == 2) {
+                size_t n = strtoul(argv[1], NULL, 10);
+
+                if (n == 0)
+                        return log_error_errno(EINVAL, "Expected a number of operators, got '%s'.", argv[1]);
+                if (synthetic_roster(n, &roster) < 0 || synthetic_coverage(roster, p, &coverage) < 0 ||
+                    synthetic_incidents(roster, &incidents) < 0)
+                        return log_oom();
+                label = argv[1];
+        } else
+                return log_error_errno(EINVAL, "Usage: bench-planner OPERATORS | --bank DIR MONTH");
+
+        /* The incident revised for: the one in the middle of the list. */
+        if (incidents->n == 0)
+                return log_error_errno(EINVAL, "No incidents to revise for.");
+        last = &incidents->items[incidents->n / 2];
+        at = last->received;
+
+        for (int k = 0; k < RUNS; k++) {
+                _cleanup_(plan_freep) Plan *plan = NULL, *before = NULL, *after = NULL;
+                double t0, t1;
+
+                t0 = now_ms();
+                r = planner_run(roster, p, coverage, incidents, NULL, 0, &plan);
+                full[k] = now_ms() - t0;
+                if (r < 0)
+                        return log_oom();
+
+                /* The plan just before the incident was received, then the
+                 * revision at its receipt: in full (reference), and for the
+                 * operator alone. */
+                r = planner_run(roster, p, coverage, incidents, NULL, at - 1, &before);
+                if (r < 0)
+                        return log_oom();
+                t0 = now_ms();
+                r = planner_run(roster, p, coverage, incidents, before, at, &after);
+                t1 = now_ms();
+                revision[k] = t1 - t0;
+                if (r < 0)
+                        return log_oom();
+                t0 = now_ms();
+                r = planner_revise_operator(before, roster, p, coverage, incidents, at, last->operator);
+                incremental[k] = now_ms() - t0;
+                if (r < 0)
+                        return log_error_errno(r, "Failed to revise: %m");
+        }
+
+        getrusage(RUSAGE_SELF, &ru);
+        printf("| %s | %zu | %zu | %.2f | %.2f | %.4f | %.0f× | %.1f |\n", label, roster->n_shifts, incidents->n,
+               median(full, RUNS), median(revision, RUNS), median(incremental, RUNS),
+               median(revision, RUNS) / MAX(median(incremental, RUNS), 1e-6), ru.ru_maxrss / 1024.0);
+        return 0;
+}
+
+int main(int argc, char *argv[]) {
+        log_setup();
+        return run(argc, argv) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Access control with real, separate Unix users: a private system-style bus
+# (Debian's system.conf defaults plus systemd/org.respite.Scheduler1.conf),
+# respited on it as root, and clients run under an operator's uid, another
+# operator's uid, a team lead's uid (by group), an unmapped uid and root.
+# Needs root (to add the test users); skips otherwise.
+# Usage: tests/access.sh BUILDDIR
+set -uo pipefail
+
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin="$top/$build"
+passed=0 failed=0
+pids=()
+created_users=() created_groups=()
+
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
+        echo "skip - access tests need root, setpriv and useradd"
+        exit 0
+fi
+
+tmp=$(mktemp -d)
+chmod 0755 "$tmp"       # the test users reach the bus socket through it
+
+cleanup() {
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+        wait 2>/dev/null
+        for u in "${created_users[@]}"; do userdel "$u" 2>/dev/null; done
+        for g in "${created_groups[@]}"; do groupdel "$g" 2>/dev/null; done
+        rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok()   { echo "ok - $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+wait_for() {
+        local i
+        for ((i = 0; i < $3 * 20; i++)); do
+                grep -q -- "$2" "$1" 2>/dev/null && return 0
+                sleep 0.05
+        done
+        return 1
+}
+
+add_group() {
+        getent group "$1" >/dev/null && return
+        groupadd --system "$1" && created_groups+=("$1")
+}
+add_user() {    # NAME [GROUP]
+        if ! getent passwd "$1" >/dev/null; then
+                useradd --system --no-create-home --shell /usr/sbin/nologin --user-group "$1" &&
+                        created_users+=("$1") created_groups+=("$1")
+        fi
+        [ -z "${2:-}" ] || usermod -a -G "$2" "$1"
+}
+add_group respite-t-leads
+add_user respite-t-op16
+add_user respite-t-op27
+add_user respite-t-lead respite-t-leads
+add_user respite-t-other
+
+cat >"$tmp/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$tmp/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
+  </policy>
+  <include>$top/systemd/org.respite.Scheduler1.conf</include>
+</busconfig>
+EOF
+dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile 2>"$tmp/bus.log" &
+pids+=($!)
+for ((i = 0; i < 50; i++)); do [ -S "$tmp/system_bus_socket" ] && break; sleep 0.1; done
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/system_bus_socket"
+
+at() { date -u -d "@$(($(date +%s) + $1 * 3600))" +%Y-%m-%dT%H:00:00Z; }
+cat >"$tmp/roster.csv" <<EOF
+operator,name,team,start,end
+op16,Operator 16,retail,$(at -4),$(at 5)
+op27,Operator 27,retail,$(at -4),$(at 5)
+op40,Operator 40,support,$(at -3),$(at 4)
+EOF
+ln -s "$top/conf/presets" "$tmp/presets"
+write_conf() {  # ACCESS-SECTION
+        cat >"$tmp/respite.conf" <<EOF
+site = { timezone = "UTC"; };
+@include "presets/jp.conf"
+sources = { rosters = [ "$tmp/roster.csv" ]; };
+$1
+EOF
+}
+access='access = {
+  operators = ( { user = "respite-t-op16"; operator = "op16"; },
+                { user = "respite-t-op27"; operator = "op27"; } );
+  leads = ( { group = "respite-t-leads"; teams = [ "retail" ]; } );
+};'
+write_conf "$access"
+
+"$bin/respited" --config "$tmp/respite.conf" --state-dir "$tmp/state" >"$tmp/respited.log" 2>&1 &
+daemon=$!
+pids+=($daemon)
+if ! wait_for "$tmp/respited.log" "Serving org.respite.Scheduler1 on the system bus" 20; then
+        fail "respited owns its name under the shipped bus policy"; cat "$tmp/respited.log"
+        echo "$passed passed, $failed failed"; exit 1
+fi
+ok "respited owns its name under the shipped bus policy"
+
+# as USER METHOD ARGS…: call as that user; prints the reply or the error.
+as() {
+        local user=$1; shift
+        setpriv --reuid="$user" --regid="$user" --init-groups \
+                busctl --system --timeout=5 call org.respite.Scheduler1 /org/respite/Scheduler1 \
+                org.respite.Scheduler1 "$@" 2>&1
+}
+denied() { grep -q "Access denied\|AccessDenied\|Not allowed" <<<"$1"; }
+allowed() { ! denied "$1" && ! grep -qi "fail" <<<"$1"; }
+
+out=$(as root ReportIncident ssts op16 threat 0 "threatened")
+check "root may report for anyone" grep -Eq '^s "[0-9a-f]{32}"$' <<<"$out"
+
+# op16's own user.
+out=$(as respite-t-op16 GetSchedule stt op16 0 0)
+check "an operator reads their own schedule" allowed "$out"
+check "with the private reason" grep -q "threatening" <<<"$out"
+out=$(as respite-t-op16 ReportIncident ssts op16 verbal_abuse 0 "")
+check "an operator reports for themself" grep -Eq '^s "[0-9a-f]{32}"$' <<<"$out"
+out=$(as respite-t-op16 GetSchedule stt op27 0 0)
+check "an operator cannot read another operator's schedule" denied "$out"
+out=$(as respite-t-op16 ReportIncident ssts op27 threat 0 "")
+check "an operator cannot report in another's name" denied "$out"
+
+# Another operator's uid against op16.
+out=$(as respite-t-op27 GetSchedule stt op16 0 0)
+check "op27's user cannot read op16's schedule" denied "$out"
+check "and learns nothing of it" bash -c "! grep -q threat <<<'$out'"
+out=$(as respite-t-op27 ReportIncident ssts op16 threat 0 "")
+check "op27's user cannot report for op16" denied "$out"
+out=$(as respite-t-op27 GetSchedule stt op99 0 0)
+check "an unknown operator is denied, not revealed" denied "$out"
+
+# The lead, by group membership.
+out=$(as respite-t-lead GetSchedule stt op16 0 0)
+check "a lead reads a schedule of their team" grep -q "threatening" <<<"$out"
+out=$(as respite-t-lead ReportIncident ssts op27 other 0 "")
+check "a lead reports for their team" grep -Eq '^s "[0-9a-f]{32}"$' <<<"$out"
+out=$(as respite-t-lead GetSchedule stt op40 0 0)
+check "a lead cannot read another team" denied "$out"
+
+# Unmapped users get nothing; root gets everything.
+out=$(as respite-t-other GetSchedule stt op16 0 0)
+check "an unmapped user is denied" denied "$out"
+out=$(as respite-t-other ReportIncident ssts op16 threat 0 "")
+check "an unmapped user cannot report" denied "$out"
+out=$(as root GetSchedule stt op40 0 0)
+check "root reads every team" allowed "$out"
+n=$(sqlite3 -batch "$tmp/state/respite.db" "SELECT COUNT(*) FROM incidents")
+check "only the 3 allowed reports were stored" test "$n" = 3
+
+# Reload with a broken access section keeps the old policy.
+write_conf "${access/respite-t-op27/respite-t-no-such-user}"
+kill -HUP $daemon
+check "a broken access section is reported on reload" \
+        wait_for "$tmp/respited.log" 'no such user "respite-t-no-such-user"' 5
+check "and the old policy keeps running" wait_for "$tmp/respited.log" "Keeping the running policy" 5
+out=$(as respite-t-op27 GetSchedule stt op27 0 0)
+check "op27 still reads their schedule" allowed "$out"
+
+# A good reload takes effect: op16's mapping removed.
+write_conf "access = { operators = ( { user = \"respite-t-op27\"; operator = \"op27\"; } ); };"
+: >"$tmp/respited.log.mark"
+kill -HUP $daemon
+sleep 0.5
+out=$(as respite-t-op16 GetSchedule stt op16 0 0)
+check "after a good reload op16's user is denied" denied "$out"
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The systemd integration: the unit verifies clean, its exposure stays at 1.5
+# or less, the sysusers file makes the user, and `make install DESTDIR=…`
+# gives a tree a package can be built from. Usage: tests/systemd.sh BUILDDIR
+set -uo pipefail
+
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+passed=0 failed=0 skipped=0
+max_exposure=1.5
+
+trap 'rm -rf "$tmp"' EXIT
+ok()   { echo "ok - $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
+skip() { echo "skip - $*"; skipped=$((skipped + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+
+if ! command -v systemd-analyze >/dev/null; then
+        skip "systemd-analyze is not installed"
+else
+        # verify wants ExecStart= to exist: check a copy naming the built binary.
+        sed "s|^ExecStart=.*|ExecStart=$top/$build/respited|" "$top/systemd/respited.service" \
+                >"$tmp/respited.service"
+        out=$(systemd-analyze verify --man=no "$tmp/respited.service" 2>&1); rc=$?
+        check "systemd-analyze verify is clean" test $rc -eq 0 -a -z "$out"
+        [ -z "$out" ] || echo "$out"
+
+        out=$(systemd-analyze security --offline=true "$top/systemd/respited.service" 2>&1)
+        level=$(sed -n 's/.*Overall exposure level for respited.service: \([0-9.]*\).*/\1/p' <<<"$out")
+        echo "# exposure level $level (at most $max_exposure)"
+        check "the exposure level is at most $max_exposure" \
+                awk -v l="$level" -v m="$max_exposure" 'BEGIN { exit !(l != "" && l <= m) }'
+fi
+
+if command -v systemd-sysusers >/dev/null; then
+        mkdir -p "$tmp/root/etc"
+        systemd-sysusers --root="$tmp/root" "$top/systemd/respite.sysusers" 2>/dev/null
+        check "respite.sysusers creates the system user respite" grep -q '^respite:' "$tmp/root/etc/passwd"
+else
+        skip "systemd-sysusers is not installed"
+fi
+
+# The install tree, with the paths pkg-config gives.
+dest="$tmp/dest"
+make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr BUILDDIR="$build" >"$tmp/install.log" 2>&1
+check "make install DESTDIR=… succeeds" test $? -eq 0
+unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
+sysusersdir=$(pkg-config --variable=sysusersdir systemd 2>/dev/null || echo /usr/lib/sysusers.d)
+tmpfilesdir=$(pkg-config --variable=tmpfilesdir systemd 2>/dev/null || echo /usr/lib/tmpfiles.d)
+for f in /usr/sbin/respited /usr/bin/respitectl /etc/respite/respite.conf /etc/respite/presets/jp.conf \
+         "$unitdir/respited.service" "$sysusersdir/respite.conf" "$tmpfilesdir/respite.conf" \
+         /usr/share/dbus-1/system.d/org.respite.Scheduler1.conf \
+         /usr/share/dbus-1/system-services/org.respite.Scheduler1.service \
+         /usr/share/man/man8/respited.8 /usr/share/man/man5/respite.conf.5 /usr/share/man/man1/respitectl.1; do
+        check "installs $f" test -s "$dest$f"
+done
+check "the installed unit runs the installed binary" \
+        grep -q '^ExecStart=/usr/sbin/respited$' "$dest$unitdir/respited.service"
+check "nothing is installed outside the FHS and systemd places" \
+        test -z "$(cd "$dest" && find . -type f | grep -Ev '^\./(usr/(s?bin|share|lib)|etc|lib)/')"
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <grp.h>
 #include <libconfig.h>
+#include <sys/stat.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -943,6 +944,85 @@ static int config_failed(Parser *p, const config_t *c) {
         return -EINVAL;
 }
 
+/* Store "FILE[:LINE]: message" as the one error. Returns -EINVAL. */
+static int file_error(Parser *p, const char *file, unsigned line, const char *format, ...) _printf_(4, 5);
+static int file_error(Parser *p, const char *file, unsigned line, const char *format, ...) {
+        _cleanup_(freep) char *msg = NULL;
+        va_list ap;
+        int r;
+
+        if (!p->error)
+                return -EINVAL;
+        va_start(ap, format);
+        r = vasprintf(&msg, format, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+        free(*p->error);
+        r = line > 0 ? asprintf(p->error, "%s:%u: %s", file, line, msg) : asprintf(p->error, "%s: %s", file, msg);
+        if (r < 0) {
+                *p->error = NULL;
+                return -ENOMEM;
+        }
+        return -EINVAL;
+}
+
+/* libconfig 1.5 ends the whole process when a file it reads is a
+ * directory, and does not say which @include it could not open. So check
+ * file, then every @include "NAME" line in it (recursively, resolved as
+ * libconfig resolves them: against p->dir), before handing it over.
+ * Deeper nesting than libconfig's own limit (10) is left for it to report. */
+static int check_policy_file(Parser *p, const char *file, const char *included_from, unsigned from_line,
+                             unsigned depth) {
+        _cleanup_(fclosep) FILE *f = NULL;
+        _cleanup_(freep) char *line = NULL;
+        size_t size = 0;
+        unsigned n = 0;
+        struct stat st;
+        int r;
+
+        f = fopen(file, "re");
+        if (!f || fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+                r = f ? (S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL) : -errno;
+                if (included_from) {
+                        file_error(p, included_from, from_line, "cannot include \"%s\": %s", file, strerror(-r));
+                        return -EINVAL;
+                }
+                file_error(p, file, 0, "%s", r == -EINVAL ? "not a regular file" : strerror(-r));
+                return r;
+        }
+        if (depth >= 10)
+                return 0;
+
+        while (getline(&line, &size, f) >= 0) {
+                _cleanup_(freep) char *target = NULL;
+                const char *q = line + strspn(line, " \t"), *end;
+
+                n++;
+                if (strncmp(q, "@include", 8) != 0)
+                        continue;
+                q += 8;
+                q += strspn(q, " \t");
+                if (*q != '"' || !(end = strchr(q + 1, '"')))
+                        continue;       /* libconfig reports the syntax */
+                q++;
+                if (*q == '/' && p->dir)
+                        return file_error(p, file, n, "cannot include \"%.*s\": libconfig 1.5 reads @include "
+                                          "paths relative to %s; give the path relative to it",
+                                          (int) (end - q), q, p->dir);
+                if (p->dir)
+                        r = asprintf(&target, "%s/%.*s", p->dir, (int) (end - q), q);
+                else
+                        r = asprintf(&target, "%.*s", (int) (end - q), q);
+                if (r < 0)
+                        return -ENOMEM;
+                r = check_policy_file(p, target, file, n, depth + 1);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int policy_load(const char *path, Policy **ret, char **ret_error) {
         _cleanup_(config_destroyp) config_t c = {};
         _cleanup_(fclosep) FILE *f = NULL;
@@ -966,6 +1046,10 @@ int policy_load(const char *path, Policy **ret, char **ret_error) {
 
         if (dir)        /* libconfig 1.5 crashes on NULL */
                 config_set_include_dir(&c, dir);
+
+        r = check_policy_file(&p, path, NULL, 0, 0);
+        if (r < 0)
+                return r;
 
         /* config_read_file() would open the file without O_CLOEXEC. */
         f = fopen(path, "re");

@@ -324,6 +324,23 @@ static void test_file_errors(void **state) {
         assert_null(p);
 }
 
+/* Files libconfig 1.5 cannot take: a directory ends its process, and a
+ * missing include is not named. Both are caught first. */
+static void test_unreadable_files(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *e1 = NULL, *e2 = NULL, *e3 = NULL;
+
+        assert_int_equal(policy_load("tests/fixtures", &p, &e1), -EISDIR);
+        assert_string_equal(e1, "tests/fixtures: Is a directory");
+        assert_int_equal(policy_load("tests/fixtures/policy-include-dir.conf", &p, &e2), -EINVAL);
+        assert_string_equal(e2, "tests/fixtures/policy-include-dir.conf:2: cannot include "
+                            "\"tests/fixtures/.\": Is a directory");
+        assert_int_equal(policy_load("tests/fixtures/policy-include-missing.conf", &p, &e3), -EINVAL);
+        assert_string_equal(e3, "tests/fixtures/policy-include-missing.conf:1: cannot include "
+                            "\"tests/fixtures/missing-preset.conf\": No such file or directory");
+        assert_null(p);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_shipped),
@@ -340,6 +357,7 @@ int main(void) {
                 cmocka_unit_test(test_statutory_rules),
                 cmocka_unit_test(test_syntax_error),
                 cmocka_unit_test(test_file_errors),
+                cmocka_unit_test(test_unreadable_files),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

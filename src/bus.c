@@ -74,7 +74,10 @@ static int method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_er
         }
         case -EDOM:
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "The incident's time lies in the future.");
+                                         "The incident's time must lie within the last 7 days and not in the future.");
+        case -E2BIG:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "The note is longer than 4096 bytes.");
         default:
                 if (r < 0)
                         return r;

@@ -17,6 +17,11 @@
 
 /* ReportIncident accepts times this far ahead of the clock (clock skew). */
 #define REPORT_FUTURE_SLACK USEC_PER_MINUTE
+/* ... and this far back: older news earns no break worth planning, and
+ * the feeds show no more of the past either. */
+#define REPORT_PAST_LIMIT (7 * USEC_PER_DAY)
+/* A note is a few sentences for the team lead, not a transcript. */
+#define REPORT_NOTE_MAX 4096
 
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
@@ -711,6 +716,12 @@ int manager_load(Manager *m) {
         r = merge_incidents(m->detected, m->reported, USEC_INFINITY, &m->incidents);
         if (r < 0)
                 return log_oom();
+        return 0;
+}
+
+int manager_start(Manager *m) {
+        int r;
+
         r = first_plan(m);
         if (r < 0)
                 return r;
@@ -784,8 +795,10 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
                 return -ENOKEY;
         if (when == 0)
                 when = now;
-        if (when > now + REPORT_FUTURE_SLACK)
+        if (when > now + REPORT_FUTURE_SLACK || when + REPORT_PAST_LIMIT < now)
                 return -EDOM;
+        if (note && strlen(note) > REPORT_NOTE_MAX)
+                return -E2BIG;
 
         r = sd_id128_randomize(&uuid);
         if (r < 0)
@@ -809,6 +822,9 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
         if (r < 0)
                 return r;
         log_info("%s: incident %s (%s) reported.", operator, id, category);
+        if (policy_find_category(m->policy, category)->notify_lead)
+                log_notice("%s: %s incident %s: the team lead of team %s should be told.", operator, category, id,
+                           m->roster->operators[roster_find_operator(m->roster, operator)].team);
 
         r = manager_replan(m);
         if (r < 0)

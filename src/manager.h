@@ -56,14 +56,18 @@ int manager_new(Manager **ret);
 Manager *manager_free(Manager *m);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
 
-/* Load the policy, rosters and call records, open the store in
- * m->state_dir (purging what retention drops), and make the first plan: the
- * stored plan revised at now, or without one a fresh plan. Then watch the
- * spool directory.
+/* Load the policy, rosters and call records and open the store in
+ * m->state_dir (purging what retention drops). Nothing is published yet.
  * Problems in rows are logged and skipped; returns a negative errno (after
  * logging) only when the policy or a source cannot be read at all, or the
  * store cannot be opened. */
 int manager_load(Manager *m);
+
+/* Once the bus name is ours (so a second daemon never overwrites the
+ * running one's feeds): make the first plan (the stored plan revised at
+ * now, or without one a fresh plan), publish it, watch the spool directory
+ * and arm the retention timer. Returns 0 or a negative errno (logged). */
+int manager_start(Manager *m);
 
 /* Re-read everything; on any error keep the running policy and inputs
  * (logged). Notifies RELOADING=1 and READY=1 around it. Returns 0 or a
@@ -75,7 +79,8 @@ int manager_reload(Manager *m);
  * (signals and feeds included) before returning. when = 0 means now. Returns 0 and the new
  * incident's id in *ret_id (malloc'ed), -ENXIO for an unknown operator,
  * -ENOKEY for an unknown category, -EDOM for a time more than a minute in
- * the future, -ENOMEM, or the store's error (logged) when it could not be
+ * the future or more than 7 days in the past, -E2BIG for a note over
+ * 4096 bytes, -ENOMEM, or the store's error (logged) when it could not be
  * committed. An incident outside every shift of the operator is
  * kept but earns no break. */
 int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,

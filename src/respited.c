@@ -213,11 +213,18 @@ static int run(int argc, char *argv[]) {
                 return r;
 
         r = bus_setup(m);
+        if (r == -EEXIST)
+                return log_error_errno(r, "Another respited already owns %s on the %s bus; stop it first "
+                                       "(systemctl stop respited).", BUS_NAME, arg_user ? "session" : "system");
         if (r < 0)
                 return log_error_errno(r, "Failed to publish %s on the %s bus: %m", BUS_NAME,
                                        arg_user ? "session" : "system");
         log_info("Serving %s on the %s bus.", BUS_NAME, arg_user ? "session" : "system");
 
+        /* Only now that the name is ours does anything get published. */
+        r = manager_start(m);
+        if (r < 0)
+                return r;
         return manager_run(m);
 }
 

@@ -88,6 +88,14 @@ check "the rows around it still load (op90 has a feed)" wait_for "$tmp/feeds/op9
 check "version property answers" busctl --user get-property org.respite.Scheduler1 \
         /org/respite/Scheduler1 org.respite.Scheduler1 Version
 
+# A second daemon on the same bus refuses to start and writes nothing.
+sum_before=$(cat "$tmp"/feeds/*.ics | md5sum)
+out=$("$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/state2" \
+        --roster "$top/tests/fixtures/roster-integration.csv" --clock 1999-01-05T09:00:00 2>&1); rc=$?
+check "a second respited exits with 1" test $rc -eq 1
+check "and says another one owns the name" grep -q "Another respited already owns" <<<"$out"
+check "and leaves the running daemon's feeds alone" test "$(cat "$tmp"/feeds/*.ics | md5sum)" = "$sum_before"
+
 # A threat reported with busctl: a signal and a new VEVENT, same revision.
 id=$(busctl --user call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 \
         ReportIncident ssts op16 threat 0 "shouted and threatened" 2>&1)
@@ -118,6 +126,11 @@ out=$(busctl --user call org.respite.Scheduler1 /org/respite/Scheduler1 org.resp
 check "an unknown operator is refused by name" grep -q "No such operator 'op99'" <<<"$out"
 out=$("$bin/respitectl" --user report op16 shouting 2>&1)
 check "an unknown category is refused with the known ones" grep -q "known categories: .*threat" <<<"$out"
+out=$(busctl --user call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 \
+        ReportIncident ssts op16 threat 1 "" 2>&1)
+check "an incident from 1970 is refused" grep -q "within the last 7 days" <<<"$out"
+out=$("$bin/respitectl" --user report op16 threat --note "$(head -c 5000 /dev/zero | tr '\0' x)" 2>&1)
+check "a note over 4096 bytes is refused" grep -q "longer than 4096 bytes" <<<"$out"
 cp "$tmp/respite.conf" "$tmp/respite.conf.good"
 sed -i 's/^sources/sorces/' "$tmp/respite.conf"
 kill -HUP $daemon

@@ -65,7 +65,7 @@ test_deps_spool    := $(CORE) spool
 test_deps_access   := util log time-util policy access
 TEST_BINS   := $(patsubst %,$(BUILDDIR)/test-%,$(TESTS))
 
-.PHONY: all check unit-check integration-check run bench install uninstall clean deps help
+.PHONY: all check man-check unit-check integration-check run bench install uninstall clean deps help
 all: $(PROGRAMS)
 
 $(BUILDDIR)/%.o: src/%.c | $(BUILDDIR)
@@ -91,9 +91,16 @@ $(BUILDDIR)/test-%: $(BUILDDIR)/tests/test-%.o $$(addprefix $(BUILDDIR)/,$$(adds
 
 # `make check`: unit tests and the integration test, once in a normal build
 # and once under ASan+UBSan.
-check:
+check: man-check
 	$(MAKE) unit-check integration-check
 	$(MAKE) SAN=1 unit-check integration-check
+
+# Every man page renders without a groff warning.
+man-check:
+	@set -e; for m in man/*.[1-8]; do \
+		out=$$(groff -man -Tutf8 -ww -z $$m 2>&1); \
+		if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
+	done; echo "man pages: ok"
 
 unit-check: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t; done

@@ -13,6 +13,9 @@
 
 #define BUS_ERROR_UNKNOWN_OPERATOR "org.respite.Scheduler1.Error.UnknownOperator"
 #define BUS_ERROR_UNKNOWN_CATEGORY "org.respite.Scheduler1.Error.UnknownCategory"
+#define BUS_ERROR_UNKNOWN_TEAM     "org.respite.Scheduler1.Error.UnknownTeam"
+#define BUS_ERROR_NO_OPERATOR      "org.respite.Scheduler1.Error.NoOperator"
+#define BUS_ERROR_RELOAD_FAILED    "org.respite.Scheduler1.Error.ReloadFailed"
 
 /* Connect to the system bus (the session bus when m->user_bus), publish the
  * object, attach to m->event and request BUS_NAME (last, once everything is

@@ -146,6 +146,10 @@ static int loader_row(CallLoader *l, const CsvRecord *rec) {
 static int loader_on_record(const CsvRecord *rec, void *userdata) {
         CallLoader *l = userdata;
 
+        if (rec->not_utf8) {     /* logged by the reader */
+                l->n_skipped++;
+                return 0;
+        }
         if (!l->have_header)
                 return loader_header(l, rec);
         return loader_row(l, rec);

@@ -12,18 +12,25 @@ typedef struct CsvRecord {
         char **fields;          /* NUL-terminated copies; never NULL entries */
         size_t n_fields;
         unsigned line;          /* 1-based line the record starts on */
+        bool not_utf8;          /* a field is not valid UTF-8: the reader logged "FILE:LINE: not
+                                 * valid UTF-8 …, skipping row"; skip the record and count it */
 } CsvRecord;
 
 /* Called for each record, header included. Return 0 to go on, a negative
  * errno to stop reading (csv_read_file() returns it). */
 typedef int (*csv_record_fn)(const CsvRecord *rec, void *userdata);
 
-/* Read path and call fn for each record. Returns 0, or a negative errno when
+/* Read path and call fn for each record; a record with a field that is not
+ * valid UTF-8 comes with not_utf8 set, already logged. Returns 0, or a negative errno when
  * the file cannot be opened or read (-EISDIR for a directory), -EBADMSG for a
  * quote left open at the end of the file (the records before it were
  * delivered; logged as "FILE:LINE: …"), -ENODATA for a file without any
  * record (logged), or what fn returned. */
 int csv_read_file(const char *path, csv_record_fn fn, void *userdata);
+
+/* The same with fields separated by delimiter (',' ';' '\t' '|' …) instead
+ * of a comma. */
+int csv_read_file_delim(const char *path, char delimiter, csv_record_fn fn, void *userdata);
 
 /* Check that header names every column of required (NULL-terminated).
  * Returns 0, or -EBADMSG after logging "FILE:LINE: expected a header row

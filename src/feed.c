@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <assert.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <libical/ical.h>
 #include <search.h>
 #include <sys/stat.h>
@@ -9,10 +10,6 @@
 
 #define FEED_PRODID "-//respite//respite 0.1//EN"
 #define FEED_UID_DOMAIN "@respite"
-/* How often clients should poll: REFRESH-INTERVAL (RFC 7986) and its
- * de-facto twin X-PUBLISHED-TTL; few clients honour either. */
-#define FEED_REFRESH_SEC 900
-#define FEED_REFRESH_TEXT "PT15M"
 /* RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, CRLF excluded. */
 #define FOLD_OCTETS 75
 
@@ -353,15 +350,32 @@ static int add_event(icalcomponent *cal, const FeedEvent *e, const Roster *roste
         return add_x_property(ev, "X-RESPITE-KIND", break_kind_to_string(e->brk->kind));
 }
 
-static int add_calendar_properties(icalcomponent *cal, const char *calname) {
+/* How often clients should poll: REFRESH-INTERVAL (RFC 7986) and its
+ * de-facto twin X-PUBLISHED-TTL, the same duration; few clients honour
+ * either. */
+static int add_refresh(icalcomponent *cal, usec_t refresh) {
+        struct icaldurationtype d;
+        _cleanup_(freep) char *text = NULL;
+        int r;
+
+        d = icaldurationtype_from_int((int) MIN((refresh ?: FEED_REFRESH_DEFAULT) / USEC_PER_SEC,
+                                                (usec_t) INT_MAX));
+        r = add_property(cal, icalproperty_new_refreshinterval(d));
+        if (r < 0)
+                return r;
+        text = icaldurationtype_as_ical_string_r(d);
+        if (!text)
+                return -ENOMEM;
+        return add_x_property(cal, "X-PUBLISHED-TTL", text);
+}
+
+static int add_calendar_properties(icalcomponent *cal, const char *calname, usec_t refresh) {
         int r;
 
         if ((r = add_property(cal, icalproperty_new_version("2.0"))) < 0 ||
             (r = add_property(cal, icalproperty_new_prodid(FEED_PRODID))) < 0 ||
             (r = add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH))) < 0 ||
-            (r = add_property(cal, icalproperty_new_refreshinterval(
-                                      icaldurationtype_from_int(FEED_REFRESH_SEC)))) < 0 ||
-            (r = add_x_property(cal, "X-PUBLISHED-TTL", FEED_REFRESH_TEXT)) < 0)
+            (r = add_refresh(cal, refresh)) < 0)
                 return r;
 
         if (isempty(calname))
@@ -446,7 +460,7 @@ static void ical_bufferp(char **p) {
 }
 
 int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,
-                const char *calname, usec_t from, usec_t to, Sequences *seq, char **ret) {
+                const char *calname, usec_t refresh, usec_t from, usec_t to, Sequences *seq, char **ret) {
         _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL;
         _cleanup_(event_list_done) EventList events = {};
         _cleanup_(ical_bufferp) char *text = NULL;
@@ -465,7 +479,7 @@ int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, c
         cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
         if (!cal)
                 return -ENOMEM;
-        r = add_calendar_properties(cal, calname);
+        r = add_calendar_properties(cal, calname, refresh);
         if (r < 0)
                 return r;
 

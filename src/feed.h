@@ -49,17 +49,22 @@ typedef enum FeedAudience {
         FEED_TEAM,              /* a team's feed: says only "Break", never categories or notes */
 } FeedAudience;
 
+/* How often clients are asked to poll when the caller has no setting. */
+#define FEED_REFRESH_DEFAULT (15 * USEC_PER_MINUTE)
+
 /* Render the feed of operator id (FEED_OPERATOR) or of team name (FEED_TEAM)
  * from plan: one VEVENT per shift and one per break that overlaps
  * [from, to) (UTC usec), UIDs "<plan uid>@respite", CRLF line ends, lines
  * folded at 75 octets without splitting a UTF-8 sequence. Calendar
  * properties: VERSION, PRODID, METHOD:PUBLISH, NAME and X-WR-CALNAME
- * (calname). seq may be NULL (every SEQUENCE 0, LAST-MODIFIED = plan->now);
- * otherwise it is updated with plan->now as the revision instant.
+ * (calname), REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL of refresh
+ * (usec, whole seconds count; 0 = FEED_REFRESH_DEFAULT). seq may be NULL
+ * (every SEQUENCE 0, LAST-MODIFIED = plan->now); otherwise it is updated
+ * with plan->now as the revision instant.
  * Returns 0 and a malloc'ed NUL-terminated document in *ret, or a negative
  * errno. */
 int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,
-                const char *calname, usec_t from, usec_t to, Sequences *seq, char **ret);
+                const char *calname, usec_t refresh, usec_t from, usec_t to, Sequences *seq, char **ret);
 
 /* Write text to dir/name atomically (a temporary file in dir, fsync, rename)
  * with mode 0644. name must be a plain file name: not empty, no '/', not

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <search.h>
+
 #include "csv-reader.h"
 #include "incident.h"
 #include "log.h"
@@ -237,7 +239,12 @@ typedef struct IncidentLoader {
         bool have_header;
         ssize_t col_time, col_operator, col_category, col_note, col_id;
         size_t n_skipped;
+        void *ids;              /* tsearch(3) tree of the ids taken, strdup'ed */
 } IncidentLoader;
+
+static int id_cmp(const void *a, const void *b) {
+        return strcmp(a, b);
+}
 
 static int loader_header(IncidentLoader *l, const CsvRecord *rec) {
         int r;
@@ -319,6 +326,17 @@ static int loader_row(IncidentLoader *l, const CsvRecord *rec) {
                 id = default_id;
         }
 
+        /* Two rows of one id would be one incident to the planner and the store. */
+        if (tfind(id, &l->ids, id_cmp)) {
+                l->n_skipped++;
+                log_warning("%s:%u: incident id '%s' is taken by an earlier row, skipping row", l->path, rec->line, id);
+                return 0;
+        }
+        _cleanup_free_ char *copy = strdup(id);
+        if (!copy || !tsearch(copy, &l->ids, id_cmp))
+                return -ENOMEM;
+        TAKE_PTR(copy);
+
         return incident_list_append(l->list, &(Incident) {
                 .id = (char *) id,
                 .operator = (char *) csv_field(rec, l->col_operator),
@@ -332,6 +350,10 @@ static int loader_row(IncidentLoader *l, const CsvRecord *rec) {
 static int loader_on_record(const CsvRecord *rec, void *userdata) {
         IncidentLoader *l = userdata;
 
+        if (rec->not_utf8) {     /* logged by the reader */
+                l->n_skipped++;
+                return 0;
+        }
         if (!l->have_header)
                 return loader_header(l, rec);
         return loader_row(l, rec);
@@ -350,6 +372,7 @@ int incidents_load_csv(IncidentList **l, const char *path, const Policy *policy,
         loader.list = *l;
 
         r = csv_read_file(path, loader_on_record, &loader);
+        tdestroy(loader.ids, free);
         incident_list_sort(*l);
         if (r < 0)
                 return r;

@@ -7,13 +7,10 @@
 #include "bus.h"
 #include "log.h"
 #include "manager.h"
+#include "queue-log.h"
+#include "source.h"
 #include "spool.h"
 #include "time-util.h"
-
-/* A feed shows 7 days back and 14 ahead: enough for every client, and well
- * under the ~1 MB at which Google Calendar drops a subscription. */
-#define FEED_BACK  (7 * USEC_PER_DAY)
-#define FEED_AHEAD (14 * USEC_PER_DAY)
 
 /* ReportIncident accepts times this far ahead of the clock (clock skew). */
 #define REPORT_FUTURE_SLACK USEC_PER_MINUTE
@@ -22,6 +19,119 @@
 #define REPORT_PAST_LIMIT (7 * USEC_PER_DAY)
 /* A note is a few sentences for the team lead, not a transcript. */
 #define REPORT_NOTE_MAX 4096
+
+/* A queue_log followed line by line: what it gave so far, rotations
+ * included. */
+typedef struct ManagerTail {
+        char *path;
+        QueueLogTail *tail;
+        QueueLog *log;
+} ManagerTail;
+
+/* Sources are re-read this long after the last change seen, so that a
+ * burst of writes makes one re-plan. */
+#define SOURCE_SETTLE (USEC_PER_SEC / 10)
+
+/* Recurring iCalendar events are expanded over this window around now:
+ * the feeds' (7 days back, 14 ahead) and more. */
+#define ROSTER_BACK  (8 * USEC_PER_DAY)
+#define ROSTER_AHEAD (28 * USEC_PER_DAY)
+
+/* The last version of a roster or call-record file that could be read,
+ * kept in force while the file cannot be read. */
+typedef struct ManagerSource {
+        char *path;
+        Roster *roster;
+        CallLog *calls;
+} ManagerSource;
+
+static void manager_source_done(ManagerSource *s) {
+        free(s->path);
+        roster_free(s->roster);
+        call_log_free(s->calls);
+}
+
+static ManagerSource *last_good(Manager *m, const char *path) {
+        for (size_t i = 0; i < m->n_last_good; i++)
+                if (streq(m->last_good[i].path, path))
+                        return &m->last_good[i];
+        return NULL;
+}
+
+/* Keep roster or calls (taken over) as the last good version of path. */
+static int remember_source(Manager *m, const char *path, Roster *roster, CallLog *calls) {
+        ManagerSource *s = last_good(m, path);
+        int r;
+
+        if (!s) {
+                ManagerSource new_source = { .path = strdup(path) };
+
+                r = new_source.path ? array_grow((void **) &m->last_good, m->n_last_good, sizeof(ManagerSource)) : -ENOMEM;
+                if (r < 0) {
+                        free(new_source.path);
+                        roster_free(roster);
+                        call_log_free(calls);
+                        return r;
+                }
+                s = &m->last_good[m->n_last_good++];
+                *s = new_source;
+        }
+        roster_free(s->roster);
+        s->roster = roster;
+        call_log_free(s->calls);
+        s->calls = calls;
+        return 0;
+}
+
+/* Read roster file path into *roster; when it cannot be read, use its
+ * last good version (said in the log), or fail when there is none. */
+static int load_roster_file(Manager *m, const Policy *p, const char *path, Roster **roster) {
+        _cleanup_(roster_freep) Roster *one = NULL;
+        usec_t now = clock_now(&m->clock);
+        ManagerSource *good;
+        size_t skipped = 0;
+        int r;
+
+        r = source_load_roster(&one, p, path, now > ROSTER_BACK ? now - ROSTER_BACK : 0, now + ROSTER_AHEAD, &skipped);
+        if (r < 0) {
+                good = last_good(m, path);
+                if (!good || !good->roster)
+                        return log_error_errno(r, "Failed to load roster '%s': %m", path);
+                log_warning_errno(r, "Failed to read roster '%s': %m; keeping its last good version.", path);
+                return source_append_roster(roster, good->roster) < 0 ? log_oom() : 0;
+        }
+        log_info("Loaded roster '%s'%s.", path, skipped > 0 ? " (some rows skipped, see above)" : "");
+        if (source_append_roster(roster, one) < 0 || remember_source(m, path, TAKE_PTR(one), NULL) < 0)
+                return log_oom();
+        return 0;
+}
+
+/* The same for a call-record file (a queue_log is followed instead). */
+static int load_calls_file(Manager *m, const Policy *p, const char *path, CallLog **calls) {
+        _cleanup_(call_log_freep) CallLog *one = NULL;
+        ManagerSource *good;
+        size_t skipped = 0;
+        int r;
+
+        r = source_load_calls(&one, p, path, &skipped);
+        if (r < 0) {
+                good = last_good(m, path);
+                if (!good || !good->calls)
+                        return log_error_errno(r, "Failed to load call records '%s': %m", path);
+                log_warning_errno(r, "Failed to read call records '%s': %m; keeping their last good version.", path);
+                return source_append_calls(calls, good->calls) < 0 ? log_oom() : 0;
+        }
+        log_info("Loaded call records '%s'%s.", path, skipped > 0 ? " (some rows skipped, see above)" : "");
+        if (one && (source_append_calls(calls, one) < 0 || remember_source(m, path, NULL, TAKE_PTR(one)) < 0))
+                return log_oom();
+        return 0;
+}
+
+static void manager_tail_done(ManagerTail *t) {
+        free(t->path);
+        queue_log_tail_free(t->tail);
+        queue_log_free(t->log);
+}
 
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
@@ -79,7 +189,18 @@ Manager *manager_free(Manager *m) {
                 return NULL;
         sd_event_source_unref(m->timer);
         sd_event_source_unref(m->spool);
+        for (size_t i = 0; i < m->n_source_watches; i++)
+                sd_event_source_unref(m->source_watches[i]);
+        free(m->source_watches);
+        sd_event_source_unref(m->source_timer);
+        for (size_t i = 0; i < m->n_tails; i++)
+                manager_tail_done(&m->tails[i]);
+        free(m->tails);
+        for (size_t i = 0; i < m->n_last_good; i++)
+                manager_source_done(&m->last_good[i]);
+        free(m->last_good);
         sd_event_source_unref(m->purge_timer);
+        http_server_free(m->http);
         store_free(m->store);
         free(m->state_dir);
         free(m->spool_dir);
@@ -102,6 +223,39 @@ Manager *manager_free(Manager *m) {
         return NULL;
 }
 
+/* The queue_log at path: followed since the first load, read up to now. */
+static int queue_log_calls(Manager *m, const Policy *p, const char *path, CallLog **calls) {
+        const SourceOptions *o = policy_find_source(p, path);
+        ManagerTail t = {};
+        int r;
+
+        for (size_t i = 0; i < m->n_tails; i++)
+                if (streq(m->tails[i].path, path)) {
+                        r = queue_log_tail_read(m->tails[i].tail, m->tails[i].log, o);
+                        if (r < 0)
+                                return r;
+                        return source_append_calls(calls, m->tails[i].log->calls);
+                }
+
+        r = array_grow((void **) &m->tails, m->n_tails, sizeof(ManagerTail));
+        if (r >= 0)
+                r = strdup_to(&t.path, path);
+        if (r >= 0)
+                r = queue_log_tail_new(path, 0, 0, 0, &t.tail);
+        if (r >= 0)
+                r = queue_log_new(&t.log);
+        if (r >= 0 && t.tail->fd < 0)
+                r = -ENOENT;
+        if (r >= 0)
+                r = queue_log_tail_read(t.tail, t.log, o);
+        if (r < 0) {
+                manager_tail_done(&t);
+                return r;
+        }
+        m->tails[m->n_tails++] = t;
+        return source_append_calls(calls, t.log->calls);
+}
+
 /* Read every roster and call-record file of the policy (or the command-line
  * overrides). Bad rows are skipped by the importers; an unreadable file is
  * an error. */
@@ -113,14 +267,12 @@ static int load_sources(Manager *m, const Policy *p, Roster **ret_roster, Incide
         _cleanup_(incident_list_freep) IncidentList *detected = NULL;
         char **rosters = m->roster_override ?: p->rosters;
         char **call_files = m->calls_override ?: p->calls;
-        size_t skipped;
         int r;
 
         for (char **f = rosters; f && *f; f++) {
-                r = roster_load_csv(&roster, *f, p->timezone, &skipped);
+                r = load_roster_file(m, p, *f, &roster);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to load roster '%s': %m", *f);
-                log_info("Loaded roster '%s'%s.", *f, skipped > 0 ? " (some rows skipped, see above)" : "");
+                        return r;
         }
         if (!roster) {
                 roster = calloc(1, sizeof(Roster));
@@ -132,10 +284,15 @@ static int load_sources(Manager *m, const Policy *p, Roster **ret_roster, Incide
                 return log_oom();
 
         for (char **f = call_files; f && *f; f++) {
-                r = call_log_load_csv(&calls, *f, p->timezone, &skipped);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to load call records '%s': %m", *f);
-                log_info("Loaded call records '%s'%s.", *f, skipped > 0 ? " (some rows skipped, see above)" : "");
+                if (source_format(p, *f) == SOURCE_FORMAT_QUEUE_LOG) {
+                        r = queue_log_calls(m, p, *f, &calls);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to follow the queue_log '%s': %m", *f);
+                } else {
+                        r = load_calls_file(m, p, *f, &calls);
+                        if (r < 0)
+                                return r;
+                }
         }
         if (calls) {
                 r = call_log_finish(calls);
@@ -279,52 +436,83 @@ static int write_if_changed(const char *dir, const char *name, const char *text)
         return feed_write_file(dir, name, text);
 }
 
-static int publish_feed(Manager *m, FeedAudience audience, const char *who, const char *calname,
-                        const char *name) {
-        _cleanup_free_ char *text = NULL;
+/* The name of a feed: its file name without ".ics", and the key of its
+ * token in the store: "op16", "team-retail". */
+static int feed_name(FeedAudience audience, const char *who, char **ret) {
+        if (asprintf(ret, "%s%s", audience == FEED_TEAM ? "team-" : "", who) < 0) {
+                *ret = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+/* Render one feed over the window of feeds.window_back and window_ahead
+ * around the revision, write <dir>/<name>.ics when feed files are on, and
+ * serve it at its token's URL when HTTP is. */
+static int publish_feed(Manager *m, FeedAudience audience, const char *who, const char *calname) {
+        _cleanup_free_ char *name = NULL, *file = NULL, *text = NULL, *token = NULL;
+        const FeedSettings *fs = &m->policy->feeds;
         usec_t now = m->plan->now;
         int r;
 
-        r = feed_render(m->plan, m->roster, audience, who, calname,
-                        now > FEED_BACK ? now - FEED_BACK : 0, now + FEED_AHEAD, m->sequences, &text);
+        if (feed_name(audience, who, &name) < 0 || asprintf(&file, "%s.ics", name) < 0)
+                return log_oom();
+        r = feed_render(m->plan, m->roster, audience, who, calname, fs->refresh,
+                        now > fs->window_back ? now - fs->window_back : 0, now + fs->window_ahead, m->sequences,
+                        &text);
         if (r < 0)
                 return log_warning_errno(r, "Failed to render feed '%s': %m, ignoring", name);
-        r = write_if_changed(feed_dir(m), name, text);
+
+        if (feed_dir(m)) {
+                r = write_if_changed(feed_dir(m), file, text);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to write feed '%s/%s': %m, ignoring", feed_dir(m), file);
+        }
+        if (!m->http)
+                return 0;
+        r = store_get_feed_token(m->store, name, &token);
         if (r < 0)
-                return log_warning_errno(r, "Failed to write feed '%s/%s': %m, ignoring", feed_dir(m), name);
+                return log_warning_errno(r, "Failed to read the token of feed '%s': %m (%s), not serving it",
+                                         name, store_error(m->store));
+        r = http_server_put_feed(m->http, name, token, text);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to serve feed '%s': %m, ignoring", name);
         return 0;
 }
 
 /* Every operator's feed and every team's feed, as <dir>/<operator>.ics and
- * <dir>/team-<team>.ics. */
+ * <dir>/team-<team>.ics, and over HTTP. */
 static int publish_feeds(Manager *m) {
         _cleanup_(strv_freep) char **teams = NULL;
         int r;
 
-        if (!feed_dir(m))
+        if (!feed_dir(m) && !m->http)
                 return 0;
-        if (mkdir(feed_dir(m), 0755) < 0 && errno != EEXIST)
-                return log_warning_errno(errno, "Failed to create feed directory '%s': %m, ignoring", feed_dir(m));
+        if (feed_dir(m) && mkdir(feed_dir(m), 0755) < 0 && errno != EEXIST)
+                log_warning_errno(errno, "Failed to create feed directory '%s': %m, ignoring", feed_dir(m));
 
         for (size_t i = 0; i < m->roster->n_operators; i++) {
                 const Operator *o = &m->roster->operators[i];
-                _cleanup_free_ char *name = NULL, *calname = NULL;
+                _cleanup_free_ char *calname = NULL;
 
-                if (asprintf(&name, "%s.ics", o->id) < 0 || asprintf(&calname, "%s: breaks", o->name) < 0)
+                if (asprintf(&calname, "%s: breaks", o->name) < 0)
                         return log_oom();
-                (void) publish_feed(m, FEED_OPERATOR, o->id, calname, name);
+                (void) publish_feed(m, FEED_OPERATOR, o->id, calname);
                 r = mark_changed(&teams, o->team);
                 if (r < 0)
                         return log_oom();
         }
 
         for (char **t = teams; t && *t; t++) {
-                _cleanup_free_ char *name = NULL, *calname = NULL;
+                _cleanup_free_ char *calname = NULL;
 
-                if (asprintf(&name, "team-%s.ics", *t) < 0 || asprintf(&calname, "Team %s: breaks", *t) < 0)
+                if (asprintf(&calname, "Team %s: breaks", *t) < 0)
                         return log_oom();
-                (void) publish_feed(m, FEED_TEAM, *t, calname, name);
+                (void) publish_feed(m, FEED_TEAM, *t, calname);
         }
+        /* Operators and teams gone from the roster: their URLs answer 404. */
+        if (m->http)
+                http_server_prune(m->http);
         return 0;
 }
 
@@ -576,6 +764,58 @@ static int ensure_feed_tokens(Manager *m) {
         return 0;
 }
 
+/* Serve the feeds over HTTP on the socket systemd passed or on feeds.listen
+ * (read once: a reload does not move it). Tokens live in the store: none,
+ * no HTTP. A failure is logged and respited goes on without HTTP. */
+static void start_http(Manager *m) {
+        char address[64];
+        int r;
+
+        if (!m->store)
+                return;
+        r = http_server_new(m->event, &m->policy->feeds, &m->http);
+        if (r == -ENOENT) {
+                log_info("feeds.listen is empty: no feeds over HTTP.");
+                return;
+        }
+        if (r < 0) {
+                log_error_errno(r, "Failed to serve feeds over HTTP on '%s': %m; going on without HTTP.",
+                                m->policy->feeds.listen);
+                return;
+        }
+        if (http_server_address(m->http, address, sizeof address) < 0)
+                snprintf(address, sizeof address, "%s", m->policy->feeds.listen);
+        log_info("Serving feeds over HTTP on %s.", address);
+}
+
+int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool rotate, char **ret_url,
+                      char **ret_webcal) {
+        _cleanup_free_ char *name = NULL, *token = NULL;
+        char address[64];
+        int r;
+
+        if (!m->http)
+                return -EOPNOTSUPP;
+        if (feed_name(audience, who, &name) < 0)
+                return -ENOMEM;
+        r = rotate ? store_rotate_feed_token(m->store, name, &token) : store_get_feed_token(m->store, name, &token);
+        if (r == -ENOENT)
+                return r;
+        if (r < 0)
+                return log_error_errno(r, "Failed to %s the token of feed '%s': %m (%s)", rotate ? "rotate" : "read",
+                                       name, store_error(m->store));
+        if (rotate) {
+                r = http_server_set_token(m->http, name, token);
+                if (r < 0 && r != -ENOENT)
+                        return log_error_errno(r, "Failed to serve feed '%s' at its new URL: %m", name);
+                log_info("Rotated the token of feed '%s'; its old URL answers 404.", name);
+        }
+        r = http_server_address(m->http, address, sizeof address);
+        if (r < 0)
+                return r;
+        return http_feed_urls(m->policy->feeds.base_url, address, token, ret_url, ret_webcal);
+}
+
 /* Open the store, apply retention and read back what it keeps. */
 static int open_store(Manager *m) {
         int r;
@@ -719,13 +959,147 @@ int manager_load(Manager *m) {
         return 0;
 }
 
+/* Re-read the sources after a change. When one cannot be read at all, the
+ * last good roster and call records stay in force, and the log says so. */
+static int reload_sources(Manager *m) {
+        _cleanup_(roster_freep) Roster *roster = NULL;
+        _cleanup_(incident_list_freep) IncidentList *detected = NULL, *incidents = NULL;
+        _cleanup_(coverage_freep) Coverage *coverage = NULL;
+        int r;
+
+        log_info("A source changed; reading the sources again.");
+        r = load_sources(m, m->policy, &roster, &detected, &coverage);
+        if (r < 0)
+                return log_warning_errno(r, "Keeping the last good roster and call records: %m.");
+        r = merge_incidents(detected, m->reported, USEC_INFINITY, &incidents);
+        if (r < 0)
+                return log_oom();
+
+        roster_free(m->roster);
+        m->roster = TAKE_PTR(roster);
+        coverage_free(m->coverage);
+        m->coverage = TAKE_PTR(coverage);
+        incident_list_free(m->detected);
+        m->detected = TAKE_PTR(detected);
+        incident_list_free(m->incidents);
+        m->incidents = TAKE_PTR(incidents);
+        /* New operators need their tokens before their feeds are served. */
+        if (m->store)
+                (void) ensure_feed_tokens(m);
+        return manager_replan(m);
+}
+
+static int on_source_timer(sd_event_source *s, uint64_t usec, void *userdata);
+
+/* Sources are also read again daily, so that recurring iCalendar events
+ * are expanded around the new day. */
+static int arm_source_timer(Manager *m, usec_t after) {
+        int r;
+
+        if (!m->source_timer)
+                return sd_event_add_time_relative(m->event, &m->source_timer, CLOCK_MONOTONIC, after, 0,
+                                                  on_source_timer, m);
+        r = sd_event_source_set_time_relative(m->source_timer, after);
+        if (r < 0)
+                return r;
+        return sd_event_source_set_enabled(m->source_timer, SD_EVENT_ONESHOT);
+}
+
+static int on_source_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) reload_sources(m);
+        if (arm_source_timer(m, USEC_PER_DAY) < 0)
+                log_warning("Failed to arm the daily source timer, ignoring.");
+        return 0;
+}
+
+static bool source_named(Manager *m, const char *name, bool *ret_queue_log) {
+        char **lists[] = { m->roster_override ?: m->policy->rosters, m->calls_override ?: m->policy->calls };
+
+        for (size_t k = 0; k < ELEMENTSOF(lists); k++)
+                for (char **f = lists[k]; f && *f; f++) {
+                        const char *base = strrchr(*f, '/') ? strrchr(*f, '/') + 1 : *f;
+
+                        if (streq(base, name)) {
+                                *ret_queue_log = source_format(m->policy, *f) == SOURCE_FORMAT_QUEUE_LOG;
+                                return true;
+                        }
+                }
+        return false;
+}
+
+/* A file changed in a directory of sources: when it is one, re-read the
+ * sources once the writes settle. A queue_log is read as it grows; other
+ * files when they are closed after writing or moved into place. */
+static int on_source_event(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+        Manager *m = userdata;
+        bool queue_log;
+        int r;
+
+        if (ev->len == 0 || !source_named(m, ev->name, &queue_log))
+                return 0;
+        if (!queue_log && !(ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)))
+                return 0;
+
+        r = arm_source_timer(m, SOURCE_SETTLE);
+        if (r < 0)
+                log_warning_errno(r, "Failed to arm the source timer: %m, ignoring");
+        return 0;
+}
+
+/* Watch the directories of the sources (inotify), replacing older watches. */
+static int watch_sources(Manager *m) {
+        _cleanup_(strv_freep) char **dirs = NULL;
+        char **lists[] = { m->roster_override ?: m->policy->rosters, m->calls_override ?: m->policy->calls };
+        int r;
+
+        for (size_t i = 0; i < m->n_source_watches; i++)
+                sd_event_source_disable_unref(m->source_watches[i]);
+        m->n_source_watches = 0;
+
+        for (size_t k = 0; k < ELEMENTSOF(lists); k++)
+                for (char **f = lists[k]; f && *f; f++) {
+                        const char *slash = strrchr(*f, '/');
+                        _cleanup_free_ char *dir = slash ? strndup(*f, MAX(slash - *f, 1)) : strdup(".");
+
+                        if (!dir)
+                                return log_oom();
+                        if (mark_changed(&dirs, dir) < 0)
+                                return log_oom();
+                }
+
+        for (char **d = dirs; d && *d; d++) {
+                r = array_grow((void **) &m->source_watches, m->n_source_watches, sizeof(sd_event_source *));
+                if (r < 0)
+                        return log_oom();
+                r = sd_event_add_inotify(m->event, &m->source_watches[m->n_source_watches], *d,
+                                         IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_MODIFY,
+                                         on_source_event, m);
+                if (r < 0) {
+                        log_warning_errno(r, "Failed to watch the source directory '%s': %m, ignoring", *d);
+                        continue;
+                }
+                m->n_source_watches++;
+        }
+        log_info("Watching the sources in %zu directories.", m->n_source_watches);
+        r = arm_source_timer(m, USEC_PER_DAY);
+        if (r < 0)
+                log_warning_errno(r, "Failed to arm the daily source timer: %m, ignoring");
+        return 0;
+}
+
 int manager_start(Manager *m) {
         int r;
 
+        start_http(m);
         r = first_plan(m);
         if (r < 0)
                 return r;
         r = watch_spool(m);
+        if (r < 0)
+                return r;
+        r = watch_sources(m);
         if (r < 0)
                 return r;
         return arm_purge_timer(m);
@@ -770,11 +1144,12 @@ int manager_reload(Manager *m) {
         incident_list_free(m->incidents);
         m->incidents = TAKE_PTR(incidents);
         (void) bus_emit_policy_changed(m);
-        r = manager_replan(m);
-        if (m->store) {
+        if (m->store)
                 (void) ensure_feed_tokens(m);
+        r = manager_replan(m);
+        if (m->store)
                 (void) watch_spool(m);
-        }
+        (void) watch_sources(m);
 
 finish:
         (void) sd_notify(false, "READY=1");

@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "feed.h"
+#include "http.h"
 #include "incident.h"
 #include "planner.h"
 #include "policy.h"
@@ -47,6 +48,17 @@ typedef struct Manager {
         char *spool_dir;                /* the spool watched, or NULL */
         sd_event_source *spool;         /* inotify on spool_dir */
         sd_event_source *purge_timer;   /* retention, daily */
+        HttpServer *http;               /* feeds over HTTP, or NULL */
+
+        /* Sources: inotify on their directories; a change re-reads them all
+         * soon after (source_timer); queue_logs are followed line by line. */
+        sd_event_source **source_watches;
+        size_t n_source_watches;
+        sd_event_source *source_timer;
+        struct ManagerTail *tails;
+        size_t n_tails;
+        struct ManagerSource *last_good;        /* per source file, its last version that could be read */
+        size_t n_last_good;
 } Manager;
 
 /* A new manager with its event loop (SIGTERM/SIGINT stop it, SIGHUP reloads,
@@ -85,6 +97,16 @@ int manager_reload(Manager *m);
  * kept but earns no break. */
 int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
                             const char *note, char **ret_id);
+
+/* The URLs of the feed of operator who (FEED_OPERATOR) or team who
+ * (FEED_TEAM), the caller having checked that it exists: the http(s):// URL
+ * (feeds.base_url, else the address listened on) in *ret_url and its
+ * webcal:// form in *ret_webcal. With rotate, the feed first gets a new
+ * token (kept in the store) and its old URL answers 404 at once. Returns 0,
+ * -EOPNOTSUPP when respited serves no HTTP, -ENOENT when the feed has no
+ * token, -ENOMEM, or the store's error (logged). Tokens are never logged. */
+int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool rotate, char **ret_url,
+                      char **ret_webcal);
 
 /* Re-plan at the clock's now and publish the differences. */
 int manager_replan(Manager *m);

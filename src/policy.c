@@ -5,6 +5,7 @@
 #include <libconfig.h>
 #include <sys/stat.h>
 #include <pwd.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -61,6 +62,7 @@ static void setting_path(const config_setting_t *s, char *buf, size_t size) {
 }
 
 /* Store "FILE:LINE: [PATH: ]message" (LINE omitted when unknown). Returns -EINVAL. */
+_printf_(4, 0)
 static int parser_errorv(Parser *p, const config_setting_t *s, bool with_path, const char *format, va_list ap) {
         _cleanup_(freep) char *msg = NULL;
         char path[256] = "", line[16] = "";
@@ -239,34 +241,6 @@ static int parse_path(Parser *p, const config_setting_t *s, const Setting *spec,
         free(*field);
         *field = NULL;
         return resolve_path(p, config_setting_get_string(s), field);
-}
-
-static int parse_paths(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
-        _cleanup_(strv_freep) char **l = NULL;
-        char ***field = FIELD(base, spec, char **);
-
-        if (!config_setting_is_array(s) && !config_setting_is_list(s))
-                return setting_error(p, s, "expected a list of paths such as [ \"roster.csv\" ]");
-
-        for (int i = 0; i < config_setting_length(s); i++) {
-                const config_setting_t *e = config_setting_get_elem(s, i);
-                _cleanup_(freep) char *path = NULL;
-                int r;
-
-                if (config_setting_type(e) != CONFIG_TYPE_STRING || isempty(config_setting_get_string(e)))
-                        return setting_error(p, e, "expected a path in double quotes");
-
-                r = resolve_path(p, config_setting_get_string(e), &path);
-                if (r < 0)
-                        return r;
-                r = strv_extend(&l, path);
-                if (r < 0)
-                        return r;
-        }
-
-        strv_free(*field);
-        *field = TAKE_PTR(l);
-        return 0;
 }
 
 /* Levenshtein distance, for "did you mean". Long names get no suggestion. */
@@ -810,14 +784,312 @@ static const Setting coverage_settings[] = {
         SETTINGS_END,
 };
 
-static const Setting sources_settings[] = {
-        SETTING("rosters", parse_paths, P(rosters)),
-        SETTING("calls",   parse_paths, P(calls)),
+/* ---- sources: roster and call-record files, each a path or a group ---- */
+
+static const char * const source_format_table[_SOURCE_FORMAT_MAX] = {
+        [SOURCE_FORMAT_AUTO]      = "auto",
+        [SOURCE_FORMAT_CSV]       = "csv",
+        [SOURCE_FORMAT_ICS]       = "ics",
+        [SOURCE_FORMAT_QUEUE_LOG] = "queue_log",
+};
+
+static const char * const ics_operator_table[_ICS_OPERATOR_MAX] = {
+        [ICS_OPERATOR_FILE_NAME] = "file_name",
+        [ICS_OPERATOR_ATTENDEE]  = "attendee",
+        [ICS_OPERATOR_ORGANIZER] = "organizer",
+        [ICS_OPERATOR_SUMMARY]   = "summary",
+        [ICS_OPERATOR_PROPERTY]  = "property",
+};
+
+const char *source_format_to_string(SourceFormat f) {
+        return f >= 0 && f < _SOURCE_FORMAT_MAX ? source_format_table[f] : NULL;
+}
+
+SourceFormat source_format_from_string(const char *s) {
+        for (size_t i = 0; i < ELEMENTSOF(source_format_table); i++)
+                if (streq(source_format_table[i], s))
+                        return (SourceFormat) i;
+        return _SOURCE_FORMAT_MAX;
+}
+
+static int parse_source_format(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        SourceFormat f = _SOURCE_FORMAT_MAX;
+
+        if (config_setting_type(s) == CONFIG_TYPE_STRING)
+                f = source_format_from_string(config_setting_get_string(s));
+        if (f == _SOURCE_FORMAT_MAX)
+                return setting_error(p, s, "expected \"auto\", \"csv\", \"ics\" or \"queue_log\"");
+        *FIELD(base, spec, SourceFormat) = f;
+        return 0;
+}
+
+static int parse_operator_from(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        const char *v = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : "";
+
+        for (size_t i = 0; i < ELEMENTSOF(ics_operator_table); i++)
+                if (streq(ics_operator_table[i], v)) {
+                        *FIELD(base, spec, IcsOperatorFrom) = (IcsOperatorFrom) i;
+                        return 0;
+                }
+        return setting_error(p, s, "expected \"file_name\", \"attendee\", \"organizer\", \"summary\" or \"property\"");
+}
+
+static int parse_delimiter(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        const char *v = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
+
+        if (!v || strlen(v) != 1 || strchr("\"\r\n", v[0]))
+                return setting_error(p, s, "expected one character in double quotes such as \";\" or \"\\t\"");
+        *FIELD(base, spec, char) = v[0];
+        return 0;
+}
+
+static int parse_regex(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        regex_t re;
+        int r;
+
+        if (config_setting_type(s) != CONFIG_TYPE_STRING)
+                return setting_error(p, s, "expected a regular expression in double quotes");
+        r = regcomp(&re, config_setting_get_string(s), REG_EXTENDED);
+        if (r != 0)
+                return setting_error(p, s, "invalid regular expression \"%s\"", config_setting_get_string(s));
+        r = re.re_nsub == 1 ? 0 : -EINVAL;
+        regfree(&re);
+        if (r < 0)
+                return setting_error(p, s, "expected exactly one group ( … ) naming the operator");
+        return parse_string(p, s, spec, base);
+}
+
+static void source_agent_done(SourceAgent *a) {
+        free(a->agent);
+        free(a->operator);
+}
+
+static void source_options_done(SourceOptions *o) {
+        free(o->path);
+        free(o->timezone);
+        free(o->operator);
+        free(o->team);
+        free(o->columns.operator);
+        free(o->columns.name);
+        free(o->columns.team);
+        free(o->columns.start);
+        free(o->columns.end);
+        free(o->date_format);
+        free(o->skip_column);
+        free(o->skip_match);
+        free(o->operator_property);
+        free(o->operator_pattern);
+        for (size_t i = 0; i < o->n_agents; i++)
+                source_agent_done(&o->agents[i]);
+        free(o->agents);
+}
+
+static const Setting source_agent_settings[] = {
+        SETTING("agent",    parse_string, offsetof(SourceAgent, agent), .required = true),
+        SETTING("operator", parse_string, offsetof(SourceAgent, operator), .required = true),
         SETTINGS_END,
 };
 
+static int parse_source_agents(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        SourceOptions *o = base;
+        int r;
+
+        if (!config_setting_is_list(s))
+                return setting_error(p, s, "expected a list ( { agent = \"Agent/1127\"; operator = \"op27\"; }, … )");
+        for (int i = 0; i < config_setting_length(s); i++) {
+                const config_setting_t *g = config_setting_get_elem(s, i);
+                SourceAgent a = {};
+
+                if (!config_setting_is_group(g))
+                        return setting_error(p, g, "expected { agent = …; operator = …; }");
+                r = parse_members(p, g, source_agent_settings, &a);
+                if (r >= 0)
+                        r = array_grow((void **) &o->agents, o->n_agents, sizeof(SourceAgent));
+                if (r < 0) {
+                        source_agent_done(&a);
+                        return r;
+                }
+                o->agents[o->n_agents++] = a;
+        }
+        return 0;
+}
+
+#define S(field) offsetof(SourceOptions, field)
+
+static const Setting source_column_settings[] = {
+        SETTING("operator", parse_string, S(columns.operator)),
+        SETTING("name",     parse_string, S(columns.name)),
+        SETTING("team",     parse_string, S(columns.team)),
+        SETTING("start",    parse_string, S(columns.start)),
+        SETTING("end",      parse_string, S(columns.end)),
+        SETTINGS_END,
+};
+
+static const Setting source_settings[] = {
+        SETTING("path",              parse_path,          S(path), .required = true),
+        SETTING("format",            parse_source_format, S(format)),
+        SETTING("timezone",          parse_zone,          S(timezone)),
+        SETTING("operator",          parse_string,        S(operator)),
+        SETTING("team",              parse_string,        S(team)),
+        GROUP("columns", source_column_settings),
+        SETTING("date_format",       parse_string,        S(date_format)),
+        SETTING("delimiter",         parse_delimiter,     S(delimiter)),
+        SETTING("skip_column",       parse_string,        S(skip_column)),
+        SETTING("skip_match",        parse_string,        S(skip_match)),
+        SETTING("operator_from",     parse_operator_from, S(operator_from)),
+        SETTING("operator_property", parse_string,        S(operator_property)),
+        SETTING("operator_pattern",  parse_regex,         S(operator_pattern)),
+        SETTING("agents",            parse_source_agents, 0),
+        SETTINGS_END,
+};
+
+/* One group of sources.rosters or sources.calls, appended to the policy's
+ * sources; its path goes to *ret_path. */
+static int parse_source_group(Parser *p, const config_setting_t *g, char **ret_path) {
+        _cleanup_(source_options_done) SourceOptions o = { .delimiter = ',' };
+        Policy *policy = p->policy;
+        int r;
+
+        r = parse_members(p, g, source_settings, &o);
+        if (r < 0)
+                return r;
+        if (o.operator_from == ICS_OPERATOR_SUMMARY && !o.operator_pattern)
+                return setting_error(p, g, "operator_from = \"summary\" needs an operator_pattern");
+        if (o.operator_from == ICS_OPERATOR_PROPERTY && !o.operator_property)
+                return setting_error(p, g, "operator_from = \"property\" needs an operator_property");
+        if (!o.skip_column != !o.skip_match)
+                return setting_error(p, g, "skip_column and skip_match go together");
+
+        r = strdup_to(ret_path, o.path);
+        if (r < 0)
+                return r;
+        r = array_grow((void **) &policy->sources, policy->n_sources, sizeof(SourceOptions));
+        if (r < 0)
+                return r;
+        policy->sources[policy->n_sources++] = o;
+        o = (SourceOptions) {};
+        return 0;
+}
+
+/* A list of sources: each a path in double quotes or a group { path = …; … }. */
+static int parse_sources(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        _cleanup_(strv_freep) char **l = NULL;
+        char ***field = FIELD(base, spec, char **);
+
+        if (!config_setting_is_array(s) && !config_setting_is_list(s))
+                return setting_error(p, s, "expected a list of paths such as [ \"roster.csv\" ]");
+
+        for (int i = 0; i < config_setting_length(s); i++) {
+                const config_setting_t *e = config_setting_get_elem(s, i);
+                _cleanup_(freep) char *path = NULL;
+                int r;
+
+                if (config_setting_is_group(e))
+                        r = parse_source_group(p, e, &path);
+                else if (config_setting_type(e) != CONFIG_TYPE_STRING || isempty(config_setting_get_string(e)))
+                        return setting_error(p, e, "expected a path in double quotes or a group { path = …; … }");
+                else
+                        r = resolve_path(p, config_setting_get_string(e), &path);
+                if (r < 0)
+                        return r;
+                r = strv_extend(&l, path);
+                if (r < 0)
+                        return r;
+        }
+
+        strv_free(*field);
+        *field = TAKE_PTR(l);
+        return 0;
+}
+
+const SourceOptions *policy_find_source(const Policy *p, const char *path) {
+        _cleanup_free_ char *real = NULL;
+
+        /* The last group wins when an @include gave the list again. */
+        for (size_t i = p->n_sources; i > 0; i--)
+                if (streq(p->sources[i - 1].path, path))
+                        return &p->sources[i - 1];
+
+        /* The same file by another name ("./roster.ics"). */
+        real = realpath(path, NULL);
+        for (size_t i = p->n_sources; real && i > 0; i--) {
+                _cleanup_free_ char *other = realpath(p->sources[i - 1].path, NULL);
+
+                if (streq_ptr(other, real))
+                        return &p->sources[i - 1];
+        }
+        return NULL;
+}
+
+static const Setting sources_settings[] = {
+        SETTING("rosters", parse_sources, P(rosters)),
+        SETTING("calls",   parse_sources, P(calls)),
+        SETTINGS_END,
+};
+
+/* ---- feeds: files and HTTP ---- */
+
+/* "HOST:PORT", "[IPV6]:PORT" (port 0: any free one), or "" for no HTTP.
+ * The host is resolved when respited starts listening (http.c). */
+static int parse_listen(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        const char *v, *colon, *port;
+        char *end;
+        unsigned long n;
+
+        if (config_setting_type(s) != CONFIG_TYPE_STRING)
+                return setting_error(p, s, "expected an address such as \"127.0.0.1:8080\" or \"\"");
+
+        v = config_setting_get_string(s);
+        if (!isempty(v)) {
+                if (v[0] == '[') {
+                        colon = strchr(v, ']');
+                        colon = colon && colon > v + 1 && colon[1] == ':' ? colon + 1 : NULL;
+                } else {
+                        colon = strchr(v, ':');
+                        colon = colon && colon > v && !strchr(colon + 1, ':') ? colon : NULL;
+                }
+                port = colon ? colon + 1 : "";
+                errno = 0;
+                n = strtoul(port, &end, 10);
+                if (!colon || *port < '0' || *port > '9' || *end || errno != 0 || n > 65535)
+                        return setting_error(p, s, "expected HOST:PORT such as \"127.0.0.1:8080\" or "
+                                             "\"[::1]:8080\", or \"\" for no HTTP, got \"%s\"", v);
+        }
+        return strdup_to(FIELD(base, spec, char *), v);
+}
+
+/* An http:// or https:// URL without query or fragment; trailing slashes go. */
+static int parse_base_url(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
+        char **field = FIELD(base, spec, char *);
+        const char *v, *host;
+        size_t n;
+
+        if (config_setting_type(s) != CONFIG_TYPE_STRING)
+                return setting_error(p, s, "expected a URL such as \"https://calendar.example.com/respite\"");
+
+        v = config_setting_get_string(s);
+        host = strncmp(v, "https://", 8) == 0 ? v + 8 : strncmp(v, "http://", 7) == 0 ? v + 7 : NULL;
+        if (!host || isempty(host) || host[0] == '/' || strpbrk(v, "?# \t\r\n\"<>\\"))
+                return setting_error(p, s, "expected an http:// or https:// URL without query, such as "
+                                     "\"https://calendar.example.com/respite\", got \"%s\"", v);
+        n = strlen(v);
+        while (n > 0 && v[n - 1] == '/')
+                n--;
+        free(*field);
+        *field = strndup(v, n);
+        return *field ? 0 : -ENOMEM;
+}
+
 static const Setting feeds_settings[] = {
-        SETTING("directory", parse_path, P(feed_dir)),
+        SETTING("directory",              parse_path,     P(feed_dir)),
+        SETTING("listen",                 parse_listen,   P(feeds.listen)),
+        SETTING("base_url",               parse_base_url, P(feeds.base_url)),
+        SETTING("refresh_interval",       parse_duration, P(feeds.refresh), .min = USEC_PER_MINUTE),
+        SETTING("window_back",            parse_duration, P(feeds.window_back)),
+        SETTING("window_ahead",           parse_duration, P(feeds.window_ahead), .min = USEC_PER_HOUR),
+        SETTING("max_connections",        parse_count,    P(feeds.max_connections), .min = 1),
+        SETTING("max_connections_per_ip", parse_count,    P(feeds.max_connections_per_ip), .min = 1),
+        SETTING("connection_timeout",     parse_duration, P(feeds.connection_timeout), .min = USEC_PER_SEC),
         SETTINGS_END,
 };
 
@@ -897,6 +1169,18 @@ static int policy_new_default(Policy **ret) {
         p->coverage.service_level = 80;
         p->coverage.answer_within = 20 * USEC_PER_SEC;
         p->incidents.retention_days = DEFAULT_RETENTION_DAYS;
+
+        /* icalendar.md: 7 days back and 14 ahead keep a feed well under the
+         * ~1 MB at which Google Calendar drops a subscription. */
+        p->feeds.listen = strdup("127.0.0.1:8080");
+        if (!p->feeds.listen)
+                return -ENOMEM;
+        p->feeds.refresh = 15 * USEC_PER_MINUTE;
+        p->feeds.window_back = 7 * USEC_PER_DAY;
+        p->feeds.window_ahead = 14 * USEC_PER_DAY;
+        p->feeds.max_connections = 4096;
+        p->feeds.max_connections_per_ip = 64;
+        p->feeds.connection_timeout = 15 * USEC_PER_SEC;
 
         *ret = TAKE_PTR(p);
         return 0;
@@ -979,6 +1263,7 @@ static int check_policy_file(Parser *p, const char *file, const char *included_f
         size_t size = 0;
         unsigned n = 0;
         struct stat st;
+        ssize_t len;
         int r;
 
         f = fopen(file, "re");
@@ -994,11 +1279,16 @@ static int check_policy_file(Parser *p, const char *file, const char *included_f
         if (depth >= 10)
                 return 0;
 
-        while (getline(&line, &size, f) >= 0) {
+        while ((len = getline(&line, &size, f)) >= 0) {
                 _cleanup_(freep) char *target = NULL;
                 const char *q = line + strspn(line, " \t"), *end;
+                struct stat included;
 
                 n++;
+                /* libconfig would cut an @include path there and end the
+                 * whole process reading the directory it then names. */
+                if (memchr(line, 0, len))
+                        return file_error(p, file, n, "expected text, found a NUL byte");
                 if (strncmp(q, "@include", 8) != 0)
                         continue;
                 q += 8;
@@ -1016,10 +1306,16 @@ static int check_policy_file(Parser *p, const char *file, const char *included_f
                         r = asprintf(&target, "%.*s", (int) (end - q), q);
                 if (r < 0)
                         return -ENOMEM;
+                if (stat(target, &included) >= 0 && included.st_dev == st.st_dev && included.st_ino == st.st_ino)
+                        return file_error(p, file, n, "cannot include \"%.*s\": it is this file itself",
+                                          (int) (end - q), q);
                 r = check_policy_file(p, target, file, n, depth + 1);
                 if (r < 0)
                         return r;
         }
+        /* libconfig's scanner, too, ends the process when a read fails. */
+        if (ferror(f))
+                return file_error(p, file, 0, "cannot be read: %s", strerror(EIO));
         return 0;
 }
 
@@ -1111,7 +1407,12 @@ Policy *policy_free(Policy *p) {
         categories_free(p->categories, p->n_categories);
         strv_free(p->rosters);
         strv_free(p->calls);
+        for (size_t i = 0; i < p->n_sources; i++)
+                source_options_done(&p->sources[i]);
+        free(p->sources);
         free(p->feed_dir);
+        free(p->feeds.listen);
+        free(p->feeds.base_url);
         free(p->incidents.spool);
         access_map_done(&p->access);
         free(p);

@@ -6,6 +6,7 @@
 #include "bus.h"
 #include "log.h"
 #include "manager.h"
+#include "source.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/respite/respite.conf"
 #define DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/respite"
@@ -130,7 +131,7 @@ static int check_config(void) {
         for (char **f = arg_rosters ?: p->rosters; f && *f; f++) {
                 _cleanup_(roster_freep) Roster *roster = NULL;
 
-                r = roster_load_csv(&roster, *f, p->timezone, &skipped);
+                r = source_load_roster(&roster, p, *f, 0, 0, &skipped);
                 if (r < 0) {
                         log_error_errno(r, "%s: cannot read roster: %m", *f);
                         ok = false;
@@ -140,7 +141,7 @@ static int check_config(void) {
         for (char **f = arg_calls ?: p->calls; f && *f; f++) {
                 _cleanup_(call_log_freep) CallLog *calls = NULL;
 
-                r = call_log_load_csv(&calls, *f, p->timezone, &skipped);
+                r = source_load_calls(&calls, p, *f, &skipped);
                 if (r < 0) {
                         log_error_errno(r, "%s: cannot read call records: %m", *f);
                         ok = false;

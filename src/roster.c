@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
+#include <fnmatch.h>
+
 #include "csv-reader.h"
 #include "log.h"
 #include "roster.h"
@@ -88,8 +91,9 @@ typedef struct RosterLoader {
         Roster *roster;
         const char *path;
         const char *zone;
+        const RosterCsvFormat *format;
         bool have_header;
-        ssize_t col_operator, col_name, col_team, col_start, col_end;
+        ssize_t col_operator, col_name, col_team, col_start, col_end, col_skip;
         char **conflicting;     /* operators whose name or team differed, warned once */
         size_t n_skipped;
 } RosterLoader;
@@ -109,15 +113,26 @@ static int loader_header(RosterLoader *l, const CsvRecord *rec) {
         FILE *f;
         int r;
 
-        l->col_operator = csv_column(rec, "operator");
-        l->col_name = csv_column(rec, "name");
-        l->col_team = csv_column(rec, "team");
-        l->col_start = csv_column(rec, "start");
-        l->col_end = csv_column(rec, "end");
-        r = csv_require_columns(l->path, rec, (const char * const[]) { "operator", "start", "end", NULL });
+        const RosterCsvFormat *fmt = l->format;
+        const char *operator = fmt->col_operator ?: "operator", *start = fmt->col_start ?: "start",
+                *end = fmt->col_end ?: "end";
+
+        l->col_operator = csv_column(rec, operator);
+        l->col_name = csv_column(rec, fmt->col_name ?: "name");
+        l->col_team = csv_column(rec, fmt->col_team ?: "team");
+        l->col_start = csv_column(rec, start);
+        l->col_end = csv_column(rec, end);
+        l->col_skip = fmt->skip_column ? csv_column(rec, fmt->skip_column) : -ENOENT;
+        r = csv_require_columns(l->path, rec, fmt->operator ?
+                                (const char * const[]) { start, end, fmt->skip_column, NULL } :
+                                (const char * const[]) { operator, start, end, fmt->skip_column, NULL });
         if (r < 0)
                 return r;
         l->have_header = true;
+
+        /* A vendor's export has columns of its own: nothing to warn about. */
+        if (fmt->col_operator || fmt->col_start || fmt->col_end || fmt->operator)
+                return 0;
 
         f = open_memstream(&unknown, &size);
         if (!f)
@@ -147,7 +162,13 @@ static int loader_parse_instant(RosterLoader *l, const CsvRecord *rec, const cha
         if (isempty(s))
                 return log_warning_errno(EINVAL, "%s:%u: missing field '%s', skipping row", l->path, rec->line, column);
 
-        r = time_parse_iso8601(s, l->zone, ret);
+        if (l->format->date_format) {
+                r = roster_parse_date(s, l->format->date_format, l->zone, ret);
+                if (r == -EINVAL)
+                        return log_warning_errno(r, "%s:%u: expected a time such as '%s' in column '%s', got '%s', skipping row",
+                                                 l->path, rec->line, l->format->date_format, column, s);
+        } else
+                r = time_parse_iso8601(s, l->zone, ret);
         if (r == -ENOENT)
                 log_warning("%s:%u: unknown time zone '%s' for '%s', skipping row", l->path, rec->line, l->zone, s);
         else if (r == -ERANGE)
@@ -162,6 +183,9 @@ static int loader_parse_instant(RosterLoader *l, const CsvRecord *rec, const cha
  * differently from before, the first wins and one warning is logged. */
 static int loader_operator(RosterLoader *l, const CsvRecord *rec, const char *id, size_t *ret) {
         const char *name = csv_field(rec, l->col_name), *team = csv_field(rec, l->col_team);
+
+        if (isempty(team))
+                team = l->format->team;
         Operator *o;
         bool found;
         size_t i;
@@ -205,9 +229,13 @@ bool roster_name_is_valid(const char *name, bool is_team) {
 static int loader_check_row(RosterLoader *l, const CsvRecord *rec, usec_t *ret_start, usec_t *ret_end) {
         const char *team = csv_field(rec, l->col_team);
 
-        if (isempty(csv_field(rec, l->col_operator)))
+        if (l->format->skip_match && fnmatch(l->format->skip_match, csv_field(rec, l->col_skip), 0) == 0)
+                return log_warning_errno(EINVAL, "%s:%u: '%s' is '%s', which is no shift (skip_match \"%s\"), skipping row",
+                                         l->path, rec->line, l->format->skip_column, csv_field(rec, l->col_skip),
+                                         l->format->skip_match);
+        if (!l->format->operator && isempty(csv_field(rec, l->col_operator)))
                 return log_warning_errno(EINVAL, "%s:%u: missing field 'operator', skipping row", l->path, rec->line);
-        if (!roster_name_is_valid(csv_field(rec, l->col_operator), false))
+        if (!roster_name_is_valid(l->format->operator ?: csv_field(rec, l->col_operator), false))
                 return log_warning_errno(EINVAL, "%s:%u: operator id is not usable as a feed file name "
                                          "(expected 1-128 bytes of UTF-8 without '/', control characters, "
                                          "a leading '.' or a leading 'team-'), skipping row", l->path, rec->line);
@@ -238,7 +266,7 @@ static int loader_row(RosterLoader *l, const CsvRecord *rec) {
 
         if (asprintf(&source, "%s:%u", l->path, rec->line) < 0)
                 return -ENOMEM;
-        r = loader_operator(l, rec, csv_field(rec, l->col_operator), &op);
+        r = loader_operator(l, rec, l->format->operator ?: csv_field(rec, l->col_operator), &op);
         if (r < 0)
                 return r;
         r = array_grow((void **) &l->roster->shifts, l->roster->n_shifts, sizeof(Shift));
@@ -256,18 +284,53 @@ static int loader_row(RosterLoader *l, const CsvRecord *rec) {
 static int loader_on_record(const CsvRecord *rec, void *userdata) {
         RosterLoader *l = userdata;
 
+        if (rec->not_utf8) {     /* logged by the reader */
+                l->n_skipped++;
+                return 0;
+        }
         if (!l->have_header)
                 return loader_header(l, rec);
         return loader_row(l, rec);
 }
 
 int roster_load_csv(Roster **r, const char *path, const char *zone, size_t *ret_skipped) {
+        return roster_load_csv_format(r, path, &(const RosterCsvFormat) { .zone = zone }, ret_skipped);
+}
+
+/* Whether format is one roster_parse_date() understands: letters d m y H M S
+ * only, runs of one letter of a length it knows. */
+static bool date_format_is_valid(const char *format) {
+        bool day = false, month = false, year = false, hour = false;
+
+        for (const char *p = format; *p; ) {
+                size_t n = strspn(p, (char[]) { *p, 0 });
+
+                if (strchr("dmyHMS", *p)) {
+                        if (n > (*p == 'y' ? 4u : 2u) || (*p == 'y' && n != 2 && n != 4))
+                                return false;
+                        day |= *p == 'd';
+                        month |= *p == 'm';
+                        year |= *p == 'y';
+                        hour |= *p == 'H';
+                } else if (isalpha((unsigned char) *p))
+                        return false;
+                p += n;
+        }
+        return day && month && year && hour;
+}
+
+int roster_load_csv_format(Roster **r, const char *path, const RosterCsvFormat *f, size_t *ret_skipped) {
         _cleanup_(roster_freep) Roster *new_roster = NULL;
         RosterLoader l = {
                 .path = path,
-                .zone = zone,
+                .zone = f->zone,
+                .format = f,
         };
         int k;
+
+        if (f->date_format && !date_format_is_valid(f->date_format))
+                return log_error_errno(EINVAL, "%s: date_format \"%s\" is not usable; expected letters d m yy/yyyy H M S "
+                                       "such as \"d/m/yy H:MM\"", path, f->date_format);
 
         if (!*r) {
                 new_roster = calloc(1, sizeof(Roster));
@@ -276,7 +339,7 @@ int roster_load_csv(Roster **r, const char *path, const char *zone, size_t *ret_
         }
         l.roster = *r ?: new_roster;
 
-        k = csv_read_file(path, loader_on_record, &l);
+        k = csv_read_file_delim(path, f->delimiter ?: ',', loader_on_record, &l);
         strv_free(l.conflicting);
         if (k < 0)
                 return k;
@@ -285,6 +348,92 @@ int roster_load_csv(Roster **r, const char *path, const char *zone, size_t *ret_
                 *r = TAKE_PTR(new_roster);
         if (ret_skipped)
                 *ret_skipped = l.n_skipped;
+        return 0;
+}
+
+/* Read a number of min_digits to max_digits digits. */
+static bool parse_number(const char **p, size_t min_digits, size_t max_digits, int *ret) {
+        size_t n = 0;
+        int v = 0;
+
+        while (n < max_digits && (*p)[n] >= '0' && (*p)[n] <= '9') {
+                v = v * 10 + ((*p)[n] - '0');
+                n++;
+        }
+        if (n < min_digits)
+                return false;
+        *p += n;
+        *ret = v;
+        return true;
+}
+
+int roster_parse_date(const char *s, const char *format, const char *zone, usec_t *ret) {
+        const char *p = s + strspn(s, " ");
+        CivilTime c = {};
+
+        for (const char *f = format; *f; ) {
+                size_t n = strspn(f, (char[]) { *f, 0 });
+                int *field = NULL, v;
+
+                switch (*f) {
+                case 'd': field = &c.day; break;
+                case 'm': field = &c.month; break;
+                case 'y': field = &c.year; break;
+                case 'H': field = &c.hour; break;
+                case 'M': field = &c.minute; break;
+                case 'S': field = &c.second; break;
+                }
+
+                if (field) {
+                        if (!parse_number(&p, *f == 'y' ? n : n == 1 ? 1 : 2, *f == 'y' ? n : 2, &v))
+                                return -EINVAL;
+                        if (*f == 'y' && n == 2)
+                                v += v < 70 ? 2000 : 1900;
+                        *field = v;
+                } else if (*f == ' ') {
+                        if (*p != ' ')
+                                return -EINVAL;
+                        p += strspn(p, " ");
+                } else {
+                        if (strncmp(p, f, n) != 0)
+                                return -EINVAL;
+                        p += n;
+                }
+                f += n;
+        }
+        p += strspn(p, " ");
+        if (*p != '\0')
+                return -EINVAL;
+        return civil_to_utc(&c, zone, ret);
+}
+
+int roster_add_shift(Roster *r, const char *id, const char *name, const char *team, usec_t start, usec_t end,
+                     const char *source) {
+        _cleanup_free_ char *copy = NULL;
+        bool found;
+        size_t i;
+        int k;
+
+        if (!roster_name_is_valid(id, false) || (team && !roster_name_is_valid(team, true)))
+                return -EINVAL;
+        i = roster_operator_position(r, id, &found);
+        if (!found) {
+                k = roster_insert_operator(r, i, id, name ?: id, team ?: "default");
+                if (k < 0)
+                        return k;
+        }
+        k = strdup_to(&copy, source);
+        if (k < 0)
+                return k;
+        k = array_grow((void **) &r->shifts, r->n_shifts, sizeof(Shift));
+        if (k < 0)
+                return k;
+        r->shifts[r->n_shifts++] = (Shift) {
+                .operator = i,
+                .start = start,
+                .end = end,
+                .source = TAKE_PTR(copy),
+        };
         return 0;
 }
 

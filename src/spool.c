@@ -9,8 +9,10 @@
 #include "spool.h"
 #include "time-util.h"
 
-/* ReportIncident's slack for clock skew applies to files too. */
+/* ReportIncident's slack for clock skew applies to files too, and so does
+ * its limit on notes. */
 #define SPOOL_FUTURE_SLACK USEC_PER_MINUTE
+#define SPOOL_NOTE_MAX 4096
 
 void spool_file_done(SpoolFile *f) {
         free(f->name);
@@ -47,6 +49,8 @@ typedef struct SpoolReader {
         FILE *reasons;
 } SpoolReader;
 
+/* Reasons quote at most 64 bytes of a field: a 10 MB line makes no 10 MB
+ * log message. */
 _printf_(3, 4)
 static void bad_line(SpoolReader *rd, unsigned line, const char *format, ...) {
         va_list ap;
@@ -67,6 +71,10 @@ static int spool_record(const CsvRecord *rec, void *userdata) {
         usec_t when;
         int r;
 
+        if (rec->not_utf8) {
+                bad_line(rd, rec->line, "not valid UTF-8 (spool files must be UTF-8)");
+                return 0;
+        }
         if (rec->n_fields < 3 || rec->n_fields > 4) {
                 bad_line(rd, rec->line, "expected time,operator,category[,note], got %zu fields", rec->n_fields);
                 return 0;
@@ -79,19 +87,23 @@ static int spool_record(const CsvRecord *rec, void *userdata) {
 
         r = time_parse_iso8601(text, rd->policy->timezone, &when);
         if (r < 0) {
-                bad_line(rd, rec->line, "expected an ISO 8601 time such as 2025-01-06T10:30:00, got '%s'", text);
+                bad_line(rd, rec->line, "expected an ISO 8601 time such as 2025-01-06T10:30:00, got '%.64s'", text);
                 return 0;
         }
         if (when > rd->now + SPOOL_FUTURE_SLACK) {
-                bad_line(rd, rec->line, "the time '%s' lies in the future", text);
+                bad_line(rd, rec->line, "the time '%.64s' lies in the future", text);
                 return 0;
         }
         if (roster_find_operator(rd->roster, operator) < 0) {
-                bad_line(rd, rec->line, "no such operator '%s' in the roster", operator);
+                bad_line(rd, rec->line, "no such operator '%.64s' in the roster", operator);
                 return 0;
         }
         if (!policy_find_category(rd->policy, category)) {
-                bad_line(rd, rec->line, "no such category '%s'", category);
+                bad_line(rd, rec->line, "no such category '%.64s'", category);
+                return 0;
+        }
+        if (rec->n_fields > 3 && strlen(rec->fields[3]) > SPOOL_NOTE_MAX) {
+                bad_line(rd, rec->line, "the note is longer than %d bytes", SPOOL_NOTE_MAX);
                 return 0;
         }
 

@@ -103,6 +103,7 @@ write_conf() {  # ACCESS-SECTION
 site = { timezone = "UTC"; };
 @include "presets/jp.conf"
 sources = { rosters = [ "$tmp/roster.csv" ]; };
+feeds = { listen = "127.0.0.1:0"; };
 $1
 EOF
 }
@@ -172,6 +173,58 @@ out=$(as root GetSchedule stt op40 0 0)
 check "root reads every team" allowed "$out"
 n=$(sqlite3 -batch "$tmp/state/respite.db" "SELECT COUNT(*) FROM incidents")
 check "only the 3 allowed reports were stored" test "$n" = 3
+
+# What respitectl and respite-notify ask: WhoAmI, ListOperators,
+# ListIncidents (leads only), GetStatus (anyone), Reload (root).
+out=$(as respite-t-op16 WhoAmI)
+check "WhoAmI names the caller's operator" grep -q '^s "op16"$' <<<"$out"
+out=$(as respite-t-other WhoAmI)
+check "WhoAmI: an unmapped user has none" grep -q "mapped to no operator" <<<"$out"
+out=$(as respite-t-op16 ListOperators)
+check "ListOperators shows an operator only themself" grep -Eq '^a\(sssttt\) 1 "op16"' <<<"$out"
+out=$(as respite-t-lead ListOperators)
+check "a lead lists their team only" grep -Eq '^a\(sssttt\) 2 "op16".*"op27"' <<<"$out"
+out=$(as respite-t-other ListOperators)
+check "an unmapped user lists nobody" grep -q '^a(sssttt) 0$' <<<"$out"
+out=$(as respite-t-op16 ListIncidents st op16 0)
+check "an operator may not list incidents, even their own" denied "$out"
+out=$(as respite-t-lead ListIncidents st "" 0)
+check "a lead lists the incidents of their team, with notes" grep -q '"op16" "threat" .* "threatened"' <<<"$out"
+out=$(as respite-t-lead ListIncidents st op40 0)
+check "but not of another team" denied "$out"
+out=$(as respite-t-other GetStatus)
+check "GetStatus answers anyone" grep -q '"Operators" u 3' <<<"$out"
+out=$(as respite-t-lead Reload)
+check "a lead may not reload" denied "$out"
+out=$(as root Reload)
+check "root reloads" test -z "$out"
+
+# Feed URLs (HTTP feeds): an operator their own, a lead their team's, root all.
+out=$(as respite-t-op16 GetFeedURL s op16)
+check "an operator gets their own feed URL" grep -Eq '^ss "http://127\.0\.0\.1:[0-9]+/feeds/[0-9a-f]{64}\.ics" "webcal://' <<<"$out"
+out=$(as respite-t-op16 GetFeedURL s op27)
+check "but not another operator's" denied "$out"
+out=$(as respite-t-op16 GetTeamFeedURL s retail)
+check "nor their team's" denied "$out"
+out=$(as respite-t-op16 RotateFeedToken ss operator op27)
+check "nor rotate another operator's" denied "$out"
+old_url=$(as respite-t-op16 GetFeedURL s op16 | cut -d'"' -f2)
+out=$(as respite-t-op16 RotateFeedToken ss operator op16)
+check "an operator rotates their own token" bash -c "grep -q '^ss \"http://' <<<'$out' && ! grep -qF '$old_url' <<<'$out'"
+out=$(as respite-t-lead GetTeamFeedURL s retail)
+check "a lead gets their team's feed URL" grep -q '^ss "http://' <<<"$out"
+out=$(as respite-t-lead GetFeedURL s op27)
+check "and their operators'" grep -q '^ss "http://' <<<"$out"
+out=$(as respite-t-lead GetTeamFeedURL s support)
+check "but not another team's" denied "$out"
+out=$(as respite-t-lead RotateFeedToken ss team retail)
+check "a lead rotates their team's token" grep -q '^ss "http://' <<<"$out"
+out=$(as respite-t-other GetFeedURL s op16)
+check "an unmapped user gets no feed URL" denied "$out"
+out=$(as respite-t-other GetTeamFeedURL s nosuchteam)
+check "an unknown team is denied, not revealed" denied "$out"
+out=$(as root GetTeamFeedURL s support)
+check "root gets every feed URL" grep -q '^ss "http://' <<<"$out"
 
 # Reload with a broken access section keeps the old policy.
 write_conf "${access/respite-t-op27/respite-t-no-such-user}"

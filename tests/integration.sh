@@ -8,6 +8,9 @@ build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 shared="$top/../shared/data"
 bin="$top/$build"
+# RESPITE_WRAP: a command respited and respitectl run under, e.g. valgrind
+# (make valgrind-check).
+read -ra wrap <<<"${RESPITE_WRAP:-}"
 tmp=$(mktemp -d)
 passed=0 failed=0 skipped=0
 pids=()
@@ -57,14 +60,14 @@ feeds = { directory = "$tmp/feeds"; };
 EOF
 
 # --check-config: good, a bad roster row, then a typo.
-out=$("$bin/respited" --check-config --config "$tmp/respite.conf" \
+out=$("${wrap[@]}" "$bin/respited" --check-config --config "$tmp/respite.conf" \
         --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" 2>&1)
 check "--check-config accepts the policy" test $? -eq 0
-out=$("$bin/respited" --check-config --config "$tmp/respite.conf" 2>&1); rc=$?
+out=$("${wrap[@]}" "$bin/respited" --check-config --config "$tmp/respite.conf" 2>&1); rc=$?
 check "--check-config fails on a bad roster row" test $rc -eq 1
 check "--check-config names the row's file and line" grep -q "roster-integration.csv:3: end .* is not after start" <<<"$out"
 sed 's/^sources/sorces/' "$tmp/respite.conf" >"$tmp/typo.conf"
-out=$("$bin/respited" --check-config --config "$tmp/typo.conf" 2>&1); rc=$?
+out=$("${wrap[@]}" "$bin/respited" --check-config --config "$tmp/typo.conf" 2>&1); rc=$?
 check "--check-config rejects a typo with exit 1" test $rc -eq 1
 check "--check-config names file and line of the typo" grep -q "typo.conf:[0-9]*:.*sorces" <<<"$out"
 
@@ -73,7 +76,7 @@ dbus-monitor --session "type='signal',interface='org.respite.Scheduler1'" >"$tmp
 pids+=($!)
 
 # A replay of 4 January 1999 from 09:00 local, one minute per second.
-"$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/state" --clock 1999-01-04T09:00:00 --speed 60 \
+"${wrap[@]}" "$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/state" --clock 1999-01-04T09:00:00 --speed 60 \
         >"$tmp/respited.log" 2>&1 &
 daemon=$!
 pids+=($daemon)
@@ -90,7 +93,7 @@ check "version property answers" busctl --user get-property org.respite.Schedule
 
 # A second daemon on the same bus refuses to start and writes nothing.
 sum_before=$(cat "$tmp"/feeds/*.ics | md5sum)
-out=$("$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/state2" \
+out=$("${wrap[@]}" "$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/state2" \
         --roster "$top/tests/fixtures/roster-integration.csv" --clock 1999-01-05T09:00:00 2>&1); rc=$?
 check "a second respited exits with 1" test $rc -eq 1
 check "and says another one owns the name" grep -q "Another respited already owns" <<<"$out"
@@ -114,9 +117,9 @@ check "BreakStarted fires from the timer" wait_for "$tmp/signals" "member=BreakS
 check "BreakEnded fires from the timer" wait_for "$tmp/signals" "member=BreakEnded" 40
 
 # respitectl report and schedule.
-out=$("$bin/respitectl" --user report op27 verbal_abuse --note "insults" 2>&1)
+out=$("${wrap[@]}" "$bin/respitectl" --user report op27 verbal_abuse --note "insults" 2>&1)
 check "respitectl report prints the id" grep -Eq '^[0-9a-f]{32}$' <<<"$out"
-out=$("$bin/respitectl" --user schedule op27 --date 1999-01-04 2>&1)
+out=$("${wrap[@]}" "$bin/respitectl" --user schedule op27 --date 1999-01-04 2>&1)
 check "respitectl schedule lists the recovery break" grep -q "recovery.*abusive" <<<"$out"
 check "respitectl schedule lists the statutory break" grep -q "statutory" <<<"$out"
 
@@ -124,12 +127,12 @@ check "respitectl schedule lists the statutory break" grep -q "statutory" <<<"$o
 out=$(busctl --user call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 \
         ReportIncident ssts op99 threat 0 "" 2>&1)
 check "an unknown operator is refused by name" grep -q "No such operator 'op99'" <<<"$out"
-out=$("$bin/respitectl" --user report op16 shouting 2>&1)
+out=$("${wrap[@]}" "$bin/respitectl" --user report op16 shouting 2>&1)
 check "an unknown category is refused with the known ones" grep -q "known categories: .*threat" <<<"$out"
 out=$(busctl --user call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 \
         ReportIncident ssts op16 threat 1 "" 2>&1)
 check "an incident from 1970 is refused" grep -q "within the last 7 days" <<<"$out"
-out=$("$bin/respitectl" --user report op16 threat --note "$(head -c 5000 /dev/zero | tr '\0' x)" 2>&1)
+out=$("${wrap[@]}" "$bin/respitectl" --user report op16 threat --note "$(head -c 5000 /dev/zero | tr '\0' x)" 2>&1)
 check "a note over 4096 bytes is refused" grep -q "longer than 4096 bytes" <<<"$out"
 cp "$tmp/respite.conf" "$tmp/respite.conf.good"
 sed -i 's/^sources/sorces/' "$tmp/respite.conf"
@@ -152,7 +155,7 @@ check "SIGTERM stops respited with exit 0" test $rc -eq 0
 
 # Offline plan: the jp preset over a real month.
 if [ -d "$shared/anonbank-1999" ]; then
-        "$bin/respitectl" plan --config "$top/conf/respite.conf" \
+        "${wrap[@]}" "$bin/respitectl" plan --config "$top/conf/respite.conf" \
                 --roster "$shared/anonbank-1999/roster-1999-01.csv" \
                 --calls "$shared/anonbank-1999/calls-1999-01.csv" --format csv \
                 >"$tmp/plan.csv" 2>"$tmp/plan.err"

@@ -196,7 +196,7 @@ static void test_operator_feed(void **state) {
         icalcomponent *e;
         int i = 0;
 
-        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "Operator 17 — breaks",
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "Operator 17 — breaks", 0,
                                      DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
         assert_lines_ok(text);
         assert_true(strncmp(text, "BEGIN:VCALENDAR\r\n", 17) == 0);
@@ -270,7 +270,7 @@ static void test_team_feed(void **state) {
         _cleanup_(freep) char *text = NULL;
         icalcomponent *e;
 
-        assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue", "Team blue — breaks",
+        assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue", "Team blue — breaks", 0,
                                      DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
         assert_lines_ok(text);
 
@@ -319,7 +319,7 @@ static void test_window_and_unknown(void **state) {
 
         /* [10:50, 13:00): the shift and the recovery overlap; the statutory
          * break starts at the window's end and the planned one later. */
-        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "w",
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "w", 0,
                                      AT(10, 50), AT(13, 0), NULL, &text), 0);
         cal = parse(text);
         assert_int_equal(count_events(cal), 2);
@@ -327,7 +327,7 @@ static void test_window_and_unknown(void **state) {
         assert_non_null(find_event(cal, "op17-20240401T0900Z@respite"));
 
         /* An unknown operator has an empty, valid feed. */
-        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "nobody", "n",
+        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "nobody", "n", 0,
                                      DAY0, DAY0 + USEC_PER_DAY, NULL, &none), 0);
         assert_lines_ok(none);
         empty = parse(none);
@@ -357,7 +357,7 @@ static void test_folding_utf8(void **state) {
                         strcat(reason, "z");
 
                         plan = make_plan(AT(10, 50), reason);
-                        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", reason,
+                        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", reason, 0,
                                                      DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
                         assert_lines_ok(text);
                         cal = parse(text);
@@ -378,9 +378,9 @@ static void test_sequences_in_feed(void **state) {
         const char *recovery = "op17-recovery-inc1@respite";
 
         assert_non_null(seq);
-        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o",
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 0,
                                      DAY0, DAY0 + USEC_PER_DAY, seq, &a), 0);
-        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o",
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 0,
                                      DAY0, DAY0 + USEC_PER_DAY, seq, &b), 0);
         assert_string_equal(a, b);
         cal = parse(b);
@@ -392,7 +392,7 @@ static void test_sequences_in_feed(void **state) {
          * LAST-MODIFIED change. */
         moved->shifts[0].breaks[1].start += 15 * USEC_PER_MINUTE;
         moved->shifts[0].breaks[1].end += 15 * USEC_PER_MINUTE;
-        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17", "o",
+        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17", "o", 0,
                                      DAY0, DAY0 + USEC_PER_DAY, seq, &c), 0);
         assert_string_not_equal(b, c);
         cal = parse(c);
@@ -402,17 +402,33 @@ static void test_sequences_in_feed(void **state) {
         assert_true(event_last_modified(cal, recovery) == AT(10, 50));
 
         /* The same state renders byte for byte the same. */
-        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17", "o",
+        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17", "o", 0,
                                      DAY0, DAY0 + USEC_PER_DAY, seq, &d), 0);
         assert_string_equal(c, d);
 
         /* The team feed shares the bookkeeping and agrees. */
-        assert_int_equal(feed_render(moved, roster, FEED_TEAM, "blue", "t",
+        assert_int_equal(feed_render(moved, roster, FEED_TEAM, "blue", "t", 0,
                                      DAY0, DAY0 + USEC_PER_DAY, seq, &t), 0);
         team = parse(t);
         assert_int_equal(event_sequence(team, statutory), 1);
         assert_int_equal(event_sequence(team, "op5-recovery-inc2@respite"), 0);
         assert_true(event_last_modified(team, "op5-recovery-inc2@respite") == AT(12, 0));
+}
+
+/* REFRESH-INTERVAL and X-PUBLISHED-TTL say the same, from the caller. */
+static void test_refresh(void **state) {
+        _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), LONG_REASON);
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_(freep) char *text = NULL, *hourly = NULL;
+
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 10 * USEC_PER_MINUTE,
+                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
+        assert_non_null(strstr(text, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT10M\r\n"));
+        assert_non_null(strstr(text, "\r\nX-PUBLISHED-TTL:PT10M\r\n"));
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &hourly), 0);
+        assert_non_null(strstr(hourly, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT15M\r\n"));
+        assert_non_null(strstr(hourly, "\r\nX-PUBLISHED-TTL:PT15M\r\n"));
 }
 
 static void test_offline_plan(void **state) {
@@ -421,9 +437,9 @@ static void test_offline_plan(void **state) {
         _cleanup_(sequences_freep) Sequences *seq = sequences_new();
         _cleanup_(freep) char *a = NULL, *b = NULL;
 
-        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17", "o",
+        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17", "o", 0,
                                      DAY0, DAY0 + USEC_PER_DAY, NULL, &a), 0);
-        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17", "o",
+        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17", "o", 0,
                                      DAY0, DAY0 + USEC_PER_DAY, seq, &b), 0);
         assert_string_equal(a, b);
         cal = parse(a);
@@ -540,6 +556,7 @@ int main(void) {
                 cmocka_unit_test(test_window_and_unknown),
                 cmocka_unit_test(test_folding_utf8),
                 cmocka_unit_test(test_sequences_in_feed),
+                cmocka_unit_test(test_refresh),
                 cmocka_unit_test(test_offline_plan),
                 cmocka_unit_test(test_sequences_many),
                 cmocka_unit_test(test_write_file),

@@ -284,6 +284,51 @@ static void test_types(void **state) {
         assert_bad("feeds = { directory = \"\"; };\n", "<string>:1: feeds.directory: expected a path", NULL);
 }
 
+static void test_feeds(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL, *d = NULL;
+        _cleanup_(freep) char *error = NULL;
+
+        assert_int_equal(policy_load_string("", NULL, &d, &error), 0);
+        assert_string_equal(d->feeds.listen, "127.0.0.1:8080");
+        assert_null(d->feeds.base_url);
+        assert_int_equal(d->feeds.refresh, 15 * USEC_PER_MINUTE);
+        assert_int_equal(d->feeds.window_back, 7 * USEC_PER_DAY);
+        assert_int_equal(d->feeds.window_ahead, 14 * USEC_PER_DAY);
+        assert_int_equal(d->feeds.max_connections, 4096);
+        assert_int_equal(d->feeds.max_connections_per_ip, 64);
+        assert_int_equal(d->feeds.connection_timeout, 15 * USEC_PER_SEC);
+
+        assert_int_equal(policy_load_string("feeds = { listen = \"[::1]:8443\";\n"
+                                            "  base_url = \"https://cal.example.com/respite//\";\n"
+                                            "  refresh_interval = \"1h\"; window_back = \"2d\";\n"
+                                            "  window_ahead = \"3d\"; max_connections = 100;\n"
+                                            "  max_connections_per_ip = 8; connection_timeout = \"5s\"; };\n",
+                                            NULL, &p, &error), 0);
+        assert_string_equal(p->feeds.listen, "[::1]:8443");
+        assert_string_equal(p->feeds.base_url, "https://cal.example.com/respite");
+        assert_int_equal(p->feeds.refresh, USEC_PER_HOUR);
+        assert_int_equal(p->feeds.window_back, 2 * USEC_PER_DAY);
+        assert_int_equal(p->feeds.window_ahead, 3 * USEC_PER_DAY);
+        assert_int_equal(p->feeds.max_connections, 100);
+        assert_int_equal(p->feeds.max_connections_per_ip, 8);
+        assert_int_equal(p->feeds.connection_timeout, 5 * USEC_PER_SEC);
+        policy_free(p);
+        assert_int_equal(policy_load_string("feeds = { listen = \"\"; };\n", NULL, &p, &error), 0);
+        assert_string_equal(p->feeds.listen, "");
+
+        assert_bad("feeds = { listen = \"8080\"; };\n", "<string>:1: feeds.listen: expected HOST:PORT", NULL);
+        assert_bad("feeds = { listen = \"localhost:http\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
+        assert_bad("feeds = { listen = \"::1:8080\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
+        assert_bad("feeds = { listen = \"127.0.0.1:70000\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
+        assert_bad("feeds = { base_url = \"ftp://x\"; };\n", "feeds.base_url: expected an http:// or https:// URL",
+                   NULL);
+        assert_bad("feeds = { base_url = \"https://x/?a=b\"; };\n", "feeds.base_url: expected", NULL);
+        assert_bad("feeds = { refresh_interval = \"10s\"; };\n", "feeds.refresh_interval: expected a duration of at least",
+                   NULL);
+        assert_bad("feeds = { max_connections_per_ip = 0; };\n", "feeds.max_connections_per_ip: expected a whole number",
+                   NULL);
+}
+
 static void test_statutory_rules(void **state) {
         assert_bad("statutory = { rules = (\n"
                    "  { more_than = \"8h\"; total = \"1h\"; },\n"
@@ -354,6 +399,7 @@ int main(void) {
                 cmocka_unit_test(test_categories),
                 cmocka_unit_test(test_numbers),
                 cmocka_unit_test(test_types),
+                cmocka_unit_test(test_feeds),
                 cmocka_unit_test(test_statutory_rules),
                 cmocka_unit_test(test_syntax_error),
                 cmocka_unit_test(test_file_errors),

@@ -329,7 +329,7 @@ static void test_names(void **state) {
                 assert_non_null(strstr(captured(), want));
         }
         assert_non_null(strstr(captured(), FIXTURES "roster-names.csv:6: team name is not usable"));
-        assert_non_null(strstr(captured(), FIXTURES "roster-names.csv:9: operator id is not usable"));
+        assert_non_null(strstr(captured(), FIXTURES "roster-names.csv:9: not valid UTF-8"));
 
         assert_true(roster_name_is_valid("team-retail", true));
         assert_false(roster_name_is_valid("team-retail", false));

@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# respite-notify against a real notification server: Xvfb and dunst on a
+# private session bus, respited --user on the same bus, and respitectl's
+# output for every command (the --json forms through python3 -m json.tool).
+# Skips when Xvfb or dunst are missing (tools/install-deps installs them).
+# Usage: tests/notify.sh BUILDDIR
+set -uo pipefail
+
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin="$top/$build"
+ctl="$bin/respitectl"
+tmp=$(mktemp -d)
+passed=0 failed=0 skipped=0
+pids=()
+
+cleanup() {
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+        wait 2>/dev/null
+        [ -n "${KEEP:-}" ] || rm -rf "$tmp"; [ -n "${KEEP:-}" ] && echo "kept $tmp"
+}
+trap cleanup EXIT
+
+ok()   { echo "ok - $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+finish() { echo "$passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit; }
+
+for tool in Xvfb dunst dunstctl import; do
+        if ! command -v $tool >/dev/null; then
+                echo "skip - respite-notify under Xvfb and dunst: $tool is missing (sudo make deps installs it)"
+                skipped=1
+                finish
+        fi
+done
+
+# wait_for FILE PATTERN SECONDS: until grep finds PATTERN in FILE.
+wait_for() {
+        local i
+        for ((i = 0; i < $3 * 20; i++)); do
+                grep -q -- "$2" "$1" 2>/dev/null && return 0
+                sleep 0.05
+        done
+        return 1
+}
+
+# displayed_within SECONDS N: until dunst displays at least N notifications.
+displayed_within() {
+        local i
+        for ((i = 0; i < $1 * 20; i++)); do
+                [ "$(dunstctl count displayed 2>/dev/null)" -ge "$2" ] 2>/dev/null && return 0
+                sleep 0.05
+        done
+        return 1
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+
+# history_count PATTERN: how many entries of dunst's history have a summary
+# matching PATTERN.
+history_count() {
+        dunstctl history | python3 -c '
+import json, re, sys
+entries = json.load(sys.stdin)["data"][0]
+print(sum(1 for e in entries if re.search(sys.argv[1], e["summary"]["data"])))' "$1"
+}
+# history_has PATTERN URGENCY BODY...: an entry of dunst's history whose
+# summary matches PATTERN has URGENCY (the format above) and every BODY text.
+history_has() {
+        dunstctl history | python3 -c '
+import json, re, sys
+pattern, urgency, bodies = sys.argv[1], sys.argv[2], sys.argv[3:]
+for e in json.load(sys.stdin)["data"][0]:
+    if re.search(pattern, e["summary"]["data"]) and e["message"]["data"].endswith("<i>" + urgency + "</i>") \
+       and all(b in e["body"]["data"] for b in bodies):
+        sys.exit(0)
+sys.exit(1)' "$@"
+}
+
+# A private session bus, an X server and dunst on them.
+dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
+pids+=($!)
+for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
+export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+unset DBUS_SYSTEM_BUS_ADDRESS WAYLAND_DISPLAY
+export TZ=America/New_York
+
+Xvfb -displayfd 4 -screen 0 1024x768x24 -nolisten tcp 4>"$tmp/display" 2>"$tmp/xvfb.log" &
+pids+=($!)
+for ((i = 0; i < 100; i++)); do [ -s "$tmp/display" ] && break; sleep 0.05; done
+export DISPLAY=":$(head -n1 "$tmp/display")"
+
+cat >"$tmp/dunstrc" <<EOF
+[global]
+    font = Monospace 11
+    width = 520
+    origin = top-right
+    offset = 10x10
+    markup = full
+    format = "<b>%s</b>\n%b"
+    frame_width = 2
+[urgency_low]
+    timeout = 0
+# dunstctl history leaves urgency out: each urgency formats its own
+# message, which it keeps.
+[urgency_normal]
+    format = "<b>%s</b>\n%b\n<i>normal</i>"
+    background = "#285577"
+    foreground = "#ffffff"
+    timeout = 0
+[urgency_critical]
+    format = "<b>%s</b>\n%b\n<i>critical</i>"
+    background = "#900000"
+    foreground = "#ffffff"
+    frame_color = "#ff0000"
+    timeout = 0
+EOF
+start_dunst() {
+        dunst -config "$tmp/dunstrc" >>"$tmp/dunst.log" 2>&1 &
+        dunst_pid=$!
+        pids+=($dunst_pid)
+        for ((i = 0; i < 100; i++)); do dunstctl is-paused >/dev/null 2>&1 && return 0; sleep 0.05; done
+        return 1
+}
+check "dunst runs under Xvfb ($DISPLAY) on a private session bus" start_dunst
+
+# respited on the same bus, at 09:00 of the example day in real time; the
+# Unix user running the test is mapped to op16 (WhoAmI).
+ln -s "$top/conf/presets" "$tmp/presets"
+cat >"$tmp/respite.conf" <<EOF
+site = { timezone = "Asia/Jerusalem"; };
+@include "presets/jp.conf"
+sources = {
+  rosters = [ "$top/conf/examples/anonbank-1999-01-04-roster.csv" ];
+  calls = [ "$top/conf/examples/anonbank-1999-01-04-calls.csv" ];
+};
+access = { operators = ( { user = "$(id -un)"; operator = "op16"; } ); };
+EOF
+start_daemon() {
+        "$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/$1" --clock "1999-01-04T$2" --speed 1 \
+                >>"$tmp/respited.log" 2>&1 &
+        daemon=$!
+        pids+=($daemon)
+        wait_for "$tmp/respited.log" "Serving org.respite.Scheduler1" 20
+}
+
+# The agents start first: they wait for the daemon.
+"$bin/respite-notify" --user >"$tmp/notify16.log" 2>&1 &
+agent=$!
+pids+=($agent)
+"$bin/respite-notify" --user --operator op27 >"$tmp/notify27.log" 2>&1 &
+agent27=$!
+pids+=($agent27)
+check "respite-notify waits for respited" wait_for "$tmp/notify16.log" "waiting for it" 5
+
+check "respited starts" start_daemon state-1 09:00:00
+check "respite-notify asks respited which operator it is (WhoAmI)" \
+        wait_for "$tmp/notify16.log" "Watching the breaks of operator op16" 5
+check "a second agent watches op27" wait_for "$tmp/notify27.log" "Watching the breaks of operator op27" 5
+sleep 0.3
+check "nothing shown before anything happens" test "$(dunstctl count displayed)" -eq 0
+
+# A threat: op16 sees a critical notification within a second.
+"$ctl" --user report op16 threat --note "threatened to come to the branch" >"$tmp/report.out" 2>"$tmp/report.err"
+check "respitectl report prints the incident id" grep -Eq '^[0-9a-f]{32}$' "$tmp/report.out"
+check "respitectl report says which break it earned" grep -q "Recovery break for op16: 1999-01-04 09:01 to 09:21" \
+        "$tmp/report.err"
+check "the notification is displayed within a second" displayed_within 1 1
+mkdir -p "$top/$build"
+if import -window root "$top/$build/notify-screenshot.png" 2>/dev/null; then
+        ok "screenshot saved as $build/notify-screenshot.png"
+else
+        fail "screenshot of the notification"
+fi
+dunstctl close-all
+sleep 0.2
+check "dunst's history: critical, when and how long, in the operator's own words" \
+        history_has "^Recovery break at 09:01 for 20min$" critical "After a threatening call" "09:01" "09:21"
+check "the category name itself is not shown" bash -c "! dunstctl history | grep -q '(threat)'"
+check "only op16's agent notified" bash -c "! grep -q Notifying '$tmp/notify27.log'"
+
+# respited killed and restarted (at 09:50, a new state): the agent lives,
+# finds it again and replaces the now stale notification.
+kill -KILL $daemon
+wait $daemon 2>/dev/null
+check "respite-notify notices respited leaving" wait_for "$tmp/notify16.log" "respited left the bus" 5
+check "and keeps running" alive $agent
+check "respited starts again" start_daemon state-2 09:50:00
+check "respite-notify finds the new respited" wait_for "$tmp/notify16.log" "respited appeared" 5
+check "the ended break's notification says so" wait_for "$tmp/notify16.log" "Notifying (normal): Break over" 5
+sleep 0.3
+dunstctl close-all
+
+# Two threats at 09:50: the statutory break at 10:00 takes the first
+# recovery in and is pushed by the second: moved twice, shown once.
+before=$(history_count "for 1h 5min")
+"$ctl" --user report op16 threat >/dev/null 2>&1
+"$ctl" --user report op16 threat >/dev/null 2>&1
+check "two notifications are displayed" displayed_within 1 2
+sleep 0.5
+check "the break moved twice is one notification, not two" test "$(dunstctl count displayed)" -eq 2
+dunstctl close-all
+sleep 0.2
+check "it shows the last place" history_has "^Break with recovery moved to 10:11 for 1h 5min$" critical "10:11" \
+        "(was 09:51 to 10:56)"
+check "and only once" test "$(($(history_count "for 1h 5min") - before))" -eq 1
+
+# dunst killed and restarted: the agent lives and uses the new server.
+kill -KILL $dunst_pid
+wait $dunst_pid 2>/dev/null
+"$ctl" --user report op16 verbal_abuse >/dev/null 2>&1
+sleep 0.5
+check "respite-notify survives the notification server dying" alive $agent
+check "and says so once" test "$(grep -c "No notification server answers" "$tmp/notify16.log")" -le 1
+check "dunst starts again" start_dunst
+check "the waiting notification reaches the new server" displayed_within 2 1
+check "respite-notify is still running" alive $agent
+
+# "Show my day": the default action of a notification (a click).
+dunstctl action 0 2>/dev/null
+check "Show my day shows the day's breaks" wait_for "$tmp/notify16.log" "Notifying (normal): Your breaks today" 2
+sleep 0.3
+dunstctl close-all
+sleep 0.2
+check "with each break's time and why" history_has "^Your breaks today$" normal "09:51–10:11" "After a threatening call"
+
+# respitectl, every command, and the --json forms through python3 -m json.tool.
+json_ok() { "$ctl" --user "$@" --json >"$tmp/out.json" 2>"$tmp/out.err" && python3 -m json.tool "$tmp/out.json" >/dev/null; }
+out=$("$ctl" --user status 2>&1)
+check "status: version, policy and today's counts" grep -q "respited 0.1 on the session bus" <<<"$out"
+check "status: breaks today" grep -Eq "Breaks today: +[0-9]+ statutory, [0-9]+ recovery" <<<"$out"
+check "status --json" json_ok status
+check "status --json has the counts" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["operators"] == 19 and d["breaks_today"]["recovery"] >= 1' "$tmp/out.json"
+out=$("$ctl" --user operators 2>&1)
+check "operators: an aligned table" grep -Eq "^op16 +Operator 16 +retail +07:00-13:45" <<<"$out"
+check "operators --json" json_ok operators
+out=$("$ctl" --user schedule op16 --date 1999-01-04 2>&1)
+check "schedule: times in the site's zone" grep -q "times in Asia/Jerusalem" <<<"$out"
+check "schedule: the recovery break and why" grep -Eq "^09:51 +10:11 +20min +recovery +after a threatening call" <<<"$out"
+check "schedule --json" json_ok schedule op16
+check "schedule --json has the breaks" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(b["kind"] == "recovery" for b in d["breaks"])' "$tmp/out.json"
+out=$("$ctl" --user incidents 2>&1)
+check "incidents: today's" grep -Eq "op16 +threat" <<<"$out"
+check "incidents --operator --since --json" json_ok incidents --operator op16 --since 1999-01-04T00:00
+check "report --json" json_ok report op27 other
+check "plan --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --config "$top/conf/respite.conf"
+check "plan --metrics --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --metrics
+check "op16's agent did not show op27's incident" bash -c "! grep -q 'Notifying.*other' '$tmp/notify16.log'"
+out=$("$ctl" --user reload 2>&1)
+check "reload" grep -q "Reloaded" <<<"$out"
+
+# Exit codes and messages that say what to do next.
+out=$("$ctl" --user schedule op99 2>&1); rc=$?
+check "an unknown operator exits 5" test $rc -eq 5
+check "and points to respitectl operators" grep -q "No such operator 'op99'.*respitectl operators" <<<"$out"
+out=$("$ctl" --user report op16 shouting 2>&1); rc=$?
+check "an unknown category exits 5 and lists the known ones" test $rc -eq 5
+out=$("$ctl" --user frobnicate 2>&1); rc=$?
+check "an unknown command exits 2" test $rc -eq 2
+"$ctl" --user schedule op16 --date 1999-13-45 >/dev/null 2>&1; rc=$?
+check "a bad date exits 2" test $rc -eq 2
+check "no colour into a pipe" bash -c "! '$ctl' --user status | grep -q $'\e'"
+
+kill -TERM $agent27
+wait $agent27; rc=$?
+check "SIGTERM stops respite-notify with exit 0 (no leaks under SAN=1)" test $rc -eq 0
+kill -TERM $daemon
+wait $daemon
+out=$("$ctl" --user status 2>&1); rc=$?
+check "without respited, respitectl exits 3" test $rc -eq 3
+check "and says how to start it" grep -q "Start it with" <<<"$out"
+check "respite-notify outlives respited" alive $agent
+kill -TERM $agent
+wait $agent; rc=$?
+check "and stops cleanly" test $rc -eq 0
+
+# The user unit, installed as `make install` does, passes systemd-analyze.
+if command -v systemd-analyze >/dev/null; then
+        make -s -C "$top" install BUILDDIR="$build" DESTDIR="$tmp/root" PREFIX=/usr >/dev/null 2>&1
+        unit="$tmp/root/usr/lib/systemd/user/respite-notify.service"
+        check "make install puts the user unit, man page and completion in place" \
+                test -f "$unit" -a -f "$tmp/root/usr/share/man/man1/respite-notify.1" \
+                -a -f "$tmp/root/usr/share/bash-completion/completions/respitectl"
+        check "the user unit is wanted by graphical-session.target" grep -q "^WantedBy=graphical-session.target" "$unit"
+        mkdir -m 0700 "$tmp/xdg"
+        sed "s|=/usr/bin/|=$tmp/root/usr/bin/|" "$unit" >"$tmp/xdg/respite-notify.service"
+        check "systemd-analyze --user verify accepts it" env XDG_RUNTIME_DIR="$tmp/xdg" \
+                MANPATH="$tmp/root/usr/share/man" systemd-analyze --user verify "$tmp/xdg/respite-notify.service"
+fi
+check "the bash completion parses" bash -n "$top/shell-completion/bash/respitectl"
+
+if [ "$failed" -gt 0 ]; then
+        echo "--- respite-notify (op16)"; cat "$tmp/notify16.log"
+        echo "--- dunst"; tail -20 "$tmp/dunst.log"
+fi
+finish

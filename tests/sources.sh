@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Sources from the real world (issue 4): respited re-plans within a second
+# when a roster file is replaced, keeps the last good roster when the
+# replacement is broken, follows a queue_log as it grows and is rotated;
+# `respitectl import-check` on the RosterOn export, the PBXware queue_log and
+# the iCalendar rosters of four publishers, cross-checked with Python's
+# icalendar. Usage: tests/sources.sh BUILDDIR
+set -uo pipefail
+
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+shared="$top/../shared/data"
+bin="$top/$build"
+tmp=$(mktemp -d)
+passed=0 failed=0 skipped=0
+pids=()
+
+cleanup() {
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+        wait 2>/dev/null
+        rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok()   { echo "ok - $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
+skip() { echo "skip - $*"; skipped=$((skipped + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+
+now_ms() { date +%s%3N; }
+
+# wait_count FILE PATTERN N SECONDS: until PATTERN is in FILE N times.
+wait_count() {
+        local i
+        for ((i = 0; i < $4 * 100; i++)); do
+                [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
+                sleep 0.01
+        done
+        return 1
+}
+
+# ---- import-check, offline ----
+
+ctl() { "$bin/respitectl" "$@"; }
+
+cat >"$tmp/nosplit.conf" <<EOF
+site = { timezone = "UTC"; };
+planning = { split_shift_gap = "0min"; };
+EOF
+for f in outlook google apple thunderbird; do
+        out=$(/usr/bin/python3 "$top/tests/check-import.py" "$bin/respitectl" "$tmp/nosplit.conf" \
+                "$top/tests/fixtures/ics-$f.ics" 2>&1)
+        check "$f roster: the same UTC instants as Python's icalendar" grep -q "the same UTC instants" <<<"$out" ||
+                echo "$out"
+done
+
+if [ -r "$shared/vendor-exports/rosteron-shift-export.csv" ]; then
+        cat >"$tmp/rosteron.conf" <<EOF
+site = { timezone = "Australia/Melbourne"; };
+sources = { rosters = ( {
+        path = "$shared/vendor-exports/rosteron-shift-export.csv";
+        operator = "coder-1";
+        columns = { start = "Start"; end = "Finish"; };
+        date_format = "d/m/yy H:MM";
+        skip_column = "Shift"; skip_match = "*Leave*";
+} ); };
+EOF
+        out=$(ctl import-check --config "$tmp/rosteron.conf" "$shared/vendor-exports/rosteron-shift-export.csv")
+        check "RosterOn export: 6 shifts, 1 row skipped" grep -q "1 operators, 6 shifts, 1 skipped" <<<"$out"
+        check "import-check explains the skipped leave row" \
+                grep -q "rosteron-shift-export.csv:5: 'Shift' is 'A/Leave', which is no shift" <<<"$out"
+else
+        skip "RosterOn export (no ../shared/data)"
+fi
+
+if [ -r "$shared/asterisk-queue_log/pbxware-2018.queue_log" ]; then
+        out=$(ctl import-check --config "$tmp/nosplit.conf" --format csv "$shared/asterisk-queue_log/pbxware-2018.queue_log")
+        calls=$(awk -F, '$2 == "call" { print $3 }' <<<"$out" | sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }')
+        check "queue_log: calls of the six agents" test "$calls" = "1109:16 1126:13 1127:17 1128:13 1141:22 1144:10 "
+        check "queue_log: 10 closed agent sessions" test "$(grep -c ',session,.*Z,[^,]*Z,' <<<"$out")" -eq 10
+else
+        skip "PBXware queue_log (no ../shared/data)"
+fi
+
+out=$(ctl import-check --config "$tmp/nosplit.conf" "$top/tests/fixtures/ics-truncated.ics" 2>&1); rc=$?
+check "import-check fails on a cut-short file" test $rc -ne 0
+check "... and says where" grep -q "ics-truncated.ics:1: this BEGIN has no END" <<<"$out"
+
+# ---- the daemon follows its sources ----
+
+dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
+pids+=($!)
+for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
+export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+unset DBUS_SYSTEM_BUS_ADDRESS
+
+mkdir -p "$tmp/src" "$tmp/feeds"
+roster() {      # roster OPERATOR... : one 8-hour shift each, written atomically
+        { echo "operator,start,end"
+          for op; do echo "$op,2024-04-02T07:00:00+03:00,2024-04-02T15:00:00+03:00"; done; } >"$tmp/new.csv"
+        mv "$tmp/new.csv" "$tmp/src/roster.csv"
+}
+ics() {         # ics START END: op-y's shift, written atomically
+        printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:y-1\r\nDTSTART;TZID=Asia/Jerusalem:%s\r\nDTEND;TZID=Asia/Jerusalem:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+                "$1" "$2" >"$tmp/new.ics"
+        mv "$tmp/new.ics" "$tmp/src/op-y.ics"
+}
+roster op-x
+ics 20240402T060000 20240402T140000
+: >"$tmp/src/queue_log"
+cat >"$tmp/respite.conf" <<EOF
+site = { timezone = "Asia/Jerusalem"; };
+sources = {
+        rosters = [ "$tmp/src/roster.csv", "$tmp/src/op-y.ics" ];
+        calls = ( { path = "$tmp/src/queue_log"; agents = ( { agent = "Agent/1001"; operator = "op-x"; } ); } );
+};
+feeds = { directory = "$tmp/feeds"; listen = ""; };
+EOF
+
+"$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/state" \
+        --clock 2024-04-02T12:00:00 --speed 1 >"$tmp/respited.log" 2>&1 &
+pids+=($!)
+check "respited starts with two operators" wait_count "$tmp/respited.log" "Roster: 2 operators, 2 shifts" 1 10
+check "respited watches the sources" wait_count "$tmp/respited.log" "Watching the sources in 1 directories" 1 10
+
+t0=$(now_ms)
+roster op-x op-z
+wait_count "$tmp/respited.log" "Roster: 3 operators, 3 shifts" 1 5; t1=$(now_ms)
+check "a replaced roster CSV is re-planned within a second ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 1000
+for ((i = 0; i < 100; i++)); do [ -e "$tmp/feeds/op-z.ics" ] && break; sleep 0.01; done
+check "... and the new operator has a feed" test -e "$tmp/feeds/op-z.ics"
+
+t0=$(now_ms)
+ics 20240402T080000 20240402T160000
+wait_count "$tmp/respited.log" "Roster: 3 operators, 3 shifts" 2 5; t1=$(now_ms)
+check "a replaced iCalendar roster is re-planned within a second ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 1000
+for ((i = 0; i < 100; i++)); do grep -q "DTSTART:20240402T050000Z" "$tmp/feeds/op-y.ics" 2>/dev/null && break; sleep 0.01; done
+check "... and op-y's feed has the new start (08:00 +03:00)" grep -q "DTSTART:20240402T050000Z" "$tmp/feeds/op-y.ics"
+
+echo "not a roster" >"$tmp/new.csv"; mv "$tmp/new.csv" "$tmp/src/roster.csv"
+check "a broken roster is reported" \
+        wait_count "$tmp/respited.log" "Failed to read roster '$tmp/src/roster.csv'.*keeping its last good version" 1 5
+printf 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2024' >"$tmp/new.ics"; mv "$tmp/new.ics" "$tmp/src/op-y.ics"
+check "a cut-short iCalendar roster is reported" \
+        wait_count "$tmp/respited.log" "Failed to read roster '$tmp/src/op-y.ics'.*keeping its last good version" 1 5
+check "... with its file and line" grep -q "op-y.ics:1: this BEGIN has no END" "$tmp/respited.log"
+check "the last good rosters stay: no re-plan with fewer operators" \
+        test "$(grep -c "Roster: [0-2] operators" "$tmp/respited.log")" -eq 1
+check "... and op-z keeps its feed" test -e "$tmp/feeds/op-z.ics"
+
+# A 70-minute call of Agent/1001 (op-x) ending before the clock's now,
+# written in two pieces, then the log is rotated and a call follows.
+start=$(date -d 2024-04-02T09:40:00+03:00 +%s)
+printf '%s|c1|support|NONE|ENTERQUEUE||anon-1|1\n%s|c1|support|Agent/1001|CONN' $start $((start + 5)) >>"$tmp/src/queue_log"
+sleep 0.3
+printf 'ECT|5|c1.1|2\n%s|c1|support|Agent/1001|COMPLETECALLER|5|4200|1\n' $((start + 4205)) >>"$tmp/src/queue_log"
+check "queue_log: the new call is read as it is written" \
+        wait_count "$tmp/respited.log" "1 incidents found in 1 call records" 1 5
+mv "$tmp/src/queue_log" "$tmp/src/queue_log.1"
+printf '%s|c2|support|Agent/1001|COMPLETEAGENT|3|60|1\n' $((start + 5000)) >"$tmp/src/queue_log"
+check "queue_log: a rotated log is followed into the new file" \
+        wait_count "$tmp/respited.log" "1 incidents found in 2 call records" 1 5
+
+[ "$failed" -eq 0 ] || { echo "# respited's log:"; sed 's/^/#   /' "$tmp/respited.log"; }
+echo "# sources: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

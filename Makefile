@@ -146,8 +146,8 @@ valgrind-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/valgrind.sh $(BUILDDIR)
 
 # `make soak`: a bank month replayed at high speed with incidents over
-# D-Bus and the spool and feeds fetched over HTTP; memory and file
-# descriptors must stay flat (tests/soak.sh). Not part of `make check`.
+# D-Bus, the spool and a queue_log, and feeds fetched over HTTP; memory and
+# file descriptors must stay flat (tests/soak.sh). Not part of `make check`.
 soak: $(PROGRAMS)
 	tests/soak.sh $(BUILDDIR)
 

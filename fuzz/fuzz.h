@@ -9,8 +9,8 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
-#include <stddef.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Soak: a whole month of the Anonymous Bank (../shared/data/anonbank-1999)
 # replayed by respited at high speed on the replay clock, with incidents
-# arriving all along over D-Bus and through the spool directory, and the
-# feeds fetched over HTTP (with and without If-None-Match). Reports the
+# arriving all along over D-Bus and through the spool directory, calls of
+# over an hour appended to an Asterisk queue_log that respited follows, and
+# the feeds fetched over HTTP (with and without If-None-Match). Reports the
 # daemon's resident memory and open file descriptors after the first day,
 # after the first week (the start: SQLite's page cache and malloc's pools
 # have grown to their working size by then) and at the end, and any error;
-# fails when either grows by more than 5 % from the start, when
+# fails when either grows by more than 5 % from the start, when a long
+# call of the queue_log gave no prolonged_call incident, when
 # an acknowledged incident or a spool line is missing, or when the daemon
 # logs a failure. Not part of `make check` (it takes SECONDS/SPEED minutes:
 # about 7 at the defaults).
@@ -47,12 +49,16 @@ unset DBUS_SYSTEM_BUS_ADDRESS
 
 mkdir -p "$tmp/feeds" "$tmp/spool"
 ln -s "$top/conf/presets" "$tmp/presets"
+mapfile -t operators < <(cut -d, -f1 "$data/roster-1999-$month.csv" | tail -n +2 | sort -u)
+: >"$tmp/pbx.queue_log"
 {
         sed '/^sources/,/^};/d' "$top/conf/respite.conf"
         cat <<EOF
 sources = {
   rosters = [ "$data/roster-1999-$month.csv" ];
-  calls = [ "$data/calls-1999-$month.csv" ];
+  calls = ( "$data/calls-1999-$month.csv",
+            { path = "$tmp/pbx.queue_log";
+              agents = ( $(for o in "${operators[@]}"; do printf '{ agent = "Agent/%s"; operator = "%s"; }, ' "$o" "$o"; done | sed 's/, $//') ); } );
 };
 feeds = { directory = "$tmp/feeds"; listen = "127.0.0.1:0"; };
 incidents = { spool = "$tmp/spool"; };
@@ -78,7 +84,6 @@ now_usec() {
 rss_kb() { awk '/^VmRSS:/ { print $2 }' /proc/$daemon/status; }
 fds() { ls /proc/$daemon/fd | wc -l; }
 
-mapfile -t operators < <(cut -d, -f1 "$data/roster-1999-$month.csv" | tail -n +2 | sort -u)
 categories=(verbal_abuse threat sexual_harassment unreasonable_demand other)
 urls=()
 for who in "${operators[0]}" "${operators[1]}" "--team retail"; do
@@ -88,6 +93,7 @@ for who in "${operators[0]}" "${operators[1]}" "--team retail"; do
 done
 
 : >"$tmp/acked"
+: >"$tmp/long-calls"
 spooled=0 reported=0 fetched=0 not_modified=0 n=0
 day1_rss= day1_fds= day1=
 base_rss= base_fds= base_day=
@@ -117,6 +123,15 @@ while kill -0 $daemon 2>/dev/null; do
                         "$at" "$op" "$n" "$at" "$op2" "$n" >"$tmp/spool/.f$n"
                 mv "$tmp/spool/.f$n" "$tmp/spool/f$n.csv"
                 spooled=$((spooled + 2))
+        fi
+
+        # A call of 65 minutes that ends now, as Asterisk logs it.
+        if ((n % 4 == 0)); then
+                op3=${operators[RANDOM % ${#operators[@]}]}
+                printf '%d|soak%d|IT|NONE|ENTERQUEUE||caller-%d|1\n%d|soak%d|IT|Agent/%s|CONNECT|5|x|5\n' \
+                        $((secs - 3905)) $n $n $((secs - 3900)) $n "$op3" >>"$tmp/pbx.queue_log"
+                printf '%d|soak%d|IT|Agent/%s|COMPLETEAGENT|5|3900|1\n' $secs $n "$op3" >>"$tmp/pbx.queue_log"
+                echo "call-soak$n-prolonged" >>"$tmp/long-calls"
         fi
 
         for url in "${urls[@]}"; do
@@ -158,6 +173,9 @@ busctl --user call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Sc
 missing=0
 while read -r id; do grep -q "\"$id\"" "$tmp/listed" || missing=$((missing + 1)); done <"$tmp/acked"
 [ $missing -eq 0 ] || error "$missing acknowledged incidents are not listed"
+long_calls=$(wc -l <"$tmp/long-calls") found=0
+while read -r id; do grep -q "\"$id\"" "$tmp/listed" && found=$((found + 1)); done <"$tmp/long-calls"
+[ "$found" -eq "$long_calls" ] || error "$long_calls long calls in the queue_log, $found prolonged_call incidents"
 stored_bus=$(sqlite3 "$tmp/state/respite.db" "SELECT COUNT(*) FROM incidents WHERE source = 'bus'")
 stored_spool=$(sqlite3 "$tmp/state/respite.db" "SELECT COUNT(*) FROM incidents WHERE source LIKE 'spool:%'")
 [ "$stored_bus" -eq "$reported" ] || error "$reported incidents acknowledged over D-Bus, $stored_bus stored"
@@ -181,7 +199,8 @@ echo "| after the first day | $day1 | $day1_rss | $day1_fds |"
 echo "| start (after the first week) | $base_day | $base_rss | $base_fds |"
 echo "| end | $end_day | $end_rss | $end_fds |"
 echo
-echo "incidents: $reported over D-Bus ($stored_bus stored), $spooled from the spool ($stored_spool stored);" \
+echo "incidents: $reported over D-Bus ($stored_bus stored), $spooled from the spool ($stored_spool stored)," \
+     "$long_calls long calls in the queue_log ($found detected);" \
      "feeds fetched over HTTP: $fetched ($not_modified answered 304 to If-None-Match)"
 if [ -n "$base_rss" ]; then
         growth=$(( (end_rss - base_rss) * 1000 / base_rss ))

@@ -6,41 +6,23 @@
 # Needs root (to add the test users); skips otherwise.
 # Usage: tests/access.sh BUILDDIR
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/$build"
-passed=0 failed=0
-pids=()
 created_users=() created_groups=()
 
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
-        echo "skip - access tests need root, setpriv and useradd"
+        skip "access tests need root, setpriv and useradd"
         exit 0
 fi
 
-tmp=$(mktemp -d)
 chmod 0755 "$tmp"       # the test users reach the bus socket through it
 
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-        wait 2>/dev/null
+# Run by cleanup once the daemons are gone.
+cleanup_hook() {
         for u in "${created_users[@]}"; do userdel "$u" 2>/dev/null; done
         for g in "${created_groups[@]}"; do groupdel "$g" 2>/dev/null; done
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok()   { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
-wait_for() {
-        local i
-        for ((i = 0; i < $3 * 20; i++)); do
-                grep -q -- "$2" "$1" 2>/dev/null && return 0
-                sleep 0.05
-        done
-        return 1
 }
 
 add_group() {
@@ -60,35 +42,7 @@ add_user respite-t-op27
 add_user respite-t-lead respite-t-leads
 add_user respite-t-other
 
-cat >"$tmp/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$tmp/system_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
-  </policy>
-  <include>$top/systemd/org.respite.Scheduler1.conf</include>
-</busconfig>
-EOF
-dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile 2>"$tmp/bus.log" &
-pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -S "$tmp/system_bus_socket" ] && break; sleep 0.1; done
-export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/system_bus_socket"
+start_system_bus
 
 at() { date -u -d "@$(($(date +%s) + $1 * 3600))" +%Y-%m-%dT%H:00:00Z; }
 cat >"$tmp/roster.csv" <<EOF
@@ -243,5 +197,4 @@ sleep 0.5
 out=$(as respite-t-op16 GetSchedule stt op16 0 0)
 check "after a good reload op16's user is denied" denied "$out"
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish --no-skipped

@@ -7,34 +7,11 @@
 # folding, 1,000 idle connections, and systemd socket activation.
 # Usage: tests/http.sh BUILDDIR
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/$build"
 py=/usr/bin/python3
-tmp=$(mktemp -d)
-passed=0 failed=0 skipped=0
-pids=()
-
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-        wait 2>/dev/null
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok()   { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-skip() { echo "skip - $*"; skipped=$((skipped + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
-wait_for() {
-        local i
-        for ((i = 0; i < $3 * 20; i++)); do
-                grep -q -- "$2" "$1" 2>/dev/null && return 0
-                sleep 0.05
-        done
-        return 1
-}
 free_port() { $py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # code URL [CURL-ARGS…]: the status code.
@@ -47,10 +24,7 @@ unfolded() { $py -c 'import sys; sys.stdout.write(open(sys.argv[1], "rb").read()
 port=$(free_port)
 port2=$(free_port)
 
-dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
-pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
-export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+start_session_bus
 unset DBUS_SYSTEM_BUS_ADDRESS
 export TZ=America/New_York
 
@@ -349,5 +323,4 @@ else
         skip "socket activation (no systemd-socket-activate)"
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[ $failed -eq 0 ]
+finish

@@ -3,45 +3,17 @@
 # clients (busctl, respitectl, dbus-monitor), and the feed files checked by
 # libical and by Python's icalendar. Usage: tests/integration.sh BUILDDIR
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
 shared="$top/../shared/data"
 bin="$top/$build"
 # RESPITE_WRAP: a command respited and respitectl run under, e.g. valgrind
 # (make valgrind-check).
 read -ra wrap <<<"${RESPITE_WRAP:-}"
-tmp=$(mktemp -d)
-passed=0 failed=0 skipped=0
-pids=()
-
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-        wait 2>/dev/null
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok()   { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-skip() { echo "skip - $*"; skipped=$((skipped + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
-
-# wait_for FILE PATTERN SECONDS: until grep finds PATTERN in FILE.
-wait_for() {
-        local i
-        for ((i = 0; i < $3 * 10; i++)); do
-                grep -q -- "$2" "$1" 2>/dev/null && return 0
-                sleep 0.1
-        done
-        return 1
-}
 
 # A private session bus.
-dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
-pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
-export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+start_session_bus
 unset DBUS_SYSTEM_BUS_ADDRESS
 
 # The site's zone differs from the machine's on purpose.
@@ -167,5 +139,4 @@ else
         skip "respitectl plan over a real month (../shared/data absent)"
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[ $failed -eq 0 ]
+finish

@@ -5,44 +5,19 @@
 # Skips when Xvfb or dunst are missing (tools/install-deps installs them).
 # Usage: tests/notify.sh BUILDDIR
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/$build"
 ctl="$bin/respitectl"
-tmp=$(mktemp -d)
-passed=0 failed=0 skipped=0
-pids=()
-
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-        wait 2>/dev/null
-        [ -n "${KEEP:-}" ] || rm -rf "$tmp"; [ -n "${KEEP:-}" ] && echo "kept $tmp"
-}
-trap cleanup EXIT
-
-ok()   { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
-finish() { echo "$passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit; }
 
 for tool in Xvfb dunst dunstctl import; do
         if ! command -v $tool >/dev/null; then
-                echo "skip - respite-notify under Xvfb and dunst: $tool is missing (sudo make deps installs it)"
-                skipped=1
+                skip "respite-notify under Xvfb and dunst: $tool is missing (sudo make deps installs it)"
                 finish
+                exit
         fi
 done
-
-# wait_for FILE PATTERN SECONDS: until grep finds PATTERN in FILE.
-wait_for() {
-        local i
-        for ((i = 0; i < $3 * 20; i++)); do
-                grep -q -- "$2" "$1" 2>/dev/null && return 0
-                sleep 0.05
-        done
-        return 1
-}
 
 # displayed_within SECONDS N: until dunst displays at least N notifications.
 displayed_within() {
@@ -78,10 +53,7 @@ sys.exit(1)' "$@"
 }
 
 # A private session bus, an X server and dunst on them.
-dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
-pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
-export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+start_session_bus
 unset DBUS_SYSTEM_BUS_ADDRESS WAYLAND_DISPLAY
 export TZ=America/New_York
 

@@ -4,19 +4,11 @@
 # 900 times faster than real time (about 70 seconds). A threatening call is
 # reported half-way through with respitectl. Usage: tests/run-example.sh BUILDDIR
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/$build"
-tmp=$(mktemp -d)
 speed=${SPEED:-900}
-pids=()
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-        wait 2>/dev/null || true
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 # Sleep until the replay clock, started at 06:45 local, shows HH:MM.
 sleep_until() {
@@ -28,10 +20,7 @@ sleep_until() {
         return 0
 }
 
-dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
-pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
-export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+start_session_bus
 
 echo "== respited replays 1999-01-04 (Asia/Jerusalem) at ${speed}x on a private bus"
 echo "== feeds go to $tmp/feeds"

@@ -6,26 +6,11 @@
 # the iCalendar rosters of four publishers, cross-checked with Python's
 # icalendar. Usage: tests/sources.sh BUILDDIR
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
 shared="$top/../shared/data"
 bin="$top/$build"
-tmp=$(mktemp -d)
-passed=0 failed=0 skipped=0
-pids=()
-
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-        wait 2>/dev/null
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok()   { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-skip() { echo "skip - $*"; skipped=$((skipped + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 
 now_ms() { date +%s%3N; }
 
@@ -88,10 +73,7 @@ check "... and says where" grep -q "ics-truncated.ics:1: this BEGIN has no END" 
 
 # ---- the daemon follows its sources ----
 
-dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
-pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
-export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+start_session_bus
 unset DBUS_SYSTEM_BUS_ADDRESS
 
 mkdir -p "$tmp/src" "$tmp/feeds"
@@ -162,5 +144,4 @@ check "queue_log: a rotated log is followed into the new file" \
         wait_count "$tmp/respited.log" "1 incidents found in 2 call records" 1 5
 
 [ "$failed" -eq 0 ] || { echo "# respited's log:"; sed 's/^/#   /' "$tmp/respited.log"; }
-echo "# sources: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+finish "# sources: "

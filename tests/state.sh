@@ -6,35 +6,15 @@
 # files only, sends bad lines to failed/, and never takes a file twice; old
 # incidents are purged. Usage: tests/state.sh BUILDDIR
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/$build"
-tmp=$(mktemp -d)
-passed=0 failed=0
-pids=()
 daemon=
+cleanup_signal=KILL
 
-cleanup() {
-        for p in "${pids[@]}" $daemon; do kill -9 "$p" 2>/dev/null; done
-        wait 2>/dev/null
-        [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok()   { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 sql() { sqlite3 -batch "$tmp/state/respite.db" "$@"; }
 
-wait_for() {
-        local i
-        for ((i = 0; i < $3 * 20; i++)); do
-                grep -q -- "$2" "$1" 2>/dev/null && return 0
-                sleep 0.05
-        done
-        return 1
-}
 wait_file() {
         local i
         for ((i = 0; i < $2 * 20; i++)); do
@@ -44,10 +24,7 @@ wait_file() {
         return 1
 }
 
-dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
-pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
-export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+start_session_bus
 
 # Today's roster around now, in UTC.
 at() { date -u -d "@$(($(date +%s) + $1 * 3600))" +%Y-%m-%dT%H:00:00Z; }
@@ -203,5 +180,4 @@ wait $daemon; rc=$?
 daemon=
 check "SIGTERM stops respited with exit 0" test $rc -eq 0
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish --no-skipped

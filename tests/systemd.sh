@@ -3,18 +3,10 @@
 # or less, the sysusers file makes the user, and `make install DESTDIR=…`
 # gives a tree a package can be built from. Usage: tests/systemd.sh BUILDDIR
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-passed=0 failed=0 skipped=0
 max_exposure=1.5
-
-trap 'rm -rf "$tmp"' EXIT
-ok()   { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-skip() { echo "skip - $*"; skipped=$((skipped + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 
 if ! command -v systemd-analyze >/dev/null; then
         skip "systemd-analyze is not installed"
@@ -60,5 +52,4 @@ check "the installed unit runs the installed binary" \
 check "nothing is installed outside the FHS and systemd places" \
         test -z "$(cd "$dest" && find . -type f | grep -Ev '^\./(usr/(s?bin|share|lib)|etc|lib)/')"
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[ $failed -eq 0 ]
+finish

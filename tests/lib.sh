@@ -1,0 +1,117 @@
+# Helpers shared by the shell tests (tests/*.sh). A test sources it right
+# after `set -uo pipefail` (or `set -euo pipefail`):
+#
+#       . "$(dirname "$0")/lib.sh"
+#
+# Sourcing it sets
+#   top             the repository root, an absolute path
+#   tmp             a new temporary directory, removed on exit (kept and
+#                   named when KEEP is set in the environment)
+#   passed failed skipped   the counters of ok, fail and skip, all 0
+#   pids            an empty array: append the pid of every background
+#                   process the test starts; cleanup kills them
+# and traps EXIT with cleanup.
+#
+# ok TEXT…          prints "ok - TEXT" and counts a pass
+# fail TEXT…        prints "FAIL - TEXT" and counts a failure
+# skip TEXT…        prints "skip - TEXT" and counts a skip
+# check TEXT CMD…   runs CMD: ok TEXT if it succeeds, fail TEXT if not
+# finish [--no-skipped] [PREFIX]
+#                   prints the closing line "PREFIXN passed, N failed,
+#                   N skipped" (without ", N skipped" for tests that never
+#                   skip) and returns 1 if any check failed, else 0
+# wait_for FILE PATTERN SECONDS
+#                   returns 0 as soon as grep finds PATTERN in FILE, 1 after
+#                   SECONDS (a whole number), polling every 50 ms
+# start_session_bus starts a private dbus-daemon --session, waits up to 5 s
+#                   for its address and exports DBUS_SESSION_BUS_ADDRESS
+# start_system_bus  starts a private system-style dbus-daemon: Debian's
+#                   system.conf defaults plus respite's shipped policy
+#                   (systemd/org.respite.Scheduler1.conf), config in
+#                   $tmp/bus.conf, log in $tmp/bus.log, socket
+#                   $tmp/system_bus_socket; waits up to 5 s for the socket
+#                   and exports DBUS_SYSTEM_BUS_ADDRESS
+# cleanup           the EXIT trap: sends cleanup_signal (TERM unless the test
+#                   sets it) to every pid in pids and to $daemon if set,
+#                   waits for them, runs the test's cleanup_hook function if
+#                   it defines one, then removes $tmp
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+tmp=$(mktemp -d)
+passed=0 failed=0 skipped=0
+pids=()
+
+cleanup() {
+        local p
+        for p in "${pids[@]}" ${daemon:-}; do kill -s "${cleanup_signal:-TERM}" "$p" 2>/dev/null || true; done
+        wait 2>/dev/null || true
+        if declare -F cleanup_hook >/dev/null; then cleanup_hook; fi
+        if [ -n "${KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+ok()   { echo "ok - $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
+skip() { echo "skip - $*"; skipped=$((skipped + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+
+finish() {
+        local counts="$passed passed, $failed failed, $skipped skipped"
+        if [ "${1:-}" = --no-skipped ]; then
+                counts="$passed passed, $failed failed"
+                shift
+        fi
+        echo "${1:-}$counts"
+        [ "$failed" -eq 0 ]
+}
+
+wait_for() {
+        local i
+        for ((i = 0; i < $3 * 20; i++)); do
+                grep -q -- "$2" "$1" 2>/dev/null && return 0
+                sleep 0.05
+        done
+        return 1
+}
+
+start_session_bus() {
+        local i
+        dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
+        pids+=($!)
+        for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
+        # shellcheck disable=SC2155 # no address fails the first client, loudly
+        export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+}
+
+start_system_bus() {
+        local i
+        cat >"$tmp/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$tmp/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
+  </policy>
+  <include>$top/systemd/org.respite.Scheduler1.conf</include>
+</busconfig>
+EOF
+        dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile 2>"$tmp/bus.log" &
+        pids+=($!)
+        for ((i = 0; i < 50; i++)); do [ -S "$tmp/system_bus_socket" ] && break; sleep 0.1; done
+        export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/system_bus_socket"
+}

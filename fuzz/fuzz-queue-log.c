@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Asterisk queue_log lines: queue_log_feed() line by line, as the tail of
- * a growing file feeds them, then the calls found (queue_log_append_calls(),
+ * a growing file feeds them, then the calls found (source_append_calls(),
  * call_log_finish()). An agents mapping with an fnmatch pattern is used
  * when the first byte is odd. Calls keep start <= end. */
 
 #include "fuzz.h"
 #include "queue-log.h"
+#include "source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(queue_log_freep) QueueLog *q = NULL;
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (queue_log_feed(q, data[0] & 1 ? &o : NULL, "queue_log", ++line, p) < 0)
                         abort();
         }
-        if (queue_log_append_calls(q, &calls) < 0)
+        if (source_append_calls(&calls, q->calls) < 0)
                 abort();
         if (!calls)
                 return 0;

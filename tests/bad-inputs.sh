@@ -5,25 +5,11 @@
 # feed names through a real respited on a private session bus.
 # Usage: tests/bad-inputs.sh BUILDDIR
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/$build"
 fx="$top/tests/fixtures"
-tmp=$(mktemp -d)
-passed=0 failed=0
-pids=()
-
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-        wait 2>/dev/null
-        [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok()   { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 
 # answers WHAT RC PATTERN COMMAND...: COMMAND exits with RC and says PATTERN
 # (grep -E) on stdout or stderr.
@@ -39,14 +25,6 @@ answers() {
         fi
 }
 
-wait_for() {
-        local i
-        for ((i = 0; i < $3 * 20; i++)); do
-                grep -q -- "$2" "$1" 2>/dev/null && return 0
-                sleep 0.05
-        done
-        return 1
-}
 wait_file() {
         local i
         for ((i = 0; i < $2 * 20; i++)); do
@@ -164,10 +142,7 @@ answers "an empty roster: exit 1" 1 "roster-empty.csv: the file is empty" \
 
 ## The daemon: bus arguments, spool files and feed names
 
-dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
-pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
-export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+start_session_bus
 unset DBUS_SYSTEM_BUS_ADDRESS
 
 at() { date -u -d "@$(($(date +%s) + $1 * 3600))" +%Y-%m-%dT%H:00:00Z; }
@@ -189,9 +164,8 @@ incidents = { spool = "$tmp/spool"; };
 EOF
 "$bin/respited" --user --config "$tmp/daemon.conf" --state-dir "$tmp/state" >"$tmp/respited.log" 2>&1 &
 daemon=$!
-pids+=($daemon)
 if ! wait_for "$tmp/respited.log" "Serving org.respite.Scheduler1" 20; then
-        fail "respited starts"; cat "$tmp/respited.log"; echo "$passed passed, $failed failed"; exit 1
+        fail "respited starts"; cat "$tmp/respited.log"; finish --no-skipped; exit 1
 fi
 
 call() { busctl --user call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 "$@"; }
@@ -246,7 +220,7 @@ check "the daemon still answers" busctl --user get-property org.respite.Schedule
         org.respite.Scheduler1 Version
 kill -TERM $daemon
 wait $daemon; rc=$?
+daemon=
 check "SIGTERM stops respited with exit 0" test $rc -eq 0
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish --no-skipped

@@ -14,23 +14,14 @@
 # about 7 at the defaults).
 # Usage: tests/soak.sh BUILDDIR [MONTH (01-04)] [SPEED (virtual seconds per second)]
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
 month=${2:-01}
 speed=${3:-7200}
-top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/$build"
 data="$top/../shared/data/anonbank-1999"
-tmp=$(mktemp -d)
-pids=()
 errors=0
-
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-        wait 2>/dev/null
-        [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 if [ ! -f "$data/roster-1999-$month.csv" ]; then
         echo "skip - $data absent"; exit 0
@@ -41,10 +32,7 @@ done
 
 error() { echo "ERROR - $*"; errors=$((errors + 1)); }
 
-dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
-pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
-export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/bus-address")
+start_session_bus
 unset DBUS_SYSTEM_BUS_ADDRESS
 
 mkdir -p "$tmp/feeds" "$tmp/spool"
@@ -70,12 +58,8 @@ last=$(date -d "1999-$month-01 + 1 month" +%s)
 "$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/state" \
         --clock "1999-$month-01T00:00:00" --speed "$speed" >"$tmp/respited.log" 2>&1 &
 daemon=$!
-pids+=($daemon)
-for ((i = 0; i < 600; i++)); do
-        grep -q "Serving org.respite.Scheduler1" "$tmp/respited.log" && break
-        sleep 0.1
-done
-grep -q "Serving org.respite.Scheduler1" "$tmp/respited.log" || { cat "$tmp/respited.log"; echo "soak: respited did not start"; exit 1; }
+wait_for "$tmp/respited.log" "Serving org.respite.Scheduler1" 60 ||
+        { cat "$tmp/respited.log"; echo "soak: respited did not start"; exit 1; }
 
 now_usec() {
         busctl --user get-property org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 Now |
@@ -190,6 +174,7 @@ grep -E "Failed|failed|error|rror:" "$tmp/respited.log" | head -5 >"$tmp/log-err
 kill -TERM $daemon
 wait $daemon
 rc=$?
+daemon=
 [ $rc -eq 0 ] || error "respited exited with $rc on SIGTERM"
 
 echo

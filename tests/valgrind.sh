@@ -4,14 +4,13 @@
 # block fails it. Usage: tests/valgrind.sh BUILDDIR (a build without
 # sanitizers; valgrind cannot run ASan binaries).
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
 if ! command -v valgrind >/dev/null; then
-        echo "skip - valgrind is not installed"; echo "0 passed, 0 failed, 1 skipped"; exit 0
+        skip "valgrind is not installed"; finish; exit
 fi
-logs=$(mktemp -d)
-trap 'rm -rf "$logs"' EXIT
+logs=$tmp
 
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
     --suppressions="$top/tests/valgrind.supp" --log-file="$logs/vg.%p.log")

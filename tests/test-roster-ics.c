@@ -6,33 +6,13 @@
 #include <cmocka.h>
 
 #include "test-helpers.h"
+#include "roster-helpers.h"
 
 #include "roster-ics.h"
 #include "windows-zones.h"
 
 #define FIXTURES "tests/fixtures/"
 #define CORPUS "../shared/data/ics-corpus"
-
-/* The nth shift (after roster_finish() without split joining) of id. */
-static const Shift *nth_shift(const Roster *r, const char *id, size_t nth) {
-        ssize_t op = roster_find_operator(r, id);
-
-        assert_true(op >= 0);
-        for (size_t i = 0; i < r->n_shifts; i++)
-                if (r->shifts[i].operator == (size_t) op && nth-- == 0)
-                        return &r->shifts[i];
-        fail_msg("operator %s has too few shifts", id);
-        return NULL;
-}
-
-static size_t n_shifts_of(const Roster *r, const char *id) {
-        ssize_t op = roster_find_operator(r, id);
-        size_t n = 0;
-
-        for (size_t i = 0; op >= 0 && i < r->n_shifts; i++)
-                n += r->shifts[i].operator == (size_t) op;
-        return n;
-}
 
 static void assert_shift(const Roster *r, const char *id, size_t nth, const char *start, const char *end) {
         const Shift *s = nth_shift(r, id, nth);

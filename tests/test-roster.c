@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "test-helpers.h"
+#include "roster-helpers.h"
 
 #include "csv-reader.h"
 #include "log.h"
@@ -29,27 +30,6 @@ static const Operator *operator(const Roster *r, const char *id) {
 
         assert_true(i >= 0);
         return &r->operators[i];
-}
-
-/* The shifts of operator id, in order. */
-static const Shift *shift(const Roster *r, const char *id, size_t nth) {
-        ssize_t op = roster_find_operator(r, id);
-
-        assert_true(op >= 0);
-        for (size_t i = 0; i < r->n_shifts; i++)
-                if (r->shifts[i].operator == (size_t) op && nth-- == 0)
-                        return &r->shifts[i];
-        fail_msg("operator %s has too few shifts", id);
-        return NULL;
-}
-
-static size_t n_shifts_of(const Roster *r, const char *id) {
-        ssize_t op = roster_find_operator(r, id);
-        size_t n = 0;
-
-        for (size_t i = 0; i < r->n_shifts; i++)
-                n += r->shifts[i].operator == (size_t) op;
-        return n;
 }
 
 typedef struct Collected {
@@ -193,7 +173,7 @@ static void test_good(void **state) {
 
         /* Split shift: joined, the gap a planned break. */
         assert_int_equal(n_shifts_of(r, "op01"), 1);
-        s = shift(r, "op01", 0);
+        s = nth_shift(r, "op01", 0);
         assert_int_equal(s->start, instant("2021-03-01T00:00:00Z"));
         assert_int_equal(s->end, instant("2021-03-01T09:00:00Z"));
         assert_int_equal(s->n_planned, 1);
@@ -203,7 +183,7 @@ static void test_good(void **state) {
 
         /* Midnight-crossing shift merged with the overlapping one after it. */
         assert_int_equal(n_shifts_of(r, "op02"), 1);
-        s = shift(r, "op02", 0);
+        s = nth_shift(r, "op02", 0);
         assert_int_equal(s->start, instant("2021-03-01T22:00:00+09:00"));
         assert_int_equal(s->end, instant("2021-03-02T08:00:00+09:00"));
         assert_int_equal(s->n_planned, 0);
@@ -212,11 +192,11 @@ static void test_good(void **state) {
                                            FIXTURES "roster-good.csv:4 of operator 'op02', merging them\n"));
 
         /* Civil time in the site's zone. */
-        s = shift(r, "op03", 0);
+        s = nth_shift(r, "op03", 0);
         assert_int_equal(s->start, instant("2021-02-28T23:00:00Z"));
         assert_int_equal(s->end, instant("2021-03-01T03:00:00Z"));
         assert_string_equal(s->source, FIXTURES "roster-good.csv:6");
-        s = shift(r, "op04", 0);
+        s = nth_shift(r, "op04", 0);
         assert_string_equal(s->source, FIXTURES "roster-good.csv:10");
 }
 
@@ -228,9 +208,9 @@ static void test_split_gap(void **state) {
         assert_int_equal(roster_finish(r, 0), 0);
         assert_int_equal(r->n_shifts, 5);
         assert_int_equal(n_shifts_of(r, "op01"), 2);
-        assert_int_equal(shift(r, "op01", 0)->end, instant("2021-03-01T04:00:00Z"));
-        assert_int_equal(shift(r, "op01", 1)->start, instant("2021-03-01T05:00:00Z"));
-        assert_int_equal(shift(r, "op01", 1)->n_planned, 0);
+        assert_int_equal(nth_shift(r, "op01", 0)->end, instant("2021-03-01T04:00:00Z"));
+        assert_int_equal(nth_shift(r, "op01", 1)->start, instant("2021-03-01T05:00:00Z"));
+        assert_int_equal(nth_shift(r, "op01", 1)->n_planned, 0);
         assert_int_equal(n_shifts_of(r, "op02"), 1);
 
         /* A gap longer than split_gap: not joined. */
@@ -241,7 +221,7 @@ static void test_split_gap(void **state) {
         assert_int_equal(n_shifts_of(r, "op01"), 2);
         assert_int_equal(roster_finish(r, USEC_PER_HOUR), 0);
         assert_int_equal(n_shifts_of(r, "op01"), 1);
-        assert_int_equal(shift(r, "op01", 0)->n_planned, 1);
+        assert_int_equal(nth_shift(r, "op01", 0)->n_planned, 1);
 }
 
 static void test_bad_rows(void **state) {
@@ -288,14 +268,14 @@ static void test_dst_and_cr(void **state) {
         assert_int_equal(roster_load_csv(&r, FIXTURES "roster-cr.csv", "Asia/Jerusalem", NULL), 0);
         assert_int_equal(roster_finish(r, 0), 0);
         assert_int_equal(r->n_shifts, 2);
-        s = shift(r, "op01", 0);
+        s = nth_shift(r, "op01", 0);
         assert_int_equal(s->start, instant("1999-04-01T20:00:00Z"));
         assert_int_equal(s->end, instant("1999-04-02T03:00:00Z"));
         assert_int_equal(s->end - s->start, 7 * USEC_PER_HOUR);
         assert_string_equal(s->source, FIXTURES "roster-cr.csv:2");
         assert_string_equal(operator(r, "op01")->name, "Mac\rname");
         assert_string_equal(operator(r, "op02")->name, "Spaced");
-        assert_string_equal(shift(r, "op02", 0)->source, FIXTURES "roster-cr.csv:6");
+        assert_string_equal(nth_shift(r, "op02", 0)->source, FIXTURES "roster-cr.csv:6");
 }
 
 static void test_conflicting_names(void **state) {
@@ -366,10 +346,10 @@ static void test_several_files(void **state) {
         assert_int_equal(r->n_operators, 5);
         assert_string_equal(operator(r, "op01")->name, "A");
         assert_int_equal(n_shifts_of(r, "op07"), 1);
-        assert_string_equal(shift(r, "op07", 0)->source, FIXTURES "roster-bad.csv:9");
+        assert_string_equal(nth_shift(r, "op07", 0)->source, FIXTURES "roster-bad.csv:9");
         /* op01's 09:00-13:00 from both files overlap, then the split joins. */
         assert_int_equal(n_shifts_of(r, "op01"), 1);
-        assert_int_equal(shift(r, "op01", 0)->n_planned, 1);
+        assert_int_equal(nth_shift(r, "op01", 0)->n_planned, 1);
         for (size_t i = 1; i < r->n_shifts; i++)
                 assert_true(strcmp(r->operators[r->shifts[i - 1].operator].id,
                                    r->operators[r->shifts[i].operator].id) < 0 ||
@@ -392,7 +372,7 @@ static void test_real_roster(void **state) {
         assert_int_equal(roster_finish(r, 0), 0);
         assert_int_equal(r->n_shifts, 411);
         assert_string_equal(operator(r, "op17")->name, "Operator 17");
-        assert_int_equal(shift(r, "op17", 0)->start, instant("1999-01-01T06:45:00+02:00"));
+        assert_int_equal(nth_shift(r, "op17", 0)->start, instant("1999-01-01T06:45:00+02:00"));
 }
 
 int main(void) {

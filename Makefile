@@ -43,72 +43,81 @@ WARNINGS    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prot
                -Wno-unused-parameter
 CFLAGS      ?= -O2 -g
 VERSION     := 0.1
-ALL_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+# Headers are named with their layer: #include "core/planner.h".
+ALL_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP -Isrc \
                -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLOCALSTATEDIR='"$(LOCALSTATEDIR)"' -DVERSION='"$(VERSION)"' \
                $(shell pkg-config --cflags $(PKGS))
+TEST_CFLAGS := -Itests $(shell pkg-config --cflags $(TEST_PKGS))
 LIBS        := $(shell pkg-config --libs $(PKGS)) -lcsv -lm
 # respitectl's --json; respite-notify needs only sd-bus.
 CTL_LIBS    := $(shell pkg-config --libs json-c)
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
-# Modules shared by the programs and the tests; each program adds its own.
-CORE        := util log time-util csv-reader policy roster calls incident erlang coverage planner metrics feed \
-               windows-zones roster-ics queue-log source
-DAEMON      := clock store spool access http manager bus respited
-CTL         := respitectl import-check
-NOTIFY      := util log time-util clock respite-notify
-
-core_objs    = $(patsubst %,$(BUILDDIR)/%.o,$(CORE))
+# The layers, each a folder of src/ (README.md, Layout). A layer uses only
+# the layers before it; each is built once into a static library that the
+# programs, the unit tests, the fuzzers and the benchmarks link.
+LAYERS      := shared core import publish daemon
+# The daemon's main() is not in its library, so the tests can link it.
+layer_srcs   = $(filter-out src/daemon/respited.c,$(wildcard src/$(1)/*.c))
+obj_of       = $(patsubst %.c,$(BUILDDIR)/%.o,$(1))
+lib_of       = $(BUILDDIR)/librespite-$(1).a
+# Link order: a library before those it uses.
+LINK_LIBS   := $(foreach l,daemon publish import core shared,$(call lib_of,$(l)))
+LAYER_LIBS  := $(foreach l,$(LAYERS),$(call lib_of,$(l)))
+CTL_OBJS    := $(call obj_of,$(wildcard src/ctl/*.c))
+NOTIFY_OBJS := $(call obj_of,$(wildcard src/notify/*.c))
 PROGRAMS    := $(BUILDDIR)/respited $(BUILDDIR)/respitectl $(BUILDDIR)/respite-notify
 
-# Each unit test links the modules it tests and what they need.
-TESTS       := time policy roster calls incident erlang coverage planner metrics feed store spool access http roster-ics queue-log source
-test_deps_time     := util log time-util
-test_deps_policy   := util log time-util policy
-test_deps_roster   := util log time-util csv-reader roster
-test_deps_calls    := util log time-util csv-reader calls
-test_deps_incident := util log time-util csv-reader policy calls incident
-test_deps_erlang   := util erlang
-test_deps_coverage := util log time-util csv-reader policy roster calls erlang coverage
-test_deps_planner  := util log time-util csv-reader policy roster calls incident erlang coverage planner metrics
-test_deps_metrics  := util log time-util csv-reader policy roster calls incident erlang coverage planner metrics
-test_deps_feed     := util log time-util csv-reader policy roster calls incident erlang coverage planner feed
-test_deps_store    := $(CORE) store
-test_deps_spool    := $(CORE) spool
-test_deps_access   := util log time-util policy access
-test_deps_roster-ics := util log time-util csv-reader roster windows-zones roster-ics
-test_deps_queue-log := util log time-util calls csv-reader queue-log
-test_deps_source   := util log time-util csv-reader policy roster calls windows-zones roster-ics queue-log source
-test_deps_http     := util log http
-TEST_BINS   := $(patsubst %,$(BUILDDIR)/test-%,$(TESTS))
+# Unit tests: tests/LAYER/test-NAME.c becomes BUILDDIR/test-NAME; each links
+# the layer libraries and takes what it needs from them.
+TEST_SRCS   := $(wildcard tests/*/test-*.c)
+TEST_BINS   := $(addprefix $(BUILDDIR)/,$(notdir $(TEST_SRCS:.c=)))
 
 .PHONY: all check man-check unit-check integration-check run bench install uninstall clean deps help \
-        fuzz fuzz-build valgrind-check soak
+        fuzz fuzz-build valgrind-check soak compile_commands.json
 all: $(PROGRAMS)
+ifeq ($(SAN)$(FUZZ),0)
+all: compile_commands.json
+endif
 
-$(BUILDDIR)/%.o: src/%.c | $(BUILDDIR)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILDDIR)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(if $(filter tests/% fuzz/% bench/%,$<),$(TEST_CFLAGS)) -c -o $@ $<
 
-$(BUILDDIR)/tests/%.o: tests/%.c | $(BUILDDIR)
-	@mkdir -p $(BUILDDIR)/tests
-	$(CC) $(ALL_CFLAGS) -Isrc $(shell pkg-config --cflags $(TEST_PKGS)) -c -o $@ $<
+define layer_library
+$(call lib_of,$(1)): $(call obj_of,$(call layer_srcs,$(1)))
+	@rm -f $$@
+	$(AR) rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_library,$(l))))
 
-$(BUILDDIR):
-	mkdir -p $@
+$(BUILDDIR)/respited: $(BUILDDIR)/src/daemon/respited.o $(LAYER_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LINK_LIBS) $(LIBS)
 
-$(BUILDDIR)/respited: $(core_objs) $(patsubst %,$(BUILDDIR)/%.o,$(DAEMON))
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+$(BUILDDIR)/respitectl: $(CTL_OBJS) $(LAYER_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(LINK_LIBS) $(LIBS) $(CTL_LIBS)
 
-$(BUILDDIR)/respitectl: $(core_objs) $(patsubst %,$(BUILDDIR)/%.o,$(CTL))
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CTL_LIBS)
+$(BUILDDIR)/respite-notify: $(NOTIFY_OBJS) $(call lib_of,shared)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(NOTIFY_OBJS) $(call lib_of,shared) $(LIBS)
 
-$(BUILDDIR)/respite-notify: $(patsubst %,$(BUILDDIR)/%.o,$(NOTIFY))
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+define unit_test
+$(BUILDDIR)/$(notdir $(1:.c=)): $(call obj_of,$(1)) $(LAYER_LIBS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$< $$(LINK_LIBS) $$(LIBS) $$(shell pkg-config --libs $$(TEST_PKGS))
+endef
+$(foreach t,$(TEST_SRCS),$(eval $(call unit_test,$(t))))
 
-.SECONDARY:
-.SECONDEXPANSION:
-$(BUILDDIR)/test-%: $(BUILDDIR)/tests/test-%.o $$(addprefix $(BUILDDIR)/,$$(addsuffix .o,$$(test_deps_$$*)))
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+# compile_commands.json for clangd and clang-tidy: every C file with the
+# command this Makefile compiles it with (the normal build's).
+CC_SRCS     := $(wildcard src/*/*.c tests/*.c tests/*/*.c fuzz/*.c bench/*.c)
+json_escape  = $(subst ",\",$(subst \,\\,$(1)))
+cc_entry     = {"directory": "$(CURDIR)", "file": "$(1)", "command": "$(call json_escape,$(CC) $(ALL_CFLAGS) \
+               $(if $(filter src/%,$(1)),,$(TEST_CFLAGS)) -c -o $(call obj_of,$(1)) $(1))"}
+compile_commands.json:
+	$(file >$@,[)
+	$(foreach f,$(firstword $(CC_SRCS)),$(file >>$@,$(call cc_entry,$(f))))
+	$(foreach f,$(wordlist 2,$(words $(CC_SRCS)),$(CC_SRCS)),$(file >>$@,,$(call cc_entry,$(f))))
+	$(file >>$@,])
+	@echo "wrote $@ ($(words $(CC_SRCS)) files)"
 
 # `make check`: unit tests and the integration test, once in a normal build
 # and once under ASan+UBSan.
@@ -153,11 +162,8 @@ soak: $(PROGRAMS)
 
 # `make bench`: the planner on synthetic sites and the real bank months
 # (bench/README.md). Not part of `make check`; nothing is asserted.
-$(BUILDDIR)/bench-planner: bench/bench-planner.c $(core_objs) | $(BUILDDIR)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ bench/bench-planner.c $(core_objs) $(ALL_LDFLAGS) $(LIBS)
-
-$(BUILDDIR)/bench-feed-latency: bench/bench-feed-latency.c | $(BUILDDIR)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ bench/bench-feed-latency.c $(ALL_LDFLAGS) $(LIBS)
+$(BUILDDIR)/bench-%: $(BUILDDIR)/bench/bench-%.o $(LAYER_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LINK_LIBS) $(LIBS)
 
 bench: $(BUILDDIR)/bench-planner $(BUILDDIR)/bench-feed-latency $(PROGRAMS)
 	@echo "| site | shifts | incidents | full-day plan (ms) | full revision (ms) | incremental revision (ms) | ratio | peak memory (MiB) |"
@@ -172,10 +178,8 @@ bench: $(BUILDDIR)/bench-planner $(BUILDDIR)/bench-feed-latency $(PROGRAMS)
 # the fixtures and ../shared/data (fuzz/README.md). Not part of `make check`.
 FUZZ_SECONDS ?= 60
 FUZZERS     := csv policy roster calls incidents time spool report ics queue-log http
-fuzz_deps_report := clock store access http manager bus
-fuzz_deps_http   := clock http
-$(BUILDDIR)/fuzz-%: fuzz/fuzz-%.c fuzz/fuzz.h $$(addprefix $(BUILDDIR)/,$$(addsuffix .o,$(CORE) spool $$(fuzz_deps_$$*)))
-	$(CC) $(ALL_CFLAGS) -Isrc -fsanitize=fuzzer -o $@ $< $(filter %.o,$^) $(ALL_LDFLAGS) $(LIBS)
+$(BUILDDIR)/fuzz-%: $(BUILDDIR)/fuzz/fuzz-%.o $(LAYER_LIBS)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LINK_LIBS) $(LIBS)
 
 fuzz-build: $(patsubst %,$(BUILDDIR)/fuzz-%,$(FUZZERS))
 
@@ -228,10 +232,28 @@ uninstall:
 	rm -rf $(DESTDIR)$(SYSCONFDIR)/respite/presets $(DESTDIR)$(SYSCONFDIR)/respite/examples
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz compile_commands.json
 
 help:
-	@echo "targets: all check run install uninstall clean deps"
-	@echo "variables: PREFIX DESTDIR SYSCONFDIR SAN=1"
+	@echo "Targets:"
+	@echo "  all (default)    build respited, respitectl and respite-notify into $(BUILDDIR)/, and compile_commands.json"
+	@echo "  run              replay a real day of the Anonymous Bank on a private session bus"
+	@echo "  check            man pages, unit and integration tests, again under ASan+UBSan, then under valgrind"
+	@echo "  unit-check       the unit tests (cmocka) of every layer"
+	@echo "  integration-check the integration tests: real dbus-daemon, respited, respitectl, notifications"
+	@echo "  man-check        every man page renders without a groff warning"
+	@echo "  valgrind-check   the integration test with respited and respitectl under valgrind"
+	@echo "  soak             a bank month at high speed; memory and descriptors must stay flat"
+	@echo "  bench            the planner on synthetic sites and the bank months; feeds against nginx"
+	@echo "  fuzz             every libFuzzer target for FUZZ_SECONDS seconds (clang 14)"
+	@echo "  fuzz-build       build the fuzz targets (with FUZZ=1)"
+	@echo "  compile_commands.json  the compile commands for clangd and clang-tidy"
+	@echo "  install          install programs, policy, units, bus files, man pages, completion"
+	@echo "  uninstall        remove what install put in place; /etc/respite/respite.conf stays"
+	@echo "  deps             install the Debian packages the build and the tests need (root)"
+	@echo "  clean            remove build/, build-san/, build-fuzz/ and compile_commands.json"
+	@echo "  help             this list"
+	@echo "Variables: PREFIX DESTDIR SYSCONFDIR LOCALSTATEDIR SAN=1 (ASan+UBSan build in build-san/)"
+	@echo "           FUZZ_SECONDS CC CFLAGS"
 
--include $(wildcard $(BUILDDIR)/*.d $(BUILDDIR)/tests/*.d)
+-include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)

@@ -13,7 +13,7 @@
 #include <systemd/sd-bus.h>
 #include <time.h>
 
-#include "util.h"
+#include "shared/util.h"
 
 #define BUS_NAME      "org.respite.Scheduler1"
 #define BUS_PATH      "/org/respite/Scheduler1"

@@ -12,13 +12,13 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "calls.h"
-#include "coverage.h"
-#include "incident.h"
-#include "log.h"
-#include "planner.h"
-#include "policy.h"
-#include "roster.h"
+#include "core/calls.h"
+#include "core/coverage.h"
+#include "core/incident.h"
+#include "core/planner.h"
+#include "core/policy.h"
+#include "core/roster.h"
+#include "shared/log.h"
 
 #define RUNS 7
 

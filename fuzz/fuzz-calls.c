@@ -2,8 +2,8 @@
 /* Call-record CSV and the detectors behind it: call_log_load_csv(),
  * call_log_finish() and incidents_detect() with the shipped policy. */
 
+#include "core/incident.h"
 #include "fuzz.h"
-#include "incident.h"
 
 static Policy *policy;
 

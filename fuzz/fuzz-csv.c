@@ -3,8 +3,8 @@
  * are never NULL, on lines that never go backwards and never pass the
  * number of line ends in the input. */
 
-#include "csv-reader.h"
 #include "fuzz.h"
+#include "shared/csv-reader.h"
 
 typedef struct Seen {
         unsigned last_line;

@@ -15,9 +15,9 @@
 #include <sys/socket.h>
 #include <systemd/sd-event.h>
 
-#include "clock.h"
 #include "fuzz.h"
-#include "http.h"
+#include "publish/http.h"
+#include "shared/clock.h"
 
 #define TOKEN "0123456789abcdef0123456789abcdef"
 #define USEC_PER_MSEC ((usec_t) 1000)

@@ -6,7 +6,7 @@
  * file. What loads keeps the roster's promises (roster.h). */
 
 #include "fuzz.h"
-#include "roster-ics.h"
+#include "import/roster-ics.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(roster_freep) Roster *r = NULL;

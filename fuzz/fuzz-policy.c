@@ -3,8 +3,8 @@
  * the shipped presets (so @include "presets/jp.conf" works, and includes of
  * itself, of directories and of devices are tried too). */
 
+#include "core/policy.h"
 #include "fuzz.h"
-#include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(policy_freep) Policy *p = NULL;

@@ -5,8 +5,8 @@
  * when the first byte is odd. Calls keep start <= end. */
 
 #include "fuzz.h"
-#include "queue-log.h"
-#include "source.h"
+#include "import/queue-log.h"
+#include "import/source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(queue_log_freep) QueueLog *q = NULL;

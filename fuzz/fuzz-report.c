@@ -10,8 +10,8 @@
  * by NUL bytes. Answers are only those manager.h lists, and an accepted
  * incident names a rostered operator and a known category. */
 
+#include "daemon/manager.h"
 #include "fuzz.h"
-#include "manager.h"
 
 static Manager *manager;
 

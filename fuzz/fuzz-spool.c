@@ -4,9 +4,9 @@
  * day. Every line is either a good incident of a rostered operator and a
  * known category, not in the future, or a reason naming the file. */
 
+#include "daemon/spool.h"
 #include "fuzz.h"
-#include "spool.h"
-#include "time-util.h"
+#include "shared/time-util.h"
 
 static Policy *policy;
 static Roster *roster;

@@ -5,7 +5,7 @@
  * and parses back to the same second; durations round-trip exactly. */
 
 #include "fuzz.h"
-#include "time-util.h"
+#include "shared/time-util.h"
 
 static const char * const zones[] = {
         NULL, "UTC", "Asia/Jerusalem", "Asia/Tokyo", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe",

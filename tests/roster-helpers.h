@@ -4,7 +4,7 @@
 /* Shared by the roster tests (include after <cmocka.h>): an operator's
  * shifts by position. */
 
-#include "roster.h"
+#include "core/roster.h"
 
 /* The nth shift of operator id, in order; fails the test when there is none. */
 static inline const Shift *nth_shift(const Roster *r, const char *id, size_t nth) {

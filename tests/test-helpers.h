@@ -6,8 +6,8 @@
  * the "FILE:LINE: …" reports. Use capture_log/release_log as a test's setup
  * and teardown. */
 
-#include "log.h"
-#include "time-util.h"
+#include "shared/log.h"
+#include "shared/time-util.h"
 
 static inline usec_t instant(const char *s) {
         usec_t t = 0;

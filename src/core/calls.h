@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Call records: one row per served call, as an ACD or PBX reports it. */
+
+#include "shared/util.h"
+
+typedef struct CallRecord {
+        char *call_id;          /* may be NULL */
+        char *operator;         /* operator id, never NULL */
+        char *caller;           /* pseudonym or number; NULL when unknown */
+        char *queue;            /* may be NULL */
+        usec_t start, end;      /* UTC, start <= end */
+        unsigned wait_seconds;  /* time in queue before answer, seconds */
+        char *source;           /* "calls.csv:12" */
+} CallRecord;
+
+typedef struct CallLog {
+        CallRecord *calls;      /* sorted by end, then start, then call_id */
+        size_t n_calls;
+} CallLog;
+
+CallLog *call_log_free(CallLog *l);
+DEFINE_TRIVIAL_CLEANUP_FUNC(CallLog *, call_log_free);
+
+/* Load a call-record CSV (header with at least "operator,start,end";
+ * optional "call_id,caller,queue,wait_seconds"; other columns ignored;
+ * UTF-8 with optional BOM; RFC 4180) into *l (allocated when NULL). Bad rows
+ * are skipped and logged "FILE:LINE: what, skipping row". Instants as in
+ * roster_load_csv(). Call call_log_finish() after the last file.
+ * Returns 0 or a negative errno when the file is unreadable or has no usable
+ * header. */
+int call_log_load_csv(CallLog **l, const char *path, const char *zone, size_t *ret_skipped);
+
+/* Sort the records by end instant. Returns 0. */
+int call_log_finish(CallLog *l);

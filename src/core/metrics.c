@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "core/metrics.h"
+#include "shared/time-util.h"
+
+Metrics *metrics_free(Metrics *m) {
+        if (!m)
+                return NULL;
+        for (size_t i = 0; i < m->n_teams; i++)
+                free(m->teams[i].team);
+        free(m->teams);
+        free(m);
+        return NULL;
+}
+
+static int usec_cmp(const void *a, const void *b) {
+        usec_t x = *(const usec_t *) a, y = *(const usec_t *) b;
+
+        return x < y ? -1 : x > y;
+}
+
+static int delays(const Plan *plan, Metrics *m) {
+        _cleanup_free_ usec_t *d = NULL;
+        size_t n = 0;
+
+        for (size_t i = 0; i < plan->n_shifts; i++)
+                for (size_t j = 0; j < plan->shifts[i].n_breaks; j++) {
+                        const Break *b = &plan->shifts[i].breaks[j];
+
+                        if (b->trigger == 0)
+                                continue;
+                        if (array_grow((void **) &d, n, sizeof(usec_t)) < 0)
+                                return -ENOMEM;
+                        d[n++] = b->start > b->trigger ? b->start - b->trigger : 0;
+                }
+        if (n == 0)
+                return 0;
+        qsort(d, n, sizeof(usec_t), usec_cmp);
+        m->delay_median = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+        m->delay_max = d[n - 1];
+        return 0;
+}
+
+/* Minutes [*a, *b) of t's span that [start, end) touches. */
+static void span(const TeamCoverage *t, usec_t start, usec_t end, size_t *a, size_t *b) {
+        usec_t n = t->n * (t->interval / USEC_PER_MINUTE);
+        usec_t lo = start > t->start ? (start - t->start) / USEC_PER_MINUTE : 0;
+        usec_t hi = end > t->start ? (end - t->start + USEC_PER_MINUTE - 1) / USEC_PER_MINUTE : 0;
+
+        *a = MIN(lo, n);
+        *b = MIN(hi, n);
+}
+
+static void add(int32_t *diff, const TeamCoverage *t, usec_t start, usec_t end, int32_t delta) {
+        size_t a, b;
+
+        span(t, start, end, &a, &b);
+        if (a < b) {
+                diff[a] += delta;
+                diff[b] -= delta;
+        }
+}
+
+static int team_shortfall(const Plan *plan, const TeamCoverage *t, TeamMetrics *tm) {
+        size_t n = t->n * (t->interval / USEC_PER_MINUTE);
+        _cleanup_free_ int32_t *on = calloc(n + 1, sizeof(int32_t));
+        _cleanup_free_ int32_t *rec = calloc(n + 1, sizeof(int32_t));
+        int32_t o = 0, r = 0;
+
+        if (!on || !rec)
+                return -ENOMEM;
+        for (size_t i = 0; i < plan->n_shifts; i++) {
+                const ShiftPlan *sp = &plan->shifts[i];
+
+                if (!streq(sp->team, t->team))
+                        continue;
+                add(on, t, sp->start, sp->end, 1);
+                for (size_t j = 0; j < sp->n_breaks; j++) {
+                        add(on, t, sp->breaks[j].start, sp->breaks[j].end, -1);
+                        if (sp->breaks[j].trigger != 0)
+                                add(rec, t, sp->breaks[j].start, sp->breaks[j].end, 1);
+                }
+        }
+        for (size_t k = 0; k < n; k++) {
+                int64_t need = team_coverage_required(t, t->start + k * USEC_PER_MINUTE), deficit;
+
+                o += on[k];
+                r += rec[k];
+                tm->required_minutes += need;
+                deficit = need - o;
+                if (deficit > 0) {
+                        tm->shortfall_minutes += deficit;
+                        tm->recovery_minutes += MIN(deficit, (int64_t) r);
+                }
+        }
+        return 0;
+}
+
+int metrics_compute(const Plan *plan, const Coverage *coverage, Metrics **ret) {
+        _cleanup_(metrics_freep) Metrics *m = calloc(1, sizeof(Metrics));
+        int r;
+
+        if (!m)
+                return -ENOMEM;
+        m->shifts = plan->n_shifts;
+        m->statutory_violations = plan->statutory_violations;
+        m->recoveries = plan->recoveries;
+        m->recoveries_late = plan->recoveries_late;
+        m->recoveries_unserved = plan->recoveries_unserved;
+        m->recoveries_short = plan->recoveries_short;
+        m->breaks_moved = plan->breaks_moved;
+        for (size_t i = 0; i < plan->n_shifts; i++) {
+                const ShiftPlan *sp = &plan->shifts[i];
+
+                m->shift_time += sp->end - sp->start;
+                for (size_t j = 0; j < sp->n_breaks; j++)
+                        m->break_time[sp->breaks[j].kind] += sp->breaks[j].end - sp->breaks[j].start;
+        }
+        r = delays(plan, m);
+        if (r < 0)
+                return r;
+
+        if (coverage && coverage->n_teams > 0) {
+                m->teams = calloc(coverage->n_teams, sizeof(TeamMetrics));
+                if (!m->teams)
+                        return -ENOMEM;
+                for (size_t i = 0; i < coverage->n_teams; i++) {
+                        TeamMetrics *tm = &m->teams[m->n_teams++];
+
+                        tm->team = strdup(coverage->teams[i].team);
+                        if (!tm->team)
+                                return -ENOMEM;
+                        r = team_shortfall(plan, &coverage->teams[i], tm);
+                        if (r < 0)
+                                return r;
+                        m->shortfall_minutes += tm->shortfall_minutes;
+                        m->recovery_shortfall_minutes += tm->recovery_minutes;
+                }
+        }
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+static double minutes(usec_t t) {
+        return (double) t / USEC_PER_MINUTE;
+}
+
+int metrics_print(const Metrics *m, FILE *f) {
+        fprintf(f, "shifts: %zu\n", m->shifts);
+        fprintf(f, "statutory violations: %u\n", m->statutory_violations);
+        fprintf(f, "recovery breaks: %u\n", m->recoveries);
+        fprintf(f, "recovery breaks late: %u\n", m->recoveries_late);
+        fprintf(f, "recoveries earned at a shift's very end: %u\n", m->recoveries_unserved);
+        fprintf(f, "deferrable recoveries begun below coverage: %u\n", m->recoveries_short);
+        fprintf(f, "recovery delay median: %.1f min\n", minutes(m->delay_median));
+        fprintf(f, "recovery delay max: %.1f min\n", minutes(m->delay_max));
+        fprintf(f, "breaks moved by revisions: %u\n", m->breaks_moved);
+        for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++)
+                fprintf(f, "share of shift time on %s breaks: %.2f %%\n", break_kind_to_string(k),
+                        m->shift_time > 0 ? 100.0 * m->break_time[k] / m->shift_time : 0.0);
+        fprintf(f, "coverage shortfall: %" PRIu64 " operator-minutes (%" PRIu64 " while operators were on recovery)\n",
+                m->shortfall_minutes, m->recovery_shortfall_minutes);
+        for (size_t i = 0; i < m->n_teams; i++)
+                fprintf(f, "coverage shortfall %s: %" PRIu64 " of %" PRIu64 " operator-minutes\n",
+                        m->teams[i].team, m->teams[i].shortfall_minutes, m->teams[i].required_minutes);
+        return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Metrics of a plan: what a team lead watches. Computed from the plan and
+ * the coverage requirement alone. */
+
+#include <stdio.h>
+
+#include "core/coverage.h"
+#include "core/planner.h"
+
+typedef struct TeamMetrics {
+        char *team;
+        uint64_t required_minutes;      /* operator-minutes the requirement asks for */
+        uint64_t shortfall_minutes;     /* operator-minutes below it */
+        uint64_t recovery_minutes;      /* of those, minutes operators were on a recovery */
+} TeamMetrics;
+
+typedef struct Metrics {
+        size_t shifts;
+        unsigned statutory_violations;  /* shifts that could not hold a statutory rule */
+        unsigned recoveries;            /* recovery breaks, merged ones included */
+        unsigned recoveries_late;       /* begun after their delay (see ShiftPlan) */
+        unsigned recoveries_unserved;   /* earned too near the shift end */
+        unsigned recoveries_short;      /* deferrable ones begun below coverage */
+        usec_t delay_median, delay_max; /* recovery: from incident to break start */
+        unsigned breaks_moved;          /* by revisions, see Plan */
+        usec_t shift_time;              /* all shifts */
+        usec_t break_time[_BREAK_KIND_MAX];     /* per kind; merged breaks count as their kind */
+        uint64_t shortfall_minutes;     /* all teams */
+        uint64_t recovery_shortfall_minutes;
+        TeamMetrics *teams;             /* sorted by team, those of the coverage */
+        size_t n_teams;
+} Metrics;
+
+Metrics *metrics_free(Metrics *m);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Metrics *, metrics_free);
+
+/* Compute the metrics of plan against coverage (may be NULL: no shortfall).
+ * Operators on the phones are counted per whole minute (a shift or break
+ * touching a minute counts for all of it), over each team's coverage span.
+ * Returns 0 or -ENOMEM. */
+int metrics_compute(const Plan *plan, const Coverage *coverage, Metrics **ret);
+
+/* Print m as "name: value" lines for people ("statutory violations: 0").
+ * Returns 0 or -EIO. */
+int metrics_print(const Metrics *m, FILE *f);

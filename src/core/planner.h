@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The planner: a pure function from (roster, policy, incidents, previous
+ * plan, now) to a plan. No I/O, no clock, no randomness: the same inputs give
+ * the same plan, byte for byte. */
+
+#include "core/coverage.h"
+#include "core/incident.h"
+#include "core/policy.h"
+#include "core/roster.h"
+#include "shared/util.h"
+
+typedef enum BreakKind {
+        BREAK_PLANNED,          /* came with the roster */
+        BREAK_STATUTORY,        /* required by the preset's rule of law */
+        BREAK_RECOVERY,         /* granted after incidents */
+        _BREAK_KIND_MAX,
+} BreakKind;
+
+typedef struct Break {
+        BreakKind kind;
+        usec_t start, end;      /* UTC, start < end, inside the shift */
+        usec_t trigger;         /* recovery: the incident instant that earned it; else 0 */
+        char *uid;              /* stable identity: "<shift uid>-statutory-1", "<shift uid>-planned-1"
+                                 * (n-th planned break of the roster shift), "<op>-recovery-<incident id>" */
+        char *reason;           /* private wording, says why: "after a threatening call (threat)" */
+        char *recovery_uid;     /* a planned or statutory break that a recovery merged into: the
+                                 * recovery's uid (trigger is then its incident's instant); else NULL */
+} Break;
+
+typedef struct ShiftPlan {
+        char *operator;         /* operator id */
+        char *team;
+        usec_t start, end;      /* the shift, UTC */
+        char *uid;              /* "<op>-<yyyymmddThhmmZ>": the shift's identity */
+        Break *breaks;          /* sorted by start, never overlapping */
+        size_t n_breaks;
+        bool statutory_violation;       /* a statutory rule could not be held */
+        unsigned recoveries;            /* recovery breaks granted, merged ones included */
+        unsigned recoveries_late;       /* started after their delay while the operator was on the phones */
+        unsigned recoveries_unserved;   /* earned less than a minute before the shift end */
+        unsigned recoveries_short;      /* deferrable ones begun below coverage: none kept it in their delay */
+        unsigned breaks_moved;          /* breaks of the previous revision, not begun, moved or dropped */
+} ShiftPlan;
+
+typedef struct Plan {
+        usec_t now;             /* the revision instant: nothing before it was changed */
+        ShiftPlan *shifts;      /* sorted by (operator, start) */
+        size_t n_shifts;
+        unsigned statutory_violations;  /* shifts whose statutory breaks could not be placed */
+        unsigned recoveries, recoveries_late, recoveries_unserved, recoveries_short;
+                                        /* sums of the shifts' counts */
+        unsigned breaks_moved;          /* moved by this revision and every revision before it */
+        struct Staffing *staffing;      /* operators on the phones per team and minute (private) */
+} Plan;
+
+Plan *plan_free(Plan *p);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Plan *, plan_free);
+
+/* "planned", "statutory", "recovery". */
+const char *break_kind_to_string(BreakKind k) _pure_;
+/* The public wording of a kind, safe for signals and team feeds:
+ * "Break", "Statutory break", "Recovery break". */
+const char *break_kind_public_reason(BreakKind k) _pure_;
+
+/* Make the plan at instant now (UTC usec; 0 plans the whole roster as if
+ * every incident were known when it happened).
+ *
+ * coverage: operators needed on the phones per team (coverage_build()), or
+ * NULL for no requirement.
+ * incidents: all incidents known (may be NULL); those with received > now,
+ * of an unknown category, or outside every shift of their operator
+ * (start <= when < end) are ignored.
+ * previous: the plan of the last revision, or NULL. Its breaks that started
+ * before now are kept exactly (frozen; a break in progress is never cut);
+ * its later statutory and planned breaks stay where they were when still
+ * valid, and otherwise move as little as they can.
+ *
+ * Shifts are planned one after the other in roster order; each sees the
+ * breaks of those before it in its team's coverage.
+ *
+ * Rules:
+ * - Recovery: a category with recovery > 0 earns a break of that length,
+ *   starting at the first whole minute at or after max(when, received, now)
+ *   and after any break in progress, whatever the coverage (immediate); a
+ *   detected prolonged call of policy->prolonged.break_after or more earns
+ *   prolonged.length, also at once. Points accumulate per operator in a
+ *   sliding accumulation.window; reaching threshold earns a deferrable break
+ *   of accumulation.length, and clears the points counted. A recovery also
+ *   clears earlier points. A deferrable break starts at the earliest whole
+ *   minute within accumulation.max_delay of the incident at which the team
+ *   keeps its coverage for the whole break, else at once (counted in
+ *   recoveries_short, as is any recovery begun below coverage). A break
+ *   longer than what is left of the shift is cut at its end; less than a
+ *   minute left: none (recoveries_unserved). A recovery already in the
+ *   frozen part is not granted again.
+ * - Merging: when the next planned or statutory break that has not begun
+ *   begins at most merge_margin after the recovery would end (or overlaps
+ *   it), the recovery merges into it: that break starts at the recovery's
+ *   start and lasts the longer of the two, or, for a statutory break whose
+ *   preset does not let recovery count, its own length plus the recovery's
+ *   (rules.md: a recovery does not count toward a statutory break unless
+ *   the preset says so); it keeps its uid and kind, gets
+ *   recovery_uid and trigger, and its reason says "; also recovery after …".
+ *   A statutory break merges only when the new place still holds its rule;
+ *   otherwise, and for other breaks overlapping, the breaks move to follow
+ *   the recovery (one continuous time off). A recovery whose start falls in
+ *   a break begun by then waits for its end. Breaks pushed past the shift end
+ *   are cut there.
+ * - Statutory (respite.conf(5), "statutory"): working time is the shift's
+ *   length less its planned breaks. For each rule (tiers of one name), the
+ *   highest tier whose more_than it strictly exceeds sets the total
+ *   (jp: > 6 h → 45 min, > 8 h → 60 min; Labour Standards Act art. 34(1)).
+ *   The missing total is placed as one block, blocks of at least min_block,
+ *   or exactly blocks blocks, on the step grid inside [start + earliest,
+ *   end - edge_margin], each block starting by latest of work, nearest its
+ *   target: where the previous plan had it, else the middle of its share of
+ *   the shift (the middle of the shift for one block; ties: the earlier).
+ *   Among places, those keeping the team's coverage come first. The grid is
+ *   anchored at the shift start; nothing is placed before now. A block
+ *   pushed by a recovery follows it when it stays inside its window, else it
+ *   is placed again. When no place fits, the block goes anywhere in the
+ *   shift (minute grid); a block that cannot start by latest, or not at all,
+ *   counts the shift in statutory_violations. With max_stretch, no work
+ *   stretch lasts longer than that without a break of at least min_block
+ *   (recovery breaks only when recovery_counts): more pauses of min_block
+ *   are added, each as late as the stretch allows.
+ * - Reasons (private): "after a threatening call (threat)", "after a call of
+ *   65 min (prolonged_call)", "after 1 unreasonable_demand, 1 other incidents
+ *   in 40 min (6 points)", "statutory break: 45min for more than 6h of work
+ *   (<source>)", "statutory meal: 30min for more than 5h of work (…)",
+ *   "statutory pause: a break after 1h of work (…)", "planned in the roster".
+ * - Counts: breaks_moved counts, against previous, the breaks not begun at
+ *   now whose start or end changed or that were dropped.
+ *
+ * Returns 0 and the plan in *ret, or -ENOMEM. */
+int planner_run(const Roster *roster, const Policy *policy, const Coverage *coverage,
+                const IncidentList *incidents, const Plan *previous, usec_t now, Plan **ret);
+
+/* Revise plan in place at now for one operator only, as planner_run() with
+ * plan as the previous revision would for that operator's shifts (an
+ * incident of theirs): the other shifts keep their breaks. plan must come
+ * from planner_run() with the same roster, policy and coverage. Costs one
+ * operator's shifts, not the site's. Returns 0, -ENXIO for an operator not
+ * in the roster, -ESTALE when plan does not match the roster, -ENOMEM. */
+int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
+                            const IncidentList *incidents, usec_t now, const char *operator);
+
+/* Breaks of one operator overlapping [from, to): fills *ret with pointers
+ * into plan (valid while the plan lives), ordered by start; free the array
+ * with free() (NULL when none). Returns the number found or -ENOMEM. */
+ssize_t plan_operator_breaks(const Plan *plan, const char *operator, usec_t from, usec_t to,
+                             const Break ***ret);

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The policy: respite.conf(5), parsed with libconfig. Every duration is in
+ * microseconds (usec_t); the file writes them with units ("45min"). */
+
+#include <stdbool.h>
+
+#include "daemon/access.h"
+#include "shared/util.h"
+
+typedef struct Category {
+        char *name;             /* "threat": what ReportIncident takes */
+        char *label;            /* the operator's own words: "a threatening call" */
+        unsigned points;        /* points added to the accumulation window; 0 = none */
+        usec_t recovery;        /* length of the recovery break granted at once; 0 = none */
+        bool notify_lead;       /* tell the team lead (carried in the reason for now) */
+} Category;
+
+/* One tier of a statutory rule: when working time (the shift less its
+ * planned breaks) is strictly more than more_than, the rule's breaks must
+ * total at least total. Tiers with the same name form one rule, of which the
+ * highest tier that applies counts; rules of different names all apply
+ * (us-ca: "meal" and "rest"). Zero fields take the statutory group's value
+ * or mean "no such constraint". See respite.conf(5). */
+typedef struct StatutoryTier {
+        usec_t more_than;
+        usec_t total;           /* may be 0 when max_stretch is set (pauses only) */
+        char *name;             /* rule name ("meal"); NULL: the unnamed rule, uids "…-statutory-N" */
+        unsigned blocks;        /* exactly this many blocks of total/blocks each; 0 = as few as fit */
+        usec_t min_block;       /* smallest block; 0 = the group's min_block */
+        usec_t earliest;        /* first start after the shift start; 0 = the group's edge_margin */
+        usec_t latest;          /* every block starts by this much work; 0 = no limit */
+        usec_t max_stretch;     /* longest work without a break of min_block or more; 0 = no limit */
+} StatutoryTier;
+
+/* A minimum of operators on the phones in a local time band of every day. */
+typedef struct CoverageBand {
+        char *team;             /* team name, or "*" for every team */
+        unsigned from, to;      /* minutes after local midnight; to <= from crosses midnight */
+        unsigned minimum;
+} CoverageBand;
+
+typedef struct Statutory {
+        char *name;             /* preset name, "jp" */
+        char *source;           /* where the rule comes from, "Labour Standards Act art. 34(1)" */
+        StatutoryTier *tiers;   /* sorted by more_than, ascending */
+        size_t n_tiers;
+        usec_t min_block;       /* smallest part a break may be split into; 0 = one block */
+        usec_t edge_margin;     /* a statutory break lies inside [start + margin, end - margin] */
+        bool recovery_counts;   /* recovery breaks count toward the total */
+} Statutory;
+
+/* How a source file is read (respite.conf(5), SOURCES). */
+typedef enum SourceFormat {
+        SOURCE_FORMAT_AUTO,             /* by name: *.ics iCalendar, *queue_log* Asterisk, else CSV */
+        SOURCE_FORMAT_CSV,
+        SOURCE_FORMAT_ICS,
+        SOURCE_FORMAT_QUEUE_LOG,
+        _SOURCE_FORMAT_MAX,
+} SourceFormat;
+
+/* Where an iCalendar roster names the operator of an event. */
+typedef enum IcsOperatorFrom {
+        ICS_OPERATOR_FILE_NAME,         /* the file name without ".ics": one file per operator */
+        ICS_OPERATOR_ATTENDEE,          /* each ATTENDEE: its CN, else its address without "mailto:" */
+        ICS_OPERATOR_ORGANIZER,         /* ORGANIZER's CN, else its address */
+        ICS_OPERATOR_SUMMARY,           /* the first group of operator_pattern matched on SUMMARY */
+        ICS_OPERATOR_PROPERTY,          /* the value of the property operator_property ("X-…") */
+        _ICS_OPERATOR_MAX,
+} IcsOperatorFrom;
+
+/* A queue_log agent channel ("Agent/1127", "SIP/8007", or an fnmatch(3)
+ * pattern) and the operator it is. */
+typedef struct SourceAgent {
+        char *agent;
+        char *operator;
+} SourceAgent;
+
+/* A source written as a group in sources.rosters or sources.calls. */
+typedef struct SourceOptions {
+        char *path;                     /* resolved as the path in rosters/calls */
+        SourceFormat format;
+        char *timezone;                 /* times without a zone; NULL: the site's */
+        char *operator;                 /* a fixed operator id; NULL: from the file */
+        char *team;                     /* a fixed team; NULL: from the file or "default" */
+        /* CSV */
+        struct {
+                char *operator, *name, *team, *start, *end;     /* header names; NULL: the standard one */
+        } columns;
+        char *date_format;              /* "d/m/yy H:MM"; NULL: ISO 8601 */
+        char delimiter;                 /* ',' */
+        char *skip_column;              /* rows whose skip_column matches skip_match (fnmatch) are no shift */
+        char *skip_match;
+        /* iCalendar */
+        IcsOperatorFrom operator_from;
+        char *operator_property;
+        char *operator_pattern;         /* POSIX extended regex with one group */
+        /* queue_log */
+        SourceAgent *agents;
+        size_t n_agents;
+} SourceOptions;
+
+/* Feeds over HTTP (respite.conf(5), feeds): where respited listens, the
+ * URL the feeds are published under, and what every feed document says. */
+typedef struct FeedSettings {
+        char *listen;                   /* "127.0.0.1:8080", "[::1]:8080"; "" = no HTTP */
+        char *base_url;                 /* "https://cal.example.com/respite" (no trailing '/');
+                                         * NULL: "http://" + listen */
+        usec_t refresh;                 /* REFRESH-INTERVAL and X-PUBLISHED-TTL (whole seconds) */
+        usec_t window_back;             /* events that end more than this before now are left out */
+        usec_t window_ahead;            /* events that begin more than this after now are left out */
+        unsigned max_connections;       /* at once, all clients */
+        unsigned max_connections_per_ip;
+        usec_t connection_timeout;      /* an idle connection is closed after this (whole seconds) */
+} FeedSettings;
+
+typedef struct Policy {
+        char *path;             /* the file it was read from, or NULL for a string */
+        char *timezone;         /* the site's IANA zone, validated */
+        Statutory statutory;
+        Category *categories;   /* in file order, names unique */
+        size_t n_categories;
+
+        /* Points in a sliding window; at threshold points a recovery break of
+         * length starts within max_delay. Design choice: 6 points in 60 min →
+         * 10 min within 15 min (rules.md). */
+        struct {
+                usec_t window;
+                unsigned threshold;
+                usec_t length;
+                usec_t max_delay;
+        } accumulation;
+
+        /* Call records: a call lasting points_after or more is a
+         * "prolonged_call" incident worth that category's points; one lasting
+         * break_after or more earns a recovery break of length instead
+         * (CCAJ 2025: a call of 1 h or more is harassment by time). */
+        struct {
+                usec_t points_after;
+                usec_t break_after;
+                usec_t length;
+        } prolonged;
+
+        /* The calls-th call of one caller to one operator in one local day is
+         * a "repeat_caller" incident (CCAJ 2025: 3 or more calls). */
+        struct {
+                unsigned calls;
+        } repeat_caller;
+
+        usec_t split_shift_gap; /* shifts of one operator this close join, the gap a planned break */
+        usec_t merge_margin;    /* a recovery joins a break that begins within this after it */
+        usec_t step;            /* placement grid for statutory breaks (5min) */
+
+        /* Coverage: operators needed on the phones per team and interval,
+         * from bands, and (from_calls) by Erlang C from the call records:
+         * service_level percent of calls answered within answer_within,
+         * raised by shrinkage percent. See coverage.h. */
+        struct {
+                usec_t interval;
+                bool from_calls;
+                unsigned service_level;
+                usec_t answer_within;
+                unsigned shrinkage;
+                CoverageBand *bands;
+                size_t n_bands;
+        } coverage;
+
+        char **rosters;         /* roster paths (NULL-terminated, may be NULL) */
+        char **calls;           /* call-record paths */
+        SourceOptions *sources; /* the entries of rosters and calls written as groups */
+        size_t n_sources;
+        char *feed_dir;         /* where feed files go; NULL = none */
+        FeedSettings feeds;
+
+        /* Reported incidents are personal data: rows older than
+         * retention_days days are purged, notes first. */
+        struct {
+                unsigned retention_days;
+                char *spool;    /* spool directory for incident files; NULL = none */
+        } incidents;
+
+        AccessMap access;       /* bus callers: users → operators, users/groups → team leads */
+} Policy;
+
+Policy *policy_free(Policy *p);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Policy *, policy_free);
+
+/* Parse the policy file at path. Relative @include paths and relative source
+ * paths resolve against the file's directory. On error returns a negative
+ * errno and, when ret_error is given, a message "FILE:LINE: what was
+ * expected" (LINE omitted when not known) for the caller to print.
+ * Returns 0 and the policy in *ret on success. */
+int policy_load(const char *path, Policy **ret, char **ret_error);
+
+/* Same for a policy held in memory (tests); includes resolve against
+ * include_dir (may be NULL). Messages name the file "<string>". */
+int policy_load_string(const char *text, const char *include_dir, Policy **ret, char **ret_error);
+
+/* The options of the source at path (as in p->rosters or p->calls, or the
+ * same file by another name), or NULL when it was given as a plain path. */
+const SourceOptions *policy_find_source(const Policy *p, const char *path);
+
+/* "auto", "csv", "ics", "queue_log" and back. */
+const char *source_format_to_string(SourceFormat f) _pure_;
+SourceFormat source_format_from_string(const char *s) _pure_;
+
+/* A category by name, or NULL. */
+const Category *policy_find_category(const Policy *p, const char *name);

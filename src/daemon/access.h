@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Who may do what on the bus. The policy's access section maps Unix users
+ * to operators and users or groups to team leads (respite.conf(5)); the
+ * caller is known from the bus's credentials of the sending connection
+ * (sd_bus_query_sender_creds(3)), never from a method argument.
+ *
+ * - root and the daemon's own user may do everything;
+ * - an operator's user may report for and read that operator only;
+ * - a lead may report for and read every operator of their teams;
+ * - everyone else is denied.
+ * Whoever may read a schedule may also read why its breaks were granted. */
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <systemd/sd-bus.h>
+
+#include "shared/util.h"
+
+typedef struct AccessOperator {
+        uid_t uid;
+        char *operator;         /* operator id of the roster */
+} AccessOperator;
+
+typedef struct AccessLead {
+        bool group;             /* true: every member of gid; false: the user uid */
+        uid_t uid;
+        gid_t gid;
+        char **teams;           /* team names, NULL-terminated */
+} AccessLead;
+
+typedef struct AccessMap {
+        AccessOperator *operators;
+        size_t n_operators;
+        AccessLead *leads;
+        size_t n_leads;
+} AccessMap;         /* parsed and freed with the Policy (policy.c) */
+
+/* A caller: effective uid and every group it is in. */
+typedef struct Caller {
+        uid_t uid;
+        gid_t *gids;            /* malloc'ed, may be NULL */
+        size_t n_gids;
+} Caller;
+
+void caller_done(Caller *c);
+
+typedef enum AccessLevel {
+        ACCESS_DENIED,
+        ACCESS_SELF,            /* the operator's own user */
+        ACCESS_LEAD,            /* a lead of the operator's team */
+        ACCESS_ALL,             /* root or the daemon's own user */
+} AccessLevel;
+
+/* What caller may do for operator, whose team is team (NULL when the
+ * operator is not in the roster): ACCESS_ALL for root and for daemon_uid,
+ * ACCESS_SELF when m maps caller->uid to operator, ACCESS_LEAD when a lead
+ * entry naming caller->uid or one of caller->gids lists team, else
+ * ACCESS_DENIED. */
+AccessLevel access_for_operator(const AccessMap *m, const Caller *caller, uid_t daemon_uid,
+                                const char *operator, const char *team) _pure_;
+
+/* Whether caller may read everything about team: root, daemon_uid, or a
+ * lead of team. */
+bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid, const char *team) _pure_;
+
+/* The credentials of the connection that sent msg, as the bus reports them:
+ * the EUID (dbus-daemon takes it from SO_PEERCRED when the connection is
+ * made) and the groups; when the bus library does not pass the groups on,
+ * they are looked up in the group database for that uid, as dbus-daemon
+ * itself does. Returns 0, or a negative errno when the bus does not tell
+ * the uid (the caller must deny). */
+int caller_from_message(sd_bus_message *msg, Caller *ret);

@@ -1,0 +1,711 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdarg.h>
+#include <systemd/sd-bus.h>
+
+#include "core/metrics.h"
+#include "daemon/access.h"
+#include "daemon/bus.h"
+#include "shared/log.h"
+#include "shared/time-util.h"
+
+/* Feed and bus share one form of UID, RFC 5545 §3.8.4.7 style. */
+static int format_uid(const Break *b, char **ret) {
+        return asprintf(ret, "%s@respite", b->uid) < 0 ? -ENOMEM : 0;
+}
+
+/* May the sender act for operator (access.h)? Decided from the bus's
+ * credentials of the sending connection, never from arguments. Returns 0,
+ * or sets org.freedesktop.DBus.Error.AccessDenied (the same answer whether
+ * the operator exists or not) and returns its negative errno. */
+static int check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
+                        sd_bus_error *error) {
+        _cleanup_(caller_done) Caller caller = {};
+        ssize_t i = roster_find_operator(m->roster, operator);
+        AccessLevel level = ACCESS_DENIED;
+
+        if (caller_from_message(msg, &caller) >= 0)
+                level = access_for_operator(&m->policy->access, &caller, geteuid(), operator,
+                                            i >= 0 ? m->roster->operators[i].team : NULL);
+        if (level == ACCESS_DENIED) {
+                log_notice("Denied uid %u to %s operator '%s'.", (unsigned) caller.uid, what, operator);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "Not allowed to %s operator '%s'.", what, operator);
+        }
+        return 0;
+}
+
+/* ReportIncident(s operator, s category, t when_usec, s note) → (s incident_id)
+ * when_usec: UTC microseconds, 0 = now. The incident is committed to the
+ * store and planned for (and the signals and feeds it causes are out) before
+ * the reply is sent. Allowed for the operator's own user, a lead of their
+ * team, root and the daemon's user.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
+ * org.freedesktop.DBus.Error.InvalidArgs (a time in the future). */
+static int method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *operator, *category, *note;
+        _cleanup_free_ char *id = NULL;
+        uint64_t when;
+        int r;
+
+        r = sd_bus_message_read(msg, "ssts", &operator, &category, &when, &note);
+        if (r < 0)
+                return r;
+        r = check_access(msg, m, operator, "report incidents for", error);
+        if (r < 0)
+                return r;
+
+        r = manager_report_incident(m, operator, category, when, note, &id);
+        switch (r) {
+        case -ENXIO:
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
+                                         "No such operator '%s' in the roster.", operator);
+        case -ENOKEY: {
+                _cleanup_free_ char *known = NULL;
+                size_t size = 0;
+                FILE *f = open_memstream(&known, &size);
+
+                if (!f)
+                        return -ENOMEM;
+                for (size_t i = 0; i < m->policy->n_categories; i++)
+                        fprintf(f, "%s%s", i > 0 ? ", " : "", m->policy->categories[i].name);
+                fclose(f);
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_CATEGORY,
+                                         "No such category '%s'; known categories: %s.", category, known);
+        }
+        case -EDOM:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "The incident's time must lie within the last 7 days and not in the future.");
+        case -E2BIG:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "The note is longer than 4096 bytes.");
+        default:
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_reply_method_return(msg, "s", id);
+}
+
+/* GetSchedule(s operator, t from_usec, t to_usec) → (a(sttss) breaks)
+ * Every break of operator overlapping [from_usec, to_usec) (UTC
+ * microseconds; to_usec = 0 means no end), ordered by start, as
+ * (kind, start_usec, end_usec, uid, reason). Allowed for the callers that may
+ * report for the operator (see ReportIncident); they may read why a recovery
+ * break was granted, so the reason is the private one.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator,
+ * org.freedesktop.DBus.Error.InvalidArgs. */
+static int method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ const Break **breaks = NULL;
+        Manager *m = userdata;
+        const char *operator;
+        uint64_t from, to;
+        ssize_t n;
+        int r;
+
+        r = sd_bus_message_read(msg, "stt", &operator, &from, &to);
+        if (r < 0)
+                return r;
+        r = check_access(msg, m, operator, "read the schedule of", error);
+        if (r < 0)
+                return r;
+        if (to == 0)
+                to = USEC_INFINITY;
+        if (from >= to)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "from_usec must lie before to_usec.");
+        if (roster_find_operator(m->roster, operator) < 0)
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
+                                         "No such operator '%s' in the roster.", operator);
+
+        n = plan_operator_breaks(m->plan, operator, from, to, &breaks);
+        if (n < 0)
+                return (int) n;
+
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(sttss)");
+        if (r < 0)
+                return r;
+        for (ssize_t i = 0; i < n; i++) {
+                const Break *b = breaks[i];
+                _cleanup_free_ char *uid = NULL;
+
+                r = format_uid(b, &uid);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_append(reply, "(sttss)", break_kind_to_string(b->kind), b->start, b->end,
+                                          uid, b->reason);
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+/* GetMetrics() → (a{sv} metrics): the metrics of the current plan
+ * (metrics.h), aggregate numbers only, so anyone may read them. Keys:
+ * StatutoryViolations u, Recoveries u, RecoveriesLate u, RecoveriesUnserved u,
+ * RecoveriesShort u, RecoveryDelayMedianUSec t, RecoveryDelayMaxUSec t,
+ * BreaksMoved u, ShiftUSec t, BreakUSec a{st} (kind → time),
+ * ShortfallOperatorMinutes t, Shortfall a{st} (team → operator-minutes). */
+static int append_entry(sd_bus_message *reply, const char *key, const char *type, ...) {
+        va_list ap;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'e', "sv");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(reply, "s", key);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'v', type);
+        if (r < 0)
+                return r;
+        va_start(ap, type);
+        r = sd_bus_message_appendv(reply, type, ap);
+        va_end(ap);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(reply);
+}
+
+static int append_map(sd_bus_message *reply, const char *key, const Metrics *m, bool teams) {
+        size_t n = teams ? m->n_teams : _BREAK_KIND_MAX;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'e', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "s", key);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'v', "a{st}");
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "{st}");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = teams ? sd_bus_message_append(reply, "{st}", m->teams[i].team, m->teams[i].shortfall_minutes) :
+                            sd_bus_message_append(reply, "{st}", break_kind_to_string(i), m->break_time[i]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        return r;
+}
+
+static int method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(metrics_freep) Metrics *m = NULL;
+        Manager *mgr = userdata;
+        int r;
+
+        r = metrics_compute(mgr->plan, mgr->coverage, &m);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        if ((r = append_entry(reply, "StatutoryViolations", "u", m->statutory_violations)) < 0 ||
+            (r = append_entry(reply, "Recoveries", "u", m->recoveries)) < 0 ||
+            (r = append_entry(reply, "RecoveriesLate", "u", m->recoveries_late)) < 0 ||
+            (r = append_entry(reply, "RecoveriesUnserved", "u", m->recoveries_unserved)) < 0 ||
+            (r = append_entry(reply, "RecoveriesShort", "u", m->recoveries_short)) < 0 ||
+            (r = append_entry(reply, "RecoveryDelayMedianUSec", "t", m->delay_median)) < 0 ||
+            (r = append_entry(reply, "RecoveryDelayMaxUSec", "t", m->delay_max)) < 0 ||
+            (r = append_entry(reply, "BreaksMoved", "u", m->breaks_moved)) < 0 ||
+            (r = append_entry(reply, "ShiftUSec", "t", m->shift_time)) < 0 ||
+            (r = append_map(reply, "BreakUSec", m, false)) < 0 ||
+            (r = append_entry(reply, "ShortfallOperatorMinutes", "t", m->shortfall_minutes)) < 0 ||
+            (r = append_map(reply, "Shortfall", m, true)) < 0)
+                return r;
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+/* What caller may do for operator (access.h). */
+static AccessLevel caller_level(const Manager *m, const Caller *caller, const char *operator) {
+        ssize_t i = roster_find_operator(m->roster, operator);
+
+        return access_for_operator(&m->policy->access, caller, geteuid(), operator,
+                                   i >= 0 ? m->roster->operators[i].team : NULL);
+}
+
+/* WhoAmI() → (s operator)
+ * The operator that access.operators of the policy maps the caller's uid to
+ * (respite-notify(1) asks this to find its operator). Anyone may ask.
+ * Errors: Error.NoOperator when the caller's user is mapped to no operator. */
+static int method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(caller_done) Caller caller = {};
+        const AccessMap *map = &((Manager *) userdata)->policy->access;
+        int r;
+
+        r = caller_from_message(msg, &caller);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < map->n_operators; i++)
+                if (map->operators[i].uid == caller.uid)
+                        return sd_bus_reply_method_return(msg, "s", map->operators[i].operator);
+        return sd_bus_error_setf(error, BUS_ERROR_NO_OPERATOR,
+                                 "Uid %u is mapped to no operator (access.operators in respite.conf).",
+                                 (unsigned) caller.uid);
+}
+
+/* [start, end) of the site-local day holding t, UTC usec. */
+static int local_day(const Manager *m, usec_t t, usec_t *ret_start, usec_t *ret_end) {
+        CivilTime c;
+        int r;
+
+        r = utc_to_civil(t, m->policy->timezone, &c);
+        if (r < 0)
+                return r;
+        c.hour = c.minute = c.second = 0;
+        r = civil_to_utc(&c, m->policy->timezone, ret_start);
+        if (r < 0)
+                return r;
+        /* 26 h on is always the next day, whatever DST does. */
+        r = utc_to_civil(*ret_start + 26 * USEC_PER_HOUR, m->policy->timezone, &c);
+        if (r < 0)
+                return r;
+        c.hour = c.minute = c.second = 0;
+        return civil_to_utc(&c, m->policy->timezone, ret_end);
+}
+
+/* GetStatus() → (a{sv} status): the daemon at a glance, aggregate numbers
+ * only, so anyone may read it. Keys: Version s, Policy s (the policy file),
+ * Timezone s, StatutoryPreset s ("" for none), Now t, Operators u, Teams u,
+ * ShiftsToday u, BreaksToday a{su} (kind → breaks overlapping today),
+ * IncidentsToday u, StatutoryViolations u. "Today" is the site-local day
+ * of Now. */
+static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(strv_freep) char **teams = NULL;
+        Manager *m = userdata;
+        usec_t now = clock_now(&m->clock), from, to;
+        unsigned shifts = 0, incidents = 0, breaks[_BREAK_KIND_MAX] = {};
+        int r;
+
+        r = local_day(m, now, &from, &to);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < m->roster->n_operators; i++) {
+                bool seen = false;
+
+                for (char **t = teams; t && *t && !seen; t++)
+                        seen = streq(*t, m->roster->operators[i].team);
+                if (!seen && strv_extend(&teams, m->roster->operators[i].team) < 0)
+                        return -ENOMEM;
+        }
+        for (size_t i = 0; m->plan && i < m->plan->n_shifts; i++) {
+                const ShiftPlan *s = &m->plan->shifts[i];
+
+                if (s->end <= from || s->start >= to)
+                        continue;
+                shifts++;
+                for (size_t j = 0; j < s->n_breaks; j++)
+                        if (s->breaks[j].end > from && s->breaks[j].start < to)
+                                breaks[s->breaks[j].kind]++;
+        }
+        for (size_t i = 0; i < m->incidents->n; i++)
+                incidents += m->incidents->items[i].when >= from && m->incidents->items[i].when < to &&
+                             m->incidents->items[i].received <= now;
+
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "{sv}");
+        if (r >= 0)
+                r = append_entry(reply, "Version", "s", VERSION);
+        if (r >= 0)
+                r = append_entry(reply, "Policy", "s", m->config_path ?: "");
+        if (r >= 0)
+                r = append_entry(reply, "Timezone", "s", m->policy->timezone);
+        if (r >= 0)
+                r = append_entry(reply, "StatutoryPreset", "s", m->policy->statutory.name ?: "");
+        if (r >= 0)
+                r = append_entry(reply, "Now", "t", (uint64_t) now);
+        if (r >= 0)
+                r = append_entry(reply, "Operators", "u", (uint32_t) m->roster->n_operators);
+        if (r >= 0)
+                r = append_entry(reply, "Teams", "u", (uint32_t) strv_length(teams));
+        if (r >= 0)
+                r = append_entry(reply, "ShiftsToday", "u", shifts);
+        if (r >= 0)
+                r = append_entry(reply, "BreaksToday", "a{su}", 3,
+                                 break_kind_to_string(BREAK_PLANNED), breaks[BREAK_PLANNED],
+                                 break_kind_to_string(BREAK_STATUTORY), breaks[BREAK_STATUTORY],
+                                 break_kind_to_string(BREAK_RECOVERY), breaks[BREAK_RECOVERY]);
+        if (r >= 0)
+                r = append_entry(reply, "IncidentsToday", "u", incidents);
+        if (r >= 0)
+                r = append_entry(reply, "StatutoryViolations", "u", m->plan ? m->plan->statutory_violations : 0);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+/* The caller's current or next shift of operator (end > now) and its next
+ * break not over yet; zeros when none. */
+static void next_shift_and_break(const Plan *p, const char *operator, usec_t now, const ShiftPlan **ret_shift,
+                                 const Break **ret_break) {
+        *ret_shift = NULL;
+        *ret_break = NULL;
+        for (size_t i = 0; p && i < p->n_shifts; i++) {
+                const ShiftPlan *s = &p->shifts[i];
+
+                if (!streq(s->operator, operator) || s->end <= now)
+                        continue;
+                if (!*ret_shift)
+                        *ret_shift = s;
+                for (size_t j = 0; j < s->n_breaks; j++)
+                        if (s->breaks[j].end > now) {
+                                *ret_break = &s->breaks[j];
+                                return;
+                        }
+        }
+}
+
+/* ListOperators() → (a(sssttt) operators)
+ * The operators of the roster the caller may read (all for root and the
+ * daemon's user, their teams for a lead, themself for an operator), as
+ * (id, name, team, shift_start_usec, shift_end_usec, next_break_usec): the
+ * current or next shift and the start of the next break not over yet, 0
+ * when there is none. */
+static int method_list_operators(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(caller_done) Caller caller = {};
+        Manager *m = userdata;
+        usec_t now = clock_now(&m->clock);
+        int r;
+
+        r = caller_from_message(msg, &caller);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(sssttt)");
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < m->roster->n_operators; i++) {
+                const Operator *o = &m->roster->operators[i];
+                const ShiftPlan *s;
+                const Break *b;
+
+                if (caller_level(m, &caller, o->id) == ACCESS_DENIED)
+                        continue;
+                next_shift_and_break(m->plan, o->id, now, &s, &b);
+                r = sd_bus_message_append(reply, "(sssttt)", o->id, o->name, o->team, s ? s->start : 0,
+                                          s ? s->end : 0, b ? b->start : 0);
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+/* ListIncidents(s operator, t since_usec) → (a(ssstts) incidents)
+ * Incidents known to the daemon (reported and detected) that happened at or
+ * after since_usec, of operator ("" for every operator the caller leads), as
+ * (id, operator, category, when_usec, received_usec, note), by time. For
+ * team leads (and root and the daemon's user) only: notes are personal data.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied (an operator the caller
+ * does not lead, whether or not it exists). */
+static int method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(caller_done) Caller caller = {};
+        Manager *m = userdata;
+        usec_t now = clock_now(&m->clock);
+        const char *operator;
+        uint64_t since;
+        int r;
+
+        r = sd_bus_message_read(msg, "st", &operator, &since);
+        if (r < 0)
+                return r;
+        r = caller_from_message(msg, &caller);
+        if (r < 0)
+                return r;
+        if (!isempty(operator) && caller_level(m, &caller, operator) < ACCESS_LEAD) {
+                log_notice("Denied uid %u to list the incidents of operator '%s'.", (unsigned) caller.uid, operator);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "Only a lead of its team may list the incidents of operator '%s'.",
+                                         operator);
+        }
+
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(ssstts)");
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < m->incidents->n; i++) {
+                const Incident *inc = &m->incidents->items[i];
+
+                if (inc->when < since || inc->received > now ||
+                    (!isempty(operator) && !streq(inc->operator, operator)) ||
+                    caller_level(m, &caller, inc->operator) < ACCESS_LEAD)
+                        continue;
+                r = sd_bus_message_append(reply, "(ssstts)", inc->id, inc->operator, inc->category, inc->when,
+                                          inc->received, inc->note ?: "");
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+/* Reload(): as SIGHUP, re-read the policy, rosters and call records; the
+ * reply comes after the new plan is out. For root and the daemon's user.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.ReloadFailed (the
+ * running policy is kept; the log says why). */
+static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(caller_done) Caller caller = {};
+        Manager *m = userdata;
+        int r;
+
+        r = caller_from_message(msg, &caller);
+        if (r < 0)
+                return r;
+        if (!access_for_team(&m->policy->access, &caller, geteuid(), NULL)) {
+                log_notice("Denied uid %u to reload.", (unsigned) caller.uid);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "Only root may reload respited.");
+        }
+        r = manager_reload(m);
+        if (r < 0)
+                return sd_bus_error_setf(error, BUS_ERROR_RELOAD_FAILED,
+                                         "Reload failed (%s); the running policy is kept, the daemon's log "
+                                         "says what is wrong.", strerror(-r));
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+/* ---- feed URLs (HTTP feeds, respited(8) FEEDS) ---- */
+
+static bool roster_has_team(const Roster *roster, const char *team) {
+        for (size_t i = 0; i < roster->n_operators; i++)
+                if (streq(roster->operators[i].team, team))
+                        return true;
+        return false;
+}
+
+/* May the sender act for team: root, the daemon's user, a lead of team?
+ * Sets AccessDenied (the same whether the team exists or not) otherwise. */
+static int check_team_access(sd_bus_message *msg, const Manager *m, const char *team, const char *what,
+                             sd_bus_error *error) {
+        _cleanup_(caller_done) Caller caller = {};
+
+        if (caller_from_message(msg, &caller) >= 0 &&
+            access_for_team(&m->policy->access, &caller, geteuid(), team))
+                return 0;
+        log_notice("Denied uid %u to %s team '%s'.", (unsigned) caller.uid, what, team);
+        return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "Not allowed to %s team '%s'.", what, team);
+}
+
+/* Reply (s url, s webcal_url) for the feed of operator or team who, after
+ * checking the caller may (an operator their own, a lead their teams' and
+ * their operators', root all), with a new token first when rotate. */
+static int reply_feed_urls(sd_bus_message *msg, Manager *m, FeedAudience audience, const char *who, bool rotate,
+                           sd_bus_error *error) {
+        _cleanup_free_ char *url = NULL, *webcal = NULL;
+        const char *what = rotate ? "rotate the feed token of" : "read the feed URL of";
+        int r;
+
+        if (audience == FEED_TEAM) {
+                r = check_team_access(msg, m, who, what, error);
+                if (r < 0)
+                        return r;
+                if (!roster_has_team(m->roster, who))
+                        return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%s' in the roster.", who);
+        } else {
+                r = check_access(msg, m, who, what, error);
+                if (r < 0)
+                        return r;
+                if (roster_find_operator(m->roster, who) < 0)
+                        return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
+                                                 "No such operator '%s' in the roster.", who);
+        }
+
+        r = manager_feed_urls(m, audience, who, rotate, &url, &webcal);
+        if (r == -EOPNOTSUPP)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_NOT_SUPPORTED,
+                                         "respited serves no feeds over HTTP (feeds.listen in respite.conf(5) is "
+                                         "empty, or it could not listen: see its log).");
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FILE_NOT_FOUND,
+                                         "The feed has no token yet; respited makes one at start and on reload.");
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(msg, "ss", url, webcal);
+}
+
+/* GetFeedURL(s operator) → (s url, s webcal_url)
+ * The secret URL of the operator's own feed: the http(s):// form and the
+ * webcal:// one. For the operator's user, a lead of their team and root.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator,
+ * org.freedesktop.DBus.Error.NotSupported (no HTTP). */
+static int method_get_feed_url(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *operator;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &operator);
+        if (r < 0)
+                return r;
+        return reply_feed_urls(msg, userdata, FEED_OPERATOR, operator, false, error);
+}
+
+/* GetTeamFeedURL(s team) → (s url, s webcal_url)
+ * The secret URL of a team's feed. For the team's leads and root.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownTeam,
+ * org.freedesktop.DBus.Error.NotSupported. */
+static int method_get_team_feed_url(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *team;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &team);
+        if (r < 0)
+                return r;
+        return reply_feed_urls(msg, userdata, FEED_TEAM, team, false, error);
+}
+
+/* RotateFeedToken(s kind, s name) → (s url, s webcal_url)
+ * Give the feed of operator name (kind "operator") or team name (kind
+ * "team") a new secret token, kept in the store; the old URL answers 404 at
+ * once. Returns the new URLs. Allowed as GetFeedURL / GetTeamFeedURL.
+ * Errors: as those, and org.freedesktop.DBus.Error.InvalidArgs for another
+ * kind. */
+static int method_rotate_feed_token(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *kind, *name;
+        int r;
+
+        r = sd_bus_message_read(msg, "ss", &kind, &name);
+        if (r < 0)
+                return r;
+        if (!streq(kind, "operator") && !streq(kind, "team"))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "kind must be \"operator\" or \"team\", not \"%s\".", kind);
+        return reply_feed_urls(msg, userdata, streq(kind, "team") ? FEED_TEAM : FEED_OPERATOR, name, true, error);
+}
+
+static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        return sd_bus_message_append(reply, "s", VERSION);
+}
+
+static int property_get_timezone(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                 sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+
+        return sd_bus_message_append(reply, "s", m->policy->timezone);
+}
+
+static int property_get_now(sd_bus *bus, const char *path, const char *interface, const char *property,
+                            sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+
+        return sd_bus_message_append(reply, "t", clock_now(&m->clock));
+}
+
+#define BREAK_SIGNAL(name)                                                              \
+        SD_BUS_SIGNAL_WITH_ARGS(name,                                                   \
+                                SD_BUS_ARGS("s", operator, "s", uid, "s", kind,         \
+                                            "t", start_usec, "t", end_usec, "s", reason), \
+                                0)
+
+static const sd_bus_vtable scheduler_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Timezone", "s", property_get_timezone, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        /* The daemon's clock (the replay clock under --clock), UTC usec. */
+        SD_BUS_PROPERTY("Now", "t", property_get_now, 0, 0),
+        SD_BUS_METHOD_WITH_ARGS("ReportIncident",
+                                SD_BUS_ARGS("s", operator, "s", category, "t", when_usec, "s", note),
+                                SD_BUS_RESULT("s", incident_id),
+                                method_report_incident, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetSchedule",
+                                SD_BUS_ARGS("s", operator, "t", from_usec, "t", to_usec),
+                                SD_BUS_RESULT("a(sttss)", breaks),
+                                method_get_schedule, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetMetrics", SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", metrics),
+                                method_get_metrics, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("WhoAmI", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", operator),
+                                method_who_am_i, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetStatus", SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", status),
+                                method_get_status, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListOperators", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sssttt)", operators),
+                                method_list_operators, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListIncidents", SD_BUS_ARGS("s", operator, "t", since_usec),
+                                SD_BUS_RESULT("a(ssstts)", incidents),
+                                method_list_incidents, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
+                                method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetFeedURL", SD_BUS_ARGS("s", operator),
+                                SD_BUS_RESULT("s", url, "s", webcal_url),
+                                method_get_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetTeamFeedURL", SD_BUS_ARGS("s", team),
+                                SD_BUS_RESULT("s", url, "s", webcal_url),
+                                method_get_team_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RotateFeedToken", SD_BUS_ARGS("s", kind, "s", name),
+                                SD_BUS_RESULT("s", url, "s", webcal_url),
+                                method_rotate_feed_token, SD_BUS_VTABLE_UNPRIVILEGED),
+        BREAK_SIGNAL("BreakScheduled"),
+        BREAK_SIGNAL("BreakStarted"),
+        BREAK_SIGNAL("BreakEnded"),
+        SD_BUS_SIGNAL_WITH_ARGS("ScheduleChanged", SD_BUS_ARGS("s", operator), 0),
+        SD_BUS_VTABLE_END
+};
+
+int bus_setup(Manager *m) {
+        int r;
+
+        r = m->user_bus ? sd_bus_open_user(&m->bus) : sd_bus_open_system(&m->bus);
+        if (r < 0)
+                return r;
+        r = sd_bus_add_object_vtable(m->bus, NULL, BUS_PATH, BUS_INTERFACE, scheduler_vtable, m);
+        if (r < 0)
+                return r;
+        r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
+        if (r < 0)
+                return r;
+        return sd_bus_request_name(m->bus, BUS_NAME, 0);
+}
+
+int bus_emit_break(Manager *m, const char *member, const char *operator, const Break *b) {
+        _cleanup_free_ char *uid = NULL;
+        int r;
+
+        if (!m->bus)
+                return 0;
+        r = format_uid(b, &uid);
+        if (r < 0)
+                return r;
+        return sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, member, "ssstts", operator, uid,
+                                  break_kind_to_string(b->kind), b->start, b->end,
+                                  break_kind_public_reason(b->kind));
+}
+
+int bus_emit_schedule_changed(Manager *m, const char *operator) {
+        if (!m->bus)
+                return 0;
+        return sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ScheduleChanged", "s", operator);
+}
+
+int bus_emit_policy_changed(Manager *m) {
+        if (!m->bus)
+                return 0;
+        return sd_bus_emit_properties_changed(m->bus, BUS_PATH, BUS_INTERFACE, "Timezone", NULL);
+}

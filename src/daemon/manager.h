@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The daemon's state and its one path for every change: load the inputs,
+ * re-plan from now, then publish what changed (D-Bus signals, feed files)
+ * and arm the timer for the next break edge or call record. */
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "core/incident.h"
+#include "core/planner.h"
+#include "core/policy.h"
+#include "core/roster.h"
+#include "daemon/store.h"
+#include "publish/feed.h"
+#include "publish/http.h"
+#include "shared/clock.h"
+
+typedef struct Manager {
+        sd_event *event;
+        sd_bus *bus;
+        bool user_bus;                  /* --user: the session bus */
+
+        char *config_path;
+        char **roster_override;         /* --roster: replaces sources.rosters */
+        char **calls_override;          /* --calls: replaces sources.calls */
+        char *feed_dir_override;        /* --feed-dir */
+        char *replay_from;              /* --clock: ISO 8601, site zone when without offset */
+        unsigned replay_speed;          /* --speed */
+
+        Policy *policy;
+        Roster *roster;
+        Coverage *coverage;             /* operators needed on the phones (coverage_build()) */
+        IncidentList *detected;         /* from call records; count once the clock passes them */
+        IncidentList *reported;         /* from ReportIncident */
+        IncidentList *incidents;        /* both, what the planner sees */
+
+        Plan *plan;                     /* the current revision; NULL before the first */
+        Sequences *sequences;           /* SEQUENCE per feed UID */
+        Clock clock;
+        usec_t edges_until;             /* BreakStarted/BreakEnded sent for edges up to here */
+        sd_event_source *timer;
+
+        char *state_dir;                /* where the store lives (respited(8) STATE) */
+        Store *store;
+        bool plan_stored;               /* the store holds m->plan */
+        char *spool_dir;                /* the spool watched, or NULL */
+        sd_event_source *spool;         /* inotify on spool_dir */
+        sd_event_source *purge_timer;   /* retention, daily */
+        HttpServer *http;               /* feeds over HTTP, or NULL */
+
+        /* Sources: inotify on their directories; a change re-reads them all
+         * soon after (source_timer); queue_logs are followed line by line. */
+        sd_event_source **source_watches;
+        size_t n_source_watches;
+        sd_event_source *source_timer;
+        struct ManagerTail *tails;
+        size_t n_tails;
+        struct ManagerSource *last_good;        /* per source file, its last version that could be read */
+        size_t n_last_good;
+} Manager;
+
+/* A new manager with its event loop (SIGTERM/SIGINT stop it, SIGHUP reloads,
+ * the watchdog is pinged when $WATCHDOG_USEC asks). Returns 0 or a negative
+ * errno. */
+int manager_new(Manager **ret);
+Manager *manager_free(Manager *m);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
+
+/* Load the policy, rosters and call records and open the store in
+ * m->state_dir (purging what retention drops). Nothing is published yet.
+ * Problems in rows are logged and skipped; returns a negative errno (after
+ * logging) only when the policy or a source cannot be read at all, or the
+ * store cannot be opened. */
+int manager_load(Manager *m);
+
+/* Once the bus name is ours (so a second daemon never overwrites the
+ * running one's feeds): make the first plan (the stored plan revised at
+ * now, or without one a fresh plan), publish it, watch the spool directory
+ * and arm the retention timer. Returns 0 or a negative errno (logged). */
+int manager_start(Manager *m);
+
+/* Re-read everything; on any error keep the running policy and inputs
+ * (logged). Notifies RELOADING=1 and READY=1 around it. Returns 0 or a
+ * negative errno. */
+int manager_reload(Manager *m);
+
+/* Accept an incident reported now (D-Bus): validates the operator and the
+ * category, stamps received = now, commits it to the store and re-plans
+ * (signals and feeds included) before returning. when = 0 means now. Returns 0 and the new
+ * incident's id in *ret_id (malloc'ed), -ENXIO for an unknown operator,
+ * -ENOKEY for an unknown category, -EDOM for a time more than a minute in
+ * the future or more than 7 days in the past, -E2BIG for a note over
+ * 4096 bytes, -ENOMEM, or the store's error (logged) when it could not be
+ * committed. An incident outside every shift of the operator is
+ * kept but earns no break. */
+int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
+                            const char *note, char **ret_id);
+
+/* The URLs of the feed of operator who (FEED_OPERATOR) or team who
+ * (FEED_TEAM), the caller having checked that it exists: the http(s):// URL
+ * (feeds.base_url, else the address listened on) in *ret_url and its
+ * webcal:// form in *ret_webcal. With rotate, the feed first gets a new
+ * token (kept in the store) and its old URL answers 404 at once. Returns 0,
+ * -EOPNOTSUPP when respited serves no HTTP, -ENOENT when the feed has no
+ * token, -ENOMEM, or the store's error (logged). Tokens are never logged. */
+int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool rotate, char **ret_url,
+                      char **ret_webcal);
+
+/* Re-plan at the clock's now and publish the differences. */
+int manager_replan(Manager *m);
+
+/* Run the event loop until stopped. Returns the loop's exit code. */
+int manager_run(Manager *m);

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* respited: the respite daemon. See respited(8). */
+#include <getopt.h>
+#include <systemd/sd-daemon.h>
+
+#include "daemon/bus.h"
+#include "daemon/manager.h"
+#include "import/source.h"
+#include "shared/log.h"
+
+#define DEFAULT_CONFIG SYSCONFDIR "/respite/respite.conf"
+#define DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/respite"
+
+static const char *arg_config = DEFAULT_CONFIG;
+static bool arg_user = false;
+static bool arg_check_config = false;
+static char **arg_rosters = NULL;
+static char **arg_calls = NULL;
+static const char *arg_feed_dir = NULL;
+static const char *arg_clock = NULL;
+static const char *arg_state_dir = NULL;
+static unsigned arg_speed = 1;
+
+static void help(void) {
+        printf("Usage: respited [OPTIONS]\n\n"
+               "Grant recovery breaks after difficult calls, keep the statutory breaks,\n"
+               "and publish each operator's day on D-Bus and as iCalendar feeds.\n\n"
+               "  -c --config FILE     Policy file (default: %s)\n"
+               "     --user           Serve on the session bus instead of the system bus\n"
+               "     --roster PATH    Roster CSV, instead of sources.rosters (repeatable)\n"
+               "     --calls PATH     Call-record CSV, instead of sources.calls (repeatable)\n"
+               "     --feed-dir DIR   Write feed files here, instead of feeds.directory\n"
+               "     --state-dir DIR  Keep the state here, instead of $STATE_DIRECTORY or\n"
+               "                      %s (--user: $XDG_STATE_HOME/respite)\n"
+               "     --check-config   Check the policy and its sources, then exit 0 or 1\n"
+               "     --clock TIME     Start the clock at TIME (ISO 8601) to replay a past day\n"
+               "     --speed N        Run the replay clock N times faster (default 1)\n"
+               "  -h --help           Show this help\n"
+               "     --version        Show the version\n\n"
+               "See respited(8) and respite.conf(5).\n", DEFAULT_CONFIG, DEFAULT_STATE_DIR);
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        enum {
+                ARG_USER = 0x100, ARG_ROSTER, ARG_CALLS, ARG_FEED_DIR, ARG_CHECK_CONFIG,
+                ARG_CLOCK, ARG_SPEED, ARG_VERSION, ARG_STATE_DIR,
+        };
+        static const struct option options[] = {
+                { "config",       required_argument, NULL, 'c'              },
+                { "user",         no_argument,       NULL, ARG_USER         },
+                { "roster",       required_argument, NULL, ARG_ROSTER       },
+                { "calls",        required_argument, NULL, ARG_CALLS        },
+                { "feed-dir",     required_argument, NULL, ARG_FEED_DIR     },
+                { "state-dir",    required_argument, NULL, ARG_STATE_DIR    },
+                { "check-config", no_argument,       NULL, ARG_CHECK_CONFIG },
+                { "clock",        required_argument, NULL, ARG_CLOCK        },
+                { "speed",        required_argument, NULL, ARG_SPEED        },
+                { "help",         no_argument,       NULL, 'h'              },
+                { "version",      no_argument,       NULL, ARG_VERSION      },
+                {}
+        };
+        char *end;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "c:h", options, NULL)) >= 0)
+                switch (c) {
+                case 'c':
+                        arg_config = optarg;
+                        break;
+                case ARG_USER:
+                        arg_user = true;
+                        break;
+                case ARG_ROSTER:
+                        if (strv_extend(&arg_rosters, optarg) < 0)
+                                return log_oom();
+                        break;
+                case ARG_CALLS:
+                        if (strv_extend(&arg_calls, optarg) < 0)
+                                return log_oom();
+                        break;
+                case ARG_FEED_DIR:
+                        arg_feed_dir = optarg;
+                        break;
+                case ARG_STATE_DIR:
+                        arg_state_dir = optarg;
+                        break;
+                case ARG_CHECK_CONFIG:
+                        arg_check_config = true;
+                        break;
+                case ARG_CLOCK:
+                        arg_clock = optarg;
+                        break;
+                case ARG_SPEED:
+                        errno = 0;
+                        unsigned long v = strtoul(optarg, &end, 10);
+                        if (errno != 0 || *end || end == optarg || v < 1 || v > 100000)
+                                return log_error_errno(EINVAL, "--speed: expected a whole number from 1 to 100000, got '%s'.", optarg);
+                        arg_speed = (unsigned) v;
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("respited %s\n", VERSION);
+                        return 0;
+                default:
+                        return -EINVAL;
+                }
+
+        if (optind < argc)
+                return log_error_errno(EINVAL, "Unexpected argument '%s'; see respited --help.", argv[optind]);
+        if (arg_speed != 1 && !arg_clock)
+                return log_error_errno(EINVAL, "--speed needs --clock.");
+        return 1;
+}
+
+/* --check-config: the policy, then every source, each problem on stderr as
+ * FILE:LINE: message. Rows the importers skip count as problems. */
+static int check_config(void) {
+        _cleanup_free_ char *error = NULL;
+        _cleanup_(policy_freep) Policy *p = NULL;
+        bool ok = true;
+        size_t skipped;
+        int r;
+
+        r = policy_load(arg_config, &p, &error);
+        if (r < 0) {
+                fprintf(stderr, "%s\n", error ?: "Failed to load the policy.");
+                return r;
+        }
+        for (char **f = arg_rosters ?: p->rosters; f && *f; f++) {
+                _cleanup_(roster_freep) Roster *roster = NULL;
+
+                r = source_load_roster(&roster, p, *f, 0, 0, &skipped);
+                if (r < 0) {
+                        log_error_errno(r, "%s: cannot read roster: %m", *f);
+                        ok = false;
+                } else if (skipped > 0)
+                        ok = false;
+        }
+        for (char **f = arg_calls ?: p->calls; f && *f; f++) {
+                _cleanup_(call_log_freep) CallLog *calls = NULL;
+
+                r = source_load_calls(&calls, p, *f, &skipped);
+                if (r < 0) {
+                        log_error_errno(r, "%s: cannot read call records: %m", *f);
+                        ok = false;
+                } else if (skipped > 0)
+                        ok = false;
+        }
+        if (!ok)
+                return -EINVAL;
+        printf("%s: policy and sources are valid.\n", arg_config);
+        return 0;
+}
+
+/* The state directory: --state-dir, else the first of systemd's
+ * $STATE_DIRECTORY (StateDirectory=), else DEFAULT_STATE_DIR, or for --user
+ * $XDG_STATE_HOME/respite (~/.local/state/respite). */
+static int state_dir(char **ret) {
+        const char *e = getenv("STATE_DIRECTORY");
+
+        if (arg_state_dir)
+                return strdup_to(ret, arg_state_dir);
+        if (!isempty(e))
+                return (*ret = strndup(e, strcspn(e, ":"))) ? 0 : -ENOMEM;
+        if (!arg_user)
+                return strdup_to(ret, DEFAULT_STATE_DIR);
+        e = getenv("XDG_STATE_HOME");
+        if (!isempty(e) && e[0] == '/')
+                return asprintf(ret, "%s/respite", e) < 0 ? -ENOMEM : 0;
+        e = getenv("HOME");
+        if (isempty(e) || e[0] != '/')
+                return log_error_errno(ENXIO, "Neither $XDG_STATE_HOME nor $HOME is set; use --state-dir.");
+        return asprintf(ret, "%s/.local/state/respite", e) < 0 ? -ENOMEM : 0;
+}
+
+static int run(int argc, char *argv[]) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        int r;
+
+        log_setup();
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r;
+
+        if (arg_check_config)
+                return check_config();
+
+        r = manager_new(&m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the event loop: %m");
+
+        m->user_bus = arg_user;
+        m->config_path = strdup(arg_config);
+        if (!m->config_path)
+                return log_oom();
+        m->roster_override = TAKE_PTR(arg_rosters);
+        m->calls_override = TAKE_PTR(arg_calls);
+        if (strdup_to(&m->feed_dir_override, arg_feed_dir) < 0)
+                return log_oom();
+        r = state_dir(&m->state_dir);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return r;
+
+        if (strdup_to(&m->replay_from, arg_clock) < 0)
+                return log_oom();
+        m->replay_speed = arg_speed;
+
+        r = manager_load(m);
+        if (r < 0)
+                return r;
+
+        r = bus_setup(m);
+        if (r == -EEXIST)
+                return log_error_errno(r, "Another respited already owns %s on the %s bus; stop it first "
+                                       "(systemctl stop respited).", BUS_NAME, arg_user ? "session" : "system");
+        if (r < 0)
+                return log_error_errno(r, "Failed to publish %s on the %s bus: %m", BUS_NAME,
+                                       arg_user ? "session" : "system");
+        log_info("Serving %s on the %s bus.", BUS_NAME, arg_user ? "session" : "system");
+
+        /* Only now that the name is ours does anything get published. */
+        r = manager_start(m);
+        if (r < 0)
+                return r;
+        return manager_run(m);
+}
+
+int main(int argc, char *argv[]) {
+        int r = run(argc, argv);
+
+        strv_free(arg_rosters);
+        strv_free(arg_calls);
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* respited's state on disk: one SQLite database, STATE_DIR/respite.db, in
+ * WAL mode with synchronous=FULL, so a transaction that returned is on disk
+ * and survives kill -9 (and a power cut). It holds:
+ *   - reported incidents (D-Bus, spool files); detected ones are found in
+ *     the call records again on every start;
+ *   - the current plan (shifts and their breaks, each break with the
+ *     revision that granted it and the one that last changed it), so that a
+ *     restarted daemon revises from where it stopped;
+ *   - the feed SEQUENCE bookkeeping (UID, times, SEQUENCE, LAST-MODIFIED);
+ *   - a secret token per feed (HTTP feeds);
+ *   - the spool files ingested, by name and content hash.
+ * The schema version is PRAGMA user_version; older versions are migrated
+ * when the store is opened. Every function returns 0 or a negative errno
+ * (-ENOMEM, -EBUSY, -ENOSPC, -EROFS, -EBADMSG for a damaged file, -EIO for
+ * other SQLite errors); store_error() has SQLite's message for the log. */
+
+#include "core/incident.h"
+#include "core/planner.h"
+#include "publish/feed.h"
+#include "shared/util.h"
+
+#define STORE_FILE "respite.db"
+#define STORE_SCHEMA_VERSION 2
+
+typedef struct Store Store;
+
+/* Open (or create) dir/respite.db and migrate it to STORE_SCHEMA_VERSION.
+ * dir must exist. -EPROTONOSUPPORT: the file comes from a newer respite. */
+int store_open(const char *dir, Store **ret);
+Store *store_free(Store *s);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Store *, store_free);
+
+/* SQLite's message about the last failure, for the log. */
+const char *store_error(const Store *s);
+
+/* Commit one reported incident (id, operator, category, when, received,
+ * note) with its source ("bus", "spool:FILE"). Returns 0 once it is on
+ * disk; -EEXIST when the id is known. */
+int store_add_incident(Store *s, const Incident *i, const char *source);
+
+/* Every stored incident, sorted as IncidentList keeps them. */
+int store_load_incidents(Store *s, IncidentList **ret);
+
+/* Retention: first erase the notes, then delete the incidents that happened
+ * before before (UTC usec), each step committed on its own; then drop
+ * shifts, breaks, sequences, revisions and spool records that ended before
+ * it. Returns 0 and the number of incidents deleted in *ret_deleted. */
+int store_purge(Store *s, usec_t before, unsigned *ret_deleted);
+
+/* Record revision new (made at new->now) against old, the last revision
+ * stored (NULL: replace whatever is stored): changed shifts and breaks, and
+ * the SEQUENCE entries seq changed (may be NULL), in one transaction. Breaks
+ * keep the revision that granted them and get the one that changed them.
+ * Nothing is written when nothing changed. On success the changes of seq
+ * are cleared. */
+int store_save_revision(Store *s, const Plan *old, const Plan *new, Sequences *seq);
+
+/* The plan last stored (its now is the last revision's), or *ret = NULL
+ * when none was. */
+int store_load_plan(Store *s, Plan **ret);
+
+/* Put every stored SEQUENCE entry into seq. */
+int store_load_sequences(Store *s, Sequences *seq);
+
+/* Make sure every feed named in feeds ("op16", "team-retail"; NULL-terminated)
+ * has a token: 256 random bits as 64 lowercase hex digits, created once and
+ * kept. One transaction. */
+int store_ensure_feed_tokens(Store *s, char * const *feeds);
+/* The token of feed, or -ENOENT. *ret is malloc'ed. */
+int store_get_feed_token(Store *s, const char *feed, char **ret);
+/* Replace the token of feed with a new one (the old stops working). */
+int store_rotate_feed_token(Store *s, const char *feed, char **ret);
+
+/* Spool files. hash identifies the content ("fnv1a64:…"). A file whose
+ * (name, hash) was ingested but not yet marked done was ingested before a
+ * crash: move it without ingesting it again. */
+int store_spool_pending(Store *s, const char *name, const char *hash, bool *ret);
+/* Commit the incidents good of file name with the record (name, hash,
+ * counts of good and bad lines), all in one transaction. */
+int store_spool_ingest(Store *s, const char *name, const char *hash, const IncidentList *good, unsigned bad);
+/* The file has been moved out of the spool directory. */
+int store_spool_done(Store *s, const char *name, const char *hash);

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "import/import-check.h"
+#include "import/queue-log.h"
+#include "import/source.h"
+#include "shared/log.h"
+#include "shared/time-util.h"
+
+typedef struct Printer {
+        const Policy *policy;
+        const char *path;
+        bool csv;
+} Printer;
+
+/* RFC 4180: quote a field that holds a comma, a quote or a line end. */
+static void print_csv_field(const char *s) {
+        if (!strpbrk(s, ",\"\r\n")) {
+                fputs(s, stdout);
+                return;
+        }
+        putchar('"');
+        for (; *s; s++) {
+                if (*s == '"')
+                        putchar('"');
+                putchar(*s);
+        }
+        putchar('"');
+}
+
+static void print_row(const Printer *pr, const char *kind, const char *operator, usec_t start, usec_t end,
+                      const char *detail) {
+        char a[ISO8601_MAX] = "", b[ISO8601_MAX] = "";
+        const char *zone = pr->csv ? "UTC" : pr->policy->timezone;
+
+        if (start != USEC_INFINITY && time_format_iso8601(start, zone, a) < 0)
+                snprintf(a, sizeof a, "@%" PRIu64, start / USEC_PER_SEC);
+        if (end != USEC_INFINITY && time_format_iso8601(end, zone, b) < 0)
+                snprintf(b, sizeof b, "@%" PRIu64, end / USEC_PER_SEC);
+        if (pr->csv) {
+                const char *fields[] = { pr->path, kind, operator ?: "", a, b, detail ?: "" };
+
+                for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
+                        if (i > 0)
+                                putchar(',');
+                        print_csv_field(fields[i]);
+                }
+                putchar('\n');
+        } else
+                printf("  %-8s %-16s %-25s %-25s %s\n", kind, operator ?: "", a, end == USEC_INFINITY && start != USEC_INFINITY ? "(open)" : b,
+                       detail ?: "");
+}
+
+/* The messages the import logged: skipped rows and warnings. */
+static void print_messages(const Printer *pr, const char *text) {
+        _cleanup_free_ char *copy = strdup(text ?: "");
+
+        if (!copy)
+                return;
+        for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
+                const char *kind = strstr(line, "skipping") ? "skipped" : "warning";
+
+                if (pr->csv)
+                        print_row(pr, kind, NULL, USEC_INFINITY, USEC_INFINITY, line);
+                else
+                        printf("  %-8s %s\n", kind, line);
+        }
+}
+
+static int check_roster(const Printer *pr, usec_t from, usec_t to, size_t *ret_skipped) {
+        _cleanup_(roster_freep) Roster *r = NULL;
+        int k;
+
+        k = source_load_roster(&r, pr->policy, pr->path, from, to, ret_skipped);
+        if (k < 0)
+                return k;
+        k = roster_finish(r, pr->policy->split_shift_gap);
+        if (k < 0)
+                return k;
+        if (!pr->csv)
+                printf("%s: %zu operators, %zu shifts, %zu skipped\n", pr->path, r->n_operators, r->n_shifts,
+                       *ret_skipped);
+        for (size_t i = 0; i < r->n_shifts; i++) {
+                const Shift *s = &r->shifts[i];
+                const char *op = r->operators[s->operator].id;
+
+                print_row(pr, "shift", op, s->start, s->end, s->source);
+                for (size_t j = 0; j < s->n_planned; j++)
+                        print_row(pr, "break", op, s->planned[j].start, s->planned[j].end, "planned (split shift)");
+        }
+        return 0;
+}
+
+static int check_calls(const Printer *pr, size_t *ret_skipped) {
+        _cleanup_(call_log_freep) CallLog *l = NULL;
+        int k;
+
+        k = source_load_calls(&l, pr->policy, pr->path, ret_skipped);
+        if (k < 0)
+                return k;
+        if (!pr->csv)
+                printf("%s: %zu calls, %zu skipped\n", pr->path, l ? l->n_calls : 0, *ret_skipped);
+        for (size_t i = 0; l && i < l->n_calls; i++)
+                print_row(pr, "call", l->calls[i].operator, l->calls[i].start, l->calls[i].end, l->calls[i].source);
+        return 0;
+}
+
+static int check_queue_log(const Printer *pr, size_t *ret_skipped) {
+        _cleanup_(queue_log_freep) QueueLog *q = NULL;
+        int k;
+
+        k = queue_log_load(&q, pr->path, policy_find_source(pr->policy, pr->path), ret_skipped);
+        if (k < 0)
+                return k;
+        call_log_finish(q->calls);
+        if (!pr->csv)
+                printf("%s: %zu lines, %zu calls, %zu agent sessions, %zu pauses, %zu events ignored, %zu skipped\n",
+                       pr->path, q->n_lines, q->calls->n_calls, q->n_sessions, q->n_pauses, q->n_ignored,
+                       *ret_skipped);
+        for (size_t i = 0; i < q->n_sessions; i++)
+                print_row(pr, "session", q->sessions[i].operator, q->sessions[i].start, q->sessions[i].end, NULL);
+        for (size_t i = 0; i < q->n_open; i++)
+                if (!q->open[i].pause)
+                        print_row(pr, "session", q->open[i].operator, q->open[i].start, USEC_INFINITY,
+                                  "still logged in at the end of the file");
+        for (size_t i = 0; i < q->n_pauses; i++)
+                print_row(pr, "pause", q->pauses[i].operator, q->pauses[i].start, q->pauses[i].end,
+                          q->pauses[i].reason);
+        for (size_t i = 0; i < q->calls->n_calls; i++) {
+                const CallRecord *c = &q->calls->calls[i];
+                char detail[256];
+
+                snprintf(detail, sizeof detail, "%s caller %s, waited %us", c->source, c->caller ?: "unknown",
+                         c->wait_seconds);
+                print_row(pr, "call", c->operator, c->start, c->end, detail);
+        }
+        return 0;
+}
+
+static bool is_call_source(const Policy *p, const char *path) {
+        for (char **c = p->calls; c && *c; c++)
+                if (streq(*c, path))
+                        return true;
+        return false;
+}
+
+int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv) {
+        bool failed = false;
+
+        if (csv)
+                printf("file,kind,operator,start,end,detail\n");
+        for (char * const *path = paths; path && *path; path++) {
+                _cleanup_free_ char *messages = NULL;
+                Printer pr = { .policy = p, .path = *path, .csv = csv };
+                SourceFormat format = source_format(p, *path);
+                size_t size = 0, skipped = 0;
+                FILE *f;
+                int r;
+
+                /* Collect what the importer logs, to show it with the file. */
+                f = open_memstream(&messages, &size);
+                if (!f)
+                        return log_oom();
+                log_set_target(f);
+                if (format == SOURCE_FORMAT_QUEUE_LOG)
+                        r = check_queue_log(&pr, &skipped);
+                else if (is_call_source(p, *path))
+                        r = check_calls(&pr, &skipped);
+                else
+                        r = check_roster(&pr, from, to, &skipped);
+                log_set_target(NULL);
+                fclose(f);
+
+                if (r < 0) {
+                        if (!csv)
+                                printf("%s: cannot be imported (%s format): %s\n", *path,
+                                       source_format_to_string(format), strerror(-r));
+                        else
+                                print_row(&pr, "error", NULL, USEC_INFINITY, USEC_INFINITY, strerror(-r));
+                        failed = true;
+                }
+                print_messages(&pr, messages);
+        }
+        return failed ? -EIO : 0;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* respitectl import-check: what importing each file would yield, without
+ * starting anything. */
+
+#include "core/policy.h"
+
+/* For each path (NULL-terminated; options from p's sources when listed
+ * there): the format, the operators and shifts (planned breaks of split
+ * shifts included), or the calls, agent sessions and pauses of a queue_log,
+ * and every skipped row or event with FILE:LINE and why. Recurring events
+ * are expanded over [from, to) (to == 0: a year from now). csv prints
+ * "file,kind,operator,start,end,detail" rows with UTC instants; otherwise
+ * a table in the site's zone. Returns 0, or -EIO when a file could not be
+ * read at all (reported). */
+int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv);

@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <sys/stat.h>
+
+#include "import/queue-log.h"
+#include "shared/log.h"
+
+/* A call waiting in the queue, from ENTERQUEUE to its end. */
+struct QueueLogPending {
+        char *uniqueid;
+        char *caller;
+};
+
+static void span_done(QueueLogSpan *s) {
+        free(s->operator);
+        free(s->reason);
+}
+
+static void pending_done(QueueLogPending *p) {
+        free(p->uniqueid);
+        free(p->caller);
+}
+
+static void open_done(QueueLogOpen *o) {
+        free(o->key);
+        free(o->operator);
+        free(o->reason);
+}
+
+int queue_log_new(QueueLog **ret) {
+        QueueLog *q = calloc(1, sizeof(QueueLog));
+
+        if (!q)
+                return -ENOMEM;
+        q->calls = calloc(1, sizeof(CallLog));
+        if (!q->calls) {
+                free(q);
+                return -ENOMEM;
+        }
+        *ret = q;
+        return 0;
+}
+
+QueueLog *queue_log_free(QueueLog *q) {
+        if (!q)
+                return NULL;
+        call_log_free(q->calls);
+        for (size_t i = 0; i < q->n_sessions; i++)
+                span_done(&q->sessions[i]);
+        free(q->sessions);
+        for (size_t i = 0; i < q->n_pauses; i++)
+                span_done(&q->pauses[i]);
+        free(q->pauses);
+        for (size_t i = 0; i < q->n_pending; i++)
+                pending_done(&q->pending[i]);
+        free(q->pending);
+        for (size_t i = 0; i < q->n_open; i++)
+                open_done(&q->open[i]);
+        free(q->open);
+        free(q);
+        return NULL;
+}
+
+/* The operator a channel is: the mapping, else its number. */
+static int channel_operator(const SourceOptions *o, const char *channel, char **ret) {
+        const char *p, *e;
+
+        for (size_t i = 0; o && i < o->n_agents; i++)
+                if (streq(o->agents[i].agent, channel) || fnmatch(o->agents[i].agent, channel, 0) == 0)
+                        return strdup_to(ret, o->agents[i].operator);
+
+        p = strchr(channel, '/');
+        p = p ? p + 1 : channel;
+        e = p + strcspn(p, "@-");
+        *ret = strndup(p, e > p ? (size_t) (e - p) : strlen(p));
+        return *ret ? 0 : -ENOMEM;
+}
+
+typedef struct Line {
+        const char *path;
+        unsigned line;
+        usec_t when;
+        char *fields[16];       /* epoch, uniqueid, queue, agent, event, params… */
+        size_t n;
+} Line;
+
+static const char *param(const Line *l, size_t i) {
+        return 5 + i < l->n ? l->fields[5 + i] : "";
+}
+
+static bool parse_uint(const char *s, uint64_t *ret) {
+        char *end;
+
+        if (isempty(s) || s[0] < '0' || s[0] > '9')
+                return false;
+        errno = 0;
+        *ret = strtoull(s, &end, 10);
+        return errno == 0 && (*end == '\0' || *end == '.');
+}
+
+static QueueLogOpen *find_open(QueueLog *q, bool pause, const char *key) {
+        for (size_t i = 0; i < q->n_open; i++)
+                if (q->open[i].pause == pause && streq(q->open[i].key, key))
+                        return &q->open[i];
+        return NULL;
+}
+
+static int span_add(QueueLogSpan **spans, size_t *n, const char *operator, usec_t start, usec_t end,
+                    const char *reason) {
+        QueueLogSpan s = {};
+        int r;
+
+        r = array_grow((void **) spans, *n, sizeof(QueueLogSpan));
+        if (r < 0)
+                return r;
+        if (strdup_to(&s.operator, operator) < 0 || strdup_to(&s.reason, isempty(reason) ? NULL : reason) < 0) {
+                span_done(&s);
+                return -ENOMEM;
+        }
+        s.start = start;
+        s.end = end;
+        (*spans)[(*n)++] = s;
+        return 0;
+}
+
+/* A session of operator: merged into one it overlaps (another channel of
+ * the same person), else added. */
+static int session_add(QueueLog *q, const char *operator, usec_t start, usec_t end) {
+        for (size_t i = 0; i < q->n_sessions; i++) {
+                QueueLogSpan *s = &q->sessions[i];
+
+                if (streq(s->operator, operator) && start <= s->end && s->start <= end) {
+                        s->start = MIN(s->start, start);
+                        s->end = MAX(s->end, end);
+                        return 0;
+                }
+        }
+        return span_add(&q->sessions, &q->n_sessions, operator, start, end, NULL);
+}
+
+static int open_span(QueueLog *q, const SourceOptions *o, const Line *l, bool pause) {
+        const char *channel = l->fields[3];
+        _cleanup_free_ char *operator = NULL;
+        QueueLogOpen x = {};
+        int r;
+
+        r = channel_operator(o, channel, &operator);
+        if (r < 0)
+                return r;
+        if (find_open(q, pause, pause ? operator : channel))
+                return 0;       /* logged in twice: the first counts */
+        r = array_grow((void **) &q->open, q->n_open, sizeof(QueueLogOpen));
+        if (r < 0)
+                return r;
+        x.pause = pause;
+        x.start = l->when;
+        if (strdup_to(&x.key, pause ? operator : channel) < 0 ||
+            strdup_to(&x.reason, !pause ? NULL : !isempty(param(l, 1)) ? param(l, 1) :
+                                 !isempty(param(l, 0)) ? param(l, 0) : NULL) < 0) {
+                open_done(&x);
+                return -ENOMEM;
+        }
+        x.operator = TAKE_PTR(operator);
+        q->open[q->n_open++] = x;
+        return 0;
+}
+
+static int close_span(QueueLog *q, const SourceOptions *o, const Line *l, bool pause) {
+        _cleanup_free_ char *operator = NULL;
+        QueueLogOpen *x;
+        int r;
+
+        r = channel_operator(o, l->fields[3], &operator);
+        if (r < 0)
+                return r;
+        x = find_open(q, pause, pause ? operator : l->fields[3]);
+        if (!x) {
+                log_debug("%s:%u: %s without a start, ignoring", l->path, l->line, l->fields[4]);
+                q->n_ignored++;
+                return 0;
+        }
+        r = pause ? span_add(&q->pauses, &q->n_pauses, x->operator, x->start, l->when, x->reason) :
+                    session_add(q, x->operator, x->start, l->when);
+        open_done(x);
+        *x = q->open[--q->n_open];
+        return r;
+}
+
+static QueueLogPending *find_pending(QueueLog *q, const char *uniqueid) {
+        for (size_t i = 0; i < q->n_pending; i++)
+                if (streq(q->pending[i].uniqueid, uniqueid))
+                        return &q->pending[i];
+        return NULL;
+}
+
+static void drop_pending(QueueLog *q, const char *uniqueid) {
+        QueueLogPending *p = find_pending(q, uniqueid);
+
+        if (!p)
+                return;
+        pending_done(p);
+        *p = q->pending[--q->n_pending];
+}
+
+static int enter_queue(QueueLog *q, const Line *l) {
+        QueueLogPending p = {};
+        int r;
+
+        drop_pending(q, l->fields[1]);
+        r = array_grow((void **) &q->pending, q->n_pending, sizeof(QueueLogPending));
+        if (r < 0)
+                return r;
+        if (strdup_to(&p.uniqueid, l->fields[1]) < 0 ||
+            strdup_to(&p.caller, isempty(param(l, 1)) ? NULL : param(l, 1)) < 0) {
+                pending_done(&p);
+                return -ENOMEM;
+        }
+        q->pending[q->n_pending++] = p;
+        return 0;
+}
+
+/* A call that ended: hold and talk time are the parameters before the
+ * last one (COMPLETE*: holdtime|calltime|origposition; transfers put
+ * extension and context or bridge details in front). */
+static int end_call(QueueLog *q, const SourceOptions *o, const Line *l) {
+        size_t n_params = l->n > 5 ? l->n - 5 : 0;
+        QueueLogPending *p = find_pending(q, l->fields[1]);
+        uint64_t hold, talk;
+        CallRecord c = {};
+        int r;
+
+        if (n_params < 3 || !parse_uint(param(l, n_params - 3), &hold) || !parse_uint(param(l, n_params - 2), &talk)) {
+                log_warning("%s:%u: expected holdtime|calltime|origposition after %s, skipping line", l->path, l->line,
+                            l->fields[4]);
+                q->n_skipped++;
+                return 0;
+        }
+        if (talk * USEC_PER_SEC > l->when) {
+                log_warning("%s:%u: talk time %" PRIu64 "s ends before 1970, skipping line", l->path, l->line, talk);
+                q->n_skipped++;
+                return 0;
+        }
+
+        c.end = l->when;
+        c.start = l->when - talk * USEC_PER_SEC;
+        c.wait_seconds = hold > UINT_MAX ? UINT_MAX : (unsigned) hold;
+        r = channel_operator(o, l->fields[3], &c.operator);
+        if (r >= 0 && (strdup_to(&c.call_id, l->fields[1]) < 0 ||
+                       strdup_to(&c.caller, p ? p->caller : NULL) < 0 ||
+                       strdup_to(&c.queue, streq(l->fields[2], "NONE") ? NULL : l->fields[2]) < 0 ||
+                       asprintf(&c.source, "%s:%u", l->path, l->line) < 0))
+                r = -ENOMEM;
+        if (r >= 0)
+                r = array_grow((void **) &q->calls->calls, q->calls->n_calls, sizeof(CallRecord));
+        if (r < 0) {
+                free(c.operator);
+                free(c.call_id);
+                free(c.caller);
+                free(c.queue);
+                return r;
+        }
+        q->calls->calls[q->calls->n_calls++] = c;
+        drop_pending(q, l->fields[1]);
+        return 0;
+}
+
+static bool event_is(const Line *l, const char * const *names) {
+        for (; *names; names++)
+                if (streq(l->fields[4], *names))
+                        return true;
+        return false;
+}
+
+static int dispatch(QueueLog *q, const SourceOptions *o, const Line *l) {
+        static const char * const logins[] = { "AGENTLOGIN", "AGENTCALLBACKLOGIN", "ADDMEMBER", NULL };
+        static const char * const logoffs[] = { "AGENTLOGOFF", "AGENTCALLBACKLOGOFF", "REMOVEMEMBER", NULL };
+        static const char * const ends[] = { "COMPLETEAGENT", "COMPLETECALLER", "BLINDTRANSFER",
+                                             "ATTENDEDTRANSFER", "TRANSFER", NULL };
+        static const char * const gone[] = { "ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY", NULL };
+
+        if (event_is(l, logins))
+                return open_span(q, o, l, false);
+        if (event_is(l, logoffs))
+                return close_span(q, o, l, false);
+        if (event_is(l, (const char * const[]) { "PAUSE", "PAUSEALL", NULL }))
+                return open_span(q, o, l, true);
+        if (event_is(l, (const char * const[]) { "UNPAUSE", "UNPAUSEALL", NULL }))
+                return close_span(q, o, l, true);
+        if (streq(l->fields[4], "ENTERQUEUE"))
+                return enter_queue(q, l);
+        if (event_is(l, ends))
+                return end_call(q, o, l);
+        if (event_is(l, gone))
+                drop_pending(q, l->fields[1]);
+        else
+                q->n_ignored++;
+        return 0;
+}
+
+int queue_log_feed(QueueLog *q, const SourceOptions *o, const char *path, unsigned line, const char *text) {
+        _cleanup_free_ char *copy = strdup(text);
+        Line l = { .path = path, .line = line };
+        uint64_t epoch;
+        char *p;
+
+        if (!copy)
+                return -ENOMEM;
+        p = copy;
+        p[strcspn(p, "\r")] = 0;
+        if (isempty(p))
+                return 0;
+        q->n_lines++;
+        while (p && l.n < ELEMENTSOF(l.fields)) {
+                l.fields[l.n++] = p;
+                p = strchr(p, '|');
+                if (p)
+                        *p++ = 0;
+        }
+        if (l.n < 5 || !parse_uint(l.fields[0], &epoch) || epoch > UINT64_MAX / USEC_PER_SEC || isempty(l.fields[4])) {
+                log_warning("%s:%u: expected epoch|uniqueid|queue|agent|EVENT|…, skipping line", path, line);
+                q->n_skipped++;
+                return 0;
+        }
+        l.when = epoch * USEC_PER_SEC;
+        return dispatch(q, o, &l);
+}
+
+/* Feed the complete lines of buf (n bytes); returns the bytes taken. */
+static int feed_buffer(QueueLog *q, const SourceOptions *o, const char *path, unsigned *line, char *buf, size_t n,
+                       size_t *ret_taken) {
+        size_t taken = 0;
+        int r;
+
+        for (;;) {
+                char *nl = memchr(buf + taken, '\n', n - taken);
+
+                if (!nl)
+                        break;
+                *nl = 0;
+                (*line)++;
+                r = queue_log_feed(q, o, path, *line, buf + taken);
+                if (r < 0)
+                        return r;
+                taken = nl + 1 - buf;
+        }
+        *ret_taken = taken;
+        return 0;
+}
+
+int queue_log_load(QueueLog **q, const char *path, const SourceOptions *o, size_t *ret_skipped) {
+        _cleanup_(queue_log_tail_freep) QueueLogTail *t = NULL;
+        _cleanup_(queue_log_freep) QueueLog *new_q = NULL;
+        struct stat st;
+        size_t before;
+        int r;
+
+        if (stat(path, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!*q) {
+                r = queue_log_new(&new_q);
+                if (r < 0)
+                        return r;
+        }
+        before = (*q ?: new_q)->n_skipped;
+        r = queue_log_tail_new(path, 0, 0, 0, &t);
+        if (r < 0)
+                return r;
+        if (t->fd < 0)
+                return -ENOENT;
+        r = queue_log_tail_read(t, *q ?: new_q, o);
+        if (r < 0)
+                return r;
+        /* A last line without its "\n" is complete in a file read whole. */
+        if (t->partial) {
+                r = queue_log_feed(*q ?: new_q, o, path, t->line + 1, t->partial);
+                if (r < 0)
+                        return r;
+        }
+        if (ret_skipped)
+                *ret_skipped = (*q ?: new_q)->n_skipped - before;
+        if (new_q)
+                *q = TAKE_PTR(new_q);
+        return 0;
+}
+
+/* ---- following the file ---- */
+
+static int tail_open(QueueLogTail *t) {
+        struct stat st;
+        int fd;
+
+        fd = open(t->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (fstat(fd, &st) < 0) {
+                int r = -errno;
+
+                close(fd);
+                return r;
+        }
+        if (S_ISDIR(st.st_mode)) {
+                close(fd);
+                return -EISDIR;
+        }
+        if (st.st_dev != t->dev || st.st_ino != t->ino || (uint64_t) st.st_size < t->offset) {
+                /* Another file than the one we stopped in: from its start. */
+                t->offset = 0;
+                t->line = 0;
+        }
+        t->dev = st.st_dev;
+        t->ino = st.st_ino;
+        t->fd = fd;
+        return 0;
+}
+
+int queue_log_tail_new(const char *path, dev_t dev, ino_t ino, uint64_t offset, QueueLogTail **ret) {
+        _cleanup_(queue_log_tail_freep) QueueLogTail *t = calloc(1, sizeof(QueueLogTail));
+        int r;
+
+        if (!t)
+                return -ENOMEM;
+        t->fd = -EBADF;
+        t->dev = dev;
+        t->ino = ino;
+        t->offset = offset;
+        t->path = strdup(path);
+        if (!t->path)
+                return -ENOMEM;
+        r = tail_open(t);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(t);
+        return 0;
+}
+
+QueueLogTail *queue_log_tail_free(QueueLogTail *t) {
+        if (!t)
+                return NULL;
+        if (t->fd >= 0)
+                close(t->fd);
+        free(t->path);
+        free(t->partial);
+        free(t);
+        return NULL;
+}
+
+/* Read from t->offset to the end of the open file. */
+static int tail_drain(QueueLogTail *t, QueueLog *q, const SourceOptions *o, int *n_lines) {
+        char buf[64 * 1024];
+
+        for (;;) {
+                size_t keep = t->partial ? strlen(t->partial) : 0, taken;
+                _cleanup_free_ char *chunk = NULL;
+                unsigned before = t->line;
+                ssize_t k;
+                int r;
+
+                k = pread(t->fd, buf, sizeof buf, (off_t) (t->offset + keep));
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        return 0;
+                chunk = malloc(keep + k + 1);
+                if (!chunk)
+                        return -ENOMEM;
+                if (keep > 0)
+                        memcpy(chunk, t->partial, keep);
+                memcpy(chunk + keep, buf, k);
+                chunk[keep + k] = 0;
+
+                r = feed_buffer(q, o, t->path, &t->line, chunk, keep + k, &taken);
+                if (r < 0)
+                        return r;
+                *n_lines += t->line - before;
+                t->offset += taken;
+                free(t->partial);
+                t->partial = NULL;
+                if (taken < keep + (size_t) k) {
+                        t->partial = strndup(chunk + taken, keep + k - taken);
+                        if (!t->partial)
+                                return -ENOMEM;
+                }
+        }
+}
+
+int queue_log_tail_read(QueueLogTail *t, QueueLog *q, const SourceOptions *o) {
+        struct stat st;
+        int n = 0, r;
+
+        if (t->fd >= 0) {
+                if (fstat(t->fd, &st) < 0)
+                        return -errno;
+                if ((uint64_t) st.st_size < t->offset) {
+                        /* Truncated in place (copytruncate): from the start. */
+                        t->offset = 0;
+                        t->line = 0;
+                        free(t->partial);
+                        t->partial = NULL;
+                }
+                r = tail_drain(t, q, o, &n);
+                if (r < 0)
+                        return r;
+        }
+
+        /* Rotated: the path names another file now. */
+        if (stat(t->path, &st) < 0)
+                return errno == ENOENT ? n : -errno;
+        if (t->fd >= 0 && st.st_dev == t->dev && st.st_ino == t->ino)
+                return n;
+        if (t->fd >= 0)
+                close(t->fd);
+        t->fd = -EBADF;
+        free(t->partial);
+        t->partial = NULL;
+        t->offset = 0;
+        r = tail_open(t);
+        if (r < 0)
+                return r;
+        if (t->fd >= 0) {
+                r = tail_drain(t, q, o, &n);
+                if (r < 0)
+                        return r;
+        }
+        return n;
+}

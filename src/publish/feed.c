@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <assert.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <libical/ical.h>
+#include <search.h>
+#include <sys/stat.h>
+
+#include "publish/feed.h"
+
+#define FEED_PRODID "-//respite//respite 0.1//EN"
+#define FEED_UID_DOMAIN "@respite"
+/* RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, CRLF excluded. */
+#define FOLD_OCTETS 75
+
+typedef struct SequenceEntry {
+        char *uid;
+        usec_t start, end;
+        unsigned sequence;
+        usec_t last_modified;
+        bool changed;           /* listed in Sequences.changed */
+} SequenceEntry;
+
+/* A balanced tree (tsearch(3)) of SequenceEntry keyed by uid, and the
+ * entries created or changed since sequences_clear_changed(). */
+struct Sequences {
+        void *root;
+        SequenceEntry **changed;
+        size_t n_changed;
+};
+
+static int sequence_entry_compare(const void *a, const void *b) {
+        const SequenceEntry *x = a, *y = b;
+
+        return strcmp(x->uid, y->uid);
+}
+
+static void sequence_entry_free(void *p) {
+        SequenceEntry *e = p;
+
+        if (!e)
+                return;
+        free(e->uid);
+        free(e);
+}
+DEFINE_TRIVIAL_CLEANUP_FUNC(SequenceEntry *, sequence_entry_free);
+
+Sequences *sequences_new(void) {
+        return calloc(1, sizeof(Sequences));
+}
+
+Sequences *sequences_free(Sequences *s) {
+        if (!s)
+                return NULL;
+        tdestroy(s->root, sequence_entry_free);
+        free(s->changed);
+        free(s);
+        return NULL;
+}
+
+static int sequences_mark_changed(Sequences *s, SequenceEntry *e) {
+        int r;
+
+        if (e->changed)
+                return 0;
+        r = array_grow((void **) &s->changed, s->n_changed, sizeof(SequenceEntry *));
+        if (r < 0)
+                return r;
+        s->changed[s->n_changed++] = e;
+        e->changed = true;
+        return 0;
+}
+
+/* The entry of uid, created (SEQUENCE 0) when new; *ret_new tells which. */
+static int sequences_get(Sequences *s, const char *uid, SequenceEntry **ret, bool *ret_new) {
+        _cleanup_(sequence_entry_freep) SequenceEntry *n = NULL;
+        SequenceEntry key = { .uid = (char *) uid };
+        void **node;
+
+        node = tfind(&key, &s->root, sequence_entry_compare);
+        if (node) {
+                *ret = *node;
+                *ret_new = false;
+                return 0;
+        }
+
+        n = calloc(1, sizeof(SequenceEntry));
+        if (!n)
+                return -ENOMEM;
+        n->uid = strdup(uid);
+        if (!n->uid)
+                return -ENOMEM;
+        if (!tsearch(n, &s->root, sequence_entry_compare))
+                return -ENOMEM;
+        *ret = TAKE_PTR(n);
+        *ret_new = true;
+        return 0;
+}
+
+int sequences_restore(Sequences *s, const char *uid, usec_t start, usec_t end, unsigned sequence,
+                      usec_t last_modified) {
+        SequenceEntry *e;
+        bool created;
+        int r;
+
+        assert(s);
+        assert(uid);
+
+        r = sequences_get(s, uid, &e, &created);
+        if (r < 0)
+                return r;
+        e->start = start;
+        e->end = end;
+        e->sequence = sequence;
+        e->last_modified = last_modified;
+        return 0;
+}
+
+int sequences_foreach_changed(const Sequences *s, sequences_fn fn, void *userdata) {
+        int r;
+
+        for (size_t i = 0; i < s->n_changed; i++) {
+                const SequenceEntry *e = s->changed[i];
+
+                r = fn(e->uid, e->start, e->end, e->sequence, e->last_modified, userdata);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+void sequences_clear_changed(Sequences *s) {
+        for (size_t i = 0; i < s->n_changed; i++)
+                s->changed[i]->changed = false;
+        free(s->changed);
+        s->changed = NULL;
+        s->n_changed = 0;
+}
+
+int sequences_update(Sequences *s, const char *uid, usec_t start, usec_t end, usec_t now,
+                     unsigned *ret_sequence, usec_t *ret_last_modified) {
+        SequenceEntry *e;
+        bool created;
+        int r;
+
+        assert(s);
+        assert(uid);
+
+        r = sequences_get(s, uid, &e, &created);
+        if (r < 0)
+                return r;
+        if (created || e->start != start || e->end != end) {
+                if (!created)
+                        e->sequence++;
+                e->start = start;
+                e->end = end;
+                e->last_modified = now;
+                r = sequences_mark_changed(s, e);
+                if (r < 0)
+                        return r;
+        }
+
+        if (ret_sequence)
+                *ret_sequence = e->sequence;
+        if (ret_last_modified)
+                *ret_last_modified = e->last_modified;
+        return 0;
+}
+
+/* One VEVENT to be: a shift (brk == NULL) or one of its breaks. */
+typedef struct FeedEvent {
+        usec_t start, end;
+        const char *uid;        /* the plan's uid, without the domain */
+        const ShiftPlan *shift;
+        const Break *brk;
+} FeedEvent;
+
+typedef struct EventList {
+        FeedEvent *events;
+        size_t n, allocated;
+} EventList;
+
+static void event_list_done(EventList *l) {
+        free(l->events);
+}
+
+static int event_list_add(EventList *l, const ShiftPlan *shift, const Break *brk) {
+        if (l->n == l->allocated) {
+                size_t a = MAX(l->allocated * 2, (size_t) 16);
+                FeedEvent *ne;
+
+                ne = reallocarray(l->events, a, sizeof(FeedEvent));
+                if (!ne)
+                        return -ENOMEM;
+                l->events = ne;
+                l->allocated = a;
+        }
+        l->events[l->n++] = (FeedEvent) {
+                .start = brk ? brk->start : shift->start,
+                .end = brk ? brk->end : shift->end,
+                .uid = brk ? brk->uid : shift->uid,
+                .shift = shift,
+                .brk = brk,
+        };
+        return 0;
+}
+
+static int feed_event_compare(const void *a, const void *b) {
+        const FeedEvent *x = a, *y = b;
+
+        if (x->start != y->start)
+                return x->start < y->start ? -1 : 1;
+        return strcmp(x->uid, y->uid);
+}
+
+static bool overlaps(usec_t start, usec_t end, usec_t from, usec_t to) {
+        return start < to && end > from;
+}
+
+/* The shifts and breaks of who overlapping [from, to), ordered by (start, uid). */
+static int collect_events(const Plan *plan, FeedAudience audience, const char *who,
+                          usec_t from, usec_t to, EventList *l) {
+        int r;
+
+        for (size_t i = 0; i < plan->n_shifts; i++) {
+                const ShiftPlan *sp = plan->shifts + i;
+
+                if (!streq_ptr(audience == FEED_TEAM ? sp->team : sp->operator, who))
+                        continue;
+                if (!overlaps(sp->start, sp->end, from, to))
+                        continue;
+
+                r = event_list_add(l, sp, NULL);
+                if (r < 0)
+                        return r;
+                for (size_t j = 0; j < sp->n_breaks; j++) {
+                        if (!overlaps(sp->breaks[j].start, sp->breaks[j].end, from, to))
+                                continue;
+                        r = event_list_add(l, sp, sp->breaks + j);
+                        if (r < 0)
+                                return r;
+                }
+        }
+
+        if (l->n > 0)
+                qsort(l->events, l->n, sizeof(FeedEvent), feed_event_compare);
+        return 0;
+}
+
+static int add_property(icalcomponent *c, icalproperty *p) {
+        if (!p)
+                return -ENOMEM;
+        icalcomponent_add_property(c, p);
+        return 0;
+}
+
+static int add_x_property(icalcomponent *c, const char *name, const char *value) {
+        icalproperty *p;
+
+        p = icalproperty_new_x(value);
+        if (!p)
+                return -ENOMEM;
+        icalproperty_set_x_name(p, name);
+        icalcomponent_add_property(c, p);
+        return 0;
+}
+
+static struct icaltimetype utc_time(usec_t t) {
+        return icaltime_from_timet_with_zone((time_t) (t / USEC_PER_SEC), 0,
+                                             icaltimezone_get_utc_timezone());
+}
+
+static const char *operator_name(const Roster *roster, const char *id) {
+        ssize_t i;
+
+        if (!roster)
+                return id;
+        i = roster_find_operator(roster, id);
+        return i >= 0 ? roster->operators[i].name : id;
+}
+
+/* The SUMMARY of an event, malloc'ed: the team feed names the operator and
+ * says only "Shift" or "Break" (privacy: no kind, no reason). */
+static int event_summary(const FeedEvent *e, const Roster *roster, FeedAudience audience,
+                         char **ret) {
+        const char *what;
+
+        if (audience == FEED_OPERATOR) {
+                what = e->brk ? break_kind_public_reason(e->brk->kind) : "Shift";
+                *ret = strdup(what);
+                return *ret ? 0 : -ENOMEM;
+        }
+
+        what = e->brk ? "Break" : "Shift";
+        if (asprintf(ret, "%s: %s", what, operator_name(roster, e->shift->operator)) < 0) {
+                *ret = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+static int add_event(icalcomponent *cal, const FeedEvent *e, const Roster *roster,
+                     FeedAudience audience, usec_t now, Sequences *seq) {
+        _cleanup_(freep) char *uid = NULL, *summary = NULL;
+        unsigned sequence = 0;
+        usec_t modified = now;
+        icalcomponent *ev;
+        int r;
+
+        if (seq) {
+                r = sequences_update(seq, e->uid, e->start, e->end, now, &sequence, &modified);
+                if (r < 0)
+                        return r;
+        }
+        /* An offline plan has no revision instant: stay deterministic. */
+        if (modified == 0)
+                modified = e->start;
+
+        if (asprintf(&uid, "%s" FEED_UID_DOMAIN, e->uid) < 0) {
+                uid = NULL;
+                return -ENOMEM;
+        }
+        r = event_summary(e, roster, audience, &summary);
+        if (r < 0)
+                return r;
+
+        ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+        if (!ev)
+                return -ENOMEM;
+        icalcomponent_add_component(cal, ev);
+
+        if ((r = add_property(ev, icalproperty_new_uid(uid))) < 0 ||
+            (r = add_property(ev, icalproperty_new_dtstamp(utc_time(modified)))) < 0 ||
+            (r = add_property(ev, icalproperty_new_dtstart(utc_time(e->start)))) < 0 ||
+            (r = add_property(ev, icalproperty_new_dtend(utc_time(e->end)))) < 0 ||
+            (r = add_property(ev, icalproperty_new_sequence((int) sequence))) < 0 ||
+            (r = add_property(ev, icalproperty_new_lastmodified(utc_time(modified)))) < 0 ||
+            (r = add_property(ev, icalproperty_new_summary(summary))) < 0)
+                return r;
+
+        if (!e->brk)
+                return add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
+        if (audience == FEED_TEAM)
+                return 0;
+        if (!isempty(e->brk->reason)) {
+                r = add_property(ev, icalproperty_new_description(e->brk->reason));
+                if (r < 0)
+                        return r;
+        }
+        return add_x_property(ev, "X-RESPITE-KIND", break_kind_to_string(e->brk->kind));
+}
+
+/* How often clients should poll: REFRESH-INTERVAL (RFC 7986) and its
+ * de-facto twin X-PUBLISHED-TTL, the same duration; few clients honour
+ * either. */
+static int add_refresh(icalcomponent *cal, usec_t refresh) {
+        struct icaldurationtype d;
+        _cleanup_(freep) char *text = NULL;
+        int r;
+
+        d = icaldurationtype_from_int((int) MIN((refresh ?: FEED_REFRESH_DEFAULT) / USEC_PER_SEC,
+                                                (usec_t) INT_MAX));
+        r = add_property(cal, icalproperty_new_refreshinterval(d));
+        if (r < 0)
+                return r;
+        text = icaldurationtype_as_ical_string_r(d);
+        if (!text)
+                return -ENOMEM;
+        return add_x_property(cal, "X-PUBLISHED-TTL", text);
+}
+
+static int add_calendar_properties(icalcomponent *cal, const char *calname, usec_t refresh) {
+        int r;
+
+        if ((r = add_property(cal, icalproperty_new_version("2.0"))) < 0 ||
+            (r = add_property(cal, icalproperty_new_prodid(FEED_PRODID))) < 0 ||
+            (r = add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH))) < 0 ||
+            (r = add_refresh(cal, refresh)) < 0)
+                return r;
+
+        if (isempty(calname))
+                return 0;
+        if ((r = add_property(cal, icalproperty_new_name(calname))) < 0 ||
+            (r = add_x_property(cal, "X-WR-CALNAME", calname)) < 0)
+                return r;
+        return 0;
+}
+
+/* Remove every fold (CRLF followed by a space or tab, RFC 5545 §3.1) in place. */
+static void unfold(char *s) {
+        char *w = s;
+
+        for (const char *p = s; *p; ) {
+                if (p[0] == '\r' && p[1] == '\n' && (p[2] == ' ' || p[2] == '\t')) {
+                        p += 3;
+                        continue;
+                }
+                *w++ = *p++;
+        }
+        *w = '\0';
+}
+
+/* Fold each line of the unfolded text s at FOLD_OCTETS octets, only between
+ * two UTF-8 sequences, every line ending in CRLF. libical 3.0.16 folds
+ * without regard for UTF-8 and, when a value ends at the fold point, emits
+ * "\r" + fold + "\n"; unfolding its output and folding again fixes both. */
+static int fold(const char *s, char **ret) {
+        size_t n = strlen(s);
+        char *buf, *w;
+
+        /* Each fold adds 3 octets per at least FOLD_OCTETS - 4 octets of text;
+         * a bare LF becomes CRLF. */
+        buf = malloc(2 * n + (n / (FOLD_OCTETS - 4) + 1) * 3 + 1);
+        if (!buf)
+                return -ENOMEM;
+        w = buf;
+
+        while (*s) {
+                size_t len = strcspn(s, "\n"), room = FOLD_OCTETS;
+                const char *next = s + len + (s[len] == '\n');
+
+                if (len > 0 && s[len - 1] == '\r')
+                        len--;
+
+                while (len > room) {
+                        size_t cut = room;
+
+                        /* Back up to the first octet of a UTF-8 sequence (at
+                         * most 3: invalid text is cut anywhere). */
+                        while (cut > room - 3 && ((unsigned char) s[cut] & 0xC0) == 0x80)
+                                cut--;
+                        memcpy(w, s, cut);
+                        w += cut;
+                        memcpy(w, "\r\n ", 3);
+                        w += 3;
+                        s += cut;
+                        len -= cut;
+                        room = FOLD_OCTETS - 1;
+                }
+                memcpy(w, s, len);
+                w += len;
+                memcpy(w, "\r\n", 2);
+                w += 2;
+                s = next;
+        }
+        *w = '\0';
+
+        *ret = buf;
+        return 0;
+}
+
+static void icalcomponent_freep(icalcomponent **c) {
+        if (*c)
+                icalcomponent_free(*c);
+}
+
+static void ical_bufferp(char **p) {
+        if (*p)
+                icalmemory_free_buffer(*p);
+}
+
+int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,
+                const char *calname, usec_t refresh, usec_t from, usec_t to, Sequences *seq, char **ret) {
+        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL;
+        _cleanup_(event_list_done) EventList events = {};
+        _cleanup_(ical_bufferp) char *text = NULL;
+        int r;
+
+        assert(plan);
+        assert(who);
+        assert(ret);
+
+        icalerror_set_errors_are_fatal(0);
+
+        r = collect_events(plan, audience, who, from, to, &events);
+        if (r < 0)
+                return r;
+
+        cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+        if (!cal)
+                return -ENOMEM;
+        r = add_calendar_properties(cal, calname, refresh);
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; i < events.n; i++) {
+                r = add_event(cal, events.events + i, roster, audience, plan->now, seq);
+                if (r < 0)
+                        return r;
+        }
+
+        text = icalcomponent_as_ical_string_r(cal);
+        if (!text)
+                return -ENOMEM;
+        unfold(text);
+        return fold(text, ret);
+}
+
+static void unlink_and_freep(char **p) {
+        if (!*p)
+                return;
+        (void) unlink(*p);
+        free(*p);
+}
+
+static int write_all(int fd, const char *text) {
+        size_t left = strlen(text);
+
+        while (left > 0) {
+                ssize_t k = write(fd, text, left);
+
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                text += k;
+                left -= (size_t) k;
+        }
+        return 0;
+}
+
+int feed_write_file(const char *dir, const char *name, const char *text) {
+        _cleanup_(unlink_and_freep) char *tmp = NULL;
+        _cleanup_(freep) char *path = NULL;
+        _cleanup_(closep) int fd = -EBADF;
+        int r;
+
+        assert(dir);
+        assert(text);
+
+        if (isempty(name) || strchr(name, '/') || name[0] == '.')
+                return -EINVAL;
+
+        if (asprintf(&path, "%s/%s", dir, name) < 0) {
+                path = NULL;
+                return -ENOMEM;
+        }
+        /* A leading dot: no valid feed name can collide with it. */
+        if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, name) < 0) {
+                tmp = NULL;
+                return -ENOMEM;
+        }
+
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0) {
+                r = -errno;
+                free(TAKE_PTR(tmp));    /* nothing was created */
+                return r;
+        }
+        if (fchmod(fd, 0644) < 0)
+                return -errno;
+        r = write_all(fd, text);
+        if (r < 0)
+                return r;
+        if (fsync(fd) < 0)
+                return -errno;
+        if (close(TAKE_FD(fd)) < 0)
+                return -errno;
+        if (rename(tmp, path) < 0)
+                return -errno;
+
+        free(TAKE_PTR(tmp));
+        return 0;
+}

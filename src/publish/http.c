@@ -1,0 +1,759 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <arpa/inet.h>
+#include <assert.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <search.h>
+#include <stdarg.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include "publish/http.h"
+#include "shared/log.h"
+
+#define FEED_PREFIX "/feeds/"
+#define FEED_SUFFIX ".ics"
+#define TOKEN_MIN 32
+#define TOKEN_MAX 128
+#define CONTENT_TYPE "text/calendar; charset=utf-8"
+/* Per connection: the request line and headers must fit. Calendar clients
+ * send a few hundred octets. */
+#define CONNECTION_MEMORY ((size_t) 16 * 1024)
+/* Never ask for more open files than this, whatever the hard limit. */
+#define NOFILE_CAP ((rlim_t) 524288)
+/* '"' + 32 hex digits + '"' + NUL */
+#define ETAG_MAX 35
+#define USEC_PER_MSEC ((usec_t) 1000)
+
+typedef unsigned __int128 uint128_t;
+
+typedef struct HttpFeed {
+        char *name;
+        char *token;                    /* NULL until set */
+        uint64_t token_hash;            /* salted: the token tree is ordered by it */
+        char etag[ETAG_MAX];
+        time_t last_modified;
+        struct MHD_Response *full;      /* 200: the document and its headers */
+        struct MHD_Response *not_modified;      /* 304: the headers only */
+        unsigned generation;            /* HttpServer.generation when last put */
+} HttpFeed;
+
+struct HttpServer {
+        struct MHD_Daemon *daemon;
+        int listen_fd;                  /* owned by daemon once it runs */
+        sd_event_source *io;            /* MHD's epoll fd */
+        sd_event_source *timer;         /* MHD_get_timeout() */
+        void *by_name;                  /* tsearch(3) of HttpFeed by name */
+        void *by_token;                 /* tsearch(3) of HttpFeed by (token_hash, token) */
+        uint128_t salt;
+        unsigned generation;
+        struct MHD_Response *not_found, *not_allowed;
+};
+
+/* FNV-1a, 128 bits (draft-eastlake-fnv): continue hash h over n octets of p. */
+#define FNV128_OFFSET (((uint128_t) 0x6c62272e07bb0142ULL << 64) | 0x62b821756295c58dULL)
+#define FNV128_PRIME  (((uint128_t) 0x0000000001000000ULL << 64) | 0x000000000000013bULL)
+
+static uint128_t fnv1a128(const void *p, size_t n, uint128_t h) {
+        const unsigned char *c = p;
+
+        for (size_t i = 0; i < n; i++) {
+                h ^= c[i];
+                h *= FNV128_PRIME;
+        }
+        return h;
+}
+
+/* The strong ETag of body: its hash, quoted. */
+static void etag_of(const char *body, size_t len, char ret[static ETAG_MAX]) {
+        uint128_t h = fnv1a128(body, len, FNV128_OFFSET);
+
+        snprintf(ret, ETAG_MAX, "\"%016" PRIx64 "%016" PRIx64 "\"", (uint64_t) (h >> 64), (uint64_t) h);
+}
+
+static uint64_t token_hash(const HttpServer *s, const char *token, size_t len) {
+        return (uint64_t) fnv1a128(token, len, s->salt);
+}
+
+static bool token_valid(const char *t, size_t len) {
+        return len >= TOKEN_MIN && len <= TOKEN_MAX && strspn(t, "0123456789abcdefghijklmnopqrstuvwxyz") == len;
+}
+
+/* ---- conditional requests (RFC 9110 §13.1, §13.2.2) ---- */
+
+/* Whether the If-None-Match list names etag, by weak comparison. */
+static bool etag_list_matches(const char *list, const char *etag) {
+        size_t n = strlen(etag);
+
+        for (const char *p = list;;) {
+                const char *end;
+
+                p += strspn(p, " \t,");
+                if (!*p)
+                        return false;
+                if (*p == '*')
+                        return true;
+                if (strncmp(p, "W/", 2) == 0)
+                        p += 2;
+                if (*p != '"')
+                        return false;   /* malformed: nothing matches */
+                end = strchr(p + 1, '"');
+                if (!end)
+                        return false;
+                if ((size_t) (end + 1 - p) == n && memcmp(p, etag, n) == 0)
+                        return true;
+                p = end + 1;
+        }
+}
+
+static const char * const wkdays[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char * const wkdays_long[7] = {
+        "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+};
+static const char * const months[12] = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+static int index_of(const char * const *names, size_t n, const char *s, size_t len) {
+        for (size_t i = 0; i < n; i++)
+                if (strlen(names[i]) == len && strncmp(names[i], s, len) == 0)
+                        return (int) i;
+        return -1;
+}
+
+/* n decimal digits at p; a leading space counts as 0 when pad. */
+static bool digits(const char *p, size_t n, bool pad, int *ret) {
+        int v = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                if (pad && i == 0 && p[i] == ' ')
+                        continue;
+                if (p[i] < '0' || p[i] > '9')
+                        return false;
+                v = v * 10 + (p[i] - '0');
+        }
+        *ret = v;
+        return true;
+}
+
+/* "08:49:37" */
+static bool clock_time(const char *p, struct tm *tm) {
+        return digits(p, 2, false, &tm->tm_hour) && p[2] == ':' && digits(p + 3, 2, false, &tm->tm_min) &&
+               p[5] == ':' && digits(p + 6, 2, false, &tm->tm_sec) &&
+               tm->tm_hour <= 23 && tm->tm_min <= 59 && tm->tm_sec <= 60;
+}
+
+/* The three forms of HTTP-date (RFC 9110 §5.6.7), exactly:
+ *   IMF-fixdate  "Sun, 06 Nov 1994 08:49:37 GMT"
+ *   RFC 850      "Sunday, 06-Nov-94 08:49:37 GMT" (a 2-digit year more than
+ *                50 years ahead is in the past century)
+ *   asctime      "Sun Nov  6 08:49:37 1994"
+ * A date that does not exist (30 Feb) or names the wrong weekday is
+ * invalid. */
+static bool parse_http_date(const char *s, time_t now, time_t *ret) {
+        const char *comma = strchr(s, ',');
+        struct tm tm = {}, check;
+        int wday, year;
+        time_t t;
+
+        if (comma && comma - s == 3 && strlen(s) == 29) {
+                wday = index_of(wkdays, 7, s, 3);
+                tm.tm_mon = index_of(months, 12, s + 8, 3);
+                if (s[4] != ' ' || !digits(s + 5, 2, false, &tm.tm_mday) || s[7] != ' ' || s[11] != ' ' ||
+                    !digits(s + 12, 4, false, &year) || s[16] != ' ' || !clock_time(s + 17, &tm) ||
+                    strcmp(s + 25, " GMT") != 0)
+                        return false;
+        } else if (comma && strlen(comma) == 24) {
+                struct tm n;
+
+                wday = index_of(wkdays_long, 7, s, comma - s);
+                tm.tm_mon = index_of(months, 12, comma + 5, 3);
+                if (comma[1] != ' ' || !digits(comma + 2, 2, false, &tm.tm_mday) || comma[4] != '-' ||
+                    comma[8] != '-' || !digits(comma + 9, 2, false, &year) || comma[11] != ' ' ||
+                    !clock_time(comma + 12, &tm) || strcmp(comma + 20, " GMT") != 0 || !gmtime_r(&now, &n))
+                        return false;
+                year += (n.tm_year + 1900) / 100 * 100;
+                if (year > n.tm_year + 1900 + 50)
+                        year -= 100;
+        } else if (!comma && strlen(s) == 24) {
+                wday = index_of(wkdays, 7, s, 3);
+                tm.tm_mon = index_of(months, 12, s + 4, 3);
+                if (s[3] != ' ' || s[7] != ' ' || !digits(s + 8, 2, true, &tm.tm_mday) || s[10] != ' ' ||
+                    !clock_time(s + 11, &tm) || s[19] != ' ' || !digits(s + 20, 4, false, &year))
+                        return false;
+        } else
+                return false;
+
+        if (wday < 0 || tm.tm_mon < 0 || tm.tm_mday < 1 || year < 1970)
+                return false;
+        tm.tm_year = year - 1900;
+        check = tm;
+        t = timegm(&tm);
+        if (t == (time_t) -1 || tm.tm_mday != check.tm_mday || tm.tm_mon != check.tm_mon || tm.tm_wday != wday)
+                return false;
+        *ret = t;
+        return true;
+}
+
+bool http_not_modified(const char *if_none_match, const char *if_modified_since, const char *etag,
+                       time_t last_modified, time_t now) {
+        time_t since;
+
+        if (if_none_match)
+                return etag_list_matches(if_none_match, etag);
+        if (!if_modified_since || !parse_http_date(if_modified_since, now, &since) || since > now)
+                return false;
+        return last_modified <= since;
+}
+
+/* ---- feeds ---- */
+
+static int feed_name_compare(const void *a, const void *b) {
+        return strcmp(((const HttpFeed *) a)->name, ((const HttpFeed *) b)->name);
+}
+
+/* By the salted hash first: a lookup's path through the tree tells nothing
+ * about how much of a guessed token is right. */
+static int feed_token_compare(const void *a, const void *b) {
+        const HttpFeed *x = a, *y = b;
+
+        if (x->token_hash != y->token_hash)
+                return x->token_hash < y->token_hash ? -1 : 1;
+        return strcmp(x->token, y->token);
+}
+
+static void http_feed_free(void *p) {
+        HttpFeed *f = p;
+
+        if (!f)
+                return;
+        if (f->full)
+                MHD_destroy_response(f->full);
+        if (f->not_modified)
+                MHD_destroy_response(f->not_modified);
+        free(f->name);
+        free(f->token);
+        free(f);
+}
+DEFINE_TRIVIAL_CLEANUP_FUNC(HttpFeed *, http_feed_free);
+
+static void responsep(struct MHD_Response **r) {
+        if (*r)
+                MHD_destroy_response(*r);
+}
+
+static HttpFeed *find_by_name(const HttpServer *s, const char *name) {
+        HttpFeed key = { .name = (char *) name };
+        void **node = tfind(&key, &s->by_name, feed_name_compare);
+
+        return node ? *node : NULL;
+}
+
+/* The feed that url ("/feeds/<token>.ics") names, or NULL. */
+static const HttpFeed *find_by_url(const HttpServer *s, const char *url) {
+        char token[TOKEN_MAX + 1];
+        HttpFeed key = { .token = token };
+        size_t len;
+        void **node;
+
+        if (strncmp(url, FEED_PREFIX, strlen(FEED_PREFIX)) != 0)
+                return NULL;
+        url += strlen(FEED_PREFIX);
+        len = strlen(url);
+        if (len <= strlen(FEED_SUFFIX) || !streq(url + len - strlen(FEED_SUFFIX), FEED_SUFFIX))
+                return NULL;
+        len -= strlen(FEED_SUFFIX);
+        if (len > TOKEN_MAX)
+                return NULL;
+        memcpy(token, url, len);
+        token[len] = 0;
+        if (!token_valid(token, len))
+                return NULL;
+
+        key.token_hash = token_hash(s, token, len);
+        node = tfind(&key, &s->by_token, feed_token_compare);
+        return node ? *node : NULL;
+}
+
+/* The headers of the 200 (body) and of the 304 answer. */
+static int add_headers(struct MHD_Response *r, const char *etag, time_t last_modified, bool body) {
+        char date[64];
+        struct tm tm;
+
+        /* The C locale: respited never calls setlocale(). */
+        if (!gmtime_r(&last_modified, &tm) || strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0)
+                return -EINVAL;
+        if (MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES ||
+            MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date) != MHD_YES ||
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private") != MHD_YES)
+                return -ENOMEM;
+        if (!body)
+                return 0;
+        if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, CONTENT_TYPE) != MHD_YES ||
+            MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES)
+                return -ENOMEM;
+        return 0;
+}
+
+/* The 200 and 304 answers of a new version of f's document. */
+static int feed_set_body(HttpFeed *f, const char *body, size_t len, const char *etag, time_t now) {
+        _cleanup_(responsep) struct MHD_Response *full = NULL, *not_modified = NULL;
+        time_t modified = f->full && f->last_modified >= now ? f->last_modified + 1 : now;
+        char *copy;
+        int r;
+
+        copy = malloc(len);
+        if (!copy)
+                return -ENOMEM;
+        memcpy(copy, body, len);
+        full = MHD_create_response_from_buffer_with_free_callback(len, copy, free);
+        if (!full) {
+                free(copy);
+                return -ENOMEM;
+        }
+        /* libmicrohttpd 0.9.75 adds "Content-Length: 0" to it, which caches
+         * ignore (RFC 9111 §3.2); the 200's length there instead would make
+         * clients with a simple parser wait for a body. */
+        not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (!not_modified)
+                return -ENOMEM;
+        r = add_headers(full, etag, modified, true);
+        if (r < 0)
+                return r;
+        r = add_headers(not_modified, etag, modified, false);
+        if (r < 0)
+                return r;
+
+        /* Connections still sending the old answers hold their own reference. */
+        responsep(&f->full);
+        responsep(&f->not_modified);
+        f->full = TAKE_PTR(full);
+        f->not_modified = TAKE_PTR(not_modified);
+        f->last_modified = modified;
+        memcpy(f->etag, etag, ETAG_MAX);
+        return 0;
+}
+
+static int feed_set_token(HttpServer *s, HttpFeed *f, const char *token) {
+        _cleanup_(freep) char *copy = NULL;
+        char *old_token = f->token;
+        uint64_t old_hash = f->token_hash;
+        void **node;
+
+        if (!token_valid(token, strlen(token)))
+                return -EINVAL;
+        if (streq_ptr(f->token, token))
+                return 0;
+        copy = strdup(token);
+        if (!copy)
+                return -ENOMEM;
+
+        if (f->token)
+                (void) tdelete(f, &s->by_token, feed_token_compare);
+        f->token = copy;
+        f->token_hash = token_hash(s, copy, strlen(copy));
+        node = tsearch(f, &s->by_token, feed_token_compare);
+        if (!node || *node != f) {
+                /* Out of memory, or another feed has it: serve under the old one. */
+                f->token = old_token;
+                f->token_hash = old_hash;
+                if (old_token && !tsearch(f, &s->by_token, feed_token_compare))
+                        f->token = NULL;
+                return node ? -EEXIST : -ENOMEM;
+        }
+        TAKE_PTR(copy);
+        free(old_token);
+        return 0;
+}
+
+int http_server_put_feed(HttpServer *s, const char *name, const char *token, const char *body) {
+        _cleanup_(http_feed_freep) HttpFeed *n = NULL;
+        char etag[ETAG_MAX];
+        size_t len;
+        HttpFeed *f;
+        int r;
+
+        assert(s);
+        assert(name);
+        assert(token);
+        assert(body);
+
+        if (!token_valid(token, strlen(token)))
+                return -EINVAL;
+        len = strlen(body);
+        etag_of(body, len, etag);
+
+        f = find_by_name(s, name);
+        if (!f) {
+                n = calloc(1, sizeof(HttpFeed));
+                if (!n)
+                        return -ENOMEM;
+                n->name = strdup(name);
+                if (!n->name)
+                        return -ENOMEM;
+                f = n;
+        }
+        if (!f->full || !streq(f->etag, etag)) {
+                r = feed_set_body(f, body, len, etag, time(NULL));
+                if (r < 0)
+                        return r;
+        }
+        if (n) {
+                if (!tsearch(n, &s->by_name, feed_name_compare))
+                        return -ENOMEM;
+                TAKE_PTR(n);
+        }
+        f->generation = s->generation;
+        return feed_set_token(s, f, token);
+}
+
+int http_server_set_token(HttpServer *s, const char *name, const char *token) {
+        HttpFeed *f;
+
+        assert(s);
+        f = find_by_name(s, name);
+        if (!f)
+                return -ENOENT;
+        return feed_set_token(s, f, token);
+}
+
+typedef struct Stale {
+        HttpFeed **feeds;
+        size_t n;
+        unsigned generation;
+        int error;
+} Stale;
+
+static void collect_stale(const void *node, VISIT which, void *userdata) {
+        HttpFeed *f = *(HttpFeed * const *) node;
+        Stale *st = userdata;
+
+        if ((which != postorder && which != leaf) || f->generation == st->generation || st->error < 0)
+                return;
+        st->error = array_grow((void **) &st->feeds, st->n, sizeof(HttpFeed *));
+        if (st->error >= 0)
+                st->feeds[st->n++] = f;
+}
+
+void http_server_prune(HttpServer *s) {
+        Stale st = { .generation = s->generation };
+
+        twalk_r(s->by_name, collect_stale, &st);
+        /* Out of memory: what was collected goes, the rest at the next call. */
+        for (size_t i = 0; i < st.n; i++) {
+                HttpFeed *f = st.feeds[i];
+
+                if (f->token)
+                        (void) tdelete(f, &s->by_token, feed_token_compare);
+                (void) tdelete(f, &s->by_name, feed_name_compare);
+                http_feed_free(f);
+        }
+        free(st.feeds);
+        s->generation++;
+}
+
+/* ---- the server ---- */
+
+/* Called once when the headers are in, then for each part of a body, then
+ * once more with none left: a response queued at the first call closes
+ * the connection, so GET and HEAD are answered at the last. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls) {
+        static char headers_seen;
+        HttpServer *s = cls;
+        const HttpFeed *f;
+
+        if (!streq(method, MHD_HTTP_METHOD_GET) && !streq(method, MHD_HTTP_METHOD_HEAD))
+                return MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, s->not_allowed);
+        if (!*req_cls) {
+                *req_cls = &headers_seen;
+                return MHD_YES;
+        }
+        if (*upload_data_size > 0) {
+                *upload_data_size = 0;  /* a body on a GET means nothing: drop it */
+                return MHD_YES;
+        }
+        f = find_by_url(s, url);
+        if (!f)
+                return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, s->not_found);
+        if (http_not_modified(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
+                              MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
+                              f->etag, f->last_modified, time(NULL)))
+                return MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, f->not_modified);
+        return MHD_queue_response(c, MHD_HTTP_OK, f->full);
+}
+
+/* libmicrohttpd's own messages, at debug level (a flood of refused
+ * connections would flood the log), with anything after "/feeds/" hidden. */
+static void on_mhd_log(void *cls, const char *format, va_list ap) {
+        char buf[512], *p;
+
+        vsnprintf(buf, sizeof buf, format, ap);
+        for (p = strstr(buf, FEED_PREFIX); p; p = strstr(p, FEED_PREFIX)) {
+                p += strlen(FEED_PREFIX);
+                memset(p, '*', strcspn(p, " \t\r\n'\"`"));
+        }
+        buf[strcspn(buf, "\r\n")] = 0;
+        log_debug("HTTP: %s", buf);
+}
+
+static int arm_timer(HttpServer *s) {
+        MHD_UNSIGNED_LONG_LONG ms;
+        int r;
+
+        if (MHD_get_timeout(s->daemon, &ms) != MHD_YES)
+                return sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
+        /* 0: work is pending (edge-triggered epoll inside MHD), run at once;
+         * else a connection times out (whole seconds), no hurry. */
+        r = sd_event_source_set_time_accuracy(s->timer, ms == 0 ? 1 : USEC_PER_SEC / 4);
+        if (r < 0)
+                return r;
+        r = sd_event_source_set_time_relative(s->timer, (usec_t) ms * USEC_PER_MSEC);
+        if (r < 0)
+                return r;
+        return sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
+}
+
+static int run_mhd(HttpServer *s) {
+        int r;
+
+        (void) MHD_run(s->daemon);
+        r = arm_timer(s);
+        if (r < 0)
+                log_warning_errno(r, "Failed to arm the HTTP timer: %m, ignoring");
+        return 0;
+}
+
+static int on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
+        return run_mhd(userdata);
+}
+
+static int on_timer(sd_event_source *src, uint64_t usec, void *userdata) {
+        return run_mhd(userdata);
+}
+
+/* "HOST:PORT" or "[IPV6]:PORT" into a listening socket. */
+static int listen_on(const char *address, int *ret) {
+        _cleanup_(freep) char *host = NULL;
+        _cleanup_(closep) int fd = -EBADF;
+        struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV | AI_PASSIVE }, *ai;
+        const char *colon = strrchr(address, ':');
+        int one = 1, r;
+
+        if (!colon || colon == address)
+                return -EINVAL;
+        if (address[0] == '[') {
+                if (colon[-1] != ']' || colon - address < 3)
+                        return -EINVAL;
+                host = strndup(address + 1, colon - address - 2);
+        } else
+                host = strndup(address, colon - address);
+        if (!host)
+                return -ENOMEM;
+
+        r = getaddrinfo(host, colon + 1, &hints, &ai);
+        if (r == EAI_MEMORY)
+                return -ENOMEM;
+        if (r != 0)
+                return -EADDRNOTAVAIL;
+
+        fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0) {
+                r = -errno;
+                goto finish;
+        }
+        r = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (r >= 0 && ai->ai_family == AF_INET6)
+                r = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+        if (r >= 0)
+                r = bind(fd, ai->ai_addr, ai->ai_addrlen);
+        if (r >= 0)
+                r = listen(fd, SOMAXCONN);
+        r = r < 0 ? -errno : 0;
+finish:
+        freeaddrinfo(ai);
+        if (r < 0)
+                return r;
+        *ret = TAKE_FD(fd);
+        return 0;
+}
+
+/* The first listening TCP socket systemd passed, or -EBADF. */
+static int passed_socket(void) {
+        int n = sd_listen_fds(true);
+
+        for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; fd++)
+                if (sd_is_socket_inet(fd, AF_UNSPEC, SOCK_STREAM, 1, 0) > 0)
+                        return fd;
+        return -EBADF;
+}
+
+/* Room for max_connections sockets: the soft limit of open files up to the
+ * hard one, as systemd does for its own daemons. */
+static void raise_nofile(void) {
+        struct rlimit rl;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= MIN(rl.rlim_max, NOFILE_CAP))
+                return;
+        rl.rlim_cur = MIN(rl.rlim_max, NOFILE_CAP);
+        (void) setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+static int static_response(const char *text, struct MHD_Response **ret) {
+        struct MHD_Response *r;
+
+        r = MHD_create_response_from_buffer(strlen(text), (void *) text, MHD_RESPMEM_PERSISTENT);
+        if (!r)
+                return -ENOMEM;
+        if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8") != MHD_YES ||
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES) {
+                MHD_destroy_response(r);
+                return -ENOMEM;
+        }
+        *ret = r;
+        return 0;
+}
+
+int http_server_new(sd_event *event, const FeedSettings *settings, HttpServer **ret) {
+        _cleanup_(http_server_freep) HttpServer *s = NULL;
+        const union MHD_DaemonInfo *info;
+        int r;
+
+        assert(event);
+        assert(settings);
+        assert(ret);
+
+        s = calloc(1, sizeof(HttpServer));
+        if (!s)
+                return -ENOMEM;
+        s->listen_fd = -EBADF;
+        if (getrandom(&s->salt, sizeof s->salt, 0) != sizeof s->salt)
+                return -errno;
+
+        r = static_response("Not Found\n", &s->not_found);
+        if (r < 0)
+                return r;
+        r = static_response("Method Not Allowed\n", &s->not_allowed);
+        if (r < 0)
+                return r;
+        if (MHD_add_response_header(s->not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") != MHD_YES)
+                return -ENOMEM;
+
+        s->listen_fd = passed_socket();
+        if (s->listen_fd < 0) {
+                if (isempty(settings->listen))
+                        return -ENOENT;
+                r = listen_on(settings->listen, &s->listen_fd);
+                if (r < 0)
+                        return r;
+        }
+
+        raise_nofile();
+        s->daemon = MHD_start_daemon(
+                MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+                MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+                MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
+                MHD_OPTION_CONNECTION_LIMIT, (unsigned) settings->max_connections,
+                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) settings->max_connections_per_ip,
+                MHD_OPTION_CONNECTION_TIMEOUT,
+                (unsigned) MAX(usec_ceil(settings->connection_timeout, USEC_PER_SEC) / USEC_PER_SEC, (usec_t) 1),
+                MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
+                MHD_OPTION_END);
+        if (!s->daemon)
+                return -EIO;
+
+        info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_EPOLL_FD);
+        if (!info)
+                return -EIO;
+        r = sd_event_add_io(event, &s->io, info->epoll_fd, EPOLLIN, on_io, s);
+        if (r < 0)
+                return r;
+        r = sd_event_add_time(event, &s->timer, CLOCK_MONOTONIC, USEC_INFINITY, 1, on_timer, s);
+        if (r < 0)
+                return r;
+        r = arm_timer(s);
+        if (r < 0)
+                return r;
+
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+static void nop_free(void *p) {
+}
+
+HttpServer *http_server_free(HttpServer *s) {
+        if (!s)
+                return NULL;
+        sd_event_source_disable_unref(s->io);
+        sd_event_source_disable_unref(s->timer);
+        /* MHD_stop_daemon() closes the listening socket. */
+        if (s->daemon)
+                MHD_stop_daemon(s->daemon);
+        else if (s->listen_fd >= 0)
+                close(s->listen_fd);
+        tdestroy(s->by_token, nop_free);
+        tdestroy(s->by_name, http_feed_free);
+        if (s->not_found)
+                MHD_destroy_response(s->not_found);
+        if (s->not_allowed)
+                MHD_destroy_response(s->not_allowed);
+        free(s);
+        return NULL;
+}
+
+int http_server_address(const HttpServer *s, char *buf, size_t n) {
+        struct sockaddr_storage sa;
+        socklen_t len = sizeof sa;
+        char host[INET6_ADDRSTRLEN];
+        const void *addr;
+        unsigned port;
+
+        if (getsockname(s->listen_fd, (struct sockaddr *) &sa, &len) < 0)
+                return -errno;
+        if (sa.ss_family == AF_INET) {
+                const struct sockaddr_in *in = (const struct sockaddr_in *) &sa;
+
+                addr = &in->sin_addr;
+                port = ntohs(in->sin_port);
+        } else if (sa.ss_family == AF_INET6) {
+                const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) &sa;
+
+                addr = &in6->sin6_addr;
+                port = ntohs(in6->sin6_port);
+        } else
+                return -EAFNOSUPPORT;
+        if (!inet_ntop(sa.ss_family, addr, host, sizeof host))
+                return -errno;
+        if (snprintf(buf, n, sa.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port) >= (int) n)
+                return -ENOBUFS;
+        return 0;
+}
+
+int http_feed_urls(const char *base_url, const char *address, const char *token, char **ret_url,
+                   char **ret_webcal) {
+        _cleanup_(freep) char *url = NULL, *webcal = NULL;
+        int r;
+
+        if (!isempty(base_url))
+                r = asprintf(&url, "%s" FEED_PREFIX "%s" FEED_SUFFIX, base_url, token);
+        else if (!isempty(address))
+                r = asprintf(&url, "http://%s" FEED_PREFIX "%s" FEED_SUFFIX, address, token);
+        else
+                return -EINVAL;
+        if (r < 0) {
+                url = NULL;
+                return -ENOMEM;
+        }
+        if (asprintf(&webcal, "webcal://%s", strstr(url, "://") + 3) < 0) {
+                webcal = NULL;
+                return -ENOMEM;
+        }
+        *ret_url = TAKE_PTR(url);
+        *ret_webcal = TAKE_PTR(webcal);
+        return 0;
+}

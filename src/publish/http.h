@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The feeds over HTTP: libmicrohttpd on respited's sd-event loop (external
+ * epoll mode: MHD's epoll fd is one io source, MHD_get_timeout() one timer;
+ * no threads), answering GET and HEAD of /feeds/<token>.ics. Every other
+ * path, an unknown or rotated token alike: 404 with the same body, no hint
+ * which part was wrong; other methods: 405. Tokens are never logged.
+ *
+ * Each feed's answer is built once, when its bytes change: a strong ETag
+ * (the hash of the bytes), Last-Modified (when the bytes last changed),
+ * Content-Type: text/calendar; charset=utf-8, Cache-Control: private; no
+ * compression, no redirects. If-None-Match and If-Modified-Since are
+ * answered 304 (RFC 9110 §13.2.2). Responses are reference-counted by
+ * libmicrohttpd, so a feed replaced while a client is still reading the old
+ * bytes is safe. */
+
+#include <systemd/sd-event.h>
+
+#include "core/policy.h"
+#include "shared/util.h"
+
+typedef struct HttpServer HttpServer;
+
+/* Listen on the stream socket systemd passed (sd_listen_fds(3)) when there
+ * is one, else on settings->listen ("HOST:PORT", "[IPV6]:PORT"; port 0 picks
+ * one), with the connection limits and the idle timeout of settings, and
+ * serve from event. Raises the soft limit of open files to the hard limit
+ * so that max_connections fit. Returns 0, or a negative errno: -ENOENT when
+ * no socket was passed and settings->listen is empty (HTTP is off), -EINVAL
+ * for a listen address that does not parse, -EADDRNOTAVAIL when it does not
+ * resolve, bind(2)'s error (-EADDRINUSE), -ENOMEM. */
+int http_server_new(sd_event *event, const FeedSettings *settings, HttpServer **ret);
+HttpServer *http_server_free(HttpServer *s);
+DEFINE_TRIVIAL_CLEANUP_FUNC(HttpServer *, http_server_free);
+
+/* The address actually listened on, "127.0.0.1:8080" or "[::1]:8080", into
+ * buf of size n (64 is plenty). Returns 0 or a negative errno. */
+int http_server_address(const HttpServer *s, char *buf, size_t n);
+
+/* Serve body (NUL-terminated, copied) as the feed name ("op16",
+ * "team-retail") at /feeds/<token>.ics. When the bytes equal what name
+ * already serves, the ETag and Last-Modified stay; else they change, and
+ * Last-Modified is now (CLOCK_REALTIME), or one second after the previous
+ * Last-Modified when that is not earlier, so that If-Modified-Since never
+ * hides a change made within the same second. A new token replaces the old
+ * one, which then answers 404. Returns 0 or -ENOMEM, -EINVAL for a token
+ * that is not 32 to 128 characters of [0-9a-z]. */
+int http_server_put_feed(HttpServer *s, const char *name, const char *token, const char *body);
+
+/* Serve feed name under token from now on (after a rotation); the old token
+ * answers 404 at once. Returns 0, -ENOENT when name is not served, -EINVAL
+ * for a bad token, -ENOMEM. */
+int http_server_set_token(HttpServer *s, const char *name, const char *token);
+
+/* Stop serving every feed that http_server_put_feed() did not put since the
+ * previous call (operators and teams gone from the roster). */
+void http_server_prune(HttpServer *s);
+
+/* Whether a GET or HEAD of a representation with etag (quoted, strong) and
+ * last_modified (UTC, seconds) may be answered 304 Not Modified, given the
+ * request's If-None-Match and If-Modified-Since values (NULL when absent),
+ * at now (UTC, seconds). RFC 9110 §13.2.2: If-None-Match, when present,
+ * decides alone (weak comparison, "*" matches); else If-Modified-Since
+ * matches when it is a valid HTTP-date (IMF-fixdate, RFC 850 or asctime
+ * form, §5.6.7) not later than now and last_modified is not later than it.
+ * A malformed date never matches. */
+bool http_not_modified(const char *if_none_match, const char *if_modified_since, const char *etag,
+                       time_t last_modified, time_t now) _pure_;
+
+/* The URLs of the feed with token: base_url + "/feeds/<token>.ics" (base_url
+ * NULL: "http://" + address, as http_server_address() gives it) in
+ * *ret_url, and the same with the scheme "webcal" in *ret_webcal (calendar
+ * clients subscribe with it). Returns 0, -EINVAL without a base_url or
+ * address, or -ENOMEM. */
+int http_feed_urls(const char *base_url, const char *address, const char *token, char **ret_url,
+                   char **ret_webcal);

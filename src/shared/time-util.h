@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Civil time and the tz database. Every instant respite keeps is a usec_t in
+ * UTC; civil (wall-clock) times exist only at the edges: parsing input and
+ * formatting output. Zones are IANA names ("Asia/Jerusalem") read from the tz
+ * database under $TZDIR (default /usr/share/zoneinfo). */
+
+#include <stdbool.h>
+
+#include "shared/util.h"
+
+/* "1999-04-02T02:30:00+03:00" and a NUL: room to spare. */
+#define ISO8601_MAX 40
+
+/* Check that zone names a zone of the tz database: a relative path without
+ * "..", naming a TZif file. "UTC" is always valid.
+ * Returns 0, -EINVAL for a malformed name, -ENOENT for an unknown zone. */
+int tz_validate(const char *zone);
+
+/* Offset of zone from UTC at instant t, in seconds east of Greenwich
+ * (Asia/Jerusalem in winter: 7200). Returns 0 or -ENOENT/-EINVAL as
+ * tz_validate(). */
+int tz_utc_offset(const char *zone, usec_t t, int *ret_seconds);
+
+/* A civil time: year (e.g. 1999), month 1-12, day 1-31, hour 0-23,
+ * minute 0-59, second 0-60, no zone. */
+typedef struct CivilTime {
+        int year, month, day, hour, minute, second;
+} CivilTime;
+
+/* Convert a civil time in zone to UTC. A time that falls in a DST gap is
+ * taken with the offset in force before the gap, and an ambiguous time (DST
+ * fold) means its first occurrence, as RFC 5545 §3.3.5 prescribes
+ * (Europe/Berlin 2021-03-28 02:30 → 01:30Z; 2021-10-31 02:30 → 00:30Z).
+ * Returns 0, -EINVAL for an impossible date, -ENOENT for an unknown zone. */
+int civil_to_utc(const CivilTime *c, const char *zone, usec_t *ret);
+
+/* Civil time of instant t in zone. Returns 0 or a negative errno. */
+int utc_to_civil(usec_t t, const char *zone, CivilTime *ret);
+
+/* Parse an ISO 8601 instant: "YYYY-MM-DD[T ]HH:MM[:SS[.frac]]" followed by
+ * "Z", "±HH:MM", "±HHMM", "±HH" or nothing. Without an offset the time is civil time
+ * in zone (converted by civil_to_utc()); zone may be NULL only when an offset
+ * is required. Returns 0, -EINVAL for malformed text or a date that does not
+ * exist, -ENOENT for an unknown zone, -ERANGE before 1970. */
+int time_parse_iso8601(const char *s, const char *zone, usec_t *ret);
+
+/* Format t as "YYYY-MM-DDTHH:MM:SS±HH:MM" in zone ("Z" suffix for UTC).
+ * Returns 0 or a negative errno. */
+int time_format_iso8601(usec_t t, const char *zone, char buf[static ISO8601_MAX]);
+
+/* Parse a duration with units, as respite.conf(5) documents: "45min",
+ * "1h 30min", "20 s", "2h", "90s", "1d". Units: us, ms, s/sec, min/m, h/hour,
+ * d/day (plurals allowed). A bare number is rejected: durations carry units.
+ * Returns 0 or -EINVAL, -ERANGE on overflow. */
+int duration_parse(const char *s, usec_t *ret);
+
+/* Format a duration for people: "45min", "1h", "1h 30min", "20s".
+ * Returns buf. */
+char *duration_format(usec_t d, char *buf, size_t size);
+#define DURATION_MAX 32
+
+/* The local calendar day of t in zone as yyyymmdd (19990101), for grouping
+ * by day. Returns 0 or a negative errno. */
+int time_local_day(usec_t t, const char *zone, int *ret_yyyymmdd);

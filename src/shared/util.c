@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "shared/util.h"
+
+char **strv_free(char **l) {
+        if (!l)
+                return NULL;
+        for (char **i = l; *i; i++)
+                free(*i);
+        free(l);
+        return NULL;
+}
+
+size_t strv_length(char * const *l) {
+        size_t n = 0;
+
+        if (l)
+                while (l[n])
+                        n++;
+        return n;
+}
+
+int strv_extend(char ***l, const char *s) {
+        size_t n = strv_length(*l);
+        char *c, **nl;
+
+        c = strdup(s);
+        if (!c)
+                return -ENOMEM;
+        nl = realloc(*l, (n + 2) * sizeof(char *));
+        if (!nl) {
+                free(c);
+                return -ENOMEM;
+        }
+        nl[n] = c;
+        nl[n + 1] = NULL;
+        *l = nl;
+        return 0;
+}
+
+int strdup_to(char **ret, const char *s) {
+        char *c = NULL;
+
+        if (s) {
+                c = strdup(s);
+                if (!c)
+                        return -ENOMEM;
+        }
+        free(*ret);
+        *ret = c;
+        return 0;
+}
+
+int array_grow(void **array, size_t n, size_t size) {
+        void *p;
+
+        /* Full exactly when n is 0 or a power of two of at least 8. */
+        if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
+                return 0;
+        p = reallocarray(*array, MAX(n * 2, (size_t) 8), size);
+        if (!p)
+                return -ENOMEM;
+        *array = p;
+        return 0;
+}
+
+bool utf8_is_valid(const char *s) {
+        const unsigned char *p = (const unsigned char *) s;
+
+        while (*p) {
+                unsigned c = *p, n, cp;
+
+                if (c < 0x80) {
+                        p++;
+                        continue;
+                }
+                if (c >= 0xC2 && c <= 0xDF)
+                        n = 1, cp = c & 0x1F;
+                else if (c >= 0xE0 && c <= 0xEF)
+                        n = 2, cp = c & 0x0F;
+                else if (c >= 0xF0 && c <= 0xF4)
+                        n = 3, cp = c & 0x07;
+                else
+                        return false;
+                for (unsigned i = 1; i <= n; i++) {
+                        if ((p[i] & 0xC0) != 0x80)
+                                return false;
+                        cp = (cp << 6) | (p[i] & 0x3F);
+                }
+                if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+                    (cp >= 0xD800 && cp <= 0xDFFF))
+                        return false;
+                p += n + 1;
+        }
+        return true;
+}

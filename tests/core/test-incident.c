@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "test-helpers.h"
+
+#include "core/incident.h"
+#include "shared/log.h"
+#include "shared/time-util.h"
+
+#define FIXTURES "tests/fixtures/"
+#define REAL_CALLS "../shared/data/anonbank-1999/calls-1999-01.csv"
+
+/* The policy's fields these modules read, filled by hand (no policy file). */
+static Category categories[] = {
+        { .name = (char *) "verbal_abuse", .recovery = 10 * USEC_PER_MINUTE },
+        { .name = (char *) "threat", .recovery = 20 * USEC_PER_MINUTE },
+        { .name = (char *) "prolonged_call", .points = 2 },
+        { .name = (char *) "repeat_caller", .points = 2 },
+        { .name = (char *) "other", .points = 2 },
+};
+
+static Policy policy = {
+        .timezone = (char *) "Asia/Jerusalem",
+        .categories = categories,
+        .n_categories = ELEMENTSOF(categories),
+        .prolonged = {
+                .points_after = 30 * USEC_PER_MINUTE,
+                .break_after = 60 * USEC_PER_MINUTE,
+                .length = 10 * USEC_PER_MINUTE,
+        },
+        .repeat_caller = { .calls = 3 },
+};
+
+static const Incident *find(const IncidentList *l, const char *id) {
+        for (size_t i = 0; i < l->n; i++)
+                if (streq(l->items[i].id, id))
+                        return &l->items[i];
+        return NULL;
+}
+
+static void assert_sorted(const IncidentList *l) {
+        for (size_t i = 1; i < l->n; i++)
+                assert_true(l->items[i - 1].when < l->items[i].when ||
+                            (l->items[i - 1].when == l->items[i].when &&
+                             strcmp(l->items[i - 1].id, l->items[i].id) <= 0));
+}
+
+static void test_list_add(void **state) {
+        _cleanup_(incident_list_freep) IncidentList *l = calloc(1, sizeof(IncidentList));
+        char note[] = "shouted";
+        Incident i = {
+                .id = (char *) "b",
+                .operator = (char *) "op01",
+                .category = (char *) "threat",
+                .when = 2000,
+                .received = 2500,
+                .note = note,
+        };
+
+        assert_non_null(l);
+        assert_int_equal(incident_list_add(l, &i), 0);
+        i.id = (char *) "z", i.when = 1000, i.note = NULL;
+        assert_int_equal(incident_list_add(l, &i), 0);
+        i.id = (char *) "a", i.when = 2000;
+        assert_int_equal(incident_list_add(l, &i), 0);
+        i.id = (char *) "c", i.when = 3000, i.caller = (char *) "cb1";
+        assert_int_equal(incident_list_add(l, &i), 0);
+        for (unsigned k = 0; k < 20; k++) {
+                char id[16];
+
+                snprintf(id, sizeof(id), "x%02u", 19 - k);
+                i.id = id, i.when = 1500 + k % 3;
+                assert_int_equal(incident_list_add(l, &i), 0);
+        }
+
+        assert_int_equal(l->n, 24);
+        assert_sorted(l);
+        assert_string_equal(l->items[0].id, "z");
+        assert_string_equal(l->items[l->n - 3].id, "a");
+        assert_string_equal(l->items[l->n - 2].id, "b");
+        assert_string_equal(l->items[l->n - 1].id, "c");
+
+        /* Copies: the list owns its strings. */
+        note[0] = 'S';
+        assert_string_equal(l->items[l->n - 2].note, "shouted");
+        assert_int_equal(l->items[l->n - 2].received, 2500);
+        assert_null(l->items[l->n - 3].note);
+        assert_string_equal(l->items[l->n - 1].caller, "cb1");
+
+        /* Destructors accept empty values. */
+        i = (Incident) {};
+        incident_done(&i);
+        incident_done(NULL);
+        assert_null(incident_list_free(NULL));
+}
+
+static void test_detect(void **state) {
+        _cleanup_(call_log_freep) CallLog *calls = NULL;
+        _cleanup_(incident_list_freep) IncidentList *l = NULL;
+        const Incident *i;
+
+        assert_int_equal(call_log_load_csv(&calls, FIXTURES "calls-incident.csv", policy.timezone, NULL), 0);
+        assert_int_equal(call_log_finish(calls), 0);
+        assert_int_equal(incidents_detect(&l, calls, &policy), 0);
+        assert_non_null(l);
+        assert_sorted(l);
+        for (size_t k = 0; k < l->n; k++)
+                print_message("%s %s %s\n", l->items[k].id, l->items[k].operator, l->items[k].category);
+        assert_int_equal(l->n, 5);
+
+        /* Prolonged calls: 29:59 is not, 30:00 and 60:00 are. */
+        assert_null(find(l, "call-p1-prolonged"));
+        i = find(l, "call-p2-prolonged");
+        assert_non_null(i);
+        assert_string_equal(i->category, "prolonged_call");
+        assert_string_equal(i->operator, "op02");
+        assert_int_equal(i->duration, 30 * USEC_PER_MINUTE);
+        assert_int_equal(i->when, instant("1999-01-03T08:30:00+02:00"));
+        assert_int_equal(i->received, i->when);
+        assert_null(i->caller);
+        i = find(l, "call-p3-prolonged");
+        assert_non_null(i);
+        assert_int_equal(i->duration, 60 * USEC_PER_MINUTE);
+        /* A record without call id is named by its file name and line. */
+        i = find(l, "call-calls-incident.csv:22-prolonged");
+        assert_non_null(i);
+        assert_string_equal(i->caller, "rc6");
+
+        /* Repeat caller: the third call of one caller to one operator in a day. */
+        assert_null(find(l, "call-r2-repeat"));
+        i = find(l, "call-r3-repeat");
+        assert_non_null(i);
+        assert_string_equal(i->category, "repeat_caller");
+        assert_string_equal(i->operator, "op01");
+        assert_string_equal(i->caller, "rc1");
+        assert_int_equal(i->when, instant("1999-01-03T12:05:00+02:00"));
+        assert_int_equal(i->received, i->when);
+        assert_int_equal(i->duration, 0);
+        assert_null(find(l, "call-r4-repeat"));
+        /* Across local midnight: two days, no incident (one UTC day, though). */
+        assert_null(find(l, "call-m3-repeat"));
+        /* Three calls on one local day that spans two UTC days. */
+        assert_null(find(l, "call-u3-repeat"));
+        assert_non_null(find(l, "call-u4-repeat"));
+        /* Different operators, or unknown callers: none. */
+        assert_null(find(l, "call-o3-repeat"));
+        assert_null(find(l, "call-n3-repeat"));
+}
+
+static void test_detect_thresholds(void **state) {
+        _cleanup_(call_log_freep) CallLog *calls = NULL;
+        _cleanup_(incident_list_freep) IncidentList *l = NULL;
+        Policy p = policy;
+
+        assert_int_equal(call_log_load_csv(&calls, FIXTURES "calls-incident.csv", policy.timezone, NULL), 0);
+        assert_int_equal(call_log_finish(calls), 0);
+
+        /* In UTC, m1–m3 share a day; u1–u4 do not. */
+        p.timezone = (char *) "UTC";
+        p.prolonged.points_after = 60 * USEC_PER_MINUTE;
+        assert_int_equal(incidents_detect(&l, calls, &p), 0);
+        assert_non_null(find(l, "call-p3-prolonged"));
+        assert_null(find(l, "call-p2-prolonged"));
+        assert_non_null(find(l, "call-m3-repeat"));
+        assert_non_null(find(l, "call-u3-repeat"));
+        assert_null(find(l, "call-u4-repeat"));
+        incident_list_free(l);
+        l = NULL;
+
+        /* 0 turns a detector off. */
+        p.prolonged.points_after = 0;
+        p.repeat_caller.calls = 0;
+        assert_int_equal(incidents_detect(&l, calls, &p), 0);
+        assert_int_equal(l->n, 0);
+
+        /* An unknown zone is an error. */
+        p.repeat_caller.calls = 3;
+        p.timezone = (char *) "Mars/Olympus";
+        assert_int_equal(incidents_detect(&l, calls, &p), -ENOENT);
+}
+
+static void test_load_csv(void **state) {
+        _cleanup_(incident_list_freep) IncidentList *l = NULL;
+        size_t skipped = 0;
+        const char *log;
+
+        assert_int_equal(incidents_load_csv(&l, FIXTURES "incidents-day.csv", &policy, &skipped), 0);
+        assert_int_equal(skipped, 3);
+        assert_int_equal(l->n, 3);
+        assert_sorted(l);
+
+        assert_string_equal(l->items[0].id, "csv-incidents-day.csv-3");
+        assert_string_equal(l->items[0].operator, "op02");
+        assert_string_equal(l->items[0].category, "verbal_abuse");
+        assert_int_equal(l->items[0].when, instant("1999-01-03T07:00:00Z"));
+        assert_int_equal(l->items[0].received, l->items[0].when);
+        assert_null(l->items[0].note);
+        assert_string_equal(l->items[1].id, "rep-1");
+        assert_string_equal(l->items[1].note, "said he knows where I live");
+        assert_string_equal(l->items[2].id, "csv-incidents-day.csv-5");
+        assert_string_equal(l->items[2].note, "note, with comma");
+        assert_int_equal(l->items[2].duration, 0);
+
+        log = captured();
+        print_message("%s", log);
+        assert_non_null(strstr(log, FIXTURES "incidents-day.csv:4: unknown category 'alien_abduction' "
+                               "(known: verbal_abuse, threat, prolonged_call, repeat_caller, other), skipping row\n"));
+        assert_non_null(strstr(log, FIXTURES "incidents-day.csv:6: expected an ISO 8601 instant in column 'time', got 'bad-time', skipping row\n"));
+        assert_non_null(strstr(log, FIXTURES "incidents-day.csv:7: missing field 'operator', skipping row\n"));
+
+        /* Detected incidents join the same list, which stays sorted. */
+        assert_int_equal(incidents_load_csv(&l, FIXTURES "incidents-noheader.csv", &policy, NULL), -EBADMSG);
+        assert_int_equal(incidents_load_csv(&l, FIXTURES "does-not-exist.csv", &policy, NULL), -ENOENT);
+        assert_int_equal(l->n, 3);
+}
+
+static void test_load_and_detect(void **state) {
+        _cleanup_(call_log_freep) CallLog *calls = NULL;
+        _cleanup_(incident_list_freep) IncidentList *l = NULL;
+
+        assert_int_equal(incidents_load_csv(&l, FIXTURES "incidents-day.csv", &policy, NULL), 0);
+        assert_int_equal(call_log_load_csv(&calls, FIXTURES "calls-incident.csv", policy.timezone, NULL), 0);
+        assert_int_equal(call_log_finish(calls), 0);
+        assert_int_equal(incidents_detect(&l, calls, &policy), 0);
+        assert_int_equal(l->n, 8);
+        assert_sorted(l);
+}
+
+static void test_real_month(void **state) {
+        _cleanup_(call_log_freep) CallLog *calls = NULL;
+        _cleanup_(incident_list_freep) IncidentList *l = NULL;
+        size_t prolonged = 0, repeat = 0;
+
+        if (access(REAL_CALLS, R_OK) < 0)
+                skip();
+
+        assert_int_equal(call_log_load_csv(&calls, REAL_CALLS, policy.timezone, NULL), 0);
+        assert_int_equal(call_log_finish(calls), 0);
+        assert_int_equal(incidents_detect(&l, calls, &policy), 0);
+        assert_sorted(l);
+        for (size_t i = 0; i < l->n; i++) {
+                if (streq(l->items[i].category, "prolonged_call")) {
+                        assert_true(l->items[i].duration >= 30 * USEC_PER_MINUTE);
+                        prolonged++;
+                } else
+                        repeat++;
+        }
+        print_message("January 1999: %zu prolonged calls, %zu repeat callers\n", prolonged, repeat);
+        /* The data's README: about 60 calls a month exceed 30 minutes. */
+        assert_true(prolonged > 20 && prolonged < 200);
+        assert_true(repeat > 0);
+}
+
+int main(void) {
+        static const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_list_add, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_detect, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_detect_thresholds, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_load_csv, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_load_and_detect, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_real_month, capture_log, release_log),
+        };
+
+        /* Not the site's zone: results must not depend on the machine's. */
+        setenv("TZ", "America/Los_Angeles", 1);
+        tzset();
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

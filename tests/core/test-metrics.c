@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "core/metrics.h"
+
+#define MIN_ USEC_PER_MINUTE
+#define DAY0 ((usec_t) 1711929600ULL * USEC_PER_SEC)
+#define AT(h, m) (DAY0 + (usec_t) (h) * USEC_PER_HOUR + (usec_t) (m) * MIN_)
+
+static void test_metrics(void **state) {
+        Break a[] = {
+                { .kind = BREAK_STATUTORY, .start = AT(10, 0), .end = AT(10, 45) },
+                { .kind = BREAK_RECOVERY, .start = AT(11, 1), .end = AT(11, 21), .trigger = AT(11, 0) },
+        };
+        Break b[] = {
+                { .kind = BREAK_PLANNED, .start = AT(10, 30), .end = AT(11, 0) },
+                { .kind = BREAK_PLANNED, .start = AT(11, 10), .end = AT(11, 20), .trigger = AT(11, 5),
+                  .recovery_uid = (char *) "op2-recovery-x" },
+        };
+        ShiftPlan shifts[] = {
+                { .operator = (char *) "op1", .team = (char *) "t", .start = AT(9, 0), .end = AT(13, 0),
+                  .breaks = a, .n_breaks = 2 },
+                { .operator = (char *) "op2", .team = (char *) "t", .start = AT(9, 0), .end = AT(13, 0),
+                  .breaks = b, .n_breaks = 2 },
+        };
+        Plan plan = { .shifts = shifts, .n_shifts = 2, .recoveries = 2, .breaks_moved = 3 };
+        unsigned required[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+        TeamCoverage team = { .team = (char *) "t", .start = AT(9, 0), .interval = 30 * MIN_,
+                              .required = required, .n = 8 };
+        Coverage coverage = { &team, 1 };
+        _cleanup_(metrics_freep) Metrics *m = NULL;
+
+        assert_int_equal(metrics_compute(&plan, &coverage, &m), 0);
+        assert_int_equal(m->shifts, 2);
+        assert_int_equal(m->recoveries, 2);
+        assert_int_equal(m->breaks_moved, 3);
+        /* Delays 1 and 5 min: median 3, max 5. */
+        assert_int_equal(m->delay_median, 3 * MIN_);
+        assert_int_equal(m->delay_max, 5 * MIN_);
+        assert_int_equal(m->shift_time, 8 * USEC_PER_HOUR);
+        assert_int_equal(m->break_time[BREAK_STATUTORY], 45 * MIN_);
+        assert_int_equal(m->break_time[BREAK_PLANNED], 40 * MIN_);
+        assert_int_equal(m->break_time[BREAK_RECOVERY], 20 * MIN_);
+        /* Both off 10:30–10:45 and 11:10–11:20: 25 operator-minutes short,
+         * the last 10 of them while both were on recovery. */
+        assert_int_equal(m->n_teams, 1);
+        assert_int_equal(m->teams[0].required_minutes, 240);
+        assert_int_equal(m->shortfall_minutes, 25);
+        assert_int_equal(m->recovery_shortfall_minutes, 10);
+}
+
+static void test_print(void **state) {
+        Plan plan = { .statutory_violations = 0 };
+        _cleanup_(metrics_freep) Metrics *m = NULL;
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        FILE *f;
+
+        assert_int_equal(metrics_compute(&plan, NULL, &m), 0);
+        f = open_memstream(&text, &size);
+        assert_non_null(f);
+        assert_int_equal(metrics_print(m, f), 0);
+        fclose(f);
+        assert_non_null(strstr(text, "statutory violations: 0\n"));
+        assert_non_null(strstr(text, "recovery delay max: 0.0 min\n"));
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_metrics),
+                cmocka_unit_test(test_print),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "core/policy.h"
+
+/* Tests run from the repository root. */
+#define SHIPPED_CONF "conf/respite.conf"
+
+static void assert_category(const Policy *p, const char *name, const char *label,
+                            unsigned points, usec_t recovery, bool notify_lead) {
+        const Category *c = policy_find_category(p, name);
+
+        assert_non_null(c);
+        assert_string_equal(c->label, label);
+        assert_int_equal(c->points, points);
+        assert_int_equal(c->recovery, recovery);
+        assert_int_equal(c->notify_lead, notify_lead);
+}
+
+/* The categories of rules.md, the defaults and the shipped file alike. */
+static void assert_rules_md_categories(const Policy *p) {
+        assert_int_equal(p->n_categories, 7);
+        assert_string_equal(p->categories[0].name, "verbal_abuse");
+        assert_category(p, "verbal_abuse", "an abusive call", 0, 10 * USEC_PER_MINUTE, false);
+        assert_category(p, "threat", "a threatening call", 0, 20 * USEC_PER_MINUTE, true);
+        assert_category(p, "sexual_harassment", "sexual harassment", 0, 15 * USEC_PER_MINUTE, true);
+        assert_category(p, "unreasonable_demand", "unreasonable demands", 4, 0, false);
+        assert_category(p, "prolonged_call", "a very long call", 2, 0, false);
+        assert_category(p, "repeat_caller", "a caller who kept calling back", 4, 0, false);
+        assert_category(p, "other", "a difficult call", 2, 0, false);
+        assert_null(policy_find_category(p, "nonsense"));
+}
+
+static void assert_default_numbers(const Policy *p) {
+        assert_int_equal(p->accumulation.window, 60 * USEC_PER_MINUTE);
+        assert_int_equal(p->accumulation.threshold, 6);
+        assert_int_equal(p->accumulation.length, 10 * USEC_PER_MINUTE);
+        assert_int_equal(p->accumulation.max_delay, 15 * USEC_PER_MINUTE);
+        assert_int_equal(p->prolonged.points_after, 30 * USEC_PER_MINUTE);
+        assert_int_equal(p->prolonged.break_after, 60 * USEC_PER_MINUTE);
+        assert_int_equal(p->prolonged.length, 10 * USEC_PER_MINUTE);
+        assert_int_equal(p->repeat_caller.calls, 3);
+        assert_int_equal(p->split_shift_gap, 2 * USEC_PER_HOUR);
+        assert_int_equal(p->merge_margin, 15 * USEC_PER_MINUTE);
+        assert_int_equal(p->step, 5 * USEC_PER_MINUTE);
+}
+
+/* Japan, art. 34(1): > 6 h → 45 min, > 8 h → 60 min. */
+static void assert_jp(const Statutory *s) {
+        assert_string_equal(s->name, "jp");
+        assert_non_null(strstr(s->source, "art. 34(1)"));
+        assert_int_equal(s->n_tiers, 2);
+        assert_int_equal(s->tiers[0].more_than, 6 * USEC_PER_HOUR);
+        assert_int_equal(s->tiers[0].total, 45 * USEC_PER_MINUTE);
+        assert_int_equal(s->tiers[1].more_than, 8 * USEC_PER_HOUR);
+        assert_int_equal(s->tiers[1].total, 60 * USEC_PER_MINUTE);
+        assert_int_equal(s->min_block, 0);
+        assert_int_equal(s->edge_margin, USEC_PER_HOUR);
+        assert_false(s->recovery_counts);
+}
+
+static void test_shipped(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL;
+
+        assert_int_equal(policy_load(SHIPPED_CONF, &p, &error), 0);
+        assert_null(error);
+
+        assert_string_equal(p->path, SHIPPED_CONF);
+        assert_string_equal(p->timezone, "Asia/Jerusalem");
+        assert_jp(&p->statutory);
+        assert_rules_md_categories(p);
+        assert_default_numbers(p);
+
+        assert_int_equal(strv_length(p->rosters), 1);
+        assert_string_equal(p->rosters[0], "conf/examples/anonbank-1999-01-04-roster.csv");
+        assert_int_equal(strv_length(p->calls), 1);
+        assert_string_equal(p->calls[0], "conf/examples/anonbank-1999-01-04-calls.csv");
+        assert_null(p->feed_dir);
+
+        /* The sources it names ship with it. */
+        assert_int_equal(access(p->rosters[0], R_OK), 0);
+        assert_int_equal(access(p->calls[0], R_OK), 0);
+}
+
+static void test_defaults(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL;
+
+        assert_int_equal(policy_load_string("", NULL, &p, &error), 0);
+        assert_null(error);
+
+        assert_null(p->path);
+        assert_string_equal(p->timezone, "UTC");
+        assert_string_equal(p->statutory.name, "none");
+        assert_int_equal(p->statutory.n_tiers, 0);
+        assert_int_equal(p->statutory.edge_margin, USEC_PER_HOUR);
+        assert_rules_md_categories(p);
+        assert_default_numbers(p);
+        assert_null(p->rosters);
+        assert_null(p->calls);
+        assert_null(p->feed_dir);
+}
+
+static void test_values(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL;
+        const char *text =
+                "site = { timezone = \"Asia/Tokyo\"; };\n"
+                "statutory = { name = \"de\"; source = \"ArbZG §4\";\n"
+                "  rules = ( { more_than = \"6h\"; total = \"30min\"; },\n"
+                "            { more_than = \"9h\"; total = \"45min\"; } );\n"
+                "  min_block = \"15min\"; edge_margin = \"0min\"; recovery_counts = true; };\n"
+                "categories = (\n"
+                "  { name = \"prolonged_call\"; points = 3; },\n"
+                "  { name = \"repeat_caller\"; label = \"a repeat caller\"; recovery = \"5min\"; notify_lead = true; }\n"
+                ");\n"
+                "accumulation = { window = \"1h 30min\"; threshold = 10; break = \"15min\"; max_delay = \"0min\"; };\n"
+                "calls = { prolonged_points_after = \"20min\"; prolonged_break_after = \"45min\";\n"
+                "          prolonged_break = \"20min\"; repeat_caller_calls = 4; };\n"
+                "planning = { split_shift_gap = \"90min\"; merge_margin = \"0min\"; step = \"1min\"; };\n"
+                "sources = { rosters = [ \"r1.csv\", \"/abs/r2.csv\" ]; calls = [ \"c.csv\" ]; };\n"
+                "feeds = { directory = \"/var/lib/respite/feeds\"; };\n";
+
+        assert_int_equal(policy_load_string(text, "/etc/respite", &p, &error), 0);
+        assert_null(error);
+
+        assert_string_equal(p->timezone, "Asia/Tokyo");
+        assert_string_equal(p->statutory.name, "de");
+        assert_string_equal(p->statutory.source, "ArbZG §4");
+        assert_int_equal(p->statutory.n_tiers, 2);
+        assert_int_equal(p->statutory.tiers[1].more_than, 9 * USEC_PER_HOUR);
+        assert_int_equal(p->statutory.tiers[1].total, 45 * USEC_PER_MINUTE);
+        assert_int_equal(p->statutory.min_block, 15 * USEC_PER_MINUTE);
+        assert_int_equal(p->statutory.edge_margin, 0);
+        assert_true(p->statutory.recovery_counts);
+
+        /* Given categories replace the defaults; the label defaults to the name. */
+        assert_int_equal(p->n_categories, 2);
+        assert_category(p, "prolonged_call", "prolonged_call", 3, 0, false);
+        assert_category(p, "repeat_caller", "a repeat caller", 0, 5 * USEC_PER_MINUTE, true);
+        assert_null(policy_find_category(p, "threat"));
+
+        assert_int_equal(p->accumulation.window, 90 * USEC_PER_MINUTE);
+        assert_int_equal(p->accumulation.threshold, 10);
+        assert_int_equal(p->accumulation.length, 15 * USEC_PER_MINUTE);
+        assert_int_equal(p->accumulation.max_delay, 0);
+        assert_int_equal(p->prolonged.points_after, 20 * USEC_PER_MINUTE);
+        assert_int_equal(p->prolonged.break_after, 45 * USEC_PER_MINUTE);
+        assert_int_equal(p->prolonged.length, 20 * USEC_PER_MINUTE);
+        assert_int_equal(p->repeat_caller.calls, 4);
+        assert_int_equal(p->split_shift_gap, 90 * USEC_PER_MINUTE);
+        assert_int_equal(p->merge_margin, 0);
+        assert_int_equal(p->step, USEC_PER_MINUTE);
+
+        assert_int_equal(strv_length(p->rosters), 2);
+        assert_string_equal(p->rosters[0], "/etc/respite/r1.csv");
+        assert_string_equal(p->rosters[1], "/abs/r2.csv");
+        assert_string_equal(p->calls[0], "/etc/respite/c.csv");
+        assert_string_equal(p->feed_dir, "/var/lib/respite/feeds");
+}
+
+static void test_include_preset(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL;
+
+        assert_int_equal(policy_load_string("@include \"presets/jp.conf\"\n", "conf", &p, &error), 0);
+        assert_null(error);
+        assert_jp(&p->statutory);
+        assert_string_equal(p->timezone, "UTC");
+}
+
+/* A file elsewhere: includes and sources resolve against its directory. */
+static void test_include_file(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL;
+
+        assert_int_equal(policy_load("tests/fixtures/policy-include.conf", &p, &error), 0);
+        assert_null(error);
+        assert_jp(&p->statutory);
+        assert_int_equal(strv_length(p->rosters), 2);
+        assert_string_equal(p->rosters[0], "tests/fixtures/roster.csv");
+        assert_string_equal(p->rosters[1], "/srv/respite/other.csv");
+        assert_string_equal(p->calls[0], "tests/fixtures/calls.csv");
+        assert_string_equal(p->feed_dir, "tests/fixtures/feeds");
+}
+
+/* Parse text and expect failure with a message containing each of the
+ * NULL-terminated fragments. */
+static void assert_bad(const char *text, ...) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL;
+        const char *fragment;
+        va_list ap;
+
+        assert_int_equal(policy_load_string(text, "conf", &p, &error), -EINVAL);
+        assert_null(p);
+        assert_non_null(error);
+
+        va_start(ap, text);
+        while ((fragment = va_arg(ap, const char *)))
+                if (!strstr(error, fragment))
+                        fail_msg("message \"%s\" lacks \"%s\"", error, fragment);
+        va_end(ap);
+}
+
+static void test_typo(void **state) {
+        assert_bad("site = { timezone = \"UTC\"; };\n"
+                   "\n"
+                   "categoies = ( );\n",
+                   "<string>:3: unknown setting 'categoies', did you mean 'categories'?", NULL);
+        /* Nested settings are checked too. */
+        assert_bad("accumulation = {\n"
+                   "        widnow = \"60min\";\n"
+                   "};\n",
+                   "<string>:2: unknown setting 'accumulation.widnow', did you mean 'accumulation.window'?",
+                   NULL);
+        assert_bad("categories = (\n"
+                   "  { name = \"prolonged_call\"; },\n"
+                   "  { name = \"repeat_caller\"; pionts = 3; }\n"
+                   ");\n",
+                   "<string>:3: unknown setting 'categories[1].pionts', did you mean 'categories[1].points'?",
+                   NULL);
+        /* Nothing close: no suggestion. */
+        assert_bad("\ncolour = \"blue\";\n", "<string>:2: unknown setting 'colour'", NULL);
+}
+
+static void test_duration_without_unit(void **state) {
+        assert_bad("accumulation = {\n"
+                   "        window = \"60\";\n"
+                   "};\n",
+                   "<string>:2: accumulation.window: expected a duration with a unit such as \"60min\", got \"60\"",
+                   NULL);
+        assert_bad("\n\nplanning = { step = 5; };\n",
+                   "<string>:3: planning.step: expected a duration with a unit", "got 5", NULL);
+        assert_bad("planning = { step = \"0min\"; };\n", "<string>:1: planning.step:", "longer than 0", NULL);
+        assert_bad("statutory = {\n rules = ( { more_than = \"6h\"; total = \"45 minutes please\"; } );\n};\n",
+                   "<string>:2: statutory.rules[0].total: expected a duration", NULL);
+}
+
+static void test_unknown_zone(void **state) {
+        assert_bad("\n\nsite = { timezone = \"Asia/Tokio\"; };\n",
+                   "<string>:3: site.timezone: unknown time zone \"Asia/Tokio\"", NULL);
+        assert_bad("site = { timezone = \"../../etc/passwd\"; };\n", "<string>:1: site.timezone:", NULL);
+}
+
+static void test_categories(void **state) {
+        assert_bad("categories = (\n"
+                   "  { name = \"prolonged_call\"; points = 2; },\n"
+                   "  { name = \"repeat_caller\"; points = 4; },\n"
+                   "  { name = \"prolonged_call\"; points = 3; }\n"
+                   ");\n",
+                   "<string>:4: categories[2].name: duplicate category \"prolonged_call\" (first at line 2)", NULL);
+        assert_bad("categories = (\n"
+                   "  { name = \"threat\"; recovery = \"20min\"; },\n"
+                   "  { name = \"repeat_caller\"; points = 4; }\n"
+                   ");\n",
+                   "<string>:1: categories: missing category \"prolonged_call\"", NULL);
+        assert_bad("categories = (\n  { label = \"no name\"; }\n);\n",
+                   "<string>:2: categories[0]: missing 'name'", NULL);
+        assert_bad("categories = ( { name = \"Threat!\"; } );\n", "<string>:1: categories[0].name:", NULL);
+        assert_bad("categories = { name = \"threat\"; };\n", "<string>:1: categories: expected a list", NULL);
+}
+
+static void test_numbers(void **state) {
+        assert_bad("accumulation = { threshold = 0; };\n",
+                   "<string>:1: accumulation.threshold: expected a whole number of at least 1, got 0", NULL);
+        assert_bad("categories = ( { name = \"prolonged_call\"; points = -2; } );\n",
+                   "<string>:1: categories[0].points:", "got -2", NULL);
+        assert_bad("calls = {\n repeat_caller_calls = 1;\n};\n", "<string>:2: calls.repeat_caller_calls:", NULL);
+        assert_bad("accumulation = { threshold = 2.5; };\n",
+                   "<string>:1: accumulation.threshold: expected a whole number", NULL);
+}
+
+static void test_types(void **state) {
+        assert_bad("site = \"UTC\";\n", "<string>:1: site: expected a group", NULL);
+        assert_bad("statutory = { recovery_counts = \"yes\"; };\n",
+                   "<string>:1: statutory.recovery_counts: expected true or false", NULL);
+        assert_bad("statutory = { name = jp; };\n", "<string>:1: syntax error", NULL);
+        assert_bad("sources = { rosters = \"a.csv\"; };\n", "<string>:1: sources.rosters: expected a list", NULL);
+        assert_bad("feeds = { directory = \"\"; };\n", "<string>:1: feeds.directory: expected a path", NULL);
+}
+
+static void test_feeds(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL, *d = NULL;
+        _cleanup_(freep) char *error = NULL;
+
+        assert_int_equal(policy_load_string("", NULL, &d, &error), 0);
+        assert_string_equal(d->feeds.listen, "127.0.0.1:8080");
+        assert_null(d->feeds.base_url);
+        assert_int_equal(d->feeds.refresh, 15 * USEC_PER_MINUTE);
+        assert_int_equal(d->feeds.window_back, 7 * USEC_PER_DAY);
+        assert_int_equal(d->feeds.window_ahead, 14 * USEC_PER_DAY);
+        assert_int_equal(d->feeds.max_connections, 4096);
+        assert_int_equal(d->feeds.max_connections_per_ip, 64);
+        assert_int_equal(d->feeds.connection_timeout, 15 * USEC_PER_SEC);
+
+        assert_int_equal(policy_load_string("feeds = { listen = \"[::1]:8443\";\n"
+                                            "  base_url = \"https://cal.example.com/respite//\";\n"
+                                            "  refresh_interval = \"1h\"; window_back = \"2d\";\n"
+                                            "  window_ahead = \"3d\"; max_connections = 100;\n"
+                                            "  max_connections_per_ip = 8; connection_timeout = \"5s\"; };\n",
+                                            NULL, &p, &error), 0);
+        assert_string_equal(p->feeds.listen, "[::1]:8443");
+        assert_string_equal(p->feeds.base_url, "https://cal.example.com/respite");
+        assert_int_equal(p->feeds.refresh, USEC_PER_HOUR);
+        assert_int_equal(p->feeds.window_back, 2 * USEC_PER_DAY);
+        assert_int_equal(p->feeds.window_ahead, 3 * USEC_PER_DAY);
+        assert_int_equal(p->feeds.max_connections, 100);
+        assert_int_equal(p->feeds.max_connections_per_ip, 8);
+        assert_int_equal(p->feeds.connection_timeout, 5 * USEC_PER_SEC);
+        policy_free(p);
+        assert_int_equal(policy_load_string("feeds = { listen = \"\"; };\n", NULL, &p, &error), 0);
+        assert_string_equal(p->feeds.listen, "");
+
+        assert_bad("feeds = { listen = \"8080\"; };\n", "<string>:1: feeds.listen: expected HOST:PORT", NULL);
+        assert_bad("feeds = { listen = \"localhost:http\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
+        assert_bad("feeds = { listen = \"::1:8080\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
+        assert_bad("feeds = { listen = \"127.0.0.1:70000\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
+        assert_bad("feeds = { base_url = \"ftp://x\"; };\n", "feeds.base_url: expected an http:// or https:// URL",
+                   NULL);
+        assert_bad("feeds = { base_url = \"https://x/?a=b\"; };\n", "feeds.base_url: expected", NULL);
+        assert_bad("feeds = { refresh_interval = \"10s\"; };\n", "feeds.refresh_interval: expected a duration of at least",
+                   NULL);
+        assert_bad("feeds = { max_connections_per_ip = 0; };\n", "feeds.max_connections_per_ip: expected a whole number",
+                   NULL);
+}
+
+static void test_statutory_rules(void **state) {
+        assert_bad("statutory = { rules = (\n"
+                   "  { more_than = \"8h\"; total = \"1h\"; },\n"
+                   "  { more_than = \"6h\"; total = \"45min\"; }\n"
+                   "); };\n",
+                   "<string>:3: statutory.rules[1].more_than: expected more than the previous rule's 8h", NULL);
+        assert_bad("statutory = { rules = (\n  { more_than = \"6h\"; }\n); };\n",
+                   "<string>:2: statutory.rules[0]: missing 'total'", NULL);
+        assert_bad("statutory = { rules = ( { more_than = \"6h\"; total = \"0min\"; } ); };\n",
+                   "<string>:1: statutory.rules[0].total:", NULL);
+}
+
+static void test_syntax_error(void **state) {
+        assert_bad("site = {\n"
+                   "        timezone = \"UTC\"\n"
+                   "};\n"
+                   "accumulation = { window = ; };\n",
+                   "<string>:4: syntax error", NULL);
+        assert_bad("@include \"presets/nonexistent.conf\"\n", "<string>:1: cannot open include file", NULL);
+        /* The preset defines statutory; defining it again is libconfig's error. */
+        assert_bad("@include \"presets/jp.conf\"\nstatutory = { };\n", "<string>:", "duplicate setting", NULL);
+}
+
+static void test_file_errors(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL, *error2 = NULL;
+
+        assert_int_equal(policy_load("tests/fixtures/policy-bad.conf", &p, &error), -EINVAL);
+        assert_null(p);
+        assert_string_equal(error, "tests/fixtures/policy-bad.conf:6: accumulation.window: "
+                            "expected a duration with a unit such as \"60min\", got \"60\"");
+
+        assert_int_equal(policy_load("tests/fixtures/nonexistent.conf", &p, &error2), -ENOENT);
+        assert_non_null(strstr(error2, "tests/fixtures/nonexistent.conf: "));
+
+        /* No message wanted. */
+        assert_int_equal(policy_load_string("site = 1;", NULL, &p, NULL), -EINVAL);
+        assert_null(p);
+}
+
+/* Files libconfig 1.5 cannot take: a directory ends its process, and a
+ * missing include is not named. Both are caught first. */
+static void test_unreadable_files(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *e1 = NULL, *e2 = NULL, *e3 = NULL;
+
+        assert_int_equal(policy_load("tests/fixtures", &p, &e1), -EISDIR);
+        assert_string_equal(e1, "tests/fixtures: Is a directory");
+        assert_int_equal(policy_load("tests/fixtures/policy-include-dir.conf", &p, &e2), -EINVAL);
+        assert_string_equal(e2, "tests/fixtures/policy-include-dir.conf:2: cannot include "
+                            "\"tests/fixtures/.\": Is a directory");
+        assert_int_equal(policy_load("tests/fixtures/policy-include-missing.conf", &p, &e3), -EINVAL);
+        assert_string_equal(e3, "tests/fixtures/policy-include-missing.conf:1: cannot include "
+                            "\"tests/fixtures/missing-preset.conf\": No such file or directory");
+        assert_null(p);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_shipped),
+                cmocka_unit_test(test_defaults),
+                cmocka_unit_test(test_values),
+                cmocka_unit_test(test_include_preset),
+                cmocka_unit_test(test_include_file),
+                cmocka_unit_test(test_typo),
+                cmocka_unit_test(test_duration_without_unit),
+                cmocka_unit_test(test_unknown_zone),
+                cmocka_unit_test(test_categories),
+                cmocka_unit_test(test_numbers),
+                cmocka_unit_test(test_types),
+                cmocka_unit_test(test_feeds),
+                cmocka_unit_test(test_statutory_rules),
+                cmocka_unit_test(test_syntax_error),
+                cmocka_unit_test(test_file_errors),
+                cmocka_unit_test(test_unreadable_files),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

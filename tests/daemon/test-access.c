@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "core/policy.h"
+#include "daemon/access.h"
+
+#define DAEMON_UID 990
+
+/* alice (1001) is op16; bob (1002) leads retail by name; group 2000
+ * ("leads") leads support. */
+static char *retail[] = { (char *) "retail", NULL };
+static char *support[] = { (char *) "support", NULL };
+static AccessOperator operators[] = { { 1001, (char *) "op16" } };
+static AccessLead leads[] = {
+        { .group = false, .uid = 1002, .teams = retail },
+        { .group = true, .gid = 2000, .teams = support },
+};
+static const AccessMap map = { operators, ELEMENTSOF(operators), leads, ELEMENTSOF(leads) };
+
+static void test_root_and_daemon(void **state) {
+        Caller root = { .uid = 0 }, daemon = { .uid = DAEMON_UID };
+
+        assert_int_equal(access_for_operator(&map, &root, DAEMON_UID, "op16", "retail"), ACCESS_ALL);
+        assert_int_equal(access_for_operator(&map, &daemon, DAEMON_UID, "op99", NULL), ACCESS_ALL);
+        assert_true(access_for_team(&map, &root, DAEMON_UID, "support"));
+}
+
+static void test_operator_self_only(void **state) {
+        Caller alice = { .uid = 1001 };
+
+        assert_int_equal(access_for_operator(&map, &alice, DAEMON_UID, "op16", "retail"), ACCESS_SELF);
+        assert_int_equal(access_for_operator(&map, &alice, DAEMON_UID, "op27", "retail"), ACCESS_DENIED);
+        assert_false(access_for_team(&map, &alice, DAEMON_UID, "retail"));
+}
+
+static void test_lead_by_user(void **state) {
+        Caller bob = { .uid = 1002 };
+
+        assert_int_equal(access_for_operator(&map, &bob, DAEMON_UID, "op16", "retail"), ACCESS_LEAD);
+        assert_int_equal(access_for_operator(&map, &bob, DAEMON_UID, "op40", "support"), ACCESS_DENIED);
+        /* An operator the roster does not know has no team to lead. */
+        assert_int_equal(access_for_operator(&map, &bob, DAEMON_UID, "op99", NULL), ACCESS_DENIED);
+}
+
+static void test_lead_by_group(void **state) {
+        gid_t gids[] = { 100, 2000 };
+        Caller carol = { .uid = 1003, .gids = gids, .n_gids = ELEMENTSOF(gids) };
+        Caller dave = { .uid = 1004, .gids = gids, .n_gids = 1 };
+
+        assert_int_equal(access_for_operator(&map, &carol, DAEMON_UID, "op40", "support"), ACCESS_LEAD);
+        assert_true(access_for_team(&map, &carol, DAEMON_UID, "support"));
+        assert_int_equal(access_for_operator(&map, &carol, DAEMON_UID, "op16", "retail"), ACCESS_DENIED);
+        assert_int_equal(access_for_operator(&map, &dave, DAEMON_UID, "op40", "support"), ACCESS_DENIED);
+}
+
+static void test_empty_map_denies(void **state) {
+        const AccessMap none = {};
+        Caller alice = { .uid = 1001 };
+
+        assert_int_equal(access_for_operator(&none, &alice, DAEMON_UID, "op16", "retail"), ACCESS_DENIED);
+        assert_false(access_for_team(&none, &alice, DAEMON_UID, "retail"));
+}
+
+static void test_policy_access_section(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_free_ char *error = NULL;
+
+        assert_int_equal(policy_load_string(
+                "access = {\n"
+                "  operators = ( { user = \"root\"; operator = \"op16\"; } );\n"
+                "  leads = ( { group = \"root\"; teams = [ \"retail\" ]; },\n"
+                "            { user = 4242; teams = [ \"a\", \"b\" ]; } );\n"
+                "};\n"
+                "incidents = { retention_days = 30; spool = \"/var/spool/respite\"; };\n",
+                NULL, &p, &error), 0);
+        assert_int_equal(p->access.n_operators, 1);
+        assert_int_equal(p->access.operators[0].uid, 0);
+        assert_string_equal(p->access.operators[0].operator, "op16");
+        assert_int_equal(p->access.n_leads, 2);
+        assert_true(p->access.leads[0].group);
+        assert_int_equal(p->access.leads[0].gid, 0);
+        assert_false(p->access.leads[1].group);
+        assert_int_equal(p->access.leads[1].uid, 4242);
+        assert_string_equal(p->access.leads[1].teams[1], "b");
+        assert_int_equal(p->incidents.retention_days, 30);
+        assert_string_equal(p->incidents.spool, "/var/spool/respite");
+}
+
+static void test_policy_access_errors(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL, *d = NULL;
+        _cleanup_free_ char *e1 = NULL, *e2 = NULL, *e3 = NULL;
+
+        assert_int_equal(policy_load_string("\naccess = { operators = ( { user = \"no-such-user-xyz\"; "
+                                            "operator = \"op1\"; } ); };", NULL, &p, &e1), -EINVAL);
+        assert_non_null(strstr(e1, "<string>:2: "));
+        assert_non_null(strstr(e1, "no such user \"no-such-user-xyz\""));
+        assert_int_equal(policy_load_string("access = { leads = ( { user = \"root\"; group = \"root\"; "
+                                            "teams = [ \"x\" ]; } ); };", NULL, &p, &e2), -EINVAL);
+        assert_non_null(strstr(e2, "expected either a user or a group"));
+        assert_int_equal(policy_load_string("incidents = { retention_days = 0; };", NULL, &p, &e3), -EINVAL);
+        assert_non_null(strstr(e3, "retention_days"));
+
+        assert_int_equal(policy_load_string("", NULL, &d, NULL), 0);
+        assert_int_equal(d->incidents.retention_days, 180);
+        assert_null(d->incidents.spool);
+        assert_int_equal(d->access.n_operators + d->access.n_leads, 0);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_root_and_daemon),
+                cmocka_unit_test(test_operator_self_only),
+                cmocka_unit_test(test_lead_by_user),
+                cmocka_unit_test(test_lead_by_group),
+                cmocka_unit_test(test_empty_map_denies),
+                cmocka_unit_test(test_policy_access_section),
+                cmocka_unit_test(test_policy_access_errors),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <limits.h>
+#include <libical/ical.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "publish/feed.h"
+
+/* 2024-04-01T00:00:00Z */
+#define DAY0 ((usec_t) 1711929600 * USEC_PER_SEC)
+#define AT(h, m) (DAY0 + (usec_t) (h) * USEC_PER_HOUR + (usec_t) (m) * USEC_PER_MINUTE)
+
+#define LONG_REASON                                                     \
+        "脅迫の電話のあと (after a threat at 10:42) 🎧🎧🎧 "               \
+        "お客様から暴言がありました。休憩してください 🌸🌸 — "           \
+        "長い説明文を折り返しても UTF-8 が壊れないこと 😀😀😀😀"
+
+static void icalcomponent_freep(icalcomponent **c) {
+        if (*c)
+                icalcomponent_free(*c);
+}
+
+static char *xstrdup(const char *s) {
+        char *c = strdup(s);
+
+        assert_non_null(c);
+        return c;
+}
+
+static void set_break(Break *b, BreakKind kind, usec_t start, usec_t end, const char *uid,
+                      const char *reason) {
+        *b = (Break) {
+                .kind = kind,
+                .start = start,
+                .end = end,
+                .uid = xstrdup(uid),
+                .reason = reason ? xstrdup(reason) : NULL,
+        };
+}
+
+static void set_shift(ShiftPlan *s, const char *op, const char *team, usec_t start, usec_t end,
+                      const char *uid, size_t n_breaks) {
+        *s = (ShiftPlan) {
+                .operator = xstrdup(op),
+                .team = xstrdup(team),
+                .start = start,
+                .end = end,
+                .uid = xstrdup(uid),
+                .breaks = calloc(n_breaks, sizeof(Break)),
+                .n_breaks = n_breaks,
+        };
+        assert_non_null(s->breaks);
+}
+
+/* op17 (team blue): 09:00-18:00 with a recovery, a statutory and a planned break;
+ * op5 (team blue, Japanese name): 08:00-17:00 with a recovery break starting
+ * when op17's does;
+ * op9 (team red); op99 (team blue, not in the roster). */
+static Plan *make_plan(usec_t now, const char *reason) {
+        Plan *p = calloc(1, sizeof(Plan));
+
+        assert_non_null(p);
+        p->now = now;
+        p->n_shifts = 4;
+        p->shifts = calloc(p->n_shifts, sizeof(ShiftPlan));
+        assert_non_null(p->shifts);
+
+        set_shift(&p->shifts[0], "op17", "blue", AT(9, 0), AT(18, 0), "op17-20240401T0900Z", 3);
+        set_break(&p->shifts[0].breaks[0], BREAK_RECOVERY, AT(10, 45), AT(11, 0),
+                  "op17-recovery-inc1", reason);
+        set_break(&p->shifts[0].breaks[1], BREAK_STATUTORY, AT(13, 0), AT(13, 45),
+                  "op17-20240401T0900Z-statutory-1", NULL);
+        set_break(&p->shifts[0].breaks[2], BREAK_PLANNED, AT(16, 0), AT(16, 15),
+                  "op17-20240401T0900Z-planned-1", "split shift gap");
+
+        set_shift(&p->shifts[1], "op5", "blue", AT(8, 0), AT(17, 0), "op5-20240401T0800Z", 1);
+        set_break(&p->shifts[1].breaks[0], BREAK_RECOVERY, AT(10, 45), AT(11, 0),
+                  "op5-recovery-inc2", "secret abuse note");
+
+        set_shift(&p->shifts[2], "op9", "red", AT(9, 0), AT(17, 0), "op9-20240401T0900Z", 0);
+        set_shift(&p->shifts[3], "op99", "blue", AT(20, 0), AT(23, 0), "op99-20240401T2000Z", 0);
+        return p;
+}
+
+static void set_operator(Operator *o, const char *id, const char *name, const char *team) {
+        *o = (Operator) { .id = xstrdup(id), .name = xstrdup(name), .team = xstrdup(team) };
+}
+
+static Roster *make_roster(void) {
+        Roster *r = calloc(1, sizeof(Roster));
+
+        assert_non_null(r);
+        r->n_operators = 3;
+        r->operators = calloc(r->n_operators, sizeof(Operator));
+        assert_non_null(r->operators);
+        set_operator(&r->operators[0], "op17", "Operator 17", "blue");
+        set_operator(&r->operators[1], "op5", "山田 太郎 🎧", "blue");
+        set_operator(&r->operators[2], "op9", "Operator 9", "red");
+        return r;
+}
+
+/* Every line ends in CRLF, has at most 75 octets and is valid UTF-8 on its own. */
+static void assert_lines_ok(const char *text) {
+        const char *line = text;
+
+        assert_true(strlen(text) > 0);
+        while (*line) {
+                const char *e = strstr(line, "\r\n");
+                size_t n, i = 0;
+
+                assert_non_null(e);
+                n = (size_t) (e - line);
+                assert_null(memchr(line, '\r', n));
+                assert_null(memchr(line, '\n', n));
+                assert_in_range(n, 1, 75);
+
+                while (i < n) {
+                        unsigned char c = (unsigned char) line[i];
+                        size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 :
+                                   (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+
+                        assert_int_not_equal(k, 0);
+                        assert_in_range(i + k, 1, n);
+                        for (size_t j = 1; j < k; j++)
+                                assert_int_equal((unsigned char) line[i + j] & 0xC0, 0x80);
+                        i += k;
+                }
+                line = e + 2;
+        }
+}
+
+static icalcomponent *parse(const char *text) {
+        icalcomponent *c = icalparser_parse_string(text);
+
+        assert_non_null(c);
+        assert_int_equal(icalcomponent_isa(c), ICAL_VCALENDAR_COMPONENT);
+        return c;
+}
+
+static const char *x_property(icalcomponent *c, const char *name) {
+        for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
+             p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
+                if (streq(icalproperty_get_x_name(p), name))
+                        return icalproperty_get_x(p);
+        return NULL;
+}
+
+static icalcomponent *find_event(icalcomponent *cal, const char *uid) {
+        for (icalcomponent *e = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); e;
+             e = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
+                if (streq(icalcomponent_get_uid(e), uid))
+                        return e;
+        return NULL;
+}
+
+static int count_events(icalcomponent *cal) {
+        return icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT);
+}
+
+static usec_t to_usec(struct icaltimetype t) {
+        assert_true(icaltime_is_utc(t));
+        return (usec_t) icaltime_as_timet(t) * USEC_PER_SEC;
+}
+
+static int event_sequence(icalcomponent *cal, const char *uid) {
+        icalcomponent *e = find_event(cal, uid);
+
+        assert_non_null(e);
+        return icalcomponent_get_sequence(e);
+}
+
+static usec_t event_last_modified(icalcomponent *cal, const char *uid) {
+        icalcomponent *e = find_event(cal, uid);
+        icalproperty *p;
+
+        assert_non_null(e);
+        p = icalcomponent_get_first_property(e, ICAL_LASTMODIFIED_PROPERTY);
+        assert_non_null(p);
+        assert_int_equal(icaltime_compare(icalproperty_get_lastmodified(p),
+                                          icalcomponent_get_dtstamp(e)), 0);
+        return to_usec(icalproperty_get_lastmodified(p));
+}
+
+static void test_operator_feed(void **state) {
+        _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), LONG_REASON);
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL;
+        _cleanup_(freep) char *text = NULL;
+        const char *kinds[] = { "recovery", "statutory", "planned" };
+        usec_t last = 0;
+        icalcomponent *e;
+        int i = 0;
+
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "Operator 17 — breaks", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
+        assert_lines_ok(text);
+        assert_true(strncmp(text, "BEGIN:VCALENDAR\r\n", 17) == 0);
+        cal = parse(text);
+
+        assert_string_equal(icalproperty_get_version(
+                icalcomponent_get_first_property(cal, ICAL_VERSION_PROPERTY)), "2.0");
+        assert_string_equal(icalproperty_get_prodid(
+                icalcomponent_get_first_property(cal, ICAL_PRODID_PROPERTY)),
+                "-//respite//respite 0.1//EN");
+        assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_PUBLISH);
+        assert_string_equal(icalproperty_get_name(
+                icalcomponent_get_first_property(cal, ICAL_NAME_PROPERTY)),
+                "Operator 17 — breaks");
+        assert_string_equal(x_property(cal, "X-WR-CALNAME"), "Operator 17 — breaks");
+        assert_null(icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT));
+
+        /* Only op17's events, ordered by start. */
+        assert_int_equal(count_events(cal), 4);
+        for (e = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); e;
+             e = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+                usec_t start = to_usec(icalcomponent_get_dtstart(e));
+
+                assert_true(start >= last);
+                assert_true(to_usec(icalcomponent_get_dtend(e)) > start);
+                assert_true(strncmp(icalcomponent_get_uid(e), "op17-", 5) == 0);
+                assert_int_equal(icalcomponent_get_sequence(e), 0);
+                assert_true(event_last_modified(cal, icalcomponent_get_uid(e)) == AT(10, 50));
+                last = start;
+        }
+
+        e = find_event(cal, "op17-20240401T0900Z@respite");
+        assert_non_null(e);
+        assert_string_equal(icalcomponent_get_summary(e), "Shift");
+        assert_true(to_usec(icalcomponent_get_dtstart(e)) == AT(9, 0));
+        assert_true(to_usec(icalcomponent_get_dtend(e)) == AT(18, 0));
+        assert_int_equal(icalproperty_get_transp(
+                icalcomponent_get_first_property(e, ICAL_TRANSP_PROPERTY)), ICAL_TRANSP_OPAQUE);
+        assert_null(x_property(e, "X-RESPITE-KIND"));
+
+        for (i = 0; i < 3; i++) {
+                const Break *b = &plan->shifts[0].breaks[i];
+                _cleanup_(freep) char *uid = NULL;
+
+                assert_true(asprintf(&uid, "%s@respite", b->uid) > 0);
+                e = find_event(cal, uid);
+                assert_non_null(e);
+                assert_string_equal(icalcomponent_get_summary(e),
+                                    break_kind_public_reason(b->kind));
+                assert_string_equal(x_property(e, "X-RESPITE-KIND"), kinds[i]);
+                assert_true(to_usec(icalcomponent_get_dtstart(e)) == b->start);
+                assert_true(to_usec(icalcomponent_get_dtend(e)) == b->end);
+                if (b->reason)
+                        assert_string_equal(icalcomponent_get_description(e), b->reason);
+                else
+                        assert_null(icalcomponent_get_first_property(e, ICAL_DESCRIPTION_PROPERTY));
+        }
+}
+
+static void test_team_feed(void **state) {
+        static const char *order[] = {
+                "op5-20240401T0800Z@respite",
+                "op17-20240401T0900Z@respite",
+                "op17-recovery-inc1@respite",
+                "op5-recovery-inc2@respite",
+                "op17-20240401T0900Z-statutory-1@respite",
+        };
+        _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), LONG_REASON);
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL;
+        _cleanup_(freep) char *text = NULL;
+        icalcomponent *e;
+
+        assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue", "Team blue — breaks", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
+        assert_lines_ok(text);
+
+        /* No private wording and no kind, in any form. */
+        assert_null(strstr(text, "secret"));
+        assert_null(strstr(text, "split shift"));
+        assert_null(strstr(text, "脅迫"));
+        assert_null(strstr(text, "Recovery"));
+        assert_null(strstr(text, "Statutory"));
+        assert_null(strstr(text, "X-RESPITE-KIND"));
+        assert_null(strstr(text, "DESCRIPTION"));
+        assert_null(strstr(text, "CATEGORIES"));
+
+        cal = parse(text);
+        assert_int_equal(count_events(cal), 4 + 2 + 1);
+        assert_null(find_event(cal, "op9-20240401T0900Z@respite"));
+
+        e = find_event(cal, "op5-20240401T0800Z@respite");
+        assert_non_null(e);
+        assert_string_equal(icalcomponent_get_summary(e), "Shift: 山田 太郎 🎧");
+        e = find_event(cal, "op5-recovery-inc2@respite");
+        assert_non_null(e);
+        assert_string_equal(icalcomponent_get_summary(e), "Break: 山田 太郎 🎧");
+        e = find_event(cal, "op17-20240401T0900Z-statutory-1@respite");
+        assert_non_null(e);
+        assert_string_equal(icalcomponent_get_summary(e), "Break: Operator 17");
+        /* Not in the roster: the id stands in for the name. */
+        e = find_event(cal, "op99-20240401T2000Z@respite");
+        assert_non_null(e);
+        assert_string_equal(icalcomponent_get_summary(e), "Shift: op99");
+
+        /* Ordered by start, then uid. */
+        e = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+        for (size_t i = 0; i < ELEMENTSOF(order); i++) {
+                assert_non_null(e);
+                assert_string_equal(icalcomponent_get_uid(e), order[i]);
+                e = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT);
+        }
+}
+
+static void test_window_and_unknown(void **state) {
+        _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), "x");
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL, *empty = NULL;
+        _cleanup_(freep) char *text = NULL, *none = NULL;
+
+        /* [10:50, 13:00): the shift and the recovery overlap; the statutory
+         * break starts at the window's end and the planned one later. */
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "w", 0,
+                                     AT(10, 50), AT(13, 0), NULL, &text), 0);
+        cal = parse(text);
+        assert_int_equal(count_events(cal), 2);
+        assert_non_null(find_event(cal, "op17-recovery-inc1@respite"));
+        assert_non_null(find_event(cal, "op17-20240401T0900Z@respite"));
+
+        /* An unknown operator has an empty, valid feed. */
+        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "nobody", "n", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &none), 0);
+        assert_lines_ok(none);
+        empty = parse(none);
+        assert_int_equal(count_events(empty), 0);
+}
+
+static void test_folding_utf8(void **state) {
+        static const char *pieces[] = { "a", "é", "日", "🎉", " ", ",", ";", "\\" };
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+
+        /* Every length and mix of 1- to 4-octet sequences, so that a fold
+         * falls inside each kind of sequence and a value ends right at the
+         * fold point (where libical 3.0.16 itself emits "\r" fold "\n"). */
+        for (unsigned len = 1; len < 160; len++)
+                for (unsigned mix = 0; mix < ELEMENTSOF(pieces); mix++) {
+                        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL;
+                        _cleanup_(plan_freep) Plan *plan = NULL;
+                        _cleanup_(freep) char *text = NULL;
+                        char reason[4 * 160 + 3] = "r";     /* the parser trims leading blanks */
+                        icalcomponent *e;
+
+                        /* Odd mixes have no blank or punctuation, where
+                         * libical prefers to fold. */
+                        for (unsigned i = 0; i < len; i++)
+                                strcat(reason, pieces[(i * 7 + mix + i / 3) %
+                                                      (mix % 2 ? 4 : ELEMENTSOF(pieces))]);
+                        strcat(reason, "z");
+
+                        plan = make_plan(AT(10, 50), reason);
+                        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", reason, 0,
+                                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
+                        assert_lines_ok(text);
+                        cal = parse(text);
+                        e = find_event(cal, "op17-recovery-inc1@respite");
+                        assert_non_null(e);
+                        assert_string_equal(icalcomponent_get_description(e), reason);
+                }
+}
+
+static void test_sequences_in_feed(void **state) {
+        _cleanup_(sequences_freep) Sequences *seq = sequences_new();
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), LONG_REASON);
+        _cleanup_(plan_freep) Plan *moved = make_plan(AT(12, 0), LONG_REASON);
+        _cleanup_(freep) char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *t = NULL;
+        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL, *team = NULL;
+        const char *statutory = "op17-20240401T0900Z-statutory-1@respite";
+        const char *recovery = "op17-recovery-inc1@respite";
+
+        assert_non_null(seq);
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, seq, &a), 0);
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, seq, &b), 0);
+        assert_string_equal(a, b);
+        cal = parse(b);
+        assert_int_equal(event_sequence(cal, statutory), 0);
+        assert_true(event_last_modified(cal, statutory) == AT(10, 50));
+        icalcomponent_free(TAKE_PTR(cal));
+
+        /* At a later revision one break moved: only its SEQUENCE and
+         * LAST-MODIFIED change. */
+        moved->shifts[0].breaks[1].start += 15 * USEC_PER_MINUTE;
+        moved->shifts[0].breaks[1].end += 15 * USEC_PER_MINUTE;
+        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17", "o", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, seq, &c), 0);
+        assert_string_not_equal(b, c);
+        cal = parse(c);
+        assert_int_equal(event_sequence(cal, statutory), 1);
+        assert_true(event_last_modified(cal, statutory) == AT(12, 0));
+        assert_int_equal(event_sequence(cal, recovery), 0);
+        assert_true(event_last_modified(cal, recovery) == AT(10, 50));
+
+        /* The same state renders byte for byte the same. */
+        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17", "o", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, seq, &d), 0);
+        assert_string_equal(c, d);
+
+        /* The team feed shares the bookkeeping and agrees. */
+        assert_int_equal(feed_render(moved, roster, FEED_TEAM, "blue", "t", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, seq, &t), 0);
+        team = parse(t);
+        assert_int_equal(event_sequence(team, statutory), 1);
+        assert_int_equal(event_sequence(team, "op5-recovery-inc2@respite"), 0);
+        assert_true(event_last_modified(team, "op5-recovery-inc2@respite") == AT(12, 0));
+}
+
+/* REFRESH-INTERVAL and X-PUBLISHED-TTL say the same, from the caller. */
+static void test_refresh(void **state) {
+        _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), LONG_REASON);
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_(freep) char *text = NULL, *hourly = NULL;
+
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 10 * USEC_PER_MINUTE,
+                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
+        assert_non_null(strstr(text, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT10M\r\n"));
+        assert_non_null(strstr(text, "\r\nX-PUBLISHED-TTL:PT10M\r\n"));
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &hourly), 0);
+        assert_non_null(strstr(hourly, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT15M\r\n"));
+        assert_non_null(strstr(hourly, "\r\nX-PUBLISHED-TTL:PT15M\r\n"));
+}
+
+static void test_offline_plan(void **state) {
+        _cleanup_(plan_freep) Plan *plan = make_plan(0, "r");
+        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL;
+        _cleanup_(sequences_freep) Sequences *seq = sequences_new();
+        _cleanup_(freep) char *a = NULL, *b = NULL;
+
+        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17", "o", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &a), 0);
+        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17", "o", 0,
+                                     DAY0, DAY0 + USEC_PER_DAY, seq, &b), 0);
+        assert_string_equal(a, b);
+        cal = parse(a);
+        assert_true(event_last_modified(cal, "op17-recovery-inc1@respite") == AT(10, 45));
+        assert_true(event_last_modified(cal, "op17-20240401T0900Z@respite") == AT(9, 0));
+}
+
+static void test_sequences_many(void **state) {
+        _cleanup_(sequences_freep) Sequences *seq = sequences_new();
+        const unsigned n = 20000;
+        unsigned s;
+        usec_t m;
+
+        assert_non_null(seq);
+        for (unsigned round = 0; round < 3; round++)
+                for (unsigned i = 0; i < n; i++) {
+                        char uid[32];
+                        /* Odd uids move every round, even ones stay. */
+                        usec_t start = AT(9, 0) + (i % 2 ? round : 0) * USEC_PER_MINUTE;
+
+                        snprintf(uid, sizeof uid, "op%u-recovery-%u", i % 97, i);
+                        assert_int_equal(sequences_update(seq, uid, start, start + USEC_PER_HOUR,
+                                                          AT(10, round), &s, &m), 0);
+                        assert_int_equal(s, i % 2 ? round : 0);
+                        assert_true(m == AT(10, i % 2 ? round : 0));
+                }
+
+        /* The end alone moving counts too. */
+        assert_int_equal(sequences_update(seq, "op0-recovery-0", AT(9, 0), AT(11, 0), AT(11, 0),
+                                          &s, &m), 0);
+        assert_int_equal(s, 1);
+        assert_true(m == AT(11, 0));
+}
+
+static void rm_rf_flat(const char *dir) {
+        DIR *d = opendir(dir);
+        struct dirent *de;
+
+        assert_non_null(d);
+        while ((de = readdir(d)))
+                if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
+                        char p[PATH_MAX];
+
+                        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+                        assert_int_equal(unlink(p), 0);
+                }
+        closedir(d);
+        assert_int_equal(rmdir(dir), 0);
+}
+
+static unsigned count_entries(const char *dir) {
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        unsigned n = 0;
+
+        assert_non_null(d);
+        while ((de = readdir(d)))
+                if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+                        n++;
+        closedir(d);
+        return n;
+}
+
+static void assert_file(const char *path, const char *text) {
+        char buf[256] = "";
+        struct stat st;
+        FILE *f;
+
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0644);
+        f = fopen(path, "re");
+        assert_non_null(f);
+        assert_int_equal(fread(buf, 1, sizeof buf - 1, f), strlen(text));
+        fclose(f);
+        assert_string_equal(buf, text);
+}
+
+static void test_write_file(void **state) {
+        char dir[] = "/tmp/test-feed-XXXXXX", path[PATH_MAX];
+        mode_t old;
+
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof path, "%s/op17.ics", dir);
+
+        assert_int_equal(feed_write_file(dir, "../x", "x"), -EINVAL);
+        assert_int_equal(feed_write_file(dir, "a/b", "x"), -EINVAL);
+        assert_int_equal(feed_write_file(dir, ".hidden", "x"), -EINVAL);
+        assert_int_equal(feed_write_file(dir, "", "x"), -EINVAL);
+        assert_int_equal(feed_write_file(dir, NULL, "x"), -EINVAL);
+        assert_int_equal(count_entries(dir), 0);
+
+        /* The mode does not depend on the umask. */
+        old = umask(0077);
+        assert_int_equal(feed_write_file(dir, "op17.ics", "BEGIN:VCALENDAR\r\n"), 0);
+        umask(old);
+        assert_file(path, "BEGIN:VCALENDAR\r\n");
+        assert_int_equal(feed_write_file(dir, "op17.ics", "second\r\n"), 0);
+        assert_file(path, "second\r\n");
+        assert_int_equal(feed_write_file(dir, "team-blue.ics", ""), 0);
+        assert_int_equal(count_entries(dir), 2);       /* no temporaries left */
+
+        /* A missing directory fails and leaves nothing behind. */
+        snprintf(path, sizeof path, "%s/missing", dir);
+        assert_int_equal(feed_write_file(path, "op17.ics", "x"), -ENOENT);
+        assert_int_equal(count_entries(dir), 2);
+
+        rm_rf_flat(dir);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_operator_feed),
+                cmocka_unit_test(test_team_feed),
+                cmocka_unit_test(test_window_and_unknown),
+                cmocka_unit_test(test_folding_utf8),
+                cmocka_unit_test(test_sequences_in_feed),
+                cmocka_unit_test(test_refresh),
+                cmocka_unit_test(test_offline_plan),
+                cmocka_unit_test(test_sequences_many),
+                cmocka_unit_test(test_write_file),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

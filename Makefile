@@ -52,6 +52,10 @@ LIBS        := $(shell pkg-config --libs $(PKGS)) -lcsv -lm
 # respitectl's --json; respite-notify needs only sd-bus.
 CTL_LIBS    := $(shell pkg-config --libs json-c)
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+# make V=1 shows the whole commands.
+V           ?= 0
+Q           := $(if $(filter 0,$(V)),@,)
+say          = @$(if $(Q),printf '  %-5s %s\n' '$(1)' '$(2)',:)
 
 # The layers, each a folder of src/ (README.md, Layout). A layer uses only
 # the layers before it; each is built once into a static library that the
@@ -82,27 +86,34 @@ endif
 
 $(BUILDDIR)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(if $(filter tests/% fuzz/% bench/%,$<),$(TEST_CFLAGS)) -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(if $(filter tests/% fuzz/% bench/%,$<),$(TEST_CFLAGS)) -c -o $@ $<
 
 define layer_library
 $(call lib_of,$(1)): $(call obj_of,$(call layer_srcs,$(1)))
 	@rm -f $$@
-	$(AR) rcs $$@ $$^
+	$(call say,AR,$$@)
+	$(Q)$(AR) rcs $$@ $$^
 endef
 $(foreach l,$(LAYERS),$(eval $(call layer_library,$(l))))
 
 $(BUILDDIR)/respited: $(BUILDDIR)/src/daemon/respited.o $(LAYER_LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LINK_LIBS) $(LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LINK_LIBS) $(LIBS)
 
 $(BUILDDIR)/respitectl: $(CTL_OBJS) $(LAYER_LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(LINK_LIBS) $(LIBS) $(CTL_LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(LINK_LIBS) $(LIBS) $(CTL_LIBS)
 
 $(BUILDDIR)/respite-notify: $(NOTIFY_OBJS) $(call lib_of,shared)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(NOTIFY_OBJS) $(call lib_of,shared) $(LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(NOTIFY_OBJS) $(call lib_of,shared) $(LIBS)
 
+.SECONDARY:
 define unit_test
 $(BUILDDIR)/$(notdir $(1:.c=)): $(call obj_of,$(1)) $(LAYER_LIBS)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$< $$(LINK_LIBS) $$(LIBS) $$(shell pkg-config --libs $$(TEST_PKGS))
+	$$(call say,LD,$$@)
+	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$< $$(LINK_LIBS) $$(LIBS) $$(shell pkg-config --libs $$(TEST_PKGS))
 endef
 $(foreach t,$(TEST_SRCS),$(eval $(call unit_test,$(t))))
 
@@ -137,7 +148,8 @@ unit-check: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t; done
 
 $(BUILDDIR)/ical-check: $(BUILDDIR)/tests/ical-check.o
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/integration.sh $(BUILDDIR)
@@ -163,7 +175,8 @@ soak: $(PROGRAMS)
 # `make bench`: the planner on synthetic sites and the real bank months
 # (bench/README.md). Not part of `make check`; nothing is asserted.
 $(BUILDDIR)/bench-%: $(BUILDDIR)/bench/bench-%.o $(LAYER_LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LINK_LIBS) $(LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LINK_LIBS) $(LIBS)
 
 bench: $(BUILDDIR)/bench-planner $(BUILDDIR)/bench-feed-latency $(PROGRAMS)
 	@echo "| site | shifts | incidents | full-day plan (ms) | full revision (ms) | incremental revision (ms) | ratio | peak memory (MiB) |"
@@ -179,7 +192,8 @@ bench: $(BUILDDIR)/bench-planner $(BUILDDIR)/bench-feed-latency $(PROGRAMS)
 FUZZ_SECONDS ?= 60
 FUZZERS     := csv policy roster calls incidents time spool report ics queue-log http
 $(BUILDDIR)/fuzz-%: $(BUILDDIR)/fuzz/fuzz-%.o $(LAYER_LIBS)
-	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LINK_LIBS) $(LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LINK_LIBS) $(LIBS)
 
 fuzz-build: $(patsubst %,$(BUILDDIR)/fuzz-%,$(FUZZERS))
 

@@ -18,6 +18,7 @@
 #include "core/planner.h"
 #include "core/policy.h"
 #include "core/roster.h"
+#include "import/inputs.h"
 #include "shared/log.h"
 
 #define RUNS 7
@@ -59,7 +60,7 @@ static int synthetic_roster(size_t n, Roster **ret) {
                 { 6 * 60, 510 }, { 9 * 60, 510 }, { 9 * 60, 510 }, { 14 * 60, 510 },
                 { 8 * 60, 600 }, { 10 * 60, 240 }, { 17 * 60, 300 },
         };
-        Roster *r = calloc(1, sizeof(Roster));
+        _cleanup_(roster_freep) Roster *r = roster_new();
         uint32_t seed = 1;
 
         if (!r)
@@ -81,7 +82,9 @@ static int synthetic_roster(size_t n, Roster **ret) {
                 r->n_operators++;
                 r->n_shifts++;
         }
-        *ret = r;
+        if (roster_finish(r, 0) < 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(r);
         return 0;
 }
 
@@ -112,7 +115,7 @@ static int synthetic_incidents(const Roster *r, IncidentList **ret) {
                 "prolonged_call", "prolonged_call", "prolonged_call", "prolonged_call", "prolonged_call",
                 "repeat_caller", "repeat_caller", "repeat_caller", "verbal_abuse", "threat",
         };
-        IncidentList *l = calloc(1, sizeof(IncidentList));
+        IncidentList *l = incident_list_new();
         uint32_t seed = 2;
         double hours = 0;
         size_t n;
@@ -142,44 +145,25 @@ static int synthetic_incidents(const Roster *r, IncidentList **ret) {
         return 0;
 }
 
-static int bank_month(const char *dir, const char *month, const Policy *p, Roster **ret_roster,
-                      IncidentList **ret_incidents, Coverage **ret_coverage) {
-        _cleanup_(call_log_freep) CallLog *calls = NULL;
+/* A bank month as respited reads it: roster, calls, the incidents found in
+ * them, coverage by Erlang C. */
+static int bank_month(const char *dir, const char *month, const Policy *p, Inputs *ret) {
         _cleanup_free_ char *roster_path = NULL, *calls_path = NULL;
-        Roster *roster = NULL;
-        IncidentList *incidents = NULL;
         int r;
 
         if (asprintf(&roster_path, "%s/roster-1999-%s.csv", dir, month) < 0 ||
             asprintf(&calls_path, "%s/calls-1999-%s.csv", dir, month) < 0)
                 return -ENOMEM;
-        r = roster_load_csv(&roster, roster_path, p->timezone, NULL);
+        r = inputs_load(p, &(const InputFiles) { .rosters = (char *[]) { roster_path, NULL },
+                                                 .calls = (char *[]) { calls_path, NULL } }, NULL, ret);
         if (r < 0)
                 return r;
-        r = roster_finish(roster, p->split_shift_gap);
-        if (r < 0)
-                return r;
-        r = call_log_load_csv(&calls, calls_path, p->timezone, NULL);
-        if (r < 0)
-                return r;
-        r = call_log_finish(calls);
-        if (r < 0)
-                return r;
-        r = incidents_detect(&incidents, calls, p);
-        if (r < 0)
-                return r;
-        if (!incidents && !(incidents = calloc(1, sizeof(IncidentList))))
-                return -ENOMEM;
-        *ret_roster = roster;
-        *ret_incidents = incidents;
-        return coverage_build(p, roster, calls, ret_coverage);
+        return ret->n_failed > 0 ? -EIO : 0;
 }
 
 static int run(int argc, char *argv[]) {
         _cleanup_(policy_freep) Policy *p = NULL;
-        _cleanup_(roster_freep) Roster *roster = NULL;
-        _cleanup_(incident_list_freep) IncidentList *incidents = NULL;
-        _cleanup_(coverage_freep) Coverage *coverage = NULL;
+        _cleanup_(inputs_done) Inputs in = {};
         _cleanup_free_ char *error = NULL;
         double full[RUNS], revision[RUNS], incremental[RUNS];
         const Incident *last = NULL;
@@ -195,7 +179,7 @@ static int run(int argc, char *argv[]) {
                 return log_error_errno(r, "%s", error ?: "Failed to load the policy.");
 
         if (argc == 4 && streq(argv[1], "--bank")) {
-                r = bank_month(argv[2], argv[3], p, &roster, &incidents, &coverage);
+                r = bank_month(argv[2], argv[3], p, &in);
                 if (r < 0)
                         return log_error_errno(r, "Failed to load the bank month %s: %m", argv[3]);
                 label = argv[3];
@@ -204,17 +188,17 @@ static int run(int argc, char *argv[]) {
 
                 if (n == 0)
                         return log_error_errno(EINVAL, "Expected a number of operators, got '%s'.", argv[1]);
-                if (synthetic_roster(n, &roster) < 0 || synthetic_coverage(roster, p, &coverage) < 0 ||
-                    synthetic_incidents(roster, &incidents) < 0)
+                if (synthetic_roster(n, &in.roster) < 0 || synthetic_coverage(in.roster, p, &in.coverage) < 0 ||
+                    synthetic_incidents(in.roster, &in.incidents) < 0)
                         return log_oom();
                 label = argv[1];
         } else
                 return log_error_errno(EINVAL, "Usage: bench-planner OPERATORS | --bank DIR MONTH");
 
         /* The incident revised for: the one in the middle of the list. */
-        if (incidents->n == 0)
+        if (in.incidents->n == 0)
                 return log_error_errno(EINVAL, "No incidents to revise for.");
-        last = &incidents->items[incidents->n / 2];
+        last = &in.incidents->items[in.incidents->n / 2];
         at = last->received;
 
         for (int k = 0; k < RUNS; k++) {
@@ -222,7 +206,7 @@ static int run(int argc, char *argv[]) {
                 double t0, t1;
 
                 t0 = now_ms();
-                r = planner_run(roster, p, coverage, incidents, NULL, 0, &plan);
+                r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, 0, &plan);
                 full[k] = now_ms() - t0;
                 if (r < 0)
                         return log_oom();
@@ -230,24 +214,24 @@ static int run(int argc, char *argv[]) {
                 /* The plan just before the incident was received, then the
                  * revision at its receipt: in full (reference), and for the
                  * operator alone. */
-                r = planner_run(roster, p, coverage, incidents, NULL, at - 1, &before);
+                r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, at - 1, &before);
                 if (r < 0)
                         return log_oom();
                 t0 = now_ms();
-                r = planner_run(roster, p, coverage, incidents, before, at, &after);
+                r = planner_run(in.roster, p, in.coverage, in.incidents, before, at, &after);
                 t1 = now_ms();
                 revision[k] = t1 - t0;
                 if (r < 0)
                         return log_oom();
                 t0 = now_ms();
-                r = planner_revise_operator(before, roster, p, coverage, incidents, at, last->operator);
+                r = planner_revise_operator(before, in.roster, p, in.coverage, in.incidents, at, last->operator);
                 incremental[k] = now_ms() - t0;
                 if (r < 0)
                         return log_error_errno(r, "Failed to revise: %m");
         }
 
         getrusage(RUSAGE_SELF, &ru);
-        printf("| %s | %zu | %zu | %.2f | %.2f | %.4f | %.0f× | %.1f |\n", label, roster->n_shifts, incidents->n,
+        printf("| %s | %zu | %zu | %.2f | %.2f | %.4f | %.0f× | %.1f |\n", label, in.roster->n_shifts, in.incidents->n,
                median(full, RUNS), median(revision, RUNS), median(incremental, RUNS),
                median(revision, RUNS) / MAX(median(incremental, RUNS), 1e-6), ru.ru_maxrss / 1024.0);
         return 0;

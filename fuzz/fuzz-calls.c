@@ -17,11 +17,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        _cleanup_(call_log_freep) CallLog *l = NULL;
-        _cleanup_(incident_list_freep) IncidentList *found = NULL;
+        _cleanup_(call_log_freep) CallLog *l = call_log_new();
+        _cleanup_(incident_list_freep) IncidentList *found = incident_list_new();
         size_t skipped;
 
-        if (call_log_load_csv(&l, fuzz_file("calls.csv", data, size), policy->timezone, &skipped) < 0)
+        if (call_log_load_csv(l, fuzz_file("calls.csv", data, size), policy->timezone, &skipped) < 0)
                 return 0;
         if (call_log_finish(l) < 0)
                 abort();
@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (!l->calls[i].operator || l->calls[i].start > l->calls[i].end ||
                     (i > 0 && l->calls[i - 1].end > l->calls[i].end))
                         abort();
-        if (incidents_detect(&found, l, policy) < 0)
+        if (incidents_detect(found, l, policy) < 0)
                 abort();
         return 0;
 }

@@ -9,7 +9,7 @@
 #include "import/roster-ics.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        _cleanup_(roster_freep) Roster *r = NULL;
+        _cleanup_(roster_freep) Roster *r = roster_new();
         RosterIcsOptions o = {
                 .operator_property = "X-OPERATOR",
                 .operator_pattern = "^(op[0-9]+)",
@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (size < 1)
                 return 0;
         o.operator_from = data[0] % _ICS_OPERATOR_MAX;
-        if (roster_load_ics(&r, fuzz_file("op16.ics", data + 1, size - 1), &o, &skipped) < 0)
+        if (roster_load_ics(r, fuzz_file("op16.ics", data + 1, size - 1), &o, &skipped) < 0)
                 return 0;
         if (roster_finish(r, 2 * USEC_PER_HOUR) < 0)
                 abort();

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Asterisk queue_log lines: queue_log_feed() line by line, as the tail of
- * a growing file feeds them, then the calls found (source_append_calls(),
+ * a growing file feeds them, then the calls found (call_log_append(),
  * call_log_finish()). An agents mapping with an fnmatch pattern is used
  * when the first byte is odd. Calls keep start <= end. */
 
@@ -10,7 +10,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(queue_log_freep) QueueLog *q = NULL;
-        _cleanup_(call_log_freep) CallLog *calls = NULL;
+        _cleanup_(call_log_freep) CallLog *calls = call_log_new();
         _cleanup_free_ char *text = NULL;
         SourceAgent agents[] = {
                 { .agent = (char *) "Agent/1127", .operator = (char *) "op16" },
@@ -32,10 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (queue_log_feed(q, data[0] & 1 ? &o : NULL, "queue_log", ++line, p) < 0)
                         abort();
         }
-        if (source_append_calls(&calls, q->calls) < 0)
+        if (!calls || call_log_append(calls, q->calls) < 0)
                 abort();
-        if (!calls)
-                return 0;
         if (call_log_finish(calls) < 0)
                 abort();
         for (size_t i = 0; i < calls->n_calls; i++)

@@ -51,8 +51,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 static void forget_reports(void) {
         incident_list_free(manager->reported);
         incident_list_free(manager->incidents);
-        manager->reported = calloc(1, sizeof(IncidentList));
-        manager->incidents = calloc(1, sizeof(IncidentList));
+        manager->reported = incident_list_new();
+        manager->incidents = incident_list_new();
         if (!manager->reported || !manager->incidents)
                 abort();
         for (size_t i = 0; i < manager->detected->n; i++)

@@ -19,8 +19,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         fuzz_setup();
         if (asprintf(&path, "%s/conf/respite.conf", fuzz_top()) < 0 || policy_load(path, &policy, &error) < 0)
                 abort();
-        if (asprintf(&roster_path, "%s/conf/examples/anonbank-1999-01-04-roster.csv", fuzz_top()) < 0 ||
-            roster_load_csv(&roster, roster_path, policy->timezone, &skipped) < 0 ||
+        roster = roster_new();
+        if (!roster || asprintf(&roster_path, "%s/conf/examples/anonbank-1999-01-04-roster.csv", fuzz_top()) < 0 ||
+            roster_load_csv(roster, roster_path, policy->timezone, &skipped) < 0 ||
             roster_finish(roster, policy->split_shift_gap) < 0)
                 abort();
         if (time_parse_iso8601("1999-01-04T18:00:00+02:00", NULL, &now) < 0)

@@ -16,6 +16,10 @@ static void call_record_done(CallRecord *c) {
         free(c->source);
 }
 
+CallLog *call_log_new(void) {
+        return calloc(1, sizeof(CallLog));
+}
+
 CallLog *call_log_free(CallLog *l) {
         if (!l)
                 return NULL;
@@ -155,29 +159,39 @@ static int loader_on_record(const CsvRecord *rec, void *userdata) {
         return loader_row(l, rec);
 }
 
-int call_log_load_csv(CallLog **l, const char *path, const char *zone, size_t *ret_skipped) {
-        _cleanup_(call_log_freep) CallLog *new_log = NULL;
+int call_log_load_csv(CallLog *l, const char *path, const char *zone, size_t *ret_skipped) {
         CallLoader loader = {
+                .log = l,
                 .path = path,
                 .zone = zone,
         };
         int r;
 
-        if (!*l) {
-                new_log = calloc(1, sizeof(CallLog));
-                if (!new_log)
-                        return -ENOMEM;
-        }
-        loader.log = *l ?: new_log;
-
         r = csv_read_file(path, loader_on_record, &loader);
         if (r < 0)
                 return r;
-
-        if (new_log)
-                *l = TAKE_PTR(new_log);
         if (ret_skipped)
                 *ret_skipped = loader.n_skipped;
+        return 0;
+}
+
+int call_log_append(CallLog *l, const CallLog *from) {
+        for (size_t i = 0; i < from->n_calls; i++) {
+                const CallRecord *c = &from->calls[i];
+                CallRecord copy = { .start = c->start, .end = c->end, .wait_seconds = c->wait_seconds };
+                int r;
+
+                r = array_grow((void **) &l->calls, l->n_calls, sizeof(CallRecord));
+                if (r < 0)
+                        return r;
+                if (strdup_to(&copy.call_id, c->call_id) < 0 || strdup_to(&copy.operator, c->operator) < 0 ||
+                    strdup_to(&copy.caller, c->caller) < 0 || strdup_to(&copy.queue, c->queue) < 0 ||
+                    strdup_to(&copy.source, c->source) < 0) {
+                        call_record_done(&copy);
+                        return -ENOMEM;
+                }
+                l->calls[l->n_calls++] = copy;
+        }
         return 0;
 }
 

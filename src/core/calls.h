@@ -20,17 +20,22 @@ typedef struct CallLog {
         size_t n_calls;
 } CallLog;
 
+/* An empty call log. Returns NULL on OOM. */
+CallLog *call_log_new(void);
 CallLog *call_log_free(CallLog *l);
 DEFINE_TRIVIAL_CLEANUP_FUNC(CallLog *, call_log_free);
 
 /* Load a call-record CSV (header with at least "operator,start,end";
  * optional "call_id,caller,queue,wait_seconds"; other columns ignored;
- * UTF-8 with optional BOM; RFC 4180) into *l (allocated when NULL). Bad rows
+ * UTF-8 with optional BOM; RFC 4180) into l. Bad rows
  * are skipped and logged "FILE:LINE: what, skipping row". Instants as in
  * roster_load_csv(). Call call_log_finish() after the last file.
  * Returns 0 or a negative errno when the file is unreadable or has no usable
  * header. */
-int call_log_load_csv(CallLog **l, const char *path, const char *zone, size_t *ret_skipped);
+int call_log_load_csv(CallLog *l, const char *path, const char *zone, size_t *ret_skipped);
+
+/* Append copies of the records of from to l. Returns 0 or -ENOMEM. */
+int call_log_append(CallLog *l, const CallLog *from);
 
 /* Sort the records by end instant. Returns 0. */
 int call_log_finish(CallLog *l);

@@ -38,30 +38,23 @@ unsigned team_coverage_required(const TeamCoverage *t, usec_t at) {
         return i < t->n ? t->required[i] : 0;
 }
 
-/* One entry per distinct team of the roster, sorted, each with n intervals. */
+/* One entry per team of the roster (roster->teams, sorted), each with n
+ * intervals. */
 static int coverage_new(const Roster *roster, usec_t start, usec_t interval, size_t n, Coverage **ret) {
         _cleanup_(coverage_freep) Coverage *c = calloc(1, sizeof(Coverage));
 
         if (!c)
                 return -ENOMEM;
-        c->teams = calloc(MAX(roster->n_operators, (size_t) 1), sizeof(TeamCoverage));
+        c->teams = calloc(MAX(roster->n_teams, (size_t) 1), sizeof(TeamCoverage));
         if (!c->teams)
                 return -ENOMEM;
-        for (size_t i = 0; i < roster->n_operators; i++)
-                c->teams[i].team = roster->operators[i].team;   /* borrowed while sorting */
-        qsort(c->teams, roster->n_operators, sizeof(TeamCoverage), team_cmp);
-        for (size_t i = 0; i < roster->n_operators; i++)
-                if (c->n_teams == 0 || !streq(c->teams[c->n_teams - 1].team, c->teams[i].team))
-                        c->teams[c->n_teams++].team = c->teams[i].team;
-        for (size_t i = 0; i < c->n_teams; i++) {
-                TeamCoverage *t = &c->teams[i];
+        for (size_t i = 0; i < roster->n_teams; i++) {
+                TeamCoverage *t = &c->teams[c->n_teams++];
 
-                *t = (TeamCoverage) { .team = strdup(t->team), .start = start, .interval = interval, .n = n };
+                *t = (TeamCoverage) { .team = strdup(roster->teams[i]), .start = start, .interval = interval, .n = n };
                 t->required = calloc(MAX(n, (size_t) 1), sizeof(unsigned));
-                if (!t->team || !t->required) {
-                        c->n_teams = i + 1;
+                if (!t->team || !t->required)
                         return -ENOMEM;
-                }
         }
         *ret = TAKE_PTR(c);
         return 0;

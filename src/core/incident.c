@@ -19,6 +19,10 @@ void incident_done(Incident *i) {
         *i = (Incident) {};
 }
 
+IncidentList *incident_list_new(void) {
+        return calloc(1, sizeof(IncidentList));
+}
+
 IncidentList *incident_list_free(IncidentList *l) {
         if (!l)
                 return NULL;
@@ -104,12 +108,17 @@ int incident_list_add(IncidentList *l, const Incident *i) {
         return 0;
 }
 
-static int incident_list_ensure(IncidentList **l) {
-        if (!*l) {
-                *l = calloc(1, sizeof(IncidentList));
-                if (!*l)
-                        return -ENOMEM;
-        }
+int incident_check(const Incident *i, const Roster *roster, const Policy *policy, usec_t now) {
+        if (roster_find_operator(roster, i->operator) < 0)
+                return -ENXIO;
+        if (!policy_find_category(policy, i->category))
+                return -ENOKEY;
+        if (i->when > now + INCIDENT_FUTURE_SLACK)
+                return -EDOM;
+        if (i->when + INCIDENT_PAST_LIMIT < now)
+                return -ESTALE;
+        if (i->note && strlen(i->note) > INCIDENT_NOTE_MAX)
+                return -E2BIG;
         return 0;
 }
 
@@ -217,18 +226,14 @@ static int detect_repeat_callers(IncidentList *l, const CallLog *calls, unsigned
         return 0;
 }
 
-int incidents_detect(IncidentList **l, const CallLog *calls, const Policy *policy) {
+int incidents_detect(IncidentList *l, const CallLog *calls, const Policy *policy) {
         int r;
 
-        r = incident_list_ensure(l);
-        if (r < 0)
-                return r;
-
-        r = detect_prolonged(*l, calls, policy->prolonged.points_after);
+        r = detect_prolonged(l, calls, policy->prolonged.points_after);
         if (r >= 0)
-                r = detect_repeat_callers(*l, calls, policy->repeat_caller.calls, policy->timezone);
+                r = detect_repeat_callers(l, calls, policy->repeat_caller.calls, policy->timezone);
         /* Keep the list sorted even after a partial failure. */
-        incident_list_sort(*l);
+        incident_list_sort(l);
         return r;
 }
 
@@ -359,21 +364,17 @@ static int loader_on_record(const CsvRecord *rec, void *userdata) {
         return loader_row(l, rec);
 }
 
-int incidents_load_csv(IncidentList **l, const char *path, const Policy *policy, size_t *ret_skipped) {
+int incidents_load_csv(IncidentList *l, const char *path, const Policy *policy, size_t *ret_skipped) {
         IncidentLoader loader = {
+                .list = l,
                 .path = path,
                 .policy = policy,
         };
         int r;
 
-        r = incident_list_ensure(l);
-        if (r < 0)
-                return r;
-        loader.list = *l;
-
         r = csv_read_file(path, loader_on_record, &loader);
         tdestroy(loader.ids, free);
-        incident_list_sort(*l);
+        incident_list_sort(l);
         if (r < 0)
                 return r;
         if (ret_skipped)

@@ -7,7 +7,17 @@
 
 #include "core/calls.h"
 #include "core/policy.h"
+#include "core/roster.h"
 #include "shared/util.h"
+
+/* An incident reported from outside may lie this far after the clock (its
+ * reporter's clock runs ahead) ... */
+#define INCIDENT_FUTURE_SLACK USEC_PER_MINUTE
+/* ... and this far before it: older news earns no break worth planning,
+ * and the feeds show no more of the past either. */
+#define INCIDENT_PAST_LIMIT (7 * USEC_PER_DAY)
+/* A note is a few sentences for the team lead, not a transcript. */
+#define INCIDENT_NOTE_MAX 4096
 
 typedef struct Incident {
         char *id;               /* unique: "call-33118-prolonged", a UUID for reports */
@@ -27,8 +37,20 @@ typedef struct IncidentList {
 } IncidentList;
 
 void incident_done(Incident *i);
+/* An empty list. Returns NULL on OOM. */
+IncidentList *incident_list_new(void);
 IncidentList *incident_list_free(IncidentList *l);
 DEFINE_TRIVIAL_CLEANUP_FUNC(IncidentList *, incident_list_free);
+
+/* Whether respite accepts incident i reported from outside (D-Bus, a spool
+ * file) at now (UTC usec), whoever reported it: its operator is in roster,
+ * its category in policy, it happened at most INCIDENT_FUTURE_SLACK after now
+ * and at most INCIDENT_PAST_LIMIT before it, and its note (may be NULL) has
+ * at most INCIDENT_NOTE_MAX bytes. The checks run in that order. Returns 0,
+ * -ENXIO for an unknown operator, -ENOKEY for an unknown category, -EDOM for
+ * a time in the future, -ESTALE for one more than INCIDENT_PAST_LIMIT ago,
+ * -E2BIG for a note too long. */
+int incident_check(const Incident *i, const Roster *roster, const Policy *policy, usec_t now);
 
 /* Append a copy of *i (strings duplicated) and keep the list sorted.
  * Returns 0 or -ENOMEM. */
@@ -43,12 +65,12 @@ int incident_list_add(IncidentList *l, const Incident *i);
  * - repeat_caller: the policy->repeat_caller.calls-th call of one caller to
  *   one operator within one local day (site zone) gives one incident
  *   "repeat_caller" at that call's end; further calls that day give none.
- * received = when for detected incidents. Appends to *l (allocated when
- * NULL). Returns 0 or a negative errno. */
-int incidents_detect(IncidentList **l, const CallLog *calls, const Policy *policy);
+ * received = when for detected incidents. Appends to l. Returns 0 or a
+ * negative errno. */
+int incidents_detect(IncidentList *l, const CallLog *calls, const Policy *policy);
 
 /* Load incidents from a CSV for offline planning: header naming at least
  * "time,operator,category", optional "note,id". time is ISO 8601 (site
  * zone when it has no offset). Unknown categories and bad rows are skipped
  * and logged with file and line. Returns 0 or a negative errno. */
-int incidents_load_csv(IncidentList **l, const char *path, const Policy *policy, size_t *ret_skipped);
+int incidents_load_csv(IncidentList *l, const char *path, const Policy *policy, size_t *ret_skipped);

@@ -58,11 +58,7 @@ static const char * const break_kind_public_table[_BREAK_KIND_MAX] = {
         [BREAK_RECOVERY] = "Recovery break",
 };
 
-const char *break_kind_to_string(BreakKind k) {
-        if ((unsigned) k >= _BREAK_KIND_MAX)
-                return NULL;
-        return break_kind_table[k];
-}
+DEFINE_STRING_TABLE_LOOKUP(break_kind, BreakKind);
 
 const char *break_kind_public_reason(BreakKind k) {
         if ((unsigned) k >= _BREAK_KIND_MAX)
@@ -425,10 +421,6 @@ static usec_t coverage_cost(const Planning *p, usec_t start, usec_t end) {
         return cost;
 }
 
-static int string_ptr_cmp(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
 static int staffing_new(const Roster *roster, const Coverage *coverage, Staffing **ret) {
         _cleanup_(staffing_freep) Staffing *s = NULL;
         usec_t first = USEC_INFINITY, last = 0;
@@ -440,23 +432,16 @@ static int staffing_new(const Roster *roster, const Coverage *coverage, Staffing
                 first = MIN(first, roster->shifts[i].start);
                 last = MAX(last, roster->shifts[i].end);
         }
-        /* The distinct teams, sorted. */
-        s->teams = calloc(roster->n_operators + 1, sizeof(char *));
+        /* The roster's teams, sorted. */
+        s->teams = calloc(roster->n_teams + 1, sizeof(char *));
         if (!s->teams)
                 return -ENOMEM;
-        for (size_t i = 0; i < roster->n_operators; i++)
-                s->teams[i] = roster->operators[i].team;
-        qsort(s->teams, roster->n_operators, sizeof(char *), string_ptr_cmp);
-        for (size_t i = 0; i < roster->n_operators; i++)
-                if (s->n_teams == 0 || !streq(s->teams[s->n_teams - 1], s->teams[i]))
-                        s->teams[s->n_teams++] = s->teams[i];
-        for (size_t i = 0; i < s->n_teams; i++)
-                if (!(s->teams[i] = strdup(s->teams[i]))) {
-                        s->teams[i + 1] = NULL;         /* free only what was copied */
-                        s->n_teams = i;
+        for (size_t i = 0; i < roster->n_teams; i++) {
+                s->teams[i] = strdup(roster->teams[i]);
+                if (!s->teams[i])
                         return -ENOMEM;
-                }
-        s->teams[s->n_teams] = NULL;
+                s->n_teams++;
+        }
         if (roster->n_shifts > 0) {
                 s->origin = first / USEC_PER_MINUTE * USEC_PER_MINUTE;
                 s->n_minutes = (size_t) ((last - s->origin + USEC_PER_MINUTE - 1) / USEC_PER_MINUTE);

@@ -9,6 +9,7 @@
 #include "core/incident.h"
 #include "core/policy.h"
 #include "core/roster.h"
+#include "shared/string-table.h"
 #include "shared/util.h"
 
 typedef enum BreakKind {
@@ -16,6 +17,7 @@ typedef enum BreakKind {
         BREAK_STATUTORY,        /* required by the preset's rule of law */
         BREAK_RECOVERY,         /* granted after incidents */
         _BREAK_KIND_MAX,
+        _BREAK_KIND_INVALID = -EINVAL,
 } BreakKind;
 
 typedef struct Break {
@@ -58,8 +60,8 @@ typedef struct Plan {
 Plan *plan_free(Plan *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Plan *, plan_free);
 
-/* "planned", "statutory", "recovery". */
-const char *break_kind_to_string(BreakKind k) _pure_;
+/* "planned", "statutory", "recovery", both ways. */
+DECLARE_STRING_TABLE_LOOKUP(break_kind, BreakKind);
 /* The public wording of a kind, safe for signals and team feeds:
  * "Break", "Statutory break", "Recovery break". */
 const char *break_kind_public_reason(BreakKind k) _pure_;

@@ -116,6 +116,11 @@ static int location_error(Parser *p, const config_setting_t *s, const char *form
         return r;
 }
 
+/* The value of s when it is a string, else NULL. */
+static const char *setting_string_or_null(const config_setting_t *s) {
+        return config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
+}
+
 static bool setting_is_int(const config_setting_t *s) {
         return config_setting_type(s) == CONFIG_TYPE_INT || config_setting_type(s) == CONFIG_TYPE_INT64;
 }
@@ -488,7 +493,7 @@ static int parse_tiers(Parser *p, const config_setting_t *s, const Setting *spec
 
 /* "HH:MM" as minutes after midnight, 00:00–24:00. */
 static int parse_clock(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
-        const char *v = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
+        const char *v = setting_string_or_null(s);
         unsigned h, m;
         int n = 0;
 
@@ -793,7 +798,7 @@ static const char * const source_format_table[_SOURCE_FORMAT_MAX] = {
         [SOURCE_FORMAT_QUEUE_LOG] = "queue_log",
 };
 
-static const char * const ics_operator_table[_ICS_OPERATOR_MAX] = {
+static const char * const ics_operator_from_table[_ICS_OPERATOR_MAX] = {
         [ICS_OPERATOR_FILE_NAME] = "file_name",
         [ICS_OPERATOR_ATTENDEE]  = "attendee",
         [ICS_OPERATOR_ORGANIZER] = "organizer",
@@ -801,41 +806,29 @@ static const char * const ics_operator_table[_ICS_OPERATOR_MAX] = {
         [ICS_OPERATOR_PROPERTY]  = "property",
 };
 
-const char *source_format_to_string(SourceFormat f) {
-        return f >= 0 && f < _SOURCE_FORMAT_MAX ? source_format_table[f] : NULL;
-}
-
-SourceFormat source_format_from_string(const char *s) {
-        for (size_t i = 0; i < ELEMENTSOF(source_format_table); i++)
-                if (streq(source_format_table[i], s))
-                        return (SourceFormat) i;
-        return _SOURCE_FORMAT_MAX;
-}
+DEFINE_STRING_TABLE_LOOKUP(source_format, SourceFormat);
+DEFINE_STRING_TABLE_LOOKUP(ics_operator_from, IcsOperatorFrom);
 
 static int parse_source_format(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
-        SourceFormat f = _SOURCE_FORMAT_MAX;
+        SourceFormat f = source_format_from_string(setting_string_or_null(s));
 
-        if (config_setting_type(s) == CONFIG_TYPE_STRING)
-                f = source_format_from_string(config_setting_get_string(s));
-        if (f == _SOURCE_FORMAT_MAX)
+        if (f < 0)
                 return setting_error(p, s, "expected \"auto\", \"csv\", \"ics\" or \"queue_log\"");
         *FIELD(base, spec, SourceFormat) = f;
         return 0;
 }
 
 static int parse_operator_from(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
-        const char *v = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : "";
+        IcsOperatorFrom f = ics_operator_from_from_string(setting_string_or_null(s));
 
-        for (size_t i = 0; i < ELEMENTSOF(ics_operator_table); i++)
-                if (streq(ics_operator_table[i], v)) {
-                        *FIELD(base, spec, IcsOperatorFrom) = (IcsOperatorFrom) i;
-                        return 0;
-                }
-        return setting_error(p, s, "expected \"file_name\", \"attendee\", \"organizer\", \"summary\" or \"property\"");
+        if (f < 0)
+                return setting_error(p, s, "expected \"file_name\", \"attendee\", \"organizer\", \"summary\" or \"property\"");
+        *FIELD(base, spec, IcsOperatorFrom) = f;
+        return 0;
 }
 
 static int parse_delimiter(Parser *p, const config_setting_t *s, const Setting *spec, void *base) {
-        const char *v = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
+        const char *v = setting_string_or_null(s);
 
         if (!v || strlen(v) != 1 || strchr("\"\r\n", v[0]))
                 return setting_error(p, s, "expected one character in double quotes such as \";\" or \"\\t\"");

@@ -7,6 +7,9 @@
 #include <stdbool.h>
 
 #include "daemon/access.h"
+#include "import/source.h"
+#include "publish/http.h"
+#include "shared/string-table.h"
 #include "shared/util.h"
 
 typedef struct Category {
@@ -50,70 +53,6 @@ typedef struct Statutory {
         usec_t edge_margin;     /* a statutory break lies inside [start + margin, end - margin] */
         bool recovery_counts;   /* recovery breaks count toward the total */
 } Statutory;
-
-/* How a source file is read (respite.conf(5), SOURCES). */
-typedef enum SourceFormat {
-        SOURCE_FORMAT_AUTO,             /* by name: *.ics iCalendar, *queue_log* Asterisk, else CSV */
-        SOURCE_FORMAT_CSV,
-        SOURCE_FORMAT_ICS,
-        SOURCE_FORMAT_QUEUE_LOG,
-        _SOURCE_FORMAT_MAX,
-} SourceFormat;
-
-/* Where an iCalendar roster names the operator of an event. */
-typedef enum IcsOperatorFrom {
-        ICS_OPERATOR_FILE_NAME,         /* the file name without ".ics": one file per operator */
-        ICS_OPERATOR_ATTENDEE,          /* each ATTENDEE: its CN, else its address without "mailto:" */
-        ICS_OPERATOR_ORGANIZER,         /* ORGANIZER's CN, else its address */
-        ICS_OPERATOR_SUMMARY,           /* the first group of operator_pattern matched on SUMMARY */
-        ICS_OPERATOR_PROPERTY,          /* the value of the property operator_property ("X-…") */
-        _ICS_OPERATOR_MAX,
-} IcsOperatorFrom;
-
-/* A queue_log agent channel ("Agent/1127", "SIP/8007", or an fnmatch(3)
- * pattern) and the operator it is. */
-typedef struct SourceAgent {
-        char *agent;
-        char *operator;
-} SourceAgent;
-
-/* A source written as a group in sources.rosters or sources.calls. */
-typedef struct SourceOptions {
-        char *path;                     /* resolved as the path in rosters/calls */
-        SourceFormat format;
-        char *timezone;                 /* times without a zone; NULL: the site's */
-        char *operator;                 /* a fixed operator id; NULL: from the file */
-        char *team;                     /* a fixed team; NULL: from the file or "default" */
-        /* CSV */
-        struct {
-                char *operator, *name, *team, *start, *end;     /* header names; NULL: the standard one */
-        } columns;
-        char *date_format;              /* "d/m/yy H:MM"; NULL: ISO 8601 */
-        char delimiter;                 /* ',' */
-        char *skip_column;              /* rows whose skip_column matches skip_match (fnmatch) are no shift */
-        char *skip_match;
-        /* iCalendar */
-        IcsOperatorFrom operator_from;
-        char *operator_property;
-        char *operator_pattern;         /* POSIX extended regex with one group */
-        /* queue_log */
-        SourceAgent *agents;
-        size_t n_agents;
-} SourceOptions;
-
-/* Feeds over HTTP (respite.conf(5), feeds): where respited listens, the
- * URL the feeds are published under, and what every feed document says. */
-typedef struct FeedSettings {
-        char *listen;                   /* "127.0.0.1:8080", "[::1]:8080"; "" = no HTTP */
-        char *base_url;                 /* "https://cal.example.com/respite" (no trailing '/');
-                                         * NULL: "http://" + listen */
-        usec_t refresh;                 /* REFRESH-INTERVAL and X-PUBLISHED-TTL (whole seconds) */
-        usec_t window_back;             /* events that end more than this before now are left out */
-        usec_t window_ahead;            /* events that begin more than this after now are left out */
-        unsigned max_connections;       /* at once, all clients */
-        unsigned max_connections_per_ip;
-        usec_t connection_timeout;      /* an idle connection is closed after this (whole seconds) */
-} FeedSettings;
 
 typedef struct Policy {
         char *path;             /* the file it was read from, or NULL for a string */
@@ -201,9 +140,11 @@ int policy_load_string(const char *text, const char *include_dir, Policy **ret, 
  * same file by another name), or NULL when it was given as a plain path. */
 const SourceOptions *policy_find_source(const Policy *p, const char *path);
 
-/* "auto", "csv", "ics", "queue_log" and back. */
-const char *source_format_to_string(SourceFormat f) _pure_;
-SourceFormat source_format_from_string(const char *s) _pure_;
+/* The words respite.conf(5) uses for a source's format ("auto", "csv",
+ * "ics", "queue_log") and for where an iCalendar roster names the operator
+ * ("file_name", "attendee", "organizer", "summary", "property"), both ways. */
+DECLARE_STRING_TABLE_LOOKUP(source_format, SourceFormat);
+DECLARE_STRING_TABLE_LOOKUP(ics_operator_from, IcsOperatorFrom);
 
 /* A category by name, or NULL. */
 const Category *policy_find_category(const Policy *p, const char *name);

@@ -15,9 +15,23 @@ static void shift_done(Shift *s) {
         free(s->source);
 }
 
+Roster *roster_new(void) {
+        Roster *r = calloc(1, sizeof(Roster));
+
+        if (!r)
+                return NULL;
+        r->teams = calloc(1, sizeof(char *));
+        if (!r->teams) {
+                free(r);
+                return NULL;
+        }
+        return r;
+}
+
 Roster *roster_free(Roster *r) {
         if (!r)
                 return NULL;
+        strv_free(r->teams);
         for (size_t i = 0; i < r->n_operators; i++) {
                 free(r->operators[i].id);
                 free(r->operators[i].name);
@@ -97,13 +111,6 @@ typedef struct RosterLoader {
         char **conflicting;     /* operators whose name or team differed, warned once */
         size_t n_skipped;
 } RosterLoader;
-
-static bool strv_contains(char * const *l, const char *s) {
-        for (size_t i = 0; l && l[i]; i++)
-                if (streq(l[i], s))
-                        return true;
-        return false;
-}
 
 static int loader_header(RosterLoader *l, const CsvRecord *rec) {
         static const char * const known[] = { "operator", "name", "team", "start", "end" };
@@ -293,7 +300,7 @@ static int loader_on_record(const CsvRecord *rec, void *userdata) {
         return loader_row(l, rec);
 }
 
-int roster_load_csv(Roster **r, const char *path, const char *zone, size_t *ret_skipped) {
+int roster_load_csv(Roster *r, const char *path, const char *zone, size_t *ret_skipped) {
         return roster_load_csv_format(r, path, &(const RosterCsvFormat) { .zone = zone }, ret_skipped);
 }
 
@@ -319,9 +326,9 @@ static bool date_format_is_valid(const char *format) {
         return day && month && year && hour;
 }
 
-int roster_load_csv_format(Roster **r, const char *path, const RosterCsvFormat *f, size_t *ret_skipped) {
-        _cleanup_(roster_freep) Roster *new_roster = NULL;
+int roster_load_csv_format(Roster *r, const char *path, const RosterCsvFormat *f, size_t *ret_skipped) {
         RosterLoader l = {
+                .roster = r,
                 .path = path,
                 .zone = f->zone,
                 .format = f,
@@ -332,20 +339,10 @@ int roster_load_csv_format(Roster **r, const char *path, const RosterCsvFormat *
                 return log_error_errno(EINVAL, "%s: date_format \"%s\" is not usable; expected letters d m yy/yyyy H M S "
                                        "such as \"d/m/yy H:MM\"", path, f->date_format);
 
-        if (!*r) {
-                new_roster = calloc(1, sizeof(Roster));
-                if (!new_roster)
-                        return -ENOMEM;
-        }
-        l.roster = *r ?: new_roster;
-
         k = csv_read_file_delim(path, f->delimiter ?: ',', loader_on_record, &l);
         strv_free(l.conflicting);
         if (k < 0)
                 return k;
-
-        if (new_roster)
-                *r = TAKE_PTR(new_roster);
         if (ret_skipped)
                 *ret_skipped = l.n_skipped;
         return 0;
@@ -488,11 +485,69 @@ static int shift_absorb(Shift *s, Shift *next) {
         return 0;
 }
 
+bool roster_has_team(const Roster *r, const char *team) {
+        size_t lo = 0, hi = r->n_teams;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(r->teams[mid], team);
+
+                if (c == 0)
+                        return true;
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return false;
+}
+
+static int roster_string_ptr_compare(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+/* r->teams: the distinct teams of r->operators, sorted. */
+static int roster_list_teams(Roster *r) {
+        _cleanup_free_ char **sorted = calloc(MAX(r->n_operators, (size_t) 1), sizeof(char *));
+        _cleanup_(strv_freep) char **teams = calloc(r->n_operators + 1, sizeof(char *));
+        size_t n = 0;
+
+        if (!sorted || !teams)
+                return -ENOMEM;
+        for (size_t i = 0; i < r->n_operators; i++)
+                sorted[i] = r->operators[i].team;
+        qsort(sorted, r->n_operators, sizeof(char *), roster_string_ptr_compare);
+        for (size_t i = 0; i < r->n_operators; i++)
+                if (i == 0 || !streq(sorted[i - 1], sorted[i])) {
+                        teams[n] = strdup(sorted[i]);
+                        if (!teams[n])
+                                return -ENOMEM;
+                        n++;
+                }
+        strv_free(r->teams);
+        r->teams = TAKE_PTR(teams);
+        r->n_teams = n;
+        return 0;
+}
+
+int roster_append(Roster *r, const Roster *from) {
+        for (size_t i = 0; i < from->n_shifts; i++) {
+                const Shift *s = &from->shifts[i];
+                const Operator *o = &from->operators[s->operator];
+                int k;
+
+                k = roster_add_shift(r, o->id, o->name, o->team, s->start, s->end, s->source);
+                if (k < 0)
+                        return k;
+        }
+        return 0;
+}
+
 int roster_finish(Roster *r, usec_t split_gap) {
         size_t k = 0;
 
         if (r->n_shifts == 0)
-                return 0;
+                return roster_list_teams(r);
 
         /* Operators are kept sorted by id, so operator index order is id order. */
         qsort(r->shifts, r->n_shifts, sizeof(Shift), shift_compare);
@@ -521,5 +576,5 @@ int roster_finish(Roster *r, usec_t split_gap) {
                         r->shifts[++k] = *next;
         }
         r->n_shifts = k + 1;
-        return 0;
+        return roster_list_teams(r);
 }

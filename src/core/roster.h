@@ -30,8 +30,12 @@ typedef struct Roster {
         size_t n_operators;
         Shift *shifts;          /* sorted by (operator id, start) */
         size_t n_shifts;
+        char **teams;           /* the operators' distinct teams, sorted (roster_finish()); never NULL */
+        size_t n_teams;
 } Roster;
 
+/* An empty roster. Returns NULL on OOM. */
+Roster *roster_new(void);
 Roster *roster_free(Roster *r);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Roster *, roster_free);
 
@@ -45,9 +49,12 @@ bool roster_name_is_valid(const char *name, bool is_team) _pure_;
 /* Index of operator id in r->operators, or -ENOENT. */
 ssize_t roster_find_operator(const Roster *r, const char *id);
 
+/* Whether team is one of r->teams. */
+bool roster_has_team(const Roster *r, const char *team) _pure_;
+
 /* Load a roster CSV (UTF-8, optional BOM, RFC 4180 quoting, header row
  * naming "operator,start,end" and optionally "name,team" in any order) and
- * add its rows to *r (allocated when *r is NULL). Instants are ISO 8601 with
+ * add its rows to r. Instants are ISO 8601 with
  * an offset, or civil time in zone (the site's IANA zone). A bad row (missing
  * field, unparsable instant, end not after start, unknown zone, an operator
  * id or team name that roster_name_is_valid() refuses) is skipped
@@ -55,7 +62,7 @@ ssize_t roster_find_operator(const Roster *r, const char *id);
  * ret_skipped (may be NULL) receives the number of skipped rows.
  * Returns 0, or a negative errno when the file cannot be read or has no
  * usable header (then logs nothing; the caller reports). */
-int roster_load_csv(Roster **r, const char *path, const char *zone, size_t *ret_skipped);
+int roster_load_csv(Roster *r, const char *path, const char *zone, size_t *ret_skipped);
 
 /* How a vendor's roster CSV is read (respite.conf(5), SOURCES). Every
  * field may be NULL (or 0) for the default of roster_load_csv(). */
@@ -74,7 +81,7 @@ typedef struct RosterCsvFormat {
  * operator of f. A row skip_match picks out is skipped and counted like a
  * bad row, with the reason. Returns as roster_load_csv(), or -EINVAL (logged)
  * for a date_format that cannot be used. */
-int roster_load_csv_format(Roster **r, const char *path, const RosterCsvFormat *f, size_t *ret_skipped);
+int roster_load_csv_format(Roster *r, const char *path, const RosterCsvFormat *f, size_t *ret_skipped);
 
 /* Parse a civil time written as format says: d, m, H, M, S are a day,
  * month, hour, minute, second of one or two digits, dd, mm, HH, MM, SS of
@@ -91,9 +98,14 @@ int roster_parse_date(const char *s, const char *format, const char *zone, usec_
 int roster_add_shift(Roster *r, const char *id, const char *name, const char *team, usec_t start, usec_t end,
                      const char *source);
 
+/* Add copies of the shifts (and operators) of from, a roster not yet
+ * finished, to r, as roster_add_shift() does. Returns 0 or a negative
+ * errno. */
+int roster_append(Roster *r, const Roster *from);
+
 /* After loading every file: sort, and join consecutive shifts of one
  * operator whose gap is at most split_gap (microseconds; 0 = never) into one
  * shift with the gap as a planned break (a split shift). Overlapping shifts of
- * one operator are merged, with a warning naming both rows. Returns 0 or
- * -ENOMEM. */
+ * one operator are merged, with a warning naming both rows. Then list the
+ * distinct teams in r->teams. Returns 0 or -ENOMEM. */
 int roster_finish(Roster *r, usec_t split_gap);

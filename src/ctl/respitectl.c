@@ -10,18 +10,13 @@
 #include "core/policy.h"
 #include "core/roster.h"
 #include "import/import-check.h"
-#include "import/source.h"
+#include "import/inputs.h"
 #include "publish/feed.h"
+#include "shared/bus-contract.h"
 #include "shared/log.h"
+#include "shared/string-table.h"
 #include "shared/time-util.h"
 
-#define BUS_NAME      "org.respite.Scheduler1"
-#define BUS_PATH      "/org/respite/Scheduler1"
-#define BUS_INTERFACE "org.respite.Scheduler1"
-#define BUS_ERROR_UNKNOWN_OPERATOR "org.respite.Scheduler1.Error.UnknownOperator"
-#define BUS_ERROR_UNKNOWN_CATEGORY "org.respite.Scheduler1.Error.UnknownCategory"
-#define BUS_ERROR_RELOAD_FAILED    "org.respite.Scheduler1.Error.ReloadFailed"
-#define BUS_ERROR_UNKNOWN_TEAM     "org.respite.Scheduler1.Error.UnknownTeam"
 #define DEFAULT_CONFIG SYSCONFDIR "/respite/respite.conf"
 
 /* Exit codes, respitectl(1) EXIT STATUS. */
@@ -32,7 +27,22 @@ enum {
         EXIT_NOT_FOUND = 5,     /* no such operator, team or category */
 };
 
-typedef enum Format { FORMAT_TABLE, FORMAT_CSV, FORMAT_ICS, FORMAT_JSON } Format;
+typedef enum Format {
+        FORMAT_TABLE,
+        FORMAT_CSV,
+        FORMAT_ICS,
+        FORMAT_JSON,
+        _FORMAT_MAX,
+        _FORMAT_INVALID = -EINVAL,
+} Format;
+
+static const char * const format_table[_FORMAT_MAX] = {
+        [FORMAT_TABLE] = "table",
+        [FORMAT_CSV]   = "csv",
+        [FORMAT_ICS]   = "ics",
+        [FORMAT_JSON]  = "json",
+};
+DEFINE_PRIVATE_STRING_TABLE_LOOKUP(format, Format);
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
@@ -92,17 +102,13 @@ static void help(void) {
 }
 
 static int parse_format(const char *s) {
-        static const char * const names[] = {
-                [FORMAT_TABLE] = "table", [FORMAT_CSV] = "csv", [FORMAT_ICS] = "ics", [FORMAT_JSON] = "json",
-        };
+        Format f = format_from_string(s);
 
-        for (size_t i = 0; i < ELEMENTSOF(names); i++)
-                if (streq(s, names[i])) {
-                        arg_format = i;
-                        arg_json = i == FORMAT_JSON;
-                        return 0;
-                }
-        return log_error_errno(EINVAL, "--format: expected table, csv, ics or json, got '%s'.", s);
+        if (f < 0)
+                return log_error_errno(EINVAL, "--format: expected table, csv, ics or json, got '%s'.", s);
+        arg_format = f;
+        arg_json = f == FORMAT_JSON;
+        return 0;
 }
 
 /* Colour only on a terminal, and never under $NO_COLOR (no-color.org) or TERM=dumb. */
@@ -390,14 +396,14 @@ static int daemon_clock(sd_bus *bus, char **ret_zone, usec_t *ret_now) {
         int r;
 
         if (ret_zone) {
-                r = sd_bus_get_property_string(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Timezone", &error, ret_zone);
+                r = sd_bus_get_property_string(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_PROPERTY_TIMEZONE, &error, ret_zone);
                 if (r < 0)
                         return log_bus_error(r, &error, "reach respited");
         }
         if (ret_now) {
                 uint64_t now;
 
-                r = sd_bus_get_property_trivial(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Now", &error, 't', &now);
+                r = sd_bus_get_property_trivial(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_PROPERTY_NOW, &error, 't', &now);
                 if (r < 0)
                         return log_bus_error(r, &error, "read the daemon's clock");
                 *ret_now = now;
@@ -407,25 +413,6 @@ static int daemon_clock(sd_bus *bus, char **ret_zone, usec_t *ret_now) {
 
 static int bus_read_error(int r) {
         return log_error_errno(r, "Failed to read the reply of respited: %m");
-}
-
-/* [start, end) of the local day DATE (YYYY-MM-DD) in zone, UTC usec. */
-static int day_bounds(const char *date, const char *zone, usec_t *ret_start, usec_t *ret_end) {
-        CivilTime c = {};
-        char tail;
-        int r;
-
-        if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%c", &c.year, &c.month, &c.day, &tail) != 3)
-                return -EINVAL;
-        r = civil_to_utc(&c, zone, ret_start);
-        if (r < 0)
-                return r;
-        /* 26 h on is always the next day, whatever DST does. */
-        r = utc_to_civil(*ret_start + 26 * USEC_PER_HOUR, zone, &c);
-        if (r < 0)
-                return r;
-        c.hour = c.minute = c.second = 0;
-        return civil_to_utc(&c, zone, ret_end);
 }
 
 /* DATE as YYYY-MM-DD: itself, or today, tomorrow, yesterday on the
@@ -484,7 +471,7 @@ static int verb_status(char **args) {
         r = bus_open(&bus);
         if (r < 0)
                 return r;
-        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "GetStatus", &error, &reply, NULL);
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_GET_STATUS, &error, &reply, NULL);
         if (r < 0)
                 return log_bus_error(r, &error, "read the daemon's status");
 
@@ -606,7 +593,7 @@ static int verb_operators(char **args) {
         r = daemon_clock(bus, &zone, &now);
         if (r < 0)
                 return r;
-        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "ListOperators", &error, &reply, NULL);
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_LIST_OPERATORS, &error, &reply, NULL);
         if (r < 0)
                 return log_bus_error(r, &error, "list the operators");
 
@@ -657,7 +644,7 @@ static int fetch_schedule(sd_bus *bus, const char *operator, usec_t from, usec_t
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r;
 
-        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "GetSchedule", &error, &reply,
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_GET_SCHEDULE, &error, &reply,
                                "stt", operator, (uint64_t) from, (uint64_t) to);
         if (r < 0)
                 return log_bus_error(r, &error, "get the schedule");
@@ -711,7 +698,7 @@ static int verb_schedule(char **args) {
                 return r;
         r = resolve_date(arg_date, zone, now, date);
         if (r >= 0)
-                r = day_bounds(date, zone, &from, &to);
+                r = time_parse_day(date, zone, &from, &to);
         if (r < 0)
                 return log_error_errno(EINVAL, "--date: expected a date such as 1999-01-04, today, tomorrow or "
                                        "yesterday, got '%s'.", date);
@@ -767,7 +754,7 @@ static int verb_report(char **args) {
                                                "got '%s'.", arg_at);
         }
 
-        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "ReportIncident", &error, &reply,
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_REPORT_INCIDENT, &error, &reply,
                                "ssts", args[1], args[2], (uint64_t) when, arg_note ?: "");
         if (r < 0)
                 return log_bus_error(r, &error, "report the incident");
@@ -847,13 +834,13 @@ static int verb_incidents(char **args) {
         } else {
                 r = resolve_date(arg_since, zone, now, date);
                 if (r >= 0)
-                        r = day_bounds(date, zone, &since, &end);
+                        r = time_parse_day(date, zone, &since, &end);
         }
         if (r < 0)
                 return log_error_errno(EINVAL, "--since: expected an ISO 8601 time or date such as 1999-01-04 or "
                                        "today, got '%s'.", arg_since);
 
-        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "ListIncidents", &error, &reply,
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_LIST_INCIDENTS, &error, &reply,
                                "st", arg_operator ?: "", (uint64_t) since);
         if (r < 0)
                 return log_bus_error(r, &error, "list the incidents");
@@ -901,7 +888,7 @@ static int verb_reload(char **args) {
         r = bus_open(&bus);
         if (r < 0)
                 return r;
-        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Reload", &error, NULL, NULL);
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_RELOAD, &error, NULL, NULL);
         if (r < 0)
                 return log_bus_error(r, &error, "reload respited");
         fprintf(stderr, "Reloaded; `respitectl status` shows the new counts.\n");
@@ -923,13 +910,13 @@ static int feed_urls(char **args, bool rotate) {
         if (r < 0)
                 return r;
         if (rotate)
-                r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "RotateFeedToken", &error, &reply,
-                                       "ss", arg_team ? "team" : "operator", arg_team ?: args[1]);
+                r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_ROTATE_FEED_TOKEN, &error, &reply,
+                                       "ss", feed_audience_to_string(arg_team ? FEED_TEAM : FEED_OPERATOR), arg_team ?: args[1]);
         else if (arg_team)
-                r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "GetTeamFeedURL", &error, &reply,
+                r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_GET_TEAM_FEED_URL, &error, &reply,
                                        "s", arg_team);
         else
-                r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, "GetFeedURL", &error, &reply,
+                r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_GET_FEED_URL, &error, &reply,
                                        "s", args[1]);
         if (r < 0 && sd_bus_error_has_name(&error, BUS_ERROR_UNKNOWN_TEAM)) {
                 log_error("Failed to %s: %s `respitectl operators` shows the teams.", what, error.message);
@@ -974,55 +961,27 @@ static int load_policy(Policy **ret) {
         return 0;
 }
 
-static int load_inputs(const Policy *p, Roster **ret_roster, IncidentList **ret_incidents, Coverage **ret_coverage) {
-        _cleanup_(roster_freep) Roster *roster = NULL;
-        _cleanup_(coverage_freep) Coverage *coverage = NULL;
-        _cleanup_(call_log_freep) CallLog *calls = NULL;
-        _cleanup_(incident_list_freep) IncidentList *incidents = NULL;
-        char **rosters = arg_rosters ?: p->rosters, **call_files = arg_calls ?: p->calls;
+/* The roster, calls and incidents of --roster, --calls and --incidents (or
+ * the policy's sources), as respited would read them. */
+static int load_inputs(const Policy *p, Inputs *ret) {
+        InputFiles files = {
+                .rosters = arg_rosters ?: p->rosters,
+                .calls = arg_calls ?: p->calls,
+                .incidents = arg_incidents,
+        };
+        _cleanup_(inputs_done) Inputs in = {};
         int r;
 
-        if (!rosters)
+        if (!files.rosters)
                 return log_error_errno(EINVAL, "No roster: give --roster PATH, or set sources.rosters in the policy "
                                        "(respite.conf(5)).");
-        for (char **f = rosters; *f; f++) {
-                r = source_load_roster(&roster, p, *f, 0, 0, NULL);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to load roster '%s': %m", *f);
-        }
-        r = roster_finish(roster, p->split_shift_gap);
+        r = inputs_load(p, &files, NULL, &in);
         if (r < 0)
-                return log_oom();
-
-        for (char **f = call_files; f && *f; f++) {
-                r = source_load_calls(&calls, p, *f, NULL);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to load call records '%s': %m", *f);
-        }
-        if (calls) {
-                r = call_log_finish(calls);
-                if (r < 0)
-                        return log_oom();
-                r = incidents_detect(&incidents, calls, p);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to examine call records: %m");
-        }
-        for (char **f = arg_incidents; f && *f; f++) {
-                r = incidents_load_csv(&incidents, *f, p, NULL);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to load incidents '%s': %m", *f);
-        }
-        if (!incidents) {
-                incidents = calloc(1, sizeof(IncidentList));
-                if (!incidents)
-                        return log_oom();
-        }
-        r = coverage_build(p, roster, calls, &coverage);
-        if (r < 0)
-                return log_error_errno(r, "Failed to work out the coverage requirement: %m");
-        *ret_roster = TAKE_PTR(roster);
-        *ret_incidents = TAKE_PTR(incidents);
-        *ret_coverage = TAKE_PTR(coverage);
+                return r;
+        if (in.n_failed > 0)
+                return -EIO;            /* each file said why */
+        *ret = in;
+        in = (Inputs) {};
         return 0;
 }
 
@@ -1237,18 +1196,9 @@ static int print_ics(const Plan *plan, const Roster *roster, usec_t from, usec_t
         return 0;
 }
 
-static bool roster_has_team(const Roster *roster, const char *team) {
-        for (size_t i = 0; i < roster->n_operators; i++)
-                if (streq(roster->operators[i].team, team))
-                        return true;
-        return false;
-}
-
 static int verb_plan(char **args) {
         _cleanup_(policy_freep) Policy *p = NULL;
-        _cleanup_(roster_freep) Roster *roster = NULL;
-        _cleanup_(coverage_freep) Coverage *coverage = NULL;
-        _cleanup_(incident_list_freep) IncidentList *incidents = NULL;
+        _cleanup_(inputs_done) Inputs in = {};
         _cleanup_(plan_freep) Plan *plan = NULL;
         usec_t from = 0, to = USEC_INFINITY;
         int r;
@@ -1267,26 +1217,26 @@ static int verb_plan(char **args) {
         if (from >= to)
                 return log_error_errno(EINVAL, "--from must lie before --to.");
 
-        r = load_inputs(p, &roster, &incidents, &coverage);
+        r = load_inputs(p, &in);
         if (r < 0)
                 return r;
-        if (arg_operator && roster_find_operator(roster, arg_operator) < 0)
+        if (arg_operator && roster_find_operator(in.roster, arg_operator) < 0)
                 return log_error_errno(ENXIO, "No operator '%s' in the roster; its first column lists them.",
                                        arg_operator);
-        if (arg_team && !roster_has_team(roster, arg_team))
+        if (arg_team && !roster_has_team(in.roster, arg_team))
                 return log_error_errno(ENXIO, "No team '%s' in the roster.", arg_team);
 
         /* Offline, every incident counts as known when it happened; with
          * --metrics, when it was received, revision by revision. */
-        r = arg_metrics ? plan_replay(roster, p, coverage, incidents, &plan) :
-                planner_run(roster, p, coverage, incidents, NULL, 0, &plan);
+        r = arg_metrics ? plan_replay(in.roster, p, in.coverage, in.incidents, &plan) :
+                planner_run(in.roster, p, in.coverage, in.incidents, NULL, 0, &plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
         if (arg_metrics)
-                return print_metrics(plan, roster, p, coverage);
+                return print_metrics(plan, in.roster, p, in.coverage);
 
         if (arg_format == FORMAT_ICS)
-                return print_ics(plan, roster, from, to);
+                return print_ics(plan, in.roster, from, to);
         return print_plan(plan, p, from, to);
 }
 

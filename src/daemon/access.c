@@ -16,13 +16,6 @@ static bool caller_in_group(const Caller *c, gid_t gid) {
         return false;
 }
 
-static bool strv_contains(char * const *l, const char *s) {
-        for (char * const *i = l; i && *i; i++)
-                if (streq(*i, s))
-                        return true;
-        return false;
-}
-
 static bool lead_matches(const AccessLead *l, const Caller *c) {
         return l->group ? caller_in_group(c, l->gid) : l->uid == c->uid;
 }

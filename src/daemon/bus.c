@@ -74,11 +74,13 @@ static int method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_er
                                          "No such category '%s'; known categories: %s.", category, known);
         }
         case -EDOM:
+        case -ESTALE:
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "The incident's time must lie within the last 7 days and not in the future.");
+                                         "The incident's time must lie within the last %u days and not in the future.",
+                                         (unsigned) (INCIDENT_PAST_LIMIT / USEC_PER_DAY));
         case -E2BIG:
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "The note is longer than 4096 bytes.");
+                                         "The note is longer than %d bytes.", INCIDENT_NOTE_MAX);
         default:
                 if (r < 0)
                         return r;
@@ -261,26 +263,6 @@ static int method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error *er
                                  (unsigned) caller.uid);
 }
 
-/* [start, end) of the site-local day holding t, UTC usec. */
-static int local_day(const Manager *m, usec_t t, usec_t *ret_start, usec_t *ret_end) {
-        CivilTime c;
-        int r;
-
-        r = utc_to_civil(t, m->policy->timezone, &c);
-        if (r < 0)
-                return r;
-        c.hour = c.minute = c.second = 0;
-        r = civil_to_utc(&c, m->policy->timezone, ret_start);
-        if (r < 0)
-                return r;
-        /* 26 h on is always the next day, whatever DST does. */
-        r = utc_to_civil(*ret_start + 26 * USEC_PER_HOUR, m->policy->timezone, &c);
-        if (r < 0)
-                return r;
-        c.hour = c.minute = c.second = 0;
-        return civil_to_utc(&c, m->policy->timezone, ret_end);
-}
-
 /* GetStatus() → (a{sv} status): the daemon at a glance, aggregate numbers
  * only, so anyone may read it. Keys: Version s, Policy s (the policy file),
  * Timezone s, StatutoryPreset s ("" for none), Now t, Operators u, Teams u,
@@ -289,23 +271,14 @@ static int local_day(const Manager *m, usec_t t, usec_t *ret_start, usec_t *ret_
  * of Now. */
 static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(strv_freep) char **teams = NULL;
         Manager *m = userdata;
         usec_t now = clock_now(&m->clock), from, to;
         unsigned shifts = 0, incidents = 0, breaks[_BREAK_KIND_MAX] = {};
         int r;
 
-        r = local_day(m, now, &from, &to);
+        r = time_local_day_bounds(now, m->policy->timezone, &from, &to);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < m->roster->n_operators; i++) {
-                bool seen = false;
-
-                for (char **t = teams; t && *t && !seen; t++)
-                        seen = streq(*t, m->roster->operators[i].team);
-                if (!seen && strv_extend(&teams, m->roster->operators[i].team) < 0)
-                        return -ENOMEM;
-        }
         for (size_t i = 0; m->plan && i < m->plan->n_shifts; i++) {
                 const ShiftPlan *s = &m->plan->shifts[i];
 
@@ -336,7 +309,7 @@ static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *
         if (r >= 0)
                 r = append_entry(reply, "Operators", "u", (uint32_t) m->roster->n_operators);
         if (r >= 0)
-                r = append_entry(reply, "Teams", "u", (uint32_t) strv_length(teams));
+                r = append_entry(reply, "Teams", "u", (uint32_t) m->roster->n_teams);
         if (r >= 0)
                 r = append_entry(reply, "ShiftsToday", "u", shifts);
         if (r >= 0)
@@ -496,13 +469,6 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 
 /* ---- feed URLs (HTTP feeds, respited(8) FEEDS) ---- */
 
-static bool roster_has_team(const Roster *roster, const char *team) {
-        for (size_t i = 0; i < roster->n_operators; i++)
-                if (streq(roster->operators[i].team, team))
-                        return true;
-        return false;
-}
-
 /* May the sender act for team: root, the daemon's user, a lead of team?
  * Sets AccessDenied (the same whether the team exists or not) otherwise. */
 static int check_team_access(sd_bus_message *msg, const Manager *m, const char *team, const char *what,
@@ -590,15 +556,17 @@ static int method_get_team_feed_url(sd_bus_message *msg, void *userdata, sd_bus_
  * kind. */
 static int method_rotate_feed_token(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         const char *kind, *name;
+        FeedAudience audience;
         int r;
 
         r = sd_bus_message_read(msg, "ss", &kind, &name);
         if (r < 0)
                 return r;
-        if (!streq(kind, "operator") && !streq(kind, "team"))
+        audience = feed_audience_from_string(kind);
+        if (audience < 0)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "kind must be \"operator\" or \"team\", not \"%s\".", kind);
-        return reply_feed_urls(msg, userdata, streq(kind, "team") ? FEED_TEAM : FEED_OPERATOR, name, true, error);
+        return reply_feed_urls(msg, userdata, audience, name, true, error);
 }
 
 static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -628,44 +596,44 @@ static int property_get_now(sd_bus *bus, const char *path, const char *interface
 
 static const sd_bus_vtable scheduler_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Timezone", "s", property_get_timezone, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY(BUS_PROPERTY_VERSION, "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY(BUS_PROPERTY_TIMEZONE, "s", property_get_timezone, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         /* The daemon's clock (the replay clock under --clock), UTC usec. */
-        SD_BUS_PROPERTY("Now", "t", property_get_now, 0, 0),
-        SD_BUS_METHOD_WITH_ARGS("ReportIncident",
+        SD_BUS_PROPERTY(BUS_PROPERTY_NOW, "t", property_get_now, 0, 0),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_REPORT_INCIDENT,
                                 SD_BUS_ARGS("s", operator, "s", category, "t", when_usec, "s", note),
                                 SD_BUS_RESULT("s", incident_id),
                                 method_report_incident, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("GetSchedule",
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_SCHEDULE,
                                 SD_BUS_ARGS("s", operator, "t", from_usec, "t", to_usec),
                                 SD_BUS_RESULT("a(sttss)", breaks),
                                 method_get_schedule, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("GetMetrics", SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", metrics),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_METRICS, SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", metrics),
                                 method_get_metrics, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("WhoAmI", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", operator),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_WHO_AM_I, SD_BUS_NO_ARGS, SD_BUS_RESULT("s", operator),
                                 method_who_am_i, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("GetStatus", SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", status),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_STATUS, SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", status),
                                 method_get_status, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("ListOperators", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sssttt)", operators),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_OPERATORS, SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sssttt)", operators),
                                 method_list_operators, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("ListIncidents", SD_BUS_ARGS("s", operator, "t", since_usec),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_INCIDENTS, SD_BUS_ARGS("s", operator, "t", since_usec),
                                 SD_BUS_RESULT("a(ssstts)", incidents),
                                 method_list_incidents, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_RELOAD, SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
                                 method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("GetFeedURL", SD_BUS_ARGS("s", operator),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_FEED_URL, SD_BUS_ARGS("s", operator),
                                 SD_BUS_RESULT("s", url, "s", webcal_url),
                                 method_get_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("GetTeamFeedURL", SD_BUS_ARGS("s", team),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_TEAM_FEED_URL, SD_BUS_ARGS("s", team),
                                 SD_BUS_RESULT("s", url, "s", webcal_url),
                                 method_get_team_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("RotateFeedToken", SD_BUS_ARGS("s", kind, "s", name),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_ROTATE_FEED_TOKEN, SD_BUS_ARGS("s", kind, "s", name),
                                 SD_BUS_RESULT("s", url, "s", webcal_url),
                                 method_rotate_feed_token, SD_BUS_VTABLE_UNPRIVILEGED),
-        BREAK_SIGNAL("BreakScheduled"),
-        BREAK_SIGNAL("BreakStarted"),
-        BREAK_SIGNAL("BreakEnded"),
-        SD_BUS_SIGNAL_WITH_ARGS("ScheduleChanged", SD_BUS_ARGS("s", operator), 0),
+        BREAK_SIGNAL(BUS_SIGNAL_BREAK_SCHEDULED),
+        BREAK_SIGNAL(BUS_SIGNAL_BREAK_STARTED),
+        BREAK_SIGNAL(BUS_SIGNAL_BREAK_ENDED),
+        SD_BUS_SIGNAL_WITH_ARGS(BUS_SIGNAL_SCHEDULE_CHANGED, SD_BUS_ARGS("s", operator), 0),
         SD_BUS_VTABLE_END
 };
 
@@ -701,11 +669,11 @@ int bus_emit_break(Manager *m, const char *member, const char *operator, const B
 int bus_emit_schedule_changed(Manager *m, const char *operator) {
         if (!m->bus)
                 return 0;
-        return sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ScheduleChanged", "s", operator);
+        return sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, BUS_SIGNAL_SCHEDULE_CHANGED, "s", operator);
 }
 
 int bus_emit_policy_changed(Manager *m) {
         if (!m->bus)
                 return 0;
-        return sd_bus_emit_properties_changed(m->bus, BUS_PATH, BUS_INTERFACE, "Timezone", NULL);
+        return sd_bus_emit_properties_changed(m->bus, BUS_PATH, BUS_INTERFACE, BUS_PROPERTY_TIMEZONE, NULL);
 }

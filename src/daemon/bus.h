@@ -1,28 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* The D-Bus face of respited: org.respite.Scheduler1 at
- * /org/respite/Scheduler1, as ../DESIGN.md fixes it. Instants on the bus are
- * "t" microseconds since the Unix epoch (CLOCK_REALTIME), as systemd does. */
+/* The D-Bus face of respited: the object BUS_PATH with the interface
+ * BUS_INTERFACE under the name BUS_NAME (shared/bus-contract.h). Instants on
+ * the bus are "t" microseconds since the Unix epoch (CLOCK_REALTIME), as
+ * systemd does. */
 
 #include "daemon/manager.h"
-
-#define BUS_NAME      "org.respite.Scheduler1"
-#define BUS_PATH      "/org/respite/Scheduler1"
-#define BUS_INTERFACE "org.respite.Scheduler1"
-
-#define BUS_ERROR_UNKNOWN_OPERATOR "org.respite.Scheduler1.Error.UnknownOperator"
-#define BUS_ERROR_UNKNOWN_CATEGORY "org.respite.Scheduler1.Error.UnknownCategory"
-#define BUS_ERROR_UNKNOWN_TEAM     "org.respite.Scheduler1.Error.UnknownTeam"
-#define BUS_ERROR_NO_OPERATOR      "org.respite.Scheduler1.Error.NoOperator"
-#define BUS_ERROR_RELOAD_FAILED    "org.respite.Scheduler1.Error.ReloadFailed"
+#include "shared/bus-contract.h"
 
 /* Connect to the system bus (the session bus when m->user_bus), publish the
  * object, attach to m->event and request BUS_NAME (last, once everything is
  * ready). Returns 0 or a negative errno (-EEXIST: the name is taken). */
 int bus_setup(Manager *m);
 
-/* Emit member ("BreakScheduled", "BreakStarted" or "BreakEnded") with
+/* Emit member (BUS_SIGNAL_BREAK_SCHEDULED, _STARTED or _ENDED) with
  * (s operator, s uid, s kind, t start_usec, t end_usec, s reason). The reason
  * is the public wording of the kind: any local user may listen to signals,
  * so they never carry incident categories or notes. No-op without a bus.

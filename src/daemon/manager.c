@@ -7,18 +7,11 @@
 #include "daemon/bus.h"
 #include "daemon/manager.h"
 #include "daemon/spool.h"
+#include "import/inputs.h"
 #include "import/queue-log.h"
 #include "import/source.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
-
-/* ReportIncident accepts times this far ahead of the clock (clock skew). */
-#define REPORT_FUTURE_SLACK USEC_PER_MINUTE
-/* ... and this far back: older news earns no break worth planning, and
- * the feeds show no more of the past either. */
-#define REPORT_PAST_LIMIT (7 * USEC_PER_DAY)
-/* A note is a few sentences for the team lead, not a transcript. */
-#define REPORT_NOTE_MAX 4096
 
 /* A queue_log followed line by line: what it gave so far, rotations
  * included. */
@@ -83,46 +76,55 @@ static int remember_source(Manager *m, const char *path, Roster *roster, CallLog
         return 0;
 }
 
-/* Read roster file path into *roster; when it cannot be read, use its
- * last good version (said in the log), or fail when there is none. */
-static int load_roster_file(Manager *m, const Policy *p, const char *path, Roster **roster) {
-        _cleanup_(roster_freep) Roster *one = NULL;
-        usec_t now = clock_now(&m->clock);
+/* Read roster file path into into (InputReader); when it cannot be read,
+ * use its last good version (said in the log), or fail when there is none. */
+static int manager_read_roster(const Policy *p, const char *path, usec_t from, usec_t to, Roster *into,
+                               size_t *ret_skipped, void *userdata) {
+        _cleanup_(roster_freep) Roster *one = roster_new();
+        Manager *m = userdata;
         ManagerSource *good;
-        size_t skipped = 0;
         int r;
 
-        r = source_load_roster(&one, p, path, now > ROSTER_BACK ? now - ROSTER_BACK : 0, now + ROSTER_AHEAD, &skipped);
+        if (!one)
+                return log_oom();
+        r = source_load_roster(one, p, path, from, to, ret_skipped);
         if (r < 0) {
                 good = last_good(m, path);
                 if (!good || !good->roster)
-                        return log_error_errno(r, "Failed to load roster '%s': %m", path);
+                        return r;
                 log_warning_errno(r, "Failed to read roster '%s': %m; keeping its last good version.", path);
-                return source_append_roster(roster, good->roster) < 0 ? log_oom() : 0;
+                return roster_append(into, good->roster) < 0 ? log_oom() : 0;
         }
-        log_info("Loaded roster '%s'%s.", path, skipped > 0 ? " (some rows skipped, see above)" : "");
-        if (source_append_roster(roster, one) < 0 || remember_source(m, path, TAKE_PTR(one), NULL) < 0)
+        log_info("Loaded roster '%s'%s.", path, *ret_skipped > 0 ? " (some rows skipped, see above)" : "");
+        if (roster_append(into, one) < 0 || remember_source(m, path, TAKE_PTR(one), NULL) < 0)
                 return log_oom();
         return 0;
 }
 
-/* The same for a call-record file (a queue_log is followed instead). */
-static int load_calls_file(Manager *m, const Policy *p, const char *path, CallLog **calls) {
-        _cleanup_(call_log_freep) CallLog *one = NULL;
+static int manager_follow_queue_log(Manager *m, const Policy *p, const char *path, CallLog *into);
+static int ensure_feed_tokens(Manager *m);
+
+/* The same for a call-record file; a queue_log is followed instead. */
+static int manager_read_calls(const Policy *p, const char *path, CallLog *into, size_t *ret_skipped, void *userdata) {
+        _cleanup_(call_log_freep) CallLog *one = call_log_new();
+        Manager *m = userdata;
         ManagerSource *good;
-        size_t skipped = 0;
         int r;
 
-        r = source_load_calls(&one, p, path, &skipped);
+        if (source_format(p, path) == SOURCE_FORMAT_QUEUE_LOG)
+                return manager_follow_queue_log(m, p, path, into);
+        if (!one)
+                return log_oom();
+        r = source_load_calls(one, p, path, ret_skipped);
         if (r < 0) {
                 good = last_good(m, path);
                 if (!good || !good->calls)
-                        return log_error_errno(r, "Failed to load call records '%s': %m", path);
+                        return r;
                 log_warning_errno(r, "Failed to read call records '%s': %m; keeping their last good version.", path);
-                return source_append_calls(calls, good->calls) < 0 ? log_oom() : 0;
+                return call_log_append(into, good->calls) < 0 ? log_oom() : 0;
         }
-        log_info("Loaded call records '%s'%s.", path, skipped > 0 ? " (some rows skipped, see above)" : "");
-        if (one && (source_append_calls(calls, one) < 0 || remember_source(m, path, NULL, TAKE_PTR(one)) < 0))
+        log_info("Loaded call records '%s'%s.", path, *ret_skipped > 0 ? " (some rows skipped, see above)" : "");
+        if (call_log_append(into, one) < 0 || remember_source(m, path, NULL, TAKE_PTR(one)) < 0)
                 return log_oom();
         return 0;
 }
@@ -224,7 +226,7 @@ Manager *manager_free(Manager *m) {
 }
 
 /* The queue_log at path: followed since the first load, read up to now. */
-static int queue_log_calls(Manager *m, const Policy *p, const char *path, CallLog **calls) {
+static int manager_follow_queue_log(Manager *m, const Policy *p, const char *path, CallLog *into) {
         const SourceOptions *o = policy_find_source(p, path);
         ManagerTail t = {};
         int r;
@@ -234,7 +236,7 @@ static int queue_log_calls(Manager *m, const Policy *p, const char *path, CallLo
                         r = queue_log_tail_read(m->tails[i].tail, m->tails[i].log, o);
                         if (r < 0)
                                 return r;
-                        return source_append_calls(calls, m->tails[i].log->calls);
+                        return call_log_append(into, m->tails[i].log->calls);
                 }
 
         r = array_grow((void **) &m->tails, m->n_tails, sizeof(ManagerTail));
@@ -253,76 +255,44 @@ static int queue_log_calls(Manager *m, const Policy *p, const char *path, CallLo
                 return r;
         }
         m->tails[m->n_tails++] = t;
-        return source_append_calls(calls, t.log->calls);
+        return call_log_append(into, t.log->calls);
 }
 
 /* Read every roster and call-record file of the policy (or the command-line
- * overrides). Bad rows are skipped by the importers; an unreadable file is
- * an error. */
-static int load_sources(Manager *m, const Policy *p, Roster **ret_roster, IncidentList **ret_detected,
-                        Coverage **ret_coverage) {
-        _cleanup_(roster_freep) Roster *roster = NULL;
-        _cleanup_(coverage_freep) Coverage *coverage = NULL;
-        _cleanup_(call_log_freep) CallLog *calls = NULL;
-        _cleanup_(incident_list_freep) IncidentList *detected = NULL;
-        char **rosters = m->roster_override ?: p->rosters;
-        char **call_files = m->calls_override ?: p->calls;
+ * overrides). Bad rows are skipped by the importers; a file that cannot be
+ * read, without a last good version, is an error. */
+static int load_sources(Manager *m, const Policy *p, Inputs *ret) {
+        _cleanup_(inputs_done) Inputs in = {};
+        usec_t now = clock_now(&m->clock);
+        InputFiles files = {
+                .rosters = m->roster_override ?: p->rosters,
+                .calls = m->calls_override ?: p->calls,
+                .from = now > ROSTER_BACK ? now - ROSTER_BACK : 0,
+                .to = now + ROSTER_AHEAD,
+        };
+        InputReader reader = {
+                .roster = manager_read_roster,
+                .calls = manager_read_calls,
+                .userdata = m,
+        };
         int r;
 
-        for (char **f = rosters; f && *f; f++) {
-                r = load_roster_file(m, p, *f, &roster);
-                if (r < 0)
-                        return r;
-        }
-        if (!roster) {
-                roster = calloc(1, sizeof(Roster));
-                if (!roster)
-                        return log_oom();
-        }
-        r = roster_finish(roster, p->split_shift_gap);
+        r = inputs_load(p, &files, &reader, &in);
         if (r < 0)
-                return log_oom();
-
-        for (char **f = call_files; f && *f; f++) {
-                if (source_format(p, *f) == SOURCE_FORMAT_QUEUE_LOG) {
-                        r = queue_log_calls(m, p, *f, &calls);
-                        if (r < 0)
-                                return log_error_errno(r, "Failed to follow the queue_log '%s': %m", *f);
-                } else {
-                        r = load_calls_file(m, p, *f, &calls);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        if (calls) {
-                r = call_log_finish(calls);
-                if (r < 0)
-                        return log_oom();
-                r = incidents_detect(&detected, calls, p);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to examine call records: %m");
-        }
-        if (!detected) {
-                detected = calloc(1, sizeof(IncidentList));
-                if (!detected)
-                        return log_oom();
-        }
-
+                return r;
+        if (in.n_failed > 0)
+                return -EIO;            /* each file said why */
         log_info("Roster: %zu operators, %zu shifts; %zu incidents found in %zu call records.",
-                 roster->n_operators, roster->n_shifts, detected->n, calls ? calls->n_calls : 0);
-        r = coverage_build(p, roster, calls, &coverage);
-        if (r < 0)
-                return log_error_errno(r, "Failed to work out the coverage requirement: %m");
-        *ret_coverage = TAKE_PTR(coverage);
-        *ret_roster = TAKE_PTR(roster);
-        *ret_detected = TAKE_PTR(detected);
+                 in.roster->n_operators, in.roster->n_shifts, in.incidents->n, in.calls->n_calls);
+        *ret = in;
+        in = (Inputs) {};
         return 0;
 }
 
 /* The incidents of a and b (either may be NULL) that respite knew of by
  * until (UTC usec), in one sorted list. */
 static int merge_incidents(const IncidentList *a, const IncidentList *b, usec_t until, IncidentList **ret) {
-        _cleanup_(incident_list_freep) IncidentList *l = calloc(1, sizeof(IncidentList));
+        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
         const IncidentList *sources[] = { a, b };
         int r;
 
@@ -337,6 +307,36 @@ static int merge_incidents(const IncidentList *a, const IncidentList *b, usec_t 
                                 return r;
                 }
         *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* Put what in gives (and *policy, unless NULL) in force, taking both over:
+ * the roster, the coverage and the incidents found in call records, with
+ * the reported incidents merged in again; new operators and teams get their
+ * feed tokens. On failure nothing changes and nothing is taken. Returns 0
+ * or -ENOMEM (logged). */
+static int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
+        _cleanup_(incident_list_freep) IncidentList *incidents = NULL;
+        int r;
+
+        r = merge_incidents(in->incidents, m->reported, USEC_INFINITY, &incidents);
+        if (r < 0)
+                return log_oom();
+        if (policy) {
+                policy_free(m->policy);
+                m->policy = TAKE_PTR(*policy);
+        }
+        roster_free(m->roster);
+        m->roster = TAKE_PTR(in->roster);
+        coverage_free(m->coverage);
+        m->coverage = TAKE_PTR(in->coverage);
+        incident_list_free(m->detected);
+        m->detected = TAKE_PTR(in->incidents);
+        incident_list_free(m->incidents);
+        m->incidents = TAKE_PTR(incidents);
+        /* New operators need their tokens before their feeds are served. */
+        if (m->store)
+                (void) ensure_feed_tokens(m);
         return 0;
 }
 
@@ -365,13 +365,6 @@ static const Break *plan_find_break(const Plan *p, const char *operator, const c
         return NULL;
 }
 
-static int mark_changed(char ***changed, const char *operator) {
-        for (char **i = *changed; i && *i; i++)
-                if (streq(*i, operator))
-                        return 0;
-        return strv_extend(changed, operator);
-}
-
 /* Compare two revisions: announce added or moved breaks (BreakScheduled),
  * log them, and collect the operators whose day changed. */
 static int diff_plans(Manager *m, const Plan *old, const Plan *new, char ***ret_changed) {
@@ -390,10 +383,10 @@ static int diff_plans(Manager *m, const Plan *old, const Plan *new, char ***ret_
                         log_info("%s: %s %s break %s – %s: %s", s->operator, ob ? "moved" : "new",
                                  break_kind_to_string(nb->kind), format_local(m, nb->start, a),
                                  format_local(m, nb->end, b), nb->reason);
-                        r = mark_changed(&changed, s->operator);
+                        r = strv_extend_unique(&changed, s->operator);
                         if (r < 0)
                                 return r;
-                        (void) bus_emit_break(m, "BreakScheduled", s->operator, nb);
+                        (void) bus_emit_break(m, BUS_SIGNAL_BREAK_SCHEDULED, s->operator, nb);
                 }
         }
 
@@ -405,7 +398,7 @@ static int diff_plans(Manager *m, const Plan *old, const Plan *new, char ***ret_
                         if (!plan_find_break(new, s->operator, s->breaks[j].uid)) {
                                 log_info("%s: %s break %s removed.", s->operator,
                                          break_kind_to_string(s->breaks[j].kind), s->breaks[j].uid);
-                                r = mark_changed(&changed, s->operator);
+                                r = strv_extend_unique(&changed, s->operator);
                                 if (r < 0)
                                         return r;
                         }
@@ -483,9 +476,6 @@ static int publish_feed(Manager *m, FeedAudience audience, const char *who, cons
 /* Every operator's feed and every team's feed, as <dir>/<operator>.ics and
  * <dir>/team-<team>.ics, and over HTTP. */
 static int publish_feeds(Manager *m) {
-        _cleanup_(strv_freep) char **teams = NULL;
-        int r;
-
         if (!feed_dir(m) && !m->http)
                 return 0;
         if (feed_dir(m) && mkdir(feed_dir(m), 0755) < 0 && errno != EEXIST)
@@ -498,12 +488,9 @@ static int publish_feeds(Manager *m) {
                 if (asprintf(&calname, "%s: breaks", o->name) < 0)
                         return log_oom();
                 (void) publish_feed(m, FEED_OPERATOR, o->id, calname);
-                r = mark_changed(&teams, o->team);
-                if (r < 0)
-                        return log_oom();
         }
 
-        for (char **t = teams; t && *t; t++) {
+        for (char **t = m->roster->teams; *t; t++) {
                 _cleanup_free_ char *calname = NULL;
 
                 if (asprintf(&calname, "Team %s: breaks", *t) < 0)
@@ -526,11 +513,11 @@ static void emit_edges(Manager *m, usec_t now) {
 
                         if (b->start > m->edges_until && b->start <= now) {
                                 log_info("%s: %s break begins.", s->operator, break_kind_to_string(b->kind));
-                                (void) bus_emit_break(m, "BreakStarted", s->operator, b);
+                                (void) bus_emit_break(m, BUS_SIGNAL_BREAK_STARTED, s->operator, b);
                         }
                         if (b->end > m->edges_until && b->end <= now) {
                                 log_info("%s: %s break ends.", s->operator, break_kind_to_string(b->kind));
-                                (void) bus_emit_break(m, "BreakEnded", s->operator, b);
+                                (void) bus_emit_break(m, BUS_SIGNAL_BREAK_ENDED, s->operator, b);
                         }
                 }
         }
@@ -746,18 +733,18 @@ static int arm_purge_timer(Manager *m) {
 
 /* Every feed gets its secret token for HTTP: "OPERATOR" and "team-TEAM". */
 static int ensure_feed_tokens(Manager *m) {
-        _cleanup_(strv_freep) char **feeds = NULL;
+        _cleanup_(strv_freep) char **feeds = calloc(m->roster->n_operators + m->roster->n_teams + 1, sizeof(char *));
+        size_t n = 0;
         int r;
 
-        for (size_t i = 0; i < m->roster->n_operators; i++) {
-                const Operator *o = &m->roster->operators[i];
-                _cleanup_free_ char *team = NULL;
-
-                if (asprintf(&team, "team-%s", o->team) < 0)
+        if (!feeds)
+                return log_oom();
+        for (size_t i = 0; i < m->roster->n_operators; i++)
+                if (feed_name(FEED_OPERATOR, m->roster->operators[i].id, &feeds[n++]) < 0)
                         return log_oom();
-                if (mark_changed(&feeds, o->id) < 0 || mark_changed(&feeds, team) < 0)
+        for (size_t i = 0; i < m->roster->n_teams; i++)
+                if (feed_name(FEED_TEAM, m->roster->teams[i], &feeds[n++]) < 0)
                         return log_oom();
-        }
         r = store_ensure_feed_tokens(m->store, feeds);
         if (r < 0)
                 return log_warning_errno(r, "Failed to create feed tokens: %m (%s), ignoring", store_error(m->store));
@@ -821,7 +808,7 @@ static int open_store(Manager *m) {
         int r;
 
         if (!m->state_dir) {
-                m->reported = calloc(1, sizeof(IncidentList));
+                m->reported = incident_list_new();
                 return m->reported ? 0 : log_oom();
         }
 
@@ -843,7 +830,7 @@ static int open_store(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to read the stored feed sequences: %m (%s)", store_error(m->store));
         log_info("Store '%s/" STORE_FILE "': %zu reported incidents.", m->state_dir, m->reported->n);
-        return ensure_feed_tokens(m);
+        return 0;
 }
 
 /* Keep reported incidents unique by id in memory, as the store does. */
@@ -927,6 +914,7 @@ static int watch_spool(Manager *m) {
 }
 
 int manager_load(Manager *m) {
+        _cleanup_(inputs_done) Inputs in = {};
         _cleanup_free_ char *error = NULL;
         int r;
 
@@ -947,45 +935,30 @@ int manager_load(Manager *m) {
                 log_info("Replay clock starts at %s, %u times real speed.", m->replay_from, m->replay_speed);
         }
 
-        r = load_sources(m, m->policy, &m->roster, &m->detected, &m->coverage);
+        r = load_sources(m, m->policy, &in);
         if (r < 0)
                 return r;
         r = open_store(m);
         if (r < 0)
                 return r;
-        r = merge_incidents(m->detected, m->reported, USEC_INFINITY, &m->incidents);
-        if (r < 0)
-                return log_oom();
-        return 0;
+        return manager_swap_inputs(m, NULL, &in);
 }
 
 /* Re-read the sources after a change. When one cannot be read at all, the
  * last good roster and call records stay in force, and the log says so. */
 static int reload_sources(Manager *m) {
-        _cleanup_(roster_freep) Roster *roster = NULL;
-        _cleanup_(incident_list_freep) IncidentList *detected = NULL, *incidents = NULL;
-        _cleanup_(coverage_freep) Coverage *coverage = NULL;
+        _cleanup_(inputs_done) Inputs in = {};
         int r;
 
         log_info("A source changed; reading the sources again.");
-        r = load_sources(m, m->policy, &roster, &detected, &coverage);
+        r = load_sources(m, m->policy, &in);
+        if (r < 0) {
+                log_warning("Keeping the last good roster and call records.");
+                return r;
+        }
+        r = manager_swap_inputs(m, NULL, &in);
         if (r < 0)
-                return log_warning_errno(r, "Keeping the last good roster and call records: %m.");
-        r = merge_incidents(detected, m->reported, USEC_INFINITY, &incidents);
-        if (r < 0)
-                return log_oom();
-
-        roster_free(m->roster);
-        m->roster = TAKE_PTR(roster);
-        coverage_free(m->coverage);
-        m->coverage = TAKE_PTR(coverage);
-        incident_list_free(m->detected);
-        m->detected = TAKE_PTR(detected);
-        incident_list_free(m->incidents);
-        m->incidents = TAKE_PTR(incidents);
-        /* New operators need their tokens before their feeds are served. */
-        if (m->store)
-                (void) ensure_feed_tokens(m);
+                return r;
         return manager_replan(m);
 }
 
@@ -1065,7 +1038,7 @@ static int watch_sources(Manager *m) {
 
                         if (!dir)
                                 return log_oom();
-                        if (mark_changed(&dirs, dir) < 0)
+                        if (strv_extend_unique(&dirs, dir) < 0)
                                 return log_oom();
                 }
 
@@ -1107,9 +1080,7 @@ int manager_start(Manager *m) {
 
 int manager_reload(Manager *m) {
         _cleanup_(policy_freep) Policy *policy = NULL;
-        _cleanup_(roster_freep) Roster *roster = NULL;
-        _cleanup_(incident_list_freep) IncidentList *detected = NULL, *incidents = NULL;
-        _cleanup_(coverage_freep) Coverage *coverage = NULL;
+        _cleanup_(inputs_done) Inputs in = {};
         _cleanup_free_ char *error = NULL;
         int r;
 
@@ -1122,30 +1093,15 @@ int manager_reload(Manager *m) {
                 log_error("Keeping the running policy.");
                 goto finish;
         }
-        r = load_sources(m, policy, &roster, &detected, &coverage);
+        r = load_sources(m, policy, &in);
         if (r < 0) {
                 log_error("Keeping the running policy and roster.");
                 goto finish;
         }
-        r = merge_incidents(detected, m->reported, USEC_INFINITY, &incidents);
-        if (r < 0) {
-                log_oom();
+        r = manager_swap_inputs(m, &policy, &in);
+        if (r < 0)
                 goto finish;
-        }
-
-        policy_free(m->policy);
-        m->policy = TAKE_PTR(policy);
-        roster_free(m->roster);
-        m->roster = TAKE_PTR(roster);
-        coverage_free(m->coverage);
-        m->coverage = TAKE_PTR(coverage);
-        incident_list_free(m->detected);
-        m->detected = TAKE_PTR(detected);
-        incident_list_free(m->incidents);
-        m->incidents = TAKE_PTR(incidents);
         (void) bus_emit_policy_changed(m);
-        if (m->store)
-                (void) ensure_feed_tokens(m);
         r = manager_replan(m);
         if (m->store)
                 (void) watch_spool(m);
@@ -1164,30 +1120,22 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
         Incident inc;
         int r;
 
-        if (roster_find_operator(m->roster, operator) < 0)
-                return -ENXIO;
-        if (!policy_find_category(m->policy, category))
-                return -ENOKEY;
-        if (when == 0)
-                when = now;
-        if (when > now + REPORT_FUTURE_SLACK || when + REPORT_PAST_LIMIT < now)
-                return -EDOM;
-        if (note && strlen(note) > REPORT_NOTE_MAX)
-                return -E2BIG;
+        inc = (Incident) {
+                .id = id,
+                .operator = (char *) operator,
+                .category = (char *) category,
+                .when = when ?: now,
+                .received = now,
+                .note = isempty(note) ? NULL : (char *) note,
+        };
+        r = incident_check(&inc, m->roster, m->policy, now);
+        if (r < 0)
+                return r;
 
         r = sd_id128_randomize(&uuid);
         if (r < 0)
                 return r;
         sd_id128_to_string(uuid, id);
-
-        inc = (Incident) {
-                .id = id,
-                .operator = (char *) operator,
-                .category = (char *) category,
-                .when = when,
-                .received = now,
-                .note = isempty(note) ? NULL : (char *) note,
-        };
         if (m->store) {
                 r = store_add_incident(m->store, &inc, "bus");
                 if (r < 0)

@@ -89,11 +89,9 @@ int manager_reload(Manager *m);
 /* Accept an incident reported now (D-Bus): validates the operator and the
  * category, stamps received = now, commits it to the store and re-plans
  * (signals and feeds included) before returning. when = 0 means now. Returns 0 and the new
- * incident's id in *ret_id (malloc'ed), -ENXIO for an unknown operator,
- * -ENOKEY for an unknown category, -EDOM for a time more than a minute in
- * the future or more than 7 days in the past, -E2BIG for a note over
- * 4096 bytes, -ENOMEM, or the store's error (logged) when it could not be
- * committed. An incident outside every shift of the operator is
+ * incident's id in *ret_id (malloc'ed), incident_check()'s error (-ENXIO,
+ * -ENOKEY, -EDOM, -ESTALE, -E2BIG), -ENOMEM, or the store's error (logged)
+ * when it could not be committed. An incident outside every shift of the operator is
  * kept but earns no break. */
 int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
                             const char *note, char **ret_id);

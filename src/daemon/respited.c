@@ -5,7 +5,7 @@
 
 #include "daemon/bus.h"
 #include "daemon/manager.h"
-#include "import/source.h"
+#include "import/inputs.h"
 #include "shared/log.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/respite/respite.conf"
@@ -119,8 +119,7 @@ static int parse_argv(int argc, char *argv[]) {
 static int check_config(void) {
         _cleanup_free_ char *error = NULL;
         _cleanup_(policy_freep) Policy *p = NULL;
-        bool ok = true;
-        size_t skipped;
+        _cleanup_(inputs_done) Inputs in = {};
         int r;
 
         r = policy_load(arg_config, &p, &error);
@@ -128,27 +127,11 @@ static int check_config(void) {
                 fprintf(stderr, "%s\n", error ?: "Failed to load the policy.");
                 return r;
         }
-        for (char **f = arg_rosters ?: p->rosters; f && *f; f++) {
-                _cleanup_(roster_freep) Roster *roster = NULL;
-
-                r = source_load_roster(&roster, p, *f, 0, 0, &skipped);
-                if (r < 0) {
-                        log_error_errno(r, "%s: cannot read roster: %m", *f);
-                        ok = false;
-                } else if (skipped > 0)
-                        ok = false;
-        }
-        for (char **f = arg_calls ?: p->calls; f && *f; f++) {
-                _cleanup_(call_log_freep) CallLog *calls = NULL;
-
-                r = source_load_calls(&calls, p, *f, &skipped);
-                if (r < 0) {
-                        log_error_errno(r, "%s: cannot read call records: %m", *f);
-                        ok = false;
-                } else if (skipped > 0)
-                        ok = false;
-        }
-        if (!ok)
+        r = inputs_load(p, &(const InputFiles) { .rosters = arg_rosters ?: p->rosters, .calls = arg_calls ?: p->calls },
+                        NULL, &in);
+        if (r < 0)
+                return r;
+        if (in.n_failed > 0 || in.n_skipped > 0)
                 return -EINVAL;
         printf("%s: policy and sources are valid.\n", arg_config);
         return 0;

@@ -7,12 +7,8 @@
 
 #include "daemon/spool.h"
 #include "shared/csv-reader.h"
+#include "shared/hash.h"
 #include "shared/time-util.h"
-
-/* ReportIncident's slack for clock skew applies to files too, and so does
- * its limit on notes. */
-#define SPOOL_FUTURE_SLACK USEC_PER_MINUTE
-#define SPOOL_NOTE_MAX 4096
 
 void spool_file_done(SpoolFile *f) {
         free(f->name);
@@ -24,17 +20,18 @@ void spool_file_done(SpoolFile *f) {
 
 /* FNV-1a, 64 bit, and the size: enough to tell a file taken before a crash
  * from a new one of the same name. */
-static int hash_file(const char *path, char **ret) {
+static int spool_hash_file(const char *path, char **ret) {
         _cleanup_(fclosep) FILE *f = NULL;
-        uint64_t h = UINT64_C(0xcbf29ce484222325), size = 0;
-        int c;
+        uint64_t h = FNV1A64_OFFSET, size = 0;
+        char buf[64 * 1024];
+        size_t n;
 
         f = fopen(path, "re");
         if (!f)
                 return -errno;
-        while ((c = getc(f)) != EOF) {
-                h = (h ^ (uint8_t) c) * UINT64_C(0x100000001b3);
-                size++;
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+                h = fnv1a64(buf, n, h);
+                size += n;
         }
         if (ferror(f))
                 return -EIO;
@@ -61,6 +58,31 @@ static void bad_line(SpoolReader *rd, unsigned line, const char *format, ...) {
         va_end(ap);
         fputc('\n', rd->reasons);
         rd->file->n_bad++;
+}
+
+/* Why incident_check() refused a line, in the words of a reason file. */
+static void spool_refused(SpoolReader *rd, unsigned line, int error, const Incident *inc, const char *time) {
+        switch (error) {
+        case -ENXIO:
+                bad_line(rd, line, "no such operator '%.64s' in the roster", inc->operator);
+                break;
+        case -ENOKEY:
+                bad_line(rd, line, "no such category '%.64s'", inc->category);
+                break;
+        case -EDOM:
+                bad_line(rd, line, "the time '%.64s' lies in the future", time);
+                break;
+        case -ESTALE:
+                bad_line(rd, line, "the time '%.64s' lies more than %u days back", time,
+                         (unsigned) (INCIDENT_PAST_LIMIT / USEC_PER_DAY));
+                break;
+        case -E2BIG:
+                bad_line(rd, line, "the note is longer than %d bytes", INCIDENT_NOTE_MAX);
+                break;
+        default:
+                bad_line(rd, line, "%s", strerror(-error));
+                break;
+        }
 }
 
 static int spool_record(const CsvRecord *rec, void *userdata) {
@@ -90,33 +112,22 @@ static int spool_record(const CsvRecord *rec, void *userdata) {
                 bad_line(rd, rec->line, "expected an ISO 8601 time such as 2025-01-06T10:30:00, got '%.64s'", text);
                 return 0;
         }
-        if (when > rd->now + SPOOL_FUTURE_SLACK) {
-                bad_line(rd, rec->line, "the time '%.64s' lies in the future", text);
-                return 0;
-        }
-        if (roster_find_operator(rd->roster, operator) < 0) {
-                bad_line(rd, rec->line, "no such operator '%.64s' in the roster", operator);
-                return 0;
-        }
-        if (!policy_find_category(rd->policy, category)) {
-                bad_line(rd, rec->line, "no such category '%.64s'", category);
-                return 0;
-        }
-        if (rec->n_fields > 3 && strlen(rec->fields[3]) > SPOOL_NOTE_MAX) {
-                bad_line(rd, rec->line, "the note is longer than %d bytes", SPOOL_NOTE_MAX);
-                return 0;
-        }
-
-        if (asprintf(&id, "spool-%.16s-%u", rd->file->hash + strlen("fnv1a64:"), rec->line) < 0)
-                return -ENOMEM;
         inc = (Incident) {
-                .id = id,
                 .operator = (char *) operator,
                 .category = (char *) category,
                 .when = when,
                 .received = MAX(when, rd->now),
                 .note = rec->n_fields > 3 && !isempty(rec->fields[3]) ? rec->fields[3] : NULL,
         };
+        r = incident_check(&inc, rd->roster, rd->policy, rd->now);
+        if (r < 0) {
+                spool_refused(rd, rec->line, r, &inc, text);
+                return 0;
+        }
+
+        if (asprintf(&id, "spool-%.16s-%u", rd->file->hash + strlen("fnv1a64:"), rec->line) < 0)
+                return -ENOMEM;
+        inc.id = id;
         return incident_list_add(rd->file->good, &inc);
 }
 
@@ -131,10 +142,10 @@ int spool_file_read(const char *dir, const char *name, const Policy *policy, con
         if (asprintf(&path, "%s/%s", dir, name) < 0)
                 return -ENOMEM;
         f.name = strdup(name);
-        f.good = calloc(1, sizeof(IncidentList));
+        f.good = incident_list_new();
         if (!f.name || !f.good)
                 return -ENOMEM;
-        r = hash_file(path, &f.hash);
+        r = spool_hash_file(path, &f.hash);
         if (r < 0)
                 return r;
 

@@ -301,7 +301,7 @@ int store_load_incidents(Store *s, IncidentList **ret) {
         _cleanup_(incident_list_freep) IncidentList *l = NULL;
         int rc, r;
 
-        l = calloc(1, sizeof(IncidentList));
+        l = incident_list_new();
         if (!l)
                 return -ENOMEM;
         r = prepare(s, "SELECT id, operator, category, time_usec, received_usec, note FROM incidents "
@@ -607,15 +607,6 @@ int store_save_revision(Store *s, const Plan *old, const Plan *new, Sequences *s
         return 0;
 }
 
-static int break_kind_from_string(const char *s, BreakKind *ret) {
-        for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++)
-                if (streq_ptr(break_kind_to_string(k), s)) {
-                        *ret = k;
-                        return 0;
-                }
-        return -EBADMSG;
-}
-
 static int load_breaks(sqlite3_stmt *st, ShiftPlan *sp) {
         int rc, r;
 
@@ -630,12 +621,16 @@ static int load_breaks(sqlite3_stmt *st, ShiftPlan *sp) {
                         break;
                 b = &sp->breaks[sp->n_breaks++];
                 *b = (Break) {
+                        .kind = break_kind_from_string((const char *) sqlite3_column_text(st, 1)),
                         .start = column_usec(st, 2),
                         .end = column_usec(st, 3),
                         .trigger = column_usec(st, 4),
                 };
-                if ((r = break_kind_from_string((const char *) sqlite3_column_text(st, 1), &b->kind)) < 0 ||
-                    (r = column_text(st, 0, &b->uid)) < 0 ||
+                if (b->kind < 0) {
+                        r = -EBADMSG;   /* a damaged file: no such kind */
+                        break;
+                }
+                if ((r = column_text(st, 0, &b->uid)) < 0 ||
                     (r = column_text(st, 5, &b->reason)) < 0)
                         break;
         }

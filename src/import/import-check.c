@@ -66,10 +66,12 @@ static void print_messages(const Printer *pr, const char *text) {
 }
 
 static int check_roster(const Printer *pr, usec_t from, usec_t to, size_t *ret_skipped) {
-        _cleanup_(roster_freep) Roster *r = NULL;
+        _cleanup_(roster_freep) Roster *r = roster_new();
         int k;
 
-        k = source_load_roster(&r, pr->policy, pr->path, from, to, ret_skipped);
+        if (!r)
+                return -ENOMEM;
+        k = source_load_roster(r, pr->policy, pr->path, from, to, ret_skipped);
         if (k < 0)
                 return k;
         k = roster_finish(r, pr->policy->split_shift_gap);
@@ -90,15 +92,17 @@ static int check_roster(const Printer *pr, usec_t from, usec_t to, size_t *ret_s
 }
 
 static int check_calls(const Printer *pr, size_t *ret_skipped) {
-        _cleanup_(call_log_freep) CallLog *l = NULL;
+        _cleanup_(call_log_freep) CallLog *l = call_log_new();
         int k;
 
-        k = source_load_calls(&l, pr->policy, pr->path, ret_skipped);
+        if (!l)
+                return -ENOMEM;
+        k = source_load_calls(l, pr->policy, pr->path, ret_skipped);
         if (k < 0)
                 return k;
         if (!pr->csv)
-                printf("%s: %zu calls, %zu skipped\n", pr->path, l ? l->n_calls : 0, *ret_skipped);
-        for (size_t i = 0; l && i < l->n_calls; i++)
+                printf("%s: %zu calls, %zu skipped\n", pr->path, l->n_calls, *ret_skipped);
+        for (size_t i = 0; i < l->n_calls; i++)
                 print_row(pr, "call", l->calls[i].operator, l->calls[i].start, l->calls[i].end, l->calls[i].source);
         return 0;
 }
@@ -107,7 +111,10 @@ static int check_queue_log(const Printer *pr, size_t *ret_skipped) {
         _cleanup_(queue_log_freep) QueueLog *q = NULL;
         int k;
 
-        k = queue_log_load(&q, pr->path, policy_find_source(pr->policy, pr->path), ret_skipped);
+        k = queue_log_new(&q);
+        if (k < 0)
+                return k;
+        k = queue_log_load(q, pr->path, policy_find_source(pr->policy, pr->path), ret_skipped);
         if (k < 0)
                 return k;
         call_log_finish(q->calls);

@@ -34,7 +34,7 @@ int queue_log_new(QueueLog **ret) {
 
         if (!q)
                 return -ENOMEM;
-        q->calls = calloc(1, sizeof(CallLog));
+        q->calls = call_log_new();
         if (!q->calls) {
                 free(q);
                 return -ENOMEM;
@@ -349,41 +349,32 @@ static int feed_buffer(QueueLog *q, const SourceOptions *o, const char *path, un
         return 0;
 }
 
-int queue_log_load(QueueLog **q, const char *path, const SourceOptions *o, size_t *ret_skipped) {
+int queue_log_load(QueueLog *q, const char *path, const SourceOptions *o, size_t *ret_skipped) {
         _cleanup_(queue_log_tail_freep) QueueLogTail *t = NULL;
-        _cleanup_(queue_log_freep) QueueLog *new_q = NULL;
+        size_t before = q->n_skipped;
         struct stat st;
-        size_t before;
         int r;
 
         if (stat(path, &st) < 0)
                 return -errno;
         if (S_ISDIR(st.st_mode))
                 return -EISDIR;
-        if (!*q) {
-                r = queue_log_new(&new_q);
-                if (r < 0)
-                        return r;
-        }
-        before = (*q ?: new_q)->n_skipped;
         r = queue_log_tail_new(path, 0, 0, 0, &t);
         if (r < 0)
                 return r;
         if (t->fd < 0)
                 return -ENOENT;
-        r = queue_log_tail_read(t, *q ?: new_q, o);
+        r = queue_log_tail_read(t, q, o);
         if (r < 0)
                 return r;
         /* A last line without its "\n" is complete in a file read whole. */
         if (t->partial) {
-                r = queue_log_feed(*q ?: new_q, o, path, t->line + 1, t->partial);
+                r = queue_log_feed(q, o, path, t->line + 1, t->partial);
                 if (r < 0)
                         return r;
         }
         if (ret_skipped)
-                *ret_skipped = (*q ?: new_q)->n_skipped - before;
-        if (new_q)
-                *q = TAKE_PTR(new_q);
+                *ret_skipped = q->n_skipped - before;
         return 0;
 }
 

@@ -19,7 +19,7 @@
 #include <sys/types.h>
 
 #include "core/calls.h"
-#include "core/policy.h"
+#include "import/source.h"
 
 typedef struct QueueLogSpan {
         char *operator;
@@ -62,10 +62,10 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(QueueLog *, queue_log_free);
  * -ENOMEM. */
 int queue_log_feed(QueueLog *q, const SourceOptions *o, const char *path, unsigned line, const char *text);
 
-/* Read a whole queue_log file into *q (allocated when NULL). o may be NULL
+/* Read a whole queue_log file into q. o may be NULL
  * (no agents mapping). ret_skipped gets the malformed lines. Returns 0 or a
  * negative errno when the file cannot be read. */
-int queue_log_load(QueueLog **q, const char *path, const SourceOptions *o, size_t *ret_skipped);
+int queue_log_load(QueueLog *q, const char *path, const SourceOptions *o, size_t *ret_skipped);
 
 /* Following a queue_log that grows and is rotated. */
 typedef struct QueueLogTail {

@@ -182,40 +182,6 @@ static int read_file(const char *path, char **ret, size_t *ret_size) {
 
 /* ---- civil times and zones ---- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, int m, int d) {
-        int64_t era, yoe, doy, doe;
-
-        y -= m <= 2;
-        era = (y >= 0 ? y : y - 399) / 400;
-        yoe = y - era * 400;
-        doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-        doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return era * 146097 + doe - 719468;
-}
-
-/* A civil time as seconds of a clock without zone (for arithmetic). */
-static int64_t civil_seconds(const CivilTime *c) {
-        return days_from_civil(c->year, c->month, c->day) * 86400 + c->hour * 3600 + c->minute * 60 + c->second;
-}
-
-static CivilTime civil_from_seconds(int64_t s) {
-        int64_t days = s >= 0 ? s / 86400 : (s - 86399) / 86400, rem = s - days * 86400;
-        int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-        int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-        int d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-
-        return (CivilTime) {
-                .year = yoe + era * 400 + (m <= 2),
-                .month = m,
-                .day = d,
-                .hour = rem / 3600,
-                .minute = rem % 3600 / 60,
-                .second = rem % 60,
-        };
-}
-
 static CivilTime civil_from_ical(struct icaltimetype t) {
         return (CivilTime) { t.year, t.month, t.day, t.is_date ? 0 : t.hour, t.is_date ? 0 : t.minute,
                              t.is_date ? 0 : t.second };
@@ -223,16 +189,6 @@ static CivilTime civil_from_ical(struct icaltimetype t) {
 
 static int civil_day(const CivilTime *c) {
         return c->year * 10000 + c->month * 100 + c->day;
-}
-
-static bool civil_is_valid(const CivilTime *c) {
-        CivilTime back;
-
-        if (c->month < 1 || c->month > 12 || c->day < 1 || c->hour < 0 || c->hour > 23 || c->minute < 0 ||
-            c->minute > 59 || c->second < 0 || c->second > 60)
-                return false;
-        back = civil_from_seconds(days_from_civil(c->year, c->month, c->day) * 86400);
-        return back.day == c->day && back.month == c->month;
 }
 
 /* The zone of a DATE-TIME: an IANA name, or a VTIMEZONE of the file. */
@@ -260,7 +216,7 @@ static int vtz_offset(icaltimezone *tz, int64_t utc, int64_t *ret) {
 /* RFC 5545 §3.3.5 with a VTIMEZONE: a time in a gap takes the offset before
  * it, an ambiguous time its first occurrence. */
 static int vtz_civil_to_utc(icaltimezone *tz, const CivilTime *c, usec_t *ret) {
-        int64_t local = civil_seconds(c), before, after, best = INT64_MAX;
+        int64_t local = civil_time_to_seconds(c), before, after, best = INT64_MAX;
         int r;
 
         r = vtz_offset(tz, local - 86400 > 0 ? local - 86400 : 0, &before);
@@ -283,7 +239,7 @@ static int vtz_civil_to_utc(icaltimezone *tz, const CivilTime *c, usec_t *ret) {
 }
 
 static int zone_civil_to_utc(const IcsZone *z, const CivilTime *c, usec_t *ret) {
-        if (!civil_is_valid(c))
+        if (!civil_time_is_valid(c))
                 return -EINVAL;
         if (z->iana)
                 return civil_to_utc(c, z->iana, ret);
@@ -436,7 +392,7 @@ static void event_times_done(EventTimes *t) {
 }
 
 static int instance_at(const EventTimes *t, const IcsZone *zone, const CivilTime *start, Instance *ret) {
-        CivilTime end = civil_from_seconds(civil_seconds(start) + t->civil_length);
+        CivilTime end = civil_time_from_seconds(civil_time_to_seconds(start) + t->civil_length);
         usec_t s, e;
         int r;
 
@@ -504,9 +460,9 @@ static int event_times(IcsLoader *l, icalcomponent *ev, EventTimes *ret) {
                 if (e.is_date)
                         return skip_event(l, line, "DTEND is a date but DTSTART a time");
                 if (streq_ptr(ez.iana, ret->zone.iana) && ez.vtz == ret->zone.vtz) {
-                        if (!civil_is_valid(&ce))
+                        if (!civil_time_is_valid(&ce))
                                 return skip_event(l, line, "DTEND is an impossible date or time");
-                        ret->civil_length = civil_seconds(&ce) - civil_seconds(&ret->start);
+                        ret->civil_length = civil_time_to_seconds(&ce) - civil_time_to_seconds(&ret->start);
                 } else {
                         r = zone_civil_to_utc(&ret->zone, &ret->start, &us);
                         if (r >= 0)
@@ -555,7 +511,7 @@ static bool past_until(const EventTimes *t, struct icaltimetype until, const Civ
                         return false;
                 return s > us;
         }
-        return civil_seconds(c) > civil_seconds(&u);
+        return civil_time_to_seconds(c) > civil_time_to_seconds(&u);
 }
 
 static int expand_rrule(IcsLoader *l, icalcomponent *ev, icalproperty *p, const EventTimes *t, Instance **list,
@@ -979,11 +935,11 @@ static int file_operator(const char *path, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-int roster_load_ics(Roster **r, const char *path, const RosterIcsOptions *o, size_t *ret_skipped) {
-        _cleanup_(roster_freep) Roster *new_roster = NULL;
+int roster_load_ics(Roster *r, const char *path, const RosterIcsOptions *o, size_t *ret_skipped) {
         _cleanup_(icalcomponent_freep) icalcomponent *root = NULL;
         _cleanup_free_ char *text = NULL, *clean = NULL;
         _cleanup_(ics_loader_done) IcsLoader l = {
+                .roster = r,
                 .path = path,
                 .o = o,
                 .from = o->from,
@@ -1015,18 +971,9 @@ int roster_load_ics(Roster **r, const char *path, const RosterIcsOptions *o, siz
         if (!root)
                 return log_warning_errno(EBADMSG, "%s: libical could not parse the file", path);
 
-        if (!*r) {
-                new_roster = calloc(1, sizeof(Roster));
-                if (!new_roster)
-                        return -ENOMEM;
-        }
-        l.roster = *r ?: new_roster;
         k = load_events(&l, root);
         if (k < 0)
                 return k;
-
-        if (new_roster)
-                *r = TAKE_PTR(new_roster);
         if (ret_skipped)
                 *ret_skipped = l.n_skipped;
         return 0;

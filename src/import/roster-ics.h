@@ -4,8 +4,8 @@
 /* iCalendar rosters (RFC 5545), read with libical: each VEVENT is a shift of
  * the operator it names. See respite.conf(5), SOURCES. */
 
-#include "core/policy.h"
 #include "core/roster.h"
+#include "import/source.h"
 
 typedef struct RosterIcsOptions {
         IcsOperatorFrom operator_from;
@@ -18,7 +18,7 @@ typedef struct RosterIcsOptions {
                                          * to == 0: until a year after now */
 } RosterIcsOptions;
 
-/* Add the shifts of the iCalendar file at path to *r (allocated when NULL).
+/* Add the shifts of the iCalendar file at path to r.
  *
  * The text is cleaned before libical sees it: a UTF-8 BOM, blank lines,
  * lone CRs and lines that should have been folded are tolerated. A
@@ -44,4 +44,4 @@ typedef struct RosterIcsOptions {
  * Returns 0, or a negative errno when the file cannot be read, -EBADMSG
  * (logged) when it is no iCalendar text or is cut short (a BEGIN without
  * its END), -ENOMEM. */
-int roster_load_ics(Roster **r, const char *path, const RosterIcsOptions *o, size_t *ret_skipped);
+int roster_load_ics(Roster *r, const char *path, const RosterIcsOptions *o, size_t *ret_skipped);

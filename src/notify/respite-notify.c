@@ -9,13 +9,11 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "shared/bus-contract.h"
 #include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-#define BUS_NAME      "org.respite.Scheduler1"
-#define BUS_PATH      "/org/respite/Scheduler1"
-#define BUS_INTERFACE "org.respite.Scheduler1"
 
 #define NOTIFY_NAME      "org.freedesktop.Notifications"
 #define NOTIFY_PATH      "/org/freedesktop/Notifications"
@@ -345,7 +343,7 @@ static int daemon_now(Agent *a, usec_t *ret) {
         uint64_t now;
         int r;
 
-        r = sd_bus_get_property_trivial(a->daemon, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Now", &error, 't', &now);
+        r = sd_bus_get_property_trivial(a->daemon, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_PROPERTY_NOW, &error, 't', &now);
         if (r < 0)
                 return r;
         *ret = now;
@@ -365,7 +363,7 @@ static int for_each_break(Agent *a, usec_t from, usec_t to, int (*f)(Agent *a, c
         BreakInfo b;
         int r;
 
-        r = daemon_call(a, "GetSchedule", &reply, "stt", a->operator, (uint64_t) from, (uint64_t) to);
+        r = daemon_call(a, BUS_METHOD_GET_SCHEDULE, &reply, "stt", a->operator, (uint64_t) from, (uint64_t) to);
         if (r < 0)
                 return r;
         r = sd_bus_message_enter_container(reply, 'a', "(sttss)");
@@ -545,7 +543,7 @@ static int on_break_signal(sd_bus_message *m, void *userdata, sd_bus_error *ret_
                 return 0;
         log_debug("%s %s", member, b.uid);
 
-        if (streq(member, "BreakScheduled")) {
+        if (streq(member, BUS_SIGNAL_BREAK_SCHEDULED)) {
                 BreakInfo want = { .uid = b.uid };
 
                 /* The signal says only "Recovery break": ask why. */
@@ -554,7 +552,7 @@ static int on_break_signal(sd_bus_message *m, void *userdata, sd_bus_error *ret_
                 free((char *) want.reason);
                 return r;
         }
-        if (streq(member, "BreakStarted")) {
+        if (streq(member, BUS_SIGNAL_BREAK_STARTED)) {
                 if (daemon_now(a, &now) < 0)
                         now = b.start;
                 return show_started(a, &b, now);
@@ -643,7 +641,9 @@ static int on_schedule_changed(sd_bus_message *m, void *userdata, sd_bus_error *
 
 /* Subscribe to the operator's signals only: arg0 is the operator. */
 static int subscribe(Agent *a) {
-        static const char * const members[] = { "BreakScheduled", "BreakStarted", "BreakEnded", "ScheduleChanged" };
+        static const char * const members[] = {
+                BUS_SIGNAL_BREAK_SCHEDULED, BUS_SIGNAL_BREAK_STARTED, BUS_SIGNAL_BREAK_ENDED, BUS_SIGNAL_SCHEDULE_CHANGED,
+        };
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(members); i++) {
@@ -670,7 +670,7 @@ static int find_operator(Agent *a) {
 
         if (a->operator)
                 return 0;
-        r = daemon_call(a, "WhoAmI", &reply, "");
+        r = daemon_call(a, BUS_METHOD_WHO_AM_I, &reply, "");
         if (r < 0)
                 return r;
         r = sd_bus_message_read(reply, "s", &op);
@@ -692,7 +692,7 @@ static int daemon_appeared(Agent *a, const char *owner) {
         if (!a->daemon_owner)
                 return log_oom();
         a->warned_daemon = false;
-        r = sd_bus_get_property_string(a->daemon, BUS_NAME, BUS_PATH, BUS_INTERFACE, "Timezone", &error, &zone);
+        r = sd_bus_get_property_string(a->daemon, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_PROPERTY_TIMEZONE, &error, &zone);
         if (r < 0)
                 return log_warning_errno(r, "Failed to read respited's time zone: %s, waiting for it to restart",
                                          error.message ?: strerror(-r));

@@ -13,6 +13,12 @@
 /* RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, CRLF excluded. */
 #define FOLD_OCTETS 75
 
+static const char * const feed_audience_table[_FEED_AUDIENCE_MAX] = {
+        [FEED_OPERATOR] = "operator",
+        [FEED_TEAM]     = "team",
+};
+DEFINE_STRING_TABLE_LOOKUP(feed_audience, FeedAudience);
+
 typedef struct SequenceEntry {
         char *uid;
         usec_t start, end;

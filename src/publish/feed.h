@@ -9,6 +9,7 @@
 
 #include "core/planner.h"
 #include "core/roster.h"
+#include "shared/string-table.h"
 #include "shared/util.h"
 
 /* SEQUENCE bookkeeping: for each UID, the times last published, its
@@ -47,7 +48,12 @@ void sequences_clear_changed(Sequences *s);
 typedef enum FeedAudience {
         FEED_OPERATOR,          /* the operator's own feed: says why a recovery break was granted */
         FEED_TEAM,              /* a team's feed: says only "Break", never categories or notes */
+        _FEED_AUDIENCE_MAX,
+        _FEED_AUDIENCE_INVALID = -EINVAL,
 } FeedAudience;
+
+/* "operator", "team" (RotateFeedToken's kind), both ways. */
+DECLARE_STRING_TABLE_LOOKUP(feed_audience, FeedAudience);
 
 /* How often clients are asked to poll when the caller has no setting. */
 #define FEED_REFRESH_DEFAULT (15 * USEC_PER_MINUTE)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "publish/http.h"
+#include "shared/hash.h"
 #include "shared/log.h"
 
 #define FEED_PREFIX "/feeds/"
@@ -27,8 +28,6 @@
 /* '"' + 32 hex digits + '"' + NUL */
 #define ETAG_MAX 35
 #define USEC_PER_MSEC ((usec_t) 1000)
-
-typedef unsigned __int128 uint128_t;
 
 typedef struct HttpFeed {
         char *name;
@@ -53,23 +52,9 @@ struct HttpServer {
         struct MHD_Response *not_found, *not_allowed;
 };
 
-/* FNV-1a, 128 bits (draft-eastlake-fnv): continue hash h over n octets of p. */
-#define FNV128_OFFSET (((uint128_t) 0x6c62272e07bb0142ULL << 64) | 0x62b821756295c58dULL)
-#define FNV128_PRIME  (((uint128_t) 0x0000000001000000ULL << 64) | 0x000000000000013bULL)
-
-static uint128_t fnv1a128(const void *p, size_t n, uint128_t h) {
-        const unsigned char *c = p;
-
-        for (size_t i = 0; i < n; i++) {
-                h ^= c[i];
-                h *= FNV128_PRIME;
-        }
-        return h;
-}
-
 /* The strong ETag of body: its hash, quoted. */
 static void etag_of(const char *body, size_t len, char ret[static ETAG_MAX]) {
-        uint128_t h = fnv1a128(body, len, FNV128_OFFSET);
+        uint128_t h = fnv1a128(body, len, FNV1A128_OFFSET);
 
         snprintf(ret, ETAG_MAX, "\"%016" PRIx64 "%016" PRIx64 "\"", (uint64_t) (h >> 64), (uint64_t) h);
 }

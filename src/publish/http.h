@@ -17,8 +17,21 @@
 
 #include <systemd/sd-event.h>
 
-#include "core/policy.h"
 #include "shared/util.h"
+
+/* Feeds over HTTP (respite.conf(5), feeds): where respited listens, the
+ * URL the feeds are published under, and what every feed document says. */
+typedef struct FeedSettings {
+        char *listen;                   /* "127.0.0.1:8080", "[::1]:8080"; "" = no HTTP */
+        char *base_url;                 /* "https://cal.example.com/respite" (no trailing '/');
+                                         * NULL: "http://" + listen */
+        usec_t refresh;                 /* REFRESH-INTERVAL and X-PUBLISHED-TTL (whole seconds) */
+        usec_t window_back;             /* events that end more than this before now are left out */
+        usec_t window_ahead;            /* events that begin more than this after now are left out */
+        unsigned max_connections;       /* at once, all clients */
+        unsigned max_connections_per_ip;
+        usec_t connection_timeout;      /* an idle connection is closed after this (whole seconds) */
+} FeedSettings;
 
 typedef struct HttpServer HttpServer;
 

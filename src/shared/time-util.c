@@ -122,26 +122,56 @@ static int days_in_month(int year, int month) {
         return month == 2 && is_leap_year(year) ? 29 : days[month - 1];
 }
 
+bool civil_time_is_valid(const CivilTime *c) {
+        return c->year >= 1 && c->year <= 9999 &&
+               c->month >= 1 && c->month <= 12 &&
+               c->day >= 1 && c->day <= days_in_month(c->year, c->month) &&
+               c->hour >= 0 && c->hour <= 23 &&
+               c->minute >= 0 && c->minute <= 59 &&
+               c->second >= 0 && c->second <= 60;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d) {
+        int64_t era, yoe, doy, doe;
+
+        y -= m <= 2;
+        era = (y >= 0 ? y : y - 399) / 400;
+        yoe = y - era * 400;
+        doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146097 + doe - 719468;
+}
+
+int64_t civil_time_to_seconds(const CivilTime *c) {
+        return days_from_civil(c->year, c->month, c->day) * SEC_PER_DAY + c->hour * 3600 + c->minute * 60 +
+               c->second;
+}
+
+CivilTime civil_time_from_seconds(int64_t s) {
+        int64_t days = s >= 0 ? s / SEC_PER_DAY : (s - SEC_PER_DAY + 1) / SEC_PER_DAY, rem = s - days * SEC_PER_DAY;
+        int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+        int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+        int d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+
+        return (CivilTime) {
+                .year = yoe + era * 400 + (m <= 2),
+                .month = m,
+                .day = d,
+                .hour = rem / 3600,
+                .minute = rem % 3600 / 60,
+                .second = rem % 60,
+        };
+}
+
 /* The civil time read as if it were UTC, in seconds since the epoch:
  * -EINVAL when the date or time does not exist on any calendar. */
 static int civil_to_naive(const CivilTime *c, time_t *ret) {
-        struct tm tm = {};
-
-        if (c->year < 1 || c->year > 9999 ||
-            c->month < 1 || c->month > 12 ||
-            c->day < 1 || c->day > days_in_month(c->year, c->month) ||
-            c->hour < 0 || c->hour > 23 ||
-            c->minute < 0 || c->minute > 59 ||
-            c->second < 0 || c->second > 60)
+        if (!civil_time_is_valid(c))
                 return -EINVAL;
-
-        tm.tm_year = c->year - 1900;
-        tm.tm_mon = c->month - 1;
-        tm.tm_mday = c->day;
-        tm.tm_hour = c->hour;
-        tm.tm_min = c->minute;
-        tm.tm_sec = c->second;
-        *ret = timegm(&tm);
+        *ret = (time_t) civil_time_to_seconds(c);
         return 0;
 }
 
@@ -467,6 +497,40 @@ char *duration_format(usec_t d, char *buf, size_t size) {
                 used += (size_t) k;
         }
         return buf;
+}
+
+int time_local_day_bounds(usec_t t, const char *zone, usec_t *ret_start, usec_t *ret_end) {
+        CivilTime c;
+        int r;
+
+        r = utc_to_civil(t, zone, &c);
+        if (r < 0)
+                return r;
+        c.hour = c.minute = c.second = 0;
+        r = civil_to_utc(&c, zone, ret_start);
+        if (r < 0)
+                return r;
+        /* 26 h on is always the next day, whatever DST does. */
+        r = utc_to_civil(*ret_start + 26 * USEC_PER_HOUR, zone, &c);
+        if (r < 0)
+                return r;
+        c.hour = c.minute = c.second = 0;
+        return civil_to_utc(&c, zone, ret_end);
+}
+
+int time_parse_day(const char *s, const char *zone, usec_t *ret_start, usec_t *ret_end) {
+        CivilTime c = { .hour = 12 };
+        usec_t noon;
+        char tail;
+        int r;
+
+        if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &c.year, &c.month, &c.day, &tail) != 3)
+                return -EINVAL;
+        /* Noon is never in a DST gap: its day is the day meant. */
+        r = civil_to_utc(&c, zone, &noon);
+        if (r < 0)
+                return r;
+        return time_local_day_bounds(noon, zone, ret_start, ret_end);
 }
 
 int time_local_day(usec_t t, const char *zone, int *ret_yyyymmdd) {

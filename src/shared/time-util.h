@@ -29,6 +29,16 @@ typedef struct CivilTime {
         int year, month, day, hour, minute, second;
 } CivilTime;
 
+/* Whether c exists on the proleptic Gregorian calendar: year 1-9999, month
+ * 1-12, a day of that month, hour 0-23, minute 0-59, second 0-60. */
+bool civil_time_is_valid(const CivilTime *c) _pure_;
+
+/* c as seconds of a clock without zone since 1970-01-01 00:00:00, for
+ * arithmetic on civil times (a night shift's civil length); and back. c must
+ * be valid (civil_time_is_valid()). */
+int64_t civil_time_to_seconds(const CivilTime *c) _pure_;
+CivilTime civil_time_from_seconds(int64_t s);
+
 /* Convert a civil time in zone to UTC. A time that falls in a DST gap is
  * taken with the offset in force before the gap, and an ambiguous time (DST
  * fold) means its first occurrence, as RFC 5545 §3.3.5 prescribes
@@ -60,6 +70,15 @@ int duration_parse(const char *s, usec_t *ret);
  * Returns buf. */
 char *duration_format(usec_t d, char *buf, size_t size);
 #define DURATION_MAX 32
+
+/* [start, end) of the local calendar day of zone that holds t, UTC usec:
+ * 23, 24 or 25 hours. Returns 0 or a negative errno. */
+int time_local_day_bounds(usec_t t, const char *zone, usec_t *ret_start, usec_t *ret_end);
+
+/* [start, end) of the local day s names ("1999-01-04") in zone, UTC usec.
+ * Returns 0, -EINVAL when s is no date of that form or no such day, or
+ * the zone's error. */
+int time_parse_day(const char *s, const char *zone, usec_t *ret_start, usec_t *ret_end);
 
 /* The local calendar day of t in zone as yyyymmdd (19990101), for grouping
  * by day. Returns 0 or a negative errno. */

@@ -37,6 +37,17 @@ int strv_extend(char ***l, const char *s) {
         return 0;
 }
 
+bool strv_contains(char * const *l, const char *s) {
+        for (size_t i = 0; l && l[i]; i++)
+                if (streq(l[i], s))
+                        return true;
+        return false;
+}
+
+int strv_extend_unique(char ***l, const char *s) {
+        return strv_contains(*l, s) ? 0 : strv_extend(l, s);
+}
+
 int strdup_to(char **ret, const char *s) {
         char *c = NULL;
 

@@ -105,6 +105,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);
 size_t strv_length(char * const *l);
 /* Append a copy of s to *l; returns 0 or -ENOMEM. */
 int strv_extend(char ***l, const char *s);
+/* Whether l (may be NULL) holds a string equal to s. */
+bool strv_contains(char * const *l, const char *s) _pure_;
+/* Append a copy of s to *l unless it holds one already: 0 or -ENOMEM.
+ * Linear in the length of *l: for short lists. */
+int strv_extend_unique(char ***l, const char *s);
 /* strdup() that passes NULL through; returns NULL only for NULL. Aborts on OOM
  * would be wrong for a daemon, so callers check: -ENOMEM when s != NULL. */
 int strdup_to(char **ret, const char *s);

@@ -16,6 +16,8 @@ static Operator operators[] = {
         { (char *) "op2", (char *) "Operator 2", (char *) "shares" },
 };
 
+static char *teams[] = { (char *) "retail", (char *) "shares", NULL };
+
 static Shift shifts[] = {
         { .operator = 0, .start = AT(8, 0), .end = AT(12, 0) },
         { .operator = 1, .start = AT(9, 0), .end = AT(11, 0) },
@@ -35,7 +37,7 @@ static void test_bands(void **state) {
                 "site = { timezone = \"Asia/Tokyo\"; };\n"
                 "coverage = { bands = ( { team = \"retail\"; from = \"18:00\"; to = \"19:30\"; minimum = 3; },\n"
                 "                       { team = \"*\"; from = \"19:00\"; to = \"20:00\"; minimum = 1; } ); };\n");
-        Roster roster = { operators, 2, shifts, 2 };
+        Roster roster = { operators, 2, shifts, 2, teams, 2 };
         _cleanup_(coverage_freep) Coverage *c = NULL;
         const TeamCoverage *retail, *shares;
 
@@ -62,7 +64,7 @@ static void test_from_calls(void **state) {
                 "coverage = { from_calls = true; service_level = 80; answer_within = \"20s\"; };\n");
         _cleanup_(policy_freep) Policy *shrunk = policy_of(
                 "coverage = { from_calls = true; shrinkage = 30; };\n");
-        Roster roster = { operators, 2, shifts, 2 };
+        Roster roster = { operators, 2, shifts, 2, teams, 2 };
         _cleanup_(coverage_freep) Coverage *c = NULL, *d = NULL;
         _cleanup_free_ CallRecord *calls = calloc(101, sizeof(CallRecord));
         CallLog log = { calls, 101 };

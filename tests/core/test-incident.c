@@ -50,7 +50,7 @@ static void assert_sorted(const IncidentList *l) {
 }
 
 static void test_list_add(void **state) {
-        _cleanup_(incident_list_freep) IncidentList *l = calloc(1, sizeof(IncidentList));
+        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
         char note[] = "shouted";
         Incident i = {
                 .id = (char *) "b",
@@ -99,13 +99,13 @@ static void test_list_add(void **state) {
 }
 
 static void test_detect(void **state) {
-        _cleanup_(call_log_freep) CallLog *calls = NULL;
-        _cleanup_(incident_list_freep) IncidentList *l = NULL;
+        _cleanup_(call_log_freep) CallLog *calls = call_log_new();
+        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
         const Incident *i;
 
-        assert_int_equal(call_log_load_csv(&calls, FIXTURES "calls-incident.csv", policy.timezone, NULL), 0);
+        assert_int_equal(call_log_load_csv(calls, FIXTURES "calls-incident.csv", policy.timezone, NULL), 0);
         assert_int_equal(call_log_finish(calls), 0);
-        assert_int_equal(incidents_detect(&l, calls, &policy), 0);
+        assert_int_equal(incidents_detect(l, calls, &policy), 0);
         assert_non_null(l);
         assert_sorted(l);
         for (size_t k = 0; k < l->n; k++)
@@ -152,43 +152,43 @@ static void test_detect(void **state) {
 }
 
 static void test_detect_thresholds(void **state) {
-        _cleanup_(call_log_freep) CallLog *calls = NULL;
-        _cleanup_(incident_list_freep) IncidentList *l = NULL;
+        _cleanup_(call_log_freep) CallLog *calls = call_log_new();
+        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
         Policy p = policy;
 
-        assert_int_equal(call_log_load_csv(&calls, FIXTURES "calls-incident.csv", policy.timezone, NULL), 0);
+        assert_int_equal(call_log_load_csv(calls, FIXTURES "calls-incident.csv", policy.timezone, NULL), 0);
         assert_int_equal(call_log_finish(calls), 0);
 
         /* In UTC, m1–m3 share a day; u1–u4 do not. */
         p.timezone = (char *) "UTC";
         p.prolonged.points_after = 60 * USEC_PER_MINUTE;
-        assert_int_equal(incidents_detect(&l, calls, &p), 0);
+        assert_int_equal(incidents_detect(l, calls, &p), 0);
         assert_non_null(find(l, "call-p3-prolonged"));
         assert_null(find(l, "call-p2-prolonged"));
         assert_non_null(find(l, "call-m3-repeat"));
         assert_non_null(find(l, "call-u3-repeat"));
         assert_null(find(l, "call-u4-repeat"));
         incident_list_free(l);
-        l = NULL;
+        l = incident_list_new();
 
         /* 0 turns a detector off. */
         p.prolonged.points_after = 0;
         p.repeat_caller.calls = 0;
-        assert_int_equal(incidents_detect(&l, calls, &p), 0);
+        assert_int_equal(incidents_detect(l, calls, &p), 0);
         assert_int_equal(l->n, 0);
 
         /* An unknown zone is an error. */
         p.repeat_caller.calls = 3;
         p.timezone = (char *) "Mars/Olympus";
-        assert_int_equal(incidents_detect(&l, calls, &p), -ENOENT);
+        assert_int_equal(incidents_detect(l, calls, &p), -ENOENT);
 }
 
 static void test_load_csv(void **state) {
-        _cleanup_(incident_list_freep) IncidentList *l = NULL;
+        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
         size_t skipped = 0;
         const char *log;
 
-        assert_int_equal(incidents_load_csv(&l, FIXTURES "incidents-day.csv", &policy, &skipped), 0);
+        assert_int_equal(incidents_load_csv(l, FIXTURES "incidents-day.csv", &policy, &skipped), 0);
         assert_int_equal(skipped, 3);
         assert_int_equal(l->n, 3);
         assert_sorted(l);
@@ -213,34 +213,34 @@ static void test_load_csv(void **state) {
         assert_non_null(strstr(log, FIXTURES "incidents-day.csv:7: missing field 'operator', skipping row\n"));
 
         /* Detected incidents join the same list, which stays sorted. */
-        assert_int_equal(incidents_load_csv(&l, FIXTURES "incidents-noheader.csv", &policy, NULL), -EBADMSG);
-        assert_int_equal(incidents_load_csv(&l, FIXTURES "does-not-exist.csv", &policy, NULL), -ENOENT);
+        assert_int_equal(incidents_load_csv(l, FIXTURES "incidents-noheader.csv", &policy, NULL), -EBADMSG);
+        assert_int_equal(incidents_load_csv(l, FIXTURES "does-not-exist.csv", &policy, NULL), -ENOENT);
         assert_int_equal(l->n, 3);
 }
 
 static void test_load_and_detect(void **state) {
-        _cleanup_(call_log_freep) CallLog *calls = NULL;
-        _cleanup_(incident_list_freep) IncidentList *l = NULL;
+        _cleanup_(call_log_freep) CallLog *calls = call_log_new();
+        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
 
-        assert_int_equal(incidents_load_csv(&l, FIXTURES "incidents-day.csv", &policy, NULL), 0);
-        assert_int_equal(call_log_load_csv(&calls, FIXTURES "calls-incident.csv", policy.timezone, NULL), 0);
+        assert_int_equal(incidents_load_csv(l, FIXTURES "incidents-day.csv", &policy, NULL), 0);
+        assert_int_equal(call_log_load_csv(calls, FIXTURES "calls-incident.csv", policy.timezone, NULL), 0);
         assert_int_equal(call_log_finish(calls), 0);
-        assert_int_equal(incidents_detect(&l, calls, &policy), 0);
+        assert_int_equal(incidents_detect(l, calls, &policy), 0);
         assert_int_equal(l->n, 8);
         assert_sorted(l);
 }
 
 static void test_real_month(void **state) {
-        _cleanup_(call_log_freep) CallLog *calls = NULL;
-        _cleanup_(incident_list_freep) IncidentList *l = NULL;
+        _cleanup_(call_log_freep) CallLog *calls = call_log_new();
+        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
         size_t prolonged = 0, repeat = 0;
 
         if (access(REAL_CALLS, R_OK) < 0)
                 skip();
 
-        assert_int_equal(call_log_load_csv(&calls, REAL_CALLS, policy.timezone, NULL), 0);
+        assert_int_equal(call_log_load_csv(calls, REAL_CALLS, policy.timezone, NULL), 0);
         assert_int_equal(call_log_finish(calls), 0);
-        assert_int_equal(incidents_detect(&l, calls, &policy), 0);
+        assert_int_equal(incidents_detect(l, calls, &policy), 0);
         assert_sorted(l);
         for (size_t i = 0; i < l->n; i++) {
                 if (streq(l->items[i].category, "prolonged_call")) {

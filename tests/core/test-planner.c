@@ -59,8 +59,10 @@ static Operator operators[] = {
         { (char *) "op3", (char *) "Operator 3", (char *) "team-b" },
 };
 
+static char *teams[] = { (char *) "team-a", (char *) "team-b", NULL };
+
 static Roster roster_of(Shift *shifts, size_t n) {
-        return (Roster) { operators, ELEMENTSOF(operators), shifts, n };
+        return (Roster) { operators, ELEMENTSOF(operators), shifts, n, teams, ELEMENTSOF(teams) - 1 };
 }
 
 static Shift shift_of(size_t op, usec_t start, usec_t end) {

@@ -23,7 +23,9 @@ static int setup(void **state) {
         strcpy(dir, "/tmp/test-spool-XXXXXX");
         assert_non_null(mkdtemp(dir));
         assert_int_equal(policy_load_string("site = { timezone = \"Asia/Tokyo\"; };", NULL, &policy, NULL), 0);
-        assert_int_equal(roster_load_csv(&roster, "tests/fixtures/roster-good.csv", "Asia/Tokyo", &skipped), 0);
+        roster = roster_new();
+        assert_non_null(roster);
+        assert_int_equal(roster_load_csv(roster, "tests/fixtures/roster-good.csv", "Asia/Tokyo", &skipped), 0);
         assert_int_equal(roster_finish(roster, policy->split_shift_gap), 0);
         return 0;
 }
@@ -65,7 +67,8 @@ static void test_good_and_bad_lines(void **state) {
                    "yesterday,op01,threat\n"
                    "2021-03-02T10:00:00Z,op01,threat\n"
                    "2021-03-01T10:07:00+09:00,op02,verbal_abuse\n"
-                   "2021-03-01T10:08:00,op01\n");
+                   "2021-03-01T10:08:00,op01\n"
+                   "2021-02-20T10:00:00,op01,threat\n");
         assert_int_equal(spool_file_read(dir, "in.csv", policy, roster, now_2021, &f), 0);
 
         assert_int_equal(f.good->n, 2);
@@ -75,12 +78,14 @@ static void test_good_and_bad_lines(void **state) {
         assert_int_equal(f.good->items[0].received, now_2021);
         assert_string_equal(f.good->items[0].id + strlen("spool-") + 16, "-2");
 
-        assert_int_equal(f.n_bad, 5);
+        assert_int_equal(f.n_bad, 6);
         assert_non_null(strstr(f.reasons, "in.csv:3: no such operator 'op99' in the roster\n"));
         assert_non_null(strstr(f.reasons, "in.csv:4: no such category 'shouting'\n"));
         assert_non_null(strstr(f.reasons, "in.csv:5: expected an ISO 8601 time"));
         assert_non_null(strstr(f.reasons, "in.csv:6: the time '2021-03-02T10:00:00Z' lies in the future\n"));
         assert_non_null(strstr(f.reasons, "in.csv:8: expected time,operator,category[,note], got 2 fields\n"));
+        /* The bus's limit too (incident_check()): a week back at most. */
+        assert_non_null(strstr(f.reasons, "in.csv:9: the time '2021-02-20T10:00:00' lies more than 7 days back\n"));
 
         assert_int_equal(spool_file_finish(dir, &f), 0);
         assert_false(exists("in.csv"));

@@ -276,7 +276,7 @@ static void test_feed_tokens(void **state) {
 
 static void test_spool_records(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
-        _cleanup_(incident_list_freep) IncidentList *l = NULL, *good = calloc(1, sizeof(IncidentList));
+        _cleanup_(incident_list_freep) IncidentList *l = NULL, *good = incident_list_new();
         Incident a = incident("spool-1-2", "op16", "2025-01-06T10:00:00Z", NULL);
         bool pending;
 

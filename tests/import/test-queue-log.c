@@ -36,7 +36,8 @@ static void test_sample(void **state) {
         const CallRecord *c;
         size_t skipped;
 
-        assert_int_equal(queue_log_load(&q, FIXTURES "queue_log-sample", &o, &skipped), 0);
+        assert_int_equal(queue_log_new(&q), 0);
+        assert_int_equal(queue_log_load(q, FIXTURES "queue_log-sample", &o, &skipped), 0);
         assert_int_equal(q->n_lines, 17);
         assert_int_equal(skipped, 2);
         assert_non_null(strstr(captured(), "queue_log-sample:9: expected epoch|uniqueid|queue|agent|EVENT"));
@@ -78,7 +79,8 @@ static void test_real(void **state) {
 
         if (access(REAL, R_OK) < 0)
                 skip();
-        assert_int_equal(queue_log_load(&q, REAL, NULL, &skipped), 0);
+        assert_int_equal(queue_log_new(&q), 0);
+        assert_int_equal(queue_log_load(q, REAL, NULL, &skipped), 0);
         assert_int_equal(q->n_lines, 1000);
         assert_int_equal(skipped, 0);
         assert_int_equal(q->calls->n_calls, 91);

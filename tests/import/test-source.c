@@ -6,6 +6,7 @@
 
 #include "test-helpers.h"
 
+#include "core/policy.h"
 #include "import/source.h"
 
 #define ROSTERON "../shared/data/vendor-exports/rosteron-shift-export.csv"
@@ -60,7 +61,7 @@ static void test_policy(void **state) {
  * operator, the leave row skipped and said so. */
 static void test_rosteron(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
-        _cleanup_(roster_freep) Roster *r = NULL;
+        _cleanup_(roster_freep) Roster *r = roster_new();
         size_t skipped;
 
         if (access(ROSTERON, R_OK) < 0)
@@ -68,7 +69,7 @@ static void test_rosteron(void **state) {
         p = policy("sources = { rosters = ( { path = \"" ROSTERON "\"; timezone = \"Australia/Melbourne\";"
                    " operator = \"coder-1\"; team = \"coding\"; columns = { start = \"Start\"; end = \"Finish\"; };"
                    " date_format = \"d/m/yy H:MM\"; skip_column = \"Shift\"; skip_match = \"*Leave*\"; } ); };");
-        assert_int_equal(source_load_roster(&r, p, ROSTERON, 0, 0, &skipped), 0);
+        assert_int_equal(source_load_roster(r, p, ROSTERON, 0, 0, &skipped), 0);
         assert_int_equal(skipped, 1);
         assert_non_null(strstr(captured(), "rosteron-shift-export.csv:5: 'Shift' is 'A/Leave'"));
         assert_int_equal(r->n_operators, 1);
@@ -83,14 +84,14 @@ static void test_rosteron(void **state) {
 /* ';' between fields, CR-only line ends, a quoted field over two lines. */
 static void test_vendor_csv(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
-        _cleanup_(roster_freep) Roster *r = NULL;
+        _cleanup_(roster_freep) Roster *r = roster_new();
         size_t skipped;
 
         p = policy("site = { timezone = \"Europe/Berlin\"; };"
                    "sources = { rosters = ( { path = \"tests/fixtures/vendor-semicolon.csv\"; delimiter = \";\";"
                    " columns = { operator = \"Mitarbeiter\"; start = \"Beginn\"; end = \"Ende\"; };"
                    " date_format = \"dd.mm.yyyy HH:MM\"; } ); };");
-        assert_int_equal(source_load_roster(&r, p, "tests/fixtures/vendor-semicolon.csv", 0, 0, &skipped), 0);
+        assert_int_equal(source_load_roster(r, p, "tests/fixtures/vendor-semicolon.csv", 0, 0, &skipped), 0);
         assert_int_equal(r->n_shifts, 2);
         assert_int_equal(skipped, 2);
         assert_int_equal(r->shifts[0].start, instant("2021-03-28T22:00:00+02:00"));
@@ -105,18 +106,18 @@ static void test_vendor_csv(void **state) {
 
 static void test_calls(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
-        _cleanup_(call_log_freep) CallLog *l = NULL;
+        _cleanup_(call_log_freep) CallLog *l = call_log_new();
+        _cleanup_(roster_freep) Roster *r = roster_new();
         size_t skipped;
 
         p = policy("sources = { calls = ( { path = \"tests/fixtures/queue_log-sample\";"
                    " agents = ( { agent = \"SIP/8007\"; operator = \"op07\"; } ); } ); };");
-        assert_int_equal(source_load_calls(&l, p, "tests/fixtures/queue_log-sample", &skipped), 0);
+        assert_int_equal(source_load_calls(l, p, "tests/fixtures/queue_log-sample", &skipped), 0);
         assert_int_equal(l->n_calls, 2);
         assert_string_equal(l->calls[0].operator, "op07");
-        assert_int_equal(source_load_calls(&l, p, "tests/fixtures/calls-good.csv", &skipped), 0);
+        assert_int_equal(source_load_calls(l, p, "tests/fixtures/calls-good.csv", &skipped), 0);
         assert_true(l->n_calls > 2);
-        assert_int_equal(source_load_roster(&(Roster *) { NULL }, p, "tests/fixtures/queue_log-sample", 0, 0, NULL),
-                         -EPROTOTYPE);
+        assert_int_equal(source_load_roster(r, p, "tests/fixtures/queue_log-sample", 0, 0, NULL), -EPROTOTYPE);
 }
 
 int main(void) {

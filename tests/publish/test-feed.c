@@ -92,7 +92,7 @@ static void set_operator(Operator *o, const char *id, const char *name, const ch
 }
 
 static Roster *make_roster(void) {
-        Roster *r = calloc(1, sizeof(Roster));
+        Roster *r = roster_new();
 
         assert_non_null(r);
         r->n_operators = 3;

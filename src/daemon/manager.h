@@ -55,7 +55,7 @@ typedef struct Manager {
         sd_event_source **source_watches;
         size_t n_source_watches;
         sd_event_source *source_timer;
-        struct ManagerTail *tails;
+        struct ManagerTail *tails;      /* manager-sources.c */
         size_t n_tails;
         struct ManagerSource *last_good;        /* per source file, its last version that could be read */
         size_t n_last_good;

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The manager's incidents: those reported over the bus and through the
+ * spool, committed to the store before they are acknowledged, merged with
+ * those found in call records, and purged when retention says so. */
+#include <systemd/sd-id128.h>
+
+#include "daemon/manager-internal.h"
+#include "daemon/spool.h"
+#include "shared/log.h"
+
+int manager_merge_incidents(const IncidentList *a, const IncidentList *b, usec_t until, IncidentList **ret) {
+        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
+        const IncidentList *sources[] = { a, b };
+        int r;
+
+        if (!l)
+                return -ENOMEM;
+        for (size_t k = 0; k < ELEMENTSOF(sources); k++)
+                for (size_t i = 0; sources[k] && i < sources[k]->n; i++) {
+                        if (sources[k]->items[i].received > until)
+                                continue;
+                        r = incident_list_add(l, &sources[k]->items[i]);
+                        if (r < 0)
+                                return r;
+                }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+int manager_purge_incidents(Manager *m, bool reload) {
+        _cleanup_(incident_list_freep) IncidentList *reported = NULL, *incidents = NULL;
+        usec_t now = clock_now(&m->clock), keep = (usec_t) m->policy->incidents.retention_days * USEC_PER_DAY;
+        unsigned deleted;
+        int r;
+
+        r = store_purge(m->store, now > keep ? now - keep : 0, &deleted);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to purge old incidents: %m (%s), ignoring",
+                                         store_error(m->store));
+        if (deleted == 0)
+                return 0;
+        log_info("Purged %u incidents older than %u days.", deleted, m->policy->incidents.retention_days);
+        if (!reload)
+                return 0;
+
+        r = store_load_incidents(m->store, &reported);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to read the incidents: %m (%s), ignoring", store_error(m->store));
+        r = manager_merge_incidents(m->detected, reported, USEC_INFINITY, &incidents);
+        if (r < 0)
+                return log_oom();
+        incident_list_free(m->reported);
+        m->reported = TAKE_PTR(reported);
+        incident_list_free(m->incidents);
+        m->incidents = TAKE_PTR(incidents);
+        return 0;
+}
+
+static int manager_on_purge_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) manager_purge_incidents(m, true);
+        (void) sd_event_source_set_time_relative(s, USEC_PER_DAY);
+        (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+        return 0;
+}
+
+int manager_arm_purge_timer(Manager *m) {
+        int r;
+
+        if (!m->store)
+                return 0;
+        r = sd_event_add_time_relative(m->event, &m->purge_timer, CLOCK_BOOTTIME, USEC_PER_DAY, USEC_PER_HOUR,
+                                       manager_on_purge_timer, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to arm the retention timer: %m");
+        return 0;
+}
+
+/* Keep reported incidents unique by id in memory, as the store does. */
+static int manager_add_reported(Manager *m, const Incident *inc) {
+        int r;
+
+        for (size_t i = 0; i < m->reported->n; i++)
+                if (streq(m->reported->items[i].id, inc->id))
+                        return 0;
+        r = incident_list_add(m->reported, inc);
+        if (r < 0)
+                return r;
+        return incident_list_add(m->incidents, inc);
+}
+
+/* A file renamed into the spool: check its lines, commit the good ones
+ * together with a record of the file, re-plan, then move it out. A file
+ * already committed before a crash is only moved. */
+static int manager_on_spool_file(const char *dir, const char *name, void *userdata) {
+        _cleanup_(spool_file_done) SpoolFile f = {};
+        Manager *m = userdata;
+        bool pending;
+        int r;
+
+        r = spool_file_read(dir, name, m->policy, m->roster, clock_now(&m->clock), &f);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to read spool file '%s/%s': %m, skipping", dir, name);
+        r = store_spool_pending(m->store, f.name, f.hash, &pending);
+        if (r < 0)
+                return log_error_errno(r, "Failed to look up spool file '%s': %m (%s)", name, store_error(m->store));
+
+        if (pending)
+                log_info("Spool file '%s' was taken before a restart; moving it.", name);
+        else {
+                r = store_spool_ingest(m->store, f.name, f.hash, f.good, f.n_bad);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to store the incidents of spool file '%s': %m (%s)",
+                                               name, store_error(m->store));
+                for (size_t i = 0; i < f.good->n; i++) {
+                        r = manager_add_reported(m, &f.good->items[i]);
+                        if (r < 0)
+                                return log_oom();
+                }
+                log_info("Spool file '%s': %zu incidents taken%s.", name, f.good->n,
+                         f.n_bad > 0 ? ", some lines bad" : "");
+                if (f.good->n > 0)
+                        (void) manager_replan(m);
+        }
+
+        if (f.n_bad > 0)
+                log_warning("Spool file '%s' has %u bad lines, see %s/" SPOOL_FAILED "/:\n%s", name, f.n_bad, dir,
+                            f.reasons);
+        r = spool_file_finish(dir, &f);
+        if (r < 0)
+                return log_error_errno(r, "Failed to move spool file '%s/%s': %m", dir, name);
+        r = store_spool_done(m->store, f.name, f.hash);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to mark spool file '%s' done: %m (%s), ignoring", name,
+                                         store_error(m->store));
+        return 0;
+}
+
+int manager_watch_spool(Manager *m) {
+        const char *dir = m->policy->incidents.spool;
+        int r;
+
+        if (!m->store || streq_ptr(dir, m->spool_dir))
+                return 0;
+        m->spool = sd_event_source_disable_unref(m->spool);
+        free(m->spool_dir);
+        m->spool_dir = NULL;
+        if (!dir)
+                return 0;
+
+        r = spool_watch(m->event, dir, manager_on_spool_file, m, &m->spool);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch the spool directory '%s': %m", dir);
+        log_info("Watching the spool directory '%s'.", dir);
+        return strdup_to(&m->spool_dir, dir) < 0 ? log_oom() : 0;
+}
+
+int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
+                            const char *note, char **ret_id) {
+        char id[SD_ID128_STRING_MAX];
+        usec_t now = clock_now(&m->clock);
+        sd_id128_t uuid;
+        Incident inc;
+        int r;
+
+        inc = (Incident) {
+                .id = id,
+                .operator = (char *) operator,
+                .category = (char *) category,
+                .when = when ?: now,
+                .received = now,
+                .note = isempty(note) ? NULL : (char *) note,
+        };
+        r = incident_check(&inc, m->roster, m->policy, now);
+        if (r < 0)
+                return r;
+
+        r = sd_id128_randomize(&uuid);
+        if (r < 0)
+                return r;
+        sd_id128_to_string(uuid, id);
+        if (m->store) {
+                r = store_add_incident(m->store, &inc, "bus");
+                if (r < 0)
+                        return log_error_errno(r, "Failed to store incident %s: %m (%s)", id, store_error(m->store));
+        }
+        r = manager_add_reported(m, &inc);
+        if (r < 0)
+                return r;
+        log_info("%s: incident %s (%s) reported.", operator, id, category);
+        if (policy_find_category(m->policy, category)->notify_lead)
+                log_notice("%s: %s incident %s: the team lead of team %s should be told.", operator, category, id,
+                           m->roster->operators[roster_find_operator(m->roster, operator)].team);
+
+        r = manager_replan(m);
+        if (r < 0)
+                return r;
+        *ret_id = strdup(id);
+        return *ret_id ? 0 : -ENOMEM;
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The manager's sources: rosters and call records read through inputs_load(),
+ * each file's last good version kept in force while it cannot be read,
+ * queue_logs followed as they grow, and the source directories watched so
+ * that a changed file is read again within a second. */
+#include <sys/inotify.h>
+
+#include "daemon/manager-internal.h"
+#include "import/queue-log.h"
+#include "import/source.h"
+#include "shared/log.h"
+
+/* A queue_log followed line by line: what it gave so far, rotations
+ * included. */
+struct ManagerTail {
+        char *path;
+        QueueLogTail *tail;
+        QueueLog *log;
+};
+
+/* The last version of a roster or call-record file that could be read,
+ * kept in force while the file cannot be read. */
+struct ManagerSource {
+        char *path;
+        Roster *roster;
+        CallLog *calls;
+};
+
+/* Sources are re-read this long after the last change seen, so that a
+ * burst of writes makes one re-plan. */
+#define MANAGER_SOURCE_SETTLE (USEC_PER_SEC / 10)
+
+/* Recurring iCalendar events are expanded over this window around now:
+ * the feeds' (7 days back, 14 ahead) and more. */
+#define MANAGER_ROSTER_BACK  (8 * USEC_PER_DAY)
+#define MANAGER_ROSTER_AHEAD (28 * USEC_PER_DAY)
+
+static void manager_source_done(ManagerSource *s) {
+        free(s->path);
+        roster_free(s->roster);
+        call_log_free(s->calls);
+}
+
+static void manager_tail_done(ManagerTail *t) {
+        free(t->path);
+        queue_log_tail_free(t->tail);
+        queue_log_free(t->log);
+}
+
+void manager_sources_done(Manager *m) {
+        for (size_t i = 0; i < m->n_source_watches; i++)
+                sd_event_source_unref(m->source_watches[i]);
+        free(m->source_watches);
+        sd_event_source_unref(m->source_timer);
+        for (size_t i = 0; i < m->n_tails; i++)
+                manager_tail_done(&m->tails[i]);
+        free(m->tails);
+        for (size_t i = 0; i < m->n_last_good; i++)
+                manager_source_done(&m->last_good[i]);
+        free(m->last_good);
+}
+
+static ManagerSource *manager_last_good(Manager *m, const char *path) {
+        for (size_t i = 0; i < m->n_last_good; i++)
+                if (streq(m->last_good[i].path, path))
+                        return &m->last_good[i];
+        return NULL;
+}
+
+/* Keep roster or calls (taken over) as the last good version of path. */
+static int manager_remember_source(Manager *m, const char *path, Roster *roster, CallLog *calls) {
+        ManagerSource *s = manager_last_good(m, path);
+        int r;
+
+        if (!s) {
+                ManagerSource new_source = { .path = strdup(path) };
+
+                r = new_source.path ? array_grow((void **) &m->last_good, m->n_last_good, sizeof(ManagerSource)) : -ENOMEM;
+                if (r < 0) {
+                        free(new_source.path);
+                        roster_free(roster);
+                        call_log_free(calls);
+                        return r;
+                }
+                s = &m->last_good[m->n_last_good++];
+                *s = new_source;
+        }
+        roster_free(s->roster);
+        s->roster = roster;
+        call_log_free(s->calls);
+        s->calls = calls;
+        return 0;
+}
+
+/* Read roster file path into into (InputReader); when it cannot be read,
+ * use its last good version (said in the log), or fail when there is none. */
+static int manager_read_roster(const Policy *p, const char *path, usec_t from, usec_t to, Roster *into,
+                               size_t *ret_skipped, void *userdata) {
+        _cleanup_(roster_freep) Roster *one = roster_new();
+        Manager *m = userdata;
+        ManagerSource *good;
+        int r;
+
+        if (!one)
+                return log_oom();
+        r = source_load_roster(one, p, path, from, to, ret_skipped);
+        if (r < 0) {
+                good = manager_last_good(m, path);
+                if (!good || !good->roster)
+                        return r;
+                log_warning_errno(r, "Failed to read roster '%s': %m; keeping its last good version.", path);
+                return roster_append(into, good->roster) < 0 ? log_oom() : 0;
+        }
+        log_info("Loaded roster '%s'%s.", path, *ret_skipped > 0 ? " (some rows skipped, see above)" : "");
+        if (roster_append(into, one) < 0 || manager_remember_source(m, path, TAKE_PTR(one), NULL) < 0)
+                return log_oom();
+        return 0;
+}
+
+/* The queue_log at path: followed since the first load, read up to now. */
+static int manager_follow_queue_log(Manager *m, const Policy *p, const char *path, CallLog *into) {
+        const SourceOptions *o = policy_find_source(p, path);
+        ManagerTail t = {};
+        int r;
+
+        for (size_t i = 0; i < m->n_tails; i++)
+                if (streq(m->tails[i].path, path)) {
+                        r = queue_log_tail_read(m->tails[i].tail, m->tails[i].log, o);
+                        if (r < 0)
+                                return r;
+                        return call_log_append(into, m->tails[i].log->calls);
+                }
+
+        r = array_grow((void **) &m->tails, m->n_tails, sizeof(ManagerTail));
+        if (r >= 0)
+                r = strdup_to(&t.path, path);
+        if (r >= 0)
+                r = queue_log_tail_new(path, 0, 0, 0, &t.tail);
+        if (r >= 0)
+                r = queue_log_new(&t.log);
+        if (r >= 0 && t.tail->fd < 0)
+                r = -ENOENT;
+        if (r >= 0)
+                r = queue_log_tail_read(t.tail, t.log, o);
+        if (r < 0) {
+                manager_tail_done(&t);
+                return r;
+        }
+        m->tails[m->n_tails++] = t;
+        return call_log_append(into, t.log->calls);
+}
+
+/* The same for a call-record file; a queue_log is followed instead. */
+static int manager_read_calls(const Policy *p, const char *path, CallLog *into, size_t *ret_skipped, void *userdata) {
+        _cleanup_(call_log_freep) CallLog *one = call_log_new();
+        Manager *m = userdata;
+        ManagerSource *good;
+        int r;
+
+        if (source_format(p, path) == SOURCE_FORMAT_QUEUE_LOG)
+                return manager_follow_queue_log(m, p, path, into);
+        if (!one)
+                return log_oom();
+        r = source_load_calls(one, p, path, ret_skipped);
+        if (r < 0) {
+                good = manager_last_good(m, path);
+                if (!good || !good->calls)
+                        return r;
+                log_warning_errno(r, "Failed to read call records '%s': %m; keeping their last good version.", path);
+                return call_log_append(into, good->calls) < 0 ? log_oom() : 0;
+        }
+        log_info("Loaded call records '%s'%s.", path, *ret_skipped > 0 ? " (some rows skipped, see above)" : "");
+        if (call_log_append(into, one) < 0 || manager_remember_source(m, path, NULL, TAKE_PTR(one)) < 0)
+                return log_oom();
+        return 0;
+}
+
+int manager_load_sources(Manager *m, const Policy *p, Inputs *ret) {
+        _cleanup_(inputs_done) Inputs in = {};
+        usec_t now = clock_now(&m->clock);
+        InputFiles files = {
+                .rosters = m->roster_override ?: p->rosters,
+                .calls = m->calls_override ?: p->calls,
+                .from = now > MANAGER_ROSTER_BACK ? now - MANAGER_ROSTER_BACK : 0,
+                .to = now + MANAGER_ROSTER_AHEAD,
+        };
+        InputReader reader = {
+                .roster = manager_read_roster,
+                .calls = manager_read_calls,
+                .userdata = m,
+        };
+        int r;
+
+        r = inputs_load(p, &files, &reader, &in);
+        if (r < 0)
+                return r;
+        if (in.n_failed > 0)
+                return -EIO;            /* each file said why */
+        log_info("Roster: %zu operators, %zu shifts; %zu incidents found in %zu call records.",
+                 in.roster->n_operators, in.roster->n_shifts, in.incidents->n, in.calls->n_calls);
+        *ret = in;
+        in = (Inputs) {};
+        return 0;
+}
+
+int manager_reload_sources(Manager *m) {
+        _cleanup_(inputs_done) Inputs in = {};
+        int r;
+
+        log_info("A source changed; reading the sources again.");
+        r = manager_load_sources(m, m->policy, &in);
+        if (r < 0) {
+                log_warning("Keeping the last good roster and call records.");
+                return r;
+        }
+        r = manager_swap_inputs(m, NULL, &in);
+        if (r < 0)
+                return r;
+        return manager_replan(m);
+}
+
+static int manager_on_source_timer(sd_event_source *s, uint64_t usec, void *userdata);
+
+/* Sources are also read again daily, so that recurring iCalendar events
+ * are expanded around the new day. */
+static int manager_arm_source_timer(Manager *m, usec_t after) {
+        int r;
+
+        if (!m->source_timer)
+                return sd_event_add_time_relative(m->event, &m->source_timer, CLOCK_MONOTONIC, after, 0,
+                                                  manager_on_source_timer, m);
+        r = sd_event_source_set_time_relative(m->source_timer, after);
+        if (r < 0)
+                return r;
+        return sd_event_source_set_enabled(m->source_timer, SD_EVENT_ONESHOT);
+}
+
+static int manager_on_source_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) manager_reload_sources(m);
+        if (manager_arm_source_timer(m, USEC_PER_DAY) < 0)
+                log_warning("Failed to arm the daily source timer, ignoring.");
+        return 0;
+}
+
+static bool manager_source_named(Manager *m, const char *name, bool *ret_queue_log) {
+        char **lists[] = { m->roster_override ?: m->policy->rosters, m->calls_override ?: m->policy->calls };
+
+        for (size_t k = 0; k < ELEMENTSOF(lists); k++)
+                for (char **f = lists[k]; f && *f; f++) {
+                        const char *base = strrchr(*f, '/') ? strrchr(*f, '/') + 1 : *f;
+
+                        if (streq(base, name)) {
+                                *ret_queue_log = source_format(m->policy, *f) == SOURCE_FORMAT_QUEUE_LOG;
+                                return true;
+                        }
+                }
+        return false;
+}
+
+/* A file changed in a directory of sources: when it is one, re-read the
+ * sources once the writes settle. A queue_log is read as it grows; other
+ * files when they are closed after writing or moved into place. */
+static int manager_on_source_event(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+        Manager *m = userdata;
+        bool queue_log;
+        int r;
+
+        if (ev->len == 0 || !manager_source_named(m, ev->name, &queue_log))
+                return 0;
+        if (!queue_log && !(ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)))
+                return 0;
+
+        r = manager_arm_source_timer(m, MANAGER_SOURCE_SETTLE);
+        if (r < 0)
+                log_warning_errno(r, "Failed to arm the source timer: %m, ignoring");
+        return 0;
+}
+
+int manager_watch_sources(Manager *m) {
+        _cleanup_(strv_freep) char **dirs = NULL;
+        char **lists[] = { m->roster_override ?: m->policy->rosters, m->calls_override ?: m->policy->calls };
+        int r;
+
+        for (size_t i = 0; i < m->n_source_watches; i++)
+                sd_event_source_disable_unref(m->source_watches[i]);
+        m->n_source_watches = 0;
+
+        for (size_t k = 0; k < ELEMENTSOF(lists); k++)
+                for (char **f = lists[k]; f && *f; f++) {
+                        const char *slash = strrchr(*f, '/');
+                        _cleanup_free_ char *dir = slash ? strndup(*f, MAX(slash - *f, 1)) : strdup(".");
+
+                        if (!dir)
+                                return log_oom();
+                        if (strv_extend_unique(&dirs, dir) < 0)
+                                return log_oom();
+                }
+
+        for (char **d = dirs; d && *d; d++) {
+                r = array_grow((void **) &m->source_watches, m->n_source_watches, sizeof(sd_event_source *));
+                if (r < 0)
+                        return log_oom();
+                r = sd_event_add_inotify(m->event, &m->source_watches[m->n_source_watches], *d,
+                                         IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_MODIFY,
+                                         manager_on_source_event, m);
+                if (r < 0) {
+                        log_warning_errno(r, "Failed to watch the source directory '%s': %m, ignoring", *d);
+                        continue;
+                }
+                m->n_source_watches++;
+        }
+        log_info("Watching the sources in %zu directories.", m->n_source_watches);
+        r = manager_arm_source_timer(m, USEC_PER_DAY);
+        if (r < 0)
+                log_warning_errno(r, "Failed to arm the daily source timer: %m, ignoring");
+        return 0;
+}

@@ -9,15 +9,15 @@ void caller_done(Caller *c) {
         *c = (Caller) {};
 }
 
-static bool caller_in_group(const Caller *c, gid_t gid) {
+static bool access_caller_in_group(const Caller *c, gid_t gid) {
         for (size_t i = 0; i < c->n_gids; i++)
                 if (c->gids[i] == gid)
                         return true;
         return false;
 }
 
-static bool lead_matches(const AccessLead *l, const Caller *c) {
-        return l->group ? caller_in_group(c, l->gid) : l->uid == c->uid;
+static bool access_lead_matches(const AccessLead *l, const Caller *c) {
+        return l->group ? access_caller_in_group(c, l->gid) : l->uid == c->uid;
 }
 
 bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid, const char *team) {
@@ -26,7 +26,7 @@ bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid,
         if (!team)
                 return false;
         for (size_t i = 0; i < m->n_leads; i++)
-                if (lead_matches(&m->leads[i], caller) && strv_contains(m->leads[i].teams, team))
+                if (access_lead_matches(&m->leads[i], caller) && strv_contains(m->leads[i].teams, team))
                         return true;
         return false;
 }
@@ -44,7 +44,7 @@ AccessLevel access_for_operator(const AccessMap *m, const Caller *caller, uid_t 
 }
 
 /* The groups of uid in the group database, as dbus-daemon finds them. */
-static int groups_of_user(uid_t uid, gid_t **ret, size_t *ret_n) {
+static int access_groups_of_user(uid_t uid, gid_t **ret, size_t *ret_n) {
         _cleanup_free_ gid_t *gids = NULL;
         struct passwd *pw;
         int n = 16;
@@ -92,7 +92,7 @@ int caller_from_message(sd_bus_message *msg, Caller *ret) {
         } else {
                 /* dbus-daemon reports UnixGroupIDs, but sd-bus before v254
                  * does not pass them on: look them up as the bus would. */
-                r = groups_of_user(c.uid, &c.gids, &c.n_gids);
+                r = access_groups_of_user(c.uid, &c.gids, &c.n_gids);
                 if (r < 0 && r != -ESRCH)
                         return r;
         }

@@ -9,15 +9,40 @@
 #include "shared/time-util.h"
 
 /* Feed and bus share one form of UID, RFC 5545 §3.8.4.7 style. */
-static int format_uid(const Break *b, char **ret) {
+static int bus_format_uid(const Break *b, char **ret) {
         return asprintf(ret, "%s@respite", b->uid) < 0 ? -ENOMEM : 0;
+}
+
+/* A method return to msg opened on an array of element ("(sttss)",
+ * "{sv}"): append the elements to *ret, then bus_send_array(). */
+static int bus_open_array(sd_bus_message *msg, const char *element, sd_bus_message **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', element);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(reply);
+        return 0;
+}
+
+static int bus_send_array(sd_bus_message *reply) {
+        int r;
+
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
 }
 
 /* May the sender act for operator (access.h)? Decided from the bus's
  * credentials of the sending connection, never from arguments. Returns 0,
  * or sets org.freedesktop.DBus.Error.AccessDenied (the same answer whether
  * the operator exists or not) and returns its negative errno. */
-static int check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
+static int bus_check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
                         sd_bus_error *error) {
         _cleanup_(caller_done) Caller caller = {};
         ssize_t i = roster_find_operator(m->roster, operator);
@@ -41,7 +66,7 @@ static int check_access(sd_bus_message *msg, const Manager *m, const char *opera
  * team, root and the daemon's user.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
  * org.freedesktop.DBus.Error.InvalidArgs (a time in the future). */
-static int method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
         const char *operator, *category, *note;
         _cleanup_free_ char *id = NULL;
@@ -51,7 +76,7 @@ static int method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_er
         r = sd_bus_message_read(msg, "ssts", &operator, &category, &when, &note);
         if (r < 0)
                 return r;
-        r = check_access(msg, m, operator, "report incidents for", error);
+        r = bus_check_access(msg, m, operator, "report incidents for", error);
         if (r < 0)
                 return r;
 
@@ -96,7 +121,7 @@ static int method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_er
  * break was granted, so the reason is the private one.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator,
  * org.freedesktop.DBus.Error.InvalidArgs. */
-static int method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ const Break **breaks = NULL;
         Manager *m = userdata;
@@ -108,7 +133,7 @@ static int method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_error
         r = sd_bus_message_read(msg, "stt", &operator, &from, &to);
         if (r < 0)
                 return r;
-        r = check_access(msg, m, operator, "read the schedule of", error);
+        r = bus_check_access(msg, m, operator, "read the schedule of", error);
         if (r < 0)
                 return r;
         if (to == 0)
@@ -124,17 +149,14 @@ static int method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_error
         if (n < 0)
                 return (int) n;
 
-        r = sd_bus_message_new_method_return(msg, &reply);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_open_container(reply, 'a', "(sttss)");
+        r = bus_open_array(msg, "(sttss)", &reply);
         if (r < 0)
                 return r;
         for (ssize_t i = 0; i < n; i++) {
                 const Break *b = breaks[i];
                 _cleanup_free_ char *uid = NULL;
 
-                r = format_uid(b, &uid);
+                r = bus_format_uid(b, &uid);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_append(reply, "(sttss)", break_kind_to_string(b->kind), b->start, b->end,
@@ -142,10 +164,7 @@ static int method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_error
                 if (r < 0)
                         return r;
         }
-        r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_send_array(reply);
 }
 
 /* GetMetrics() → (a{sv} metrics): the metrics of the current plan
@@ -154,7 +173,7 @@ static int method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_error
  * RecoveriesShort u, RecoveryDelayMedianUSec t, RecoveryDelayMaxUSec t,
  * BreaksMoved u, ShiftUSec t, BreakUSec a{st} (kind → time),
  * ShortfallOperatorMinutes t, Shortfall a{st} (team → operator-minutes). */
-static int append_entry(sd_bus_message *reply, const char *key, const char *type, ...) {
+static int bus_append_entry(sd_bus_message *reply, const char *key, const char *type, ...) {
         va_list ap;
         int r;
 
@@ -178,7 +197,7 @@ static int append_entry(sd_bus_message *reply, const char *key, const char *type
         return sd_bus_message_close_container(reply);
 }
 
-static int append_map(sd_bus_message *reply, const char *key, const Metrics *m, bool teams) {
+static int bus_append_map(sd_bus_message *reply, const char *key, const Metrics *m, bool teams) {
         size_t n = teams ? m->n_teams : _BREAK_KIND_MAX;
         int r;
 
@@ -201,7 +220,7 @@ static int append_map(sd_bus_message *reply, const char *key, const Metrics *m, 
         return r;
 }
 
-static int method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(metrics_freep) Metrics *m = NULL;
         Manager *mgr = userdata;
@@ -210,33 +229,27 @@ static int method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_error 
         r = metrics_compute(mgr->plan, mgr->coverage, &m);
         if (r < 0)
                 return r;
-        r = sd_bus_message_new_method_return(msg, &reply);
+        r = bus_open_array(msg, "{sv}", &reply);
         if (r < 0)
                 return r;
-        r = sd_bus_message_open_container(reply, 'a', "{sv}");
-        if (r < 0)
+        if ((r = bus_append_entry(reply, "StatutoryViolations", "u", m->statutory_violations)) < 0 ||
+            (r = bus_append_entry(reply, "Recoveries", "u", m->recoveries)) < 0 ||
+            (r = bus_append_entry(reply, "RecoveriesLate", "u", m->recoveries_late)) < 0 ||
+            (r = bus_append_entry(reply, "RecoveriesUnserved", "u", m->recoveries_unserved)) < 0 ||
+            (r = bus_append_entry(reply, "RecoveriesShort", "u", m->recoveries_short)) < 0 ||
+            (r = bus_append_entry(reply, "RecoveryDelayMedianUSec", "t", m->delay_median)) < 0 ||
+            (r = bus_append_entry(reply, "RecoveryDelayMaxUSec", "t", m->delay_max)) < 0 ||
+            (r = bus_append_entry(reply, "BreaksMoved", "u", m->breaks_moved)) < 0 ||
+            (r = bus_append_entry(reply, "ShiftUSec", "t", m->shift_time)) < 0 ||
+            (r = bus_append_map(reply, "BreakUSec", m, false)) < 0 ||
+            (r = bus_append_entry(reply, "ShortfallOperatorMinutes", "t", m->shortfall_minutes)) < 0 ||
+            (r = bus_append_map(reply, "Shortfall", m, true)) < 0)
                 return r;
-        if ((r = append_entry(reply, "StatutoryViolations", "u", m->statutory_violations)) < 0 ||
-            (r = append_entry(reply, "Recoveries", "u", m->recoveries)) < 0 ||
-            (r = append_entry(reply, "RecoveriesLate", "u", m->recoveries_late)) < 0 ||
-            (r = append_entry(reply, "RecoveriesUnserved", "u", m->recoveries_unserved)) < 0 ||
-            (r = append_entry(reply, "RecoveriesShort", "u", m->recoveries_short)) < 0 ||
-            (r = append_entry(reply, "RecoveryDelayMedianUSec", "t", m->delay_median)) < 0 ||
-            (r = append_entry(reply, "RecoveryDelayMaxUSec", "t", m->delay_max)) < 0 ||
-            (r = append_entry(reply, "BreaksMoved", "u", m->breaks_moved)) < 0 ||
-            (r = append_entry(reply, "ShiftUSec", "t", m->shift_time)) < 0 ||
-            (r = append_map(reply, "BreakUSec", m, false)) < 0 ||
-            (r = append_entry(reply, "ShortfallOperatorMinutes", "t", m->shortfall_minutes)) < 0 ||
-            (r = append_map(reply, "Shortfall", m, true)) < 0)
-                return r;
-        r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_send_array(reply);
 }
 
 /* What caller may do for operator (access.h). */
-static AccessLevel caller_level(const Manager *m, const Caller *caller, const char *operator) {
+static AccessLevel bus_caller_level(const Manager *m, const Caller *caller, const char *operator) {
         ssize_t i = roster_find_operator(m->roster, operator);
 
         return access_for_operator(&m->policy->access, caller, geteuid(), operator,
@@ -247,7 +260,7 @@ static AccessLevel caller_level(const Manager *m, const Caller *caller, const ch
  * The operator that access.operators of the policy maps the caller's uid to
  * (respite-notify(1) asks this to find its operator). Anyone may ask.
  * Errors: Error.NoOperator when the caller's user is mapped to no operator. */
-static int method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(caller_done) Caller caller = {};
         const AccessMap *map = &((Manager *) userdata)->policy->access;
         int r;
@@ -269,7 +282,7 @@ static int method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error *er
  * ShiftsToday u, BreaksToday a{su} (kind → breaks overlapping today),
  * IncidentsToday u, StatutoryViolations u. "Today" is the site-local day
  * of Now. */
-static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         Manager *m = userdata;
         usec_t now = clock_now(&m->clock), from, to;
@@ -293,44 +306,31 @@ static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *
                 incidents += m->incidents->items[i].when >= from && m->incidents->items[i].when < to &&
                              m->incidents->items[i].received <= now;
 
-        r = sd_bus_message_new_method_return(msg, &reply);
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "{sv}");
-        if (r >= 0)
-                r = append_entry(reply, "Version", "s", VERSION);
-        if (r >= 0)
-                r = append_entry(reply, "Policy", "s", m->config_path ?: "");
-        if (r >= 0)
-                r = append_entry(reply, "Timezone", "s", m->policy->timezone);
-        if (r >= 0)
-                r = append_entry(reply, "StatutoryPreset", "s", m->policy->statutory.name ?: "");
-        if (r >= 0)
-                r = append_entry(reply, "Now", "t", (uint64_t) now);
-        if (r >= 0)
-                r = append_entry(reply, "Operators", "u", (uint32_t) m->roster->n_operators);
-        if (r >= 0)
-                r = append_entry(reply, "Teams", "u", (uint32_t) m->roster->n_teams);
-        if (r >= 0)
-                r = append_entry(reply, "ShiftsToday", "u", shifts);
-        if (r >= 0)
-                r = append_entry(reply, "BreaksToday", "a{su}", 3,
-                                 break_kind_to_string(BREAK_PLANNED), breaks[BREAK_PLANNED],
-                                 break_kind_to_string(BREAK_STATUTORY), breaks[BREAK_STATUTORY],
-                                 break_kind_to_string(BREAK_RECOVERY), breaks[BREAK_RECOVERY]);
-        if (r >= 0)
-                r = append_entry(reply, "IncidentsToday", "u", incidents);
-        if (r >= 0)
-                r = append_entry(reply, "StatutoryViolations", "u", m->plan ? m->plan->statutory_violations : 0);
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
+        r = bus_open_array(msg, "{sv}", &reply);
         if (r < 0)
                 return r;
-        return sd_bus_send(NULL, reply, NULL);
+        if ((r = bus_append_entry(reply, "Version", "s", VERSION)) < 0 ||
+            (r = bus_append_entry(reply, "Policy", "s", m->config_path ?: "")) < 0 ||
+            (r = bus_append_entry(reply, "Timezone", "s", m->policy->timezone)) < 0 ||
+            (r = bus_append_entry(reply, "StatutoryPreset", "s", m->policy->statutory.name ?: "")) < 0 ||
+            (r = bus_append_entry(reply, "Now", "t", (uint64_t) now)) < 0 ||
+            (r = bus_append_entry(reply, "Operators", "u", (uint32_t) m->roster->n_operators)) < 0 ||
+            (r = bus_append_entry(reply, "Teams", "u", (uint32_t) m->roster->n_teams)) < 0 ||
+            (r = bus_append_entry(reply, "ShiftsToday", "u", shifts)) < 0 ||
+            (r = bus_append_entry(reply, "BreaksToday", "a{su}", 3,
+                                  break_kind_to_string(BREAK_PLANNED), breaks[BREAK_PLANNED],
+                                  break_kind_to_string(BREAK_STATUTORY), breaks[BREAK_STATUTORY],
+                                  break_kind_to_string(BREAK_RECOVERY), breaks[BREAK_RECOVERY])) < 0 ||
+            (r = bus_append_entry(reply, "IncidentsToday", "u", incidents)) < 0 ||
+            (r = bus_append_entry(reply, "StatutoryViolations", "u",
+                                  m->plan ? m->plan->statutory_violations : 0)) < 0)
+                return r;
+        return bus_send_array(reply);
 }
 
 /* The caller's current or next shift of operator (end > now) and its next
  * break not over yet; zeros when none. */
-static void next_shift_and_break(const Plan *p, const char *operator, usec_t now, const ShiftPlan **ret_shift,
+static void bus_next_shift_and_break(const Plan *p, const char *operator, usec_t now, const ShiftPlan **ret_shift,
                                  const Break **ret_break) {
         *ret_shift = NULL;
         *ret_break = NULL;
@@ -355,7 +355,7 @@ static void next_shift_and_break(const Plan *p, const char *operator, usec_t now
  * (id, name, team, shift_start_usec, shift_end_usec, next_break_usec): the
  * current or next shift and the start of the next break not over yet, 0
  * when there is none. */
-static int method_list_operators(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_list_operators(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(caller_done) Caller caller = {};
         Manager *m = userdata;
@@ -365,10 +365,7 @@ static int method_list_operators(sd_bus_message *msg, void *userdata, sd_bus_err
         r = caller_from_message(msg, &caller);
         if (r < 0)
                 return r;
-        r = sd_bus_message_new_method_return(msg, &reply);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_open_container(reply, 'a', "(sssttt)");
+        r = bus_open_array(msg, "(sssttt)", &reply);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < m->roster->n_operators; i++) {
@@ -376,18 +373,15 @@ static int method_list_operators(sd_bus_message *msg, void *userdata, sd_bus_err
                 const ShiftPlan *s;
                 const Break *b;
 
-                if (caller_level(m, &caller, o->id) == ACCESS_DENIED)
+                if (bus_caller_level(m, &caller, o->id) == ACCESS_DENIED)
                         continue;
-                next_shift_and_break(m->plan, o->id, now, &s, &b);
+                bus_next_shift_and_break(m->plan, o->id, now, &s, &b);
                 r = sd_bus_message_append(reply, "(sssttt)", o->id, o->name, o->team, s ? s->start : 0,
                                           s ? s->end : 0, b ? b->start : 0);
                 if (r < 0)
                         return r;
         }
-        r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_send_array(reply);
 }
 
 /* ListIncidents(s operator, t since_usec) → (a(ssstts) incidents)
@@ -397,7 +391,7 @@ static int method_list_operators(sd_bus_message *msg, void *userdata, sd_bus_err
  * team leads (and root and the daemon's user) only: notes are personal data.
  * Errors: org.freedesktop.DBus.Error.AccessDenied (an operator the caller
  * does not lead, whether or not it exists). */
-static int method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(caller_done) Caller caller = {};
         Manager *m = userdata;
@@ -412,17 +406,14 @@ static int method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_err
         r = caller_from_message(msg, &caller);
         if (r < 0)
                 return r;
-        if (!isempty(operator) && caller_level(m, &caller, operator) < ACCESS_LEAD) {
+        if (!isempty(operator) && bus_caller_level(m, &caller, operator) < ACCESS_LEAD) {
                 log_notice("Denied uid %u to list the incidents of operator '%s'.", (unsigned) caller.uid, operator);
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Only a lead of its team may list the incidents of operator '%s'.",
                                          operator);
         }
 
-        r = sd_bus_message_new_method_return(msg, &reply);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_open_container(reply, 'a', "(ssstts)");
+        r = bus_open_array(msg, "(ssstts)", &reply);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < m->incidents->n; i++) {
@@ -430,24 +421,21 @@ static int method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_err
 
                 if (inc->when < since || inc->received > now ||
                     (!isempty(operator) && !streq(inc->operator, operator)) ||
-                    caller_level(m, &caller, inc->operator) < ACCESS_LEAD)
+                    bus_caller_level(m, &caller, inc->operator) < ACCESS_LEAD)
                         continue;
                 r = sd_bus_message_append(reply, "(ssstts)", inc->id, inc->operator, inc->category, inc->when,
                                           inc->received, inc->note ?: "");
                 if (r < 0)
                         return r;
         }
-        r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_send_array(reply);
 }
 
 /* Reload(): as SIGHUP, re-read the policy, rosters and call records; the
  * reply comes after the new plan is out. For root and the daemon's user.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.ReloadFailed (the
  * running policy is kept; the log says why). */
-static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(caller_done) Caller caller = {};
         Manager *m = userdata;
         int r;
@@ -471,7 +459,7 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 
 /* May the sender act for team: root, the daemon's user, a lead of team?
  * Sets AccessDenied (the same whether the team exists or not) otherwise. */
-static int check_team_access(sd_bus_message *msg, const Manager *m, const char *team, const char *what,
+static int bus_check_team_access(sd_bus_message *msg, const Manager *m, const char *team, const char *what,
                              sd_bus_error *error) {
         _cleanup_(caller_done) Caller caller = {};
 
@@ -485,20 +473,20 @@ static int check_team_access(sd_bus_message *msg, const Manager *m, const char *
 /* Reply (s url, s webcal_url) for the feed of operator or team who, after
  * checking the caller may (an operator their own, a lead their teams' and
  * their operators', root all), with a new token first when rotate. */
-static int reply_feed_urls(sd_bus_message *msg, Manager *m, FeedAudience audience, const char *who, bool rotate,
+static int bus_reply_feed_urls(sd_bus_message *msg, Manager *m, FeedAudience audience, const char *who, bool rotate,
                            sd_bus_error *error) {
         _cleanup_free_ char *url = NULL, *webcal = NULL;
         const char *what = rotate ? "rotate the feed token of" : "read the feed URL of";
         int r;
 
         if (audience == FEED_TEAM) {
-                r = check_team_access(msg, m, who, what, error);
+                r = bus_check_team_access(msg, m, who, what, error);
                 if (r < 0)
                         return r;
                 if (!roster_has_team(m->roster, who))
                         return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%s' in the roster.", who);
         } else {
-                r = check_access(msg, m, who, what, error);
+                r = bus_check_access(msg, m, who, what, error);
                 if (r < 0)
                         return r;
                 if (roster_find_operator(m->roster, who) < 0)
@@ -524,28 +512,28 @@ static int reply_feed_urls(sd_bus_message *msg, Manager *m, FeedAudience audienc
  * webcal:// one. For the operator's user, a lead of their team and root.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator,
  * org.freedesktop.DBus.Error.NotSupported (no HTTP). */
-static int method_get_feed_url(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_get_feed_url(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         const char *operator;
         int r;
 
         r = sd_bus_message_read(msg, "s", &operator);
         if (r < 0)
                 return r;
-        return reply_feed_urls(msg, userdata, FEED_OPERATOR, operator, false, error);
+        return bus_reply_feed_urls(msg, userdata, FEED_OPERATOR, operator, false, error);
 }
 
 /* GetTeamFeedURL(s team) → (s url, s webcal_url)
  * The secret URL of a team's feed. For the team's leads and root.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownTeam,
  * org.freedesktop.DBus.Error.NotSupported. */
-static int method_get_team_feed_url(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_get_team_feed_url(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         const char *team;
         int r;
 
         r = sd_bus_message_read(msg, "s", &team);
         if (r < 0)
                 return r;
-        return reply_feed_urls(msg, userdata, FEED_TEAM, team, false, error);
+        return bus_reply_feed_urls(msg, userdata, FEED_TEAM, team, false, error);
 }
 
 /* RotateFeedToken(s kind, s name) → (s url, s webcal_url)
@@ -554,7 +542,7 @@ static int method_get_team_feed_url(sd_bus_message *msg, void *userdata, sd_bus_
  * once. Returns the new URLs. Allowed as GetFeedURL / GetTeamFeedURL.
  * Errors: as those, and org.freedesktop.DBus.Error.InvalidArgs for another
  * kind. */
-static int method_rotate_feed_token(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+static int bus_method_rotate_feed_token(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         const char *kind, *name;
         FeedAudience audience;
         int r;
@@ -566,22 +554,22 @@ static int method_rotate_feed_token(sd_bus_message *msg, void *userdata, sd_bus_
         if (audience < 0)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "kind must be \"operator\" or \"team\", not \"%s\".", kind);
-        return reply_feed_urls(msg, userdata, audience, name, true, error);
+        return bus_reply_feed_urls(msg, userdata, audience, name, true, error);
 }
 
-static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
+static int bus_property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
                                 sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         return sd_bus_message_append(reply, "s", VERSION);
 }
 
-static int property_get_timezone(sd_bus *bus, const char *path, const char *interface, const char *property,
+static int bus_property_get_timezone(sd_bus *bus, const char *path, const char *interface, const char *property,
                                  sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
 
         return sd_bus_message_append(reply, "s", m->policy->timezone);
 }
 
-static int property_get_now(sd_bus *bus, const char *path, const char *interface, const char *property,
+static int bus_property_get_now(sd_bus *bus, const char *path, const char *interface, const char *property,
                             sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
 
@@ -594,42 +582,42 @@ static int property_get_now(sd_bus *bus, const char *path, const char *interface
                                             "t", start_usec, "t", end_usec, "s", reason), \
                                 0)
 
-static const sd_bus_vtable scheduler_vtable[] = {
+static const sd_bus_vtable bus_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY(BUS_PROPERTY_VERSION, "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY(BUS_PROPERTY_TIMEZONE, "s", property_get_timezone, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY(BUS_PROPERTY_VERSION, "s", bus_property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY(BUS_PROPERTY_TIMEZONE, "s", bus_property_get_timezone, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         /* The daemon's clock (the replay clock under --clock), UTC usec. */
-        SD_BUS_PROPERTY(BUS_PROPERTY_NOW, "t", property_get_now, 0, 0),
+        SD_BUS_PROPERTY(BUS_PROPERTY_NOW, "t", bus_property_get_now, 0, 0),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_REPORT_INCIDENT,
                                 SD_BUS_ARGS("s", operator, "s", category, "t", when_usec, "s", note),
                                 SD_BUS_RESULT("s", incident_id),
-                                method_report_incident, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_report_incident, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_SCHEDULE,
                                 SD_BUS_ARGS("s", operator, "t", from_usec, "t", to_usec),
                                 SD_BUS_RESULT("a(sttss)", breaks),
-                                method_get_schedule, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_get_schedule, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_METRICS, SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", metrics),
-                                method_get_metrics, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_get_metrics, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_WHO_AM_I, SD_BUS_NO_ARGS, SD_BUS_RESULT("s", operator),
-                                method_who_am_i, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_who_am_i, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_STATUS, SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sv}", status),
-                                method_get_status, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_get_status, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_OPERATORS, SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sssttt)", operators),
-                                method_list_operators, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_list_operators, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_INCIDENTS, SD_BUS_ARGS("s", operator, "t", since_usec),
                                 SD_BUS_RESULT("a(ssstts)", incidents),
-                                method_list_incidents, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_list_incidents, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_RELOAD, SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
-                                method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_FEED_URL, SD_BUS_ARGS("s", operator),
                                 SD_BUS_RESULT("s", url, "s", webcal_url),
-                                method_get_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_get_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_TEAM_FEED_URL, SD_BUS_ARGS("s", team),
                                 SD_BUS_RESULT("s", url, "s", webcal_url),
-                                method_get_team_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_get_team_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_ROTATE_FEED_TOKEN, SD_BUS_ARGS("s", kind, "s", name),
                                 SD_BUS_RESULT("s", url, "s", webcal_url),
-                                method_rotate_feed_token, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_rotate_feed_token, SD_BUS_VTABLE_UNPRIVILEGED),
         BREAK_SIGNAL(BUS_SIGNAL_BREAK_SCHEDULED),
         BREAK_SIGNAL(BUS_SIGNAL_BREAK_STARTED),
         BREAK_SIGNAL(BUS_SIGNAL_BREAK_ENDED),
@@ -643,7 +631,7 @@ int bus_setup(Manager *m) {
         r = m->user_bus ? sd_bus_open_user(&m->bus) : sd_bus_open_system(&m->bus);
         if (r < 0)
                 return r;
-        r = sd_bus_add_object_vtable(m->bus, NULL, BUS_PATH, BUS_INTERFACE, scheduler_vtable, m);
+        r = sd_bus_add_object_vtable(m->bus, NULL, BUS_PATH, BUS_INTERFACE, bus_vtable, m);
         if (r < 0)
                 return r;
         r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
@@ -658,7 +646,7 @@ int bus_emit_break(Manager *m, const char *member, const char *operator, const B
 
         if (!m->bus)
                 return 0;
-        r = format_uid(b, &uid);
+        r = bus_format_uid(b, &uid);
         if (r < 0)
                 return r;
         return sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, member, "ssstts", operator, uid,

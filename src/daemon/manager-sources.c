@@ -67,54 +67,65 @@ static ManagerSource *manager_last_good(Manager *m, const char *path) {
         return NULL;
 }
 
-/* Keep roster or calls (taken over) as the last good version of path. */
-static int manager_remember_source(Manager *m, const char *path, Roster *roster, CallLog *calls) {
+/* Keep what fresh holds (taken over) as the last good version of path. */
+static int manager_remember_source(Manager *m, const char *path, ManagerSource *fresh) {
         ManagerSource *s = manager_last_good(m, path);
         int r;
 
         if (!s) {
-                ManagerSource new_source = { .path = strdup(path) };
+                _cleanup_free_ char *copy = strdup(path);
 
-                r = new_source.path ? array_grow((void **) &m->last_good, m->n_last_good, sizeof(ManagerSource)) : -ENOMEM;
-                if (r < 0) {
-                        free(new_source.path);
-                        roster_free(roster);
-                        call_log_free(calls);
+                r = copy ? array_grow((void **) &m->last_good, m->n_last_good, sizeof(ManagerSource)) : -ENOMEM;
+                if (r < 0)
                         return r;
-                }
                 s = &m->last_good[m->n_last_good++];
-                *s = new_source;
+                *s = (ManagerSource) { .path = TAKE_PTR(copy) };
         }
         roster_free(s->roster);
-        s->roster = roster;
+        s->roster = TAKE_PTR(fresh->roster);
         call_log_free(s->calls);
-        s->calls = calls;
+        s->calls = TAKE_PTR(fresh->calls);
         return 0;
 }
 
-/* Read roster file path into into (InputReader); when it cannot be read,
- * use its last good version (said in the log), or fail when there is none. */
-static int manager_read_roster(const Policy *p, const char *path, usec_t from, usec_t to, Roster *into,
-                               size_t *ret_skipped, void *userdata) {
-        _cleanup_(roster_freep) Roster *one = roster_new();
-        Manager *m = userdata;
-        ManagerSource *good;
-        int r;
+/* Add the roster or the call records of from to those of into. */
+static int manager_source_append(ManagerSource *into, const ManagerSource *from) {
+        return from->roster ? roster_append(into->roster, from->roster) : call_log_append(into->calls, from->calls);
+}
 
-        if (!one)
-                return log_oom();
-        r = source_load_roster(one, p, path, from, to, ret_skipped);
+/* Source path was read into fresh (its roster or its calls), with result r
+ * and skipped rows: add it to into and keep it as the last good version;
+ * when it could not be read, add its last good version instead (said in the
+ * log), or fail when there is none. */
+static int manager_use_source(Manager *m, const char *path, int r, size_t skipped, ManagerSource *fresh,
+                              ManagerSource *into) {
+        const char *what = fresh->roster ? "roster" : "call records";
+        ManagerSource *good;
+
         if (r < 0) {
                 good = manager_last_good(m, path);
-                if (!good || !good->roster)
+                if (!good || (fresh->roster && !good->roster) || (fresh->calls && !good->calls))
                         return r;
-                log_warning_errno(r, "Failed to read roster '%s': %m; keeping its last good version.", path);
-                return roster_append(into, good->roster) < 0 ? log_oom() : 0;
+                log_warning_errno(r, "Failed to read %s '%s': %m; keeping %s last good version.", what, path,
+                                  fresh->roster ? "its" : "their");
+                return manager_source_append(into, good) < 0 ? log_oom() : 0;
         }
-        log_info("Loaded roster '%s'%s.", path, *ret_skipped > 0 ? " (some rows skipped, see above)" : "");
-        if (roster_append(into, one) < 0 || manager_remember_source(m, path, TAKE_PTR(one), NULL) < 0)
+        log_info("Loaded %s '%s'%s.", what, path, skipped > 0 ? " (some rows skipped, see above)" : "");
+        if (manager_source_append(into, fresh) < 0 || manager_remember_source(m, path, fresh) < 0)
                 return log_oom();
         return 0;
+}
+
+/* Read roster file path into into (InputReader) through its last good
+ * version. */
+static int manager_read_roster(const Policy *p, const char *path, usec_t from, usec_t to, Roster *into,
+                               size_t *ret_skipped, void *userdata) {
+        _cleanup_(manager_source_done) ManagerSource fresh = { .roster = roster_new() };
+
+        if (!fresh.roster)
+                return log_oom();
+        return manager_use_source(userdata, path, source_load_roster(fresh.roster, p, path, from, to, ret_skipped),
+                                  *ret_skipped, &fresh, &(ManagerSource) { .roster = into });
 }
 
 /* The queue_log at path: followed since the first load, read up to now. */
@@ -152,27 +163,15 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
 
 /* The same for a call-record file; a queue_log is followed instead. */
 static int manager_read_calls(const Policy *p, const char *path, CallLog *into, size_t *ret_skipped, void *userdata) {
-        _cleanup_(call_log_freep) CallLog *one = call_log_new();
-        Manager *m = userdata;
-        ManagerSource *good;
-        int r;
+        _cleanup_(manager_source_done) ManagerSource fresh = {};
 
         if (source_format(p, path) == SOURCE_FORMAT_QUEUE_LOG)
-                return manager_follow_queue_log(m, p, path, into);
-        if (!one)
+                return manager_follow_queue_log(userdata, p, path, into);
+        fresh.calls = call_log_new();
+        if (!fresh.calls)
                 return log_oom();
-        r = source_load_calls(one, p, path, ret_skipped);
-        if (r < 0) {
-                good = manager_last_good(m, path);
-                if (!good || !good->calls)
-                        return r;
-                log_warning_errno(r, "Failed to read call records '%s': %m; keeping their last good version.", path);
-                return call_log_append(into, good->calls) < 0 ? log_oom() : 0;
-        }
-        log_info("Loaded call records '%s'%s.", path, *ret_skipped > 0 ? " (some rows skipped, see above)" : "");
-        if (call_log_append(into, one) < 0 || manager_remember_source(m, path, NULL, TAKE_PTR(one)) < 0)
-                return log_oom();
-        return 0;
+        return manager_use_source(userdata, path, source_load_calls(fresh.calls, p, path, ret_skipped), *ret_skipped,
+                                  &fresh, &(ManagerSource) { .calls = into });
 }
 
 int manager_load_sources(Manager *m, const Policy *p, Inputs *ret) {

@@ -21,7 +21,7 @@ static const char *arg_clock = NULL;
 static const char *arg_state_dir = NULL;
 static unsigned arg_speed = 1;
 
-static void help(void) {
+static void respited_help(void) {
         printf("Usage: respited [OPTIONS]\n\n"
                "Grant recovery breaks after difficult calls, keep the statutory breaks,\n"
                "and publish each operator's day on D-Bus and as iCalendar feeds.\n\n"
@@ -40,7 +40,7 @@ static void help(void) {
                "See respited(8) and respite.conf(5).\n", DEFAULT_CONFIG, DEFAULT_STATE_DIR);
 }
 
-static int parse_argv(int argc, char *argv[]) {
+static int respited_parse_argv(int argc, char *argv[]) {
         enum {
                 ARG_USER = 0x100, ARG_ROSTER, ARG_CALLS, ARG_FEED_DIR, ARG_CHECK_CONFIG,
                 ARG_CLOCK, ARG_SPEED, ARG_VERSION, ARG_STATE_DIR,
@@ -98,7 +98,7 @@ static int parse_argv(int argc, char *argv[]) {
                         arg_speed = (unsigned) v;
                         break;
                 case 'h':
-                        help();
+                        respited_help();
                         return 0;
                 case ARG_VERSION:
                         printf("respited %s\n", VERSION);
@@ -116,7 +116,7 @@ static int parse_argv(int argc, char *argv[]) {
 
 /* --check-config: the policy, then every source, each problem on stderr as
  * FILE:LINE: message. Rows the importers skip count as problems. */
-static int check_config(void) {
+static int respited_check_config(void) {
         _cleanup_free_ char *error = NULL;
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(inputs_done) Inputs in = {};
@@ -140,7 +140,7 @@ static int check_config(void) {
 /* The state directory: --state-dir, else the first of systemd's
  * $STATE_DIRECTORY (StateDirectory=), else DEFAULT_STATE_DIR, or for --user
  * $XDG_STATE_HOME/respite (~/.local/state/respite). */
-static int state_dir(char **ret) {
+static int respited_state_dir(char **ret) {
         const char *e = getenv("STATE_DIRECTORY");
 
         if (arg_state_dir)
@@ -158,17 +158,17 @@ static int state_dir(char **ret) {
         return asprintf(ret, "%s/.local/state/respite", e) < 0 ? -ENOMEM : 0;
 }
 
-static int run(int argc, char *argv[]) {
+static int respited_run(int argc, char *argv[]) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
 
         log_setup();
-        r = parse_argv(argc, argv);
+        r = respited_parse_argv(argc, argv);
         if (r <= 0)
                 return r;
 
         if (arg_check_config)
-                return check_config();
+                return respited_check_config();
 
         r = manager_new(&m);
         if (r < 0)
@@ -182,7 +182,7 @@ static int run(int argc, char *argv[]) {
         m->calls_override = TAKE_PTR(arg_calls);
         if (strdup_to(&m->feed_dir_override, arg_feed_dir) < 0)
                 return log_oom();
-        r = state_dir(&m->state_dir);
+        r = respited_state_dir(&m->state_dir);
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0)
@@ -213,7 +213,7 @@ static int run(int argc, char *argv[]) {
 }
 
 int main(int argc, char *argv[]) {
-        int r = run(argc, argv);
+        int r = respited_run(argc, argv);
 
         strv_free(arg_rosters);
         strv_free(arg_calls);

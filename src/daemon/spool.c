@@ -49,7 +49,7 @@ typedef struct SpoolReader {
 /* Reasons quote at most 64 bytes of a field: a 10 MB line makes no 10 MB
  * log message. */
 _printf_(3, 4)
-static void bad_line(SpoolReader *rd, unsigned line, const char *format, ...) {
+static void spool_bad_line(SpoolReader *rd, unsigned line, const char *format, ...) {
         va_list ap;
 
         fprintf(rd->reasons, "%s:%u: ", rd->file->name, line);
@@ -64,23 +64,23 @@ static void bad_line(SpoolReader *rd, unsigned line, const char *format, ...) {
 static void spool_refused(SpoolReader *rd, unsigned line, int error, const Incident *inc, const char *time) {
         switch (error) {
         case -ENXIO:
-                bad_line(rd, line, "no such operator '%.64s' in the roster", inc->operator);
+                spool_bad_line(rd, line, "no such operator '%.64s' in the roster", inc->operator);
                 break;
         case -ENOKEY:
-                bad_line(rd, line, "no such category '%.64s'", inc->category);
+                spool_bad_line(rd, line, "no such category '%.64s'", inc->category);
                 break;
         case -EDOM:
-                bad_line(rd, line, "the time '%.64s' lies in the future", time);
+                spool_bad_line(rd, line, "the time '%.64s' lies in the future", time);
                 break;
         case -ESTALE:
-                bad_line(rd, line, "the time '%.64s' lies more than %u days back", time,
+                spool_bad_line(rd, line, "the time '%.64s' lies more than %u days back", time,
                          (unsigned) (INCIDENT_PAST_LIMIT / USEC_PER_DAY));
                 break;
         case -E2BIG:
-                bad_line(rd, line, "the note is longer than %d bytes", INCIDENT_NOTE_MAX);
+                spool_bad_line(rd, line, "the note is longer than %d bytes", INCIDENT_NOTE_MAX);
                 break;
         default:
-                bad_line(rd, line, "%s", strerror(-error));
+                spool_bad_line(rd, line, "%s", strerror(-error));
                 break;
         }
 }
@@ -94,11 +94,11 @@ static int spool_record(const CsvRecord *rec, void *userdata) {
         int r;
 
         if (rec->not_utf8) {
-                bad_line(rd, rec->line, "not valid UTF-8 (spool files must be UTF-8)");
+                spool_bad_line(rd, rec->line, "not valid UTF-8 (spool files must be UTF-8)");
                 return 0;
         }
         if (rec->n_fields < 3 || rec->n_fields > 4) {
-                bad_line(rd, rec->line, "expected time,operator,category[,note], got %zu fields", rec->n_fields);
+                spool_bad_line(rd, rec->line, "expected time,operator,category[,note], got %zu fields", rec->n_fields);
                 return 0;
         }
         text = rec->fields[0];
@@ -109,7 +109,7 @@ static int spool_record(const CsvRecord *rec, void *userdata) {
 
         r = time_parse_iso8601(text, rd->policy->timezone, &when);
         if (r < 0) {
-                bad_line(rd, rec->line, "expected an ISO 8601 time such as 2025-01-06T10:30:00, got '%.64s'", text);
+                spool_bad_line(rd, rec->line, "expected an ISO 8601 time such as 2025-01-06T10:30:00, got '%.64s'", text);
                 return 0;
         }
         inc = (Incident) {
@@ -154,7 +154,7 @@ int spool_file_read(const char *dir, const char *name, const Policy *policy, con
                 return -ENOMEM;
         r = csv_read_file(path, spool_record, &rd);
         if (r == -EBADMSG)
-                bad_line(&rd, 0, "a quoted field is never closed; the file ends inside it");
+                spool_bad_line(&rd, 0, "a quoted field is never closed; the file ends inside it");
         fclose(rd.reasons);
         if (r < 0 && r != -EBADMSG)
                 return r;
@@ -168,7 +168,7 @@ int spool_file_read(const char *dir, const char *name, const Policy *policy, con
         return 0;
 }
 
-static int make_subdir(const char *dir, const char *sub) {
+static int spool_make_subdir(const char *dir, const char *sub) {
         _cleanup_free_ char *path = NULL;
 
         if (asprintf(&path, "%s/%s", dir, sub) < 0)
@@ -180,7 +180,7 @@ static int make_subdir(const char *dir, const char *sub) {
 
 /* Rename dir/name to dir/sub/name, or name.1, name.2, … when taken.
  * Returns 0 and the name used in *ret, or a negative errno. */
-static int move_into(const char *dir, const char *name, const char *sub, char **ret) {
+static int spool_move_into(const char *dir, const char *name, const char *sub, char **ret) {
         _cleanup_free_ char *from = NULL;
 
         if (asprintf(&from, "%s/%s", dir, name) < 0)
@@ -201,7 +201,7 @@ static int move_into(const char *dir, const char *name, const char *sub, char **
         return -EEXIST;
 }
 
-static int write_reasons(const char *dir, const char *name, const char *text) {
+static int spool_write_reasons(const char *dir, const char *name, const char *text) {
         _cleanup_free_ char *path = NULL;
         _cleanup_(fclosep) FILE *f = NULL;
 
@@ -221,15 +221,15 @@ int spool_file_finish(const char *dir, const SpoolFile *f) {
         const char *sub = f->n_bad > 0 ? SPOOL_FAILED : SPOOL_PROCESSED;
         int r;
 
-        r = make_subdir(dir, sub);
+        r = spool_make_subdir(dir, sub);
         if (r < 0)
                 return r;
-        r = move_into(dir, f->name, sub, &moved);
+        r = spool_move_into(dir, f->name, sub, &moved);
         if (r < 0)
                 return r;
         if (f->n_bad == 0)
                 return 0;
-        return write_reasons(dir, moved, f->reasons);
+        return spool_write_reasons(dir, moved, f->reasons);
 }
 
 typedef struct SpoolWatch {
@@ -252,7 +252,7 @@ static bool spool_name_ok(const char *name) {
         return !isempty(name) && name[0] != '.';
 }
 
-static int name_cmp(const void *a, const void *b) {
+static int spool_name_compare(const void *a, const void *b) {
         return strcmp(*(char * const *) a, *(char * const *) b);
 }
 
@@ -280,7 +280,7 @@ static int spool_scan(SpoolWatch *w) {
                 return r;
 
         if (names)
-                qsort(names, strv_length(names), sizeof(char *), name_cmp);
+                qsort(names, strv_length(names), sizeof(char *), spool_name_compare);
         for (char **n = names; n && *n; n++) {
                 struct stat st;
                 _cleanup_free_ char *path = NULL;
@@ -294,7 +294,7 @@ static int spool_scan(SpoolWatch *w) {
         return 0;
 }
 
-static int on_inotify(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+static int spool_on_inotify(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
         SpoolWatch *w = userdata;
 
         if (ev->mask & IN_Q_OVERFLOW)
@@ -318,9 +318,9 @@ int spool_watch(sd_event *e, const char *dir, spool_file_fn fn, void *userdata, 
         w->fn = fn;
         w->userdata = userdata;
 
-        if ((r = make_subdir(dir, SPOOL_PROCESSED)) < 0 || (r = make_subdir(dir, SPOOL_FAILED)) < 0)
+        if ((r = spool_make_subdir(dir, SPOOL_PROCESSED)) < 0 || (r = spool_make_subdir(dir, SPOOL_FAILED)) < 0)
                 return r;
-        r = sd_event_add_inotify(e, &src, dir, IN_MOVED_TO | IN_ONLYDIR, on_inotify, w);
+        r = sd_event_add_inotify(e, &src, dir, IN_MOVED_TO | IN_ONLYDIR, spool_on_inotify, w);
         if (r < 0)
                 return r;
         r = sd_event_source_set_destroy_callback(src, spool_watch_free);

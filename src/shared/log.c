@@ -4,9 +4,9 @@
 
 #include "shared/log.h"
 
-static int max_level = LOG_INFO;
-static bool prefix_level = false;
-static FILE *target = NULL;
+static int log_max_level = LOG_INFO;
+static bool log_prefix_level = false;
+static FILE *log_target = NULL;
 
 void log_setup(void) {
         const char *e = getenv("JOURNAL_STREAM");
@@ -17,28 +17,28 @@ void log_setup(void) {
         if (e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 &&
             fstat(STDERR_FILENO, &st) >= 0 &&
             (unsigned long long) st.st_dev == dev && (unsigned long long) st.st_ino == ino)
-                prefix_level = true;
+                log_prefix_level = true;
 }
 
 void log_set_max_level(int level) {
-        max_level = level;
+        log_max_level = level;
 }
 
 void log_set_target(FILE *f) {
-        target = f;
+        log_target = f;
 }
 
 int log_internal(int level, int error, const char *format, ...) {
-        FILE *f = target ?: stderr;
+        FILE *f = log_target ?: stderr;
         int saved_errno = errno;
         va_list ap;
 
         if (error < 0)
                 error = -error;
-        if (level > max_level)
+        if (level > log_max_level)
                 return -error;
 
-        if (prefix_level)
+        if (log_prefix_level)
                 fprintf(f, "<%i>", level);
         /* %m in format strings refers to the error we were given. */
         errno = error;

@@ -12,9 +12,9 @@
 /* The zone last given to tzset(), so that converting many instants in one
  * zone does not reread the tz database each time. respited is single
  * threaded; every function here sets the zone it needs and restores nothing. */
-static char *current_zone = NULL;
+static char *time_current_zone = NULL;
 
-static bool zone_name_is_valid(const char *zone) {
+static bool time_zone_name_is_valid(const char *zone) {
         if (isempty(zone) || zone[0] == '/' || strstr(zone, ".."))
                 return false;
         for (const char *p = zone; *p; p++)
@@ -30,7 +30,7 @@ int tz_validate(const char *zone) {
         ssize_t n;
         int fd;
 
-        if (!zone_name_is_valid(zone))
+        if (!time_zone_name_is_valid(zone))
                 return -EINVAL;
         if (streq(zone, "UTC"))
                 return 0;
@@ -55,13 +55,13 @@ int tz_validate(const char *zone) {
 }
 
 /* Make zone the process's local time zone for localtime_r(). */
-static int zone_set(const char *zone) {
+static int time_zone_set(const char *zone) {
         const char *tz = getenv("TZ");
         char value[PATH_MAX];
         int r;
 
         /* Trust the cache only while $TZ is still what we set. */
-        if (current_zone && streq_ptr(zone, current_zone) && tz && tz[0] == ':' && streq(tz + 1, zone))
+        if (time_current_zone && streq_ptr(zone, time_current_zone) && tz && tz[0] == ':' && streq(tz + 1, zone))
                 return 0;
 
         r = tz_validate(zone);
@@ -70,7 +70,7 @@ static int zone_set(const char *zone) {
         r = snprintf(value, sizeof(value), ":%s", zone);
         if (r < 0 || (size_t) r >= sizeof(value))
                 return -EINVAL;
-        r = strdup_to(&current_zone, zone);
+        r = strdup_to(&time_current_zone, zone);
         if (r < 0)
                 return r;
         if (setenv("TZ", value, 1) < 0)
@@ -79,10 +79,10 @@ static int zone_set(const char *zone) {
         return 0;
 }
 
-static int local_tm(const char *zone, time_t t, struct tm *ret) {
+static int time_local_tm(const char *zone, time_t t, struct tm *ret) {
         int r;
 
-        r = zone_set(zone);
+        r = time_zone_set(zone);
         if (r < 0)
                 return r;
         if (!localtime_r(&t, ret))
@@ -90,11 +90,11 @@ static int local_tm(const char *zone, time_t t, struct tm *ret) {
         return 0;
 }
 
-static int offset_at(const char *zone, time_t t, long *ret) {
+static int time_offset_at(const char *zone, time_t t, long *ret) {
         struct tm tm;
         int r;
 
-        r = local_tm(zone, t, &tm);
+        r = time_local_tm(zone, t, &tm);
         if (r < 0)
                 return r;
         *ret = tm.tm_gmtoff;
@@ -105,35 +105,35 @@ int tz_utc_offset(const char *zone, usec_t t, int *ret_seconds) {
         long off;
         int r;
 
-        r = offset_at(zone, (time_t) (t / USEC_PER_SEC), &off);
+        r = time_offset_at(zone, (time_t) (t / USEC_PER_SEC), &off);
         if (r < 0)
                 return r;
         *ret_seconds = (int) off;
         return 0;
 }
 
-static bool is_leap_year(int y) {
+static bool time_is_leap_year(int y) {
         return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int days_in_month(int year, int month) {
+static int time_days_in_month(int year, int month) {
         static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
-        return month == 2 && is_leap_year(year) ? 29 : days[month - 1];
+        return month == 2 && time_is_leap_year(year) ? 29 : days[month - 1];
 }
 
 bool civil_time_is_valid(const CivilTime *c) {
         return c->year >= 1 && c->year <= 9999 &&
                c->month >= 1 && c->month <= 12 &&
-               c->day >= 1 && c->day <= days_in_month(c->year, c->month) &&
+               c->day >= 1 && c->day <= time_days_in_month(c->year, c->month) &&
                c->hour >= 0 && c->hour <= 23 &&
                c->minute >= 0 && c->minute <= 59 &&
                c->second >= 0 && c->second <= 60;
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d) {
+ * time_days_from_civil). */
+static int64_t time_days_from_civil(int64_t y, int m, int d) {
         int64_t era, yoe, doy, doe;
 
         y -= m <= 2;
@@ -145,7 +145,7 @@ static int64_t days_from_civil(int64_t y, int m, int d) {
 }
 
 int64_t civil_time_to_seconds(const CivilTime *c) {
-        return days_from_civil(c->year, c->month, c->day) * SEC_PER_DAY + c->hour * 3600 + c->minute * 60 +
+        return time_days_from_civil(c->year, c->month, c->day) * SEC_PER_DAY + c->hour * 3600 + c->minute * 60 +
                c->second;
 }
 
@@ -168,14 +168,14 @@ CivilTime civil_time_from_seconds(int64_t s) {
 
 /* The civil time read as if it were UTC, in seconds since the epoch:
  * -EINVAL when the date or time does not exist on any calendar. */
-static int civil_to_naive(const CivilTime *c, time_t *ret) {
+static int time_civil_to_naive(const CivilTime *c, time_t *ret) {
         if (!civil_time_is_valid(c))
                 return -EINVAL;
         *ret = (time_t) civil_time_to_seconds(c);
         return 0;
 }
 
-static int instant_from_seconds(time_t s, usec_t *ret) {
+static int time_instant_from_seconds(time_t s, usec_t *ret) {
         if (s < 0)
                 return -ERANGE;
         *ret = (usec_t) s * USEC_PER_SEC;
@@ -188,7 +188,7 @@ int civil_to_utc(const CivilTime *c, const char *zone, usec_t *ret) {
         bool found = false;
         int r;
 
-        r = civil_to_naive(c, &naive);
+        r = time_civil_to_naive(c, &naive);
         if (r < 0)
                 return r;
         if (c->year < 1970)
@@ -201,11 +201,11 @@ int civil_to_utc(const CivilTime *c, const char *zone, usec_t *ret) {
         for (size_t i = 0; i < ELEMENTSOF(candidates); i++) {
                 long o, check;
 
-                r = offset_at(zone, naive + ((time_t) i - 1) * SEC_PER_DAY, &candidates[i]);
+                r = time_offset_at(zone, naive + ((time_t) i - 1) * SEC_PER_DAY, &candidates[i]);
                 if (r < 0)
                         return r;
                 o = candidates[i];
-                r = offset_at(zone, naive - o, &check);
+                r = time_offset_at(zone, naive - o, &check);
                 if (r < 0)
                         return r;
                 if (check == o && (!found || naive - o < best)) {
@@ -217,14 +217,14 @@ int civil_to_utc(const CivilTime *c, const char *zone, usec_t *ret) {
         /* In a gap no offset fits: RFC 5545 §3.3.5 takes the time with the
          * offset in force before the gap. */
         before = candidates[0];
-        return instant_from_seconds(found ? best : naive - before, ret);
+        return time_instant_from_seconds(found ? best : naive - before, ret);
 }
 
 int utc_to_civil(usec_t t, const char *zone, CivilTime *ret) {
         struct tm tm;
         int r;
 
-        r = local_tm(zone, (time_t) (t / USEC_PER_SEC), &tm);
+        r = time_local_tm(zone, (time_t) (t / USEC_PER_SEC), &tm);
         if (r < 0)
                 return r;
         *ret = (CivilTime) {
@@ -239,7 +239,7 @@ int utc_to_civil(usec_t t, const char *zone, CivilTime *ret) {
 }
 
 /* Read exactly n decimal digits at *p into *ret and advance *p. */
-static bool parse_digits(const char **p, int n, int *ret) {
+static bool time_parse_digits(const char **p, int n, int *ret) {
         int v = 0;
 
         for (int i = 0; i < n; i++) {
@@ -252,7 +252,7 @@ static bool parse_digits(const char **p, int n, int *ret) {
         return true;
 }
 
-static bool parse_char(const char **p, char c) {
+static bool time_parse_char(const char **p, char c) {
         if (**p != c)
                 return false;
         (*p)++;
@@ -261,7 +261,7 @@ static bool parse_char(const char **p, char c) {
 
 /* "Z", "±HH:MM", "±HHMM", "±HH" (ISO 8601 allows all three): seconds east
  * of UTC; *has_offset false when p is at the end. */
-static int parse_offset(const char *p, bool *has_offset, long *ret) {
+static int time_parse_offset(const char *p, bool *has_offset, long *ret) {
         int sign, h, m;
 
         if (*p == '\0') {
@@ -277,13 +277,13 @@ static int parse_offset(const char *p, bool *has_offset, long *ret) {
                 return -EINVAL;
         sign = *p == '-' ? -1 : 1;
         p++;
-        if (!parse_digits(&p, 2, &h))
+        if (!time_parse_digits(&p, 2, &h))
                 return -EINVAL;
         if (*p == '\0')
                 m = 0;
         else {
-                (void) parse_char(&p, ':');
-                if (!parse_digits(&p, 2, &m))
+                (void) time_parse_char(&p, ':');
+                if (!time_parse_digits(&p, 2, &m))
                         return -EINVAL;
         }
         if (*p != '\0' || h > 23 || m > 59)
@@ -294,7 +294,7 @@ static int parse_offset(const char *p, bool *has_offset, long *ret) {
 
 /* Fractional seconds after the '.', as microseconds (digits beyond the sixth
  * are dropped). */
-static bool parse_fraction(const char **p, usec_t *ret) {
+static bool time_parse_fraction(const char **p, usec_t *ret) {
         usec_t frac = 0, scale = USEC_PER_SEC;
 
         if (!isdigit((unsigned char) **p))
@@ -320,23 +320,23 @@ int time_parse_iso8601(const char *s, const char *zone, usec_t *ret) {
         if (!s)
                 return -EINVAL;
 
-        if (!parse_digits(&p, 4, &c.year) || !parse_char(&p, '-') ||
-            !parse_digits(&p, 2, &c.month) || !parse_char(&p, '-') ||
-            !parse_digits(&p, 2, &c.day))
+        if (!time_parse_digits(&p, 4, &c.year) || !time_parse_char(&p, '-') ||
+            !time_parse_digits(&p, 2, &c.month) || !time_parse_char(&p, '-') ||
+            !time_parse_digits(&p, 2, &c.day))
                 return -EINVAL;
-        if (!parse_char(&p, 'T') && !parse_char(&p, 't') && !parse_char(&p, ' '))
+        if (!time_parse_char(&p, 'T') && !time_parse_char(&p, 't') && !time_parse_char(&p, ' '))
                 return -EINVAL;
-        if (!parse_digits(&p, 2, &c.hour) || !parse_char(&p, ':') ||
-            !parse_digits(&p, 2, &c.minute))
+        if (!time_parse_digits(&p, 2, &c.hour) || !time_parse_char(&p, ':') ||
+            !time_parse_digits(&p, 2, &c.minute))
                 return -EINVAL;
-        if (parse_char(&p, ':')) {
-                if (!parse_digits(&p, 2, &c.second))
+        if (time_parse_char(&p, ':')) {
+                if (!time_parse_digits(&p, 2, &c.second))
                         return -EINVAL;
-                if ((parse_char(&p, '.') || parse_char(&p, ',')) && !parse_fraction(&p, &frac))
+                if ((time_parse_char(&p, '.') || time_parse_char(&p, ',')) && !time_parse_fraction(&p, &frac))
                         return -EINVAL;
         }
 
-        r = parse_offset(p, &has_offset, &offset);
+        r = time_parse_offset(p, &has_offset, &offset);
         if (r < 0)
                 return r;
 
@@ -350,12 +350,12 @@ int time_parse_iso8601(const char *s, const char *zone, usec_t *ret) {
                 return 0;
         }
 
-        r = civil_to_naive(&c, &naive);
+        r = time_civil_to_naive(&c, &naive);
         if (r < 0)
                 return r;
         if (c.year < 1970)
                 return -ERANGE;
-        r = instant_from_seconds(naive - offset, &t);
+        r = time_instant_from_seconds(naive - offset, &t);
         if (r < 0)
                 return r;
         *ret = t + frac;
@@ -367,7 +367,7 @@ int time_format_iso8601(usec_t t, const char *zone, char buf[static ISO8601_MAX]
         long off;
         int r;
 
-        r = local_tm(zone, (time_t) (t / USEC_PER_SEC), &tm);
+        r = time_local_tm(zone, (time_t) (t / USEC_PER_SEC), &tm);
         if (r < 0)
                 return r;
 
@@ -388,7 +388,7 @@ int time_format_iso8601(usec_t t, const char *zone, char buf[static ISO8601_MAX]
 static const struct {
         const char *name;
         usec_t usec;
-} duration_units[] = {
+} time_duration_units[] = {
         { "us",      1 },
         { "usec",    1 },
         { "ms",      1000 },
@@ -407,15 +407,15 @@ static const struct {
 };
 
 /* The length of the unit named by the n letters at p ("min", "hours"), or 0. */
-static usec_t duration_unit(const char *p, size_t n) {
-        for (size_t i = 0; i < ELEMENTSOF(duration_units); i++) {
-                size_t l = strlen(duration_units[i].name);
+static usec_t time_duration_unit(const char *p, size_t n) {
+        for (size_t i = 0; i < ELEMENTSOF(time_duration_units); i++) {
+                size_t l = strlen(time_duration_units[i].name);
 
-                if (strncmp(p, duration_units[i].name, l) != 0)
+                if (strncmp(p, time_duration_units[i].name, l) != 0)
                         continue;
                 /* Plurals: "mins", "hours", "days"; not "ss" or "hs". */
                 if (n == l || (n == l + 1 && p[l] == 's' && l > 1))
-                        return duration_units[i].usec;
+                        return time_duration_units[i].usec;
         }
         return 0;
 }
@@ -445,7 +445,7 @@ int duration_parse(const char *s, usec_t *ret) {
                 p += strspn(p, " \t");
                 for (l = 0; isalpha((unsigned char) p[l]); l++)
                         ;
-                unit = duration_unit(p, l);
+                unit = time_duration_unit(p, l);
                 if (unit == 0)
                         return -EINVAL;
                 p += l;

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <libical/ical.h>
-#include <search.h>
 #include <sys/stat.h>
 
 #include "publish/feed.h"
@@ -19,160 +18,6 @@ static const char * const feed_audience_table[_FEED_AUDIENCE_MAX] = {
 };
 DEFINE_STRING_TABLE_LOOKUP(feed_audience, FeedAudience);
 
-typedef struct SequenceEntry {
-        char *uid;
-        usec_t start, end;
-        unsigned sequence;
-        usec_t last_modified;
-        bool changed;           /* listed in Sequences.changed */
-} SequenceEntry;
-
-/* A balanced tree (tsearch(3)) of SequenceEntry keyed by uid, and the
- * entries created or changed since sequences_clear_changed(). */
-struct Sequences {
-        void *root;
-        SequenceEntry **changed;
-        size_t n_changed;
-};
-
-static int sequence_entry_compare(const void *a, const void *b) {
-        const SequenceEntry *x = a, *y = b;
-
-        return strcmp(x->uid, y->uid);
-}
-
-static void sequence_entry_free(void *p) {
-        SequenceEntry *e = p;
-
-        if (!e)
-                return;
-        free(e->uid);
-        free(e);
-}
-DEFINE_TRIVIAL_CLEANUP_FUNC(SequenceEntry *, sequence_entry_free);
-
-Sequences *sequences_new(void) {
-        return calloc(1, sizeof(Sequences));
-}
-
-Sequences *sequences_free(Sequences *s) {
-        if (!s)
-                return NULL;
-        tdestroy(s->root, sequence_entry_free);
-        free(s->changed);
-        free(s);
-        return NULL;
-}
-
-static int sequences_mark_changed(Sequences *s, SequenceEntry *e) {
-        int r;
-
-        if (e->changed)
-                return 0;
-        r = array_grow((void **) &s->changed, s->n_changed, sizeof(SequenceEntry *));
-        if (r < 0)
-                return r;
-        s->changed[s->n_changed++] = e;
-        e->changed = true;
-        return 0;
-}
-
-/* The entry of uid, created (SEQUENCE 0) when new; *ret_new tells which. */
-static int sequences_get(Sequences *s, const char *uid, SequenceEntry **ret, bool *ret_new) {
-        _cleanup_(sequence_entry_freep) SequenceEntry *n = NULL;
-        SequenceEntry key = { .uid = (char *) uid };
-        void **node;
-
-        node = tfind(&key, &s->root, sequence_entry_compare);
-        if (node) {
-                *ret = *node;
-                *ret_new = false;
-                return 0;
-        }
-
-        n = calloc(1, sizeof(SequenceEntry));
-        if (!n)
-                return -ENOMEM;
-        n->uid = strdup(uid);
-        if (!n->uid)
-                return -ENOMEM;
-        if (!tsearch(n, &s->root, sequence_entry_compare))
-                return -ENOMEM;
-        *ret = TAKE_PTR(n);
-        *ret_new = true;
-        return 0;
-}
-
-int sequences_restore(Sequences *s, const char *uid, usec_t start, usec_t end, unsigned sequence,
-                      usec_t last_modified) {
-        SequenceEntry *e;
-        bool created;
-        int r;
-
-        assert(s);
-        assert(uid);
-
-        r = sequences_get(s, uid, &e, &created);
-        if (r < 0)
-                return r;
-        e->start = start;
-        e->end = end;
-        e->sequence = sequence;
-        e->last_modified = last_modified;
-        return 0;
-}
-
-int sequences_foreach_changed(const Sequences *s, sequences_fn fn, void *userdata) {
-        int r;
-
-        for (size_t i = 0; i < s->n_changed; i++) {
-                const SequenceEntry *e = s->changed[i];
-
-                r = fn(e->uid, e->start, e->end, e->sequence, e->last_modified, userdata);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-void sequences_clear_changed(Sequences *s) {
-        for (size_t i = 0; i < s->n_changed; i++)
-                s->changed[i]->changed = false;
-        free(s->changed);
-        s->changed = NULL;
-        s->n_changed = 0;
-}
-
-int sequences_update(Sequences *s, const char *uid, usec_t start, usec_t end, usec_t now,
-                     unsigned *ret_sequence, usec_t *ret_last_modified) {
-        SequenceEntry *e;
-        bool created;
-        int r;
-
-        assert(s);
-        assert(uid);
-
-        r = sequences_get(s, uid, &e, &created);
-        if (r < 0)
-                return r;
-        if (created || e->start != start || e->end != end) {
-                if (!created)
-                        e->sequence++;
-                e->start = start;
-                e->end = end;
-                e->last_modified = now;
-                r = sequences_mark_changed(s, e);
-                if (r < 0)
-                        return r;
-        }
-
-        if (ret_sequence)
-                *ret_sequence = e->sequence;
-        if (ret_last_modified)
-                *ret_last_modified = e->last_modified;
-        return 0;
-}
-
 /* One VEVENT to be: a shift (brk == NULL) or one of its breaks. */
 typedef struct FeedEvent {
         usec_t start, end;
@@ -183,32 +28,36 @@ typedef struct FeedEvent {
 
 typedef struct EventList {
         FeedEvent *events;
-        size_t n, allocated;
+        size_t n;
 } EventList;
 
-static void event_list_done(EventList *l) {
+static void feed_event_list_done(EventList *l) {
         free(l->events);
 }
 
-static int event_list_add(EventList *l, const ShiftPlan *shift, const Break *brk) {
-        if (l->n == l->allocated) {
-                size_t a = MAX(l->allocated * 2, (size_t) 16);
-                FeedEvent *ne;
+static bool feed_overlaps(usec_t start, usec_t end, usec_t from, usec_t to) {
+        return start < to && end > from;
+}
 
-                ne = reallocarray(l->events, a, sizeof(FeedEvent));
-                if (!ne)
-                        return -ENOMEM;
-                l->events = ne;
-                l->allocated = a;
-        }
-        l->events[l->n++] = (FeedEvent) {
+/* Add the shift (brk == NULL) or its break brk when it overlaps [from, to)
+ * (UTC usec). Returns 1 when added, 0 when not, or -ENOMEM. */
+static int feed_event_list_add(EventList *l, const ShiftPlan *shift, const Break *brk, usec_t from, usec_t to) {
+        FeedEvent e = {
                 .start = brk ? brk->start : shift->start,
                 .end = brk ? brk->end : shift->end,
                 .uid = brk ? brk->uid : shift->uid,
                 .shift = shift,
                 .brk = brk,
         };
-        return 0;
+        int r;
+
+        if (!feed_overlaps(e.start, e.end, from, to))
+                return 0;
+        r = array_grow((void **) &l->events, l->n, sizeof(FeedEvent));
+        if (r < 0)
+                return r;
+        l->events[l->n++] = e;
+        return 1;
 }
 
 static int feed_event_compare(const void *a, const void *b) {
@@ -219,13 +68,9 @@ static int feed_event_compare(const void *a, const void *b) {
         return strcmp(x->uid, y->uid);
 }
 
-static bool overlaps(usec_t start, usec_t end, usec_t from, usec_t to) {
-        return start < to && end > from;
-}
-
 /* The shifts and breaks of who overlapping [from, to), ordered by (start, uid). */
-static int collect_events(const Plan *plan, FeedAudience audience, const char *who,
-                          usec_t from, usec_t to, EventList *l) {
+static int feed_collect_events(const Plan *plan, FeedAudience audience, const char *who,
+                               usec_t from, usec_t to, EventList *l) {
         int r;
 
         for (size_t i = 0; i < plan->n_shifts; i++) {
@@ -233,16 +78,13 @@ static int collect_events(const Plan *plan, FeedAudience audience, const char *w
 
                 if (!streq_ptr(audience == FEED_TEAM ? sp->team : sp->operator, who))
                         continue;
-                if (!overlaps(sp->start, sp->end, from, to))
-                        continue;
-
-                r = event_list_add(l, sp, NULL);
+                r = feed_event_list_add(l, sp, NULL, from, to);
                 if (r < 0)
                         return r;
+                if (r == 0)
+                        continue;       /* a break is listed only with its shift */
                 for (size_t j = 0; j < sp->n_breaks; j++) {
-                        if (!overlaps(sp->breaks[j].start, sp->breaks[j].end, from, to))
-                                continue;
-                        r = event_list_add(l, sp, sp->breaks + j);
+                        r = feed_event_list_add(l, sp, sp->breaks + j, from, to);
                         if (r < 0)
                                 return r;
                 }
@@ -253,14 +95,14 @@ static int collect_events(const Plan *plan, FeedAudience audience, const char *w
         return 0;
 }
 
-static int add_property(icalcomponent *c, icalproperty *p) {
+static int feed_add_property(icalcomponent *c, icalproperty *p) {
         if (!p)
                 return -ENOMEM;
         icalcomponent_add_property(c, p);
         return 0;
 }
 
-static int add_x_property(icalcomponent *c, const char *name, const char *value) {
+static int feed_add_x_property(icalcomponent *c, const char *name, const char *value) {
         icalproperty *p;
 
         p = icalproperty_new_x(value);
@@ -271,12 +113,12 @@ static int add_x_property(icalcomponent *c, const char *name, const char *value)
         return 0;
 }
 
-static struct icaltimetype utc_time(usec_t t) {
+static struct icaltimetype feed_utc_time(usec_t t) {
         return icaltime_from_timet_with_zone((time_t) (t / USEC_PER_SEC), 0,
                                              icaltimezone_get_utc_timezone());
 }
 
-static const char *operator_name(const Roster *roster, const char *id) {
+static const char *feed_operator_name(const Roster *roster, const char *id) {
         ssize_t i;
 
         if (!roster)
@@ -287,8 +129,7 @@ static const char *operator_name(const Roster *roster, const char *id) {
 
 /* The SUMMARY of an event, malloc'ed: the team feed names the operator and
  * says only "Shift" or "Break" (privacy: no kind, no reason). */
-static int event_summary(const FeedEvent *e, const Roster *roster, FeedAudience audience,
-                         char **ret) {
+static int feed_event_summary(const FeedEvent *e, const Roster *roster, FeedAudience audience, char **ret) {
         const char *what;
 
         if (audience == FEED_OPERATOR) {
@@ -298,15 +139,15 @@ static int event_summary(const FeedEvent *e, const Roster *roster, FeedAudience 
         }
 
         what = e->brk ? "Break" : "Shift";
-        if (asprintf(ret, "%s: %s", what, operator_name(roster, e->shift->operator)) < 0) {
+        if (asprintf(ret, "%s: %s", what, feed_operator_name(roster, e->shift->operator)) < 0) {
                 *ret = NULL;
                 return -ENOMEM;
         }
         return 0;
 }
 
-static int add_event(icalcomponent *cal, const FeedEvent *e, const Roster *roster,
-                     FeedAudience audience, usec_t now, Sequences *seq) {
+static int feed_add_event(icalcomponent *cal, const FeedEvent *e, const Roster *roster,
+                          FeedAudience audience, usec_t now, Sequences *seq) {
         _cleanup_(freep) char *uid = NULL, *summary = NULL;
         unsigned sequence = 0;
         usec_t modified = now;
@@ -326,7 +167,7 @@ static int add_event(icalcomponent *cal, const FeedEvent *e, const Roster *roste
                 uid = NULL;
                 return -ENOMEM;
         }
-        r = event_summary(e, roster, audience, &summary);
+        r = feed_event_summary(e, roster, audience, &summary);
         if (r < 0)
                 return r;
 
@@ -335,65 +176,65 @@ static int add_event(icalcomponent *cal, const FeedEvent *e, const Roster *roste
                 return -ENOMEM;
         icalcomponent_add_component(cal, ev);
 
-        if ((r = add_property(ev, icalproperty_new_uid(uid))) < 0 ||
-            (r = add_property(ev, icalproperty_new_dtstamp(utc_time(modified)))) < 0 ||
-            (r = add_property(ev, icalproperty_new_dtstart(utc_time(e->start)))) < 0 ||
-            (r = add_property(ev, icalproperty_new_dtend(utc_time(e->end)))) < 0 ||
-            (r = add_property(ev, icalproperty_new_sequence((int) sequence))) < 0 ||
-            (r = add_property(ev, icalproperty_new_lastmodified(utc_time(modified)))) < 0 ||
-            (r = add_property(ev, icalproperty_new_summary(summary))) < 0)
+        if ((r = feed_add_property(ev, icalproperty_new_uid(uid))) < 0 ||
+            (r = feed_add_property(ev, icalproperty_new_dtstamp(feed_utc_time(modified)))) < 0 ||
+            (r = feed_add_property(ev, icalproperty_new_dtstart(feed_utc_time(e->start)))) < 0 ||
+            (r = feed_add_property(ev, icalproperty_new_dtend(feed_utc_time(e->end)))) < 0 ||
+            (r = feed_add_property(ev, icalproperty_new_sequence((int) sequence))) < 0 ||
+            (r = feed_add_property(ev, icalproperty_new_lastmodified(feed_utc_time(modified)))) < 0 ||
+            (r = feed_add_property(ev, icalproperty_new_summary(summary))) < 0)
                 return r;
 
         if (!e->brk)
-                return add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
+                return feed_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
         if (audience == FEED_TEAM)
                 return 0;
         if (!isempty(e->brk->reason)) {
-                r = add_property(ev, icalproperty_new_description(e->brk->reason));
+                r = feed_add_property(ev, icalproperty_new_description(e->brk->reason));
                 if (r < 0)
                         return r;
         }
-        return add_x_property(ev, "X-RESPITE-KIND", break_kind_to_string(e->brk->kind));
+        return feed_add_x_property(ev, "X-RESPITE-KIND", break_kind_to_string(e->brk->kind));
 }
 
 /* How often clients should poll: REFRESH-INTERVAL (RFC 7986) and its
  * de-facto twin X-PUBLISHED-TTL, the same duration; few clients honour
  * either. */
-static int add_refresh(icalcomponent *cal, usec_t refresh) {
+static int feed_add_refresh(icalcomponent *cal, usec_t refresh) {
         struct icaldurationtype d;
         _cleanup_(freep) char *text = NULL;
         int r;
 
         d = icaldurationtype_from_int((int) MIN((refresh ?: FEED_REFRESH_DEFAULT) / USEC_PER_SEC,
                                                 (usec_t) INT_MAX));
-        r = add_property(cal, icalproperty_new_refreshinterval(d));
+        r = feed_add_property(cal, icalproperty_new_refreshinterval(d));
         if (r < 0)
                 return r;
         text = icaldurationtype_as_ical_string_r(d);
         if (!text)
                 return -ENOMEM;
-        return add_x_property(cal, "X-PUBLISHED-TTL", text);
+        return feed_add_x_property(cal, "X-PUBLISHED-TTL", text);
 }
 
-static int add_calendar_properties(icalcomponent *cal, const char *calname, usec_t refresh) {
+static int feed_add_calendar_properties(icalcomponent *cal, const char *calname, usec_t refresh) {
         int r;
 
-        if ((r = add_property(cal, icalproperty_new_version("2.0"))) < 0 ||
-            (r = add_property(cal, icalproperty_new_prodid(FEED_PRODID))) < 0 ||
-            (r = add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH))) < 0 ||
-            (r = add_refresh(cal, refresh)) < 0)
+        if ((r = feed_add_property(cal, icalproperty_new_version("2.0"))) < 0 ||
+            (r = feed_add_property(cal, icalproperty_new_prodid(FEED_PRODID))) < 0 ||
+            (r = feed_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH))) < 0 ||
+            (r = feed_add_refresh(cal, refresh)) < 0)
                 return r;
 
         if (isempty(calname))
                 return 0;
-        if ((r = add_property(cal, icalproperty_new_name(calname))) < 0 ||
-            (r = add_x_property(cal, "X-WR-CALNAME", calname)) < 0)
+        if ((r = feed_add_property(cal, icalproperty_new_name(calname))) < 0 ||
+            (r = feed_add_x_property(cal, "X-WR-CALNAME", calname)) < 0)
                 return r;
         return 0;
 }
 
 /* Remove every fold (CRLF followed by a space or tab, RFC 5545 §3.1) in place. */
-static void unfold(char *s) {
+static void feed_unfold(char *s) {
         char *w = s;
 
         for (const char *p = s; *p; ) {
@@ -410,7 +251,7 @@ static void unfold(char *s) {
  * two UTF-8 sequences, every line ending in CRLF. libical 3.0.16 folds
  * without regard for UTF-8 and, when a value ends at the fold point, emits
  * "\r" + fold + "\n"; unfolding its output and folding again fixes both. */
-static int fold(const char *s, char **ret) {
+static int feed_fold(const char *s, char **ret) {
         size_t n = strlen(s);
         char *buf, *w;
 
@@ -455,21 +296,21 @@ static int fold(const char *s, char **ret) {
         return 0;
 }
 
-static void icalcomponent_freep(icalcomponent **c) {
+static void feed_icalcomponent_freep(icalcomponent **c) {
         if (*c)
                 icalcomponent_free(*c);
 }
 
-static void ical_bufferp(char **p) {
+static void feed_ical_bufferp(char **p) {
         if (*p)
                 icalmemory_free_buffer(*p);
 }
 
 int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,
                 const char *calname, usec_t refresh, usec_t from, usec_t to, Sequences *seq, char **ret) {
-        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL;
-        _cleanup_(event_list_done) EventList events = {};
-        _cleanup_(ical_bufferp) char *text = NULL;
+        _cleanup_(feed_icalcomponent_freep) icalcomponent *cal = NULL;
+        _cleanup_(feed_event_list_done) EventList events = {};
+        _cleanup_(feed_ical_bufferp) char *text = NULL;
         int r;
 
         assert(plan);
@@ -478,19 +319,19 @@ int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, c
 
         icalerror_set_errors_are_fatal(0);
 
-        r = collect_events(plan, audience, who, from, to, &events);
+        r = feed_collect_events(plan, audience, who, from, to, &events);
         if (r < 0)
                 return r;
 
         cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
         if (!cal)
                 return -ENOMEM;
-        r = add_calendar_properties(cal, calname, refresh);
+        r = feed_add_calendar_properties(cal, calname, refresh);
         if (r < 0)
                 return r;
 
         for (size_t i = 0; i < events.n; i++) {
-                r = add_event(cal, events.events + i, roster, audience, plan->now, seq);
+                r = feed_add_event(cal, events.events + i, roster, audience, plan->now, seq);
                 if (r < 0)
                         return r;
         }
@@ -498,18 +339,18 @@ int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, c
         text = icalcomponent_as_ical_string_r(cal);
         if (!text)
                 return -ENOMEM;
-        unfold(text);
-        return fold(text, ret);
+        feed_unfold(text);
+        return feed_fold(text, ret);
 }
 
-static void unlink_and_freep(char **p) {
+static void feed_unlink_and_freep(char **p) {
         if (!*p)
                 return;
         (void) unlink(*p);
         free(*p);
 }
 
-static int write_all(int fd, const char *text) {
+static int feed_write_all(int fd, const char *text) {
         size_t left = strlen(text);
 
         while (left > 0) {
@@ -527,7 +368,7 @@ static int write_all(int fd, const char *text) {
 }
 
 int feed_write_file(const char *dir, const char *name, const char *text) {
-        _cleanup_(unlink_and_freep) char *tmp = NULL;
+        _cleanup_(feed_unlink_and_freep) char *tmp = NULL;
         _cleanup_(freep) char *path = NULL;
         _cleanup_(closep) int fd = -EBADF;
         int r;
@@ -556,7 +397,7 @@ int feed_write_file(const char *dir, const char *name, const char *text) {
         }
         if (fchmod(fd, 0644) < 0)
                 return -errno;
-        r = write_all(fd, text);
+        r = feed_write_all(fd, text);
         if (r < 0)
                 return r;
         if (fsync(fd) < 0)

@@ -53,24 +53,24 @@ struct HttpServer {
 };
 
 /* The strong ETag of body: its hash, quoted. */
-static void etag_of(const char *body, size_t len, char ret[static ETAG_MAX]) {
+static void http_etag_of(const char *body, size_t len, char ret[static ETAG_MAX]) {
         uint128_t h = fnv1a128(body, len, FNV1A128_OFFSET);
 
         snprintf(ret, ETAG_MAX, "\"%016" PRIx64 "%016" PRIx64 "\"", (uint64_t) (h >> 64), (uint64_t) h);
 }
 
-static uint64_t token_hash(const HttpServer *s, const char *token, size_t len) {
+static uint64_t http_token_hash(const HttpServer *s, const char *token, size_t len) {
         return (uint64_t) fnv1a128(token, len, s->salt);
 }
 
-static bool token_valid(const char *t, size_t len) {
+static bool http_token_valid(const char *t, size_t len) {
         return len >= TOKEN_MIN && len <= TOKEN_MAX && strspn(t, "0123456789abcdefghijklmnopqrstuvwxyz") == len;
 }
 
 /* ---- conditional requests (RFC 9110 §13.1, §13.2.2) ---- */
 
 /* Whether the If-None-Match list names etag, by weak comparison. */
-static bool etag_list_matches(const char *list, const char *etag) {
+static bool http_etag_list_matches(const char *list, const char *etag) {
         size_t n = strlen(etag);
 
         for (const char *p = list;;) {
@@ -94,15 +94,15 @@ static bool etag_list_matches(const char *list, const char *etag) {
         }
 }
 
-static const char * const wkdays[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-static const char * const wkdays_long[7] = {
+static const char * const http_wkdays[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char * const http_wkdays_long[7] = {
         "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 };
-static const char * const months[12] = {
+static const char * const http_months[12] = {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 
-static int index_of(const char * const *names, size_t n, const char *s, size_t len) {
+static int http_index_of(const char * const *names, size_t n, const char *s, size_t len) {
         for (size_t i = 0; i < n; i++)
                 if (strlen(names[i]) == len && strncmp(names[i], s, len) == 0)
                         return (int) i;
@@ -110,7 +110,7 @@ static int index_of(const char * const *names, size_t n, const char *s, size_t l
 }
 
 /* n decimal digits at p; a leading space counts as 0 when pad. */
-static bool digits(const char *p, size_t n, bool pad, int *ret) {
+static bool http_digits(const char *p, size_t n, bool pad, int *ret) {
         int v = 0;
 
         for (size_t i = 0; i < n; i++) {
@@ -125,9 +125,9 @@ static bool digits(const char *p, size_t n, bool pad, int *ret) {
 }
 
 /* "08:49:37" */
-static bool clock_time(const char *p, struct tm *tm) {
-        return digits(p, 2, false, &tm->tm_hour) && p[2] == ':' && digits(p + 3, 2, false, &tm->tm_min) &&
-               p[5] == ':' && digits(p + 6, 2, false, &tm->tm_sec) &&
+static bool http_clock_time(const char *p, struct tm *tm) {
+        return http_digits(p, 2, false, &tm->tm_hour) && p[2] == ':' && http_digits(p + 3, 2, false, &tm->tm_min) &&
+               p[5] == ':' && http_digits(p + 6, 2, false, &tm->tm_sec) &&
                tm->tm_hour <= 23 && tm->tm_min <= 59 && tm->tm_sec <= 60;
 }
 
@@ -138,36 +138,36 @@ static bool clock_time(const char *p, struct tm *tm) {
  *   asctime      "Sun Nov  6 08:49:37 1994"
  * A date that does not exist (30 Feb) or names the wrong weekday is
  * invalid. */
-static bool parse_http_date(const char *s, time_t now, time_t *ret) {
+static bool http_parse_date(const char *s, time_t now, time_t *ret) {
         const char *comma = strchr(s, ',');
         struct tm tm = {}, check;
         int wday, year;
         time_t t;
 
         if (comma && comma - s == 3 && strlen(s) == 29) {
-                wday = index_of(wkdays, 7, s, 3);
-                tm.tm_mon = index_of(months, 12, s + 8, 3);
-                if (s[4] != ' ' || !digits(s + 5, 2, false, &tm.tm_mday) || s[7] != ' ' || s[11] != ' ' ||
-                    !digits(s + 12, 4, false, &year) || s[16] != ' ' || !clock_time(s + 17, &tm) ||
+                wday = http_index_of(http_wkdays, 7, s, 3);
+                tm.tm_mon = http_index_of(http_months, 12, s + 8, 3);
+                if (s[4] != ' ' || !http_digits(s + 5, 2, false, &tm.tm_mday) || s[7] != ' ' || s[11] != ' ' ||
+                    !http_digits(s + 12, 4, false, &year) || s[16] != ' ' || !http_clock_time(s + 17, &tm) ||
                     strcmp(s + 25, " GMT") != 0)
                         return false;
         } else if (comma && strlen(comma) == 24) {
                 struct tm n;
 
-                wday = index_of(wkdays_long, 7, s, comma - s);
-                tm.tm_mon = index_of(months, 12, comma + 5, 3);
-                if (comma[1] != ' ' || !digits(comma + 2, 2, false, &tm.tm_mday) || comma[4] != '-' ||
-                    comma[8] != '-' || !digits(comma + 9, 2, false, &year) || comma[11] != ' ' ||
-                    !clock_time(comma + 12, &tm) || strcmp(comma + 20, " GMT") != 0 || !gmtime_r(&now, &n))
+                wday = http_index_of(http_wkdays_long, 7, s, comma - s);
+                tm.tm_mon = http_index_of(http_months, 12, comma + 5, 3);
+                if (comma[1] != ' ' || !http_digits(comma + 2, 2, false, &tm.tm_mday) || comma[4] != '-' ||
+                    comma[8] != '-' || !http_digits(comma + 9, 2, false, &year) || comma[11] != ' ' ||
+                    !http_clock_time(comma + 12, &tm) || strcmp(comma + 20, " GMT") != 0 || !gmtime_r(&now, &n))
                         return false;
                 year += (n.tm_year + 1900) / 100 * 100;
                 if (year > n.tm_year + 1900 + 50)
                         year -= 100;
         } else if (!comma && strlen(s) == 24) {
-                wday = index_of(wkdays, 7, s, 3);
-                tm.tm_mon = index_of(months, 12, s + 4, 3);
-                if (s[3] != ' ' || s[7] != ' ' || !digits(s + 8, 2, true, &tm.tm_mday) || s[10] != ' ' ||
-                    !clock_time(s + 11, &tm) || s[19] != ' ' || !digits(s + 20, 4, false, &year))
+                wday = http_index_of(http_wkdays, 7, s, 3);
+                tm.tm_mon = http_index_of(http_months, 12, s + 4, 3);
+                if (s[3] != ' ' || s[7] != ' ' || !http_digits(s + 8, 2, true, &tm.tm_mday) || s[10] != ' ' ||
+                    !http_clock_time(s + 11, &tm) || s[19] != ' ' || !http_digits(s + 20, 4, false, &year))
                         return false;
         } else
                 return false;
@@ -188,21 +188,21 @@ bool http_not_modified(const char *if_none_match, const char *if_modified_since,
         time_t since;
 
         if (if_none_match)
-                return etag_list_matches(if_none_match, etag);
-        if (!if_modified_since || !parse_http_date(if_modified_since, now, &since) || since > now)
+                return http_etag_list_matches(if_none_match, etag);
+        if (!if_modified_since || !http_parse_date(if_modified_since, now, &since) || since > now)
                 return false;
         return last_modified <= since;
 }
 
 /* ---- feeds ---- */
 
-static int feed_name_compare(const void *a, const void *b) {
+static int http_feed_name_compare(const void *a, const void *b) {
         return strcmp(((const HttpFeed *) a)->name, ((const HttpFeed *) b)->name);
 }
 
 /* By the salted hash first: a lookup's path through the tree tells nothing
  * about how much of a guessed token is right. */
-static int feed_token_compare(const void *a, const void *b) {
+static int http_feed_token_compare(const void *a, const void *b) {
         const HttpFeed *x = a, *y = b;
 
         if (x->token_hash != y->token_hash)
@@ -225,20 +225,20 @@ static void http_feed_free(void *p) {
 }
 DEFINE_TRIVIAL_CLEANUP_FUNC(HttpFeed *, http_feed_free);
 
-static void responsep(struct MHD_Response **r) {
+static void http_responsep(struct MHD_Response **r) {
         if (*r)
                 MHD_destroy_response(*r);
 }
 
-static HttpFeed *find_by_name(const HttpServer *s, const char *name) {
+static HttpFeed *http_find_by_name(const HttpServer *s, const char *name) {
         HttpFeed key = { .name = (char *) name };
-        void **node = tfind(&key, &s->by_name, feed_name_compare);
+        void **node = tfind(&key, &s->by_name, http_feed_name_compare);
 
         return node ? *node : NULL;
 }
 
 /* The feed that url ("/feeds/<token>.ics") names, or NULL. */
-static const HttpFeed *find_by_url(const HttpServer *s, const char *url) {
+static const HttpFeed *http_find_by_url(const HttpServer *s, const char *url) {
         char token[TOKEN_MAX + 1];
         HttpFeed key = { .token = token };
         size_t len;
@@ -255,16 +255,16 @@ static const HttpFeed *find_by_url(const HttpServer *s, const char *url) {
                 return NULL;
         memcpy(token, url, len);
         token[len] = 0;
-        if (!token_valid(token, len))
+        if (!http_token_valid(token, len))
                 return NULL;
 
-        key.token_hash = token_hash(s, token, len);
-        node = tfind(&key, &s->by_token, feed_token_compare);
+        key.token_hash = http_token_hash(s, token, len);
+        node = tfind(&key, &s->by_token, http_feed_token_compare);
         return node ? *node : NULL;
 }
 
 /* The headers of the 200 (body) and of the 304 answer. */
-static int add_headers(struct MHD_Response *r, const char *etag, time_t last_modified, bool body) {
+static int http_add_headers(struct MHD_Response *r, const char *etag, time_t last_modified, bool body) {
         char date[64];
         struct tm tm;
 
@@ -284,8 +284,8 @@ static int add_headers(struct MHD_Response *r, const char *etag, time_t last_mod
 }
 
 /* The 200 and 304 answers of a new version of f's document. */
-static int feed_set_body(HttpFeed *f, const char *body, size_t len, const char *etag, time_t now) {
-        _cleanup_(responsep) struct MHD_Response *full = NULL, *not_modified = NULL;
+static int http_feed_set_body(HttpFeed *f, const char *body, size_t len, const char *etag, time_t now) {
+        _cleanup_(http_responsep) struct MHD_Response *full = NULL, *not_modified = NULL;
         time_t modified = f->full && f->last_modified >= now ? f->last_modified + 1 : now;
         char *copy;
         int r;
@@ -305,16 +305,16 @@ static int feed_set_body(HttpFeed *f, const char *body, size_t len, const char *
         not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
         if (!not_modified)
                 return -ENOMEM;
-        r = add_headers(full, etag, modified, true);
+        r = http_add_headers(full, etag, modified, true);
         if (r < 0)
                 return r;
-        r = add_headers(not_modified, etag, modified, false);
+        r = http_add_headers(not_modified, etag, modified, false);
         if (r < 0)
                 return r;
 
         /* Connections still sending the old answers hold their own reference. */
-        responsep(&f->full);
-        responsep(&f->not_modified);
+        http_responsep(&f->full);
+        http_responsep(&f->not_modified);
         f->full = TAKE_PTR(full);
         f->not_modified = TAKE_PTR(not_modified);
         f->last_modified = modified;
@@ -322,13 +322,13 @@ static int feed_set_body(HttpFeed *f, const char *body, size_t len, const char *
         return 0;
 }
 
-static int feed_set_token(HttpServer *s, HttpFeed *f, const char *token) {
+static int http_feed_set_token(HttpServer *s, HttpFeed *f, const char *token) {
         _cleanup_(freep) char *copy = NULL;
         char *old_token = f->token;
         uint64_t old_hash = f->token_hash;
         void **node;
 
-        if (!token_valid(token, strlen(token)))
+        if (!http_token_valid(token, strlen(token)))
                 return -EINVAL;
         if (streq_ptr(f->token, token))
                 return 0;
@@ -337,15 +337,15 @@ static int feed_set_token(HttpServer *s, HttpFeed *f, const char *token) {
                 return -ENOMEM;
 
         if (f->token)
-                (void) tdelete(f, &s->by_token, feed_token_compare);
+                (void) tdelete(f, &s->by_token, http_feed_token_compare);
         f->token = copy;
-        f->token_hash = token_hash(s, copy, strlen(copy));
-        node = tsearch(f, &s->by_token, feed_token_compare);
+        f->token_hash = http_token_hash(s, copy, strlen(copy));
+        node = tsearch(f, &s->by_token, http_feed_token_compare);
         if (!node || *node != f) {
                 /* Out of memory, or another feed has it: serve under the old one. */
                 f->token = old_token;
                 f->token_hash = old_hash;
-                if (old_token && !tsearch(f, &s->by_token, feed_token_compare))
+                if (old_token && !tsearch(f, &s->by_token, http_feed_token_compare))
                         f->token = NULL;
                 return node ? -EEXIST : -ENOMEM;
         }
@@ -366,12 +366,12 @@ int http_server_put_feed(HttpServer *s, const char *name, const char *token, con
         assert(token);
         assert(body);
 
-        if (!token_valid(token, strlen(token)))
+        if (!http_token_valid(token, strlen(token)))
                 return -EINVAL;
         len = strlen(body);
-        etag_of(body, len, etag);
+        http_etag_of(body, len, etag);
 
-        f = find_by_name(s, name);
+        f = http_find_by_name(s, name);
         if (!f) {
                 n = calloc(1, sizeof(HttpFeed));
                 if (!n)
@@ -382,27 +382,27 @@ int http_server_put_feed(HttpServer *s, const char *name, const char *token, con
                 f = n;
         }
         if (!f->full || !streq(f->etag, etag)) {
-                r = feed_set_body(f, body, len, etag, time(NULL));
+                r = http_feed_set_body(f, body, len, etag, time(NULL));
                 if (r < 0)
                         return r;
         }
         if (n) {
-                if (!tsearch(n, &s->by_name, feed_name_compare))
+                if (!tsearch(n, &s->by_name, http_feed_name_compare))
                         return -ENOMEM;
                 TAKE_PTR(n);
         }
         f->generation = s->generation;
-        return feed_set_token(s, f, token);
+        return http_feed_set_token(s, f, token);
 }
 
 int http_server_set_token(HttpServer *s, const char *name, const char *token) {
         HttpFeed *f;
 
         assert(s);
-        f = find_by_name(s, name);
+        f = http_find_by_name(s, name);
         if (!f)
                 return -ENOENT;
-        return feed_set_token(s, f, token);
+        return http_feed_set_token(s, f, token);
 }
 
 typedef struct Stale {
@@ -412,7 +412,7 @@ typedef struct Stale {
         int error;
 } Stale;
 
-static void collect_stale(const void *node, VISIT which, void *userdata) {
+static void http_collect_stale(const void *node, VISIT which, void *userdata) {
         HttpFeed *f = *(HttpFeed * const *) node;
         Stale *st = userdata;
 
@@ -426,14 +426,14 @@ static void collect_stale(const void *node, VISIT which, void *userdata) {
 void http_server_prune(HttpServer *s) {
         Stale st = { .generation = s->generation };
 
-        twalk_r(s->by_name, collect_stale, &st);
+        twalk_r(s->by_name, http_collect_stale, &st);
         /* Out of memory: what was collected goes, the rest at the next call. */
         for (size_t i = 0; i < st.n; i++) {
                 HttpFeed *f = st.feeds[i];
 
                 if (f->token)
-                        (void) tdelete(f, &s->by_token, feed_token_compare);
-                (void) tdelete(f, &s->by_name, feed_name_compare);
+                        (void) tdelete(f, &s->by_token, http_feed_token_compare);
+                (void) tdelete(f, &s->by_name, http_feed_name_compare);
                 http_feed_free(f);
         }
         free(st.feeds);
@@ -445,9 +445,9 @@ void http_server_prune(HttpServer *s) {
 /* Called once when the headers are in, then for each part of a body, then
  * once more with none left: a response queued at the first call closes
  * the connection, so GET and HEAD are answered at the last. */
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                  const char *version, const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls) {
+static enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                       const char *version, const char *upload_data, size_t *upload_data_size,
+                                       void **req_cls) {
         static char headers_seen;
         HttpServer *s = cls;
         const HttpFeed *f;
@@ -462,7 +462,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                 *upload_data_size = 0;  /* a body on a GET means nothing: drop it */
                 return MHD_YES;
         }
-        f = find_by_url(s, url);
+        f = http_find_by_url(s, url);
         if (!f)
                 return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, s->not_found);
         if (http_not_modified(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
@@ -474,7 +474,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 /* libmicrohttpd's own messages, at debug level (a flood of refused
  * connections would flood the log), with anything after "/feeds/" hidden. */
-static void on_mhd_log(void *cls, const char *format, va_list ap) {
+static void http_on_mhd_log(void *cls, const char *format, va_list ap) {
         char buf[512], *p;
 
         vsnprintf(buf, sizeof buf, format, ap);
@@ -486,7 +486,7 @@ static void on_mhd_log(void *cls, const char *format, va_list ap) {
         log_debug("HTTP: %s", buf);
 }
 
-static int arm_timer(HttpServer *s) {
+static int http_arm_timer(HttpServer *s) {
         MHD_UNSIGNED_LONG_LONG ms;
         int r;
 
@@ -503,26 +503,26 @@ static int arm_timer(HttpServer *s) {
         return sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
 }
 
-static int run_mhd(HttpServer *s) {
+static int http_run_mhd(HttpServer *s) {
         int r;
 
         (void) MHD_run(s->daemon);
-        r = arm_timer(s);
+        r = http_arm_timer(s);
         if (r < 0)
                 log_warning_errno(r, "Failed to arm the HTTP timer: %m, ignoring");
         return 0;
 }
 
-static int on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
-        return run_mhd(userdata);
+static int http_on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
+        return http_run_mhd(userdata);
 }
 
-static int on_timer(sd_event_source *src, uint64_t usec, void *userdata) {
-        return run_mhd(userdata);
+static int http_on_timer(sd_event_source *src, uint64_t usec, void *userdata) {
+        return http_run_mhd(userdata);
 }
 
 /* "HOST:PORT" or "[IPV6]:PORT" into a listening socket. */
-static int listen_on(const char *address, int *ret) {
+static int http_listen_on(const char *address, int *ret) {
         _cleanup_(freep) char *host = NULL;
         _cleanup_(closep) int fd = -EBADF;
         struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV | AI_PASSIVE }, *ai;
@@ -568,7 +568,7 @@ finish:
 }
 
 /* The first listening TCP socket systemd passed, or -EBADF. */
-static int passed_socket(void) {
+static int http_passed_socket(void) {
         int n = sd_listen_fds(true);
 
         for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; fd++)
@@ -579,7 +579,7 @@ static int passed_socket(void) {
 
 /* Room for max_connections sockets: the soft limit of open files up to the
  * hard one, as systemd does for its own daemons. */
-static void raise_nofile(void) {
+static void http_raise_nofile(void) {
         struct rlimit rl;
 
         if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= MIN(rl.rlim_max, NOFILE_CAP))
@@ -588,7 +588,7 @@ static void raise_nofile(void) {
         (void) setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-static int static_response(const char *text, struct MHD_Response **ret) {
+static int http_static_response(const char *text, struct MHD_Response **ret) {
         struct MHD_Response *r;
 
         r = MHD_create_response_from_buffer(strlen(text), (void *) text, MHD_RESPMEM_PERSISTENT);
@@ -619,28 +619,28 @@ int http_server_new(sd_event *event, const FeedSettings *settings, HttpServer **
         if (getrandom(&s->salt, sizeof s->salt, 0) != sizeof s->salt)
                 return -errno;
 
-        r = static_response("Not Found\n", &s->not_found);
+        r = http_static_response("Not Found\n", &s->not_found);
         if (r < 0)
                 return r;
-        r = static_response("Method Not Allowed\n", &s->not_allowed);
+        r = http_static_response("Method Not Allowed\n", &s->not_allowed);
         if (r < 0)
                 return r;
         if (MHD_add_response_header(s->not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") != MHD_YES)
                 return -ENOMEM;
 
-        s->listen_fd = passed_socket();
+        s->listen_fd = http_passed_socket();
         if (s->listen_fd < 0) {
                 if (isempty(settings->listen))
                         return -ENOENT;
-                r = listen_on(settings->listen, &s->listen_fd);
+                r = http_listen_on(settings->listen, &s->listen_fd);
                 if (r < 0)
                         return r;
         }
 
-        raise_nofile();
+        http_raise_nofile();
         s->daemon = MHD_start_daemon(
-                MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
-                MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+                MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, http_on_request, s,
+                MHD_OPTION_EXTERNAL_LOGGER, http_on_mhd_log, s,
                 MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
                 MHD_OPTION_CONNECTION_LIMIT, (unsigned) settings->max_connections,
                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) settings->max_connections_per_ip,
@@ -654,13 +654,13 @@ int http_server_new(sd_event *event, const FeedSettings *settings, HttpServer **
         info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_EPOLL_FD);
         if (!info)
                 return -EIO;
-        r = sd_event_add_io(event, &s->io, info->epoll_fd, EPOLLIN, on_io, s);
+        r = sd_event_add_io(event, &s->io, info->epoll_fd, EPOLLIN, http_on_io, s);
         if (r < 0)
                 return r;
-        r = sd_event_add_time(event, &s->timer, CLOCK_MONOTONIC, USEC_INFINITY, 1, on_timer, s);
+        r = sd_event_add_time(event, &s->timer, CLOCK_MONOTONIC, USEC_INFINITY, 1, http_on_timer, s);
         if (r < 0)
                 return r;
-        r = arm_timer(s);
+        r = http_arm_timer(s);
         if (r < 0)
                 return r;
 
@@ -668,7 +668,7 @@ int http_server_new(sd_event *event, const FeedSettings *settings, HttpServer **
         return 0;
 }
 
-static void nop_free(void *p) {
+static void http_nop_free(void *p) {
 }
 
 HttpServer *http_server_free(HttpServer *s) {
@@ -681,7 +681,7 @@ HttpServer *http_server_free(HttpServer *s) {
                 MHD_stop_daemon(s->daemon);
         else if (s->listen_fd >= 0)
                 close(s->listen_fd);
-        tdestroy(s->by_token, nop_free);
+        tdestroy(s->by_token, http_nop_free);
         tdestroy(s->by_name, http_feed_free);
         if (s->not_found)
                 MHD_destroy_response(s->not_found);

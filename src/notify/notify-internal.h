@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What the parts of respite-notify share: the agent, its notifications, and
+ * the functions one part calls in another.
+ *   respite-notify.c  main, options, the config file, the agent and its buses
+ *   notify-daemon.c   respited: WhoAmI, GetSchedule, the operator's signals,
+ *                     catching up after a restart, a suspend or a clock jump
+ *   notify-server.c   the notification server (Desktop Notifications
+ *                     Specification 1.2): Notify, capabilities, actions, one
+ *                     notification per break
+ *   notify-break.c    what each notification says */
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "shared/util.h"
+
+#define NOTIFY_NAME      "org.freedesktop.Notifications"
+#define NOTIFY_PATH      "/org/freedesktop/Notifications"
+#define NOTIFY_INTERFACE "org.freedesktop.Notifications"
+
+#define URGENCY_NORMAL   1
+#define URGENCY_CRITICAL 2
+
+#define DAY_UID "day"   /* the "Show my day" notification */
+
+typedef enum Stage { STAGE_NONE, STAGE_SCHEDULED, STAGE_STARTED, STAGE_ENDED } Stage;
+
+typedef struct Agent Agent;
+
+/* One notification per break: later news of the same break replaces it. */
+typedef struct Shown {
+        Agent *agent;
+        char *uid;              /* the break's uid, as the signals carry it */
+        uint32_t id;            /* the server's id for it; 0 before the first reply */
+        sd_bus_slot *slot;      /* a Notify call in flight */
+        char *summary, *body;   /* what to send when the call in flight returns */
+        uint8_t urgency;
+        bool pending;           /* summary and body wait to be sent */
+        Stage stage;
+        char *kind;             /* "recovery", "statutory", "planned" */
+        usec_t start, end;      /* the break as last known */
+} Shown;
+
+struct Agent {
+        sd_event *event;
+        sd_bus *daemon;         /* where respited is: system bus, or session bus with --user */
+        sd_bus *session;        /* the notification server */
+        sd_bus *system;         /* logind, for suspend; may be NULL */
+        char *operator;
+        char *zone;             /* the site's zone (respited's Timezone) */
+        char *daemon_owner;     /* unique name of respited, NULL when it is gone */
+        bool subscribed;
+        bool markup, actions;   /* the server's capabilities */
+        bool warned_server, warned_daemon;
+        Shown **shown;
+        size_t n_shown;
+        char *countdown_uid;    /* the break whose countdown runs */
+        sd_event_source *countdown;
+        sd_event_source *watch;
+        usec_t watch_mono, watch_boot, watch_real;
+};
+
+/* A break as GetSchedule and the break signals carry it: kind "recovery",
+ * "statutory" or "planned" ("" when unknown), start and end in UTC usec,
+ * the private reason (may be NULL). */
+typedef struct BreakInfo {
+        const char *kind, *uid, *reason;
+        uint64_t start, end;
+} BreakInfo;
+
+/* respite-notify.c */
+
+/* Call handler when the owner of the bus name name changes (the
+ * NameOwnerChanged signal, arg0 name). Returns 0 or a negative errno. */
+int notify_add_owner_match(sd_bus *bus, const char *name, sd_bus_message_handler_t handler, void *userdata);
+
+/* notify-daemon.c */
+
+/* Watch respited's owner on a->daemon and logind's PrepareForSleep on
+ * a->system (when there is one). Returns 0 or a negative errno. */
+int notify_daemon_add_matches(Agent *a);
+/* Every 15 s, look for a suspend or a clock jump of over a minute, and
+ * catch up after one. Returns 0 or a negative errno. */
+int notify_daemon_watch_clock(Agent *a);
+/* respited is (back) on the bus as owner: learn its zone and the operator,
+ * subscribe once, show what was missed. Logs its errors; ends the event
+ * loop with EXIT_FAILURE when the operator cannot be found. */
+int notify_daemon_appeared(Agent *a, const char *owner);
+/* respited's Now property (UTC usec). Returns 0 or a negative errno, silently. */
+int notify_daemon_now(Agent *a, usec_t *ret);
+/* Call f for each of the operator's breaks overlapping [from, to) (UTC
+ * usec), with the private reason (GetSchedule answers it to the operator's
+ * own user). Logs a failed call; returns 0, f's first negative return, or
+ * a negative errno. */
+int notify_for_each_break(Agent *a, usec_t from, usec_t to,
+                          int (*f)(Agent *a, const BreakInfo *b, void *userdata), void *userdata);
+
+/* notify-server.c */
+
+Shown *notify_shown_free(Shown *s);
+/* The notification of uid, or NULL. */
+Shown *notify_shown_find(Agent *a, const char *uid);
+/* Remember that b's notification is at stage, and b's kind and times.
+ * Returns 0 or -ENOMEM. */
+int notify_shown_record(Agent *a, const BreakInfo *b, Stage stage);
+/* Forget the breaks over for a day at now (UTC usec). */
+void notify_shown_forget_old(Agent *a, usec_t now);
+/* Show summary and body as uid's notification, replacing the one shown
+ * before. Logs its errors; returns 0, or -ENOMEM (logged). */
+int notify_show(Agent *a, const char *uid, uint8_t urgency, const char *summary, const char *body);
+/* Take the notification with the server's id away (CloseNotification). */
+void notify_close(Agent *a, uint32_t id);
+/* Ask the server's capabilities (body markup, actions) into a. Returns 0
+ * or a negative errno. */
+int notify_ask_capabilities(Agent *a);
+/* Watch the server's owner and its ActionInvoked signal. Returns 0 or a
+ * negative errno. */
+int notify_server_add_matches(Agent *a);
+
+/* notify-break.c */
+
+/* A recovery break, or another break a recovery merged into: the operator
+ * is told at once. reason may be NULL. */
+bool notify_is_recovery(const char *kind, const char *reason);
+/* "New break", "Recovery break", "Break moved": b is scheduled, with
+ * private_reason (may be NULL: b's reason then). Nothing when it was
+ * shown before at the same times. Logs its errors. */
+int notify_show_scheduled(Agent *a, const BreakInfo *b, const char *private_reason);
+/* b started: how long is left at now (UTC usec), redrawn every 30 s until
+ * it ends. Logs its errors. */
+int notify_show_started(Agent *a, const BreakInfo *b, usec_t now);
+/* "Break over"; stops b's countdown. Logs its errors. */
+int notify_show_ended(Agent *a, const BreakInfo *b);
+/* "Your breaks today": the operator's breaks of the site's day. Logs its
+ * errors. */
+int notify_show_day(Agent *a);

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The notification server (Desktop Notifications Specification 1.2, on the
+ * session bus): one notification per break, replaced by later news of the
+ * same break; the server's capabilities; its "Show my day" action. */
+#include "notify/notify-internal.h"
+#include "shared/log.h"
+
+/* Notifications of breaks over longer than this are forgotten. */
+#define FORGET_AFTER USEC_PER_DAY
+
+Shown *notify_shown_free(Shown *s) {
+        if (!s)
+                return NULL;
+        sd_bus_slot_unref(s->slot);
+        free(s->uid);
+        free(s->kind);
+        free(s->summary);
+        free(s->body);
+        free(s);
+        return NULL;
+}
+
+Shown *notify_shown_find(Agent *a, const char *uid) {
+        for (size_t i = 0; i < a->n_shown; i++)
+                if (streq(a->shown[i]->uid, uid))
+                        return a->shown[i];
+        return NULL;
+}
+
+static Shown *notify_shown_get(Agent *a, const char *uid) {
+        Shown *s = notify_shown_find(a, uid);
+
+        if (s)
+                return s;
+        s = calloc(1, sizeof(Shown));
+        if (!s)
+                return NULL;
+        s->agent = a;
+        s->uid = strdup(uid);
+        if (!s->uid || array_grow((void **) &a->shown, a->n_shown, sizeof(Shown *)) < 0)
+                return notify_shown_free(s);
+        a->shown[a->n_shown++] = s;
+        return s;
+}
+
+/* Remember where the break is and what was shown of it. */
+int notify_shown_record(Agent *a, const BreakInfo *b, Stage stage) {
+        Shown *s = notify_shown_get(a, b->uid);
+
+        if (!s || (*b->kind && strdup_to(&s->kind, b->kind) < 0))
+                return -ENOMEM;
+        s->stage = stage;
+        s->start = b->start;
+        s->end = b->end;
+        return 0;
+}
+
+/* Forget the breaks over for a day (their notifications are long stale). */
+void notify_shown_forget_old(Agent *a, usec_t now) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < a->n_shown; i++) {
+                Shown *s = a->shown[i];
+
+                if (!s->slot && s->stage != STAGE_NONE && s->end + FORGET_AFTER < now)
+                        notify_shown_free(s);
+                else
+                        a->shown[n++] = s;
+        }
+        a->n_shown = n;
+}
+
+static int notify_send(Agent *a, Shown *s);
+
+static int notify_on_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        Shown *s = userdata;
+        Agent *a = s->agent;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        uint32_t id;
+
+        s->slot = sd_bus_slot_unref(s->slot);
+        if (e) {
+                /* Kept pending: sent again when a server appears. */
+                if (!a->warned_server)
+                        log_warning("No notification server answers (%s: %s); notifications wait until one appears.",
+                                    e->name, e->message ?: "");
+                a->warned_server = true;
+                s->pending = true;
+                return 0;
+        }
+        a->warned_server = false;
+        if (sd_bus_message_read(reply, "u", &id) > 0)
+                s->id = id;
+        if (s->pending)
+                (void) notify_send(a, s);
+        return 0;
+}
+
+/* Send s's content, replacing s's earlier notification. One call at a time
+ * per break: news arriving meanwhile waits for its id. */
+static int notify_send(Agent *a, Shown *s) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        if (s->slot)
+                return 0;       /* notify_on_reply() sends the rest */
+        r = sd_bus_message_new_method_call(a->session, &m, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_INTERFACE, "Notify");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "susss", "respite", s->id, "", s->summary, s->body);
+        if (r >= 0)
+                /* A button, and the same on a click (the default action). */
+                r = a->actions ? sd_bus_message_append(m, "as", 4, "default", "Show my day", "day", "Show my day") :
+                                 sd_bus_message_append(m, "as", 0);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "a{sv}i", 2, "urgency", "y", s->urgency,
+                                          "category", "s", "x-respite.break", (int32_t) -1);
+        if (r < 0)
+                return r;
+        r = sd_bus_call_async(a->session, &s->slot, m, notify_on_reply, s, 0);
+        if (r < 0)
+                return r;
+        s->pending = false;
+        return 0;
+}
+
+int notify_show(Agent *a, const char *uid, uint8_t urgency, const char *summary, const char *body) {
+        Shown *s = notify_shown_get(a, uid);
+        int r;
+
+        if (!s)
+                return log_oom();
+        if (strdup_to(&s->summary, summary) < 0 || strdup_to(&s->body, body) < 0)
+                return log_oom();
+        s->urgency = urgency;
+        s->pending = true;
+        log_info("Notifying (%s): %s", urgency == URGENCY_CRITICAL ? "critical" : "normal", summary);
+        r = notify_send(a, s);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to send a notification: %m, ignoring");
+        return 0;
+}
+
+void notify_close(Agent *a, uint32_t id) {
+        (void) sd_bus_call_method_async(a->session, NULL, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_INTERFACE,
+                                        "CloseNotification", NULL, NULL, "u", id);
+}
+
+static int notify_on_capabilities(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        Agent *a = userdata;
+        const char *cap;
+        int r;
+
+        if (sd_bus_message_is_method_error(reply, NULL))
+                return 0;       /* no server yet: notify_on_reply() says so once */
+        a->markup = a->actions = false;
+        r = sd_bus_message_enter_container(reply, 'a', "s");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "s", &cap)) > 0) {
+                a->markup = a->markup || streq(cap, "body-markup");
+                a->actions = a->actions || streq(cap, "actions");
+        }
+        log_debug("Notification server: body markup %s, actions %s.", a->markup ? "yes" : "no",
+                  a->actions ? "yes" : "no");
+        return 0;
+}
+
+int notify_ask_capabilities(Agent *a) {
+        return sd_bus_call_method_async(a->session, NULL, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_INTERFACE,
+                                        "GetCapabilities", notify_on_capabilities, a, NULL);
+}
+
+/* A (new) server took the name: earlier ids mean nothing to it; send what waits. */
+static int notify_on_server_owner(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        Agent *a = userdata;
+        const char *name, *old, *new;
+
+        if (sd_bus_message_read(m, "sss", &name, &old, &new) < 0 || isempty(new))
+                return 0;
+        log_info("Notification server %s appeared.", new);
+        a->warned_server = false;
+        for (size_t i = 0; i < a->n_shown; i++)
+                a->shown[i]->id = 0;
+        (void) notify_ask_capabilities(a);
+        for (size_t i = 0; i < a->n_shown; i++)
+                if (a->shown[i]->pending)
+                        (void) notify_send(a, a->shown[i]);
+        return 0;
+}
+
+/* "Show my day", the button or a click on one of our notifications. */
+static int notify_on_action(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        Agent *a = userdata;
+        const char *key;
+        uint32_t id;
+
+        if (sd_bus_message_read(m, "us", &id, &key) < 0 || !(streq(key, "day") || streq(key, "default")))
+                return 0;
+        for (size_t i = 0; i < a->n_shown; i++)
+                if (a->shown[i]->id == id)
+                        return notify_show_day(a);
+        return 0;
+}
+
+int notify_server_add_matches(Agent *a) {
+        int r;
+
+        r = notify_add_owner_match(a->session, NOTIFY_NAME, notify_on_server_owner, a);
+        if (r < 0)
+                return r;
+        return sd_bus_match_signal(a->session, NULL, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_INTERFACE,
+                                   "ActionInvoked", notify_on_action, a);
+}

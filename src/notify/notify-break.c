@@ -208,21 +208,17 @@ static int notify_day_line(Agent *a, const BreakInfo *b, void *userdata) {
 int notify_show_day(Agent *a) {
         _cleanup_free_ char *body = NULL;
         size_t size = 0;
-        usec_t now;
-        CivilTime c;
-        usec_t from;
+        usec_t now, from, to;
         FILE *f;
         int r;
 
-        if (notify_daemon_now(a, &now) < 0 || utc_to_civil(now, a->zone, &c) < 0)
-                return 0;
-        c.hour = c.minute = c.second = 0;
-        if (civil_to_utc(&c, a->zone, &from) < 0)
+        /* The site's day: 23 or 25 hours when the clocks change. */
+        if (notify_daemon_now(a, &now) < 0 || time_local_day_bounds(now, a->zone, &from, &to) < 0)
                 return 0;
         f = open_memstream(&body, &size);
         if (!f)
                 return log_oom();
-        r = notify_for_each_break(a, from, from + USEC_PER_DAY, notify_day_line, f);
+        r = notify_for_each_break(a, from, to, notify_day_line, f);
         if (fclose(f) != 0 || r == -ENOMEM)
                 return log_oom();
         if (r < 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* What the files of the planner share, and nothing else includes:
+/* What the files of the planner share (nothing outside them includes it):
  *   plan.c               the plan model (plan.h)
  *   planner.c            planner_run(), planner_revise_operator(), one shift:
  *                        frozen and planned breaks, the order of the steps
@@ -130,8 +130,9 @@ int planner_statutory_place(Planning *p);
 bool planner_statutory_held(const Planning *p);
 /* The rule a statutory break belongs to, or NULL. */
 Rule *planner_break_rule(const Planning *p, const Break *b);
-/* Whether a block of rule r of length len may start at start, inside its
- * window on the step grid (relaxed: anywhere in the shift), and by latest. */
+/* Whether a block of rule r of length len may start at start: not before
+ * now, inside its window (earliest after the shift start, edge_margin before
+ * its end; relaxed: anywhere in the shift), and by latest of work. */
 bool planner_statutory_fits(const Planning *p, const Rule *r, usec_t start, usec_t len, bool relaxed);
 
 /* ---- planner-recovery.c ---- */

@@ -17,7 +17,7 @@ Coverage *coverage_free(Coverage *c) {
         return NULL;
 }
 
-static int team_cmp(const void *a, const void *b) {
+static int coverage_team_cmp(const void *a, const void *b) {
         return strcmp(((const TeamCoverage *) a)->team, ((const TeamCoverage *) b)->team);
 }
 
@@ -26,7 +26,7 @@ const TeamCoverage *coverage_find_team(const Coverage *c, const char *team) {
 
         if (!c || c->n_teams == 0)
                 return NULL;
-        return bsearch(&key, c->teams, c->n_teams, sizeof(TeamCoverage), team_cmp);
+        return bsearch(&key, c->teams, c->n_teams, sizeof(TeamCoverage), coverage_team_cmp);
 }
 
 unsigned team_coverage_required(const TeamCoverage *t, usec_t at) {
@@ -60,13 +60,13 @@ static int coverage_new(const Roster *roster, usec_t start, usec_t interval, siz
         return 0;
 }
 
-static bool band_holds(const CoverageBand *b, unsigned minute) {
+static bool coverage_band_holds(const CoverageBand *b, unsigned minute) {
         if (b->from < b->to)
                 return minute >= b->from && minute < b->to;
         return minute >= b->from || minute < b->to;     /* crosses midnight (or all day) */
 }
 
-static int apply_bands(Coverage *c, const Policy *policy) {
+static int coverage_apply_bands(Coverage *c, const Policy *policy) {
         size_t n = c->n_teams > 0 ? c->teams[0].n : 0;
 
         if (policy->coverage.n_bands == 0)
@@ -82,7 +82,7 @@ static int apply_bands(Coverage *c, const Policy *policy) {
                 for (size_t k = 0; k < policy->coverage.n_bands; k++) {
                         const CoverageBand *b = &policy->coverage.bands[k];
 
-                        if (!band_holds(b, (unsigned) (ct.hour * 60 + ct.minute)))
+                        if (!coverage_band_holds(b, (unsigned) (ct.hour * 60 + ct.minute)))
                                 continue;
                         for (size_t j = 0; j < c->n_teams; j++)
                                 if (streq(b->team, "*") || streq(b->team, c->teams[j].team))
@@ -92,7 +92,7 @@ static int apply_bands(Coverage *c, const Policy *policy) {
         return 0;
 }
 
-static int apply_calls(Coverage *c, const Policy *policy, const Roster *roster, const CallLog *calls) {
+static int coverage_apply_calls(Coverage *c, const Policy *policy, const Roster *roster, const CallLog *calls) {
         size_t n = c->teams[0].n;
         usec_t start = c->teams[0].start, interval = c->teams[0].interval;
         _cleanup_free_ unsigned *count = calloc(c->n_teams * n, sizeof(unsigned));
@@ -150,11 +150,11 @@ int coverage_build(const Policy *policy, const Roster *roster, const CallLog *ca
         if (r < 0)
                 return r;
         if (c->n_teams > 0 && n > 0) {
-                r = apply_bands(c, policy);
+                r = coverage_apply_bands(c, policy);
                 if (r < 0)
                         return r;
                 if (policy->coverage.from_calls && calls) {
-                        r = apply_calls(c, policy, roster, calls);
+                        r = coverage_apply_calls(c, policy, roster, calls);
                         if (r < 0)
                                 return r;
                 }

@@ -6,9 +6,10 @@
  * probability that a caller waits is P(wait) = N·B / (N − A·(1 − B)), where
  * B is Erlang B computed without factorials (inv = 1; for i in 1..N:
  * inv = 1 + inv·i/A; B = 1/inv). The service level, the share of calls
- * answered within T, is 1 − P(wait)·e^(−(N−A)·T/AHT). rules.md checks:
- * A = 10, T = 20 s, AHT = 180 s: 14 operators give 88.835 %, P(wait)
- * 0.1741319, ASA 7.836 s, occupancy 71.4 %; 13 give 79.56 %, 15 94.15 %. */
+ * answered within T, is 1 − P(wait)·e^(−(N−A)·T/AHT). Check values (the
+ * unit test's): A = 10, T = 20 s, AHT = 180 s: 14 operators give 88.835 %,
+ * P(wait) 0.1741319, ASA 7.836 s, occupancy 71.4 %; 13 give 79.56 %, 15
+ * 94.15 %. */
 
 #include "shared/util.h"
 

@@ -12,13 +12,13 @@ Metrics *metrics_free(Metrics *m) {
         return NULL;
 }
 
-static int usec_cmp(const void *a, const void *b) {
+static int metrics_usec_cmp(const void *a, const void *b) {
         usec_t x = *(const usec_t *) a, y = *(const usec_t *) b;
 
         return x < y ? -1 : x > y;
 }
 
-static int delays(const Plan *plan, Metrics *m) {
+static int metrics_delays(const Plan *plan, Metrics *m) {
         _cleanup_free_ usec_t *d = NULL;
         size_t n = 0;
 
@@ -34,14 +34,14 @@ static int delays(const Plan *plan, Metrics *m) {
                 }
         if (n == 0)
                 return 0;
-        qsort(d, n, sizeof(usec_t), usec_cmp);
+        qsort(d, n, sizeof(usec_t), metrics_usec_cmp);
         m->delay_median = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
         m->delay_max = d[n - 1];
         return 0;
 }
 
 /* Minutes [*a, *b) of t's span that [start, end) touches. */
-static void span(const TeamCoverage *t, usec_t start, usec_t end, size_t *a, size_t *b) {
+static void metrics_span(const TeamCoverage *t, usec_t start, usec_t end, size_t *a, size_t *b) {
         usec_t n = t->n * (t->interval / USEC_PER_MINUTE);
         usec_t lo = start > t->start ? (start - t->start) / USEC_PER_MINUTE : 0;
         usec_t hi = end > t->start ? (end - t->start + USEC_PER_MINUTE - 1) / USEC_PER_MINUTE : 0;
@@ -50,17 +50,17 @@ static void span(const TeamCoverage *t, usec_t start, usec_t end, size_t *a, siz
         *b = MIN(hi, n);
 }
 
-static void add(int32_t *diff, const TeamCoverage *t, usec_t start, usec_t end, int32_t delta) {
+static void metrics_add(int32_t *diff, const TeamCoverage *t, usec_t start, usec_t end, int32_t delta) {
         size_t a, b;
 
-        span(t, start, end, &a, &b);
+        metrics_span(t, start, end, &a, &b);
         if (a < b) {
                 diff[a] += delta;
                 diff[b] -= delta;
         }
 }
 
-static int team_shortfall(const Plan *plan, const TeamCoverage *t, TeamMetrics *tm) {
+static int metrics_team_shortfall(const Plan *plan, const TeamCoverage *t, TeamMetrics *tm) {
         size_t n = t->n * (t->interval / USEC_PER_MINUTE);
         _cleanup_free_ int32_t *on = calloc(n + 1, sizeof(int32_t));
         _cleanup_free_ int32_t *rec = calloc(n + 1, sizeof(int32_t));
@@ -73,11 +73,11 @@ static int team_shortfall(const Plan *plan, const TeamCoverage *t, TeamMetrics *
 
                 if (!streq(sp->team, t->team))
                         continue;
-                add(on, t, sp->start, sp->end, 1);
+                metrics_add(on, t, sp->start, sp->end, 1);
                 for (size_t j = 0; j < sp->n_breaks; j++) {
-                        add(on, t, sp->breaks[j].start, sp->breaks[j].end, -1);
+                        metrics_add(on, t, sp->breaks[j].start, sp->breaks[j].end, -1);
                         if (sp->breaks[j].trigger != 0)
-                                add(rec, t, sp->breaks[j].start, sp->breaks[j].end, 1);
+                                metrics_add(rec, t, sp->breaks[j].start, sp->breaks[j].end, 1);
                 }
         }
         for (size_t k = 0; k < n; k++) {
@@ -115,7 +115,7 @@ int metrics_compute(const Plan *plan, const Coverage *coverage, Metrics **ret) {
                 for (size_t j = 0; j < sp->n_breaks; j++)
                         m->break_time[sp->breaks[j].kind] += sp->breaks[j].end - sp->breaks[j].start;
         }
-        r = delays(plan, m);
+        r = metrics_delays(plan, m);
         if (r < 0)
                 return r;
 
@@ -129,7 +129,7 @@ int metrics_compute(const Plan *plan, const Coverage *coverage, Metrics **ret) {
                         tm->team = strdup(coverage->teams[i].team);
                         if (!tm->team)
                                 return -ENOMEM;
-                        r = team_shortfall(plan, &coverage->teams[i], tm);
+                        r = metrics_team_shortfall(plan, &coverage->teams[i], tm);
                         if (r < 0)
                                 return r;
                         m->shortfall_minutes += tm->shortfall_minutes;
@@ -140,7 +140,7 @@ int metrics_compute(const Plan *plan, const Coverage *coverage, Metrics **ret) {
         return 0;
 }
 
-static double minutes(usec_t t) {
+static double metrics_minutes(usec_t t) {
         return (double) t / USEC_PER_MINUTE;
 }
 
@@ -151,8 +151,8 @@ int metrics_print(const Metrics *m, FILE *f) {
         fprintf(f, "recovery breaks late: %u\n", m->recoveries_late);
         fprintf(f, "recoveries earned at a shift's very end: %u\n", m->recoveries_unserved);
         fprintf(f, "deferrable recoveries begun below coverage: %u\n", m->recoveries_short);
-        fprintf(f, "recovery delay median: %.1f min\n", minutes(m->delay_median));
-        fprintf(f, "recovery delay max: %.1f min\n", minutes(m->delay_max));
+        fprintf(f, "recovery delay median: %.1f min\n", metrics_minutes(m->delay_median));
+        fprintf(f, "recovery delay max: %.1f min\n", metrics_minutes(m->delay_max));
         fprintf(f, "breaks moved by revisions: %u\n", m->breaks_moved);
         for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++)
                 fprintf(f, "share of shift time on %s breaks: %.2f %%\n", break_kind_to_string(k),

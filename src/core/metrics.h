@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "core/coverage.h"
-#include "core/planner.h"
+#include "core/plan.h"
 
 typedef struct TeamMetrics {
         char *team;

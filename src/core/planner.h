@@ -7,64 +7,10 @@
 
 #include "core/coverage.h"
 #include "core/incident.h"
+#include "core/plan.h"
 #include "core/policy.h"
 #include "core/roster.h"
-#include "shared/string-table.h"
 #include "shared/util.h"
-
-typedef enum BreakKind {
-        BREAK_PLANNED,          /* came with the roster */
-        BREAK_STATUTORY,        /* required by the preset's rule of law */
-        BREAK_RECOVERY,         /* granted after incidents */
-        _BREAK_KIND_MAX,
-        _BREAK_KIND_INVALID = -EINVAL,
-} BreakKind;
-
-typedef struct Break {
-        BreakKind kind;
-        usec_t start, end;      /* UTC, start < end, inside the shift */
-        usec_t trigger;         /* recovery: the incident instant that earned it; else 0 */
-        char *uid;              /* stable identity: "<shift uid>-statutory-1", "<shift uid>-planned-1"
-                                 * (n-th planned break of the roster shift), "<op>-recovery-<incident id>" */
-        char *reason;           /* private wording, says why: "after a threatening call (threat)" */
-        char *recovery_uid;     /* a planned or statutory break that a recovery merged into: the
-                                 * recovery's uid (trigger is then its incident's instant); else NULL */
-} Break;
-
-typedef struct ShiftPlan {
-        char *operator;         /* operator id */
-        char *team;
-        usec_t start, end;      /* the shift, UTC */
-        char *uid;              /* "<op>-<yyyymmddThhmmZ>": the shift's identity */
-        Break *breaks;          /* sorted by start, never overlapping */
-        size_t n_breaks;
-        bool statutory_violation;       /* a statutory rule could not be held */
-        unsigned recoveries;            /* recovery breaks granted, merged ones included */
-        unsigned recoveries_late;       /* started after their delay while the operator was on the phones */
-        unsigned recoveries_unserved;   /* earned less than a minute before the shift end */
-        unsigned recoveries_short;      /* deferrable ones begun below coverage: none kept it in their delay */
-        unsigned breaks_moved;          /* breaks of the previous revision, not begun, moved or dropped */
-} ShiftPlan;
-
-typedef struct Plan {
-        usec_t now;             /* the revision instant: nothing before it was changed */
-        ShiftPlan *shifts;      /* sorted by (operator, start) */
-        size_t n_shifts;
-        unsigned statutory_violations;  /* shifts whose statutory breaks could not be placed */
-        unsigned recoveries, recoveries_late, recoveries_unserved, recoveries_short;
-                                        /* sums of the shifts' counts */
-        unsigned breaks_moved;          /* moved by this revision and every revision before it */
-        struct Staffing *staffing;      /* operators on the phones per team and minute (private) */
-} Plan;
-
-Plan *plan_free(Plan *p);
-DEFINE_TRIVIAL_CLEANUP_FUNC(Plan *, plan_free);
-
-/* "planned", "statutory", "recovery", both ways. */
-DECLARE_STRING_TABLE_LOOKUP(break_kind, BreakKind);
-/* The public wording of a kind, safe for signals and team feeds:
- * "Break", "Statutory break", "Recovery break". */
-const char *break_kind_public_reason(BreakKind k) _pure_;
 
 /* Make the plan at instant now (UTC usec; 0 plans the whole roster as if
  * every incident were known when it happened).
@@ -102,8 +48,8 @@ const char *break_kind_public_reason(BreakKind k) _pure_;
  *   it), the recovery merges into it: that break starts at the recovery's
  *   start and lasts the longer of the two, or, for a statutory break whose
  *   preset does not let recovery count, its own length plus the recovery's
- *   (rules.md: a recovery does not count toward a statutory break unless
- *   the preset says so); it keeps its uid and kind, gets
+ *   (a recovery does not count toward a statutory break unless the preset
+ *   says so, statutory.recovery_counts); it keeps its uid and kind, gets
  *   recovery_uid and trigger, and its reason says "; also recovery after …".
  *   A statutory break merges only when the new place still holds its rule;
  *   otherwise, and for other breaks overlapping, the breaks move to follow
@@ -148,9 +94,3 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
  * in the roster, -ESTALE when plan does not match the roster, -ENOMEM. */
 int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
                             const IncidentList *incidents, usec_t now, const char *operator);
-
-/* Breaks of one operator overlapping [from, to): fills *ret with pointers
- * into plan (valid while the plan lives), ordered by start; free the array
- * with free() (NULL when none). Returns the number found or -ENOMEM. */
-ssize_t plan_operator_breaks(const Plan *plan, const char *operator, usec_t from, usec_t to,
-                             const Break ***ret);

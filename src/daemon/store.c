@@ -12,7 +12,7 @@ struct Store {
 DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3_stmt *, sqlite3_finalize);
 
 /* The schema of STORE_SCHEMA_VERSION, for a new file. */
-static const char schema[] =
+static const char store_schema[] =
         "CREATE TABLE incidents ("
         "  id TEXT PRIMARY KEY,"
         "  operator TEXT NOT NULL,"
@@ -67,7 +67,7 @@ static const char schema[] =
  * were published with. Times become microseconds, received = when; the
  * sequences get times 0, so the next publication raises their SEQUENCE
  * (it never goes down). */
-static const char migrate_1_to_2[] =
+static const char store_migrate_1_to_2[] =
         "ALTER TABLE incidents RENAME TO incidents_v1;"
         "ALTER TABLE sequences RENAME TO sequences_v1;"
         "%s"    /* the version 2 schema */
@@ -78,7 +78,7 @@ static const char migrate_1_to_2[] =
         "DROP TABLE incidents_v1;"
         "DROP TABLE sequences_v1;";
 
-static int errno_from_sqlite(int rc) {
+static int store_errno_from_sqlite(int rc) {
         switch (rc & 0xff) {
         case SQLITE_OK:
         case SQLITE_DONE:
@@ -108,39 +108,40 @@ static int errno_from_sqlite(int rc) {
         }
 }
 
-static int exec(Store *s, const char *sql) {
-        return errno_from_sqlite(sqlite3_exec(s->db, sql, NULL, NULL, NULL));
+static int store_exec(Store *s, const char *sql) {
+        return store_errno_from_sqlite(sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
-static int prepare(Store *s, const char *sql, sqlite3_stmt **ret) {
-        return errno_from_sqlite(sqlite3_prepare_v2(s->db, sql, -1, ret, NULL));
+static int store_prepare(Store *s, const char *sql, sqlite3_stmt **ret) {
+        return store_errno_from_sqlite(sqlite3_prepare_v2(s->db, sql, -1, ret, NULL));
 }
 
 /* Run a statement that returns no rows, then reset it for another use. */
-static int step_done(sqlite3_stmt *st) {
+static int store_step_done(sqlite3_stmt *st) {
         int rc = sqlite3_step(st);
 
         (void) sqlite3_reset(st);
         (void) sqlite3_clear_bindings(st);
-        return rc == SQLITE_DONE ? 0 : errno_from_sqlite(rc) ?: -EIO;
+        return rc == SQLITE_DONE ? 0 : store_errno_from_sqlite(rc) ?: -EIO;
 }
 
-static int bind_text(sqlite3_stmt *st, int i, const char *v) {
-        return errno_from_sqlite(v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i));
+static int store_bind_text(sqlite3_stmt *st, int i, const char *v) {
+        return store_errno_from_sqlite(v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT)
+                                         : sqlite3_bind_null(st, i));
 }
 
-static int bind_usec(sqlite3_stmt *st, int i, usec_t v) {
-        return errno_from_sqlite(sqlite3_bind_int64(st, i, (sqlite3_int64) v));
+static int store_bind_usec(sqlite3_stmt *st, int i, usec_t v) {
+        return store_errno_from_sqlite(sqlite3_bind_int64(st, i, (sqlite3_int64) v));
 }
 
-static usec_t column_usec(sqlite3_stmt *st, int i) {
+static usec_t store_column_usec(sqlite3_stmt *st, int i) {
         sqlite3_int64 v = sqlite3_column_int64(st, i);
 
         return v > 0 ? (usec_t) v : 0;
 }
 
 /* A copy of text column i; NULL stays NULL. */
-static int column_text(sqlite3_stmt *st, int i, char **ret) {
+static int store_column_text(sqlite3_stmt *st, int i, char **ret) {
         return strdup_to(ret, (const char *) sqlite3_column_text(st, i));
 }
 
@@ -150,8 +151,8 @@ typedef struct Transaction {
         bool open;
 } Transaction;
 
-static int transaction_begin(Store *s, Transaction *t) {
-        int r = exec(s, "BEGIN IMMEDIATE");
+static int store_transaction_begin(Store *s, Transaction *t) {
+        int r = store_exec(s, "BEGIN IMMEDIATE");
 
         if (r < 0)
                 return r;
@@ -159,8 +160,8 @@ static int transaction_begin(Store *s, Transaction *t) {
         return 0;
 }
 
-static int transaction_commit(Transaction *t) {
-        int r = exec(t->store, "COMMIT");
+static int store_transaction_commit(Transaction *t) {
+        int r = store_exec(t->store, "COMMIT");
 
         if (r < 0)
                 return r;
@@ -168,17 +169,17 @@ static int transaction_commit(Transaction *t) {
         return 0;
 }
 
-static void transaction_rollback(Transaction *t) {
+static void store_transaction_rollback(Transaction *t) {
         if (t->open)
                 (void) sqlite3_exec(t->store->db, "ROLLBACK", NULL, NULL, NULL);
         t->open = false;
 }
 
-static int get_user_version(Store *s, int *ret) {
+static int store_get_user_version(Store *s, int *ret) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r;
 
-        r = prepare(s, "PRAGMA user_version", &st);
+        r = store_prepare(s, "PRAGMA user_version", &st);
         if (r < 0)
                 return r;
         if (sqlite3_step(st) != SQLITE_ROW)
@@ -187,15 +188,15 @@ static int get_user_version(Store *s, int *ret) {
         return 0;
 }
 
-static int migrate(Store *s) {
-        _cleanup_(transaction_rollback) Transaction t = {};
+static int store_migrate(Store *s) {
+        _cleanup_(store_transaction_rollback) Transaction t = {};
         _cleanup_free_ char *sql = NULL;
         int version, r;
 
-        r = transaction_begin(s, &t);
+        r = store_transaction_begin(s, &t);
         if (r < 0)
                 return r;
-        r = get_user_version(s, &version);
+        r = store_get_user_version(s, &version);
         if (r < 0)
                 return r;
         if (version == STORE_SCHEMA_VERSION)
@@ -204,11 +205,11 @@ static int migrate(Store *s) {
                 return -EPROTONOSUPPORT;
 
         if (version == 0)
-                r = exec(s, schema);
+                r = store_exec(s, store_schema);
         else {  /* version 1 */
-                if (asprintf(&sql, migrate_1_to_2, schema) < 0)
+                if (asprintf(&sql, store_migrate_1_to_2, store_schema) < 0)
                         return -ENOMEM;
-                r = exec(s, sql);
+                r = store_exec(s, sql);
         }
         if (r < 0)
                 return r;
@@ -217,10 +218,10 @@ static int migrate(Store *s) {
                 sql = NULL;
                 return -ENOMEM;
         }
-        r = exec(s, sql);
+        r = store_exec(s, sql);
         if (r < 0)
                 return r;
-        return transaction_commit(&t);
+        return store_transaction_commit(&t);
 }
 
 int store_open(const char *dir, Store **ret) {
@@ -234,22 +235,22 @@ int store_open(const char *dir, Store **ret) {
         if (!s)
                 return -ENOMEM;
 
-        r = errno_from_sqlite(sqlite3_open_v2(path, &s->db,
-                                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                              SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL));
+        r = store_errno_from_sqlite(sqlite3_open_v2(path, &s->db,
+                                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL));
         if (r < 0)
                 return s->db ? r : -ENOMEM;
         (void) sqlite3_busy_timeout(s->db, 5000);
 
         /* WAL with synchronous=FULL: COMMIT returns once the WAL is synced.
          * secure_delete: purged notes are overwritten, not left in free pages. */
-        r = exec(s, "PRAGMA journal_mode = WAL;"
-                    "PRAGMA synchronous = FULL;"
-                    "PRAGMA foreign_keys = ON;"
-                    "PRAGMA secure_delete = ON;");
+        r = store_exec(s, "PRAGMA journal_mode = WAL;"
+                          "PRAGMA synchronous = FULL;"
+                          "PRAGMA foreign_keys = ON;"
+                          "PRAGMA secure_delete = ON;");
         if (r < 0)
                 return r;
-        r = migrate(s);
+        r = store_migrate(s);
         if (r < 0)
                 return r;
 
@@ -271,29 +272,29 @@ const char *store_error(const Store *s) {
 
 /* ---- incidents ---- */
 
-static int insert_incident(sqlite3_stmt *st, const Incident *i, const char *source) {
+static int store_insert_incident(sqlite3_stmt *st, const Incident *i, const char *source) {
         int r;
 
-        if ((r = bind_text(st, 1, i->id)) < 0 ||
-            (r = bind_text(st, 2, i->operator)) < 0 ||
-            (r = bind_text(st, 3, i->category)) < 0 ||
-            (r = bind_usec(st, 4, i->when)) < 0 ||
-            (r = bind_usec(st, 5, i->received)) < 0 ||
-            (r = bind_text(st, 6, i->note)) < 0 ||
-            (r = bind_text(st, 7, source)) < 0)
+        if ((r = store_bind_text(st, 1, i->id)) < 0 ||
+            (r = store_bind_text(st, 2, i->operator)) < 0 ||
+            (r = store_bind_text(st, 3, i->category)) < 0 ||
+            (r = store_bind_usec(st, 4, i->when)) < 0 ||
+            (r = store_bind_usec(st, 5, i->received)) < 0 ||
+            (r = store_bind_text(st, 6, i->note)) < 0 ||
+            (r = store_bind_text(st, 7, source)) < 0)
                 return r;
-        return step_done(st);
+        return store_step_done(st);
 }
 
 int store_add_incident(Store *s, const Incident *i, const char *source) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r;
 
-        r = prepare(s, "INSERT INTO incidents (id, operator, category, time_usec, received_usec, note, source) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)", &st);
+        r = store_prepare(s, "INSERT INTO incidents (id, operator, category, time_usec, received_usec, note, source) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)", &st);
         if (r < 0)
                 return r;
-        return insert_incident(st, i, source);
+        return store_insert_incident(st, i, source);
 }
 
 int store_load_incidents(Store *s, IncidentList **ret) {
@@ -304,8 +305,8 @@ int store_load_incidents(Store *s, IncidentList **ret) {
         l = incident_list_new();
         if (!l)
                 return -ENOMEM;
-        r = prepare(s, "SELECT id, operator, category, time_usec, received_usec, note FROM incidents "
-                       "ORDER BY time_usec, id", &st);
+        r = store_prepare(s, "SELECT id, operator, category, time_usec, received_usec, note FROM incidents "
+                             "ORDER BY time_usec, id", &st);
         if (r < 0)
                 return r;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -313,8 +314,8 @@ int store_load_incidents(Store *s, IncidentList **ret) {
                         .id = (char *) sqlite3_column_text(st, 0),
                         .operator = (char *) sqlite3_column_text(st, 1),
                         .category = (char *) sqlite3_column_text(st, 2),
-                        .when = column_usec(st, 3),
-                        .received = column_usec(st, 4),
+                        .when = store_column_usec(st, 3),
+                        .received = store_column_usec(st, 4),
                         .note = (char *) sqlite3_column_text(st, 5),
                 };
 
@@ -323,25 +324,25 @@ int store_load_incidents(Store *s, IncidentList **ret) {
                         return r;
         }
         if (rc != SQLITE_DONE)
-                return errno_from_sqlite(rc) ?: -EIO;
+                return store_errno_from_sqlite(rc) ?: -EIO;
         *ret = TAKE_PTR(l);
         return 0;
 }
 
 /* Run sql with every '?' bound to before, in its own transaction. */
-static int exec_before(Store *s, const char *sql, usec_t before) {
+static int store_exec_before(Store *s, const char *sql, usec_t before) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r;
 
-        r = prepare(s, sql, &st);
+        r = store_prepare(s, sql, &st);
         if (r < 0)
                 return r;
         for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
-                r = bind_usec(st, i, before);
+                r = store_bind_usec(st, i, before);
                 if (r < 0)
                         return r;
         }
-        return step_done(st);
+        return store_step_done(st);
 }
 
 int store_purge(Store *s, usec_t before, unsigned *ret_deleted) {
@@ -351,27 +352,27 @@ int store_purge(Store *s, usec_t before, unsigned *ret_deleted) {
                 "DELETE FROM revisions WHERE now_usec < ?",
                 "DELETE FROM spool_files WHERE ingested_usec < ? AND done = 1",
         };
-        _cleanup_(transaction_rollback) Transaction t = {};
+        _cleanup_(store_transaction_rollback) Transaction t = {};
         int r;
 
         /* The notes first and on their own: they are the most personal part. */
-        r = exec_before(s, "UPDATE incidents SET note = NULL WHERE time_usec < ? AND note IS NOT NULL", before);
+        r = store_exec_before(s, "UPDATE incidents SET note = NULL WHERE time_usec < ? AND note IS NOT NULL", before);
         if (r < 0)
                 return r;
 
-        r = transaction_begin(s, &t);
+        r = store_transaction_begin(s, &t);
         if (r < 0)
                 return r;
-        r = exec_before(s, "DELETE FROM incidents WHERE time_usec < ?", before);
+        r = store_exec_before(s, "DELETE FROM incidents WHERE time_usec < ?", before);
         if (r < 0)
                 return r;
         *ret_deleted = (unsigned) sqlite3_changes(s->db);
         for (size_t i = 0; i < ELEMENTSOF(derived); i++) {
-                r = exec_before(s, derived[i], before);
+                r = store_exec_before(s, derived[i], before);
                 if (r < 0)
                         return r;
         }
-        return transaction_commit(&t);
+        return store_transaction_commit(&t);
 }
 
 /* ---- the plan ---- */
@@ -384,7 +385,7 @@ typedef struct RevisionWriter {
         sqlite3_stmt *upsert_shift, *delete_shift, *upsert_break, *delete_break, *upsert_sequence;
 } RevisionWriter;
 
-static void revision_writer_done(RevisionWriter *w) {
+static void store_revision_writer_done(RevisionWriter *w) {
         sqlite3_finalize(w->upsert_shift);
         sqlite3_finalize(w->delete_shift);
         sqlite3_finalize(w->upsert_break);
@@ -392,48 +393,49 @@ static void revision_writer_done(RevisionWriter *w) {
         sqlite3_finalize(w->upsert_sequence);
 }
 
-static int revision_writer_prepare(RevisionWriter *w) {
+static int store_revision_writer_prepare(RevisionWriter *w) {
         int r;
 
-        if ((r = prepare(w->store,
-                         "INSERT INTO shifts (uid, operator, team, start_usec, end_usec) VALUES (?, ?, ?, ?, ?) "
-                         "ON CONFLICT (uid) DO UPDATE SET operator = excluded.operator, team = excluded.team, "
-                         "start_usec = excluded.start_usec, end_usec = excluded.end_usec",
-                         &w->upsert_shift)) < 0 ||
-            (r = prepare(w->store, "DELETE FROM shifts WHERE uid = ?", &w->delete_shift)) < 0 ||
-            (r = prepare(w->store,
-                         "INSERT INTO breaks (uid, shift_uid, kind, start_usec, end_usec, trigger_usec, reason, "
-                         "granted, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?8) "
-                         "ON CONFLICT (uid) DO UPDATE SET shift_uid = excluded.shift_uid, kind = excluded.kind, "
-                         "start_usec = excluded.start_usec, end_usec = excluded.end_usec, "
-                         "trigger_usec = excluded.trigger_usec, reason = excluded.reason, "
-                         "revision = excluded.revision",
-                         &w->upsert_break)) < 0 ||
-            (r = prepare(w->store, "DELETE FROM breaks WHERE uid = ? AND shift_uid = ?", &w->delete_break)) < 0 ||
-            (r = prepare(w->store,
-                         "INSERT INTO sequences (uid, start_usec, end_usec, sequence, modified_usec) "
-                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (uid) DO UPDATE SET "
-                         "start_usec = excluded.start_usec, end_usec = excluded.end_usec, "
-                         "sequence = excluded.sequence, modified_usec = excluded.modified_usec",
-                         &w->upsert_sequence)) < 0)
+        if ((r = store_prepare(w->store,
+                               "INSERT INTO shifts (uid, operator, team, start_usec, end_usec) VALUES (?, ?, ?, ?, ?) "
+                               "ON CONFLICT (uid) DO UPDATE SET operator = excluded.operator, team = excluded.team, "
+                               "start_usec = excluded.start_usec, end_usec = excluded.end_usec",
+                               &w->upsert_shift)) < 0 ||
+            (r = store_prepare(w->store, "DELETE FROM shifts WHERE uid = ?", &w->delete_shift)) < 0 ||
+            (r = store_prepare(w->store,
+                               "INSERT INTO breaks (uid, shift_uid, kind, start_usec, end_usec, trigger_usec, reason, "
+                               "granted, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?8) "
+                               "ON CONFLICT (uid) DO UPDATE SET shift_uid = excluded.shift_uid, kind = excluded.kind, "
+                               "start_usec = excluded.start_usec, end_usec = excluded.end_usec, "
+                               "trigger_usec = excluded.trigger_usec, reason = excluded.reason, "
+                               "revision = excluded.revision",
+                               &w->upsert_break)) < 0 ||
+            (r = store_prepare(w->store, "DELETE FROM breaks WHERE uid = ? AND shift_uid = ?",
+                               &w->delete_break)) < 0 ||
+            (r = store_prepare(w->store,
+                               "INSERT INTO sequences (uid, start_usec, end_usec, sequence, modified_usec) "
+                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (uid) DO UPDATE SET "
+                               "start_usec = excluded.start_usec, end_usec = excluded.end_usec, "
+                               "sequence = excluded.sequence, modified_usec = excluded.modified_usec",
+                               &w->upsert_sequence)) < 0)
                 return r;
         return 0;
 }
 
 /* The revision the changes belong to, inserted at the first change. */
-static int revision_writer_id(RevisionWriter *w, sqlite3_int64 *ret) {
+static int store_revision_writer_id(RevisionWriter *w, sqlite3_int64 *ret) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         struct timespec ts;
         int r;
 
         if (w->revision == 0) {
-                r = prepare(w->store, "INSERT INTO revisions (now_usec, made_usec) VALUES (?, ?)", &st);
+                r = store_prepare(w->store, "INSERT INTO revisions (now_usec, made_usec) VALUES (?, ?)", &st);
                 if (r < 0)
                         return r;
                 (void) clock_gettime(CLOCK_REALTIME, &ts);
-                if ((r = bind_usec(st, 1, w->plan->now)) < 0 ||
-                    (r = bind_usec(st, 2, (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000)) < 0 ||
-                    (r = step_done(st)) < 0)
+                if ((r = store_bind_usec(st, 1, w->plan->now)) < 0 ||
+                    (r = store_bind_usec(st, 2, (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000)) < 0 ||
+                    (r = store_step_done(st)) < 0)
                         return r;
                 w->revision = sqlite3_last_insert_rowid(w->store->db);
         }
@@ -441,118 +443,103 @@ static int revision_writer_id(RevisionWriter *w, sqlite3_int64 *ret) {
         return 0;
 }
 
-static int write_shift(RevisionWriter *w, const ShiftPlan *sp) {
+static int store_write_shift(RevisionWriter *w, const ShiftPlan *sp) {
         sqlite3_stmt *st = w->upsert_shift;
         sqlite3_int64 rev;
         int r;
 
-        r = revision_writer_id(w, &rev);
+        r = store_revision_writer_id(w, &rev);
         if (r < 0)
                 return r;
-        if ((r = bind_text(st, 1, sp->uid)) < 0 ||
-            (r = bind_text(st, 2, sp->operator)) < 0 ||
-            (r = bind_text(st, 3, sp->team)) < 0 ||
-            (r = bind_usec(st, 4, sp->start)) < 0 ||
-            (r = bind_usec(st, 5, sp->end)) < 0)
+        if ((r = store_bind_text(st, 1, sp->uid)) < 0 ||
+            (r = store_bind_text(st, 2, sp->operator)) < 0 ||
+            (r = store_bind_text(st, 3, sp->team)) < 0 ||
+            (r = store_bind_usec(st, 4, sp->start)) < 0 ||
+            (r = store_bind_usec(st, 5, sp->end)) < 0)
                 return r;
-        return step_done(st);
+        return store_step_done(st);
 }
 
-static int write_break(RevisionWriter *w, const ShiftPlan *sp, const Break *b) {
+static int store_write_break(RevisionWriter *w, const ShiftPlan *sp, const Break *b) {
         sqlite3_stmt *st = w->upsert_break;
         sqlite3_int64 rev;
         int r;
 
-        r = revision_writer_id(w, &rev);
+        r = store_revision_writer_id(w, &rev);
         if (r < 0)
                 return r;
-        if ((r = bind_text(st, 1, b->uid)) < 0 ||
-            (r = bind_text(st, 2, sp->uid)) < 0 ||
-            (r = bind_text(st, 3, break_kind_to_string(b->kind))) < 0 ||
-            (r = bind_usec(st, 4, b->start)) < 0 ||
-            (r = bind_usec(st, 5, b->end)) < 0 ||
-            (r = bind_usec(st, 6, b->trigger)) < 0 ||
-            (r = bind_text(st, 7, b->reason)) < 0 ||
-            (r = errno_from_sqlite(sqlite3_bind_int64(st, 8, rev))) < 0)
+        if ((r = store_bind_text(st, 1, b->uid)) < 0 ||
+            (r = store_bind_text(st, 2, sp->uid)) < 0 ||
+            (r = store_bind_text(st, 3, break_kind_to_string(b->kind))) < 0 ||
+            (r = store_bind_usec(st, 4, b->start)) < 0 ||
+            (r = store_bind_usec(st, 5, b->end)) < 0 ||
+            (r = store_bind_usec(st, 6, b->trigger)) < 0 ||
+            (r = store_bind_text(st, 7, b->reason)) < 0 ||
+            (r = store_errno_from_sqlite(sqlite3_bind_int64(st, 8, rev))) < 0)
                 return r;
-        return step_done(st);
+        return store_step_done(st);
 }
 
-static int delete_by_uid(RevisionWriter *w, sqlite3_stmt *st, const char *uid, const char *shift_uid) {
+static int store_delete_by_uid(RevisionWriter *w, sqlite3_stmt *st, const char *uid, const char *shift_uid) {
         sqlite3_int64 rev;
         int r;
 
-        r = revision_writer_id(w, &rev);
+        r = store_revision_writer_id(w, &rev);
         if (r < 0)
                 return r;
-        if ((r = bind_text(st, 1, uid)) < 0)
+        if ((r = store_bind_text(st, 1, uid)) < 0)
                 return r;
-        if (shift_uid && (r = bind_text(st, 2, shift_uid)) < 0)
+        if (shift_uid && (r = store_bind_text(st, 2, shift_uid)) < 0)
                 return r;
-        return step_done(st);
+        return store_step_done(st);
 }
 
-static const Break *shift_find_break(const ShiftPlan *sp, const char *uid) {
-        for (size_t i = 0; sp && i < sp->n_breaks; i++)
-                if (streq(sp->breaks[i].uid, uid))
-                        return &sp->breaks[i];
-        return NULL;
-}
-
-static bool break_equal(const Break *a, const Break *b) {
+static bool store_break_equal(const Break *a, const Break *b) {
         return a->kind == b->kind && a->start == b->start && a->end == b->end && a->trigger == b->trigger &&
                 streq_ptr(a->reason, b->reason);
 }
 
 /* Write the differences of one shift: old (may be NULL) to new (may be NULL). */
-static int write_shift_changes(RevisionWriter *w, const ShiftPlan *old, const ShiftPlan *new) {
+static int store_write_shift_changes(RevisionWriter *w, const ShiftPlan *old, const ShiftPlan *new) {
         int r;
 
         if (!new)
-                return delete_by_uid(w, w->delete_shift, old->uid, NULL);
+                return store_delete_by_uid(w, w->delete_shift, old->uid, NULL);
 
         if (!old || old->end != new->end || !streq_ptr(old->team, new->team)) {
-                r = write_shift(w, new);
+                r = store_write_shift(w, new);
                 if (r < 0)
                         return r;
         }
         for (size_t i = 0; old && i < old->n_breaks; i++)
-                if (!shift_find_break(new, old->breaks[i].uid)) {
-                        r = delete_by_uid(w, w->delete_break, old->breaks[i].uid, old->uid);
+                if (!shift_plan_find_break(new, old->breaks[i].uid)) {
+                        r = store_delete_by_uid(w, w->delete_break, old->breaks[i].uid, old->uid);
                         if (r < 0)
                                 return r;
                 }
         for (size_t i = 0; i < new->n_breaks; i++) {
-                const Break *ob = shift_find_break(old, new->breaks[i].uid);
+                const Break *ob = shift_plan_find_break(old, new->breaks[i].uid);
 
-                if (ob && break_equal(ob, &new->breaks[i]))
+                if (ob && store_break_equal(ob, &new->breaks[i]))
                         continue;
-                r = write_break(w, new, &new->breaks[i]);
+                r = store_write_break(w, new, &new->breaks[i]);
                 if (r < 0)
                         return r;
         }
         return 0;
 }
 
-/* Plans keep their shifts sorted by (operator, start), and a shift's uid is
- * made of both: walk the two plans side by side. */
-static int shift_key_cmp(const ShiftPlan *a, const ShiftPlan *b) {
-        int c = strcmp(a->operator, b->operator);
-
-        if (c != 0)
-                return c;
-        return a->start < b->start ? -1 : a->start > b->start;
-}
-
-static int write_plan_changes(RevisionWriter *w, const Plan *old, const Plan *new) {
+/* Plans keep their shifts sorted by shift_plan_compare() (operator, start),
+ * and a shift's uid is made of both: walk the two plans side by side. */
+static int store_write_plan_changes(RevisionWriter *w, const Plan *old, const Plan *new) {
         size_t i = 0, j = 0, n_old = old ? old->n_shifts : 0;
         int r;
 
         while (i < n_old || j < new->n_shifts) {
                 const ShiftPlan *o = i < n_old ? &old->shifts[i] : NULL, *n = j < new->n_shifts ? &new->shifts[j] : NULL;
-                int c = !o ? 1 : !n ? -1 : shift_key_cmp(o, n);
+                int c = !o ? 1 : !n ? -1 : shift_plan_compare(o, n);
 
-                r = write_shift_changes(w, c <= 0 ? o : NULL, c >= 0 ? n : NULL);
+                r = store_write_shift_changes(w, c <= 0 ? o : NULL, c >= 0 ? n : NULL);
                 if (r < 0)
                         return r;
                 i += c <= 0;
@@ -561,45 +548,45 @@ static int write_plan_changes(RevisionWriter *w, const Plan *old, const Plan *ne
         return 0;
 }
 
-static int write_sequence(const char *uid, usec_t start, usec_t end, unsigned sequence, usec_t last_modified,
-                          void *userdata) {
+static int store_write_sequence(const char *uid, usec_t start, usec_t end, unsigned sequence, usec_t last_modified,
+                                void *userdata) {
         sqlite3_stmt *st = userdata;
         int r;
 
-        if ((r = bind_text(st, 1, uid)) < 0 ||
-            (r = bind_usec(st, 2, start)) < 0 ||
-            (r = bind_usec(st, 3, end)) < 0 ||
-            (r = errno_from_sqlite(sqlite3_bind_int64(st, 4, sequence))) < 0 ||
-            (r = bind_usec(st, 5, last_modified)) < 0)
+        if ((r = store_bind_text(st, 1, uid)) < 0 ||
+            (r = store_bind_usec(st, 2, start)) < 0 ||
+            (r = store_bind_usec(st, 3, end)) < 0 ||
+            (r = store_errno_from_sqlite(sqlite3_bind_int64(st, 4, sequence))) < 0 ||
+            (r = store_bind_usec(st, 5, last_modified)) < 0)
                 return r;
-        return step_done(st);
+        return store_step_done(st);
 }
 
 int store_save_revision(Store *s, const Plan *old, const Plan *new, Sequences *seq) {
-        _cleanup_(transaction_rollback) Transaction t = {};
-        _cleanup_(revision_writer_done) RevisionWriter w = { .store = s, .plan = new };
+        _cleanup_(store_transaction_rollback) Transaction t = {};
+        _cleanup_(store_revision_writer_done) RevisionWriter w = { .store = s, .plan = new };
         int r;
 
-        r = transaction_begin(s, &t);
+        r = store_transaction_begin(s, &t);
         if (r < 0)
                 return r;
-        r = revision_writer_prepare(&w);
+        r = store_revision_writer_prepare(&w);
         if (r < 0)
                 return r;
         if (!old) {
-                r = exec(s, "DELETE FROM shifts");
+                r = store_exec(s, "DELETE FROM shifts");
                 if (r < 0)
                         return r;
         }
-        r = write_plan_changes(&w, old, new);
+        r = store_write_plan_changes(&w, old, new);
         if (r < 0)
                 return r;
         if (seq) {
-                r = sequences_foreach_changed(seq, write_sequence, w.upsert_sequence);
+                r = sequences_foreach_changed(seq, store_write_sequence, w.upsert_sequence);
                 if (r < 0)
                         return r;
         }
-        r = transaction_commit(&t);
+        r = store_transaction_commit(&t);
         if (r < 0)
                 return r;
         if (seq)
@@ -607,10 +594,10 @@ int store_save_revision(Store *s, const Plan *old, const Plan *new, Sequences *s
         return 0;
 }
 
-static int load_breaks(sqlite3_stmt *st, ShiftPlan *sp) {
+static int store_load_breaks(sqlite3_stmt *st, ShiftPlan *sp) {
         int rc, r;
 
-        r = bind_text(st, 1, sp->uid);
+        r = store_bind_text(st, 1, sp->uid);
         if (r < 0)
                 return r;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -622,34 +609,34 @@ static int load_breaks(sqlite3_stmt *st, ShiftPlan *sp) {
                 b = &sp->breaks[sp->n_breaks++];
                 *b = (Break) {
                         .kind = break_kind_from_string((const char *) sqlite3_column_text(st, 1)),
-                        .start = column_usec(st, 2),
-                        .end = column_usec(st, 3),
-                        .trigger = column_usec(st, 4),
+                        .start = store_column_usec(st, 2),
+                        .end = store_column_usec(st, 3),
+                        .trigger = store_column_usec(st, 4),
                 };
                 if (b->kind < 0) {
                         r = -EBADMSG;   /* a damaged file: no such kind */
                         break;
                 }
-                if ((r = column_text(st, 0, &b->uid)) < 0 ||
-                    (r = column_text(st, 5, &b->reason)) < 0)
+                if ((r = store_column_text(st, 0, &b->uid)) < 0 ||
+                    (r = store_column_text(st, 5, &b->reason)) < 0)
                         break;
         }
         (void) sqlite3_reset(st);
         if (r < 0)
                 return r;
-        return rc == SQLITE_DONE ? 0 : errno_from_sqlite(rc) ?: -EIO;
+        return rc == SQLITE_DONE ? 0 : store_errno_from_sqlite(rc) ?: -EIO;
 }
 
-static int load_revision_now(Store *s, usec_t *ret) {
+static int store_load_revision_now(Store *s, usec_t *ret) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r;
 
-        r = prepare(s, "SELECT COALESCE(MAX(now_usec), 0) FROM revisions", &st);
+        r = store_prepare(s, "SELECT COALESCE(MAX(now_usec), 0) FROM revisions", &st);
         if (r < 0)
                 return r;
         if (sqlite3_step(st) != SQLITE_ROW)
                 return -EIO;
-        *ret = column_usec(st, 0);
+        *ret = store_column_usec(st, 0);
         return 0;
 }
 
@@ -661,15 +648,15 @@ int store_load_plan(Store *s, Plan **ret) {
         p = calloc(1, sizeof(Plan));
         if (!p)
                 return -ENOMEM;
-        r = load_revision_now(s, &p->now);
+        r = store_load_revision_now(s, &p->now);
         if (r < 0)
                 return r;
-        r = prepare(s, "SELECT uid, operator, team, start_usec, end_usec FROM shifts "
-                       "ORDER BY operator, start_usec, end_usec, uid", &shifts);
+        r = store_prepare(s, "SELECT uid, operator, team, start_usec, end_usec FROM shifts "
+                             "ORDER BY operator, start_usec, end_usec, uid", &shifts);
         if (r < 0)
                 return r;
-        r = prepare(s, "SELECT uid, kind, start_usec, end_usec, trigger_usec, reason FROM breaks "
-                       "WHERE shift_uid = ? ORDER BY start_usec, uid", &breaks);
+        r = store_prepare(s, "SELECT uid, kind, start_usec, end_usec, trigger_usec, reason FROM breaks "
+                             "WHERE shift_uid = ? ORDER BY start_usec, uid", &breaks);
         if (r < 0)
                 return r;
 
@@ -681,17 +668,17 @@ int store_load_plan(Store *s, Plan **ret) {
                         return r;
                 sp = &p->shifts[p->n_shifts++];
                 *sp = (ShiftPlan) {
-                        .start = column_usec(shifts, 3),
-                        .end = column_usec(shifts, 4),
+                        .start = store_column_usec(shifts, 3),
+                        .end = store_column_usec(shifts, 4),
                 };
-                if ((r = column_text(shifts, 0, &sp->uid)) < 0 ||
-                    (r = column_text(shifts, 1, &sp->operator)) < 0 ||
-                    (r = column_text(shifts, 2, &sp->team)) < 0 ||
-                    (r = load_breaks(breaks, sp)) < 0)
+                if ((r = store_column_text(shifts, 0, &sp->uid)) < 0 ||
+                    (r = store_column_text(shifts, 1, &sp->operator)) < 0 ||
+                    (r = store_column_text(shifts, 2, &sp->team)) < 0 ||
+                    (r = store_load_breaks(breaks, sp)) < 0)
                         return r;
         }
         if (rc != SQLITE_DONE)
-                return errno_from_sqlite(rc) ?: -EIO;
+                return store_errno_from_sqlite(rc) ?: -EIO;
 
         *ret = p->n_shifts > 0 ? TAKE_PTR(p) : NULL;
         return 0;
@@ -701,22 +688,22 @@ int store_load_sequences(Store *s, Sequences *seq) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int rc, r;
 
-        r = prepare(s, "SELECT uid, start_usec, end_usec, sequence, modified_usec FROM sequences", &st);
+        r = store_prepare(s, "SELECT uid, start_usec, end_usec, sequence, modified_usec FROM sequences", &st);
         if (r < 0)
                 return r;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-                r = sequences_restore(seq, (const char *) sqlite3_column_text(st, 0), column_usec(st, 1),
-                                      column_usec(st, 2), (unsigned) sqlite3_column_int64(st, 3),
-                                      column_usec(st, 4));
+                r = sequences_restore(seq, (const char *) sqlite3_column_text(st, 0), store_column_usec(st, 1),
+                                      store_column_usec(st, 2), (unsigned) sqlite3_column_int64(st, 3),
+                                      store_column_usec(st, 4));
                 if (r < 0)
                         return r;
         }
-        return rc == SQLITE_DONE ? 0 : errno_from_sqlite(rc) ?: -EIO;
+        return rc == SQLITE_DONE ? 0 : store_errno_from_sqlite(rc) ?: -EIO;
 }
 
 /* ---- feed tokens ---- */
 
-static int new_token(char ret[static 65]) {
+static int store_new_token(char ret[static 65]) {
         uint8_t bytes[32];
         ssize_t n;
 
@@ -730,69 +717,69 @@ static int new_token(char ret[static 65]) {
         return 0;
 }
 
-static int put_token(sqlite3_stmt *st, const char *feed) {
+static int store_put_token(sqlite3_stmt *st, const char *feed) {
         char token[65];
         int r;
 
-        r = new_token(token);
+        r = store_new_token(token);
         if (r < 0)
                 return r;
-        if ((r = bind_text(st, 1, feed)) < 0 ||
-            (r = bind_text(st, 2, token)) < 0 ||
-            (r = bind_usec(st, 3, (usec_t) time(NULL) * USEC_PER_SEC)) < 0)
+        if ((r = store_bind_text(st, 1, feed)) < 0 ||
+            (r = store_bind_text(st, 2, token)) < 0 ||
+            (r = store_bind_usec(st, 3, (usec_t) time(NULL) * USEC_PER_SEC)) < 0)
                 return r;
-        return step_done(st);
+        return store_step_done(st);
 }
 
 int store_ensure_feed_tokens(Store *s, char * const *feeds) {
-        _cleanup_(transaction_rollback) Transaction t = {};
+        _cleanup_(store_transaction_rollback) Transaction t = {};
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r;
 
-        r = transaction_begin(s, &t);
+        r = store_transaction_begin(s, &t);
         if (r < 0)
                 return r;
-        r = prepare(s, "INSERT INTO feed_tokens (feed, token, created_usec) VALUES (?, ?, ?) "
-                       "ON CONFLICT (feed) DO NOTHING", &st);
+        r = store_prepare(s, "INSERT INTO feed_tokens (feed, token, created_usec) VALUES (?, ?, ?) "
+                             "ON CONFLICT (feed) DO NOTHING", &st);
         if (r < 0)
                 return r;
         for (char * const *f = feeds; f && *f; f++) {
-                r = put_token(st, *f);
+                r = store_put_token(st, *f);
                 if (r < 0)
                         return r;
         }
-        return transaction_commit(&t);
+        return store_transaction_commit(&t);
 }
 
 int store_get_feed_token(Store *s, const char *feed, char **ret) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int rc, r;
 
-        r = prepare(s, "SELECT token FROM feed_tokens WHERE feed = ?", &st);
+        r = store_prepare(s, "SELECT token FROM feed_tokens WHERE feed = ?", &st);
         if (r < 0)
                 return r;
-        r = bind_text(st, 1, feed);
+        r = store_bind_text(st, 1, feed);
         if (r < 0)
                 return r;
         rc = sqlite3_step(st);
         if (rc == SQLITE_DONE)
                 return -ENOENT;
         if (rc != SQLITE_ROW)
-                return errno_from_sqlite(rc) ?: -EIO;
+                return store_errno_from_sqlite(rc) ?: -EIO;
         *ret = NULL;
-        return column_text(st, 0, ret);
+        return store_column_text(st, 0, ret);
 }
 
 int store_rotate_feed_token(Store *s, const char *feed, char **ret) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r;
 
-        r = prepare(s, "INSERT INTO feed_tokens (feed, token, created_usec) VALUES (?, ?, ?) "
-                       "ON CONFLICT (feed) DO UPDATE SET token = excluded.token, "
-                       "created_usec = excluded.created_usec", &st);
+        r = store_prepare(s, "INSERT INTO feed_tokens (feed, token, created_usec) VALUES (?, ?, ?) "
+                             "ON CONFLICT (feed) DO UPDATE SET token = excluded.token, "
+                             "created_usec = excluded.created_usec", &st);
         if (r < 0)
                 return r;
-        r = put_token(st, feed);
+        r = store_put_token(st, feed);
         if (r < 0)
                 return r;
         return store_get_feed_token(s, feed, ret);
@@ -804,62 +791,62 @@ int store_spool_pending(Store *s, const char *name, const char *hash, bool *ret)
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int rc, r;
 
-        r = prepare(s, "SELECT 1 FROM spool_files WHERE name = ? AND hash = ? AND done = 0", &st);
+        r = store_prepare(s, "SELECT 1 FROM spool_files WHERE name = ? AND hash = ? AND done = 0", &st);
         if (r < 0)
                 return r;
-        if ((r = bind_text(st, 1, name)) < 0 || (r = bind_text(st, 2, hash)) < 0)
+        if ((r = store_bind_text(st, 1, name)) < 0 || (r = store_bind_text(st, 2, hash)) < 0)
                 return r;
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-                return errno_from_sqlite(rc) ?: -EIO;
+                return store_errno_from_sqlite(rc) ?: -EIO;
         *ret = rc == SQLITE_ROW;
         return 0;
 }
 
 int store_spool_ingest(Store *s, const char *name, const char *hash, const IncidentList *good, unsigned bad) {
-        _cleanup_(transaction_rollback) Transaction t = {};
+        _cleanup_(store_transaction_rollback) Transaction t = {};
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *ins = NULL, *rec = NULL;
         _cleanup_free_ char *source = NULL;
         int r;
 
         if (asprintf(&source, "spool:%s", name) < 0)
                 return -ENOMEM;
-        r = transaction_begin(s, &t);
+        r = store_transaction_begin(s, &t);
         if (r < 0)
                 return r;
         /* Spool ids are made of the file's hash and the line: a line seen
          * before is the same incident, and is not stored twice. */
-        r = prepare(s, "INSERT OR IGNORE INTO incidents (id, operator, category, time_usec, received_usec, "
-                       "note, source) VALUES (?, ?, ?, ?, ?, ?, ?)", &ins);
+        r = store_prepare(s, "INSERT OR IGNORE INTO incidents (id, operator, category, time_usec, received_usec, "
+                             "note, source) VALUES (?, ?, ?, ?, ?, ?, ?)", &ins);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < good->n; i++) {
-                r = insert_incident(ins, &good->items[i], source);
+                r = store_insert_incident(ins, &good->items[i], source);
                 if (r < 0)
                         return r;
         }
-        r = prepare(s, "INSERT OR REPLACE INTO spool_files (name, hash, ingested_usec, good, bad, done) "
-                       "VALUES (?, ?, ?, ?, ?, 0)", &rec);
+        r = store_prepare(s, "INSERT OR REPLACE INTO spool_files (name, hash, ingested_usec, good, bad, done) "
+                             "VALUES (?, ?, ?, ?, ?, 0)", &rec);
         if (r < 0)
                 return r;
-        if ((r = bind_text(rec, 1, name)) < 0 ||
-            (r = bind_text(rec, 2, hash)) < 0 ||
-            (r = bind_usec(rec, 3, (usec_t) time(NULL) * USEC_PER_SEC)) < 0 ||
-            (r = errno_from_sqlite(sqlite3_bind_int64(rec, 4, (sqlite3_int64) good->n))) < 0 ||
-            (r = errno_from_sqlite(sqlite3_bind_int64(rec, 5, bad))) < 0 ||
-            (r = step_done(rec)) < 0)
+        if ((r = store_bind_text(rec, 1, name)) < 0 ||
+            (r = store_bind_text(rec, 2, hash)) < 0 ||
+            (r = store_bind_usec(rec, 3, (usec_t) time(NULL) * USEC_PER_SEC)) < 0 ||
+            (r = store_errno_from_sqlite(sqlite3_bind_int64(rec, 4, (sqlite3_int64) good->n))) < 0 ||
+            (r = store_errno_from_sqlite(sqlite3_bind_int64(rec, 5, bad))) < 0 ||
+            (r = store_step_done(rec)) < 0)
                 return r;
-        return transaction_commit(&t);
+        return store_transaction_commit(&t);
 }
 
 int store_spool_done(Store *s, const char *name, const char *hash) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r;
 
-        r = prepare(s, "UPDATE spool_files SET done = 1 WHERE name = ? AND hash = ?", &st);
+        r = store_prepare(s, "UPDATE spool_files SET done = 1 WHERE name = ? AND hash = ?", &st);
         if (r < 0)
                 return r;
-        if ((r = bind_text(st, 1, name)) < 0 || (r = bind_text(st, 2, hash)) < 0)
+        if ((r = store_bind_text(st, 1, name)) < 0 || (r = store_bind_text(st, 2, hash)) < 0)
                 return r;
-        return step_done(st);
+        return store_step_done(st);
 }

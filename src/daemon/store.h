@@ -18,7 +18,7 @@
  * other SQLite errors); store_error() has SQLite's message for the log. */
 
 #include "core/incident.h"
-#include "core/planner.h"
+#include "core/plan.h"
 #include "publish/feed.h"
 #include "shared/util.h"
 

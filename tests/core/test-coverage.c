@@ -69,7 +69,7 @@ static void test_from_calls(void **state) {
         _cleanup_free_ CallRecord *calls = calloc(101, sizeof(CallRecord));
         CallLog log = { calls, 101 };
 
-        /* rules.md: 100 calls of 180 s in 30 min need 14 operators; with
+        /* Erlang C: 100 calls of 180 s in 30 min need 14 operators; with
          * 30 % shrinkage, 14 / 0.7 = 20. One call of op2's team needs 1. */
         for (size_t i = 0; i < 100; i++)
                 calls[i] = (CallRecord) { .operator = (char *) "op1", .start = AT(9, 0) + i * 18 * USEC_PER_SEC };

@@ -7,7 +7,7 @@
 
 #include "core/erlang.h"
 
-/* rules.md: 100 calls per 30 min, AHT 180 s, 80 % in 20 s. */
+/* 100 calls per 30 min, AHT 180 s, 80 % in 20 s: traffic of 10 Erlangs. */
 #define AHT      (180 * USEC_PER_SEC)
 #define WITHIN   (20 * USEC_PER_SEC)
 #define INTERVAL (30 * 60 * USEC_PER_SEC)

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "core/plan.h"
+#include "core/planner-internal.h"
+
+static const char * const break_kind_table[_BREAK_KIND_MAX] = {
+        [BREAK_PLANNED] = "planned",
+        [BREAK_STATUTORY] = "statutory",
+        [BREAK_RECOVERY] = "recovery",
+};
+
+static const char * const plan_break_kind_public_table[_BREAK_KIND_MAX] = {
+        [BREAK_PLANNED] = "Break",
+        [BREAK_STATUTORY] = "Statutory break",
+        [BREAK_RECOVERY] = "Recovery break",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(break_kind, BreakKind);
+
+const char *break_kind_public_reason(BreakKind k) {
+        if ((unsigned) k >= _BREAK_KIND_MAX)
+                return NULL;
+        return plan_break_kind_public_table[k];
+}
+
+void break_done(Break *b) {
+        free(b->uid);
+        free(b->reason);
+        free(b->recovery_uid);
+        *b = (Break) {};
+}
+
+void shift_plan_done(ShiftPlan *s) {
+        for (size_t i = 0; i < s->n_breaks; i++)
+                break_done(&s->breaks[i]);
+        free(s->breaks);
+        free(s->operator);
+        free(s->team);
+        free(s->uid);
+}
+
+Plan *plan_free(Plan *p) {
+        if (!p)
+                return NULL;
+        for (size_t i = 0; i < p->n_shifts; i++)
+                shift_plan_done(&p->shifts[i]);
+        free(p->shifts);
+        planner_staffing_free(p->staffing);
+        free(p);
+        return NULL;
+}
+
+int shift_plan_compare(const ShiftPlan *a, const ShiftPlan *b) {
+        int c = strcmp(a->operator, b->operator);
+
+        if (c != 0)
+                return c;
+        return a->start < b->start ? -1 : a->start > b->start;
+}
+
+const Break *shift_plan_find_break(const ShiftPlan *sp, const char *uid) {
+        for (size_t i = 0; sp && i < sp->n_breaks; i++)
+                if (streq(sp->breaks[i].uid, uid))
+                        return &sp->breaks[i];
+        return NULL;
+}
+
+/* The index of the first shift of operator in p, or p->n_shifts. */
+static size_t plan_first_shift_of(const Plan *p, const char *operator) {
+        size_t lo = 0, hi = p->n_shifts;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+
+                if (strcmp(p->shifts[mid].operator, operator) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
+const Break *plan_find_operator_break(const Plan *p, const char *operator, const char *uid) {
+        if (!p)
+                return NULL;
+        for (size_t i = plan_first_shift_of(p, operator); i < p->n_shifts && streq(p->shifts[i].operator, operator);
+             i++) {
+                const Break *b = shift_plan_find_break(&p->shifts[i], uid);
+
+                if (b)
+                        return b;
+        }
+        return NULL;
+}
+
+static int plan_break_ptr_cmp(const void *a, const void *b) {
+        const Break *x = *(const Break * const *) a, *y = *(const Break * const *) b;
+
+        if (x->start != y->start)
+                return x->start < y->start ? -1 : 1;
+        return strcmp(x->uid, y->uid);
+}
+
+ssize_t plan_operator_breaks(const Plan *plan, const char *operator, usec_t from, usec_t to,
+                             const Break ***ret) {
+        _cleanup_(freep) const Break **l = NULL;
+        size_t n = 0;
+
+        for (size_t i = 0; i < plan->n_shifts; i++) {
+                const ShiftPlan *sp = &plan->shifts[i];
+
+                if (!streq(sp->operator, operator))
+                        continue;
+                for (size_t j = 0; j < sp->n_breaks; j++) {
+                        const Break *b = &sp->breaks[j];
+                        const Break **t;
+
+                        if (b->start >= to || b->end <= from)
+                                continue;
+                        t = realloc(l, (n + 1) * sizeof(Break *));
+                        if (!t)
+                                return -ENOMEM;
+                        l = t;
+                        l[n++] = b;
+                }
+        }
+        if (n > 0)
+                qsort(l, n, sizeof(Break *), plan_break_ptr_cmp);
+
+        *ret = TAKE_PTR(l);
+        return (ssize_t) n;
+}

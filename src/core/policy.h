@@ -17,7 +17,7 @@ typedef struct Category {
         char *label;            /* the operator's own words: "a threatening call" */
         unsigned points;        /* points added to the accumulation window; 0 = none */
         usec_t recovery;        /* length of the recovery break granted at once; 0 = none */
-        bool notify_lead;       /* tell the team lead (carried in the reason for now) */
+        bool notify_lead;       /* tell the team lead: respited logs a notice naming the team */
 } Category;
 
 /* One tier of a statutory rule: when working time (the shift less its
@@ -63,7 +63,7 @@ typedef struct Policy {
 
         /* Points in a sliding window; at threshold points a recovery break of
          * length starts within max_delay. Design choice: 6 points in 60 min →
-         * 10 min within 15 min (rules.md). */
+         * 10 min within 15 min. */
         struct {
                 usec_t window;
                 unsigned threshold;
@@ -94,7 +94,7 @@ typedef struct Policy {
         /* Coverage: operators needed on the phones per team and interval,
          * from bands, and (from_calls) by Erlang C from the call records:
          * service_level percent of calls answered within answer_within,
-         * raised by shrinkage percent. See coverage.h. */
+         * raised by shrinkage percent. See core/coverage.h. */
         struct {
                 usec_t interval;
                 bool from_calls;

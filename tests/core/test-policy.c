@@ -9,8 +9,8 @@
 /* Tests run from the repository root. */
 #define SHIPPED_CONF "conf/respite.conf"
 
-static void assert_category(const Policy *p, const char *name, const char *label,
-                            unsigned points, usec_t recovery, bool notify_lead) {
+static void test_policy_assert_category(const Policy *p, const char *name, const char *label,
+                                        unsigned points, usec_t recovery, bool notify_lead) {
         const Category *c = policy_find_category(p, name);
 
         assert_non_null(c);
@@ -20,21 +20,21 @@ static void assert_category(const Policy *p, const char *name, const char *label
         assert_int_equal(c->notify_lead, notify_lead);
 }
 
-/* The categories of rules.md, the defaults and the shipped file alike. */
-static void assert_rules_md_categories(const Policy *p) {
+/* The default categories, which the shipped file gives again. */
+static void test_policy_assert_default_categories(const Policy *p) {
         assert_int_equal(p->n_categories, 7);
         assert_string_equal(p->categories[0].name, "verbal_abuse");
-        assert_category(p, "verbal_abuse", "an abusive call", 0, 10 * USEC_PER_MINUTE, false);
-        assert_category(p, "threat", "a threatening call", 0, 20 * USEC_PER_MINUTE, true);
-        assert_category(p, "sexual_harassment", "sexual harassment", 0, 15 * USEC_PER_MINUTE, true);
-        assert_category(p, "unreasonable_demand", "unreasonable demands", 4, 0, false);
-        assert_category(p, "prolonged_call", "a very long call", 2, 0, false);
-        assert_category(p, "repeat_caller", "a caller who kept calling back", 4, 0, false);
-        assert_category(p, "other", "a difficult call", 2, 0, false);
+        test_policy_assert_category(p, "verbal_abuse", "an abusive call", 0, 10 * USEC_PER_MINUTE, false);
+        test_policy_assert_category(p, "threat", "a threatening call", 0, 20 * USEC_PER_MINUTE, true);
+        test_policy_assert_category(p, "sexual_harassment", "sexual harassment", 0, 15 * USEC_PER_MINUTE, true);
+        test_policy_assert_category(p, "unreasonable_demand", "unreasonable demands", 4, 0, false);
+        test_policy_assert_category(p, "prolonged_call", "a very long call", 2, 0, false);
+        test_policy_assert_category(p, "repeat_caller", "a caller who kept calling back", 4, 0, false);
+        test_policy_assert_category(p, "other", "a difficult call", 2, 0, false);
         assert_null(policy_find_category(p, "nonsense"));
 }
 
-static void assert_default_numbers(const Policy *p) {
+static void test_policy_assert_default_numbers(const Policy *p) {
         assert_int_equal(p->accumulation.window, 60 * USEC_PER_MINUTE);
         assert_int_equal(p->accumulation.threshold, 6);
         assert_int_equal(p->accumulation.length, 10 * USEC_PER_MINUTE);
@@ -49,7 +49,7 @@ static void assert_default_numbers(const Policy *p) {
 }
 
 /* Japan, art. 34(1): > 6 h → 45 min, > 8 h → 60 min. */
-static void assert_jp(const Statutory *s) {
+static void test_policy_assert_jp(const Statutory *s) {
         assert_string_equal(s->name, "jp");
         assert_non_null(strstr(s->source, "art. 34(1)"));
         assert_int_equal(s->n_tiers, 2);
@@ -62,7 +62,7 @@ static void assert_jp(const Statutory *s) {
         assert_false(s->recovery_counts);
 }
 
-static void test_shipped(void **state) {
+static void test_policy_shipped(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL;
 
@@ -71,9 +71,9 @@ static void test_shipped(void **state) {
 
         assert_string_equal(p->path, SHIPPED_CONF);
         assert_string_equal(p->timezone, "Asia/Jerusalem");
-        assert_jp(&p->statutory);
-        assert_rules_md_categories(p);
-        assert_default_numbers(p);
+        test_policy_assert_jp(&p->statutory);
+        test_policy_assert_default_categories(p);
+        test_policy_assert_default_numbers(p);
 
         assert_int_equal(strv_length(p->rosters), 1);
         assert_string_equal(p->rosters[0], "conf/examples/anonbank-1999-01-04-roster.csv");
@@ -86,7 +86,7 @@ static void test_shipped(void **state) {
         assert_int_equal(access(p->calls[0], R_OK), 0);
 }
 
-static void test_defaults(void **state) {
+static void test_policy_defaults(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL;
 
@@ -98,14 +98,14 @@ static void test_defaults(void **state) {
         assert_string_equal(p->statutory.name, "none");
         assert_int_equal(p->statutory.n_tiers, 0);
         assert_int_equal(p->statutory.edge_margin, USEC_PER_HOUR);
-        assert_rules_md_categories(p);
-        assert_default_numbers(p);
+        test_policy_assert_default_categories(p);
+        test_policy_assert_default_numbers(p);
         assert_null(p->rosters);
         assert_null(p->calls);
         assert_null(p->feed_dir);
 }
 
-static void test_values(void **state) {
+static void test_policy_values(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL;
         const char *text =
@@ -140,8 +140,8 @@ static void test_values(void **state) {
 
         /* Given categories replace the defaults; the label defaults to the name. */
         assert_int_equal(p->n_categories, 2);
-        assert_category(p, "prolonged_call", "prolonged_call", 3, 0, false);
-        assert_category(p, "repeat_caller", "a repeat caller", 0, 5 * USEC_PER_MINUTE, true);
+        test_policy_assert_category(p, "prolonged_call", "prolonged_call", 3, 0, false);
+        test_policy_assert_category(p, "repeat_caller", "a repeat caller", 0, 5 * USEC_PER_MINUTE, true);
         assert_null(policy_find_category(p, "threat"));
 
         assert_int_equal(p->accumulation.window, 90 * USEC_PER_MINUTE);
@@ -163,24 +163,24 @@ static void test_values(void **state) {
         assert_string_equal(p->feed_dir, "/var/lib/respite/feeds");
 }
 
-static void test_include_preset(void **state) {
+static void test_policy_include_preset(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL;
 
         assert_int_equal(policy_load_string("@include \"presets/jp.conf\"\n", "conf", &p, &error), 0);
         assert_null(error);
-        assert_jp(&p->statutory);
+        test_policy_assert_jp(&p->statutory);
         assert_string_equal(p->timezone, "UTC");
 }
 
 /* A file elsewhere: includes and sources resolve against its directory. */
-static void test_include_file(void **state) {
+static void test_policy_include_file(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL;
 
         assert_int_equal(policy_load("tests/fixtures/policy-include.conf", &p, &error), 0);
         assert_null(error);
-        assert_jp(&p->statutory);
+        test_policy_assert_jp(&p->statutory);
         assert_int_equal(strv_length(p->rosters), 2);
         assert_string_equal(p->rosters[0], "tests/fixtures/roster.csv");
         assert_string_equal(p->rosters[1], "/srv/respite/other.csv");
@@ -190,7 +190,7 @@ static void test_include_file(void **state) {
 
 /* Parse text and expect failure with a message containing each of the
  * NULL-terminated fragments. */
-static void assert_bad(const char *text, ...) {
+static void test_policy_assert_bad(const char *text, ...) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL;
         const char *fragment;
@@ -207,84 +207,93 @@ static void assert_bad(const char *text, ...) {
         va_end(ap);
 }
 
-static void test_typo(void **state) {
-        assert_bad("site = { timezone = \"UTC\"; };\n"
-                   "\n"
-                   "categoies = ( );\n",
-                   "<string>:3: unknown setting 'categoies', did you mean 'categories'?", NULL);
+static void test_policy_typo(void **state) {
+        test_policy_assert_bad("site = { timezone = \"UTC\"; };\n"
+                               "\n"
+                               "categoies = ( );\n",
+                               "<string>:3: unknown setting 'categoies', did you mean 'categories'?", NULL);
         /* Nested settings are checked too. */
-        assert_bad("accumulation = {\n"
-                   "        widnow = \"60min\";\n"
-                   "};\n",
-                   "<string>:2: unknown setting 'accumulation.widnow', did you mean 'accumulation.window'?",
-                   NULL);
-        assert_bad("categories = (\n"
-                   "  { name = \"prolonged_call\"; },\n"
-                   "  { name = \"repeat_caller\"; pionts = 3; }\n"
-                   ");\n",
-                   "<string>:3: unknown setting 'categories[1].pionts', did you mean 'categories[1].points'?",
-                   NULL);
+        test_policy_assert_bad("accumulation = {\n"
+                               "        widnow = \"60min\";\n"
+                               "};\n",
+                               "<string>:2: unknown setting 'accumulation.widnow', did you mean 'accumulation.window'?",
+                               NULL);
+        test_policy_assert_bad("categories = (\n"
+                               "  { name = \"prolonged_call\"; },\n"
+                               "  { name = \"repeat_caller\"; pionts = 3; }\n"
+                               ");\n",
+                               "<string>:3: unknown setting 'categories[1].pionts', "
+                               "did you mean 'categories[1].points'?", NULL);
         /* Nothing close: no suggestion. */
-        assert_bad("\ncolour = \"blue\";\n", "<string>:2: unknown setting 'colour'", NULL);
+        test_policy_assert_bad("\ncolour = \"blue\";\n", "<string>:2: unknown setting 'colour'", NULL);
 }
 
-static void test_duration_without_unit(void **state) {
-        assert_bad("accumulation = {\n"
-                   "        window = \"60\";\n"
-                   "};\n",
-                   "<string>:2: accumulation.window: expected a duration with a unit such as \"60min\", got \"60\"",
-                   NULL);
-        assert_bad("\n\nplanning = { step = 5; };\n",
-                   "<string>:3: planning.step: expected a duration with a unit", "got 5", NULL);
-        assert_bad("planning = { step = \"0min\"; };\n", "<string>:1: planning.step:", "longer than 0", NULL);
-        assert_bad("statutory = {\n rules = ( { more_than = \"6h\"; total = \"45 minutes please\"; } );\n};\n",
-                   "<string>:2: statutory.rules[0].total: expected a duration", NULL);
+static void test_policy_duration_without_unit(void **state) {
+        test_policy_assert_bad("accumulation = {\n"
+                               "        window = \"60\";\n"
+                               "};\n",
+                               "<string>:2: accumulation.window: "
+                               "expected a duration with a unit such as \"60min\", got \"60\"", NULL);
+        test_policy_assert_bad("\n\nplanning = { step = 5; };\n",
+                               "<string>:3: planning.step: expected a duration with a unit", "got 5", NULL);
+        test_policy_assert_bad("planning = { step = \"0min\"; };\n",
+                               "<string>:1: planning.step:", "longer than 0", NULL);
+        test_policy_assert_bad("statutory = {\n"
+                               " rules = ( { more_than = \"6h\"; total = \"45 minutes please\"; } );\n"
+                               "};\n",
+                               "<string>:2: statutory.rules[0].total: expected a duration", NULL);
 }
 
-static void test_unknown_zone(void **state) {
-        assert_bad("\n\nsite = { timezone = \"Asia/Tokio\"; };\n",
-                   "<string>:3: site.timezone: unknown time zone \"Asia/Tokio\"", NULL);
-        assert_bad("site = { timezone = \"../../etc/passwd\"; };\n", "<string>:1: site.timezone:", NULL);
+static void test_policy_unknown_zone(void **state) {
+        test_policy_assert_bad("\n\nsite = { timezone = \"Asia/Tokio\"; };\n",
+                               "<string>:3: site.timezone: unknown time zone \"Asia/Tokio\"", NULL);
+        test_policy_assert_bad("site = { timezone = \"../../etc/passwd\"; };\n", "<string>:1: site.timezone:", NULL);
 }
 
-static void test_categories(void **state) {
-        assert_bad("categories = (\n"
-                   "  { name = \"prolonged_call\"; points = 2; },\n"
-                   "  { name = \"repeat_caller\"; points = 4; },\n"
-                   "  { name = \"prolonged_call\"; points = 3; }\n"
-                   ");\n",
-                   "<string>:4: categories[2].name: duplicate category \"prolonged_call\" (first at line 2)", NULL);
-        assert_bad("categories = (\n"
-                   "  { name = \"threat\"; recovery = \"20min\"; },\n"
-                   "  { name = \"repeat_caller\"; points = 4; }\n"
-                   ");\n",
-                   "<string>:1: categories: missing category \"prolonged_call\"", NULL);
-        assert_bad("categories = (\n  { label = \"no name\"; }\n);\n",
-                   "<string>:2: categories[0]: missing 'name'", NULL);
-        assert_bad("categories = ( { name = \"Threat!\"; } );\n", "<string>:1: categories[0].name:", NULL);
-        assert_bad("categories = { name = \"threat\"; };\n", "<string>:1: categories: expected a list", NULL);
+static void test_policy_categories(void **state) {
+        test_policy_assert_bad("categories = (\n"
+                               "  { name = \"prolonged_call\"; points = 2; },\n"
+                               "  { name = \"repeat_caller\"; points = 4; },\n"
+                               "  { name = \"prolonged_call\"; points = 3; }\n"
+                               ");\n",
+                               "<string>:4: categories[2].name: "
+                               "duplicate category \"prolonged_call\" (first at line 2)", NULL);
+        test_policy_assert_bad("categories = (\n"
+                               "  { name = \"threat\"; recovery = \"20min\"; },\n"
+                               "  { name = \"repeat_caller\"; points = 4; }\n"
+                               ");\n",
+                               "<string>:1: categories: missing category \"prolonged_call\"", NULL);
+        test_policy_assert_bad("categories = (\n  { label = \"no name\"; }\n);\n",
+                               "<string>:2: categories[0]: missing 'name'", NULL);
+        test_policy_assert_bad("categories = ( { name = \"Threat!\"; } );\n", "<string>:1: categories[0].name:", NULL);
+        test_policy_assert_bad("categories = { name = \"threat\"; };\n",
+                               "<string>:1: categories: expected a list", NULL);
 }
 
-static void test_numbers(void **state) {
-        assert_bad("accumulation = { threshold = 0; };\n",
-                   "<string>:1: accumulation.threshold: expected a whole number of at least 1, got 0", NULL);
-        assert_bad("categories = ( { name = \"prolonged_call\"; points = -2; } );\n",
-                   "<string>:1: categories[0].points:", "got -2", NULL);
-        assert_bad("calls = {\n repeat_caller_calls = 1;\n};\n", "<string>:2: calls.repeat_caller_calls:", NULL);
-        assert_bad("accumulation = { threshold = 2.5; };\n",
-                   "<string>:1: accumulation.threshold: expected a whole number", NULL);
+static void test_policy_numbers(void **state) {
+        test_policy_assert_bad("accumulation = { threshold = 0; };\n",
+                               "<string>:1: accumulation.threshold: expected a whole number of at least 1, got 0",
+                               NULL);
+        test_policy_assert_bad("categories = ( { name = \"prolonged_call\"; points = -2; } );\n",
+                               "<string>:1: categories[0].points:", "got -2", NULL);
+        test_policy_assert_bad("calls = {\n repeat_caller_calls = 1;\n};\n",
+                               "<string>:2: calls.repeat_caller_calls:", NULL);
+        test_policy_assert_bad("accumulation = { threshold = 2.5; };\n",
+                               "<string>:1: accumulation.threshold: expected a whole number", NULL);
 }
 
-static void test_types(void **state) {
-        assert_bad("site = \"UTC\";\n", "<string>:1: site: expected a group", NULL);
-        assert_bad("statutory = { recovery_counts = \"yes\"; };\n",
-                   "<string>:1: statutory.recovery_counts: expected true or false", NULL);
-        assert_bad("statutory = { name = jp; };\n", "<string>:1: syntax error", NULL);
-        assert_bad("sources = { rosters = \"a.csv\"; };\n", "<string>:1: sources.rosters: expected a list", NULL);
-        assert_bad("feeds = { directory = \"\"; };\n", "<string>:1: feeds.directory: expected a path", NULL);
+static void test_policy_types(void **state) {
+        test_policy_assert_bad("site = \"UTC\";\n", "<string>:1: site: expected a group", NULL);
+        test_policy_assert_bad("statutory = { recovery_counts = \"yes\"; };\n",
+                               "<string>:1: statutory.recovery_counts: expected true or false", NULL);
+        test_policy_assert_bad("statutory = { name = jp; };\n", "<string>:1: syntax error", NULL);
+        test_policy_assert_bad("sources = { rosters = \"a.csv\"; };\n",
+                               "<string>:1: sources.rosters: expected a list", NULL);
+        test_policy_assert_bad("feeds = { directory = \"\"; };\n",
+                               "<string>:1: feeds.directory: expected a path", NULL);
 }
 
-static void test_feeds(void **state) {
+static void test_policy_feeds(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL, *d = NULL;
         _cleanup_(freep) char *error = NULL;
 
@@ -316,43 +325,47 @@ static void test_feeds(void **state) {
         assert_int_equal(policy_load_string("feeds = { listen = \"\"; };\n", NULL, &p, &error), 0);
         assert_string_equal(p->feeds.listen, "");
 
-        assert_bad("feeds = { listen = \"8080\"; };\n", "<string>:1: feeds.listen: expected HOST:PORT", NULL);
-        assert_bad("feeds = { listen = \"localhost:http\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
-        assert_bad("feeds = { listen = \"::1:8080\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
-        assert_bad("feeds = { listen = \"127.0.0.1:70000\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
-        assert_bad("feeds = { base_url = \"ftp://x\"; };\n", "feeds.base_url: expected an http:// or https:// URL",
-                   NULL);
-        assert_bad("feeds = { base_url = \"https://x/?a=b\"; };\n", "feeds.base_url: expected", NULL);
-        assert_bad("feeds = { refresh_interval = \"10s\"; };\n", "feeds.refresh_interval: expected a duration of at least",
-                   NULL);
-        assert_bad("feeds = { max_connections_per_ip = 0; };\n", "feeds.max_connections_per_ip: expected a whole number",
-                   NULL);
+        test_policy_assert_bad("feeds = { listen = \"8080\"; };\n",
+                               "<string>:1: feeds.listen: expected HOST:PORT", NULL);
+        test_policy_assert_bad("feeds = { listen = \"localhost:http\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
+        test_policy_assert_bad("feeds = { listen = \"::1:8080\"; };\n", "feeds.listen: expected HOST:PORT", NULL);
+        test_policy_assert_bad("feeds = { listen = \"127.0.0.1:70000\"; };\n",
+                               "feeds.listen: expected HOST:PORT", NULL);
+        test_policy_assert_bad("feeds = { base_url = \"ftp://x\"; };\n",
+                               "feeds.base_url: expected an http:// or https:// URL", NULL);
+        test_policy_assert_bad("feeds = { base_url = \"https://x/?a=b\"; };\n", "feeds.base_url: expected", NULL);
+        test_policy_assert_bad("feeds = { refresh_interval = \"10s\"; };\n",
+                               "feeds.refresh_interval: expected a duration of at least", NULL);
+        test_policy_assert_bad("feeds = { max_connections_per_ip = 0; };\n",
+                               "feeds.max_connections_per_ip: expected a whole number", NULL);
 }
 
-static void test_statutory_rules(void **state) {
-        assert_bad("statutory = { rules = (\n"
-                   "  { more_than = \"8h\"; total = \"1h\"; },\n"
-                   "  { more_than = \"6h\"; total = \"45min\"; }\n"
-                   "); };\n",
-                   "<string>:3: statutory.rules[1].more_than: expected more than the previous rule's 8h", NULL);
-        assert_bad("statutory = { rules = (\n  { more_than = \"6h\"; }\n); };\n",
-                   "<string>:2: statutory.rules[0]: missing 'total'", NULL);
-        assert_bad("statutory = { rules = ( { more_than = \"6h\"; total = \"0min\"; } ); };\n",
-                   "<string>:1: statutory.rules[0].total:", NULL);
+static void test_policy_statutory_rules(void **state) {
+        test_policy_assert_bad("statutory = { rules = (\n"
+                               "  { more_than = \"8h\"; total = \"1h\"; },\n"
+                               "  { more_than = \"6h\"; total = \"45min\"; }\n"
+                               "); };\n",
+                               "<string>:3: statutory.rules[1].more_than: expected more than the previous rule's 8h",
+                               NULL);
+        test_policy_assert_bad("statutory = { rules = (\n  { more_than = \"6h\"; }\n); };\n",
+                               "<string>:2: statutory.rules[0]: missing 'total'", NULL);
+        test_policy_assert_bad("statutory = { rules = ( { more_than = \"6h\"; total = \"0min\"; } ); };\n",
+                               "<string>:1: statutory.rules[0].total:", NULL);
 }
 
-static void test_syntax_error(void **state) {
-        assert_bad("site = {\n"
-                   "        timezone = \"UTC\"\n"
-                   "};\n"
-                   "accumulation = { window = ; };\n",
-                   "<string>:4: syntax error", NULL);
-        assert_bad("@include \"presets/nonexistent.conf\"\n", "<string>:1: cannot open include file", NULL);
+static void test_policy_syntax_error(void **state) {
+        test_policy_assert_bad("site = {\n"
+                               "        timezone = \"UTC\"\n"
+                               "};\n"
+                               "accumulation = { window = ; };\n",
+                               "<string>:4: syntax error", NULL);
+        test_policy_assert_bad("@include \"presets/nonexistent.conf\"\n", "<string>:1: cannot open include file", NULL);
         /* The preset defines statutory; defining it again is libconfig's error. */
-        assert_bad("@include \"presets/jp.conf\"\nstatutory = { };\n", "<string>:", "duplicate setting", NULL);
+        test_policy_assert_bad("@include \"presets/jp.conf\"\nstatutory = { };\n",
+                               "<string>:", "duplicate setting", NULL);
 }
 
-static void test_file_errors(void **state) {
+static void test_policy_file_errors(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL, *error2 = NULL;
 
@@ -371,7 +384,7 @@ static void test_file_errors(void **state) {
 
 /* Files libconfig 1.5 cannot take: a directory ends its process, and a
  * missing include is not named. Both are caught first. */
-static void test_unreadable_files(void **state) {
+static void test_policy_unreadable_files(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *e1 = NULL, *e2 = NULL, *e3 = NULL;
 
@@ -388,22 +401,22 @@ static void test_unreadable_files(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_shipped),
-                cmocka_unit_test(test_defaults),
-                cmocka_unit_test(test_values),
-                cmocka_unit_test(test_include_preset),
-                cmocka_unit_test(test_include_file),
-                cmocka_unit_test(test_typo),
-                cmocka_unit_test(test_duration_without_unit),
-                cmocka_unit_test(test_unknown_zone),
-                cmocka_unit_test(test_categories),
-                cmocka_unit_test(test_numbers),
-                cmocka_unit_test(test_types),
-                cmocka_unit_test(test_feeds),
-                cmocka_unit_test(test_statutory_rules),
-                cmocka_unit_test(test_syntax_error),
-                cmocka_unit_test(test_file_errors),
-                cmocka_unit_test(test_unreadable_files),
+                cmocka_unit_test(test_policy_shipped),
+                cmocka_unit_test(test_policy_defaults),
+                cmocka_unit_test(test_policy_values),
+                cmocka_unit_test(test_policy_include_preset),
+                cmocka_unit_test(test_policy_include_file),
+                cmocka_unit_test(test_policy_typo),
+                cmocka_unit_test(test_policy_duration_without_unit),
+                cmocka_unit_test(test_policy_unknown_zone),
+                cmocka_unit_test(test_policy_categories),
+                cmocka_unit_test(test_policy_numbers),
+                cmocka_unit_test(test_policy_types),
+                cmocka_unit_test(test_policy_feeds),
+                cmocka_unit_test(test_policy_statutory_rules),
+                cmocka_unit_test(test_policy_syntax_error),
+                cmocka_unit_test(test_policy_file_errors),
+                cmocka_unit_test(test_policy_unreadable_files),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,7 +35,7 @@ typedef struct AccessMap {
         size_t n_operators;
         AccessLead *leads;
         size_t n_leads;
-} AccessMap;         /* parsed and freed with the Policy (policy.c) */
+} AccessMap;         /* parsed and freed with the Policy (core/policy-access.c) */
 
 /* A caller: effective uid and every group it is in. */
 typedef struct Caller {

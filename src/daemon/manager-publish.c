@@ -20,21 +20,6 @@ static const char *manager_format_local(const Manager *m, usec_t t, char buf[sta
         return buf;
 }
 
-static const Break *manager_find_break(const Plan *p, const char *operator, const char *uid) {
-        if (!p)
-                return NULL;
-        for (size_t i = 0; i < p->n_shifts; i++) {
-                const ShiftPlan *s = &p->shifts[i];
-
-                if (!streq(s->operator, operator))
-                        continue;
-                for (size_t j = 0; j < s->n_breaks; j++)
-                        if (streq(s->breaks[j].uid, uid))
-                                return &s->breaks[j];
-        }
-        return NULL;
-}
-
 int manager_diff_plans(Manager *m, const Plan *old, const Plan *new, char ***ret_changed) {
         _cleanup_(strv_freep) char **changed = NULL;
         char a[ISO8601_MAX], b[ISO8601_MAX];
@@ -44,7 +29,7 @@ int manager_diff_plans(Manager *m, const Plan *old, const Plan *new, char ***ret
                 const ShiftPlan *s = &new->shifts[i];
 
                 for (size_t j = 0; j < s->n_breaks; j++) {
-                        const Break *nb = &s->breaks[j], *ob = manager_find_break(old, s->operator, nb->uid);
+                        const Break *nb = &s->breaks[j], *ob = plan_find_operator_break(old, s->operator, nb->uid);
 
                         if (ob && ob->start == nb->start && ob->end == nb->end)
                                 continue;
@@ -63,7 +48,7 @@ int manager_diff_plans(Manager *m, const Plan *old, const Plan *new, char ***ret
                 const ShiftPlan *s = &old->shifts[i];
 
                 for (size_t j = 0; j < s->n_breaks; j++)
-                        if (!manager_find_break(new, s->operator, s->breaks[j].uid)) {
+                        if (!plan_find_operator_break(new, s->operator, s->breaks[j].uid)) {
                                 log_info("%s: %s break %s removed.", s->operator,
                                          break_kind_to_string(s->breaks[j].kind), s->breaks[j].uid);
                                 r = strv_extend_unique(&changed, s->operator);

@@ -7,7 +7,7 @@
  * twice from the same state is byte-identical (DTSTAMP is the event's
  * LAST-MODIFIED), so files and ETags only change when the schedule does. */
 
-#include "core/planner.h"
+#include "core/plan.h"
 #include "core/roster.h"
 #include "publish/sequences.h"
 #include "shared/string-table.h"

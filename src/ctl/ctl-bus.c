@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdarg.h>
+
+#include "ctl/ctl-bus.h"
+#include "ctl/respitectl.h"
+#include "shared/bus-contract.h"
+#include "shared/log.h"
+
+const char *ctl_bus_kind(void) {
+        return arg_user ? "session" : "system";
+}
+
+int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what) {
+        const char *message = e->message ?: strerror(-r);
+
+        if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
+                                   SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_DISCONNECTED)) {
+                log_error("respited is not running on the %s bus (%s).", ctl_bus_kind(), message);
+                log_error(arg_user ? "Start it with `respited --user`, or drop --user for the system bus." :
+                                     "Start it with `systemctl start respited`, or add --user for the session bus.");
+                return -EHOSTDOWN;
+        }
+        if (sd_bus_error_has_name(e, SD_BUS_ERROR_ACCESS_DENIED)) {
+                log_error("Failed to %s: %s", what, message);
+                log_error("respited decides by your Unix user: an administrator maps users to operators and "
+                          "team leads in the access section of respite.conf (see respite.conf(5)).");
+                return -EACCES;
+        }
+        if (sd_bus_error_has_name(e, BUS_ERROR_UNKNOWN_OPERATOR)) {
+                log_error("Failed to %s: %s `respitectl operators` lists them.", what, message);
+                return -ENXIO;
+        }
+        if (sd_bus_error_has_name(e, BUS_ERROR_UNKNOWN_TEAM)) {
+                log_error("Failed to %s: %s `respitectl operators` shows the teams.", what, message);
+                return -ENXIO;
+        }
+        if (sd_bus_error_has_name(e, BUS_ERROR_UNKNOWN_CATEGORY)) {
+                log_error("Failed to %s: %s respite.conf(5) says what each means.", what, message);
+                return -ENOKEY;
+        }
+        if (sd_bus_error_has_name(e, SD_BUS_ERROR_UNKNOWN_METHOD)) {
+                log_error("Failed to %s: respited is older than respitectl %s (%s). Restart it after upgrading.",
+                          what, VERSION, message);
+                return -EOPNOTSUPP;
+        }
+        if (sd_bus_error_has_name(e, BUS_ERROR_RELOAD_FAILED)) {
+                log_error("%s", message);
+                log_error("Read it with `journalctl -u respited`, fix the file, then reload again.");
+                return r;
+        }
+        log_error("Failed to %s: %s", what, message);
+        return sd_bus_error_has_name(e, SD_BUS_ERROR_INVALID_ARGS) ? -EINVAL : r;
+}
+
+int ctl_bus_log_read_error(int r) {
+        if (r == -ENOMEM)
+                return log_oom();
+        return log_error_errno(r, "Failed to read the reply of respited: %m");
+}
+
+/* The daemon's zone and clock (either may be NULL). Logs. */
+static int ctl_bus_daemon_clock(sd_bus *bus, char **ret_zone, usec_t *ret_now) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        if (ret_zone) {
+                r = sd_bus_get_property_string(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_PROPERTY_TIMEZONE,
+                                               &error, ret_zone);
+                if (r < 0)
+                        return ctl_bus_log_error(r, &error, "reach respited");
+        }
+        if (ret_now) {
+                uint64_t now;
+
+                r = sd_bus_get_property_trivial(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_PROPERTY_NOW, &error,
+                                                't', &now);
+                if (r < 0)
+                        return ctl_bus_log_error(r, &error, "read the daemon's clock");
+                *ret_now = now;
+        }
+        return 0;
+}
+
+int ctl_bus_open(sd_bus **ret, char **ret_zone, usec_t *ret_now) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int r = arg_user ? sd_bus_open_user(&bus) : sd_bus_open_system(&bus);
+
+        if (r < 0) {
+                log_error_errno(r, "Failed to connect to the %s bus: %m", ctl_bus_kind());
+                if (!arg_user)
+                        log_error("(respited --user runs on the session bus: add --user.)");
+                return -EHOSTDOWN;
+        }
+        r = ctl_bus_daemon_clock(bus, ret_zone, ret_now);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(bus);
+        return 0;
+}
+
+int ctl_bus_call(sd_bus *bus, const char *method, const char *what, sd_bus_message **ret_reply,
+                 const char *types, ...) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, types);
+        r = sd_bus_call_methodv(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, method, &error, ret_reply, types, ap);
+        va_end(ap);
+        if (r < 0)
+                return ctl_bus_log_error(r, &error, what);
+        return 0;
+}
+
+/* Read the members of one struct or dict entry into the C struct at p. */
+static int ctl_bus_read_fields(sd_bus_message *m, const CtlBusField *fields, size_t n_fields, uint8_t *p) {
+        int r;
+
+        for (size_t i = 0; i < n_fields; i++) {
+                r = sd_bus_message_read_basic(m, fields[i].type, p + fields[i].offset);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return -EBADMSG;
+        }
+        return 0;
+}
+
+int ctl_bus_read_array(sd_bus_message *m, char element, const CtlBusField *fields, size_t n_fields,
+                       size_t size, void **ret, size_t *ret_n) {
+        _cleanup_free_ uint8_t *items = NULL;
+        char contents[8 + 1], signature[8 + 3];
+        size_t n = 0;
+        int r;
+
+        if (n_fields > 8)
+                return -E2BIG;
+        for (size_t i = 0; i < n_fields; i++)
+                contents[i] = fields[i].type;
+        contents[n_fields] = 0;
+        snprintf(signature, sizeof signature, element == 'e' ? "{%s}" : "(%s)", contents);
+
+        r = sd_bus_message_enter_container(m, 'a', signature);
+        if (r < 0)
+                return r;
+        for (;;) {
+                r = sd_bus_message_enter_container(m, element, contents);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                if (array_grow((void **) &items, n, size) < 0)
+                        return -ENOMEM;
+                memset(items + n * size, 0, size);
+                r = ctl_bus_read_fields(m, fields, n_fields, items + n * size);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+                n++;
+        }
+        r = sd_bus_message_exit_container(m);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(items);
+        *ret_n = n;
+        return 0;
+}
+
+/* The variant of the property whose name is at m's read position, into
+ * its field, or skipped when map has no such name. */
+static int ctl_bus_map_property(sd_bus_message *m, const char *name, const CtlBusProperty *map, void *userdata) {
+        int r;
+
+        for (const CtlBusProperty *p = map; p->name; p++) {
+                void *field = (uint8_t *) userdata + p->offset;
+
+                if (!streq(p->name, name))
+                        continue;
+                r = sd_bus_message_enter_container(m, 'v', p->signature);
+                if (r < 0)
+                        return r;
+                r = p->map ? p->map(m, field) : sd_bus_message_read_basic(m, p->signature[0], field);
+                if (r < 0)
+                        return r;
+                return sd_bus_message_exit_container(m);
+        }
+        return sd_bus_message_skip(m, "v");
+}
+
+int ctl_bus_map_properties(sd_bus_message *m, const CtlBusProperty *map, void *userdata) {
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        for (;;) {
+                const char *name;
+
+                r = sd_bus_message_enter_container(m, 'e', "sv");
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                r = sd_bus_message_read(m, "s", &name);
+                if (r < 0)
+                        return r;
+                r = ctl_bus_map_property(m, name, map, userdata);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_exit_container(m);
+}

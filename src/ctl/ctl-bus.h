@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* respitectl's side of the D-Bus contract (shared/bus-contract.h): connect
+ * to respited on the bus --user chooses, call it, read its replies into C
+ * structs, and say what went wrong with what to do next. The functions that
+ * log say so; their errors pick respitectl's exit status: -EHOSTDOWN
+ * (respited not reachable), -EACCES (denied), -ENXIO (no such operator or
+ * team), -ENOKEY (no such category), -EINVAL (a bad argument), else
+ * another negative errno. */
+
+#include <systemd/sd-bus.h>
+
+#include "shared/util.h"
+
+/* "session" with --user, else "system". */
+const char *ctl_bus_kind(void);
+
+/* Connect to the bus, and when ret_zone or ret_now are not NULL read the
+ * daemon's zone (Timezone, an IANA name) and clock (Now, usec). Logs.
+ * Returns 0 or a negative errno as above. */
+int ctl_bus_open(sd_bus **ret, char **ret_zone, usec_t *ret_now);
+
+/* Call method of respited with the arguments of types (sd_bus_message_append()
+ * signature, NULL for none), and return its reply in ret_reply (may be NULL).
+ * On failure, logs as ctl_bus_log_error() with what ("list the operators").
+ * Returns 0 or a negative errno as above. */
+int ctl_bus_call(sd_bus *bus, const char *method, const char *what, sd_bus_message **ret_reply,
+                 const char *types, ...);
+
+/* Log the failed call r, e of respited, "Failed to WHAT: …" with what to do
+ * next, and return its class as above. */
+int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what);
+
+/* Log that a reply of respited does not read (r from sd-bus, or -ENOMEM),
+ * and return r. */
+int ctl_bus_log_read_error(int r);
+
+/* One member of a D-Bus struct or dict entry and where it goes in a C
+ * struct: type 's' into a const char * (pointing into the message), 't'
+ * into a uint64_t, 'u' into a uint32_t. */
+typedef struct CtlBusField {
+        char type;
+        size_t offset;
+} CtlBusField;
+
+/* Read the array at m's read position, of structs (element 'r') or dict
+ * entries ('e') whose members are the n_fields fields (at most 8), into a
+ * new array of as many C structs of size bytes. Strings point into m: keep
+ * it while they are used. Returns 0 and the array (NULL when empty) and
+ * its length, or a negative errno of sd-bus (not that shape) or -ENOMEM. */
+int ctl_bus_read_array(sd_bus_message *m, char element, const CtlBusField *fields, size_t n_fields,
+                       size_t size, void **ret, size_t *ret_n);
+
+/* A named value of an a{sv} (GetStatus), and where it goes: a variant of
+ * signature; map reads it (positioned inside the variant) into the field at
+ * offset, or, when map is NULL, the variant holds a basic type read as
+ * CtlBusField does. */
+typedef struct CtlBusProperty {
+        const char *name;
+        const char *signature;
+        int (*map)(sd_bus_message *m, void *field);
+        size_t offset;
+} CtlBusProperty;
+
+/* Read the a{sv} at m's read position into userdata: each name of map (an
+ * array ending with an entry whose name is NULL) into its field, other
+ * names skipped. Returns 0, or a negative errno of sd-bus or of a map. */
+int ctl_bus_map_properties(sd_bus_message *m, const CtlBusProperty *map, void *userdata);

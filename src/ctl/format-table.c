@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+
+#include "ctl/ctl-json.h"
+#include "ctl/format-table.h"
+
+typedef struct TableCell {
+        TableDataType type;
+        char *text;             /* TABLE_STRING, TABLE_BREAK_KIND: a copy, or NULL */
+        char *zone;             /* time types */
+        usec_t usec;            /* time types and TABLE_DURATION */
+} TableCell;
+
+struct Table {
+        const TableColumn *columns;
+        size_t n_columns;
+        size_t *display;        /* the text's columns, in order */
+        size_t n_display;
+        TableCell *cells;       /* row by row */
+        size_t n_cells;
+};
+
+Table *table_free(Table *t) {
+        if (!t)
+                return NULL;
+        for (size_t i = 0; i < t->n_cells; i++) {
+                free(t->cells[i].text);
+                free(t->cells[i].zone);
+        }
+        free(t->cells);
+        free(t->display);
+        free(t);
+        return NULL;
+}
+
+Table *table_new(const TableColumn *columns, size_t n_columns) {
+        _cleanup_(table_freep) Table *t = calloc(1, sizeof(Table));
+
+        if (!t)
+                return NULL;
+        t->columns = columns;
+        t->n_columns = n_columns;
+        t->display = calloc(n_columns, sizeof(size_t));
+        if (!t->display)
+                return NULL;
+        for (size_t i = 0; i < n_columns; i++)
+                if (columns[i].header)
+                        t->display[t->n_display++] = i;
+        return TAKE_PTR(t);
+}
+
+int table_set_display(Table *t, const size_t *display, size_t n) {
+        size_t *copy = calloc(MAX(n, (size_t) 1), sizeof(size_t));
+
+        if (!copy)
+                return -ENOMEM;
+        memcpy(copy, display, n * sizeof(size_t));
+        free(t->display);
+        t->display = copy;
+        t->n_display = n;
+        return 0;
+}
+
+/* Take cell c as the next cell, and its strings with it. */
+static int table_add_cell(Table *t, TableCell c) {
+        if (array_grow((void **) &t->cells, t->n_cells, sizeof(TableCell)) < 0) {
+                free(c.text);
+                free(c.zone);
+                return -ENOMEM;
+        }
+        t->cells[t->n_cells++] = c;
+        return 0;
+}
+
+static int table_add_text(Table *t, TableDataType type, const char *s) {
+        TableCell c = { .type = type };
+
+        if (s) {
+                c.text = strdup(s);
+                if (!c.text)
+                        return -ENOMEM;
+        }
+        return table_add_cell(t, c);
+}
+
+int table_add_string(Table *t, const char *s) {
+        return table_add_text(t, TABLE_STRING, s);
+}
+
+int table_add_break_kind(Table *t, const char *kind) {
+        return table_add_text(t, TABLE_BREAK_KIND, kind);
+}
+
+int table_add_time(Table *t, TableDataType type, usec_t when, const char *zone) {
+        TableCell c = { .type = type, .usec = when, .zone = strdup(zone) };
+
+        if (!c.zone)
+                return -ENOMEM;
+        return table_add_cell(t, c);
+}
+
+int table_add_duration(Table *t, usec_t d) {
+        return table_add_cell(t, (TableCell) { .type = TABLE_DURATION, .usec = d });
+}
+
+size_t table_get_rows(const Table *t) {
+        return t->n_cells / t->n_columns;
+}
+
+const char *table_format_time(TableDataType type, usec_t when, const char *zone, char buf[static ISO8601_MAX]) {
+        if (time_format_iso8601(when, zone, buf) < 0 || strlen(buf) < 16) {
+                if (type == TABLE_TIMESTAMP)
+                        return NULL;
+                snprintf(buf, ISO8601_MAX, "?");
+                return buf;
+        }
+        if (type == TABLE_TIMESTAMP)
+                return buf;
+        /* "1999-01-04T10:42:00+02:00" → "1999-01-04 10:42" or "10:42" */
+        buf[10] = ' ';
+        buf[16] = 0;
+        if (type == TABLE_CLOCK)
+                memmove(buf, buf + 11, 6);
+        return buf;
+}
+
+/* The text of cell c. Returns 0, -ENOMEM, or -EINVAL as table_print(). */
+static int table_cell_text(const TableCell *c, char **ret) {
+        char buf[MAX(ISO8601_MAX, DURATION_MAX)];
+        const char *s;
+
+        switch (c->type) {
+        case TABLE_STRING:
+        case TABLE_BREAK_KIND:
+                s = c->text ?: "";
+                break;
+        case TABLE_DURATION:
+                s = duration_format(c->usec, buf, sizeof buf);
+                break;
+        default:
+                s = c->usec == 0 ? "-" : table_format_time(c->type, c->usec, c->zone, buf);
+                if (!s)
+                        return -EINVAL;
+        }
+        return strdup_to(ret, s);
+}
+
+/* The texts of the header and of each shown cell, row by row, in a strv.
+ * Returns 0 or a negative errno as table_cell_text(). */
+static int table_render(const Table *t, char ***ret) {
+        size_t n_rows = table_get_rows(t), n = 0;
+        _cleanup_(strv_freep) char **texts = calloc((n_rows + 1) * t->n_display + 1, sizeof(char *));
+        int r;
+
+        if (!texts)
+                return -ENOMEM;
+        for (size_t i = 0; i < t->n_display; i++) {
+                r = strdup_to(&texts[n++], t->columns[t->display[i]].header);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t row = 0; row < n_rows; row++)
+                for (size_t i = 0; i < t->n_display; i++) {
+                        r = table_cell_text(&t->cells[row * t->n_columns + t->display[i]], &texts[n++]);
+                        if (r < 0)
+                                return r;
+                }
+        *ret = TAKE_PTR(texts);
+        return 0;
+}
+
+/* Display width: code points of UTF-8 (no wide characters in our columns). */
+static size_t table_text_width(const char *s) {
+        size_t n = 0;
+
+        for (; *s; s++)
+                n += ((unsigned char) *s & 0xC0) != 0x80;
+        return n;
+}
+
+static const char *table_kind_color(const char *kind) {
+        return streq(kind, "recovery") ? ANSI_YELLOW : streq(kind, "statutory") ? ANSI_BLUE : "";
+}
+
+/* The colour of text i of table_render() (the header first), or "". */
+static const char *table_text_color(const Table *t, size_t i, const char *text) {
+        size_t row = i / t->n_display, column = t->display[i % t->n_display];
+
+        if (row == 0)
+                return ANSI_BOLD;
+        return t->cells[(row - 1) * t->n_columns + column].type == TABLE_BREAK_KIND ? table_kind_color(text) : "";
+}
+
+int table_print(const Table *t, bool color) {
+        _cleanup_(strv_freep) char **texts = NULL;
+        _cleanup_free_ size_t *widths = calloc(MAX(t->n_display, (size_t) 1), sizeof(size_t));
+        int r;
+
+        if (!widths)
+                return -ENOMEM;
+        r = table_render(t, &texts);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; texts[i]; i++)
+                widths[i % t->n_display] = MAX(widths[i % t->n_display], table_text_width(texts[i]));
+        for (size_t i = 0; texts[i]; i++) {
+                size_t column = i % t->n_display;
+                const char *on = color ? table_text_color(t, i, texts[i]) : "";
+
+                printf("%s%s%s", on, texts[i], *on ? ANSI_RESET : "");
+                if (column == t->n_display - 1)
+                        putchar('\n');
+                else
+                        printf("%*s", (int) (widths[column] - table_text_width(texts[i]) + 2), "");
+        }
+        return 0;
+}
+
+/* One CSV field, quoted as RFC 4180 §2 says when it has to be, then end. */
+static void table_csv_put(const char *field, char end) {
+        if (strpbrk(field, ",\"\r\n")) {
+                putchar('"');
+                for (const char *c = field; *c; c++) {
+                        if (*c == '"')
+                                putchar('"');
+                        putchar(*c);
+                }
+                putchar('"');
+        } else
+                fputs(field, stdout);
+        putchar(end);
+}
+
+int table_print_csv(const Table *t) {
+        _cleanup_(strv_freep) char **texts = NULL;
+        int r;
+
+        r = table_render(t, &texts);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; texts[i]; i++) {
+                const TableColumn *c = &t->columns[t->display[i % t->n_display]];
+                char end = i % t->n_display == t->n_display - 1 ? '\n' : ',';
+
+                table_csv_put(i < t->n_display ? c->json ?: c->header : texts[i], end);
+        }
+        return 0;
+}
+
+static int table_cell_to_json(const TableCell *c, const char *key, json_object *o) {
+        switch (c->type) {
+        case TABLE_STRING:
+        case TABLE_BREAK_KIND:
+                return ctl_json_add_string(o, key, c->text);
+        case TABLE_DURATION:
+                return ctl_json_add_uint(o, key, c->usec / USEC_PER_MINUTE);
+        default:
+                return ctl_json_add_time(o, key, c->usec, c->zone);
+        }
+}
+
+int table_row_to_json(const Table *t, size_t row, json_object **ret) {
+        _cleanup_(json_object_putp) json_object *o = json_object_new_object();
+
+        if (!o)
+                return -ENOMEM;
+        for (size_t i = 0; i < t->n_columns; i++)
+                if (t->columns[i].json &&
+                    table_cell_to_json(&t->cells[row * t->n_columns + i], t->columns[i].json, o) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(o);
+        return 0;
+}
+
+int table_to_json(const Table *t, json_object **ret) {
+        _cleanup_(json_object_putp) json_object *list = json_object_new_array();
+
+        if (!list)
+                return -ENOMEM;
+        for (size_t row = 0; row < table_get_rows(t); row++) {
+                json_object *o;
+
+                if (table_row_to_json(t, row, &o) < 0)
+                        return -ENOMEM;
+                if (json_object_array_add(list, o) < 0) {
+                        json_object_put(o);
+                        return -ENOMEM;
+                }
+        }
+        *ret = TAKE_PTR(list);
+        return 0;
+}
+
+int table_print_json(const Table *t) {
+        _cleanup_(json_object_putp) json_object *list = NULL;
+
+        if (table_to_json(t, &list) < 0)
+                return -ENOMEM;
+        return ctl_json_print(list);
+}

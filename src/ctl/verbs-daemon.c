@@ -1,0 +1,620 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The verbs that ask respited over D-Bus: status, operators, schedule,
+ * incidents, report, reload, feed-url, rotate-token. Times show in the
+ * daemon's zone, and today is the daemon's today. */
+#include <stddef.h>
+
+#include "core/planner.h"
+#include "ctl/ctl-bus.h"
+#include "ctl/ctl-json.h"
+#include "ctl/format-table.h"
+#include "ctl/respitectl.h"
+#include "publish/feed.h"
+#include "shared/bus-contract.h"
+#include "shared/log.h"
+#include "shared/time-util.h"
+
+/* Print t as JSON, or as text (with a message for no rows), on stdout. */
+static int verbs_daemon_print_table(const Table *t, const char *none) {
+        int r;
+
+        if (arg_json)
+                r = table_print_json(t);
+        else if (table_get_rows(t) == 0) {
+                fputs(none, stdout);
+                r = 0;
+        } else
+                r = table_print(t, arg_color);
+        return r < 0 ? log_oom() : 0;
+}
+
+/* DATE as YYYY-MM-DD: itself, or today, tomorrow, yesterday on the
+ * daemon's clock in zone. */
+static int verbs_daemon_resolve_date(const char *date, const char *zone, usec_t now, char ret[static ISO8601_MAX]) {
+        static const struct {
+                const char *word;
+                int64_t shift;
+        } words[] = {
+                { "today", 0 }, { "tomorrow", 1 }, { "yesterday", -1 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(words); i++)
+                if (streq(date ?: "today", words[i].word)) {
+                        /* Noon is never in a DST gap: a whole day from it lands on the next date. */
+                        usec_t noon;
+                        CivilTime c;
+                        int r = utc_to_civil(now, zone, &c);
+
+                        if (r < 0)
+                                return r;
+                        c.hour = 12;
+                        c.minute = c.second = 0;
+                        r = civil_to_utc(&c, zone, &noon);
+                        if (r < 0)
+                                return r;
+                        r = time_format_iso8601(noon + words[i].shift * (int64_t) USEC_PER_DAY, zone, ret);
+                        if (r < 0)
+                                return r;
+                        ret[10] = 0;
+                        return 0;
+                }
+        snprintf(ret, ISO8601_MAX, "%s", date);
+        return 0;
+}
+
+/* ---- status ---- */
+
+typedef struct BreakCount {
+        const char *kind;
+        uint32_t n;
+} BreakCount;
+
+typedef struct BreakCounts {
+        BreakCount *items;      /* in the daemon's order */
+        size_t n;
+} BreakCounts;
+
+/* GetStatus, as read. */
+typedef struct DaemonStatus {
+        const char *version, *policy, *zone, *preset;
+        uint64_t now;
+        uint32_t operators, teams, shifts, incidents, violations;
+        BreakCounts breaks;
+} DaemonStatus;
+
+static void verbs_daemon_status_done(DaemonStatus *s) {
+        free(s->breaks.items);
+}
+
+static int verbs_daemon_map_breaks(sd_bus_message *m, void *field) {
+        static const CtlBusField fields[] = {
+                { 's', offsetof(BreakCount, kind) },
+                { 'u', offsetof(BreakCount, n)    },
+        };
+        BreakCounts *b = field;
+
+        free(b->items);
+        b->items = NULL;
+        return ctl_bus_read_array(m, 'e', fields, ELEMENTSOF(fields), sizeof(BreakCount), (void **) &b->items,
+                                  &b->n);
+}
+
+static const CtlBusProperty verbs_daemon_status_map[] = {
+        { "Version",             "s",     NULL,                    offsetof(DaemonStatus, version)    },
+        { "Policy",              "s",     NULL,                    offsetof(DaemonStatus, policy)     },
+        { "Timezone",            "s",     NULL,                    offsetof(DaemonStatus, zone)       },
+        { "StatutoryPreset",     "s",     NULL,                    offsetof(DaemonStatus, preset)     },
+        { "Now",                 "t",     NULL,                    offsetof(DaemonStatus, now)        },
+        { "Operators",           "u",     NULL,                    offsetof(DaemonStatus, operators)  },
+        { "Teams",               "u",     NULL,                    offsetof(DaemonStatus, teams)      },
+        { "ShiftsToday",         "u",     NULL,                    offsetof(DaemonStatus, shifts)     },
+        { "IncidentsToday",      "u",     NULL,                    offsetof(DaemonStatus, incidents)  },
+        { "StatutoryViolations", "u",     NULL,                    offsetof(DaemonStatus, violations) },
+        { "BreaksToday",         "a{su}", verbs_daemon_map_breaks, offsetof(DaemonStatus, breaks)     },
+        {}
+};
+
+static int verbs_daemon_status_json(const DaemonStatus *s) {
+        _cleanup_(json_object_putp) json_object *o = json_object_new_object(), *breaks = json_object_new_object();
+
+        if (!o || !breaks)
+                return log_oom();
+        for (size_t i = 0; i < s->breaks.n; i++)
+                if (ctl_json_add_uint(breaks, s->breaks.items[i].kind, s->breaks.items[i].n) < 0)
+                        return log_oom();
+        if (ctl_json_add_string(o, "version", s->version) < 0 || ctl_json_add_string(o, "bus", ctl_bus_kind()) < 0 ||
+            ctl_json_add_string(o, "policy", s->policy) < 0 || ctl_json_add_string(o, "timezone", s->zone) < 0 ||
+            ctl_json_add_string(o, "statutory_preset", isempty(s->preset) ? NULL : s->preset) < 0 ||
+            ctl_json_add_time(o, "now", s->now, s->zone) < 0 || ctl_json_add_uint(o, "operators", s->operators) < 0 ||
+            ctl_json_add_uint(o, "teams", s->teams) < 0 || ctl_json_add_uint(o, "shifts_today", s->shifts) < 0 ||
+            ctl_json_add_object(o, "breaks_today", breaks) < 0 ||
+            ctl_json_add_uint(o, "incidents_today", s->incidents) < 0 ||
+            ctl_json_add_uint(o, "statutory_violations", s->violations) < 0 ||
+            ctl_json_print(o) < 0)
+                return log_oom();
+        return 0;
+}
+
+/* "NAME: value" lines. */
+static void verbs_daemon_status_text(const DaemonStatus *s) {
+        uint32_t counts[_BREAK_KIND_MAX] = {};
+        bool warn = arg_color && s->violations > 0;
+        char when[ISO8601_MAX];
+
+        for (size_t i = 0; i < s->breaks.n; i++) {
+                BreakKind k = break_kind_from_string(s->breaks.items[i].kind);
+
+                if (k >= 0)
+                        counts[k] = s->breaks.items[i].n;
+        }
+        table_format_time(TABLE_TIMESTAMP_MINUTE, s->now, s->zone, when);
+        printf("%srespited %s%s on the %s bus\n", arg_color ? ANSI_BOLD : "", s->version,
+               arg_color ? ANSI_RESET : "", ctl_bus_kind());
+        printf("Policy:               %s (statutory preset %s)\n", s->policy, isempty(s->preset) ? "none" : s->preset);
+        printf("Time zone:            %s; the daemon's clock says %s\n", s->zone, when);
+        printf("Operators:            %" PRIu32 " in %" PRIu32 " teams; %" PRIu32 " shifts today\n",
+               s->operators, s->teams, s->shifts);
+        printf("Breaks today:         %" PRIu32 " statutory, %" PRIu32 " recovery, %" PRIu32 " planned\n",
+               counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED]);
+        printf("Incidents today:      %" PRIu32 "\n", s->incidents);
+        printf("Statutory violations: %s%" PRIu32 "%s\n", warn ? ANSI_YELLOW : "", s->violations,
+               warn ? ANSI_RESET : "");
+        if (s->violations > 0)
+                fprintf(stderr, "Some shifts cannot hold their statutory breaks: `respitectl plan --metrics` "
+                        "with the same roster shows which; the daemon's log names them.\n");
+}
+
+int verb_status(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(verbs_daemon_status_done) DaemonStatus s = {
+                .version = "", .policy = "", .zone = "UTC", .preset = "",
+        };
+        int r;
+
+        r = ctl_bus_open(&bus, NULL, NULL);
+        if (r < 0)
+                return r;
+        r = ctl_bus_call(bus, BUS_METHOD_GET_STATUS, "read the daemon's status", &reply, NULL);
+        if (r < 0)
+                return r;
+        r = ctl_bus_map_properties(reply, verbs_daemon_status_map, &s);
+        if (r < 0)
+                return ctl_bus_log_read_error(r);
+        if (arg_json)
+                return verbs_daemon_status_json(&s);
+        verbs_daemon_status_text(&s);
+        return 0;
+}
+
+/* ---- operators ---- */
+
+typedef struct OperatorRow {
+        const char *id, *name, *team;
+        uint64_t shift_start, shift_end, next_break;
+} OperatorRow;
+
+static const CtlBusField verbs_daemon_operator_fields[] = {
+        { 's', offsetof(OperatorRow, id)          },
+        { 's', offsetof(OperatorRow, name)        },
+        { 's', offsetof(OperatorRow, team)        },
+        { 't', offsetof(OperatorRow, shift_start) },
+        { 't', offsetof(OperatorRow, shift_end)   },
+        { 't', offsetof(OperatorRow, next_break)  },
+};
+
+static const TableColumn verbs_daemon_operator_columns[] = {
+        { "ID",         "id"          },
+        { "NAME",       "name"        },
+        { "TEAM",       "team"        },
+        { "SHIFT",      NULL          },
+        { NULL,         "shift_start" },
+        { NULL,         "shift_end"   },
+        { "NEXT BREAK", "next_break"  },
+};
+
+/* "07:00-13:45" (with the date unless it is the day of now), or "-". */
+static void verbs_daemon_format_span(usec_t from, usec_t to, usec_t now, const char *zone,
+                                     char buf[static 2 * ISO8601_MAX]) {
+        char a[ISO8601_MAX], b[ISO8601_MAX];
+        int day_from = 0, day_now = 0;
+
+        if (from == 0) {
+                snprintf(buf, 2 * ISO8601_MAX, "-");
+                return;
+        }
+        (void) time_local_day(from, zone, &day_from);
+        (void) time_local_day(now, zone, &day_now);
+        snprintf(buf, 2 * ISO8601_MAX, "%s-%s",
+                 table_format_time(day_from != day_now ? TABLE_TIMESTAMP_MINUTE : TABLE_CLOCK, from, zone, a),
+                 table_format_time(TABLE_CLOCK, to, zone, b));
+}
+
+static int verbs_daemon_operator_row(Table *t, const OperatorRow *o, usec_t now, const char *zone) {
+        char shift[2 * ISO8601_MAX];
+
+        verbs_daemon_format_span(o->shift_start, o->shift_end, now, zone, shift);
+        if (table_add_string(t, o->id) < 0 || table_add_string(t, o->name) < 0 || table_add_string(t, o->team) < 0 ||
+            table_add_string(t, shift) < 0 || table_add_time(t, TABLE_CLOCK, o->shift_start, zone) < 0 ||
+            table_add_time(t, TABLE_CLOCK, o->shift_end, zone) < 0 ||
+            table_add_time(t, TABLE_CLOCK, o->next_break, zone) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int verb_operators(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(table_freep) Table *t = NULL;
+        _cleanup_free_ OperatorRow *rows = NULL;
+        _cleanup_free_ char *zone = NULL;
+        size_t n;
+        usec_t now;
+        int r;
+
+        r = ctl_bus_open(&bus, &zone, &now);
+        if (r < 0)
+                return r;
+        r = ctl_bus_call(bus, BUS_METHOD_LIST_OPERATORS, "list the operators", &reply, NULL);
+        if (r < 0)
+                return r;
+        r = ctl_bus_read_array(reply, 'r', verbs_daemon_operator_fields, ELEMENTSOF(verbs_daemon_operator_fields),
+                               sizeof(OperatorRow), (void **) &rows, &n);
+        if (r < 0)
+                return ctl_bus_log_read_error(r);
+
+        t = table_new(verbs_daemon_operator_columns, ELEMENTSOF(verbs_daemon_operator_columns));
+        if (!t)
+                return log_oom();
+        for (size_t i = 0; i < n; i++)
+                if (verbs_daemon_operator_row(t, &rows[i], now, zone) < 0)
+                        return log_oom();
+        r = verbs_daemon_print_table(t, "No operators you may read.\n");
+        if (r >= 0 && n == 0 && !arg_json)
+                fprintf(stderr, "respited shows each user only the operators it may read: an administrator maps "
+                        "users and team leads in the access section of respite.conf (respite.conf(5)).\n");
+        return r;
+}
+
+/* ---- schedule ---- */
+
+typedef struct ScheduleBreak {
+        const char *kind;
+        uint64_t start, end;
+        const char *uid, *reason;
+} ScheduleBreak;
+
+static const CtlBusField verbs_daemon_break_fields[] = {
+        { 's', offsetof(ScheduleBreak, kind)   },
+        { 't', offsetof(ScheduleBreak, start)  },
+        { 't', offsetof(ScheduleBreak, end)    },
+        { 's', offsetof(ScheduleBreak, uid)    },
+        { 's', offsetof(ScheduleBreak, reason) },
+};
+
+static const TableColumn verbs_daemon_break_columns[] = {
+        { "KIND",   "kind"    },
+        { "START",  "start"   },
+        { "END",    "end"     },
+        { "LENGTH", "minutes" },
+        { NULL,     "uid"     },
+        { "REASON", "reason"  },
+};
+
+/* The text: START END LENGTH KIND REASON. */
+static const size_t verbs_daemon_break_display[] = { 1, 2, 3, 0, 5 };
+
+/* GetSchedule: the breaks of operator overlapping [from, to). Strings point
+ * into *ret_reply. Logs. */
+static int verbs_daemon_get_schedule(sd_bus *bus, const char *operator, usec_t from, usec_t to,
+                                     sd_bus_message **ret_reply, ScheduleBreak **ret, size_t *ret_n) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = ctl_bus_call(bus, BUS_METHOD_GET_SCHEDULE, "get the schedule", &reply, "stt", operator,
+                         (uint64_t) from, (uint64_t) to);
+        if (r < 0)
+                return r;
+        r = ctl_bus_read_array(reply, 'r', verbs_daemon_break_fields, ELEMENTSOF(verbs_daemon_break_fields),
+                               sizeof(ScheduleBreak), (void **) ret, ret_n);
+        if (r < 0)
+                return ctl_bus_log_read_error(r);
+        *ret_reply = TAKE_PTR(reply);
+        return 0;
+}
+
+/* A table of the n breaks b in zone. Returns 0 or -ENOMEM. */
+static int verbs_daemon_break_table(const ScheduleBreak *b, size_t n, const char *zone, Table **ret) {
+        _cleanup_(table_freep) Table *t = table_new(verbs_daemon_break_columns, ELEMENTSOF(verbs_daemon_break_columns));
+
+        if (!t || table_set_display(t, verbs_daemon_break_display, ELEMENTSOF(verbs_daemon_break_display)) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                if (table_add_break_kind(t, b[i].kind) < 0 || table_add_time(t, TABLE_CLOCK, b[i].start, zone) < 0 ||
+                    table_add_time(t, TABLE_CLOCK, b[i].end, zone) < 0 ||
+                    table_add_duration(t, b[i].end - b[i].start) < 0 || table_add_string(t, b[i].uid) < 0 ||
+                    table_add_string(t, b[i].reason) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(t);
+        return 0;
+}
+
+static int verbs_daemon_schedule_json(const char *operator, const char *date, const char *zone, const Table *t) {
+        _cleanup_(json_object_putp) json_object *o = json_object_new_object(), *list = NULL;
+
+        if (!o || table_to_json(t, &list) < 0 ||
+            ctl_json_add_string(o, "operator", operator) < 0 || ctl_json_add_string(o, "date", date) < 0 ||
+            ctl_json_add_string(o, "timezone", zone) < 0 || ctl_json_add_object(o, "breaks", list) < 0 ||
+            ctl_json_print(o) < 0)
+                return log_oom();
+        return 0;
+}
+
+int verb_schedule(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(table_freep) Table *t = NULL;
+        _cleanup_free_ ScheduleBreak *breaks = NULL;
+        _cleanup_free_ char *zone = NULL;
+        char date[ISO8601_MAX];
+        usec_t from, to, now;
+        size_t n;
+        int r;
+
+        r = ctl_bus_open(&bus, &zone, &now);
+        if (r < 0)
+                return r;
+        r = verbs_daemon_resolve_date(arg_date, zone, now, date);
+        if (r >= 0)
+                r = time_parse_day(date, zone, &from, &to);
+        if (r < 0)
+                return log_error_errno(EINVAL, "--date: expected a date such as 1999-01-04, today, tomorrow or "
+                                       "yesterday, got '%s'.", date);
+
+        r = verbs_daemon_get_schedule(bus, args[1], from, to, &reply, &breaks, &n);
+        if (r < 0)
+                return r;
+        if (verbs_daemon_break_table(breaks, n, zone, &t) < 0)
+                return log_oom();
+        if (arg_json)
+                return verbs_daemon_schedule_json(args[1], date, zone, t);
+        printf("%s, %s (times in %s)\n", args[1], date, zone);
+        return verbs_daemon_print_table(t, "No breaks.\n");
+}
+
+/* ---- report ---- */
+
+static int verbs_daemon_report_json(const char *id, char **args, const ScheduleBreak *granted, const char *zone) {
+        _cleanup_(json_object_putp) json_object *o = json_object_new_object(), *b = NULL;
+        _cleanup_(table_freep) Table *t = NULL;
+
+        if (!o || (granted && (verbs_daemon_break_table(granted, 1, zone, &t) < 0 ||
+                               table_row_to_json(t, 0, &b) < 0)) ||
+            ctl_json_add_string(o, "id", id) < 0 || ctl_json_add_string(o, "operator", args[1]) < 0 ||
+            ctl_json_add_string(o, "category", args[2]) < 0 || ctl_json_add_object(o, "recovery_break", b) < 0 ||
+            ctl_json_print(o) < 0)
+                return log_oom();
+        return 0;
+}
+
+static void verbs_daemon_report_text(const char *id, const char *operator, const ScheduleBreak *granted,
+                                     const char *zone) {
+        char a[ISO8601_MAX], z[ISO8601_MAX], length[DURATION_MAX];
+
+        printf("%s\n", id);
+        if (granted)
+                fprintf(stderr, "Recovery break for %s: %s to %s (%s), %s.\n", operator,
+                        table_format_time(TABLE_TIMESTAMP_MINUTE, granted->start, zone, a),
+                        table_format_time(TABLE_CLOCK, granted->end, zone, z),
+                        duration_format(granted->end - granted->start, length, sizeof length), granted->reason);
+        else
+                fprintf(stderr, "No break of its own: it merged into the operator's next break, or adds points "
+                        "toward one. `respitectl schedule %s` shows the day and why.\n", operator);
+}
+
+int verb_report(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *schedule = NULL;
+        _cleanup_free_ ScheduleBreak *breaks = NULL;
+        _cleanup_free_ char *zone = NULL, *uid = NULL;
+        const ScheduleBreak *granted = NULL;
+        const char *id;
+        usec_t when = 0, now;
+        size_t n = 0;
+        int r;
+
+        r = ctl_bus_open(&bus, &zone, &now);
+        if (r < 0)
+                return r;
+        if (arg_at) {
+                r = time_parse_iso8601(arg_at, zone, &when);
+                if (r < 0)
+                        return log_error_errno(EINVAL, "--at: expected an ISO 8601 time such as 1999-01-04T10:42:00, "
+                                               "got '%s'.", arg_at);
+        }
+
+        r = ctl_bus_call(bus, BUS_METHOD_REPORT_INCIDENT, "report the incident", &reply, "ssts", args[1], args[2],
+                         (uint64_t) when, arg_note ?: "");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "s", &id);
+        if (r < 0)
+                return ctl_bus_log_read_error(r);
+
+        /* The break it earned, when it is a break of its own (it may have
+         * merged into the next break, or earned points only). Reported
+         * even when the schedule does not read (that is logged). */
+        if (asprintf(&uid, "%s-recovery-%s@respite", args[1], id) < 0)
+                return log_oom();
+        r = verbs_daemon_get_schedule(bus, args[1], (when ?: now) > USEC_PER_DAY ? (when ?: now) - USEC_PER_HOUR : 0,
+                                      0, &schedule, &breaks, &n);
+        if (r == -ENOMEM)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (streq(breaks[i].uid, uid))
+                        granted = &breaks[i];
+
+        if (arg_json)
+                return verbs_daemon_report_json(id, args, granted, zone);
+        verbs_daemon_report_text(id, args[1], granted, zone);
+        return 0;
+}
+
+/* ---- incidents ---- */
+
+typedef struct IncidentRow {
+        const char *id, *operator, *category;
+        uint64_t when, received;
+        const char *note;
+} IncidentRow;
+
+static const CtlBusField verbs_daemon_incident_fields[] = {
+        { 's', offsetof(IncidentRow, id)       },
+        { 's', offsetof(IncidentRow, operator) },
+        { 's', offsetof(IncidentRow, category) },
+        { 't', offsetof(IncidentRow, when)     },
+        { 't', offsetof(IncidentRow, received) },
+        { 's', offsetof(IncidentRow, note)     },
+};
+
+static const TableColumn verbs_daemon_incident_columns[] = {
+        { NULL,       "id"       },
+        { "OPERATOR", "operator" },
+        { "CATEGORY", "category" },
+        { "WHEN",     "when"     },
+        { NULL,       "received" },
+        { "NOTE",     "note"     },
+};
+
+/* The text: WHEN OPERATOR CATEGORY NOTE. */
+static const size_t verbs_daemon_incident_display[] = { 3, 1, 2, 5 };
+
+static int verbs_daemon_incident_table(const IncidentRow *rows, size_t n, const char *zone, Table **ret) {
+        _cleanup_(table_freep) Table *t = table_new(verbs_daemon_incident_columns,
+                                                    ELEMENTSOF(verbs_daemon_incident_columns));
+
+        if (!t || table_set_display(t, verbs_daemon_incident_display, ELEMENTSOF(verbs_daemon_incident_display)) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                if (table_add_string(t, rows[i].id) < 0 || table_add_string(t, rows[i].operator) < 0 ||
+                    table_add_string(t, rows[i].category) < 0 ||
+                    table_add_time(t, TABLE_TIMESTAMP_MINUTE, rows[i].when, zone) < 0 ||
+                    table_add_time(t, TABLE_TIMESTAMP_MINUTE, rows[i].received, zone) < 0 ||
+                    table_add_string(t, isempty(rows[i].note) ? NULL : rows[i].note) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(t);
+        return 0;
+}
+
+/* --since: an instant, or a date (from its midnight), today by default;
+ * and the text that names it. */
+static int verbs_daemon_parse_since(const char *zone, usec_t now, usec_t *ret, char ret_text[static ISO8601_MAX]) {
+        usec_t end;
+        int r;
+
+        if (arg_since && strlen(arg_since) > 10) {
+                r = time_parse_iso8601(arg_since, zone, ret);
+                snprintf(ret_text, ISO8601_MAX, "%s", arg_since);
+        } else {
+                r = verbs_daemon_resolve_date(arg_since, zone, now, ret_text);
+                if (r >= 0)
+                        r = time_parse_day(ret_text, zone, ret, &end);
+        }
+        if (r < 0)
+                return log_error_errno(EINVAL, "--since: expected an ISO 8601 time or date such as 1999-01-04 or "
+                                       "today, got '%s'.", arg_since);
+        return 0;
+}
+
+int verb_incidents(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(table_freep) Table *t = NULL;
+        _cleanup_free_ IncidentRow *rows = NULL;
+        _cleanup_free_ char *zone = NULL, *none = NULL;
+        char date[ISO8601_MAX];
+        usec_t since, now;
+        size_t n;
+        int r;
+
+        r = ctl_bus_open(&bus, &zone, &now);
+        if (r < 0)
+                return r;
+        r = verbs_daemon_parse_since(zone, now, &since, date);
+        if (r < 0)
+                return r;
+
+        r = ctl_bus_call(bus, BUS_METHOD_LIST_INCIDENTS, "list the incidents", &reply, "st", arg_operator ?: "",
+                         (uint64_t) since);
+        if (r < 0)
+                return r;
+        r = ctl_bus_read_array(reply, 'r', verbs_daemon_incident_fields, ELEMENTSOF(verbs_daemon_incident_fields),
+                               sizeof(IncidentRow), (void **) &rows, &n);
+        if (r < 0)
+                return ctl_bus_log_read_error(r);
+        if (verbs_daemon_incident_table(rows, n, zone, &t) < 0 ||
+            asprintf(&none, "No incidents%s%s since %s.\n", arg_operator ? " of " : "", arg_operator ?: "", date) < 0)
+                return log_oom();
+        return verbs_daemon_print_table(t, none);
+}
+
+/* ---- reload, feed-url, rotate-token ---- */
+
+int verb_reload(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int r;
+
+        r = ctl_bus_open(&bus, NULL, NULL);
+        if (r < 0)
+                return r;
+        r = ctl_bus_call(bus, BUS_METHOD_RELOAD, "reload respited", NULL, NULL);
+        if (r < 0)
+                return r;
+        fprintf(stderr, "Reloaded; `respitectl status` shows the new counts.\n");
+        return 0;
+}
+
+/* feed-url and rotate-token: the URLs of the feed of args[1], or of --team. */
+static int verbs_daemon_feed_urls(char **args, bool rotate) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(json_object_putp) json_object *o = NULL;
+        const char *what = rotate ? "rotate the feed token" : "get the feed URL", *url, *webcal;
+        int r;
+
+        r = ctl_bus_open(&bus, NULL, NULL);
+        if (r < 0)
+                return r;
+        if (rotate)
+                r = ctl_bus_call(bus, BUS_METHOD_ROTATE_FEED_TOKEN, what, &reply, "ss",
+                                 feed_audience_to_string(arg_team ? FEED_TEAM : FEED_OPERATOR), arg_team ?: args[1]);
+        else if (arg_team)
+                r = ctl_bus_call(bus, BUS_METHOD_GET_TEAM_FEED_URL, what, &reply, "s", arg_team);
+        else
+                r = ctl_bus_call(bus, BUS_METHOD_GET_FEED_URL, what, &reply, "s", args[1]);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "ss", &url, &webcal);
+        if (r < 0)
+                return ctl_bus_log_read_error(r);
+
+        if (arg_json) {
+                o = json_object_new_object();
+                if (!o || ctl_json_add_string(o, "url", url) < 0 || ctl_json_add_string(o, "webcal_url", webcal) < 0 ||
+                    ctl_json_print(o) < 0)
+                        return log_oom();
+                return 0;
+        }
+        printf("%s\n%s\n", url, webcal);
+        if (rotate)
+                fprintf(stderr, "The old URL answers 404 from now on: subscribe again with the new one.\n");
+        return 0;
+}
+
+int verb_feed_url(char **args) {
+        return verbs_daemon_feed_urls(args, false);
+}
+
+int verb_rotate_token(char **args) {
+        return verbs_daemon_feed_urls(args, true);
+}

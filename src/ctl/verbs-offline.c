@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The verbs that work without a daemon, on the policy and the files given:
+ * plan and import-check. Times show in the policy's zone. */
+#include "core/incident.h"
+#include "core/metrics.h"
+#include "core/planner.h"
+#include "core/policy.h"
+#include "core/roster.h"
+#include "ctl/ctl-json.h"
+#include "ctl/format-table.h"
+#include "ctl/respitectl.h"
+#include "import/import-check.h"
+#include "import/inputs.h"
+#include "publish/feed.h"
+#include "shared/log.h"
+#include "shared/time-util.h"
+
+#define DEFAULT_CONFIG SYSCONFDIR "/respite/respite.conf"
+
+/* The policy of --config, else of the default file when it is readable,
+ * else the built-in defaults; and --from and --to in its zone, into *from
+ * and *to (left alone when not given). Logs. */
+static int verbs_offline_load_policy(Policy **ret, usec_t *from, usec_t *to) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_free_ char *error = NULL;
+        const char *path = arg_config;
+        int r;
+
+        if (!path && access(DEFAULT_CONFIG, R_OK) >= 0)
+                path = DEFAULT_CONFIG;
+        r = path ? policy_load(path, &p, &error) : policy_load_string("", NULL, &p, &error);
+        if (r < 0)
+                return log_error_errno(r, "%s", error ?: "Failed to load the policy.");
+        if (arg_from && time_parse_iso8601(arg_from, p->timezone, from) < 0)
+                return log_error_errno(EINVAL, "--from: expected an ISO 8601 time, got '%s'.", arg_from);
+        if (arg_to && time_parse_iso8601(arg_to, p->timezone, to) < 0)
+                return log_error_errno(EINVAL, "--to: expected an ISO 8601 time, got '%s'.", arg_to);
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+/* The roster, calls and incidents of --roster, --calls and --incidents (or
+ * the policy's sources), as respited would read them. Logs. */
+static int verbs_offline_load_inputs(const Policy *p, Inputs *ret) {
+        InputFiles files = {
+                .rosters = arg_rosters ?: p->rosters,
+                .calls = arg_calls ?: p->calls,
+                .incidents = arg_incidents,
+        };
+        _cleanup_(inputs_done) Inputs in = {};
+        int r;
+
+        if (!files.rosters)
+                return log_error_errno(EINVAL, "No roster: give --roster PATH, or set sources.rosters in the policy "
+                                       "(respite.conf(5)).");
+        r = inputs_load(p, &files, NULL, &in);
+        if (r < 0)
+                return r;
+        if (in.n_failed > 0)
+                return -EIO;            /* each file said why */
+        *ret = in;
+        in = (Inputs) {};
+        return 0;
+}
+
+static int verbs_offline_incident_received_cmp(const void *a, const void *b) {
+        const Incident *x = *(const Incident * const *) a, *y = *(const Incident * const *) b;
+
+        if (x->received != y->received)
+                return x->received < y->received ? -1 : 1;
+        return strcmp(x->id, y->id);
+}
+
+/* --metrics: replay the incidents as the daemon meets them, one revision
+ * (of the operator concerned) at each incident's receipt, so that breaks
+ * moved by revisions count; the last revision is the plan. */
+static int verbs_offline_plan_replay(const Roster *roster, const Policy *p, const Coverage *coverage,
+                                     const IncidentList *incidents, Plan **ret) {
+        _cleanup_(plan_freep) Plan *plan = NULL;
+        _cleanup_free_ const Incident **order = NULL;
+        usec_t start = USEC_INFINITY;
+        int r;
+
+        for (size_t i = 0; i < roster->n_shifts; i++)
+                start = MIN(start, roster->shifts[i].start);
+        r = planner_run(roster, p, coverage, incidents, NULL, start == USEC_INFINITY ? 0 : start, &plan);
+        if (r < 0)
+                return r;
+
+        order = calloc(MAX(incidents->n, (size_t) 1), sizeof(Incident *));
+        if (!order)
+                return -ENOMEM;
+        for (size_t i = 0; i < incidents->n; i++)
+                order[i] = &incidents->items[i];
+        qsort(order, incidents->n, sizeof(Incident *), verbs_offline_incident_received_cmp);
+        for (size_t i = 0; i < incidents->n; i++) {
+                if (order[i]->received <= plan->now || roster_find_operator(roster, order[i]->operator) < 0)
+                        continue;
+                r = planner_revise_operator(plan, roster, p, coverage, incidents, order[i]->received,
+                                            order[i]->operator);
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(plan);
+        return 0;
+}
+
+static int verbs_offline_metrics_json(const Metrics *m, const Metrics *base) {
+        _cleanup_(json_object_putp) json_object *o = json_object_new_object(), *kinds = json_object_new_object(),
+                *teams = json_object_new_object();
+
+        if (!o || !kinds || !teams)
+                return log_oom();
+        for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++)
+                if (ctl_json_add_uint(kinds, break_kind_to_string(k), m->break_time[k] / USEC_PER_MINUTE) < 0)
+                        return log_oom();
+        for (size_t i = 0; i < m->n_teams; i++)
+                if (ctl_json_add_uint(teams, m->teams[i].team, m->teams[i].shortfall_minutes) < 0)
+                        return log_oom();
+        if (ctl_json_add_uint(o, "shifts", m->shifts) < 0 ||
+            ctl_json_add_uint(o, "statutory_violations", m->statutory_violations) < 0 ||
+            ctl_json_add_uint(o, "recoveries", m->recoveries) < 0 ||
+            ctl_json_add_uint(o, "recoveries_late", m->recoveries_late) < 0 ||
+            ctl_json_add_uint(o, "recoveries_unserved", m->recoveries_unserved) < 0 ||
+            ctl_json_add_uint(o, "recoveries_short", m->recoveries_short) < 0 ||
+            ctl_json_add_uint(o, "recovery_delay_median_seconds", m->delay_median / USEC_PER_SEC) < 0 ||
+            ctl_json_add_uint(o, "recovery_delay_max_seconds", m->delay_max / USEC_PER_SEC) < 0 ||
+            ctl_json_add_uint(o, "breaks_moved", m->breaks_moved) < 0 ||
+            ctl_json_add_uint(o, "shift_minutes", m->shift_time / USEC_PER_MINUTE) < 0 ||
+            ctl_json_add_object(o, "break_minutes", kinds) < 0 ||
+            ctl_json_add_uint(o, "shortfall_operator_minutes", m->shortfall_minutes) < 0 ||
+            ctl_json_add_uint(o, "shortfall_during_recovery_operator_minutes", m->recovery_shortfall_minutes) < 0 ||
+            ctl_json_add_object(o, "shortfall_by_team", teams) < 0 ||
+            ctl_json_add_uint(o, "shortfall_without_recovery_operator_minutes", base->shortfall_minutes) < 0 ||
+            ctl_json_print(o) < 0)
+                return log_oom();
+        return 0;
+}
+
+/* The metrics of plan, and the coverage shortfall of the roster with its
+ * statutory breaks alone (no incidents), for comparison. */
+static int verbs_offline_print_metrics(const Plan *plan, const Roster *roster, const Policy *p,
+                                       const Coverage *coverage) {
+        _cleanup_(metrics_freep) Metrics *m = NULL, *base = NULL;
+        _cleanup_(plan_freep) Plan *baseline = NULL;
+        IncidentList none = {};
+        int r;
+
+        r = metrics_compute(plan, coverage, &m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to compute the metrics: %m");
+        r = planner_run(roster, p, coverage, &none, NULL, 0, &baseline);
+        if (r < 0)
+                return log_error_errno(r, "Failed to plan: %m");
+        r = metrics_compute(baseline, coverage, &base);
+        if (r < 0)
+                return log_error_errno(r, "Failed to compute the metrics: %m");
+        if (arg_json)
+                return verbs_offline_metrics_json(m, base);
+        (void) metrics_print(m, stdout);
+        printf("coverage shortfall without recovery breaks: %" PRIu64 " operator-minutes\n", base->shortfall_minutes);
+        return 0;
+}
+
+static const TableColumn verbs_offline_plan_columns[] = {
+        { "OPERATOR", "operator" },
+        { NULL,       "team"     },
+        { "KIND",     "kind"     },
+        { "START",    "start"    },
+        { "END",      "end"      },
+        { NULL,       "uid"      },
+        { "REASON",   "reason"   },
+};
+
+static bool verbs_offline_shift_selected(const ShiftPlan *s) {
+        return (!arg_operator || streq(s->operator, arg_operator)) && (!arg_team || streq(s->team, arg_team));
+}
+
+/* The breaks of the shifts of --operator or --team (or all) overlapping
+ * [from, to), into a new table; the shifts and the breaks of each kind
+ * counted. Returns 0 or -ENOMEM. */
+static int verbs_offline_plan_table(const Plan *plan, const Policy *p, usec_t from, usec_t to, Table **ret,
+                                    size_t *ret_shifts, unsigned counts[static _BREAK_KIND_MAX]) {
+        _cleanup_(table_freep) Table *t = table_new(verbs_offline_plan_columns, ELEMENTSOF(verbs_offline_plan_columns));
+        size_t n_shifts = 0;
+
+        if (!t)
+                return -ENOMEM;
+        for (size_t i = 0; i < plan->n_shifts; i++) {
+                const ShiftPlan *s = &plan->shifts[i];
+
+                if (!verbs_offline_shift_selected(s) || s->end <= from || s->start >= to)
+                        continue;
+                n_shifts++;
+                for (size_t j = 0; j < s->n_breaks; j++) {
+                        const Break *b = &s->breaks[j];
+
+                        if (b->end <= from || b->start >= to)
+                                continue;
+                        counts[b->kind]++;
+                        if (table_add_string(t, s->operator) < 0 || table_add_string(t, s->team) < 0 ||
+                            table_add_break_kind(t, break_kind_to_string(b->kind)) < 0 ||
+                            table_add_time(t, TABLE_TIMESTAMP, b->start, p->timezone) < 0 ||
+                            table_add_time(t, TABLE_TIMESTAMP, b->end, p->timezone) < 0 ||
+                            table_add_string(t, b->uid) < 0 || table_add_string(t, b->reason) < 0)
+                                return -ENOMEM;
+                }
+        }
+        *ret = TAKE_PTR(t);
+        *ret_shifts = n_shifts;
+        return 0;
+}
+
+static int verbs_offline_plan_json(const Plan *plan, const Policy *p, size_t n_shifts, const Table *t) {
+        _cleanup_(json_object_putp) json_object *o = json_object_new_object(), *list = NULL;
+
+        if (!o || table_to_json(t, &list) < 0 ||
+            ctl_json_add_string(o, "timezone", p->timezone) < 0 || ctl_json_add_uint(o, "shifts", n_shifts) < 0 ||
+            ctl_json_add_uint(o, "statutory_violations", plan->statutory_violations) < 0 ||
+            ctl_json_add_object(o, "breaks", list) < 0 || ctl_json_print(o) < 0)
+                return log_oom();
+        return 0;
+}
+
+/* The plan as --format says (not ics), and a summary on stderr. */
+static int verbs_offline_print_plan(const Plan *plan, const Policy *p, usec_t from, usec_t to) {
+        _cleanup_(table_freep) Table *t = NULL;
+        unsigned counts[_BREAK_KIND_MAX] = {};
+        size_t n_shifts;
+        int r;
+
+        if (verbs_offline_plan_table(plan, p, from, to, &t, &n_shifts, counts) < 0)
+                return log_oom();
+        if (arg_format == FORMAT_JSON)
+                return verbs_offline_plan_json(plan, p, n_shifts, t);
+        r = arg_format == FORMAT_CSV ? table_print_csv(t) : table_print(t, arg_color);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(EINVAL, "Failed to format a time in %s.", p->timezone);
+        fprintf(stderr, "%zu shifts; %u statutory, %u recovery and %u planned breaks; %u statutory violations.\n",
+                n_shifts, counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED],
+                plan->statutory_violations);
+        return 0;
+}
+
+/* The feed respited would publish for --operator or --team, named as it
+ * names it; SEQUENCE is 0 and DTSTAMP each event's start (no history). */
+static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, usec_t from, usec_t to) {
+        _cleanup_free_ char *text = NULL, *calname = NULL;
+        int r;
+
+        if (!!arg_operator == !!arg_team)
+                return log_error_errno(EINVAL, "--format ics needs exactly one of --operator ID or --team NAME.");
+        if (arg_operator)
+                r = asprintf(&calname, "%s: breaks", roster->operators[roster_find_operator(roster, arg_operator)].name);
+        else
+                r = asprintf(&calname, "Team %s: breaks", arg_team);
+        if (r < 0)
+                return log_oom();
+        r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team, calname,
+                        0, from, to, NULL, &text);
+        if (r < 0)
+                return log_error_errno(r, "Failed to render the calendar: %m");
+        fputs(text, stdout);
+        return 0;
+}
+
+int verb_plan(char **args) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(inputs_done) Inputs in = {};
+        _cleanup_(plan_freep) Plan *plan = NULL;
+        usec_t from = 0, to = USEC_INFINITY;
+        int r;
+
+        r = verbs_offline_load_policy(&p, &from, &to);
+        if (r < 0)
+                return r;
+        if (from >= to)
+                return log_error_errno(EINVAL, "--from must lie before --to.");
+
+        r = verbs_offline_load_inputs(p, &in);
+        if (r < 0)
+                return r;
+        if (arg_operator && roster_find_operator(in.roster, arg_operator) < 0)
+                return log_error_errno(ENXIO, "No operator '%s' in the roster; its first column lists them.",
+                                       arg_operator);
+        if (arg_team && !roster_has_team(in.roster, arg_team))
+                return log_error_errno(ENXIO, "No team '%s' in the roster.", arg_team);
+
+        /* Offline, every incident counts as known when it happened; with
+         * --metrics, when it was received, revision by revision. */
+        r = arg_metrics ? verbs_offline_plan_replay(in.roster, p, in.coverage, in.incidents, &plan) :
+                planner_run(in.roster, p, in.coverage, in.incidents, NULL, 0, &plan);
+        if (r < 0)
+                return log_error_errno(r, "Failed to plan: %m");
+        if (arg_metrics)
+                return verbs_offline_print_metrics(plan, in.roster, p, in.coverage);
+
+        if (arg_format == FORMAT_ICS)
+                return verbs_offline_print_ics(plan, in.roster, from, to);
+        return verbs_offline_print_plan(plan, p, from, to);
+}
+
+/* import-check PATH…: what importing each file would give, offline. */
+int verb_import_check(char **args) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        usec_t from = 0, to = 0;
+        int r;
+
+        if (arg_json)
+                return log_error_errno(EINVAL, "import-check has no --json yet; --format csv gives every row.");
+        r = verbs_offline_load_policy(&p, &from, &to);
+        if (r < 0)
+                return r;
+        return import_check(p, args + 1, from, to, arg_format == FORMAT_CSV);
+}

@@ -77,7 +77,7 @@ PROGRAMS    := $(BUILDDIR)/respited $(BUILDDIR)/respitectl $(BUILDDIR)/respite-n
 TEST_SRCS   := $(wildcard tests/*/test-*.c)
 TEST_BINS   := $(addprefix $(BUILDDIR)/,$(notdir $(TEST_SRCS:.c=)))
 
-.PHONY: all check man-check unit-check integration-check run bench install uninstall clean deps help \
+.PHONY: all check man-check layout-check unit-check integration-check run bench install uninstall clean deps help \
         fuzz fuzz-build valgrind-check soak compile_commands.json
 all: $(PROGRAMS)
 ifeq ($(SAN)$(FUZZ),0)
@@ -132,10 +132,15 @@ compile_commands.json:
 
 # `make check`: unit tests and the integration test, once in a normal build
 # and once under ASan+UBSan.
-check: man-check
+check: man-check layout-check
 	$(MAKE) unit-check integration-check
 	$(MAKE) SAN=1 unit-check integration-check
 	$(MAKE) valgrind-check
+
+# Each layer includes only the layers below it, the D-Bus names live in
+# one header, no C file over 1,000 lines (tests/layout.sh).
+layout-check:
+	tests/layout.sh
 
 # Every man page renders without a groff warning.
 man-check:
@@ -256,6 +261,7 @@ help:
 	@echo "  unit-check       the unit tests (cmocka) of every layer"
 	@echo "  integration-check the integration tests: real dbus-daemon, respited, respitectl, notifications"
 	@echo "  man-check        every man page renders without a groff warning"
+	@echo "  layout-check     each layer includes only those below it; one bus-name header; no C file over 1,000 lines"
 	@echo "  valgrind-check   the integration test with respited and respitectl under valgrind"
 	@echo "  soak             a bank month at high speed; memory and descriptors must stay flat"
 	@echo "  bench            the planner on synthetic sites and the bank months; feeds against nginx"

@@ -4,6 +4,7 @@
 
 #include "core/incident.h"
 #include "fuzz.h"
+#include "import/calls-csv.h"
 
 static Policy *policy;
 

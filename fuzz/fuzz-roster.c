@@ -3,8 +3,8 @@
  * Whatever loads keeps the roster's promises (roster.h): operators sorted
  * and valid as feed file names, shifts with start < end. */
 
-#include "core/roster.h"
 #include "fuzz.h"
+#include "import/roster-csv.h"
 
 static void check_roster(const Roster *r) {
         for (size_t i = 0; i < r->n_operators; i++) {

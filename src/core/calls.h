@@ -25,14 +25,9 @@ CallLog *call_log_new(void);
 CallLog *call_log_free(CallLog *l);
 DEFINE_TRIVIAL_CLEANUP_FUNC(CallLog *, call_log_free);
 
-/* Load a call-record CSV (header with at least "operator,start,end";
- * optional "call_id,caller,queue,wait_seconds"; other columns ignored;
- * UTF-8 with optional BOM; RFC 4180) into l. Bad rows
- * are skipped and logged "FILE:LINE: what, skipping row". Instants as in
- * roster_load_csv(). Call call_log_finish() after the last file.
- * Returns 0 or a negative errno when the file is unreadable or has no usable
- * header. */
-int call_log_load_csv(CallLog *l, const char *path, const char *zone, size_t *ret_skipped);
+/* Append a copy of c (strings duplicated; NULL ones stay NULL) to l.
+ * Call call_log_finish() after the last. Returns 0 or -ENOMEM. */
+int call_log_add(CallLog *l, const CallRecord *c);
 
 /* Append copies of the records of from to l. Returns 0 or -ENOMEM. */
 int call_log_append(CallLog *l, const CallLog *from);

@@ -56,6 +56,11 @@ int incident_check(const Incident *i, const Roster *roster, const Policy *policy
  * Returns 0 or -ENOMEM. */
 int incident_list_add(IncidentList *l, const Incident *i);
 
+/* Append a copy of *i without keeping the list sorted, for adding many:
+ * call incident_list_sort() after the last. Returns 0 or -ENOMEM. */
+int incident_list_append(IncidentList *l, const Incident *i);
+void incident_list_sort(IncidentList *l);
+
 /* Detect incidents in call records by the policy's detectors:
  * - prolonged_call: a call lasting policy->prolonged.points_after or more
  *   gives one incident of category "prolonged_call" at the call's end; its
@@ -68,9 +73,3 @@ int incident_list_add(IncidentList *l, const Incident *i);
  * received = when for detected incidents. Appends to l. Returns 0 or a
  * negative errno. */
 int incidents_detect(IncidentList *l, const CallLog *calls, const Policy *policy);
-
-/* Load incidents from a CSV for offline planning: header naming at least
- * "time,operator,category", optional "note,id". time is ISO 8601 (site
- * zone when it has no offset). Unknown categories and bad rows are skipped
- * and logged with file and line. Returns 0 or a negative errno. */
-int incidents_load_csv(IncidentList *l, const char *path, const Policy *policy, size_t *ret_skipped);

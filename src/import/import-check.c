@@ -5,14 +5,14 @@
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-typedef struct Printer {
+typedef struct ImportCheckPrinter {
         const Policy *policy;
         const char *path;
         bool csv;
-} Printer;
+} ImportCheckPrinter;
 
 /* RFC 4180: quote a field that holds a comma, a quote or a line end. */
-static void print_csv_field(const char *s) {
+static void import_check_print_csv_field(const char *s) {
         if (!strpbrk(s, ",\"\r\n")) {
                 fputs(s, stdout);
                 return;
@@ -26,8 +26,8 @@ static void print_csv_field(const char *s) {
         putchar('"');
 }
 
-static void print_row(const Printer *pr, const char *kind, const char *operator, usec_t start, usec_t end,
-                      const char *detail) {
+static void import_check_print_row(const ImportCheckPrinter *pr, const char *kind, const char *operator,
+                                   usec_t start, usec_t end, const char *detail) {
         char a[ISO8601_MAX] = "", b[ISO8601_MAX] = "";
         const char *zone = pr->csv ? "UTC" : pr->policy->timezone;
 
@@ -41,16 +41,16 @@ static void print_row(const Printer *pr, const char *kind, const char *operator,
                 for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
                         if (i > 0)
                                 putchar(',');
-                        print_csv_field(fields[i]);
+                        import_check_print_csv_field(fields[i]);
                 }
                 putchar('\n');
         } else
-                printf("  %-8s %-16s %-25s %-25s %s\n", kind, operator ?: "", a, end == USEC_INFINITY && start != USEC_INFINITY ? "(open)" : b,
-                       detail ?: "");
+                printf("  %-8s %-16s %-25s %-25s %s\n", kind, operator ?: "", a,
+                       end == USEC_INFINITY && start != USEC_INFINITY ? "(open)" : b, detail ?: "");
 }
 
 /* The messages the import logged: skipped rows and warnings. */
-static void print_messages(const Printer *pr, const char *text) {
+static void import_check_print_messages(const ImportCheckPrinter *pr, const char *text) {
         _cleanup_free_ char *copy = strdup(text ?: "");
 
         if (!copy)
@@ -59,13 +59,13 @@ static void print_messages(const Printer *pr, const char *text) {
                 const char *kind = strstr(line, "skipping") ? "skipped" : "warning";
 
                 if (pr->csv)
-                        print_row(pr, kind, NULL, USEC_INFINITY, USEC_INFINITY, line);
+                        import_check_print_row(pr, kind, NULL, USEC_INFINITY, USEC_INFINITY, line);
                 else
                         printf("  %-8s %s\n", kind, line);
         }
 }
 
-static int check_roster(const Printer *pr, usec_t from, usec_t to, size_t *ret_skipped) {
+static int import_check_roster(const ImportCheckPrinter *pr, usec_t from, usec_t to, size_t *ret_skipped) {
         _cleanup_(roster_freep) Roster *r = roster_new();
         int k;
 
@@ -84,14 +84,15 @@ static int check_roster(const Printer *pr, usec_t from, usec_t to, size_t *ret_s
                 const Shift *s = &r->shifts[i];
                 const char *op = r->operators[s->operator].id;
 
-                print_row(pr, "shift", op, s->start, s->end, s->source);
+                import_check_print_row(pr, "shift", op, s->start, s->end, s->source);
                 for (size_t j = 0; j < s->n_planned; j++)
-                        print_row(pr, "break", op, s->planned[j].start, s->planned[j].end, "planned (split shift)");
+                        import_check_print_row(pr, "break", op, s->planned[j].start, s->planned[j].end,
+                                               "planned (split shift)");
         }
         return 0;
 }
 
-static int check_calls(const Printer *pr, size_t *ret_skipped) {
+static int import_check_calls(const ImportCheckPrinter *pr, size_t *ret_skipped) {
         _cleanup_(call_log_freep) CallLog *l = call_log_new();
         int k;
 
@@ -103,11 +104,12 @@ static int check_calls(const Printer *pr, size_t *ret_skipped) {
         if (!pr->csv)
                 printf("%s: %zu calls, %zu skipped\n", pr->path, l->n_calls, *ret_skipped);
         for (size_t i = 0; i < l->n_calls; i++)
-                print_row(pr, "call", l->calls[i].operator, l->calls[i].start, l->calls[i].end, l->calls[i].source);
+                import_check_print_row(pr, "call", l->calls[i].operator, l->calls[i].start, l->calls[i].end,
+                                       l->calls[i].source);
         return 0;
 }
 
-static int check_queue_log(const Printer *pr, size_t *ret_skipped) {
+static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skipped) {
         _cleanup_(queue_log_freep) QueueLog *q = NULL;
         int k;
 
@@ -123,26 +125,27 @@ static int check_queue_log(const Printer *pr, size_t *ret_skipped) {
                        pr->path, q->n_lines, q->calls->n_calls, q->n_sessions, q->n_pauses, q->n_ignored,
                        *ret_skipped);
         for (size_t i = 0; i < q->n_sessions; i++)
-                print_row(pr, "session", q->sessions[i].operator, q->sessions[i].start, q->sessions[i].end, NULL);
+                import_check_print_row(pr, "session", q->sessions[i].operator, q->sessions[i].start,
+                                       q->sessions[i].end, NULL);
         for (size_t i = 0; i < q->n_open; i++)
                 if (!q->open[i].pause)
-                        print_row(pr, "session", q->open[i].operator, q->open[i].start, USEC_INFINITY,
-                                  "still logged in at the end of the file");
+                        import_check_print_row(pr, "session", q->open[i].operator, q->open[i].start,
+                                               USEC_INFINITY, "still logged in at the end of the file");
         for (size_t i = 0; i < q->n_pauses; i++)
-                print_row(pr, "pause", q->pauses[i].operator, q->pauses[i].start, q->pauses[i].end,
-                          q->pauses[i].reason);
+                import_check_print_row(pr, "pause", q->pauses[i].operator, q->pauses[i].start,
+                                       q->pauses[i].end, q->pauses[i].reason);
         for (size_t i = 0; i < q->calls->n_calls; i++) {
                 const CallRecord *c = &q->calls->calls[i];
                 char detail[256];
 
                 snprintf(detail, sizeof detail, "%s caller %s, waited %us", c->source, c->caller ?: "unknown",
                          c->wait_seconds);
-                print_row(pr, "call", c->operator, c->start, c->end, detail);
+                import_check_print_row(pr, "call", c->operator, c->start, c->end, detail);
         }
         return 0;
 }
 
-static bool is_call_source(const Policy *p, const char *path) {
+static bool import_check_is_call_source(const Policy *p, const char *path) {
         for (char **c = p->calls; c && *c; c++)
                 if (streq(*c, path))
                         return true;
@@ -156,7 +159,7 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                 printf("file,kind,operator,start,end,detail\n");
         for (char * const *path = paths; path && *path; path++) {
                 _cleanup_free_ char *messages = NULL;
-                Printer pr = { .policy = p, .path = *path, .csv = csv };
+                ImportCheckPrinter pr = { .policy = p, .path = *path, .csv = csv };
                 SourceFormat format = source_format(p, *path);
                 size_t size = 0, skipped = 0;
                 FILE *f;
@@ -168,23 +171,28 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                         return log_oom();
                 log_set_target(f);
                 if (format == SOURCE_FORMAT_QUEUE_LOG)
-                        r = check_queue_log(&pr, &skipped);
-                else if (is_call_source(p, *path))
-                        r = check_calls(&pr, &skipped);
+                        r = import_check_queue_log(&pr, &skipped);
+                else if (import_check_is_call_source(p, *path))
+                        r = import_check_calls(&pr, &skipped);
                 else
-                        r = check_roster(&pr, from, to, &skipped);
+                        r = import_check_roster(&pr, from, to, &skipped);
                 log_set_target(NULL);
                 fclose(f);
 
                 if (r < 0) {
+                        char what[128];
+
+                        /* Why is in the messages: the error's text only when nothing was said. */
+                        snprintf(what, sizeof what, "cannot be imported (%s format)%s%s",
+                                 source_format_to_string(format), isempty(messages) ? ": " : "",
+                                 isempty(messages) ? strerror(-r) : "");
                         if (!csv)
-                                printf("%s: cannot be imported (%s format): %s\n", *path,
-                                       source_format_to_string(format), strerror(-r));
+                                printf("%s: %s\n", *path, what);
                         else
-                                print_row(&pr, "error", NULL, USEC_INFINITY, USEC_INFINITY, strerror(-r));
+                                import_check_print_row(&pr, "error", NULL, USEC_INFINITY, USEC_INFINITY, what);
                         failed = true;
                 }
-                print_messages(&pr, messages);
+                import_check_print_messages(&pr, messages);
         }
         return failed ? -EIO : 0;
 }

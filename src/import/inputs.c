@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "import/incident-csv.h"
 #include "import/inputs.h"
 #include "import/source.h"
 #include "shared/log.h"
@@ -25,12 +26,12 @@ static const InputReader inputs_default_reader = {
         .calls = inputs_read_calls,
 };
 
-/* Count what reading one file gave: its skipped rows, or its failure. */
-static void inputs_count(Inputs *i, int r, size_t skipped, const char *what, const char *path) {
-        if (r < 0) {
-                log_error_errno(r, "Failed to load %s '%s': %m", what, path);
+/* Count what reading one file gave: its skipped rows, or its failure (the
+ * reader logged why). */
+static void inputs_count(Inputs *i, int r, size_t skipped) {
+        if (r < 0)
                 i->n_failed++;
-        } else
+        else
                 i->n_skipped += skipped;
 }
 
@@ -51,13 +52,13 @@ int inputs_load(const Policy *p, const InputFiles *files, const InputReader *rea
                 size_t skipped = 0;
 
                 r = reader->roster(p, *f, files->from, files->to, i.roster, &skipped, reader->userdata);
-                inputs_count(&i, r, skipped, "roster", *f);
+                inputs_count(&i, r, skipped);
         }
         for (char * const *f = files->calls; f && *f; f++) {
                 size_t skipped = 0;
 
                 r = reader->calls(p, *f, i.calls, &skipped, reader->userdata);
-                inputs_count(&i, r, skipped, "call records", *f);
+                inputs_count(&i, r, skipped);
         }
         r = roster_finish(i.roster, p->split_shift_gap);
         if (r < 0)
@@ -72,7 +73,7 @@ int inputs_load(const Policy *p, const InputFiles *files, const InputReader *rea
                 size_t skipped = 0;
 
                 r = incidents_load_csv(i.incidents, *f, p, &skipped);
-                inputs_count(&i, r, skipped, "incidents", *f);
+                inputs_count(&i, r, skipped);
         }
         r = coverage_build(p, i.roster, i.calls, &i.coverage);
         if (r < 0)

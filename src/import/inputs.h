@@ -25,7 +25,8 @@ typedef struct InputFiles {
  * source_load_calls(); respited reads through its last good copies and
  * follows queue_logs. A function adds what path gives to into and the rows
  * or events it skipped to *ret_skipped, and returns 0, or a negative errno
- * when the file cannot be used at all. */
+ * when the file cannot be used at all, after logging why, once (as the
+ * importers do: "FILE[:LINE]: what is wrong"); inputs_load() only counts it. */
 typedef struct InputReader {
         int (*roster)(const Policy *p, const char *path, usec_t from, usec_t to, Roster *into,
                       size_t *ret_skipped, void *userdata);
@@ -46,8 +47,8 @@ typedef struct Inputs {
 void inputs_done(Inputs *i);
 
 /* Read every file of files with reader (NULL: the default), each file
- * that cannot be read logged ("Failed to load roster 'PATH': …") and
- * counted in n_failed while the others are still read; then finish the
+ * that cannot be read (its reader or importer logged why) counted in
+ * n_failed while the others are still read; then finish the
  * roster (p->split_shift_gap) and the calls, find the incidents in the
  * calls, read the incident CSVs and work out the coverage. Every container of *ret is allocated,
  * empty when there was nothing to read. Returns 0 (look at n_failed and

@@ -13,20 +13,26 @@ struct QueueLogPending {
         char *caller;
 };
 
-static void span_done(QueueLogSpan *s) {
+static void queue_log_span_done(QueueLogSpan *s) {
         free(s->operator);
         free(s->reason);
 }
 
-static void pending_done(QueueLogPending *p) {
+static void queue_log_pending_done(QueueLogPending *p) {
         free(p->uniqueid);
         free(p->caller);
 }
 
-static void open_done(QueueLogOpen *o) {
+static void queue_log_open_done(QueueLogOpen *o) {
         free(o->key);
         free(o->operator);
         free(o->reason);
+}
+
+static void queue_log_spans_free(QueueLogSpan *spans, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                queue_log_span_done(&spans[i]);
+        free(spans);
 }
 
 int queue_log_new(QueueLog **ret) {
@@ -47,24 +53,20 @@ QueueLog *queue_log_free(QueueLog *q) {
         if (!q)
                 return NULL;
         call_log_free(q->calls);
-        for (size_t i = 0; i < q->n_sessions; i++)
-                span_done(&q->sessions[i]);
-        free(q->sessions);
-        for (size_t i = 0; i < q->n_pauses; i++)
-                span_done(&q->pauses[i]);
-        free(q->pauses);
+        queue_log_spans_free(q->sessions, q->n_sessions);
+        queue_log_spans_free(q->pauses, q->n_pauses);
         for (size_t i = 0; i < q->n_pending; i++)
-                pending_done(&q->pending[i]);
+                queue_log_pending_done(&q->pending[i]);
         free(q->pending);
         for (size_t i = 0; i < q->n_open; i++)
-                open_done(&q->open[i]);
+                queue_log_open_done(&q->open[i]);
         free(q->open);
         free(q);
         return NULL;
 }
 
 /* The operator a channel is: the mapping, else its number. */
-static int channel_operator(const SourceOptions *o, const char *channel, char **ret) {
+static int queue_log_channel_operator(const SourceOptions *o, const char *channel, char **ret) {
         const char *p, *e;
 
         for (size_t i = 0; o && i < o->n_agents; i++)
@@ -78,19 +80,19 @@ static int channel_operator(const SourceOptions *o, const char *channel, char **
         return *ret ? 0 : -ENOMEM;
 }
 
-typedef struct Line {
+typedef struct QueueLogLine {
         const char *path;
         unsigned line;
         usec_t when;
         char *fields[16];       /* epoch, uniqueid, queue, agent, event, params… */
         size_t n;
-} Line;
+} QueueLogLine;
 
-static const char *param(const Line *l, size_t i) {
+static const char *queue_log_param(const QueueLogLine *l, size_t i) {
         return 5 + i < l->n ? l->fields[5 + i] : "";
 }
 
-static bool parse_uint(const char *s, uint64_t *ret) {
+static bool queue_log_parse_uint(const char *s, uint64_t *ret) {
         char *end;
 
         if (isempty(s) || s[0] < '0' || s[0] > '9')
@@ -100,15 +102,15 @@ static bool parse_uint(const char *s, uint64_t *ret) {
         return errno == 0 && (*end == '\0' || *end == '.');
 }
 
-static QueueLogOpen *find_open(QueueLog *q, bool pause, const char *key) {
+static QueueLogOpen *queue_log_find_open(QueueLog *q, bool pause, const char *key) {
         for (size_t i = 0; i < q->n_open; i++)
                 if (q->open[i].pause == pause && streq(q->open[i].key, key))
                         return &q->open[i];
         return NULL;
 }
 
-static int span_add(QueueLogSpan **spans, size_t *n, const char *operator, usec_t start, usec_t end,
-                    const char *reason) {
+static int queue_log_span_add(QueueLogSpan **spans, size_t *n, const char *operator, usec_t start, usec_t end,
+                              const char *reason) {
         QueueLogSpan s = {};
         int r;
 
@@ -116,7 +118,7 @@ static int span_add(QueueLogSpan **spans, size_t *n, const char *operator, usec_
         if (r < 0)
                 return r;
         if (strdup_to(&s.operator, operator) < 0 || strdup_to(&s.reason, isempty(reason) ? NULL : reason) < 0) {
-                span_done(&s);
+                queue_log_span_done(&s);
                 return -ENOMEM;
         }
         s.start = start;
@@ -127,7 +129,7 @@ static int span_add(QueueLogSpan **spans, size_t *n, const char *operator, usec_
 
 /* A session of operator: merged into one it overlaps (another channel of
  * the same person), else added. */
-static int session_add(QueueLog *q, const char *operator, usec_t start, usec_t end) {
+static int queue_log_session_add(QueueLog *q, const char *operator, usec_t start, usec_t end) {
         for (size_t i = 0; i < q->n_sessions; i++) {
                 QueueLogSpan *s = &q->sessions[i];
 
@@ -137,19 +139,19 @@ static int session_add(QueueLog *q, const char *operator, usec_t start, usec_t e
                         return 0;
                 }
         }
-        return span_add(&q->sessions, &q->n_sessions, operator, start, end, NULL);
+        return queue_log_span_add(&q->sessions, &q->n_sessions, operator, start, end, NULL);
 }
 
-static int open_span(QueueLog *q, const SourceOptions *o, const Line *l, bool pause) {
+static int queue_log_open_span(QueueLog *q, const SourceOptions *o, const QueueLogLine *l, bool pause) {
         const char *channel = l->fields[3];
         _cleanup_free_ char *operator = NULL;
         QueueLogOpen x = {};
         int r;
 
-        r = channel_operator(o, channel, &operator);
+        r = queue_log_channel_operator(o, channel, &operator);
         if (r < 0)
                 return r;
-        if (find_open(q, pause, pause ? operator : channel))
+        if (queue_log_find_open(q, pause, pause ? operator : channel))
                 return 0;       /* logged in twice: the first counts */
         r = array_grow((void **) &q->open, q->n_open, sizeof(QueueLogOpen));
         if (r < 0)
@@ -157,9 +159,9 @@ static int open_span(QueueLog *q, const SourceOptions *o, const Line *l, bool pa
         x.pause = pause;
         x.start = l->when;
         if (strdup_to(&x.key, pause ? operator : channel) < 0 ||
-            strdup_to(&x.reason, !pause ? NULL : !isempty(param(l, 1)) ? param(l, 1) :
-                                 !isempty(param(l, 0)) ? param(l, 0) : NULL) < 0) {
-                open_done(&x);
+            strdup_to(&x.reason, !pause ? NULL : !isempty(queue_log_param(l, 1)) ? queue_log_param(l, 1) :
+                                 !isempty(queue_log_param(l, 0)) ? queue_log_param(l, 0) : NULL) < 0) {
+                queue_log_open_done(&x);
                 return -ENOMEM;
         }
         x.operator = TAKE_PTR(operator);
@@ -167,54 +169,54 @@ static int open_span(QueueLog *q, const SourceOptions *o, const Line *l, bool pa
         return 0;
 }
 
-static int close_span(QueueLog *q, const SourceOptions *o, const Line *l, bool pause) {
+static int queue_log_close_span(QueueLog *q, const SourceOptions *o, const QueueLogLine *l, bool pause) {
         _cleanup_free_ char *operator = NULL;
         QueueLogOpen *x;
         int r;
 
-        r = channel_operator(o, l->fields[3], &operator);
+        r = queue_log_channel_operator(o, l->fields[3], &operator);
         if (r < 0)
                 return r;
-        x = find_open(q, pause, pause ? operator : l->fields[3]);
+        x = queue_log_find_open(q, pause, pause ? operator : l->fields[3]);
         if (!x) {
                 log_debug("%s:%u: %s without a start, ignoring", l->path, l->line, l->fields[4]);
                 q->n_ignored++;
                 return 0;
         }
-        r = pause ? span_add(&q->pauses, &q->n_pauses, x->operator, x->start, l->when, x->reason) :
-                    session_add(q, x->operator, x->start, l->when);
-        open_done(x);
+        r = pause ? queue_log_span_add(&q->pauses, &q->n_pauses, x->operator, x->start, l->when, x->reason) :
+                    queue_log_session_add(q, x->operator, x->start, l->when);
+        queue_log_open_done(x);
         *x = q->open[--q->n_open];
         return r;
 }
 
-static QueueLogPending *find_pending(QueueLog *q, const char *uniqueid) {
+static QueueLogPending *queue_log_find_pending(QueueLog *q, const char *uniqueid) {
         for (size_t i = 0; i < q->n_pending; i++)
                 if (streq(q->pending[i].uniqueid, uniqueid))
                         return &q->pending[i];
         return NULL;
 }
 
-static void drop_pending(QueueLog *q, const char *uniqueid) {
-        QueueLogPending *p = find_pending(q, uniqueid);
+static void queue_log_drop_pending(QueueLog *q, const char *uniqueid) {
+        QueueLogPending *p = queue_log_find_pending(q, uniqueid);
 
         if (!p)
                 return;
-        pending_done(p);
+        queue_log_pending_done(p);
         *p = q->pending[--q->n_pending];
 }
 
-static int enter_queue(QueueLog *q, const Line *l) {
+static int queue_log_enter_queue(QueueLog *q, const QueueLogLine *l) {
         QueueLogPending p = {};
         int r;
 
-        drop_pending(q, l->fields[1]);
+        queue_log_drop_pending(q, l->fields[1]);
         r = array_grow((void **) &q->pending, q->n_pending, sizeof(QueueLogPending));
         if (r < 0)
                 return r;
         if (strdup_to(&p.uniqueid, l->fields[1]) < 0 ||
-            strdup_to(&p.caller, isempty(param(l, 1)) ? NULL : param(l, 1)) < 0) {
-                pending_done(&p);
+            strdup_to(&p.caller, isempty(queue_log_param(l, 1)) ? NULL : queue_log_param(l, 1)) < 0) {
+                queue_log_pending_done(&p);
                 return -ENOMEM;
         }
         q->pending[q->n_pending++] = p;
@@ -224,14 +226,15 @@ static int enter_queue(QueueLog *q, const Line *l) {
 /* A call that ended: hold and talk time are the parameters before the
  * last one (COMPLETE*: holdtime|calltime|origposition; transfers put
  * extension and context or bridge details in front). */
-static int end_call(QueueLog *q, const SourceOptions *o, const Line *l) {
+static int queue_log_end_call(QueueLog *q, const SourceOptions *o, const QueueLogLine *l) {
         size_t n_params = l->n > 5 ? l->n - 5 : 0;
-        QueueLogPending *p = find_pending(q, l->fields[1]);
+        QueueLogPending *p = queue_log_find_pending(q, l->fields[1]);
+        _cleanup_free_ char *operator = NULL, *source = NULL;
         uint64_t hold, talk;
-        CallRecord c = {};
         int r;
 
-        if (n_params < 3 || !parse_uint(param(l, n_params - 3), &hold) || !parse_uint(param(l, n_params - 2), &talk)) {
+        if (n_params < 3 || !queue_log_parse_uint(queue_log_param(l, n_params - 3), &hold) ||
+            !queue_log_parse_uint(queue_log_param(l, n_params - 2), &talk)) {
                 log_warning("%s:%u: expected holdtime|calltime|origposition after %s, skipping line", l->path, l->line,
                             l->fields[4]);
                 q->n_skipped++;
@@ -243,57 +246,55 @@ static int end_call(QueueLog *q, const SourceOptions *o, const Line *l) {
                 return 0;
         }
 
-        c.end = l->when;
-        c.start = l->when - talk * USEC_PER_SEC;
-        c.wait_seconds = hold > UINT_MAX ? UINT_MAX : (unsigned) hold;
-        r = channel_operator(o, l->fields[3], &c.operator);
-        if (r >= 0 && (strdup_to(&c.call_id, l->fields[1]) < 0 ||
-                       strdup_to(&c.caller, p ? p->caller : NULL) < 0 ||
-                       strdup_to(&c.queue, streq(l->fields[2], "NONE") ? NULL : l->fields[2]) < 0 ||
-                       asprintf(&c.source, "%s:%u", l->path, l->line) < 0))
-                r = -ENOMEM;
-        if (r >= 0)
-                r = array_grow((void **) &q->calls->calls, q->calls->n_calls, sizeof(CallRecord));
-        if (r < 0) {
-                free(c.operator);
-                free(c.call_id);
-                free(c.caller);
-                free(c.queue);
+        r = queue_log_channel_operator(o, l->fields[3], &operator);
+        if (r < 0)
                 return r;
-        }
-        q->calls->calls[q->calls->n_calls++] = c;
-        drop_pending(q, l->fields[1]);
+        if (asprintf(&source, "%s:%u", l->path, l->line) < 0)
+                return -ENOMEM;
+        r = call_log_add(q->calls, &(const CallRecord) {
+                .call_id = l->fields[1],
+                .operator = operator,
+                .caller = p ? p->caller : NULL,
+                .queue = streq(l->fields[2], "NONE") ? NULL : l->fields[2],
+                .start = l->when - talk * USEC_PER_SEC,
+                .end = l->when,
+                .wait_seconds = hold > UINT_MAX ? UINT_MAX : (unsigned) hold,
+                .source = source,
+        });
+        if (r < 0)
+                return r;
+        queue_log_drop_pending(q, l->fields[1]);
         return 0;
 }
 
-static bool event_is(const Line *l, const char * const *names) {
+static bool queue_log_event_is(const QueueLogLine *l, const char * const *names) {
         for (; *names; names++)
                 if (streq(l->fields[4], *names))
                         return true;
         return false;
 }
 
-static int dispatch(QueueLog *q, const SourceOptions *o, const Line *l) {
+static int queue_log_dispatch(QueueLog *q, const SourceOptions *o, const QueueLogLine *l) {
         static const char * const logins[] = { "AGENTLOGIN", "AGENTCALLBACKLOGIN", "ADDMEMBER", NULL };
         static const char * const logoffs[] = { "AGENTLOGOFF", "AGENTCALLBACKLOGOFF", "REMOVEMEMBER", NULL };
         static const char * const ends[] = { "COMPLETEAGENT", "COMPLETECALLER", "BLINDTRANSFER",
                                              "ATTENDEDTRANSFER", "TRANSFER", NULL };
         static const char * const gone[] = { "ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY", NULL };
 
-        if (event_is(l, logins))
-                return open_span(q, o, l, false);
-        if (event_is(l, logoffs))
-                return close_span(q, o, l, false);
-        if (event_is(l, (const char * const[]) { "PAUSE", "PAUSEALL", NULL }))
-                return open_span(q, o, l, true);
-        if (event_is(l, (const char * const[]) { "UNPAUSE", "UNPAUSEALL", NULL }))
-                return close_span(q, o, l, true);
+        if (queue_log_event_is(l, logins))
+                return queue_log_open_span(q, o, l, false);
+        if (queue_log_event_is(l, logoffs))
+                return queue_log_close_span(q, o, l, false);
+        if (queue_log_event_is(l, (const char * const[]) { "PAUSE", "PAUSEALL", NULL }))
+                return queue_log_open_span(q, o, l, true);
+        if (queue_log_event_is(l, (const char * const[]) { "UNPAUSE", "UNPAUSEALL", NULL }))
+                return queue_log_close_span(q, o, l, true);
         if (streq(l->fields[4], "ENTERQUEUE"))
-                return enter_queue(q, l);
-        if (event_is(l, ends))
-                return end_call(q, o, l);
-        if (event_is(l, gone))
-                drop_pending(q, l->fields[1]);
+                return queue_log_enter_queue(q, l);
+        if (queue_log_event_is(l, ends))
+                return queue_log_end_call(q, o, l);
+        if (queue_log_event_is(l, gone))
+                queue_log_drop_pending(q, l->fields[1]);
         else
                 q->n_ignored++;
         return 0;
@@ -301,7 +302,7 @@ static int dispatch(QueueLog *q, const SourceOptions *o, const Line *l) {
 
 int queue_log_feed(QueueLog *q, const SourceOptions *o, const char *path, unsigned line, const char *text) {
         _cleanup_free_ char *copy = strdup(text);
-        Line l = { .path = path, .line = line };
+        QueueLogLine l = { .path = path, .line = line };
         uint64_t epoch;
         char *p;
 
@@ -318,18 +319,19 @@ int queue_log_feed(QueueLog *q, const SourceOptions *o, const char *path, unsign
                 if (p)
                         *p++ = 0;
         }
-        if (l.n < 5 || !parse_uint(l.fields[0], &epoch) || epoch > UINT64_MAX / USEC_PER_SEC || isempty(l.fields[4])) {
+        if (l.n < 5 || !queue_log_parse_uint(l.fields[0], &epoch) || epoch > UINT64_MAX / USEC_PER_SEC ||
+            isempty(l.fields[4])) {
                 log_warning("%s:%u: expected epoch|uniqueid|queue|agent|EVENT|…, skipping line", path, line);
                 q->n_skipped++;
                 return 0;
         }
         l.when = epoch * USEC_PER_SEC;
-        return dispatch(q, o, &l);
+        return queue_log_dispatch(q, o, &l);
 }
 
 /* Feed the complete lines of buf (n bytes); returns the bytes taken. */
-static int feed_buffer(QueueLog *q, const SourceOptions *o, const char *path, unsigned *line, char *buf, size_t n,
-                       size_t *ret_taken) {
+static int queue_log_feed_buffer(QueueLog *q, const SourceOptions *o, const char *path, unsigned *line, char *buf,
+                                 size_t n, size_t *ret_taken) {
         size_t taken = 0;
         int r;
 
@@ -349,30 +351,30 @@ static int feed_buffer(QueueLog *q, const SourceOptions *o, const char *path, un
         return 0;
 }
 
+/* Log why the file at path cannot be read whole: what failed, or out of
+ * memory. Returns r. */
+static int queue_log_load_error(const char *path, const char *what, int r) {
+        if (r == -ENOMEM)
+                return log_error_errno(r, "%s: out of memory", path);
+        return log_error_errno(r, "%s: %s: %m", path, what);
+}
+
 int queue_log_load(QueueLog *q, const char *path, const SourceOptions *o, size_t *ret_skipped) {
         _cleanup_(queue_log_tail_freep) QueueLogTail *t = NULL;
         size_t before = q->n_skipped;
-        struct stat st;
         int r;
 
-        if (stat(path, &st) < 0)
-                return -errno;
-        if (S_ISDIR(st.st_mode))
-                return -EISDIR;
         r = queue_log_tail_new(path, 0, 0, 0, &t);
+        if (r >= 0 && t->fd < 0)
+                r = -ENOENT;
         if (r < 0)
-                return r;
-        if (t->fd < 0)
-                return -ENOENT;
+                return queue_log_load_error(path, "cannot open", r);
         r = queue_log_tail_read(t, q, o);
-        if (r < 0)
-                return r;
         /* A last line without its "\n" is complete in a file read whole. */
-        if (t->partial) {
+        if (r >= 0 && t->partial)
                 r = queue_log_feed(q, o, path, t->line + 1, t->partial);
-                if (r < 0)
-                        return r;
-        }
+        if (r < 0)
+                return queue_log_load_error(path, "cannot read", r);
         if (ret_skipped)
                 *ret_skipped = q->n_skipped - before;
         return 0;
@@ -380,7 +382,7 @@ int queue_log_load(QueueLog *q, const char *path, const SourceOptions *o, size_t
 
 /* ---- following the file ---- */
 
-static int tail_open(QueueLogTail *t) {
+static int queue_log_tail_open(QueueLogTail *t) {
         struct stat st;
         int fd;
 
@@ -421,7 +423,7 @@ int queue_log_tail_new(const char *path, dev_t dev, ino_t ino, uint64_t offset, 
         t->path = strdup(path);
         if (!t->path)
                 return -ENOMEM;
-        r = tail_open(t);
+        r = queue_log_tail_open(t);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(t);
@@ -440,7 +442,7 @@ QueueLogTail *queue_log_tail_free(QueueLogTail *t) {
 }
 
 /* Read from t->offset to the end of the open file. */
-static int tail_drain(QueueLogTail *t, QueueLog *q, const SourceOptions *o, int *n_lines) {
+static int queue_log_tail_drain(QueueLogTail *t, QueueLog *q, const SourceOptions *o, int *n_lines) {
         char buf[64 * 1024];
 
         for (;;) {
@@ -463,7 +465,7 @@ static int tail_drain(QueueLogTail *t, QueueLog *q, const SourceOptions *o, int 
                 memcpy(chunk + keep, buf, k);
                 chunk[keep + k] = 0;
 
-                r = feed_buffer(q, o, t->path, &t->line, chunk, keep + k, &taken);
+                r = queue_log_feed_buffer(q, o, t->path, &t->line, chunk, keep + k, &taken);
                 if (r < 0)
                         return r;
                 *n_lines += t->line - before;
@@ -492,7 +494,7 @@ int queue_log_tail_read(QueueLogTail *t, QueueLog *q, const SourceOptions *o) {
                         free(t->partial);
                         t->partial = NULL;
                 }
-                r = tail_drain(t, q, o, &n);
+                r = queue_log_tail_drain(t, q, o, &n);
                 if (r < 0)
                         return r;
         }
@@ -508,11 +510,11 @@ int queue_log_tail_read(QueueLogTail *t, QueueLog *q, const SourceOptions *o) {
         free(t->partial);
         t->partial = NULL;
         t->offset = 0;
-        r = tail_open(t);
+        r = queue_log_tail_open(t);
         if (r < 0)
                 return r;
         if (t->fd >= 0) {
-                r = tail_drain(t, q, o, &n);
+                r = queue_log_tail_drain(t, q, o, &n);
                 if (r < 0)
                         return r;
         }

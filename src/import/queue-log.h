@@ -63,8 +63,10 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(QueueLog *, queue_log_free);
 int queue_log_feed(QueueLog *q, const SourceOptions *o, const char *path, unsigned line, const char *text);
 
 /* Read a whole queue_log file into q. o may be NULL
- * (no agents mapping). ret_skipped gets the malformed lines. Returns 0 or a
- * negative errno when the file cannot be read. */
+ * (no agents mapping). ret_skipped gets the malformed lines. Returns 0, or
+ * a negative errno after logging why the file cannot be read, once:
+ * "FILE: cannot open: …", "FILE: cannot read: …" or "FILE: out of memory";
+ * the caller does not log the error again. */
 int queue_log_load(QueueLog *q, const char *path, const SourceOptions *o, size_t *ret_skipped);
 
 /* Following a queue_log that grows and is rotated. */
@@ -80,7 +82,8 @@ typedef struct QueueLogTail {
 
 /* Start following path at offset when the file there is still (dev, ino),
  * else from its start (a rotated or new file). A missing file is no error:
- * it is picked up when it appears. */
+ * it is picked up when it appears (t->fd is negative until then). Returns 0
+ * or a negative errno (-EISDIR for a directory), not logged. */
 int queue_log_tail_new(const char *path, dev_t dev, ino_t ino, uint64_t offset, QueueLogTail **ret);
 QueueLogTail *queue_log_tail_free(QueueLogTail *t);
 DEFINE_TRIVIAL_CLEANUP_FUNC(QueueLogTail *, queue_log_tail_free);
@@ -89,5 +92,5 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(QueueLogTail *, queue_log_tail_free);
  * now names another file (rotated), the old one is read to its end first,
  * then the new one from its start; a file that shrank is read again from
  * its start (truncated). Returns the number of lines taken, or a negative
- * errno. */
+ * errno, not logged (the follower logs it). */
 int queue_log_tail_read(QueueLogTail *t, QueueLog *q, const SourceOptions *o);

@@ -41,7 +41,10 @@ typedef struct RosterIcsOptions {
  * taken as floating), an impossible date, no end after the start, no
  * operator, an operator id roster_name_is_valid() refuses.
  *
- * Returns 0, or a negative errno when the file cannot be read, -EBADMSG
- * (logged) when it is no iCalendar text or is cut short (a BEGIN without
- * its END), -ENOMEM. */
+ * Returns 0, or a negative errno after logging why the file cannot be
+ * used, once, as "FILE[:LINE]: what is wrong": it cannot be opened or read
+ * ("FILE: cannot open: …", -EISDIR for a directory), it is no iCalendar
+ * text or is cut short (a BEGIN without its END; -EBADMSG), an
+ * operator_pattern that does not compile (-EINVAL), "FILE: out of memory"
+ * (-ENOMEM). The caller does not log the error again. */
 int roster_load_ics(Roster *r, const char *path, const RosterIcsOptions *o, size_t *ret_skipped);

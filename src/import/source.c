@@ -2,9 +2,12 @@
 #include <fnmatch.h>
 
 #include "core/policy.h"
+#include "import/calls-csv.h"
 #include "import/queue-log.h"
+#include "import/roster-csv.h"
 #include "import/roster-ics.h"
 #include "import/source.h"
+#include "shared/log.h"
 
 SourceFormat source_format(const Policy *p, const char *path) {
         const SourceOptions *o = policy_find_source(p, path);
@@ -59,7 +62,7 @@ int source_load_roster(Roster *r, const Policy *p, const char *path, usec_t from
                 return roster_load_csv_format(r, path, &csv, ret_skipped);
         }
         default:
-                return -EPROTOTYPE;     /* a queue_log is no roster */
+                return log_error_errno(EPROTOTYPE, "%s: an Asterisk queue_log holds no roster", path);
         }
 }
 
@@ -72,14 +75,17 @@ int source_load_calls(CallLog *l, const Policy *p, const char *path, size_t *ret
         case SOURCE_FORMAT_QUEUE_LOG:
                 r = queue_log_new(&q);
                 if (r < 0)
-                        return r;
+                        return log_error_errno(r, "%s: out of memory", path);
                 r = queue_log_load(q, path, o, ret_skipped);
                 if (r < 0)
                         return r;
-                return call_log_append(l, q->calls);
+                r = call_log_append(l, q->calls);
+                if (r < 0)
+                        return log_error_errno(r, "%s: out of memory", path);
+                return 0;
         case SOURCE_FORMAT_CSV:
                 return call_log_load_csv(l, path, o && o->timezone ? o->timezone : p->timezone, ret_skipped);
         default:
-                return -EPROTOTYPE;     /* an iCalendar file holds no calls */
+                return log_error_errno(EPROTOTYPE, "%s: an iCalendar file holds no call records", path);
         }
 }

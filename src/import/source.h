@@ -72,9 +72,11 @@ SourceFormat source_format(const Policy *p, const char *path);
  * iCalendar events are expanded over [from, to) (to == 0: a year from now).
  * Bad rows and events are logged with FILE:LINE and counted in
  * *ret_skipped. Returns 0, or a negative errno when the file cannot be read
- * or used at all (see the importers). */
+ * or used at all, after logging why, once, as "FILE[:LINE]: what is wrong"
+ * (see the importers; -EPROTOTYPE for a queue_log): the caller does not log
+ * the error again. */
 int source_load_roster(Roster *r, const Policy *p, const char *path, usec_t from, usec_t to, size_t *ret_skipped);
 
 /* Add the calls of call source path (CSV or queue_log) to l. As
- * source_load_roster(). */
+ * source_load_roster() (-EPROTOTYPE for an iCalendar file). */
 int source_load_calls(CallLog *l, const Policy *p, const char *path, size_t *ret_skipped);

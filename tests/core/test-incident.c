@@ -5,48 +5,22 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "incident-helpers.h"
 #include "test-helpers.h"
 
 #include "core/incident.h"
+#include "import/calls-csv.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
 #define FIXTURES "tests/fixtures/"
 #define REAL_CALLS "../shared/data/anonbank-1999/calls-1999-01.csv"
 
-/* The policy's fields these modules read, filled by hand (no policy file). */
-static Category categories[] = {
-        { .name = (char *) "verbal_abuse", .recovery = 10 * USEC_PER_MINUTE },
-        { .name = (char *) "threat", .recovery = 20 * USEC_PER_MINUTE },
-        { .name = (char *) "prolonged_call", .points = 2 },
-        { .name = (char *) "repeat_caller", .points = 2 },
-        { .name = (char *) "other", .points = 2 },
-};
-
-static Policy policy = {
-        .timezone = (char *) "Asia/Jerusalem",
-        .categories = categories,
-        .n_categories = ELEMENTSOF(categories),
-        .prolonged = {
-                .points_after = 30 * USEC_PER_MINUTE,
-                .break_after = 60 * USEC_PER_MINUTE,
-                .length = 10 * USEC_PER_MINUTE,
-        },
-        .repeat_caller = { .calls = 3 },
-};
-
 static const Incident *find(const IncidentList *l, const char *id) {
         for (size_t i = 0; i < l->n; i++)
                 if (streq(l->items[i].id, id))
                         return &l->items[i];
         return NULL;
-}
-
-static void assert_sorted(const IncidentList *l) {
-        for (size_t i = 1; i < l->n; i++)
-                assert_true(l->items[i - 1].when < l->items[i].when ||
-                            (l->items[i - 1].when == l->items[i].when &&
-                             strcmp(l->items[i - 1].id, l->items[i].id) <= 0));
 }
 
 static void test_list_add(void **state) {
@@ -96,6 +70,30 @@ static void test_list_add(void **state) {
         incident_done(&i);
         incident_done(NULL);
         assert_null(incident_list_free(NULL));
+}
+
+static void test_list_append(void **state) {
+        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
+        static const char * const ids[] = { "c", "a", "d", "b" };
+        static const usec_t whens[] = { 3000, 2000, 1000, 2000 };
+
+        for (size_t k = 0; k < ELEMENTSOF(ids); k++)
+                assert_int_equal(incident_list_append(l, &(Incident) {
+                        .id = (char *) ids[k],
+                        .operator = (char *) "op01",
+                        .category = (char *) "threat",
+                        .when = whens[k],
+                        .received = whens[k],
+                }), 0);
+        /* In the order of arrival until sorted by (when, id). */
+        assert_string_equal(l->items[0].id, "c");
+        incident_list_sort(l);
+        assert_int_equal(l->n, 4);
+        assert_sorted(l);
+        assert_string_equal(l->items[0].id, "d");
+        assert_string_equal(l->items[1].id, "a");
+        assert_string_equal(l->items[2].id, "b");
+        assert_string_equal(l->items[3].id, "c");
 }
 
 static void test_detect(void **state) {
@@ -183,53 +181,6 @@ static void test_detect_thresholds(void **state) {
         assert_int_equal(incidents_detect(l, calls, &p), -ENOENT);
 }
 
-static void test_load_csv(void **state) {
-        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
-        size_t skipped = 0;
-        const char *log;
-
-        assert_int_equal(incidents_load_csv(l, FIXTURES "incidents-day.csv", &policy, &skipped), 0);
-        assert_int_equal(skipped, 3);
-        assert_int_equal(l->n, 3);
-        assert_sorted(l);
-
-        assert_string_equal(l->items[0].id, "csv-incidents-day.csv-3");
-        assert_string_equal(l->items[0].operator, "op02");
-        assert_string_equal(l->items[0].category, "verbal_abuse");
-        assert_int_equal(l->items[0].when, instant("1999-01-03T07:00:00Z"));
-        assert_int_equal(l->items[0].received, l->items[0].when);
-        assert_null(l->items[0].note);
-        assert_string_equal(l->items[1].id, "rep-1");
-        assert_string_equal(l->items[1].note, "said he knows where I live");
-        assert_string_equal(l->items[2].id, "csv-incidents-day.csv-5");
-        assert_string_equal(l->items[2].note, "note, with comma");
-        assert_int_equal(l->items[2].duration, 0);
-
-        log = captured();
-        print_message("%s", log);
-        assert_non_null(strstr(log, FIXTURES "incidents-day.csv:4: unknown category 'alien_abduction' "
-                               "(known: verbal_abuse, threat, prolonged_call, repeat_caller, other), skipping row\n"));
-        assert_non_null(strstr(log, FIXTURES "incidents-day.csv:6: expected an ISO 8601 instant in column 'time', got 'bad-time', skipping row\n"));
-        assert_non_null(strstr(log, FIXTURES "incidents-day.csv:7: missing field 'operator', skipping row\n"));
-
-        /* Detected incidents join the same list, which stays sorted. */
-        assert_int_equal(incidents_load_csv(l, FIXTURES "incidents-noheader.csv", &policy, NULL), -EBADMSG);
-        assert_int_equal(incidents_load_csv(l, FIXTURES "does-not-exist.csv", &policy, NULL), -ENOENT);
-        assert_int_equal(l->n, 3);
-}
-
-static void test_load_and_detect(void **state) {
-        _cleanup_(call_log_freep) CallLog *calls = call_log_new();
-        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
-
-        assert_int_equal(incidents_load_csv(l, FIXTURES "incidents-day.csv", &policy, NULL), 0);
-        assert_int_equal(call_log_load_csv(calls, FIXTURES "calls-incident.csv", policy.timezone, NULL), 0);
-        assert_int_equal(call_log_finish(calls), 0);
-        assert_int_equal(incidents_detect(l, calls, &policy), 0);
-        assert_int_equal(l->n, 8);
-        assert_sorted(l);
-}
-
 static void test_real_month(void **state) {
         _cleanup_(call_log_freep) CallLog *calls = call_log_new();
         _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
@@ -250,7 +201,7 @@ static void test_real_month(void **state) {
                         repeat++;
         }
         print_message("January 1999: %zu prolonged calls, %zu repeat callers\n", prolonged, repeat);
-        /* The data's README: about 60 calls a month exceed 30 minutes. */
+        /* About 60 calls a month of this bank exceed 30 minutes. */
         assert_true(prolonged > 20 && prolonged < 200);
         assert_true(repeat > 0);
 }
@@ -258,10 +209,9 @@ static void test_real_month(void **state) {
 int main(void) {
         static const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_list_add, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_list_append, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_detect, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_detect_thresholds, capture_log, release_log),
-                cmocka_unit_test_setup_teardown(test_load_csv, capture_log, release_log),
-                cmocka_unit_test_setup_teardown(test_load_and_detect, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_real_month, capture_log, release_log),
         };
 

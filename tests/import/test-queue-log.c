@@ -67,6 +67,17 @@ static void test_sample(void **state) {
         assert_int_equal(q->n_pending, 0);
 }
 
+/* A file that cannot be read is said once, with its name. */
+static void test_unusable(void **state) {
+        _cleanup_(queue_log_freep) QueueLog *q = NULL;
+
+        assert_int_equal(queue_log_new(&q), 0);
+        assert_int_equal(queue_log_load(q, FIXTURES "no-such-queue_log", NULL, NULL), -ENOENT);
+        assert_int_equal(queue_log_load(q, "tests/fixtures", NULL, NULL), -EISDIR);
+        assert_string_equal(captured(), FIXTURES "no-such-queue_log: cannot open: No such file or directory\n"
+                                        "tests/fixtures: cannot open: Is a directory\n");
+}
+
 /* The real PBXware log: six agents; 91 answered calls; 14 logins of which
  * 10 ended in the file. */
 static void test_real(void **state) {
@@ -161,6 +172,7 @@ static void test_tail(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_sample, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_unusable, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_real, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_tail, capture_log, release_log),
         };

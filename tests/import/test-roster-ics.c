@@ -50,7 +50,7 @@ static void test_dst(void **state) {
                 .zone = "UTC",
                 .to = instant("2030-01-01T00:00:00Z"),
         };
-        _cleanup_(roster_freep) Roster *r = roster_new();
+        _cleanup_(roster_freep) Roster *r = NULL;
         size_t skipped;
 
         r = load(FIXTURES "ics-dst.ics", &o, &skipped);
@@ -87,7 +87,7 @@ static void test_dst(void **state) {
  * operators from ATTENDEE. */
 static void test_messy(void **state) {
         RosterIcsOptions o = { .operator_from = ICS_OPERATOR_ATTENDEE, .zone = "UTC", .to = instant("2030-01-01T00:00:00Z") };
-        _cleanup_(roster_freep) Roster *r = roster_new();
+        _cleanup_(roster_freep) Roster *r = NULL;
         size_t skipped;
 
         r = load(FIXTURES "ics-messy.ics", &o, &skipped);
@@ -160,7 +160,10 @@ static void test_broken(void **state) {
         assert_non_null(strstr(captured(), "ics-truncated.ics:1: this BEGIN has no END"));
         assert_int_equal(roster_load_ics(r, FIXTURES "roster-good.csv", &o, NULL), -EBADMSG);
         assert_int_equal(roster_load_ics(r, FIXTURES "no-such-file.ics", &o, NULL), -ENOENT);
+        assert_int_equal(roster_load_ics(r, "tests/fixtures", &o, NULL), -EISDIR);
         assert_int_equal(r->n_shifts, 0);
+        assert_non_null(strstr(captured(), FIXTURES "no-such-file.ics: cannot open: No such file or directory\n"));
+        assert_non_null(strstr(captured(), "tests/fixtures: cannot open: Is a directory\n"));
 }
 
 /* The real-world corpus: every file imports without a crash; the

@@ -7,6 +7,7 @@
 #include "test-helpers.h"
 
 #include "core/policy.h"
+#include "import/roster-csv.h"
 #include "import/source.h"
 
 #define ROSTERON "../shared/data/vendor-exports/rosteron-shift-export.csv"
@@ -118,6 +119,9 @@ static void test_calls(void **state) {
         assert_int_equal(source_load_calls(l, p, "tests/fixtures/calls-good.csv", &skipped), 0);
         assert_true(l->n_calls > 2);
         assert_int_equal(source_load_roster(r, p, "tests/fixtures/queue_log-sample", 0, 0, NULL), -EPROTOTYPE);
+        assert_non_null(strstr(captured(), "tests/fixtures/queue_log-sample: an Asterisk queue_log holds no roster\n"));
+        assert_int_equal(source_load_calls(l, p, "tests/fixtures/ics-dst.ics", NULL), -EPROTOTYPE);
+        assert_non_null(strstr(captured(), "tests/fixtures/ics-dst.ics: an iCalendar file holds no call records\n"));
 }
 
 int main(void) {

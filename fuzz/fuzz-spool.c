@@ -6,6 +6,7 @@
 
 #include "daemon/spool.h"
 #include "fuzz.h"
+#include "import/roster-csv.h"
 #include "shared/time-util.h"
 
 static Policy *policy;

@@ -120,11 +120,11 @@ for ((i = 0; i < 100; i++)); do grep -q "DTSTART:20240402T050000Z" "$tmp/feeds/o
 check "... and op-y's feed has the new start (08:00 +03:00)" grep -q "DTSTART:20240402T050000Z" "$tmp/feeds/op-y.ics"
 
 echo "not a roster" >"$tmp/new.csv"; mv "$tmp/new.csv" "$tmp/src/roster.csv"
-check "a broken roster is reported" \
-        wait_count "$tmp/respited.log" "Failed to read roster '$tmp/src/roster.csv'.*keeping its last good version" 1 5
+check "a broken roster is reported, and its last good version kept" \
+        wait_count "$tmp/respited.log" "Keeping the last good version of roster '$tmp/src/roster.csv'" 1 5
 printf 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2024' >"$tmp/new.ics"; mv "$tmp/new.ics" "$tmp/src/op-y.ics"
 check "a cut-short iCalendar roster is reported" \
-        wait_count "$tmp/respited.log" "Failed to read roster '$tmp/src/op-y.ics'.*keeping its last good version" 1 5
+        wait_count "$tmp/respited.log" "Keeping the last good version of roster '$tmp/src/op-y.ics'" 1 5
 check "... with its file and line" grep -q "op-y.ics:1: this BEGIN has no END" "$tmp/respited.log"
 check "the last good rosters stay: no re-plan with fewer operators" \
         test "$(grep -c "Roster: [0-2] operators" "$tmp/respited.log")" -eq 1

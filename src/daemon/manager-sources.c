@@ -95,8 +95,8 @@ static int manager_source_append(ManagerSource *into, const ManagerSource *from)
 
 /* Source path was read into fresh (its roster or its calls), with result r
  * and skipped rows: add it to into and keep it as the last good version;
- * when it could not be read, add its last good version instead (said in the
- * log), or fail when there is none. */
+ * when it could not be read (the importer said why), add its last good
+ * version instead, or fail when there is none. */
 static int manager_use_source(Manager *m, const char *path, int r, size_t skipped, ManagerSource *fresh,
                               ManagerSource *into) {
         const char *what = fresh->roster ? "roster" : "call records";
@@ -106,8 +106,7 @@ static int manager_use_source(Manager *m, const char *path, int r, size_t skippe
                 good = manager_last_good(m, path);
                 if (!good || (fresh->roster && !good->roster) || (fresh->calls && !good->calls))
                         return r;
-                log_warning_errno(r, "Failed to read %s '%s': %m; keeping %s last good version.", what, path,
-                                  fresh->roster ? "its" : "their");
+                log_warning("Keeping the last good version of %s '%s'.", what, path);
                 return manager_source_append(into, good) < 0 ? log_oom() : 0;
         }
         log_info("Loaded %s '%s'%s.", what, path, skipped > 0 ? " (some rows skipped, see above)" : "");
@@ -138,8 +137,8 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
                 if (streq(m->tails[i].path, path)) {
                         r = queue_log_tail_read(m->tails[i].tail, m->tails[i].log, o);
                         if (r < 0)
-                                return r;
-                        return call_log_append(into, m->tails[i].log->calls);
+                                return log_error_errno(r, "%s: cannot read: %m", path);
+                        return call_log_append(into, m->tails[i].log->calls) < 0 ? log_oom() : 0;
                 }
 
         r = array_grow((void **) &m->tails, m->n_tails, sizeof(ManagerTail));
@@ -155,10 +154,10 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
                 r = queue_log_tail_read(t.tail, t.log, o);
         if (r < 0) {
                 manager_tail_done(&t);
-                return r;
+                return log_error_errno(r, "%s: cannot follow the queue_log: %m", path);
         }
         m->tails[m->n_tails++] = t;
-        return call_log_append(into, t.log->calls);
+        return call_log_append(into, t.log->calls) < 0 ? log_oom() : 0;
 }
 
 /* The same for a call-record file; a queue_log is followed instead. */

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "daemon/spool.h"
+#include "import/roster-csv.h"
 #include "test-helpers.h"
 
 static char dir[] = "/tmp/test-spool-XXXXXX";

@@ -16,11 +16,8 @@ CallLog *call_log_new(void) {
 CallLog *call_log_free(CallLog *l) {
         if (!l)
                 return NULL;
-        for (size_t i = 0; i < l->n_calls; i++)
-                call_log_record_done(&l->calls[i]);
-        free(l->calls);
-        free(l);
-        return NULL;
+        free_array(l->calls, l->n_calls, call_log_record_done);
+        return mfree(l);
 }
 
 int call_log_add(CallLog *l, const CallRecord *c) {
@@ -53,11 +50,7 @@ int call_log_append(CallLog *l, const CallLog *from) {
 static int call_log_compare(const void *a, const void *b) {
         const CallRecord *x = a, *y = b;
 
-        if (x->end != y->end)
-                return x->end < y->end ? -1 : 1;
-        if (x->start != y->start)
-                return x->start < y->start ? -1 : 1;
-        return strcmp(x->call_id ?: "", y->call_id ?: "");
+        return CMP(x->end, y->end) ?: CMP(x->start, y->start) ?: strcmp(x->call_id ?: "", y->call_id ?: "");
 }
 
 int call_log_finish(CallLog *l) {

@@ -13,8 +13,7 @@ Coverage *coverage_free(Coverage *c) {
                 free(c->teams[i].required);
         }
         free(c->teams);
-        free(c);
-        return NULL;
+        return mfree(c);
 }
 
 static int coverage_team_cmp(const void *a, const void *b) {

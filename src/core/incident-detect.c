@@ -54,18 +54,10 @@ typedef struct IncidentDayCall {
 
 static int incident_detect_day_call_compare(const void *a, const void *b) {
         const IncidentDayCall *x = a, *y = b;
-        int c;
 
-        c = strcmp(x->call->caller, y->call->caller);
-        if (c != 0)
-                return c;
-        c = strcmp(x->call->operator, y->call->operator);
-        if (c != 0)
-                return c;
-        if (x->day != y->day)
-                return x->day < y->day ? -1 : 1;
         /* Calls are ordered by end, then start: keep that order in a group. */
-        return x->call < y->call ? -1 : x->call > y->call;
+        return strcmp(x->call->caller, y->call->caller) ?: strcmp(x->call->operator, y->call->operator) ?:
+               CMP(x->day, y->day) ?: CMP(x->call, y->call);
 }
 
 static bool incident_detect_same_group(const IncidentDayCall *a, const IncidentDayCall *b) {

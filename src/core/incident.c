@@ -19,17 +19,12 @@ IncidentList *incident_list_new(void) {
 IncidentList *incident_list_free(IncidentList *l) {
         if (!l)
                 return NULL;
-        for (size_t i = 0; i < l->n; i++)
-                incident_done(&l->items[i]);
-        free(l->items);
-        free(l);
-        return NULL;
+        free_array(l->items, l->n, incident_done);
+        return mfree(l);
 }
 
 static int incident_compare(const Incident *a, const Incident *b) {
-        if (a->when != b->when)
-                return a->when < b->when ? -1 : 1;
-        return strcmp(a->id, b->id);
+        return CMP(a->when, b->when) ?: strcmp(a->id, b->id);
 }
 
 static int incident_compare_qsort(const void *a, const void *b) {

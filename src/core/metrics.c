@@ -8,14 +8,13 @@ Metrics *metrics_free(Metrics *m) {
         for (size_t i = 0; i < m->n_teams; i++)
                 free(m->teams[i].team);
         free(m->teams);
-        free(m);
-        return NULL;
+        return mfree(m);
 }
 
 static int metrics_usec_cmp(const void *a, const void *b) {
         usec_t x = *(const usec_t *) a, y = *(const usec_t *) b;
 
-        return x < y ? -1 : x > y;
+        return CMP(x, y);
 }
 
 static int metrics_delays(const Plan *plan, Metrics *m) {

@@ -30,9 +30,7 @@ void break_done(Break *b) {
 }
 
 void shift_plan_done(ShiftPlan *s) {
-        for (size_t i = 0; i < s->n_breaks; i++)
-                break_done(&s->breaks[i]);
-        free(s->breaks);
+        free_array(s->breaks, s->n_breaks, break_done);
         free(s->operator);
         free(s->team);
         free(s->uid);
@@ -41,20 +39,13 @@ void shift_plan_done(ShiftPlan *s) {
 Plan *plan_free(Plan *p) {
         if (!p)
                 return NULL;
-        for (size_t i = 0; i < p->n_shifts; i++)
-                shift_plan_done(&p->shifts[i]);
-        free(p->shifts);
+        free_array(p->shifts, p->n_shifts, shift_plan_done);
         planner_staffing_free(p->staffing);
-        free(p);
-        return NULL;
+        return mfree(p);
 }
 
 int shift_plan_compare(const ShiftPlan *a, const ShiftPlan *b) {
-        int c = strcmp(a->operator, b->operator);
-
-        if (c != 0)
-                return c;
-        return a->start < b->start ? -1 : a->start > b->start;
+        return strcmp(a->operator, b->operator) ?: CMP(a->start, b->start);
 }
 
 const Break *shift_plan_find_break(const ShiftPlan *sp, const char *uid) {
@@ -95,9 +86,7 @@ const Break *plan_find_operator_break(const Plan *p, const char *operator, const
 static int plan_break_ptr_cmp(const void *a, const void *b) {
         const Break *x = *(const Break * const *) a, *y = *(const Break * const *) b;
 
-        if (x->start != y->start)
-                return x->start < y->start ? -1 : 1;
-        return strcmp(x->uid, y->uid);
+        return CMP(x->start, y->start) ?: strcmp(x->uid, y->uid);
 }
 
 ssize_t plan_operator_breaks(const Plan *plan, const char *operator, usec_t from, usec_t to,

@@ -143,13 +143,7 @@ static int planner_incident_evaluate(const Planning *p, Window *w, const Inciden
 /* Order of the incident index: by operator, then as the list (when, id). */
 static int planner_incident_ptr_cmp(const void *a, const void *b) {
         const Incident *x = *(const Incident * const *) a, *y = *(const Incident * const *) b;
-        int c = strcmp(x->operator, y->operator);
-
-        if (c != 0)
-                return c;
-        if (x->when != y->when)
-                return x->when < y->when ? -1 : 1;
-        return strcmp(x->id, y->id);
+        return strcmp(x->operator, y->operator) ?: CMP(x->when, y->when) ?: strcmp(x->id, y->id);
 }
 
 /* The incidents of the list sorted by operator, so that each shift finds

@@ -19,8 +19,7 @@ Staffing *planner_staffing_free(Staffing *s) {
         strv_free(s->teams);
         free(s->on);
         free(s->need);
-        free(s);
-        return NULL;
+        return mfree(s);
 }
 DEFINE_TRIVIAL_CLEANUP_FUNC(Staffing *, planner_staffing_free);
 

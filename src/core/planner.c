@@ -127,13 +127,7 @@ static int planner_shift_plan_key_cmp(const void *a, const void *b) {
 /* The order of planner_run()'s shifts: shift_plan_compare(), then end, then uid. */
 static int planner_shift_plan_cmp(const void *a, const void *b) {
         const ShiftPlan *x = a, *y = b;
-        int c = shift_plan_compare(x, y);
-
-        if (c != 0)
-                return c;
-        if (x->end != y->end)
-                return x->end < y->end ? -1 : 1;
-        return strcmp(x->uid, y->uid);
+        return shift_plan_compare(x, y) ?: CMP(x->end, y->end) ?: strcmp(x->uid, y->uid);
 }
 
 /* The same shift (same uid) in the previous plan, or NULL. */

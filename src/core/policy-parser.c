@@ -24,79 +24,55 @@ static void policy_setting_path(const config_setting_t *s, char *buf, size_t siz
                 snprintf(buf + n, size - n, "[%i]", config_setting_index(s));
 }
 
-/* Store "FILE:LINE: [PATH: ]message" (LINE omitted when unknown). Returns -EINVAL. */
-_printf_(4, 0)
-static int policy_parser_errorv(PolicyParser *p, const config_setting_t *s, bool with_path, const char *format,
-                                va_list ap) {
+/* Store "FILE[:LINE]: [PATH: ]message" (LINE left out when 0, PATH when
+ * empty). Returns -EINVAL, or -ENOMEM. */
+_printf_(5, 0)
+static int policy_parser_store(PolicyParser *p, const char *file, unsigned line, const char *path,
+                               const char *format, va_list ap) {
         _cleanup_(freep) char *msg = NULL;
-        char path[256] = "", line[16] = "";
-        const char *file = NULL;
+        char at[16] = "";
 
         if (!p->error)
                 return -EINVAL;
-
-        if (s && !config_setting_is_root(s)) {
-                file = config_setting_source_file(s);
-                if (config_setting_source_line(s) > 0)
-                        snprintf(line, sizeof line, ":%u", config_setting_source_line(s));
-                if (with_path)
-                        policy_setting_path(s, path, sizeof path);
-        }
-        if (!file)
-                file = p->name;
-
         if (vasprintf(&msg, format, ap) < 0)
                 return -ENOMEM;
-
+        if (line > 0)
+                snprintf(at, sizeof at, ":%u", line);
         free(*p->error);
-        if (asprintf(p->error, "%s%s: %s%s%s", file, line, path, *path ? ": " : "", msg) < 0) {
+        if (asprintf(p->error, "%s%s: %s%s%s", file, at, path, *path ? ": " : "", msg) < 0) {
                 *p->error = NULL;
                 return -ENOMEM;
         }
         return -EINVAL;
 }
 
-int policy_setting_error(PolicyParser *p, const config_setting_t *s, const char *format, ...) {
+int policy_parser_error(PolicyParser *p, const config_setting_t *s, bool with_path, const char *format, ...) {
+        char path[256] = "";
+        const char *file = NULL;
+        unsigned line = 0;
         va_list ap;
         int r;
 
+        if (s && !config_setting_is_root(s)) {
+                file = config_setting_source_file(s);
+                line = config_setting_source_line(s);
+                if (with_path)
+                        policy_setting_path(s, path, sizeof path);
+        }
         va_start(ap, format);
-        r = policy_parser_errorv(p, s, true, format, ap);
-        va_end(ap);
-        return r;
-}
-
-/* A message about setting s, prefixed with its location only. */
-_printf_(3, 4)
-static int policy_location_error(PolicyParser *p, const config_setting_t *s, const char *format, ...) {
-        va_list ap;
-        int r;
-
-        va_start(ap, format);
-        r = policy_parser_errorv(p, s, false, format, ap);
+        r = policy_parser_store(p, file ?: p->name, line, path, format, ap);
         va_end(ap);
         return r;
 }
 
 int policy_file_error(PolicyParser *p, const char *file, unsigned line, const char *format, ...) {
-        _cleanup_(freep) char *msg = NULL;
         va_list ap;
         int r;
 
-        if (!p->error)
-                return -EINVAL;
         va_start(ap, format);
-        r = vasprintf(&msg, format, ap);
+        r = policy_parser_store(p, file, line, "", format, ap);
         va_end(ap);
-        if (r < 0)
-                return -ENOMEM;
-        free(*p->error);
-        r = line > 0 ? asprintf(p->error, "%s:%u: %s", file, line, msg) : asprintf(p->error, "%s: %s", file, msg);
-        if (r < 0) {
-                *p->error = NULL;
-                return -ENOMEM;
-        }
-        return -EINVAL;
+        return r;
 }
 
 int policy_config_failed(PolicyParser *p, const config_t *c) {

@@ -45,11 +45,16 @@ struct PolicySetting {
 /* The field a PolicySetting writes, of the given type. */
 #define FIELD(base, spec, type) ((type *) ((uint8_t *) (base) + (spec)->offset))
 
-/* Store "FILE:LINE: PATH: message" about setting s ("<string>:3:
- * categories[1].points: expected a whole number"). Returns -EINVAL, or
- * -ENOMEM when the message could not be made. */
-_printf_(3, 4)
-int policy_setting_error(PolicyParser *p, const config_setting_t *s, const char *format, ...);
+/* Store "FILE:LINE: [PATH: ]message" about setting s (LINE left out when
+ * unknown; PATH with with_path: "<string>:3: categories[1].points: expected
+ * a whole number"). Returns -EINVAL, or -ENOMEM when the message could not
+ * be made. */
+_printf_(4, 5)
+int policy_parser_error(PolicyParser *p, const config_setting_t *s, bool with_path, const char *format, ...);
+/* A message about setting s, prefixed with its location and its path. */
+#define policy_setting_error(p, s, ...) policy_parser_error((p), (s), true, __VA_ARGS__)
+/* A message about setting s, prefixed with its location only. */
+#define policy_location_error(p, s, ...) policy_parser_error((p), (s), false, __VA_ARGS__)
 
 /* Store "FILE[:LINE]: message" (LINE omitted when 0). Returns -EINVAL or -ENOMEM. */
 _printf_(4, 5)

@@ -525,14 +525,11 @@ Policy *policy_free(Policy *p) {
         policy_categories_free(p->categories, p->n_categories);
         strv_free(p->rosters);
         strv_free(p->calls);
-        for (size_t i = 0; i < p->n_sources; i++)
-                policy_source_options_done(&p->sources[i]);
-        free(p->sources);
+        free_array(p->sources, p->n_sources, policy_source_options_done);
         free(p->feed_dir);
         free(p->feeds.listen);
         free(p->feeds.base_url);
         free(p->incidents.spool);
         policy_access_map_done(&p->access);
-        free(p);
-        return NULL;
+        return mfree(p);
 }

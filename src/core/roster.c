@@ -30,11 +30,8 @@ Roster *roster_free(Roster *r) {
                 free(r->operators[i].team);
         }
         free(r->operators);
-        for (size_t i = 0; i < r->n_shifts; i++)
-                roster_shift_done(&r->shifts[i]);
-        free(r->shifts);
-        free(r);
-        return NULL;
+        free_array(r->shifts, r->n_shifts, roster_shift_done);
+        return mfree(r);
 }
 
 /* Where id is in r->operators, or where it would be inserted. */
@@ -137,21 +134,13 @@ int roster_add_shift(Roster *r, const char *id, const char *name, const char *te
 static int roster_shift_compare(const void *a, const void *b) {
         const Shift *x = a, *y = b;
 
-        if (x->operator != y->operator)
-                return x->operator < y->operator ? -1 : 1;
-        if (x->start != y->start)
-                return x->start < y->start ? -1 : 1;
-        if (x->end != y->end)
-                return x->end < y->end ? -1 : 1;
-        return 0;
+        return CMP(x->operator, y->operator) ?: CMP(x->start, y->start) ?: CMP(x->end, y->end);
 }
 
 static int roster_planned_compare(const void *a, const void *b) {
         const PlannedBreak *x = a, *y = b;
 
-        if (x->start != y->start)
-                return x->start < y->start ? -1 : 1;
-        return x->end < y->end ? -1 : x->end > y->end;
+        return CMP(x->start, y->start) ?: CMP(x->end, y->end);
 }
 
 /* Fold next (same operator, starting no earlier) into s: one shift covering

@@ -29,8 +29,7 @@ Table *table_free(Table *t) {
         }
         free(t->cells);
         free(t->display);
-        free(t);
-        return NULL;
+        return mfree(t);
 }
 
 Table *table_new(const TableColumn *columns, size_t n_columns) {

@@ -66,9 +66,7 @@ static int verbs_offline_load_inputs(const Policy *p, Inputs *ret) {
 static int verbs_offline_incident_received_cmp(const void *a, const void *b) {
         const Incident *x = *(const Incident * const *) a, *y = *(const Incident * const *) b;
 
-        if (x->received != y->received)
-                return x->received < y->received ? -1 : 1;
-        return strcmp(x->id, y->id);
+        return CMP(x->received, y->received) ?: strcmp(x->id, y->id);
 }
 
 /* --metrics: replay the incidents as the daemon meets them, one revision

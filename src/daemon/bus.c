@@ -511,29 +511,22 @@ static int bus_reply_feed_urls(sd_bus_message *msg, Manager *m, FeedAudience aud
  * The secret URL of the operator's own feed: the http(s):// form and the
  * webcal:// one. For the operator's user, a lead of their team and root.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator,
- * org.freedesktop.DBus.Error.NotSupported (no HTTP). */
-static int bus_method_get_feed_url(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        const char *operator;
-        int r;
-
-        r = sd_bus_message_read(msg, "s", &operator);
-        if (r < 0)
-                return r;
-        return bus_reply_feed_urls(msg, userdata, FEED_OPERATOR, operator, false, error);
-}
-
-/* GetTeamFeedURL(s team) → (s url, s webcal_url)
+ * org.freedesktop.DBus.Error.NotSupported (no HTTP).
+ *
+ * GetTeamFeedURL(s team) → (s url, s webcal_url)
  * The secret URL of a team's feed. For the team's leads and root.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownTeam,
  * org.freedesktop.DBus.Error.NotSupported. */
-static int bus_method_get_team_feed_url(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        const char *team;
+static int bus_method_get_feed_url(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        FeedAudience audience = streq(sd_bus_message_get_member(msg), BUS_METHOD_GET_TEAM_FEED_URL) ?
+                                FEED_TEAM : FEED_OPERATOR;
+        const char *who;
         int r;
 
-        r = sd_bus_message_read(msg, "s", &team);
+        r = sd_bus_message_read(msg, "s", &who);
         if (r < 0)
                 return r;
-        return bus_reply_feed_urls(msg, userdata, FEED_TEAM, team, false, error);
+        return bus_reply_feed_urls(msg, userdata, audience, who, false, error);
 }
 
 /* RotateFeedToken(s kind, s name) → (s url, s webcal_url)
@@ -614,7 +607,7 @@ static const sd_bus_vtable bus_vtable[] = {
                                 bus_method_get_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_TEAM_FEED_URL, SD_BUS_ARGS("s", team),
                                 SD_BUS_RESULT("s", url, "s", webcal_url),
-                                bus_method_get_team_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_method_get_feed_url, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_ROTATE_FEED_TOKEN, SD_BUS_ARGS("s", kind, "s", name),
                                 SD_BUS_RESULT("s", url, "s", webcal_url),
                                 bus_method_rotate_feed_token, SD_BUS_VTABLE_UNPRIVILEGED),

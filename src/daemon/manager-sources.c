@@ -52,9 +52,7 @@ void manager_sources_done(Manager *m) {
                 sd_event_source_unref(m->source_watches[i]);
         free(m->source_watches);
         sd_event_source_unref(m->source_timer);
-        for (size_t i = 0; i < m->n_tails; i++)
-                manager_tail_done(&m->tails[i]);
-        free(m->tails);
+        free_array(m->tails, m->n_tails, manager_tail_done);
         for (size_t i = 0; i < m->n_last_good; i++)
                 manager_source_done(&m->last_good[i]);
         free(m->last_good);

@@ -91,8 +91,7 @@ Manager *manager_free(Manager *m) {
         incident_list_free(m->incidents);
         plan_free(m->plan);
         sequences_free(m->sequences);
-        free(m);
-        return NULL;
+        return mfree(m);
 }
 
 int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {

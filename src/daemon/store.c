@@ -262,8 +262,7 @@ Store *store_free(Store *s) {
         if (!s)
                 return NULL;
         sqlite3_close_v2(s->db);
-        free(s);
-        return NULL;
+        return mfree(s);
 }
 
 const char *store_error(const Store *s) {

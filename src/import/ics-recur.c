@@ -135,7 +135,7 @@ static int ics_expand_rdates(const IcsLoader *l, icalcomponent *ev, const IcsEve
 static int ics_instance_compare(const void *a, const void *b) {
         const IcsInstance *x = a, *y = b;
 
-        return x->start < y->start ? -1 : x->start > y->start;
+        return CMP(x->start, y->start);
 }
 
 /* Remove the instances an EXDATE names (a DATE removes that day's). */

@@ -55,14 +55,11 @@ QueueLog *queue_log_free(QueueLog *q) {
         call_log_free(q->calls);
         queue_log_spans_free(q->sessions, q->n_sessions);
         queue_log_spans_free(q->pauses, q->n_pauses);
-        for (size_t i = 0; i < q->n_pending; i++)
-                queue_log_pending_done(&q->pending[i]);
-        free(q->pending);
+        free_array(q->pending, q->n_pending, queue_log_pending_done);
         for (size_t i = 0; i < q->n_open; i++)
                 queue_log_open_done(&q->open[i]);
         free(q->open);
-        free(q);
-        return NULL;
+        return mfree(q);
 }
 
 /* The operator a channel is: the mapping, else its number. */
@@ -437,8 +434,7 @@ QueueLogTail *queue_log_tail_free(QueueLogTail *t) {
                 close(t->fd);
         free(t->path);
         free(t->partial);
-        free(t);
-        return NULL;
+        return mfree(t);
 }
 
 /* Read from t->offset to the end of the open file. */

@@ -106,11 +106,8 @@ static int roster_csv_check_row(const RosterCsvLoader *l, CsvRow *row, const cha
                 return csv_row_skip(row, "team name is not usable as a feed file name "
                                     "(expected 1-128 bytes of UTF-8 without '/', control characters "
                                     "or a leading '.')");
-        r = roster_csv_instant(l, row, ROSTER_CSV_START, ret_start);
-        if (r < 0)
-                return r;
-        r = roster_csv_instant(l, row, ROSTER_CSV_END, ret_end);
-        if (r < 0)
+        if ((r = roster_csv_instant(l, row, ROSTER_CSV_START, ret_start)) < 0 ||
+            (r = roster_csv_instant(l, row, ROSTER_CSV_END, ret_end)) < 0)
                 return r;
         if (*ret_end <= *ret_start)
                 return csv_row_skip(row, "end %s is not after start %s", csv_row_field(row, ROSTER_CSV_END),

@@ -16,8 +16,7 @@ Shown *notify_shown_free(Shown *s) {
         free(s->kind);
         free(s->summary);
         free(s->body);
-        free(s);
-        return NULL;
+        return mfree(s);
 }
 
 Shown *notify_shown_find(Agent *a, const char *uid) {

@@ -31,8 +31,7 @@ static Agent *notify_agent_free(Agent *a) {
         free(a->operator);
         free(a->zone);
         free(a->daemon_owner);
-        free(a);
-        return NULL;
+        return mfree(a);
 }
 DEFINE_TRIVIAL_CLEANUP_FUNC(Agent *, notify_agent_free);
 

@@ -63,9 +63,7 @@ static int feed_event_list_add(EventList *l, const ShiftPlan *shift, const Break
 static int feed_event_compare(const void *a, const void *b) {
         const FeedEvent *x = a, *y = b;
 
-        if (x->start != y->start)
-                return x->start < y->start ? -1 : 1;
-        return strcmp(x->uid, y->uid);
+        return CMP(x->start, y->start) ?: strcmp(x->uid, y->uid);
 }
 
 /* The shifts and breaks of who overlapping [from, to), ordered by (start, uid). */

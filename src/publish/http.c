@@ -205,9 +205,7 @@ static int http_feed_name_compare(const void *a, const void *b) {
 static int http_feed_token_compare(const void *a, const void *b) {
         const HttpFeed *x = a, *y = b;
 
-        if (x->token_hash != y->token_hash)
-                return x->token_hash < y->token_hash ? -1 : 1;
-        return strcmp(x->token, y->token);
+        return CMP(x->token_hash, y->token_hash) ?: strcmp(x->token, y->token);
 }
 
 static void http_feed_free(void *p) {
@@ -687,8 +685,7 @@ HttpServer *http_server_free(HttpServer *s) {
                 MHD_destroy_response(s->not_found);
         if (s->not_allowed)
                 MHD_destroy_response(s->not_allowed);
-        free(s);
-        return NULL;
+        return mfree(s);
 }
 
 int http_server_address(const HttpServer *s, char *buf, size_t n) {

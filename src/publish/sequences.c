@@ -45,8 +45,7 @@ Sequences *sequences_free(Sequences *s) {
                 return NULL;
         tdestroy(s->root, sequences_entry_free);
         free(s->changed);
-        free(s);
-        return NULL;
+        return mfree(s);
 }
 
 static int sequences_mark_changed(Sequences *s, SequenceEntry *e) {

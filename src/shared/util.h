@@ -31,6 +31,14 @@ typedef uint64_t usec_t;
 #define _pure_ __attribute__((pure))
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+/* -1, 0 or 1 as a is less than, equal to or greater than b, each evaluated
+ * once: comparison functions chain them with ?: (systemd's CMP()). */
+#define CMP(a, b)                                               \
+        ({                                                      \
+                const __typeof__(a) _a_ = (a);                  \
+                const __typeof__(b) _b_ = (b);                  \
+                _a_ < _b_ ? -1 : _a_ > _b_ ? 1 : 0;             \
+        })
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
@@ -55,6 +63,21 @@ typedef uint64_t usec_t;
                 if (*p)                                         \
                         func(*p);                               \
         }
+
+/* free() that gives NULL back: "return mfree(m);" ends a destructor. */
+static inline void *mfree(void *p) {
+        free(p);
+        return NULL;
+}
+
+/* Call done(&array[i]) for each of the n elements of array, then free the
+ * array; gives NULL. For destructors of containers. */
+#define free_array(array, n, done)                              \
+        ({                                                      \
+                for (size_t _i_ = 0; _i_ < (n); _i_++)          \
+                        done(&(array)[_i_]);                    \
+                mfree(array);                                   \
+        })
 
 static inline void freep(void *p) {
         free(*(void **) p);

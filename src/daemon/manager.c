@@ -21,6 +21,35 @@ static int manager_on_signal(sd_event_source *s, const struct signalfd_siginfo *
         return 0;
 }
 
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        sd_event_source_unref(m->timer);
+        sd_event_source_unref(m->spool);
+        manager_sources_done(m);
+        sd_event_source_unref(m->purge_timer);
+        http_server_free(m->http);
+        store_free(m->store);
+        free(m->state_dir);
+        free(m->spool_dir);
+        sd_bus_flush_close_unref(m->bus);
+        sd_event_unref(m->event);
+        free(m->config_path);
+        strv_free(m->roster_override);
+        strv_free(m->calls_override);
+        free(m->feed_dir_override);
+        free(m->replay_from);
+        policy_free(m->policy);
+        roster_free(m->roster);
+        coverage_free(m->coverage);
+        incident_list_free(m->detected);
+        incident_list_free(m->reported);
+        incident_list_free(m->incidents);
+        plan_free(m->plan);
+        sequences_free(m->sequences);
+        return mfree(m);
+}
+
 int manager_new(Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         sigset_t mask;
@@ -63,35 +92,6 @@ int manager_new(Manager **ret) {
 
         *ret = TAKE_PTR(m);
         return 0;
-}
-
-Manager *manager_free(Manager *m) {
-        if (!m)
-                return NULL;
-        sd_event_source_unref(m->timer);
-        sd_event_source_unref(m->spool);
-        manager_sources_done(m);
-        sd_event_source_unref(m->purge_timer);
-        http_server_free(m->http);
-        store_free(m->store);
-        free(m->state_dir);
-        free(m->spool_dir);
-        sd_bus_flush_close_unref(m->bus);
-        sd_event_unref(m->event);
-        free(m->config_path);
-        strv_free(m->roster_override);
-        strv_free(m->calls_override);
-        free(m->feed_dir_override);
-        free(m->replay_from);
-        policy_free(m->policy);
-        roster_free(m->roster);
-        coverage_free(m->coverage);
-        incident_list_free(m->detected);
-        incident_list_free(m->reported);
-        incident_list_free(m->incidents);
-        plan_free(m->plan);
-        sequences_free(m->sequences);
-        return mfree(m);
 }
 
 int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {

@@ -224,6 +224,13 @@ static int store_migrate(Store *s) {
         return store_transaction_commit(&t);
 }
 
+Store *store_free(Store *s) {
+        if (!s)
+                return NULL;
+        sqlite3_close_v2(s->db);
+        return mfree(s);
+}
+
 int store_open(const char *dir, Store **ret) {
         _cleanup_(store_freep) Store *s = NULL;
         _cleanup_free_ char *path = NULL;
@@ -256,13 +263,6 @@ int store_open(const char *dir, Store **ret) {
 
         *ret = TAKE_PTR(s);
         return 0;
-}
-
-Store *store_free(Store *s) {
-        if (!s)
-                return NULL;
-        sqlite3_close_v2(s->db);
-        return mfree(s);
 }
 
 const char *store_error(const Store *s) {

@@ -35,6 +35,19 @@ static void queue_log_spans_free(QueueLogSpan *spans, size_t n) {
         free(spans);
 }
 
+QueueLog *queue_log_free(QueueLog *q) {
+        if (!q)
+                return NULL;
+        call_log_free(q->calls);
+        queue_log_spans_free(q->sessions, q->n_sessions);
+        queue_log_spans_free(q->pauses, q->n_pauses);
+        free_array(q->pending, q->n_pending, queue_log_pending_done);
+        for (size_t i = 0; i < q->n_open; i++)
+                queue_log_open_done(&q->open[i]);
+        free(q->open);
+        return mfree(q);
+}
+
 int queue_log_new(QueueLog **ret) {
         QueueLog *q = calloc(1, sizeof(QueueLog));
 
@@ -47,19 +60,6 @@ int queue_log_new(QueueLog **ret) {
         }
         *ret = q;
         return 0;
-}
-
-QueueLog *queue_log_free(QueueLog *q) {
-        if (!q)
-                return NULL;
-        call_log_free(q->calls);
-        queue_log_spans_free(q->sessions, q->n_sessions);
-        queue_log_spans_free(q->pauses, q->n_pauses);
-        free_array(q->pending, q->n_pending, queue_log_pending_done);
-        for (size_t i = 0; i < q->n_open; i++)
-                queue_log_open_done(&q->open[i]);
-        free(q->open);
-        return mfree(q);
 }
 
 /* The operator a channel is: the mapping, else its number. */
@@ -407,6 +407,16 @@ static int queue_log_tail_open(QueueLogTail *t) {
         return 0;
 }
 
+QueueLogTail *queue_log_tail_free(QueueLogTail *t) {
+        if (!t)
+                return NULL;
+        if (t->fd >= 0)
+                close(t->fd);
+        free(t->path);
+        free(t->partial);
+        return mfree(t);
+}
+
 int queue_log_tail_new(const char *path, dev_t dev, ino_t ino, uint64_t offset, QueueLogTail **ret) {
         _cleanup_(queue_log_tail_freep) QueueLogTail *t = calloc(1, sizeof(QueueLogTail));
         int r;
@@ -425,16 +435,6 @@ int queue_log_tail_new(const char *path, dev_t dev, ino_t ino, uint64_t offset, 
                 return r;
         *ret = TAKE_PTR(t);
         return 0;
-}
-
-QueueLogTail *queue_log_tail_free(QueueLogTail *t) {
-        if (!t)
-                return NULL;
-        if (t->fd >= 0)
-                close(t->fd);
-        free(t->path);
-        free(t->partial);
-        return mfree(t);
 }
 
 /* Read from t->offset to the end of the open file. */

@@ -601,6 +601,28 @@ static int http_static_response(const char *text, struct MHD_Response **ret) {
         return 0;
 }
 
+static void http_nop_free(void *p) {
+}
+
+HttpServer *http_server_free(HttpServer *s) {
+        if (!s)
+                return NULL;
+        sd_event_source_disable_unref(s->io);
+        sd_event_source_disable_unref(s->timer);
+        /* MHD_stop_daemon() closes the listening socket. */
+        if (s->daemon)
+                MHD_stop_daemon(s->daemon);
+        else if (s->listen_fd >= 0)
+                close(s->listen_fd);
+        tdestroy(s->by_token, http_nop_free);
+        tdestroy(s->by_name, http_feed_free);
+        if (s->not_found)
+                MHD_destroy_response(s->not_found);
+        if (s->not_allowed)
+                MHD_destroy_response(s->not_allowed);
+        return mfree(s);
+}
+
 int http_server_new(sd_event *event, const FeedSettings *settings, HttpServer **ret) {
         _cleanup_(http_server_freep) HttpServer *s = NULL;
         const union MHD_DaemonInfo *info;
@@ -664,28 +686,6 @@ int http_server_new(sd_event *event, const FeedSettings *settings, HttpServer **
 
         *ret = TAKE_PTR(s);
         return 0;
-}
-
-static void http_nop_free(void *p) {
-}
-
-HttpServer *http_server_free(HttpServer *s) {
-        if (!s)
-                return NULL;
-        sd_event_source_disable_unref(s->io);
-        sd_event_source_disable_unref(s->timer);
-        /* MHD_stop_daemon() closes the listening socket. */
-        if (s->daemon)
-                MHD_stop_daemon(s->daemon);
-        else if (s->listen_fd >= 0)
-                close(s->listen_fd);
-        tdestroy(s->by_token, http_nop_free);
-        tdestroy(s->by_name, http_feed_free);
-        if (s->not_found)
-                MHD_destroy_response(s->not_found);
-        if (s->not_allowed)
-                MHD_destroy_response(s->not_allowed);
-        return mfree(s);
 }
 
 int http_server_address(const HttpServer *s, char *buf, size_t n) {

@@ -512,6 +512,21 @@ const Category *policy_find_category(const Policy *p, const char *name) {
         return NULL;
 }
 
+char *policy_category_names(const Policy *p) {
+        char *s = NULL;
+        size_t size = 0;
+        FILE *f;
+
+        f = open_memstream(&s, &size);
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < p->n_categories; i++)
+                fprintf(f, "%s%s", i > 0 ? ", " : "", p->categories[i].name);
+        if (fclose(f) != 0)
+                return mfree(s);
+        return s;
+}
+
 Policy *policy_free(Policy *p) {
         if (!p)
                 return NULL;

@@ -148,3 +148,8 @@ DECLARE_STRING_TABLE_LOOKUP(ics_operator_from, IcsOperatorFrom);
 
 /* A category by name, or NULL. */
 const Category *policy_find_category(const Policy *p, const char *name);
+
+/* The names of p's categories in file order, for messages: "verbal_abuse,
+ * threat, ..." (", " between them). Returns a malloc'ed string, or NULL on
+ * OOM. */
+char *policy_category_names(const Policy *p);

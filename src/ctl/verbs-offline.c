@@ -250,11 +250,8 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, usec_
 
         if (!!arg_operator == !!arg_team)
                 return log_error_errno(EINVAL, "--format ics needs exactly one of --operator ID or --team NAME.");
-        if (arg_operator)
-                r = asprintf(&calname, "%s: breaks", roster->operators[roster_find_operator(roster, arg_operator)].name);
-        else
-                r = asprintf(&calname, "Team %s: breaks", arg_team);
-        if (r < 0)
+        if (feed_calendar_name(roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
+                               &calname) < 0)
                 return log_oom();
         r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team, calname,
                         0, from, to, NULL, &text);

@@ -86,15 +86,10 @@ static int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bu
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
                                          "No such operator '%s' in the roster.", operator);
         case -ENOKEY: {
-                _cleanup_free_ char *known = NULL;
-                size_t size = 0;
-                FILE *f = open_memstream(&known, &size);
+                _cleanup_free_ char *known = policy_category_names(m->policy);
 
-                if (!f)
+                if (!known)
                         return -ENOMEM;
-                for (size_t i = 0; i < m->policy->n_categories; i++)
-                        fprintf(f, "%s%s", i > 0 ? ", " : "", m->policy->categories[i].name);
-                fclose(f);
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_CATEGORY,
                                          "No such category '%s'; known categories: %s.", category, known);
         }

@@ -82,26 +82,17 @@ static int manager_write_if_changed(const char *dir, const char *name, const cha
         return feed_write_file(dir, name, text);
 }
 
-/* The name of a feed: its file name without ".ics", and the key of its
- * token in the store: "op16", "team-retail". */
-static int manager_feed_name(FeedAudience audience, const char *who, char **ret) {
-        if (asprintf(ret, "%s%s", audience == FEED_TEAM ? "team-" : "", who) < 0) {
-                *ret = NULL;
-                return -ENOMEM;
-        }
-        return 0;
-}
-
 /* Render one feed over the window of feeds.window_back and window_ahead
  * around the revision, write <dir>/<name>.ics when feed files are on, and
  * serve it at its token's URL when HTTP is. */
-static int manager_publish_feed(Manager *m, FeedAudience audience, const char *who, const char *calname) {
-        _cleanup_free_ char *name = NULL, *file = NULL, *text = NULL, *token = NULL;
+static int manager_publish_feed(Manager *m, FeedAudience audience, const char *who) {
+        _cleanup_free_ char *name = NULL, *file = NULL, *calname = NULL, *text = NULL, *token = NULL;
         const FeedSettings *fs = &m->policy->feeds;
         usec_t now = m->plan->now;
         int r;
 
-        if (manager_feed_name(audience, who, &name) < 0 || asprintf(&file, "%s.ics", name) < 0)
+        if (feed_name(audience, who, &name) < 0 || asprintf(&file, "%s.ics", name) < 0 ||
+            feed_calendar_name(m->roster, audience, who, &calname) < 0)
                 return log_oom();
         r = feed_render(m->plan, m->roster, audience, who, calname, fs->refresh,
                         now > fs->window_back ? now - fs->window_back : 0, now + fs->window_ahead, m->sequences,
@@ -132,22 +123,10 @@ int manager_publish_feeds(Manager *m) {
         if (manager_feed_dir(m) && mkdir(manager_feed_dir(m), 0755) < 0 && errno != EEXIST)
                 log_warning_errno(errno, "Failed to create feed directory '%s': %m, ignoring", manager_feed_dir(m));
 
-        for (size_t i = 0; i < m->roster->n_operators; i++) {
-                const Operator *o = &m->roster->operators[i];
-                _cleanup_free_ char *calname = NULL;
-
-                if (asprintf(&calname, "%s: breaks", o->name) < 0)
-                        return log_oom();
-                (void) manager_publish_feed(m, FEED_OPERATOR, o->id, calname);
-        }
-
-        for (char **t = m->roster->teams; *t; t++) {
-                _cleanup_free_ char *calname = NULL;
-
-                if (asprintf(&calname, "Team %s: breaks", *t) < 0)
-                        return log_oom();
-                (void) manager_publish_feed(m, FEED_TEAM, *t, calname);
-        }
+        for (size_t i = 0; i < m->roster->n_operators; i++)
+                (void) manager_publish_feed(m, FEED_OPERATOR, m->roster->operators[i].id);
+        for (size_t i = 0; i < m->roster->n_teams; i++)
+                (void) manager_publish_feed(m, FEED_TEAM, m->roster->teams[i]);
         /* Operators and teams gone from the roster: their URLs answer 404. */
         if (m->http)
                 http_server_prune(m->http);
@@ -182,10 +161,10 @@ int manager_ensure_feed_tokens(Manager *m) {
         if (!feeds)
                 return log_oom();
         for (size_t i = 0; i < m->roster->n_operators; i++)
-                if (manager_feed_name(FEED_OPERATOR, m->roster->operators[i].id, &feeds[n++]) < 0)
+                if (feed_name(FEED_OPERATOR, m->roster->operators[i].id, &feeds[n++]) < 0)
                         return log_oom();
         for (size_t i = 0; i < m->roster->n_teams; i++)
-                if (manager_feed_name(FEED_TEAM, m->roster->teams[i], &feeds[n++]) < 0)
+                if (feed_name(FEED_TEAM, m->roster->teams[i], &feeds[n++]) < 0)
                         return log_oom();
         r = store_ensure_feed_tokens(m->store, feeds);
         if (r < 0)
@@ -222,7 +201,7 @@ int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool r
 
         if (!m->http)
                 return -EOPNOTSUPP;
-        if (manager_feed_name(audience, who, &name) < 0)
+        if (feed_name(audience, who, &name) < 0)
                 return -ENOMEM;
         r = rotate ? store_rotate_feed_token(m->store, name, &token) : store_get_feed_token(m->store, name, &token);
         if (r == -ENOENT)

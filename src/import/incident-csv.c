@@ -33,24 +33,6 @@ static int incident_csv_id_compare(const void *a, const void *b) {
         return strcmp(a, b);
 }
 
-/* "verbal_abuse, threat, …": the policy's categories, for messages. */
-static char *incident_csv_known_categories(const Policy *p) {
-        char *s = NULL;
-        size_t size = 0;
-        FILE *f;
-
-        f = open_memstream(&s, &size);
-        if (!f)
-                return NULL;
-        for (size_t i = 0; i < p->n_categories; i++)
-                fprintf(f, "%s%s", i > 0 ? ", " : "", p->categories[i].name);
-        if (fclose(f) != 0) {
-                free(s);
-                return NULL;
-        }
-        return s;
-}
-
 /* Check a row: 0, or what csv_row_skip() returned. */
 static int incident_csv_check_row(const IncidentCsvLoader *l, CsvRow *row, usec_t *ret_when) {
         const char *operator, *time, *category;
@@ -67,7 +49,7 @@ static int incident_csv_check_row(const IncidentCsvLoader *l, CsvRow *row, usec_
                 return r;
 
         if (!policy_find_category(l->policy, category)) {
-                _cleanup_(freep) char *known = incident_csv_known_categories(l->policy);
+                _cleanup_(freep) char *known = policy_category_names(l->policy);
 
                 return csv_row_skip(row, "unknown category '%s' (known: %s)", category, known ?: "");
         }

@@ -125,6 +125,17 @@ static const char *feed_operator_name(const Roster *roster, const char *id) {
         return i >= 0 ? roster->operators[i].name : id;
 }
 
+int feed_name(FeedAudience audience, const char *who, char **ret) {
+        return asprintf(ret, "%s%s", audience == FEED_TEAM ? "team-" : "", who) < 0 ? -ENOMEM : 0;
+}
+
+int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *who, char **ret) {
+        int r = audience == FEED_TEAM ? asprintf(ret, "Team %s: breaks", who) :
+                                        asprintf(ret, "%s: breaks", feed_operator_name(roster, who));
+
+        return r < 0 ? -ENOMEM : 0;
+}
+
 /* The SUMMARY of an event, malloc'ed: the team feed names the operator and
  * says only "Shift" or "Break" (privacy: no kind, no reason). */
 static int feed_event_summary(const FeedEvent *e, const Roster *roster, FeedAudience audience, char **ret) {

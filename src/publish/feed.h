@@ -26,6 +26,18 @@ DECLARE_STRING_TABLE_LOOKUP(feed_audience, FeedAudience);
 /* How often clients are asked to poll when the caller has no setting. */
 #define FEED_REFRESH_DEFAULT (15 * USEC_PER_MINUTE)
 
+/* The name of the feed of operator who or of team who: its file name
+ * without ".ics", and the key of its token ("op16", "team-retail"; no
+ * operator id starts with "team-", roster_name_is_valid()). Returns 0 and a
+ * malloc'ed string in *ret, or -ENOMEM. */
+int feed_name(FeedAudience audience, const char *who, char **ret);
+
+/* The calendar name (NAME, X-WR-CALNAME) of the feed of operator who
+ * ("Operator 17: breaks", the operator's name in roster, else the id) or of
+ * team who ("Team retail: breaks"). Returns 0 and a malloc'ed string in
+ * *ret, or -ENOMEM. */
+int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *who, char **ret);
+
 /* Render the feed of operator id (FEED_OPERATOR) or of team name (FEED_TEAM)
  * from plan: one VEVENT per shift and one per break that overlaps
  * [from, to) (UTC usec), UIDs "<plan uid>@respite", CRLF line ends, lines

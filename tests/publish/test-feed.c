@@ -517,6 +517,23 @@ static void assert_file(const char *path, const char *text) {
         assert_string_equal(buf, text);
 }
 
+static void test_names(void **state) {
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL;
+
+        assert_int_equal(feed_name(FEED_OPERATOR, "op17", &a), 0);
+        assert_string_equal(a, "op17");
+        assert_int_equal(feed_name(FEED_TEAM, "窓口", &b), 0);
+        assert_string_equal(b, "team-窓口");
+        assert_int_equal(feed_calendar_name(roster, FEED_OPERATOR, "op5", &c), 0);
+        assert_string_equal(c, "山田 太郎 🎧: breaks");
+        assert_int_equal(feed_calendar_name(roster, FEED_TEAM, "blue", &d), 0);
+        assert_string_equal(d, "Team blue: breaks");
+        /* An operator gone from the roster keeps a name: the id. */
+        assert_int_equal(feed_calendar_name(roster, FEED_OPERATOR, "op99", &e), 0);
+        assert_string_equal(e, "op99: breaks");
+}
+
 static void test_write_file(void **state) {
         char dir[] = "/tmp/test-feed-XXXXXX", path[PATH_MAX];
         mode_t old;
@@ -559,6 +576,7 @@ int main(void) {
                 cmocka_unit_test(test_refresh),
                 cmocka_unit_test(test_offline_plan),
                 cmocka_unit_test(test_sequences_many),
+                cmocka_unit_test(test_names),
                 cmocka_unit_test(test_write_file),
         };
 

@@ -22,6 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(incident_list_freep) IncidentList *found = incident_list_new();
         size_t skipped;
 
+        if (!l || !found)
+                abort();
         if (call_log_load_csv(l, fuzz_file("calls.csv", data, size), policy->timezone, &skipped) < 0)
                 return 0;
         if (call_log_finish(l) < 0)

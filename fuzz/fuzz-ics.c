@@ -17,6 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         };
         size_t skipped;
 
+        if (!r)
+                abort();
         if (size < 1)
                 return 0;
         o.operator_from = data[0] % _ICS_OPERATOR_MAX;

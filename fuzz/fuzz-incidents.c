@@ -21,7 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
         size_t skipped;
 
-        if (incidents_load_csv(l, fuzz_file("incidents.csv", data, size), policy, &skipped) < 0 || !l)
+        if (!l)
+                abort();
+        if (incidents_load_csv(l, fuzz_file("incidents.csv", data, size), policy, &skipped) < 0)
                 return 0;
         for (size_t i = 0; i < l->n; i++) {
                 if (!l->items[i].id || !l->items[i].operator || !policy_find_category(policy, l->items[i].category))

@@ -118,6 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case -ENXIO:
         case -ENOKEY:
         case -EDOM:
+        case -ESTALE:
         case -E2BIG:
         case -ENOMEM:
                 break;

@@ -30,6 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(roster_freep) Roster *r = roster_new();
         size_t skipped;
 
+        if (!r)
+                abort();
         if (roster_load_csv(r, fuzz_file("roster.csv", data, size), "Asia/Jerusalem", &skipped) < 0)
                 return 0;
         if (roster_finish(r, 2 * USEC_PER_HOUR) < 0)

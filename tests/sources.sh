@@ -143,5 +143,13 @@ printf '%s|c2|support|Agent/1001|COMPLETEAGENT|3|60|1\n' $((start + 5000)) >"$tm
 check "queue_log: a rotated log is followed into the new file" \
         wait_count "$tmp/respited.log" "1 incidents found in 2 call records" 1 5
 
+# A replacement with a bad row: the row is named, the rest is taken.
+{ echo "operator,start,end"; echo "op-x,2024-04-02T07:00:00+03:00,2024-04-02T15:00:00+03:00"
+  echo "op-w,noon,15:00"; } >"$tmp/new.csv"
+mv "$tmp/new.csv" "$tmp/src/roster.csv"
+check "a roster with a bad row is taken and the row named" \
+        wait_count "$tmp/respited.log" "Loaded roster '$tmp/src/roster.csv' (some rows skipped, see above)" 1 5
+check "... as FILE:LINE" grep -q "roster.csv:3: expected an ISO 8601 instant in column 'start', got 'noon'" "$tmp/respited.log"
+
 [ "$failed" -eq 0 ] || { echo "# respited's log:"; sed 's/^/#   /' "$tmp/respited.log"; }
 finish "# sources: "

@@ -32,7 +32,8 @@ const TeamCoverage *coverage_find_team(const Coverage *c, const char *team);
 /* Operators team t needs on the phones at instant at; 0 outside its span. */
 unsigned team_coverage_required(const TeamCoverage *t, usec_t at) _pure_;
 
-/* The requirement over the roster's span (from the first interval boundary,
+/* The requirement of roster (finished by roster_finish(), which lists its
+ * teams) over its span (from the first interval boundary,
  * a multiple of coverage.interval since the epoch, at or before the first
  * shift start, to the last shift end), per roster team, the larger of:
  * - every coverage.bands entry naming the team or "*" whose local time band

@@ -25,6 +25,7 @@
  * its later statutory and planned breaks stay where they were when still
  * valid, and otherwise move as little as they can.
  *
+ * roster must be finished (roster_finish(): sorted, its teams listed).
  * Shifts are planned one after the other in roster order; each sees the
  * breaks of those before it in its team's coverage.
  *

@@ -118,11 +118,12 @@ static int manager_use_source(Manager *m, const char *path, int r, size_t skippe
 static int manager_read_roster(const Policy *p, const char *path, usec_t from, usec_t to, Roster *into,
                                size_t *ret_skipped, void *userdata) {
         _cleanup_(manager_source_done) ManagerSource fresh = { .roster = roster_new() };
+        int r;
 
         if (!fresh.roster)
                 return log_oom();
-        return manager_use_source(userdata, path, source_load_roster(fresh.roster, p, path, from, to, ret_skipped),
-                                  *ret_skipped, &fresh, &(ManagerSource) { .roster = into });
+        r = source_load_roster(fresh.roster, p, path, from, to, ret_skipped);
+        return manager_use_source(userdata, path, r, *ret_skipped, &fresh, &(ManagerSource) { .roster = into });
 }
 
 /* The queue_log at path: followed since the first load, read up to now. */
@@ -161,14 +162,15 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
 /* The same for a call-record file; a queue_log is followed instead. */
 static int manager_read_calls(const Policy *p, const char *path, CallLog *into, size_t *ret_skipped, void *userdata) {
         _cleanup_(manager_source_done) ManagerSource fresh = {};
+        int r;
 
         if (source_format(p, path) == SOURCE_FORMAT_QUEUE_LOG)
                 return manager_follow_queue_log(userdata, p, path, into);
         fresh.calls = call_log_new();
         if (!fresh.calls)
                 return log_oom();
-        return manager_use_source(userdata, path, source_load_calls(fresh.calls, p, path, ret_skipped), *ret_skipped,
-                                  &fresh, &(ManagerSource) { .calls = into });
+        r = source_load_calls(fresh.calls, p, path, ret_skipped);
+        return manager_use_source(userdata, path, r, *ret_skipped, &fresh, &(ManagerSource) { .calls = into });
 }
 
 int manager_load_sources(Manager *m, const Policy *p, Inputs *ret) {

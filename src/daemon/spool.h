@@ -36,9 +36,11 @@ typedef struct SpoolFile {
 
 void spool_file_done(SpoolFile *f);
 
-/* Read dir/name and check each line against the policy's categories, the
- * roster's operators and now (UTC usec; a time more than a minute after it
- * is bad). Returns 0, or a negative errno when the file cannot be read. */
+/* Read dir/name and check each line as ReportIncident would at now (UTC
+ * usec): a time that parses, then incident_check() (an operator of the
+ * roster, a category of the policy, at most a minute ahead and 7 days back,
+ * a note of 4096 bytes at most), each bad line named with the first reason
+ * found. Returns 0, or a negative errno when the file cannot be read. */
 int spool_file_read(const char *dir, const char *name, const Policy *policy, const Roster *roster, usec_t now,
                     SpoolFile *ret);
 

@@ -23,10 +23,11 @@ typedef struct InputFiles {
 
 /* How one source file is read. By default with source_load_roster() and
  * source_load_calls(); respited reads through its last good copies and
- * follows queue_logs. A function adds what path gives to into and the rows
- * or events it skipped to *ret_skipped, and returns 0, or a negative errno
- * when the file cannot be used at all, after logging why, once (as the
- * importers do: "FILE[:LINE]: what is wrong"); inputs_load() only counts it. */
+ * follows queue_logs. A function adds what path gives to into, sets
+ * *ret_skipped to the rows or events it skipped and returns 0, or returns a
+ * negative errno when the file cannot be used at all, after logging why,
+ * once (as the importers do: "FILE[:LINE]: what is wrong"); inputs_load()
+ * only counts it. */
 typedef struct InputReader {
         int (*roster)(const Policy *p, const char *path, usec_t from, usec_t to, Roster *into,
                       size_t *ret_skipped, void *userdata);

@@ -24,8 +24,8 @@ static void assert_shift(const Roster *r, const char *id, size_t nth, const char
 static Roster *load(const char *path, const RosterIcsOptions *o, size_t *ret_skipped) {
         Roster *r = roster_new();
 
-        assert_int_equal(roster_load_ics(r, path, o, ret_skipped), 0);
         assert_non_null(r);
+        assert_int_equal(roster_load_ics(r, path, o, ret_skipped), 0);
         /* Keep the events apart: only overlaps merge. */
         assert_int_equal(roster_finish(r, 0), 0);
         return r;

@@ -272,10 +272,6 @@ static int csv_reader_parse(CsvReader *c, FILE *f, char delimiter) {
 }
 
 int csv_read_file(const char *path, csv_record_fn fn, void *userdata) {
-        return csv_read_file_delim(path, ',', fn, userdata);
-}
-
-int csv_read_file_delim(const char *path, char delimiter, csv_record_fn fn, void *userdata) {
         _cleanup_(fclosep) FILE *f = NULL;
         CsvReader c = {
                 .path = path,
@@ -288,7 +284,7 @@ int csv_read_file_delim(const char *path, char delimiter, csv_record_fn fn, void
         r = csv_reader_open(path, &f);
         if (r < 0)
                 return r;
-        return csv_reader_parse(&c, f, delimiter);
+        return csv_reader_parse(&c, f, ',');
 }
 
 int csv_require_columns(const char *path, const CsvRecord *header, const char * const *required) {

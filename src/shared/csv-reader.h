@@ -33,10 +33,6 @@ typedef int (*csv_record_fn)(const CsvRecord *rec, void *userdata);
  * any record (logged), or what fn returned (not logged). */
 int csv_read_file(const char *path, csv_record_fn fn, void *userdata);
 
-/* The same with fields separated by delimiter (',' ';' '\t' '|' …) instead
- * of a comma. */
-int csv_read_file_delim(const char *path, char delimiter, csv_record_fn fn, void *userdata);
-
 /* Check that header names every column of required (NULL-terminated).
  * Returns 0, or -EBADMSG after logging "FILE:LINE: expected a header row
  * naming the columns operator,start,end; column 'end' is missing". */

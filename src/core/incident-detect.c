@@ -5,7 +5,7 @@
 /* "call-33118-<kind>", or "call-<file name>:<line>-<kind>" for a record
  * without id (no directory: ids end up in feed UIDs). */
 static int incident_detect_id(const CallRecord *c, const char *kind, char **ret) {
-        const char *id = c->call_id ?: (strrchr(c->source, '/') ? strrchr(c->source, '/') + 1 : c->source);
+        const char *id = c->call_id ?: basename(c->source);
 
         return asprintf(ret, "call-%s-%s", id, kind) < 0 ? -ENOMEM : 0;
 }

@@ -3,6 +3,7 @@
 
 #include "ctl/ctl-json.h"
 #include "ctl/format-table.h"
+#include "shared/csv-reader.h"
 
 typedef struct TableCell {
         TableDataType type;
@@ -216,20 +217,6 @@ int table_print(const Table *t, bool color) {
 }
 
 /* One CSV field, quoted as RFC 4180 §2 says when it has to be, then end. */
-static void table_csv_put(const char *field, char end) {
-        if (strpbrk(field, ",\"\r\n")) {
-                putchar('"');
-                for (const char *c = field; *c; c++) {
-                        if (*c == '"')
-                                putchar('"');
-                        putchar(*c);
-                }
-                putchar('"');
-        } else
-                fputs(field, stdout);
-        putchar(end);
-}
-
 int table_print_csv(const Table *t) {
         _cleanup_(strv_freep) char **texts = NULL;
         int r;
@@ -239,9 +226,8 @@ int table_print_csv(const Table *t) {
                 return r;
         for (size_t i = 0; texts[i]; i++) {
                 const TableColumn *c = &t->columns[t->display[i % t->n_display]];
-                char end = i % t->n_display == t->n_display - 1 ? '\n' : ',';
-
-                table_csv_put(i < t->n_display ? c->json ?: c->header : texts[i], end);
+                csv_fputs_field(i < t->n_display ? c->json ?: c->header : texts[i], stdout);
+                putchar(i % t->n_display == t->n_display - 1 ? '\n' : ',');
         }
         return 0;
 }

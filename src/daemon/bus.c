@@ -38,20 +38,23 @@ static int bus_send_array(sd_bus_message *reply) {
         return sd_bus_send(NULL, reply, NULL);
 }
 
+/* What caller may do for operator (access.h). */
+static AccessLevel bus_caller_level(const Manager *m, const Caller *caller, const char *operator) {
+        ssize_t i = roster_find_operator(m->roster, operator);
+
+        return access_for_operator(&m->policy->access, caller, geteuid(), operator,
+                                   i >= 0 ? m->roster->operators[i].team : NULL);
+}
+
 /* May the sender act for operator (access.h)? Decided from the bus's
  * credentials of the sending connection, never from arguments. Returns 0,
  * or sets org.freedesktop.DBus.Error.AccessDenied (the same answer whether
  * the operator exists or not) and returns its negative errno. */
 static int bus_check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
-                        sd_bus_error *error) {
+                            sd_bus_error *error) {
         _cleanup_(caller_done) Caller caller = {};
-        ssize_t i = roster_find_operator(m->roster, operator);
-        AccessLevel level = ACCESS_DENIED;
 
-        if (caller_from_message(msg, &caller) >= 0)
-                level = access_for_operator(&m->policy->access, &caller, geteuid(), operator,
-                                            i >= 0 ? m->roster->operators[i].team : NULL);
-        if (level == ACCESS_DENIED) {
+        if (caller_from_message(msg, &caller) < 0 || bus_caller_level(m, &caller, operator) == ACCESS_DENIED) {
                 log_notice("Denied uid %u to %s operator '%s'.", (unsigned) caller.uid, what, operator);
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Not allowed to %s operator '%s'.", what, operator);
@@ -65,7 +68,8 @@ static int bus_check_access(sd_bus_message *msg, const Manager *m, const char *o
  * the reply is sent. Allowed for the operator's own user, a lead of their
  * team, root and the daemon's user.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
- * org.freedesktop.DBus.Error.InvalidArgs (a time in the future). */
+ * org.freedesktop.DBus.Error.InvalidArgs (a time more than a minute ahead or 7 days back, a
+ * note over 4096 bytes: incident_check()). */
 static int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
         const char *operator, *category, *note;
@@ -243,14 +247,6 @@ static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_er
         return bus_send_array(reply);
 }
 
-/* What caller may do for operator (access.h). */
-static AccessLevel bus_caller_level(const Manager *m, const Caller *caller, const char *operator) {
-        ssize_t i = roster_find_operator(m->roster, operator);
-
-        return access_for_operator(&m->policy->access, caller, geteuid(), operator,
-                                   i >= 0 ? m->roster->operators[i].team : NULL);
-}
-
 /* WhoAmI() → (s operator)
  * The operator that access.operators of the policy maps the caller's uid to
  * (respite-notify(1) asks this to find its operator). Anyone may ask.
@@ -326,7 +322,7 @@ static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_err
 /* The caller's current or next shift of operator (end > now) and its next
  * break not over yet; zeros when none. */
 static void bus_next_shift_and_break(const Plan *p, const char *operator, usec_t now, const ShiftPlan **ret_shift,
-                                 const Break **ret_break) {
+                                     const Break **ret_break) {
         *ret_shift = NULL;
         *ret_break = NULL;
         for (size_t i = 0; p && i < p->n_shifts; i++) {
@@ -455,7 +451,7 @@ static int bus_method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *
 /* May the sender act for team: root, the daemon's user, a lead of team?
  * Sets AccessDenied (the same whether the team exists or not) otherwise. */
 static int bus_check_team_access(sd_bus_message *msg, const Manager *m, const char *team, const char *what,
-                             sd_bus_error *error) {
+                                 sd_bus_error *error) {
         _cleanup_(caller_done) Caller caller = {};
 
         if (caller_from_message(msg, &caller) >= 0 &&
@@ -469,7 +465,7 @@ static int bus_check_team_access(sd_bus_message *msg, const Manager *m, const ch
  * checking the caller may (an operator their own, a lead their teams' and
  * their operators', root all), with a new token first when rotate. */
 static int bus_reply_feed_urls(sd_bus_message *msg, Manager *m, FeedAudience audience, const char *who, bool rotate,
-                           sd_bus_error *error) {
+                               sd_bus_error *error) {
         _cleanup_free_ char *url = NULL, *webcal = NULL;
         const char *what = rotate ? "rotate the feed token of" : "read the feed URL of";
         int r;
@@ -479,7 +475,8 @@ static int bus_reply_feed_urls(sd_bus_message *msg, Manager *m, FeedAudience aud
                 if (r < 0)
                         return r;
                 if (!roster_has_team(m->roster, who))
-                        return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%s' in the roster.", who);
+                        return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%s' in the roster.",
+                                                 who);
         } else {
                 r = bus_check_access(msg, m, who, what, error);
                 if (r < 0)
@@ -546,19 +543,19 @@ static int bus_method_rotate_feed_token(sd_bus_message *msg, void *userdata, sd_
 }
 
 static int bus_property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+                                    sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         return sd_bus_message_append(reply, "s", VERSION);
 }
 
 static int bus_property_get_timezone(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                 sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+                                     sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
 
         return sd_bus_message_append(reply, "s", m->policy->timezone);
 }
 
 static int bus_property_get_now(sd_bus *bus, const char *path, const char *interface, const char *property,
-                            sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
 
         return sd_bus_message_append(reply, "t", clock_now(&m->clock));

@@ -246,14 +246,11 @@ static bool manager_source_named(Manager *m, const char *name, bool *ret_queue_l
         char **lists[] = { m->roster_override ?: m->policy->rosters, m->calls_override ?: m->policy->calls };
 
         for (size_t k = 0; k < ELEMENTSOF(lists); k++)
-                for (char **f = lists[k]; f && *f; f++) {
-                        const char *base = strrchr(*f, '/') ? strrchr(*f, '/') + 1 : *f;
-
-                        if (streq(base, name)) {
+                for (char **f = lists[k]; f && *f; f++)
+                        if (streq(basename(*f), name)) {
                                 *ret_queue_log = source_format(m->policy, *f) == SOURCE_FORMAT_QUEUE_LOG;
                                 return true;
                         }
-                }
         return false;
 }
 

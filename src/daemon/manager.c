@@ -376,8 +376,7 @@ int manager_reload(Manager *m) {
                 goto finish;
         (void) bus_emit_policy_changed(m);
         r = manager_replan(m);
-        if (m->store)
-                (void) manager_watch_spool(m);
+        (void) manager_watch_spool(m);
         (void) manager_watch_sources(m);
 
 finish:

@@ -74,7 +74,7 @@ static void spool_refused(SpoolReader *rd, unsigned line, int error, const Incid
                 break;
         case -ESTALE:
                 spool_bad_line(rd, line, "the time '%.64s' lies more than %u days back", time,
-                         (unsigned) (INCIDENT_PAST_LIMIT / USEC_PER_DAY));
+                               (unsigned) (INCIDENT_PAST_LIMIT / USEC_PER_DAY));
                 break;
         case -E2BIG:
                 spool_bad_line(rd, line, "the note is longer than %d bytes", INCIDENT_NOTE_MAX);
@@ -109,7 +109,8 @@ static int spool_record(const CsvRecord *rec, void *userdata) {
 
         r = time_parse_iso8601(text, rd->policy->timezone, &when);
         if (r < 0) {
-                spool_bad_line(rd, rec->line, "expected an ISO 8601 time such as 2025-01-06T10:30:00, got '%.64s'", text);
+                spool_bad_line(rd, rec->line, "expected an ISO 8601 time such as 2025-01-06T10:30:00, got '%.64s'",
+                               text);
                 return 0;
         }
         inc = (Incident) {
@@ -192,7 +193,7 @@ static int spool_move_into(const char *dir, const char *name, const char *sub, c
                               asprintf(&to, "%s/%s/%s.%u", dir, sub, name, n)) < 0)
                         return -ENOMEM;
                 if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) >= 0) {
-                        *ret = strdup(strrchr(to, '/') + 1);
+                        *ret = strdup(basename(to));
                         return *ret ? 0 : -ENOMEM;
                 }
                 if (errno != EEXIST)

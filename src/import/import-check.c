@@ -2,6 +2,7 @@
 #include "import/import-check.h"
 #include "import/queue-log.h"
 #include "import/source.h"
+#include "shared/csv-reader.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -10,21 +11,6 @@ typedef struct ImportCheckPrinter {
         const char *path;
         bool csv;
 } ImportCheckPrinter;
-
-/* RFC 4180: quote a field that holds a comma, a quote or a line end. */
-static void import_check_print_csv_field(const char *s) {
-        if (!strpbrk(s, ",\"\r\n")) {
-                fputs(s, stdout);
-                return;
-        }
-        putchar('"');
-        for (; *s; s++) {
-                if (*s == '"')
-                        putchar('"');
-                putchar(*s);
-        }
-        putchar('"');
-}
 
 static void import_check_print_row(const ImportCheckPrinter *pr, const char *kind, const char *operator,
                                    usec_t start, usec_t end, const char *detail) {
@@ -41,7 +27,7 @@ static void import_check_print_row(const ImportCheckPrinter *pr, const char *kin
                 for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
                         if (i > 0)
                                 putchar(',');
-                        import_check_print_csv_field(fields[i]);
+                        csv_fputs_field(fields[i], stdout);
                 }
                 putchar('\n');
         } else

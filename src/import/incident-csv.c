@@ -89,9 +89,7 @@ static int incident_csv_row(CsvRow *row, void *userdata) {
                 return r;
 
         if (!id) {
-                const char *base = strrchr(row->path, '/');
-
-                if (asprintf(&default_id, "csv-%s-%u", base ? base + 1 : row->path, row->line) < 0)
+                if (asprintf(&default_id, "csv-%s-%u", basename(row->path), row->line) < 0)
                         return -ENOMEM;
                 id = default_id;
         }

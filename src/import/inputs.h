@@ -47,12 +47,12 @@ typedef struct Inputs {
 
 void inputs_done(Inputs *i);
 
-/* Read every file of files with reader (NULL: the default), each file
- * that cannot be read (its reader or importer logged why) counted in
- * n_failed while the others are still read; then finish the
- * roster (p->split_shift_gap) and the calls, find the incidents in the
- * calls, read the incident CSVs and work out the coverage. Every container of *ret is allocated,
- * empty when there was nothing to read. Returns 0 (look at n_failed and
- * n_skipped), or a negative errno, logged, when the inputs could not be
- * put together (-ENOMEM, the coverage's time-zone error). */
+/* Read every file of files with reader (NULL: the default); a file that
+ * cannot be read (its reader or importer logged why) is counted in n_failed
+ * and the others are still read. Then finish the roster
+ * (p->split_shift_gap) and the calls, find the incidents in the calls, read
+ * the incident CSVs and work out the coverage. Every container of *ret is
+ * allocated, empty when there was nothing to read. Returns 0 (look at
+ * n_failed and n_skipped), or a negative errno, logged, when the inputs could
+ * not be put together (-ENOMEM, the coverage's time-zone error). */
 int inputs_load(const Policy *p, const InputFiles *files, const InputReader *reader, Inputs *ret);

@@ -81,10 +81,10 @@ static int roster_csv_instant(const RosterCsvLoader *l, CsvRow *row, size_t col,
 }
 
 /* Check a row: 0, or what csv_row_skip() returned. */
-static int roster_csv_check_row(const RosterCsvLoader *l, CsvRow *row, const char **ret_id, usec_t *ret_start,
-                                usec_t *ret_end) {
+static int roster_csv_check_row(const RosterCsvLoader *l, CsvRow *row, const char *team, const char **ret_id,
+                                usec_t *ret_start, usec_t *ret_end) {
         const RosterCsvFormat *fmt = l->format;
-        const char *skip = csv_row_field(row, ROSTER_CSV_SKIP), *team = csv_row_field(row, ROSTER_CSV_TEAM);
+        const char *skip = csv_row_field(row, ROSTER_CSV_SKIP);
         int r;
 
         if (fmt->skip_match && fnmatch(fmt->skip_match, skip, 0) == 0)
@@ -100,8 +100,6 @@ static int roster_csv_check_row(const RosterCsvLoader *l, CsvRow *row, const cha
                 return csv_row_skip(row, "operator id is not usable as a feed file name "
                                     "(expected 1-128 bytes of UTF-8 without '/', control characters, "
                                     "a leading '.' or a leading 'team-')");
-        if (isempty(team))
-                team = fmt->team;
         if (!isempty(team) && !roster_name_is_valid(team, true))
                 return csv_row_skip(row, "team name is not usable as a feed file name "
                                     "(expected 1-128 bytes of UTF-8 without '/', control characters "
@@ -142,12 +140,12 @@ static int roster_csv_row(CsvRow *row, void *userdata) {
         usec_t start, end;
         int r;
 
-        r = roster_csv_check_row(l, row, &id, &start, &end);
-        if (r < 0)
-                return r;
-
+        /* A row's own team, else the source's fixed one. */
         if (isempty(team))
                 team = l->format->team;
+        r = roster_csv_check_row(l, row, team, &id, &start, &end);
+        if (r < 0)
+                return r;
         r = roster_csv_check_names(l, row, id, name, team);
         if (r < 0)
                 return r;

@@ -418,7 +418,7 @@ static void ics_component_freep(icalcomponent **c) {
 }
 
 static int ics_file_operator(const char *path, char **ret) {
-        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        const char *base = basename(path);
         size_t n = strlen(base);
 
         if (n > 4 && strcasecmp(base + n - 4, ".ics") == 0)

@@ -11,7 +11,7 @@
 
 SourceFormat source_format(const Policy *p, const char *path) {
         const SourceOptions *o = policy_find_source(p, path);
-        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        const char *base = basename(path);
 
         if (o && o->format != SOURCE_FORMAT_AUTO)
                 return o->format;

@@ -310,6 +310,20 @@ int csv_require_columns(const char *path, const CsvRecord *header, const char * 
         return 0;
 }
 
+void csv_fputs_field(const char *s, FILE *f) {
+        if (!strpbrk(s, ",\"\r\n")) {
+                fputs(s, f);
+                return;
+        }
+        fputc('"', f);
+        for (; *s; s++) {
+                if (*s == '"')
+                        fputc('"', f);
+                fputc(*s, f);
+        }
+        fputc('"', f);
+}
+
 ssize_t csv_column(const CsvRecord *header, const char *name) {
         for (size_t i = 0; i < header->n_fields; i++) {
                 const char *s = header->fields[i];

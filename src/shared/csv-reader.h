@@ -48,6 +48,10 @@ static inline const char *csv_field(const CsvRecord *rec, ssize_t col) {
         return col >= 0 && (size_t) col < rec->n_fields ? rec->fields[col] : "";
 }
 
+/* Write field s to f as RFC 4180 §2 says: as it is, or in double quotes
+ * (a quote doubled) when it holds a comma, a quote or a line end. */
+void csv_fputs_field(const char *s, FILE *f);
+
 /* A column an importer reads from a table. */
 typedef struct CsvColumn {
         const char *name;       /* as the header names it (csv_column()); NULL: no such column here */

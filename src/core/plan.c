@@ -55,9 +55,8 @@ const Break *shift_plan_find_break(const ShiftPlan *sp, const char *uid) {
         return NULL;
 }
 
-/* The index of the first shift of operator in p, or p->n_shifts. */
-static size_t plan_first_shift_of(const Plan *p, const char *operator) {
-        size_t lo = 0, hi = p->n_shifts;
+size_t plan_operator_shifts(const Plan *p, const char *operator, size_t *ret_first) {
+        size_t lo = 0, hi = p ? p->n_shifts : 0, end;
 
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
@@ -67,14 +66,16 @@ static size_t plan_first_shift_of(const Plan *p, const char *operator) {
                 else
                         hi = mid;
         }
-        return lo;
+        for (end = lo; p && end < p->n_shifts && streq(p->shifts[end].operator, operator); end++)
+                ;
+        *ret_first = lo;
+        return end - lo;
 }
 
 const Break *plan_find_operator_break(const Plan *p, const char *operator, const char *uid) {
-        if (!p)
-                return NULL;
-        for (size_t i = plan_first_shift_of(p, operator); i < p->n_shifts && streq(p->shifts[i].operator, operator);
-             i++) {
+        size_t first, n = plan_operator_shifts(p, operator, &first);
+
+        for (size_t i = first; i < first + n; i++) {
                 const Break *b = shift_plan_find_break(&p->shifts[i], uid);
 
                 if (b)
@@ -92,23 +93,18 @@ static int plan_break_ptr_cmp(const void *a, const void *b) {
 ssize_t plan_operator_breaks(const Plan *plan, const char *operator, usec_t from, usec_t to,
                              const Break ***ret) {
         _cleanup_(freep) const Break **l = NULL;
-        size_t n = 0;
+        size_t first, n_shifts = plan_operator_shifts(plan, operator, &first), n = 0;
 
-        for (size_t i = 0; i < plan->n_shifts; i++) {
+        for (size_t i = first; i < first + n_shifts; i++) {
                 const ShiftPlan *sp = &plan->shifts[i];
 
-                if (!streq(sp->operator, operator))
-                        continue;
                 for (size_t j = 0; j < sp->n_breaks; j++) {
                         const Break *b = &sp->breaks[j];
-                        const Break **t;
 
                         if (b->start >= to || b->end <= from)
                                 continue;
-                        t = realloc(l, (n + 1) * sizeof(Break *));
-                        if (!t)
+                        if (array_grow((void **) &l, n, sizeof(Break *)) < 0)
                                 return -ENOMEM;
-                        l = t;
                         l[n++] = b;
                 }
         }

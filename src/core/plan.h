@@ -71,10 +71,14 @@ int shift_plan_compare(const ShiftPlan *a, const ShiftPlan *b) _pure_;
  * the shift's breaks. */
 const Break *shift_plan_find_break(const ShiftPlan *sp, const char *uid) _pure_;
 
+/* The shifts of operator in plan p (NULL: none), which plan order keeps
+ * together: the index of the first in *ret_first, and how many there are.
+ * A binary search: O(log n_shifts). */
+size_t plan_operator_shifts(const Plan *p, const char *operator, size_t *ret_first);
+
 /* The break uid of operator in plan p, or NULL (also for p NULL): the first
- * found in the operator's shifts in plan order. Finds the operator's shifts
- * by binary search (p->shifts must be in plan order), so it costs
- * O(log n_shifts) plus that operator's breaks. */
+ * found in the operator's shifts in plan order (plan_operator_shifts()), so
+ * it costs O(log n_shifts) plus that operator's breaks. */
 const Break *plan_find_operator_break(const Plan *p, const char *operator, const char *uid) _pure_;
 
 /* Breaks of one operator overlapping [from, to): fills *ret with pointers

@@ -23,15 +23,14 @@
 typedef struct Staffing Staffing;
 
 /* What every shift of one run shares. */
-typedef struct Inputs {
+typedef struct PlannerRun {
         const Roster *roster;
         const Policy *policy;
-        const Coverage *coverage;
         const IncidentList *incidents;
         usec_t now;
         Staffing *staffing;             /* NULL without coverage */
         const Incident **index;         /* incidents by operator, or NULL: scan by time */
-} Inputs;
+} PlannerRun;
 
 /* One statutory rule (the tiers of one name) for the shift being planned. */
 typedef struct Rule {
@@ -46,12 +45,11 @@ typedef struct Rule {
 
 /* One shift being planned. */
 typedef struct Planning {
-        const Inputs *in;
+        const PlannerRun *in;
         const Shift *shift;
         const Operator *op;
         const ShiftPlan *prev;          /* the same shift in the previous plan, or NULL */
         ShiftPlan *sp;                  /* the output; breaks kept sorted by start */
-        size_t n_allocated;
         Rule *rules;                    /* the statutory rules, in file order of first tier */
         size_t n_rules;
         ssize_t team;                   /* index into the staffing's teams, or -1 */
@@ -71,10 +69,6 @@ typedef struct TriggerList {
         Trigger *items;                 /* sorted by earliest, then incident order */
         size_t n;
 } TriggerList;
-
-static inline usec_t planner_ceil_minute(usec_t t) {
-        return usec_ceil(t, USEC_PER_MINUTE);
-}
 
 /* ---- plan.c ---- */
 

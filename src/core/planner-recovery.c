@@ -15,13 +15,10 @@ void planner_trigger_list_done(TriggerList *l) {
 
 static int planner_trigger_add(TriggerList *l, const Incident *i, usec_t earliest, usec_t length,
                                bool accumulated, char **reason) {
-        Trigger *t;
         size_t k;
 
-        t = realloc(l->items, (l->n + 1) * sizeof(Trigger));
-        if (!t)
+        if (array_grow((void **) &l->items, l->n, sizeof(Trigger)) < 0)
                 return -ENOMEM;
-        l->items = t;
 
         for (k = l->n; k > 0 && l->items[k - 1].earliest > earliest; k--)
                 ;
@@ -111,7 +108,7 @@ static int planner_window_add(Window *w, const Policy *policy, const Incident *i
 static int planner_incident_evaluate(const Planning *p, Window *w, const Incident *i, TriggerList *triggers) {
         const Policy *policy = p->in->policy;
         const Category *c = policy_find_category(policy, i->category);
-        usec_t earliest = planner_ceil_minute(MAX(MAX(i->when, i->received), p->in->now));
+        usec_t earliest = usec_ceil(MAX(MAX(i->when, i->received), p->in->now), USEC_PER_MINUTE);
         _cleanup_(freep) char *reason = NULL;
         bool accumulated = false;
         usec_t length = 0;
@@ -434,8 +431,8 @@ void planner_count_late(Planning *p, const TriggerList *triggers) {
                 b = planner_find_recovery(p->sp, uid);
                 deadline = t->earliest;
                 if (t->accumulated)
-                        deadline = MAX(deadline, planner_ceil_minute(t->incident->when +
-                                                                     p->in->policy->accumulation.max_delay));
+                        deadline = MAX(deadline, usec_ceil(t->incident->when + p->in->policy->accumulation.max_delay,
+                                                           USEC_PER_MINUTE));
                 if (b && b->start > deadline && planner_first_free(p, deadline) < b->start)
                         p->sp->recoveries_late++;
         }

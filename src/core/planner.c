@@ -66,15 +66,8 @@ int planner_add_break(Planning *p, Break *b, size_t *ret_index) {
         ShiftPlan *sp = p->sp;
         size_t i;
 
-        if (sp->n_breaks == p->n_allocated) {
-                size_t n = MAX(p->n_allocated * 2, (size_t) 4);
-                Break *t = realloc(sp->breaks, n * sizeof(Break));
-
-                if (!t)
-                        return -ENOMEM;
-                sp->breaks = t;
-                p->n_allocated = n;
-        }
+        if (array_grow((void **) &sp->breaks, sp->n_breaks, sizeof(Break)) < 0)
+                return -ENOMEM;
 
         /* Before a break beginning at the same instant: a recovery goes first. */
         for (i = sp->n_breaks; i > 0 && sp->breaks[i - 1].start >= b->start; i--)
@@ -170,7 +163,7 @@ static int planner_add_planned(Planning *p) {
 
                 /* The previous plan had moved it past now: it cannot begin in the past. */
                 if (p->prev && start < p->in->now)
-                        start = planner_ceil_minute(p->in->now);
+                        start = usec_ceil(p->in->now, USEC_PER_MINUTE);
                 while ((o = planner_break_overlapping(p, start, start + len)))
                         start = o->end;
                 b.start = start;
@@ -211,9 +204,10 @@ static int planner_shift_plan_init(ShiftPlan *sp, const Operator *op, const Shif
         return planner_shift_uid(op->id, s->start, &sp->uid);
 }
 
-/* Plan one shift into sp (zeroed) against its previous plan prev (may be
- * NULL); rules has room for every tier of the policy. */
-static int planner_plan_shift(const Inputs *in, const Shift *shift, const ShiftPlan *prev, Rule *rules,
+/* Plan one shift into sp (planner_shift_plan_init()'ed) against its
+ * previous plan prev (may be NULL); rules has room for every tier of the
+ * policy. */
+static int planner_plan_shift(const PlannerRun *in, const Shift *shift, const ShiftPlan *prev, Rule *rules,
                               ShiftPlan *sp) {
         _cleanup_(planner_trigger_list_done) TriggerList triggers = {};
         Planning p = {
@@ -227,9 +221,6 @@ static int planner_plan_shift(const Inputs *in, const Shift *shift, const ShiftP
         };
         int r;
 
-        r = planner_shift_plan_init(sp, p.op, shift);
-        if (r < 0)
-                return r;
         p.team = planner_staffing_team(in->staffing, p.op->team);
         planner_rules_init(&p);
 
@@ -278,10 +269,9 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
         _cleanup_(plan_freep) Plan *plan = NULL;
         _cleanup_free_ Rule *rules = NULL;
         _cleanup_free_ const Incident **index = NULL;
-        Inputs in = {
+        PlannerRun in = {
                 .roster = roster,
                 .policy = policy,
-                .coverage = coverage,
                 .incidents = incidents,
                 .now = now,
         };
@@ -310,20 +300,15 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
                         return -ENOMEM;
         }
         for (size_t i = 0; i < roster->n_shifts; i++) {
+                const Shift *shift = &roster->shifts[i];
                 ShiftPlan *sp = &plan->shifts[i];
-                const ShiftPlan *prev;
-                ShiftPlan key = {};
 
                 plan->n_shifts++;
-                key.operator = roster->operators[roster->shifts[i].operator].id;
-                key.start = roster->shifts[i].start;
-                r = planner_shift_uid(key.operator, key.start, &key.uid);
+                r = planner_shift_plan_init(sp, &roster->operators[shift->operator], shift);
                 if (r < 0)
                         return r;
-                planner_staffing_add_planned(in.staffing, roster, &roster->shifts[i], +1);
-                prev = planner_find_previous_shift(previous, &key);
-                r = planner_plan_shift(&in, &roster->shifts[i], prev, rules, sp);
-                free(key.uid);
+                planner_staffing_add_planned(in.staffing, roster, shift, +1);
+                r = planner_plan_shift(&in, shift, planner_find_previous_shift(previous, sp), rules, sp);
                 if (r < 0)
                         return r;
                 planner_staffing_add_breaks(in.staffing, sp, -1);
@@ -340,10 +325,9 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
 int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
                             const IncidentList *incidents, usec_t now, const char *operator) {
         _cleanup_free_ Rule *rules = NULL;
-        const Inputs in = {
+        const PlannerRun in = {
                 .roster = roster,
                 .policy = policy,
-                .coverage = coverage,
                 .incidents = incidents,
                 .now = now,
                 .staffing = plan->staffing,
@@ -381,7 +365,9 @@ int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *poli
                 old = *sp;
                 *sp = (ShiftPlan) {};
                 planner_staffing_add_breaks(in.staffing, &old, +1);
-                r = planner_plan_shift(&in, shift, &old, rules, sp);
+                r = planner_shift_plan_init(sp, &roster->operators[op], shift);
+                if (r >= 0)
+                        r = planner_plan_shift(&in, shift, &old, rules, sp);
                 if (r < 0) {
                         shift_plan_done(sp);
                         *sp = old;

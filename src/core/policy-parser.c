@@ -6,6 +6,9 @@
 #include "core/policy-parser.h"
 #include "shared/time-util.h"
 
+/* A message about setting s, prefixed with its location only. */
+#define policy_location_error(p, s, ...) policy_parser_error((p), (s), false, __VA_ARGS__)
+
 /* "categories[2].points": where a setting sits, for messages. */
 static void policy_setting_path(const config_setting_t *s, char *buf, size_t size) {
         const config_setting_t *parent = config_setting_parent(s);

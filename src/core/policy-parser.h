@@ -53,8 +53,6 @@ _printf_(4, 5)
 int policy_parser_error(PolicyParser *p, const config_setting_t *s, bool with_path, const char *format, ...);
 /* A message about setting s, prefixed with its location and its path. */
 #define policy_setting_error(p, s, ...) policy_parser_error((p), (s), true, __VA_ARGS__)
-/* A message about setting s, prefixed with its location only. */
-#define policy_location_error(p, s, ...) policy_parser_error((p), (s), false, __VA_ARGS__)
 
 /* Store "FILE[:LINE]: message" (LINE omitted when 0). Returns -EINVAL or -ENOMEM. */
 _printf_(4, 5)

@@ -12,6 +12,9 @@
 #include "shared/string-table.h"
 #include "shared/util.h"
 
+/* Where respited and respitectl look for the policy unless told. */
+#define POLICY_DEFAULT_PATH SYSCONFDIR "/respite/respite.conf"
+
 typedef struct Category {
         char *name;             /* "threat": what ReportIncident takes */
         char *label;            /* the operator's own words: "a threatening call" */

@@ -10,7 +10,9 @@ const char *ctl_bus_kind(void) {
         return arg_user ? "session" : "system";
 }
 
-int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what) {
+/* Log the failed call r, e of respited, "Failed to WHAT: …" with what to do
+ * next, and return its class (ctl-bus.h). */
+static int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what) {
         const char *message = e->message ?: strerror(-r);
 
         if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,

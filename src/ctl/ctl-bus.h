@@ -23,14 +23,11 @@ int ctl_bus_open(sd_bus **ret, char **ret_zone, usec_t *ret_now);
 
 /* Call method of respited with the arguments of types (sd_bus_message_append()
  * signature, NULL for none), and return its reply in ret_reply (may be NULL).
- * On failure, logs as ctl_bus_log_error() with what ("list the operators").
+ * On failure, logs "Failed to WHAT: …" (what: "list the operators") with
+ * what to do next.
  * Returns 0 or a negative errno as above. */
 int ctl_bus_call(sd_bus *bus, const char *method, const char *what, sd_bus_message **ret_reply,
                  const char *types, ...);
-
-/* Log the failed call r, e of respited, "Failed to WHAT: …" with what to do
- * next, and return its class as above. */
-int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what);
 
 /* Log that a reply of respited does not read (r from sd-bus, or -ENOMEM),
  * and return r. */

@@ -108,20 +108,9 @@ size_t table_get_rows(const Table *t) {
 }
 
 const char *table_format_time(TableDataType type, usec_t when, const char *zone, char buf[static ISO8601_MAX]) {
-        if (time_format_iso8601(when, zone, buf) < 0 || strlen(buf) < 16) {
-                if (type == TABLE_TIMESTAMP)
-                        return NULL;
-                snprintf(buf, ISO8601_MAX, "?");
-                return buf;
-        }
         if (type == TABLE_TIMESTAMP)
-                return buf;
-        /* "1999-01-04T10:42:00+02:00" → "1999-01-04 10:42" or "10:42" */
-        buf[10] = ' ';
-        buf[16] = 0;
-        if (type == TABLE_CLOCK)
-                memmove(buf, buf + 11, 6);
-        return buf;
+                return time_format_iso8601(when, zone, buf) < 0 ? NULL : buf;
+        return time_format_clock(when, zone, type == TABLE_TIMESTAMP_MINUTE, buf);
 }
 
 /* The text of cell c. Returns 0, -ENOMEM, or -EINVAL as table_print(). */

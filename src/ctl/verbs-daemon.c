@@ -4,7 +4,7 @@
  * daemon's zone, and today is the daemon's today. */
 #include <stddef.h>
 
-#include "core/planner.h"
+#include "core/plan.h"
 #include "ctl/ctl-bus.h"
 #include "ctl/ctl-json.h"
 #include "ctl/format-table.h"

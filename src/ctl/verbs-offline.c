@@ -15,8 +15,6 @@
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-#define DEFAULT_CONFIG SYSCONFDIR "/respite/respite.conf"
-
 /* The policy of --config, else of the default file when it is readable,
  * else the built-in defaults; and --from and --to in its zone, into *from
  * and *to (left alone when not given). Logs. */
@@ -26,8 +24,8 @@ static int verbs_offline_load_policy(Policy **ret, usec_t *from, usec_t *to) {
         const char *path = arg_config;
         int r;
 
-        if (!path && access(DEFAULT_CONFIG, R_OK) >= 0)
-                path = DEFAULT_CONFIG;
+        if (!path && access(POLICY_DEFAULT_PATH, R_OK) >= 0)
+                path = POLICY_DEFAULT_PATH;
         r = path ? policy_load(path, &p, &error) : policy_load_string("", NULL, &p, &error);
         if (r < 0)
                 return log_error_errno(r, "%s", error ?: "Failed to load the policy.");

@@ -8,10 +8,9 @@
 #include "import/inputs.h"
 #include "shared/log.h"
 
-#define DEFAULT_CONFIG SYSCONFDIR "/respite/respite.conf"
 #define DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/respite"
 
-static const char *arg_config = DEFAULT_CONFIG;
+static const char *arg_config = POLICY_DEFAULT_PATH;
 static bool arg_user = false;
 static bool arg_check_config = false;
 static char **arg_rosters = NULL;
@@ -37,7 +36,7 @@ static void respited_help(void) {
                "     --speed N        Run the replay clock N times faster (default 1)\n"
                "  -h --help           Show this help\n"
                "     --version        Show the version\n\n"
-               "See respited(8) and respite.conf(5).\n", DEFAULT_CONFIG, DEFAULT_STATE_DIR);
+               "See respited(8) and respite.conf(5).\n", POLICY_DEFAULT_PATH, DEFAULT_STATE_DIR);
 }
 
 static int respited_parse_argv(int argc, char *argv[]) {

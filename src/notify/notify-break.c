@@ -12,15 +12,7 @@
 
 /* "10:42" in the site's zone. */
 static const char *notify_hhmm(const Agent *a, usec_t t, char buf[static ISO8601_MAX]) {
-        if (time_format_iso8601(t, a->zone ?: "UTC", buf) < 0 || strlen(buf) < 16)
-                return strcpy(buf, "?");
-        memmove(buf, buf + 11, 5);
-        buf[5] = 0;
-        return buf;
-}
-
-static const char *notify_minutes(usec_t d, char buf[static DURATION_MAX]) {
-        return duration_format(d, buf, DURATION_MAX);
+        return time_format_clock(t, a->zone ?: "UTC", false, buf);
 }
 
 /* The reason as the operator reads it: the planner's private reason without
@@ -93,7 +85,7 @@ int notify_show_scheduled(Agent *a, const BreakInfo *b, const char *private_reas
                 return log_oom();
         notify_hhmm(a, b->start, t0);
         notify_hhmm(a, b->end, t1);
-        notify_minutes(b->end - b->start, len);
+        duration_format(b->end - b->start, len, DURATION_MAX);
 
         if (moved && asprintf(&was, " (was %s to %s)", notify_hhmm(a, s->start, o0), notify_hhmm(a, s->end, o1)) < 0)
                 return log_oom();
@@ -124,7 +116,7 @@ static int notify_countdown_body(Agent *a, usec_t end, usec_t now, char **ret) {
         char t[ISO8601_MAX], left[DURATION_MAX];
 
         /* Whole minutes left, rounded up: "1min" until the very end. */
-        notify_minutes(end > now ? usec_ceil(end - now, USEC_PER_MINUTE) : 0, left);
+        duration_format(end > now ? usec_ceil(end - now, USEC_PER_MINUTE) : 0, left, DURATION_MAX);
         return asprintf(ret, "%s%s left%s: back on the phones at %s.", notify_bold_on(a), left, notify_bold_off(a),
                         notify_hhmm(a, end, t)) < 0 ? -ENOMEM : 0;
 }
@@ -166,7 +158,7 @@ int notify_show_started(Agent *a, const BreakInfo *b, usec_t now) {
         /* Told late (a resume, a restart, the countdown): say since when. */
         r = now < b->start + USEC_PER_MINUTE ?
                 asprintf(&summary, "Your %s starts now: %s", notify_kind_words(b->kind),
-                         notify_minutes(b->end - b->start, len)) :
+                         duration_format(b->end - b->start, len, DURATION_MAX)) :
                 asprintf(&summary, "On your %s since %s", notify_kind_words(b->kind), notify_hhmm(a, b->start, t));
         if (r < 0)
                 return log_oom();

@@ -64,7 +64,8 @@ struct Agent {
 
 /* A break as GetSchedule and the break signals carry it: kind "recovery",
  * "statutory" or "planned" ("" when unknown), start and end in UTC usec,
- * the private reason (may be NULL). */
+ * and the reason: GetSchedule's is the private one, a signal's only the
+ * kind's public wording ("Recovery break"); may be NULL. */
 typedef struct BreakInfo {
         const char *kind, *uid, *reason;
         uint64_t start, end;

@@ -69,12 +69,16 @@ static int feed_event_compare(const void *a, const void *b) {
 /* The shifts and breaks of who overlapping [from, to), ordered by (start, uid). */
 static int feed_collect_events(const Plan *plan, FeedAudience audience, const char *who,
                                usec_t from, usec_t to, EventList *l) {
+        size_t first = 0, n = plan->n_shifts;
         int r;
 
-        for (size_t i = 0; i < plan->n_shifts; i++) {
+        /* An operator's shifts are found at once; a team's are everywhere. */
+        if (audience == FEED_OPERATOR)
+                n = plan_operator_shifts(plan, who, &first);
+        for (size_t i = first; i < first + n; i++) {
                 const ShiftPlan *sp = plan->shifts + i;
 
-                if (!streq_ptr(audience == FEED_TEAM ? sp->team : sp->operator, who))
+                if (audience == FEED_TEAM && !streq_ptr(sp->team, who))
                         continue;
                 r = feed_event_list_add(l, sp, NULL, from, to);
                 if (r < 0)

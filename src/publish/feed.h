@@ -39,14 +39,17 @@ int feed_name(FeedAudience audience, const char *who, char **ret);
 int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *who, char **ret);
 
 /* Render the feed of operator id (FEED_OPERATOR) or of team name (FEED_TEAM)
- * from plan: one VEVENT per shift and one per break that overlaps
+ * from plan (in plan order, as the planner and the store give it: an
+ * operator's shifts are found by binary search): one VEVENT per shift and
+ * one per break that overlaps
  * [from, to) (UTC usec), UIDs "<plan uid>@respite", CRLF line ends, lines
  * folded at 75 octets without splitting a UTF-8 sequence. Calendar
  * properties: VERSION, PRODID, METHOD:PUBLISH, NAME and X-WR-CALNAME
  * (calname), REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL of refresh
  * (usec, whole seconds count; 0 = FEED_REFRESH_DEFAULT). seq may be NULL
  * (every SEQUENCE 0, LAST-MODIFIED = plan->now); otherwise it is updated
- * with plan->now as the revision instant.
+ * with plan->now as the revision instant. A plan without a revision
+ * instant (now 0, offline) stamps each event with its start.
  * Returns 0 and a malloc'ed NUL-terminated document in *ret, or a negative
  * errno. */
 int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,

@@ -385,6 +385,17 @@ int time_format_iso8601(usec_t t, const char *zone, char buf[static ISO8601_MAX]
         return 0;
 }
 
+const char *time_format_clock(usec_t t, const char *zone, bool with_date, char buf[static ISO8601_MAX]) {
+        if (time_format_iso8601(t, zone, buf) < 0 || strlen(buf) < 16)
+                return strcpy(buf, "?");
+        /* "1999-01-04T10:42:00+02:00" → "1999-01-04 10:42" or "10:42" */
+        buf[10] = ' ';
+        buf[16] = 0;
+        if (!with_date)
+                memmove(buf, buf + 11, 6);
+        return buf;
+}
+
 static const struct {
         const char *name;
         usec_t usec;

@@ -60,6 +60,11 @@ int time_parse_iso8601(const char *s, const char *zone, usec_t *ret);
  * Returns 0 or a negative errno. */
 int time_format_iso8601(usec_t t, const char *zone, char buf[static ISO8601_MAX]);
 
+/* t in zone as people read it in a table or a notification: "10:42", or
+ * with_date "1999-01-04 10:42"; "?" when it cannot be formatted. Returns
+ * buf. */
+const char *time_format_clock(usec_t t, const char *zone, bool with_date, char buf[static ISO8601_MAX]);
+
 /* Parse a duration with units, as respite.conf(5) documents: "45min",
  * "1h 30min", "20 s", "2h", "90s", "1d". Units: us, ms, s/sec, min/m, h/hour,
  * d/day (plurals allowed). A bare number is rejected: durations carry units.

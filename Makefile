@@ -65,9 +65,12 @@ LAYERS      := shared core import publish daemon
 layer_srcs   = $(filter-out src/daemon/respited.c,$(wildcard src/$(1)/*.c))
 obj_of       = $(patsubst %.c,$(BUILDDIR)/%.o,$(1))
 lib_of       = $(BUILDDIR)/librespite-$(1).a
-# Link order: a library before those it uses.
-LINK_LIBS   := $(foreach l,daemon publish import core shared,$(call lib_of,$(l)))
+reverse      = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 LAYER_LIBS  := $(foreach l,$(LAYERS),$(call lib_of,$(l)))
+# Link order: a library before those it uses.
+LINK_LIBS   := $(call reverse,$(LAYER_LIBS))
+# Tests, fuzzers and benchmarks also find tests/*.h and cmocka.
+cflags_of    = $(ALL_CFLAGS) $(if $(filter src/%,$(1)),,$(TEST_CFLAGS))
 CTL_OBJS    := $(call obj_of,$(wildcard src/ctl/*.c))
 NOTIFY_OBJS := $(call obj_of,$(wildcard src/notify/*.c))
 PROGRAMS    := $(BUILDDIR)/respited $(BUILDDIR)/respitectl $(BUILDDIR)/respite-notify
@@ -87,7 +90,7 @@ endif
 $(BUILDDIR)/%.o: %.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
-	$(Q)$(CC) $(ALL_CFLAGS) $(if $(filter tests/% fuzz/% bench/%,$<),$(TEST_CFLAGS)) -c -o $@ $<
+	$(Q)$(CC) $(call cflags_of,$<) -c -o $@ $<
 
 define layer_library
 $(call lib_of,$(1)): $(call obj_of,$(call layer_srcs,$(1)))
@@ -109,7 +112,10 @@ $(BUILDDIR)/respite-notify: $(NOTIFY_OBJS) $(call lib_of,shared)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(NOTIFY_OBJS) $(call lib_of,shared) $(LIBS)
 
-.SECONDARY:
+# The fuzzers' and benchmarks' objects are made on the way to their
+# programs (pattern rules); keep them.
+.SECONDARY: $(call obj_of,$(wildcard fuzz/*.c bench/*.c))
+
 define unit_test
 $(BUILDDIR)/$(notdir $(1:.c=)): $(call obj_of,$(1)) $(LAYER_LIBS)
 	$$(call say,LD,$$@)
@@ -121,8 +127,8 @@ $(foreach t,$(TEST_SRCS),$(eval $(call unit_test,$(t))))
 # command this Makefile compiles it with (the normal build's).
 CC_SRCS     := $(wildcard src/*/*.c tests/*.c tests/*/*.c fuzz/*.c bench/*.c)
 json_escape  = $(subst ",\",$(subst \,\\,$(1)))
-cc_entry     = {"directory": "$(CURDIR)", "file": "$(1)", "command": "$(call json_escape,$(CC) $(ALL_CFLAGS) \
-               $(if $(filter src/%,$(1)),,$(TEST_CFLAGS)) -c -o $(call obj_of,$(1)) $(1))"}
+cc_entry     = {"directory": "$(CURDIR)", "file": "$(1)", \
+               "command": "$(call json_escape,$(CC) $(call cflags_of,$(1)) -c -o $(call obj_of,$(1)) $(1))"}
 compile_commands.json:
 	$(file >$@,[)
 	$(foreach f,$(firstword $(CC_SRCS)),$(file >>$@,$(call cc_entry,$(f))))

@@ -4,10 +4,21 @@
 /* Shared by the unit tests (include after <cmocka.h>): an ISO 8601 instant
  * that must parse, and capturing log messages while a test runs, to check
  * the "FILE:LINE: …" reports. Use capture_log/release_log as a test's setup
- * and teardown. */
+ * and teardown; run_tests_in_zone() runs a test file's tests in a zone of
+ * its choosing. */
 
 #include "shared/log.h"
 #include "shared/time-util.h"
+
+/* Run the cmocka tests (an array) with the process in zone, a zone that is
+ * neither the machine's nor a site's of the tests: results must not depend
+ * on the machine's zone. */
+#define run_tests_in_zone(tests, zone)                          \
+        ({                                                      \
+                setenv("TZ", (zone), 1);                        \
+                tzset();                                        \
+                cmocka_run_group_tests((tests), NULL, NULL);    \
+        })
 
 static inline usec_t instant(const char *s) {
         usec_t t = 0;

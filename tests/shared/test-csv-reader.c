@@ -300,9 +300,5 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_table_unusable, capture_log, release_log),
         };
 
-        /* Not the zone of the tests: results must not depend on the machine's. */
-        setenv("TZ", "America/Sao_Paulo", 1);
-        tzset();
-
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        return run_tests_in_zone(tests, "America/Sao_Paulo");
 }

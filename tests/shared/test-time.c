@@ -6,15 +6,7 @@
 #include <cmocka.h>
 
 #include "shared/time-util.h"
-
-/* An instant written with its offset, parsed; the test fails when it does
- * not parse. */
-static usec_t instant(const char *s) {
-        usec_t t = 0;
-
-        assert_int_equal(time_parse_iso8601(s, NULL, &t), 0);
-        return t;
-}
+#include "test-helpers.h"
 
 /* Civil time in zone, parsed from "YYYY-MM-DDTHH:MM[:SS]" without offset. */
 static usec_t civil(const char *s, const char *zone) {
@@ -282,10 +274,6 @@ int main(void) {
                 cmocka_unit_test(test_duration_format),
         };
 
-        /* A machine zone unlike every site in the tests (UTC+12:45/+13:45):
-         * results must not depend on it. */
-        setenv("TZ", "Pacific/Chatham", 1);
-        tzset();
-
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        /* A machine zone unlike every site in the tests: UTC+12:45/+13:45. */
+        return run_tests_in_zone(tests, "Pacific/Chatham");
 }

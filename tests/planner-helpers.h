@@ -61,9 +61,10 @@ static Operator operators[] = {
 };
 
 static char *teams[] = { (char *) "team-a", (char *) "team-b", NULL };
+static size_t by_team[] = { 0, 1, 2 };
 
 static inline Roster roster_of(Shift *shifts, size_t n) {
-        return (Roster) { operators, ELEMENTSOF(operators), shifts, n, teams, ELEMENTSOF(teams) - 1 };
+        return (Roster) { operators, ELEMENTSOF(operators), shifts, n, teams, ELEMENTSOF(teams) - 1, by_team };
 }
 
 static inline Shift shift_of(size_t op, usec_t start, usec_t end) {

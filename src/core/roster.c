@@ -24,6 +24,7 @@ Roster *roster_free(Roster *r) {
         if (!r)
                 return NULL;
         strv_free(r->teams);
+        free(r->by_team);
         for (size_t i = 0; i < r->n_operators; i++) {
                 free(r->operators[i].id);
                 free(r->operators[i].name);
@@ -195,7 +196,32 @@ static int roster_string_ptr_compare(const void *a, const void *b) {
         return strcmp(*(char * const *) a, *(char * const *) b);
 }
 
-/* r->teams: the distinct teams of r->operators, sorted. */
+static int roster_team_compare(const void *a, const void *b, void *userdata) {
+        const Roster *r = userdata;
+        size_t x = *(const size_t *) a, y = *(const size_t *) b;
+
+        return strcmp(r->operators[x].team, r->operators[y].team) ?: CMP(x, y);
+}
+
+size_t roster_team_operators(const Roster *r, const char *team, const size_t **ret) {
+        size_t lo = 0, hi = r->n_operators, first;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+
+                if (strcmp(r->operators[r->by_team[mid]].team, team) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        first = lo;
+        while (hi < r->n_operators && streq(r->operators[r->by_team[hi]].team, team))
+                hi++;
+        *ret = r->by_team ? r->by_team + first : NULL;
+        return hi - first;
+}
+
+/* r->teams: the distinct teams of r->operators, sorted; r->by_team. */
 static int roster_list_teams(Roster *r) {
         _cleanup_free_ char **sorted = calloc(MAX(r->n_operators, (size_t) 1), sizeof(char *));
         _cleanup_(strv_freep) char **teams = calloc(r->n_operators + 1, sizeof(char *));
@@ -216,6 +242,14 @@ static int roster_list_teams(Roster *r) {
         strv_free(r->teams);
         r->teams = TAKE_PTR(teams);
         r->n_teams = n;
+
+        free(r->by_team);
+        r->by_team = calloc(MAX(r->n_operators, (size_t) 1), sizeof(size_t));
+        if (!r->by_team)
+                return -ENOMEM;
+        for (size_t i = 0; i < r->n_operators; i++)
+                r->by_team[i] = i;
+        qsort_r(r->by_team, r->n_operators, sizeof(size_t), roster_team_compare, r);
         return 0;
 }
 

@@ -32,6 +32,7 @@ typedef struct Roster {
         size_t n_shifts;
         char **teams;           /* the operators' distinct teams, sorted (roster_finish()); never NULL */
         size_t n_teams;
+        size_t *by_team;        /* indexes into operators, by (team, id) (roster_finish()) */
 } Roster;
 
 /* An empty roster. Returns NULL on OOM. */
@@ -52,6 +53,11 @@ ssize_t roster_find_operator(const Roster *r, const char *id);
 /* Whether team is one of r->teams. */
 bool roster_has_team(const Roster *r, const char *team) _pure_;
 
+/* The operators of team in a finished roster: their indexes into
+ * r->operators, in id order, at *ret (pointing into r). A binary search:
+ * O(log n_operators). Returns how many there are (0: no such team). */
+size_t roster_team_operators(const Roster *r, const char *team, const size_t **ret);
+
 /* Add a shift of operator id (added with name and team when new; NULL name:
  * the id, NULL team: "default"); source ("FILE:LINE") is copied. Returns 0,
  * -EINVAL for an id or team roster_name_is_valid() refuses, or -ENOMEM. */
@@ -67,5 +73,5 @@ int roster_append(Roster *r, const Roster *from);
  * operator whose gap is at most split_gap (microseconds; 0 = never) into one
  * shift with the gap as a planned break (a split shift). Overlapping shifts of
  * one operator are merged, with a warning naming both rows. Then list the
- * distinct teams in r->teams. Returns 0 or -ENOMEM. */
+ * distinct teams in r->teams and the operators by team (r->by_team). Returns 0 or -ENOMEM. */
 int roster_finish(Roster *r, usec_t split_gap);

@@ -66,20 +66,14 @@ static int feed_event_compare(const void *a, const void *b) {
         return CMP(x->start, y->start) ?: strcmp(x->uid, y->uid);
 }
 
-/* The shifts and breaks of who overlapping [from, to), ordered by (start, uid). */
-static int feed_collect_events(const Plan *plan, FeedAudience audience, const char *who,
-                               usec_t from, usec_t to, EventList *l) {
-        size_t first = 0, n = plan->n_shifts;
+/* The shifts and breaks of operator who overlapping [from, to) into l. */
+static int feed_collect_operator(const Plan *plan, const char *who, usec_t from, usec_t to, EventList *l) {
+        size_t first, n = plan_operator_shifts(plan, who, &first);
         int r;
 
-        /* An operator's shifts are found at once; a team's are everywhere. */
-        if (audience == FEED_OPERATOR)
-                n = plan_operator_shifts(plan, who, &first);
         for (size_t i = first; i < first + n; i++) {
                 const ShiftPlan *sp = plan->shifts + i;
 
-                if (audience == FEED_TEAM && !streq_ptr(sp->team, who))
-                        continue;
                 r = feed_event_list_add(l, sp, NULL, from, to);
                 if (r < 0)
                         return r;
@@ -91,6 +85,27 @@ static int feed_collect_events(const Plan *plan, FeedAudience audience, const ch
                                 return r;
                 }
         }
+        return 0;
+}
+
+/* The shifts and breaks of who overlapping [from, to), ordered by (start,
+ * uid): a team's are its operators' (roster_team_operators()). */
+static int feed_collect_events(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,
+                               usec_t from, usec_t to, EventList *l) {
+        const size_t *members = NULL;
+        size_t n;
+        int r;
+
+        if (audience == FEED_OPERATOR)
+                r = feed_collect_operator(plan, who, from, to, l);
+        else {
+                n = roster_team_operators(roster, who, &members);
+                r = 0;
+                for (size_t i = 0; i < n && r >= 0; i++)
+                        r = feed_collect_operator(plan, roster->operators[members[i]].id, from, to, l);
+        }
+        if (r < 0)
+                return r;
 
         if (l->n > 0)
                 qsort(l->events, l->n, sizeof(FeedEvent), feed_event_compare);
@@ -332,7 +347,7 @@ int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, c
 
         icalerror_set_errors_are_fatal(0);
 
-        r = feed_collect_events(plan, audience, who, from, to, &events);
+        r = feed_collect_events(plan, roster, audience, who, from, to, &events);
         if (r < 0)
                 return r;
 

@@ -40,7 +40,9 @@ int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *
 
 /* Render the feed of operator id (FEED_OPERATOR) or of team name (FEED_TEAM)
  * from plan (in plan order, as the planner and the store give it: an
- * operator's shifts are found by binary search): one VEVENT per shift and
+ * operator's shifts are found by binary search; a team's operators are those
+ * of the finished roster, roster_team_operators(), so a feed costs its own
+ * operators' shifts, never the site's): one VEVENT per shift and
  * one per break that overlaps
  * [from, to) (UTC usec), UIDs "<plan uid>@respite", CRLF line ends, lines
  * folded at 75 octets without splitting a UTF-8 sequence. Calendar

@@ -269,6 +269,7 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
         _cleanup_(plan_freep) Plan *plan = NULL;
         _cleanup_free_ Rule *rules = NULL;
         _cleanup_free_ const Incident **index = NULL;
+        _cleanup_free_ const ShiftPlan **prevs = NULL;
         PlannerRun in = {
                 .roster = roster,
                 .policy = policy,
@@ -296,19 +297,35 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
         }
         if (roster->n_shifts > 0) {
                 plan->shifts = calloc(roster->n_shifts, sizeof(ShiftPlan));
-                if (!plan->shifts)
+                prevs = calloc(roster->n_shifts, sizeof(ShiftPlan *));
+                if (!plan->shifts || !prevs)
                         return -ENOMEM;
+        }
+        for (size_t i = 0; i < roster->n_shifts; i++) {
+                const Shift *shift = &roster->shifts[i];
+
+                plan->n_shifts++;
+                r = planner_shift_plan_init(&plan->shifts[i], &roster->operators[shift->operator], shift);
+                if (r < 0)
+                        return r;
+                /* A revision: every shift sees the others' breaks as the
+                 * previous revision left them until it is planned again, as
+                 * planner_revise_operator() does for one operator. */
+                prevs[i] = planner_find_previous_shift(previous, &plan->shifts[i]);
+                if (prevs[i]) {
+                        planner_staffing_add_planned(in.staffing, roster, shift, +1);
+                        planner_staffing_add_breaks(in.staffing, prevs[i], -1);
+                }
         }
         for (size_t i = 0; i < roster->n_shifts; i++) {
                 const Shift *shift = &roster->shifts[i];
                 ShiftPlan *sp = &plan->shifts[i];
 
-                plan->n_shifts++;
-                r = planner_shift_plan_init(sp, &roster->operators[shift->operator], shift);
-                if (r < 0)
-                        return r;
-                planner_staffing_add_planned(in.staffing, roster, shift, +1);
-                r = planner_plan_shift(&in, shift, planner_find_previous_shift(previous, sp), rules, sp);
+                if (prevs[i])
+                        planner_staffing_add_breaks(in.staffing, prevs[i], +1);
+                else
+                        planner_staffing_add_planned(in.staffing, roster, shift, +1);
+                r = planner_plan_shift(&in, shift, prevs[i], rules, sp);
                 if (r < 0)
                         return r;
                 planner_staffing_add_breaks(in.staffing, sp, -1);
@@ -382,4 +399,31 @@ int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *poli
         }
         plan->now = now;
         return 0;
+}
+
+ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
+                            const IncidentList *incidents, usec_t now, const char *operator,
+                            const size_t **ret_operators) {
+        ssize_t op = roster_find_operator(roster, operator);
+        const size_t *members;
+        size_t n;
+        int r;
+
+        if (op < 0)
+                return -ENXIO;
+        n = roster_team_operators(roster, roster->operators[op].team, &members);
+        if (!coverage) {
+                /* The operator alone: their place among the team's. */
+                while (*members != (size_t) op)
+                        members++;
+                n = 1;
+        }
+        for (size_t i = 0; i < n; i++) {
+                r = planner_revise_operator(plan, roster, policy, coverage, incidents, now,
+                                            roster->operators[members[i]].id);
+                if (r < 0)
+                        return r;
+        }
+        *ret_operators = members;
+        return (ssize_t) n;
 }

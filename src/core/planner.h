@@ -27,7 +27,9 @@
  *
  * roster must be finished (roster_finish(): sorted, its teams listed).
  * Shifts are planned one after the other in roster order; each sees the
- * breaks of those before it in its team's coverage.
+ * breaks of those before it in its team's coverage, and, in a revision, the
+ * breaks the previous revision gave those after it (so a revision of all
+ * equals planner_revise_operator() of each operator in turn).
  *
  * Rules:
  * - Recovery: a category with recovery > 0 earns a break of that length,
@@ -95,3 +97,18 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
  * in the roster, -ESTALE when plan does not match the roster, -ENOMEM. */
 int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
                             const IncidentList *incidents, usec_t now, const char *operator);
+
+/* Revise plan in place at now for an event of operator (an incident, a call
+ * record, a break edge): planner_revise_operator() for every operator of
+ * their team, in roster order, when coverage couples them (coverage not
+ * NULL: a break of one changes where the others' may go), else for the
+ * operator alone. Equals planner_run() with plan as the previous revision
+ * at the same now for those operators, and leaves everyone else as they
+ * were; costs the team, not the site. The operators revised are returned
+ * as indexes into roster->operators at *ret_operators (pointing into
+ * roster->by_team). Returns their number, or -ENXIO, -ESTALE, -ENOMEM as
+ * planner_revise_operator() does (the plan is then partly revised: plan
+ * again with planner_run()). */
+ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
+                            const IncidentList *incidents, usec_t now, const char *operator,
+                            const size_t **ret_operators);

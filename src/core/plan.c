@@ -34,6 +34,37 @@ void shift_plan_done(ShiftPlan *s) {
         free(s->operator);
         free(s->team);
         free(s->uid);
+        *s = (ShiftPlan) {};
+}
+
+int shift_plan_copy(const ShiftPlan *src, ShiftPlan *ret) {
+        _cleanup_(shift_plan_done) ShiftPlan c = *src;
+
+        c.operator = c.team = c.uid = NULL;
+        c.breaks = NULL;
+        c.n_breaks = 0;
+        if (strdup_to(&c.operator, src->operator) < 0 || strdup_to(&c.team, src->team) < 0 ||
+            strdup_to(&c.uid, src->uid) < 0)
+                return -ENOMEM;
+        if (src->n_breaks > 0) {
+                c.breaks = calloc(src->n_breaks, sizeof(Break));
+                if (!c.breaks)
+                        return -ENOMEM;
+        }
+        for (; c.n_breaks < src->n_breaks; c.n_breaks++) {
+                const Break *b = &src->breaks[c.n_breaks];
+                Break *d = &c.breaks[c.n_breaks];
+
+                *d = (Break) { .kind = b->kind, .start = b->start, .end = b->end, .trigger = b->trigger };
+                if (strdup_to(&d->uid, b->uid) < 0 || strdup_to(&d->reason, b->reason) < 0 ||
+                    strdup_to(&d->recovery_uid, b->recovery_uid) < 0) {
+                        c.n_breaks++;
+                        return -ENOMEM;
+                }
+        }
+        *ret = c;
+        c = (ShiftPlan) {};
+        return 0;
 }
 
 Plan *plan_free(Plan *p) {

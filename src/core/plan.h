@@ -47,6 +47,7 @@ typedef struct Plan {
         usec_t now;             /* the revision instant: nothing before it was changed */
         ShiftPlan *shifts;      /* sorted by shift_plan_compare(): operator, then start */
         size_t n_shifts;
+        unsigned breaks;                /* breaks of all shifts */
         unsigned statutory_violations;  /* shifts whose statutory breaks could not be placed */
         unsigned recoveries, recoveries_late, recoveries_unserved, recoveries_short;
                                         /* sums of the shifts' counts */
@@ -56,6 +57,12 @@ typedef struct Plan {
 
 Plan *plan_free(Plan *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Plan *, plan_free);
+
+/* Free the strings and breaks of sp; the struct itself stays. */
+void shift_plan_done(ShiftPlan *sp);
+/* A deep copy of src into *ret. Returns 0 or -ENOMEM (*ret then holds
+ * nothing to free). */
+int shift_plan_copy(const ShiftPlan *src, ShiftPlan *ret);
 
 /* "planned", "statutory", "recovery", both ways. */
 DECLARE_STRING_TABLE_LOOKUP(break_kind, BreakKind);

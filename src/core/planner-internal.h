@@ -72,9 +72,8 @@ typedef struct TriggerList {
 
 /* ---- plan.c ---- */
 
-/* Free the strings of b, or of sp and its breaks; the struct itself stays. */
+/* Free the strings of b; the struct itself stays. */
 void break_done(Break *b);
-void shift_plan_done(ShiftPlan *sp);
 
 /* ---- planner.c: the breaks of the shift being planned ---- */
 

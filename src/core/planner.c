@@ -257,6 +257,7 @@ static int planner_plan_shift(const PlannerRun *in, const Shift *shift, const Sh
 }
 
 static void planner_plan_count(Plan *plan, const ShiftPlan *sp, int sign) {
+        plan->breaks += sign * sp->n_breaks;
         plan->statutory_violations += sign * sp->statutory_violation;
         plan->recoveries += sign * sp->recoveries;
         plan->recoveries_late += sign * sp->recoveries_late;
@@ -401,6 +402,21 @@ int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *poli
         return 0;
 }
 
+size_t planner_coupled_operators(const Roster *roster, const Coverage *coverage, size_t operator,
+                                 const size_t **ret) {
+        const size_t *members;
+        size_t n = roster_team_operators(roster, roster->operators[operator].team, &members);
+
+        if (!coverage) {
+                /* The operator alone: their place among the team's. */
+                while (*members != operator)
+                        members++;
+                n = 1;
+        }
+        *ret = members;
+        return n;
+}
+
 ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
                             const IncidentList *incidents, usec_t now, const char *operator,
                             const size_t **ret_operators) {
@@ -411,13 +427,7 @@ ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *poli
 
         if (op < 0)
                 return -ENXIO;
-        n = roster_team_operators(roster, roster->operators[op].team, &members);
-        if (!coverage) {
-                /* The operator alone: their place among the team's. */
-                while (*members != (size_t) op)
-                        members++;
-                n = 1;
-        }
+        n = planner_coupled_operators(roster, coverage, op, &members);
         for (size_t i = 0; i < n; i++) {
                 r = planner_revise_operator(plan, roster, policy, coverage, incidents, now,
                                             roster->operators[members[i]].id);

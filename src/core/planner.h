@@ -98,11 +98,17 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
 int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
                             const IncidentList *incidents, usec_t now, const char *operator);
 
+/* The operators whose breaks an event of operator (an index into
+ * roster->operators) can move: with coverage, their team (roster order),
+ * else the operator alone; as indexes into roster->operators at *ret
+ * (pointing into roster->by_team). Returns how many. */
+size_t planner_coupled_operators(const Roster *roster, const Coverage *coverage, size_t operator,
+                                 const size_t **ret);
+
 /* Revise plan in place at now for an event of operator (an incident, a call
- * record, a break edge): planner_revise_operator() for every operator of
- * their team, in roster order, when coverage couples them (coverage not
- * NULL: a break of one changes where the others' may go), else for the
- * operator alone. Equals planner_run() with plan as the previous revision
+ * record): planner_revise_operator() for every operator of
+ * planner_coupled_operators() in turn (with coverage, a break of one changes
+ * where the others' may go). Equals planner_run() with plan as the previous revision
  * at the same now for those operators, and leaves everyone else as they
  * were; costs the team, not the site. The operators revised are returned
  * as indexes into roster->operators at *ret_operators (pointing into

@@ -610,12 +610,27 @@ static const sd_bus_vtable bus_vtable[] = {
         SD_BUS_VTABLE_END
 };
 
-int bus_setup(Manager *m) {
-        int r;
+int bus_connect(Manager *m) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r, owned;
 
         r = m->user_bus ? sd_bus_open_user(&m->bus) : sd_bus_open_system(&m->bus);
         if (r < 0)
                 return r;
+        r = sd_bus_call_method(m->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                               "NameHasOwner", &error, &reply, "s", BUS_NAME);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "b", &owned);
+        if (r < 0)
+                return r;
+        return owned ? -EEXIST : 0;
+}
+
+int bus_publish(Manager *m) {
+        int r;
+
         r = sd_bus_add_object_vtable(m->bus, NULL, BUS_PATH, BUS_INTERFACE, bus_vtable, m);
         if (r < 0)
                 return r;

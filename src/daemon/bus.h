@@ -9,10 +9,16 @@
 #include "daemon/manager.h"
 #include "shared/bus-contract.h"
 
-/* Connect to the system bus (the session bus when m->user_bus), publish the
- * object, attach to m->event and request BUS_NAME (last, once everything is
- * ready). Returns 0 or a negative errno (-EEXIST: the name is taken). */
-int bus_setup(Manager *m);
+/* Connect to the system bus (the session bus when m->user_bus) and make
+ * sure nobody owns BUS_NAME yet (another respited), before anything is
+ * published. Returns 0 or a negative errno (-EEXIST: the name is taken). */
+int bus_connect(Manager *m);
+
+/* Publish the object, attach to m->event and request BUS_NAME: last, once
+ * the first plan is published (style.md: request the name last, so that a
+ * caller never waits for a daemon that is not ready). Returns 0 or a
+ * negative errno (-EEXIST: the name was taken in the meantime). */
+int bus_publish(Manager *m);
 
 /* Emit member (BUS_SIGNAL_BREAK_SCHEDULED, _STARTED or _ENDED) with
  * (s operator, s uid, s kind, t start_usec, t end_usec, s reason). The reason

@@ -90,6 +90,26 @@ static int manager_add_reported(Manager *m, const Incident *inc) {
         return incident_list_add(m->incidents, inc);
 }
 
+static int manager_string_ptr_compare(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+/* Revise the team of each operator of l once, however many incidents they
+ * have there. Returns 0 or -ENOMEM. */
+static int manager_revise_operators(Manager *m, const IncidentList *l) {
+        _cleanup_free_ const char **ops = calloc(MAX(l->n, (size_t) 1), sizeof(char *));
+
+        if (!ops)
+                return -ENOMEM;
+        for (size_t i = 0; i < l->n; i++)
+                ops[i] = l->items[i].operator;
+        qsort(ops, l->n, sizeof(char *), manager_string_ptr_compare);
+        for (size_t i = 0; i < l->n; i++)
+                if (i == 0 || !streq(ops[i - 1], ops[i]))
+                        (void) manager_revise(m, ops[i]);
+        return 0;
+}
+
 /* A file renamed into the spool: check its lines, commit the good ones
  * together with a record of the file, re-plan, then move it out. A file
  * already committed before a crash is only moved. */
@@ -120,8 +140,9 @@ static int manager_on_spool_file(const char *dir, const char *name, void *userda
                 }
                 log_info("Spool file '%s': %zu incidents taken%s.", name, f.good->n,
                          f.n_bad > 0 ? ", some lines bad" : "");
-                if (f.good->n > 0)
-                        (void) manager_replan(m);
+                r = manager_revise_operators(m, f.good);
+                if (r < 0)
+                        return log_oom();
         }
 
         if (f.n_bad > 0)
@@ -185,7 +206,10 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
                 if (r < 0)
                         return log_error_errno(r, "Failed to store incident %s: %m (%s)", id, store_error(m->store));
         }
-        r = manager_add_reported(m, &inc);
+        /* A new random id: no need to look for it among those known. */
+        r = incident_list_add(m->reported, &inc);
+        if (r >= 0)
+                r = incident_list_add(m->incidents, &inc);
         if (r < 0)
                 return r;
         log_info("%s: incident %s (%s) reported.", operator, id, category);
@@ -193,7 +217,7 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
                 log_notice("%s: %s incident %s: the team lead of team %s should be told.", operator, category, id,
                            m->roster->operators[roster_find_operator(m->roster, operator)].team);
 
-        r = manager_replan(m);
+        r = manager_revise(m, operator);
         if (r < 0)
                 return r;
         *ret_id = strdup(id);

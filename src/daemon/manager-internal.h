@@ -39,23 +39,70 @@ void manager_sources_done(Manager *m);
 
 /* manager-publish.c */
 
-/* Compare two revisions (old may be NULL): announce added or moved breaks
- * (BreakScheduled) and log them, and list the operators whose day changed
- * in *ret_changed. Returns 0 or -ENOMEM (not logged). */
-int manager_diff_plans(Manager *m, const Plan *old, const Plan *new, char ***ret_changed);
-/* Every operator's and every team's feed of m->plan, as files
- * (<dir>/<operator>.ics, <dir>/team-<team>.ics) and over HTTP. */
-int manager_publish_feeds(Manager *m);
-/* BreakStarted/BreakEnded for every edge in (m->edges_until, now]. */
-void manager_emit_edges(Manager *m, usec_t now);
+/* A break to announce (BreakScheduled): pointers into the current plan. */
+typedef struct ManagerAnnouncement {
+        const char *operator;
+        const Break *brk;
+} ManagerAnnouncement;
+
+/* What one revision changed; the strings and breaks point into the plans
+ * compared, which outlive it. */
+typedef struct ManagerChanges {
+        const char **operators;         /* whose day changed, in plan order, each once */
+        size_t n_operators;
+        ManagerAnnouncement *scheduled; /* new and moved breaks */
+        size_t n_scheduled;
+} ManagerChanges;
+
+void manager_changes_done(ManagerChanges *c);
+/* Compare one operator's shifts before (old, may be empty) and after (new,
+ * may be empty), both in plan order: log the new, moved and removed breaks,
+ * add the new and moved ones to c->scheduled and the operator to
+ * c->operators when their day changed. Costs their breaks. Returns 0 or
+ * -ENOMEM (not logged). */
+int manager_diff_operator(Manager *m, const ShiftPlan *old, size_t n_old, const ShiftPlan *new, size_t n_new,
+                          ManagerChanges *c);
+/* The same for two whole revisions (old may be NULL), walking both in plan
+ * order: linear in the site. */
+int manager_diff_plans(Manager *m, const Plan *old, const Plan *new, ManagerChanges *c);
+/* The feeds of the operators in c and of their teams: rendered, written as
+ * files (<dir>/<operator>.ics, <dir>/team-<team>.ics) when their bytes
+ * changed, and served over HTTP. */
+int manager_publish_changes(Manager *m, const ManagerChanges *c);
+/* Every feed of the roster, and feeds gone from it no longer served. */
+int manager_publish_all(Manager *m);
+/* BreakScheduled for each break of c, then ScheduleChanged per operator. */
+void manager_announce(Manager *m, const ManagerChanges *c);
 /* Every feed of the roster ("OPERATOR", "team-TEAM") gets its secret
- * token in the store. */
+ * token: read from the store the first time, created there for new feeds,
+ * kept in memory. */
 int manager_ensure_feed_tokens(Manager *m);
+/* Free the feeds kept in memory. */
+void manager_feeds_done(Manager *m);
 /* Serve the feeds over HTTP on the socket systemd passed or on
  * feeds.listen (read once: a reload does not move it). Tokens live in the
  * store: without one, no HTTP. A failure is logged and respited goes on
  * without HTTP. */
 void manager_start_http(Manager *m);
+
+/* manager-edges.c */
+
+typedef struct ManagerEdge ManagerEdge;
+
+/* Announce every break edge due by until (BreakStarted, BreakEnded),
+ * each costing its shift. */
+void manager_edges_run(Manager *m, usec_t until);
+/* Shifts [first, first + n) of m->plan were revised at now: announce their
+ * edges due by now and queue the rest. */
+void manager_edges_revised(Manager *m, size_t first, size_t n, usec_t now);
+/* A new plan: every shift's edges up to done count as announced, the rest
+ * are queued. Returns 0 or -ENOMEM (logged). */
+int manager_edges_reset(Manager *m, usec_t done);
+void manager_edges_done(Manager *m);
+/* The call records of m->detected up to now count as reached. */
+void manager_skip_detected(Manager *m, usec_t now);
+/* Arm the timer for the next break edge, call record or local midnight. */
+int manager_arm_timer(Manager *m);
 
 /* manager-incidents.c */
 

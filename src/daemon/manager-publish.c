@@ -1,14 +1,59 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The manager's publishing: what changed between two revisions is
- * announced on the bus and in the log; every feed is rendered, written as a
- * file when the bytes changed and served over HTTP at its token's URL;
- * break edges become BreakStarted/BreakEnded. */
+/* The manager's publishing: what changed between two revisions, found per
+ * operator; the feeds of those operators and of their teams rendered,
+ * written as files when their bytes changed and served over HTTP at their
+ * token's URL; then the signals. Each feed's token and the hash of the bytes
+ * last written are kept in memory (the store keeps the tokens durably), so
+ * publishing costs the feeds that changed, never the site. */
+#include <search.h>
 #include <sys/stat.h>
 
 #include "daemon/bus.h"
 #include "daemon/manager-internal.h"
+#include "shared/hash.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
+
+/* One feed ("op16", "team-retail"): its token and what its file holds. */
+typedef struct ManagerFeed {
+        char *name;
+        char *token;                    /* NULL until the store gave one */
+        uint128_t hash;                 /* fnv1a128 of the bytes in its file */
+        bool written;                   /* hash says what the file holds */
+} ManagerFeed;
+
+static int manager_feed_compare(const void *a, const void *b) {
+        return strcmp(((const ManagerFeed *) a)->name, ((const ManagerFeed *) b)->name);
+}
+
+static void manager_feed_free(void *p) {
+        ManagerFeed *f = p;
+
+        free(f->name);
+        free(f->token);
+        free(f);
+}
+
+void manager_feeds_done(Manager *m) {
+        tdestroy(m->feeds, manager_feed_free);
+        m->feeds = NULL;
+}
+
+/* The feed called name, added when new; NULL on OOM. */
+static ManagerFeed *manager_feed(Manager *m, const char *name) {
+        ManagerFeed key = { .name = (char *) name }, *f;
+        void **node = tfind(&key, &m->feeds, manager_feed_compare);
+
+        if (node)
+                return *node;
+        f = calloc(1, sizeof(ManagerFeed));
+        if (!f || !(f->name = strdup(name)) || !tsearch(f, &m->feeds, manager_feed_compare)) {
+                if (f)
+                        manager_feed_free(f);
+                return NULL;
+        }
+        return f;
+}
 
 static const char *manager_feed_dir(const Manager *m) {
         return m->feed_dir_override ?: m->policy->feed_dir;
@@ -20,109 +65,202 @@ static const char *manager_format_local(const Manager *m, usec_t t, char buf[sta
         return buf;
 }
 
-int manager_diff_plans(Manager *m, const Plan *old, const Plan *new, char ***ret_changed) {
-        _cleanup_(strv_freep) char **changed = NULL;
-        char a[ISO8601_MAX], b[ISO8601_MAX];
-        int r;
+/* ---- what changed ---- */
 
-        for (size_t i = 0; i < new->n_shifts; i++) {
-                const ShiftPlan *s = &new->shifts[i];
+void manager_changes_done(ManagerChanges *c) {
+        free(c->operators);
+        free(c->scheduled);
+        *c = (ManagerChanges) {};
+}
 
-                for (size_t j = 0; j < s->n_breaks; j++) {
-                        const Break *nb = &s->breaks[j], *ob = plan_find_operator_break(old, s->operator, nb->uid);
-
-                        if (ob && ob->start == nb->start && ob->end == nb->end)
-                                continue;
-                        log_info("%s: %s %s break %s – %s: %s", s->operator, ob ? "moved" : "new",
-                                 break_kind_to_string(nb->kind), manager_format_local(m, nb->start, a),
-                                 manager_format_local(m, nb->end, b), nb->reason);
-                        r = strv_extend_unique(&changed, s->operator);
-                        if (r < 0)
-                                return r;
-                        (void) bus_emit_break(m, BUS_SIGNAL_BREAK_SCHEDULED, s->operator, nb);
-                }
-        }
-
-        /* Breaks that are gone still change their operator's day. */
-        for (size_t i = 0; old && i < old->n_shifts; i++) {
-                const ShiftPlan *s = &old->shifts[i];
-
-                for (size_t j = 0; j < s->n_breaks; j++)
-                        if (!plan_find_operator_break(new, s->operator, s->breaks[j].uid)) {
-                                log_info("%s: %s break %s removed.", s->operator,
-                                         break_kind_to_string(s->breaks[j].kind), s->breaks[j].uid);
-                                r = strv_extend_unique(&changed, s->operator);
-                                if (r < 0)
-                                        return r;
-                        }
-        }
-
-        *ret_changed = TAKE_PTR(changed);
+static int manager_changes_add_operator(ManagerChanges *c, const char *operator) {
+        if (c->n_operators > 0 && streq(c->operators[c->n_operators - 1], operator))
+                return 0;
+        if (array_grow((void **) &c->operators, c->n_operators, sizeof(char *)) < 0)
+                return -ENOMEM;
+        c->operators[c->n_operators++] = operator;
         return 0;
 }
 
-/* Write dir/name only when its bytes change, so mtimes and ETags follow the
- * schedule rather than our revisions. */
-static int manager_write_if_changed(const char *dir, const char *name, const char *text) {
-        _cleanup_free_ char *path = NULL, *old = NULL;
-        _cleanup_(fclosep) FILE *f = NULL;
-        size_t len = strlen(text), n;
+/* The break uid among shifts[0..n) (one operator's), or NULL. */
+static const Break *manager_find_break(const ShiftPlan *shifts, size_t n, const char *uid) {
+        for (size_t i = 0; i < n; i++) {
+                const Break *b = shift_plan_find_break(&shifts[i], uid);
 
-        if (asprintf(&path, "%s/%s", dir, name) < 0)
-                return -ENOMEM;
-        f = fopen(path, "re");
-        if (f) {
-                old = malloc(len + 1);
-                if (!old)
-                        return -ENOMEM;
-                n = fread(old, 1, len + 1, f);
-                if (n == len && memcmp(old, text, len) == 0)
-                        return 0;
+                if (b)
+                        return b;
         }
-        return feed_write_file(dir, name, text);
+        return NULL;
 }
 
-/* Render one feed over the window of feeds.window_back and window_ahead
- * around the revision, write <dir>/<name>.ics when feed files are on, and
- * serve it at its token's URL when HTTP is. */
-static int manager_publish_feed(Manager *m, FeedAudience audience, const char *who) {
-        _cleanup_free_ char *name = NULL, *file = NULL, *calname = NULL, *text = NULL, *token = NULL;
+int manager_diff_operator(Manager *m, const ShiftPlan *old, size_t n_old, const ShiftPlan *new, size_t n_new,
+                          ManagerChanges *c) {
+        const char *operator = n_new > 0 ? new[0].operator : n_old > 0 ? old[0].operator : NULL;
+        char a[ISO8601_MAX], b[ISO8601_MAX];
+        bool changed = n_old != n_new;
+
+        for (size_t i = 0; !changed && i < n_new; i++)
+                changed = old[i].start != new[i].start || old[i].end != new[i].end;
+
+        for (size_t i = 0; i < n_new; i++)
+                for (size_t j = 0; j < new[i].n_breaks; j++) {
+                        const Break *nb = &new[i].breaks[j], *ob = manager_find_break(old, n_old, nb->uid);
+
+                        if (ob && ob->start == nb->start && ob->end == nb->end)
+                                continue;
+                        log_info("%s: %s %s break %s – %s: %s", operator, ob ? "moved" : "new",
+                                 break_kind_to_string(nb->kind), manager_format_local(m, nb->start, a),
+                                 manager_format_local(m, nb->end, b), nb->reason);
+                        if (array_grow((void **) &c->scheduled, c->n_scheduled, sizeof(ManagerAnnouncement)) < 0)
+                                return -ENOMEM;
+                        c->scheduled[c->n_scheduled++] = (ManagerAnnouncement) { operator, nb };
+                        changed = true;
+                }
+
+        /* Breaks that are gone still change their operator's day. */
+        for (size_t i = 0; i < n_old; i++)
+                for (size_t j = 0; j < old[i].n_breaks; j++)
+                        if (!manager_find_break(new, n_new, old[i].breaks[j].uid)) {
+                                log_info("%s: %s break %s removed.", operator,
+                                         break_kind_to_string(old[i].breaks[j].kind), old[i].breaks[j].uid);
+                                changed = true;
+                        }
+
+        return changed ? manager_changes_add_operator(c, operator) : 0;
+}
+
+int manager_diff_plans(Manager *m, const Plan *old, const Plan *new, ManagerChanges *c) {
+        size_t i = 0, j = 0, n_old = old ? old->n_shifts : 0;
+        int r;
+
+        /* Both in plan order: walk them side by side, an operator at a time. */
+        while (i < n_old || j < new->n_shifts) {
+                const char *o = i < n_old ? old->shifts[i].operator : NULL;
+                const char *n = j < new->n_shifts ? new->shifts[j].operator : NULL;
+                int k = !o ? 1 : !n ? -1 : strcmp(o, n);
+                size_t i_end = i, j_end = j;
+
+                if (k <= 0)
+                        while (i_end < n_old && streq(old->shifts[i_end].operator, o))
+                                i_end++;
+                if (k >= 0)
+                        while (j_end < new->n_shifts && streq(new->shifts[j_end].operator, n))
+                                j_end++;
+                r = manager_diff_operator(m, old ? old->shifts + i : NULL, i_end - i, new->shifts + j, j_end - j, c);
+                if (r < 0)
+                        return r;
+                i = i_end;
+                j = j_end;
+        }
+        return 0;
+}
+
+/* ---- feeds ---- */
+
+/* The feeds' window: feeds.window_back before and feeds.window_ahead after
+ * the start of the local day of now, so that a feed's bytes change with the
+ * schedule and once a day, never with the revision instant alone. */
+static void manager_feed_window(const Manager *m, usec_t *ret_from, usec_t *ret_to) {
         const FeedSettings *fs = &m->policy->feeds;
-        usec_t now = m->plan->now;
+        usec_t day = m->window_day;
+
+        *ret_from = day > fs->window_back ? day - fs->window_back : 0;
+        *ret_to = day + fs->window_ahead;
+}
+
+/* Whether dir/name holds text: from the hash kept, or, the first time,
+ * from the file itself (so a restart leaves unchanged files alone). */
+static bool manager_feed_file_holds(const ManagerFeed *f, const char *dir, const char *file, const char *text,
+                                    uint128_t hash) {
+        _cleanup_free_ char *path = NULL, *old = NULL;
+        _cleanup_(fclosep) FILE *fp = NULL;
+        size_t len = strlen(text);
+
+        if (f->written)
+                return f->hash == hash;
+        if (asprintf(&path, "%s/%s", dir, file) < 0 || !(fp = fopen(path, "re")) || !(old = malloc(len + 1)))
+                return false;
+        return fread(old, 1, len + 1, fp) == len && memcmp(old, text, len) == 0;
+}
+
+/* Render one feed, write <dir>/<name>.ics when feed files are on and its
+ * bytes changed, and serve it at its token's URL when HTTP is on. */
+static int manager_publish_feed(Manager *m, FeedAudience audience, const char *who) {
+        _cleanup_free_ char *name = NULL, *file = NULL, *calname = NULL, *text = NULL;
+        const char *dir = manager_feed_dir(m);
+        uint128_t hash;
+        usec_t from, to;
+        ManagerFeed *f;
         int r;
 
         if (feed_name(audience, who, &name) < 0 || asprintf(&file, "%s.ics", name) < 0 ||
-            feed_calendar_name(m->roster, audience, who, &calname) < 0)
+            feed_calendar_name(m->roster, audience, who, &calname) < 0 || !(f = manager_feed(m, name)))
                 return log_oom();
-        r = feed_render(m->plan, m->roster, audience, who, calname, fs->refresh,
-                        now > fs->window_back ? now - fs->window_back : 0, now + fs->window_ahead, m->sequences,
-                        &text);
+        manager_feed_window(m, &from, &to);
+        r = feed_render(m->plan, m->roster, audience, who, calname, m->policy->feeds.refresh, from, to,
+                        m->sequences, &text);
         if (r < 0)
                 return log_warning_errno(r, "Failed to render feed '%s': %m, ignoring", name);
 
-        if (manager_feed_dir(m)) {
-                r = manager_write_if_changed(manager_feed_dir(m), file, text);
-                if (r < 0)
-                        log_warning_errno(r, "Failed to write feed '%s/%s': %m, ignoring", manager_feed_dir(m), file);
+        if (dir) {
+                hash = fnv1a128(text, strlen(text), FNV1A128_OFFSET);
+                if (!manager_feed_file_holds(f, dir, file, text, hash)) {
+                        r = feed_write_file(dir, file, text);
+                        if (r < 0)
+                                log_warning_errno(r, "Failed to write feed '%s/%s': %m, ignoring", dir, file);
+                }
+                f->written = r >= 0;
+                f->hash = hash;
         }
         if (!m->http)
                 return 0;
-        r = store_get_feed_token(m->store, name, &token);
-        if (r < 0)
-                return log_warning_errno(r, "Failed to read the token of feed '%s': %m (%s), not serving it",
-                                         name, store_error(m->store));
-        r = http_server_put_feed(m->http, name, token, text);
+        if (!f->token)
+                return log_warning_errno(ENOENT, "Feed '%s' has no token, not serving it.", name);
+        r = http_server_put_feed(m->http, name, f->token, text);
         if (r < 0)
                 return log_warning_errno(r, "Failed to serve feed '%s': %m, ignoring", name);
         return 0;
 }
 
-int manager_publish_feeds(Manager *m) {
+static int manager_feed_dir_ensure(const Manager *m) {
         if (!manager_feed_dir(m) && !m->http)
                 return 0;
         if (manager_feed_dir(m) && mkdir(manager_feed_dir(m), 0755) < 0 && errno != EEXIST)
                 log_warning_errno(errno, "Failed to create feed directory '%s': %m, ignoring", manager_feed_dir(m));
+        return 1;
+}
 
+static int manager_string_ptr_compare(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+int manager_publish_changes(Manager *m, const ManagerChanges *c) {
+        _cleanup_free_ const char **teams = NULL;
+        size_t n_teams = 0;
+
+        if (manager_feed_dir_ensure(m) == 0 || c->n_operators == 0)
+                return 0;
+        teams = calloc(c->n_operators, sizeof(char *));
+        if (!teams)
+                return log_oom();
+        for (size_t i = 0; i < c->n_operators; i++) {
+                ssize_t k = roster_find_operator(m->roster, c->operators[i]);
+
+                if (k < 0)
+                        continue;       /* gone from the roster: its feed goes with the next prune */
+                (void) manager_publish_feed(m, FEED_OPERATOR, c->operators[i]);
+                teams[n_teams++] = m->roster->operators[k].team;
+        }
+        qsort(teams, n_teams, sizeof(char *), manager_string_ptr_compare);
+        for (size_t i = 0; i < n_teams; i++)
+                if (i == 0 || !streq(teams[i - 1], teams[i]))
+                        (void) manager_publish_feed(m, FEED_TEAM, teams[i]);
+        return 0;
+}
+
+int manager_publish_all(Manager *m) {
+        if (manager_feed_dir_ensure(m) == 0)
+                return 0;
         for (size_t i = 0; i < m->roster->n_operators; i++)
                 (void) manager_publish_feed(m, FEED_OPERATOR, m->roster->operators[i].id);
         for (size_t i = 0; i < m->roster->n_teams; i++)
@@ -133,42 +271,59 @@ int manager_publish_feeds(Manager *m) {
         return 0;
 }
 
-void manager_emit_edges(Manager *m, usec_t now) {
-        for (size_t i = 0; i < m->plan->n_shifts; i++) {
-                const ShiftPlan *s = &m->plan->shifts[i];
+void manager_announce(Manager *m, const ManagerChanges *c) {
+        for (size_t i = 0; i < c->n_scheduled; i++)
+                (void) bus_emit_break(m, BUS_SIGNAL_BREAK_SCHEDULED, c->scheduled[i].operator, c->scheduled[i].brk);
+        for (size_t i = 0; i < c->n_operators; i++)
+                (void) bus_emit_schedule_changed(m, c->operators[i]);
+}
 
-                for (size_t j = 0; j < s->n_breaks; j++) {
-                        const Break *b = &s->breaks[j];
+/* ---- tokens ---- */
 
-                        if (b->start > m->edges_until && b->start <= now) {
-                                log_info("%s: %s break begins.", s->operator, break_kind_to_string(b->kind));
-                                (void) bus_emit_break(m, BUS_SIGNAL_BREAK_STARTED, s->operator, b);
-                        }
-                        if (b->end > m->edges_until && b->end <= now) {
-                                log_info("%s: %s break ends.", s->operator, break_kind_to_string(b->kind));
-                                (void) bus_emit_break(m, BUS_SIGNAL_BREAK_ENDED, s->operator, b);
-                        }
-                }
-        }
-        m->edges_until = now;
+static int manager_take_token(const char *name, const char *token, void *userdata) {
+        ManagerFeed *f = manager_feed(userdata, name);
+
+        if (!f)
+                return -ENOMEM;
+        return strdup_to(&f->token, token);
 }
 
 int manager_ensure_feed_tokens(Manager *m) {
-        _cleanup_(strv_freep) char **feeds = calloc(m->roster->n_operators + m->roster->n_teams + 1, sizeof(char *));
+        _cleanup_(strv_freep) char **missing = NULL;
         size_t n = 0;
         int r;
 
-        if (!feeds)
+        if (!m->feeds) {
+                r = store_foreach_feed_token(m->store, manager_take_token, m);
+                if (r < 0)
+                        return log_warning_errno(r, "Failed to read the feed tokens: %m (%s), ignoring",
+                                                 store_error(m->store));
+        }
+        missing = calloc(m->roster->n_operators + m->roster->n_teams + 1, sizeof(char *));
+        if (!missing)
                 return log_oom();
-        for (size_t i = 0; i < m->roster->n_operators; i++)
-                if (feed_name(FEED_OPERATOR, m->roster->operators[i].id, &feeds[n++]) < 0)
+        for (size_t i = 0; i < m->roster->n_operators + m->roster->n_teams; i++) {
+                bool team = i >= m->roster->n_operators;
+                const char *who = team ? m->roster->teams[i - m->roster->n_operators] : m->roster->operators[i].id;
+                _cleanup_free_ char *name = NULL;
+                ManagerFeed *f;
+
+                if (feed_name(team ? FEED_TEAM : FEED_OPERATOR, who, &name) < 0 || !(f = manager_feed(m, name)))
                         return log_oom();
-        for (size_t i = 0; i < m->roster->n_teams; i++)
-                if (feed_name(FEED_TEAM, m->roster->teams[i], &feeds[n++]) < 0)
-                        return log_oom();
-        r = store_ensure_feed_tokens(m->store, feeds);
+                if (!f->token)
+                        missing[n++] = TAKE_PTR(name);
+        }
+        if (n == 0)
+                return 0;
+        r = store_ensure_feed_tokens(m->store, missing);
         if (r < 0)
                 return log_warning_errno(r, "Failed to create feed tokens: %m (%s), ignoring", store_error(m->store));
+        for (size_t i = 0; i < n; i++) {
+                r = store_get_feed_token(m->store, missing[i], &manager_feed(m, missing[i])->token);
+                if (r < 0)
+                        return log_warning_errno(r, "Failed to read the token of feed '%s': %m (%s), ignoring",
+                                                 missing[i], store_error(m->store));
+        }
         return 0;
 }
 
@@ -196,27 +351,30 @@ void manager_start_http(Manager *m) {
 int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool rotate, char **ret_url,
                       char **ret_webcal) {
         _cleanup_free_ char *name = NULL, *token = NULL;
+        ManagerFeed *f;
         char address[64];
         int r;
 
         if (!m->http)
                 return -EOPNOTSUPP;
-        if (feed_name(audience, who, &name) < 0)
+        if (feed_name(audience, who, &name) < 0 || !(f = manager_feed(m, name)))
                 return -ENOMEM;
-        r = rotate ? store_rotate_feed_token(m->store, name, &token) : store_get_feed_token(m->store, name, &token);
-        if (r == -ENOENT)
-                return r;
-        if (r < 0)
-                return log_error_errno(r, "Failed to %s the token of feed '%s': %m (%s)", rotate ? "rotate" : "read",
-                                       name, store_error(m->store));
         if (rotate) {
+                r = store_rotate_feed_token(m->store, name, &token);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to rotate the token of feed '%s': %m (%s)", name,
+                                               store_error(m->store));
                 r = http_server_set_token(m->http, name, token);
                 if (r < 0 && r != -ENOENT)
                         return log_error_errno(r, "Failed to serve feed '%s' at its new URL: %m", name);
+                free(f->token);
+                f->token = TAKE_PTR(token);
                 log_info("Rotated the token of feed '%s'; its old URL answers 404.", name);
         }
+        if (!f->token)
+                return -ENOENT;
         r = http_server_address(m->http, address, sizeof address);
         if (r < 0)
                 return r;
-        return http_feed_urls(m->policy->feeds.base_url, address, token, ret_url, ret_webcal);
+        return http_feed_urls(m->policy->feeds.base_url, address, f->token, ret_url, ret_webcal);
 }

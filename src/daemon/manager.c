@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The manager: respited's context and its one event loop. It loads the
- * policy and the inputs, starts, reloads, revises the plan whenever
- * something changes (manager_replan(): plan, then publish what changed) and
- * arms the timers for what happens by itself. Sources, publishing and
- * incidents have files of their own: manager-sources.c,
- * manager-publish.c, manager-incidents.c. */
+ * policy and the inputs, starts, reloads, and revises the plan whenever
+ * something changes: the team of an operator after their event
+ * (manager_revise()), the site after its inputs changed (manager_replan());
+ * then publishes what changed. Sources, publishing, incidents and what the
+ * clock brings have files of their own: manager-sources.c,
+ * manager-publish.c, manager-incidents.c, manager-edges.c. */
 #include <signal.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -25,6 +26,8 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         sd_event_source_unref(m->timer);
+        manager_edges_done(m);
+        manager_feeds_done(m);
         sd_event_source_unref(m->spool);
         manager_sources_done(m);
         sd_event_source_unref(m->purge_timer);
@@ -113,71 +116,42 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
         m->detected = TAKE_PTR(in->incidents);
         incident_list_free(m->incidents);
         m->incidents = TAKE_PTR(incidents);
-        /* New operators need their tokens before their feeds are served. */
+        manager_skip_detected(m, clock_now(&m->clock));
+        /* New operators need their tokens before their feeds are served;
+         * names and teams may have changed: every feed again. */
         if (m->store)
                 (void) manager_ensure_feed_tokens(m);
+        m->feeds_stale = true;
         return 0;
-}
-
-/* The next instant something happens by itself: a break edge, or a call
- * record the clock has not reached yet. */
-static usec_t manager_next_wakeup(const Manager *m, usec_t now) {
-        usec_t next = USEC_INFINITY;
-
-        for (size_t i = 0; i < m->plan->n_shifts; i++)
-                for (size_t j = 0; j < m->plan->shifts[i].n_breaks; j++) {
-                        const Break *b = &m->plan->shifts[i].breaks[j];
-
-                        if (b->start > now)
-                                next = MIN(next, b->start);
-                        else if (b->end > now)
-                                next = MIN(next, b->end);
-                }
-        for (size_t i = 0; i < m->detected->n; i++)
-                if (m->detected->items[i].received > now) {
-                        next = MIN(next, m->detected->items[i].received);
-                        break;  /* sorted by when, and received == when for detected ones */
-                }
-        return next;
-}
-
-static int manager_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
-        Manager *m = userdata;
-
-        (void) manager_replan(m);
-        return 0;
-}
-
-static int manager_arm_timer(Manager *m, usec_t now) {
-        usec_t next = manager_next_wakeup(m, now);
-        int r;
-
-        if (next == USEC_INFINITY)
-                return m->timer ? sd_event_source_set_enabled(m->timer, SD_EVENT_OFF) : 0;
-
-        if (!m->timer) {
-                r = sd_event_add_time(m->event, &m->timer, clock_timer_id(&m->clock),
-                                      clock_timer_deadline(&m->clock, next), 1, manager_on_timer, m);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to arm timer: %m");
-                return 0;
-        }
-        r = sd_event_source_set_time(m->timer, clock_timer_deadline(&m->clock, next));
-        if (r < 0)
-                return log_error_errno(r, "Failed to arm timer: %m");
-        return sd_event_source_set_enabled(m->timer, SD_EVENT_ONESHOT);
 }
 
 static void manager_notify_status(const Manager *m) {
-        unsigned recovery = 0, n_breaks = 0;
-
-        for (size_t i = 0; i < m->plan->n_shifts; i++)
-                for (size_t j = 0; j < m->plan->shifts[i].n_breaks; j++) {
-                        n_breaks++;
-                        recovery += m->plan->shifts[i].breaks[j].kind == BREAK_RECOVERY;
-                }
         (void) sd_notifyf(false, "STATUS=%zu shifts, %u breaks, %u recovery breaks, %u statutory violations",
-                          m->plan->n_shifts, n_breaks, recovery, m->plan->statutory_violations);
+                          m->plan->n_shifts, m->plan->breaks, m->plan->recoveries, m->plan->statutory_violations);
+}
+
+/* Anchor the feeds' window at the local day of now. Returns whether it
+ * moved. */
+static bool manager_move_window(Manager *m, usec_t now) {
+        usec_t start, end;
+
+        if (now >= m->window_day && now < m->window_day_end)
+                return false;
+        if (time_local_day_bounds(now, m->policy->timezone, &start, &end) < 0)
+                start = now / USEC_PER_DAY * USEC_PER_DAY, end = start + USEC_PER_DAY;
+        m->window_day = start;
+        m->window_day_end = end;
+        return true;
+}
+
+/* Feeds, then the store, then signals: a client woken by a signal reads the
+ * new day, and a restart finds what was announced. */
+static void manager_publish(Manager *m, const ManagerChanges *c, usec_t now) {
+        if (manager_move_window(m, now) || m->feeds_stale)
+                (void) manager_publish_all(m);
+        else
+                (void) manager_publish_changes(m, c);
+        m->feeds_stale = false;
 }
 
 /* Keep the revision just made (and the SEQUENCE changes of its feeds). A
@@ -193,33 +167,142 @@ static void manager_store_revision(Manager *m, const Plan *old) {
         m->plan_stored = r >= 0;
 }
 
+static void manager_log_violations(const Manager *m, unsigned before) {
+        if (m->plan->statutory_violations > 0 && m->plan->statutory_violations != before)
+                log_warning("%u shifts cannot hold their statutory breaks.", m->plan->statutory_violations);
+}
+
 int manager_replan(Manager *m) {
+        _cleanup_(manager_changes_done) ManagerChanges c = {};
         _cleanup_(plan_freep) Plan *new = NULL, *old = NULL;
-        _cleanup_(strv_freep) char **changed = NULL;
         usec_t now = clock_now(&m->clock);
         int r;
 
+        if (m->plan)
+                manager_edges_run(m, now - 1);
         r = planner_run(m->roster, m->policy, m->coverage, m->incidents, m->plan, now, &new);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
-        r = manager_diff_plans(m, m->plan, new, &changed);
+        r = manager_diff_plans(m, m->plan, new, &c);
         if (r < 0)
                 return log_oom();
-        if (new->statutory_violations > 0 &&
-            (!m->plan || m->plan->statutory_violations != new->statutory_violations))
-                log_warning("%u shifts cannot hold their statutory breaks.", new->statutory_violations);
 
         old = TAKE_PTR(m->plan);
         m->plan = TAKE_PTR(new);
+        manager_log_violations(m, old ? old->statutory_violations : 0);
+        r = manager_edges_reset(m, now - 1);
+        if (r < 0)
+                return r;
 
-        /* Feeds first, so that a client woken by a signal reads the new day. */
-        (void) manager_publish_feeds(m);
+        manager_publish(m, &c, now);
         manager_store_revision(m, old);
-        for (char **o = changed; o && *o; o++)
-                (void) bus_emit_schedule_changed(m, *o);
-        manager_emit_edges(m, now);
+        manager_announce(m, &c);
+        manager_edges_run(m, now);
         manager_notify_status(m);
-        return manager_arm_timer(m, now);
+        return manager_arm_timer(m);
+}
+
+/* The shifts of the operators members[0..n) in m->plan, copied. */
+typedef struct ManagerSnapshot {
+        ShiftPlan *shifts;              /* in plan order */
+        size_t n_shifts;
+        size_t *first, *count;          /* per operator: where their shifts begin in the plan, how many */
+} ManagerSnapshot;
+
+static void manager_snapshot_done(ManagerSnapshot *s) {
+        free_array(s->shifts, s->n_shifts, shift_plan_done);
+        free(s->first);
+        free(s->count);
+}
+
+static int manager_snapshot(const Manager *m, const size_t *members, size_t n, ManagerSnapshot *ret) {
+        _cleanup_(manager_snapshot_done) ManagerSnapshot s = {
+                .first = calloc(MAX(n, (size_t) 1), sizeof(size_t)),
+                .count = calloc(MAX(n, (size_t) 1), sizeof(size_t)),
+        };
+
+        if (!s.first || !s.count)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                s.count[i] = plan_operator_shifts(m->plan, m->roster->operators[members[i]].id, &s.first[i]);
+                for (size_t k = s.first[i]; k < s.first[i] + s.count[i]; k++) {
+                        if (array_grow((void **) &s.shifts, s.n_shifts, sizeof(ShiftPlan)) < 0 ||
+                            shift_plan_copy(&m->plan->shifts[k], &s.shifts[s.n_shifts]) < 0)
+                                return -ENOMEM;
+                        s.n_shifts++;
+                }
+        }
+        *ret = s;
+        s = (ManagerSnapshot) {};
+        return 0;
+}
+
+/* The revised operators' shifts as they are now, side by side in plan
+ * order (shallow copies, for the store). */
+static int manager_snapshot_now(const Manager *m, const ManagerSnapshot *s, size_t n, ShiftPlan **ret) {
+        ShiftPlan *v = calloc(MAX(s->n_shifts, (size_t) 1), sizeof(ShiftPlan));
+        size_t k = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < s->count[i]; j++)
+                        v[k++] = m->plan->shifts[s->first[i] + j];
+        *ret = v;
+        return 0;
+}
+
+int manager_revise(Manager *m, const char *operator) {
+        _cleanup_(manager_changes_done) ManagerChanges c = {};
+        _cleanup_(manager_snapshot_done) ManagerSnapshot old = {};
+        _cleanup_free_ ShiftPlan *now_shifts = NULL;
+        usec_t now = clock_now(&m->clock);
+        ssize_t op = roster_find_operator(m->roster, operator), n;
+        unsigned violations = m->plan->statutory_violations;
+        const size_t *members;
+        size_t k = 0;
+        int r;
+
+        if (op < 0)
+                return 0;       /* not in the roster: nothing of theirs is planned */
+        manager_edges_run(m, now - 1);
+        n = (ssize_t) planner_coupled_operators(m->roster, m->coverage, op, &members);
+        r = manager_snapshot(m, members, n, &old);
+        if (r < 0)
+                return log_oom();
+        n = planner_revise_team(m->plan, m->roster, m->policy, m->coverage, m->incidents, now, operator, &members);
+        if (n < 0) {
+                log_warning_errno(n, "Failed to revise the team of %s: %m; re-planning the site.", operator);
+                return manager_replan(m);
+        }
+
+        for (ssize_t i = 0; i < n; i++) {
+                r = manager_diff_operator(m, old.shifts + k, old.count[i], m->plan->shifts + old.first[i],
+                                          old.count[i], &c);
+                if (r < 0)
+                        return log_oom();
+                k += old.count[i];
+        }
+        manager_log_violations(m, violations);
+
+        manager_publish(m, &c, now);
+        if (m->store && m->plan_stored) {
+                r = manager_snapshot_now(m, &old, n, &now_shifts);
+                if (r < 0)
+                        return log_oom();
+                r = store_save_shifts(m->store, now, old.shifts, old.n_shifts, now_shifts, old.n_shifts,
+                                      m->sequences);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to store the revision: %m (%s), ignoring",
+                                          store_error(m->store));
+                m->plan_stored = r >= 0;
+        } else
+                manager_store_revision(m, NULL);
+        manager_announce(m, &c);
+        for (ssize_t i = 0; i < n; i++)
+                manager_edges_revised(m, old.first[i], old.count[i], now);
+        manager_notify_status(m);
+        return manager_arm_timer(m);
 }
 
 /* The first revision: lay out the day as if every past incident had been
@@ -240,7 +323,9 @@ static int manager_first_plan(Manager *m) {
                 else if (m->plan) {
                         log_info("Revising the stored plan (%zu shifts).", m->plan->n_shifts);
                         m->plan_stored = true;
-                        m->edges_until = now;
+                        r = manager_edges_reset(m, now);
+                        if (r < 0)
+                                return r;
                         return manager_replan(m);
                 }
         }
@@ -251,9 +336,11 @@ static int manager_first_plan(Manager *m) {
         r = planner_run(m->roster, m->policy, m->coverage, known, NULL, 0, &m->plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
-        m->edges_until = now;
         /* Nothing was announced before: only breaks the revision at now moves
-         * are worth a signal; the rest is the starting point. */
+         * are worth a signal, and edges from now on. */
+        r = manager_edges_reset(m, now);
+        if (r < 0)
+                return r;
         return manager_replan(m);
 }
 

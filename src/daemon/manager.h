@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* The daemon's state and its one path for every change: load the inputs,
- * re-plan from now, then publish what changed (D-Bus signals, feed files)
- * and arm the timer for the next break edge or call record. */
+/* The daemon's state and its two paths for a change: an event of one
+ * operator (an incident, a call record the clock reaches) revises that
+ * operator's team (manager_revise()); a change of the inputs (a reload, a
+ * source file) re-plans the site (manager_replan()). Both then publish only
+ * what changed, in this order: feeds, the store, signals, break edges. */
 
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
@@ -39,8 +41,14 @@ typedef struct Manager {
         Plan *plan;                     /* the current revision; NULL before the first */
         Sequences *sequences;           /* SEQUENCE per feed UID */
         Clock clock;
-        usec_t edges_until;             /* BreakStarted/BreakEnded sent for edges up to here */
-        sd_event_source *timer;
+        sd_event_source *timer;         /* the next break edge, call record or midnight (manager-edges.c) */
+        struct ManagerEdge *edges;      /* heap of break edges to come, by instant */
+        size_t n_edges;
+        usec_t *edges_done;             /* per shift of plan: edges up to here were announced */
+        size_t next_detected;           /* the first of detected the clock has not reached */
+        usec_t window_day, window_day_end;      /* the local day the feeds' window is anchored at */
+        void *feeds;                    /* tsearch(3) of feeds by name: token, bytes written (manager-publish.c) */
+        bool feeds_stale;               /* the roster or policy changed: publish every feed */
 
         char *state_dir;                /* where the store lives (respited(8) STATE) */
         Store *store;
@@ -75,10 +83,12 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
  * store cannot be opened. */
 int manager_load(Manager *m);
 
-/* Once the bus name is ours (so a second daemon never overwrites the
- * running one's feeds): make the first plan (the stored plan revised at
- * now, or without one a fresh plan), publish it, watch the spool directory
- * and arm the retention timer. Returns 0 or a negative errno (logged). */
+/* Once the bus is connected and nobody else owns the bus name (so a second
+ * daemon never overwrites the running one's feeds): make the first plan
+ * (the stored plan revised at now, or without one a fresh plan), publish its
+ * feeds and store it, watch the spool directory and arm the retention
+ * timer. The caller then requests the bus name and notifies READY=1.
+ * Returns 0 or a negative errno (logged). */
 int manager_start(Manager *m);
 
 /* Re-read everything; on any error keep the running policy and inputs
@@ -106,8 +116,18 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
 int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool rotate, char **ret_url,
                       char **ret_webcal);
 
-/* Re-plan at the clock's now and publish the differences. */
+/* Re-plan the site at the clock's now (planner_run() from the current
+ * revision) and publish what changed. For changes of the inputs; costs the
+ * site. Returns 0 or a negative errno (logged). */
 int manager_replan(Manager *m);
+
+/* Revise the team of operator (planner_revise_team()) at the clock's now
+ * after an event of theirs, and publish what changed: the feeds of the
+ * operators whose day changed and of their team, their shifts in the store,
+ * BreakScheduled and ScheduleChanged, their break edges. Costs the team,
+ * not the site. Falls back to manager_replan() when the plan does not match
+ * the roster. Returns 0 or a negative errno (logged). */
+int manager_revise(Manager *m, const char *operator);
 
 /* Run the event loop until stopped. Returns the loop's exit code. */
 int manager_run(Manager *m);

@@ -195,19 +195,26 @@ static int respited_run(int argc, char *argv[]) {
         if (r < 0)
                 return r;
 
-        r = bus_setup(m);
+        r = bus_connect(m);
         if (r == -EEXIST)
                 return log_error_errno(r, "Another respited already owns %s on the %s bus; stop it first "
+                                       "(systemctl stop respited).", BUS_NAME, arg_user ? "session" : "system");
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to the %s bus: %m", arg_user ? "session" : "system");
+
+        /* Nobody else publishes: plan and publish the feeds, then take the
+         * name (last, so that callers never wait for the first plan). */
+        r = manager_start(m);
+        if (r < 0)
+                return r;
+        r = bus_publish(m);
+        if (r == -EEXIST)
+                return log_error_errno(r, "Another respited took %s on the %s bus meanwhile; stop it first "
                                        "(systemctl stop respited).", BUS_NAME, arg_user ? "session" : "system");
         if (r < 0)
                 return log_error_errno(r, "Failed to publish %s on the %s bus: %m", BUS_NAME,
                                        arg_user ? "session" : "system");
         log_info("Serving %s on the %s bus.", BUS_NAME, arg_user ? "session" : "system");
-
-        /* Only now that the name is ours does anything get published. */
-        r = manager_start(m);
-        if (r < 0)
-                return r;
         return manager_run(m);
 }
 

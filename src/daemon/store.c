@@ -379,7 +379,7 @@ int store_purge(Store *s, usec_t before, unsigned *ret_deleted) {
 /* The statements of one revision, prepared once per save. */
 typedef struct RevisionWriter {
         Store *store;
-        const Plan *plan;
+        usec_t now;                     /* the revision instant */
         sqlite3_int64 revision;         /* 0 until the first change */
         sqlite3_stmt *upsert_shift, *delete_shift, *upsert_break, *delete_break, *upsert_sequence;
 } RevisionWriter;
@@ -432,7 +432,7 @@ static int store_revision_writer_id(RevisionWriter *w, sqlite3_int64 *ret) {
                 if (r < 0)
                         return r;
                 (void) clock_gettime(CLOCK_REALTIME, &ts);
-                if ((r = store_bind_usec(st, 1, w->plan->now)) < 0 ||
+                if ((r = store_bind_usec(st, 1, w->now)) < 0 ||
                     (r = store_bind_usec(st, 2, (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000)) < 0 ||
                     (r = store_step_done(st)) < 0)
                         return r;
@@ -529,13 +529,14 @@ static int store_write_shift_changes(RevisionWriter *w, const ShiftPlan *old, co
 }
 
 /* Plans keep their shifts sorted by shift_plan_compare() (operator, start),
- * and a shift's uid is made of both: walk the two plans side by side. */
-static int store_write_plan_changes(RevisionWriter *w, const Plan *old, const Plan *new) {
-        size_t i = 0, j = 0, n_old = old ? old->n_shifts : 0;
+ * and a shift's uid is made of both: walk the two arrays side by side. */
+static int store_write_plan_changes(RevisionWriter *w, const ShiftPlan *old, size_t n_old, const ShiftPlan *new,
+                                    size_t n_new) {
+        size_t i = 0, j = 0;
         int r;
 
-        while (i < n_old || j < new->n_shifts) {
-                const ShiftPlan *o = i < n_old ? &old->shifts[i] : NULL, *n = j < new->n_shifts ? &new->shifts[j] : NULL;
+        while (i < n_old || j < n_new) {
+                const ShiftPlan *o = i < n_old ? &old[i] : NULL, *n = j < n_new ? &new[j] : NULL;
                 int c = !o ? 1 : !n ? -1 : shift_plan_compare(o, n);
 
                 r = store_write_shift_changes(w, c <= 0 ? o : NULL, c >= 0 ? n : NULL);
@@ -561,9 +562,12 @@ static int store_write_sequence(const char *uid, usec_t start, usec_t end, unsig
         return store_step_done(st);
 }
 
-int store_save_revision(Store *s, const Plan *old, const Plan *new, Sequences *seq) {
+/* The changes from old to new (shifts in plan order) as one revision made
+ * at now; with replace, whatever was stored goes first. */
+static int store_save(Store *s, usec_t now, bool replace, const ShiftPlan *old, size_t n_old, const ShiftPlan *new,
+                      size_t n_new, Sequences *seq) {
         _cleanup_(store_transaction_rollback) Transaction t = {};
-        _cleanup_(store_revision_writer_done) RevisionWriter w = { .store = s, .plan = new };
+        _cleanup_(store_revision_writer_done) RevisionWriter w = { .store = s, .now = now };
         int r;
 
         r = store_transaction_begin(s, &t);
@@ -572,12 +576,12 @@ int store_save_revision(Store *s, const Plan *old, const Plan *new, Sequences *s
         r = store_revision_writer_prepare(&w);
         if (r < 0)
                 return r;
-        if (!old) {
+        if (replace) {
                 r = store_exec(s, "DELETE FROM shifts");
                 if (r < 0)
                         return r;
         }
-        r = store_write_plan_changes(&w, old, new);
+        r = store_write_plan_changes(&w, old, n_old, new, n_new);
         if (r < 0)
                 return r;
         if (seq) {
@@ -591,6 +595,16 @@ int store_save_revision(Store *s, const Plan *old, const Plan *new, Sequences *s
         if (seq)
                 sequences_clear_changed(seq);
         return 0;
+}
+
+int store_save_revision(Store *s, const Plan *old, const Plan *new, Sequences *seq) {
+        return store_save(s, new->now, !old, old ? old->shifts : NULL, old ? old->n_shifts : 0, new->shifts,
+                          new->n_shifts, seq);
+}
+
+int store_save_shifts(Store *s, usec_t now, const ShiftPlan *old, size_t n_old, const ShiftPlan *new, size_t n_new,
+                      Sequences *seq) {
+        return store_save(s, now, false, old, n_old, new, n_new, seq);
 }
 
 static int store_load_breaks(sqlite3_stmt *st, ShiftPlan *sp) {
@@ -767,6 +781,22 @@ int store_get_feed_token(Store *s, const char *feed, char **ret) {
                 return store_errno_from_sqlite(rc) ?: -EIO;
         *ret = NULL;
         return store_column_text(st, 0, ret);
+}
+
+int store_foreach_feed_token(Store *s, store_feed_token_fn fn, void *userdata) {
+        _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+        int rc, r;
+
+        r = store_prepare(s, "SELECT feed, token FROM feed_tokens", &st);
+        if (r < 0)
+                return r;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                r = fn((const char *) sqlite3_column_text(st, 0), (const char *) sqlite3_column_text(st, 1),
+                       userdata);
+                if (r < 0)
+                        return r;
+        }
+        return rc == SQLITE_DONE ? 0 : store_errno_from_sqlite(rc) ?: -EIO;
 }
 
 int store_rotate_feed_token(Store *s, const char *feed, char **ret) {

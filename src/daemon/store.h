@@ -58,6 +58,14 @@ int store_purge(Store *s, usec_t before, unsigned *ret_deleted);
  * are cleared. */
 int store_save_revision(Store *s, const Plan *old, const Plan *new, Sequences *seq);
 
+/* Record a revision made at now (UTC usec) of some operators only: old are
+ * their shifts as last stored, new the same operators' shifts now, each in
+ * plan order (shift_plan_compare()); shifts of other operators are not
+ * touched. Otherwise as store_save_revision(): one transaction, nothing
+ * written when nothing changed, seq's changes cleared on success. */
+int store_save_shifts(Store *s, usec_t now, const ShiftPlan *old, size_t n_old, const ShiftPlan *new, size_t n_new,
+                      Sequences *seq);
+
 /* The plan last stored (its now is the last revision's), or *ret = NULL
  * when none was. */
 int store_load_plan(Store *s, Plan **ret);
@@ -71,6 +79,10 @@ int store_load_sequences(Store *s, Sequences *seq);
 int store_ensure_feed_tokens(Store *s, char * const *feeds);
 /* The token of feed, or -ENOENT. *ret is malloc'ed. */
 int store_get_feed_token(Store *s, const char *feed, char **ret);
+typedef int (*store_feed_token_fn)(const char *feed, const char *token, void *userdata);
+/* Call fn for every feed and its token (tokens are never logged); stops at
+ * fn's first negative return and returns it. */
+int store_foreach_feed_token(Store *s, store_feed_token_fn fn, void *userdata);
 /* Replace the token of feed with a new one (the old stops working). */
 int store_rotate_feed_token(Store *s, const char *feed, char **ret);
 

@@ -137,7 +137,10 @@ printf '%s|c1|support|NONE|ENTERQUEUE||anon-1|1\n%s|c1|support|Agent/1001|CONN' 
 sleep 0.3
 printf 'ECT|5|c1.1|2\n%s|c1|support|Agent/1001|COMPLETECALLER|5|4200|1\n' $((start + 4205)) >>"$tmp/src/queue_log"
 check "queue_log: the new call is read as it is written" \
-        wait_count "$tmp/respited.log" "1 incidents found in 1 call records" 1 5
+        wait_count "$tmp/respited.log" "queue_log: 1 new incidents in 1 new call records" 1 5
+for ((i = 0; i < 100; i++)); do grep -q "op-x-recovery-call-c1-prolonged" "$tmp/feeds/op-x.ics" 2>/dev/null && break; sleep 0.01; done
+check "... and op-x's feed has the recovery break it earned, without re-reading the sources" \
+        grep -q "op-x-recovery-call-c1-prolonged" "$tmp/feeds/op-x.ics"
 mv "$tmp/src/queue_log" "$tmp/src/queue_log.1"
 printf '%s|c2|support|Agent/1001|COMPLETEAGENT|3|60|1\n' $((start + 5000)) >"$tmp/src/queue_log"
 check "queue_log: a rotated log is followed into the new file" \

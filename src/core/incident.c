@@ -68,6 +68,23 @@ void incident_list_sort(IncidentList *l) {
                 qsort(l->items, l->n, sizeof(Incident), incident_compare_qsort);
 }
 
+bool incident_list_contains(const IncidentList *l, const Incident *i) {
+        size_t lo = 0, hi = l->n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = incident_compare(&l->items[mid], i);
+
+                if (c == 0)
+                        return true;
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return false;
+}
+
 int incident_list_add(IncidentList *l, const Incident *i) {
         size_t lo = 0, hi = l->n;
         Incident c;

@@ -203,6 +203,16 @@ static int roster_team_compare(const void *a, const void *b, void *userdata) {
         return strcmp(r->operators[x].team, r->operators[y].team) ?: CMP(x, y);
 }
 
+bool roster_operators_equal(const Roster *a, const Roster *b) {
+        if (!a || !b || a->n_operators != b->n_operators)
+                return false;
+        for (size_t i = 0; i < a->n_operators; i++)
+                if (!streq(a->operators[i].id, b->operators[i].id) || !streq(a->operators[i].name, b->operators[i].name) ||
+                    !streq(a->operators[i].team, b->operators[i].team))
+                        return false;
+        return true;
+}
+
 size_t roster_team_operators(const Roster *r, const char *team, const size_t **ret) {
         size_t lo = 0, hi = r->n_operators, first;
 

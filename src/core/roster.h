@@ -58,6 +58,10 @@ bool roster_has_team(const Roster *r, const char *team) _pure_;
  * O(log n_operators). Returns how many there are (0: no such team). */
 size_t roster_team_operators(const Roster *r, const char *team, const size_t **ret);
 
+/* Whether a and b have the same operators, with the same names and teams
+ * (their shifts may differ). Linear in the operators. */
+bool roster_operators_equal(const Roster *a, const Roster *b) _pure_;
+
 /* Add a shift of operator id (added with name and team when new; NULL name:
  * the id, NULL team: "default"); source ("FILE:LINE") is copied. Returns 0,
  * -EINVAL for an id or team roster_name_is_valid() refuses, or -ENOMEM. */

@@ -77,6 +77,9 @@ void manager_announce(Manager *m, const ManagerChanges *c);
  * token: read from the store the first time, created there for new feeds,
  * kept in memory. */
 int manager_ensure_feed_tokens(Manager *m);
+/* What the feed files hold is not known any more (the feed directory may
+ * have changed): the next publishing compares with the files again. */
+void manager_feeds_forget_files(Manager *m);
 /* Free the feeds kept in memory. */
 void manager_feeds_done(Manager *m);
 /* Serve the feeds over HTTP on the socket systemd passed or on

@@ -39,6 +39,15 @@ void manager_feeds_done(Manager *m) {
         m->feeds = NULL;
 }
 
+static void manager_feed_forget_file(const void *node, VISIT which, void *userdata) {
+        if (which == postorder || which == leaf)
+                (*(ManagerFeed * const *) node)->written = false;
+}
+
+void manager_feeds_forget_files(Manager *m) {
+        twalk_r(m->feeds, manager_feed_forget_file, NULL);
+}
+
 /* The feed called name, added when new; NULL on OOM. */
 static ManagerFeed *manager_feed(Manager *m, const char *name) {
         ManagerFeed key = { .name = (char *) name }, *f;

@@ -3,6 +3,7 @@
  * each file's last good version kept in force while it cannot be read,
  * queue_logs followed as they grow, and the source directories watched so
  * that a changed file is read again within a second. */
+#include <search.h>
 #include <sys/inotify.h>
 
 #include "daemon/manager-internal.h"
@@ -11,12 +12,23 @@
 #include "shared/log.h"
 
 /* A queue_log followed line by line: what it gave so far, rotations
- * included. */
+ * included, and its calls by operator. */
 struct ManagerTail {
         char *path;
         QueueLogTail *tail;
         QueueLog *log;
+        void *by_operator;              /* tsearch(3) of ManagerTailCalls */
+        size_t n_indexed;               /* log->calls indexed so far */
+        unsigned batch;                 /* counts manager_tail_index() calls */
 };
+
+/* The calls of one operator in a queue_log, as indexes into its calls. */
+typedef struct ManagerTailCalls {
+        const char *operator;           /* the first call's (its strings never move) */
+        size_t *calls;
+        size_t n_calls;
+        unsigned batch;                 /* the last batch that brought one */
+} ManagerTailCalls;
 
 /* The last version of a roster or call-record file that could be read,
  * kept in force while the file cannot be read. */
@@ -41,7 +53,15 @@ static void manager_source_done(ManagerSource *s) {
         call_log_free(s->calls);
 }
 
+static void manager_tail_calls_free(void *p) {
+        ManagerTailCalls *c = p;
+
+        free(c->calls);
+        free(c);
+}
+
 static void manager_tail_done(ManagerTail *t) {
+        tdestroy(t->by_operator, manager_tail_calls_free);
         free(t->path);
         queue_log_tail_free(t->tail);
         queue_log_free(t->log);
@@ -217,6 +237,110 @@ int manager_reload_sources(Manager *m) {
         return manager_replan(m);
 }
 
+static int manager_tail_calls_compare(const void *a, const void *b) {
+        return strcmp(((const ManagerTailCalls *) a)->operator, ((const ManagerTailCalls *) b)->operator);
+}
+
+/* Index the calls of t taken since the last time; the operators with new
+ * calls are added to *ops, each once. Returns 0 or -ENOMEM. */
+static int manager_tail_index(ManagerTail *t, ManagerTailCalls ***ops, size_t *n_ops) {
+        t->batch++;
+        for (; t->n_indexed < t->log->calls->n_calls; t->n_indexed++) {
+                const CallRecord *c = &t->log->calls->calls[t->n_indexed];
+                ManagerTailCalls key = { .operator = c->operator }, *e;
+                void **node = tfind(&key, &t->by_operator, manager_tail_calls_compare);
+
+                if (node)
+                        e = *node;
+                else {
+                        e = calloc(1, sizeof(ManagerTailCalls));
+                        if (!e)
+                                return -ENOMEM;
+                        e->operator = c->operator;
+                        if (!tsearch(e, &t->by_operator, manager_tail_calls_compare)) {
+                                manager_tail_calls_free(e);
+                                return -ENOMEM;
+                        }
+                }
+                if (e->batch != t->batch) {
+                        if (array_grow((void **) ops, *n_ops, sizeof(ManagerTailCalls *)) < 0)
+                                return -ENOMEM;
+                        (*ops)[(*n_ops)++] = e;
+                        e->batch = t->batch;
+                }
+                if (array_grow((void **) &e->calls, e->n_calls, sizeof(size_t)) < 0)
+                        return -ENOMEM;
+                e->calls[e->n_calls++] = t->n_indexed;
+        }
+        return 0;
+}
+
+/* The incidents in the calls of e (one operator's, in queue_log t) that
+ * respite did not know of join the detected ones. Returns how many, or
+ * -ENOMEM. */
+static int manager_tail_detect(Manager *m, const ManagerTail *t, const ManagerTailCalls *e) {
+        _cleanup_(incident_list_freep) IncidentList *found = incident_list_new();
+        _cleanup_free_ CallRecord *calls = calloc(e->n_calls, sizeof(CallRecord));
+        CallLog view = { calls, e->n_calls };
+        int n = 0, r;
+
+        if (!found || !calls)
+                return -ENOMEM;
+        for (size_t i = 0; i < e->n_calls; i++)
+                calls[i] = t->log->calls->calls[e->calls[i]];
+        (void) call_log_finish(&view);
+        r = incidents_detect(found, &view, m->policy);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < found->n; i++) {
+                if (incident_list_contains(m->detected, &found->items[i]))
+                        continue;
+                r = incident_list_add(m->detected, &found->items[i]);
+                if (r >= 0)
+                        r = incident_list_add(m->incidents, &found->items[i]);
+                if (r < 0)
+                        return r;
+                n++;
+        }
+        return n;
+}
+
+/* A queue_log grew: take its new lines alone. The incidents they bring
+ * (detected over each operator's calls in that queue_log) join the known
+ * ones, and each operator with a new one has their team revised: a call
+ * record costs its operator's calls and team, not the site. Coverage from
+ * call volumes follows when the sources are read again (daily, or when
+ * another source changes). */
+static int manager_follow_calls(Manager *m, ManagerTail *t) {
+        _cleanup_free_ ManagerTailCalls **ops = NULL;
+        size_t n_ops = 0, before = t->n_indexed;
+        unsigned found = 0;
+        int r;
+
+        r = queue_log_tail_read(t->tail, t->log, policy_find_source(m->policy, t->path));
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot read: %m", t->path);
+        r = manager_tail_index(t, &ops, &n_ops);
+        if (r < 0)
+                return log_oom();
+        for (size_t i = 0; i < n_ops; i++) {
+                r = manager_tail_detect(m, t, ops[i]);
+                if (r < 0)
+                        return log_oom();
+                if (r == 0)
+                        ops[i] = NULL;  /* nothing new to revise for */
+                found += r;
+        }
+        if (found == 0)
+                return 0;
+        log_info("%s: %u new incidents in %zu new call records.", t->path, found, t->n_indexed - before);
+        manager_skip_detected(m, clock_now(&m->clock));
+        for (size_t i = 0; i < n_ops; i++)
+                if (ops[i])
+                        (void) manager_revise(m, ops[i]->operator);
+        return 0;
+}
+
 static int manager_on_source_timer(sd_event_source *s, uint64_t usec, void *userdata);
 
 /* Sources are also read again daily, so that recurring iCalendar events
@@ -242,29 +366,35 @@ static int manager_on_source_timer(sd_event_source *s, uint64_t usec, void *user
         return 0;
 }
 
-static bool manager_source_named(Manager *m, const char *name, bool *ret_queue_log) {
+/* The source whose file name is name, or NULL. */
+static const char *manager_source_named(Manager *m, const char *name) {
         char **lists[] = { m->roster_override ?: m->policy->rosters, m->calls_override ?: m->policy->calls };
 
         for (size_t k = 0; k < ELEMENTSOF(lists); k++)
                 for (char **f = lists[k]; f && *f; f++)
-                        if (streq(basename(*f), name)) {
-                                *ret_queue_log = source_format(m->policy, *f) == SOURCE_FORMAT_QUEUE_LOG;
-                                return true;
-                        }
-        return false;
+                        if (streq(basename(*f), name))
+                                return *f;
+        return NULL;
 }
 
-/* A file changed in a directory of sources: when it is one, re-read the
- * sources once the writes settle. A queue_log is read as it grows; other
- * files when they are closed after writing or moved into place. */
+/* A file changed in a directory of sources: a queue_log followed is read
+ * as it grows (manager_follow_calls()); other sources are read again, all
+ * of them, once the writes settle after they are closed or moved into
+ * place. */
 static int manager_on_source_event(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
         Manager *m = userdata;
-        bool queue_log;
+        const char *path;
         int r;
 
-        if (ev->len == 0 || !manager_source_named(m, ev->name, &queue_log))
+        if (ev->len == 0 || !(path = manager_source_named(m, ev->name)))
                 return 0;
-        if (!queue_log && !(ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)))
+        if (source_format(m->policy, path) == SOURCE_FORMAT_QUEUE_LOG) {
+                for (size_t i = 0; i < m->n_tails; i++)
+                        if (streq(m->tails[i].path, path) && m->tails[i].tail->fd >= 0 &&
+                            !(ev->mask & (IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE)))
+                                return manager_follow_calls(m, &m->tails[i]);
+                /* Rotated, created or not followed yet: read everything again. */
+        } else if (!(ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)))
                 return 0;
 
         r = manager_arm_source_timer(m, MANAGER_SOURCE_SETTLE);

@@ -104,9 +104,13 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
         r = manager_merge_incidents(in->incidents, m->reported, USEC_INFINITY, &incidents);
         if (r < 0)
                 return log_oom();
+        /* A new policy, or operators added, gone, renamed or moved to
+         * another team: every feed again; else those whose day changed. */
+        m->feeds_stale = m->feeds_stale || policy || !roster_operators_equal(m->roster, in->roster);
         if (policy) {
                 policy_free(m->policy);
                 m->policy = TAKE_PTR(*policy);
+                manager_feeds_forget_files(m);
         }
         roster_free(m->roster);
         m->roster = TAKE_PTR(in->roster);
@@ -117,11 +121,9 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
         incident_list_free(m->incidents);
         m->incidents = TAKE_PTR(incidents);
         manager_skip_detected(m, clock_now(&m->clock));
-        /* New operators need their tokens before their feeds are served;
-         * names and teams may have changed: every feed again. */
+        /* New operators need their tokens before their feeds are served. */
         if (m->store)
                 (void) manager_ensure_feed_tokens(m);
-        m->feeds_stale = true;
         return 0;
 }
 

@@ -428,8 +428,6 @@ int feed_write_file(const char *dir, const char *name, const char *text) {
         r = feed_write_all(fd, text);
         if (r < 0)
                 return r;
-        if (fsync(fd) < 0)
-                return -errno;
         if (close(TAKE_FD(fd)) < 0)
                 return -errno;
         if (rename(tmp, path) < 0)

@@ -57,7 +57,10 @@ int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *
 int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,
                 const char *calname, usec_t refresh, usec_t from, usec_t to, Sequences *seq, char **ret);
 
-/* Write text to dir/name atomically (a temporary file in dir, fsync, rename)
- * with mode 0644. name must be a plain file name: not empty, no '/', not
+/* Write text to dir/name atomically (a temporary file in dir, then
+ * rename(2): readers see the old bytes or the new, never a part) with mode
+ * 0644. Not fsync'ed: a feed is derived from the store, and respited
+ * rewrites at start every feed file whose bytes differ, so one fsync per
+ * file would only slow down publishing thousands of them. name must be a plain file name: not empty, no '/', not
  * starting with '.'; else -EINVAL. Returns 0 or a negative errno. */
 int feed_write_file(const char *dir, const char *name, const char *text);

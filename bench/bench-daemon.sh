@@ -65,7 +65,8 @@ run() {
 }
 
 echo
-echo "respited $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) CPUs," \
+echo "respited $(git -C "$top" log -1 --format=%h -- src 2>/dev/null || echo '?') (the last commit of src/)," \
+     "$(nproc) CPUs," \
      "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r), $(date -u +%F)." \
      "Site day $day (Asia/Tokyo), clock from 11:00; $incidents threat incidents one after another per size."
 echo

@@ -67,7 +67,8 @@ run() {
 echo
 echo "respited $(git -C "$top" log -1 --format=%h -- src 2>/dev/null || echo '?') (the last commit of src/)," \
      "$(nproc) CPUs," \
-     "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r), $(date -u +%F)." \
+     "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r), $(date -u +%F)," \
+     "load average $(cut -d' ' -f1 /proc/loadavg) before the run." \
      "Site day $day (Asia/Tokyo), clock from 11:00; $incidents threat incidents one after another per size."
 echo
 echo "| operators | ready (READY=1) | RSS idle | RSS after incidents | incidents | ReportIncident → BreakScheduled p50 / p95 / p99 (ms) | reply p50 / p95 / p99 (ms) | daemon CPU per incident | feed files per incident |"

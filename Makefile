@@ -183,19 +183,22 @@ valgrind-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 soak: $(PROGRAMS)
 	tests/soak.sh $(BUILDDIR)
 
-# `make bench`: the planner on synthetic sites and the real bank months
+# `make bench`: the planner on synthetic sites and the real bank months,
+# the HTTP feeds, then the daemon end to end at BENCH_SIZES operators
 # (bench/README.md). Not part of `make check`; nothing is asserted.
+BENCH_SIZES ?= 1000 10000 100000
 $(BUILDDIR)/bench-%: $(BUILDDIR)/bench/bench-%.o $(LAYER_LIBS)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LINK_LIBS) $(LIBS)
 
-bench: $(BUILDDIR)/bench-planner $(BUILDDIR)/bench-feed-latency $(PROGRAMS)
+bench: $(BUILDDIR)/bench-planner $(BUILDDIR)/bench-feed-latency $(BUILDDIR)/bench-daemon $(PROGRAMS)
 	@echo "| site | shifts | incidents | full-day plan (ms) | full revision (ms) | incremental revision (ms) | ratio | peak memory (MiB) |"
 	@echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	@for n in 100 1000 10000 100000; do $(BUILDDIR)/bench-planner $$n; done
 	@for m in 01 02 03 04; do \
 		if [ -d ../shared/data/anonbank-1999 ]; then $(BUILDDIR)/bench-planner --bank ../shared/data/anonbank-1999 $$m; fi; done
 	bench/bench-http.sh $(BUILDDIR)
+	bench/bench-daemon.sh -b $(BUILDDIR) $(BENCH_SIZES)
 
 # `make fuzz FUZZ_SECONDS=N`: build every libFuzzer target of fuzz/ with
 # clang (tools/install-fuzz-deps) and run each for N seconds on seeds from
@@ -270,7 +273,7 @@ help:
 	@echo "  layout-check     each layer includes only those below it; one bus-name header; no C file over 1,000 lines"
 	@echo "  valgrind-check   the integration test with respited and respitectl under valgrind"
 	@echo "  soak             a bank month at high speed; memory and descriptors must stay flat"
-	@echo "  bench            the planner on synthetic sites and the bank months; feeds against nginx"
+	@echo "  bench            the planner, the bank months, feeds against nginx, the daemon at BENCH_SIZES operators"
 	@echo "  fuzz             every libFuzzer target for FUZZ_SECONDS seconds (clang 14)"
 	@echo "  fuzz-build       build the fuzz targets (with FUZZ=1)"
 	@echo "  compile_commands.json  the compile commands for clangd and clang-tidy"

@@ -64,7 +64,7 @@ static char *teams[] = { (char *) "team-a", (char *) "team-b", NULL };
 static size_t by_team[] = { 0, 1, 2 };
 
 static inline Roster roster_of(Shift *shifts, size_t n) {
-        return (Roster) { operators, ELEMENTSOF(operators), shifts, n, teams, ELEMENTSOF(teams) - 1, by_team };
+        return (Roster) { operators, ELEMENTSOF(operators), shifts, n, teams, ELEMENTSOF(teams) - 1, by_team, NULL };
 }
 
 static inline Shift shift_of(size_t op, usec_t start, usec_t end) {

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <search.h>
+
 #include "core/roster.h"
 #include "shared/log.h"
 
@@ -25,6 +27,7 @@ Roster *roster_free(Roster *r) {
                 return NULL;
         strv_free(r->teams);
         free(r->by_team);
+        tdestroy(r->loading, free);
         for (size_t i = 0; i < r->n_operators; i++) {
                 free(r->operators[i].id);
                 free(r->operators[i].name);
@@ -35,59 +38,111 @@ Roster *roster_free(Roster *r) {
         return mfree(r);
 }
 
-/* Where id is in r->operators, or where it would be inserted. */
-static size_t roster_operator_position(const Roster *r, const char *id, bool *ret_found) {
+/* An operator of a roster being loaded, by id. */
+typedef struct RosterKey {
+        const char *id;
+        size_t index;           /* into operators, in the order they came */
+} RosterKey;
+
+static int roster_key_compare(const void *a, const void *b) {
+        return strcmp(((const RosterKey *) a)->id, ((const RosterKey *) b)->id);
+}
+
+ssize_t roster_find_operator(const Roster *r, const char *id) {
         size_t lo = 0, hi = r->n_operators;
 
+        if (r->loading) {
+                void **node = tfind(&(RosterKey) { .id = id }, &r->loading, roster_key_compare);
+                return node ? (ssize_t) (*(RosterKey **) node)->index : -ENOENT;
+        }
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
                 int c = strcmp(r->operators[mid].id, id);
 
-                if (c == 0) {
-                        *ret_found = true;
-                        return mid;
-                }
+                if (c == 0)
+                        return (ssize_t) mid;
                 if (c < 0)
                         lo = mid + 1;
                 else
                         hi = mid;
         }
-        *ret_found = false;
-        return lo;
+        return -ENOENT;
 }
 
-ssize_t roster_find_operator(const Roster *r, const char *id) {
-        bool found;
-        size_t i = roster_operator_position(r, id, &found);
-
-        return found ? (ssize_t) i : -ENOENT;
-}
-
-/* Insert a new operator at position i, keeping the operators sorted and the
- * shifts' indices right. */
-static int roster_insert_operator(Roster *roster, size_t i, const char *id, const char *name, const char *team) {
+/* Add a new operator at the end; roster_finish() sorts them. Returns its
+ * index or -ENOMEM. */
+static ssize_t roster_add_operator(Roster *roster, const char *id, const char *name, const char *team) {
+        _cleanup_free_ RosterKey *key = NULL;
         Operator o = {};
         int r;
 
+        /* A finished roster grows again: index what it has. */
+        for (size_t i = 0; !roster->loading && i < roster->n_operators; i++) {
+                RosterKey *k = malloc(sizeof(RosterKey));
+
+                if (!k || !tsearch(k, &roster->loading, roster_key_compare)) {
+                        free(k);
+                        return -ENOMEM;
+                }
+                *k = (RosterKey) { roster->operators[i].id, i };
+        }
         r = array_grow((void **) &roster->operators, roster->n_operators, sizeof(Operator));
         if (r < 0)
                 return r;
+        key = malloc(sizeof(RosterKey));
         o.id = strdup(id);
         o.name = strdup(name);
         o.team = strdup(team);
-        if (!o.id || !o.name || !o.team) {
+        if (!key || !o.id || !o.name || !o.team) {
                 free(o.id);
                 free(o.name);
                 free(o.team);
                 return -ENOMEM;
         }
+        *key = (RosterKey) { o.id, roster->n_operators };
+        if (!tsearch(key, &roster->loading, roster_key_compare)) {
+                free(o.id);
+                free(o.name);
+                free(o.team);
+                return -ENOMEM;
+        }
+        TAKE_PTR(key);
+        roster->operators[roster->n_operators] = o;
+        return (ssize_t) roster->n_operators++;
+}
 
-        memmove(roster->operators + i + 1, roster->operators + i, (roster->n_operators - i) * sizeof(Operator));
-        roster->operators[i] = o;
-        roster->n_operators++;
-        for (size_t k = 0; k < roster->n_shifts; k++)
-                if (roster->shifts[k].operator >= i)
-                        roster->shifts[k].operator++;
+static int roster_id_compare(const void *a, const void *b, void *userdata) {
+        const Roster *r = userdata;
+
+        return strcmp(r->operators[*(const size_t *) a].id, r->operators[*(const size_t *) b].id);
+}
+
+/* Sort the operators by id, the shifts following, and drop the index of a
+ * roster being loaded. Returns 0 or -ENOMEM. */
+static int roster_sort_operators(Roster *r) {
+        _cleanup_free_ size_t *order = NULL, *where = NULL;
+        _cleanup_free_ Operator *sorted = NULL;
+
+        if (!r->loading)
+                return 0;
+        order = calloc(MAX(r->n_operators, (size_t) 1), sizeof(size_t));
+        where = calloc(MAX(r->n_operators, (size_t) 1), sizeof(size_t));
+        sorted = calloc(MAX(r->n_operators, (size_t) 1), sizeof(Operator));
+        if (!order || !where || !sorted)
+                return -ENOMEM;
+        for (size_t i = 0; i < r->n_operators; i++)
+                order[i] = i;
+        qsort_r(order, r->n_operators, sizeof(size_t), roster_id_compare, r);
+        for (size_t i = 0; i < r->n_operators; i++) {
+                sorted[i] = r->operators[order[i]];
+                where[order[i]] = i;
+        }
+        for (size_t k = 0; k < r->n_shifts; k++)
+                r->shifts[k].operator = where[r->shifts[k].operator];
+        free(r->operators);
+        r->operators = TAKE_PTR(sorted);
+        tdestroy(r->loading, free);
+        r->loading = NULL;
         return 0;
 }
 
@@ -105,17 +160,16 @@ bool roster_name_is_valid(const char *name, bool is_team) {
 int roster_add_shift(Roster *r, const char *id, const char *name, const char *team, usec_t start, usec_t end,
                      const char *source) {
         _cleanup_free_ char *copy = NULL;
-        bool found;
-        size_t i;
+        ssize_t i;
         int k;
 
         if (!roster_name_is_valid(id, false) || (team && !roster_name_is_valid(team, true)))
                 return -EINVAL;
-        i = roster_operator_position(r, id, &found);
-        if (!found) {
-                k = roster_insert_operator(r, i, id, name ?: id, team ?: "default");
-                if (k < 0)
-                        return k;
+        i = roster_find_operator(r, id);
+        if (i < 0) {
+                i = roster_add_operator(r, id, name ?: id, team ?: "default");
+                if (i < 0)
+                        return (int) i;
         }
         k = strdup_to(&copy, source);
         if (k < 0)
@@ -279,6 +333,8 @@ int roster_append(Roster *r, const Roster *from) {
 int roster_finish(Roster *r, usec_t split_gap) {
         size_t k = 0;
 
+        if (roster_sort_operators(r) < 0)
+                return -ENOMEM;
         if (r->n_shifts == 0)
                 return roster_list_teams(r);
 

@@ -26,13 +26,14 @@ typedef struct Shift {
 } Shift;
 
 typedef struct Roster {
-        Operator *operators;    /* sorted by id, unique */
+        Operator *operators;    /* sorted by id once finished (roster_finish()), unique */
         size_t n_operators;
         Shift *shifts;          /* sorted by (operator id, start) */
         size_t n_shifts;
         char **teams;           /* the operators' distinct teams, sorted (roster_finish()); never NULL */
         size_t n_teams;
         size_t *by_team;        /* indexes into operators, by (team, id) (roster_finish()) */
+        void *loading;          /* while shifts are added: tsearch(3) of the operators by id */
 } Roster;
 
 /* An empty roster. Returns NULL on OOM. */

@@ -294,7 +294,7 @@ static int manager_take_token(const char *name, const char *token, void *userdat
 
         if (!f)
                 return -ENOMEM;
-        return strdup_to(&f->token, token);
+        return f->token ? 0 : strdup_to(&f->token, token);
 }
 
 int manager_ensure_feed_tokens(Manager *m) {
@@ -325,14 +325,10 @@ int manager_ensure_feed_tokens(Manager *m) {
         if (n == 0)
                 return 0;
         r = store_ensure_feed_tokens(m->store, missing);
+        if (r >= 0)
+                r = store_foreach_feed_token(m->store, manager_take_token, m);
         if (r < 0)
                 return log_warning_errno(r, "Failed to create feed tokens: %m (%s), ignoring", store_error(m->store));
-        for (size_t i = 0; i < n; i++) {
-                r = store_get_feed_token(m->store, missing[i], &manager_feed(m, missing[i])->token);
-                if (r < 0)
-                        return log_warning_errno(r, "Failed to read the token of feed '%s': %m (%s), ignoring",
-                                                 missing[i], store_error(m->store));
-        }
         return 0;
 }
 

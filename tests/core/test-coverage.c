@@ -37,7 +37,7 @@ static void test_bands(void **state) {
                 "site = { timezone = \"Asia/Tokyo\"; };\n"
                 "coverage = { bands = ( { team = \"retail\"; from = \"18:00\"; to = \"19:30\"; minimum = 3; },\n"
                 "                       { team = \"*\"; from = \"19:00\"; to = \"20:00\"; minimum = 1; } ); };\n");
-        Roster roster = { operators, 2, shifts, 2, teams, 2, NULL };
+        Roster roster = { operators, 2, shifts, 2, teams, 2, NULL, NULL };
         _cleanup_(coverage_freep) Coverage *c = NULL;
         const TeamCoverage *retail, *shares;
 
@@ -64,7 +64,7 @@ static void test_from_calls(void **state) {
                 "coverage = { from_calls = true; service_level = 80; answer_within = \"20s\"; };\n");
         _cleanup_(policy_freep) Policy *shrunk = policy_of(
                 "coverage = { from_calls = true; shrinkage = 30; };\n");
-        Roster roster = { operators, 2, shifts, 2, teams, 2, NULL };
+        Roster roster = { operators, 2, shifts, 2, teams, 2, NULL, NULL };
         _cleanup_(coverage_freep) Coverage *c = NULL, *d = NULL;
         _cleanup_free_ CallRecord *calls = calloc(101, sizeof(CallRecord));
         CallLog log = { calls, 101 };

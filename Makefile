@@ -166,6 +166,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/integration.sh $(BUILDDIR)
 	tests/bad-inputs.sh $(BUILDDIR)
 	tests/state.sh $(BUILDDIR)
+	tests/revise.sh $(BUILDDIR)
 	tests/sources.sh $(BUILDDIR)
 	tests/access.sh $(BUILDDIR)
 	tests/systemd.sh $(BUILDDIR)

@@ -146,8 +146,10 @@ static bool manager_move_window(Manager *m, usec_t now) {
         return true;
 }
 
-/* Feeds, then the store, then signals: a client woken by a signal reads the
- * new day, and a restart finds what was announced. */
+/* Feeds first, so that a client woken by a signal reads the new day; the
+ * revision is stored after the signals: it is derived from the incidents,
+ * which are on disk before anything is announced, and a restart revises
+ * from the last stored plan again. */
 static void manager_publish(Manager *m, const ManagerChanges *c, usec_t now) {
         if (manager_move_window(m, now) || m->feeds_stale)
                 (void) manager_publish_all(m);
@@ -197,9 +199,9 @@ int manager_replan(Manager *m) {
                 return r;
 
         manager_publish(m, &c, now);
-        manager_store_revision(m, old);
         manager_announce(m, &c);
         manager_edges_run(m, now);
+        manager_store_revision(m, old);
         manager_notify_status(m);
         return manager_arm_timer(m);
 }
@@ -288,6 +290,9 @@ int manager_revise(Manager *m, const char *operator) {
         manager_log_violations(m, violations);
 
         manager_publish(m, &c, now);
+        manager_announce(m, &c);
+        for (ssize_t i = 0; i < n; i++)
+                manager_edges_revised(m, old.first[i], old.count[i], now);
         if (m->store && m->plan_stored) {
                 r = manager_snapshot_now(m, &old, n, &now_shifts);
                 if (r < 0)
@@ -300,9 +305,6 @@ int manager_revise(Manager *m, const char *operator) {
                 m->plan_stored = r >= 0;
         } else
                 manager_store_revision(m, NULL);
-        manager_announce(m, &c);
-        for (ssize_t i = 0; i < n; i++)
-                manager_edges_revised(m, old.first[i], old.count[i], now);
         manager_notify_status(m);
         return manager_arm_timer(m);
 }

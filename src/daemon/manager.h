@@ -5,7 +5,8 @@
  * operator (an incident, a call record the clock reaches) revises that
  * operator's team (manager_revise()); a change of the inputs (a reload, a
  * source file) re-plans the site (manager_replan()). Both then publish only
- * what changed, in this order: feeds, the store, signals, break edges. */
+ * what changed, in this order: feeds, signals (BreakScheduled,
+ * ScheduleChanged, then the break edges due), the store. */
 
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
@@ -123,8 +124,8 @@ int manager_replan(Manager *m);
 
 /* Revise the team of operator (planner_revise_team()) at the clock's now
  * after an event of theirs, and publish what changed: the feeds of the
- * operators whose day changed and of their team, their shifts in the store,
- * BreakScheduled and ScheduleChanged, their break edges. Costs the team,
+ * operators whose day changed and of their team, BreakScheduled and
+ * ScheduleChanged, their break edges, their shifts in the store. Costs the team,
  * not the site. Falls back to manager_replan() when the plan does not match
  * the roster. Returns 0 or a negative errno (logged). */
 int manager_revise(Manager *m, const char *operator);

@@ -562,14 +562,28 @@ static int store_write_sequence(const char *uid, usec_t start, usec_t end, unsig
         return store_step_done(st);
 }
 
+static void store_synchronous_full(Store **s) {
+        if (*s)
+                (void) store_exec(*s, "PRAGMA synchronous = FULL");
+}
+
 /* The changes from old to new (shifts in plan order) as one revision made
- * at now; with replace, whatever was stored goes first. */
+ * at now; with replace, whatever was stored goes first. A revision is
+ * derived from the incidents, which are committed with synchronous=FULL
+ * before anything is announced: it is committed with synchronous=NORMAL (no
+ * fsync of its own; safe from a crash, and synced with the next incident or
+ * checkpoint), so that an event costs one fsync, not two. */
 static int store_save(Store *s, usec_t now, bool replace, const ShiftPlan *old, size_t n_old, const ShiftPlan *new,
                       size_t n_new, Sequences *seq) {
+        _cleanup_(store_synchronous_full) Store *sync = NULL;
         _cleanup_(store_transaction_rollback) Transaction t = {};
         _cleanup_(store_revision_writer_done) RevisionWriter w = { .store = s, .now = now };
         int r;
 
+        r = store_exec(s, "PRAGMA synchronous = NORMAL");
+        if (r < 0)
+                return r;
+        sync = s;
         r = store_transaction_begin(s, &t);
         if (r < 0)
                 return r;

@@ -55,7 +55,10 @@ int store_purge(Store *s, usec_t before, unsigned *ret_deleted);
  * the SEQUENCE entries seq changed (may be NULL), in one transaction. Breaks
  * keep the revision that granted them and get the one that changed them.
  * Nothing is written when nothing changed. On success the changes of seq
- * are cleared. */
+ * are cleared. A revision is derived from the incidents, so it is committed
+ * with synchronous=NORMAL: it survives a crash of respited at once, and a
+ * power cut once the next incident's commit (or a checkpoint) syncs the
+ * WAL; a lost one is made again from the incidents at the next start. */
 int store_save_revision(Store *s, const Plan *old, const Plan *new, Sequences *seq);
 
 /* Record a revision made at now (UTC usec) of some operators only: old are

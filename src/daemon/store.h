@@ -3,7 +3,8 @@
 
 /* respited's state on disk: one SQLite database, STATE_DIR/respite.db, in
  * WAL mode with synchronous=FULL, so a transaction that returned is on disk
- * and survives kill -9 (and a power cut). It holds:
+ * and survives kill -9 (and a power cut; revisions of the plan are the
+ * exception, see store_save_revision()). It holds:
  *   - reported incidents (D-Bus, spool files); detected ones are found in
  *     the call records again on every start;
  *   - the current plan (shifts and their breaks, each break with the

@@ -5,6 +5,7 @@
  * token's URL; then the signals. Each feed's token and the hash of the bytes
  * last written are kept in memory (the store keeps the tokens durably), so
  * publishing costs the feeds that changed, never the site. */
+#include <malloc.h>
 #include <search.h>
 #include <sys/stat.h>
 
@@ -192,22 +193,38 @@ static bool manager_feed_file_holds(const ManagerFeed *f, const char *dir, const
         return fread(old, 1, len + 1, fp) == len && memcmp(old, text, len) == 0;
 }
 
+/* The feed of who as it is now into *ret. Returns 0 or a negative errno. */
+static int manager_render_feed(Manager *m, FeedAudience audience, const char *who, char **ret) {
+        _cleanup_free_ char *calname = NULL;
+        usec_t from, to;
+
+        if (feed_calendar_name(m->roster, audience, who, &calname) < 0)
+                return -ENOMEM;
+        manager_feed_window(m, &from, &to);
+        return feed_render(m->plan, m->roster, audience, who, calname, m->policy->feeds.refresh, from, to,
+                           m->sequences, ret);
+}
+
+/* HTTP asks for a feed it does not keep (http_render_fn). */
+static int manager_render_for_http(const char *name, char **ret, void *userdata) {
+        const char *who;
+        FeedAudience audience = feed_name_parse(name, &who);
+
+        return manager_render_feed(userdata, audience, who, ret);
+}
+
 /* Render one feed, write <dir>/<name>.ics when feed files are on and its
  * bytes changed, and serve it at its token's URL when HTTP is on. */
 static int manager_publish_feed(Manager *m, FeedAudience audience, const char *who) {
-        _cleanup_free_ char *name = NULL, *file = NULL, *calname = NULL, *text = NULL;
+        _cleanup_free_ char *name = NULL, *file = NULL, *text = NULL;
         const char *dir = manager_feed_dir(m);
         uint128_t hash;
-        usec_t from, to;
         ManagerFeed *f;
         int r;
 
-        if (feed_name(audience, who, &name) < 0 || asprintf(&file, "%s.ics", name) < 0 ||
-            feed_calendar_name(m->roster, audience, who, &calname) < 0 || !(f = manager_feed(m, name)))
+        if (feed_name(audience, who, &name) < 0 || asprintf(&file, "%s.ics", name) < 0 || !(f = manager_feed(m, name)))
                 return log_oom();
-        manager_feed_window(m, &from, &to);
-        r = feed_render(m->plan, m->roster, audience, who, calname, m->policy->feeds.refresh, from, to,
-                        m->sequences, &text);
+        r = manager_render_feed(m, audience, who, &text);
         if (r < 0)
                 return log_warning_errno(r, "Failed to render feed '%s': %m, ignoring", name);
 
@@ -277,6 +294,9 @@ int manager_publish_all(Manager *m) {
         /* Operators and teams gone from the roster: their URLs answer 404. */
         if (m->http)
                 http_server_prune(m->http);
+        /* Rendering every feed left free memory between what stays: give it
+         * back, or a large site's RSS would keep the peak. */
+        (void) malloc_trim(0);
         return 0;
 }
 
@@ -338,7 +358,7 @@ void manager_start_http(Manager *m) {
 
         if (!m->store)
                 return;
-        r = http_server_new(m->event, &m->policy->feeds, &m->http);
+        r = http_server_new(m->event, &m->policy->feeds, manager_render_for_http, m, &m->http);
         if (r == -ENOENT) {
                 log_info("feeds.listen is empty: no feeds over HTTP.");
                 return;

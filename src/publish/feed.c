@@ -148,6 +148,13 @@ int feed_name(FeedAudience audience, const char *who, char **ret) {
         return asprintf(ret, "%s%s", audience == FEED_TEAM ? "team-" : "", who) < 0 ? -ENOMEM : 0;
 }
 
+FeedAudience feed_name_parse(const char *name, const char **ret_who) {
+        bool team = strncmp(name, "team-", strlen("team-")) == 0;
+
+        *ret_who = team ? name + strlen("team-") : name;
+        return team ? FEED_TEAM : FEED_OPERATOR;
+}
+
 int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *who, char **ret) {
         int r = audience == FEED_TEAM ? asprintf(ret, "Team %s: breaks", who) :
                                         asprintf(ret, "%s: breaks", feed_operator_name(roster, who));

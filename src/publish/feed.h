@@ -31,6 +31,9 @@ DECLARE_STRING_TABLE_LOOKUP(feed_audience, FeedAudience);
  * operator id starts with "team-", roster_name_is_valid()). Returns 0 and a
  * malloc'ed string in *ret, or -ENOMEM. */
 int feed_name(FeedAudience audience, const char *who, char **ret);
+/* The other way: the audience of feed name, and who it is for (pointing
+ * into name) in *ret_who. */
+FeedAudience feed_name_parse(const char *name, const char **ret_who);
 
 /* The calendar name (NAME, X-WR-CALNAME) of the feed of operator who
  * ("Operator 17: breaks", the operator's name in roster, else the id) or of

@@ -27,18 +27,24 @@
 #define NOFILE_CAP ((rlim_t) 524288)
 /* '"' + 32 hex digits + '"' + NUL */
 #define ETAG_MAX 35
+/* Answers kept rendered, most recently used first: a feed not among them is
+ * rendered again when asked for (HttpServer.render). */
+#define HTTP_CACHE_MAX ((size_t) 4 * 1024 * 1024)
 #define USEC_PER_MSEC ((usec_t) 1000)
 
-typedef struct HttpFeed {
+typedef struct HttpFeed HttpFeed;
+struct HttpFeed {
         char *name;
         char *token;                    /* NULL until set */
         uint64_t token_hash;            /* salted: the token tree is ordered by it */
         char etag[ETAG_MAX];
         time_t last_modified;
-        struct MHD_Response *full;      /* 200: the document and its headers */
-        struct MHD_Response *not_modified;      /* 304: the headers only */
+        bool known;                     /* etag and last_modified say something */
+        struct MHD_Response *full;      /* 200, cached: the document and its headers, or NULL */
+        size_t full_size;               /* its bytes */
+        HttpFeed *lru_prev, *lru_next;  /* in HttpServer.lru while full is cached */
         unsigned generation;            /* HttpServer.generation when last put */
-} HttpFeed;
+};
 
 struct HttpServer {
         struct MHD_Daemon *daemon;
@@ -49,7 +55,11 @@ struct HttpServer {
         void *by_token;                 /* tsearch(3) of HttpFeed by (token_hash, token) */
         uint128_t salt;
         unsigned generation;
-        struct MHD_Response *not_found, *not_allowed;
+        struct MHD_Response *not_found, *not_allowed, *server_error;
+        http_render_fn render;          /* a feed's document on demand */
+        void *render_userdata;
+        HttpFeed *lru_first, *lru_last; /* cached answers, most recently used first */
+        size_t cached;                  /* their bytes, at most HTTP_CACHE_MAX */
 };
 
 /* The strong ETag of body: its hash, quoted. */
@@ -208,6 +218,11 @@ static int http_feed_token_compare(const void *a, const void *b) {
         return CMP(x->token_hash, y->token_hash) ?: strcmp(x->token, y->token);
 }
 
+static void http_responsep(struct MHD_Response **r) {
+        if (*r)
+                MHD_destroy_response(*r);
+}
+
 static void http_feed_free(void *p) {
         HttpFeed *f = p;
 
@@ -215,18 +230,65 @@ static void http_feed_free(void *p) {
                 return;
         if (f->full)
                 MHD_destroy_response(f->full);
-        if (f->not_modified)
-                MHD_destroy_response(f->not_modified);
         free(f->name);
         free(f->token);
         free(f);
 }
 DEFINE_TRIVIAL_CLEANUP_FUNC(HttpFeed *, http_feed_free);
 
-static void http_responsep(struct MHD_Response **r) {
-        if (*r)
-                MHD_destroy_response(*r);
+/* ---- the cache of answers: the most recently used, HTTP_CACHE_MAX bytes ---- */
+
+static void http_cache_unlink(HttpServer *s, HttpFeed *f) {
+        if (f->lru_prev)
+                f->lru_prev->lru_next = f->lru_next;
+        else if (s->lru_first == f)
+                s->lru_first = f->lru_next;
+        if (f->lru_next)
+                f->lru_next->lru_prev = f->lru_prev;
+        else if (s->lru_last == f)
+                s->lru_last = f->lru_prev;
+        f->lru_prev = f->lru_next = NULL;
 }
+
+static void http_cache_link_first(HttpServer *s, HttpFeed *f) {
+        f->lru_next = s->lru_first;
+        if (s->lru_first)
+                s->lru_first->lru_prev = f;
+        s->lru_first = f;
+        if (!s->lru_last)
+                s->lru_last = f;
+}
+
+/* Forget f's cached answer (connections still sending it hold their own
+ * reference). */
+static void http_cache_drop(HttpServer *s, HttpFeed *f) {
+        if (!f->full)
+                return;
+        http_cache_unlink(s, f);
+        s->cached -= f->full_size;
+        MHD_destroy_response(TAKE_PTR(f->full));
+        f->full_size = 0;
+}
+
+/* Keep full (taken over) as f's answer, the least recently used going
+ * when the cache is full. */
+static void http_cache_put(HttpServer *s, HttpFeed *f, struct MHD_Response *full, size_t size) {
+        http_cache_drop(s, f);
+        while (s->lru_last && s->cached + size > HTTP_CACHE_MAX)
+                http_cache_drop(s, s->lru_last);
+        f->full = full;
+        f->full_size = size;
+        s->cached += size;
+        http_cache_link_first(s, f);
+}
+
+static void http_cache_touch(HttpServer *s, HttpFeed *f) {
+        if (s->lru_first == f)
+                return;
+        http_cache_unlink(s, f);
+        http_cache_link_first(s, f);
+}
+
 
 static HttpFeed *http_find_by_name(const HttpServer *s, const char *name) {
         HttpFeed key = { .name = (char *) name };
@@ -236,7 +298,7 @@ static HttpFeed *http_find_by_name(const HttpServer *s, const char *name) {
 }
 
 /* The feed that url ("/feeds/<token>.ics") names, or NULL. */
-static const HttpFeed *http_find_by_url(const HttpServer *s, const char *url) {
+static HttpFeed *http_find_by_url(const HttpServer *s, const char *url) {
         char token[TOKEN_MAX + 1];
         HttpFeed key = { .token = token };
         size_t len;
@@ -281,10 +343,9 @@ static int http_add_headers(struct MHD_Response *r, const char *etag, time_t las
         return 0;
 }
 
-/* The 200 and 304 answers of a new version of f's document. */
-static int http_feed_set_body(HttpFeed *f, const char *body, size_t len, const char *etag, time_t now) {
-        _cleanup_(http_responsep) struct MHD_Response *full = NULL, *not_modified = NULL;
-        time_t modified = f->full && f->last_modified >= now ? f->last_modified + 1 : now;
+/* The 200 answer with body (copied). */
+static int http_full_response(const HttpFeed *f, const char *body, size_t len, struct MHD_Response **ret) {
+        _cleanup_(http_responsep) struct MHD_Response *full = NULL;
         char *copy;
         int r;
 
@@ -297,26 +358,28 @@ static int http_feed_set_body(HttpFeed *f, const char *body, size_t len, const c
                 free(copy);
                 return -ENOMEM;
         }
-        /* libmicrohttpd 0.9.75 adds "Content-Length: 0" to it, which caches
-         * ignore (RFC 9111 §3.2); the 200's length there instead would make
-         * clients with a simple parser wait for a body. */
-        not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (!not_modified)
-                return -ENOMEM;
-        r = http_add_headers(full, etag, modified, true);
+        r = http_add_headers(full, f->etag, f->last_modified, true);
         if (r < 0)
                 return r;
-        r = http_add_headers(not_modified, etag, modified, false);
-        if (r < 0)
-                return r;
+        *ret = TAKE_PTR(full);
+        return 0;
+}
 
-        /* Connections still sending the old answers hold their own reference. */
-        http_responsep(&f->full);
-        http_responsep(&f->not_modified);
-        f->full = TAKE_PTR(full);
-        f->not_modified = TAKE_PTR(not_modified);
-        f->last_modified = modified;
+/* A new version of f's document: its ETag and Last-Modified, and its
+ * answer cached. */
+static int http_feed_set_body(HttpServer *s, HttpFeed *f, const char *body, size_t len, const char *etag,
+                              time_t now) {
+        struct MHD_Response *full;
+        int r;
+
+        http_cache_drop(s, f);
+        f->last_modified = f->known && f->last_modified >= now ? f->last_modified + 1 : now;
         memcpy(f->etag, etag, ETAG_MAX);
+        f->known = true;
+        r = http_full_response(f, body, len, &full);
+        if (r < 0)
+                return r;
+        http_cache_put(s, f, full, len);
         return 0;
 }
 
@@ -379,8 +442,8 @@ int http_server_put_feed(HttpServer *s, const char *name, const char *token, con
                         return -ENOMEM;
                 f = n;
         }
-        if (!f->full || !streq(f->etag, etag)) {
-                r = http_feed_set_body(f, body, len, etag, time(NULL));
+        if (!f->known || !streq(f->etag, etag)) {
+                r = http_feed_set_body(s, f, body, len, etag, time(NULL));
                 if (r < 0)
                         return r;
         }
@@ -432,6 +495,7 @@ void http_server_prune(HttpServer *s) {
                 if (f->token)
                         (void) tdelete(f, &s->by_token, http_feed_token_compare);
                 (void) tdelete(f, &s->by_name, http_feed_name_compare);
+                http_cache_drop(s, f);
                 http_feed_free(f);
         }
         free(st.feeds);
@@ -439,6 +503,46 @@ void http_server_prune(HttpServer *s) {
 }
 
 /* ---- the server ---- */
+
+/* 304: the headers only, made for each answer (a few hundred bytes kept per
+ * feed would add up at 100,000 feeds). */
+static enum MHD_Result http_queue_not_modified(struct MHD_Connection *c, const HttpFeed *f) {
+        _cleanup_(http_responsep) struct MHD_Response *r = NULL;
+
+        /* libmicrohttpd 0.9.75 adds "Content-Length: 0" to it, which caches
+         * ignore (RFC 9111 §3.2); the 200's length there instead would make
+         * clients with a simple parser wait for a body. */
+        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (!r || http_add_headers(r, f->etag, f->last_modified, false) < 0)
+                return MHD_NO;
+        return MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, r);
+}
+
+/* The document of f, not cached: rendered again by the server's owner (the
+ * same bytes as last put, unless the schedule changed since without a put,
+ * which then counts as a new version). Returns 0 or a negative errno. */
+static int http_feed_render(HttpServer *s, HttpFeed *f) {
+        _cleanup_free_ char *body = NULL;
+        struct MHD_Response *full;
+        char etag[ETAG_MAX];
+        size_t len;
+        int r;
+
+        if (!s->render)
+                return -EOPNOTSUPP;
+        r = s->render(f->name, &body, s->render_userdata);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to render feed '%s' for HTTP: %m", f->name);
+        len = strlen(body);
+        http_etag_of(body, len, etag);
+        if (!streq(etag, f->etag))
+                return http_feed_set_body(s, f, body, len, etag, time(NULL));
+        r = http_full_response(f, body, len, &full);
+        if (r < 0)
+                return r;
+        http_cache_put(s, f, full, len);
+        return 0;
+}
 
 /* Called once when the headers are in, then for each part of a body, then
  * once more with none left: a response queued at the first call closes
@@ -448,7 +552,7 @@ static enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, cons
                                        void **req_cls) {
         static char headers_seen;
         HttpServer *s = cls;
-        const HttpFeed *f;
+        HttpFeed *f;
 
         if (!streq(method, MHD_HTTP_METHOD_GET) && !streq(method, MHD_HTTP_METHOD_HEAD))
                 return MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, s->not_allowed);
@@ -466,7 +570,10 @@ static enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, cons
         if (http_not_modified(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
                               MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
                               f->etag, f->last_modified, time(NULL)))
-                return MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, f->not_modified);
+                return http_queue_not_modified(c, f);
+        if (!f->full && http_feed_render(s, f) < 0)
+                return MHD_queue_response(c, MHD_HTTP_INTERNAL_SERVER_ERROR, s->server_error);
+        http_cache_touch(s, f);
         return MHD_queue_response(c, MHD_HTTP_OK, f->full);
 }
 
@@ -620,10 +727,13 @@ HttpServer *http_server_free(HttpServer *s) {
                 MHD_destroy_response(s->not_found);
         if (s->not_allowed)
                 MHD_destroy_response(s->not_allowed);
+        if (s->server_error)
+                MHD_destroy_response(s->server_error);
         return mfree(s);
 }
 
-int http_server_new(sd_event *event, const FeedSettings *settings, HttpServer **ret) {
+int http_server_new(sd_event *event, const FeedSettings *settings, http_render_fn render, void *userdata,
+                    HttpServer **ret) {
         _cleanup_(http_server_freep) HttpServer *s = NULL;
         const union MHD_DaemonInfo *info;
         int r;
@@ -636,10 +746,15 @@ int http_server_new(sd_event *event, const FeedSettings *settings, HttpServer **
         if (!s)
                 return -ENOMEM;
         s->listen_fd = -EBADF;
+        s->render = render;
+        s->render_userdata = userdata;
         if (getrandom(&s->salt, sizeof s->salt, 0) != sizeof s->salt)
                 return -errno;
 
         r = http_static_response("Not Found\n", &s->not_found);
+        if (r < 0)
+                return r;
+        r = http_static_response("Internal Server Error\n", &s->server_error);
         if (r < 0)
                 return r;
         r = http_static_response("Method Not Allowed\n", &s->not_allowed);

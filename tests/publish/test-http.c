@@ -237,7 +237,7 @@ static void test_server(void **state) {
         Client c = { .x = x };
 
         assert_int_equal(sd_event_new(&e), 0);
-        assert_int_equal(http_server_new(e, &settings, &s), 0);
+        assert_int_equal(http_server_new(e, &settings, NULL, NULL, &s), 0);
         c.port = server_port(s);
         assert_int_equal(http_server_put_feed(s, "op1", TOKEN, BODY), 0);
         assert_int_equal(http_server_put_feed(s, "op2", "short", BODY), -EINVAL);
@@ -352,6 +352,70 @@ static void test_server(void **state) {
 }
 
 /* 1,000 idle connections do not keep a normal request from its answer. */
+/* Feeds of 256 KiB: 40 of them are more than the cache keeps. */
+#define BIG (256 * 1024)
+static unsigned renders;
+
+static char *big_body(const char *name) {
+        char *b = malloc(BIG + 1);
+
+        assert_non_null(b);
+        memset(b, 'x', BIG);
+        memcpy(b, name, strlen(name));
+        b[BIG] = 0;
+        return b;
+}
+
+static int render_big(const char *name, char **ret, void *userdata) {
+        renders++;
+        *ret = big_body(name);
+        return 0;
+}
+
+static void test_cache(void **state) {
+        _cleanup_(http_server_freep) HttpServer *s = NULL;
+        _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        char etag[64], etag2[64], lm[64], lm2[64], token[65];
+        Exchange x[2] = {};
+        Client c = { .x = x };
+
+        assert_int_equal(sd_event_new(&e), 0);
+        assert_int_equal(http_server_new(e, &settings, render_big, NULL, &s), 0);
+        c.port = server_port(s);
+        for (unsigned i = 0; i < 40; i++) {
+                _cleanup_free_ char *body = NULL, *name = NULL;
+
+                assert_true(asprintf(&name, "op%u", i) > 0);
+                snprintf(token, sizeof token, "%064u", i);
+                body = big_body(name);
+                assert_int_equal(http_server_put_feed(s, name, token, body), 0);
+        }
+        set_request(&x[0], "GET", "/feeds/0000000000000000000000000000000000000000000000000000000000000039.ics", NULL);
+        set_request(&x[1], "GET", "/feeds/0000000000000000000000000000000000000000000000000000000000000000.ics", NULL);
+        c.n = 2;
+        run_client(e, &c);
+
+        /* The last put is kept; the first was dropped and is rendered again,
+         * the same bytes under the same ETag and Last-Modified. */
+        assert_int_equal(renders, 1);
+        assert_true(strncmp(x[0].response, "HTTP/1.1 200 OK\r\n", 17) == 0);
+        assert_true(strncmp(x[1].response, "HTTP/1.1 200 OK\r\n", 17) == 0);
+        assert_int_equal(strlen(body_of(x[1].response)), BIG);
+        assert_true(strncmp(body_of(x[1].response), "op0xxx", 6) == 0);
+        assert_non_null(header(x[1].response, "ETag", etag, sizeof etag));
+        assert_non_null(header(x[1].response, "Last-Modified", lm, sizeof lm));
+        exchanges_done(x, c.n);
+
+        /* Now it is kept: asked again, not rendered again. */
+        set_request(&x[0], "GET", "/feeds/0000000000000000000000000000000000000000000000000000000000000000.ics", NULL);
+        c.n = 1;
+        run_client(e, &c);
+        assert_int_equal(renders, 1);
+        assert_string_equal(header(x[0].response, "ETag", etag2, sizeof etag2), etag);
+        assert_string_equal(header(x[0].response, "Last-Modified", lm2, sizeof lm2), lm);
+        exchanges_done(x, c.n);
+}
+
 static void test_idle_connections(void **state) {
         _cleanup_(http_server_freep) HttpServer *s = NULL;
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
@@ -359,7 +423,7 @@ static void test_idle_connections(void **state) {
         Client c = { .x = x, .n = 1, .idle = 1000 };
 
         assert_int_equal(sd_event_new(&e), 0);
-        assert_int_equal(http_server_new(e, &settings, &s), 0);
+        assert_int_equal(http_server_new(e, &settings, NULL, NULL, &s), 0);
         c.port = server_port(s);
         assert_int_equal(http_server_put_feed(s, "op1", TOKEN, BODY), 0);
         set_request(&x[0], "GET", "/feeds/" TOKEN ".ics", NULL);
@@ -381,7 +445,7 @@ static void test_limits(void **state) {
         tight.max_connections_per_ip = 4;
         tight.connection_timeout = USEC_PER_SEC;
         assert_int_equal(sd_event_new(&e), 0);
-        assert_int_equal(http_server_new(e, &tight, &s), 0);
+        assert_int_equal(http_server_new(e, &tight, NULL, NULL, &s), 0);
         c.port = server_port(s);
         assert_int_equal(http_server_put_feed(s, "op1", TOKEN, BODY), 0);
         set_request(&x[0], "GET", "/feeds/" TOKEN ".ics", NULL);
@@ -405,13 +469,13 @@ static void test_listen_errors(void **state) {
 
         assert_int_equal(sd_event_new(&e), 0);
         bad.listen = (char *) "";
-        assert_int_equal(http_server_new(e, &bad, &s), -ENOENT);
+        assert_int_equal(http_server_new(e, &bad, NULL, NULL, &s), -ENOENT);
         bad.listen = (char *) "no-port";
-        assert_int_equal(http_server_new(e, &bad, &s), -EINVAL);
+        assert_int_equal(http_server_new(e, &bad, NULL, NULL, &s), -EINVAL);
         bad.listen = (char *) "[::1:80";
-        assert_int_equal(http_server_new(e, &bad, &s), -EINVAL);
+        assert_int_equal(http_server_new(e, &bad, NULL, NULL, &s), -EINVAL);
         bad.listen = (char *) "192.0.2.1:8080";       /* TEST-NET-1: not ours */
-        assert_int_equal(http_server_new(e, &bad, &s), -EADDRNOTAVAIL);
+        assert_int_equal(http_server_new(e, &bad, NULL, NULL, &s), -EADDRNOTAVAIL);
         assert_null(s);
 }
 
@@ -421,6 +485,7 @@ int main(void) {
                 cmocka_unit_test(test_if_modified_since),
                 cmocka_unit_test(test_urls),
                 cmocka_unit_test(test_server),
+                cmocka_unit_test(test_cache),
                 cmocka_unit_test(test_idle_connections),
                 cmocka_unit_test(test_limits),
                 cmocka_unit_test(test_listen_errors),

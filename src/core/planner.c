@@ -64,10 +64,16 @@ const Break *planner_break_overlapping(const Planning *p, usec_t start, usec_t e
 
 int planner_add_break(Planning *p, Break *b, size_t *ret_index) {
         ShiftPlan *sp = p->sp;
+        Break *breaks;
         size_t i;
 
-        if (array_grow((void **) &sp->breaks, sp->n_breaks, sizeof(Break)) < 0)
+        /* Exactly as many as there are: a plan keeps every shift's array,
+         * most hold one or two breaks, and array_grow()'s room for 8 would
+         * be most of the plan. */
+        breaks = reallocarray(sp->breaks, sp->n_breaks + 1, sizeof(Break));
+        if (!breaks)
                 return -ENOMEM;
+        sp->breaks = breaks;
 
         /* Before a break beginning at the same instant: a recovery goes first. */
         for (i = sp->n_breaks; i > 0 && sp->breaks[i - 1].start >= b->start; i--)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <malloc.h>
 #include <search.h>
 
 #include "core/roster.h"
@@ -36,6 +37,37 @@ Roster *roster_free(Roster *r) {
         free(r->operators);
         free_array(r->shifts, r->n_shifts, roster_shift_done);
         return mfree(r);
+}
+
+/* Room for one more element in *array of n, growing by doubling. The room
+ * there is what malloc gave (as systemd's GREEDY_REALLOC() reads it), so an
+ * array trimmed by roster_trim() grows again. */
+static int roster_grow(void **array, size_t n, size_t size) {
+        void *p;
+
+        if (*array && n < malloc_usable_size(*array) / size)
+                return 0;
+        p = reallocarray(*array, MAX(n * 2, (size_t) 8), size);
+        if (!p)
+                return -ENOMEM;
+        *array = p;
+        return 0;
+}
+
+/* *array of n elements to n (none: kept). */
+static void roster_shrink(void **array, size_t n, size_t size) {
+        void *p;
+
+        if (n == 0)
+                return;
+        p = reallocarray(*array, n, size);
+        if (p)          /* else the room stays: nothing is lost */
+                *array = p;
+}
+
+void roster_trim(Roster *r) {
+        roster_shrink((void **) &r->operators, r->n_operators, sizeof(Operator));
+        roster_shrink((void **) &r->shifts, r->n_shifts, sizeof(Shift));
 }
 
 /* An operator of a roster being loaded, by id. */
@@ -86,7 +118,7 @@ static ssize_t roster_add_operator(Roster *roster, const char *id, const char *n
                 }
                 *k = (RosterKey) { roster->operators[i].id, i };
         }
-        r = array_grow((void **) &roster->operators, roster->n_operators, sizeof(Operator));
+        r = roster_grow((void **) &roster->operators, roster->n_operators, sizeof(Operator));
         if (r < 0)
                 return r;
         key = malloc(sizeof(RosterKey));
@@ -174,7 +206,7 @@ int roster_add_shift(Roster *r, const char *id, const char *name, const char *te
         k = strdup_to(&copy, source);
         if (k < 0)
                 return k;
-        k = array_grow((void **) &r->shifts, r->n_shifts, sizeof(Shift));
+        k = roster_grow((void **) &r->shifts, r->n_shifts, sizeof(Shift));
         if (k < 0)
                 return k;
         r->shifts[r->n_shifts++] = (Shift) {
@@ -303,6 +335,13 @@ static int roster_list_teams(Roster *r) {
                                 return -ENOMEM;
                         n++;
                 }
+        /* Room was made for a team per operator; teams are usually fewer. */
+        sorted = mfree(sorted);
+        if (n < r->n_operators) {
+                char **t = reallocarray(teams, n + 1, sizeof(char *));
+                if (t)
+                        teams = t;
+        }
         strv_free(r->teams);
         r->teams = TAKE_PTR(teams);
         r->n_teams = n;
@@ -365,5 +404,6 @@ int roster_finish(Roster *r, usec_t split_gap) {
                         r->shifts[++k] = *next;
         }
         r->n_shifts = k + 1;
+        roster_trim(r);
         return roster_list_teams(r);
 }

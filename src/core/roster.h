@@ -74,9 +74,14 @@ int roster_add_shift(Roster *r, const char *id, const char *name, const char *te
  * errno. */
 int roster_append(Roster *r, const Roster *from);
 
+/* Give back the room kept for more operators and shifts (a roster is kept
+ * long after it is read); more may still be added. */
+void roster_trim(Roster *r);
+
 /* After loading every file: sort, and join consecutive shifts of one
  * operator whose gap is at most split_gap (microseconds; 0 = never) into one
  * shift with the gap as a planned break (a split shift). Overlapping shifts of
  * one operator are merged, with a warning naming both rows. Then list the
- * distinct teams in r->teams and the operators by team (r->by_team). Returns 0 or -ENOMEM. */
+ * distinct teams in r->teams and the operators by team (r->by_team), and
+ * trim (roster_trim()). Returns 0 or -ENOMEM. */
 int roster_finish(Roster *r, usec_t split_gap);

@@ -63,6 +63,11 @@ int inputs_load(const Policy *p, const InputFiles *files, const InputReader *rea
         r = roster_finish(i.roster, p->split_shift_gap);
         if (r < 0)
                 return log_oom();
+        /* Rows are named while files are read and shifts merged; from here
+         * on a shift's "FILE:LINE" is one allocation per shift kept for
+         * nobody (the daemon keeps each file's own roster too). */
+        for (size_t k = 0; k < i.roster->n_shifts; k++)
+                i.roster->shifts[k].source = mfree(i.roster->shifts[k].source);
         r = call_log_finish(i.calls);
         if (r < 0)
                 return log_oom();

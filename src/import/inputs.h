@@ -36,7 +36,7 @@ typedef struct InputReader {
 } InputReader;
 
 typedef struct Inputs {
-        Roster *roster;                 /* finished (roster_finish()) */
+        Roster *roster;                 /* finished (roster_finish()); shifts without source */
         CallLog *calls;                 /* finished (call_log_finish()) */
         IncidentList *incidents;        /* found in the calls (incidents_detect()), then those of
                                          * the incident CSVs; sorted */

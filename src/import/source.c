@@ -22,7 +22,8 @@ SourceFormat source_format(const Policy *p, const char *path) {
         return SOURCE_FORMAT_CSV;
 }
 
-int source_load_roster(Roster *r, const Policy *p, const char *path, usec_t from, usec_t to, size_t *ret_skipped) {
+static int source_load_roster_format(Roster *r, const Policy *p, const char *path, usec_t from, usec_t to,
+                                     size_t *ret_skipped) {
         const SourceOptions *o = policy_find_source(p, path);
         const char *zone = o && o->timezone ? o->timezone : p->timezone;
 
@@ -64,6 +65,14 @@ int source_load_roster(Roster *r, const Policy *p, const char *path, usec_t from
         default:
                 return log_error_errno(EPROTOTYPE, "%s: an Asterisk queue_log holds no roster", path);
         }
+}
+
+int source_load_roster(Roster *r, const Policy *p, const char *path, usec_t from, usec_t to, size_t *ret_skipped) {
+        int k = source_load_roster_format(r, p, path, from, to, ret_skipped);
+
+        /* The daemon keeps each file's roster as long as the file stands. */
+        roster_trim(r);
+        return k;
 }
 
 int source_load_calls(CallLog *l, const Policy *p, const char *path, size_t *ret_skipped) {

@@ -109,11 +109,34 @@ static void test_append(void **state) {
         assert_null(roster_free(NULL));
 }
 
+static void test_trim(void **state) {
+        _cleanup_(roster_freep) Roster *r = roster_new();
+        char id[16];
+
+        /* Trimmed to what it holds, a roster still takes more. */
+        for (unsigned i = 0; i < 100; i++) {
+                snprintf(id, sizeof id, "op%03u", i);
+                assert_int_equal(roster_add_shift(r, id, NULL, i % 2 ? "odd" : "even", 10 * i, 10 * i + 5, "a.csv:1"), 0);
+                if (i % 9 == 0)
+                        roster_trim(r);
+        }
+        assert_int_equal(roster_add_shift(r, "op000", NULL, NULL, 2000, 2005, "a.csv:2"), 0);
+        assert_int_equal(roster_finish(r, 0), 0);
+        assert_int_equal(r->n_operators, 100);
+        assert_int_equal(r->n_shifts, 101);
+        assert_int_equal(r->n_teams, 2);
+        assert_string_equal(r->teams[1], "odd");
+        assert_null(r->teams[2]);
+        assert_int_equal(nth_shift(r, "op099", 0)->start, 990);
+        assert_int_equal(nth_shift(r, "op000", 1)->start, 2000);
+}
+
 int main(void) {
         static const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_name_is_valid),
                 cmocka_unit_test_setup_teardown(test_add_and_finish, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_append, capture_log, release_log),
+                cmocka_unit_test(test_trim),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

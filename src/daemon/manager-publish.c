@@ -5,7 +5,6 @@
  * token's URL; then the signals. Each feed's token and the hash of the bytes
  * last written are kept in memory (the store keeps the tokens durably), so
  * publishing costs the feeds that changed, never the site. */
-#include <malloc.h>
 #include <search.h>
 #include <sys/stat.h>
 
@@ -294,9 +293,6 @@ int manager_publish_all(Manager *m) {
         /* Operators and teams gone from the roster: their URLs answer 404. */
         if (m->http)
                 http_server_prune(m->http);
-        /* Rendering every feed left free memory between what stays: give it
-         * back, or a large site's RSS would keep the peak. */
-        (void) malloc_trim(0);
         return 0;
 }
 

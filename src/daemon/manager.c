@@ -6,6 +6,7 @@
  * then publishes what changed. Sources, publishing, incidents and what the
  * clock brings have files of their own: manager-sources.c,
  * manager-publish.c, manager-incidents.c, manager-edges.c. */
+#include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -203,6 +204,13 @@ int manager_replan(Manager *m) {
         manager_edges_run(m, now);
         manager_store_revision(m, old);
         manager_notify_status(m);
+
+        /* The site's re-plan left the old plan and every feed's rendering
+         * free between what stays: give that memory back, or a large
+         * site's RSS would stay at the peak. */
+        manager_changes_done(&c);
+        old = plan_free(old);
+        (void) malloc_trim(0);
         return manager_arm_timer(m);
 }
 

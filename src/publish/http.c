@@ -29,7 +29,7 @@
 #define ETAG_MAX 35
 /* Answers kept rendered, most recently used first: a feed not among them is
  * rendered again when asked for (HttpServer.render). */
-#define HTTP_CACHE_MAX ((size_t) 4 * 1024 * 1024)
+#define HTTP_CACHE_MAX ((size_t) 2 * 1024 * 1024)
 #define USEC_PER_MSEC ((usec_t) 1000)
 
 typedef struct HttpFeed HttpFeed;
@@ -274,7 +274,8 @@ static void http_cache_drop(HttpServer *s, HttpFeed *f) {
  * when the cache is full. */
 static void http_cache_put(HttpServer *s, HttpFeed *f, struct MHD_Response *full, size_t size) {
         http_cache_drop(s, f);
-        while (s->lru_last && s->cached + size > HTTP_CACHE_MAX)
+        /* Without a way to render them again, every answer stays. */
+        while (s->render && s->lru_last && s->cached + size > HTTP_CACHE_MAX)
                 http_cache_drop(s, s->lru_last);
         f->full = full;
         f->full_size = size;
@@ -365,17 +366,20 @@ static int http_full_response(const HttpFeed *f, const char *body, size_t len, s
         return 0;
 }
 
-/* A new version of f's document: its ETag and Last-Modified, and its
- * answer cached. */
+/* A new version of f's document: its ETag and Last-Modified; its answer
+ * is cached when the old one was (clients poll it) or when cache says so. */
 static int http_feed_set_body(HttpServer *s, HttpFeed *f, const char *body, size_t len, const char *etag,
-                              time_t now) {
+                              time_t now, bool cache) {
         struct MHD_Response *full;
         int r;
 
+        cache = cache || f->full || !s->render;
         http_cache_drop(s, f);
         f->last_modified = f->known && f->last_modified >= now ? f->last_modified + 1 : now;
         memcpy(f->etag, etag, ETAG_MAX);
         f->known = true;
+        if (!cache)
+                return 0;
         r = http_full_response(f, body, len, &full);
         if (r < 0)
                 return r;
@@ -443,7 +447,7 @@ int http_server_put_feed(HttpServer *s, const char *name, const char *token, con
                 f = n;
         }
         if (!f->known || !streq(f->etag, etag)) {
-                r = http_feed_set_body(s, f, body, len, etag, time(NULL));
+                r = http_feed_set_body(s, f, body, len, etag, time(NULL), false);
                 if (r < 0)
                         return r;
         }
@@ -536,7 +540,7 @@ static int http_feed_render(HttpServer *s, HttpFeed *f) {
         len = strlen(body);
         http_etag_of(body, len, etag);
         if (!streq(etag, f->etag))
-                return http_feed_set_body(s, f, body, len, etag, time(NULL));
+                return http_feed_set_body(s, f, body, len, etag, time(NULL), true);
         r = http_full_response(f, body, len, &full);
         if (r < 0)
                 return r;

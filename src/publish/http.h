@@ -42,10 +42,10 @@ typedef int (*http_render_fn)(const char *name, char **ret, void *userdata);
 /* Listen on the stream socket systemd passed (sd_listen_fds(3)) when there
  * is one, else on settings->listen ("HOST:PORT", "[IPV6]:PORT"; port 0 picks
  * one), with the connection limits and the idle timeout of settings, and
- * serve from event. Only the answers last put or asked for are kept, up to
- * a few MiB; another feed is rendered again with render (may be NULL:
- * answered 500) when it is asked for, so memory does not grow with the
- * number of feeds. Raises the soft limit of open files to the hard limit
+ * serve from event. Only the answers last asked for are kept, up to 2 MiB;
+ * another feed is rendered again with render when it is asked for, so
+ * memory does not grow with the number of feeds (render NULL: every answer
+ * put is kept). Raises the soft limit of open files to the hard limit
  * so that max_connections fit. Returns 0, or a negative errno: -ENOENT when
  * no socket was passed and settings->listen is empty (HTTP is off), -EINVAL
  * for a listen address that does not parse, -EADDRNOTAVAIL when it does not
@@ -59,8 +59,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(HttpServer *, http_server_free);
  * buf of size n (64 is plenty). Returns 0 or a negative errno. */
 int http_server_address(const HttpServer *s, char *buf, size_t n);
 
-/* Serve body (NUL-terminated, copied into the cache of answers) as the feed
- * name ("op16", "team-retail") at /feeds/<token>.ics. When the bytes equal
+/* Serve body (NUL-terminated) as the feed name ("op16", "team-retail") at
+ * /feeds/<token>.ics; a copy is kept in the cache of answers when the feed's
+ * previous answer was there (clients ask for it). When the bytes equal
  * what name already serves, the ETag and Last-Modified stay; else they
  * change, and
  * Last-Modified is now (CLOCK_REALTIME), or one second after the previous

@@ -3,7 +3,8 @@
 # incident and each call record revises its operator's team only, and after
 # a stream of them a full re-plan (a reload) changes nothing — no feed file,
 # no stored break, no signal. Every BreakScheduled finds its break already in
-# the operator's feed; a team feed is rewritten only for its own team.
+# the operator's feed; a team feed is rewritten only for its own team; an
+# incident the store cannot commit is refused and its break taken back.
 # Usage: tests/revise.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -117,5 +118,24 @@ check "... and the stored breaks as they were" \
         diff -u "$tmp/breaks-1" <(sql "SELECT uid, start_usec, end_usec FROM breaks ORDER BY uid")
 check "nothing was stored twice" \
         test "$(sql "SELECT COUNT(*) FROM breaks")" -eq "$(sort -u "$tmp/breaks-1" | wc -l)"
+
+# An incident the store cannot take (another process holds its write lock)
+# is refused, and the break it earned for a moment is taken back.
+recoveries() { grep -c "^UID:c1-recovery-" "$tmp/feeds/c1.ics"; }
+before=$(recoveries)
+/usr/bin/python3 -c '
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(20)
+' "$tmp/state/respite.db" >"$tmp/lock" &
+pids+=($!)
+wait_for "$tmp/lock" locked 10
+out=$(busctl --user --timeout=40 call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 \
+        ReportIncident ssts c1 threat 0 "locked out" 2>&1)
+check "an incident the store cannot commit is refused" test $? -ne 0
+check "... saying so in the log" grep -q "Failed to store incident .*taking it back" "$tmp/respited.log"
+check "... and the break it earned is taken back from the feed" test "$(recoveries)" -eq "$before"
 
 finish

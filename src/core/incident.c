@@ -68,7 +68,8 @@ void incident_list_sort(IncidentList *l) {
                 qsort(l->items, l->n, sizeof(Incident), incident_compare_qsort);
 }
 
-bool incident_list_contains(const IncidentList *l, const Incident *i) {
+/* Where the incident with the when and id of i is in l, or -ENOENT. */
+static ssize_t incident_list_find(const IncidentList *l, const Incident *i) {
         size_t lo = 0, hi = l->n;
 
         while (lo < hi) {
@@ -76,13 +77,28 @@ bool incident_list_contains(const IncidentList *l, const Incident *i) {
                 int c = incident_compare(&l->items[mid], i);
 
                 if (c == 0)
-                        return true;
+                        return (ssize_t) mid;
                 if (c < 0)
                         lo = mid + 1;
                 else
                         hi = mid;
         }
-        return false;
+        return -ENOENT;
+}
+
+bool incident_list_contains(const IncidentList *l, const Incident *i) {
+        return incident_list_find(l, i) >= 0;
+}
+
+int incident_list_remove(IncidentList *l, const Incident *i) {
+        ssize_t k = incident_list_find(l, i);
+
+        if (k < 0)
+                return (int) k;
+        incident_done(&l->items[k]);
+        memmove(l->items + k, l->items + k + 1, (l->n - k - 1) * sizeof(Incident));
+        l->n--;
+        return 0;
 }
 
 int incident_list_add(IncidentList *l, const Incident *i) {

@@ -55,6 +55,9 @@ int incident_check(const Incident *i, const Roster *roster, const Policy *policy
 /* Append a copy of *i (strings duplicated) and keep the list sorted.
  * Returns 0 or -ENOMEM. */
 int incident_list_add(IncidentList *l, const Incident *i);
+/* Remove the incident of l with the when and id of i. Returns 0 or
+ * -ENOENT. */
+int incident_list_remove(IncidentList *l, const Incident *i);
 /* Whether l holds an incident with the when and id of i: a binary search. */
 bool incident_list_contains(const IncidentList *l, const Incident *i) _pure_;
 

@@ -201,25 +201,36 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
         if (r < 0)
                 return r;
         sd_id128_to_string(uuid, id);
-        if (m->store) {
-                r = store_add_incident(m->store, &inc, "bus");
-                if (r < 0)
-                        return log_error_errno(r, "Failed to store incident %s: %m (%s)", id, store_error(m->store));
-        }
         /* A new random id: no need to look for it among those known. */
         r = incident_list_add(m->reported, &inc);
         if (r >= 0)
                 r = incident_list_add(m->incidents, &inc);
-        if (r < 0)
+        if (r < 0) {
+                (void) incident_list_remove(m->reported, &inc);
                 return r;
+        }
+
+        /* The break it earns is published (feeds, BreakScheduled) before the
+         * commit and its fsync, but the caller hears back only once the
+         * incident is on disk; when it cannot be committed, it is taken
+         * back and the break with it. */
+        (void) manager_revise(m, operator);
+        if (m->store) {
+                r = store_add_incident(m->store, &inc, "bus");
+                if (r < 0) {
+                        log_error_errno(r, "Failed to store incident %s: %m (%s); taking it back.", id,
+                                        store_error(m->store));
+                        (void) incident_list_remove(m->reported, &inc);
+                        (void) incident_list_remove(m->incidents, &inc);
+                        (void) manager_revise(m, operator);
+                        return r;
+                }
+        }
         log_info("%s: incident %s (%s) reported.", operator, id, category);
         if (policy_find_category(m->policy, category)->notify_lead)
                 log_notice("%s: %s incident %s: the team lead of team %s should be told.", operator, category, id,
                            m->roster->operators[roster_find_operator(m->roster, operator)].team);
 
-        r = manager_revise(m, operator);
-        if (r < 0)
-                return r;
         *ret_id = strdup(id);
         return *ret_id ? 0 : -ENOMEM;
 }

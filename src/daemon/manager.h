@@ -98,12 +98,15 @@ int manager_start(Manager *m);
 int manager_reload(Manager *m);
 
 /* Accept an incident reported now (D-Bus): validates the operator and the
- * category, stamps received = now, commits it to the store and re-plans
- * (signals and feeds included) before returning. when = 0 means now. Returns 0 and the new
- * incident's id in *ret_id (malloc'ed), incident_check()'s error (-ENXIO,
- * -ENOKEY, -EDOM, -ESTALE, -E2BIG), -ENOMEM, or the store's error (logged)
- * when it could not be committed. An incident outside every shift of the operator is
- * kept but earns no break. */
+ * category, stamps received = now, revises the operator's team and
+ * publishes what it earns (feeds, then signals: they leave before the
+ * commit's fsync), then commits it to the store before returning. A commit
+ * that fails takes the incident back, and the break with it (revised and
+ * published again), and returns the store's error (logged). when = 0 means
+ * now. Returns 0 and the new incident's id in *ret_id (malloc'ed),
+ * incident_check()'s error (-ENXIO, -ENOKEY, -EDOM, -ESTALE, -E2BIG),
+ * -ENOMEM, or the store's error. An incident outside every shift of the
+ * operator is kept but earns no break. */
 int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
                             const char *note, char **ret_id);
 

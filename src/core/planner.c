@@ -424,7 +424,7 @@ size_t planner_coupled_operators(const Roster *roster, const Coverage *coverage,
 }
 
 ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
-                            const IncidentList *incidents, usec_t now, const char *operator,
+                            planner_incidents_fn incidents_of, void *userdata, usec_t now, const char *operator,
                             const size_t **ret_operators) {
         ssize_t op = roster_find_operator(roster, operator);
         const size_t *members;
@@ -435,8 +435,9 @@ ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *poli
                 return -ENXIO;
         n = planner_coupled_operators(roster, coverage, op, &members);
         for (size_t i = 0; i < n; i++) {
-                r = planner_revise_operator(plan, roster, policy, coverage, incidents, now,
-                                            roster->operators[members[i]].id);
+                const char *id = roster->operators[members[i]].id;
+
+                r = planner_revise_operator(plan, roster, policy, coverage, incidents_of(id, userdata), now, id);
                 if (r < 0)
                         return r;
         }

@@ -105,16 +105,21 @@ int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *poli
 size_t planner_coupled_operators(const Roster *roster, const Coverage *coverage, size_t operator,
                                  const size_t **ret);
 
+/* The incidents planner_revise_team() gives the revision of operator: a
+ * list holding at least all of theirs (only theirs keeps the revision
+ * costing their incidents, not the site's). */
+typedef const IncidentList *(*planner_incidents_fn)(const char *operator, void *userdata);
+
 /* Revise plan in place at now for an event of operator (an incident, a call
- * record): planner_revise_operator() for every operator of
- * planner_coupled_operators() in turn (with coverage, a break of one changes
- * where the others' may go). Equals planner_run() with plan as the previous revision
- * at the same now for those operators, and leaves everyone else as they
- * were; costs the team, not the site. The operators revised are returned
- * as indexes into roster->operators at *ret_operators (pointing into
- * roster->by_team). Returns their number, or -ENXIO, -ESTALE, -ENOMEM as
- * planner_revise_operator() does (the plan is then partly revised: plan
- * again with planner_run()). */
+ * record): planner_revise_operator() with incidents_of(member) for every
+ * operator of planner_coupled_operators() in turn (with coverage, a break of
+ * one changes where the others' may go). Equals planner_run() with plan as
+ * the previous revision at the same now for those operators, and leaves
+ * everyone else as they were; costs the team, not the site. The operators
+ * revised are returned as indexes into roster->operators at *ret_operators
+ * (pointing into roster->by_team). Returns their number, or -ENXIO,
+ * -ESTALE, -ENOMEM as planner_revise_operator() does (the plan is then
+ * partly revised: plan again with planner_run()). */
 ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
-                            const IncidentList *incidents, usec_t now, const char *operator,
+                            planner_incidents_fn incidents_of, void *userdata, usec_t now, const char *operator,
                             const size_t **ret_operators);

@@ -2,11 +2,94 @@
 /* The manager's incidents: those reported over the bus and through the
  * spool, committed to the store before they are acknowledged, merged with
  * those found in call records, and purged when retention says so. */
+#include <search.h>
 #include <systemd/sd-id128.h>
 
 #include "daemon/manager-internal.h"
 #include "daemon/spool.h"
 #include "shared/log.h"
+
+/* The incidents of one operator, a copy of theirs in m->incidents. */
+typedef struct ManagerOperatorIncidents {
+        char *operator;
+        IncidentList *list;
+} ManagerOperatorIncidents;
+
+static int manager_operator_incidents_compare(const void *a, const void *b) {
+        return strcmp(((const ManagerOperatorIncidents *) a)->operator,
+                      ((const ManagerOperatorIncidents *) b)->operator);
+}
+
+static void manager_operator_incidents_free(void *p) {
+        ManagerOperatorIncidents *e = p;
+
+        free(e->operator);
+        incident_list_free(e->list);
+        free(e);
+}
+
+void manager_incidents_done(Manager *m) {
+        tdestroy(m->incidents_by_operator, manager_operator_incidents_free);
+        m->incidents_by_operator = NULL;
+}
+
+/* The list of operator in the index, added when new; NULL on OOM. */
+static IncidentList *manager_operator_list(Manager *m, const char *operator) {
+        ManagerOperatorIncidents key = { .operator = (char *) operator }, *e;
+        void **node = tfind(&key, &m->incidents_by_operator, manager_operator_incidents_compare);
+
+        if (node)
+                return (*(ManagerOperatorIncidents **) node)->list;
+        e = calloc(1, sizeof(ManagerOperatorIncidents));
+        if (!e || !(e->operator = strdup(operator)) || !(e->list = incident_list_new()) ||
+            !tsearch(e, &m->incidents_by_operator, manager_operator_incidents_compare)) {
+                if (e)
+                        manager_operator_incidents_free(e);
+                return NULL;
+        }
+        return e->list;
+}
+
+const IncidentList *manager_incidents_of(const char *operator, void *userdata) {
+        static const IncidentList none = {};
+        Manager *m = userdata;
+        ManagerOperatorIncidents key = { .operator = (char *) operator };
+        void **node = tfind(&key, &m->incidents_by_operator, manager_operator_incidents_compare);
+
+        return node ? (*(ManagerOperatorIncidents **) node)->list : &none;
+}
+
+int manager_index_incidents(Manager *m) {
+        manager_incidents_done(m);
+        for (size_t i = 0; i < m->incidents->n; i++) {
+                IncidentList *l = manager_operator_list(m, m->incidents->items[i].operator);
+
+                /* In list order: appending keeps each operator's sorted. */
+                if (!l || incident_list_append(l, &m->incidents->items[i]) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int manager_add_incident(Manager *m, const Incident *inc) {
+        IncidentList *l = manager_operator_list(m, inc->operator);
+        int r;
+
+        if (!l)
+                return -ENOMEM;
+        r = incident_list_add(m->incidents, inc);
+        if (r < 0)
+                return r;
+        r = incident_list_add(l, inc);
+        if (r < 0)
+                (void) incident_list_remove(m->incidents, inc);
+        return r;
+}
+
+void manager_remove_incident(Manager *m, const Incident *inc) {
+        (void) incident_list_remove(m->incidents, inc);
+        (void) incident_list_remove(manager_operator_list(m, inc->operator) ?: &(IncidentList) {}, inc);
+}
 
 int manager_merge_incidents(const IncidentList *a, const IncidentList *b, usec_t until, IncidentList **ret) {
         _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
@@ -53,7 +136,7 @@ int manager_purge_incidents(Manager *m, bool reload) {
         m->reported = TAKE_PTR(reported);
         incident_list_free(m->incidents);
         m->incidents = TAKE_PTR(incidents);
-        return 0;
+        return manager_index_incidents(m) < 0 ? log_oom() : 0;
 }
 
 static int manager_on_purge_timer(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -87,7 +170,7 @@ static int manager_add_reported(Manager *m, const Incident *inc) {
         r = incident_list_add(m->reported, inc);
         if (r < 0)
                 return r;
-        return incident_list_add(m->incidents, inc);
+        return manager_add_incident(m, inc);
 }
 
 static int manager_string_ptr_compare(const void *a, const void *b) {
@@ -204,7 +287,7 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
         /* A new random id: no need to look for it among those known. */
         r = incident_list_add(m->reported, &inc);
         if (r >= 0)
-                r = incident_list_add(m->incidents, &inc);
+                r = manager_add_incident(m, &inc);
         if (r < 0) {
                 (void) incident_list_remove(m->reported, &inc);
                 return r;
@@ -221,7 +304,7 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
                         log_error_errno(r, "Failed to store incident %s: %m (%s); taking it back.", id,
                                         store_error(m->store));
                         (void) incident_list_remove(m->reported, &inc);
-                        (void) incident_list_remove(m->incidents, &inc);
+                        manager_remove_incident(m, &inc);
                         (void) manager_revise(m, operator);
                         return r;
                 }

@@ -109,6 +109,18 @@ int manager_arm_timer(Manager *m);
 
 /* manager-incidents.c */
 
+/* m->incidents by operator, built again from it (after it was replaced).
+ * Returns 0 or -ENOMEM. */
+int manager_index_incidents(Manager *m);
+/* Add inc to m->incidents and to its operator's. Returns 0 or -ENOMEM. */
+int manager_add_incident(Manager *m, const Incident *inc);
+/* Take inc (its when and id) out of both. */
+void manager_remove_incident(Manager *m, const Incident *inc);
+/* The incidents of operator (planner_incidents_fn; userdata: the
+ * manager), so that revising them costs their incidents, not the site's. */
+const IncidentList *manager_incidents_of(const char *operator, void *userdata);
+void manager_incidents_done(Manager *m);
+
 /* The incidents of a and b (either may be NULL) that respite knew of by
  * until (UTC usec), in one sorted list. Returns 0 or -ENOMEM (not logged). */
 int manager_merge_incidents(const IncidentList *a, const IncidentList *b, usec_t until, IncidentList **ret);

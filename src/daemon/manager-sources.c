@@ -297,7 +297,7 @@ static int manager_tail_detect(Manager *m, const ManagerTail *t, const ManagerTa
                         continue;
                 r = incident_list_add(m->detected, &found->items[i]);
                 if (r >= 0)
-                        r = incident_list_add(m->incidents, &found->items[i]);
+                        r = manager_add_incident(m, &found->items[i]);
                 if (r < 0)
                         return r;
                 n++;

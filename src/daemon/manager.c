@@ -49,6 +49,7 @@ Manager *manager_free(Manager *m) {
         incident_list_free(m->detected);
         incident_list_free(m->reported);
         incident_list_free(m->incidents);
+        manager_incidents_done(m);
         plan_free(m->plan);
         sequences_free(m->sequences);
         return mfree(m);
@@ -121,6 +122,8 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
         m->detected = TAKE_PTR(in->incidents);
         incident_list_free(m->incidents);
         m->incidents = TAKE_PTR(incidents);
+        if (manager_index_incidents(m) < 0)
+                return log_oom();
         manager_skip_detected(m, clock_now(&m->clock));
         /* New operators need their tokens before their feeds are served. */
         if (m->store)
@@ -282,7 +285,8 @@ int manager_revise(Manager *m, const char *operator) {
         r = manager_snapshot(m, members, n, &old);
         if (r < 0)
                 return log_oom();
-        n = planner_revise_team(m->plan, m->roster, m->policy, m->coverage, m->incidents, now, operator, &members);
+        n = planner_revise_team(m->plan, m->roster, m->policy, m->coverage, manager_incidents_of, m, now, operator,
+                                &members);
         if (n < 0) {
                 log_warning_errno(n, "Failed to revise the team of %s: %m; re-planning the site.", operator);
                 return manager_replan(m);

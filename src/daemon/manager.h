@@ -38,6 +38,7 @@ typedef struct Manager {
         IncidentList *detected;         /* from call records; count once the clock passes them */
         IncidentList *reported;         /* from ReportIncident */
         IncidentList *incidents;        /* both, what the planner sees */
+        void *incidents_by_operator;    /* tsearch(3): each operator's copy of theirs (manager-incidents.c) */
 
         Plan *plan;                     /* the current revision; NULL before the first */
         Sequences *sequences;           /* SEQUENCE per feed UID */

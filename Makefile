@@ -178,11 +178,13 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 valgrind-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/valgrind.sh $(BUILDDIR)
 
-# `make soak`: a bank month replayed at high speed with incidents over
-# D-Bus, the spool and a queue_log, and feeds fetched over HTTP; memory and
-# file descriptors must stay flat (tests/soak.sh). Not part of `make check`.
+# `make soak`: a bank month, then a day of a 10,000-operator site, replayed
+# at high speed with incidents over D-Bus, the spool and a queue_log, and
+# feeds fetched over HTTP; memory and file descriptors must stay flat
+# (tests/soak.sh). Not part of `make check`.
 soak: $(PROGRAMS)
 	tests/soak.sh $(BUILDDIR)
+	tests/soak.sh $(BUILDDIR) site
 
 # `make bench`: the planner on synthetic sites and the real bank months,
 # the HTTP feeds, then the daemon end to end at BENCH_SIZES operators
@@ -273,7 +275,7 @@ help:
 	@echo "  man-check        every man page renders without a groff warning"
 	@echo "  layout-check     each layer includes only those below it; one bus-name header; no C file over 1,000 lines"
 	@echo "  valgrind-check   the integration test with respited and respitectl under valgrind"
-	@echo "  soak             a bank month at high speed; memory and descriptors must stay flat"
+	@echo "  soak             a bank month and a 10,000-operator day at high speed; memory and descriptors must stay flat"
 	@echo "  bench            the planner, the bank months, feeds against nginx, the daemon at BENCH_SIZES operators"
 	@echo "  fuzz             every libFuzzer target for FUZZ_SECONDS seconds (clang 14)"
 	@echo "  fuzz-build       build the fuzz targets (with FUZZ=1)"

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <malloc.h>
 #include <search.h>
 
 #include "core/roster.h"
@@ -39,35 +38,9 @@ Roster *roster_free(Roster *r) {
         return mfree(r);
 }
 
-/* Room for one more element in *array of n, growing by doubling. The room
- * there is what malloc gave (as systemd's GREEDY_REALLOC() reads it), so an
- * array trimmed by roster_trim() grows again. */
-static int roster_grow(void **array, size_t n, size_t size) {
-        void *p;
-
-        if (*array && n < malloc_usable_size(*array) / size)
-                return 0;
-        p = reallocarray(*array, MAX(n * 2, (size_t) 8), size);
-        if (!p)
-                return -ENOMEM;
-        *array = p;
-        return 0;
-}
-
-/* *array of n elements to n (none: kept). */
-static void roster_shrink(void **array, size_t n, size_t size) {
-        void *p;
-
-        if (n == 0)
-                return;
-        p = reallocarray(*array, n, size);
-        if (p)          /* else the room stays: nothing is lost */
-                *array = p;
-}
-
 void roster_trim(Roster *r) {
-        roster_shrink((void **) &r->operators, r->n_operators, sizeof(Operator));
-        roster_shrink((void **) &r->shifts, r->n_shifts, sizeof(Shift));
+        array_trim((void **) &r->operators, r->n_operators, sizeof(Operator));
+        array_trim((void **) &r->shifts, r->n_shifts, sizeof(Shift));
 }
 
 /* An operator of a roster being loaded, by id. */
@@ -118,7 +91,7 @@ static ssize_t roster_add_operator(Roster *roster, const char *id, const char *n
                 }
                 *k = (RosterKey) { roster->operators[i].id, i };
         }
-        r = roster_grow((void **) &roster->operators, roster->n_operators, sizeof(Operator));
+        r = array_grow((void **) &roster->operators, roster->n_operators, sizeof(Operator));
         if (r < 0)
                 return r;
         key = malloc(sizeof(RosterKey));
@@ -206,7 +179,7 @@ int roster_add_shift(Roster *r, const char *id, const char *name, const char *te
         k = strdup_to(&copy, source);
         if (k < 0)
                 return k;
-        k = roster_grow((void **) &r->shifts, r->n_shifts, sizeof(Shift));
+        k = array_grow((void **) &r->shifts, r->n_shifts, sizeof(Shift));
         if (k < 0)
                 return k;
         r->shifts[r->n_shifts++] = (Shift) {
@@ -278,10 +251,6 @@ bool roster_has_team(const Roster *r, const char *team) {
         return false;
 }
 
-static int roster_string_ptr_compare(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
 static int roster_team_compare(const void *a, const void *b, void *userdata) {
         const Roster *r = userdata;
         size_t x = *(const size_t *) a, y = *(const size_t *) b;
@@ -327,7 +296,7 @@ static int roster_list_teams(Roster *r) {
                 return -ENOMEM;
         for (size_t i = 0; i < r->n_operators; i++)
                 sorted[i] = r->operators[i].team;
-        qsort(sorted, r->n_operators, sizeof(char *), roster_string_ptr_compare);
+        qsort(sorted, r->n_operators, sizeof(char *), strptr_compare);
         for (size_t i = 0; i < r->n_operators; i++)
                 if (i == 0 || !streq(sorted[i - 1], sorted[i])) {
                         teams[n] = strdup(sorted[i]);

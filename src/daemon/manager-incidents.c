@@ -173,10 +173,6 @@ static int manager_add_reported(Manager *m, const Incident *inc) {
         return manager_add_incident(m, inc);
 }
 
-static int manager_string_ptr_compare(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
 /* Revise the team of each operator of l once, however many incidents they
  * have there. Returns 0 or -ENOMEM. */
 static int manager_revise_operators(Manager *m, const IncidentList *l) {
@@ -186,7 +182,7 @@ static int manager_revise_operators(Manager *m, const IncidentList *l) {
                 return -ENOMEM;
         for (size_t i = 0; i < l->n; i++)
                 ops[i] = l->items[i].operator;
-        qsort(ops, l->n, sizeof(char *), manager_string_ptr_compare);
+        qsort(ops, l->n, sizeof(char *), strptr_compare);
         for (size_t i = 0; i < l->n; i++)
                 if (i == 0 || !streq(ops[i - 1], ops[i]))
                         (void) manager_revise(m, ops[i]);

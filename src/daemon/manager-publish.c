@@ -255,10 +255,6 @@ static int manager_feed_dir_ensure(const Manager *m) {
         return 1;
 }
 
-static int manager_string_ptr_compare(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
 int manager_publish_changes(Manager *m, const ManagerChanges *c) {
         _cleanup_free_ const char **teams = NULL;
         size_t n_teams = 0;
@@ -276,7 +272,7 @@ int manager_publish_changes(Manager *m, const ManagerChanges *c) {
                 (void) manager_publish_feed(m, FEED_OPERATOR, c->operators[i]);
                 teams[n_teams++] = m->roster->operators[k].team;
         }
-        qsort(teams, n_teams, sizeof(char *), manager_string_ptr_compare);
+        qsort(teams, n_teams, sizeof(char *), strptr_compare);
         for (size_t i = 0; i < n_teams; i++)
                 if (i == 0 || !streq(teams[i - 1], teams[i]))
                         (void) manager_publish_feed(m, FEED_TEAM, teams[i]);

@@ -253,10 +253,6 @@ static bool spool_name_ok(const char *name) {
         return !isempty(name) && name[0] != '.';
 }
 
-static int spool_name_compare(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
 /* Every regular file in w->dir not starting with '.', in name order. */
 static int spool_scan(SpoolWatch *w) {
         _cleanup_(strv_freep) char **names = NULL;
@@ -281,7 +277,7 @@ static int spool_scan(SpoolWatch *w) {
                 return r;
 
         if (names)
-                qsort(names, strv_length(names), sizeof(char *), spool_name_compare);
+                qsort(names, strv_length(names), sizeof(char *), strptr_compare);
         for (char **n = names; n && *n; n++) {
                 struct stat st;
                 _cleanup_free_ char *path = NULL;

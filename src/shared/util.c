@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <malloc.h>
+
 #include "shared/util.h"
 
 char **strv_free(char **l) {
@@ -63,14 +65,29 @@ int strdup_to(char **ret, const char *s) {
 int array_grow(void **array, size_t n, size_t size) {
         void *p;
 
-        /* Full exactly when n is 0 or a power of two of at least 8. */
-        if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
+        /* The room there is what malloc gave (as systemd's GREEDY_REALLOC()
+         * reads it), so an array given back by array_trim() grows again. */
+        if (*array && n < malloc_usable_size(*array) / size)
                 return 0;
         p = reallocarray(*array, MAX(n * 2, (size_t) 8), size);
         if (!p)
                 return -ENOMEM;
         *array = p;
         return 0;
+}
+
+void array_trim(void **array, size_t n, size_t size) {
+        void *p;
+
+        if (n == 0)
+                return;
+        p = reallocarray(*array, n, size);
+        if (p)          /* else the room stays: nothing is lost */
+                *array = p;
+}
+
+int strptr_compare(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
 }
 
 bool utf8_is_valid(const char *s) {

@@ -113,9 +113,16 @@ static inline usec_t usec_ceil(usec_t t, usec_t step) {
 }
 
 /* Make room for element n of a malloc'ed array of elements of size bytes
- * that holds n elements and grows by doubling (its capacity is implied by n:
- * 8, 16, 32, …). Call before storing element n. Returns 0 or -ENOMEM. */
+ * that holds n elements and grows by doubling (from 8; the room is what
+ * malloc_usable_size() says). Call before storing element n. Returns 0 or
+ * -ENOMEM. */
 int array_grow(void **array, size_t n, size_t size);
+/* Give back the room of an array of n elements beyond them (n = 0: kept);
+ * array_grow() grows it again. */
+void array_trim(void **array, size_t n, size_t size);
+
+/* strcmp() of two char * elements, for qsort() and bsearch() of string arrays. */
+int strptr_compare(const void *a, const void *b) _pure_;
 
 /* Whether s is well-formed UTF-8 (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF), as D-Bus requires of strings. */

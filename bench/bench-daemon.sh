@@ -31,6 +31,12 @@ timeout=${BENCH_TIMEOUT:-600}
 ready_timeout=${BENCH_READY_TIMEOUT:-1200}
 sustain=${BENCH_SUSTAIN:-60}
 sustain_size=${BENCH_SUSTAIN_SIZE:-10000}
+for prog in bench-daemon respited; do
+        if [ ! -x "$bin/$prog" ]; then
+                echo "bench-daemon.sh: $bin/$prog is missing; build it first (make bench, or make $build/$prog)" >&2
+                exit 1
+        fi
+done
 tmp=$(mktemp -d)
 bus_pid=
 

@@ -70,20 +70,10 @@ void incident_list_sort(IncidentList *l) {
 
 /* Where the incident with the when and id of i is in l, or -ENOENT. */
 static ssize_t incident_list_find(const IncidentList *l, const Incident *i) {
-        size_t lo = 0, hi = l->n;
+        const Incident *found = l->n > 0 ?
+                bsearch(i, l->items, l->n, sizeof(Incident), incident_compare_qsort) : NULL;
 
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                int c = incident_compare(&l->items[mid], i);
-
-                if (c == 0)
-                        return (ssize_t) mid;
-                if (c < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return -ENOENT;
+        return found ? found - l->items : -ENOENT;
 }
 
 bool incident_list_contains(const IncidentList *l, const Incident *i) {

@@ -51,20 +51,10 @@ Staffing *planner_staffing_free(Staffing *s) {
 DEFINE_TRIVIAL_CLEANUP_FUNC(Staffing *, planner_staffing_free);
 
 ssize_t planner_staffing_team(const Staffing *s, const char *team) {
-        size_t lo = 0, hi = s ? s->n_teams : 0;
+        char **found = s && s->n_teams > 0 ?
+                bsearch(&team, s->teams, s->n_teams, sizeof(char *), strptr_compare) : NULL;
 
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                int c = strcmp(s->teams[mid], team);
-
-                if (c == 0)
-                        return (ssize_t) mid;
-                if (c < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return -1;
+        return found ? found - s->teams : -1;
 }
 
 /* The minutes [*a, *b) of the roster's span that [start, end) touches. */

@@ -53,25 +53,20 @@ static int roster_key_compare(const void *a, const void *b) {
         return strcmp(((const RosterKey *) a)->id, ((const RosterKey *) b)->id);
 }
 
+static int roster_operator_compare(const void *a, const void *b) {
+        return strcmp(((const Operator *) a)->id, ((const Operator *) b)->id);
+}
+
 ssize_t roster_find_operator(const Roster *r, const char *id) {
-        size_t lo = 0, hi = r->n_operators;
+        const Operator *found;
 
         if (r->loading) {
                 void **node = tfind(&(RosterKey) { .id = id }, &r->loading, roster_key_compare);
                 return node ? (ssize_t) (*(RosterKey **) node)->index : -ENOENT;
         }
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                int c = strcmp(r->operators[mid].id, id);
-
-                if (c == 0)
-                        return (ssize_t) mid;
-                if (c < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return -ENOENT;
+        found = r->n_operators > 0 ? bsearch(&(Operator) { .id = (char *) id }, r->operators, r->n_operators,
+                                             sizeof(Operator), roster_operator_compare) : NULL;
+        return found ? found - r->operators : -ENOENT;
 }
 
 /* Add a new operator at the end; roster_finish() sorts them. Returns its
@@ -235,20 +230,7 @@ static int roster_shift_absorb(Shift *s, Shift *next) {
 }
 
 bool roster_has_team(const Roster *r, const char *team) {
-        size_t lo = 0, hi = r->n_teams;
-
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                int c = strcmp(r->teams[mid], team);
-
-                if (c == 0)
-                        return true;
-                if (c < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return false;
+        return r->n_teams > 0 && bsearch(&team, r->teams, r->n_teams, sizeof(char *), strptr_compare);
 }
 
 static int roster_team_compare(const void *a, const void *b, void *userdata) {

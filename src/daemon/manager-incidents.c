@@ -33,13 +33,21 @@ void manager_incidents_done(Manager *m) {
         m->incidents_by_operator = NULL;
 }
 
-/* The list of operator in the index, added when new; NULL on OOM. */
-static IncidentList *manager_operator_list(Manager *m, const char *operator) {
-        ManagerOperatorIncidents key = { .operator = (char *) operator }, *e;
+/* The list of operator in the index, or NULL. */
+static IncidentList *manager_find_operator_list(const Manager *m, const char *operator) {
+        ManagerOperatorIncidents key = { .operator = (char *) operator };
         void **node = tfind(&key, &m->incidents_by_operator, manager_operator_incidents_compare);
 
-        if (node)
-                return (*(ManagerOperatorIncidents **) node)->list;
+        return node ? (*(ManagerOperatorIncidents **) node)->list : NULL;
+}
+
+/* The list of operator in the index, added when new; NULL on OOM. */
+static IncidentList *manager_operator_list(Manager *m, const char *operator) {
+        IncidentList *l = manager_find_operator_list(m, operator);
+        ManagerOperatorIncidents *e;
+
+        if (l)
+                return l;
         e = calloc(1, sizeof(ManagerOperatorIncidents));
         if (!e || !(e->operator = strdup(operator)) || !(e->list = incident_list_new()) ||
             !tsearch(e, &m->incidents_by_operator, manager_operator_incidents_compare)) {
@@ -52,11 +60,9 @@ static IncidentList *manager_operator_list(Manager *m, const char *operator) {
 
 const IncidentList *manager_incidents_of(const char *operator, void *userdata) {
         static const IncidentList none = {};
-        Manager *m = userdata;
-        ManagerOperatorIncidents key = { .operator = (char *) operator };
-        void **node = tfind(&key, &m->incidents_by_operator, manager_operator_incidents_compare);
+        const IncidentList *l = manager_find_operator_list(userdata, operator);
 
-        return node ? (*(ManagerOperatorIncidents **) node)->list : &none;
+        return l ?: &none;
 }
 
 int manager_index_incidents(Manager *m) {
@@ -87,8 +93,11 @@ int manager_add_incident(Manager *m, const Incident *inc) {
 }
 
 void manager_remove_incident(Manager *m, const Incident *inc) {
+        IncidentList *l = manager_find_operator_list(m, inc->operator);
+
         (void) incident_list_remove(m->incidents, inc);
-        (void) incident_list_remove(manager_operator_list(m, inc->operator) ?: &(IncidentList) {}, inc);
+        if (l)
+                (void) incident_list_remove(l, inc);
 }
 
 int manager_merge_incidents(const IncidentList *a, const IncidentList *b, usec_t until, IncidentList **ret) {

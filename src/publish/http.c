@@ -37,9 +37,8 @@ struct HttpFeed {
         char *name;
         char *token;                    /* NULL until set */
         uint64_t token_hash;            /* salted: the token tree is ordered by it */
-        char etag[ETAG_MAX];
+        char etag[ETAG_MAX];            /* "" until the first put */
         time_t last_modified;
-        bool known;                     /* etag and last_modified say something */
         struct MHD_Response *full;      /* 200, cached: the document and its headers, or NULL */
         size_t full_size;               /* its bytes */
         HttpFeed *lru_prev, *lru_next;  /* in HttpServer.lru while full is cached */
@@ -375,9 +374,8 @@ static int http_feed_set_body(HttpServer *s, HttpFeed *f, const char *body, size
 
         cache = cache || f->full || !s->render;
         http_cache_drop(s, f);
-        f->last_modified = f->known && f->last_modified >= now ? f->last_modified + 1 : now;
+        f->last_modified = f->etag[0] && f->last_modified >= now ? f->last_modified + 1 : now;
         memcpy(f->etag, etag, ETAG_MAX);
-        f->known = true;
         if (!cache)
                 return 0;
         r = http_full_response(f, body, len, &full);
@@ -446,7 +444,7 @@ int http_server_put_feed(HttpServer *s, const char *name, const char *token, con
                         return -ENOMEM;
                 f = n;
         }
-        if (!f->known || !streq(f->etag, etag)) {
+        if (!streq(f->etag, etag)) {
                 r = http_feed_set_body(s, f, body, len, etag, time(NULL), false);
                 if (r < 0)
                         return r;

@@ -336,9 +336,7 @@ int manager_ensure_feed_tokens(Manager *m) {
         }
         if (n == 0)
                 return 0;
-        r = store_ensure_feed_tokens(m->store, missing);
-        if (r >= 0)
-                r = store_foreach_feed_token(m->store, manager_take_token, m);
+        r = store_ensure_feed_tokens(m->store, missing, manager_take_token, m);
         if (r < 0)
                 return log_warning_errno(r, "Failed to create feed tokens: %m (%s), ignoring", store_error(m->store));
         return 0;

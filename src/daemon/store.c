@@ -747,8 +747,8 @@ static int store_new_token(char ret[static 65]) {
         return 0;
 }
 
-static int store_put_token(sqlite3_stmt *st, const char *feed) {
-        char token[65];
+/* Insert (or upsert, as st says) a new token of feed into token. */
+static int store_put_token(sqlite3_stmt *st, const char *feed, char token[static 65]) {
         int r;
 
         r = store_new_token(token);
@@ -761,7 +761,7 @@ static int store_put_token(sqlite3_stmt *st, const char *feed) {
         return store_step_done(st);
 }
 
-int store_ensure_feed_tokens(Store *s, char * const *feeds) {
+int store_ensure_feed_tokens(Store *s, char * const *feeds, store_feed_token_fn fn, void *userdata) {
         _cleanup_(store_transaction_rollback) Transaction t = {};
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r;
@@ -774,8 +774,13 @@ int store_ensure_feed_tokens(Store *s, char * const *feeds) {
         if (r < 0)
                 return r;
         for (char * const *f = feeds; f && *f; f++) {
-                r = store_put_token(st, *f);
+                char token[65];
+
+                r = store_put_token(st, *f, token);
                 if (r < 0)
+                        return r;
+                /* Inserted, not there already: the caller learns it. */
+                if (fn && sqlite3_changes(s->db) == 1 && (r = fn(*f, token, userdata)) < 0)
                         return r;
         }
         return store_transaction_commit(&t);
@@ -818,6 +823,7 @@ int store_foreach_feed_token(Store *s, store_feed_token_fn fn, void *userdata) {
 
 int store_rotate_feed_token(Store *s, const char *feed, char **ret) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+        char token[65];
         int r;
 
         r = store_prepare(s, "INSERT INTO feed_tokens (feed, token, created_usec) VALUES (?, ?, ?) "
@@ -825,10 +831,11 @@ int store_rotate_feed_token(Store *s, const char *feed, char **ret) {
                              "created_usec = excluded.created_usec", &st);
         if (r < 0)
                 return r;
-        r = store_put_token(st, feed);
+        r = store_put_token(st, feed, token);
         if (r < 0)
                 return r;
-        return store_get_feed_token(s, feed, ret);
+        *ret = strdup(token);
+        return *ret ? 0 : -ENOMEM;
 }
 
 /* ---- spool files ---- */

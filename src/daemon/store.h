@@ -77,13 +77,15 @@ int store_load_plan(Store *s, Plan **ret);
 /* Put every stored SEQUENCE entry into seq. */
 int store_load_sequences(Store *s, Sequences *seq);
 
+typedef int (*store_feed_token_fn)(const char *feed, const char *token, void *userdata);
+
 /* Make sure every feed named in feeds ("op16", "team-retail"; NULL-terminated)
  * has a token: 256 random bits as 64 lowercase hex digits, created once and
- * kept. One transaction. */
-int store_ensure_feed_tokens(Store *s, char * const *feeds);
+ * kept. fn (may be NULL) is told each token created; it stops at fn's first
+ * negative return. One transaction. */
+int store_ensure_feed_tokens(Store *s, char * const *feeds, store_feed_token_fn fn, void *userdata);
 /* The token of feed, or -ENOENT. *ret is malloc'ed. */
 int store_get_feed_token(Store *s, const char *feed, char **ret);
-typedef int (*store_feed_token_fn)(const char *feed, const char *token, void *userdata);
 /* Call fn for every feed and its token (tokens are never logged); stops at
  * fn's first negative return and returns it. */
 int store_foreach_feed_token(Store *s, store_feed_token_fn fn, void *userdata);

@@ -262,11 +262,11 @@ static void test_feed_tokens(void **state) {
 
         assert_int_equal(store_open(dir, &s), 0);
         assert_int_equal(store_get_feed_token(s, "op16", &t1), -ENOENT);
-        assert_int_equal(store_ensure_feed_tokens(s, feeds), 0);
+        assert_int_equal(store_ensure_feed_tokens(s, feeds, NULL, NULL), 0);
         assert_int_equal(store_get_feed_token(s, "op16", &t1), 0);
         assert_int_equal(strlen(t1), 64);
         assert_int_equal(strspn(t1, "0123456789abcdef"), 64);
-        assert_int_equal(store_ensure_feed_tokens(s, feeds), 0);
+        assert_int_equal(store_ensure_feed_tokens(s, feeds, NULL, NULL), 0);
         assert_int_equal(store_get_feed_token(s, "op16", &t2), 0);
         assert_string_equal(t1, t2);
         assert_int_equal(store_rotate_feed_token(s, "op16", &t3), 0);

@@ -16,4 +16,5 @@ void agent_state_change_done(AgentStateChange *c) {
                 return;
         c->operator = mfree(c->operator);
         c->reason = mfree(c->reason);
+        c->agent = mfree(c->agent);
 }

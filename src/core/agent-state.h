@@ -24,6 +24,7 @@ typedef struct AgentStateChange {
         AgentState state;
         usec_t since;           /* UTC usec: when the state began */
         char *reason;           /* the ACD's pause reason, or NULL */
+        char *agent;            /* the ACD's channel for the operator ("SIP/8007"), or NULL */
 } AgentStateChange;
 
 /* "logged_out", "available", "on_call", "paused", "on_break", both ways. */

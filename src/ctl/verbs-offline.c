@@ -251,8 +251,8 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, usec_
         if (feed_calendar_name(roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
                                &calname) < 0)
                 return log_oom();
-        r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team, calname,
-                        0, from, to, NULL, &text);
+        r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
+                        &(FeedOptions) { .calname = calname, .from = from, .to = to }, &text);
         if (r < 0)
                 return log_error_errno(r, "Failed to render the calendar: %m");
         fputs(text, stdout);

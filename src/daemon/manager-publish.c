@@ -200,8 +200,15 @@ static int manager_render_feed(Manager *m, FeedAudience audience, const char *wh
         if (feed_calendar_name(m->roster, audience, who, &calname) < 0)
                 return -ENOMEM;
         manager_feed_window(m, &from, &to);
-        return feed_render(m->plan, m->roster, audience, who, calname, m->policy->feeds.refresh, from, to,
-                           m->sequences, ret);
+        return feed_render(m->plan, m->roster, audience, who,
+                           &(FeedOptions) {
+                                   .calname = calname,
+                                   .refresh = m->policy->feeds.refresh,
+                                   .from = from,
+                                   .to = to,
+                                   .seq = m->sequences,
+                           },
+                           ret);
 }
 
 /* HTTP asks for a feed it does not keep (http_render_fn). */

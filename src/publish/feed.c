@@ -181,16 +181,48 @@ static int feed_event_summary(const FeedEvent *e, const Roster *roster, FeedAudi
         return 0;
 }
 
+/* What an operator's own break event says beyond its times: why it was
+ * granted and, once it is over, whether it was taken. */
+static int feed_add_break_details(icalcomponent *ev, const Break *brk, const FeedOptions *o) {
+        static const char * const said[_ADHERENCE_MAX] = {
+                [ADHERENCE_TAKEN]        = "Taken.",
+                [ADHERENCE_PARTLY_TAKEN] = "Partly taken: a call was answered during it.",
+                [ADHERENCE_NOT_TAKEN]    = "Not taken.",
+        };
+        const AdherenceDetail *d = o->adherence_of ? o->adherence_of(brk->uid, o->userdata) : NULL;
+        const char *taken = d ? said[d->adherence] : NULL;
+        _cleanup_free_ char *description = NULL;
+        int r;
+
+        if (taken && d->adherence == ADHERENCE_PARTLY_TAKEN && d->interrupted == 0)
+                taken = "Partly taken.";
+        if (!isempty(brk->reason) && taken)
+                r = asprintf(&description, "%s\n%s", brk->reason, taken);
+        else
+                r = asprintf(&description, "%s", taken ?: brk->reason ?: "");
+        if (r < 0)
+                return -ENOMEM;
+        if (!isempty(description)) {
+                r = feed_add_property(ev, icalproperty_new_description(description));
+                if (r < 0)
+                        return r;
+        }
+        r = feed_add_x_property(ev, "X-RESPITE-KIND", break_kind_to_string(brk->kind));
+        if (r < 0 || !taken)
+                return r;
+        return feed_add_x_property(ev, "X-RESPITE-ADHERENCE", adherence_to_string(d->adherence));
+}
+
 static int feed_add_event(icalcomponent *cal, const FeedEvent *e, const Roster *roster,
-                          FeedAudience audience, usec_t now, Sequences *seq) {
+                          FeedAudience audience, usec_t now, const FeedOptions *o) {
         _cleanup_(freep) char *uid = NULL, *summary = NULL;
         unsigned sequence = 0;
         usec_t modified = now;
         icalcomponent *ev;
         int r;
 
-        if (seq) {
-                r = sequences_update(seq, e->uid, e->start, e->end, now, &sequence, &modified);
+        if (o->seq) {
+                r = sequences_update(o->seq, e->uid, e->start, e->end, now, &sequence, &modified);
                 if (r < 0)
                         return r;
         }
@@ -224,12 +256,7 @@ static int feed_add_event(icalcomponent *cal, const FeedEvent *e, const Roster *
                 return feed_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
         if (audience == FEED_TEAM)
                 return 0;
-        if (!isempty(e->brk->reason)) {
-                r = feed_add_property(ev, icalproperty_new_description(e->brk->reason));
-                if (r < 0)
-                        return r;
-        }
-        return feed_add_x_property(ev, "X-RESPITE-KIND", break_kind_to_string(e->brk->kind));
+        return feed_add_break_details(ev, e->brk, o);
 }
 
 /* How often clients should poll: REFRESH-INTERVAL (RFC 7986) and its
@@ -342,7 +369,7 @@ static void feed_ical_bufferp(char **p) {
 }
 
 int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,
-                const char *calname, usec_t refresh, usec_t from, usec_t to, Sequences *seq, char **ret) {
+                const FeedOptions *o, char **ret) {
         _cleanup_(feed_icalcomponent_freep) icalcomponent *cal = NULL;
         _cleanup_(feed_event_list_done) EventList events = {};
         _cleanup_(feed_ical_bufferp) char *text = NULL;
@@ -350,23 +377,24 @@ int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, c
 
         assert(plan);
         assert(who);
+        assert(o);
         assert(ret);
 
         icalerror_set_errors_are_fatal(0);
 
-        r = feed_collect_events(plan, roster, audience, who, from, to, &events);
+        r = feed_collect_events(plan, roster, audience, who, o->from, o->to, &events);
         if (r < 0)
                 return r;
 
         cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
         if (!cal)
                 return -ENOMEM;
-        r = feed_add_calendar_properties(cal, calname, refresh);
+        r = feed_add_calendar_properties(cal, o->calname, o->refresh);
         if (r < 0)
                 return r;
 
         for (size_t i = 0; i < events.n; i++) {
-                r = feed_add_event(cal, events.events + i, roster, audience, plan->now, seq);
+                r = feed_add_event(cal, events.events + i, roster, audience, plan->now, o);
                 if (r < 0)
                         return r;
         }

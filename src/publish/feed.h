@@ -7,6 +7,7 @@
  * twice from the same state is byte-identical (DTSTAMP is the event's
  * LAST-MODIFIED), so files and ETags only change when the schedule does. */
 
+#include "core/adherence.h"
 #include "core/plan.h"
 #include "core/roster.h"
 #include "publish/sequences.h"
@@ -41,24 +42,40 @@ FeedAudience feed_name_parse(const char *name, const char **ret_who);
  * *ret, or -ENOMEM. */
 int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *who, char **ret);
 
+/* What the operator's feed says of a break taken (adherence_judge()), by
+ * break uid: NULL when nothing is known of it. */
+typedef const AdherenceDetail *(*feed_adherence_fn)(const char *uid, void *userdata);
+
+/* How a feed is rendered: all optional but the window [from, to). */
+typedef struct FeedOptions {
+        const char *calname;    /* NAME and X-WR-CALNAME (feed_calendar_name()) */
+        usec_t refresh;         /* how often clients should poll; 0 = FEED_REFRESH_DEFAULT */
+        usec_t from, to;        /* UTC usec: the shifts and breaks overlapping it */
+        Sequences *seq;         /* SEQUENCE per UID, updated; NULL = every SEQUENCE 0 */
+        feed_adherence_fn adherence_of; /* the operator's feed says whether each break was taken */
+        void *userdata;
+} FeedOptions;
+
 /* Render the feed of operator id (FEED_OPERATOR) or of team name (FEED_TEAM)
  * from plan (in plan order, as the planner and the store give it: an
  * operator's shifts are found by binary search; a team's operators are those
  * of the finished roster, roster_team_operators(), so a feed costs its own
- * operators' shifts, never the site's): one VEVENT per shift and
- * one per break that overlaps
- * [from, to) (UTC usec), UIDs "<plan uid>@respite", CRLF line ends, lines
- * folded at 75 octets without splitting a UTF-8 sequence. Calendar
- * properties: VERSION, PRODID, METHOD:PUBLISH, NAME and X-WR-CALNAME
- * (calname), REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL of refresh
- * (usec, whole seconds count; 0 = FEED_REFRESH_DEFAULT). seq may be NULL
- * (every SEQUENCE 0, LAST-MODIFIED = plan->now); otherwise it is updated
- * with plan->now as the revision instant. A plan without a revision
- * instant (now 0, offline) stamps each event with its start.
+ * operators' shifts, never the site's): one VEVENT per shift and one per
+ * break that overlaps [o->from, o->to), UIDs "<plan uid>@respite", CRLF line
+ * ends, lines folded at 75 octets without splitting a UTF-8 sequence.
+ * Calendar properties: VERSION, PRODID, METHOD:PUBLISH, NAME and
+ * X-WR-CALNAME (o->calname), REFRESH-INTERVAL (RFC 7986) and
+ * X-PUBLISHED-TTL of o->refresh (whole seconds count). Without o->seq every
+ * SEQUENCE is 0 and LAST-MODIFIED = plan->now; with it, it is updated with
+ * plan->now as the revision instant. A plan without a revision instant (now
+ * 0, offline) stamps each event with its start. In the operator's feed, a
+ * break that o->adherence_of() knows as over has a last DESCRIPTION line
+ * ("Taken.", "Partly taken: a call was answered during it.", "Not taken.")
+ * and X-RESPITE-ADHERENCE (adherence_to_string()); a team feed never says.
  * Returns 0 and a malloc'ed NUL-terminated document in *ret, or a negative
  * errno. */
 int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,
-                const char *calname, usec_t refresh, usec_t from, usec_t to, Sequences *seq, char **ret);
+                const FeedOptions *o, char **ret);
 
 /* Write text to dir/name atomically (a temporary file in dir, then
  * rename(2): readers see the old bytes or the new, never a part) with mode

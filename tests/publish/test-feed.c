@@ -197,8 +197,8 @@ static void test_operator_feed(void **state) {
         icalcomponent *e;
         int i = 0;
 
-        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "Operator 17 — breaks", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "Operator 17 — breaks", .from = DAY0, .to = DAY0 + USEC_PER_DAY }, &text), 0);
         assert_lines_ok(text);
         assert_true(strncmp(text, "BEGIN:VCALENDAR\r\n", 17) == 0);
         cal = parse(text);
@@ -271,8 +271,8 @@ static void test_team_feed(void **state) {
         _cleanup_(freep) char *text = NULL;
         icalcomponent *e;
 
-        assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue", "Team blue — breaks", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
+        assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue",
+                &(FeedOptions) { .calname = "Team blue — breaks", .from = DAY0, .to = DAY0 + USEC_PER_DAY }, &text), 0);
         assert_lines_ok(text);
 
         /* No private wording and no kind, in any form. */
@@ -317,16 +317,16 @@ static void test_window_and_unknown(void **state) {
 
         /* [10:50, 13:00): the shift and the recovery overlap; the statutory
          * break starts at the window's end and the planned one later. */
-        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "w", 0,
-                                     AT(10, 50), AT(13, 0), NULL, &text), 0);
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "w", .from = AT(10, 50), .to = AT(13, 0) }, &text), 0);
         cal = parse(text);
         assert_int_equal(count_events(cal), 2);
         assert_non_null(find_event(cal, "op17-recovery-inc1@respite"));
         assert_non_null(find_event(cal, "op17-20240401T0900Z@respite"));
 
         /* An unknown operator has an empty, valid feed. */
-        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "nobody", "n", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &none), 0);
+        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "nobody",
+                &(FeedOptions) { .calname = "n", .from = DAY0, .to = DAY0 + USEC_PER_DAY }, &none), 0);
         assert_lines_ok(none);
         empty = parse(none);
         assert_int_equal(count_events(empty), 0);
@@ -355,8 +355,8 @@ static void test_folding_utf8(void **state) {
                         strcat(reason, "z");
 
                         plan = make_plan(AT(10, 50), reason);
-                        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", reason, 0,
-                                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
+                        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17",
+                                &(FeedOptions) { .calname = reason, .from = DAY0, .to = DAY0 + USEC_PER_DAY }, &text), 0);
                         assert_lines_ok(text);
                         cal = parse(text);
                         e = find_event(cal, "op17-recovery-inc1@respite");
@@ -376,10 +376,10 @@ static void test_sequences_in_feed(void **state) {
         const char *recovery = "op17-recovery-inc1@respite";
 
         assert_non_null(seq);
-        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, seq, &a), 0);
-        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, seq, &b), 0);
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq }, &a), 0);
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq }, &b), 0);
         assert_string_equal(a, b);
         cal = parse(b);
         assert_int_equal(event_sequence(cal, statutory), 0);
@@ -390,8 +390,8 @@ static void test_sequences_in_feed(void **state) {
          * LAST-MODIFIED change. */
         moved->shifts[0].breaks[1].start += 15 * USEC_PER_MINUTE;
         moved->shifts[0].breaks[1].end += 15 * USEC_PER_MINUTE;
-        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17", "o", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, seq, &c), 0);
+        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq }, &c), 0);
         assert_string_not_equal(b, c);
         cal = parse(c);
         assert_int_equal(event_sequence(cal, statutory), 1);
@@ -400,13 +400,13 @@ static void test_sequences_in_feed(void **state) {
         assert_true(event_last_modified(cal, recovery) == AT(10, 50));
 
         /* The same state renders byte for byte the same. */
-        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17", "o", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, seq, &d), 0);
+        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq }, &d), 0);
         assert_string_equal(c, d);
 
         /* The team feed shares the bookkeeping and agrees. */
-        assert_int_equal(feed_render(moved, roster, FEED_TEAM, "blue", "t", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, seq, &t), 0);
+        assert_int_equal(feed_render(moved, roster, FEED_TEAM, "blue",
+                &(FeedOptions) { .calname = "t", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq }, &t), 0);
         team = parse(t);
         assert_int_equal(event_sequence(team, statutory), 1);
         assert_int_equal(event_sequence(team, "op5-recovery-inc2@respite"), 0);
@@ -419,12 +419,12 @@ static void test_refresh(void **state) {
         _cleanup_(roster_freep) Roster *roster = make_roster();
         _cleanup_(freep) char *text = NULL, *hourly = NULL;
 
-        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 10 * USEC_PER_MINUTE,
-                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &text), 0);
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "o", .refresh = 10 * USEC_PER_MINUTE, .from = DAY0, .to = DAY0 + USEC_PER_DAY }, &text), 0);
         assert_non_null(strstr(text, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT10M\r\n"));
         assert_non_null(strstr(text, "\r\nX-PUBLISHED-TTL:PT10M\r\n"));
-        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", "o", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &hourly), 0);
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY }, &hourly), 0);
         assert_non_null(strstr(hourly, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT15M\r\n"));
         assert_non_null(strstr(hourly, "\r\nX-PUBLISHED-TTL:PT15M\r\n"));
 }
@@ -435,10 +435,10 @@ static void test_offline_plan(void **state) {
         _cleanup_(sequences_freep) Sequences *seq = sequences_new();
         _cleanup_(freep) char *a = NULL, *b = NULL;
 
-        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17", "o", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, NULL, &a), 0);
-        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17", "o", 0,
-                                     DAY0, DAY0 + USEC_PER_DAY, seq, &b), 0);
+        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY }, &a), 0);
+        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq }, &b), 0);
         assert_string_equal(a, b);
         cal = parse(a);
         assert_true(event_last_modified(cal, "op17-recovery-inc1@respite") == AT(10, 45));
@@ -515,6 +515,44 @@ static void assert_file(const char *path, const char *text) {
         assert_string_equal(buf, text);
 }
 
+static const AdherenceDetail *test_adherence_of(const char *uid, void *userdata) {
+        static const AdherenceDetail taken = { .adherence = ADHERENCE_TAKEN, .off = 45 * USEC_PER_MINUTE };
+        static const AdherenceDetail partly = { .adherence = ADHERENCE_PARTLY_TAKEN, .off = 5 * USEC_PER_MINUTE,
+                                                .interrupted = AT(10, 40) };
+
+        return strstr(uid, "statutory") ? &taken : strstr(uid, "recovery") ? &partly : NULL;
+}
+
+static void test_adherence(void **state) {
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), LONG_REASON);
+        _cleanup_(freep) char *text = NULL, *team_text = NULL;
+        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL, *team = NULL;
+        const char *statutory = "op17-20240401T0900Z-statutory-1@respite";
+        const char *recovery = "op17-recovery-inc1@respite";
+        FeedOptions o = { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY,
+                          .adherence_of = test_adherence_of };
+        const char *description;
+
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", &o, &text), 0);
+        assert_lines_ok(text);
+        cal = parse(text);
+        /* This break has no reason: the description is what was taken. */
+        assert_string_equal(x_property(find_event(cal, statutory), "X-RESPITE-ADHERENCE"), "taken");
+        description = icalcomponent_get_description(find_event(cal, statutory));
+        assert_string_equal(description, "Taken.");
+        /* One with a reason keeps it, and says what was taken on a line of its own. */
+        assert_string_equal(x_property(find_event(cal, recovery), "X-RESPITE-ADHERENCE"), "partly_taken");
+        description = icalcomponent_get_description(find_event(cal, recovery));
+        assert_true(strncmp(description, LONG_REASON, strlen(LONG_REASON)) == 0);
+        assert_string_equal(description + strlen(LONG_REASON), "\nPartly taken: a call was answered during it.");
+
+        /* A team feed never says. */
+        assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue", &o, &team_text), 0);
+        assert_null(strstr(team_text, "Taken"));
+        assert_null(strstr(team_text, "ADHERENCE"));
+}
+
 static void test_names(void **state) {
         _cleanup_(roster_freep) Roster *roster = make_roster();
         _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL;
@@ -574,6 +612,7 @@ int main(void) {
                 cmocka_unit_test(test_refresh),
                 cmocka_unit_test(test_offline_plan),
                 cmocka_unit_test(test_sequences_many),
+                cmocka_unit_test(test_adherence),
                 cmocka_unit_test(test_names),
                 cmocka_unit_test(test_write_file),
         };

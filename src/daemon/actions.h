@@ -82,8 +82,9 @@ static inline void action_settings_done(ActionSettings *s) {
 }
 
 /* What a run is about; it becomes the child's environment (see above).
- * NULL strings become empty variables; the runner copies what it needs, so
- * the caller's strings need not outlive actions_run(). */
+ * NULL strings, and start or end 0, become empty variables; the runner
+ * copies what it needs, so the caller's strings need not outlive
+ * actions_run(). */
 typedef struct ActionContext {
         const char *operator;   /* required */
         const char *agent;      /* the ACD's channel, or NULL when unknown */

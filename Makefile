@@ -6,6 +6,9 @@ SBINDIR     ?= $(PREFIX)/sbin
 SYSCONFDIR  ?= /etc
 LOCALSTATEDIR ?= /var
 DATADIR     ?= $(PREFIX)/share
+# respited's actions (conf/actions/): /usr/lib/respite/actions with PREFIX=/usr.
+ACTIONSDIR  ?= $(PREFIX)/lib/respite/actions
+ACTIONS     := $(filter-out conf/actions/README,$(wildcard conf/actions/*))
 MANDIR      ?= $(DATADIR)/man
 UNITDIR     ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
 # systemd and D-Bus say where their files go; the fallbacks are Debian's.
@@ -242,6 +245,9 @@ install: all
 	install -m 0644 conf/presets/*.conf $(DESTDIR)$(SYSCONFDIR)/respite/presets/
 	install -d $(DESTDIR)$(SYSCONFDIR)/respite/examples
 	install -m 0644 conf/examples/* $(DESTDIR)$(SYSCONFDIR)/respite/examples/
+	install -d $(DESTDIR)$(ACTIONSDIR)
+	install -m 0755 $(ACTIONS) $(DESTDIR)$(ACTIONSDIR)/
+	install -m 0644 conf/actions/README $(DESTDIR)$(ACTIONSDIR)/README
 	install -m 0644 man/respitectl.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/respite.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/respited.8 $(DESTDIR)$(MANDIR)/man8/
@@ -260,7 +266,8 @@ uninstall:
 	      $(DESTDIR)$(DBUSDIR)/org.respite.Scheduler1.conf \
 	      $(DESTDIR)$(DBUSSERVICEDIR)/org.respite.Scheduler1.service \
 	      $(DESTDIR)$(SYSUSERSDIR)/respite.conf $(DESTDIR)$(TMPFILESDIR)/respite.conf
-	rm -rf $(DESTDIR)$(SYSCONFDIR)/respite/presets $(DESTDIR)$(SYSCONFDIR)/respite/examples
+	rm -rf $(DESTDIR)$(SYSCONFDIR)/respite/presets $(DESTDIR)$(SYSCONFDIR)/respite/examples \
+	       $(DESTDIR)$(ACTIONSDIR)
 
 clean:
 	rm -rf build build-san build-fuzz compile_commands.json
@@ -285,7 +292,7 @@ help:
 	@echo "  deps             install the Debian packages the build and the tests need (root)"
 	@echo "  clean            remove build/, build-san/, build-fuzz/ and compile_commands.json"
 	@echo "  help             this list"
-	@echo "Variables: PREFIX DESTDIR SYSCONFDIR LOCALSTATEDIR SAN=1 (ASan+UBSan build in build-san/)"
+	@echo "Variables: PREFIX DESTDIR SYSCONFDIR LOCALSTATEDIR ACTIONSDIR SAN=1 (ASan+UBSan build in build-san/)"
 	@echo "           FUZZ_SECONDS CC CFLAGS"
 
 -include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)

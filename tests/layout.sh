@@ -18,8 +18,9 @@ declare -A may=(
         [notify]="notify shared"
 )
 # The policy names each module's settings, so its header includes their
-# headers for the types alone (SourceOptions, FeedSettings, AccessMap).
-allowed_up="src/core/policy.h:daemon/access.h src/core/policy.h:import/source.h src/core/policy.h:publish/http.h"
+# headers for the types alone (SourceOptions, FeedSettings, AccessMap,
+# ActionSettings).
+allowed_up="src/core/policy.h:daemon/access.h src/core/policy.h:daemon/actions.h src/core/policy.h:import/source.h src/core/policy.h:publish/http.h"
 
 for layer in shared core import publish daemon ctl notify; do
         bad=()

@@ -47,6 +47,7 @@ for f in /usr/sbin/respited /usr/bin/respitectl /etc/respite/respite.conf /etc/r
          /usr/share/man/man8/respited.8 /usr/share/man/man5/respite.conf.5 /usr/share/man/man1/respitectl.1; do
         check "installs $f" test -s "$dest$f"
 done
+check "installs the example actions, executable" test -x "$dest/usr/lib/respite/actions/asterisk-ami"
 check "the installed unit runs the installed binary" \
         grep -q '^ExecStart=/usr/sbin/respited$' "$dest$unitdir/respited.service"
 check "nothing is installed outside the FHS and systemd places" \

@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "core/policy-access.h"
+#include "core/policy-actions.h"
 #include "core/policy-parser.h"
 #include "core/policy-sources.h"
 #include "core/policy.h"
@@ -322,6 +323,7 @@ static const PolicySetting policy_settings[] = {
         GROUP("feeds", policy_feeds_settings),
         GROUP("incidents", policy_incidents_settings),
         GROUP("access", policy_access_settings),
+        GROUP("actions", policy_actions_settings),
         SETTINGS_END,
 };
 
@@ -403,6 +405,7 @@ static int policy_new_default(Policy **ret) {
         p->feeds.max_connections = 4096;
         p->feeds.max_connections_per_ip = 64;
         p->feeds.connection_timeout = 15 * USEC_PER_SEC;
+        action_settings_done(&p->actions);      /* the defaults */
 
         *ret = TAKE_PTR(p);
         return 0;
@@ -546,5 +549,6 @@ Policy *policy_free(Policy *p) {
         free(p->feeds.base_url);
         free(p->incidents.spool);
         policy_access_map_done(&p->access);
+        action_settings_done(&p->actions);
         return mfree(p);
 }

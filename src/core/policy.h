@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "daemon/access.h"
+#include "daemon/actions.h"
 #include "import/source.h"
 #include "publish/http.h"
 #include "shared/string-table.h"
@@ -123,6 +124,7 @@ typedef struct Policy {
         } incidents;
 
         AccessMap access;       /* bus callers: users → operators, users/groups → team leads */
+        ActionSettings actions; /* commands at a break's edges (daemon/actions.h) */
 } Policy;
 
 Policy *policy_free(Policy *p);

@@ -146,6 +146,25 @@ static int manager_read_roster(const Policy *p, const char *path, usec_t from, u
         return manager_use_source(userdata, path, r, *ret_skipped, &fresh, &(ManagerSource) { .roster = into });
 }
 
+int manager_replay_agent_calls(Manager *m, const CallLog *calls) {
+        _cleanup_free_ char **paths = calloc(m->n_tails + 1, sizeof(char *));
+
+        if (!paths)
+                return log_oom();
+        for (size_t i = 0; i < m->n_tails; i++)
+                paths[i] = m->tails[i].path;
+        return manager_agent_replay_reset(m, calls, paths);
+}
+
+/* The agent state changes t's lines gave, into the table. */
+static void manager_tail_agents(Manager *m, ManagerTail *t) {
+        AgentStateChange *changes;
+        size_t n = queue_log_take_changes(t->log, &changes);
+
+        if (manager_agent_take_changes(m, changes, n) < 0)
+                log_oom();
+}
+
 /* The queue_log at path: followed since the first load, read up to now. */
 static int manager_follow_queue_log(Manager *m, const Policy *p, const char *path, CallLog *into) {
         const SourceOptions *o = policy_find_source(p, path);
@@ -157,6 +176,7 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
                         r = queue_log_tail_read(m->tails[i].tail, m->tails[i].log, o);
                         if (r < 0)
                                 return log_error_errno(r, "%s: cannot read: %m", path);
+                        manager_tail_agents(m, &m->tails[i]);
                         return call_log_append(into, m->tails[i].log->calls) < 0 ? log_oom() : 0;
                 }
 
@@ -167,6 +187,8 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
                 r = queue_log_tail_new(path, 0, 0, 0, &t.tail);
         if (r >= 0)
                 r = queue_log_new(&t.log);
+        if (r >= 0)
+                t.log->track_agents = true;
         if (r >= 0 && t.tail->fd < 0)
                 r = -ENOENT;
         if (r >= 0)
@@ -176,6 +198,7 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
                 return log_error_errno(r, "%s: cannot follow the queue_log: %m", path);
         }
         m->tails[m->n_tails++] = t;
+        manager_tail_agents(m, &m->tails[m->n_tails - 1]);
         return call_log_append(into, t.log->calls) < 0 ? log_oom() : 0;
 }
 
@@ -320,6 +343,7 @@ static int manager_follow_calls(Manager *m, ManagerTail *t) {
         r = queue_log_tail_read(t->tail, t->log, policy_find_source(m->policy, t->path));
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read: %m", t->path);
+        manager_tail_agents(m, t);
         r = manager_tail_index(t, &ops, &n_ops);
         if (r < 0)
                 return log_oom();

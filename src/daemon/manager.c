@@ -50,6 +50,7 @@ Manager *manager_free(Manager *m) {
         incident_list_free(m->reported);
         incident_list_free(m->incidents);
         manager_incidents_done(m);
+        manager_agents_done(m);
         plan_free(m->plan);
         sequences_free(m->sequences);
         return mfree(m);
@@ -125,6 +126,7 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
         if (manager_index_incidents(m) < 0)
                 return log_oom();
         manager_skip_detected(m, clock_now(&m->clock));
+        (void) manager_replay_agent_calls(m, in->calls);
         /* New operators need their tokens before their feeds are served. */
         if (m->store)
                 (void) manager_ensure_feed_tokens(m);

@@ -431,10 +431,11 @@ int manager_load(Manager *m) {
                 log_info("Replay clock starts at %s, %u times real speed.", m->replay_from, m->replay_speed);
         }
 
-        r = manager_load_sources(m, m->policy, &in);
+        /* The store first: it says where the queue_logs were left. */
+        r = manager_open_store(m);
         if (r < 0)
                 return r;
-        r = manager_open_store(m);
+        r = manager_load_sources(m, m->policy, &in);
         if (r < 0)
                 return r;
         return manager_swap_inputs(m, NULL, &in);

@@ -117,6 +117,7 @@ ql "$(at 11:55:00)|c3|support|SIP/8007|COMPLETEAGENT|1|300|1"
 mv "$tmp/src/queue_log" "$tmp/src/queue_log.1"
 printf '%s\n' "$(at 11:58:00)|c4|support|SIP/8027|CONNECT|1|c4.1|1" >"$tmp/src/queue_log"
 check "respited starts after the log was rotated while it was down" start_daemon 3
+check "it says the log was rotated while it was down" grep -q "queue_log: rotated while respited was down; reading on in '$tmp/src/queue_log.1' from line 11" "$tmp/respited.log"
 check "... 3 call records (the rest of the rotated file too), each once" \
         grep -q "incidents found in 3 call records" <<<"$(grep "incidents found in" "$tmp/respited.log" | tail -1)"
 check "op07's call that ended in the rotated file is over" test "$(column op07 state)" = available

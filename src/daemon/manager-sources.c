@@ -5,6 +5,7 @@
  * that a changed file is read again within a second. */
 #include <search.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 
 #include "daemon/manager-internal.h"
 #include "import/queue-log.h"
@@ -191,6 +192,7 @@ static void manager_tail_commit(Manager *m, ManagerTail *t) {
 static int manager_tail_resume(Manager *m, ManagerTail *t) {
         _cleanup_free_ char *rotated = NULL;
         StoreQueueLogPosition pos;
+        struct stat st;
         int r;
 
         r = m->store ? store_load_queue_log(m->store, t->path, &pos, t->log) : -ENOENT;
@@ -216,7 +218,11 @@ static int manager_tail_resume(Manager *m, ManagerTail *t) {
         r = queue_log_tail_resume(t->path, rotated, pos.dev, pos.ino, pos.offset, pos.line, &t->tail);
         if (r < 0)
                 return r;
-        if (t->tail->dev == pos.dev && t->tail->ino == pos.ino && t->tail->offset == pos.offset)
+        if (t->tail->dev == pos.dev && t->tail->ino == pos.ino && t->tail->offset == pos.offset && t->tail->fd >= 0 &&
+            stat(t->path, &st) >= 0 && (st.st_dev != pos.dev || st.st_ino != pos.ino))
+                log_info("%s: rotated while respited was down; reading on in '%s' from line %u, then the new "
+                         "file (%zu call records stored).", t->path, rotated, pos.line, t->n_stored);
+        else if (t->tail->dev == pos.dev && t->tail->ino == pos.ino && t->tail->offset == pos.offset)
                 log_info("%s: reading on from line %u (%zu call records stored).", t->path, pos.line,
                          t->n_stored);
         else

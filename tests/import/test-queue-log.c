@@ -239,7 +239,8 @@ static void test_agent_changes(void **state) {
         /* The open state gives the state again (a follower resuming). */
         feed_lines(q, &o, (const char * const[]) { "1000|a|NONE|SIP/8007|AGENTLOGIN|",
                                                      "1010|c3|support|SIP/8007|CONNECT|1|c3.1|1", NULL });
-        free_array(c, queue_log_take_changes(q, &c), agent_state_change_done);
+        n = queue_log_take_changes(q, &c);
+        free_array(c, n, agent_state_change_done);
         assert_int_equal(queue_log_restate(q), 0);
         n = queue_log_take_changes(q, &c);
         assert_int_equal(n, 2);

@@ -168,12 +168,12 @@ static void manager_tail_agents(Manager *m, ManagerTail *t) {
 }
 
 /* Commit t's position, its new call records and its open state to the
- * store, in one transaction. A failure is logged: the lines are read
- * again after a restart. */
-static void manager_tail_commit(Manager *m, ManagerTail *t) {
+ * store, in one transaction, when lines were taken (n_lines). A failure
+ * is logged: the lines are read again after a restart. */
+static void manager_tail_commit(Manager *m, ManagerTail *t, int n_lines) {
         int r;
 
-        if (!m->store)
+        if (!m->store || n_lines <= 0)
                 return;
         r = store_save_queue_log(m->store, t->path, t->tail, t->log, t->n_stored);
         if (r < 0) {
@@ -243,7 +243,7 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
                         if (r < 0)
                                 return log_error_errno(r, "%s: cannot read: %m", path);
                         manager_tail_agents(m, &m->tails[i]);
-                        manager_tail_commit(m, &m->tails[i]);
+                        manager_tail_commit(m, &m->tails[i], r);
                         return call_log_append(into, m->tails[i].log->calls) < 0 ? log_oom() : 0;
                 }
 
@@ -266,7 +266,7 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
         }
         m->tails[m->n_tails++] = t;
         manager_tail_agents(m, &m->tails[m->n_tails - 1]);
-        manager_tail_commit(m, &m->tails[m->n_tails - 1]);
+        manager_tail_commit(m, &m->tails[m->n_tails - 1], r);
         return call_log_append(into, t.log->calls) < 0 ? log_oom() : 0;
 }
 
@@ -412,7 +412,7 @@ static int manager_follow_calls(Manager *m, ManagerTail *t) {
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read: %m", t->path);
         manager_tail_agents(m, t);
-        manager_tail_commit(m, t);
+        manager_tail_commit(m, t, r);
         r = manager_tail_index(t, &ops, &n_ops);
         if (r < 0)
                 return log_oom();

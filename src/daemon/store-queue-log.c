@@ -75,11 +75,26 @@ static int store_write_calls(Store *s, const char *path, const CallLog *calls, s
         return 0;
 }
 
+static void store_queue_log_synchronous_full(Store **s) {
+        if (*s)
+                (void) store_exec(*s, "PRAGMA synchronous = FULL");
+}
+
+/* Everything here is read again from the file when lost: committed with
+ * synchronous=NORMAL (safe from a crash of respited, such as kill -9; a
+ * power cut may lose the last batches, whose lines are then read again
+ * with their calls), so that following a busy log costs no fsync per
+ * batch. */
 int store_save_queue_log(Store *s, const char *path, const QueueLogTail *t, const QueueLog *q, size_t first_call) {
+        _cleanup_(store_queue_log_synchronous_full) Store *sync = NULL;
         _cleanup_(store_transaction_rollback) Transaction tr = {};
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *pos = NULL;
         int r;
 
+        r = store_exec(s, "PRAGMA synchronous = NORMAL");
+        if (r < 0)
+                return r;
+        sync = s;
         r = store_transaction_begin(s, &tr);
         if (r < 0)
                 return r;

@@ -117,7 +117,9 @@ typedef struct StoreQueueLogPosition {
  * t's position (dev, ino, offset, line), q's call records from index
  * first_call on (added to those stored), and q's open state (callers
  * waiting, channels logged in, pauses, calls in progress), which replaces
- * the one stored. */
+ * the one stored. Committed with synchronous=NORMAL: it survives a crash
+ * of respited; a power cut may lose the last batches, which are then read
+ * again from the file, calls and position together. */
 int store_save_queue_log(Store *s, const char *path, const QueueLogTail *t, const QueueLog *q, size_t first_call);
 
 /* What store_save_queue_log() kept for path: the position in *ret, the

@@ -27,6 +27,15 @@ wait_count() {  # FILE PATTERN N SECONDS: until PATTERN is in FILE N times
         done
         return 1
 }
+# wait_state OPERATOR STATE SECONDS: until respitectl operators says so
+wait_state() {
+        local i
+        for ((i = 0; i < $3 * 10; i++)); do
+                [ "$(column "$1" state 2>/dev/null)" = "$2" ] && return 0
+                sleep 0.1
+        done
+        return 1
+}
 # column OPERATOR KEY: that column of `respitectl operators --json`
 column() {
         ctl operators --json | python3 -c "import json, sys
@@ -60,9 +69,7 @@ check "respited starts" start_daemon 1
 # Logged in at 09:00, a call from 09:58:05; op27 pauses for lunch.
 ql "$(at 09:00:00)|l1|NONE|SIP/8007|AGENTLOGIN|" "$(at 09:00:00)|l2|NONE|SIP/8027|AGENTLOGIN|" \
    "$(at 09:58:00)|c1|support|NONE|ENTERQUEUE||anon-1|1" "$(at 09:58:05)|c1|support|SIP/8007|CONNECT|5|c1.1|2"
-check "a CONNECT appended while running: op07 on_call" \
-        wait_count "$tmp/respited.log" "op07: on_call since 09:58 (SIP/8007)" 1 5
-check "respitectl operators shows op07 on_call" test "$(column op07 state)" = on_call
+check "a CONNECT appended while running: respitectl operators shows op07 on_call" wait_state op07 on_call 5
 check "... since the CONNECT (09:58:05)" grep -q "T09:58:05+03:00" <<<"$(column op07 since)"
 ctl operators >"$tmp/ops.txt"
 check "the text table has STATE and SINCE columns" grep -Eq "STATE +SINCE" "$tmp/ops.txt"
@@ -78,6 +85,7 @@ check "a 70-minute call ends: 1 new incident in 1 new call record" \
         wait_count "$tmp/respited.log" "queue_log: 1 new incidents in 1 new call records" 1 5
 check "op07 is available again" test "$(column op07 state)" = available
 check "op27 is paused" test "$(column op27 state)" = paused
+check "the pause is logged with its reason" grep -q 'op27: paused since 10:02 (SIP/8027), "lunch"' "$tmp/respited.log"
 check "... since 10:02" grep -q "T10:02:00+03:00" <<<"$(column op27 since)"
 out=$(ctl status)
 check "respitectl status shows the agents" \
@@ -109,7 +117,7 @@ check "op07's state came back from the stored open state" test "$(column op07 st
 check "the store holds the 2 call records once" \
         test "$(sqlite3 -batch "$tmp/state/respite.db" "SELECT COUNT(*) FROM queue_log_calls")" = 2
 ql "$(at 11:50:00)|c3|support|SIP/8007|CONNECT|1|c3.1|1"
-check "a call begins after the restart" wait_count "$tmp/respited.log" "op07: on_call since 11:50" 1 5
+check "a call begins after the restart" wait_state op07 on_call 5
 
 # Rotated while down: the rest of the old file, then the new one.
 kill -9 $daemon; wait $daemon 2>/dev/null
@@ -134,9 +142,11 @@ kill $daemon; wait $daemon 2>/dev/null
 } >"$tmp/replay.conf"
 "$bin/respited" --user --config "$tmp/replay.conf" --clock ${day}T12:00:00 --speed 1 >"$tmp/replay.log" 2>&1 &
 daemon=$!
-check "replay: op40 is on a call when the clock reaches its start" \
-        wait_count "$tmp/replay.log" "op40: on_call since 12:00" 1 5
-check "... and available at its end" wait_count "$tmp/replay.log" "op40: available since 12:00" 1 5
+wait_count "$tmp/replay.log" "Serving org.respite.Scheduler1" 1 10
+check "replay: op40 is on a call when the clock reaches its start" wait_state op40 on_call 5
+check "... since its start" grep -q "T12:00:01+03:00" <<<"$(column op40 since)"
+check "... and available at its end" wait_state op40 available 5
+check "... since its end" grep -q "T12:00:03+03:00" <<<"$(column op40 since)"
 
 [ "$failed" -eq 0 ] || { echo "# respited's log:"; sed 's/^/#   /' "$tmp/respited.log" | tail -60; }
 finish "# agents: "

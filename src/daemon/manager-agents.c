@@ -89,12 +89,16 @@ const ManagerAgent *manager_agent_get(const Manager *m, const char *operator) {
 }
 
 void manager_agent_changed(Manager *m, const char *operator, const ManagerAgent *before, const ManagerAgent *after) {
+        /* Calls coming and going are the bulk (two a call): debug; logins,
+         * logoffs, pauses and breaks: info. */
+        int level = after->state == AGENT_ON_CALL ||
+                    (after->state == AGENT_AVAILABLE && before->state == AGENT_ON_CALL) ? LOG_DEBUG : LOG_INFO;
         char when[ISO8601_MAX];
 
         /* The one place every change of state passes: due breaks and
          * adherence hook in here. */
         time_format_clock(after->since, m->policy ? m->policy->timezone : "UTC", false, when);
-        log_info("%s: %s since %s%s%s%s%s%s%s", operator, agent_state_to_string(after->state), when,
+        log_internal(level, 0, "%s: %s since %s%s%s%s%s%s%s", operator, agent_state_to_string(after->state), when,
                  after->agent ? " (" : "", after->agent ?: "", after->agent ? ")" : "",
                  after->reason ? ", \"" : "", after->reason ?: "", after->reason ? "\"" : "");
 }

@@ -131,7 +131,8 @@ typedef struct ManagerReplayCall ManagerReplayCall;
 /* The one place every change of an operator's state passes (from a
  * queue_log, the call records under a replay clock, SetAgentState), after
  * the table holds after: for now it logs "op27: on_call since 10:02
- * (SIP/8007)". before is what the table held (logged_out, since 0, for an
+ * (SIP/8007)", at debug level for a call beginning or ending (the bulk),
+ * at info level for the rest (logins, logoffs, pauses, breaks). before is what the table held (logged_out, since 0, for an
  * operator not heard of). Both are valid during the call only. */
 void manager_agent_changed(Manager *m, const char *operator, const ManagerAgent *before, const ManagerAgent *after);
 /* Apply c to its operator (any source; the operator need not be in the

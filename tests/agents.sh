@@ -74,6 +74,7 @@ check "... since the CONNECT (09:58:05)" grep -q "T09:58:05+03:00" <<<"$(column 
 ctl operators >"$tmp/ops.txt"
 check "the text table has STATE and SINCE columns" grep -Eq "STATE +SINCE" "$tmp/ops.txt"
 check "... op07's row says on_call 09:58" grep -Eq "^op07 .*on_call +09:58" "$tmp/ops.txt"
+check "--format csv: the same columns" grep -q '^op07,.*,on_call,09:58$' <<<"$(ctl --format csv operators)"
 check "op40, never heard of, is logged_out" test "$(column op40 state)" = logged_out
 out=$(call GetStatus)
 check "GetStatus counts 1 on a call, 1 available" \

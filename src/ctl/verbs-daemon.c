@@ -14,12 +14,15 @@
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-/* Print t as JSON, or as text (with a message for no rows), on stdout. */
+/* Print t as JSON, as CSV (--format csv), or as text (with a message for
+ * no rows), on stdout. */
 static int verbs_daemon_print_table(const Table *t, const char *none) {
         int r;
 
         if (arg_json)
                 r = table_print_json(t);
+        else if (arg_format == FORMAT_CSV)
+                r = table_print_csv(t);
         else if (table_get_rows(t) == 0) {
                 fputs(none, stdout);
                 r = 0;

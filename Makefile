@@ -171,6 +171,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/state.sh $(BUILDDIR)
 	tests/revise.sh $(BUILDDIR)
 	tests/sources.sh $(BUILDDIR)
+	tests/agents.sh $(BUILDDIR)
 	tests/access.sh $(BUILDDIR)
 	tests/systemd.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)

@@ -41,6 +41,7 @@ add_user respite-t-op16
 add_user respite-t-op27
 add_user respite-t-lead respite-t-leads
 add_user respite-t-other
+add_user respite-t-acd
 
 start_system_bus
 
@@ -65,6 +66,7 @@ access='access = {
   operators = ( { user = "respite-t-op16"; operator = "op16"; },
                 { user = "respite-t-op27"; operator = "op27"; } );
   leads = ( { group = "respite-t-leads"; teams = [ "retail" ]; } );
+  integrations = [ "respite-t-acd" ];
 };'
 write_conf "$access"
 
@@ -152,6 +154,37 @@ out=$(as respite-t-lead Reload)
 check "a lead may not reload" denied "$out"
 out=$(as root Reload)
 check "root reloads" test -z "$out"
+
+# Agent state: integrations set it; it is read as a schedule is, and by
+# integrations.
+out=$(as respite-t-acd SetAgentState ssts op16 paused 0 "lunch")
+check "an integration sets an operator's agent state" test -z "$out"
+out=$(as respite-t-op16 SetAgentState ssts op16 available 0 "")
+check "an operator may not set even their own agent state" denied "$out"
+out=$(as respite-t-lead SetAgentState ssts op27 available 0 "")
+check "nor may a lead" denied "$out"
+out=$(as respite-t-other SetAgentState ssts op99 available 0 "")
+check "an unknown operator is denied to others, not revealed" denied "$out"
+out=$(as respite-t-acd SetAgentState ssts op99 available 0 "")
+check "an integration learns of an unknown operator" grep -q "No such operator" <<<"$out"
+out=$(as respite-t-acd ReportIncident ssts op40 threat 0 "")
+check "an integration reports for anyone" grep -Eq '^s "[0-9a-f]{32}"$' <<<"$out"
+out=$(as respite-t-acd GetSchedule stt op16 0 0)
+check "but may not read a schedule" denied "$out"
+out=$(as respite-t-op16 ListAgentStates s op16)
+check "an operator reads their own agent state" grep -q '"op16" "paused" [0-9]* "lunch"' <<<"$out"
+out=$(as respite-t-op16 ListAgentStates s op27)
+check "but not another's" denied "$out"
+out=$(as respite-t-op16 ListAgentStates s "")
+check "and lists only their own" grep -Eq '^a\(sstsst\) 1 "op16"' <<<"$out"
+out=$(as respite-t-lead ListAgentStates s "")
+check "a lead lists their team's agent states" grep -Eq '^a\(sstsst\) 2 "op16"' <<<"$out"
+out=$(as respite-t-acd ListAgentStates s "")
+check "an integration lists everyone's" grep -Eq '^a\(sstsst\) 3 ' <<<"$out"
+out=$(as respite-t-other ListAgentStates s "")
+check "an unmapped user lists nobody's" grep -q '^a(sstsst) 0$' <<<"$out"
+out=$(as respite-t-acd GetStatus)
+check "GetStatus counts the paused operator" grep -q '"AgentsPaused" u 1' <<<"$out"
 
 # Feed URLs (HTTP feeds): an operator their own, a lead their team's, root all.
 out=$(as respite-t-op16 GetFeedURL s op16)

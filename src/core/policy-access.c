@@ -11,6 +11,7 @@ void policy_access_map_done(AccessMap *m) {
         for (size_t i = 0; i < m->n_leads; i++)
                 strv_free(m->leads[i].teams);
         free(m->leads);
+        free(m->integrations);
         *m = (AccessMap) {};
 }
 
@@ -134,8 +135,47 @@ static int policy_parse_access_leads(PolicyParser *p, const config_setting_t *s,
         return policy_parse_list(p, s, &policy_access_lead_list, (void **) &m->leads, &m->n_leads);
 }
 
+/* Integrations: [ "acd", "@pbx", 1005 ]: users by name or uid, groups by
+ * "@name". Names are looked up now. */
+static int policy_parse_access_integrations(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec,
+                                            void *base) {
+        AccessMap *m = &p->policy->access;
+        _cleanup_free_ AccessIntegration *l = NULL;
+        size_t n = 0;
+        int r;
+
+        if (!config_setting_is_array(s) && !config_setting_is_list(s))
+                return policy_setting_error(p, s, "expected a list of users and groups such as [ \"acd\", \"@pbx\" ]");
+        for (int i = 0; i < config_setting_length(s); i++) {
+                const config_setting_t *e = config_setting_get_elem(s, i);
+                const char *name = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
+                AccessIntegration x = { .group = name && name[0] == '@' };
+
+                r = array_grow((void **) &l, n, sizeof(AccessIntegration));
+                if (r < 0)
+                        return r;
+                if (x.group) {
+                        const struct group *gr = getgrnam(name + 1);
+
+                        if (!gr)
+                                return policy_setting_error(p, e, "no such group \"%s\"", name + 1);
+                        x.gid = gr->gr_gid;
+                } else {
+                        r = policy_parse_unix_id(p, e, false, &x.uid);
+                        if (r < 0)
+                                return r;
+                }
+                l[n++] = x;
+        }
+        free(m->integrations);
+        m->integrations = TAKE_PTR(l);
+        m->n_integrations = n;
+        return 0;
+}
+
 const PolicySetting policy_access_settings[] = {
-        SETTING("operators", policy_parse_access_operators, 0),
-        SETTING("leads",     policy_parse_access_leads,     0),
+        SETTING("operators",    policy_parse_access_operators,    0),
+        SETTING("leads",        policy_parse_access_leads,        0),
+        SETTING("integrations", policy_parse_access_integrations, 0),
         SETTINGS_END,
 };

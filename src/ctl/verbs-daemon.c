@@ -14,12 +14,15 @@
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-/* Print t as JSON, or as text (with a message for no rows), on stdout. */
+/* Print t as JSON, as CSV (--format csv), or as text (with a message for
+ * no rows), on stdout. */
 static int verbs_daemon_print_table(const Table *t, const char *none) {
         int r;
 
         if (arg_json)
                 r = table_print_json(t);
+        else if (arg_format == FORMAT_CSV)
+                r = table_print_csv(t);
         else if (table_get_rows(t) == 0) {
                 fputs(none, stdout);
                 r = 0;
@@ -79,6 +82,7 @@ typedef struct DaemonStatus {
         const char *version, *policy, *zone, *preset;
         uint64_t now;
         uint32_t operators, teams, shifts, incidents, violations;
+        uint32_t on_call, available, paused, on_break;  /* agent states; 0 from a daemon without them */
         BreakCounts breaks;
 } DaemonStatus;
 
@@ -111,6 +115,10 @@ static const CtlBusProperty verbs_daemon_status_map[] = {
         { "IncidentsToday",      "u",     NULL,                    offsetof(DaemonStatus, incidents)  },
         { "StatutoryViolations", "u",     NULL,                    offsetof(DaemonStatus, violations) },
         { "BreaksToday",         "a{su}", verbs_daemon_map_breaks, offsetof(DaemonStatus, breaks)     },
+        { "AgentsOnCall",        "u",     NULL,                    offsetof(DaemonStatus, on_call)    },
+        { "AgentsAvailable",     "u",     NULL,                    offsetof(DaemonStatus, available)  },
+        { "AgentsPaused",        "u",     NULL,                    offsetof(DaemonStatus, paused)     },
+        { "AgentsOnBreak",       "u",     NULL,                    offsetof(DaemonStatus, on_break)   },
         {}
 };
 
@@ -130,6 +138,10 @@ static int verbs_daemon_status_json(const DaemonStatus *s) {
             ctl_json_add_object(o, "breaks_today", breaks) < 0 ||
             ctl_json_add_uint(o, "incidents_today", s->incidents) < 0 ||
             ctl_json_add_uint(o, "statutory_violations", s->violations) < 0 ||
+            ctl_json_add_uint(o, "agents_on_call", s->on_call) < 0 ||
+            ctl_json_add_uint(o, "agents_available", s->available) < 0 ||
+            ctl_json_add_uint(o, "agents_paused", s->paused) < 0 ||
+            ctl_json_add_uint(o, "agents_on_break", s->on_break) < 0 ||
             ctl_json_print(o) < 0)
                 return log_oom();
         return 0;
@@ -157,6 +169,8 @@ static void verbs_daemon_status_text(const DaemonStatus *s) {
         printf("Breaks today:         %" PRIu32 " statutory, %" PRIu32 " recovery, %" PRIu32 " planned\n",
                counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED]);
         printf("Incidents today:      %" PRIu32 "\n", s->incidents);
+        printf("Agents now:           %" PRIu32 " on a call, %" PRIu32 " available, %" PRIu32 " paused, %" PRIu32
+               " on a break\n", s->on_call, s->available, s->paused, s->on_break);
         printf("Statutory violations: %s%" PRIu32 "%s\n", warn ? ANSI_YELLOW : "", s->violations,
                warn ? ANSI_RESET : "");
         if (s->violations > 0)
@@ -194,6 +208,27 @@ typedef struct OperatorRow {
         uint64_t shift_start, shift_end, next_break;
 } OperatorRow;
 
+/* ListAgentStates, as read. */
+typedef struct AgentRow {
+        const char *id, *state;
+        uint64_t since;
+        const char *reason, *agent;
+        uint64_t call_since;
+} AgentRow;
+
+static const CtlBusField verbs_daemon_agent_fields[] = {
+        { 's', offsetof(AgentRow, id)         },
+        { 's', offsetof(AgentRow, state)      },
+        { 't', offsetof(AgentRow, since)      },
+        { 's', offsetof(AgentRow, reason)     },
+        { 's', offsetof(AgentRow, agent)      },
+        { 't', offsetof(AgentRow, call_since) },
+};
+
+static int verbs_daemon_agent_compare(const void *a, const void *b) {
+        return strcmp(((const AgentRow *) a)->id, ((const AgentRow *) b)->id);
+}
+
 static const CtlBusField verbs_daemon_operator_fields[] = {
         { 's', offsetof(OperatorRow, id)          },
         { 's', offsetof(OperatorRow, name)        },
@@ -211,6 +246,8 @@ static const TableColumn verbs_daemon_operator_columns[] = {
         { NULL,         "shift_start" },
         { NULL,         "shift_end"   },
         { "NEXT BREAK", "next_break"  },
+        { "STATE",      "state"       },
+        { "SINCE",      "since"       },
 };
 
 /* "07:00-13:45" (with the date unless it is the day of now), or "-". */
@@ -230,25 +267,58 @@ static void verbs_daemon_format_span(usec_t from, usec_t to, usec_t now, const c
                  table_format_time(TABLE_CLOCK, to, zone, b));
 }
 
-static int verbs_daemon_operator_row(Table *t, const OperatorRow *o, usec_t now, const char *zone) {
+/* a: the operator's agent state, NULL when the daemon did not say. */
+static int verbs_daemon_operator_row(Table *t, const OperatorRow *o, const AgentRow *a, usec_t now,
+                                     const char *zone) {
         char shift[2 * ISO8601_MAX];
+        int day_since = 0, day_now = 0;
 
         verbs_daemon_format_span(o->shift_start, o->shift_end, now, zone, shift);
+        if (a && a->since > 0) {
+                (void) time_local_day(a->since, zone, &day_since);
+                (void) time_local_day(now, zone, &day_now);
+        }
         if (table_add_string(t, o->id) < 0 || table_add_string(t, o->name) < 0 || table_add_string(t, o->team) < 0 ||
             table_add_string(t, shift) < 0 || table_add_time(t, TABLE_CLOCK, o->shift_start, zone) < 0 ||
             table_add_time(t, TABLE_CLOCK, o->shift_end, zone) < 0 ||
-            table_add_time(t, TABLE_CLOCK, o->next_break, zone) < 0)
+            table_add_time(t, TABLE_CLOCK, o->next_break, zone) < 0 ||
+            table_add_string(t, a ? a->state : NULL) < 0 ||
+            table_add_time(t, day_since != day_now ? TABLE_TIMESTAMP_MINUTE : TABLE_CLOCK, a ? a->since : 0,
+                           zone) < 0)
                 return -ENOMEM;
+        return 0;
+}
+
+/* ListAgentStates(""), sorted by operator; none from a daemon without it
+ * (or when it fails: the columns then stay empty). */
+static int verbs_daemon_agent_states(sd_bus *bus, sd_bus_message **ret_reply, AgentRow **ret, size_t *ret_n) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        *ret = NULL;
+        *ret_n = 0;
+        r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_LIST_AGENT_STATES, &error,
+                               ret_reply, "s", "");
+        if (r < 0) {
+                log_debug("ListAgentStates: %s", error.message ?: strerror(-r));
+                return 0;
+        }
+        r = ctl_bus_read_array(*ret_reply, 'r', verbs_daemon_agent_fields, ELEMENTSOF(verbs_daemon_agent_fields),
+                               sizeof(AgentRow), (void **) ret, ret_n);
+        if (r < 0)
+                return ctl_bus_log_read_error(r);
+        qsort(*ret, *ret_n, sizeof(AgentRow), verbs_daemon_agent_compare);
         return 0;
 }
 
 int verb_operators(char **args) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *agents_reply = NULL;
         _cleanup_(table_freep) Table *t = NULL;
         _cleanup_free_ OperatorRow *rows = NULL;
+        _cleanup_free_ AgentRow *agents = NULL;
         _cleanup_free_ char *zone = NULL;
-        size_t n;
+        size_t n, n_agents;
         usec_t now;
         int r;
 
@@ -262,13 +332,21 @@ int verb_operators(char **args) {
                                sizeof(OperatorRow), (void **) &rows, &n);
         if (r < 0)
                 return ctl_bus_log_read_error(r);
+        r = verbs_daemon_agent_states(bus, &agents_reply, &agents, &n_agents);
+        if (r < 0)
+                return r;
 
         t = table_new(verbs_daemon_operator_columns, ELEMENTSOF(verbs_daemon_operator_columns));
         if (!t)
                 return log_oom();
-        for (size_t i = 0; i < n; i++)
-                if (verbs_daemon_operator_row(t, &rows[i], now, zone) < 0)
+        for (size_t i = 0; i < n; i++) {
+                AgentRow key = { .id = rows[i].id };
+                const AgentRow *a = n_agents > 0 ? bsearch(&key, agents, n_agents, sizeof(AgentRow),
+                                                           verbs_daemon_agent_compare) : NULL;
+
+                if (verbs_daemon_operator_row(t, &rows[i], a, now, zone) < 0)
                         return log_oom();
+        }
         r = verbs_daemon_print_table(t, "No operators you may read.\n");
         if (r >= 0 && n == 0 && !arg_json)
                 fprintf(stderr, "respited shows each user only the operators it may read: an administrator maps "

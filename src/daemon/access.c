@@ -31,6 +31,16 @@ bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid,
         return false;
 }
 
+bool access_is_integration(const AccessMap *m, const Caller *caller, uid_t daemon_uid) {
+        if (caller->uid == 0 || caller->uid == daemon_uid)
+                return true;
+        for (size_t i = 0; i < m->n_integrations; i++)
+                if (m->integrations[i].group ? access_caller_in_group(caller, m->integrations[i].gid) :
+                                               m->integrations[i].uid == caller->uid)
+                        return true;
+        return false;
+}
+
 AccessLevel access_for_operator(const AccessMap *m, const Caller *caller, uid_t daemon_uid,
                                 const char *operator, const char *team) {
         if (caller->uid == 0 || caller->uid == daemon_uid)

@@ -9,6 +9,9 @@
  * - root and the daemon's own user may do everything;
  * - an operator's user may report for and read that operator only;
  * - a lead may report for and read every operator of their teams;
+ * - an integration (an ACD, a CRM, a script: access.integrations) may set
+ *   the agent state of, report for and read the agent state of every
+ *   operator, and nothing else;
  * - everyone else is denied.
  * Whoever may read a schedule may also read why its breaks were granted. */
 
@@ -30,11 +33,20 @@ typedef struct AccessLead {
         char **teams;           /* team names, NULL-terminated */
 } AccessLead;
 
+/* A user or a group of integrations. */
+typedef struct AccessIntegration {
+        bool group;             /* true: every member of gid; false: the user uid */
+        uid_t uid;
+        gid_t gid;
+} AccessIntegration;
+
 typedef struct AccessMap {
         AccessOperator *operators;
         size_t n_operators;
         AccessLead *leads;
         size_t n_leads;
+        AccessIntegration *integrations;
+        size_t n_integrations;
 } AccessMap;         /* parsed and freed with the Policy (core/policy-access.c) */
 
 /* A caller: effective uid and every group it is in. */
@@ -64,6 +76,10 @@ AccessLevel access_for_operator(const AccessMap *m, const Caller *caller, uid_t 
 /* Whether caller may read everything about team: root, daemon_uid, or a
  * lead of team. */
 bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid, const char *team) _pure_;
+
+/* Whether caller is an integration: root, daemon_uid, or a user or a
+ * member of a group that access.integrations lists. */
+bool access_is_integration(const AccessMap *m, const Caller *caller, uid_t daemon_uid) _pure_;
 
 /* The credentials of the connection that sent msg, as the bus reports them:
  * the EUID (dbus-daemon takes it from SO_PEERCRED when the connection is

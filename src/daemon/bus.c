@@ -5,6 +5,7 @@
 #include "core/metrics.h"
 #include "daemon/access.h"
 #include "daemon/bus.h"
+#include "daemon/manager-internal.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -46,15 +47,18 @@ static AccessLevel bus_caller_level(const Manager *m, const Caller *caller, cons
                                    i >= 0 ? m->roster->operators[i].team : NULL);
 }
 
-/* May the sender act for operator (access.h)? Decided from the bus's
- * credentials of the sending connection, never from arguments. Returns 0,
- * or sets org.freedesktop.DBus.Error.AccessDenied (the same answer whether
- * the operator exists or not) and returns its negative errno. */
-static int bus_check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
-                            sd_bus_error *error) {
+/* May the sender act for operator (access.h), or, with integrations, be
+ * an integration? Decided from the bus's credentials of the sending
+ * connection, never from arguments. Returns 0, or sets
+ * org.freedesktop.DBus.Error.AccessDenied (the same answer whether the
+ * operator exists or not) and returns its negative errno. */
+static int bus_check_access_as(sd_bus_message *msg, const Manager *m, const char *operator, bool integrations,
+                               const char *what, sd_bus_error *error) {
         _cleanup_(caller_done) Caller caller = {};
 
-        if (caller_from_message(msg, &caller) < 0 || bus_caller_level(m, &caller, operator) == ACCESS_DENIED) {
+        if (caller_from_message(msg, &caller) < 0 ||
+            (bus_caller_level(m, &caller, operator) == ACCESS_DENIED &&
+             !(integrations && access_is_integration(&m->policy->access, &caller, geteuid())))) {
                 log_notice("Denied uid %u to %s operator '%s'.", (unsigned) caller.uid, what, operator);
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Not allowed to %s operator '%s'.", what, operator);
@@ -62,11 +66,16 @@ static int bus_check_access(sd_bus_message *msg, const Manager *m, const char *o
         return 0;
 }
 
+static int bus_check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
+                            sd_bus_error *error) {
+        return bus_check_access_as(msg, m, operator, false, what, error);
+}
+
 /* ReportIncident(s operator, s category, t when_usec, s note) → (s incident_id)
  * when_usec: UTC microseconds, 0 = now. The incident is committed to the
  * store and planned for (and the signals and feeds it causes are out) before
  * the reply is sent. Allowed for the operator's own user, a lead of their
- * team, root and the daemon's user.
+ * team, integrations (access.integrations), root and the daemon's user.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
  * org.freedesktop.DBus.Error.InvalidArgs (a time more than a minute ahead or 7 days back, a
  * note over 4096 bytes: incident_check()). */
@@ -80,7 +89,7 @@ static int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bu
         r = sd_bus_message_read(msg, "ssts", &operator, &category, &when, &note);
         if (r < 0)
                 return r;
-        r = bus_check_access(msg, m, operator, "report incidents for", error);
+        r = bus_check_access_as(msg, m, operator, true, "report incidents for", error);
         if (r < 0)
                 return r;
 
@@ -271,8 +280,10 @@ static int bus_method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error
  * only, so anyone may read it. Keys: Version s, Policy s (the policy file),
  * Timezone s, StatutoryPreset s ("" for none), Now t, Operators u, Teams u,
  * ShiftsToday u, BreaksToday a{su} (kind → breaks overlapping today),
- * IncidentsToday u, StatutoryViolations u. "Today" is the site-local day
- * of Now. */
+ * IncidentsToday u, StatutoryViolations u, and the operators in each agent
+ * state now (of those the ACD or SetAgentState told of):
+ * AgentsOnCall u, AgentsAvailable u, AgentsPaused u, AgentsOnBreak u.
+ * "Today" is the site-local day of Now. */
 static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         Manager *m = userdata;
@@ -314,7 +325,11 @@ static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_err
                                   break_kind_to_string(BREAK_RECOVERY), breaks[BREAK_RECOVERY])) < 0 ||
             (r = bus_append_entry(reply, "IncidentsToday", "u", incidents)) < 0 ||
             (r = bus_append_entry(reply, "StatutoryViolations", "u",
-                                  m->plan ? m->plan->statutory_violations : 0)) < 0)
+                                  m->plan ? m->plan->statutory_violations : 0)) < 0 ||
+            (r = bus_append_entry(reply, "AgentsOnCall", "u", m->agent_counts[AGENT_ON_CALL])) < 0 ||
+            (r = bus_append_entry(reply, "AgentsAvailable", "u", m->agent_counts[AGENT_AVAILABLE])) < 0 ||
+            (r = bus_append_entry(reply, "AgentsPaused", "u", m->agent_counts[AGENT_PAUSED])) < 0 ||
+            (r = bus_append_entry(reply, "AgentsOnBreak", "u", m->agent_counts[AGENT_ON_BREAK])) < 0)
                 return r;
         return bus_send_array(reply);
 }
@@ -372,6 +387,126 @@ static int bus_method_list_operators(sd_bus_message *msg, void *userdata, sd_bus
                 if (r < 0)
                         return r;
         }
+        return bus_send_array(reply);
+}
+
+/* SetAgentState(s operator, s state, t since_usec, s reason)
+ * What an ACD says operator is doing: state is one of logged_out,
+ * available, on_call, paused, on_break; since_usec (UTC microseconds, 0 =
+ * now) when it began; reason the ACD's words for a pause or break ("" for
+ * none; kept for paused and on_break only). Moving an operator from
+ * on_call to another state ends that call: it is kept as their last call
+ * [call start, since_usec). A state the operator is in already changes
+ * nothing. For integrations (access.integrations), root and the daemon's
+ * user.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator,
+ * org.freedesktop.DBus.Error.InvalidArgs (an unknown state; since_usec more
+ * than a minute ahead or before the operator's current state began; a
+ * reason over 4096 bytes). */
+static int bus_method_set_agent_state(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(caller_done) Caller caller = {};
+        const char *operator, *state, *reason;
+        Manager *m = userdata;
+        uint64_t since;
+        int r;
+
+        r = sd_bus_message_read(msg, "ssts", &operator, &state, &since, &reason);
+        if (r < 0)
+                return r;
+        if (caller_from_message(msg, &caller) < 0 ||
+            !access_is_integration(&m->policy->access, &caller, geteuid())) {
+                log_notice("Denied uid %u to set the agent state of operator '%s'.", (unsigned) caller.uid, operator);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "Only integrations (access.integrations) may set the agent state of "
+                                         "operator '%s'.", operator);
+        }
+
+        r = manager_set_agent_state(m, operator, state, since, reason);
+        switch (r) {
+        case -EINVAL:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "No such state '%s'; expected logged_out, available, on_call, paused or "
+                                         "on_break.", state);
+        case -ENXIO:
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
+                                         "No such operator '%s' in the roster.", operator);
+        case -EDOM:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "since_usec lies more than a minute in the future.");
+        case -ESTALE:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "since_usec lies before the operator's current state began.");
+        case -E2BIG:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "The reason is longer than %d bytes.", MANAGER_AGENT_REASON_MAX);
+        default:
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+/* One row of ListAgentStates: (operator, state, since_usec, reason, agent,
+ * call_since_usec). */
+static int bus_append_agent(sd_bus_message *reply, const Manager *m, const char *operator) {
+        const ManagerAgent *a = manager_agent_get(m, operator);
+
+        if (!a)
+                return sd_bus_message_append(reply, "(sstsst)", operator, agent_state_to_string(AGENT_LOGGED_OUT),
+                                             (uint64_t) 0, "", "", (uint64_t) 0);
+        return sd_bus_message_append(reply, "(sstsst)", operator, agent_state_to_string(a->state), a->since,
+                                     a->reason ?: "", a->agent ?: "", a->call_since);
+}
+
+/* ListAgentStates(s operator) → (a(sstsst) agents)
+ * The agent state of operator, or with "" of every operator of the roster
+ * the caller may read, as (operator, state, since_usec, reason, agent,
+ * call_since_usec): state as SetAgentState takes it (logged_out, since 0,
+ * for an operator nothing was heard of), since_usec when it began (UTC
+ * microseconds), reason the ACD's for a pause or break, agent the ACD's
+ * channel ("SIP/8007"), call_since_usec when the call in progress began
+ * (0 when not on a call). An operator's state is theirs to read, their
+ * leads', integrations' and root's; for an operator the caller may not
+ * read, "" leaves them out.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied (a named operator the
+ * caller may not read, whether or not it exists), Error.UnknownOperator. */
+static int bus_method_list_agent_states(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(caller_done) Caller caller = {};
+        Manager *m = userdata;
+        const char *operator;
+        bool integration;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &operator);
+        if (r < 0)
+                return r;
+        if (!isempty(operator)) {
+                r = bus_check_access_as(msg, m, operator, true, "read the agent state of", error);
+                if (r < 0)
+                        return r;
+                if (roster_find_operator(m->roster, operator) < 0)
+                        return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
+                                                 "No such operator '%s' in the roster.", operator);
+        }
+        r = caller_from_message(msg, &caller);
+        if (r < 0)
+                return r;
+        integration = access_is_integration(&m->policy->access, &caller, geteuid());
+        r = bus_open_array(msg, "(sstsst)", &reply);
+        if (r < 0)
+                return r;
+        if (!isempty(operator))
+                r = bus_append_agent(reply, m, operator);
+        for (size_t i = 0; r >= 0 && isempty(operator) && i < m->roster->n_operators; i++) {
+                const Operator *o = &m->roster->operators[i];
+
+                if (!integration && bus_caller_level(m, &caller, o->id) == ACCESS_DENIED)
+                        continue;
+                r = bus_append_agent(reply, m, o->id);
+        }
+        if (r < 0)
+                return r;
         return bus_send_array(reply);
 }
 
@@ -592,6 +727,13 @@ static const sd_bus_vtable bus_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_INCIDENTS, SD_BUS_ARGS("s", operator, "t", since_usec),
                                 SD_BUS_RESULT("a(ssstts)", incidents),
                                 bus_method_list_incidents, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_SET_AGENT_STATE,
+                                SD_BUS_ARGS("s", operator, "s", state, "t", since_usec, "s", reason),
+                                SD_BUS_NO_RESULT,
+                                bus_method_set_agent_state, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_AGENT_STATES, SD_BUS_ARGS("s", operator),
+                                SD_BUS_RESULT("a(sstsst)", agents),
+                                bus_method_list_agent_states, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_RELOAD, SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
                                 bus_method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_FEED_URL, SD_BUS_ARGS("s", operator),

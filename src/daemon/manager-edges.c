@@ -9,6 +9,8 @@
  *     keeps an edge from being announced twice;
  *   - call records the clock reaches (replay): their incidents revise their
  *     operator's team;
+ *   - the starts and ends of the call-record CSVs' calls under a replay
+ *     clock: their operator's agent state (manager-agents.c);
  *   - local midnight, when the feeds' window moves: every feed again. */
 #include "daemon/bus.h"
 #include "daemon/manager-internal.h"
@@ -143,7 +145,7 @@ static usec_t manager_next_wakeup(Manager *m) {
                 next = MIN(next, m->edges[0].at);
         if (m->next_detected < m->detected->n)
                 next = MIN(next, m->detected->items[m->next_detected].received);
-        return next;
+        return MIN(next, manager_agent_replay_next(m));
 }
 
 static int manager_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -158,6 +160,7 @@ static int manager_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 if (roster_find_operator(m->roster, i->operator) >= 0)
                         (void) manager_revise(m, i->operator);
         }
+        manager_agent_replay_run(m, now);
         /* Midnight: the feeds' window moves for everyone. */
         if (now >= m->window_day_end)
                 (void) manager_replan(m);

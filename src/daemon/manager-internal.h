@@ -34,6 +34,9 @@ int manager_reload_sources(Manager *m);
 /* Watch the directories of the sources (inotify), replacing older watches,
  * and read them again daily. Returns 0 or -ENOMEM. */
 int manager_watch_sources(Manager *m);
+/* manager_agent_replay_reset() with calls, leaving the followed
+ * queue_logs' calls to their lines. Returns 0 or -ENOMEM (logged). */
+int manager_replay_agent_calls(Manager *m, const CallLog *calls);
 /* Free the watches, the tails and the last good versions. */
 void manager_sources_done(Manager *m);
 
@@ -106,6 +109,66 @@ void manager_edges_done(Manager *m);
 void manager_skip_detected(Manager *m, usec_t now);
 /* Arm the timer for the next break edge, call record or local midnight. */
 int manager_arm_timer(Manager *m);
+
+/* manager-agents.c */
+
+/* An operator's agent state as respited knows it. */
+typedef struct ManagerAgent {
+        AgentState state;
+        usec_t since;                   /* UTC usec: when the state began */
+        const char *reason;             /* paused, on_break: the ACD's reason, or NULL */
+        const char *agent;              /* the ACD's channel ("SIP/8007"), or NULL */
+        usec_t call_since;              /* on_call: when the call began; else 0 */
+} ManagerAgent;
+
+/* A call of an operator: [start, end), UTC usec. */
+typedef struct ManagerCallSpan {
+        usec_t start, end;
+} ManagerCallSpan;
+
+typedef struct ManagerReplayCall ManagerReplayCall;
+
+/* The one place every change of an operator's state passes (from a
+ * queue_log, the call records under a replay clock, SetAgentState), after
+ * the table holds after: for now it logs "op27: on_call since 10:02
+ * (SIP/8007)", at debug level for a call beginning or ending (the bulk),
+ * at info level for the rest (logins, logoffs, pauses, breaks). before is what the table held (logged_out, since 0, for an
+ * operator not heard of). Both are valid during the call only. */
+void manager_agent_changed(Manager *m, const char *operator, const ManagerAgent *before, const ManagerAgent *after);
+/* Apply c to its operator (any source; the operator need not be in the
+ * roster). A state left on_call closes that call as a span [call_since,
+ * c->since). Returns 1 when the state changed (manager_agent_changed() was
+ * called), 0 when it was so already, -ESTALE when c->since lies before the
+ * current state's since (ignored), -EINVAL for a bad state, -ENOMEM.
+ * Costs the operator's calls, not the site. Not logged. */
+int manager_agent_set(Manager *m, const AgentStateChange *c);
+/* Apply changes[0..n) in order and free them (and the array): for
+ * queue_log_take_changes(). Returns 0 or -ENOMEM (not logged). */
+int manager_agent_take_changes(Manager *m, AgentStateChange *changes, size_t n);
+/* The state of operator, or NULL when nothing was heard of them (logged
+ * out). Valid until the next change. */
+const ManagerAgent *manager_agent_get(const Manager *m, const char *operator);
+/* Keep the closed call [start, end) of operator (a call record of a
+ * queue_log read back from the store); a span with the same start is
+ * merged. Returns 0 or -ENOMEM. */
+int manager_agent_add_call(Manager *m, const char *operator, usec_t start, usec_t end);
+/* The calls of operator known to respited, by start: the closed spans of
+ * the last 8 days before their latest, then, while on a call now, the open
+ * one as [call_since, now). *ret is malloc'ed (never NULL on success).
+ * Returns how many, or -ENOMEM. */
+ssize_t manager_agent_calls(const Manager *m, const char *operator, usec_t now, ManagerCallSpan **ret);
+/* The call records of the CSVs (calls; those whose source is
+ * "PATH:LINE" for a PATH in skip_prefixes, the followed queue_logs, are
+ * left to their lines) drive agent state while a replay clock (--clock)
+ * passes their starts and ends. Calls over by now are kept as spans,
+ * calls going on make their operator on_call. Without --clock, nothing.
+ * Returns 0 or -ENOMEM (logged). */
+int manager_agent_replay_reset(Manager *m, const CallLog *calls, char * const *skip_prefixes);
+/* Apply the starts and ends of calls up to until, in time order. */
+void manager_agent_replay_run(Manager *m, usec_t until);
+/* The next start or end of a call to come, or USEC_INFINITY. */
+usec_t manager_agent_replay_next(const Manager *m);
+void manager_agents_done(Manager *m);
 
 /* manager-incidents.c */
 

@@ -5,6 +5,7 @@
  * that a changed file is read again within a second. */
 #include <search.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 
 #include "daemon/manager-internal.h"
 #include "import/queue-log.h"
@@ -19,6 +20,7 @@ struct ManagerTail {
         QueueLog *log;
         void *by_operator;              /* tsearch(3) of ManagerTailCalls */
         size_t n_indexed;               /* log->calls indexed so far */
+        size_t n_stored;                /* log->calls in the store */
         unsigned batch;                 /* counts manager_tail_index() calls */
 };
 
@@ -146,6 +148,89 @@ static int manager_read_roster(const Policy *p, const char *path, usec_t from, u
         return manager_use_source(userdata, path, r, *ret_skipped, &fresh, &(ManagerSource) { .roster = into });
 }
 
+int manager_replay_agent_calls(Manager *m, const CallLog *calls) {
+        _cleanup_free_ char **paths = calloc(m->n_tails + 1, sizeof(char *));
+
+        if (!paths)
+                return log_oom();
+        for (size_t i = 0; i < m->n_tails; i++)
+                paths[i] = m->tails[i].path;
+        return manager_agent_replay_reset(m, calls, paths);
+}
+
+/* The agent state changes t's lines gave, into the table. */
+static void manager_tail_agents(Manager *m, ManagerTail *t) {
+        AgentStateChange *changes;
+        size_t n = queue_log_take_changes(t->log, &changes);
+
+        if (manager_agent_take_changes(m, changes, n) < 0)
+                log_oom();
+}
+
+/* Commit t's position, its new call records and its open state to the
+ * store, in one transaction, when lines were taken (n_lines). A failure
+ * is logged: the lines are read again after a restart. */
+static void manager_tail_commit(Manager *m, ManagerTail *t, int n_lines) {
+        int r;
+
+        if (!m->store || n_lines <= 0)
+                return;
+        r = store_save_queue_log(m->store, t->path, t->tail, t->log, t->n_stored);
+        if (r < 0) {
+                log_warning_errno(r, "%s: failed to store the read position: %m (%s), ignoring", t->path,
+                                  store_error(m->store));
+                return;
+        }
+        t->n_stored = t->log->calls->n_calls;
+}
+
+/* Start following path where the store says respited stopped: its call
+ * records and open state back into t->log, then the file at the stored
+ * position (or the rest of the rotated file first, or the file at path
+ * from its start). Without a stored position, from the start. Returns 0
+ * or a negative errno (not logged). */
+static int manager_tail_resume(Manager *m, ManagerTail *t) {
+        _cleanup_free_ char *rotated = NULL;
+        StoreQueueLogPosition pos;
+        struct stat st;
+        int r;
+
+        r = m->store ? store_load_queue_log(m->store, t->path, &pos, t->log) : -ENOENT;
+        if (r == -ENOENT)
+                return queue_log_tail_new(t->path, 0, 0, 0, &t->tail);
+        if (r < 0) {
+                log_warning_errno(r, "%s: failed to read the stored position: %m (%s), reading from the start",
+                                  t->path, store_error(m->store));
+                return queue_log_tail_new(t->path, 0, 0, 0, &t->tail);
+        }
+        t->n_stored = t->log->calls->n_calls;
+        for (size_t i = 0; i < t->log->calls->n_calls; i++) {
+                const CallRecord *c = &t->log->calls->calls[i];
+
+                if (manager_agent_add_call(m, c->operator, c->start, c->end) < 0)
+                        return -ENOMEM;
+        }
+        r = queue_log_restate(t->log);
+        if (r < 0)
+                return r;
+        if (asprintf(&rotated, "%s.1", t->path) < 0)
+                return -ENOMEM;
+        r = queue_log_tail_resume(t->path, rotated, pos.dev, pos.ino, pos.offset, pos.line, &t->tail);
+        if (r < 0)
+                return r;
+        if (t->tail->dev == pos.dev && t->tail->ino == pos.ino && t->tail->offset == pos.offset && t->tail->fd >= 0 &&
+            stat(t->path, &st) >= 0 && (st.st_dev != pos.dev || st.st_ino != pos.ino))
+                log_info("%s: rotated while respited was down; reading on in '%s' from line %u, then the new "
+                         "file (%zu call records stored).", t->path, rotated, pos.line, t->n_stored);
+        else if (t->tail->dev == pos.dev && t->tail->ino == pos.ino && t->tail->offset == pos.offset)
+                log_info("%s: reading on from line %u (%zu call records stored).", t->path, pos.line,
+                         t->n_stored);
+        else
+                log_info("%s: another file than the one stored (rotated?); reading it from the start "
+                         "(%zu call records stored).", t->path, t->n_stored);
+        return 0;
+}
+
 /* The queue_log at path: followed since the first load, read up to now. */
 static int manager_follow_queue_log(Manager *m, const Policy *p, const char *path, CallLog *into) {
         const SourceOptions *o = policy_find_source(p, path);
@@ -157,6 +242,8 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
                         r = queue_log_tail_read(m->tails[i].tail, m->tails[i].log, o);
                         if (r < 0)
                                 return log_error_errno(r, "%s: cannot read: %m", path);
+                        manager_tail_agents(m, &m->tails[i]);
+                        manager_tail_commit(m, &m->tails[i], r);
                         return call_log_append(into, m->tails[i].log->calls) < 0 ? log_oom() : 0;
                 }
 
@@ -164,9 +251,11 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
         if (r >= 0)
                 r = strdup_to(&t.path, path);
         if (r >= 0)
-                r = queue_log_tail_new(path, 0, 0, 0, &t.tail);
-        if (r >= 0)
                 r = queue_log_new(&t.log);
+        if (r >= 0) {
+                t.log->track_agents = true;
+                r = manager_tail_resume(m, &t);
+        }
         if (r >= 0 && t.tail->fd < 0)
                 r = -ENOENT;
         if (r >= 0)
@@ -176,6 +265,8 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
                 return log_error_errno(r, "%s: cannot follow the queue_log: %m", path);
         }
         m->tails[m->n_tails++] = t;
+        manager_tail_agents(m, &m->tails[m->n_tails - 1]);
+        manager_tail_commit(m, &m->tails[m->n_tails - 1], r);
         return call_log_append(into, t.log->calls) < 0 ? log_oom() : 0;
 }
 
@@ -320,6 +411,8 @@ static int manager_follow_calls(Manager *m, ManagerTail *t) {
         r = queue_log_tail_read(t->tail, t->log, policy_find_source(m->policy, t->path));
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read: %m", t->path);
+        manager_tail_agents(m, t);
+        manager_tail_commit(m, t, r);
         r = manager_tail_index(t, &ops, &n_ops);
         if (r < 0)
                 return log_oom();

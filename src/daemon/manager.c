@@ -50,6 +50,7 @@ Manager *manager_free(Manager *m) {
         incident_list_free(m->reported);
         incident_list_free(m->incidents);
         manager_incidents_done(m);
+        manager_agents_done(m);
         plan_free(m->plan);
         sequences_free(m->sequences);
         return mfree(m);
@@ -125,6 +126,7 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
         if (manager_index_incidents(m) < 0)
                 return log_oom();
         manager_skip_detected(m, clock_now(&m->clock));
+        (void) manager_replay_agent_calls(m, in->calls);
         /* New operators need their tokens before their feeds are served. */
         if (m->store)
                 (void) manager_ensure_feed_tokens(m);
@@ -429,10 +431,11 @@ int manager_load(Manager *m) {
                 log_info("Replay clock starts at %s, %u times real speed.", m->replay_from, m->replay_speed);
         }
 
-        r = manager_load_sources(m, m->policy, &in);
+        /* The store first: it says where the queue_logs were left. */
+        r = manager_open_store(m);
         if (r < 0)
                 return r;
-        r = manager_open_store(m);
+        r = manager_load_sources(m, m->policy, &in);
         if (r < 0)
                 return r;
         return manager_swap_inputs(m, NULL, &in);

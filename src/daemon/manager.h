@@ -11,6 +11,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "core/agent-state.h"
 #include "core/incident.h"
 #include "core/planner.h"
 #include "core/policy.h"
@@ -69,6 +70,17 @@ typedef struct Manager {
         size_t n_tails;
         struct ManagerSource *last_good;        /* per source file, its last version that could be read */
         size_t n_last_good;
+
+        /* Agent state (manager-agents.c): per operator, in a tsearch(3)
+         * tree; how many operators are in each state; the call-record
+         * CSVs' calls under a replay clock, by end, with cursors over
+         * them by start and by end. */
+        void *agents;
+        unsigned agent_counts[_AGENT_STATE_MAX];
+        struct ManagerReplayCall *replay_calls;
+        size_t *replay_by_start;        /* indexes into replay_calls, by start */
+        size_t n_replay_calls;
+        size_t next_call_start, next_call_end;  /* the first the clock has not reached */
 } Manager;
 
 /* A new manager with its event loop (SIGTERM/SIGINT stop it, SIGHUP reloads,
@@ -120,6 +132,16 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
  * token, -ENOMEM, or the store's error (logged). Tokens are never logged. */
 int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool rotate, char **ret_url,
                       char **ret_webcal);
+
+/* SetAgentState(): operator's state (one of agent_state_to_string()'s)
+ * since since (UTC usec, 0 = now) with the ACD's reason (may be NULL or
+ * empty; kept for paused and on_break), through manager_agent_changed().
+ * Returns 1 when the state changed, 0 when it was so already, -EINVAL (no
+ * such state), -ENXIO (not in the roster), -EDOM (since more than a minute
+ * ahead), -ESTALE (since before the operator's current state began),
+ * -E2BIG (reason over MANAGER_AGENT_REASON_MAX bytes) or -ENOMEM. */
+#define MANAGER_AGENT_REASON_MAX 4096
+int manager_set_agent_state(Manager *m, const char *operator, const char *state, usec_t since, const char *reason);
 
 /* Re-plan the site at the clock's now (planner_run() from the current
  * revision) and publish what changed. For changes of the inputs; costs the

@@ -3,13 +3,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "daemon/store.h"
-
-struct Store {
-        sqlite3 *db;
-};
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3_stmt *, sqlite3_finalize);
+#include "daemon/store-internal.h"
 
 /* The schema of STORE_SCHEMA_VERSION, for a new file. */
 static const char store_schema[] =
@@ -60,7 +54,8 @@ static const char store_schema[] =
         "  good INTEGER NOT NULL,"
         "  bad INTEGER NOT NULL,"
         "  done INTEGER NOT NULL DEFAULT 0,"
-        "  PRIMARY KEY (name, hash));";
+        "  PRIMARY KEY (name, hash));"
+        STORE_SCHEMA_QUEUE_LOGS;
 
 /* Version 1 (respite 0.1 development) kept incidents with the time in whole
  * seconds and no receipt time, and SEQUENCE numbers without the times they
@@ -78,7 +73,7 @@ static const char store_migrate_1_to_2[] =
         "DROP TABLE incidents_v1;"
         "DROP TABLE sequences_v1;";
 
-static int store_errno_from_sqlite(int rc) {
+int store_errno_from_sqlite(int rc) {
         switch (rc & 0xff) {
         case SQLITE_OK:
         case SQLITE_DONE:
@@ -108,16 +103,16 @@ static int store_errno_from_sqlite(int rc) {
         }
 }
 
-static int store_exec(Store *s, const char *sql) {
+int store_exec(Store *s, const char *sql) {
         return store_errno_from_sqlite(sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
-static int store_prepare(Store *s, const char *sql, sqlite3_stmt **ret) {
+int store_prepare(Store *s, const char *sql, sqlite3_stmt **ret) {
         return store_errno_from_sqlite(sqlite3_prepare_v2(s->db, sql, -1, ret, NULL));
 }
 
 /* Run a statement that returns no rows, then reset it for another use. */
-static int store_step_done(sqlite3_stmt *st) {
+int store_step_done(sqlite3_stmt *st) {
         int rc = sqlite3_step(st);
 
         (void) sqlite3_reset(st);
@@ -125,33 +120,27 @@ static int store_step_done(sqlite3_stmt *st) {
         return rc == SQLITE_DONE ? 0 : store_errno_from_sqlite(rc) ?: -EIO;
 }
 
-static int store_bind_text(sqlite3_stmt *st, int i, const char *v) {
+int store_bind_text(sqlite3_stmt *st, int i, const char *v) {
         return store_errno_from_sqlite(v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT)
                                          : sqlite3_bind_null(st, i));
 }
 
-static int store_bind_usec(sqlite3_stmt *st, int i, usec_t v) {
+int store_bind_usec(sqlite3_stmt *st, int i, usec_t v) {
         return store_errno_from_sqlite(sqlite3_bind_int64(st, i, (sqlite3_int64) v));
 }
 
-static usec_t store_column_usec(sqlite3_stmt *st, int i) {
+usec_t store_column_usec(sqlite3_stmt *st, int i) {
         sqlite3_int64 v = sqlite3_column_int64(st, i);
 
         return v > 0 ? (usec_t) v : 0;
 }
 
 /* A copy of text column i; NULL stays NULL. */
-static int store_column_text(sqlite3_stmt *st, int i, char **ret) {
+int store_column_text(sqlite3_stmt *st, int i, char **ret) {
         return strdup_to(ret, (const char *) sqlite3_column_text(st, i));
 }
 
-/* BEGIN IMMEDIATE … COMMIT, rolled back by the cleanup unless committed. */
-typedef struct Transaction {
-        Store *store;
-        bool open;
-} Transaction;
-
-static int store_transaction_begin(Store *s, Transaction *t) {
+int store_transaction_begin(Store *s, Transaction *t) {
         int r = store_exec(s, "BEGIN IMMEDIATE");
 
         if (r < 0)
@@ -160,7 +149,7 @@ static int store_transaction_begin(Store *s, Transaction *t) {
         return 0;
 }
 
-static int store_transaction_commit(Transaction *t) {
+int store_transaction_commit(Transaction *t) {
         int r = store_exec(t->store, "COMMIT");
 
         if (r < 0)
@@ -169,7 +158,7 @@ static int store_transaction_commit(Transaction *t) {
         return 0;
 }
 
-static void store_transaction_rollback(Transaction *t) {
+void store_transaction_rollback(Transaction *t) {
         if (t->open)
                 (void) sqlite3_exec(t->store->db, "ROLLBACK", NULL, NULL, NULL);
         t->open = false;
@@ -206,6 +195,8 @@ static int store_migrate(Store *s) {
 
         if (version == 0)
                 r = store_exec(s, store_schema);
+        else if (version == 2)
+                r = store_exec(s, STORE_SCHEMA_QUEUE_LOGS);
         else {  /* version 1 */
                 if (asprintf(&sql, store_migrate_1_to_2, store_schema) < 0)
                         return -ENOMEM;
@@ -353,6 +344,7 @@ int store_purge(Store *s, usec_t before, unsigned *ret_deleted) {
                 "DELETE FROM sequences WHERE end_usec < ?",
                 "DELETE FROM revisions WHERE now_usec < ?",
                 "DELETE FROM spool_files WHERE ingested_usec < ? AND done = 1",
+                "DELETE FROM queue_log_calls WHERE end_usec < ?",
         };
         _cleanup_(store_transaction_rollback) Transaction t = {};
         int r;

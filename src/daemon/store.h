@@ -12,7 +12,9 @@
  *     restarted daemon revises from where it stopped;
  *   - the feed SEQUENCE bookkeeping (UID, times, SEQUENCE, LAST-MODIFIED);
  *   - a secret token per feed (HTTP feeds);
- *   - the spool files ingested, by name and content hash.
+ *   - the spool files ingested, by name and content hash;
+ *   - per followed queue_log, its read position, the call records read
+ *     from it and the parser's open state there (store-queue-log.c).
  * The schema version is PRAGMA user_version; older versions are migrated
  * when the store is opened. Every function returns 0 or a negative errno
  * (-ENOMEM, -EBUSY, -ENOSPC, -EROFS, -EBADMSG for a damaged file, -EIO for
@@ -20,11 +22,12 @@
 
 #include "core/incident.h"
 #include "core/plan.h"
+#include "import/queue-log.h"
 #include "publish/feed.h"
 #include "shared/util.h"
 
 #define STORE_FILE "respite.db"
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct Store Store;
 
@@ -47,8 +50,8 @@ int store_load_incidents(Store *s, IncidentList **ret);
 
 /* Retention: first erase the notes, then delete the incidents that happened
  * before before (UTC usec), each step committed on its own; then drop
- * shifts, breaks, sequences, revisions and spool records that ended before
- * it. Returns 0 and the number of incidents deleted in *ret_deleted. */
+ * shifts, breaks, sequences, revisions, spool records and queue_log call
+ * records that ended before it. Returns 0 and the number of incidents deleted in *ret_deleted. */
 int store_purge(Store *s, usec_t before, unsigned *ret_deleted);
 
 /* Record revision new (made at new->now) against old, the last revision
@@ -101,3 +104,26 @@ int store_spool_pending(Store *s, const char *name, const char *hash, bool *ret)
 int store_spool_ingest(Store *s, const char *name, const char *hash, const IncidentList *good, unsigned bad);
 /* The file has been moved out of the spool directory. */
 int store_spool_done(Store *s, const char *name, const char *hash);
+
+/* A followed queue_log's read position (queue_log_tail_resume()). */
+typedef struct StoreQueueLogPosition {
+        dev_t dev;
+        ino_t ino;
+        uint64_t offset;                /* bytes of complete lines taken */
+        unsigned line;                  /* lines taken */
+} StoreQueueLogPosition;
+
+/* Commit, in one transaction, what was taken from the queue_log at path:
+ * t's position (dev, ino, offset, line), q's call records from index
+ * first_call on (added to those stored), and q's open state (callers
+ * waiting, channels logged in, pauses, calls in progress), which replaces
+ * the one stored. Committed with synchronous=NORMAL: it survives a crash
+ * of respited; a power cut may lose the last batches, which are then read
+ * again from the file, calls and position together. */
+int store_save_queue_log(Store *s, const char *path, const QueueLogTail *t, const QueueLog *q, size_t first_call);
+
+/* What store_save_queue_log() kept for path: the position in *ret, the
+ * call records appended to q->calls in the order they were read, and the
+ * open state put into q (which holds none yet). -ENOENT when nothing is
+ * stored for path. */
+int store_load_queue_log(Store *s, const char *path, StoreQueueLogPosition *ret, QueueLog *q);

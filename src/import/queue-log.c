@@ -7,26 +7,26 @@
 #include "import/queue-log.h"
 #include "shared/log.h"
 
-/* A call waiting in the queue, from ENTERQUEUE to its end. */
-struct QueueLogPending {
-        char *uniqueid;
-        char *caller;
-};
-
 static void queue_log_span_done(QueueLogSpan *s) {
         free(s->operator);
         free(s->reason);
 }
 
-static void queue_log_pending_done(QueueLogPending *p) {
+void queue_log_pending_done(QueueLogPending *p) {
         free(p->uniqueid);
         free(p->caller);
 }
 
-static void queue_log_open_done(QueueLogOpen *o) {
+void queue_log_open_done(QueueLogOpen *o) {
         free(o->key);
         free(o->operator);
         free(o->reason);
+}
+
+void queue_log_talk_done(QueueLogTalk *t) {
+        free(t->uniqueid);
+        free(t->operator);
+        free(t->agent);
 }
 
 static void queue_log_spans_free(QueueLogSpan *spans, size_t n) {
@@ -45,6 +45,8 @@ QueueLog *queue_log_free(QueueLog *q) {
         for (size_t i = 0; i < q->n_open; i++)
                 queue_log_open_done(&q->open[i]);
         free(q->open);
+        free_array(q->talking, q->n_talking, queue_log_talk_done);
+        free_array(q->changes, q->n_changes, agent_state_change_done);
         return mfree(q);
 }
 
@@ -106,6 +108,122 @@ static QueueLogOpen *queue_log_find_open(QueueLog *q, bool pause, const char *ke
         return NULL;
 }
 
+/* ---- agent state ---- */
+
+size_t queue_log_take_changes(QueueLog *q, AgentStateChange **ret) {
+        size_t n = q->n_changes;
+
+        *ret = TAKE_PTR(q->changes);
+        q->n_changes = 0;
+        return n;
+}
+
+static int queue_log_change_add(QueueLog *q, const char *operator, AgentState state, usec_t since,
+                                const char *reason, const char *agent) {
+        AgentStateChange c = { .state = state, .since = since };
+        int r;
+
+        r = array_grow((void **) &q->changes, q->n_changes, sizeof(AgentStateChange));
+        if (r < 0)
+                return r;
+        if (strdup_to(&c.operator, operator) < 0 || strdup_to(&c.reason, isempty(reason) ? NULL : reason) < 0 ||
+            strdup_to(&c.agent, isempty(agent) || streq(agent, "NONE") ? NULL : agent) < 0) {
+                agent_state_change_done(&c);
+                return -ENOMEM;
+        }
+        q->changes[q->n_changes++] = c;
+        return 0;
+}
+
+/* The call operator is on, or NULL. Costs the calls in progress. */
+static QueueLogTalk *queue_log_find_talk(QueueLog *q, const char *uniqueid, const char *operator) {
+        for (size_t i = 0; i < q->n_talking; i++)
+                if (uniqueid ? streq(q->talking[i].uniqueid, uniqueid) : streq(q->talking[i].operator, operator))
+                        return &q->talking[i];
+        return NULL;
+}
+
+static bool queue_log_logged_in(QueueLog *q, const char *operator) {
+        for (size_t i = 0; i < q->n_open; i++)
+                if (!q->open[i].pause && streq(q->open[i].operator, operator))
+                        return true;
+        return false;
+}
+
+/* Keep operator's state after the event of line l (at l->when, by the
+ * channel l names): on_call while a call of theirs is open, else paused
+ * while a pause is, else available; with logoff, logged_out once no channel
+ * of theirs is logged in (nothing while one still is). */
+static int queue_log_agent_event(QueueLog *q, const char *operator, const QueueLogLine *l, bool logoff) {
+        const QueueLogTalk *t;
+        const QueueLogOpen *p;
+
+        if (!q->track_agents)
+                return 0;
+        if (logoff)
+                return queue_log_logged_in(q, operator) ? 0 :
+                       queue_log_change_add(q, operator, AGENT_LOGGED_OUT, l->when, NULL, l->fields[3]);
+        t = queue_log_find_talk(q, NULL, operator);
+        if (t)
+                return queue_log_change_add(q, operator, AGENT_ON_CALL, t->start, NULL, t->agent);
+        p = queue_log_find_open(q, true, operator);
+        if (p)
+                return queue_log_change_add(q, operator, AGENT_PAUSED, MAX(p->start, l->when), p->reason,
+                                            l->fields[3]);
+        return queue_log_change_add(q, operator, AGENT_AVAILABLE, l->when, NULL, l->fields[3]);
+}
+
+int queue_log_restate(QueueLog *q) {
+        int r;
+
+        for (size_t i = 0; i < q->n_open; i++) {
+                const QueueLogOpen *o = &q->open[i];
+
+                r = queue_log_change_add(q, o->operator, o->pause ? AGENT_PAUSED : AGENT_AVAILABLE, o->start,
+                                         o->reason, o->pause ? NULL : o->key);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < q->n_talking; i++) {
+                const QueueLogTalk *t = &q->talking[i];
+
+                r = queue_log_change_add(q, t->operator, AGENT_ON_CALL, t->start, NULL, t->agent);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* CONNECT: the channel answered call uniqueid. */
+static int queue_log_connect(QueueLog *q, const SourceOptions *o, const QueueLogLine *l) {
+        _cleanup_free_ char *operator = NULL;
+        QueueLogTalk t = { .start = l->when }, *old;
+        int r;
+
+        if (!q->track_agents) {
+                q->n_ignored++;
+                return 0;
+        }
+        r = queue_log_channel_operator(o, l->fields[3], &operator);
+        if (r < 0)
+                return r;
+        old = queue_log_find_talk(q, l->fields[1], NULL);
+        if (old) {      /* answered again (a transfer back into the queue) */
+                queue_log_talk_done(old);
+                *old = q->talking[--q->n_talking];
+        }
+        r = array_grow((void **) &q->talking, q->n_talking, sizeof(QueueLogTalk));
+        if (r < 0)
+                return r;
+        if (strdup_to(&t.uniqueid, l->fields[1]) < 0 || strdup_to(&t.operator, operator) < 0 ||
+            strdup_to(&t.agent, l->fields[3]) < 0) {
+                queue_log_talk_done(&t);
+                return -ENOMEM;
+        }
+        q->talking[q->n_talking++] = t;
+        return queue_log_agent_event(q, operator, l, false);
+}
+
 static int queue_log_span_add(QueueLogSpan **spans, size_t *n, const char *operator, usec_t start, usec_t end,
                               const char *reason) {
         QueueLogSpan s = {};
@@ -149,7 +267,7 @@ static int queue_log_open_span(QueueLog *q, const SourceOptions *o, const QueueL
         if (r < 0)
                 return r;
         if (queue_log_find_open(q, pause, pause ? operator : channel))
-                return 0;       /* logged in twice: the first counts */
+                return queue_log_agent_event(q, operator, l, false);    /* twice: the first counts */
         r = array_grow((void **) &q->open, q->n_open, sizeof(QueueLogOpen));
         if (r < 0)
                 return r;
@@ -163,7 +281,7 @@ static int queue_log_open_span(QueueLog *q, const SourceOptions *o, const QueueL
         }
         x.operator = TAKE_PTR(operator);
         q->open[q->n_open++] = x;
-        return 0;
+        return queue_log_agent_event(q, x.operator, l, false);
 }
 
 static int queue_log_close_span(QueueLog *q, const SourceOptions *o, const QueueLogLine *l, bool pause) {
@@ -178,13 +296,16 @@ static int queue_log_close_span(QueueLog *q, const SourceOptions *o, const Queue
         if (!x) {
                 log_debug("%s:%u: %s without a start, ignoring", l->path, l->line, l->fields[4]);
                 q->n_ignored++;
-                return 0;
+                /* Still news of the agent (read from the middle of a log). */
+                return queue_log_agent_event(q, operator, l, !pause);
         }
         r = pause ? queue_log_span_add(&q->pauses, &q->n_pauses, x->operator, x->start, l->when, x->reason) :
                     queue_log_session_add(q, x->operator, x->start, l->when);
         queue_log_open_done(x);
         *x = q->open[--q->n_open];
-        return r;
+        if (r < 0)
+                return r;
+        return queue_log_agent_event(q, operator, l, !pause);
 }
 
 static QueueLogPending *queue_log_find_pending(QueueLog *q, const char *uniqueid) {
@@ -227,6 +348,7 @@ static int queue_log_end_call(QueueLog *q, const SourceOptions *o, const QueueLo
         size_t n_params = l->n > 5 ? l->n - 5 : 0;
         QueueLogPending *p = queue_log_find_pending(q, l->fields[1]);
         _cleanup_free_ char *operator = NULL, *source = NULL;
+        QueueLogTalk *open_call;
         uint64_t hold, talk;
         int r;
 
@@ -261,7 +383,14 @@ static int queue_log_end_call(QueueLog *q, const SourceOptions *o, const QueueLo
         if (r < 0)
                 return r;
         queue_log_drop_pending(q, l->fields[1]);
-        return 0;
+        if (!q->track_agents)
+                return 0;
+        open_call = queue_log_find_talk(q, l->fields[1], NULL);
+        if (open_call) {
+                queue_log_talk_done(open_call);
+                *open_call = q->talking[--q->n_talking];
+        }
+        return queue_log_agent_event(q, operator, l, false);
 }
 
 static bool queue_log_event_is(const QueueLogLine *l, const char * const *names) {
@@ -288,6 +417,8 @@ static int queue_log_dispatch(QueueLog *q, const SourceOptions *o, const QueueLo
                 return queue_log_close_span(q, o, l, true);
         if (streq(l->fields[4], "ENTERQUEUE"))
                 return queue_log_enter_queue(q, l);
+        if (streq(l->fields[4], "CONNECT"))
+                return queue_log_connect(q, o, l);
         if (queue_log_event_is(l, ends))
                 return queue_log_end_call(q, o, l);
         if (queue_log_event_is(l, gone))
@@ -433,6 +564,37 @@ int queue_log_tail_new(const char *path, dev_t dev, ino_t ino, uint64_t offset, 
         r = queue_log_tail_open(t);
         if (r < 0)
                 return r;
+        *ret = TAKE_PTR(t);
+        return 0;
+}
+
+int queue_log_tail_resume(const char *path, const char *rotated, dev_t dev, ino_t ino, uint64_t offset,
+                          unsigned line, QueueLogTail **ret) {
+        _cleanup_(queue_log_tail_freep) QueueLogTail *t = NULL;
+        struct stat st;
+        int r, fd;
+
+        r = queue_log_tail_new(path, dev, ino, offset, &t);
+        if (r < 0)
+                return r;
+        if (t->fd >= 0 && t->dev == dev && t->ino == ino && t->offset == offset) {
+                t->line = line;         /* the same file, read on */
+                *ret = TAKE_PTR(t);
+                return 0;
+        }
+        /* Rotated while nobody followed: the rest of the old file first. */
+        fd = rotated ? open(rotated, O_RDONLY | O_CLOEXEC | O_NOCTTY) : -EBADF;
+        if (fd >= 0 && fstat(fd, &st) >= 0 && S_ISREG(st.st_mode) && st.st_dev == dev && st.st_ino == ino &&
+            (uint64_t) st.st_size >= offset) {
+                if (t->fd >= 0)
+                        close(t->fd);
+                t->fd = fd;
+                t->dev = dev;
+                t->ino = ino;
+                t->offset = offset;
+                t->line = line;
+        } else if (fd >= 0)
+                close(fd);
         *ret = TAKE_PTR(t);
         return 0;
 }

@@ -24,6 +24,8 @@
 #define BUS_METHOD_GET_FEED_URL       "GetFeedURL"
 #define BUS_METHOD_GET_TEAM_FEED_URL  "GetTeamFeedURL"
 #define BUS_METHOD_ROTATE_FEED_TOKEN  "RotateFeedToken"
+#define BUS_METHOD_SET_AGENT_STATE    "SetAgentState"
+#define BUS_METHOD_LIST_AGENT_STATES  "ListAgentStates"
 
 /* Properties. */
 #define BUS_PROPERTY_VERSION  "Version"

@@ -18,7 +18,9 @@ static AccessLead leads[] = {
         { .group = false, .uid = 1002, .teams = retail },
         { .group = true, .gid = 2000, .teams = support },
 };
-static const AccessMap map = { operators, ELEMENTSOF(operators), leads, ELEMENTSOF(leads) };
+static AccessIntegration integrations[] = { { .group = false, .uid = 1005 }, { .group = true, .gid = 3000 } };
+static const AccessMap map = { operators, ELEMENTSOF(operators), leads, ELEMENTSOF(leads),
+                               integrations, ELEMENTSOF(integrations) };
 
 static void test_root_and_daemon(void **state) {
         Caller root = { .uid = 0 }, daemon = { .uid = DAEMON_UID };
@@ -56,6 +58,22 @@ static void test_lead_by_group(void **state) {
         assert_int_equal(access_for_operator(&map, &dave, DAEMON_UID, "op40", "support"), ACCESS_DENIED);
 }
 
+/* Integrations (1005, and group 3000) are no operator's readers by the
+ * schedule's rules; they are integrations, as are root and the daemon. */
+static void test_integrations(void **state) {
+        gid_t g3000[] = { 3000 };
+        Caller acd = { .uid = 1005 }, pbx = { .uid = 1006, .gids = g3000, .n_gids = 1 }, root = { .uid = 0 },
+               daemon = { .uid = DAEMON_UID }, alice = { .uid = 1001 }, bob = { .uid = 1002 };
+
+        assert_true(access_is_integration(&map, &acd, DAEMON_UID));
+        assert_true(access_is_integration(&map, &pbx, DAEMON_UID));
+        assert_true(access_is_integration(&map, &root, DAEMON_UID));
+        assert_true(access_is_integration(&map, &daemon, DAEMON_UID));
+        assert_false(access_is_integration(&map, &alice, DAEMON_UID));
+        assert_false(access_is_integration(&map, &bob, DAEMON_UID));
+        assert_int_equal(access_for_operator(&map, &acd, DAEMON_UID, "op16", "retail"), ACCESS_DENIED);
+}
+
 static void test_empty_map_denies(void **state) {
         const AccessMap none = {};
         Caller alice = { .uid = 1001 };
@@ -73,6 +91,7 @@ static void test_policy_access_section(void **state) {
                 "  operators = ( { user = \"root\"; operator = \"op16\"; } );\n"
                 "  leads = ( { group = \"root\"; teams = [ \"retail\" ]; },\n"
                 "            { user = 4242; teams = [ \"a\", \"b\" ]; } );\n"
+                "  integrations = [ \"root\", \"@root\" ];\n"
                 "};\n"
                 "incidents = { retention_days = 30; spool = \"/var/spool/respite\"; };\n",
                 NULL, &p, &error), 0);
@@ -85,13 +104,18 @@ static void test_policy_access_section(void **state) {
         assert_false(p->access.leads[1].group);
         assert_int_equal(p->access.leads[1].uid, 4242);
         assert_string_equal(p->access.leads[1].teams[1], "b");
+        assert_int_equal(p->access.n_integrations, 2);
+        assert_false(p->access.integrations[0].group);
+        assert_int_equal(p->access.integrations[0].uid, 0);
+        assert_true(p->access.integrations[1].group);
+        assert_int_equal(p->access.integrations[1].gid, 0);
         assert_int_equal(p->incidents.retention_days, 30);
         assert_string_equal(p->incidents.spool, "/var/spool/respite");
 }
 
 static void test_policy_access_errors(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL, *d = NULL;
-        _cleanup_free_ char *e1 = NULL, *e2 = NULL, *e3 = NULL;
+        _cleanup_free_ char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
 
         assert_int_equal(policy_load_string("\naccess = { operators = ( { user = \"no-such-user-xyz\"; "
                                             "operator = \"op1\"; } ); };", NULL, &p, &e1), -EINVAL);
@@ -100,6 +124,9 @@ static void test_policy_access_errors(void **state) {
         assert_int_equal(policy_load_string("access = { leads = ( { user = \"root\"; group = \"root\"; "
                                             "teams = [ \"x\" ]; } ); };", NULL, &p, &e2), -EINVAL);
         assert_non_null(strstr(e2, "expected either a user or a group"));
+        assert_int_equal(policy_load_string("access = { integrations = [ \"@no-such-group-xyz\" ]; };", NULL, &p,
+                                            &e4), -EINVAL);
+        assert_non_null(strstr(e4, "no such group \"no-such-group-xyz\""));
         assert_int_equal(policy_load_string("incidents = { retention_days = 0; };", NULL, &p, &e3), -EINVAL);
         assert_non_null(strstr(e3, "retention_days"));
 
@@ -115,6 +142,7 @@ int main(void) {
                 cmocka_unit_test(test_operator_self_only),
                 cmocka_unit_test(test_lead_by_user),
                 cmocka_unit_test(test_lead_by_group),
+                cmocka_unit_test(test_integrations),
                 cmocka_unit_test(test_empty_map_denies),
                 cmocka_unit_test(test_policy_access_section),
                 cmocka_unit_test(test_policy_access_errors),

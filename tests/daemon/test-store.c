@@ -300,6 +300,77 @@ static void test_spool_records(void **state) {
         assert_int_equal(query_int("SELECT bad FROM spool_files"), 1);
 }
 
+/* A queue_log's position, call records and open state, saved in batches
+ * and read back as they were; a version 2 file gains the tables. */
+static void test_queue_log_position(void **state) {
+        static const char * const lines[] = {
+                "100|a|NONE|SIP/8007|AGENTLOGIN|",
+                "200|c1|q|NONE|ENTERQUEUE||anon-1|1",
+                "210|c1|q|SIP/8007|CONNECT|10|c1.1|2",
+                "300|c1|q|SIP/8007|COMPLETECALLER|10|90|1",
+                "400|c2|q|NONE|ENTERQUEUE||anon-2|1",
+                "410|c2|q|SIP/8007|CONNECT|10|c2.1|2",
+                "420|p|NONE|SIP/8007|PAUSE|lunch",
+                NULL,
+        };
+        _cleanup_(store_freep) Store *s = NULL;
+        _cleanup_(queue_log_freep) QueueLog *q = NULL, *back = NULL;
+        QueueLogTail t = { .dev = 42, .ino = 4242, .offset = 1000, .line = 7 };
+        StoreQueueLogPosition pos;
+        unsigned deleted;
+
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(queue_log_new(&q), 0);
+        assert_int_equal(queue_log_new(&back), 0);
+        q->track_agents = true;
+        assert_int_equal(store_load_queue_log(s, "/var/log/asterisk/queue_log", &pos, back), -ENOENT);
+        for (unsigned i = 0; lines[i]; i++) {
+                assert_int_equal(queue_log_feed(q, NULL, "queue_log", i + 1, lines[i]), 0);
+                if (i == 3)     /* a batch: the first call taken */
+                        assert_int_equal(store_save_queue_log(s, "/var/log/asterisk/queue_log", &t, q, 0), 0);
+        }
+        assert_int_equal(q->calls->n_calls, 1);
+        assert_int_equal(store_save_queue_log(s, "/var/log/asterisk/queue_log", &t, q, 1), 0);
+        s = store_free(s);
+
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_load_queue_log(s, "/var/log/asterisk/queue_log", &pos, back), 0);
+        assert_int_equal(pos.dev, 42);
+        assert_int_equal(pos.ino, 4242);
+        assert_int_equal(pos.offset, 1000);
+        assert_int_equal(pos.line, 7);
+        assert_int_equal(back->calls->n_calls, 1);      /* stored once, not per batch */
+        assert_string_equal(back->calls->calls[0].caller, "anon-1");
+        assert_int_equal(back->calls->calls[0].end, 300 * USEC_PER_SEC);
+        assert_int_equal(back->n_pending, 1);
+        assert_string_equal(back->pending[0].caller, "anon-2");
+        assert_int_equal(back->n_open, 2);              /* the session and the pause */
+        assert_int_equal(back->n_talking, 1);
+        assert_string_equal(back->talking[0].agent, "SIP/8007");
+        assert_int_equal(back->talking[0].start, 410 * USEC_PER_SEC);
+
+        /* The call ends after the restart: the caller is still known. */
+        assert_int_equal(queue_log_feed(back, NULL, "queue_log", 8, "500|c2|q|SIP/8007|COMPLETEAGENT|10|90|1"), 0);
+        assert_int_equal(back->calls->n_calls, 2);
+        assert_string_equal(back->calls->calls[1].caller, "anon-2");
+
+        /* Retention drops the call records that ended before it. */
+        assert_int_equal(store_purge(s, 301 * USEC_PER_SEC, &deleted), 0);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM queue_log_calls"), 0);
+}
+
+static void test_migrate_from_v2(void **state) {
+        _cleanup_(store_freep) Store *s = NULL;
+
+        assert_int_equal(store_open(dir, &s), 0);
+        s = store_free(s);
+        run_sql("DROP TABLE queue_logs; DROP TABLE queue_log_calls; DROP TABLE queue_log_open; "
+                "PRAGMA user_version = 2");
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM queue_logs"), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_incidents_survive_reopen, setup, teardown),
@@ -309,6 +380,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_plan_revisions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_feed_tokens, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_spool_records, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_queue_log_position, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_migrate_from_v2, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What the store's files (store.c, store-queue-log.c) share and nobody
+ * else calls: the connection, statements and transactions. */
+
+#include <sqlite3.h>
+
+#include "daemon/store.h"
+
+struct Store {
+        sqlite3 *db;
+};
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3_stmt *, sqlite3_finalize);
+
+/* The followed queue_logs (schema version 3): per path its read position,
+ * the call records read from it (kept until retention drops them) and the
+ * parser's open state at that position. */
+#define STORE_SCHEMA_QUEUE_LOGS                                         \
+        "CREATE TABLE queue_logs ("                                     \
+        "  path TEXT PRIMARY KEY,"                                      \
+        "  dev INTEGER NOT NULL,"                                       \
+        "  ino INTEGER NOT NULL,"                                       \
+        "  offset INTEGER NOT NULL,"                                    \
+        "  line INTEGER NOT NULL,"                                      \
+        "  stored_usec INTEGER NOT NULL);"                              \
+        "CREATE TABLE queue_log_calls ("                                \
+        "  id INTEGER PRIMARY KEY,"                                     \
+        "  path TEXT NOT NULL,"                                         \
+        "  call_id TEXT,"                                               \
+        "  operator TEXT NOT NULL,"                                     \
+        "  caller TEXT,"                                                \
+        "  queue TEXT,"                                                 \
+        "  start_usec INTEGER NOT NULL,"                                \
+        "  end_usec INTEGER NOT NULL,"                                  \
+        "  wait_seconds INTEGER NOT NULL,"                              \
+        "  source TEXT);"                                               \
+        "CREATE INDEX queue_log_calls_by_path ON queue_log_calls (path);" \
+        "CREATE INDEX queue_log_calls_by_end ON queue_log_calls (end_usec);" \
+        "CREATE TABLE queue_log_open ("                                 \
+        "  path TEXT NOT NULL,"                                         \
+        "  kind TEXT NOT NULL,"  /* pending, session, pause, call */    \
+        "  key TEXT NOT NULL,"   /* uniqueid, channel, operator, uniqueid */ \
+        "  operator TEXT,"                                              \
+        "  start_usec INTEGER NOT NULL,"                                \
+        "  text TEXT);"          /* caller, -, reason, agent channel */ \
+        "CREATE INDEX queue_log_open_by_path ON queue_log_open (path);"
+
+/* SQLite's result code as a negative errno (0 for OK, DONE, ROW). */
+int store_errno_from_sqlite(int rc);
+int store_exec(Store *s, const char *sql);
+int store_prepare(Store *s, const char *sql, sqlite3_stmt **ret);
+/* Run a statement that returns no rows, then reset it for another use. */
+int store_step_done(sqlite3_stmt *st);
+/* Bind text (NULL binds NULL) or an instant to parameter i. */
+int store_bind_text(sqlite3_stmt *st, int i, const char *v);
+int store_bind_usec(sqlite3_stmt *st, int i, usec_t v);
+usec_t store_column_usec(sqlite3_stmt *st, int i);
+/* A copy of text column i; NULL stays NULL. */
+int store_column_text(sqlite3_stmt *st, int i, char **ret);
+
+/* BEGIN IMMEDIATE … COMMIT, rolled back by the cleanup unless committed. */
+typedef struct Transaction {
+        Store *store;
+        bool open;
+} Transaction;
+
+int store_transaction_begin(Store *s, Transaction *t);
+int store_transaction_commit(Transaction *t);
+void store_transaction_rollback(Transaction *t);

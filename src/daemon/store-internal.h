@@ -47,6 +47,21 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3_stmt *, sqlite3_finalize);
         "  text TEXT);"          /* caller, -, reason, agent channel */ \
         "CREATE INDEX queue_log_open_by_path ON queue_log_open (path);"
 
+/* Whether each break that is over was taken (schema version 3, too):
+ * what the operator's feed and GetMetrics say of it. */
+#define STORE_SCHEMA_ADHERENCE                                          \
+        "CREATE TABLE adherence ("                                      \
+        "  uid TEXT PRIMARY KEY,"                                       \
+        "  operator TEXT NOT NULL,"                                     \
+        "  kind TEXT NOT NULL,"                                         \
+        "  adherence TEXT NOT NULL,"                                    \
+        "  start_usec INTEGER NOT NULL,"                                \
+        "  end_usec INTEGER NOT NULL,"                                  \
+        "  off_usec INTEGER NOT NULL,"                                  \
+        "  known_usec INTEGER NOT NULL,"                                \
+        "  interrupted_usec INTEGER NOT NULL);"                         \
+        "CREATE INDEX adherence_by_end ON adherence (end_usec);"
+
 /* SQLite's result code as a negative errno (0 for OK, DONE, ROW). */
 int store_errno_from_sqlite(int rc);
 int store_exec(Store *s, const char *sql);

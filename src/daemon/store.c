@@ -55,7 +55,8 @@ static const char store_schema[] =
         "  bad INTEGER NOT NULL,"
         "  done INTEGER NOT NULL DEFAULT 0,"
         "  PRIMARY KEY (name, hash));"
-        STORE_SCHEMA_QUEUE_LOGS;
+        STORE_SCHEMA_QUEUE_LOGS
+        STORE_SCHEMA_ADHERENCE;
 
 /* Version 1 (respite 0.1 development) kept incidents with the time in whole
  * seconds and no receipt time, and SEQUENCE numbers without the times they
@@ -196,7 +197,7 @@ static int store_migrate(Store *s) {
         if (version == 0)
                 r = store_exec(s, store_schema);
         else if (version == 2)
-                r = store_exec(s, STORE_SCHEMA_QUEUE_LOGS);
+                r = store_exec(s, STORE_SCHEMA_QUEUE_LOGS STORE_SCHEMA_ADHERENCE);
         else {  /* version 1 */
                 if (asprintf(&sql, store_migrate_1_to_2, store_schema) < 0)
                         return -ENOMEM;
@@ -345,6 +346,7 @@ int store_purge(Store *s, usec_t before, unsigned *ret_deleted) {
                 "DELETE FROM revisions WHERE now_usec < ?",
                 "DELETE FROM spool_files WHERE ingested_usec < ? AND done = 1",
                 "DELETE FROM queue_log_calls WHERE end_usec < ?",
+                "DELETE FROM adherence WHERE end_usec < ?",
         };
         _cleanup_(store_transaction_rollback) Transaction t = {};
         int r;

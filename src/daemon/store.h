@@ -14,12 +14,14 @@
  *   - a secret token per feed (HTTP feeds);
  *   - the spool files ingested, by name and content hash;
  *   - per followed queue_log, its read position, the call records read
- *     from it and the parser's open state there (store-queue-log.c).
+ *     from it and the parser's open state there (store-queue-log.c);
+ *   - whether each break that is over was taken (store-adherence.c).
  * The schema version is PRAGMA user_version; older versions are migrated
  * when the store is opened. Every function returns 0 or a negative errno
  * (-ENOMEM, -EBUSY, -ENOSPC, -EROFS, -EBADMSG for a damaged file, -EIO for
  * other SQLite errors); store_error() has SQLite's message for the log. */
 
+#include "core/adherence.h"
 #include "core/incident.h"
 #include "core/plan.h"
 #include "import/queue-log.h"
@@ -50,8 +52,8 @@ int store_load_incidents(Store *s, IncidentList **ret);
 
 /* Retention: first erase the notes, then delete the incidents that happened
  * before before (UTC usec), each step committed on its own; then drop
- * shifts, breaks, sequences, revisions, spool records and queue_log call
- * records that ended before it. Returns 0 and the number of incidents deleted in *ret_deleted. */
+ * shifts, breaks, sequences, revisions, spool records, queue_log call
+ * records and verdicts on breaks that ended before it. Returns 0 and the number of incidents deleted in *ret_deleted. */
 int store_purge(Store *s, usec_t before, unsigned *ret_deleted);
 
 /* Record revision new (made at new->now) against old, the last revision
@@ -104,6 +106,17 @@ int store_spool_pending(Store *s, const char *name, const char *hash, bool *ret)
 int store_spool_ingest(Store *s, const char *name, const char *hash, const IncidentList *good, unsigned bad);
 /* The file has been moved out of the spool directory. */
 int store_spool_done(Store *s, const char *name, const char *hash);
+
+/* Keep whether break b of operator, now over, was taken (d), replacing
+ * what was kept for its uid. Returns 0 or a negative errno. */
+int store_save_adherence(Store *s, const char *operator, const Break *b, const AdherenceDetail *d);
+
+typedef int (*store_adherence_fn)(const char *uid, BreakKind kind, usec_t end, const AdherenceDetail *d,
+                                  void *userdata);
+/* Call fn for every kept verdict of a break that ended at or after from,
+ * by uid; rows of kinds or verdicts this version does not know are
+ * skipped. Stops at fn's first negative return and returns it. */
+int store_foreach_adherence(Store *s, usec_t from, store_adherence_fn fn, void *userdata);
 
 /* A followed queue_log's read position (queue_log_tail_resume()). */
 typedef struct StoreQueueLogPosition {

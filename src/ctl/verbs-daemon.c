@@ -83,6 +83,9 @@ typedef struct DaemonStatus {
         uint64_t now;
         uint32_t operators, teams, shifts, incidents, violations;
         uint32_t on_call, available, paused, on_break;  /* agent states; 0 from a daemon without them */
+        uint64_t actions_started, actions_succeeded, actions_failed, actions_timed_out;
+        uint32_t actions_running;
+        const char *action_failure;     /* "" when none failed */
         BreakCounts breaks;
 } DaemonStatus;
 
@@ -119,6 +122,12 @@ static const CtlBusProperty verbs_daemon_status_map[] = {
         { "AgentsAvailable",     "u",     NULL,                    offsetof(DaemonStatus, available)  },
         { "AgentsPaused",        "u",     NULL,                    offsetof(DaemonStatus, paused)     },
         { "AgentsOnBreak",       "u",     NULL,                    offsetof(DaemonStatus, on_break)   },
+        { "ActionsStarted",      "t",     NULL,                    offsetof(DaemonStatus, actions_started)   },
+        { "ActionsSucceeded",    "t",     NULL,                    offsetof(DaemonStatus, actions_succeeded) },
+        { "ActionsFailed",       "t",     NULL,                    offsetof(DaemonStatus, actions_failed)    },
+        { "ActionsTimedOut",     "t",     NULL,                    offsetof(DaemonStatus, actions_timed_out) },
+        { "ActionsRunning",      "u",     NULL,                    offsetof(DaemonStatus, actions_running)   },
+        { "ActionLastFailure",   "s",     NULL,                    offsetof(DaemonStatus, action_failure)    },
         {}
 };
 
@@ -142,6 +151,12 @@ static int verbs_daemon_status_json(const DaemonStatus *s) {
             ctl_json_add_uint(o, "agents_available", s->available) < 0 ||
             ctl_json_add_uint(o, "agents_paused", s->paused) < 0 ||
             ctl_json_add_uint(o, "agents_on_break", s->on_break) < 0 ||
+            ctl_json_add_uint(o, "actions_started", s->actions_started) < 0 ||
+            ctl_json_add_uint(o, "actions_succeeded", s->actions_succeeded) < 0 ||
+            ctl_json_add_uint(o, "actions_failed", s->actions_failed) < 0 ||
+            ctl_json_add_uint(o, "actions_timed_out", s->actions_timed_out) < 0 ||
+            ctl_json_add_uint(o, "actions_running", s->actions_running) < 0 ||
+            ctl_json_add_string(o, "action_last_failure", isempty(s->action_failure) ? NULL : s->action_failure) < 0 ||
             ctl_json_print(o) < 0)
                 return log_oom();
         return 0;
@@ -171,6 +186,11 @@ static void verbs_daemon_status_text(const DaemonStatus *s) {
         printf("Incidents today:      %" PRIu32 "\n", s->incidents);
         printf("Agents now:           %" PRIu32 " on a call, %" PRIu32 " available, %" PRIu32 " paused, %" PRIu32
                " on a break\n", s->on_call, s->available, s->paused, s->on_break);
+        printf("Actions:              %" PRIu64 " run, %" PRIu64 " succeeded, %" PRIu64 " failed, %" PRIu64
+               " timed out, %" PRIu32 " running\n", s->actions_started, s->actions_succeeded, s->actions_failed,
+               s->actions_timed_out, s->actions_running);
+        if (!isempty(s->action_failure))
+                printf("Last action failure:  %s\n", s->action_failure);
         printf("Statutory violations: %s%" PRIu32 "%s\n", warn ? ANSI_YELLOW : "", s->violations,
                warn ? ANSI_RESET : "");
         if (s->violations > 0)
@@ -182,7 +202,7 @@ int verb_status(char **args) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(verbs_daemon_status_done) DaemonStatus s = {
-                .version = "", .policy = "", .zone = "UTC", .preset = "",
+                .version = "", .policy = "", .zone = "UTC", .preset = "", .action_failure = "",
         };
         int r;
 

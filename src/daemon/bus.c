@@ -180,7 +180,10 @@ static int bus_method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_e
  * StatutoryViolations u, Recoveries u, RecoveriesLate u, RecoveriesUnserved u,
  * RecoveriesShort u, RecoveryDelayMedianUSec t, RecoveryDelayMaxUSec t,
  * BreaksMoved u, ShiftUSec t, BreakUSec a{st} (kind → time),
- * ShortfallOperatorMinutes t, Shortfall a{st} (team → operator-minutes). */
+ * ShortfallOperatorMinutes t, Shortfall a{st} (team → operator-minutes),
+ * Adherence a{s(uuu)} (kind → breaks taken, partly taken, not taken, of
+ * those that ended today, as the ACD's agent state judged them;
+ * core/adherence.h). */
 static int bus_append_entry(sd_bus_message *reply, const char *key, const char *type, ...) {
         va_list ap;
         int r;
@@ -228,6 +231,28 @@ static int bus_append_map(sd_bus_message *reply, const char *key, const Metrics 
         return r;
 }
 
+/* "Adherence" → a{s(uuu)}: per break kind, taken, partly taken, not taken. */
+static int bus_append_adherence(sd_bus_message *reply, const AdherenceCounts *c) {
+        int r;
+
+        if ((r = sd_bus_message_open_container(reply, 'e', "sv")) < 0 ||
+            (r = sd_bus_message_append(reply, "s", "Adherence")) < 0 ||
+            (r = sd_bus_message_open_container(reply, 'v', "a{s(uuu)}")) < 0 ||
+            (r = sd_bus_message_open_container(reply, 'a', "{s(uuu)}")) < 0)
+                return r;
+        for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++) {
+                const unsigned *b = c->breaks[k];
+
+                r = sd_bus_message_append(reply, "{s(uuu)}", break_kind_to_string(k), b[ADHERENCE_TAKEN],
+                                          b[ADHERENCE_PARTLY_TAKEN], b[ADHERENCE_NOT_TAKEN]);
+                if (r < 0)
+                        return r;
+        }
+        if ((r = sd_bus_message_close_container(reply)) < 0 || (r = sd_bus_message_close_container(reply)) < 0)
+                return r;
+        return sd_bus_message_close_container(reply);
+}
+
 static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(metrics_freep) Metrics *m = NULL;
@@ -251,7 +276,8 @@ static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_er
             (r = bus_append_entry(reply, "ShiftUSec", "t", m->shift_time)) < 0 ||
             (r = bus_append_map(reply, "BreakUSec", m, false)) < 0 ||
             (r = bus_append_entry(reply, "ShortfallOperatorMinutes", "t", m->shortfall_minutes)) < 0 ||
-            (r = bus_append_map(reply, "Shortfall", m, true)) < 0)
+            (r = bus_append_map(reply, "Shortfall", m, true)) < 0 ||
+            (r = bus_append_adherence(reply, &mgr->adherence_counts)) < 0)
                 return r;
         return bus_send_array(reply);
 }
@@ -282,8 +308,36 @@ static int bus_method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error
  * ShiftsToday u, BreaksToday a{su} (kind → breaks overlapping today),
  * IncidentsToday u, StatutoryViolations u, and the operators in each agent
  * state now (of those the ACD or SetAgentState told of):
- * AgentsOnCall u, AgentsAvailable u, AgentsPaused u, AgentsOnBreak u.
+ * AgentsOnCall u, AgentsAvailable u, AgentsPaused u, AgentsOnBreak u; the
+ * actions run at break edges since respited started (respite.conf(5),
+ * ACTIONS): ActionsStarted t, ActionsSucceeded t, ActionsFailed t (given up
+ * after their retries), ActionsTimedOut t (attempts killed), ActionsRunning
+ * u (running, waiting to retry or queued), ActionLastFailure s ("" or
+ * "break_start at 2026-12-02T10:20:00Z: exit status 3": no operator, since
+ * anyone may read this; the journal names them).
  * "Today" is the site-local day of Now. */
+/* The action runner's counts and its last failure, as GetStatus keys. */
+static int bus_append_actions(sd_bus_message *reply, const Actions *a) {
+        _cleanup_free_ char *failure = NULL;
+        char when[ISO8601_MAX];
+        ActionStatus st;
+        int r;
+
+        actions_get_status(a, &st);
+        if (st.last_failure.event >= 0 &&
+            asprintf(&failure, "%s at %s: %s", action_event_to_string(st.last_failure.event),
+                     time_format_iso8601(st.last_failure.when, "UTC", when) < 0 ? "?" : when,
+                     st.last_failure.why) < 0)
+                return -ENOMEM;
+        if ((r = bus_append_entry(reply, "ActionsStarted", "t", st.started)) < 0 ||
+            (r = bus_append_entry(reply, "ActionsSucceeded", "t", st.succeeded)) < 0 ||
+            (r = bus_append_entry(reply, "ActionsFailed", "t", st.failed)) < 0 ||
+            (r = bus_append_entry(reply, "ActionsTimedOut", "t", st.timed_out)) < 0 ||
+            (r = bus_append_entry(reply, "ActionsRunning", "u", st.running)) < 0)
+                return r;
+        return bus_append_entry(reply, "ActionLastFailure", "s", failure ?: "");
+}
+
 static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         Manager *m = userdata;
@@ -329,7 +383,8 @@ static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_err
             (r = bus_append_entry(reply, "AgentsOnCall", "u", m->agent_counts[AGENT_ON_CALL])) < 0 ||
             (r = bus_append_entry(reply, "AgentsAvailable", "u", m->agent_counts[AGENT_AVAILABLE])) < 0 ||
             (r = bus_append_entry(reply, "AgentsPaused", "u", m->agent_counts[AGENT_PAUSED])) < 0 ||
-            (r = bus_append_entry(reply, "AgentsOnBreak", "u", m->agent_counts[AGENT_ON_BREAK])) < 0)
+            (r = bus_append_entry(reply, "AgentsOnBreak", "u", m->agent_counts[AGENT_ON_BREAK])) < 0 ||
+            (r = bus_append_actions(reply, m->actions)) < 0)
                 return r;
         return bus_send_array(reply);
 }

@@ -101,6 +101,7 @@ void manager_agent_changed(Manager *m, const char *operator, const ManagerAgent 
         log_internal(level, 0, "%s: %s since %s%s%s%s%s%s%s", operator, agent_state_to_string(after->state), when,
                  after->agent ? " (" : "", after->agent ?: "", after->agent ? ")" : "",
                  after->reason ? ", \"" : "", after->reason ?: "", after->reason ? "\"" : "");
+        manager_breaks_agent_changed(m, operator, before, after);
 }
 
 /* Keep [start, end) in e's calls: by start, one per start (the longer end

@@ -78,14 +78,10 @@ static void manager_shift_edges(Manager *m, size_t i, usec_t until) {
         for (size_t j = 0; j < s->n_breaks; j++) {
                 const Break *b = &s->breaks[j];
 
-                if (b->start > done && b->start <= until) {
-                        log_info("%s: %s break begins.", s->operator, break_kind_to_string(b->kind));
-                        (void) bus_emit_break(m, BUS_SIGNAL_BREAK_STARTED, s->operator, b);
-                }
-                if (b->end > done && b->end <= until) {
-                        log_info("%s: %s break ends.", s->operator, break_kind_to_string(b->kind));
-                        (void) bus_emit_break(m, BUS_SIGNAL_BREAK_ENDED, s->operator, b);
-                }
+                if (b->start > done && b->start <= until)
+                        manager_break_begins(m, s, b);
+                if (b->end > done && b->end <= until)
+                        manager_break_ends(m, s, b);
         }
         m->edges_done[i] = until;
 }

@@ -170,6 +170,34 @@ void manager_agent_replay_run(Manager *m, usec_t until);
 usec_t manager_agent_replay_next(const Manager *m);
 void manager_agents_done(Manager *m);
 
+/* manager-breaks.c */
+
+/* The clock reached the start of break b of shift s: unless the ACD says
+ * its operator is on a call, it begins (BreakStarted, the break_start
+ * action); else it is due (logged, the break_due action) and begins when
+ * the revision at the call's end has placed it there. Returns whether it
+ * began. */
+bool manager_break_begins(Manager *m, const ShiftPlan *s, const Break *b);
+/* The clock reached the end of break b: unless it never began (due), it
+ * ends (BreakEnded, the break_end action) and what the ACD said while it
+ * ran judges whether it was taken (logged, kept in the store, counted).
+ * Returns whether it ended. */
+bool manager_break_ends(Manager *m, const ShiftPlan *s, const Break *b);
+/* manager_agent_changed() tells: a call answered during a break revises
+ * the operator's team (the break ends at the call, its rest follows it); a
+ * call's end revises it when a break was due; the change joins the
+ * timeline of a break running. */
+void manager_breaks_agent_changed(Manager *m, const char *operator, const ManagerAgent *before,
+                                  const ManagerAgent *after);
+/* The verdict on the break uid (feed_adherence_fn; userdata: the manager),
+ * or NULL. */
+const AdherenceDetail *manager_adherence_of(const char *uid, void *userdata);
+/* The verdicts the store kept for breaks ending at or after the feeds'
+ * window, in memory again (at start). Returns 0 or a negative errno
+ * (logged). */
+int manager_load_adherence(Manager *m);
+void manager_breaks_done(Manager *m);
+
 /* manager-incidents.c */
 
 /* m->incidents by operator, built again from it (after it was replaced).

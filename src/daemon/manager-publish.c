@@ -207,6 +207,8 @@ static int manager_render_feed(Manager *m, FeedAudience audience, const char *wh
                                    .from = from,
                                    .to = to,
                                    .seq = m->sequences,
+                                   .adherence_of = manager_adherence_of,
+                                   .userdata = m,
                            },
                            ret);
 }

@@ -51,6 +51,8 @@ Manager *manager_free(Manager *m) {
         incident_list_free(m->incidents);
         manager_incidents_done(m);
         manager_agents_done(m);
+        manager_breaks_done(m);
+        actions_free(m->actions);
         plan_free(m->plan);
         sequences_free(m->sequences);
         return mfree(m);
@@ -96,6 +98,10 @@ int manager_new(Manager **ret) {
         if (r < 0)
                 return r;
 
+        r = actions_new(m->event, &m->actions);
+        if (r < 0)
+                return r;
+
         *ret = TAKE_PTR(m);
         return 0;
 }
@@ -106,6 +112,9 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
 
         r = manager_merge_incidents(in->incidents, m->reported, USEC_INFINITY, &incidents);
         if (r < 0)
+                return log_oom();
+        /* Runs already begun keep their settings. */
+        if (policy && actions_set_settings(m->actions, &(*policy)->actions) < 0)
                 return log_oom();
         /* A new policy, or operators added, gone, renamed or moved to
          * another team: every feed again; else those whose day changed. */
@@ -157,7 +166,12 @@ static bool manager_move_window(Manager *m, usec_t now) {
  * which are on disk before anything is announced, and a restart revises
  * from the last stored plan again. */
 static void manager_publish(Manager *m, const ManagerChanges *c, usec_t now) {
-        if (manager_move_window(m, now) || m->feeds_stale)
+        bool moved = manager_move_window(m, now);
+
+        /* The verdicts of the feeds' new window, before its feeds. */
+        if (moved)
+                (void) manager_load_adherence(m);
+        if (moved || m->feeds_stale)
                 (void) manager_publish_all(m);
         else
                 (void) manager_publish_changes(m, c);

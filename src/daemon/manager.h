@@ -11,11 +11,13 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "core/adherence.h"
 #include "core/agent-state.h"
 #include "core/incident.h"
 #include "core/planner.h"
 #include "core/policy.h"
 #include "core/roster.h"
+#include "daemon/actions.h"
 #include "daemon/store.h"
 #include "publish/feed.h"
 #include "publish/http.h"
@@ -81,6 +83,15 @@ typedef struct Manager {
         size_t *replay_by_start;        /* indexes into replay_calls, by start */
         size_t n_replay_calls;
         size_t next_call_start, next_call_end;  /* the first the clock has not reached */
+
+        /* Breaks that really happen (manager-breaks.c): per operator the
+         * breaks due (their start came during a call) and, while a break
+         * runs, what the ACD said; the verdicts on the breaks of the
+         * feeds' window that are over, by uid, and their counts. */
+        Actions *actions;               /* commands at break edges (respite.conf(5), ACTIONS) */
+        void *breaks_by_operator;
+        void *adherence;
+        AdherenceCounts adherence_counts;
 } Manager;
 
 /* A new manager with its event loop (SIGTERM/SIGINT stop it, SIGHUP reloads,

@@ -45,6 +45,22 @@ bool strv_contains(char * const *l, const char *s) {
         return false;
 }
 
+bool strv_remove(char **l, const char *s) {
+        size_t k = 0;
+        bool found = false;
+
+        for (size_t i = 0; l && l[i]; i++) {
+                if (streq(l[i], s)) {
+                        free(l[i]);
+                        found = true;
+                } else
+                        l[k++] = l[i];
+        }
+        if (l)
+                l[k] = NULL;
+        return found;
+}
+
 int strv_extend_unique(char ***l, const char *s) {
         return strv_contains(*l, s) ? 0 : strv_extend(l, s);
 }

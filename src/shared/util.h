@@ -137,6 +137,9 @@ size_t strv_length(char * const *l);
 int strv_extend(char ***l, const char *s);
 /* Whether l (may be NULL) holds a string equal to s. */
 bool strv_contains(char * const *l, const char *s) _pure_;
+/* Remove (and free) every string of l (may be NULL) equal to s. Returns
+ * whether one was. */
+bool strv_remove(char **l, const char *s);
 /* Append a copy of s to *l unless it holds one already: 0 or -ENOMEM.
  * Linear in the length of *l: for short lists. */
 int strv_extend_unique(char ***l, const char *s);

@@ -359,16 +359,63 @@ static void test_queue_log_position(void **state) {
         assert_int_equal(query_int("SELECT COUNT(*) FROM queue_log_calls"), 0);
 }
 
+typedef struct TestVerdicts {
+        unsigned n;
+        AdherenceDetail last;
+        BreakKind kind;
+} TestVerdicts;
+
+static int test_verdict(const char *uid, BreakKind kind, usec_t end, const AdherenceDetail *d, void *userdata) {
+        TestVerdicts *v = userdata;
+
+        assert_string_equal(uid, "op1-recovery-x");
+        assert_int_equal(end, 1200 * USEC_PER_SEC);
+        v->n++;
+        v->kind = kind;
+        v->last = *d;
+        return 0;
+}
+
+static void test_adherence(void **state) {
+        _cleanup_(store_freep) Store *s = NULL;
+        Break b = { .kind = BREAK_RECOVERY, .start = 600 * USEC_PER_SEC, .end = 1200 * USEC_PER_SEC,
+                    .uid = (char *) "op1-recovery-x" };
+        AdherenceDetail d = { .adherence = ADHERENCE_NOT_TAKEN, .known = 600 * USEC_PER_SEC };
+        TestVerdicts v = {};
+        unsigned deleted;
+
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_save_adherence(s, "op1", &b, &d), 0);
+        /* Judged again (a later revision): replaced, not added. */
+        d = (AdherenceDetail) { .adherence = ADHERENCE_PARTLY_TAKEN, .off = 300 * USEC_PER_SEC,
+                                .known = 600 * USEC_PER_SEC, .interrupted = 900 * USEC_PER_SEC };
+        assert_int_equal(store_save_adherence(s, "op1", &b, &d), 0);
+        assert_int_equal(store_foreach_adherence(s, 0, test_verdict, &v), 0);
+        assert_int_equal(v.n, 1);
+        assert_int_equal(v.kind, BREAK_RECOVERY);
+        assert_int_equal(v.last.adherence, ADHERENCE_PARTLY_TAKEN);
+        assert_int_equal(v.last.off, 300 * USEC_PER_SEC);
+        assert_int_equal(v.last.interrupted, 900 * USEC_PER_SEC);
+        /* Only breaks that ended at or after from. */
+        v.n = 0;
+        assert_int_equal(store_foreach_adherence(s, 1201 * USEC_PER_SEC, test_verdict, &v), 0);
+        assert_int_equal(v.n, 0);
+        /* Retention takes it with the rest. */
+        assert_int_equal(store_purge(s, 1201 * USEC_PER_SEC, &deleted), 0);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM adherence"), 0);
+}
+
 static void test_migrate_from_v2(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
 
         assert_int_equal(store_open(dir, &s), 0);
         s = store_free(s);
         run_sql("DROP TABLE queue_logs; DROP TABLE queue_log_calls; DROP TABLE queue_log_open; "
-                "PRAGMA user_version = 2");
+                "DROP TABLE adherence; PRAGMA user_version = 2");
         assert_int_equal(store_open(dir, &s), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM queue_logs"), 0);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM adherence"), 0);
 }
 
 int main(void) {
@@ -381,6 +428,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_feed_tokens, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_spool_records, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_queue_log_position, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_adherence, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrate_from_v2, setup, teardown),
         };
 

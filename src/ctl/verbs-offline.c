@@ -79,7 +79,7 @@ static int verbs_offline_plan_replay(const Roster *roster, const Policy *p, cons
 
         for (size_t i = 0; i < roster->n_shifts; i++)
                 start = MIN(start, roster->shifts[i].start);
-        r = planner_run(roster, p, coverage, incidents, NULL, start == USEC_INFINITY ? 0 : start, &plan);
+        r = planner_run(roster, p, coverage, incidents, NULL, NULL, start == USEC_INFINITY ? 0 : start, &plan);
         if (r < 0)
                 return r;
 
@@ -92,7 +92,7 @@ static int verbs_offline_plan_replay(const Roster *roster, const Policy *p, cons
         for (size_t i = 0; i < incidents->n; i++) {
                 if (order[i]->received <= plan->now || roster_find_operator(roster, order[i]->operator) < 0)
                         continue;
-                r = planner_revise_operator(plan, roster, p, coverage, incidents, order[i]->received,
+                r = planner_revise_operator(plan, roster, p, coverage, incidents, NULL, order[i]->received,
                                             order[i]->operator);
                 if (r < 0)
                         return r;
@@ -142,13 +142,13 @@ static int verbs_offline_print_metrics(const Plan *plan, const Roster *roster, c
         IncidentList none = {};
         int r;
 
-        r = metrics_compute(plan, coverage, &m);
+        r = metrics_compute(plan, coverage, NULL, &m);
         if (r < 0)
                 return log_error_errno(r, "Failed to compute the metrics: %m");
-        r = planner_run(roster, p, coverage, &none, NULL, 0, &baseline);
+        r = planner_run(roster, p, coverage, &none, NULL, NULL, 0, &baseline);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
-        r = metrics_compute(baseline, coverage, &base);
+        r = metrics_compute(baseline, coverage, NULL, &base);
         if (r < 0)
                 return log_error_errno(r, "Failed to compute the metrics: %m");
         if (arg_json)
@@ -284,7 +284,7 @@ int verb_plan(char **args) {
         /* Offline, every incident counts as known when it happened; with
          * --metrics, when it was received, revision by revision. */
         r = arg_metrics ? verbs_offline_plan_replay(in.roster, p, in.coverage, in.incidents, &plan) :
-                planner_run(in.roster, p, in.coverage, in.incidents, NULL, 0, &plan);
+                planner_run(in.roster, p, in.coverage, in.incidents, NULL, NULL, 0, &plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
         if (arg_metrics)

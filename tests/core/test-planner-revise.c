@@ -260,9 +260,9 @@ static void test_revise_operator(void **state) {
                 /* Revising the operator of incident i at its receipt, from a
                  * plan that did not know it, gives that operator's full
                  * revision. */
-                assert_int_equal(planner_run(&roster, &policy, cov, &l, NULL, now - 1, &inc), 0);
-                assert_int_equal(planner_run(&roster, &policy, cov, &l, inc, now, &full), 0);
-                assert_int_equal(planner_revise_operator(inc, &roster, &policy, cov, &l, now,
+                assert_int_equal(planner_run(&roster, &policy, cov, &l, NULL, NULL, now - 1, &inc), 0);
+                assert_int_equal(planner_run(&roster, &policy, cov, &l, NULL, inc, now, &full), 0);
+                assert_int_equal(planner_revise_operator(inc, &roster, &policy, cov, &l, NULL, now,
                                                          r->items[i].operator), 0);
                 assert_plan_sane(inc);
                 for (size_t k = 0; k < inc->n_shifts; k++)
@@ -272,7 +272,7 @@ static void test_revise_operator(void **state) {
                                         assert_break_equal(&inc->shifts[k].breaks[j], &full->shifts[k].breaks[j]);
                         }
         }
-        assert_int_equal(planner_revise_operator(NULL ?: &(Plan) {}, &roster, &policy, NULL, NULL, 0, "nobody"), -ENXIO);
+        assert_int_equal(planner_revise_operator(NULL ?: &(Plan) {}, &roster, &policy, NULL, NULL, NULL, 0, "nobody"), -ENXIO);
 }
 
 /* ---- properties over random rosters, presets and incidents ---- */
@@ -418,8 +418,8 @@ static void test_event_stream(void **state) {
                                 }
 
                 start = AT(0, 5, 0);
-                assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, start, &inc), 0);
-                assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, start, &full), 0);
+                assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, NULL, start, &inc), 0);
+                assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, NULL, start, &full), 0);
                 for (size_t i = 0; i < c->n_items; i++) {
                         usec_t at = order[i]->received;
                         const size_t *revised;
@@ -427,16 +427,16 @@ static void test_event_stream(void **state) {
 
                         if (at <= inc->now)
                                 continue;
-                        assert_true(planner_revise_team(inc, &roster, policy, cov, all_incidents, &l, at,
+                        assert_true(planner_revise_team(inc, &roster, policy, cov, all_incidents, NULL, &l, at,
                                                         order[i]->operator, &revised) >= 1);
-                        assert_int_equal(planner_run(&roster, policy, cov, &l, full, at, &next), 0);
+                        assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, full, at, &next), 0);
                         plan_free(full);
                         full = next;
                         assert_plan_sane(inc);
                         assert_plan_equal(inc, full);
                         events++;
                 }
-                assert_int_equal(planner_run(&roster, policy, cov, &l, inc, inc->now, &again), 0);
+                assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, inc, inc->now, &again), 0);
                 unsettled += !plans_equal(inc, again);
         }
         for (size_t i = 0; i < ELEMENTSOF(presets); i++)
@@ -470,7 +470,7 @@ static void test_properties(void **state) {
                 for (now = AT(0, 5, 0); now < AT(2, 8, 0); now += (usec_t) (40 + lcg(&seed) % 120) * MIN_) {
                         Plan *plan = NULL;
 
-                        assert_int_equal(planner_run(&roster, policy, cov, &l, previous, now, &plan), 0);
+                        assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, previous, now, &plan), 0);
                         assert_plan_sane(plan);
                         for (size_t i = 0; i < plan->n_shifts; i++) {
                                 const ShiftPlan *sp = &plan->shifts[i];
@@ -507,10 +507,10 @@ static void test_properties(void **state) {
                         cases++;
                 }
                 /* Determinism: the last revision again, from the same inputs. */
-                assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, 0, &again), 0);
+                assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, NULL, 0, &again), 0);
                 {
                         _cleanup_(plan_freep) Plan *twice = NULL;
-                        assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, 0, &twice), 0);
+                        assert_int_equal(planner_run(&roster, policy, cov, &l, NULL, NULL, 0, &twice), 0);
                         assert_plan_equal(again, twice);
                 }
                 for (size_t i = 0; i < again->n_shifts; i++) {

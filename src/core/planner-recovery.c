@@ -442,6 +442,26 @@ static int planner_frozen_parts(Planning *p, const char *uid, Part *part) {
         }
 }
 
+/* Where the recovery of t starts: at the first whole minute from its
+ * earliest start out of breaks begun and calls (a deferrable one then
+ * waits for coverage); but when the operator is free at the instant it was
+ * earned and the next call begins before that minute, at that instant: a
+ * recovery earned by a call starts when the call ends, and the next call
+ * interrupts it. */
+static usec_t planner_recovery_start(const Planning *p, const Trigger *t) {
+        const Incident *i = t->incident;
+        usec_t at = MAX(MAX(i->when, i->received), p->in->now);
+        const CallRecord *next;
+
+        if (!t->accumulated && at < t->earliest && planner_first_free(p, at) == at &&
+            !planner_call_containing(p, at) && (next = planner_call_containing(p, t->earliest)) &&
+            next->start > at)
+                return at;
+        if (t->accumulated)
+                return planner_deferred_start(p, t, planner_recovery_free(p, t->earliest));
+        return planner_recovery_free(p, t->earliest);
+}
+
 /* Grant part and the rests that calls interrupting it leave: each merged
  * into a break, or added, pushing the breaks it meets. The first part of a
  * deferrable recovery waits for coverage. Returns 0 or -ENOMEM. */
@@ -454,9 +474,7 @@ static int planner_place_parts(Planning *p, Trigger *t, const char *uid, Part *p
                 size_t i;
                 int r;
 
-                start = planner_recovery_free(p, part->earliest);
-                if (t->accumulated && part->k == 0)
-                        start = planner_deferred_start(p, t, start);
+                start = part->k == 0 ? planner_recovery_start(p, t) : planner_recovery_free(p, part->earliest);
                 if (start >= p->shift->end || p->shift->end - start < USEC_PER_MINUTE) {
                         p->sp->recoveries_unserved++;
                         return 0;       /* off shift: nothing to grant */

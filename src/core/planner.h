@@ -64,10 +64,14 @@
  *   keeps its coverage for the whole break, else at once (counted in
  *   recoveries_short, as is any recovery begun below coverage); places
  *   inside a call are skipped. A recovery whose earliest start lies inside
- *   a call of the operator waits for that call's end: a recovery a call
- *   earned starts when that call ends, and since no statutory or planned
- *   break starts inside the call, none sits between the call's end and
- *   the recovery (a break right after merges as below). A break
+ *   a call of the operator waits for that call's end. A recovery a call
+ *   earned starts when that call ends: at the first whole minute after it,
+ *   or, when the operator's next call begins before that minute, at the
+ *   very instant it was earned (max(when, received, now): an immediate one
+ *   whose operator is free then), the next call interrupting it (below).
+ *   Since no statutory or planned break starts inside the call, none sits
+ *   between the call's end and the recovery (a break right after merges as
+ *   below). A break
  *   longer than what is left of the shift is cut at its end; less than a
  *   minute left: none (recoveries_unserved). A recovery already in the
  *   frozen part is not granted again.

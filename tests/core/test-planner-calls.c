@@ -147,6 +147,43 @@ static void test_recovery_at_call_end(void **state) {
         assert_int_equal(plan->statutory_violations, 0);
 }
 
+/* The next call begins 4 s after the long call, before the first whole
+ * minute: the recovery starts when the long call ends (not after the next
+ * calls), and the next call interrupts it; its rest follows. */
+static void test_recovery_before_next_call(void **state) {
+        Shift shifts[] = { shift_of(0, AT(0, 9, 0), AT(0, 17, 0)) };
+        CallRow rows[] = {
+                { "op1", ATS(0, 14, 32, 57), ATS(0, 15, 42, 28) },
+                { "op1", ATS(0, 15, 42, 32), ATS(0, 15, 43, 32) },
+                { "op1", ATS(0, 15, 43, 37), ATS(0, 15, 45, 31) },
+        };
+        Incident items[] = { incident_of("p", "op1", "prolonged_call", ATS(0, 15, 42, 28), 0) };
+        _cleanup_(calls_done) Calls c = calls_of(rows, ELEMENTSOF(rows));
+        Roster roster = roster_of(shifts, 1);
+        Policy policy = test_policy();
+        _cleanup_(plan_freep) Plan *plan = NULL;
+        _cleanup_(metrics_freep) Metrics *m = NULL;
+        const Break *b;
+
+        items[0].duration = 69 * MIN_ + 31 * USEC_PER_SEC;
+        plan = run_calls(&roster, &policy, items, 1, c.index, NULL, 0);
+        assert_plan_sane(plan);
+        assert_no_break_in_calls(plan, c.index);
+        b = find_uid(plan, "op1-recovery-p");
+        assert_int_equal(b->start, ATS(0, 15, 42, 28));
+        assert_int_equal(b->end, ATS(0, 15, 42, 32));
+        b = find_uid(plan, "op1-recovery-p-rest");
+        assert_int_equal(b->start, AT(0, 15, 46));
+        assert_int_equal(b->end, AT(0, 15, 56));
+        assert_int_equal(plan->recoveries_interrupted, 1);
+        assert_int_equal(plan->recoveries_late, 0);
+
+        assert_int_equal(metrics_compute(plan, NULL, c.index, &m), 0);
+        assert_int_equal(m->long_call_recoveries, 1);
+        assert_int_equal(m->long_call_recoveries_prompt, 1);
+        assert_int_equal(m->long_call_wait_max, 0);
+}
+
 /* An immediate recovery whose earliest start lies inside a call waits for
  * the call's end; a planned break that would start inside a call starts
  * after it, keeping its length. */
@@ -466,6 +503,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_statutory_around_call),
                 cmocka_unit_test(test_recovery_at_call_end),
+                cmocka_unit_test(test_recovery_before_next_call),
                 cmocka_unit_test(test_wait_for_call),
                 cmocka_unit_test(test_latest_overrun),
                 cmocka_unit_test(test_interrupted_recovery),

@@ -197,8 +197,8 @@ int metrics_print(const Metrics *m, FILE *f) {
         fprintf(f, "breaks moved by revisions: %u\n", m->breaks_moved);
         if (m->calls_known) {
                 fprintf(f, "break starts inside a call: %u\n", m->break_starts_in_call);
-                fprintf(f, "recoveries after a call of %u min or more: %u, started within %u min of the call's end: %u, "
-                        "longest wait: %.1f min\n", (unsigned) (METRICS_LONG_CALL / USEC_PER_MINUTE),
+                fprintf(f, "recoveries after a call of %u min or more: %u, "
+                        "started within %u min of the call's end: %u, longest wait: %.1f min\n", (unsigned) (METRICS_LONG_CALL / USEC_PER_MINUTE),
                         m->long_call_recoveries, (unsigned) (METRICS_PROMPT / USEC_PER_MINUTE),
                         m->long_call_recoveries_prompt, metrics_minutes(m->long_call_wait_max));
         }

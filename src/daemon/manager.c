@@ -285,8 +285,8 @@ int manager_revise(Manager *m, const char *operator) {
         r = manager_snapshot(m, members, n, &old);
         if (r < 0)
                 return log_oom();
-        n = planner_revise_team(m->plan, m->roster, m->policy, m->coverage, manager_incidents_of, NULL, m, now, operator,
-                                &members);
+        n = planner_revise_team(m->plan, m->roster, m->policy, m->coverage, manager_incidents_of, NULL, m, now,
+                                operator, &members);
         if (n < 0) {
                 log_warning_errno(n, "Failed to revise the team of %s: %m; re-planning the site.", operator);
                 return manager_replan(m);

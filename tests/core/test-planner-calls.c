@@ -289,7 +289,8 @@ static void test_interrupted_recovery(void **state) {
         assert_int_equal(b->start, AT(0, 10, 13));
         assert_int_equal(b->end, AT(0, 10, 20));
         assert_int_equal(b->trigger, ATS(0, 10, 12, 10));
-        assert_string_equal(b->reason, "rest of the recovery interrupted by a call (after a threatening call (threat))");
+        assert_string_equal(b->reason,
+                            "rest of the recovery interrupted by a call (after a threatening call (threat))");
 
         /* Cut again at 10:20 with 8 min left. */
         b = find_uid(plan, "op1-recovery-t-rest-2");

@@ -206,7 +206,7 @@ static int run(int argc, char *argv[]) {
                 double t0, t1;
 
                 t0 = now_ms();
-                r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, 0, &plan);
+                r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, NULL, 0, &plan);
                 full[k] = now_ms() - t0;
                 if (r < 0)
                         return log_oom();
@@ -214,17 +214,17 @@ static int run(int argc, char *argv[]) {
                 /* The plan just before the incident was received, then the
                  * revision at its receipt: in full (reference), and for the
                  * operator alone. */
-                r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, at - 1, &before);
+                r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, NULL, at - 1, &before);
                 if (r < 0)
                         return log_oom();
                 t0 = now_ms();
-                r = planner_run(in.roster, p, in.coverage, in.incidents, before, at, &after);
+                r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, before, at, &after);
                 t1 = now_ms();
                 revision[k] = t1 - t0;
                 if (r < 0)
                         return log_oom();
                 t0 = now_ms();
-                r = planner_revise_operator(before, in.roster, p, in.coverage, in.incidents, at, last->operator);
+                r = planner_revise_operator(before, in.roster, p, in.coverage, in.incidents, NULL, at, last->operator);
                 incremental[k] = now_ms() - t0;
                 if (r < 0)
                         return log_error_errno(r, "Failed to revise: %m");

@@ -86,7 +86,7 @@ static inline Plan *run(const Roster *roster, const Policy *policy, Incident *it
         IncidentList l = { items, n };
         Plan *plan = NULL;
 
-        assert_int_equal(planner_run(roster, policy, NULL, &l, previous, now, &plan), 0);
+        assert_int_equal(planner_run(roster, policy, NULL, &l, NULL, previous, now, &plan), 0);
         assert_non_null(plan);
         return plan;
 }

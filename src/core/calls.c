@@ -58,3 +58,86 @@ int call_log_finish(CallLog *l) {
                 qsort(l->calls, l->n_calls, sizeof(CallRecord), call_log_compare);
         return 0;
 }
+
+CallIndex *call_index_free(CallIndex *i) {
+        if (!i)
+                return NULL;
+        free(i->calls);
+        return mfree(i);
+}
+
+static int call_index_compare(const void *a, const void *b) {
+        const CallRecord *x = *(const CallRecord * const *) a, *y = *(const CallRecord * const *) b;
+
+        return strcmp(x->operator, y->operator) ?: CMP(x->start, y->start) ?: CMP(x->end, y->end) ?:
+                strcmp(x->call_id ?: "", y->call_id ?: "");
+}
+
+int call_index_new(const CallLog *l, CallIndex **ret) {
+        _cleanup_(call_index_freep) CallIndex *i = calloc(1, sizeof(CallIndex));
+
+        if (!i)
+                return -ENOMEM;
+        if (l && l->n_calls > 0) {
+                i->calls = malloc(l->n_calls * sizeof(CallRecord *));
+                if (!i->calls)
+                        return -ENOMEM;
+                for (size_t k = 0; k < l->n_calls; k++)
+                        i->calls[k] = &l->calls[k];
+                i->n_calls = l->n_calls;
+                qsort(i->calls, i->n_calls, sizeof(CallRecord *), call_index_compare);
+        }
+        *ret = TAKE_PTR(i);
+        return 0;
+}
+
+/* The first index of i whose operator compares at or above operator
+ * (strcmp() >= 0; above: > 0). */
+static size_t call_index_bound(const CallIndex *i, const char *operator, bool above) {
+        size_t lo = 0, hi = i ? i->n_calls : 0;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(i->calls[mid]->operator, operator);
+
+                if (c < 0 || (above && c == 0))
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
+size_t call_index_operator(const CallIndex *i, const char *operator, const CallRecord * const **ret) {
+        size_t lo = call_index_bound(i, operator, false), end = call_index_bound(i, operator, true);
+
+        *ret = end > lo ? (const CallRecord * const *) i->calls + lo : NULL;
+        return end - lo;
+}
+
+size_t calls_first_starting(const CallRecord * const *calls, size_t n, usec_t t) {
+        size_t lo = 0, hi = n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (calls[mid]->start < t)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
+const CallRecord *calls_containing(const CallRecord * const *calls, size_t n, usec_t t) {
+        const CallRecord *found = NULL;
+
+        for (size_t k = calls_first_starting(calls, n, t); k > 0; k--) {
+                const CallRecord *c = calls[k - 1];
+
+                if (c->start + CALL_LONGEST <= t)
+                        break;
+                if (c->end > t && (!found || c->end > found->end))
+                        found = c;
+        }
+        return found;
+}

@@ -34,3 +34,39 @@ int call_log_append(CallLog *l, const CallLog *from);
 
 /* Sort the records by end instant. Returns 0. */
 int call_log_finish(CallLog *l);
+
+/* The calls of a log by operator, then start: what the planner and the
+ * metrics read, so that one operator's calls cost that operator's alone.
+ * The daemon may also make one of a single operator's calls (sorted by
+ * start) without a CallLog. */
+typedef struct CallIndex {
+        const CallRecord **calls;       /* by operator (strcmp()), then start, end, call_id; point
+                                         * into the log, valid while it lives unchanged */
+        size_t n_calls;
+} CallIndex;
+
+/* Calls longer than this are not looked for before an instant: a call
+ * begun more than a day before t is taken to be over at t
+ * (calls_containing()). */
+#define CALL_LONGEST USEC_PER_DAY
+
+/* An index of the calls of l (finished or not; NULL or empty: an empty
+ * index). Costs O(n log n). Returns 0 or -ENOMEM. */
+int call_index_new(const CallLog *l, CallIndex **ret);
+CallIndex *call_index_free(CallIndex *i);
+DEFINE_TRIVIAL_CLEANUP_FUNC(CallIndex *, call_index_free);
+
+/* The calls of operator in i (NULL: none), sorted by start: a pointer to
+ * the first in *ret (into i; NULL when none), and how many. A binary
+ * search: O(log n). */
+size_t call_index_operator(const CallIndex *i, const char *operator, const CallRecord * const **ret);
+
+/* Of calls (n, sorted by start, as call_index_operator() gives them), the
+ * index of the first that starts at or after t (n when none). O(log n). */
+size_t calls_first_starting(const CallRecord * const *calls, size_t n, usec_t t);
+
+/* A call of calls (sorted by start) with start < t < end: t lies strictly
+ * inside it (an instant a call starts or ends at is not inside it), or
+ * NULL. Of several, the one ending last. Looks at the calls begun in
+ * (t - CALL_LONGEST, t). */
+const CallRecord *calls_containing(const CallRecord * const *calls, size_t n, usec_t t);

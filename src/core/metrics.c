@@ -39,6 +39,44 @@ static int metrics_delays(const Plan *plan, Metrics *m) {
         return 0;
 }
 
+/* The call of calls (one operator's, by start) that ends at t and lasted
+ * METRICS_LONG_CALL or more, or NULL. */
+static const CallRecord *metrics_long_call_ending(const CallRecord * const *calls, size_t n, usec_t t) {
+        usec_t from = t > CALL_LONGEST ? t - CALL_LONGEST : 0;
+
+        for (size_t k = calls_first_starting(calls, n, from); k < n && calls[k]->start < t; k++)
+                if (calls[k]->end == t && t - calls[k]->start >= METRICS_LONG_CALL)
+                        return calls[k];
+        return NULL;
+}
+
+/* Breaks starting inside a call of their operator, and how soon the
+ * recoveries after long calls began. */
+static void metrics_calls(const Plan *plan, const CallIndex *calls, Metrics *m) {
+        const CallRecord * const *mine = NULL;
+        size_t n = 0;
+
+        m->calls_known = true;
+        for (size_t i = 0; i < plan->n_shifts; i++) {
+                const ShiftPlan *sp = &plan->shifts[i];
+
+                if (i == 0 || !streq(sp->operator, plan->shifts[i - 1].operator))
+                        n = call_index_operator(calls, sp->operator, &mine);
+                for (size_t j = 0; n > 0 && j < sp->n_breaks; j++) {
+                        const Break *b = &sp->breaks[j];
+                        usec_t wait;
+
+                        m->break_starts_in_call += !!calls_containing(mine, n, b->start);
+                        if (b->trigger == 0 || !metrics_long_call_ending(mine, n, b->trigger))
+                                continue;
+                        wait = b->start > b->trigger ? b->start - b->trigger : 0;
+                        m->long_call_recoveries++;
+                        m->long_call_recoveries_prompt += wait <= METRICS_PROMPT;
+                        m->long_call_wait_max = MAX(m->long_call_wait_max, wait);
+                }
+        }
+}
+
 /* Minutes [*a, *b) of t's span that [start, end) touches. */
 static void metrics_span(const TeamCoverage *t, usec_t start, usec_t end, size_t *a, size_t *b) {
         usec_t n = t->n * (t->interval / USEC_PER_MINUTE);
@@ -94,7 +132,7 @@ static int metrics_team_shortfall(const Plan *plan, const TeamCoverage *t, TeamM
         return 0;
 }
 
-int metrics_compute(const Plan *plan, const Coverage *coverage, Metrics **ret) {
+int metrics_compute(const Plan *plan, const Coverage *coverage, const CallIndex *calls, Metrics **ret) {
         _cleanup_(metrics_freep) Metrics *m = calloc(1, sizeof(Metrics));
         int r;
 
@@ -107,6 +145,10 @@ int metrics_compute(const Plan *plan, const Coverage *coverage, Metrics **ret) {
         m->recoveries_unserved = plan->recoveries_unserved;
         m->recoveries_short = plan->recoveries_short;
         m->breaks_moved = plan->breaks_moved;
+        m->statutory_overruns = plan->statutory_overruns;
+        m->recoveries_interrupted = plan->recoveries_interrupted;
+        if (calls)
+                metrics_calls(plan, calls, m);
         for (size_t i = 0; i < plan->n_shifts; i++) {
                 const ShiftPlan *sp = &plan->shifts[i];
 
@@ -153,6 +195,15 @@ int metrics_print(const Metrics *m, FILE *f) {
         fprintf(f, "recovery delay median: %.1f min\n", metrics_minutes(m->delay_median));
         fprintf(f, "recovery delay max: %.1f min\n", metrics_minutes(m->delay_max));
         fprintf(f, "breaks moved by revisions: %u\n", m->breaks_moved);
+        if (m->calls_known) {
+                fprintf(f, "break starts inside a call: %u\n", m->break_starts_in_call);
+                fprintf(f, "recoveries after a call of %u min or more: %u, "
+                        "started within %u min of the call's end: %u, longest wait: %.1f min\n", (unsigned) (METRICS_LONG_CALL / USEC_PER_MINUTE),
+                        m->long_call_recoveries, (unsigned) (METRICS_PROMPT / USEC_PER_MINUTE),
+                        m->long_call_recoveries_prompt, metrics_minutes(m->long_call_wait_max));
+        }
+        fprintf(f, "statutory breaks started late because of a call: %u\n", m->statutory_overruns);
+        fprintf(f, "recoveries interrupted by a call: %u\n", m->recoveries_interrupted);
         for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++)
                 fprintf(f, "share of shift time on %s breaks: %.2f %%\n", break_kind_to_string(k),
                         m->shift_time > 0 ? 100.0 * m->break_time[k] / m->shift_time : 0.0);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* Metrics of a plan: what a team lead watches. Computed from the plan and
- * the coverage requirement alone. */
+/* Metrics of a plan: what a team lead watches. Computed from the plan, the
+ * coverage requirement and the operators' calls. */
 
 #include <stdio.h>
 
+#include "core/calls.h"
 #include "core/coverage.h"
 #include "core/plan.h"
 
@@ -25,6 +26,14 @@ typedef struct Metrics {
         unsigned recoveries_short;      /* deferrable ones begun below coverage */
         usec_t delay_median, delay_max; /* recovery: from incident to break start */
         unsigned breaks_moved;          /* by revisions, see Plan */
+        unsigned statutory_overruns;    /* statutory breaks begun late because of a call, see Plan */
+        unsigned recoveries_interrupted;        /* recovery breaks cut by a call, see Plan */
+        bool calls_known;               /* the calls were given: the four below are counted */
+        unsigned break_starts_in_call;  /* breaks starting strictly inside a call of their operator */
+        unsigned long_call_recoveries;  /* recoveries (merged ones too) whose trigger is the end of a
+                                         * call of METRICS_LONG_CALL or more of their operator */
+        unsigned long_call_recoveries_prompt;   /* of those, begun within METRICS_PROMPT of it */
+        usec_t long_call_wait_max;      /* of those, the longest from the call's end to the start */
         usec_t shift_time;              /* all shifts */
         usec_t break_time[_BREAK_KIND_MAX];     /* per kind; merged breaks count as their kind */
         uint64_t shortfall_minutes;     /* all teams */
@@ -33,14 +42,21 @@ typedef struct Metrics {
         size_t n_teams;
 } Metrics;
 
+/* A long call: its recovery should begin within METRICS_PROMPT of its end. */
+#define METRICS_LONG_CALL (60 * USEC_PER_MINUTE)
+#define METRICS_PROMPT (2 * USEC_PER_MINUTE)
+
 Metrics *metrics_free(Metrics *m);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Metrics *, metrics_free);
 
-/* Compute the metrics of plan against coverage (may be NULL: no shortfall).
- * Operators on the phones are counted per whole minute (a shift or break
- * touching a minute counts for all of it), over each team's coverage span.
- * Returns 0 or -ENOMEM. */
-int metrics_compute(const Plan *plan, const Coverage *coverage, Metrics **ret);
+/* Compute the metrics of plan against coverage (may be NULL: no shortfall)
+ * and calls (the operators' calls the plan was made with, call_index_new();
+ * NULL: the counts of calls are skipped, calls_known false). Operators on
+ * the phones are counted per whole minute (a shift or break touching a
+ * minute counts for all of it), over each team's coverage span. A break
+ * starts inside a call when call.start < break.start < call.end. Costs
+ * O(breaks log calls) for the calls. Returns 0 or -ENOMEM. */
+int metrics_compute(const Plan *plan, const Coverage *coverage, const CallIndex *calls, Metrics **ret);
 
 /* Print m as "name: value" lines for people ("statutory violations: 0").
  * Returns 0 or -EIO. */

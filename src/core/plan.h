@@ -20,9 +20,11 @@ typedef enum BreakKind {
 typedef struct Break {
         BreakKind kind;
         usec_t start, end;      /* UTC, start < end, inside the shift */
-        usec_t trigger;         /* recovery: the incident instant that earned it; else 0 */
+        usec_t trigger;         /* recovery: the incident instant that earned it (the rest of one
+                                 * a call interrupted: that call's end); else 0 */
         char *uid;              /* stable identity: "<shift uid>-statutory-1", "<shift uid>-planned-1"
-                                 * (n-th planned break of the roster shift), "<op>-recovery-<incident id>" */
+                                 * (n-th planned break of the roster shift), "<op>-recovery-<incident id>",
+                                 * its rest after a call "<recovery uid>-rest", "…-rest-2", … */
         char *reason;           /* private wording, says why: "after a threatening call (threat)" */
         char *recovery_uid;     /* a planned or statutory break that a recovery merged into: the
                                  * recovery's uid (trigger is then its incident's instant); else NULL */
@@ -41,6 +43,9 @@ typedef struct ShiftPlan {
         unsigned recoveries_unserved;   /* earned less than a minute before the shift end */
         unsigned recoveries_short;      /* deferrable ones begun below coverage: none kept it in their delay */
         unsigned breaks_moved;          /* breaks of the previous revision, not begun, moved or dropped */
+        unsigned statutory_overruns;    /* statutory breaks begun past their latest start because the
+                                         * operator was on a call then (not violations) */
+        unsigned recoveries_interrupted;        /* recovery breaks cut by a call, their rest granted after it */
 } ShiftPlan;
 
 typedef struct Plan {
@@ -50,6 +55,7 @@ typedef struct Plan {
         unsigned breaks;                /* breaks of all shifts */
         unsigned statutory_violations;  /* shifts whose statutory breaks could not be placed */
         unsigned recoveries, recoveries_late, recoveries_unserved, recoveries_short;
+        unsigned statutory_overruns, recoveries_interrupted;
                                         /* sums of the shifts' counts */
         unsigned breaks_moved;          /* moved by this revision and every revision before it */
         struct Staffing *staffing;      /* operators on the phones per team and minute (the planner's) */

@@ -7,10 +7,12 @@
  *                        frozen and planned breaks, the order of the steps
  *   planner-staffing.c   operators on the phones per team and minute
  *   planner-statutory.c  statutory breaks
- *   planner-recovery.c   incidents to triggers, recovery breaks */
+ *   planner-recovery.c   incidents to triggers, recovery breaks
+ *   planner-calls.c      the operator's calls: where a break may not start */
 
 #include <sys/types.h>
 
+#include "core/calls.h"
 #include "core/coverage.h"
 #include "core/incident.h"
 #include "core/plan.h"
@@ -30,6 +32,7 @@ typedef struct PlannerRun {
         usec_t now;
         Staffing *staffing;             /* NULL without coverage */
         const Incident **index;         /* incidents by operator, or NULL: scan by time */
+        const CallIndex *calls;         /* the operators' calls, or NULL: none */
 } PlannerRun;
 
 /* One statutory rule (the tiers of one name) for the shift being planned. */
@@ -54,6 +57,9 @@ typedef struct Planning {
         size_t n_rules;
         ssize_t team;                   /* index into the staffing's teams, or -1 */
         usec_t slot_lo, slot_hi;        /* statutory blocks are started in here */
+        const CallRecord * const *calls;        /* the operator's calls begun in
+                                                 * [shift start - CALL_LONGEST, shift end), by start */
+        size_t n_calls;
 } Planning;
 
 /* A recovery break earned by an incident, before it is placed. */
@@ -92,6 +98,22 @@ int planner_add_break(Planning *p, Break *b, size_t *ret_index);
 /* Remove (and free) break i of the shift. */
 void planner_remove_break(Planning *p, size_t i);
 
+/* ---- planner-calls.c: the operator's calls ---- */
+
+/* The calls of the shift's operator that may touch the shift, into p. */
+void planner_calls_init(Planning *p, const CallIndex *calls);
+/* A call of the operator with start < t < end, or NULL. */
+const CallRecord *planner_call_containing(const Planning *p, usec_t t);
+/* t when no call of the operator holds it strictly inside, else the first
+ * whole minute at or after the end of the call (of the calls, one after
+ * another) holding it. */
+usec_t planner_call_free(const Planning *p, usec_t t);
+/* The first call of the operator starting strictly inside (start, end), or
+ * NULL. */
+const CallRecord *planner_call_starting_in(const Planning *p, usec_t start, usec_t end);
+/* A call of the operator starting at t, or NULL. */
+const CallRecord *planner_call_starting_at(const Planning *p, usec_t t);
+
 /* ---- planner-staffing.c ---- */
 
 /* The count for roster and coverage: every shift on the phones but for the
@@ -119,8 +141,14 @@ int planner_statutory_init(Planning *p, const TriggerList *triggers);
 /* Place what each rule still misses, then the max_stretch pauses. Returns 0
  * or -ENOMEM. */
 int planner_statutory_place(Planning *p);
-/* Whether the shift holds every rule now. */
+/* Whether the shift holds every rule now (a block begun past latest
+ * because of a call, planner_statutory_overrun(), does not break it). */
 bool planner_statutory_held(const Planning *p);
+/* The statutory blocks begun past their rule's latest start because the
+ * operator was on a call when it came: the call (or calls, one after
+ * another) holding that instant ended, and the block starts at the first
+ * whole minute after. */
+unsigned planner_statutory_overruns(const Planning *p);
 /* The rule a statutory break belongs to, or NULL. */
 Rule *planner_break_rule(const Planning *p, const Break *b);
 /* Whether a block of rule r of length len may start at start: not before

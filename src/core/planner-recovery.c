@@ -262,6 +262,18 @@ static usec_t planner_first_free(const Planning *p, usec_t t) {
         return t;
 }
 
+/* First instant at or after t that no break begun by then covers and no
+ * call of the operator holds inside: where a recovery may start. */
+static usec_t planner_recovery_free(const Planning *p, usec_t t) {
+        for (;;) {
+                usec_t u = planner_call_free(p, planner_first_free(p, t));
+
+                if (u == t)
+                        return t;
+                t = u;
+        }
+}
+
 /* A deferrable recovery starts at the first whole minute from start, within
  * accumulation.max_delay of its incident, at which the team keeps its
  * coverage for the whole break; else at start. */
@@ -271,7 +283,7 @@ static usec_t planner_deferred_start(const Planning *p, const Trigger *t, usec_t
         if (!p->in->staffing)
                 return start;
         for (usec_t s = start; s <= deadline && s < p->shift->end;
-             s = planner_first_free(p, s + USEC_PER_MINUTE))
+             s = planner_recovery_free(p, s + USEC_PER_MINUTE))
                 if (planner_coverage_cost(p, s, MIN(s + t->length, p->shift->end)) == 0)
                         return s;
         return start;
@@ -290,8 +302,8 @@ static size_t planner_push_following(Planning *p, size_t i) {
                 Break *b = &sp->breaks[j];
                 usec_t len = b->end - b->start;
 
-                b->start = cursor;
-                b->end = cursor + len;
+                b->start = planner_call_free(p, cursor);
+                b->end = b->start + len;
                 cursor = b->end;
         }
         return j;
@@ -376,49 +388,163 @@ static int planner_merge_recovery(Planning *p, size_t i, Break *rec) {
         return 0;
 }
 
+/* "<recovery uid>-rest", "<recovery uid>-rest-2", …: the k-th rest (k >= 1). */
+static int planner_rest_uid(const char *uid, unsigned k, char **ret) {
+        *ret = mfree(*ret);
+        return k == 1 ? planner_strextendf(ret, "%s-rest", uid) : planner_strextendf(ret, "%s-rest-%u", uid, k);
+}
+
+/* What a call starting at cut inside a recovery part meant to end at end
+ * leaves to grant: whole minutes, at least one. */
+static usec_t planner_rest_length(usec_t cut, usec_t end) {
+        return MAX(usec_ceil(end - cut, USEC_PER_MINUTE), USEC_PER_MINUTE);
+}
+
+/* One part of a recovery still to grant. */
+typedef struct Part {
+        unsigned k;                     /* 0: the recovery itself; k >= 1: its k-th rest */
+        char *uid;
+        usec_t trigger;                 /* the incident's instant, or the interrupting call's end */
+        usec_t earliest, length;
+} Part;
+
+/* Walk the parts of recovery uid the shift holds already (frozen): a
+ * frozen recovery part shorter than granted, not cut by the shift end,
+ * ending where a call of the operator starts, was cut by that call; one
+ * that a call (in progress at now) starts inside is cut now; the rest of
+ * either is the next part. Sets *part to the first part still to grant
+ * and returns 1, or returns 0 when every part is there, or -ENOMEM. */
+static int planner_frozen_parts(Planning *p, const char *uid, Part *part) {
+        for (;;) {
+                Break *f = (Break *) planner_find_recovery(p->sp, part->uid);
+                const CallRecord *c;
+                usec_t end;
+
+                if (!f)
+                        return 1;
+                if (f->kind != BREAK_RECOVERY)
+                        return 0;       /* merged: not interrupted */
+                end = MIN(f->start + part->length, p->shift->end);
+                c = planner_call_starting_in(p, f->start, f->end);
+                if (c)
+                        f->end = c->start;
+                else if (f->end < end)
+                        c = planner_call_starting_at(p, f->end);
+                if (!c)
+                        return 0;
+
+                p->sp->recoveries_interrupted++;
+                part->length = planner_rest_length(c->start, end);
+                part->trigger = c->end;
+                part->earliest = usec_ceil(MAX(c->end, p->in->now), USEC_PER_MINUTE);
+                if (planner_rest_uid(uid, ++part->k, &part->uid) < 0)
+                        return -ENOMEM;
+        }
+}
+
+/* Where the recovery of t starts: at the first whole minute from its
+ * earliest start out of breaks begun and calls (a deferrable one then
+ * waits for coverage); but when the operator is free at the instant it was
+ * earned and the next call begins before that minute, at that instant: a
+ * recovery earned by a call starts when the call ends, and the next call
+ * interrupts it. */
+static usec_t planner_recovery_start(const Planning *p, const Trigger *t) {
+        const Incident *i = t->incident;
+        usec_t at = MAX(MAX(i->when, i->received), p->in->now);
+        const CallRecord *next;
+
+        if (!t->accumulated && at < t->earliest && planner_first_free(p, at) == at &&
+            !planner_call_containing(p, at) && (next = planner_call_containing(p, t->earliest)) &&
+            next->start > at)
+                return at;
+        if (t->accumulated)
+                return planner_deferred_start(p, t, planner_recovery_free(p, t->earliest));
+        return planner_recovery_free(p, t->earliest);
+}
+
+/* Grant part and the rests that calls interrupting it leave: each merged
+ * into a break, or added, pushing the breaks it meets. The first part of a
+ * deferrable recovery waits for coverage. Returns 0 or -ENOMEM. */
+static int planner_place_parts(Planning *p, Trigger *t, const char *uid, Part *part) {
+        for (;;) {
+                _cleanup_(break_done) Break b = { .kind = BREAK_RECOVERY, .trigger = part->trigger };
+                const CallRecord *c;
+                usec_t start;
+                ssize_t m;
+                size_t i;
+                int r;
+
+                start = part->k == 0 ? planner_recovery_start(p, t) : planner_recovery_free(p, part->earliest);
+                if (start >= p->shift->end || p->shift->end - start < USEC_PER_MINUTE) {
+                        p->sp->recoveries_unserved++;
+                        return 0;       /* off shift: nothing to grant */
+                }
+
+                b.start = start;
+                b.end = MIN(start + part->length, p->shift->end);
+                b.uid = TAKE_PTR(part->uid);
+                r = part->k == 0 ? strdup_to(&b.reason, t->reason) :
+                        planner_strextendf(&b.reason, "rest of the recovery interrupted by a call (%s)", t->reason);
+                if (r < 0)
+                        return r;
+                if (part->k == 0) {
+                        p->sp->recoveries++;
+                        p->sp->recoveries_short += t->accumulated && planner_coverage_cost(p, b.start, b.end) > 0;
+                }
+
+                m = planner_merge_target(p, b.start, b.end);
+                if (m >= 0)
+                        return planner_merge_recovery(p, (size_t) m, &b);
+
+                /* A call starting inside it cuts it there; the rest follows the call. */
+                c = planner_call_starting_in(p, b.start, b.end);
+                if (c) {
+                        part->length = planner_rest_length(c->start, b.end);
+                        b.end = c->start;
+                }
+                r = planner_add_break(p, &b, &i);
+                if (r < 0)
+                        return r;
+                planner_settle_moved(p, i + 1, planner_push_following(p, i));
+                if (!c)
+                        return 0;
+
+                p->sp->recoveries_interrupted++;
+                part->trigger = c->end;
+                part->earliest = usec_ceil(MAX(c->end, p->in->now), USEC_PER_MINUTE);
+                r = planner_rest_uid(uid, ++part->k, &part->uid);
+                if (r < 0)
+                        return r;
+        }
+}
+
 int planner_place_recovery(Planning *p, Trigger *t) {
-        _cleanup_(break_done) Break b = { .kind = BREAK_RECOVERY, .trigger = t->incident->when };
-        usec_t start;
-        ssize_t m;
-        size_t i;
+        _cleanup_free_ char *uid = NULL;
+        Part part = { .trigger = t->incident->when, .earliest = t->earliest, .length = t->length };
         int r;
 
-        r = planner_recovery_uid(p, t->incident, &b.uid);
+        r = planner_recovery_uid(p, t->incident, &uid);
         if (r < 0)
                 return r;
-        if (planner_find_recovery(p->sp, b.uid)) {
-                p->sp->recoveries++;
-                return 0;       /* frozen: granted already */
-        }
-
-        start = planner_first_free(p, t->earliest);
-        if (t->accumulated)
-                start = planner_deferred_start(p, t, start);
-        if (start >= p->shift->end || p->shift->end - start < USEC_PER_MINUTE) {
-                p->sp->recoveries_unserved++;
-                return 0;       /* off shift: nothing to grant */
-        }
-
-        b.start = start;
-        b.end = MIN(start + t->length, p->shift->end);
-        b.reason = TAKE_PTR(t->reason);
-        p->sp->recoveries++;
-        p->sp->recoveries_short += t->accumulated && planner_coverage_cost(p, b.start, b.end) > 0;
-
-        m = planner_merge_target(p, b.start, b.end);
-        if (m >= 0)
-                return planner_merge_recovery(p, (size_t) m, &b);
-
-        r = planner_add_break(p, &b, &i);
+        r = strdup_to(&part.uid, uid);
         if (r < 0)
                 return r;
-        planner_settle_moved(p, i + 1, planner_push_following(p, i));
-        return 0;
+        if (planner_find_recovery(p->sp, uid)) {
+                p->sp->recoveries++;    /* frozen: granted already, but maybe cut by a call */
+                r = planner_frozen_parts(p, uid, &part);
+                if (r <= 0) {
+                        free(part.uid);
+                        return r;
+                }
+        }
+        r = planner_place_parts(p, t, uid, &part);
+        free(part.uid);
+        return r;
 }
 
 /* A recovery is late when it began after its deadline (at once, or
  * max_delay after the incident for a deferrable one) while the operator was
- * on the phones at some time in between. */
+ * on the phones, not on a call, at some time in between. */
 void planner_count_late(Planning *p, const TriggerList *triggers) {
         for (size_t i = 0; i < triggers->n; i++) {
                 const Trigger *t = &triggers->items[i];
@@ -433,7 +559,7 @@ void planner_count_late(Planning *p, const TriggerList *triggers) {
                 if (t->accumulated)
                         deadline = MAX(deadline, usec_ceil(t->incident->when + p->in->policy->accumulation.max_delay,
                                                            USEC_PER_MINUTE));
-                if (b && b->start > deadline && planner_first_free(p, deadline) < b->start)
+                if (b && b->start > deadline && planner_recovery_free(p, deadline) < b->start)
                         p->sp->recoveries_late++;
         }
 }

@@ -2,6 +2,8 @@
 /* Statutory breaks: the tier of each rule that applies to a shift, the time
  * it still misses, blocks placed on the step grid nearest their target, and
  * the pauses max_stretch asks for (steps 3 and 5, see planner.c). */
+#include <limits.h>
+
 #include "core/planner-internal.h"
 #include "shared/time-util.h"
 
@@ -117,22 +119,31 @@ static void planner_statutory_window(const Planning *p, const Rule *r, usec_t le
 
 /* Whether a block of rule r may start at start (latest checked against the
  * breaks so far). */
-bool planner_statutory_fits(const Planning *p, const Rule *r, usec_t start, usec_t len, bool relaxed) {
+/* Whether a block of rule r may start at start as planner_statutory_fits()
+ * says, latest aside. */
+static bool planner_statutory_in_window(const Planning *p, const Rule *r, usec_t start, usec_t len, bool relaxed) {
         usec_t lo, hi;
 
         if (len > p->shift->end - p->shift->start || start < p->in->now)
                 return false;
         planner_statutory_window(p, r, len, relaxed, &lo, &hi);
-        if (start < lo || start + len > hi)
-                return false;
-        return r->latest == 0 || planner_worked_at(p, start) <= r->latest;
+        return start >= lo && start + len <= hi;
+}
+
+bool planner_statutory_fits(const Planning *p, const Rule *r, usec_t start, usec_t len, bool relaxed) {
+        return planner_statutory_in_window(p, r, start, len, relaxed) &&
+                (r->latest == 0 || planner_worked_at(p, start) <= r->latest);
 }
 
 /* The free position for a block of rule r of length len: among those that
  * keep the team's coverage (else the fewest minutes short), the nearest to
  * target (twice the wanted centre; ties: the earlier), on the step grid
  * anchored at the shift start (relaxed: the minute grid, no margins; level 2
- * also ignores latest), starting in [p->slot_lo, p->slot_hi]. Returns 0 or
+ * also ignores latest), starting in [p->slot_lo, p->slot_hi]. A place
+ * inside a call of the operator is skipped, and stands for the place after
+ * the call (planner_call_free(), off the grid, maybe past slot_hi or
+ * latest), taken only when no place outside calls is free: first those
+ * holding latest, then the others (the call's overrun). Returns 0 or
  * -ENOSPC. */
 static int planner_statutory_find_slot(const Planning *p, const Rule *r, usec_t len, int level, usec_t target2,
                                        usec_t *ret) {
@@ -140,27 +151,35 @@ static int planner_statutory_find_slot(const Planning *p, const Rule *r, usec_t 
         bool relaxed = level > 0;
         usec_t grid = planner_statutory_grid(p->in->policy, relaxed);
         usec_t lo, hi, best = USEC_INFINITY, best_distance = USEC_INFINITY, best_cost = USEC_INFINITY;
+        unsigned best_class = UINT_MAX;
 
         if (len > s->end - s->start)
                 return -ENOSPC;
         planner_statutory_window(p, r, len, relaxed, &lo, &hi);
 
         lo = MAX(MAX(lo, p->in->now), p->slot_lo);
-        for (usec_t t = s->start + usec_ceil(lo - s->start, grid); t + len <= hi && t <= p->slot_hi; t += grid) {
-                usec_t centre2 = 2 * t + len, cost;
+        for (usec_t g = s->start + usec_ceil(lo - s->start, grid); g + len <= hi && g <= p->slot_hi; g += grid) {
+                usec_t t = planner_call_free(p, g), centre2 = 2 * t + len, cost;
                 usec_t d = centre2 > target2 ? centre2 - target2 : target2 - centre2;
+                unsigned class = 0;     /* 0: on the grid, 1: after a call, 2: that, past latest */
 
-                if (best_cost == 0 && d >= best_distance)
+                if (t != g) {
+                        if (t + len > hi)
+                                continue;
+                        class = r->latest > 0 && level < 2 && planner_worked_at(p, t) > r->latest ? 2 : 1;
+                }
+                if (class > best_class || (class == best_class && best_cost == 0 && d >= best_distance))
                         continue;
                 if (planner_break_overlapping(p, t, t + len))
                         continue;
-                if (level < 2 && r->latest > 0 && planner_worked_at(p, t) > r->latest)
+                if (level < 2 && r->latest > 0 && planner_worked_at(p, g) > r->latest)
                         continue;
                 cost = planner_coverage_cost(p, t, t + len);
-                if (cost < best_cost || (cost == best_cost && d < best_distance)) {
+                if (class < best_class || cost < best_cost || (cost == best_cost && d < best_distance)) {
                         best = t;
                         best_distance = d;
                         best_cost = cost;
+                        best_class = class;
                 }
         }
         if (best == USEC_INFINITY)
@@ -212,6 +231,7 @@ static int planner_statutory_place_block(Planning *p, Rule *r, usec_t len, int l
         _cleanup_(break_done) Break b = { .kind = BREAK_STATUTORY };
         const Break *old;
         usec_t start;
+        bool due;
         int k;
 
         k = planner_statutory_uid(p, r, &b.uid);
@@ -219,9 +239,19 @@ static int planner_statutory_place_block(Planning *p, Rule *r, usec_t len, int l
                 return k;
 
         old = p->prev ? shift_plan_find_break(p->prev, b.uid) : NULL;
-        if (old && level == 0 && old->end - old->start == len &&
-            planner_statutory_fits(p, r, old->start, len, false) &&
-            !planner_break_overlapping(p, old->start, old->start + len))
+        /* A break of the previous plan begun before now and not frozen was
+         * due while its operator was on a call, and never began: it starts
+         * from now, after the call, when its window allows (latest is
+         * judged at the end: planner_statutory_overruns()). */
+        due = old && old->start < p->in->now;
+        if (due)
+                start = planner_call_free(p, usec_ceil(p->in->now, USEC_PER_MINUTE));
+        if (due && level == 0 && planner_statutory_in_window(p, r, start, len, false) &&
+            !planner_break_overlapping(p, start, start + len))
+                ;       /* at once */
+        else if (old && level == 0 && old->end - old->start == len &&
+                 planner_statutory_fits(p, r, old->start, len, false) && !planner_call_containing(p, old->start) &&
+                 !planner_break_overlapping(p, old->start, old->start + len))
                 start = old->start;
         else {
                 if (old)        /* move as little as possible */
@@ -409,6 +439,15 @@ int planner_statutory_init(Planning *p, const TriggerList *triggers) {
         return 0;
 }
 
+/* Whether block b of rule r, begun past latest, began late because of a
+ * call: the operator was on a call when work reached latest, and b starts
+ * right after it (planner_call_free()). */
+static bool planner_statutory_overrun(const Planning *p, const Rule *r, const Break *b) {
+        usec_t latest = planner_work_reaches(p, p->shift->start, r->latest);
+
+        return planner_call_containing(p, latest) && planner_call_free(p, latest) == b->start;
+}
+
 /* Whether the shift holds every rule now: no pending time, every block of a
  * rule with latest starting by it, nothing failed. */
 bool planner_statutory_held(const Planning *p) {
@@ -421,8 +460,20 @@ bool planner_statutory_held(const Planning *p) {
                         return false;
                 for (size_t i = 0; r->latest > 0 && i < p->sp->n_breaks; i++)
                         if (planner_break_rule(p, &p->sp->breaks[i]) == r &&
-                            planner_worked_at(p, p->sp->breaks[i].start) > r->latest)
+                            planner_worked_at(p, p->sp->breaks[i].start) > r->latest &&
+                            !planner_statutory_overrun(p, r, &p->sp->breaks[i]))
                                 return false;
         }
         return true;
+}
+
+unsigned planner_statutory_overruns(const Planning *p) {
+        unsigned n = 0;
+
+        for (size_t k = 0; k < p->n_rules; k++)
+                for (size_t i = 0; p->rules[k].tier && p->rules[k].latest > 0 && i < p->sp->n_breaks; i++)
+                        n += planner_break_rule(p, &p->sp->breaks[i]) == &p->rules[k] &&
+                                planner_worked_at(p, p->sp->breaks[i].start) > p->rules[k].latest &&
+                                planner_statutory_overrun(p, &p->rules[k], &p->sp->breaks[i]);
+        return n;
 }

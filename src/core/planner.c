@@ -7,15 +7,20 @@
 
 /* Planning one shift happens in this order, so that the same inputs always
  * give the same plan:
- *   1. breaks of the previous plan that began before now are copied (frozen);
- *   2. planned breaks from the roster, after any frozen break they would overlap;
+ *   1. breaks of the previous plan that began before now are copied (frozen),
+ *      but for those that start inside a call of the operator (due, never
+ *      begun: placed again from now);
+ *   2. planned breaks from the roster, after any frozen break they would
+ *      overlap and after any call of the operator they would start inside;
  *   3. the missing statutory time of each rule, nearest its target (where the
  *      previous plan had it, else the middle of its share of the shift),
  *      keeping the team's coverage where it can, then the pauses max_stretch
  *      asks for (planner-statutory.c);
  *   4. recovery breaks in order of their earliest start, each merging into
  *      the next planned or statutory break within merge_margin, or pushing
- *      the not-yet-started breaks it meets to follow it (planner-recovery.c);
+ *      the not-yet-started breaks it meets to follow it; one a call
+ *      interrupts ends there and its rest follows the call
+ *      (planner-recovery.c);
  *   5. statutory blocks that a push made invalid are placed again, and the
  *      stretches checked again.
  * Shifts are planned in roster order; when one is done, its breaks leave its
@@ -141,11 +146,15 @@ static const ShiftPlan *planner_find_previous_shift(const Plan *previous, const 
 
 /* ---- 1. frozen breaks and 2. planned breaks ---- */
 
+/* A break of the previous plan that began before now stays as it was,
+ * unless it starts inside a call of the operator: then it never began (it
+ * was due, held while the operator was on the call) and is placed again. */
 static int planner_copy_frozen(Planning *p) {
         if (!p->prev)
                 return 0;
         for (size_t i = 0; i < p->prev->n_breaks; i++)
-                if (p->prev->breaks[i].start < p->in->now) {
+                if (p->prev->breaks[i].start < p->in->now &&
+                    !planner_call_containing(p, p->prev->breaks[i].start)) {
                         int r = planner_copy_break(p, &p->prev->breaks[i]);
                         if (r < 0)
                                 return r;
@@ -170,8 +179,18 @@ static int planner_add_planned(Planning *p) {
                 /* The previous plan had moved it past now: it cannot begin in the past. */
                 if (p->prev && start < p->in->now)
                         start = usec_ceil(p->in->now, USEC_PER_MINUTE);
-                while ((o = planner_break_overlapping(p, start, start + len)))
+                /* After the breaks it meets, and never inside a call: at
+                 * the call's end (the first whole minute). */
+                for (;;) {
+                        usec_t at = planner_call_free(p, start);
+
+                        o = planner_break_overlapping(p, at, at + len);
+                        if (!o) {
+                                start = at;
+                                break;
+                        }
                         start = o->end;
+                }
                 b.start = start;
                 b.end = MIN(start + len, p->shift->end);
                 if (b.start >= b.end)
@@ -228,6 +247,7 @@ static int planner_plan_shift(const PlannerRun *in, const Shift *shift, const Sh
         int r;
 
         p.team = planner_staffing_team(in->staffing, p.op->team);
+        planner_calls_init(&p, in->calls);
         planner_rules_init(&p);
 
         r = planner_copy_frozen(&p);
@@ -257,6 +277,7 @@ static int planner_plan_shift(const PlannerRun *in, const Shift *shift, const Sh
         if (r < 0)
                 return r;
         sp->statutory_violation = !planner_statutory_held(&p);
+        sp->statutory_overruns = planner_statutory_overruns(&p);
         planner_count_late(&p, &triggers);
         planner_count_moved(&p);
         return 0;
@@ -269,10 +290,13 @@ static void planner_plan_count(Plan *plan, const ShiftPlan *sp, int sign) {
         plan->recoveries_late += sign * sp->recoveries_late;
         plan->recoveries_unserved += sign * sp->recoveries_unserved;
         plan->recoveries_short += sign * sp->recoveries_short;
+        plan->statutory_overruns += sign * sp->statutory_overruns;
+        plan->recoveries_interrupted += sign * sp->recoveries_interrupted;
 }
 
 int planner_run(const Roster *roster, const Policy *policy, const Coverage *coverage,
-                const IncidentList *incidents, const Plan *previous, usec_t now, Plan **ret) {
+                const IncidentList *incidents, const CallIndex *calls, const Plan *previous, usec_t now,
+                Plan **ret) {
         _cleanup_(plan_freep) Plan *plan = NULL;
         _cleanup_free_ Rule *rules = NULL;
         _cleanup_free_ const Incident **index = NULL;
@@ -281,6 +305,7 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
                 .roster = roster,
                 .policy = policy,
                 .incidents = incidents,
+                .calls = calls,
                 .now = now,
         };
         int r;
@@ -347,12 +372,14 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
 }
 
 int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
-                            const IncidentList *incidents, usec_t now, const char *operator) {
+                            const IncidentList *incidents, const CallIndex *calls, usec_t now,
+                            const char *operator) {
         _cleanup_free_ Rule *rules = NULL;
         const PlannerRun in = {
                 .roster = roster,
                 .policy = policy,
                 .incidents = incidents,
+                .calls = calls,
                 .now = now,
                 .staffing = plan->staffing,
         };
@@ -424,8 +451,8 @@ size_t planner_coupled_operators(const Roster *roster, const Coverage *coverage,
 }
 
 ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
-                            planner_incidents_fn incidents_of, void *userdata, usec_t now, const char *operator,
-                            const size_t **ret_operators) {
+                            planner_incidents_fn incidents_of, planner_calls_fn calls_of, void *userdata,
+                            usec_t now, const char *operator, const size_t **ret_operators) {
         ssize_t op = roster_find_operator(roster, operator);
         const size_t *members;
         size_t n;
@@ -437,7 +464,8 @@ ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *poli
         for (size_t i = 0; i < n; i++) {
                 const char *id = roster->operators[members[i]].id;
 
-                r = planner_revise_operator(plan, roster, policy, coverage, incidents_of(id, userdata), now, id);
+                r = planner_revise_operator(plan, roster, policy, coverage, incidents_of(id, userdata),
+                                            calls_of ? calls_of(id, userdata) : NULL, now, id);
                 if (r < 0)
                         return r;
         }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* The planner: a pure function from (roster, policy, incidents, previous
- * plan, now) to a plan. No I/O, no clock, no randomness: the same inputs give
+/* The planner: a pure function from (roster, policy, incidents, calls,
+ * previous plan, now) to a plan. No I/O, no clock, no randomness: the same inputs give
  * the same plan, byte for byte. */
 
+#include "core/calls.h"
 #include "core/coverage.h"
 #include "core/incident.h"
 #include "core/plan.h"
@@ -20,10 +21,22 @@
  * incidents: all incidents known (may be NULL); those with received > now,
  * of an unknown category, or outside every shift of their operator
  * (start <= when < end) are ignored.
+ * calls: the operators' calls (call_index_new()), or NULL for none: each a
+ * closed span [start, end) in UTC usec, looked up per operator, so a shift
+ * costs its operator's calls. The daemon gives a call still in progress
+ * at now as [start, now). Without calls (NULL or none of the operator's)
+ * the plan is what it was before the planner knew calls, byte for byte.
  * previous: the plan of the last revision, or NULL. Its breaks that started
- * before now are kept exactly (frozen; a break in progress is never cut);
- * its later statutory and planned breaks stay where they were when still
- * valid, and otherwise move as little as they can.
+ * before now are kept exactly (frozen; a break in progress is never cut),
+ * except a break whose start lies strictly inside a call of its operator:
+ * that break never began (the daemon held it as due while the operator
+ * was on the call) and is placed again from now, keeping its uid and
+ * length (a statutory block at the first whole minute at or after now out
+ * of calls when its window allows, else as any block; a planned break at
+ * the first such minute; a recovery as below, so at the first whole minute
+ * at or after the call's end). Its later statutory and planned breaks stay
+ * where they were when still valid, and otherwise move as little as they
+ * can.
  *
  * roster must be finished (roster_finish(): sorted, its teams listed).
  * Shifts are planned one after the other in roster order; each sees the
@@ -32,6 +45,13 @@
  * equals planner_revise_operator() of each operator in turn).
  *
  * Rules:
+ * - Calls: no break starts strictly inside a call of its operator
+ *   (call.start < break.start < call.end); at a call's start or end is
+ *   fine. "After a call" below means the first whole minute at or after its
+ *   end, or, when another call holds that minute, after that one in turn.
+ *   Planned breaks that would start inside a call start after it (keeping
+ *   their length, cut at the shift end); so do recoveries and the breaks a
+ *   recovery pushes.
  * - Recovery: a category with recovery > 0 earns a break of that length,
  *   starting at the first whole minute at or after max(when, received, now)
  *   and after any break in progress, whatever the coverage (immediate); a
@@ -42,10 +62,30 @@
  *   clears earlier points. A deferrable break starts at the earliest whole
  *   minute within accumulation.max_delay of the incident at which the team
  *   keeps its coverage for the whole break, else at once (counted in
- *   recoveries_short, as is any recovery begun below coverage). A break
+ *   recoveries_short, as is any recovery begun below coverage); places
+ *   inside a call are skipped. A recovery whose earliest start lies inside
+ *   a call of the operator waits for that call's end. A recovery a call
+ *   earned starts when that call ends: at the first whole minute after it,
+ *   or, when the operator's next call begins before that minute, at the
+ *   very instant it was earned (max(when, received, now): an immediate one
+ *   whose operator is free then), the next call interrupting it (below).
+ *   Since no statutory or planned break starts inside the call, none sits
+ *   between the call's end and the recovery (a break right after merges as
+ *   below). A break
  *   longer than what is left of the shift is cut at its end; less than a
  *   minute left: none (recoveries_unserved). A recovery already in the
  *   frozen part is not granted again.
+ * - Interrupted recovery: a call that starts strictly inside a recovery
+ *   break (not one merged into a planned or statutory break) cuts it at
+ *   the call's start (the part taken stays) and its rest, the time cut off
+ *   rounded up to whole minutes and at least 1 minute, is granted again as
+ *   a recovery after that call (merging and pushing as any recovery; it
+ *   may be interrupted in turn): uid "<recovery uid>-rest", then
+ *   "-rest-2", …; trigger the call's end; reason "rest of the recovery
+ *   interrupted by a call (<the recovery's reason>)". Each cut counts in
+ *   recoveries_interrupted. In a revision the frozen parts are read back: a
+ *   frozen recovery shorter than it was granted, ending where a call of
+ *   the operator starts, was cut there.
  * - Merging: when the next planned or statutory break that has not begun
  *   begins at most merge_margin after the recovery would end (or overlaps
  *   it), the recovery merges into it: that break starts at the recovery's
@@ -73,10 +113,17 @@
  *   pushed by a recovery follows it when it stays inside its window, else it
  *   is placed again. When no place fits, the block goes anywhere in the
  *   shift (minute grid); a block that cannot start by latest, or not at all,
- *   counts the shift in statutory_violations. With max_stretch, no work
+ *   counts the shift in statutory_violations. Places inside a call of the
+ *   operator are skipped; when every place of the window is inside calls,
+ *   the place after the call is taken (the nearest to the target, keeping
+ *   coverage first) even past latest: when latest came while the operator
+ *   was on a call and the block starts right after it, the block counts in
+ *   statutory_overruns ("started late because of a call"), not as a
+ *   violation. With max_stretch, no work
  *   stretch lasts longer than that without a break of at least min_block
  *   (recovery breaks only when recovery_counts): more pauses of min_block
- *   are added, each as late as the stretch allows.
+ *   are added, each as late as the stretch allows (or right after the
+ *   call holding that place: not a violation, not counted).
  * - Reasons (private): "after a threatening call (threat)", "after a call of
  *   65 min (prolonged_call)", "after 1 unreasonable_demand, 1 other incidents
  *   in 40 min (6 points)", "statutory break: 45min for more than 6h of work
@@ -87,16 +134,19 @@
  *
  * Returns 0 and the plan in *ret, or -ENOMEM. */
 int planner_run(const Roster *roster, const Policy *policy, const Coverage *coverage,
-                const IncidentList *incidents, const Plan *previous, usec_t now, Plan **ret);
+                const IncidentList *incidents, const CallIndex *calls, const Plan *previous, usec_t now,
+                Plan **ret);
 
 /* Revise plan in place at now for one operator only, as planner_run() with
  * plan as the previous revision would for that operator's shifts (an
- * incident of theirs): the other shifts keep their breaks. plan must come
- * from planner_run() with the same roster, policy and coverage. Costs one
- * operator's shifts, not the site's. Returns 0, -ENXIO for an operator not
+ * incident of theirs, a call): the other shifts keep their breaks. plan must
+ * come from planner_run() with the same roster, policy and coverage.
+ * calls: as planner_run()'s, holding at least the operator's (or NULL).
+ * Costs one operator's shifts, incidents and calls, not the site's. Returns 0, -ENXIO for an operator not
  * in the roster, -ESTALE when plan does not match the roster, -ENOMEM. */
 int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
-                            const IncidentList *incidents, usec_t now, const char *operator);
+                            const IncidentList *incidents, const CallIndex *calls, usec_t now,
+                            const char *operator);
 
 /* The operators whose breaks an event of operator (an index into
  * roster->operators) can move: with coverage, their team (roster order),
@@ -110,9 +160,17 @@ size_t planner_coupled_operators(const Roster *roster, const Coverage *coverage,
  * costing their incidents, not the site's). */
 typedef const IncidentList *(*planner_incidents_fn)(const char *operator, void *userdata);
 
+/* The calls planner_revise_team() gives the revision of operator: an index
+ * holding at least all of theirs, sorted as call_index_new() sorts (one
+ * operator's calls by start make one), with a call in progress at now as
+ * [start, now); or NULL for none. Only theirs keeps the revision costing
+ * their calls, not the site's. */
+typedef const CallIndex *(*planner_calls_fn)(const char *operator, void *userdata);
+
 /* Revise plan in place at now for an event of operator (an incident, a call
- * record): planner_revise_operator() with incidents_of(member) for every
- * operator of planner_coupled_operators() in turn (with coverage, a break of
+ * record): planner_revise_operator() with incidents_of(member) and
+ * calls_of(member) (calls_of NULL: no calls) for every operator of
+ * planner_coupled_operators() in turn (with coverage, a break of
  * one changes where the others' may go). Equals planner_run() with plan as
  * the previous revision at the same now for those operators, and leaves
  * everyone else as they were; costs the team, not the site. The operators
@@ -121,5 +179,5 @@ typedef const IncidentList *(*planner_incidents_fn)(const char *operator, void *
  * -ESTALE, -ENOMEM as planner_revise_operator() does (the plan is then
  * partly revised: plan again with planner_run()). */
 ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
-                            planner_incidents_fn incidents_of, void *userdata, usec_t now, const char *operator,
-                            const size_t **ret_operators);
+                            planner_incidents_fn incidents_of, planner_calls_fn calls_of, void *userdata,
+                            usec_t now, const char *operator, const size_t **ret_operators);

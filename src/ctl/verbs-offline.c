@@ -71,7 +71,7 @@ static int verbs_offline_incident_received_cmp(const void *a, const void *b) {
  * (of the operator concerned) at each incident's receipt, so that breaks
  * moved by revisions count; the last revision is the plan. */
 static int verbs_offline_plan_replay(const Roster *roster, const Policy *p, const Coverage *coverage,
-                                     const IncidentList *incidents, Plan **ret) {
+                                     const IncidentList *incidents, const CallIndex *calls, Plan **ret) {
         _cleanup_(plan_freep) Plan *plan = NULL;
         _cleanup_free_ const Incident **order = NULL;
         usec_t start = USEC_INFINITY;
@@ -79,7 +79,7 @@ static int verbs_offline_plan_replay(const Roster *roster, const Policy *p, cons
 
         for (size_t i = 0; i < roster->n_shifts; i++)
                 start = MIN(start, roster->shifts[i].start);
-        r = planner_run(roster, p, coverage, incidents, NULL, start == USEC_INFINITY ? 0 : start, &plan);
+        r = planner_run(roster, p, coverage, incidents, calls, NULL, start == USEC_INFINITY ? 0 : start, &plan);
         if (r < 0)
                 return r;
 
@@ -92,7 +92,7 @@ static int verbs_offline_plan_replay(const Roster *roster, const Policy *p, cons
         for (size_t i = 0; i < incidents->n; i++) {
                 if (order[i]->received <= plan->now || roster_find_operator(roster, order[i]->operator) < 0)
                         continue;
-                r = planner_revise_operator(plan, roster, p, coverage, incidents, order[i]->received,
+                r = planner_revise_operator(plan, roster, p, coverage, incidents, calls, order[i]->received,
                                             order[i]->operator);
                 if (r < 0)
                         return r;
@@ -122,33 +122,40 @@ static int verbs_offline_metrics_json(const Metrics *m, const Metrics *base) {
             ctl_json_add_uint(o, "recovery_delay_median_seconds", m->delay_median / USEC_PER_SEC) < 0 ||
             ctl_json_add_uint(o, "recovery_delay_max_seconds", m->delay_max / USEC_PER_SEC) < 0 ||
             ctl_json_add_uint(o, "breaks_moved", m->breaks_moved) < 0 ||
+            ctl_json_add_uint(o, "statutory_overruns", m->statutory_overruns) < 0 ||
+            ctl_json_add_uint(o, "recoveries_interrupted", m->recoveries_interrupted) < 0 ||
             ctl_json_add_uint(o, "shift_minutes", m->shift_time / USEC_PER_MINUTE) < 0 ||
             ctl_json_add_object(o, "break_minutes", kinds) < 0 ||
             ctl_json_add_uint(o, "shortfall_operator_minutes", m->shortfall_minutes) < 0 ||
             ctl_json_add_uint(o, "shortfall_during_recovery_operator_minutes", m->recovery_shortfall_minutes) < 0 ||
             ctl_json_add_object(o, "shortfall_by_team", teams) < 0 ||
             ctl_json_add_uint(o, "shortfall_without_recovery_operator_minutes", base->shortfall_minutes) < 0 ||
+            (m->calls_known &&
+             (ctl_json_add_uint(o, "break_starts_in_call", m->break_starts_in_call) < 0 ||
+              ctl_json_add_uint(o, "long_call_recoveries", m->long_call_recoveries) < 0 ||
+              ctl_json_add_uint(o, "long_call_recoveries_prompt", m->long_call_recoveries_prompt) < 0 ||
+              ctl_json_add_uint(o, "long_call_wait_max_seconds", m->long_call_wait_max / USEC_PER_SEC) < 0)) ||
             ctl_json_print(o) < 0)
                 return log_oom();
         return 0;
 }
 
 /* The metrics of plan, and the coverage shortfall of the roster with its
- * statutory breaks alone (no incidents), for comparison. */
+ * statutory breaks alone (no incidents; the same calls), for comparison. */
 static int verbs_offline_print_metrics(const Plan *plan, const Roster *roster, const Policy *p,
-                                       const Coverage *coverage) {
+                                       const Coverage *coverage, const CallIndex *calls) {
         _cleanup_(metrics_freep) Metrics *m = NULL, *base = NULL;
         _cleanup_(plan_freep) Plan *baseline = NULL;
         IncidentList none = {};
         int r;
 
-        r = metrics_compute(plan, coverage, &m);
+        r = metrics_compute(plan, coverage, calls, &m);
         if (r < 0)
                 return log_error_errno(r, "Failed to compute the metrics: %m");
-        r = planner_run(roster, p, coverage, &none, NULL, 0, &baseline);
+        r = planner_run(roster, p, coverage, &none, calls, NULL, 0, &baseline);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
-        r = metrics_compute(baseline, coverage, &base);
+        r = metrics_compute(baseline, coverage, calls, &base);
         if (r < 0)
                 return log_error_errno(r, "Failed to compute the metrics: %m");
         if (arg_json)
@@ -263,6 +270,7 @@ int verb_plan(char **args) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(inputs_done) Inputs in = {};
         _cleanup_(plan_freep) Plan *plan = NULL;
+        _cleanup_(call_index_freep) CallIndex *calls = NULL;
         usec_t from = 0, to = USEC_INFINITY;
         int r;
 
@@ -282,13 +290,16 @@ int verb_plan(char **args) {
                 return log_error_errno(ENXIO, "No team '%s' in the roster.", arg_team);
 
         /* Offline, every incident counts as known when it happened; with
-         * --metrics, when it was received, revision by revision. */
-        r = arg_metrics ? verbs_offline_plan_replay(in.roster, p, in.coverage, in.incidents, &plan) :
-                planner_run(in.roster, p, in.coverage, in.incidents, NULL, 0, &plan);
+         * --metrics, when it was received, revision by revision. Every call
+         * is known: no break starts inside one. */
+        if (call_index_new(in.calls, &calls) < 0)
+                return log_oom();
+        r = arg_metrics ? verbs_offline_plan_replay(in.roster, p, in.coverage, in.incidents, calls, &plan) :
+                planner_run(in.roster, p, in.coverage, in.incidents, calls, NULL, 0, &plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
         if (arg_metrics)
-                return verbs_offline_print_metrics(plan, in.roster, p, in.coverage);
+                return verbs_offline_print_metrics(plan, in.roster, p, in.coverage, calls);
 
         if (arg_format == FORMAT_ICS)
                 return verbs_offline_print_ics(plan, in.roster, from, to);

@@ -259,7 +259,7 @@ static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_er
         Manager *mgr = userdata;
         int r;
 
-        r = metrics_compute(mgr->plan, mgr->coverage, &m);
+        r = metrics_compute(mgr->plan, mgr->coverage, NULL, &m);
         if (r < 0)
                 return r;
         r = bus_open_array(msg, "{sv}", &reply);

@@ -204,7 +204,7 @@ int manager_replan(Manager *m) {
 
         if (m->plan)
                 manager_edges_run(m, now - 1);
-        r = planner_run(m->roster, m->policy, m->coverage, m->incidents, m->plan, now, &new);
+        r = planner_run(m->roster, m->policy, m->coverage, m->incidents, NULL, m->plan, now, &new);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
         r = manager_diff_plans(m, m->plan, new, &c);
@@ -301,8 +301,8 @@ int manager_revise(Manager *m, const char *operator) {
         r = manager_snapshot(m, members, n, &old);
         if (r < 0)
                 return log_oom();
-        n = planner_revise_team(m->plan, m->roster, m->policy, m->coverage, manager_incidents_of, m, now, operator,
-                                &members);
+        n = planner_revise_team(m->plan, m->roster, m->policy, m->coverage, manager_incidents_of, NULL, m, now,
+                                operator, &members);
         if (n < 0) {
                 log_warning_errno(n, "Failed to revise the team of %s: %m; re-planning the site.", operator);
                 return manager_replan(m);
@@ -365,7 +365,7 @@ static int manager_first_plan(Manager *m) {
         r = manager_merge_incidents(m->incidents, NULL, now, &known);
         if (r < 0)
                 return log_oom();
-        r = planner_run(m->roster, m->policy, m->coverage, known, NULL, 0, &m->plan);
+        r = planner_run(m->roster, m->policy, m->coverage, known, NULL, NULL, 0, &m->plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
         /* Nothing was announced before: only breaks the revision at now moves

@@ -70,10 +70,69 @@ static void test_append_and_finish(void **state) {
         assert_null(call_log_free(NULL));
 }
 
+static void test_index(void **state) {
+        _cleanup_(call_log_freep) CallLog *l = call_log_new();
+        _cleanup_(call_index_freep) CallIndex *i = NULL, *none = NULL;
+        static const struct {
+                const char *operator;
+                usec_t start, end;
+        } calls[] = {
+                { "op2", 500, 900 },
+                { "op1", 300, 400 },
+                { "op3", 100, 200 },
+                { "op1", 100, 250 },
+                { "op1", 120, 150 },    /* inside the one before */
+        };
+        const CallRecord * const *mine;
+
+        for (size_t k = 0; k < ELEMENTSOF(calls); k++) {
+                CallRecord c = { .operator = (char *) calls[k].operator, .start = calls[k].start,
+                                 .end = calls[k].end };
+                assert_int_equal(call_log_add(l, &c), 0);
+        }
+        assert_int_equal(call_log_finish(l), 0);
+        assert_int_equal(call_index_new(l, &i), 0);
+        assert_int_equal(i->n_calls, 5);
+
+        /* By operator, then start. */
+        assert_int_equal(call_index_operator(i, "op1", &mine), 3);
+        assert_int_equal(mine[0]->start, 100);
+        assert_int_equal(mine[1]->start, 120);
+        assert_int_equal(mine[2]->start, 300);
+        assert_int_equal(call_index_operator(i, "op3", &mine), 1);
+        assert_int_equal(mine[0]->end, 200);
+        assert_int_equal(call_index_operator(i, "op0", &mine), 0);
+        assert_null(mine);
+        assert_int_equal(call_index_operator(i, "op9", &mine), 0);
+        assert_int_equal(call_index_operator(NULL, "op1", &mine), 0);
+
+        /* Strictly inside: not at a start or an end; of nested ones, the
+         * one ending last. */
+        assert_int_equal(call_index_operator(i, "op1", &mine), 3);
+        assert_int_equal(calls_first_starting(mine, 3, 120), 1);
+        assert_int_equal(calls_first_starting(mine, 3, 121), 2);
+        assert_int_equal(calls_first_starting(mine, 3, 301), 3);
+        assert_null(calls_containing(mine, 3, 100));
+        assert_int_equal(calls_containing(mine, 3, 101)->end, 250);
+        assert_int_equal(calls_containing(mine, 3, 130)->end, 250);
+        assert_int_equal(calls_containing(mine, 3, 200)->end, 250);
+        assert_null(calls_containing(mine, 3, 250));
+        assert_null(calls_containing(mine, 3, 280));
+        assert_int_equal(calls_containing(mine, 3, 399)->start, 300);
+        assert_null(calls_containing(mine, 3, 400));
+        assert_null(calls_containing(NULL, 0, 400));
+
+        /* No log: an empty index. */
+        assert_int_equal(call_index_new(NULL, &none), 0);
+        assert_int_equal(none->n_calls, 0);
+        assert_int_equal(call_index_operator(none, "op1", &mine), 0);
+}
+
 int main(void) {
         static const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_add),
                 cmocka_unit_test(test_append_and_finish),
+                cmocka_unit_test(test_index),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,7 +33,7 @@ static void test_metrics(void **state) {
         Coverage coverage = { &team, 1 };
         _cleanup_(metrics_freep) Metrics *m = NULL;
 
-        assert_int_equal(metrics_compute(&plan, &coverage, &m), 0);
+        assert_int_equal(metrics_compute(&plan, &coverage, NULL, &m), 0);
         assert_int_equal(m->shifts, 2);
         assert_int_equal(m->recoveries, 2);
         assert_int_equal(m->breaks_moved, 3);
@@ -59,7 +59,7 @@ static void test_print(void **state) {
         size_t size = 0;
         FILE *f;
 
-        assert_int_equal(metrics_compute(&plan, NULL, &m), 0);
+        assert_int_equal(metrics_compute(&plan, NULL, NULL, &m), 0);
         f = open_memstream(&text, &size);
         assert_non_null(f);
         assert_int_equal(metrics_print(m, f), 0);

@@ -324,21 +324,21 @@ static void test_coverage_staggers(void **state) {
 
         /* One of two must stay on the phones: op1 takes the middle
          * (12:10–12:55), op2 the nearest place that does not overlap. */
-        assert_int_equal(planner_run(&roster, &policy, one, NULL, NULL, 0, &a), 0);
+        assert_int_equal(planner_run(&roster, &policy, one, NULL, NULL, NULL, 0, &a), 0);
         x = kind_nth(&a->shifts[0], BREAK_STATUTORY, 0);
         y = kind_nth(&a->shifts[1], BREAK_STATUTORY, 0);
         assert_int_equal(x->start, AT(0, 12, 10));
         assert_int_equal(y->start, AT(0, 11, 25));
         assert_int_equal(y->end, AT(0, 12, 10));
-        assert_int_equal(metrics_compute(a, one, &ma), 0);
+        assert_int_equal(metrics_compute(a, one, NULL, &ma), 0);
         assert_int_equal(ma->shortfall_minutes, 0);
 
         /* Both must stay: nothing keeps it, the law wins; both in the
          * middle, 90 operator-minutes short. */
-        assert_int_equal(planner_run(&roster, &policy, two, NULL, NULL, 0, &b), 0);
+        assert_int_equal(planner_run(&roster, &policy, two, NULL, NULL, NULL, 0, &b), 0);
         assert_int_equal(b->statutory_violations, 0);
         assert_int_equal(kind_nth(&b->shifts[1], BREAK_STATUTORY, 0)->start, AT(0, 12, 10));
-        assert_int_equal(metrics_compute(b, two, &mb), 0);
+        assert_int_equal(metrics_compute(b, two, NULL, &mb), 0);
         assert_int_equal(mb->shortfall_minutes, 90);
         assert_int_equal(mb->teams[0].required_minutes, 2 * 7 * 60);
 }
@@ -366,7 +366,7 @@ static void test_coverage_deferred(void **state) {
 
         /* 6 points at 10:05 while op2 is away until 10:20: the deferrable
          * break waits until 10:20, within its 15 minutes. */
-        assert_int_equal(planner_run(&roster, &policy, one, &lp, NULL, 0, &a), 0);
+        assert_int_equal(planner_run(&roster, &policy, one, &lp, NULL, NULL, 0, &a), 0);
         x = kind_nth(&a->shifts[0], BREAK_RECOVERY, 0);
         assert_int_equal(x->start, AT(0, 10, 20));
         assert_int_equal(a->recoveries_short, 0);
@@ -374,12 +374,12 @@ static void test_coverage_deferred(void **state) {
 
         /* Allowed 10 minutes only: at once, the shortfall reported. */
         policy.accumulation.max_delay = 10 * MIN_;
-        assert_int_equal(planner_run(&roster, &policy, one, &lp, NULL, 0, &b), 0);
+        assert_int_equal(planner_run(&roster, &policy, one, &lp, NULL, NULL, 0, &b), 0);
         assert_int_equal(kind_nth(&b->shifts[0], BREAK_RECOVERY, 0)->start, AT(0, 10, 5));
         assert_int_equal(b->recoveries_short, 1);
 
         /* A threat: at once, whatever the coverage. */
-        assert_int_equal(planner_run(&roster, &policy, one, &lt, NULL, 0, &c), 0);
+        assert_int_equal(planner_run(&roster, &policy, one, &lt, NULL, NULL, 0, &c), 0);
         assert_int_equal(kind_nth(&c->shifts[0], BREAK_RECOVERY, 0)->start, AT(0, 10, 5));
 }
 

@@ -181,6 +181,11 @@ static int bus_method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_e
  * RecoveriesShort u, RecoveryDelayMedianUSec t, RecoveryDelayMaxUSec t,
  * BreaksMoved u, ShiftUSec t, BreakUSec a{st} (kind → time),
  * ShortfallOperatorMinutes t, Shortfall a{st} (team → operator-minutes),
+ * against the calls respited knows (the ACD's agent state): StatutoryOverruns
+ * u (begun after their latest start because of a call), RecoveriesInterrupted
+ * u, BreakStartsInCall u, LongCallRecoveries u (after a call of 60 min or
+ * more), LongCallRecoveriesPrompt u (of those, begun within 2 min of the
+ * call's end), LongCallWaitMaxUSec t;
  * Adherence a{s(uuu)} (kind → breaks taken, partly taken, not taken, of
  * those that ended today, as the ACD's agent state judged them;
  * core/adherence.h). */
@@ -256,10 +261,14 @@ static int bus_append_adherence(sd_bus_message *reply, const AdherenceCounts *c)
 static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(metrics_freep) Metrics *m = NULL;
+        _cleanup_(manager_calls_done) ManagerCalls calls = {};
         Manager *mgr = userdata;
         int r;
 
-        r = metrics_compute(mgr->plan, mgr->coverage, NULL, &m);
+        r = manager_calls_known(mgr, clock_now(&mgr->clock), &calls);
+        if (r < 0)
+                return r;
+        r = metrics_compute(mgr->plan, mgr->coverage, &calls.index, &m);
         if (r < 0)
                 return r;
         r = bus_open_array(msg, "{sv}", &reply);
@@ -277,6 +286,12 @@ static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_er
             (r = bus_append_map(reply, "BreakUSec", m, false)) < 0 ||
             (r = bus_append_entry(reply, "ShortfallOperatorMinutes", "t", m->shortfall_minutes)) < 0 ||
             (r = bus_append_map(reply, "Shortfall", m, true)) < 0 ||
+            (r = bus_append_entry(reply, "StatutoryOverruns", "u", m->statutory_overruns)) < 0 ||
+            (r = bus_append_entry(reply, "RecoveriesInterrupted", "u", m->recoveries_interrupted)) < 0 ||
+            (r = bus_append_entry(reply, "BreakStartsInCall", "u", m->break_starts_in_call)) < 0 ||
+            (r = bus_append_entry(reply, "LongCallRecoveries", "u", m->long_call_recoveries)) < 0 ||
+            (r = bus_append_entry(reply, "LongCallRecoveriesPrompt", "u", m->long_call_recoveries_prompt)) < 0 ||
+            (r = bus_append_entry(reply, "LongCallWaitMaxUSec", "t", m->long_call_wait_max)) < 0 ||
             (r = bus_append_adherence(reply, &mgr->adherence_counts)) < 0)
                 return r;
         return bus_send_array(reply);

@@ -213,7 +213,7 @@ int manager_set_agent_state(Manager *m, const char *operator, const char *state,
 
 ssize_t manager_agent_calls(const Manager *m, const char *operator, usec_t now, ManagerCallSpan **ret) {
         const ManagerAgentEntry *e = manager_agent_find(m, operator);
-        bool open = e && e->now.state == AGENT_ON_CALL && e->now.call_since < now;
+        bool open = e && e->now.state == AGENT_ON_CALL;
         size_t n = e ? e->n_calls : 0;
         ManagerCallSpan *v = calloc(n + open + 1, sizeof(ManagerCallSpan));
 
@@ -222,7 +222,7 @@ ssize_t manager_agent_calls(const Manager *m, const char *operator, usec_t now, 
         if (n > 0)
                 memcpy(v, e->calls, n * sizeof(ManagerCallSpan));
         if (open)
-                v[n++] = (ManagerCallSpan) { e->now.call_since, now };
+                v[n++] = (ManagerCallSpan) { e->now.call_since, MAX(now, e->now.call_since + 1) };
         *ret = v;
         return (ssize_t) n;
 }

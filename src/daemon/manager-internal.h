@@ -154,7 +154,8 @@ const ManagerAgent *manager_agent_get(const Manager *m, const char *operator);
 int manager_agent_add_call(Manager *m, const char *operator, usec_t start, usec_t end);
 /* The calls of operator known to respited, by start: the closed spans of
  * the last 8 days before their latest, then, while on a call now, the open
- * one as [call_since, now). *ret is malloc'ed (never NULL on success).
+ * one as [call_since, now) (at least a microsecond: a call that began at
+ * now is one). *ret is malloc'ed (never NULL on success).
  * Returns how many, or -ENOMEM. */
 ssize_t manager_agent_calls(const Manager *m, const char *operator, usec_t now, ManagerCallSpan **ret);
 /* The call records of the CSVs (calls; those whose source is
@@ -169,6 +170,27 @@ void manager_agent_replay_run(Manager *m, usec_t until);
 /* The next start or end of a call to come, or USEC_INFINITY. */
 usec_t manager_agent_replay_next(const Manager *m);
 void manager_agents_done(Manager *m);
+
+/* manager-calls.c */
+
+/* Calls as the planner takes them (core/calls.h): records owning nothing
+ * (operator points into the roster), and the index over them. */
+typedef struct ManagerCalls {
+        CallRecord *records;
+        size_t n_records;
+        const CallRecord **index_calls;
+        CallIndex index;
+} ManagerCalls;
+
+void manager_calls_done(ManagerCalls *c);
+/* The calls respited knows of operator (manager_agent_calls(): a call in
+ * progress as [start, now)), as planner_calls_fn (userdata: the manager):
+ * valid until the next call; NULL, logged, on OOM (the planner then goes
+ * without). Costs that operator's calls. */
+const CallIndex *manager_calls_of(const char *operator, void *userdata);
+/* Every roster operator's known calls at now into *ret, for a re-plan of
+ * the site (planner_run()). Returns 0 or -ENOMEM. */
+int manager_calls_known(Manager *m, usec_t now, ManagerCalls *ret);
 
 /* manager-breaks.c */
 

@@ -53,6 +53,9 @@ Manager *manager_free(Manager *m) {
         manager_agents_done(m);
         manager_breaks_done(m);
         actions_free(m->actions);
+        if (m->calls_of)
+                manager_calls_done(m->calls_of);
+        free(m->calls_of);
         plan_free(m->plan);
         sequences_free(m->sequences);
         return mfree(m);
@@ -198,13 +201,17 @@ static void manager_log_violations(const Manager *m, unsigned before) {
 
 int manager_replan(Manager *m) {
         _cleanup_(manager_changes_done) ManagerChanges c = {};
+        _cleanup_(manager_calls_done) ManagerCalls calls = {};
         _cleanup_(plan_freep) Plan *new = NULL, *old = NULL;
         usec_t now = clock_now(&m->clock);
         int r;
 
         if (m->plan)
                 manager_edges_run(m, now - 1);
-        r = planner_run(m->roster, m->policy, m->coverage, m->incidents, NULL, m->plan, now, &new);
+        r = manager_calls_known(m, now, &calls);
+        if (r < 0)
+                return log_oom();
+        r = planner_run(m->roster, m->policy, m->coverage, m->incidents, &calls.index, m->plan, now, &new);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
         r = manager_diff_plans(m, m->plan, new, &c);
@@ -301,8 +308,8 @@ int manager_revise(Manager *m, const char *operator) {
         r = manager_snapshot(m, members, n, &old);
         if (r < 0)
                 return log_oom();
-        n = planner_revise_team(m->plan, m->roster, m->policy, m->coverage, manager_incidents_of, NULL, m, now,
-                                operator, &members);
+        n = planner_revise_team(m->plan, m->roster, m->policy, m->coverage, manager_incidents_of,
+                                manager_calls_of, m, now, operator, &members);
         if (n < 0) {
                 log_warning_errno(n, "Failed to revise the team of %s: %m; re-planning the site.", operator);
                 return manager_replan(m);
@@ -342,6 +349,7 @@ int manager_revise(Manager *m, const char *operator) {
  * the future follows only what the clock has reached. */
 static int manager_first_plan(Manager *m) {
         _cleanup_(incident_list_freep) IncidentList *known = NULL;
+        _cleanup_(manager_calls_done) ManagerCalls calls = {};
         usec_t now = clock_now(&m->clock);
         int r;
 
@@ -365,7 +373,10 @@ static int manager_first_plan(Manager *m) {
         r = manager_merge_incidents(m->incidents, NULL, now, &known);
         if (r < 0)
                 return log_oom();
-        r = planner_run(m->roster, m->policy, m->coverage, known, NULL, NULL, 0, &m->plan);
+        r = manager_calls_known(m, now, &calls);
+        if (r < 0)
+                return log_oom();
+        r = planner_run(m->roster, m->policy, m->coverage, known, &calls.index, NULL, 0, &m->plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m");
         /* Nothing was announced before: only breaks the revision at now moves

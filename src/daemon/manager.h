@@ -89,6 +89,7 @@ typedef struct Manager {
          * runs, what the ACD said; the verdicts on the breaks of the
          * feeds' window that are over, by uid, and their counts. */
         Actions *actions;               /* commands at break edges (respite.conf(5), ACTIONS) */
+        struct ManagerCalls *calls_of;  /* manager_calls_of()'s view, reused */
         void *breaks_by_operator;
         void *adherence;
         AdherenceCounts adherence_counts;

@@ -173,6 +173,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/revise.sh $(BUILDDIR)
 	tests/sources.sh $(BUILDDIR)
 	tests/agents.sh $(BUILDDIR)
+	tests/breaks.sh $(BUILDDIR)
 	tests/access.sh $(BUILDDIR)
 	tests/systemd.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)

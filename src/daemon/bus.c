@@ -9,11 +9,6 @@
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-/* Feed and bus share one form of UID, RFC 5545 §3.8.4.7 style. */
-static int bus_format_uid(const Break *b, char **ret) {
-        return asprintf(ret, "%s@respite", b->uid) < 0 ? -ENOMEM : 0;
-}
-
 /* A method return to msg opened on an array of element ("(sttss)",
  * "{sv}"): append the elements to *ret, then bus_send_array(). */
 static int bus_open_array(sd_bus_message *msg, const char *element, sd_bus_message **ret) {
@@ -164,7 +159,7 @@ static int bus_method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_e
                 const Break *b = breaks[i];
                 _cleanup_free_ char *uid = NULL;
 
-                r = bus_format_uid(b, &uid);
+                r = feed_event_uid(b->uid, &uid);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_append(reply, "(sttss)", break_kind_to_string(b->kind), b->start, b->end,
@@ -858,7 +853,7 @@ int bus_emit_break(Manager *m, const char *member, const char *operator, const B
 
         if (!m->bus)
                 return 0;
-        r = bus_format_uid(b, &uid);
+        r = feed_event_uid(b->uid, &uid);
         if (r < 0)
                 return r;
         return sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, member, "ssstts", operator, uid,

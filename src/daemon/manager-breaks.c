@@ -114,15 +114,18 @@ static bool manager_operator_on_call(Manager *m, const char *operator, usec_t *r
 
 static void manager_break_action(Manager *m, ActionEvent event, const ShiftPlan *s, const Break *b) {
         const ManagerAgent *a = manager_agent_get(m, s->operator);
+        _cleanup_free_ char *uid = NULL;
 
-        if (!m->actions)
+        if (feed_event_uid(b->uid, &uid) < 0) {
+                log_oom();
                 return;
+        }
         (void) actions_run(m->actions, event, &(ActionContext) {
                 .operator = s->operator,
                 .team = s->team,
                 .agent = a ? a->agent : NULL,
                 .break_kind = break_kind_to_string(b->kind),
-                .break_uid = b->uid,
+                .break_uid = uid,
                 .reason = break_kind_public_reason(b->kind),
                 .start = b->start,
                 .end = b->end,
@@ -219,6 +222,7 @@ static void manager_break_judge(Manager *m, ManagerOperatorBreaks *e, const Shif
                 [ADHERENCE_PARTLY_TAKEN] = "partly taken",
                 [ADHERENCE_NOT_TAKEN]    = "not taken",
         };
+        char off[DURATION_MAX], length[DURATION_MAX];
         AdherenceDetail d;
         int r;
 
@@ -237,9 +241,12 @@ static void manager_break_judge(Manager *m, ManagerOperatorBreaks *e, const Shif
                 log_oom();
                 return;
         }
-        log_info("%s: %s break %s (off the phones %" PRIu64 " of %" PRIu64 " min%s).", s->operator,
-                 break_kind_to_string(b->kind), said[d.adherence], d.off / USEC_PER_MINUTE,
-                 (b->end - b->start) / USEC_PER_MINUTE, d.interrupted ? ", a call answered during it" : "");
+        log_info("%s: %s break %s (off the phones %s of %s%s).", s->operator, break_kind_to_string(b->kind),
+                 said[d.adherence], duration_format(d.off, off, sizeof off),
+                 duration_format(b->end - b->start, length, sizeof length),
+                 d.interrupted ? ", a call answered during it" : "");
+        /* The operator's own record: their feed says it. */
+        (void) manager_publish_operator(m, s->operator);
         if (m->store) {
                 r = store_save_adherence(m->store, s->operator, b, &d);
                 if (r < 0)

@@ -72,6 +72,9 @@ int manager_diff_plans(Manager *m, const Plan *old, const Plan *new, ManagerChan
  * files (<dir>/<operator>.ics, <dir>/team-<team>.ics) when their bytes
  * changed, and served over HTTP. */
 int manager_publish_changes(Manager *m, const ManagerChanges *c);
+/* The feed of operator alone (what only it says changed: whether a break
+ * was taken). */
+int manager_publish_operator(Manager *m, const char *operator);
 /* Every feed of the roster, and feeds gone from it no longer served. */
 int manager_publish_all(Manager *m);
 /* BreakScheduled for each break of c, then ScheduleChanged per operator. */

@@ -288,6 +288,12 @@ int manager_publish_changes(Manager *m, const ManagerChanges *c) {
         return 0;
 }
 
+int manager_publish_operator(Manager *m, const char *operator) {
+        if (manager_feed_dir_ensure(m) == 0 || roster_find_operator(m->roster, operator) < 0)
+                return 0;
+        return manager_publish_feed(m, FEED_OPERATOR, operator);
+}
+
 int manager_publish_all(Manager *m) {
         if (manager_feed_dir_ensure(m) == 0)
                 return 0;

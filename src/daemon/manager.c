@@ -444,6 +444,9 @@ int manager_load(Manager *m) {
                 return log_error_errno(r, "%s", error ?: "Failed to load the policy.");
         log_info("Policy '%s': zone %s, statutory preset %s.", m->config_path, m->policy->timezone,
                  m->policy->statutory.name);
+        r = actions_set_settings(m->actions, &m->policy->actions);
+        if (r < 0)
+                return log_oom();
 
         if (m->replay_from) {
                 usec_t origin;

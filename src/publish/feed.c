@@ -155,6 +155,14 @@ FeedAudience feed_name_parse(const char *name, const char **ret_who) {
         return team ? FEED_TEAM : FEED_OPERATOR;
 }
 
+int feed_event_uid(const char *uid, char **ret) {
+        if (asprintf(ret, "%s" FEED_UID_DOMAIN, uid) < 0) {
+                *ret = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *who, char **ret) {
         int r = audience == FEED_TEAM ? asprintf(ret, "Team %s: breaks", who) :
                                         asprintf(ret, "%s: breaks", feed_operator_name(roster, who));
@@ -230,10 +238,8 @@ static int feed_add_event(icalcomponent *cal, const FeedEvent *e, const Roster *
         if (modified == 0)
                 modified = e->start;
 
-        if (asprintf(&uid, "%s" FEED_UID_DOMAIN, e->uid) < 0) {
-                uid = NULL;
+        if (feed_event_uid(e->uid, &uid) < 0)
                 return -ENOMEM;
-        }
         r = feed_event_summary(e, roster, audience, &summary);
         if (r < 0)
                 return r;

@@ -36,6 +36,11 @@ int feed_name(FeedAudience audience, const char *who, char **ret);
  * into name) in *ret_who. */
 FeedAudience feed_name_parse(const char *name, const char **ret_who);
 
+/* The UID an event of the plan's uid has in feeds, on the bus and for
+ * actions: "<uid>@respite" (RFC 5545 §3.8.4.7: globally unique). Returns 0
+ * and a malloc'ed string in *ret, or -ENOMEM. */
+int feed_event_uid(const char *uid, char **ret);
+
 /* The calendar name (NAME, X-WR-CALNAME) of the feed of operator who
  * ("Operator 17: breaks", the operator's name in roster, else the id) or of
  * team who ("Team retail: breaks"). Returns 0 and a malloc'ed string in

@@ -281,6 +281,7 @@ void manager_breaks_agent_changed(Manager *m, const char *operator, const Manage
         ManagerOperatorBreaks *e = manager_operator_breaks(m, operator);
         bool call_began = after->state == AGENT_ON_CALL && (!before || before->state != AGENT_ON_CALL);
         bool call_ended = before && before->state == AGENT_ON_CALL && after->state != AGENT_ON_CALL;
+        size_t kept = 0;
 
         if (!e || manager_timeline_add(e, after->since, after->state) < 0) {
                 log_oom();
@@ -295,6 +296,17 @@ void manager_breaks_agent_changed(Manager *m, const char *operator, const Manage
         } else if (!(call_ended && e->due && e->due[0]))
                 return;
         (void) manager_revise(m, operator);
+        /* Breaks due that the revision dropped (merged into another) wait
+         * for nothing any more. */
+        if (!e->due)
+                return;
+        for (size_t i = 0; e->due[i]; i++) {
+                if (plan_find_operator_break(m->plan, operator, e->due[i]))
+                        e->due[kept++] = e->due[i];
+                else
+                        free(e->due[i]);
+        }
+        e->due[kept] = NULL;
 }
 
 const AdherenceDetail *manager_adherence_of(const char *uid, void *userdata) {

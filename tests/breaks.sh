@@ -4,7 +4,9 @@
 # call when a recovery break comes due gets it when the call ends; the
 # actions run at due, start and end with the documented environment; a
 # pause during the break counts it as taken (log, GetMetrics, the feed); a
-# call answered during a break cuts it and the rest follows that call.
+# call answered during a break cuts it and the rest follows that call; a
+# statutory break due during a call begins at its end, and a hanging action
+# is killed at its timeout while respited keeps serving.
 # Usage: tests/breaks.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -152,6 +154,48 @@ check "GetMetrics: 1 recovery break partly taken" grep -q '"recovery" 1 1 0' <<<
 out=$("$bin/respitectl" --user status)
 check "respitectl status counts the actions" grep -Eq "^Actions: +[0-9]+ run, [0-9]+ succeeded, 0 failed" <<<"$out"
 
-[ "$failed" -eq 0 ] || { echo "# respited's log:"; sed 's/^/#   /' "$tmp/respited.log" | tail -60;
+# A statutory break (jp: 12:00-13:00 for this shift) comes due during a
+# call, and the break_start action hangs: killed at its timeout while
+# respited keeps serving.
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
+: >"$tmp/queue_log"
+ln -s "$top/conf/presets" "$tmp/presets"
+printf '#!/bin/sh\necho "asking the queue, which does not answer"\nexec sleep 60\n' >"$tmp/hang"
+chmod +x "$tmp/hang"
+cat >"$tmp/statutory.conf" <<EOF
+site = { timezone = "Asia/Tokyo"; };
+@include "presets/jp.conf"
+sources = { rosters = [ "$tmp/roster.csv" ]; calls = ( { path = "$tmp/queue_log"; format = "queue_log"; } ); };
+feeds = { listen = ""; };
+actions = { break_start = [ "$tmp/hang" ]; break_due = [ "$tmp/record", "due" ]; timeout = "2s"; retries = 0; };
+EOF
+out=$("$bin/respitectl" plan --config "$tmp/statutory.conf" --roster "$tmp/roster.csv" --format csv 2>/dev/null)
+check "offline, the statutory break is at 12:00" grep -q "^1001,statutory,${day}T12:00:00+09:00" <<<"$out"
+"$bin/respited" --user --config "$tmp/statutory.conf" --state-dir "$tmp/state2" \
+        --clock ${day}T11:58:30 --speed 10 >"$tmp/statutory.log" 2>&1 &
+pids+=($!)
+check "respited starts at 11:58:30" wait_count "$tmp/statutory.log" "Serving org.respite.Scheduler1" 1 20
+t=$(now)
+ql "$t|l2|NONE|SIP/1001|AGENTLOGIN|" "$t|c3|support|NONE|ENTERQUEUE||anon-3|1" "$t|c3|support|SIP/1001|CONNECT|1|c3.1|1"
+check "the statutory break is due at 12:00: 1001 is on a call" \
+        wait_count "$tmp/statutory.log" "1001: statutory break due: on a call since" 1 20
+sleep 6
+end=$(now)
+ql "$end|c3|support|SIP/1001|COMPLETEAGENT|1|150|1"
+check "it begins when the call ends" \
+        wait_count "$tmp/statutory.log" "1001: statutory break begins at the end of the call" 1 20
+read -r _ _ _ _ start stop < <(grep "^BreakStarted 1001 .*statutory" "$tmp/signals" | tail -1)
+check "... within 2 minutes of the call's end" test "$((start - end))" -ge 0 -a "$((start - end))" -le 120
+check "... keeping its length (1 h)" test "$((stop - start))" = 3600
+check "the hanging break_start action runs" wait_count "$tmp/statutory.log" "asking the queue" 1 10
+out=$(call GetStatus)
+check "GetStatus answers while it hangs" grep -q '"ActionsRunning" u 1' <<<"$out"
+check "it is killed at its timeout" wait_count "$tmp/statutory.log" "action break_start for 1001 .*timeout" 1 20
+out=$(call GetStatus)
+check "GetStatus counts it timed out and failed" \
+        bash -c "grep -q '\"ActionsTimedOut\" t 1' <<<'$out' && grep -q '\"ActionsFailed\" t 1' <<<'$out'"
+check "... and says why, naming no operator" grep -q '"ActionLastFailure" s "break_start at [^"]*: a timeout after 2s"' <<<"$out"
+
+[ "$failed" -eq 0 ] || { echo "# respited's logs:"; sed 's/^/#   /' "$tmp/respited.log" "$tmp/statutory.log" | tail -80;
                          echo "# signals:"; sed 's/^/#   /' "$tmp/signals"; }
 finish "# breaks: "

@@ -68,6 +68,7 @@ static void test_agent_table(void **state) {
         assert_int_equal(m.agent_counts[AGENT_LOGGED_OUT], 1);
         assert_int_equal(m.agent_counts[AGENT_ON_CALL], 0);
         manager_agents_done(&m);
+        manager_breaks_done(&m);
 }
 
 /* Calls of many days: only 8 days behind the latest are kept. */
@@ -81,6 +82,7 @@ static void test_agent_calls_window(void **state) {
         assert_int_equal(calls[0].start, 11 * USEC_PER_DAY);
         free(calls);
         manager_agents_done(&m);
+        manager_breaks_done(&m);
 }
 
 /* Pauses: paused to another state is one closed pause, whatever its reason
@@ -140,6 +142,7 @@ static void test_agent_pauses(void **state) {
         manager_calls_done(m.calls_of);
         free(m.calls_of);
         manager_agents_done(&m);
+        manager_breaks_done(&m);
 }
 
 int main(void) {

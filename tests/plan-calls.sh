@@ -3,13 +3,32 @@
 # (../shared/data/anonbank-1999): `respitectl plan --metrics` with each
 # month's calls gives 0 statutory violations, no break starting inside a
 # call of its operator, and every recovery after a call of 60 min or more
-# begun within 2 minutes of the call's end. Usage: tests/plan-calls.sh BUILDDIR
+# begun within 2 minutes of the call's end. First, a queue_log's pauses
+# (tests/fixtures/queue_log-pauses): under jp (statutory.pauses_count) the
+# 50 min 1127 took at 12:00 cover the 45 min of a 7-h shift, 8007's pause
+# never closed does not count; without pauses_count both get 45 min.
+# Usage: tests/plan-calls.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 build=${1:-build}
 data="$top/../shared/data/anonbank-1999"
 bin="$top/$build"
+
+# The statutory minutes and violations of `plan --metrics --json` under
+# the jp preset with pauses_count set to $1.
+pause_metrics() {
+        # libconfig reads @include relative to the file: a copy beside it.
+        sed "s/pauses_count = true;/pauses_count = $1;/" "$top/conf/presets/jp.conf" >"$tmp/jp-$1.conf"
+        printf 'site = { timezone = "UTC"; };\n@include "jp-%s.conf"\n' "$1" >"$tmp/pauses-$1.conf"
+        "$bin/respitectl" plan --config "$tmp/pauses-$1.conf" --roster "$top/tests/fixtures/roster-pauses.csv" \
+                --calls "$top/tests/fixtures/queue_log-pauses" --metrics --json 2>"$tmp/pauses-$1.err" |
+                python3 -c 'import json, sys; m = json.load(sys.stdin)
+print(m["break_minutes"]["statutory"], m["statutory_violations"])'
+}
+check "queue_log pauses, pauses_count: only 8007's 45 min placed, no violation" \
+        test "$(pause_metrics true)" = "45 0"
+check "queue_log pauses, no pauses_count: 45 min each" test "$(pause_metrics false)" = "90 0"
 
 if [ ! -d "$data" ]; then
         skip "the bank's months with their calls (../shared/data absent)"

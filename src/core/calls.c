@@ -17,6 +17,9 @@ CallLog *call_log_free(CallLog *l) {
         if (!l)
                 return NULL;
         free_array(l->calls, l->n_calls, call_log_record_done);
+        for (size_t i = 0; i < l->n_pauses; i++)
+                free(l->pauses[i].operator);
+        free(l->pauses);
         return mfree(l);
 }
 
@@ -37,9 +40,32 @@ int call_log_add(CallLog *l, const CallRecord *c) {
         return 0;
 }
 
+int call_log_add_pause(CallLog *l, const char *operator, usec_t start, usec_t end) {
+        char *copy;
+        int r;
+
+        if (end <= start || end == USEC_INFINITY)
+                return 0;
+        r = array_grow((void **) &l->pauses, l->n_pauses, sizeof(PauseSpan));
+        if (r < 0)
+                return r;
+        copy = strdup(operator);
+        if (!copy)
+                return -ENOMEM;
+        l->pauses[l->n_pauses++] = (PauseSpan) { .operator = copy, .start = start, .end = end };
+        return 0;
+}
+
 int call_log_append(CallLog *l, const CallLog *from) {
         for (size_t i = 0; i < from->n_calls; i++) {
                 int r = call_log_add(l, &from->calls[i]);
+
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < from->n_pauses; i++) {
+                const PauseSpan *s = &from->pauses[i];
+                int r = call_log_add_pause(l, s->operator, s->start, s->end);
 
                 if (r < 0)
                         return r;
@@ -53,9 +79,17 @@ static int call_log_compare(const void *a, const void *b) {
         return CMP(x->end, y->end) ?: CMP(x->start, y->start) ?: strcmp(x->call_id ?: "", y->call_id ?: "");
 }
 
+static int call_log_pause_compare(const void *a, const void *b) {
+        const PauseSpan *x = a, *y = b;
+
+        return strcmp(x->operator, y->operator) ?: CMP(x->start, y->start) ?: CMP(x->end, y->end);
+}
+
 int call_log_finish(CallLog *l) {
         if (l->n_calls > 0)
                 qsort(l->calls, l->n_calls, sizeof(CallRecord), call_log_compare);
+        if (l->n_pauses > 0)
+                qsort(l->pauses, l->n_pauses, sizeof(PauseSpan), call_log_pause_compare);
         return 0;
 }
 
@@ -87,6 +121,10 @@ int call_index_new(const CallLog *l, CallIndex **ret) {
                 i->n_calls = l->n_calls;
                 qsort(i->calls, i->n_calls, sizeof(CallRecord *), call_index_compare);
         }
+        if (l && l->n_pauses > 0) {
+                i->pauses = l->pauses;
+                i->n_pauses = l->n_pauses;
+        }
         *ret = TAKE_PTR(i);
         return 0;
 }
@@ -112,6 +150,30 @@ size_t call_index_operator(const CallIndex *i, const char *operator, const CallR
         size_t lo = call_index_bound(i, operator, false), end = call_index_bound(i, operator, true);
 
         *ret = end > lo ? (const CallRecord * const *) i->calls + lo : NULL;
+        return end - lo;
+}
+
+/* The first pause of i whose operator compares at or above operator
+ * (above: > 0). */
+static size_t call_index_pause_bound(const CallIndex *i, const char *operator, bool above) {
+        size_t lo = 0, hi = i ? i->n_pauses : 0;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(i->pauses[mid].operator, operator);
+
+                if (c < 0 || (above && c == 0))
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
+size_t call_index_pauses(const CallIndex *i, const char *operator, const PauseSpan **ret) {
+        size_t lo = call_index_pause_bound(i, operator, false), end = call_index_pause_bound(i, operator, true);
+
+        *ret = end > lo ? i->pauses + lo : NULL;
         return end - lo;
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The calls of the operator of the shift being planned: a break never
- * starts strictly inside one of them (planner.h). */
+ * starts strictly inside one of them (planner.h). And the pauses they took
+ * on their own, which count toward the statutory total when the preset
+ * says so (statutory.pauses_count, planner-statutory.c). */
 #include "core/planner-internal.h"
 
 void planner_calls_init(Planning *p, const CallIndex *calls) {
@@ -40,4 +42,29 @@ const CallRecord *planner_call_starting_at(const Planning *p, usec_t t) {
         size_t k = calls_first_starting(p->calls, p->n_calls, t);
 
         return k < p->n_calls && p->calls[k]->start == t ? p->calls[k] : NULL;
+}
+
+void planner_pauses_init(Planning *p, const CallIndex *calls) {
+        const PauseSpan *mine;
+        size_t n, lo = 0, hi;
+
+        p->pauses = NULL;
+        p->n_pauses = 0;
+        if (!p->in->policy->statutory.pauses_count)
+                return;
+        /* Sorted by start: those beginning inside the shift. */
+        n = call_index_pauses(calls, p->op->id, &mine);
+        while (lo < n && mine[lo].start < p->shift->start)
+                lo++;
+        for (hi = lo; hi < n && mine[hi].start < p->shift->end; hi++)
+                ;
+        p->pauses = hi > lo ? mine + lo : NULL;
+        p->n_pauses = hi - lo;
+}
+
+const PauseSpan *planner_pause_overlapping(const Planning *p, usec_t start, usec_t end) {
+        for (size_t k = 0; k < p->n_pauses && p->pauses[k].start < end; k++)
+                if (start < p->pauses[k].end)
+                        return &p->pauses[k];
+        return NULL;
 }

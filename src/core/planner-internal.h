@@ -8,7 +8,8 @@
  *   planner-staffing.c   operators on the phones per team and minute
  *   planner-statutory.c  statutory breaks
  *   planner-recovery.c   incidents to triggers, recovery breaks
- *   planner-calls.c      the operator's calls: where a break may not start */
+ *   planner-calls.c      the operator's calls: where a break may not start;
+ *                        the operator's own pauses (statutory.pauses_count) */
 
 #include <sys/types.h>
 
@@ -60,6 +61,9 @@ typedef struct Planning {
         const CallRecord * const *calls;        /* the operator's calls begun in
                                                  * [shift start - CALL_LONGEST, shift end), by start */
         size_t n_calls;
+        const PauseSpan *pauses;        /* with pauses_count: the operator's pauses begun
+                                         * inside the shift, by start; else NULL */
+        size_t n_pauses;
 } Planning;
 
 /* A recovery break earned by an incident, before it is placed. */
@@ -113,6 +117,11 @@ usec_t planner_call_free(const Planning *p, usec_t t);
 const CallRecord *planner_call_starting_in(const Planning *p, usec_t start, usec_t end);
 /* A call of the operator starting at t, or NULL. */
 const CallRecord *planner_call_starting_at(const Planning *p, usec_t t);
+/* With statutory.pauses_count, the operator's own pauses begun inside the
+ * shift, into p (else none). */
+void planner_pauses_init(Planning *p, const CallIndex *calls);
+/* The first pause of the operator overlapping [start, end), or NULL. */
+const PauseSpan *planner_pause_overlapping(const Planning *p, usec_t start, usec_t end);
 
 /* ---- planner-staffing.c ---- */
 

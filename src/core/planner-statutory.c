@@ -170,7 +170,7 @@ static int planner_statutory_find_slot(const Planning *p, const Rule *r, usec_t 
                 }
                 if (class > best_class || (class == best_class && best_cost == 0 && d >= best_distance))
                         continue;
-                if (planner_break_overlapping(p, t, t + len))
+                if (planner_break_overlapping(p, t, t + len) || planner_pause_overlapping(p, t, t + len))
                         continue;
                 if (level < 2 && r->latest > 0 && planner_worked_at(p, g) > r->latest)
                         continue;
@@ -247,11 +247,12 @@ static int planner_statutory_place_block(Planning *p, Rule *r, usec_t len, int l
         if (due)
                 start = planner_call_free(p, usec_ceil(p->in->now, USEC_PER_MINUTE));
         if (due && level == 0 && planner_statutory_in_window(p, r, start, len, false) &&
-            !planner_break_overlapping(p, start, start + len))
+            !planner_break_overlapping(p, start, start + len) && !planner_pause_overlapping(p, start, start + len))
                 ;       /* at once */
         else if (old && level == 0 && old->end - old->start == len &&
                  planner_statutory_fits(p, r, old->start, len, false) && !planner_call_containing(p, old->start) &&
-                 !planner_break_overlapping(p, old->start, old->start + len))
+                 !planner_break_overlapping(p, old->start, old->start + len) &&
+                 !planner_pause_overlapping(p, old->start, old->start + len))
                 start = old->start;
         else {
                 if (old)        /* move as little as possible */
@@ -396,8 +397,38 @@ int planner_statutory_place(Planning *p) {
         return 0;
 }
 
+/* The shortest pause of the operator's own that counts for rule r: a
+ * block of it (min_block; a rule given in one block, min_block 0, wants
+ * its whole total, a rule of equal blocks one of them), and a minute at
+ * least. */
+static usec_t planner_pause_min(const Rule *r) {
+        usec_t m = r->min_block;
+
+        if (m == 0)
+                m = r->tier->blocks > 0 ? r->tier->total / r->tier->blocks : r->tier->total;
+        return MAX(m, USEC_PER_MINUTE);
+}
+
+/* Whether pause s counts toward rule r (statutory.pauses_count): at least
+ * planner_pause_min() long, ending by the shift end, inside the rule's
+ * window (earliest after the start, edge_margin before the end), begun by
+ * latest of work, and overlapping no break of the shift so far (a break
+ * respite gave, which the ACD shows as a pause when the break_start action
+ * paused the operator, counts already). */
+static bool planner_pause_counts(const Planning *p, const Rule *r, const PauseSpan *s) {
+        usec_t len = s->end - s->start, lo, hi;
+
+        if (s->end > p->shift->end || len < planner_pause_min(r) || planner_break_overlapping(p, s->start, s->end))
+                return false;
+        planner_statutory_window(p, r, len, false, &lo, &hi);
+        if (s->start < lo || s->end > hi)
+                return false;
+        return r->latest == 0 || planner_worked_at(p, s->start) <= r->latest;
+}
+
 /* Each rule's total less what frozen breaks already gave (and, when
- * recovery_counts, what the recoveries to come will give).
+ * recovery_counts, what the recoveries to come will give; when
+ * pauses_count, what the operator's own pauses gave).
  * Returns 0 or -ENOMEM. */
 int planner_statutory_init(Planning *p, const TriggerList *triggers) {
         const Statutory *st = &p->in->policy->statutory;
@@ -419,6 +450,7 @@ int planner_statutory_init(Planning *p, const TriggerList *triggers) {
                 Rule *r = &p->rules[k];
                 usec_t have = recovery;
                 unsigned blocks = 0;
+                bool paused = false;
 
                 if (!r->tier)
                         continue;
@@ -427,7 +459,19 @@ int planner_statutory_init(Planning *p, const TriggerList *triggers) {
                                 have += p->sp->breaks[i].end - p->sp->breaks[i].start;
                                 blocks++;
                         }
+                /* A pause taken counts as a block already taken. */
+                for (size_t i = 0; i < p->n_pauses; i++)
+                        if (planner_pause_counts(p, r, &p->pauses[i])) {
+                                have += p->pauses[i].end - p->pauses[i].start;
+                                blocks++;
+                                paused = true;
+                        }
                 r->pending = r->tier->total > have ? r->tier->total - have : 0;
+                /* What a pause left missing is still a block: never
+                 * shorter than min_block (Arbeitszeitgesetz §4: parts of
+                 * at least 15 min). */
+                if (paused && r->pending > 0)
+                        r->pending = MAX(r->pending, r->min_block);
                 if (r->tier->blocks > 0) {
                         /* Both the total and the number of blocks: a block
                          * that a recovery lengthened still counts once. */

@@ -248,6 +248,7 @@ static int planner_plan_shift(const PlannerRun *in, const Shift *shift, const Sh
 
         p.team = planner_staffing_team(in->staffing, p.op->team);
         planner_calls_init(&p, in->calls);
+        planner_pauses_init(&p, in->calls);
         planner_rules_init(&p);
 
         r = planner_copy_frozen(&p);

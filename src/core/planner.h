@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* The planner: a pure function from (roster, policy, incidents, calls,
- * previous plan, now) to a plan. No I/O, no clock, no randomness: the same inputs give
+/* The planner: a pure function from (roster, policy, incidents, calls and
+ * pauses, previous plan, now) to a plan. No I/O, no clock, no randomness: the same inputs give
  * the same plan, byte for byte. */
 
 #include "core/calls.h"
@@ -26,6 +26,11 @@
  * costs its operator's calls. The daemon gives a call still in progress
  * at now as [start, now). Without calls (NULL or none of the operator's)
  * the plan is what it was before the planner knew calls, byte for byte.
+ * The same index carries the pauses the operators took on their own in
+ * the ACD (CallIndex.pauses: closed spans [start, end) before now,
+ * whatever the ACD's reason), looked up per operator the same way; they
+ * are read only with statutory.pauses_count (below), and without pauses
+ * the plan is byte for byte what it was before.
  * previous: the plan of the last revision, or NULL. Its breaks that started
  * before now are kept exactly (frozen; a break in progress is never cut),
  * except a break whose start lies strictly inside a call of its operator:
@@ -124,6 +129,26 @@
  *   (recovery breaks only when recovery_counts): more pauses of min_block
  *   are added, each as late as the stretch allows (or right after the
  *   call holding that place: not a violation, not counted).
+ * - Pauses taken (statutory.pauses_count; jp, jp-vdt: Labour Standards
+ *   Act art. 34(1), (3) asks for time off work during working time, free
+ *   for the worker's use and splittable, which a pause the operator took
+ *   on their own is; de, uk, eu, us-ca, au-clerks do not let it count, as
+ *   their breaks are fixed in advance, known as the break when they begin,
+ *   or fixed meal and rest periods the employer gives; see conf/presets):
+ *   a pause of the operator that begins inside the shift and ends by its
+ *   end counts toward a rule like a block of it already taken (its length
+ *   toward the total, one block toward blocks) when it is at least the
+ *   rule's min_block long (a rule given in one block, min_block 0, needs
+ *   its whole total in the pause; a rule of equal blocks, one block; a
+ *   minute at least), lies inside the rule's window, begins by latest of
+ *   work, and overlaps no break of the shift (a break respite gave, which
+ *   the ACD shows as a pause when the break_start action paused the
+ *   operator, counts already). The planner then places only what is still
+ *   missing, and nothing when the pauses cover the total; a statutory block
+ *   of the previous plan not begun at now that is no longer missing is
+ *   dropped (counted in breaks_moved). No statutory block is placed over a
+ *   pause of the operator. Pauses do not end a work stretch for
+ *   max_stretch (more pauses may be added than needed, never fewer).
  * - Reasons (private): "after a threatening call (threat)", "after a call of
  *   65 min (prolonged_call)", "after 1 unreasonable_demand, 1 other incidents
  *   in 40 min (6 points)", "statutory break: 45min for more than 6h of work

@@ -256,6 +256,7 @@ static const PolicySetting policy_statutory_settings[] = {
         SETTING("min_block",       policy_parse_duration, P(statutory.min_block)),
         SETTING("edge_margin",     policy_parse_duration, P(statutory.edge_margin)),
         SETTING("recovery_counts", policy_parse_bool,     P(statutory.recovery_counts)),
+        SETTING("pauses_count",    policy_parse_bool,     P(statutory.pauses_count)),
         SETTINGS_END,
 };
 

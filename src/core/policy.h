@@ -56,6 +56,7 @@ typedef struct Statutory {
         usec_t min_block;       /* smallest part a break may be split into; 0 = one block */
         usec_t edge_margin;     /* a statutory break lies inside [start + margin, end - margin] */
         bool recovery_counts;   /* recovery breaks count toward the total */
+        bool pauses_count;      /* the operator's own pauses in the ACD count toward the total */
 } Statutory;
 
 typedef struct Policy {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The operators' agent state: what the ACD says each one is doing now, and
- * the calls they took. Given by followed queue_logs (manager-sources.c),
+ * the calls they took and the pauses they took on their own. Given by followed queue_logs (manager-sources.c),
  * by the call-record CSVs as a replay clock passes their starts and ends
  * (a cursor over the calls by start and one by end, advanced by the
  * manager's one timer, manager-edges.c), and by SetAgentState() (bus.c).
@@ -12,7 +12,8 @@
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-/* Closed calls are kept this far back from an operator's latest. */
+/* Closed calls (and pauses) are kept this far back from an operator's
+ * latest. */
 #define MANAGER_AGENT_CALLS_BACK (8 * USEC_PER_DAY)
 
 /* What the tree holds per operator. */
@@ -21,6 +22,9 @@ typedef struct ManagerAgentEntry {
         ManagerAgent now;               /* its strings are owned here */
         ManagerCallSpan *calls;         /* closed calls, by start, starts unique */
         size_t n_calls;
+        ManagerCallSpan *pauses;        /* closed pauses (paused to another state), likewise */
+        size_t n_pauses;
+        usec_t pause_since;             /* paused: since when (a new reason goes on the pause) */
 } ManagerAgentEntry;
 
 /* A call of the call-record CSVs, for the replay clock. */
@@ -40,6 +44,7 @@ static void manager_agent_entry_free(void *p) {
         free((char *) e->now.reason);
         free((char *) e->now.agent);
         free(e->calls);
+        free(e->pauses);
         free(e);
 }
 
@@ -104,33 +109,40 @@ void manager_agent_changed(Manager *m, const char *operator, const ManagerAgent 
         manager_breaks_agent_changed(m, operator, before, after);
 }
 
-/* Keep [start, end) in e's calls: by start, one per start (the longer end
- * wins), and only MANAGER_AGENT_CALLS_BACK behind the latest. */
-static int manager_agent_entry_add_call(ManagerAgentEntry *e, usec_t start, usec_t end) {
-        size_t i = e->n_calls, drop = 0;
+/* Keep [start, end) in the spans (*spans, *n: calls or pauses): by start,
+ * one per start (the longer end wins), and only MANAGER_AGENT_CALLS_BACK
+ * behind the latest. */
+static int manager_agent_spans_add(ManagerCallSpan **spans, size_t *n, usec_t start, usec_t end) {
+        ManagerCallSpan *v = *spans;
+        size_t i = *n, drop = 0;
         int r;
 
         if (end <= start)
                 return 0;
-        while (i > 0 && e->calls[i - 1].start > start)
+        while (i > 0 && v[i - 1].start > start)
                 i--;
-        if (i > 0 && e->calls[i - 1].start == start) {
-                e->calls[i - 1].end = MAX(e->calls[i - 1].end, end);
+        if (i > 0 && v[i - 1].start == start) {
+                v[i - 1].end = MAX(v[i - 1].end, end);
                 return 0;
         }
-        r = array_grow((void **) &e->calls, e->n_calls, sizeof(ManagerCallSpan));
+        r = array_grow((void **) spans, *n, sizeof(ManagerCallSpan));
         if (r < 0)
                 return r;
-        memmove(e->calls + i + 1, e->calls + i, (e->n_calls - i) * sizeof(ManagerCallSpan));
-        e->calls[i] = (ManagerCallSpan) { start, end };
-        e->n_calls++;
-        while (drop < e->n_calls && e->calls[drop].end + MANAGER_AGENT_CALLS_BACK < e->calls[e->n_calls - 1].start)
+        v = *spans;
+        memmove(v + i + 1, v + i, (*n - i) * sizeof(ManagerCallSpan));
+        v[i] = (ManagerCallSpan) { start, end };
+        (*n)++;
+        while (drop < *n && v[drop].end + MANAGER_AGENT_CALLS_BACK < v[*n - 1].start)
                 drop++;
         if (drop > 0) {
-                memmove(e->calls, e->calls + drop, (e->n_calls - drop) * sizeof(ManagerCallSpan));
-                e->n_calls -= drop;
+                memmove(v, v + drop, (*n - drop) * sizeof(ManagerCallSpan));
+                *n -= drop;
         }
         return 0;
+}
+
+static int manager_agent_entry_add_call(ManagerAgentEntry *e, usec_t start, usec_t end) {
+        return manager_agent_spans_add(&e->calls, &e->n_calls, start, end);
 }
 
 int manager_agent_add_call(Manager *m, const char *operator, usec_t start, usec_t end) {
@@ -175,10 +187,19 @@ int manager_agent_set(Manager *m, const AgentStateChange *c) {
                 if (r < 0)
                         return r;
         }
+        /* A pause that was on is over (paused with another reason goes on
+         * with it): one closed pause more, whatever its reason. */
+        if (e->now.state == AGENT_PAUSED && after.state != AGENT_PAUSED) {
+                r = manager_agent_spans_add(&e->pauses, &e->n_pauses, e->pause_since, c->since);
+                if (r < 0)
+                        return r;
+        }
         if (strdup_to(&reason, after.reason) < 0 || strdup_to(&agent, after.agent) < 0)
                 return -ENOMEM;
         after.reason = reason;
         after.agent = agent;
+        if (after.state == AGENT_PAUSED && e->now.state != AGENT_PAUSED)
+                e->pause_since = after.since;
         before = e->now;
         m->agent_counts[before.state]--;
         m->agent_counts[after.state]++;
@@ -225,6 +246,13 @@ ssize_t manager_agent_calls(const Manager *m, const char *operator, usec_t now, 
                 v[n++] = (ManagerCallSpan) { e->now.call_since, MAX(now, e->now.call_since + 1) };
         *ret = v;
         return (ssize_t) n;
+}
+
+size_t manager_agent_pauses(const Manager *m, const char *operator, const ManagerCallSpan **ret) {
+        const ManagerAgentEntry *e = manager_agent_find(m, operator);
+
+        *ret = e && e->n_pauses > 0 ? e->pauses : NULL;
+        return e ? e->n_pauses : 0;
 }
 
 int manager_agent_take_changes(Manager *m, AgentStateChange *changes, size_t n) {

@@ -281,6 +281,11 @@ void manager_breaks_agent_changed(Manager *m, const char *operator, const Manage
         ManagerOperatorBreaks *e = manager_operator_breaks(m, operator);
         bool call_began = after->state == AGENT_ON_CALL && (!before || before->state != AGENT_ON_CALL);
         bool call_ended = before && before->state == AGENT_ON_CALL && after->state != AGENT_ON_CALL;
+        /* A pause the operator took on their own is over: where the preset
+         * lets it count (statutory.pauses_count), a statutory break it now
+         * covers goes. One outside a break of respite's only. */
+        bool pause_ended = before && before->state == AGENT_PAUSED && after->state != AGENT_PAUSED &&
+                           m->policy && m->policy->statutory.pauses_count;
         size_t kept = 0;
 
         if (!e || manager_timeline_add(e, after->since, after->state) < 0) {
@@ -293,7 +298,7 @@ void manager_breaks_agent_changed(Manager *m, const char *operator, const Manage
                 e->interrupted = after->since;
                 log_info("%s: a call answered during a break interrupts it; the rest follows the call.",
                          operator);
-        } else if (!(call_ended && e->due && e->due[0]))
+        } else if (!(call_ended && e->due && e->due[0]) && !(pause_ended && e->running == 0))
                 return;
         (void) manager_revise(m, operator);
         /* Breaks due that the revision dropped (merged into another) wait

@@ -161,6 +161,12 @@ int manager_agent_add_call(Manager *m, const char *operator, usec_t start, usec_
  * now is one). *ret is malloc'ed (never NULL on success).
  * Returns how many, or -ENOMEM. */
 ssize_t manager_agent_calls(const Manager *m, const char *operator, usec_t now, ManagerCallSpan **ret);
+/* The pauses operator took on their own that are over (agent state paused,
+ * whatever the reason, until the next state; a pause going on now is not
+ * one), by start, those of the last 8 days before their latest: at *ret
+ * (into the agent table, valid until its next change; NULL when none).
+ * Returns how many. */
+size_t manager_agent_pauses(const Manager *m, const char *operator, const ManagerCallSpan **ret);
 /* The call records of the CSVs (calls; those whose source is
  * "PATH:LINE" for a PATH in skip_prefixes, the followed queue_logs, are
  * left to their lines) drive agent state while a replay clock (--clock)
@@ -176,23 +182,27 @@ void manager_agents_done(Manager *m);
 
 /* manager-calls.c */
 
-/* Calls as the planner takes them (core/calls.h): records owning nothing
- * (operator points into the roster), and the index over them. */
+/* Calls and pauses as the planner takes them (core/calls.h): records and
+ * spans owning nothing (operator points into the roster), and the index
+ * over them. */
 typedef struct ManagerCalls {
         CallRecord *records;
         size_t n_records;
+        PauseSpan *pauses;              /* by operator, then start */
+        size_t n_pauses;
         const CallRecord **index_calls;
         CallIndex index;
 } ManagerCalls;
 
 void manager_calls_done(ManagerCalls *c);
 /* The calls respited knows of operator (manager_agent_calls(): a call in
- * progress as [start, now)), as planner_calls_fn (userdata: the manager):
+ * progress as [start, now)) and the pauses they took that are over
+ * (manager_agent_pauses()), as planner_calls_fn (userdata: the manager):
  * valid until the next call; NULL, logged, on OOM (the planner then goes
- * without). Costs that operator's calls. */
+ * without). Costs that operator's calls and pauses. */
 const CallIndex *manager_calls_of(const char *operator, void *userdata);
-/* Every roster operator's known calls at now into *ret, for a re-plan of
- * the site (planner_run()). Returns 0 or -ENOMEM. */
+/* Every roster operator's known calls and pauses at now into *ret, for a
+ * re-plan of the site (planner_run()). Returns 0 or -ENOMEM. */
 int manager_calls_known(Manager *m, usec_t now, ManagerCalls *ret);
 
 /* manager-breaks.c */
@@ -210,7 +220,8 @@ bool manager_break_begins(Manager *m, const ShiftPlan *s, const Break *b);
 bool manager_break_ends(Manager *m, const ShiftPlan *s, const Break *b);
 /* manager_agent_changed() tells: a call answered during a break revises
  * the operator's team (the break ends at the call, its rest follows it); a
- * call's end revises it when a break was due; the change joins the
+ * call's end revises it when a break was due, a pause's end outside a
+ * break when statutory.pauses_count lets it count; the change joins the
  * timeline of a break running. */
 void manager_breaks_agent_changed(Manager *m, const char *operator, const ManagerAgent *before,
                                   const ManagerAgent *after);

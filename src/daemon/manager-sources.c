@@ -372,7 +372,7 @@ static int manager_tail_index(ManagerTail *t, ManagerTailCalls ***ops, size_t *n
 static int manager_tail_detect(Manager *m, const ManagerTail *t, const ManagerTailCalls *e) {
         _cleanup_(incident_list_freep) IncidentList *found = incident_list_new();
         _cleanup_free_ CallRecord *calls = calloc(e->n_calls, sizeof(CallRecord));
-        CallLog view = { calls, e->n_calls };
+        CallLog view = { .calls = calls, .n_calls = e->n_calls };
         int n = 0, r;
 
         if (!found || !calls)

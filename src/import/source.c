@@ -89,6 +89,9 @@ int source_load_calls(CallLog *l, const Policy *p, const char *path, size_t *ret
                 if (r < 0)
                         return r;
                 r = call_log_append(l, q->calls);
+                /* The pauses taken: those closed by the end of the file. */
+                for (size_t i = 0; r >= 0 && i < q->n_pauses; i++)
+                        r = call_log_add_pause(l, q->pauses[i].operator, q->pauses[i].start, q->pauses[i].end);
                 if (r < 0)
                         return log_error_errno(r, "%s: out of memory", path);
                 return 0;

@@ -77,6 +77,7 @@ SourceFormat source_format(const Policy *p, const char *path);
  * the error again. */
 int source_load_roster(Roster *r, const Policy *p, const char *path, usec_t from, usec_t to, size_t *ret_skipped);
 
-/* Add the calls of call source path (CSV or queue_log) to l. As
+/* Add the calls of call source path (CSV or queue_log) to l, and a
+ * queue_log's closed pauses (call_log_add_pause()). As
  * source_load_roster() (-EPROTOTYPE for an iCalendar file). */
 int source_load_calls(CallLog *l, const Policy *p, const char *path, size_t *ret_skipped);

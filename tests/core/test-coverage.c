@@ -67,7 +67,7 @@ static void test_from_calls(void **state) {
         Roster roster = { operators, 2, shifts, 2, teams, 2, NULL, NULL };
         _cleanup_(coverage_freep) Coverage *c = NULL, *d = NULL;
         _cleanup_free_ CallRecord *calls = calloc(101, sizeof(CallRecord));
-        CallLog log = { calls, 101 };
+        CallLog log = { .calls = calls, .n_calls = 101 };
 
         /* Erlang C: 100 calls of 180 s in 30 min need 14 operators; with
          * 30 % shrinkage, 14 / 0.7 = 20. One call of op2's team needs 1. */

@@ -60,6 +60,7 @@ static void test_policy_assert_jp(const Statutory *s) {
         assert_int_equal(s->min_block, 0);
         assert_int_equal(s->edge_margin, USEC_PER_HOUR);
         assert_false(s->recovery_counts);
+        assert_true(s->pauses_count);          /* art. 34(1), (3): time off work */
 }
 
 static void test_policy_shipped(void **state) {
@@ -98,6 +99,8 @@ static void test_policy_defaults(void **state) {
         assert_string_equal(p->statutory.name, "none");
         assert_int_equal(p->statutory.n_tiers, 0);
         assert_int_equal(p->statutory.edge_margin, USEC_PER_HOUR);
+        assert_false(p->statutory.recovery_counts);
+        assert_false(p->statutory.pauses_count);
         test_policy_assert_default_categories(p);
         test_policy_assert_default_numbers(p);
         assert_null(p->rosters);
@@ -113,7 +116,8 @@ static void test_policy_values(void **state) {
                 "statutory = { name = \"de\"; source = \"ArbZG §4\";\n"
                 "  rules = ( { more_than = \"6h\"; total = \"30min\"; },\n"
                 "            { more_than = \"9h\"; total = \"45min\"; } );\n"
-                "  min_block = \"15min\"; edge_margin = \"0min\"; recovery_counts = true; };\n"
+                "  min_block = \"15min\"; edge_margin = \"0min\"; recovery_counts = true;\n"
+                "  pauses_count = true; };\n"
                 "categories = (\n"
                 "  { name = \"prolonged_call\"; points = 3; },\n"
                 "  { name = \"repeat_caller\"; label = \"a repeat caller\"; recovery = \"5min\"; notify_lead = true; }\n"
@@ -137,6 +141,7 @@ static void test_policy_values(void **state) {
         assert_int_equal(p->statutory.min_block, 15 * USEC_PER_MINUTE);
         assert_int_equal(p->statutory.edge_margin, 0);
         assert_true(p->statutory.recovery_counts);
+        assert_true(p->statutory.pauses_count);
 
         /* Given categories replace the defaults; the label defaults to the name. */
         assert_int_equal(p->n_categories, 2);
@@ -286,6 +291,8 @@ static void test_policy_types(void **state) {
         test_policy_assert_bad("site = \"UTC\";\n", "<string>:1: site: expected a group", NULL);
         test_policy_assert_bad("statutory = { recovery_counts = \"yes\"; };\n",
                                "<string>:1: statutory.recovery_counts: expected true or false", NULL);
+        test_policy_assert_bad("statutory = { pauses_count = 1; };\n",
+                               "<string>:1: statutory.pauses_count: expected true or false", NULL);
         test_policy_assert_bad("statutory = { name = jp; };\n", "<string>:1: syntax error", NULL);
         test_policy_assert_bad("sources = { rosters = \"a.csv\"; };\n",
                                "<string>:1: sources.rosters: expected a list", NULL);

@@ -68,6 +68,7 @@ static void test_agent_table(void **state) {
         assert_int_equal(m.agent_counts[AGENT_LOGGED_OUT], 1);
         assert_int_equal(m.agent_counts[AGENT_ON_CALL], 0);
         manager_agents_done(&m);
+        manager_breaks_done(&m);
 }
 
 /* Calls of many days: only 8 days behind the latest are kept. */
@@ -81,12 +82,74 @@ static void test_agent_calls_window(void **state) {
         assert_int_equal(calls[0].start, 11 * USEC_PER_DAY);
         free(calls);
         manager_agents_done(&m);
+        manager_breaks_done(&m);
+}
+
+/* Pauses: paused to another state is one closed pause, whatever its reason
+ * (a new reason goes on with the pause); a pause going on is none. The
+ * planner's views carry them with the calls, per operator. */
+static void test_agent_pauses(void **state) {
+        Operator ops[] = {
+                { (char *) "op16", (char *) "op16", (char *) "a" },
+                { (char *) "op27", (char *) "op27", (char *) "a" },
+        };
+        Roster roster = { .operators = ops, .n_operators = ELEMENTSOF(ops) };
+        Manager m = { .roster = &roster };
+        _cleanup_(manager_calls_done) ManagerCalls known = {};
+        const ManagerCallSpan *pauses;
+        const PauseSpan *mine;
+        const CallIndex *one;
+
+        set(&m, "op27", AGENT_AVAILABLE, 100, NULL, 1);
+        set(&m, "op27", AGENT_PAUSED, 210, "lunch", 1);
+        assert_int_equal(manager_agent_pauses(&m, "op27", &pauses), 0);        /* still paused */
+        set(&m, "op27", AGENT_PAUSED, 260, "toilet", 1);                        /* the same pause */
+        set(&m, "op27", AGENT_ON_CALL, 300, NULL, 1);
+        set(&m, "op27", AGENT_AVAILABLE, 350, NULL, 1);
+        set(&m, "op27", AGENT_PAUSED, 400, NULL, 1);
+        set(&m, "op27", AGENT_LOGGED_OUT, 450, NULL, 1);                        /* a logoff ends it too */
+        set(&m, "op27", AGENT_PAUSED, 500, "meeting", 1);                       /* going on */
+        set(&m, "op16", AGENT_ON_CALL, 200, NULL, 1);
+        set(&m, "op16", AGENT_PAUSED, 220, NULL, 1);
+        set(&m, "op16", AGENT_AVAILABLE, 240, NULL, 1);
+
+        assert_int_equal(manager_agent_pauses(&m, "op27", &pauses), 2);
+        assert_int_equal(pauses[0].start, 210);
+        assert_int_equal(pauses[0].end, 300);
+        assert_int_equal(pauses[1].start, 400);
+        assert_int_equal(pauses[1].end, 450);
+        assert_int_equal(manager_agent_pauses(&m, "op99", &pauses), 0);
+        assert_null(pauses);
+
+        /* A re-plan of the site: everyone's, by operator. */
+        assert_int_equal(manager_calls_known(&m, 600, &known), 0);
+        assert_int_equal(known.index.n_pauses, 3);
+        assert_int_equal(call_index_pauses(&known.index, "op16", &mine), 1);
+        assert_int_equal(mine[0].start, 220);
+        assert_int_equal(mine[0].end, 240);
+        assert_int_equal(call_index_pauses(&known.index, "op27", &mine), 2);
+        assert_int_equal(mine[1].start, 400);
+        assert_int_equal(known.index.n_calls, 2);
+
+        /* A revision: the operator's alone. */
+        one = manager_calls_of("op27", &m);
+        assert_non_null(one);
+        assert_int_equal(one->n_pauses, 2);
+        assert_int_equal(call_index_pauses(one, "op16", &mine), 0);
+        assert_int_equal(call_index_pauses(one, "op27", &mine), 2);
+        assert_int_equal(mine[0].end, 300);
+
+        manager_calls_done(m.calls_of);
+        free(m.calls_of);
+        manager_agents_done(&m);
+        manager_breaks_done(&m);
 }
 
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_agent_table, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_agent_calls_window, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_agent_pauses, capture_log, release_log),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

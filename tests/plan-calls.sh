@@ -29,6 +29,16 @@ print(m["break_minutes"]["statutory"], m["statutory_violations"])'
 check "queue_log pauses, pauses_count: only 8007's 45 min placed, no violation" \
         test "$(pause_metrics true)" = "45 0"
 check "queue_log pauses, no pauses_count: 45 min each" test "$(pause_metrics false)" = "90 0"
+# Adherence: 1127 was paused over the whole of their break (taken); 8007's
+# pause never closed, so nothing is known of them.
+out=$("$bin/respitectl" plan --config "$tmp/pauses-false.conf" --roster "$top/tests/fixtures/roster-pauses.csv" \
+        --calls "$top/tests/fixtures/queue_log-pauses" --metrics 2>/dev/null)
+check "--metrics: the statutory break 1127 paused over is taken, 8007's unknown" \
+        grep -qx "adherence statutory: 1 taken, 0 partly taken, 0 not taken" <<<"$out"
+out=$("$bin/respitectl" plan --config "$tmp/pauses-false.conf" --roster "$top/tests/fixtures/roster-pauses.csv" \
+        --calls "$top/tests/fixtures/queue_log-pauses" --metrics --json 2>/dev/null)
+check "--metrics --json: adherence" test "$(python3 -c 'import json, sys
+print(json.load(sys.stdin)["adherence"])' <<<"$out")" = "{'statutory': {'taken': 1, 'partly_taken': 0, 'not_taken': 0}}"
 
 if [ ! -d "$data" ]; then
         skip "the bank's months with their calls (../shared/data absent)"

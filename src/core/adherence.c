@@ -70,6 +70,63 @@ void adherence_judge(const Break *brk, const AgentStateChange *changes, size_t n
                 ret->adherence = ADHERENCE_PARTLY_TAKEN;
 }
 
+/* An edge of a call or pause, for the sweep. */
+typedef struct AdherenceEdge {
+        usec_t at;
+        int calls, pauses;      /* +1 at a start, -1 at an end */
+} AdherenceEdge;
+
+static int adherence_edge_compare(const void *a, const void *b) {
+        const AdherenceEdge *x = a, *y = b;
+
+        return CMP(x->at, y->at);
+}
+
+int adherence_timeline_from_calls(const CallIndex *index, const char *operator, AgentStateChange **changes,
+                                  size_t *ret_n) {
+        const CallRecord * const *calls;
+        const PauseSpan *pauses;
+        size_t n_calls = call_index_operator(index, operator, &calls);
+        size_t n_pauses = call_index_pauses(index, operator, &pauses), n = 0, k = 0;
+        _cleanup_free_ AdherenceEdge *edges = NULL;
+        int on_call = 0, paused = 0;
+
+        *ret_n = 0;
+        if (n_pauses == 0)
+                return 0;
+        edges = calloc(2 * (n_calls + n_pauses), sizeof(AdherenceEdge));
+        if (!edges)
+                return -ENOMEM;
+        for (size_t i = 0; i < n_calls; i++) {
+                edges[k++] = (AdherenceEdge) { .at = calls[i]->start, .calls = 1 };
+                edges[k++] = (AdherenceEdge) { .at = calls[i]->end, .calls = -1 };
+        }
+        for (size_t i = 0; i < n_pauses; i++) {
+                edges[k++] = (AdherenceEdge) { .at = pauses[i].start, .pauses = 1 };
+                edges[k++] = (AdherenceEdge) { .at = pauses[i].end, .pauses = -1 };
+        }
+        qsort(edges, k, sizeof(AdherenceEdge), adherence_edge_compare);
+
+        for (size_t i = 0; i < k;) {
+                usec_t at = edges[i].at;
+                AgentState s;
+
+                /* Every edge at one instant, then the state from it on. */
+                for (; i < k && edges[i].at == at; i++) {
+                        on_call += edges[i].calls;
+                        paused += edges[i].pauses;
+                }
+                s = on_call > 0 ? AGENT_ON_CALL : paused > 0 ? AGENT_PAUSED : AGENT_AVAILABLE;
+                if (n > 0 && (*changes)[n - 1].state == s)
+                        continue;
+                if (array_grow((void **) changes, n, sizeof(AgentStateChange)) < 0)
+                        return -ENOMEM;
+                (*changes)[n++] = (AgentStateChange) { .state = s, .since = at };
+        }
+        *ret_n = n;
+        return 0;
+}
+
 void adherence_count(const Plan *plan, adherence_timeline_fn timeline_of, void *userdata, usec_t now,
                      AdherenceCounts *ret) {
         const char *operator = NULL;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "core/agent-state.h"
+#include "core/calls.h"
 #include "core/plan.h"
 #include "shared/string-table.h"
 
@@ -47,6 +48,17 @@ DECLARE_STRING_TABLE_LOOKUP(adherence, Adherence);
  * Costs the changes up to the break's end (a binary search to its start). */
 void adherence_judge(const Break *brk, const AgentStateChange *changes, size_t n, usec_t now,
                      AdherenceDetail *ret);
+
+/* The timeline the calls and pauses of operator in index imply, where no
+ * ACD spoke live (respitectl plan): on a call while a call lasts, else
+ * paused while a pause lasts, else available. Nothing is known (no
+ * changes) of an operator index holds no pause of: call records say
+ * nothing of pauses, only a queue_log does. Replaces the changes at
+ * *changes (their strings stay NULL; free the array with free()), their
+ * number in *ret_n. Costs the operator's calls and pauses. Returns 0 or
+ * -ENOMEM. */
+int adherence_timeline_from_calls(const CallIndex *index, const char *operator, AgentStateChange **changes,
+                                  size_t *ret_n);
 
 /* Breaks of a plan by kind and adherence. */
 typedef struct AdherenceCounts {

@@ -2,6 +2,7 @@
 /* The verbs that work without a daemon, on the policy and the files given:
  * plan and import-check. Times show in the policy's zone. */
 #include "core/incident.h"
+#include "core/adherence.h"
 #include "core/metrics.h"
 #include "core/planner.h"
 #include "core/policy.h"
@@ -101,7 +102,49 @@ static int verbs_offline_plan_replay(const Roster *roster, const Policy *p, cons
         return 0;
 }
 
-static int verbs_offline_metrics_json(const Metrics *m, const Metrics *base) {
+/* The operators' timelines the calls and pauses imply (adherence_timeline_fn). */
+typedef struct OfflineTimelines {
+        const CallIndex *calls;
+        AgentStateChange *changes;      /* the last operator's, reused */
+} OfflineTimelines;
+
+static const AgentStateChange *verbs_offline_timeline_of(const char *operator, size_t *ret_n, void *userdata) {
+        OfflineTimelines *t = userdata;
+
+        if (adherence_timeline_from_calls(t->calls, operator, &t->changes, ret_n) < 0) {
+                log_oom();
+                *ret_n = 0;
+        }
+        return t->changes;
+}
+
+/* {"recovery": {"taken": 3, "partly_taken": 1, "not_taken": 0}, …} into
+ * o as "adherence", for the kinds with a break judged. */
+static int verbs_offline_adherence_json(json_object *o, const AdherenceCounts *c) {
+        _cleanup_(json_object_putp) json_object *kinds = json_object_new_object();
+        bool any = false;
+
+        if (!kinds)
+                return -ENOMEM;
+        for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++) {
+                _cleanup_(json_object_putp) json_object *v = json_object_new_object();
+                const unsigned *b = c->breaks[k];
+
+                if (!v)
+                        return -ENOMEM;
+                if (b[ADHERENCE_TAKEN] + b[ADHERENCE_PARTLY_TAKEN] + b[ADHERENCE_NOT_TAKEN] == 0)
+                        continue;
+                if (ctl_json_add_uint(v, "taken", b[ADHERENCE_TAKEN]) < 0 ||
+                    ctl_json_add_uint(v, "partly_taken", b[ADHERENCE_PARTLY_TAKEN]) < 0 ||
+                    ctl_json_add_uint(v, "not_taken", b[ADHERENCE_NOT_TAKEN]) < 0 ||
+                    ctl_json_add_object(kinds, break_kind_to_string(k), v) < 0)
+                        return -ENOMEM;
+                any = true;
+        }
+        return any ? ctl_json_add_object(o, "adherence", kinds) : 0;
+}
+
+static int verbs_offline_metrics_json(const Metrics *m, const Metrics *base, const AdherenceCounts *adherence) {
         _cleanup_(json_object_putp) json_object *o = json_object_new_object(), *kinds = json_object_new_object(),
                 *teams = json_object_new_object();
 
@@ -135,6 +178,7 @@ static int verbs_offline_metrics_json(const Metrics *m, const Metrics *base) {
               ctl_json_add_uint(o, "long_call_recoveries", m->long_call_recoveries) < 0 ||
               ctl_json_add_uint(o, "long_call_recoveries_prompt", m->long_call_recoveries_prompt) < 0 ||
               ctl_json_add_uint(o, "long_call_wait_max_seconds", m->long_call_wait_max / USEC_PER_SEC) < 0)) ||
+            verbs_offline_adherence_json(o, adherence) < 0 ||
             ctl_json_print(o) < 0)
                 return log_oom();
         return 0;
@@ -146,6 +190,8 @@ static int verbs_offline_print_metrics(const Plan *plan, const Roster *roster, c
                                        const Coverage *coverage, const CallIndex *calls) {
         _cleanup_(metrics_freep) Metrics *m = NULL, *base = NULL;
         _cleanup_(plan_freep) Plan *baseline = NULL;
+        OfflineTimelines timelines = { .calls = calls };
+        AdherenceCounts adherence;
         IncidentList none = {};
         int r;
 
@@ -158,10 +204,14 @@ static int verbs_offline_print_metrics(const Plan *plan, const Roster *roster, c
         r = metrics_compute(baseline, coverage, calls, &base);
         if (r < 0)
                 return log_error_errno(r, "Failed to compute the metrics: %m");
+        /* Were the breaks taken, as a queue_log's pauses and calls tell? */
+        adherence_count(plan, verbs_offline_timeline_of, &timelines, USEC_INFINITY, &adherence);
+        free(timelines.changes);
         if (arg_json)
-                return verbs_offline_metrics_json(m, base);
+                return verbs_offline_metrics_json(m, base, &adherence);
         (void) metrics_print(m, stdout);
         printf("coverage shortfall without recovery breaks: %" PRIu64 " operator-minutes\n", base->shortfall_minutes);
+        (void) adherence_print(&adherence, stdout);
         return 0;
 }
 

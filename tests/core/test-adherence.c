@@ -120,6 +120,62 @@ static void test_count(void **state) {
                                   "adherence recovery: 1 taken, 0 partly taken, 0 not taken\n");
 }
 
+static void test_timeline_from_calls(void **state) {
+        _cleanup_(call_log_freep) CallLog *log = call_log_new();
+        _cleanup_(call_index_freep) CallIndex *index = NULL;
+        _cleanup_free_ AgentStateChange *changes = NULL;
+        size_t n;
+
+        assert_non_null(log);
+        /* op1: a call 09:50-10:05, paused 10:05-10:20, a call 10:30-10:40
+         * answered while still paused until 10:45. op2: calls alone. */
+        assert_int_equal(call_log_add(log, &(CallRecord) { .operator = (char *) "op1", .start = AT(9, 50),
+                                                           .end = AT(10, 5) }), 0);
+        assert_int_equal(call_log_add(log, &(CallRecord) { .operator = (char *) "op1", .start = AT(10, 30),
+                                                           .end = AT(10, 40) }), 0);
+        assert_int_equal(call_log_add(log, &(CallRecord) { .operator = (char *) "op2", .start = AT(10, 0),
+                                                           .end = AT(10, 10) }), 0);
+        assert_int_equal(call_log_add_pause(log, "op1", AT(10, 5), AT(10, 20)), 0);
+        assert_int_equal(call_log_add_pause(log, "op1", AT(10, 25), AT(10, 45)), 0);
+        assert_int_equal(call_log_finish(log), 0);
+        assert_int_equal(call_index_new(log, &index), 0);
+
+        assert_int_equal(adherence_timeline_from_calls(index, "op1", &changes, &n), 0);
+        assert_int_equal(n, 7);
+        assert_int_equal(changes[0].state, AGENT_ON_CALL);
+        assert_int_equal(changes[0].since, AT(9, 50));
+        assert_int_equal(changes[1].state, AGENT_PAUSED);
+        assert_int_equal(changes[1].since, AT(10, 5));
+        assert_int_equal(changes[2].state, AGENT_AVAILABLE);
+        assert_int_equal(changes[2].since, AT(10, 20));
+        assert_int_equal(changes[3].state, AGENT_PAUSED);
+        assert_int_equal(changes[4].state, AGENT_ON_CALL);
+        assert_int_equal(changes[4].since, AT(10, 30));
+        assert_int_equal(changes[5].state, AGENT_PAUSED);
+        assert_int_equal(changes[5].since, AT(10, 40));
+        assert_int_equal(changes[6].state, AGENT_AVAILABLE);
+        assert_int_equal(changes[6].since, AT(10, 45));
+
+        /* A recovery 10:05-10:20 was taken; one 10:25-10:45 was interrupted. */
+        {
+                Break taken = { .kind = BREAK_RECOVERY, .start = AT(10, 5), .end = AT(10, 20) };
+                Break cut = { .kind = BREAK_RECOVERY, .start = AT(10, 25), .end = AT(10, 45) };
+                AdherenceDetail d;
+
+                adherence_judge(&taken, changes, n, USEC_INFINITY, &d);
+                assert_int_equal(d.adherence, ADHERENCE_TAKEN);
+                adherence_judge(&cut, changes, n, USEC_INFINITY, &d);
+                assert_int_equal(d.adherence, ADHERENCE_PARTLY_TAKEN);
+                assert_int_equal(d.interrupted, AT(10, 30));
+        }
+
+        /* Call records alone say nothing of pauses. */
+        assert_int_equal(adherence_timeline_from_calls(index, "op2", &changes, &n), 0);
+        assert_int_equal(n, 0);
+        assert_int_equal(adherence_timeline_from_calls(NULL, "op1", &changes, &n), 0);
+        assert_int_equal(n, 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_taken),
@@ -127,6 +183,7 @@ int main(void) {
                 cmocka_unit_test(test_not_taken),
                 cmocka_unit_test(test_unknown),
                 cmocka_unit_test(test_count),
+                cmocka_unit_test(test_timeline_from_calls),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,15 +18,6 @@ unset DBUS_SYSTEM_BUS_ADDRESS
 
 ctl() { "$bin/respitectl" --user "$@"; }
 call() { busctl --user --timeout=5 call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 "$@" 2>&1; }
-count() { grep -c -- "$2" "$1" 2>/dev/null; }
-wait_count() {  # FILE PATTERN N SECONDS: until PATTERN is in FILE N times
-        local i
-        for ((i = 0; i < $4 * 20; i++)); do
-                [ "$(count "$1" "$2")" -ge "$3" ] && return 0
-                sleep 0.05
-        done
-        return 1
-}
 # wait_state OPERATOR STATE SECONDS: until respitectl operators says so
 wait_state() {
         local i

@@ -18,15 +18,6 @@ start_session_bus
 unset DBUS_SYSTEM_BUS_ADDRESS
 
 call() { busctl --user --timeout=5 call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 "$@" 2>&1; }
-count() { grep -c -- "$2" "$1" 2>/dev/null; }
-wait_count() {  # FILE PATTERN N SECONDS: until PATTERN is in FILE N times
-        local i
-        for ((i = 0; i < $4 * 20; i++)); do
-                [ "$(count "$1" "$2")" -ge "$3" ] && return 0
-                sleep 0.05
-        done
-        return 1
-}
 # The daemon's clock, in whole seconds since the epoch.
 now() { call GetStatus | grep -o '"Now" t [0-9]*' | awk '{ print int($3 / 1000000) }'; }
 ql() { printf '%s\n' "$@" >>"$tmp/queue_log"; }

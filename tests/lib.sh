@@ -65,11 +65,25 @@ finish() {
         [ "$failed" -eq 0 ]
 }
 
+# wait_for FILE PATTERN SECONDS: until PATTERN is in FILE.
 wait_for() {
         local i
         for ((i = 0; i < $3 * 20; i++)); do
                 grep -q -- "$2" "$1" 2>/dev/null && return 0
                 sleep 0.05
+        done
+        return 1
+}
+
+# count FILE PATTERN: the lines of FILE with PATTERN.
+count() { grep -c -- "$2" "$1" 2>/dev/null; }
+
+# wait_count FILE PATTERN N SECONDS: until PATTERN is in FILE N times.
+wait_count() {
+        local i
+        for ((i = 0; i < $4 * 100; i++)); do
+                [ "$(count "$1" "$2")" -ge "$3" ] && return 0
+                sleep 0.01
         done
         return 1
 }

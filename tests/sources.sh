@@ -14,16 +14,6 @@ bin="$top/$build"
 
 now_ms() { date +%s%3N; }
 
-# wait_count FILE PATTERN N SECONDS: until PATTERN is in FILE N times.
-wait_count() {
-        local i
-        for ((i = 0; i < $4 * 100; i++)); do
-                [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
-                sleep 0.01
-        done
-        return 1
-}
-
 # ---- import-check, offline ----
 
 ctl() { "$bin/respitectl" "$@"; }

@@ -41,10 +41,23 @@ check "--metrics --json: adherence" test "$(python3 -c 'import json, sys
 print(json.load(sys.stdin)["adherence"])' <<<"$out")" = "{'statutory': {'taken': 1, 'partly_taken': 0, 'not_taken': 0}}"
 
 if [ ! -d "$data" ]; then
-        skip "the bank's months with their calls (../shared/data absent)"
+        skip "the bank's months and the PBXware queue_log (../shared/data absent)"
         finish
         exit
 fi
+
+# The real PBXware queue_log: its six agents on a 09:00-18:00 shift each day
+# it covers, under jp; no break starts inside one of their calls.
+queue_log="$data/../asterisk-queue_log/pbxware-2018.queue_log"
+{ echo "operator,name,team,start,end"
+  for d in 2018-11-30 2018-12-03 2018-12-04; do
+          for op in 1109 1126 1127 1128 1141 1144; do echo "$op,Agent $op,it,${d}T09:00:00Z,${d}T18:00:00Z"; done
+  done
+} >"$tmp/roster-pbxware.csv"
+out=$("$bin/respitectl" plan --config "$tmp/pauses-false.conf" --roster "$tmp/roster-pbxware.csv" \
+        --calls "$queue_log" --metrics 2>"$tmp/pbxware.err")
+check "PBXware queue_log: its calls are known to the planner" grep -q '^break starts inside a call: 0$' <<<"$out"
+check "... 0 statutory violations" grep -qx 'statutory violations: 0' <<<"$out"
 
 for month in 01 02 03 04; do
         out="$tmp/metrics-$month.txt"

@@ -32,7 +32,8 @@
  * are read only with statutory.pauses_count (below), and without pauses
  * the plan is byte for byte what it was before.
  * previous: the plan of the last revision, or NULL. Its breaks that started
- * before now are kept exactly (frozen; a break in progress is never cut),
+ * before now are kept exactly (frozen; a break in progress is cut only by
+ * a call answered during a recovery, see "Interrupted recovery" below),
  * except a break whose start lies strictly inside a call of its operator:
  * that break never began (the daemon held it as due while the operator
  * was on the call) and is placed again from now, keeping its uid and

@@ -179,6 +179,10 @@ int queue_log_restate(QueueLog *q) {
         for (size_t i = 0; i < q->n_open; i++) {
                 const QueueLogOpen *o = &q->open[i];
 
+                /* A pause asked for during a call waits for its end, as
+                 * when the lines were read live. */
+                if (o->pause && queue_log_find_talk(q, NULL, o->operator))
+                        continue;
                 r = queue_log_change_add(q, o->operator, o->pause ? AGENT_PAUSED : AGENT_AVAILABLE, o->start,
                                          o->reason, o->pause ? NULL : o->key);
                 if (r < 0)

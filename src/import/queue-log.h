@@ -90,9 +90,10 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(QueueLog *, queue_log_free);
 size_t queue_log_take_changes(QueueLog *q, AgentStateChange **ret);
 
 /* Keep a change for every operator with something open in q (a session, a
- * pause, a call in progress), as the state that gives since it began: for a
- * follower that resumes from a stored position and open state. Returns 0
- * or -ENOMEM. */
+ * pause, a call in progress), as the state that gives since it began (a
+ * pause asked for during a call still waits for its end): for a follower
+ * that resumes from a stored position and open state. Returns 0 or
+ * -ENOMEM. */
 int queue_log_restate(QueueLog *q);
 
 void queue_log_pending_done(QueueLogPending *p);

@@ -247,6 +247,22 @@ static void test_agent_changes(void **state) {
         assert_change(&c[0], "op07", AGENT_AVAILABLE, 1000 * USEC_PER_SEC, NULL, "SIP/8007");
         assert_change(&c[1], "op07", AGENT_ON_CALL, 1010 * USEC_PER_SEC, NULL, "SIP/8007");
         free_array(c, n, agent_state_change_done);
+
+        /* A pause asked for during that call still waits for its end. */
+        feed_lines(q, &o, (const char * const[]) { "1020|p3|NONE|SIP/8007|PAUSE|after", NULL });
+        n = queue_log_take_changes(q, &c);
+        free_array(c, n, agent_state_change_done);
+        assert_int_equal(queue_log_restate(q), 0);
+        n = queue_log_take_changes(q, &c);
+        assert_int_equal(n, 2);
+        assert_change(&c[0], "op07", AGENT_AVAILABLE, 1000 * USEC_PER_SEC, NULL, "SIP/8007");
+        assert_change(&c[1], "op07", AGENT_ON_CALL, 1010 * USEC_PER_SEC, NULL, "SIP/8007");
+        free_array(c, n, agent_state_change_done);
+        feed_lines(q, &o, (const char * const[]) { "1030|c3|support|SIP/8007|COMPLETEAGENT|1|20|1", NULL });
+        n = queue_log_take_changes(q, &c);
+        assert_int_equal(n, 1);
+        assert_change(&c[0], "op07", AGENT_PAUSED, 1030 * USEC_PER_SEC, "after", "SIP/8007");
+        free_array(c, n, agent_state_change_done);
 }
 
 /* The real PBXware log: a change per CONNECT, and the last word on each

@@ -13,7 +13,7 @@ typedef enum AgentState {
         AGENT_AVAILABLE,        /* logged in, waiting for a call */
         AGENT_ON_CALL,          /* talking to a caller */
         AGENT_PAUSED,           /* paused in the queue, with the ACD's reason */
-        AGENT_ON_BREAK,         /* on a break respite planned (paused for it) */
+        AGENT_ON_BREAK,         /* on a break, as the ACD says (SetAgentState) */
         _AGENT_STATE_MAX,
         _AGENT_STATE_INVALID = -EINVAL,
 } AgentState;

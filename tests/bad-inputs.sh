@@ -103,6 +103,14 @@ printf 'site = { timezone = "UTC"; };\ncategories = ( { name = "x"; label = "y";
 answers "a negative duration in the policy: file, line and setting, exit 1" 1 \
         'negative.conf:2: categories\[0\]\.recovery: expected a duration with a unit' \
         "$bin/respited" --check-config --config "$tmp/negative.conf"
+printf 'site = { timezone = "UTC"; };\nactions = { break_start = [ "/nonexistent/pause" ]; break_end = [ "%s" ]; };\n' \
+        "$tmp" >"$tmp/actions.conf"
+answers "an action whose program does not exist: named, exit 1" 1 \
+        "actions.break_start: cannot run '/nonexistent/pause': No such file or directory" \
+        "$bin/respited" --check-config --config "$tmp/actions.conf"
+answers "an action that is a directory: named, exit 1" 1 \
+        "actions.break_end: cannot run '$tmp': not a regular file" \
+        "$bin/respited" --check-config --config "$tmp/actions.conf"
 
 answers "unknown category in an incident CSV: row skipped, known ones listed" 0 \
         "incidents-duplicate-id.csv:4: unknown category 'shouting' \(known: .*threat" \

@@ -2,7 +2,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "daemon/actions.h"
 #include "shared/clock.h"
@@ -588,6 +590,28 @@ Actions *actions_free(Actions *a) {
         free(a->last_why);
         sd_event_unref(a->event);
         return mfree(a);
+}
+
+int actions_check_settings(const ActionSettings *s) {
+        int r = 0;
+
+        for (ActionEvent e = 0; e < _ACTION_EVENT_MAX; e++) {
+                const char *program = s->argv[e] ? s->argv[e][0] : NULL;
+                struct stat st;
+
+                if (!program)
+                        continue;
+                if (stat(program, &st) < 0 || access(program, X_OK) < 0)
+                        log_warning_errno(errno, "actions.%s: cannot run '%s': %m", action_event_to_string(e),
+                                          program);
+                else if (!S_ISREG(st.st_mode))
+                        log_warning("actions.%s: cannot run '%s': not a regular file", action_event_to_string(e),
+                                    program);
+                else
+                        continue;
+                r = -ENOEXEC;
+        }
+        return r;
 }
 
 int actions_set_settings(Actions *a, const ActionSettings *s) {

@@ -117,8 +117,11 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
         if (r < 0)
                 return log_oom();
         /* Runs already begun keep their settings. */
-        if (policy && actions_set_settings(m->actions, &(*policy)->actions) < 0)
-                return log_oom();
+        if (policy) {
+                (void) actions_check_settings(&(*policy)->actions);
+                if (actions_set_settings(m->actions, &(*policy)->actions) < 0)
+                        return log_oom();
+        }
         /* A new policy, or operators added, gone, renamed or moved to
          * another team: every feed again; else those whose day changed. */
         m->feeds_stale = m->feeds_stale || policy || !roster_operators_equal(m->roster, in->roster);
@@ -444,6 +447,7 @@ int manager_load(Manager *m) {
                 return log_error_errno(r, "%s", error ?: "Failed to load the policy.");
         log_info("Policy '%s': zone %s, statutory preset %s.", m->config_path, m->policy->timezone,
                  m->policy->statutory.name);
+        (void) actions_check_settings(&m->policy->actions);
         r = actions_set_settings(m->actions, &m->policy->actions);
         if (r < 0)
                 return log_oom();

@@ -130,9 +130,9 @@ static int respited_check_config(void) {
                         NULL, &in);
         if (r < 0)
                 return r;
-        if (in.n_failed > 0 || in.n_skipped > 0)
+        if (actions_check_settings(&p->actions) < 0 || in.n_failed > 0 || in.n_skipped > 0)
                 return -EINVAL;
-        printf("%s: policy and sources are valid.\n", arg_config);
+        printf("%s: policy, sources and actions are valid.\n", arg_config);
         return 0;
 }
 

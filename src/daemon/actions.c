@@ -54,6 +54,7 @@ struct ActionRun {
 
 struct Actions {
         sd_event *event;
+        const Clock *clock;             /* dates failures; NULL: the real clock */
         ActionSettings settings;
         ActionRun *runs, *runs_tail;
 
@@ -241,7 +242,7 @@ static void actions_run_failed(ActionRun *run, const char *why) {
 
         a->status.failed++;
         a->status.last_failure.event = run->event;
-        a->status.last_failure.when = now_usec(CLOCK_REALTIME);
+        a->status.last_failure.when = a->clock ? clock_now(a->clock) : now_usec(CLOCK_REALTIME);
         free(a->last_operator);
         free(a->last_why);
         a->last_operator = strdup(run->operator);
@@ -552,7 +553,7 @@ int actions_run(Actions *a, ActionEvent event, const ActionContext *ctx) {
 
 /* ---- the runner ---- */
 
-int actions_new(sd_event *e, Actions **ret) {
+int actions_new(sd_event *e, const Clock *clock, Actions **ret) {
         _cleanup_(actions_freep) Actions *a = NULL;
         sigset_t mask;
 
@@ -562,6 +563,7 @@ int actions_new(sd_event *e, Actions **ret) {
         action_settings_done(&a->settings);
         a->status.last_failure.event = _ACTION_EVENT_INVALID;
         a->event = sd_event_ref(e);
+        a->clock = clock;
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGCHLD);

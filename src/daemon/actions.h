@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <systemd/sd-event.h>
 
+#include "shared/clock.h"
 #include "shared/string-table.h"
 #include "shared/util.h"
 
@@ -108,7 +109,7 @@ typedef struct ActionStatus {
         struct {
                 ActionEvent event;      /* _ACTION_EVENT_INVALID when no run failed yet */
                 const char *operator;
-                usec_t when;            /* CLOCK_REALTIME of the give-up, µs */
+                usec_t when;            /* the give-up on the runner's clock, UTC µs */
                 const char *why;        /* the last attempt's end: "exit status 3", "timed out after 10s", … */
         } last_failure;
 } ActionStatus;
@@ -116,10 +117,12 @@ typedef struct ActionStatus {
 typedef struct Actions Actions;
 
 /* A runner on event loop e, with no action configured (every actions_run()
- * then does nothing until actions_set_settings()). Blocks SIGCHLD in the
- * calling thread, as sd_event_add_child(3) requires (respited is single
- * threaded). Returns 0 or a negative errno. */
-int actions_new(sd_event *e, Actions **ret);
+ * then does nothing until actions_set_settings()). clock (may be NULL: the
+ * real one) dates the failures it reports: respited's, which a replay
+ * (--clock) sets; timeouts and retries run on real time whatever it says.
+ * Blocks SIGCHLD in the calling thread, as sd_event_add_child(3) requires
+ * (respited is single threaded). Returns 0 or a negative errno. */
+int actions_new(sd_event *e, const Clock *clock, Actions **ret);
 
 /* Kill every running action's process group (SIGKILL), reap it, and free
  * everything; pending retries and queued runs are dropped. Accepts NULL;

@@ -323,11 +323,12 @@ static int bus_method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error
  * ACTIONS): ActionsStarted t, ActionsSucceeded t, ActionsFailed t (given up
  * after their retries), ActionsTimedOut t (attempts killed), ActionsRunning
  * u (running, waiting to retry or queued), ActionLastFailure s ("" or
- * "break_start at 2026-12-02T10:20:00Z: exit status 3": no operator, since
- * anyone may read this; the journal names them).
+ * "break_start at 2026-12-02T10:20:00+09:00: exit status 3", on the
+ * daemon's clock in the site's zone: no operator, since anyone may read
+ * this; the journal names them).
  * "Today" is the site-local day of Now. */
 /* The action runner's counts and its last failure, as GetStatus keys. */
-static int bus_append_actions(sd_bus_message *reply, const Actions *a) {
+static int bus_append_actions(sd_bus_message *reply, const Actions *a, const char *zone) {
         _cleanup_free_ char *failure = NULL;
         char when[ISO8601_MAX];
         ActionStatus st;
@@ -336,7 +337,7 @@ static int bus_append_actions(sd_bus_message *reply, const Actions *a) {
         actions_get_status(a, &st);
         if (st.last_failure.event >= 0 &&
             asprintf(&failure, "%s at %s: %s", action_event_to_string(st.last_failure.event),
-                     time_format_iso8601(st.last_failure.when, "UTC", when) < 0 ? "?" : when,
+                     time_format_iso8601(st.last_failure.when, zone, when) < 0 ? "?" : when,
                      st.last_failure.why) < 0)
                 return -ENOMEM;
         if ((r = bus_append_entry(reply, "ActionsStarted", "t", st.started)) < 0 ||
@@ -394,7 +395,7 @@ static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_err
             (r = bus_append_entry(reply, "AgentsAvailable", "u", m->agent_counts[AGENT_AVAILABLE])) < 0 ||
             (r = bus_append_entry(reply, "AgentsPaused", "u", m->agent_counts[AGENT_PAUSED])) < 0 ||
             (r = bus_append_entry(reply, "AgentsOnBreak", "u", m->agent_counts[AGENT_ON_BREAK])) < 0 ||
-            (r = bus_append_actions(reply, m->actions)) < 0)
+            (r = bus_append_actions(reply, m->actions, m->policy->timezone)) < 0)
                 return r;
         return bus_send_array(reply);
 }

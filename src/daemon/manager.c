@@ -101,7 +101,7 @@ int manager_new(Manager **ret) {
         if (r < 0)
                 return r;
 
-        r = actions_new(m->event, &m->actions);
+        r = actions_new(m->event, &m->clock, &m->actions);
         if (r < 0)
                 return r;
 

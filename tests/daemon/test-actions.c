@@ -32,7 +32,7 @@ static int setup(void **state) {
         strcpy(dir, "/tmp/test-actions-XXXXXX");
         assert_non_null(mkdtemp(dir));
         assert_int_equal(sd_event_new(&event), 0);
-        assert_int_equal(actions_new(event, &actions), 0);
+        assert_int_equal(actions_new(event, NULL, &actions), 0);
         return capture_log(state);
 }
 

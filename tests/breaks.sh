@@ -106,7 +106,9 @@ check "BreakEnded at its end" wait_count "$tmp/signals" "^BreakEnded 1001 $uid" 
 ql "$(now)|p1|NONE|SIP/1001|UNPAUSE|"
 check "the break_end action ran" wait_count "$tmp/respited.log" "told the queue: unpause SIP/1001" 1 10
 check "the log says it was taken" grep -q "1001: recovery break taken (off the phones" "$tmp/respited.log"
-check "GetMetrics: 1 recovery break taken" grep -q '"recovery" 1 0 0' <<<"$(call GetMetrics)"
+out=$(call GetMetrics)
+check "GetMetrics: 1 recovery break taken" grep -q '"recovery" 1 0 0' <<<"$out"
+check "... and the break held for the call counts as moved" grep -q '"BreaksMoved" u 1 ' <<<"$out"
 check "1001's feed says so" wait_for "$tmp/feeds/1001.ics" "X-RESPITE-ADHERENCE:taken" 10
 
 # The documented environment, and no category (privacy).

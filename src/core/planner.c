@@ -206,12 +206,13 @@ static int planner_add_planned(Planning *p) {
         return 0;
 }
 
-/* Breaks of the previous revision not begun at now that moved or went. */
+/* Breaks of the previous revision not begun at now that moved or went
+ * (those that were due during a call never began either). */
 static void planner_count_moved(Planning *p) {
         for (size_t i = 0; p->prev && i < p->prev->n_breaks; i++) {
                 const Break *old = &p->prev->breaks[i], *b;
 
-                if (old->start < p->in->now)
+                if (old->start < p->in->now && !planner_call_containing(p, old->start))
                         continue;
                 b = shift_plan_find_break(p->sp, old->uid);
                 if (!b || b->start != old->start || b->end != old->end)

@@ -156,7 +156,8 @@
  *   (<source>)", "statutory meal: 30min for more than 5h of work (…)",
  *   "statutory pause: a break after 1h of work (…)", "planned in the roster".
  * - Counts: breaks_moved counts, against previous, the breaks not begun at
- *   now whose start or end changed or that were dropped.
+ *   now (those due during a call included) whose start or end changed or
+ *   that were dropped.
  *
  * Returns 0 and the plan in *ret, or -ENOMEM. */
 int planner_run(const Roster *roster, const Policy *policy, const Coverage *coverage,

@@ -82,8 +82,9 @@ ql "$t|l1|NONE|SIP/1001|AGENTLOGIN|" "$t|c1|support|NONE|ENTERQUEUE||anon-1|1" "
 on_call() { call ListAgentStates s 1001 | grep -q '"on_call"'; }
 wait_on_call() { local i; for ((i = 0; i < 100; i++)); do on_call && return 0; sleep 0.1; done; return 1; }
 check "the CONNECT puts 1001 on a call" wait_on_call
-out=$(call ReportIncident ssts 1001 verbal_abuse 0 "")
-check "ReportIncident during the call" grep -q '^s "' <<<"$out"
+out=$("$bin/respitectl" --user report 1001 verbal_abuse 2>&1)
+check "respitectl report during the call says the break waits for its end" \
+        grep -q "Recovery break for 1001 (2min), after an abusive call (verbal_abuse); 1001 is on a call since [0-9:]*: it begins when the call ends." <<<"$out"
 check "the recovery break is due: 1001 is on a call" \
         wait_count "$tmp/respited.log" "1001: recovery break due: on a call since" 1 10
 check "... BreakStarted is not sent while the call lasts" test "$(count "$tmp/signals" "^BreakStarted")" = 0

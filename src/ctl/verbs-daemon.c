@@ -309,16 +309,17 @@ static int verbs_daemon_operator_row(Table *t, const OperatorRow *o, const Agent
         return 0;
 }
 
-/* ListAgentStates(""), sorted by operator; none from a daemon without it
- * (or when it fails: the columns then stay empty). */
-static int verbs_daemon_agent_states(sd_bus *bus, sd_bus_message **ret_reply, AgentRow **ret, size_t *ret_n) {
+/* ListAgentStates(operator; "": all), sorted by operator; none from a
+ * daemon without it (or when it fails: the columns then stay empty). */
+static int verbs_daemon_agent_states(sd_bus *bus, const char *operator, sd_bus_message **ret_reply, AgentRow **ret,
+                                     size_t *ret_n) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r;
 
         *ret = NULL;
         *ret_n = 0;
         r = sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_LIST_AGENT_STATES, &error,
-                               ret_reply, "s", "");
+                               ret_reply, "s", operator);
         if (r < 0) {
                 log_debug("ListAgentStates: %s", error.message ?: strerror(-r));
                 return 0;
@@ -352,7 +353,7 @@ int verb_operators(char **args) {
                                sizeof(OperatorRow), (void **) &rows, &n);
         if (r < 0)
                 return ctl_bus_log_read_error(r);
-        r = verbs_daemon_agent_states(bus, &agents_reply, &agents, &n_agents);
+        r = verbs_daemon_agent_states(bus, "", &agents_reply, &agents, &n_agents);
         if (r < 0)
                 return r;
 
@@ -496,11 +497,16 @@ static int verbs_daemon_report_json(const char *id, char **args, const ScheduleB
 }
 
 static void verbs_daemon_report_text(const char *id, const char *operator, const ScheduleBreak *granted,
-                                     const char *zone) {
+                                     const AgentRow *agent, const char *zone) {
         char a[ISO8601_MAX], z[ISO8601_MAX], length[DURATION_MAX];
 
         printf("%s\n", id);
-        if (granted)
+        if (granted && agent && streq(agent->state, "on_call"))
+                fprintf(stderr, "Recovery break for %s (%s), %s; %s is on a call since %s: it begins when the "
+                        "call ends.\n", operator, duration_format(granted->end - granted->start, length, sizeof length),
+                        granted->reason, operator, table_format_time(TABLE_CLOCK, agent->call_since ?: agent->since,
+                                                                      zone, a));
+        else if (granted)
                 fprintf(stderr, "Recovery break for %s: %s to %s (%s), %s.\n", operator,
                         table_format_time(TABLE_TIMESTAMP_MINUTE, granted->start, zone, a),
                         table_format_time(TABLE_CLOCK, granted->end, zone, z),
@@ -512,10 +518,12 @@ static void verbs_daemon_report_text(const char *id, const char *operator, const
 
 int verb_report(char **args) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *schedule = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *schedule = NULL, *states = NULL;
         _cleanup_free_ ScheduleBreak *breaks = NULL;
+        _cleanup_free_ AgentRow *agents = NULL;
         _cleanup_free_ char *zone = NULL, *uid = NULL;
         const ScheduleBreak *granted = NULL;
+        size_t n_agents = 0;
         const char *id;
         usec_t when = 0, now;
         size_t n = 0;
@@ -554,7 +562,11 @@ int verb_report(char **args) {
 
         if (arg_json)
                 return verbs_daemon_report_json(id, args, granted, zone);
-        verbs_daemon_report_text(id, args[1], granted, zone);
+        /* On a call now: the break waits for its end. */
+        r = verbs_daemon_agent_states(bus, args[1], &states, &agents, &n_agents);
+        if (r < 0)
+                return r;
+        verbs_daemon_report_text(id, args[1], granted, n_agents == 1 ? &agents[0] : NULL, zone);
         return 0;
 }
 

@@ -115,12 +115,13 @@ check "1001's feed says so" wait_for "$tmp/feeds/1001.ics" "X-RESPITE-ADHERENCE:
 # The documented environment, and no category (privacy).
 f=$(ls "$tmp"/env/break_start.* 2>/dev/null | head -1)
 for v in "RESPITE_EVENT=break_start" "RESPITE_OPERATOR=1001" "RESPITE_AGENT=SIP/1001" "RESPITE_TEAM=support" \
-         "RESPITE_BREAK_KIND=recovery" "RESPITE_BREAK_UID=$uid" "RESPITE_REASON=Recovery break" \
+         "RESPITE_BREAK_KIND=recovery" "RESPITE_BREAK_UID=$uid" "RESPITE_REASON=Break" \
          "RESPITE_BREAK_START_USEC=${start}000000" "RESPITE_BREAK_END_USEC=${stop}000000" "verb=pause"; do
         check "break_start's environment: $v" grep -qx "$v" "$f"
 done
 check "... the start as ISO 8601 UTC" grep -qx "RESPITE_BREAK_START=$(date -u -d "@$start" +%Y-%m-%dT%H:%M:%SZ)" "$f"
-check "... never the category" bash -c "! grep -qi abus $tmp/env/*"
+check "... never the category, nor that it is a recovery in the public reason" \
+        bash -c "! grep -qi abus $tmp/env/* && ! grep -qi 'REASON=.*recovery' $tmp/env/*"
 
 # A second abuse: the break begins (1001 is free); a call answered during
 # it cuts it, and the rest follows that call.

@@ -29,7 +29,8 @@
  *   RESPITE_BREAK_END            likewise
  *   RESPITE_BREAK_START_USEC     microseconds since the Unix epoch
  *   RESPITE_BREAK_END_USEC       likewise
- *   RESPITE_REASON               the public reason ("Recovery break"): never an incident's category or note
+ *   RESPITE_REASON               what the queue may show anyone ("Break", as a team
+ *                                feed): never the kind, an incident's category or note
  * stdin is /dev/null and the working directory is /. */
 
 #include <stdbool.h>

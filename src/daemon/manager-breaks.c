@@ -126,7 +126,9 @@ static void manager_break_action(Manager *m, ActionEvent event, const ShiftPlan 
                 .agent = a ? a->agent : NULL,
                 .break_kind = break_kind_to_string(b->kind),
                 .break_uid = uid,
-                .reason = break_kind_public_reason(b->kind),
+                /* The queue may show it to the whole team (a wallboard, a
+                 * pause reason): a team feed's word, never "recovery". */
+                .reason = "Break",
                 .start = b->start,
                 .end = b->end,
         });

@@ -157,7 +157,7 @@ static const ActionContext ctx27 = {
         .team = "retail",
         .break_kind = "recovery",
         .break_uid = "op27-19990104-recovery-1@respite",
-        .reason = "Recovery break",
+        .reason = "Break",
         .start = 1796206800ULL * USEC_PER_SEC,  /* 2026-12-02T10:20:00Z */
         .end = 1796208000ULL * USEC_PER_SEC,    /* 2026-12-02T10:40:00Z */
 };
@@ -193,7 +193,7 @@ static void test_actions_environment(void **state) {
                             "RESPITE_BREAK_UID=op27-19990104-recovery-1@respite\n"
                             "RESPITE_EVENT=break_start\n"
                             "RESPITE_OPERATOR=op27\n"
-                            "RESPITE_REASON=Recovery break\n"
+                            "RESPITE_REASON=Break\n"
                             "RESPITE_TEAM=retail\n");
         /* stdin /dev/null, in /, its own session, no signal blocked (respited blocks SIGCHLD). */
         proc = read_file("proc");

@@ -2,11 +2,13 @@
 #pragma once
 
 /* The daemon's state and its two paths for a change: an event of one
- * operator (an incident, a call record the clock reaches) revises that
+ * operator (an incident, a call record the clock reaches, a call beginning
+ * during their break or ending while a break waits for it) revises that
  * operator's team (manager_revise()); a change of the inputs (a reload, a
  * source file) re-plans the site (manager_replan()). Both then publish only
  * what changed, in this order: feeds, signals (BreakScheduled,
- * ScheduleChanged, then the break edges due), the store. */
+ * ScheduleChanged, then the break edges due, with their actions), the
+ * store. */
 
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>

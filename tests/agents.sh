@@ -124,6 +124,10 @@ check "op07's call that ended in the rotated file is over" test "$(column op07 s
 check "op27 is on the call of the new file" test "$(column op27 state)" = on_call
 check "the store holds 3 call records" \
         test "$(sqlite3 -batch "$tmp/state/respite.db" "SELECT COUNT(*) FROM queue_log_calls")" = 3
+ql "$(at 11:59:00)|c9|support|SIP/9999|CONNECT|1|c9.1|1" "$(at 11:59:30)|c9|support|SIP/9999|COMPLETEAGENT|1|30|1"
+check "a channel the roster does not know is named once" \
+        wait_count "$tmp/respited.log" "9999: the ACD reports an operator the roster does not know (SIP/9999)" 1 5
+check "... once" test "$(count "$tmp/respited.log" "9999: the ACD reports")" = 1
 kill $daemon; wait $daemon 2>/dev/null
 
 # Call-record CSVs under a replay clock: on_call from start to end.

@@ -24,6 +24,7 @@ typedef struct ManagerAgentEntry {
         size_t n_calls;
         ManagerCallSpan *pauses;        /* closed pauses (paused to another state), likewise */
         size_t n_pauses;
+        bool told_unknown;              /* the log said the roster does not know them */
         usec_t pause_since;             /* paused: since when (a new reason goes on the pause) */
 } ManagerAgentEntry;
 
@@ -206,6 +207,12 @@ int manager_agent_set(Manager *m, const AgentStateChange *c) {
         e->now = after;
         TAKE_PTR(reason);
         TAKE_PTR(agent);
+        /* A wrong agents mapping shows here: say it once per operator. */
+        if (!e->told_unknown && m->roster && roster_find_operator(m->roster, e->operator) < 0) {
+                e->told_unknown = true;
+                log_notice("%s: the ACD reports an operator the roster does not know (%s); check the agents "
+                           "mapping of sources.calls.", e->operator, e->now.agent ?: "no channel");
+        }
         manager_agent_changed(m, e->operator, &before, &e->now);
         free((char *) before.reason);
         free((char *) before.agent);

@@ -30,6 +30,20 @@ usec_t planner_call_free(const Planning *p, usec_t t) {
         return t;
 }
 
+bool planner_was_due(const Planning *p, const char *uid) {
+        const Break *old = p->prev ? shift_plan_find_break(p->prev, uid) : NULL;
+
+        return old && old->start < p->in->now && planner_call_containing(p, old->start);
+}
+
+usec_t planner_due_start(const Planning *p) {
+        usec_t now = p->in->now;
+
+        if (!planner_call_containing(p, now))
+                return now;
+        return planner_call_free(p, usec_ceil(now, USEC_PER_MINUTE));
+}
+
 const CallRecord *planner_call_starting_in(const Planning *p, usec_t start, usec_t end) {
         for (size_t k = calls_first_starting(p->calls, p->n_calls, start + 1);
              k < p->n_calls && p->calls[k]->start < end; k++)

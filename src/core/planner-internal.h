@@ -112,6 +112,13 @@ const CallRecord *planner_call_containing(const Planning *p, usec_t t);
  * whole minute at or after the end of the call (of the calls, one after
  * another) holding it. */
 usec_t planner_call_free(const Planning *p, usec_t t);
+/* Whether the break uid of the previous revision was due: it "began"
+ * before now inside a call of the operator, so it never began. */
+bool planner_was_due(const Planning *p, const char *uid);
+/* Where a break held as due begins: now, the call being over and no break
+ * begun running (a daemon revises at the call's end); else the first whole
+ * minute from now out of calls. */
+usec_t planner_due_start(const Planning *p);
 /* The first call of the operator starting strictly inside (start, end), or
  * NULL. */
 const CallRecord *planner_call_starting_in(const Planning *p, usec_t start, usec_t end);

@@ -475,6 +475,13 @@ static int planner_place_parts(Planning *p, Trigger *t, const char *uid, Part *p
                 int r;
 
                 start = part->k == 0 ? planner_recovery_start(p, t) : planner_recovery_free(p, part->earliest);
+                /* Held as due during a call that is over: it begins now. */
+                if (planner_was_due(p, part->uid)) {
+                        usec_t due = planner_due_start(p);
+
+                        if (due < start && planner_first_free(p, due) == due)
+                                start = due;
+                }
                 if (start >= p->shift->end || p->shift->end - start < USEC_PER_MINUTE) {
                         p->sp->recoveries_unserved++;
                         return 0;       /* off shift: nothing to grant */

@@ -245,7 +245,7 @@ static int planner_statutory_place_block(Planning *p, Rule *r, usec_t len, int l
          * judged at the end: planner_statutory_overruns()). */
         due = old && old->start < p->in->now;
         if (due)
-                start = planner_call_free(p, usec_ceil(p->in->now, USEC_PER_MINUTE));
+                start = planner_due_start(p);
         if (due && level == 0 && planner_statutory_in_window(p, r, start, len, false) &&
             !planner_break_overlapping(p, start, start + len) && !planner_pause_overlapping(p, start, start + len))
                 ;       /* at once */

@@ -176,9 +176,11 @@ static int planner_add_planned(Planning *p) {
                 if (shift_plan_find_break(p->sp, b.uid))
                         continue;       /* frozen */
 
-                /* The previous plan had moved it past now: it cannot begin in the past. */
+                /* The previous plan had moved it past now, or held it as
+                 * due during a call: it cannot begin in the past. */
                 if (p->prev && start < p->in->now)
-                        start = usec_ceil(p->in->now, USEC_PER_MINUTE);
+                        start = planner_was_due(p, b.uid) ? planner_due_start(p) :
+                                usec_ceil(p->in->now, USEC_PER_MINUTE);
                 /* After the breaks it meets, and never inside a call: at
                  * the call's end (the first whole minute). */
                 for (;;) {

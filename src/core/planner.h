@@ -37,12 +37,13 @@
  * except a break whose start lies strictly inside a call of its operator:
  * that break never began (the daemon held it as due while the operator
  * was on the call) and is placed again from now, keeping its uid and
- * length (a statutory block at the first whole minute at or after now out
- * of calls when its window allows, else as any block; a planned break at
- * the first such minute; a recovery as below, so at the first whole minute
- * at or after the call's end). Its later statutory and planned breaks stay
- * where they were when still valid, and otherwise move as little as they
- * can.
+ * length: when the call is over by now (the daemon revises at its end), at
+ * now itself, not on the minute grid, as an ACD's "next status" begins at
+ * the call's end (a statutory block when its window allows, else as any
+ * block; a recovery when no break begun covers now); while a call still
+ * holds now, at the first whole minute after it. Its later statutory and
+ * planned breaks stay where they were when still valid, and otherwise move
+ * as little as they can.
  *
  * roster must be finished (roster_finish(): sorted, its teams listed).
  * Shifts are planned one after the other in roster order; each sees the

@@ -314,8 +314,8 @@ static void test_interrupted_recovery(void **state) {
 }
 
 /* A revision at now: a break of the previous plan that started before now
- * inside a call [start, now) never began: it is placed again from now with
- * its uid and length; a recovery in progress that a call started inside is
+ * inside a call [start, now) never began: it is placed again at now (the
+ * call is over) with its uid and length; a recovery in progress that a call started inside is
  * cut there and its rest follows. */
 static void test_due_breaks(void **state) {
         Shift shifts[] = { shift_of(0, AT(0, 9, 0), AT(0, 17, 0)) };
@@ -340,7 +340,7 @@ static void test_due_breaks(void **state) {
         assert_plan_sane(plan);
         assert_no_break_in_calls(plan, c.index);
         b = find_uid(plan, st->uid);
-        assert_int_equal(b->start, AT(0, 12, 46));     /* the first whole minute at or after now */
+        assert_int_equal(b->start, now);       /* at once: the call is over, as the ACD's next status */
         assert_int_equal(b->end - b->start, len);
         assert_int_equal(find_uid(plan, "op1-recovery-t")->start, AT(0, 10, 0));       /* frozen */
         assert_int_equal(plan->statutory_violations, 0);
@@ -363,7 +363,8 @@ static void test_due_breaks(void **state) {
         }
 
         /* A recovery due while the operator was on a call starts at the
-         * call's end: 15:30 in the previous plan, the call 15:29-15:36:30. */
+         * call's end, not a whole minute: 15:30 in the previous plan, the
+         * call 15:29-15:36:30. */
         {
                 CallRow on[] = { { "op1", AT(0, 15, 29), ATS(0, 15, 36, 30) } };
                 _cleanup_(calls_done) Calls c3 = calls_of(on, 1);
@@ -372,8 +373,8 @@ static void test_due_breaks(void **state) {
                 assert_int_equal(find_uid(prev, "op1-recovery-v")->start, AT(0, 15, 30));
                 p3 = run_calls(&roster, &policy, items, 2, c3.index, prev, ATS(0, 15, 36, 30));
                 b = find_uid(p3, "op1-recovery-v");
-                assert_int_equal(b->start, AT(0, 15, 37));
-                assert_int_equal(b->end, AT(0, 15, 47));
+                assert_int_equal(b->start, ATS(0, 15, 36, 30));
+                assert_int_equal(b->end, ATS(0, 15, 46, 30));
         }
 }
 

@@ -231,33 +231,15 @@ static int bus_append_map(sd_bus_message *reply, const char *key, const Metrics 
         return r;
 }
 
-/* "Adherence" → a{s(uuu)}: per break kind, taken, partly taken, not taken. */
-static int bus_append_adherence(sd_bus_message *reply, const AdherenceCounts *c) {
-        int r;
-
-        if ((r = sd_bus_message_open_container(reply, 'e', "sv")) < 0 ||
-            (r = sd_bus_message_append(reply, "s", "Adherence")) < 0 ||
-            (r = sd_bus_message_open_container(reply, 'v', "a{s(uuu)}")) < 0 ||
-            (r = sd_bus_message_open_container(reply, 'a', "{s(uuu)}")) < 0)
-                return r;
-        for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++) {
-                const unsigned *b = c->breaks[k];
-
-                r = sd_bus_message_append(reply, "{s(uuu)}", break_kind_to_string(k), b[ADHERENCE_TAKEN],
-                                          b[ADHERENCE_PARTLY_TAKEN], b[ADHERENCE_NOT_TAKEN]);
-                if (r < 0)
-                        return r;
-        }
-        if ((r = sd_bus_message_close_container(reply)) < 0 || (r = sd_bus_message_close_container(reply)) < 0)
-                return r;
-        return sd_bus_message_close_container(reply);
-}
+/* A kind's (taken, partly taken, not taken), as Adherence's (uuu). */
+#define ADHERENCE_TRIPLE(b) (b)[ADHERENCE_TAKEN], (b)[ADHERENCE_PARTLY_TAKEN], (b)[ADHERENCE_NOT_TAKEN]
 
 static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(metrics_freep) Metrics *m = NULL;
         _cleanup_(manager_calls_done) ManagerCalls calls = {};
         Manager *mgr = userdata;
+        const unsigned (*a)[_ADHERENCE_MAX] = mgr->adherence_counts.breaks;
         int r;
 
         r = manager_calls_known(mgr, clock_now(&mgr->clock), &calls);
@@ -287,7 +269,10 @@ static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_er
             (r = bus_append_entry(reply, "LongCallRecoveries", "u", m->long_call_recoveries)) < 0 ||
             (r = bus_append_entry(reply, "LongCallRecoveriesPrompt", "u", m->long_call_recoveries_prompt)) < 0 ||
             (r = bus_append_entry(reply, "LongCallWaitMaxUSec", "t", m->long_call_wait_max)) < 0 ||
-            (r = bus_append_adherence(reply, &mgr->adherence_counts)) < 0)
+            (r = bus_append_entry(reply, "Adherence", "a{s(uuu)}", 3,
+                                  break_kind_to_string(BREAK_PLANNED), ADHERENCE_TRIPLE(a[BREAK_PLANNED]),
+                                  break_kind_to_string(BREAK_STATUTORY), ADHERENCE_TRIPLE(a[BREAK_STATUTORY]),
+                                  break_kind_to_string(BREAK_RECOVERY), ADHERENCE_TRIPLE(a[BREAK_RECOVERY]))) < 0)
                 return r;
         return bus_send_array(reply);
 }

@@ -96,6 +96,8 @@ end=$(now)
 ql "$end|c1|support|SIP/1001|COMPLETECALLER|1|120|1"
 check "the break begins when the call ends" \
         wait_count "$tmp/respited.log" "1001: recovery break begins at the end of the call" 1 15
+# The log line can come before the listener has written the signal down.
+wait_count "$tmp/signals" "^BreakStarted 1001" 1 10
 read -r _ _ uid _ start stop < <(grep "^BreakStarted 1001" "$tmp/signals" | head -1)
 check "BreakStarted: at the call's end (within 2 s)" test "$((start - end))" -ge 0 -a "$((start - end))" -le 2
 check "... it keeps its length (2 min)" test "$((stop - start))" = 120
@@ -179,6 +181,7 @@ end=$(now)
 ql "$end|c3|support|SIP/1001|COMPLETEAGENT|1|150|1"
 check "it begins when the call ends" \
         wait_count "$tmp/statutory.log" "1001: statutory break begins at the end of the call" 1 20
+wait_count "$tmp/signals" "^BreakStarted 1001 .*statutory" 1 10
 read -r _ _ _ _ start stop < <(grep "^BreakStarted 1001 .*statutory" "$tmp/signals" | tail -1)
 check "... at the call's end (within 2 s)" test "$((start - end))" -ge 0 -a "$((start - end))" -le 2
 check "... keeping its length (1 h)" test "$((stop - start))" = 3600

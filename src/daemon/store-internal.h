@@ -62,6 +62,30 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3_stmt *, sqlite3_finalize);
         "  interrupted_usec INTEGER NOT NULL);"                         \
         "CREATE INDEX adherence_by_end ON adherence (end_usec);"
 
+/* Lead alerts (schema version 4): one per incident that called for its
+ * team's leads (respited(8) LEAD ALERTS), kept until answered and then as
+ * long as incidents are; and the site's secrets (the key that makes team
+ * feeds' UIDs say nothing about a break's kind), made once. */
+#define STORE_SCHEMA_ALERTS                                             \
+        "CREATE TABLE alerts ("                                         \
+        "  id TEXT PRIMARY KEY,"                                        \
+        "  incident_id TEXT NOT NULL,"                                  \
+        "  operator TEXT NOT NULL,"                                     \
+        "  team TEXT,"                                                  \
+        "  category TEXT NOT NULL,"                                     \
+        "  time_usec INTEGER NOT NULL,"  /* the incident's */           \
+        "  raised_usec INTEGER NOT NULL,"                               \
+        "  recovery_start_usec INTEGER NOT NULL,"                       \
+        "  recovery_end_usec INTEGER NOT NULL,"                         \
+        "  escalated_usec INTEGER NOT NULL DEFAULT 0,"                  \
+        "  acknowledged_usec INTEGER NOT NULL DEFAULT 0,"               \
+        "  acknowledged_by TEXT,"                                       \
+        "  note TEXT);"                                                 \
+        "CREATE UNIQUE INDEX alerts_by_incident ON alerts (incident_id);" \
+        "CREATE TABLE secrets ("                                        \
+        "  name TEXT PRIMARY KEY,"                                      \
+        "  value BLOB NOT NULL);"
+
 /* SQLite's result code as a negative errno (0 for OK, DONE, ROW). */
 int store_errno_from_sqlite(int rc);
 int store_exec(Store *s, const char *sql);

@@ -56,7 +56,8 @@ static const char store_schema[] =
         "  done INTEGER NOT NULL DEFAULT 0,"
         "  PRIMARY KEY (name, hash));"
         STORE_SCHEMA_QUEUE_LOGS
-        STORE_SCHEMA_ADHERENCE;
+        STORE_SCHEMA_ADHERENCE
+        STORE_SCHEMA_ALERTS;
 
 /* Version 1 (respite 0.1 development) kept incidents with the time in whole
  * seconds and no receipt time, and SEQUENCE numbers without the times they
@@ -197,7 +198,9 @@ static int store_migrate(Store *s) {
         if (version == 0)
                 r = store_exec(s, store_schema);
         else if (version == 2)
-                r = store_exec(s, STORE_SCHEMA_QUEUE_LOGS STORE_SCHEMA_ADHERENCE);
+                r = store_exec(s, STORE_SCHEMA_QUEUE_LOGS STORE_SCHEMA_ADHERENCE STORE_SCHEMA_ALERTS);
+        else if (version == 3)
+                r = store_exec(s, STORE_SCHEMA_ALERTS);
         else {  /* version 1 */
                 if (asprintf(&sql, store_migrate_1_to_2, store_schema) < 0)
                         return -ENOMEM;
@@ -347,6 +350,7 @@ int store_purge(Store *s, usec_t before, unsigned *ret_deleted) {
                 "DELETE FROM spool_files WHERE ingested_usec < ? AND done = 1",
                 "DELETE FROM queue_log_calls WHERE end_usec < ?",
                 "DELETE FROM adherence WHERE end_usec < ?",
+                "DELETE FROM alerts WHERE time_usec < ?",
         };
         _cleanup_(store_transaction_rollback) Transaction t = {};
         int r;

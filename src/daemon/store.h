@@ -29,7 +29,7 @@
 #include "shared/util.h"
 
 #define STORE_FILE "respite.db"
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 typedef struct Store Store;
 

@@ -26,18 +26,29 @@
 #define BUS_METHOD_ROTATE_FEED_TOKEN  "RotateFeedToken"
 #define BUS_METHOD_SET_AGENT_STATE    "SetAgentState"
 #define BUS_METHOD_LIST_AGENT_STATES  "ListAgentStates"
+#define BUS_METHOD_SUBSCRIBE          "Subscribe"
+#define BUS_METHOD_UNSUBSCRIBE        "Unsubscribe"
+#define BUS_METHOD_ACKNOWLEDGE_ALERT  "AcknowledgeAlert"
+#define BUS_METHOD_LIST_ALERTS        "ListAlerts"
+#define BUS_METHOD_GET_INCIDENT_RECORD "GetIncidentRecord"
 
 /* Properties. */
 #define BUS_PROPERTY_VERSION  "Version"
 #define BUS_PROPERTY_TIMEZONE "Timezone"
 #define BUS_PROPERTY_NOW      "Now"
 
-/* Signals: the three break signals carry (s operator, s uid, s kind,
- * t start_usec, t end_usec, s reason); ScheduleChanged (s operator). */
-#define BUS_SIGNAL_BREAK_SCHEDULED  "BreakScheduled"
-#define BUS_SIGNAL_BREAK_STARTED    "BreakStarted"
-#define BUS_SIGNAL_BREAK_ENDED      "BreakEnded"
-#define BUS_SIGNAL_SCHEDULE_CHANGED "ScheduleChanged"
+/* Signals, sent only to the subscribers (Subscribe()) who may see them,
+ * never broadcast: the three break signals carry (s operator, s uid,
+ * s kind, t start_usec, t end_usec, s reason); ScheduleChanged
+ * (s operator); LeadAlert (s alert_id, s operator, s category,
+ * t when_usec, t recovery_start_usec, t recovery_end_usec);
+ * AlertAcknowledged (s alert_id, s operator, s by, t acknowledged_usec). */
+#define BUS_SIGNAL_BREAK_SCHEDULED    "BreakScheduled"
+#define BUS_SIGNAL_BREAK_STARTED      "BreakStarted"
+#define BUS_SIGNAL_BREAK_ENDED        "BreakEnded"
+#define BUS_SIGNAL_SCHEDULE_CHANGED   "ScheduleChanged"
+#define BUS_SIGNAL_LEAD_ALERT         "LeadAlert"
+#define BUS_SIGNAL_ALERT_ACKNOWLEDGED "AlertAcknowledged"
 
 /* Errors of our own; the standard org.freedesktop.DBus.Error.* are used
  * where they fit (AccessDenied, InvalidArgs, NotSupported, FileNotFound). */
@@ -46,3 +57,6 @@
 #define BUS_ERROR_UNKNOWN_TEAM     BUS_INTERFACE ".Error.UnknownTeam"
 #define BUS_ERROR_NO_OPERATOR      BUS_INTERFACE ".Error.NoOperator"
 #define BUS_ERROR_RELOAD_FAILED    BUS_INTERFACE ".Error.ReloadFailed"
+#define BUS_ERROR_NOT_SUBSCRIBED   BUS_INTERFACE ".Error.NotSubscribed"
+#define BUS_ERROR_UNKNOWN_ALERT    BUS_INTERFACE ".Error.UnknownAlert"
+#define BUS_ERROR_ALREADY_ACKNOWLEDGED BUS_INTERFACE ".Error.AlreadyAcknowledged"

@@ -411,11 +411,24 @@ static void test_migrate_from_v2(void **state) {
         assert_int_equal(store_open(dir, &s), 0);
         s = store_free(s);
         run_sql("DROP TABLE queue_logs; DROP TABLE queue_log_calls; DROP TABLE queue_log_open; "
-                "DROP TABLE adherence; PRAGMA user_version = 2");
+                "DROP TABLE adherence; DROP TABLE alerts; DROP TABLE secrets; PRAGMA user_version = 2");
         assert_int_equal(store_open(dir, &s), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM queue_logs"), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM adherence"), 0);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM alerts"), 0);
+}
+
+static void test_migrate_from_v3(void **state) {
+        _cleanup_(store_freep) Store *s = NULL;
+
+        assert_int_equal(store_open(dir, &s), 0);
+        s = store_free(s);
+        run_sql("DROP TABLE alerts; DROP TABLE secrets; PRAGMA user_version = 3");
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM alerts"), 0);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 0);
 }
 
 int main(void) {
@@ -430,6 +443,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_queue_log_position, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_adherence, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrate_from_v2, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_migrate_from_v3, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
 seconds), after calling Subscribe() whenever respited appears on the bus:
 respited sends its signals only to subscribers, as unicast messages.
 Prints "listening" once ready and "subscribed" after each Subscribe().
-Usage: listen.py [--system]"""
+With --no-subscribe, only the match rule: what any client catches.
+Usage: listen.py [--system] [--no-subscribe]"""
 import sys
 
 import dbus
@@ -32,7 +33,8 @@ def main():
         print(member, *words, flush=True)
 
     bus.add_signal_receiver(on_signal, None, NAME, member_keyword="member")
-    subscribe(bus)
+    if "--no-subscribe" not in sys.argv:
+        subscribe(bus)
     print("listening", flush=True)
     GLib.MainLoop().run()
 

@@ -37,7 +37,7 @@ int bus_emit_schedule_changed(Manager *m, const char *operator);
 
 /* LeadAlert(s alert_id, s operator, s category, t when_usec,
  * t recovery_start_usec, t recovery_end_usec) to audience (AUDIENCE_LEADS
- * when raised, AUDIENCE_ESCALATED when escalated) of a's team. */
+ * when raised, AUDIENCE_ESCALATION when escalated) of a's team. */
 int bus_emit_lead_alert(Manager *m, const Alert *a, SubscriberAudience audience);
 
 /* AlertAcknowledged(s alert_id, s operator, s by, t acknowledged_usec) to

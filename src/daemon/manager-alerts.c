@@ -205,7 +205,7 @@ void manager_alerts_escalate(Manager *m, usec_t now) {
                                 log_warning_errno(r, "Failed to store the escalation of alert %s: %m (%s), "
                                                   "escalating anyway", a->id, store_error(m->store));
                 }
-                n = bus_emit_lead_alert(m, a, AUDIENCE_ESCALATED);
+                n = bus_emit_lead_alert(m, a, AUDIENCE_ESCALATION);
                 log_warning("%s: lead alert %s (%s) unanswered after %s: escalated to %d subscriber%s.",
                             a->operator, a->id, a->category,
                             duration_format(m->policy->alerts.escalate_after, d, sizeof d), MAX(n, 0),

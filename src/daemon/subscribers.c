@@ -324,7 +324,8 @@ static int subscribers_call(Subscribers *s, Subscriber *const *subs, size_t n, s
 int subscribers_foreach(Subscribers *s, SubscriberAudience a, const char *operator, const char *team,
                         subscribers_fn fn, void *userdata) {
         const SubscribersEntry *self = a == AUDIENCE_READERS ? subscribers_index_find(&s->by_operator, operator) : NULL;
-        const SubscribersEntry *leads = subscribers_index_find(&s->by_team, team);
+        const SubscribersEntry *leads = a != AUDIENCE_ESCALATION ? subscribers_index_find(&s->by_team, team) : NULL;
+        bool escalation = a == AUDIENCE_ESCALATION || a == AUDIENCE_ESCALATED;
         int count = 0, r;
 
         assert(a >= 0 && a < _AUDIENCE_MAX);
@@ -334,13 +335,13 @@ int subscribers_foreach(Subscribers *s, SubscriberAudience a, const char *operat
                         s->all[i]->mark = 0;
                 s->generation = 1;
         }
-        if ((r = subscribers_call(s, s->everything.subs, s->everything.n, fn, userdata, &count)) < 0 ||
+        if ((a != AUDIENCE_ESCALATION &&
+             (r = subscribers_call(s, s->everything.subs, s->everything.n, fn, userdata, &count)) < 0) ||
             (leads && (r = subscribers_call(s, leads->subs, leads->n, fn, userdata, &count)) < 0) ||
             (self && (r = subscribers_call(s, self->subs, self->n, fn, userdata, &count)) < 0) ||
             (a == AUDIENCE_READERS &&
              (r = subscribers_call(s, s->integrations.subs, s->integrations.n, fn, userdata, &count)) < 0) ||
-            (a == AUDIENCE_ESCALATED &&
-             (r = subscribers_call(s, s->escalation.subs, s->escalation.n, fn, userdata, &count)) < 0))
+            (escalation && (r = subscribers_call(s, s->escalation.subs, s->escalation.n, fn, userdata, &count)) < 0))
                 return r;
         return count;
 }

@@ -24,7 +24,10 @@ typedef enum SubscriberAudience {
         AUDIENCE_READERS,
         /* The leads of a team, root and the daemon's user: a lead alert. */
         AUDIENCE_LEADS,
-        /* Those and access.escalate_to: an escalated alert, its answer. */
+        /* access.escalate_to only: an alert escalated (the others have it). */
+        AUDIENCE_ESCALATION,
+        /* The leads, root, the daemon's user and access.escalate_to: the
+         * answer to an alert that was escalated. */
         AUDIENCE_ESCALATED,
         _AUDIENCE_MAX,
 } SubscriberAudience;

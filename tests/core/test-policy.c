@@ -119,9 +119,10 @@ static void test_policy_values(void **state) {
                 "  min_block = \"15min\"; edge_margin = \"0min\"; recovery_counts = true;\n"
                 "  pauses_count = true; };\n"
                 "categories = (\n"
-                "  { name = \"prolonged_call\"; points = 3; },\n"
+                "  { name = \"prolonged_call\"; points = 3; notify_lead_after = 3; notify_lead_within = \"30min\"; },\n"
                 "  { name = \"repeat_caller\"; label = \"a repeat caller\"; recovery = \"5min\"; notify_lead = true; }\n"
                 ");\n"
+                "alerts = { escalate_after = \"10min\"; escalate_to = [ \"root\", \"@root\" ]; };\n"
                 "accumulation = { window = \"1h 30min\"; threshold = 10; break = \"15min\"; max_delay = \"0min\"; };\n"
                 "calls = { prolonged_points_after = \"20min\"; prolonged_break_after = \"45min\";\n"
                 "          prolonged_break = \"20min\"; repeat_caller_calls = 4; };\n"
@@ -145,8 +146,17 @@ static void test_policy_values(void **state) {
 
         /* Given categories replace the defaults; the label defaults to the name. */
         assert_int_equal(p->n_categories, 2);
-        test_policy_assert_category(p, "prolonged_call", "prolonged_call", 3, 0, false);
+        test_policy_assert_category(p, "prolonged_call", "prolonged_call", 3, 0, true);
         test_policy_assert_category(p, "repeat_caller", "a repeat caller", 0, 5 * USEC_PER_MINUTE, true);
+        /* Lead alerts: the third within 30 min; notify_lead = true is the first within an hour. */
+        assert_int_equal(policy_find_category(p, "prolonged_call")->notify_lead_after, 3);
+        assert_int_equal(policy_find_category(p, "prolonged_call")->notify_lead_within, 30 * USEC_PER_MINUTE);
+        assert_int_equal(policy_find_category(p, "repeat_caller")->notify_lead_after, 1);
+        assert_int_equal(policy_find_category(p, "repeat_caller")->notify_lead_within, USEC_PER_HOUR);
+        assert_int_equal(p->alerts.escalate_after, 10 * USEC_PER_MINUTE);
+        assert_int_equal(p->access.n_escalate_to, 2);
+        assert_false(p->access.escalate_to[0].group);
+        assert_true(p->access.escalate_to[1].group);
         assert_null(policy_find_category(p, "threat"));
 
         assert_int_equal(p->accumulation.window, 90 * USEC_PER_MINUTE);
@@ -247,6 +257,18 @@ static void test_policy_duration_without_unit(void **state) {
                                " rules = ( { more_than = \"6h\"; total = \"45 minutes please\"; } );\n"
                                "};\n",
                                "<string>:2: statutory.rules[0].total: expected a duration", NULL);
+}
+
+static void test_policy_alert_errors(void **state) {
+        test_policy_assert_bad("categories = (\n"
+                               "  { name = \"prolonged_call\"; notify_lead_within = \"1h\"; },\n"
+                               "  { name = \"repeat_caller\"; }\n"
+                               ");\n",
+                               "<string>:2: categories[0].notify_lead_within: "
+                               "notify_lead_within needs notify_lead or notify_lead_after", NULL);
+        test_policy_assert_bad("alerts = { escalate_to = [ \"@no-such-group-here\" ]; };\n",
+                               "<string>:1:", "no such group \"no-such-group-here\"", NULL);
+        test_policy_assert_bad("alerts = { escalate_after = \"0s\"; };\n", "<string>:1: alerts.escalate_after:", NULL);
 }
 
 static void test_policy_unknown_zone(void **state) {
@@ -415,6 +437,7 @@ int main(void) {
                 cmocka_unit_test(test_policy_include_file),
                 cmocka_unit_test(test_policy_typo),
                 cmocka_unit_test(test_policy_duration_without_unit),
+                cmocka_unit_test(test_policy_alert_errors),
                 cmocka_unit_test(test_policy_unknown_zone),
                 cmocka_unit_test(test_policy_categories),
                 cmocka_unit_test(test_policy_numbers),

@@ -346,6 +346,36 @@ static void test_preset_uk_callcentre(void **state) {
         assert_int_equal(a->shifts[0].breaks[0].end, AT(0, 10, 5));
 }
 
+/* A recovery that pushes a max_stretch pause off the shift leaves nothing
+ * to place: the pause was no part of a total, and the stretch it would have
+ * ended is shorter than max_stretch once the recovery is in it. */
+static void test_stretch_pause_pushed_off(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("jp-vdt");
+        Shift shifts[] = { shift_of(0, AT(0, 9, 0), AT(0, 11, 25)) };
+        Roster roster = roster_of(shifts, 1);
+        Incident threat = incident_of("i1", "op1", "threat", AT(0, 11, 5), 0);
+        _cleanup_(plan_freep) Plan *before = run(&roster, policy, NULL, 0, NULL, 0), *after = NULL;
+        const ShiftPlan *sp;
+
+        /* Pauses at 10:00 and 11:10, each after an hour of work. */
+        sp = &before->shifts[0];
+        assert_int_equal(sp->n_breaks, 2);
+        assert_int_equal(sp->breaks[1].start, AT(0, 11, 10));
+
+        /* A threat at 11:05: 20 min of recovery to the shift end, whose
+         * pause has no room left and needs none. */
+        after = run(&roster, policy, &threat, 1, before, AT(0, 11, 5));
+        sp = &after->shifts[0];
+        assert_int_equal(sp->n_breaks, 2);
+        assert_int_equal(sp->breaks[0].start, AT(0, 10, 0));
+        assert_int_equal(sp->breaks[1].kind, BREAK_RECOVERY);
+        assert_int_equal(sp->breaks[1].start, AT(0, 11, 5));
+        assert_int_equal(sp->breaks[1].end, AT(0, 11, 25));
+        assert_false(sp->statutory_violation);
+        assert_int_equal(after->statutory_violations, 0);
+        assert_true(statutory_holds(policy, &shifts[0], sp));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_statutory_thresholds),
@@ -363,6 +393,7 @@ int main(void) {
                 cmocka_unit_test(test_preset_au_clerks),
                 cmocka_unit_test(test_preset_jp_vdt),
                 cmocka_unit_test(test_preset_uk_callcentre),
+                cmocka_unit_test(test_stretch_pause_pushed_off),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -340,10 +340,15 @@ static void test_preset_uk_callcentre(void **state) {
         Shift eight = shift_of(0, AT(0, 9, 0), AT(0, 17, 0));
         _cleanup_(plan_freep) Plan *a = plan_one(policy, &eight);
 
-        /* 20 min under reg 12 and 5 min at least every hour. */
+        /* 20 min under reg 12 and 5 min at least every hour, after the DSE
+         * Regulations reg 4 and HSE's guidance; not LAC 94/1 (replaced,
+         * then withdrawn). */
         assert_int_equal(a->statutory_violations, 0);
         assert_int_equal(a->shifts[0].breaks[0].start, AT(0, 10, 0));
         assert_int_equal(a->shifts[0].breaks[0].end, AT(0, 10, 5));
+        assert_string_equal(a->shifts[0].breaks[0].reason, "statutory pause: a break after 1h of work (Working "
+                            "Time Regulations 1998 reg 12; DSE Regulations 1992 reg 4 with HSE guidance L26)");
+        assert_null(strstr(policy->statutory.source, "LAC"));
 }
 
 static void test_preset_kr(void **state) {

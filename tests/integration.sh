@@ -42,6 +42,11 @@ sed 's/^sources/sorces/' "$tmp/respite.conf" >"$tmp/typo.conf"
 out=$("${wrap[@]}" "$bin/respited" --check-config --config "$tmp/typo.conf" 2>&1); rc=$?
 check "--check-config rejects a typo with exit 1" test $rc -eq 1
 check "--check-config names file and line of the typo" grep -q "typo.conf:[0-9]*:.*sorces" <<<"$out"
+# The shipped example for South Korea (OSH Act art. 41) where it lies: its
+# "../presets/kr.conf" is found as in the installed tree.
+out=$("${wrap[@]}" "$bin/respited" --check-config --config "$top/conf/examples/kr-osh41.conf" 2>&1); rc=$?
+check "--check-config accepts conf/examples/kr-osh41.conf" test $rc -eq 0
+[ $rc -eq 0 ] || echo "$out"
 
 # Listen to every signal of the daemon (it sends them to subscribers only).
 /usr/bin/python3 "$top/tests/listen.py" >"$tmp/signals" 2>&1 &

@@ -87,6 +87,45 @@ static void test_policy_shipped(void **state) {
         assert_int_equal(access(p->calls[0], R_OK), 0);
 }
 
+/* conf/examples/kr-osh41.conf: South Korea's statutory breaks from the kr
+ * preset (included from the examples directory, as when installed) and,
+ * after the Occupational Safety and Health Act art. 41, a recovery break at
+ * once with the team lead told for every kind of abuse. */
+static void test_policy_example_kr_osh41(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL;
+
+        assert_int_equal(policy_load("conf/examples/kr-osh41.conf", &p, &error), 0);
+        assert_null(error);
+
+        assert_string_equal(p->timezone, "Asia/Seoul");
+        assert_string_equal(p->statutory.name, "kr");
+        assert_non_null(strstr(p->statutory.source, "art. 54(1)"));
+        assert_int_equal(p->statutory.n_tiers, 5);
+        assert_int_equal(p->statutory.tiers[0].more_than, 3 * USEC_PER_HOUR + 59 * USEC_PER_MINUTE);
+        assert_int_equal(p->statutory.tiers[0].total, 30 * USEC_PER_MINUTE);
+        assert_int_equal(p->statutory.tiers[1].more_than, 7 * USEC_PER_HOUR + 59 * USEC_PER_MINUTE);
+        assert_int_equal(p->statutory.tiers[1].total, 60 * USEC_PER_MINUTE);
+        assert_false(p->statutory.recovery_counts);     /* the break is extended, not replaced */
+        assert_false(p->statutory.pauses_count);
+
+        assert_int_equal(p->n_categories, 7);
+        test_policy_assert_category(p, "verbal_abuse", "an abusive call", 0, 10 * USEC_PER_MINUTE, true);
+        test_policy_assert_category(p, "threat", "a threatening call", 0, 20 * USEC_PER_MINUTE, true);
+        test_policy_assert_category(p, "sexual_harassment", "sexual harassment", 0, 15 * USEC_PER_MINUTE, true);
+        test_policy_assert_category(p, "prolonged_call", "a very long call", 2, 0, false);
+        test_policy_assert_category(p, "repeat_caller", "a caller who kept calling back", 4, 0, false);
+        /* Every category that stops the work at once tells the lead. */
+        for (size_t i = 0; i < p->n_categories; i++)
+                if (p->categories[i].recovery > 0)
+                        assert_true(p->categories[i].notify_lead);
+
+        /* No sources: it names none, and the rest is respite's defaults. */
+        assert_null(p->rosters);
+        assert_null(p->calls);
+        test_policy_assert_default_numbers(p);
+}
+
 static void test_policy_defaults(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL;
@@ -433,6 +472,7 @@ int main(void) {
                 cmocka_unit_test(test_policy_shipped),
                 cmocka_unit_test(test_policy_defaults),
                 cmocka_unit_test(test_policy_values),
+                cmocka_unit_test(test_policy_example_kr_osh41),
                 cmocka_unit_test(test_policy_include_preset),
                 cmocka_unit_test(test_policy_include_file),
                 cmocka_unit_test(test_policy_typo),

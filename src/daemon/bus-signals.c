@@ -25,7 +25,7 @@ int bus_method_subscribe(sd_bus_message *msg, void *userdata, sd_bus_error *erro
         r = caller_from_message(msg, &caller);
         if (r < 0)
                 return r;
-        r = subscribers_add(m->subscribers, msg, &caller, &m->policy->access, geteuid());
+        r = subscribers_add(m->subscribers, msg, &caller);
         if (r < 0)
                 return r;
         if (r > 0)

@@ -134,7 +134,7 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
                 policy_free(m->policy);
                 m->policy = TAKE_PTR(*policy);
                 manager_feeds_forget_files(m);
-                if (subscribers_reindex(m->subscribers, &m->policy->access, geteuid()) < 0)
+                if (subscribers_set_access(m->subscribers, &m->policy->access, geteuid()) < 0)
                         log_oom();
         }
         roster_free(m->roster);
@@ -459,6 +459,9 @@ int manager_load(Manager *m) {
                  m->policy->statutory.name);
         (void) actions_check_settings(&m->policy->actions);
         r = actions_set_settings(m->actions, &m->policy->actions);
+        if (r < 0)
+                return log_oom();
+        r = subscribers_set_access(m->subscribers, &m->policy->access, geteuid());
         if (r < 0)
                 return log_oom();
 

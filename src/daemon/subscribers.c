@@ -42,6 +42,10 @@ struct Subscribers {
         void *by_team;
         SubscribersList everything, integrations, escalation;
         unsigned generation;
+
+        const AccessMap *map;                   /* subscribers_set_access() */
+        uid_t daemon_uid;
+        const AccessOperator **operators_by_uid;        /* map's operators, by uid */
 };
 
 static int subscribers_name_compare(const void *a, const void *b) {
@@ -135,20 +139,45 @@ static void subscribers_unindex(Subscriber *sub) {
         sub->everything = sub->integration = sub->escalation = false;
 }
 
-/* Work out what sub may hear from map and index it. */
-static int subscribers_index(Subscriber *sub, const AccessMap *map, uid_t daemon_uid) {
-        Subscribers *s = sub->set;
+static int subscribers_uid_compare(const void *a, const void *b) {
+        return CMP((*(const AccessOperator * const *) a)->uid, (*(const AccessOperator * const *) b)->uid);
+}
+
+/* The operators uid is (access.operators): a binary search, then the run
+ * of that uid. */
+static int subscribers_operators_of(const Subscribers *s, uid_t uid, char ***ret) {
+        size_t lo = 0, hi = s->map->n_operators;
         int r;
 
-        sub->everything = sub->caller.uid == 0 || sub->caller.uid == daemon_uid;
-        sub->integration = !sub->everything && access_is_integration(map, &sub->caller, daemon_uid);
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+
+                if (s->operators_by_uid[mid]->uid < uid)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        for (; lo < s->map->n_operators && s->operators_by_uid[lo]->uid == uid; lo++) {
+                r = strv_extend_unique(ret, s->operators_by_uid[lo]->operator);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Work out what sub may hear from the access map and index it. The leads
+ * and the escalation list are a few entries, each a user or a group. */
+static int subscribers_index(Subscriber *sub) {
+        Subscribers *s = sub->set;
+        const AccessMap *map = s->map;
+        int r;
+
+        sub->everything = sub->caller.uid == 0 || sub->caller.uid == s->daemon_uid;
+        sub->integration = !sub->everything && access_is_integration(map, &sub->caller, s->daemon_uid);
         sub->escalation = access_is_escalation(map, &sub->caller);
-        for (size_t i = 0; i < map->n_operators; i++)
-                if (map->operators[i].uid == sub->caller.uid) {
-                        r = strv_extend_unique(&sub->operators, map->operators[i].operator);
-                        if (r < 0)
-                                return r;
-                }
+        r = subscribers_operators_of(s, sub->caller.uid, &sub->operators);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < map->n_leads; i++) {
                 if (!access_is_lead(&map->leads[i], &sub->caller))
                         continue;
@@ -209,6 +238,7 @@ Subscribers *subscribers_free(Subscribers *s) {
         free(s->everything.subs);
         free(s->integrations.subs);
         free(s->escalation.subs);
+        free(s->operators_by_uid);
         return mfree(s);
 }
 
@@ -228,8 +258,7 @@ static int subscribers_on_gone(sd_bus_track *t, void *userdata) {
         return 0;
 }
 
-int subscribers_add(Subscribers *s, sd_bus_message *msg, const Caller *caller, const AccessMap *map,
-                    uid_t daemon_uid) {
+int subscribers_add(Subscribers *s, sd_bus_message *msg, const Caller *caller) {
         Subscriber *sub;
         const char *name = sd_bus_message_get_sender(msg);
         int r;
@@ -270,7 +299,7 @@ int subscribers_add(Subscribers *s, sd_bus_message *msg, const Caller *caller, c
         sub->index = s->n_all;
         s->all[s->n_all++] = sub;
 
-        r = subscribers_index(sub, map, daemon_uid);
+        r = subscribers_index(sub);
         if (r < 0) {
                 subscriber_free(sub);
                 return r;
@@ -287,13 +316,23 @@ int subscribers_remove(Subscribers *s, const char *name) {
         return 0;
 }
 
-int subscribers_reindex(Subscribers *s, const AccessMap *map, uid_t daemon_uid) {
+int subscribers_set_access(Subscribers *s, const AccessMap *map, uid_t daemon_uid) {
+        const AccessOperator **by_uid = calloc(MAX(map->n_operators, (size_t) 1), sizeof(AccessOperator *));
         int r;
 
+        if (!by_uid)
+                return -ENOMEM;
+        for (size_t i = 0; i < map->n_operators; i++)
+                by_uid[i] = &map->operators[i];
+        qsort(by_uid, map->n_operators, sizeof(AccessOperator *), subscribers_uid_compare);
         for (size_t i = 0; i < s->n_all; i++)
                 subscribers_unindex(s->all[i]);
+        free(s->operators_by_uid);
+        s->operators_by_uid = by_uid;
+        s->map = map;
+        s->daemon_uid = daemon_uid;
         for (size_t i = 0; i < s->n_all; i++) {
-                r = subscribers_index(s->all[i], map, daemon_uid);
+                r = subscribers_index(s->all[i]);
                 if (r < 0)
                         return r;
         }

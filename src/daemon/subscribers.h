@@ -10,7 +10,8 @@
  * NameOwnerChanged). Who it is comes from the bus's credentials when it
  * subscribes; what it may hear is indexed by operator and team from the
  * access map, so that finding the receivers of a signal about one operator
- * costs the number of receivers, not the number of subscribers. */
+ * costs the number of receivers, not the number of subscribers, and a
+ * subscription costs the log of the access map's size. */
 
 #include <systemd/sd-bus.h>
 
@@ -37,18 +38,19 @@ int subscribers_new(Subscribers **ret);
 Subscribers *subscribers_free(Subscribers *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Subscribers *, subscribers_free);
 
-/* Subscribe the sender of msg, who is caller, as map and daemon_uid say
- * (access.h). Subscribing again changes nothing. Returns 1 when added, 0
- * when it was subscribed already, or a negative errno. */
-int subscribers_add(Subscribers *s, sd_bus_message *msg, const Caller *caller, const AccessMap *map,
-                    uid_t daemon_uid);
+/* Who may hear what from now on: the access map (which must outlive its
+ * use here; call again when it is replaced) and the daemon's uid
+ * (access.h). Every subscriber is indexed again. Returns 0 or -ENOMEM. */
+int subscribers_set_access(Subscribers *s, const AccessMap *map, uid_t daemon_uid);
+
+/* Subscribe the sender of msg, who is caller. Subscribing again changes
+ * nothing. Returns 1 when added, 0 when it was subscribed already, or a
+ * negative errno. */
+int subscribers_add(Subscribers *s, sd_bus_message *msg, const Caller *caller);
 
 /* Forget the subscriber with the unique bus name name. Returns 0, or
  * -ENOENT when it is not subscribed. */
 int subscribers_remove(Subscribers *s, const char *name);
-
-/* Index every subscriber again after the access map changed (a reload). */
-int subscribers_reindex(Subscribers *s, const AccessMap *map, uid_t daemon_uid);
 
 /* How many clients are subscribed. */
 size_t subscribers_count(const Subscribers *s) _pure_;

@@ -252,7 +252,8 @@ static int bus_method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error
  * u (running, waiting to retry or queued), ActionLastFailure s ("" or
  * "break_start at 2026-12-02T10:20:00+09:00: exit status 3", on the
  * daemon's clock in the site's zone: no operator, since anyone may read
- * this; the journal names them).
+ * this; the journal names them); Subscribers u (clients subscribed to
+ * signals), AlertsUnanswered u (lead alerts nobody acknowledged yet).
  * "Today" is the site-local day of Now. */
 /* The action runner's counts and its last failure, as GetStatus keys. */
 static int bus_append_actions(sd_bus_message *reply, const Actions *a, const char *zone) {
@@ -322,6 +323,8 @@ static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_err
             (r = bus_append_entry(reply, "AgentsAvailable", "u", m->agent_counts[AGENT_AVAILABLE])) < 0 ||
             (r = bus_append_entry(reply, "AgentsPaused", "u", m->agent_counts[AGENT_PAUSED])) < 0 ||
             (r = bus_append_entry(reply, "AgentsOnBreak", "u", m->agent_counts[AGENT_ON_BREAK])) < 0 ||
+            (r = bus_append_entry(reply, "Subscribers", "u", (uint32_t) subscribers_count(m->subscribers))) < 0 ||
+            (r = bus_append_entry(reply, "AlertsUnanswered", "u", (uint32_t) m->alerts_unanswered)) < 0 ||
             (r = bus_append_actions(reply, m->actions, m->policy->timezone)) < 0)
                 return r;
         return bus_send_array(reply);

@@ -31,7 +31,7 @@ void manager_alerts_done(Manager *m) {
         for (size_t i = 0; i < m->n_alerts; i++)
                 alert_free(m->alerts[i]);
         m->alerts = mfree(m->alerts);
-        m->n_alerts = m->next_escalation = 0;
+        m->n_alerts = m->next_escalation = m->alerts_unanswered = 0;
 }
 
 /* Keep a, raised after every alert kept: appended, indexed. Takes a over
@@ -48,6 +48,7 @@ static int manager_keep_alert(Manager *m, Alert *a) {
                 return -ENOMEM;
         }
         m->alerts[m->n_alerts++] = a;
+        m->alerts_unanswered += a->acknowledged == 0;
         return 0;
 }
 
@@ -86,7 +87,6 @@ static int manager_load_alert(Alert *a, void *userdata) {
 }
 
 int manager_load_alerts(Manager *m) {
-        unsigned open = 0;
         int r;
 
         manager_alerts_done(m);
@@ -96,10 +96,8 @@ int manager_load_alerts(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to read the lead alerts: %m (%s)", store_error(m->store));
         manager_alerts_advance(m);
-        for (size_t i = 0; i < m->n_alerts; i++)
-                open += m->alerts[i]->acknowledged == 0;
-        if (open > 0)
-                log_notice("%u lead alerts are still unanswered.", open);
+        if (m->alerts_unanswered > 0)
+                log_notice("%zu lead alerts are still unanswered.", m->alerts_unanswered);
         return 0;
 }
 
@@ -246,6 +244,7 @@ int manager_acknowledge_alert(Manager *m, const char *id, const char *by, const 
                         return r;
                 }
         }
+        m->alerts_unanswered--;
         log_notice("%s: lead alert %s (%s) acknowledged by %s.", a->operator, a->id, a->category, by);
         (void) bus_emit_alert_acknowledged(m, a);
         manager_alerts_advance(m);

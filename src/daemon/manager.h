@@ -104,6 +104,7 @@ typedef struct Manager {
         size_t n_alerts;
         void *alerts_by_id, *alerts_by_incident;
         size_t next_escalation;
+        size_t alerts_unanswered;
         struct Subscribers *subscribers;
 } Manager;
 

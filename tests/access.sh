@@ -237,6 +237,8 @@ pids+=($!)
 for who in op16 op27 lead mgr acd; do wait_for "$tmp/signals-$who" "^subscribed" 10; done
 wait_for "$tmp/signals-match" "^listening" 10
 check "every user may subscribe" test "$(cat "$tmp"/signals-{op16,op27,lead,mgr,acd} | grep -c '^subscribed')" = 5
+out=$(as respite-t-other GetStatus)
+check "GetStatus counts the subscribers" grep -q '"Subscribers" u 5' <<<"$out"
 
 id=$(as root ReportIncident ssts op16 threat 0 "said he knows where she lives" | cut -d'"' -f2)
 check "op16 hears of their own recovery break" wait_for "$tmp/signals-op16" "^BreakScheduled op16 op16-recovery-$id" 5
@@ -266,8 +268,11 @@ out=$(as respite-t-op16 ListAlerts t 0)
 check "op16 lists no alerts" grep -q '^a(ssssttttttss) 0$' <<<"$out"
 out=$(as respite-t-lead ListAlerts t 0)
 check "the lead lists the open alert" grep -q "\"$alert\" \"op16\" \"retail\" \"threat\"" <<<"$out"
+unanswered=$(as root GetStatus | grep -o '"AlertsUnanswered" u [0-9]*' | grep -o '[0-9]*$')
 out=$(as respite-t-lead AcknowledgeAlert ss "$alert" "called her back, she is with me")
 check "the lead acknowledges it" test -z "$out"
+check "GetStatus counts one unanswered alert fewer" \
+        grep -q "\"AlertsUnanswered\" u $((unanswered - 1))" <<<"$(as root GetStatus)"
 check "AlertAcknowledged reaches the lead" wait_for "$tmp/signals-lead" "^AlertAcknowledged $alert op16 respite-t-lead" 5
 check "and the escalation group" wait_for "$tmp/signals-mgr" "^AlertAcknowledged $alert op16 respite-t-lead" 5
 out=$(as respite-t-mgr AcknowledgeAlert ss "$alert" "")

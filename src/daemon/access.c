@@ -31,6 +31,15 @@ bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid,
         return false;
 }
 
+bool access_is_lead(const AccessMap *m, const Caller *caller, uid_t daemon_uid) {
+        if (caller->uid == 0 || caller->uid == daemon_uid)
+                return true;
+        for (size_t i = 0; i < m->n_leads; i++)
+                if (access_lead_matches(&m->leads[i], caller))
+                        return true;
+        return false;
+}
+
 bool access_is_integration(const AccessMap *m, const Caller *caller, uid_t daemon_uid) {
         if (caller->uid == 0 || caller->uid == daemon_uid)
                 return true;

@@ -369,7 +369,7 @@ static int manager_tail_index(ManagerTail *t, ManagerTailCalls ***ops, size_t *n
 /* The incidents in the calls of e (one operator's, in queue_log t) that
  * respite did not know of join the detected ones. Returns how many, or
  * -ENOMEM. */
-static int manager_tail_detect(Manager *m, const ManagerTail *t, const ManagerTailCalls *e) {
+static int manager_tail_detect(Manager *m, const ManagerTail *t, const ManagerTailCalls *e, IncidentList *fresh) {
         _cleanup_(incident_list_freep) IncidentList *found = incident_list_new();
         _cleanup_free_ CallRecord *calls = calloc(e->n_calls, sizeof(CallRecord));
         CallLog view = { .calls = calls, .n_calls = e->n_calls };
@@ -389,6 +389,8 @@ static int manager_tail_detect(Manager *m, const ManagerTail *t, const ManagerTa
                 r = incident_list_add(m->detected, &found->items[i]);
                 if (r >= 0)
                         r = manager_add_incident(m, &found->items[i]);
+                if (r >= 0)
+                        r = incident_list_append(fresh, &found->items[i]);
                 if (r < 0)
                         return r;
                 n++;
@@ -398,16 +400,20 @@ static int manager_tail_detect(Manager *m, const ManagerTail *t, const ManagerTa
 
 /* A queue_log grew: take its new lines alone. The incidents they bring
  * (detected over each operator's calls in that queue_log) join the known
- * ones, and each operator with a new one has their team revised: a call
- * record costs its operator's calls and team, not the site. Coverage from
+ * ones, and each operator with a new one has their team revised (then the
+ * new incidents may alert the leads): a call record costs its operator's
+ * calls and team, not the site. Coverage from
  * call volumes follows when the sources are read again (daily, or when
  * another source changes). */
 static int manager_follow_calls(Manager *m, ManagerTail *t) {
         _cleanup_free_ ManagerTailCalls **ops = NULL;
+        _cleanup_(incident_list_freep) IncidentList *fresh = incident_list_new();
         size_t n_ops = 0, before = t->n_indexed;
         unsigned found = 0;
         int r;
 
+        if (!fresh)
+                return log_oom();
         r = queue_log_tail_read(t->tail, t->log, policy_find_source(m->policy, t->path));
         if (r < 0)
                 return log_error_errno(r, "%s: cannot read: %m", t->path);
@@ -417,7 +423,7 @@ static int manager_follow_calls(Manager *m, ManagerTail *t) {
         if (r < 0)
                 return log_oom();
         for (size_t i = 0; i < n_ops; i++) {
-                r = manager_tail_detect(m, t, ops[i]);
+                r = manager_tail_detect(m, t, ops[i], fresh);
                 if (r < 0)
                         return log_oom();
                 if (r == 0)
@@ -431,6 +437,8 @@ static int manager_follow_calls(Manager *m, ManagerTail *t) {
         for (size_t i = 0; i < n_ops; i++)
                 if (ops[i])
                         (void) manager_revise(m, ops[i]->operator);
+        for (size_t i = 0; i < fresh->n; i++)
+                manager_alert_incident(m, &fresh->items[i]);
         return 0;
 }
 

@@ -225,8 +225,10 @@ int verb_alerts(char **args) {
                      table_format_time(TABLE_TIMESTAMP_MINUTE, since, zone, since_text)) < 0)
                 return log_oom();
         r = verbs_daemon_print_table(t, none);
-        if (r >= 0 && n_open > 0 && arg_format == FORMAT_TABLE)
+        if (r >= 0 && n_open > 0 && arg_format == FORMAT_TABLE) {
+                fflush(stdout);         /* the hint after the table, also into one pipe */
                 fprintf(stderr, "%zu open: `respitectl ack ID [--note TEXT]` acknowledges one.\n", n_open);
+        }
         return r;
 }
 

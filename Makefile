@@ -187,6 +187,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/systemd.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)
 	tests/notify.sh $(BUILDDIR)
+	tests/alerts.sh $(BUILDDIR)
 
 # The integration test once more with respited and respitectl under
 # valgrind: memory errors and definite leaks fail it.

@@ -42,6 +42,8 @@ add_user respite-t-op27
 add_user respite-t-lead respite-t-leads
 add_user respite-t-other
 add_user respite-t-acd
+add_group respite-t-floor
+add_user respite-t-mgr respite-t-floor
 
 start_system_bus
 
@@ -67,7 +69,8 @@ access='access = {
                 { user = "respite-t-op27"; operator = "op27"; } );
   leads = ( { group = "respite-t-leads"; teams = [ "retail" ]; } );
   integrations = [ "respite-t-acd" ];
-};'
+};
+alerts = { escalate_after = "3s"; escalate_to = [ "@respite-t-floor" ]; };'
 write_conf "$access"
 
 "$bin/respited" --config "$tmp/respite.conf" --state-dir "$tmp/state" >"$tmp/respited.log" 2>&1 &
@@ -212,6 +215,79 @@ out=$(as respite-t-other GetTeamFeedURL s nosuchteam)
 check "an unknown team is denied, not revealed" denied "$out"
 out=$(as root GetTeamFeedURL s support)
 check "root gets every feed URL" grep -q '^ss "http://' <<<"$out"
+
+# Signals: unicast to subscribers who may see them. Each user runs a
+# subscribed listener (tests/listen.py); "other" also a plain match rule
+# without subscribing (tests/listen.py --no-subscribe), and busctl monitor
+# (eavesdropping, which the bus denies to other users).
+listen() {      # USER NAME [OPTION]
+        setpriv --reuid="$1" --regid="$1" --init-groups /usr/bin/python3 "$top/tests/listen.py" --system ${3:-} \
+                >"$tmp/signals-$2" 2>&1 &
+        pids+=($!)
+}
+listen respite-t-op16 op16
+listen respite-t-op27 op27
+listen respite-t-lead lead
+listen respite-t-mgr mgr
+listen respite-t-acd acd
+listen respite-t-other match --no-subscribe
+setpriv --reuid=respite-t-other --regid=respite-t-other --init-groups busctl --system monitor \
+        >"$tmp/signals-monitor" 2>&1 &
+pids+=($!)
+for who in op16 op27 lead mgr acd; do wait_for "$tmp/signals-$who" "^subscribed" 10; done
+wait_for "$tmp/signals-match" "^listening" 10
+check "every user may subscribe" test "$(cat "$tmp"/signals-{op16,op27,lead,mgr,acd} | grep -c '^subscribed')" = 5
+out=$(as respite-t-other GetStatus)
+check "GetStatus counts the subscribers" grep -q '"Subscribers" u 5' <<<"$out"
+
+id=$(as root ReportIncident ssts op16 threat 0 "said he knows where she lives" | cut -d'"' -f2)
+check "op16 hears of their own recovery break" wait_for "$tmp/signals-op16" "^BreakScheduled op16 op16-recovery-$id" 5
+check "op16's lead hears of it" wait_for "$tmp/signals-lead" "^BreakScheduled op16 op16-recovery-$id" 5
+check "an integration hears of it" wait_for "$tmp/signals-acd" "^BreakScheduled op16 " 5
+check "the lead gets a LeadAlert with operator and category" \
+        wait_for "$tmp/signals-lead" "^LeadAlert [0-9a-f]\{32\} op16 threat " 5
+alert=$(grep -m1 "^LeadAlert" "$tmp/signals-lead" | cut -d' ' -f2)
+read -r _ _ _ _ _ rstart rend < <(grep -m1 "^LeadAlert" "$tmp/signals-lead")
+check "the LeadAlert carries the recovery granted (20 min)" test "$((rend - rstart))" = 1200
+sleep 1
+check "op27 hears nothing about op16" bash -c "! grep -q op16 '$tmp/signals-op27'"
+check "op16 gets no lead alert" bash -c "! grep -q '^LeadAlert' '$tmp/signals-op16'"
+check "an integration gets no lead alert" bash -c "! grep -q '^LeadAlert' '$tmp/signals-acd'"
+check "a plain match rule without Subscribe() catches no signal" bash -c "! grep -q op16 '$tmp/signals-match'"
+check "busctl monitor by another user sees nothing of op16" bash -c "! grep -q op16 '$tmp/signals-monitor'"
+check "the escalation group hears nothing before the alert escalates" \
+        bash -c "! grep -q LeadAlert '$tmp/signals-mgr'"
+check "an unanswered alert escalates to alerts.escalate_to" \
+        wait_for "$tmp/signals-mgr" "^LeadAlert $alert op16 threat" 8
+check "and the log says so" wait_for "$tmp/respited.log" "lead alert $alert (threat) unanswered after 3s" 2
+check "the lead is not told twice" test "$(grep -c "^LeadAlert $alert" "$tmp/signals-lead")" = 1
+
+out=$(as respite-t-op16 AcknowledgeAlert ss "$alert" "")
+check "op16 cannot acknowledge the alert (and learns nothing of it)" grep -q "No such alert" <<<"$out"
+out=$(as respite-t-op16 ListAlerts t 0)
+check "op16 lists no alerts" grep -q '^a(ssssttttttss) 0$' <<<"$out"
+out=$(as respite-t-lead ListAlerts t 0)
+check "the lead lists the open alert" grep -q "\"$alert\" \"op16\" \"retail\" \"threat\"" <<<"$out"
+unanswered=$(as root GetStatus | grep -o '"AlertsUnanswered" u [0-9]*' | grep -o '[0-9]*$')
+out=$(as respite-t-lead AcknowledgeAlert ss "$alert" "called her back, she is with me")
+check "the lead acknowledges it" test -z "$out"
+check "GetStatus counts one unanswered alert fewer" \
+        grep -q "\"AlertsUnanswered\" u $((unanswered - 1))" <<<"$(as root GetStatus)"
+check "AlertAcknowledged reaches the lead" wait_for "$tmp/signals-lead" "^AlertAcknowledged $alert op16 respite-t-lead" 5
+check "and the escalation group" wait_for "$tmp/signals-mgr" "^AlertAcknowledged $alert op16 respite-t-lead" 5
+out=$(as respite-t-mgr AcknowledgeAlert ss "$alert" "")
+check "a second acknowledgement names the first" grep -q "acknowledged by respite-t-lead" <<<"$out"
+n=$(sqlite3 -batch "$tmp/state/respite.db" "SELECT acknowledged_by || '|' || note FROM alerts WHERE id = '$alert'")
+check "the acknowledgement is in the store" test "$n" = "respite-t-lead|called her back, she is with me"
+out=$(as respite-t-lead GetIncidentRecord tts 0 0 "")
+check "the lead reads the incident record" grep -q "\"AlertId\" s \"$alert\"" <<<"$out"
+check "with who acknowledged" grep -q '"AcknowledgedBy" s "respite-t-lead"' <<<"$out"
+out=$(as respite-t-op16 GetIncidentRecord tts 0 0 retail)
+check "an operator may not read the record" denied "$out"
+out=$(as respite-t-op16 GetIncidentRecord tts 0 0 "")
+check "nor any row of it" grep -q '^aa{sv} 0$' <<<"$out"
+out=$(as respite-t-other Unsubscribe)
+check "Unsubscribe without Subscribe says so" grep -q "Not subscribed" <<<"$out"
 
 # Reload with a broken access section keeps the old policy.
 write_conf "${access/respite-t-op27/respite-t-no-such-user}"

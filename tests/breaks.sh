@@ -53,8 +53,10 @@ actions = {
 EOF
 
 # Every break signal, with the daemon's instants.
-/usr/bin/python3 - >"$tmp/signals" 2>&1 <<'EOF' &
+/usr/bin/python3 - "$top/tests" >"$tmp/signals" 2>&1 <<'EOF' &
+import sys; sys.path.insert(0, sys.argv[1])
 import dbus, dbus.mainloop.glib
+from listen import subscribe
 from gi.repository import GLib
 dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
 def on(member):
@@ -64,6 +66,7 @@ def on(member):
 bus = dbus.SessionBus()
 for member in ("BreakScheduled", "BreakStarted", "BreakEnded"):
     bus.add_signal_receiver(on(member), member, "org.respite.Scheduler1")
+subscribe(bus)
 print("listening", flush=True)
 GLib.MainLoop().run()
 EOF
@@ -75,6 +78,7 @@ wait_for "$tmp/signals" "listening" 10
         --clock ${day}T10:00:00 --speed 10 >"$tmp/respited.log" 2>&1 &
 pids+=($!)
 check "respited starts" wait_count "$tmp/respited.log" "Serving org.respite.Scheduler1" 1 20
+check "the listener subscribes to its signals" wait_count "$tmp/signals" "^subscribed" 1 10
 
 # 1001 logs in and answers a call; a lead reports the caller's abuse.
 t=$(now)
@@ -172,6 +176,7 @@ check "offline, the statutory break is at 12:00" grep -q "^1001,statutory,${day}
         --clock ${day}T11:58:30 --speed 10 >"$tmp/statutory.log" 2>&1 &
 pids+=($!)
 check "respited starts at 11:58:30" wait_count "$tmp/statutory.log" "Serving org.respite.Scheduler1" 1 20
+check "the listener subscribes to the new respited" wait_count "$tmp/signals" "^subscribed" 2 10
 t=$(now)
 ql "$t|l2|NONE|SIP/1001|AGENTLOGIN|" "$t|c3|support|NONE|ENTERQUEUE||anon-3|1" "$t|c3|support|SIP/1001|CONNECT|1|c3.1|1"
 check "the statutory break is due at 12:00: 1001 is on a call" \

@@ -21,12 +21,12 @@
 #define ATS(d, h, m, s) (AT(d, h, m) + (usec_t) (s) * USEC_PER_SEC)
 
 static Category categories[] = {
-        { (char *) "verbal_abuse", (char *) "verbal abuse", 0, 10 * MIN_, false },
-        { (char *) "threat", (char *) "a threatening call", 0, 20 * MIN_, true },
-        { (char *) "unreasonable_demand", (char *) "an unreasonable demand", 4, 0, false },
-        { (char *) "prolonged_call", (char *) "a very long call", 2, 0, false },
-        { (char *) "other", (char *) "another incident", 2, 0, false },
-        { (char *) "critical", (char *) "a critical incident", 0, 150 * MIN_, true },
+        { (char *) "verbal_abuse", (char *) "verbal abuse", 0, 10 * MIN_, false, 0, 0 },
+        { (char *) "threat", (char *) "a threatening call", 0, 20 * MIN_, true, 1, 0 },
+        { (char *) "unreasonable_demand", (char *) "an unreasonable demand", 4, 0, false, 0, 0 },
+        { (char *) "prolonged_call", (char *) "a very long call", 2, 0, false, 0, 0 },
+        { (char *) "other", (char *) "another incident", 2, 0, false, 0, 0 },
+        { (char *) "critical", (char *) "a critical incident", 0, 150 * MIN_, true, 1, 0 },
 };
 
 static StatutoryTier jp_tiers[] = {

@@ -55,8 +55,10 @@ fi
 ok "respited starts"
 
 # Every BreakScheduled: the operator's feed holds the break already.
-/usr/bin/python3 - "$tmp/feeds" >"$tmp/signals" 2>&1 <<'EOF' &
-import sys, dbus, dbus.mainloop.glib
+/usr/bin/python3 - "$tmp/feeds" "$top/tests" >"$tmp/signals" 2>&1 <<'EOF' &
+import sys; sys.path.insert(0, sys.argv[2])
+import dbus, dbus.mainloop.glib
+from listen import subscribe
 from gi.repository import GLib
 dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
 feeds = sys.argv[1]
@@ -66,11 +68,13 @@ def scheduled(operator, uid, kind, start, end, reason):
     print("held" if held else f"missing {operator} {uid}", flush=True)
 bus = dbus.SessionBus()
 bus.add_signal_receiver(scheduled, "BreakScheduled", "org.respite.Scheduler1")
+subscribe(bus)
 print("listening", flush=True)
 GLib.MainLoop().run()
 EOF
 pids+=($!)
 wait_for "$tmp/signals" "listening" 10
+wait_for "$tmp/signals" "subscribed" 10
 
 mtimes() { stat -c '%n %Y.%y' "$tmp"/feeds/*.ics | sort; }
 mtimes >"$tmp/mtimes-0"

@@ -48,6 +48,9 @@ for f in /usr/sbin/respited /usr/bin/respitectl /etc/respite/respite.conf /etc/r
         check "installs $f" test -s "$dest$f"
 done
 check "installs the example actions, executable" test -x "$dest/usr/lib/respite/actions/asterisk-ami"
+check "the installed example policy for South Korea finds its preset" \
+        sh -c '"$1" --check-config --config "$2" >/dev/null' sh "$top/$build/respited" \
+        "$dest/etc/respite/examples/kr-osh41.conf"
 check "the installed unit runs the installed binary" \
         grep -q '^ExecStart=/usr/sbin/respited$' "$dest$unitdir/respited.service"
 check "nothing is installed outside the FHS and systemd places" \

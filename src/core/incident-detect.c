@@ -12,12 +12,14 @@ static int incident_detect_id(const CallRecord *c, const char *kind, char **ret)
 
 static int incident_detect_add(IncidentList *l, const CallRecord *c, const char *category, const char *kind,
                                usec_t duration) {
-        _cleanup_(freep) char *id = NULL;
+        _cleanup_(freep) char *id = NULL, *source = NULL;
         int r;
 
         r = incident_detect_id(c, kind, &id);
         if (r < 0)
                 return r;
+        if (c->source && asprintf(&source, "calls:%s", c->source) < 0)
+                return -ENOMEM;
         return incident_list_append(l, &(Incident) {
                 .id = id,
                 .operator = c->operator,
@@ -25,6 +27,7 @@ static int incident_detect_add(IncidentList *l, const CallRecord *c, const char 
                 .when = c->end,
                 .received = c->end,
                 .caller = c->caller,
+                .source = source,
                 .duration = duration,
         });
 }

@@ -9,6 +9,7 @@ void incident_done(Incident *i) {
         free(i->category);
         free(i->note);
         free(i->caller);
+        free(i->source);
         *i = (Incident) {};
 }
 
@@ -42,7 +43,8 @@ static int incident_copy(const Incident *i, Incident *ret) {
             strdup_to(&c.operator, i->operator) < 0 ||
             strdup_to(&c.category, i->category) < 0 ||
             strdup_to(&c.note, i->note) < 0 ||
-            strdup_to(&c.caller, i->caller) < 0) {
+            strdup_to(&c.caller, i->caller) < 0 ||
+            strdup_to(&c.source, i->source) < 0) {
                 incident_done(&c);
                 return -ENOMEM;
         }
@@ -78,6 +80,28 @@ static ssize_t incident_list_find(const IncidentList *l, const Incident *i) {
 
 bool incident_list_contains(const IncidentList *l, const Incident *i) {
         return incident_list_find(l, i) >= 0;
+}
+
+bool incident_calls_lead(const Incident *i, const IncidentList *l, const Category *c) {
+        usec_t from = i->when > c->notify_lead_within ? i->when - c->notify_lead_within : 0;
+        size_t lo = 0, hi = l->n;
+        unsigned n = 0;
+
+        if (c->notify_lead_after == 0)
+                return false;
+        /* The first incident after from, then those up to i. */
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+
+                if (l->items[mid].when <= from)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        for (size_t k = lo; k < l->n && l->items[k].when <= i->when; k++)
+                if (streq(l->items[k].category, c->name))
+                        n++;
+        return n >= c->notify_lead_after;
 }
 
 int incident_list_remove(IncidentList *l, const Incident *i) {

@@ -28,6 +28,8 @@ typedef struct Incident {
                                  * A recovery break never starts before it. */
         char *note;             /* free text, sensitive; may be NULL */
         char *caller;           /* may be NULL */
+        char *source;           /* where respite learned of it: "bus", "spool:FILE", "calls:FILE:LINE";
+                                 * may be NULL (an incidents CSV of respitectl plan) */
         usec_t duration;        /* detected prolonged_call: the call's length; else 0 */
 } Incident;
 
@@ -60,6 +62,15 @@ int incident_list_add(IncidentList *l, const Incident *i);
 int incident_list_remove(IncidentList *l, const Incident *i);
 /* Whether l holds an incident with the when and id of i: a binary search. */
 bool incident_list_contains(const IncidentList *l, const Incident *i) _pure_;
+
+/* Whether incident i, of category c, calls the leads of its operator's
+ * team (respited(8) LEAD ALERTS): it is the c->notify_lead_after-th or a
+ * later incident of category c within c->notify_lead_within up to i->when,
+ * counted in l, the operator's incidents, sorted, i among them. Always
+ * false when the category never alerts (notify_lead_after = 0). The rule's
+ * source: Japan's 2026 customer-harassment duty (report to a supervisor at
+ * once), South Korea's OSH Act art. 41. */
+bool incident_calls_lead(const Incident *i, const IncidentList *l, const Category *c) _pure_;
 
 /* Append a copy of *i without keeping the list sorted, for adding many:
  * call incident_list_sort() after the last. Returns 0 or -ENOMEM. */

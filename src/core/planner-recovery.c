@@ -309,6 +309,17 @@ static size_t planner_push_following(Planning *p, size_t i) {
         return j;
 }
 
+/* A block of rule r of length len was removed: its time is to place again.
+ * Not for a rule of pauses only (total 0, max_stretch): its pauses are no
+ * part of a total, and the walk of the stretches places one again where a
+ * stretch still needs it (planner_statutory_place()). */
+static void planner_unplace(Rule *r, usec_t len) {
+        if (r->tier && r->tier->total == 0)
+                return;
+        r->pending += len;
+        r->pending_blocks += r->tier && r->tier->blocks > 0;
+}
+
 /* After a push, of the breaks moved [i, end): a statutory block that left
  * its window is removed and its time is pending again (unless a recovery
  * merged into it); the others are clipped at the shift end, or dropped when
@@ -319,19 +330,16 @@ static void planner_settle_moved(Planning *p, size_t i, size_t end) {
                 usec_t len = b->end - b->start;
                 Rule *r = planner_break_rule(p, b);
 
-                if (r && !b->recovery_uid && !planner_statutory_fits(p, r, b->start, len, false)) {
-                        r->pending += len;
-                        r->pending_blocks += r->tier && r->tier->blocks > 0;
-                } else {
+                if (r && !b->recovery_uid && !planner_statutory_fits(p, r, b->start, len, false))
+                        planner_unplace(r, len);
+                else {
                         b->end = MIN(b->end, p->shift->end);
                         if (b->start < b->end) {
                                 i++;
                                 continue;
                         }
-                        if (r) {
-                                r->pending += len;
-                                r->pending_blocks += r->tier && r->tier->blocks > 0;
-                        }
+                        if (r)
+                                planner_unplace(r, len);
                 }
                 planner_remove_break(p, i);
                 end--;

@@ -134,9 +134,10 @@
  * - Pauses taken (statutory.pauses_count; jp, jp-vdt: Labour Standards
  *   Act art. 34(1), (3) asks for time off work during working time, free
  *   for the worker's use and splittable, which a pause the operator took
- *   on their own is; de, uk, eu, us-ca, au-clerks do not let it count, as
- *   their breaks are fixed in advance, known as the break when they begin,
- *   or fixed meal and rest periods the employer gives; see conf/presets):
+ *   on their own is; de, uk, eu, us-ca, au-clerks, kr do not let it
+ *   count, as their breaks are fixed in advance, known as the break when
+ *   they begin, or fixed meal and rest periods the employer gives; see
+ *   conf/presets):
  *   a pause of the operator that begins inside the shift and ends by its
  *   end counts toward a rule like a block of it already taken (its length
  *   toward the total, one block toward blocks) when it is at least the

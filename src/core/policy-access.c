@@ -12,6 +12,7 @@ void policy_access_map_done(AccessMap *m) {
                 strv_free(m->leads[i].teams);
         free(m->leads);
         free(m->integrations);
+        free(m->escalate_to);
         *m = (AccessMap) {};
 }
 
@@ -135,12 +136,8 @@ static int policy_parse_access_leads(PolicyParser *p, const config_setting_t *s,
         return policy_parse_list(p, s, &policy_access_lead_list, (void **) &m->leads, &m->n_leads);
 }
 
-/* Integrations: [ "acd", "@pbx", 1005 ]: users by name or uid, groups by
- * "@name". Names are looked up now. */
-static int policy_parse_access_integrations(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec,
-                                            void *base) {
-        AccessMap *m = &p->policy->access;
-        _cleanup_free_ AccessIntegration *l = NULL;
+int policy_parse_principals(PolicyParser *p, const config_setting_t *s, AccessPrincipal **ret, size_t *ret_n) {
+        _cleanup_free_ AccessPrincipal *l = NULL;
         size_t n = 0;
         int r;
 
@@ -149,9 +146,9 @@ static int policy_parse_access_integrations(PolicyParser *p, const config_settin
         for (int i = 0; i < config_setting_length(s); i++) {
                 const config_setting_t *e = config_setting_get_elem(s, i);
                 const char *name = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
-                AccessIntegration x = { .group = name && name[0] == '@' };
+                AccessPrincipal x = { .group = name && name[0] == '@' };
 
-                r = array_grow((void **) &l, n, sizeof(AccessIntegration));
+                r = array_grow((void **) &l, n, sizeof(AccessPrincipal));
                 if (r < 0)
                         return r;
                 if (x.group) {
@@ -167,10 +164,17 @@ static int policy_parse_access_integrations(PolicyParser *p, const config_settin
                 }
                 l[n++] = x;
         }
-        free(m->integrations);
-        m->integrations = TAKE_PTR(l);
-        m->n_integrations = n;
+        free(*ret);
+        *ret = TAKE_PTR(l);
+        *ret_n = n;
         return 0;
+}
+
+static int policy_parse_access_integrations(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec,
+                                            void *base) {
+        AccessMap *m = &p->policy->access;
+
+        return policy_parse_principals(p, s, &m->integrations, &m->n_integrations);
 }
 
 const PolicySetting policy_access_settings[] = {

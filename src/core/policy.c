@@ -25,8 +25,19 @@ static const PolicySetting policy_category_settings[] = {
         SETTING("points",      policy_parse_count,      offsetof(Category, points)),
         SETTING("recovery",    policy_parse_duration,   offsetof(Category, recovery)),
         SETTING("notify_lead", policy_parse_bool,       offsetof(Category, notify_lead)),
+        SETTING("notify_lead_after",  policy_parse_count,    offsetof(Category, notify_lead_after), .min = 1),
+        SETTING("notify_lead_within", policy_parse_duration, offsetof(Category, notify_lead_within), .min = 1),
         SETTINGS_END,
 };
+
+/* notify_lead = true is one incident; an hour is the window unless told. */
+static void policy_category_alert_defaults(Category *c) {
+        if (c->notify_lead && c->notify_lead_after == 0)
+                c->notify_lead_after = 1;
+        c->notify_lead = c->notify_lead_after > 0;
+        if (c->notify_lead_within == 0)
+                c->notify_lead_within = USEC_PER_HOUR;
+}
 
 /* Names are unique; the label defaults to the name. */
 static int policy_check_category(PolicyParser *p, const config_setting_t *e, void *array, size_t i) {
@@ -39,6 +50,10 @@ static int policy_check_category(PolicyParser *p, const config_setting_t *e, voi
                                                     "duplicate category \"%s\" (first at line %u)", c->name,
                                                     config_setting_source_line(config_setting_get_elem(list, j)));
 
+        if (c->notify_lead_after == 0 && !c->notify_lead && config_setting_get_member(e, "notify_lead_within"))
+                return policy_setting_error(p, config_setting_get_member(e, "notify_lead_within"),
+                                            "notify_lead_within needs notify_lead or notify_lead_after");
+        policy_category_alert_defaults(c);
         return c->label ? 0 : strdup_to(&c->label, c->name);
 }
 
@@ -312,6 +327,19 @@ static const PolicySetting policy_incidents_settings[] = {
         SETTINGS_END,
 };
 
+static int policy_parse_escalate_to(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec,
+                                    void *base) {
+        AccessMap *m = &p->policy->access;
+
+        return policy_parse_principals(p, s, &m->escalate_to, &m->n_escalate_to);
+}
+
+static const PolicySetting policy_alerts_settings[] = {
+        SETTING("escalate_after", policy_parse_duration,   P(alerts.escalate_after), .min = USEC_PER_SEC),
+        SETTING("escalate_to",    policy_parse_escalate_to, 0),
+        SETTINGS_END,
+};
+
 static const PolicySetting policy_settings[] = {
         GROUP("site", policy_site_settings),
         GROUP("statutory", policy_statutory_settings),
@@ -323,6 +351,7 @@ static const PolicySetting policy_settings[] = {
         GROUP("sources", policy_sources_settings),
         GROUP("feeds", policy_feeds_settings),
         GROUP("incidents", policy_incidents_settings),
+        GROUP("alerts", policy_alerts_settings),
         GROUP("access", policy_access_settings),
         GROUP("actions", policy_actions_settings),
         SETTINGS_END,
@@ -333,13 +362,13 @@ static const PolicySetting policy_settings[] = {
 /* The types follow the Japanese MHLW customer-harassment manual (2022); the
  * recoveries and points are respite's design choices. */
 static const Category policy_default_categories[] = {
-        { (char *) "verbal_abuse",        (char *) "an abusive call",                 0, 10 * USEC_PER_MINUTE, false },
-        { (char *) "threat",              (char *) "a threatening call",              0, 20 * USEC_PER_MINUTE, true },
-        { (char *) "sexual_harassment",   (char *) "sexual harassment",               0, 15 * USEC_PER_MINUTE, true },
-        { (char *) "unreasonable_demand", (char *) "unreasonable demands",            4, 0, false },
-        { (char *) "prolonged_call",      (char *) "a very long call",                2, 0, false },
-        { (char *) "repeat_caller",       (char *) "a caller who kept calling back",  4, 0, false },
-        { (char *) "other",               (char *) "a difficult call",                2, 0, false },
+        { (char *) "verbal_abuse",        (char *) "an abusive call",                 0, 10 * USEC_PER_MINUTE, false, 0, 0 },
+        { (char *) "threat",              (char *) "a threatening call",              0, 20 * USEC_PER_MINUTE, true, 0, 0 },
+        { (char *) "sexual_harassment",   (char *) "sexual harassment",               0, 15 * USEC_PER_MINUTE, true, 0, 0 },
+        { (char *) "unreasonable_demand", (char *) "unreasonable demands",            4, 0, false, 0, 0 },
+        { (char *) "prolonged_call",      (char *) "a very long call",                2, 0, false, 0, 0 },
+        { (char *) "repeat_caller",       (char *) "a caller who kept calling back",  4, 0, false, 0, 0 },
+        { (char *) "other",               (char *) "a difficult call",                2, 0, false, 0, 0 },
 };
 
 static int policy_set_default_categories(Policy *p) {
@@ -355,6 +384,7 @@ static int policy_set_default_categories(Policy *p) {
                 c->label = strdup(policy_default_categories[i].label);
                 if (!c->name || !c->label)
                         return -ENOMEM;
+                policy_category_alert_defaults(c);
         }
         return 0;
 }
@@ -394,6 +424,7 @@ static int policy_new_default(Policy **ret) {
         p->coverage.service_level = 80;
         p->coverage.answer_within = 20 * USEC_PER_SEC;
         p->incidents.retention_days = DEFAULT_RETENTION_DAYS;
+        p->alerts.escalate_after = 5 * USEC_PER_MINUTE;
 
         /* 7 days back and 14 ahead keep a feed well under the ~1 MB at which
          * Google Calendar drops a subscription. */

@@ -21,7 +21,15 @@ typedef struct Category {
         char *label;            /* the operator's own words: "a threatening call" */
         unsigned points;        /* points added to the accumulation window; 0 = none */
         usec_t recovery;        /* length of the recovery break granted at once; 0 = none */
-        bool notify_lead;       /* tell the team lead: respited logs a notice naming the team */
+        /* Lead alerts (respited(8) LEAD ALERTS): an incident of this category
+         * that is the notify_lead_after-th or later of its operator within
+         * notify_lead_within raises an alert to the leads of the operator's
+         * team. notify_lead = true is notify_lead_after = 1 (threat and
+         * sexual harassment by default: Japan's 2026 customer-harassment duty
+         * asks a report to a supervisor at once). 0: never. */
+        bool notify_lead;
+        unsigned notify_lead_after;
+        usec_t notify_lead_within;
 } Category;
 
 /* One tier of a statutory rule: when working time (the shift less its
@@ -123,6 +131,12 @@ typedef struct Policy {
                 unsigned retention_days;
                 char *spool;    /* spool directory for incident files; NULL = none */
         } incidents;
+
+        /* A lead alert no one acknowledged within escalate_after goes to
+         * access.escalate_to as well (default 5 min). */
+        struct {
+                usec_t escalate_after;
+        } alerts;
 
         AccessMap access;       /* bus callers: users → operators, users/groups → team leads */
         ActionSettings actions; /* commands at a break's edges (daemon/actions.h) */

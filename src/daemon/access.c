@@ -16,7 +16,7 @@ static bool access_caller_in_group(const Caller *c, gid_t gid) {
         return false;
 }
 
-static bool access_lead_matches(const AccessLead *l, const Caller *c) {
+bool access_is_lead(const AccessLead *l, const Caller *c) {
         return l->group ? access_caller_in_group(c, l->gid) : l->uid == c->uid;
 }
 
@@ -26,19 +26,29 @@ bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid,
         if (!team)
                 return false;
         for (size_t i = 0; i < m->n_leads; i++)
-                if (access_lead_matches(&m->leads[i], caller) && strv_contains(m->leads[i].teams, team))
+                if (access_is_lead(&m->leads[i], caller) && strv_contains(m->leads[i].teams, team))
+                        return true;
+        return false;
+}
+
+static bool access_caller_is_one_of(const Caller *c, const AccessPrincipal *l, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (l[i].group ? access_caller_in_group(c, l[i].gid) : l[i].uid == c->uid)
                         return true;
         return false;
 }
 
 bool access_is_integration(const AccessMap *m, const Caller *caller, uid_t daemon_uid) {
-        if (caller->uid == 0 || caller->uid == daemon_uid)
-                return true;
-        for (size_t i = 0; i < m->n_integrations; i++)
-                if (m->integrations[i].group ? access_caller_in_group(caller, m->integrations[i].gid) :
-                                               m->integrations[i].uid == caller->uid)
-                        return true;
-        return false;
+        return caller->uid == 0 || caller->uid == daemon_uid ||
+               access_caller_is_one_of(caller, m->integrations, m->n_integrations);
+}
+
+bool access_is_escalation(const AccessMap *m, const Caller *caller) {
+        return access_caller_is_one_of(caller, m->escalate_to, m->n_escalate_to);
+}
+
+bool access_for_alerts(const AccessMap *m, const Caller *caller, uid_t daemon_uid, const char *team) {
+        return access_for_team(m, caller, daemon_uid, team) || access_is_escalation(m, caller);
 }
 
 AccessLevel access_for_operator(const AccessMap *m, const Caller *caller, uid_t daemon_uid,

@@ -33,20 +33,23 @@ typedef struct AccessLead {
         char **teams;           /* team names, NULL-terminated */
 } AccessLead;
 
-/* A user or a group of integrations. */
-typedef struct AccessIntegration {
+/* A user, or every member of a group: an integration, or someone an
+ * unanswered lead alert escalates to. */
+typedef struct AccessPrincipal {
         bool group;             /* true: every member of gid; false: the user uid */
         uid_t uid;
         gid_t gid;
-} AccessIntegration;
+} AccessPrincipal;
 
 typedef struct AccessMap {
         AccessOperator *operators;
         size_t n_operators;
         AccessLead *leads;
         size_t n_leads;
-        AccessIntegration *integrations;
+        AccessPrincipal *integrations;
         size_t n_integrations;
+        AccessPrincipal *escalate_to;   /* alerts.escalate_to: who hears of unanswered lead alerts */
+        size_t n_escalate_to;
 } AccessMap;         /* parsed and freed with the Policy (core/policy-access.c) */
 
 /* A caller: effective uid and every group it is in. */
@@ -77,9 +80,22 @@ AccessLevel access_for_operator(const AccessMap *m, const Caller *caller, uid_t 
  * lead of team. */
 bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid, const char *team) _pure_;
 
+/* Whether the lead entry l names caller (its user, or a group it is in). */
+bool access_is_lead(const AccessLead *l, const Caller *caller) _pure_;
+
 /* Whether caller is an integration: root, daemon_uid, or a user or a
  * member of a group that access.integrations lists. */
 bool access_is_integration(const AccessMap *m, const Caller *caller, uid_t daemon_uid) _pure_;
+
+/* Whether caller hears of lead alerts that no lead answered in time
+ * (alerts.escalate_to of respite.conf(5)): a user or a member of a group
+ * listed there. Root and daemon_uid are not escalated to unless listed. */
+bool access_is_escalation(const AccessMap *m, const Caller *caller) _pure_;
+
+/* Whether caller may read and acknowledge the lead alerts about an
+ * operator of team: root, daemon_uid, a lead of team, or one escalated to
+ * (access_is_escalation()). */
+bool access_for_alerts(const AccessMap *m, const Caller *caller, uid_t daemon_uid, const char *team) _pure_;
 
 /* The credentials of the connection that sent msg, as the bus reports them:
  * the EUID (dbus-daemon takes it from SO_PEERCRED when the connection is

@@ -4,14 +4,12 @@
 
 #include "core/metrics.h"
 #include "daemon/access.h"
-#include "daemon/bus.h"
+#include "daemon/bus-internal.h"
 #include "daemon/manager-internal.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-/* A method return to msg opened on an array of element ("(sttss)",
- * "{sv}"): append the elements to *ret, then bus_send_array(). */
-static int bus_open_array(sd_bus_message *msg, const char *element, sd_bus_message **ret) {
+int bus_open_array(sd_bus_message *msg, const char *element, sd_bus_message **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r;
 
@@ -25,7 +23,7 @@ static int bus_open_array(sd_bus_message *msg, const char *element, sd_bus_messa
         return 0;
 }
 
-static int bus_send_array(sd_bus_message *reply) {
+int bus_send_array(sd_bus_message *reply) {
         int r;
 
         r = sd_bus_message_close_container(reply);
@@ -34,21 +32,15 @@ static int bus_send_array(sd_bus_message *reply) {
         return sd_bus_send(NULL, reply, NULL);
 }
 
-/* What caller may do for operator (access.h). */
-static AccessLevel bus_caller_level(const Manager *m, const Caller *caller, const char *operator) {
+AccessLevel bus_caller_level(const Manager *m, const Caller *caller, const char *operator) {
         ssize_t i = roster_find_operator(m->roster, operator);
 
         return access_for_operator(&m->policy->access, caller, geteuid(), operator,
                                    i >= 0 ? m->roster->operators[i].team : NULL);
 }
 
-/* May the sender act for operator (access.h), or, with integrations, be
- * an integration? Decided from the bus's credentials of the sending
- * connection, never from arguments. Returns 0, or sets
- * org.freedesktop.DBus.Error.AccessDenied (the same answer whether the
- * operator exists or not) and returns its negative errno. */
-static int bus_check_access_as(sd_bus_message *msg, const Manager *m, const char *operator, bool integrations,
-                               const char *what, sd_bus_error *error) {
+int bus_check_access_as(sd_bus_message *msg, const Manager *m, const char *operator, bool integrations,
+                        const char *what, sd_bus_error *error) {
         _cleanup_(caller_done) Caller caller = {};
 
         if (caller_from_message(msg, &caller) < 0 ||
@@ -61,59 +53,9 @@ static int bus_check_access_as(sd_bus_message *msg, const Manager *m, const char
         return 0;
 }
 
-static int bus_check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
-                            sd_bus_error *error) {
+int bus_check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
+                     sd_bus_error *error) {
         return bus_check_access_as(msg, m, operator, false, what, error);
-}
-
-/* ReportIncident(s operator, s category, t when_usec, s note) → (s incident_id)
- * when_usec: UTC microseconds, 0 = now. The incident is committed to the
- * store and planned for (and the signals and feeds it causes are out) before
- * the reply is sent. Allowed for the operator's own user, a lead of their
- * team, integrations (access.integrations), root and the daemon's user.
- * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
- * org.freedesktop.DBus.Error.InvalidArgs (a time more than a minute ahead or 7 days back, a
- * note over 4096 bytes: incident_check()). */
-static int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
-        const char *operator, *category, *note;
-        _cleanup_free_ char *id = NULL;
-        uint64_t when;
-        int r;
-
-        r = sd_bus_message_read(msg, "ssts", &operator, &category, &when, &note);
-        if (r < 0)
-                return r;
-        r = bus_check_access_as(msg, m, operator, true, "report incidents for", error);
-        if (r < 0)
-                return r;
-
-        r = manager_report_incident(m, operator, category, when, note, &id);
-        switch (r) {
-        case -ENXIO:
-                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
-                                         "No such operator '%s' in the roster.", operator);
-        case -ENOKEY: {
-                _cleanup_free_ char *known = policy_category_names(m->policy);
-
-                if (!known)
-                        return -ENOMEM;
-                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_CATEGORY,
-                                         "No such category '%s'; known categories: %s.", category, known);
-        }
-        case -EDOM:
-        case -ESTALE:
-                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "The incident's time must lie within the last %u days and not in the future.",
-                                         (unsigned) (INCIDENT_PAST_LIMIT / USEC_PER_DAY));
-        case -E2BIG:
-                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "The note is longer than %d bytes.", INCIDENT_NOTE_MAX);
-        default:
-                if (r < 0)
-                        return r;
-        }
-        return sd_bus_reply_method_return(msg, "s", id);
 }
 
 /* GetSchedule(s operator, t from_usec, t to_usec) → (a(sttss) breaks)
@@ -184,7 +126,7 @@ static int bus_method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_e
  * Adherence a{s(uuu)} (kind → breaks taken, partly taken, not taken, of
  * those that ended today, as the ACD's agent state judged them;
  * core/adherence.h). */
-static int bus_append_entry(sd_bus_message *reply, const char *key, const char *type, ...) {
+int bus_append_entry(sd_bus_message *reply, const char *key, const char *type, ...) {
         va_list ap;
         int r;
 
@@ -310,7 +252,8 @@ static int bus_method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error
  * u (running, waiting to retry or queued), ActionLastFailure s ("" or
  * "break_start at 2026-12-02T10:20:00+09:00: exit status 3", on the
  * daemon's clock in the site's zone: no operator, since anyone may read
- * this; the journal names them).
+ * this; the journal names them); Subscribers u (clients subscribed to
+ * signals), AlertsUnanswered u (lead alerts nobody acknowledged yet).
  * "Today" is the site-local day of Now. */
 /* The action runner's counts and its last failure, as GetStatus keys. */
 static int bus_append_actions(sd_bus_message *reply, const Actions *a, const char *zone) {
@@ -380,6 +323,8 @@ static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_err
             (r = bus_append_entry(reply, "AgentsAvailable", "u", m->agent_counts[AGENT_AVAILABLE])) < 0 ||
             (r = bus_append_entry(reply, "AgentsPaused", "u", m->agent_counts[AGENT_PAUSED])) < 0 ||
             (r = bus_append_entry(reply, "AgentsOnBreak", "u", m->agent_counts[AGENT_ON_BREAK])) < 0 ||
+            (r = bus_append_entry(reply, "Subscribers", "u", (uint32_t) subscribers_count(m->subscribers))) < 0 ||
+            (r = bus_append_entry(reply, "AlertsUnanswered", "u", (uint32_t) m->alerts_unanswered)) < 0 ||
             (r = bus_append_actions(reply, m->actions, m->policy->timezone)) < 0)
                 return r;
         return bus_send_array(reply);
@@ -561,53 +506,6 @@ static int bus_method_list_agent_states(sd_bus_message *msg, void *userdata, sd_
         return bus_send_array(reply);
 }
 
-/* ListIncidents(s operator, t since_usec) → (a(ssstts) incidents)
- * Incidents known to the daemon (reported and detected) that happened at or
- * after since_usec, of operator ("" for every operator the caller leads), as
- * (id, operator, category, when_usec, received_usec, note), by time. For
- * team leads (and root and the daemon's user) only: notes are personal data.
- * Errors: org.freedesktop.DBus.Error.AccessDenied (an operator the caller
- * does not lead, whether or not it exists). */
-static int bus_method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(caller_done) Caller caller = {};
-        Manager *m = userdata;
-        usec_t now = clock_now(&m->clock);
-        const char *operator;
-        uint64_t since;
-        int r;
-
-        r = sd_bus_message_read(msg, "st", &operator, &since);
-        if (r < 0)
-                return r;
-        r = caller_from_message(msg, &caller);
-        if (r < 0)
-                return r;
-        if (!isempty(operator) && bus_caller_level(m, &caller, operator) < ACCESS_LEAD) {
-                log_notice("Denied uid %u to list the incidents of operator '%s'.", (unsigned) caller.uid, operator);
-                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
-                                         "Only a lead of its team may list the incidents of operator '%s'.",
-                                         operator);
-        }
-
-        r = bus_open_array(msg, "(ssstts)", &reply);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < m->incidents->n; i++) {
-                const Incident *inc = &m->incidents->items[i];
-
-                if (inc->when < since || inc->received > now ||
-                    (!isempty(operator) && !streq(inc->operator, operator)) ||
-                    bus_caller_level(m, &caller, inc->operator) < ACCESS_LEAD)
-                        continue;
-                r = sd_bus_message_append(reply, "(ssstts)", inc->id, inc->operator, inc->category, inc->when,
-                                          inc->received, inc->note ?: "");
-                if (r < 0)
-                        return r;
-        }
-        return bus_send_array(reply);
-}
-
 /* Reload(): as SIGHUP, re-read the policy, rosters and call records; the
  * reply comes after the new plan is out. For root and the daemon's user.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.ReloadFailed (the
@@ -778,6 +676,20 @@ static const sd_bus_vtable bus_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_INCIDENTS, SD_BUS_ARGS("s", operator, "t", since_usec),
                                 SD_BUS_RESULT("a(ssstts)", incidents),
                                 bus_method_list_incidents, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_INCIDENT_RECORD,
+                                SD_BUS_ARGS("t", from_usec, "t", to_usec, "s", team),
+                                SD_BUS_RESULT("aa{sv}", incidents),
+                                bus_method_get_incident_record, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_ALERTS, SD_BUS_ARGS("t", since_usec),
+                                SD_BUS_RESULT("a(ssssttttttss)", alerts),
+                                bus_method_list_alerts, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_ACKNOWLEDGE_ALERT, SD_BUS_ARGS("s", alert_id, "s", note),
+                                SD_BUS_NO_RESULT,
+                                bus_method_acknowledge_alert, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_SUBSCRIBE, SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
+                                bus_method_subscribe, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_UNSUBSCRIBE, SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
+                                bus_method_unsubscribe, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_SET_AGENT_STATE,
                                 SD_BUS_ARGS("s", operator, "s", state, "t", since_usec, "s", reason),
                                 SD_BUS_NO_RESULT,
@@ -800,6 +712,11 @@ static const sd_bus_vtable bus_vtable[] = {
         BREAK_SIGNAL(BUS_SIGNAL_BREAK_STARTED),
         BREAK_SIGNAL(BUS_SIGNAL_BREAK_ENDED),
         SD_BUS_SIGNAL_WITH_ARGS(BUS_SIGNAL_SCHEDULE_CHANGED, SD_BUS_ARGS("s", operator), 0),
+        SD_BUS_SIGNAL_WITH_ARGS(BUS_SIGNAL_LEAD_ALERT,
+                                SD_BUS_ARGS("s", alert_id, "s", operator, "s", category, "t", when_usec,
+                                            "t", recovery_start_usec, "t", recovery_end_usec), 0),
+        SD_BUS_SIGNAL_WITH_ARGS(BUS_SIGNAL_ALERT_ACKNOWLEDGED,
+                                SD_BUS_ARGS("s", alert_id, "s", operator, "s", by, "t", acknowledged_usec), 0),
         SD_BUS_VTABLE_END
 };
 
@@ -831,26 +748,6 @@ int bus_publish(Manager *m) {
         if (r < 0)
                 return r;
         return sd_bus_request_name(m->bus, BUS_NAME, 0);
-}
-
-int bus_emit_break(Manager *m, const char *member, const char *operator, const Break *b) {
-        _cleanup_free_ char *uid = NULL;
-        int r;
-
-        if (!m->bus)
-                return 0;
-        r = feed_event_uid(b->uid, &uid);
-        if (r < 0)
-                return r;
-        return sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, member, "ssstts", operator, uid,
-                                  break_kind_to_string(b->kind), b->start, b->end,
-                                  break_kind_public_reason(b->kind));
-}
-
-int bus_emit_schedule_changed(Manager *m, const char *operator) {
-        if (!m->bus)
-                return 0;
-        return sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, BUS_SIGNAL_SCHEDULE_CHANGED, "s", operator);
 }
 
 int bus_emit_policy_changed(Manager *m) {

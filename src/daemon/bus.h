@@ -7,6 +7,7 @@
  * systemd does. */
 
 #include "daemon/manager.h"
+#include "daemon/subscribers.h"
 #include "shared/bus-contract.h"
 
 /* Connect to the system bus (the session bus when m->user_bus) and make
@@ -20,15 +21,28 @@ int bus_connect(Manager *m);
  * negative errno (-EEXIST: the name was taken in the meantime). */
 int bus_publish(Manager *m);
 
-/* Emit member (BUS_SIGNAL_BREAK_SCHEDULED, _STARTED or _ENDED) with
- * (s operator, s uid, s kind, t start_usec, t end_usec, s reason). The reason
- * is the public wording of the kind: any local user may listen to signals,
- * so they never carry incident categories or notes. No-op without a bus.
- * Returns 0 or a negative errno. */
+/* Every signal goes as a unicast message to each subscriber (Subscribe())
+ * of its audience (subscribers.h), never broadcast. Each returns how many
+ * it was sent to (0 without a bus), or a negative errno. */
+
+/* member (BUS_SIGNAL_BREAK_SCHEDULED, _STARTED or _ENDED) with (s operator,
+ * s uid, s kind, t start_usec, t end_usec, s reason) to those who may read
+ * operator's schedule. The reason is the public wording of the kind: never
+ * an incident's category or note. */
 int bus_emit_break(Manager *m, const char *member, const char *operator, const Break *b);
 
-/* Emit ScheduleChanged(s operator) after a revision touched that operator. */
+/* ScheduleChanged(s operator) after a revision touched that operator, to
+ * those who may read operator's schedule. */
 int bus_emit_schedule_changed(Manager *m, const char *operator);
+
+/* LeadAlert(s alert_id, s operator, s category, t when_usec,
+ * t recovery_start_usec, t recovery_end_usec) to audience (AUDIENCE_LEADS
+ * when raised, AUDIENCE_ESCALATION when escalated) of a's team. */
+int bus_emit_lead_alert(Manager *m, const Alert *a, SubscriberAudience audience);
+
+/* AlertAcknowledged(s alert_id, s operator, s by, t acknowledged_usec) to
+ * those a was sent to. */
+int bus_emit_alert_acknowledged(Manager *m, const Alert *a);
 
 /* Announce that the Timezone property may have changed (after a reload). */
 int bus_emit_policy_changed(Manager *m);

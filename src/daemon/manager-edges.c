@@ -141,6 +141,7 @@ static usec_t manager_next_wakeup(Manager *m) {
                 next = MIN(next, m->edges[0].at);
         if (m->next_detected < m->detected->n)
                 next = MIN(next, m->detected->items[m->next_detected].received);
+        next = MIN(next, manager_alerts_next(m));
         return MIN(next, manager_agent_replay_next(m));
 }
 
@@ -153,9 +154,12 @@ static int manager_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         while (m->next_detected < m->detected->n && m->detected->items[m->next_detected].received <= now) {
                 const Incident *i = &m->detected->items[m->next_detected++];
 
-                if (roster_find_operator(m->roster, i->operator) >= 0)
+                if (roster_find_operator(m->roster, i->operator) >= 0) {
                         (void) manager_revise(m, i->operator);
+                        manager_alert_incident(m, i);
+                }
         }
+        manager_alerts_escalate(m, now);
         manager_agent_replay_run(m, now);
         /* Midnight: the feeds' window moves for everyone. */
         if (now >= m->window_day_end)

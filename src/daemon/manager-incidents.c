@@ -145,7 +145,9 @@ int manager_purge_incidents(Manager *m, bool reload) {
         m->reported = TAKE_PTR(reported);
         incident_list_free(m->incidents);
         m->incidents = TAKE_PTR(incidents);
-        return manager_index_incidents(m) < 0 ? log_oom() : 0;
+        if (manager_index_incidents(m) < 0)
+                return log_oom();
+        return manager_load_alerts(m);
 }
 
 static int manager_on_purge_timer(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -231,6 +233,8 @@ static int manager_on_spool_file(const char *dir, const char *name, void *userda
                 r = manager_revise_operators(m, f.good);
                 if (r < 0)
                         return log_oom();
+                for (size_t i = 0; i < f.good->n; i++)
+                        manager_alert_incident(m, &f.good->items[i]);
         }
 
         if (f.n_bad > 0)
@@ -280,6 +284,7 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
                 .when = when ?: now,
                 .received = now,
                 .note = isempty(note) ? NULL : (char *) note,
+                .source = (char *) "bus",
         };
         r = incident_check(&inc, m->roster, m->policy, now);
         if (r < 0)
@@ -315,9 +320,7 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
                 }
         }
         log_info("%s: incident %s (%s) reported.", operator, id, category);
-        if (policy_find_category(m->policy, category)->notify_lead)
-                log_notice("%s: %s incident %s: the team lead of team %s should be told.", operator, category, id,
-                           m->roster->operators[roster_find_operator(m->roster, operator)].team);
+        manager_alert_incident(m, &inc);
 
         *ret_id = strdup(id);
         return *ret_id ? 0 : -ENOMEM;

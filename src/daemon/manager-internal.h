@@ -6,6 +6,7 @@
  * function logs its own errors unless it says otherwise. */
 
 #include "daemon/manager.h"
+#include "daemon/subscribers.h"
 #include "import/inputs.h"
 
 typedef struct ManagerTail ManagerTail;
@@ -179,6 +180,28 @@ void manager_agent_replay_run(Manager *m, usec_t until);
 /* The next start or end of a call to come, or USEC_INFINITY. */
 usec_t manager_agent_replay_next(const Manager *m);
 void manager_agents_done(Manager *m);
+
+/* manager-alerts.c */
+
+/* Read the stored alerts (on start, after retention). Returns 0 or a
+ * negative errno (logged). */
+int manager_load_alerts(Manager *m);
+/* Incident inc was accepted (reported, or reached by the clock in the call
+ * records) and planned for: when it calls its team's leads and has no
+ * alert yet, raise one: stored, then LeadAlert to the subscribed leads
+ * (logged either way; a warning when no lead listens). */
+void manager_alert_incident(Manager *m, const Incident *inc);
+/* The break of the current plan that holds the recovery inc earned (its
+ * own, or the planned or statutory break it merged into), or NULL (none:
+ * points only, outside every shift, or no plan yet). Costs the operator's
+ * breaks. */
+const Break *manager_incident_recovery(const Manager *m, const Incident *inc);
+/* When the next alert escalates, or USEC_INFINITY. */
+usec_t manager_alerts_next(const Manager *m) _pure_;
+/* Escalate every unanswered alert raised alerts.escalate_after or more
+ * before now: stored, LeadAlert to access.escalate_to as well. */
+void manager_alerts_escalate(Manager *m, usec_t now);
+void manager_alerts_done(Manager *m);
 
 /* manager-calls.c */
 

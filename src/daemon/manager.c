@@ -34,6 +34,8 @@ Manager *manager_free(Manager *m) {
         sd_event_source_unref(m->purge_timer);
         http_server_free(m->http);
         store_free(m->store);
+        manager_alerts_done(m);
+        subscribers_free(m->subscribers);
         free(m->state_dir);
         free(m->spool_dir);
         sd_bus_flush_close_unref(m->bus);
@@ -71,6 +73,9 @@ int manager_new(Manager **ret) {
                 return -ENOMEM;
         clock_init_real(&m->clock);
 
+        r = subscribers_new(&m->subscribers);
+        if (r < 0)
+                return r;
         m->sequences = sequences_new();
         if (!m->sequences)
                 return -ENOMEM;
@@ -129,6 +134,8 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
                 policy_free(m->policy);
                 m->policy = TAKE_PTR(*policy);
                 manager_feeds_forget_files(m);
+                if (subscribers_set_access(m->subscribers, &m->policy->access, geteuid()) < 0)
+                        log_oom();
         }
         roster_free(m->roster);
         m->roster = TAKE_PTR(in->roster);
@@ -433,6 +440,9 @@ static int manager_open_store(Manager *m) {
         r = store_load_sequences(m->store, m->sequences);
         if (r < 0)
                 return log_error_errno(r, "Failed to read the stored feed sequences: %m (%s)", store_error(m->store));
+        r = manager_load_alerts(m);
+        if (r < 0)
+                return r;
         log_info("Store '%s/" STORE_FILE "': %zu reported incidents.", m->state_dir, m->reported->n);
         return 0;
 }
@@ -449,6 +459,9 @@ int manager_load(Manager *m) {
                  m->policy->statutory.name);
         (void) actions_check_settings(&m->policy->actions);
         r = actions_set_settings(m->actions, &m->policy->actions);
+        if (r < 0)
+                return log_oom();
+        r = subscribers_set_access(m->subscribers, &m->policy->access, geteuid());
         if (r < 0)
                 return log_oom();
 

@@ -14,6 +14,7 @@
 #include <systemd/sd-event.h>
 
 #include "core/adherence.h"
+#include "core/alert.h"
 #include "core/agent-state.h"
 #include "core/incident.h"
 #include "core/planner.h"
@@ -95,6 +96,16 @@ typedef struct Manager {
         void *breaks_by_operator;
         void *adherence;
         AdherenceCounts adherence_counts;
+
+        /* Lead alerts (manager-alerts.c): every one kept, by raised time,
+         * and by id and by incident in tsearch(3) trees; the first that may
+         * still escalate. The clients subscribed to signals (Subscribe()). */
+        Alert **alerts;
+        size_t n_alerts;
+        void *alerts_by_id, *alerts_by_incident;
+        size_t next_escalation;
+        size_t alerts_unanswered;
+        struct Subscribers *subscribers;
 } Manager;
 
 /* A new manager with its event loop (SIGTERM/SIGINT stop it, SIGHUP reloads,
@@ -156,6 +167,18 @@ int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool r
  * -E2BIG (reason over MANAGER_AGENT_REASON_MAX bytes) or -ENOMEM. */
 #define MANAGER_AGENT_REASON_MAX 4096
 int manager_set_agent_state(Manager *m, const char *operator, const char *state, usec_t since, const char *reason);
+
+/* The lead alert with id, or the one incident_id raised; NULL when none. */
+const Alert *manager_find_alert(const Manager *m, const char *id);
+const Alert *manager_alert_of_incident(const Manager *m, const char *incident_id);
+
+/* AcknowledgeAlert(): alert id answered now by the user by (a name), with
+ * note (may be NULL or empty), committed to the store, then
+ * AlertAcknowledged to those who were told. The caller checked that the
+ * sender may. Returns 0, -ENOENT (no such alert), -EALREADY (answered
+ * already), -E2BIG (note over INCIDENT_NOTE_MAX bytes), -ENOMEM or the
+ * store's error (logged). */
+int manager_acknowledge_alert(Manager *m, const char *id, const char *by, const char *note);
 
 /* Re-plan the site at the clock's now (planner_run() from the current
  * revision) and publish what changed. For changes of the inputs; costs the

@@ -87,7 +87,7 @@ static void spool_refused(SpoolReader *rd, unsigned line, int error, const Incid
 
 static int spool_record(const CsvRecord *rec, void *userdata) {
         SpoolReader *rd = userdata;
-        _cleanup_free_ char *id = NULL;
+        _cleanup_free_ char *id = NULL, *source = NULL;
         const char *text, *operator, *category;
         Incident inc;
         usec_t when;
@@ -126,9 +126,11 @@ static int spool_record(const CsvRecord *rec, void *userdata) {
                 return 0;
         }
 
-        if (asprintf(&id, "spool-%.16s-%u", rd->file->hash + strlen("fnv1a64:"), rec->line) < 0)
+        if (asprintf(&id, "spool-%.16s-%u", rd->file->hash + strlen("fnv1a64:"), rec->line) < 0 ||
+            asprintf(&source, "spool:%s", rd->file->name) < 0)
                 return -ENOMEM;
         inc.id = id;
+        inc.source = source;
         return incident_list_add(rd->file->good, &inc);
 }
 

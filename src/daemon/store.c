@@ -302,7 +302,7 @@ int store_load_incidents(Store *s, IncidentList **ret) {
         l = incident_list_new();
         if (!l)
                 return -ENOMEM;
-        r = store_prepare(s, "SELECT id, operator, category, time_usec, received_usec, note FROM incidents "
+        r = store_prepare(s, "SELECT id, operator, category, time_usec, received_usec, note, source FROM incidents "
                              "ORDER BY time_usec, id", &st);
         if (r < 0)
                 return r;
@@ -314,6 +314,7 @@ int store_load_incidents(Store *s, IncidentList **ret) {
                         .when = store_column_usec(st, 3),
                         .received = store_column_usec(st, 4),
                         .note = (char *) sqlite3_column_text(st, 5),
+                        .source = (char *) sqlite3_column_text(st, 6),
                 };
 
                 r = incident_list_add(l, &i);

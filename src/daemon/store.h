@@ -15,13 +15,16 @@
  *   - the spool files ingested, by name and content hash;
  *   - per followed queue_log, its read position, the call records read
  *     from it and the parser's open state there (store-queue-log.c);
- *   - whether each break that is over was taken (store-adherence.c).
+ *   - whether each break that is over was taken (store-adherence.c);
+ *   - the lead alerts, until answered and then as long as incidents are
+ *     kept (store-alerts.c).
  * The schema version is PRAGMA user_version; older versions are migrated
  * when the store is opened. Every function returns 0 or a negative errno
  * (-ENOMEM, -EBUSY, -ENOSPC, -EROFS, -EBADMSG for a damaged file, -EIO for
  * other SQLite errors); store_error() has SQLite's message for the log. */
 
 #include "core/adherence.h"
+#include "core/alert.h"
 #include "core/incident.h"
 #include "core/plan.h"
 #include "import/queue-log.h"
@@ -140,3 +143,15 @@ int store_save_queue_log(Store *s, const char *path, const QueueLogTail *t, cons
  * open state put into q (which holds none yet). -ENOENT when nothing is
  * stored for path. */
 int store_load_queue_log(Store *s, const char *path, StoreQueueLogPosition *ret, QueueLog *q);
+
+/* Commit a new lead alert (its id, incident, operator, team, category,
+ * times and recovery; escalated and acknowledged are 0). -EEXIST: the id
+ * or the incident has one already. */
+int store_add_alert(Store *s, const Alert *a);
+/* Commit what changed in alert a: escalated, acknowledged,
+ * acknowledged_by, note. -ENOENT: no such alert stored. */
+int store_update_alert(Store *s, const Alert *a);
+/* Call fn for every stored alert, by raised time, handing it over (fn
+ * frees it or keeps it). Stops at fn's first negative return. */
+typedef int (*store_alert_fn)(Alert *a, void *userdata);
+int store_foreach_alert(Store *s, store_alert_fn fn, void *userdata);

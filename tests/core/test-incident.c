@@ -72,6 +72,42 @@ static void test_list_add(void **state) {
         assert_null(incident_list_free(NULL));
 }
 
+/* Lead alerts: the notify_lead_after-th of a category within
+ * notify_lead_within, counted up to the incident itself. */
+static void test_calls_lead(void **state) {
+        _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
+        Category abuse = { .name = (char *) "verbal_abuse", .notify_lead_after = 3,
+                           .notify_lead_within = USEC_PER_HOUR },
+                 threat = { .name = (char *) "threat", .notify_lead = true, .notify_lead_after = 1,
+                            .notify_lead_within = USEC_PER_HOUR },
+                 other = { .name = (char *) "other" };
+        /* Minutes after 10:00: abuse at 0, 30, 50 (third within the hour),
+         * 115 (only 2 in its hour: 50 was 65 min before), threat at 40. */
+        const struct { const char *id, *category; unsigned minute; } in[] = {
+                { "a1", "verbal_abuse", 0 }, { "a2", "verbal_abuse", 30 }, { "t1", "threat", 40 },
+                { "a3", "verbal_abuse", 50 }, { "a4", "verbal_abuse", 115 }, { "o1", "other", 120 },
+        };
+        usec_t ten = 36000 * USEC_PER_SEC;
+
+        assert_non_null(l);
+        for (size_t k = 0; k < ELEMENTSOF(in); k++)
+                assert_int_equal(incident_list_add(l, &(Incident) {
+                        .id = (char *) in[k].id, .operator = (char *) "op16", .category = (char *) in[k].category,
+                        .when = ten + in[k].minute * USEC_PER_MINUTE, .received = ten + in[k].minute * USEC_PER_MINUTE,
+                }), 0);
+        assert_false(incident_calls_lead(find(l, "a1"), l, &abuse));
+        assert_false(incident_calls_lead(find(l, "a2"), l, &abuse));
+        assert_true(incident_calls_lead(find(l, "a3"), l, &abuse));
+        assert_false(incident_calls_lead(find(l, "a4"), l, &abuse));
+        assert_true(incident_calls_lead(find(l, "t1"), l, &threat));
+        assert_false(incident_calls_lead(find(l, "o1"), l, &other));
+        /* The window is (when - within, when]: a1, exactly 50 min before a3, is out. */
+        abuse.notify_lead_within = 50 * USEC_PER_MINUTE;
+        assert_false(incident_calls_lead(find(l, "a3"), l, &abuse));
+        abuse.notify_lead_within = 50 * USEC_PER_MINUTE + 1;
+        assert_true(incident_calls_lead(find(l, "a3"), l, &abuse));
+}
+
 static void test_list_append(void **state) {
         _cleanup_(incident_list_freep) IncidentList *l = incident_list_new();
         static const char * const ids[] = { "c", "a", "d", "b" };
@@ -214,6 +250,7 @@ int main(void) {
         static const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_list_add, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_list_append, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_calls_lead, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_detect, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_detect_thresholds, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_real_month, capture_log, release_log),

@@ -81,6 +81,7 @@ static void test_presets(void **state) {
         } presets[] = {
                 { "jp", true }, { "jp-vdt", true }, { "de", false }, { "uk", false },
                 { "uk-callcentre", false }, { "eu", false }, { "us-ca", false }, { "au-clerks", false },
+                { "kr", false },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(presets); i++) {

@@ -340,10 +340,80 @@ static void test_preset_uk_callcentre(void **state) {
         Shift eight = shift_of(0, AT(0, 9, 0), AT(0, 17, 0));
         _cleanup_(plan_freep) Plan *a = plan_one(policy, &eight);
 
-        /* 20 min under reg 12 and 5 min at least every hour. */
+        /* 20 min under reg 12 and 5 min at least every hour, after the DSE
+         * Regulations reg 4 and HSE's guidance; not LAC 94/1 (replaced,
+         * then withdrawn). */
         assert_int_equal(a->statutory_violations, 0);
         assert_int_equal(a->shifts[0].breaks[0].start, AT(0, 10, 0));
         assert_int_equal(a->shifts[0].breaks[0].end, AT(0, 10, 5));
+        assert_string_equal(a->shifts[0].breaks[0].reason, "statutory pause: a break after 1h of work (Working "
+                            "Time Regulations 1998 reg 12; DSE Regulations 1992 reg 4 with HSE guidance L26)");
+        assert_null(strstr(policy->statutory.source, "LAC"));
+}
+
+static void test_preset_kr(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("kr");
+        Shift under = shift_of(0, AT(0, 9, 0), AT(0, 12, 59)), four = shift_of(0, AT(0, 9, 0), AT(0, 13, 0));
+        Shift almost = shift_of(0, AT(0, 9, 0), AT(0, 16, 59)), eight = shift_of(0, AT(0, 9, 0), AT(0, 17, 0));
+        Shift twelve = shift_of(0, AT(0, 8, 0), AT(0, 20, 0));
+        _cleanup_(plan_freep) Plan *a = plan_one(policy, &under), *b = plan_one(policy, &four);
+        _cleanup_(plan_freep) Plan *c = plan_one(policy, &almost), *d = plan_one(policy, &eight);
+        _cleanup_(plan_freep) Plan *e = plan_one(policy, &twelve);
+        const Break *k;
+
+        /* Art. 54(1): 4 h of work or more (not "more than"): 30 min, in
+         * one block in the middle; 3 h 59 min: none. */
+        assert_int_equal(a->shifts[0].n_breaks, 0);
+        assert_int_equal(b->shifts[0].n_breaks, 1);
+        k = &b->shifts[0].breaks[0];
+        assert_int_equal(k->start, AT(0, 10, 45));
+        assert_int_equal(k->end, AT(0, 11, 15));
+        assert_string_equal(k->reason, "statutory break: 30min for more than 3h 59min of work "
+                            "(Korean Labour Standards Act art. 54(1))");
+        /* 7 h 59 min: 30 min; 8 h: 1 h. */
+        assert_int_equal(c->shifts[0].n_breaks, 1);
+        assert_int_equal(c->shifts[0].breaks[0].end - c->shifts[0].breaks[0].start, 30 * MIN_);
+        assert_int_equal(d->shifts[0].n_breaks, 1);
+        assert_int_equal(d->shifts[0].breaks[0].end - d->shifts[0].breaks[0].start, HOUR);
+        /* 12 h (overtime, as the Ministry reads art. 54): 1 h 30 min. */
+        assert_int_equal(kind_count(&e->shifts[0], BREAK_STATUTORY), 1);
+        assert_int_equal(e->shifts[0].breaks[0].end - e->shifts[0].breaks[0].start, 90 * MIN_);
+        assert_int_equal(e->statutory_violations, 0);
+
+        /* Art. 54(2), 50(3): neither a recovery break nor a pause taken on
+         * one's own counts. */
+        assert_false(policy->statutory.recovery_counts);
+        assert_false(policy->statutory.pauses_count);
+}
+
+/* A recovery that pushes a max_stretch pause off the shift leaves nothing
+ * to place: the pause was no part of a total, and the stretch it would have
+ * ended is shorter than max_stretch once the recovery is in it. */
+static void test_stretch_pause_pushed_off(void **state) {
+        _cleanup_(policy_freep) Policy *policy = load_preset("jp-vdt");
+        Shift shifts[] = { shift_of(0, AT(0, 9, 0), AT(0, 11, 25)) };
+        Roster roster = roster_of(shifts, 1);
+        Incident threat = incident_of("i1", "op1", "threat", AT(0, 11, 5), 0);
+        _cleanup_(plan_freep) Plan *before = run(&roster, policy, NULL, 0, NULL, 0), *after = NULL;
+        const ShiftPlan *sp;
+
+        /* Pauses at 10:00 and 11:10, each after an hour of work. */
+        sp = &before->shifts[0];
+        assert_int_equal(sp->n_breaks, 2);
+        assert_int_equal(sp->breaks[1].start, AT(0, 11, 10));
+
+        /* A threat at 11:05: 20 min of recovery to the shift end, whose
+         * pause has no room left and needs none. */
+        after = run(&roster, policy, &threat, 1, before, AT(0, 11, 5));
+        sp = &after->shifts[0];
+        assert_int_equal(sp->n_breaks, 2);
+        assert_int_equal(sp->breaks[0].start, AT(0, 10, 0));
+        assert_int_equal(sp->breaks[1].kind, BREAK_RECOVERY);
+        assert_int_equal(sp->breaks[1].start, AT(0, 11, 5));
+        assert_int_equal(sp->breaks[1].end, AT(0, 11, 25));
+        assert_false(sp->statutory_violation);
+        assert_int_equal(after->statutory_violations, 0);
+        assert_true(statutory_holds(policy, &shifts[0], sp));
 }
 
 int main(void) {
@@ -363,6 +433,8 @@ int main(void) {
                 cmocka_unit_test(test_preset_au_clerks),
                 cmocka_unit_test(test_preset_jp_vdt),
                 cmocka_unit_test(test_preset_uk_callcentre),
+                cmocka_unit_test(test_preset_kr),
+                cmocka_unit_test(test_stretch_pause_pushed_off),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

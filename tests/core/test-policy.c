@@ -87,6 +87,45 @@ static void test_policy_shipped(void **state) {
         assert_int_equal(access(p->calls[0], R_OK), 0);
 }
 
+/* conf/examples/kr-osh41.conf: South Korea's statutory breaks from the kr
+ * preset (included from the examples directory, as when installed) and,
+ * after the Occupational Safety and Health Act art. 41, a recovery break at
+ * once with the team lead told for every kind of abuse. */
+static void test_policy_example_kr_osh41(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL;
+
+        assert_int_equal(policy_load("conf/examples/kr-osh41.conf", &p, &error), 0);
+        assert_null(error);
+
+        assert_string_equal(p->timezone, "Asia/Seoul");
+        assert_string_equal(p->statutory.name, "kr");
+        assert_non_null(strstr(p->statutory.source, "art. 54(1)"));
+        assert_int_equal(p->statutory.n_tiers, 5);
+        assert_int_equal(p->statutory.tiers[0].more_than, 3 * USEC_PER_HOUR + 59 * USEC_PER_MINUTE);
+        assert_int_equal(p->statutory.tiers[0].total, 30 * USEC_PER_MINUTE);
+        assert_int_equal(p->statutory.tiers[1].more_than, 7 * USEC_PER_HOUR + 59 * USEC_PER_MINUTE);
+        assert_int_equal(p->statutory.tiers[1].total, 60 * USEC_PER_MINUTE);
+        assert_false(p->statutory.recovery_counts);     /* the break is extended, not replaced */
+        assert_false(p->statutory.pauses_count);
+
+        assert_int_equal(p->n_categories, 7);
+        test_policy_assert_category(p, "verbal_abuse", "an abusive call", 0, 10 * USEC_PER_MINUTE, true);
+        test_policy_assert_category(p, "threat", "a threatening call", 0, 20 * USEC_PER_MINUTE, true);
+        test_policy_assert_category(p, "sexual_harassment", "sexual harassment", 0, 15 * USEC_PER_MINUTE, true);
+        test_policy_assert_category(p, "prolonged_call", "a very long call", 2, 0, false);
+        test_policy_assert_category(p, "repeat_caller", "a caller who kept calling back", 4, 0, false);
+        /* Every category that stops the work at once tells the lead. */
+        for (size_t i = 0; i < p->n_categories; i++)
+                if (p->categories[i].recovery > 0)
+                        assert_true(p->categories[i].notify_lead);
+
+        /* No sources: it names none, and the rest is respite's defaults. */
+        assert_null(p->rosters);
+        assert_null(p->calls);
+        test_policy_assert_default_numbers(p);
+}
+
 static void test_policy_defaults(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL;
@@ -119,9 +158,10 @@ static void test_policy_values(void **state) {
                 "  min_block = \"15min\"; edge_margin = \"0min\"; recovery_counts = true;\n"
                 "  pauses_count = true; };\n"
                 "categories = (\n"
-                "  { name = \"prolonged_call\"; points = 3; },\n"
+                "  { name = \"prolonged_call\"; points = 3; notify_lead_after = 3; notify_lead_within = \"30min\"; },\n"
                 "  { name = \"repeat_caller\"; label = \"a repeat caller\"; recovery = \"5min\"; notify_lead = true; }\n"
                 ");\n"
+                "alerts = { escalate_after = \"10min\"; escalate_to = [ \"root\", \"@root\" ]; };\n"
                 "accumulation = { window = \"1h 30min\"; threshold = 10; break = \"15min\"; max_delay = \"0min\"; };\n"
                 "calls = { prolonged_points_after = \"20min\"; prolonged_break_after = \"45min\";\n"
                 "          prolonged_break = \"20min\"; repeat_caller_calls = 4; };\n"
@@ -145,8 +185,17 @@ static void test_policy_values(void **state) {
 
         /* Given categories replace the defaults; the label defaults to the name. */
         assert_int_equal(p->n_categories, 2);
-        test_policy_assert_category(p, "prolonged_call", "prolonged_call", 3, 0, false);
+        test_policy_assert_category(p, "prolonged_call", "prolonged_call", 3, 0, true);
         test_policy_assert_category(p, "repeat_caller", "a repeat caller", 0, 5 * USEC_PER_MINUTE, true);
+        /* Lead alerts: the third within 30 min; notify_lead = true is the first within an hour. */
+        assert_int_equal(policy_find_category(p, "prolonged_call")->notify_lead_after, 3);
+        assert_int_equal(policy_find_category(p, "prolonged_call")->notify_lead_within, 30 * USEC_PER_MINUTE);
+        assert_int_equal(policy_find_category(p, "repeat_caller")->notify_lead_after, 1);
+        assert_int_equal(policy_find_category(p, "repeat_caller")->notify_lead_within, USEC_PER_HOUR);
+        assert_int_equal(p->alerts.escalate_after, 10 * USEC_PER_MINUTE);
+        assert_int_equal(p->access.n_escalate_to, 2);
+        assert_false(p->access.escalate_to[0].group);
+        assert_true(p->access.escalate_to[1].group);
         assert_null(policy_find_category(p, "threat"));
 
         assert_int_equal(p->accumulation.window, 90 * USEC_PER_MINUTE);
@@ -247,6 +296,18 @@ static void test_policy_duration_without_unit(void **state) {
                                " rules = ( { more_than = \"6h\"; total = \"45 minutes please\"; } );\n"
                                "};\n",
                                "<string>:2: statutory.rules[0].total: expected a duration", NULL);
+}
+
+static void test_policy_alert_errors(void **state) {
+        test_policy_assert_bad("categories = (\n"
+                               "  { name = \"prolonged_call\"; notify_lead_within = \"1h\"; },\n"
+                               "  { name = \"repeat_caller\"; }\n"
+                               ");\n",
+                               "<string>:2: categories[0].notify_lead_within: "
+                               "notify_lead_within needs notify_lead or notify_lead_after", NULL);
+        test_policy_assert_bad("alerts = { escalate_to = [ \"@no-such-group-here\" ]; };\n",
+                               "<string>:1:", "no such group \"no-such-group-here\"", NULL);
+        test_policy_assert_bad("alerts = { escalate_after = \"0s\"; };\n", "<string>:1: alerts.escalate_after:", NULL);
 }
 
 static void test_policy_unknown_zone(void **state) {
@@ -411,10 +472,12 @@ int main(void) {
                 cmocka_unit_test(test_policy_shipped),
                 cmocka_unit_test(test_policy_defaults),
                 cmocka_unit_test(test_policy_values),
+                cmocka_unit_test(test_policy_example_kr_osh41),
                 cmocka_unit_test(test_policy_include_preset),
                 cmocka_unit_test(test_policy_include_file),
                 cmocka_unit_test(test_policy_typo),
                 cmocka_unit_test(test_policy_duration_without_unit),
+                cmocka_unit_test(test_policy_alert_errors),
                 cmocka_unit_test(test_policy_unknown_zone),
                 cmocka_unit_test(test_policy_categories),
                 cmocka_unit_test(test_policy_numbers),

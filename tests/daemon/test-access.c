@@ -18,9 +18,33 @@ static AccessLead leads[] = {
         { .group = false, .uid = 1002, .teams = retail },
         { .group = true, .gid = 2000, .teams = support },
 };
-static AccessIntegration integrations[] = { { .group = false, .uid = 1005 }, { .group = true, .gid = 3000 } };
+static AccessPrincipal integrations[] = { { .group = false, .uid = 1005 }, { .group = true, .gid = 3000 } };
+static AccessPrincipal escalation[] = { { .group = true, .gid = 4000 } };
 static const AccessMap map = { operators, ELEMENTSOF(operators), leads, ELEMENTSOF(leads),
-                               integrations, ELEMENTSOF(integrations) };
+                               integrations, ELEMENTSOF(integrations), escalation, ELEMENTSOF(escalation) };
+
+/* Lead alerts: the team's leads, root, the daemon, and those escalated to. */
+static void test_alerts(void **state) {
+        gid_t floor[] = { 4000 }, leads_group[] = { 2000 };
+        Caller lead = { .uid = 1002 }, manager = { .uid = 1010, .gids = floor, .n_gids = 1 },
+               support_lead = { .uid = 1011, .gids = leads_group, .n_gids = 1 }, op = { .uid = 1001 },
+               root = { .uid = 0 };
+
+        assert_true(access_for_alerts(&map, &lead, DAEMON_UID, "retail"));
+        assert_false(access_for_alerts(&map, &lead, DAEMON_UID, "support"));
+        assert_true(access_for_alerts(&map, &support_lead, DAEMON_UID, "support"));
+        assert_true(access_for_alerts(&map, &manager, DAEMON_UID, "retail"));
+        assert_true(access_for_alerts(&map, &manager, DAEMON_UID, NULL));
+        assert_true(access_is_escalation(&map, &manager));
+        assert_false(access_is_escalation(&map, &lead));
+        assert_false(access_is_escalation(&map, &root));
+        assert_true(access_for_alerts(&map, &root, DAEMON_UID, "retail"));
+        /* An operator is no lead, not even of their own alerts. */
+        assert_false(access_for_alerts(&map, &op, DAEMON_UID, "retail"));
+        assert_true(access_is_lead(&leads[0], &lead));
+        assert_false(access_is_lead(&leads[1], &lead));
+        assert_true(access_is_lead(&leads[1], &support_lead));
+}
 
 static void test_root_and_daemon(void **state) {
         Caller root = { .uid = 0 }, daemon = { .uid = DAEMON_UID };
@@ -139,6 +163,7 @@ static void test_policy_access_errors(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_root_and_daemon),
+                cmocka_unit_test(test_alerts),
                 cmocka_unit_test(test_operator_self_only),
                 cmocka_unit_test(test_lead_by_user),
                 cmocka_unit_test(test_lead_by_group),

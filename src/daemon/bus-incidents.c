@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The bus's incidents and lead alerts: ReportIncident, ListIncidents,
+ * GetIncidentRecord, ListAlerts, AcknowledgeAlert (respited(8)). */
+#include <pwd.h>
+
+#include "daemon/bus-internal.h"
+#include "daemon/manager-internal.h"
+#include "shared/log.h"
+#include "shared/time-util.h"
+
+/* ReportIncident(s operator, s category, t when_usec, s note) → (s incident_id)
+ * when_usec: UTC microseconds, 0 = now. The incident is committed to the
+ * store and planned for (and the signals and feeds it causes are out) before
+ * the reply is sent. Allowed for the operator's own user, a lead of their
+ * team, integrations (access.integrations), root and the daemon's user.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
+ * org.freedesktop.DBus.Error.InvalidArgs (a time more than a minute ahead or 7 days back, a
+ * note over 4096 bytes: incident_check()). */
+int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *operator, *category, *note;
+        _cleanup_free_ char *id = NULL;
+        uint64_t when;
+        int r;
+
+        r = sd_bus_message_read(msg, "ssts", &operator, &category, &when, &note);
+        if (r < 0)
+                return r;
+        r = bus_check_access_as(msg, m, operator, true, "report incidents for", error);
+        if (r < 0)
+                return r;
+
+        r = manager_report_incident(m, operator, category, when, note, &id);
+        switch (r) {
+        case -ENXIO:
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
+                                         "No such operator '%s' in the roster.", operator);
+        case -ENOKEY: {
+                _cleanup_free_ char *known = policy_category_names(m->policy);
+
+                if (!known)
+                        return -ENOMEM;
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_CATEGORY,
+                                         "No such category '%s'; known categories: %s.", category, known);
+        }
+        case -EDOM:
+        case -ESTALE:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "The incident's time must lie within the last %u days and not in the future.",
+                                         (unsigned) (INCIDENT_PAST_LIMIT / USEC_PER_DAY));
+        case -E2BIG:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "The note is longer than %d bytes.", INCIDENT_NOTE_MAX);
+        default:
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_reply_method_return(msg, "s", id);
+}
+
+/* ListIncidents(s operator, t since_usec) → (a(ssstts) incidents)
+ * Incidents known to the daemon (reported and detected) that happened at or
+ * after since_usec, of operator ("" for every operator the caller leads), as
+ * (id, operator, category, when_usec, received_usec, note), by time. For
+ * team leads (and root and the daemon's user) only: notes are personal data.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied (an operator the caller
+ * does not lead, whether or not it exists). */
+int bus_method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(caller_done) Caller caller = {};
+        Manager *m = userdata;
+        usec_t now = clock_now(&m->clock);
+        const char *operator;
+        uint64_t since;
+        int r;
+
+        r = sd_bus_message_read(msg, "st", &operator, &since);
+        if (r < 0)
+                return r;
+        r = caller_from_message(msg, &caller);
+        if (r < 0)
+                return r;
+        if (!isempty(operator) && bus_caller_level(m, &caller, operator) < ACCESS_LEAD) {
+                log_notice("Denied uid %u to list the incidents of operator '%s'.", (unsigned) caller.uid, operator);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "Only a lead of its team may list the incidents of operator '%s'.",
+                                         operator);
+        }
+
+        r = bus_open_array(msg, "(ssstts)", &reply);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < m->incidents->n; i++) {
+                const Incident *inc = &m->incidents->items[i];
+
+                if (inc->when < since || inc->received > now ||
+                    (!isempty(operator) && !streq(inc->operator, operator)) ||
+                    bus_caller_level(m, &caller, inc->operator) < ACCESS_LEAD)
+                        continue;
+                r = sd_bus_message_append(reply, "(ssstts)", inc->id, inc->operator, inc->category, inc->when,
+                                          inc->received, inc->note ?: "");
+                if (r < 0)
+                        return r;
+        }
+        return bus_send_array(reply);
+}
+
+/* Whether caller may see alerts and the record of operators of team:
+ * root, the daemon's user, its leads, access.escalate_to. */
+static bool bus_caller_sees_alerts(const Manager *m, const Caller *caller, const char *team) {
+        return access_for_alerts(&m->policy->access, caller, geteuid(), team);
+}
+
+/* The team of operator now, or NULL. */
+static const char *bus_operator_team(const Manager *m, const char *operator) {
+        ssize_t i = roster_find_operator(m->roster, operator);
+
+        return i >= 0 ? m->roster->operators[i].team : NULL;
+}
+
+/* One row of the incident record: the incident inc, its team, what it earned
+ * and what was done about it. */
+static int bus_append_record(sd_bus_message *reply, const Manager *m, const Incident *inc, const char *team) {
+        const Alert *a = manager_alert_of_incident(m, inc->id);
+        const Break *b = manager_incident_recovery(m, inc);
+        const AdherenceDetail *d = b ? manager_adherence_of(b->uid, (void *) m) : NULL;
+        const char *taken = "";
+        usec_t start = b ? b->start : a ? a->recovery_start : 0, end = b ? b->end : a ? a->recovery_end : 0;
+        int r;
+
+        if (d && d->adherence >= ADHERENCE_TAKEN)
+                taken = adherence_to_string(d->adherence);
+        r = sd_bus_message_open_container(reply, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        if ((r = bus_append_entry(reply, "Id", "s", inc->id)) < 0 ||
+            (r = bus_append_entry(reply, "Operator", "s", inc->operator)) < 0 ||
+            (r = bus_append_entry(reply, "Team", "s", team ?: "")) < 0 ||
+            (r = bus_append_entry(reply, "Category", "s", inc->category)) < 0 ||
+            (r = bus_append_entry(reply, "TimeUSec", "t", inc->when)) < 0 ||
+            (r = bus_append_entry(reply, "ReceivedUSec", "t", inc->received)) < 0 ||
+            (r = bus_append_entry(reply, "Note", "s", inc->note ?: "")) < 0 ||
+            (r = bus_append_entry(reply, "Source", "s", inc->source ?: "")) < 0 ||
+            (r = bus_append_entry(reply, "RecoveryStartUSec", "t", start)) < 0 ||
+            (r = bus_append_entry(reply, "RecoveryEndUSec", "t", end)) < 0 ||
+            (r = bus_append_entry(reply, "Taken", "s", taken)) < 0 ||
+            (r = bus_append_entry(reply, "AlertId", "s", a ? a->id : "")) < 0 ||
+            (r = bus_append_entry(reply, "AlertedUSec", "t", a ? a->raised : 0)) < 0 ||
+            (r = bus_append_entry(reply, "EscalatedUSec", "t", a ? a->escalated : 0)) < 0 ||
+            (r = bus_append_entry(reply, "AcknowledgedUSec", "t", a ? a->acknowledged : 0)) < 0 ||
+            (r = bus_append_entry(reply, "AcknowledgedBy", "s", a ? a->acknowledged_by ?: "" : "")) < 0 ||
+            (r = bus_append_entry(reply, "AcknowledgeNote", "s", a ? a->note ?: "" : "")) < 0)
+                return r;
+        return sd_bus_message_close_container(reply);
+}
+
+/* GetIncidentRecord(t from_usec, t to_usec, s team) → (aa{sv} incidents)
+ * The record the harassment laws ask for (respitectl(1) THE INCIDENT
+ * RECORD; Tokyo's customer-harassment ordinance, 2025: when, what was said
+ * or done, what was done about it): one dictionary per incident known to
+ * the daemon (reported and detected) that happened in [from_usec, to_usec)
+ * (UTC usec; to_usec 0 = no end), of team ("" = every team the caller may
+ * see), by time. Keys: Id s, Operator s, Team s, Category s, TimeUSec t,
+ * ReceivedUSec t, Note s, Source s ("bus", "spool:FILE",
+ * "calls:FILE:LINE"), RecoveryStartUSec t, RecoveryEndUSec t (the recovery
+ * break granted, 0 when none), Taken s ("taken", "partly_taken",
+ * "not_taken", "" when not known: core/adherence.h), AlertId s, AlertedUSec
+ * t, EscalatedUSec t, AcknowledgedUSec t, AcknowledgedBy s, AcknowledgeNote
+ * s (0 and "" = none). Clients ignore keys they do not know. For the leads
+ * of the team, access.escalate_to, root and the daemon's user: notes are
+ * personal data.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied (a team the caller may
+ * not see, whether or not it exists), org.freedesktop.DBus.Error.InvalidArgs
+ * (from_usec not before to_usec). */
+int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(caller_done) Caller caller = {};
+        Manager *m = userdata;
+        usec_t now = clock_now(&m->clock);
+        const char *team;
+        uint64_t from, to;
+        size_t lo = 0, hi = m->incidents->n;
+        int r;
+
+        r = sd_bus_message_read(msg, "tts", &from, &to, &team);
+        if (r < 0)
+                return r;
+        if (to == 0)
+                to = USEC_INFINITY;
+        if (from >= to)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "from_usec must lie before to_usec.");
+        r = caller_from_message(msg, &caller);
+        if (r < 0)
+                return r;
+        if (!isempty(team) && !bus_caller_sees_alerts(m, &caller, team)) {
+                log_notice("Denied uid %u to read the incident record of team '%s'.", (unsigned) caller.uid, team);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "Only a lead of team '%s' may read its incident record.", team);
+        }
+
+        /* The incidents are sorted by time: from the first at or after from. */
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+
+                if (m->incidents->items[mid].when < from)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        r = bus_open_array(msg, "a{sv}", &reply);
+        if (r < 0)
+                return r;
+        for (size_t i = lo; i < m->incidents->n && m->incidents->items[i].when < to; i++) {
+                const Incident *inc = &m->incidents->items[i];
+                const char *t = bus_operator_team(m, inc->operator);
+
+                if (inc->received > now || (!isempty(team) && !streq_ptr(t, team)) ||
+                    !bus_caller_sees_alerts(m, &caller, t))
+                        continue;
+                r = bus_append_record(reply, m, inc, t);
+                if (r < 0)
+                        return r;
+        }
+        return bus_send_array(reply);
+}
+
+/* ListAlerts(t since_usec) → (a(ssssttttttss) alerts)
+ * Every unanswered lead alert and those raised at or after since_usec (UTC
+ * usec), that the caller may see (the leads of the operator's team,
+ * access.escalate_to, root, the daemon's user), by time raised, as
+ * (alert_id, operator, team, category, when_usec, raised_usec,
+ * recovery_start_usec, recovery_end_usec, escalated_usec,
+ * acknowledged_usec, acknowledged_by, note); 0 and "" = not (yet). */
+int bus_method_list_alerts(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(caller_done) Caller caller = {};
+        Manager *m = userdata;
+        uint64_t since;
+        int r;
+
+        r = sd_bus_message_read(msg, "t", &since);
+        if (r < 0)
+                return r;
+        r = caller_from_message(msg, &caller);
+        if (r < 0)
+                return r;
+        r = bus_open_array(msg, "(ssssttttttss)", &reply);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < m->n_alerts; i++) {
+                const Alert *a = m->alerts[i];
+
+                if ((a->acknowledged != 0 && a->raised < since) || !bus_caller_sees_alerts(m, &caller, a->team))
+                        continue;
+                r = sd_bus_message_append(reply, "(ssssttttttss)", a->id, a->operator, a->team ?: "", a->category,
+                                          a->when, a->raised, a->recovery_start, a->recovery_end, a->escalated,
+                                          a->acknowledged, a->acknowledged_by ?: "", a->note ?: "");
+                if (r < 0)
+                        return r;
+        }
+        return bus_send_array(reply);
+}
+
+/* The user name of uid, or the uid as text. */
+static int bus_user_name(uid_t uid, char **ret) {
+        const struct passwd *pw = getpwuid(uid);
+
+        if (pw)
+                return strdup_to(ret, pw->pw_name);
+        return asprintf(ret, "%u", (unsigned) uid) < 0 ? -ENOMEM : 0;
+}
+
+/* AcknowledgeAlert(s alert_id, s note) → ()
+ * Answer lead alert alert_id: who (the caller's user name) and when are
+ * recorded with note (may be empty, at most 4096 bytes), in the store
+ * before the reply; AlertAcknowledged goes to those the alert was sent to.
+ * For the leads of the operator's team, access.escalate_to, root and the
+ * daemon's user.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownAlert (also
+ * for an alert the caller may not see), Error.AlreadyAcknowledged (says by
+ * whom and when), org.freedesktop.DBus.Error.InvalidArgs (note too long). */
+int bus_method_acknowledge_alert(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(caller_done) Caller caller = {};
+        _cleanup_free_ char *by = NULL;
+        Manager *m = userdata;
+        const char *id, *note;
+        const Alert *a;
+        char at[ISO8601_MAX];
+        int r;
+
+        r = sd_bus_message_read(msg, "ss", &id, &note);
+        if (r < 0)
+                return r;
+        r = caller_from_message(msg, &caller);
+        if (r < 0)
+                return r;
+        a = manager_find_alert(m, id);
+        if (!a || !bus_caller_sees_alerts(m, &caller, a->team)) {
+                if (a)
+                        log_notice("Denied uid %u to acknowledge alert %s.", (unsigned) caller.uid, id);
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_ALERT, "No such alert '%.64s'.", id);
+        }
+        r = bus_user_name(caller.uid, &by);
+        if (r < 0)
+                return r;
+
+        r = manager_acknowledge_alert(m, id, by, note);
+        switch (r) {
+        case -EALREADY:
+                return sd_bus_error_setf(error, BUS_ERROR_ALREADY_ACKNOWLEDGED,
+                                         "Alert %s was acknowledged by %s at %s.", id, a->acknowledged_by,
+                                         time_format_clock(a->acknowledged, m->policy->timezone, true, at));
+        case -E2BIG:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "The note is longer than %d bytes.",
+                                         INCIDENT_NOTE_MAX);
+        default:
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_reply_method_return(msg, NULL);
+}

@@ -39,7 +39,7 @@ SANFLAGS    :=
 endif
 
 CC          ?= cc
-PKGS        := libsystemd libconfig libical sqlite3 libmicrohttpd
+PKGS        := libsystemd libconfig libical sqlite3 libmicrohttpd nettle
 TEST_PKGS   := cmocka
 WARNINGS    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
                -Wmissing-declarations -Wformat=2 -Wundef -Wvla -Wwrite-strings \

@@ -70,7 +70,7 @@ access='access = {
   leads = ( { group = "respite-t-leads"; teams = [ "retail" ]; } );
   integrations = [ "respite-t-acd" ];
 };
-alerts = { escalate_after = "3s"; escalate_to = [ "@respite-t-floor" ]; };'
+alerts = { escalate_after = "8s"; escalate_to = [ "@respite-t-floor" ]; };'
 write_conf "$access"
 
 "$bin/respited" --config "$tmp/respite.conf" --state-dir "$tmp/state" >"$tmp/respited.log" 2>&1 &
@@ -134,7 +134,8 @@ n=$(sqlite3 -batch "$tmp/state/respite.db" "SELECT COUNT(*) FROM incidents")
 check "only the 3 allowed reports were stored" test "$n" = 3
 
 # What respitectl and respite-notify ask: WhoAmI, ListOperators,
-# ListIncidents (leads only), GetStatus (anyone), Reload (root).
+# ListIncidents (leads only), GetStatus (anyone; by kind for leads),
+# GetMetrics (leads), Reload (root).
 out=$(as respite-t-op16 WhoAmI)
 check "WhoAmI names the caller's operator" grep -q '^s "op16"$' <<<"$out"
 out=$(as respite-t-other WhoAmI)
@@ -153,6 +154,26 @@ out=$(as respite-t-lead ListIncidents st op40 0)
 check "but not of another team" denied "$out"
 out=$(as respite-t-other GetStatus)
 check "GetStatus answers anyone" grep -q '"Operators" u 3' <<<"$out"
+# Counts by kind beside a team feed would tell a colleague's recovery break.
+no_kind_counts() { grep -q '"Operators" u 3' <<<"$1" && ! grep -qE 'BreaksToday|IncidentsToday' <<<"$1"; }
+check "but without counts by kind of break or of incidents" no_kind_counts "$out"
+out=$(as respite-t-op27 GetStatus)
+check "nor to an operator (op16's colleague)" no_kind_counts "$out"
+out=$(as respite-t-lead GetStatus)
+check "a lead gets today's breaks by kind and incidents" \
+        grep -Eq '"BreaksToday" a\{su\} 3 .*"recovery" [0-9]+ "IncidentsToday" u [1-9]' <<<"$out"
+out=$(as respite-t-op27 GetMetrics)
+check "GetMetrics (recoveries counted) is denied to an operator" denied "$out"
+out=$(as respite-t-other GetMetrics)
+check "and to an unmapped user" denied "$out"
+out=$(as respite-t-lead GetMetrics)
+check "a lead reads the metrics" grep -q '"Recoveries" u [0-9]' <<<"$out"
+out=$(setpriv --reuid=respite-t-op27 --regid=respite-t-op27 --init-groups "$bin/respitectl" status 2>&1)
+no_kind_lines() { grep -q '^Operators: ' <<<"$1" && ! grep -qE 'Breaks today|Incidents today|recovery' <<<"$1"; }
+check "respitectl status as an operator: no breaks by kind, no incidents" no_kind_lines "$out"
+out=$(setpriv --reuid=respite-t-lead --regid=respite-t-lead --init-groups "$bin/respitectl" --json status 2>&1)
+check "respitectl --json status as a lead: breaks_today and incidents_today" \
+        /usr/bin/python3 -c 'import json, sys; d = json.loads(sys.argv[1]); sys.exit(0 if "recovery" in d["breaks_today"] and d["incidents_today"] >= 1 else 1)' "$out"
 out=$(as respite-t-lead Reload)
 check "a lead may not reload" denied "$out"
 out=$(as root Reload)
@@ -247,6 +268,8 @@ check "an integration hears of it" wait_for "$tmp/signals-acd" "^BreakScheduled 
 check "the lead gets a LeadAlert with operator and category" \
         wait_for "$tmp/signals-lead" "^LeadAlert [0-9a-f]\{32\} op16 threat " 5
 alert=$(grep -m1 "^LeadAlert" "$tmp/signals-lead" | cut -d' ' -f2)
+check "the escalation group hears nothing before the alert escalates" \
+        bash -c "! grep -q LeadAlert '$tmp/signals-mgr'"
 read -r _ _ _ _ _ rstart rend < <(grep -m1 "^LeadAlert" "$tmp/signals-lead")
 check "the LeadAlert carries the recovery granted (20 min)" test "$((rend - rstart))" = 1200
 sleep 1
@@ -255,11 +278,9 @@ check "op16 gets no lead alert" bash -c "! grep -q '^LeadAlert' '$tmp/signals-op
 check "an integration gets no lead alert" bash -c "! grep -q '^LeadAlert' '$tmp/signals-acd'"
 check "a plain match rule without Subscribe() catches no signal" bash -c "! grep -q op16 '$tmp/signals-match'"
 check "busctl monitor by another user sees nothing of op16" bash -c "! grep -q op16 '$tmp/signals-monitor'"
-check "the escalation group hears nothing before the alert escalates" \
-        bash -c "! grep -q LeadAlert '$tmp/signals-mgr'"
 check "an unanswered alert escalates to alerts.escalate_to" \
-        wait_for "$tmp/signals-mgr" "^LeadAlert $alert op16 threat" 8
-check "and the log says so" wait_for "$tmp/respited.log" "lead alert $alert (threat) unanswered after 3s" 2
+        wait_for "$tmp/signals-mgr" "^LeadAlert $alert op16 threat" 15
+check "and the log says so" wait_for "$tmp/respited.log" "lead alert $alert (threat) unanswered after 8s" 2
 check "the lead is not told twice" test "$(grep -c "^LeadAlert $alert" "$tmp/signals-lead")" = 1
 
 out=$(as respite-t-op16 AcknowledgeAlert ss "$alert" "")

@@ -3,7 +3,8 @@
 # a loopback port, checked with curl (the conditional-GET matrix, HEAD, 404s,
 # rotation, a restart), two independent parsers (Python's icalendar and
 # Mozilla's ical.js from tests/node_modules) against respite's own instants,
-# a team feed that must not leak, Japanese names and an emoji through
+# a team feed that must not leak (no kind, incident or category, not even in
+# its UIDs), Japanese names and an emoji through
 # folding, 1,000 idle connections, and systemd socket activation.
 # Usage: tests/http.sh BUILDDIR
 set -uo pipefail
@@ -199,9 +200,21 @@ check "a recovery break granted now is in the next GET: UID op4-recovery-<incide
         bash -c "grep -A4 -x $'UID:op4-recovery-$id4@respite\r' '$tmp/u4' | grep -q '^SEQUENCE:0'"
 curl -s -o "$tmp/team" "$team_url"
 unfolded "$tmp/team" >"$tmp/uteam"
-check "the team feed lists op4's recovery break" grep -q "^UID:op4-recovery-$id4@respite" "$tmp/uteam"
+check "the team feed lists op4's recovery break: a break-<hex> UID at its times, \"Break: <name>\"" \
+        $py - "$tmp/b4" "$tmp/team" "op4-recovery-$id4@respite" <<'EOF'
+import re, sys
+import icalendar
+def events(path):
+    return icalendar.Calendar.from_ical(open(path, 'rb').read()).walk('VEVENT')
+own = [e for e in events(sys.argv[1]) if str(e['UID']) == sys.argv[3]]
+team = [e for e in events(sys.argv[2]) if e['DTSTART'].dt == own[0]['DTSTART'].dt
+        and e['DTEND'].dt == own[0]['DTEND'].dt and str(e['SUMMARY']) == 'Break: 鈴木 一郎']
+print(f'# {sys.argv[3]} is {team[0]["UID"] if team else "missing"} in the team feed', file=sys.stderr)
+sys.exit(0 if len(team) == 1 and re.fullmatch(r'break-[0-9a-f]{32}@respite', str(team[0]['UID'])) else 1)
+EOF
 check "the team feed says only \"Break\"" grep -q "^SUMMARY:Break: $op1_name" "$tmp/uteam"
-for leak in "secret-note-42" "大声" "threat" "脅迫" "DESCRIPTION" "X-RESPITE-KIND" "recovery break" "Recovery"; do
+for leak in "secret-note-42" "大声" "threat" "脅迫" "DESCRIPTION" "X-RESPITE-KIND" "recovery break" "Recovery" \
+            "recovery" "statutory" "$id4" "$id" "CATEGORIES" "RELATED-TO"; do
         check "the team feed does not contain '$leak'" bash -c "! grep -q '$leak' '$tmp/uteam'"
 done
 check "the operator's feed does not carry the note either" bash -c "! grep -q 'secret-note-42' '$tmp/u2'"
@@ -223,7 +236,11 @@ check "a shift that grows keeps its UID and gets SEQUENCE 1" \
 curl -s -o "$tmp/op1.ics" "$url"
 curl -s -o "$tmp/team.ics" "$team_url"
 check "Python icalendar: CRLF, ≤ 75 octets, UTF-8 per line, UTC, UIDs" \
-        $py "$top/tests/check-ics.py" --expect-uid-prefix op "$tmp/op1.ics" "$tmp/team.ics"
+        $py "$top/tests/check-ics.py" --expect-uid-prefix op "$tmp/op1.ics"
+check "Python icalendar: the team feed too" $py "$top/tests/check-ics.py" "$tmp/team.ics"
+check "Python icalendar: the team feed names no kind, incident or category" \
+        $py "$top/tests/check-private.py" --team "$tmp/team.ics" --incident "$id" --category threat \
+        --category prolonged_call --category repeat_caller
 check "folding happened inside Japanese text" $py -c '
 import sys
 lines = open(sys.argv[1], "rb").read().split(b"\r\n")
@@ -246,12 +263,15 @@ for r in sorted(rows):
     print('\t'.join(str(x) for x in r))
 EOF
 check "Python icalendar reads respite's own instants (UTC)" diff "$tmp/respite.op1" "$tmp/py.op1"
+# The team feed holds each of op1's events at its times (under other UIDs).
+team_has_op1() { test -z "$(comm -23 <(cut -f2,3 "$tmp/respite.op1" | sort -u) <(cut -f2,3 "$1" | sort -u))"; }
+check "the team feed holds every break of op1 (Python icalendar)" team_has_op1 "$tmp/py.team"
 if [ -f "$top/tests/node_modules/ical.js/package.json" ]; then
         (cd "$top/tests" && node feed-instants.mjs "$tmp/op1.ics") | cut -f1-3 >"$tmp/js.op1"
         (cd "$top/tests" && node feed-instants.mjs "$tmp/team.ics") | cut -f1-3 >"$tmp/js.team"
         check "ical.js reads respite's own instants (UTC)" diff "$tmp/respite.op1" "$tmp/js.op1"
         check "ical.js and Python agree on the team feed" diff "$tmp/py.team" "$tmp/js.team"
-        check "the team feed holds every break of op1" bash -c "grep -F -f '$tmp/respite.op1' '$tmp/js.team' | wc -l | grep -qx \$(wc -l <'$tmp/respite.op1')"
+        check "the team feed holds every break of op1 (ical.js)" team_has_op1 "$tmp/js.team"
 else
         skip "ical.js (run npm ci in tests/)"
 fi
@@ -275,6 +295,7 @@ check "RotateFeedToken refuses an unknown kind" grep -q "kind must be" <<<"$out"
 
 # ---- restart: tokens and bytes survive ----
 curl -s -o "$tmp/before-restart" "$new_url"
+curl -s -o "$tmp/team-before-restart" "$new_team_url"
 check "respited stops with exit 0 (no leak under SAN=1)" stop_daemon
 check "SIGTERM stops respited with exit 0" test $? -eq 0
 start_daemon
@@ -284,6 +305,9 @@ check "after a restart the rotated URL still answers" grep -q "^HTTP/1.1 200 OK"
 check "with the same bytes and ETag" \
         bash -c "cmp -s '$tmp/before-restart' '$tmp/after-restart' && test '$(hdr "$tmp/hr" ETag)' = '$etag3'"
 check "and the old URL stays 404" test "$(code "$url")" = 404
+curl -s -o "$tmp/team-after-restart" "$new_team_url"
+check "the team feed keeps its bytes, break UIDs included (the key is in the store)" \
+        cmp -s "$tmp/team-before-restart" "$tmp/team-after-restart"
 
 # ---- 1,000 idle connections ----
 for sources in many one; do

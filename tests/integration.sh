@@ -91,6 +91,20 @@ check "a LeadAlert with the category goes to the subscribed root of all" \
 check "op16's feed has the recovery VEVENT" grep -q "UID:op16-recovery-$id@respite" "$tmp/feeds/op16.ics"
 check "op16's feed says why" grep -q "threatening" "$tmp/feeds/op16.ics"
 check "the team feed does not" bash -c "! grep -qi 'threat' '$tmp/feeds/team-retail.ics'"
+# Every category the daemon knows, from its answer to an unknown one.
+categories=$(busctl --user call org.respite.Scheduler1 /org/respite/Scheduler1 org.respite.Scheduler1 \
+        ReportIncident ssts op16 no_such_category 0 "" 2>&1 | sed -nE 's/.*known categories: (.*)\.$/\1/p' | tr -d ',')
+category_args=()
+for c in $categories; do category_args+=(--category "$c"); done
+check "the daemon names its categories ($categories)" test ${#category_args[@]} -ge 10
+check "the team feed (Python icalendar): no kind, no incident id, no category, UIDs break-<hex>@respite" \
+        /usr/bin/python3 "$top/tests/check-private.py" --team "$tmp/feeds/team-retail.ics" --incident "$id" \
+        "${category_args[@]}"
+check "op16's own feed (Python icalendar): \"recovery\", the incident id and the category" \
+        /usr/bin/python3 "$top/tests/check-private.py" --operator "$tmp/feeds/op16.ics" --incident "$id" \
+        "${category_args[@]}"
+check "op16's feed file is for respited's user alone (mode 600)" test "$(stat -c %a "$tmp/feeds/op16.ics")" = 600
+check "the team's feed file is for everyone (mode 644)" test "$(stat -c %a "$tmp/feeds/team-retail.ics")" = 644
 check "ScheduleChanged for op16" wait_for "$tmp/signals" "^ScheduleChanged op16" 2
 
 # The break starts within a virtual minute and ends after 20.

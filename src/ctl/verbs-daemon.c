@@ -73,6 +73,7 @@ typedef struct BreakCount {
 typedef struct BreakCounts {
         BreakCount *items;      /* in the daemon's order */
         size_t n;
+        bool given;             /* the daemon gave them, and IncidentsToday: to leads and root only */
 } BreakCounts;
 
 /* GetStatus, as read. */
@@ -100,6 +101,7 @@ static int verbs_daemon_map_breaks(sd_bus_message *m, void *field) {
 
         free(b->items);
         b->items = NULL;
+        b->given = true;
         return ctl_bus_read_array(m, 'e', fields, ELEMENTSOF(fields), sizeof(BreakCount), (void **) &b->items,
                                   &b->n);
 }
@@ -142,8 +144,8 @@ static int verbs_daemon_status_json(const DaemonStatus *s) {
             ctl_json_add_string(o, "statutory_preset", isempty(s->preset) ? NULL : s->preset) < 0 ||
             ctl_json_add_time(o, "now", s->now, s->zone) < 0 || ctl_json_add_uint(o, "operators", s->operators) < 0 ||
             ctl_json_add_uint(o, "teams", s->teams) < 0 || ctl_json_add_uint(o, "shifts_today", s->shifts) < 0 ||
-            ctl_json_add_object(o, "breaks_today", breaks) < 0 ||
-            ctl_json_add_uint(o, "incidents_today", s->incidents) < 0 ||
+            (s->breaks.given && (ctl_json_add_object(o, "breaks_today", breaks) < 0 ||
+                                 ctl_json_add_uint(o, "incidents_today", s->incidents) < 0)) ||
             ctl_json_add_uint(o, "statutory_violations", s->violations) < 0 ||
             ctl_json_add_uint(o, "agents_on_call", s->on_call) < 0 ||
             ctl_json_add_uint(o, "agents_available", s->available) < 0 ||
@@ -179,9 +181,12 @@ static void verbs_daemon_status_text(const DaemonStatus *s) {
         printf("Time zone:            %s; the daemon's clock says %s\n", s->zone, when);
         printf("Operators:            %" PRIu32 " in %" PRIu32 " teams; %" PRIu32 " shifts today\n",
                s->operators, s->teams, s->shifts);
-        printf("Breaks today:         %" PRIu32 " statutory, %" PRIu32 " recovery, %" PRIu32 " planned\n",
-               counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED]);
-        printf("Incidents today:      %" PRIu32 "\n", s->incidents);
+        /* Counts by kind and of incidents: for leads and root. */
+        if (s->breaks.given) {
+                printf("Breaks today:         %" PRIu32 " statutory, %" PRIu32 " recovery, %" PRIu32 " planned\n",
+                       counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED]);
+                printf("Incidents today:      %" PRIu32 "\n", s->incidents);
+        }
         printf("Agents now:           %" PRIu32 " on a call, %" PRIu32 " available, %" PRIu32 " paused, %" PRIu32
                " on a break\n", s->on_call, s->available, s->paused, s->on_break);
         printf("Actions:              %" PRIu64 " run, %" PRIu64 " succeeded, %" PRIu64 " failed, %" PRIu64

@@ -298,9 +298,12 @@ static int verbs_offline_print_plan(const Plan *plan, const Policy *p, usec_t fr
 }
 
 /* The feed respited would publish for --operator or --team, named as it
- * names it; SEQUENCE is 0 and DTSTAMP each event's start (no history). */
+ * names it; SEQUENCE is 0 and DTSTAMP each event's start (no history). A
+ * team's break UIDs come from a key of this run (respited's is in its
+ * store): they differ from respited's and from one run to the next. */
 static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, usec_t from, usec_t to) {
         _cleanup_free_ char *text = NULL, *calname = NULL;
+        uint8_t key[FEED_UID_KEY_SIZE];
         int r;
 
         if (!!arg_operator == !!arg_team)
@@ -308,8 +311,11 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, usec_
         if (feed_calendar_name(roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
                                &calname) < 0)
                 return log_oom();
+        r = feed_uid_key_new(key);
+        if (r < 0)
+                return log_error_errno(r, "Failed to make a key for the team feed's UIDs: %m");
         r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
-                        &(FeedOptions) { .calname = calname, .from = from, .to = to }, &text);
+                        &(FeedOptions) { .calname = calname, .from = from, .to = to, .uid_key = key }, &text);
         if (r < 0)
                 return log_error_errno(r, "Failed to render the calendar: %m");
         fputs(text, stdout);

@@ -16,7 +16,7 @@ static bool access_caller_in_group(const Caller *c, gid_t gid) {
         return false;
 }
 
-bool access_is_lead(const AccessLead *l, const Caller *c) {
+bool access_lead_entry_matches(const AccessLead *l, const Caller *c) {
         return l->group ? access_caller_in_group(c, l->gid) : l->uid == c->uid;
 }
 
@@ -26,7 +26,7 @@ bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid,
         if (!team)
                 return false;
         for (size_t i = 0; i < m->n_leads; i++)
-                if (access_is_lead(&m->leads[i], caller) && strv_contains(m->leads[i].teams, team))
+                if (access_lead_entry_matches(&m->leads[i], caller) && strv_contains(m->leads[i].teams, team))
                         return true;
         return false;
 }
@@ -34,6 +34,15 @@ bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid,
 static bool access_caller_is_one_of(const Caller *c, const AccessPrincipal *l, size_t n) {
         for (size_t i = 0; i < n; i++)
                 if (l[i].group ? access_caller_in_group(c, l[i].gid) : l[i].uid == c->uid)
+                        return true;
+        return false;
+}
+
+bool access_is_lead(const AccessMap *m, const Caller *caller, uid_t daemon_uid) {
+        if (caller->uid == 0 || caller->uid == daemon_uid)
+                return true;
+        for (size_t i = 0; i < m->n_leads; i++)
+                if (access_lead_entry_matches(&m->leads[i], caller))
                         return true;
         return false;
 }

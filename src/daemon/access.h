@@ -13,7 +13,9 @@
  *   the agent state of, report for and read the agent state of every
  *   operator, and nothing else;
  * - everyone else is denied.
- * Whoever may read a schedule may also read why its breaks were granted. */
+ * Whoever may read a schedule may also read why its breaks were granted;
+ * the site's counts of breaks by kind and of incidents are for leads and
+ * root (access_is_lead()). */
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -81,7 +83,14 @@ AccessLevel access_for_operator(const AccessMap *m, const Caller *caller, uid_t 
 bool access_for_team(const AccessMap *m, const Caller *caller, uid_t daemon_uid, const char *team) _pure_;
 
 /* Whether the lead entry l names caller (its user, or a group it is in). */
-bool access_is_lead(const AccessLead *l, const Caller *caller) _pure_;
+bool access_lead_entry_matches(const AccessLead *l, const Caller *caller) _pure_;
+
+/* Whether caller leads a team, any team: root, daemon_uid, or a user or a
+ * member of a group that access.leads lists. Only they read the site's
+ * counts by kind of break and of incidents (GetStatus, GetMetrics): beside
+ * a team feed, a count rising as a colleague's break appears would tell
+ * its kind. */
+bool access_is_lead(const AccessMap *m, const Caller *caller, uid_t daemon_uid) _pure_;
 
 /* Whether caller is an integration: root, daemon_uid, or a user or a
  * member of a group that access.integrations lists. */

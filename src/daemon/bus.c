@@ -113,7 +113,9 @@ static int bus_method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_e
 }
 
 /* GetMetrics() → (a{sv} metrics): the metrics of the current plan
- * (metrics.h), aggregate numbers only, so anyone may read them. Keys:
+ * (metrics.h), aggregate numbers, for leads and root (access_is_lead():
+ * most count recovery breaks, which beside a team feed would tell a
+ * colleague's kind). Errors: org.freedesktop.DBus.Error.AccessDenied. Keys:
  * StatutoryViolations u, Recoveries u, RecoveriesLate u, RecoveriesUnserved u,
  * RecoveriesShort u, RecoveryDelayMedianUSec t, RecoveryDelayMaxUSec t,
  * BreaksMoved u, ShiftUSec t, BreakUSec a{st} (kind → time),
@@ -182,8 +184,14 @@ static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_er
         _cleanup_(manager_calls_done) ManagerCalls calls = {};
         Manager *mgr = userdata;
         const unsigned (*a)[_ADHERENCE_MAX] = mgr->adherence_counts.breaks;
+        _cleanup_(caller_done) Caller caller = {};
         int r;
 
+        if (caller_from_message(msg, &caller) < 0 || !access_is_lead(&mgr->policy->access, &caller, geteuid())) {
+                log_notice("Denied uid %u to read the metrics.", (unsigned) caller.uid);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "Only team leads and root may read the metrics.");
+        }
         r = manager_calls_known(mgr, clock_now(&mgr->clock), &calls);
         if (r < 0)
                 return r;
@@ -242,8 +250,11 @@ static int bus_method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error
 /* GetStatus() → (a{sv} status): the daemon at a glance, aggregate numbers
  * only, so anyone may read it. Keys: Version s, Policy s (the policy file),
  * Timezone s, StatutoryPreset s ("" for none), Now t, Operators u, Teams u,
- * ShiftsToday u, BreaksToday a{su} (kind → breaks overlapping today),
- * IncidentsToday u, StatutoryViolations u, and the operators in each agent
+ * ShiftsToday u; for leads and root only (access_is_lead(): beside a team
+ * feed, a count rising as a colleague's break appears would tell its kind)
+ * BreaksToday a{su} (kind → breaks overlapping today), IncidentsToday u and
+ * AlertsUnanswered u (lead alerts nobody acknowledged yet); then
+ * StatutoryViolations u, and the operators in each agent
  * state now (of those the ACD or SetAgentState told of):
  * AgentsOnCall u, AgentsAvailable u, AgentsPaused u, AgentsOnBreak u; the
  * actions run at break edges since respited started (respite.conf(5),
@@ -253,7 +264,7 @@ static int bus_method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error
  * "break_start at 2026-12-02T10:20:00+09:00: exit status 3", on the
  * daemon's clock in the site's zone: no operator, since anyone may read
  * this; the journal names them); Subscribers u (clients subscribed to
- * signals), AlertsUnanswered u (lead alerts nobody acknowledged yet).
+ * signals).
  * "Today" is the site-local day of Now. */
 /* The action runner's counts and its last failure, as GetStatus keys. */
 static int bus_append_actions(sd_bus_message *reply, const Actions *a, const char *zone) {
@@ -282,7 +293,11 @@ static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_err
         Manager *m = userdata;
         usec_t now = clock_now(&m->clock), from, to;
         unsigned shifts = 0, incidents = 0, breaks[_BREAK_KIND_MAX] = {};
+        _cleanup_(caller_done) Caller caller = {};
+        bool lead;
         int r;
+
+        lead = caller_from_message(msg, &caller) >= 0 && access_is_lead(&m->policy->access, &caller, geteuid());
 
         r = time_local_day_bounds(now, m->policy->timezone, &from, &to);
         if (r < 0)
@@ -311,20 +326,23 @@ static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_err
             (r = bus_append_entry(reply, "Now", "t", (uint64_t) now)) < 0 ||
             (r = bus_append_entry(reply, "Operators", "u", (uint32_t) m->roster->n_operators)) < 0 ||
             (r = bus_append_entry(reply, "Teams", "u", (uint32_t) m->roster->n_teams)) < 0 ||
-            (r = bus_append_entry(reply, "ShiftsToday", "u", shifts)) < 0 ||
-            (r = bus_append_entry(reply, "BreaksToday", "a{su}", 3,
-                                  break_kind_to_string(BREAK_PLANNED), breaks[BREAK_PLANNED],
-                                  break_kind_to_string(BREAK_STATUTORY), breaks[BREAK_STATUTORY],
-                                  break_kind_to_string(BREAK_RECOVERY), breaks[BREAK_RECOVERY])) < 0 ||
-            (r = bus_append_entry(reply, "IncidentsToday", "u", incidents)) < 0 ||
-            (r = bus_append_entry(reply, "StatutoryViolations", "u",
+            (r = bus_append_entry(reply, "ShiftsToday", "u", shifts)) < 0)
+                return r;
+        if (lead &&
+            ((r = bus_append_entry(reply, "BreaksToday", "a{su}", 3,
+                                   break_kind_to_string(BREAK_PLANNED), breaks[BREAK_PLANNED],
+                                   break_kind_to_string(BREAK_STATUTORY), breaks[BREAK_STATUTORY],
+                                   break_kind_to_string(BREAK_RECOVERY), breaks[BREAK_RECOVERY])) < 0 ||
+             (r = bus_append_entry(reply, "IncidentsToday", "u", incidents)) < 0 ||
+             (r = bus_append_entry(reply, "AlertsUnanswered", "u", (uint32_t) m->alerts_unanswered)) < 0))
+                return r;
+        if ((r = bus_append_entry(reply, "StatutoryViolations", "u",
                                   m->plan ? m->plan->statutory_violations : 0)) < 0 ||
             (r = bus_append_entry(reply, "AgentsOnCall", "u", m->agent_counts[AGENT_ON_CALL])) < 0 ||
             (r = bus_append_entry(reply, "AgentsAvailable", "u", m->agent_counts[AGENT_AVAILABLE])) < 0 ||
             (r = bus_append_entry(reply, "AgentsPaused", "u", m->agent_counts[AGENT_PAUSED])) < 0 ||
             (r = bus_append_entry(reply, "AgentsOnBreak", "u", m->agent_counts[AGENT_ON_BREAK])) < 0 ||
             (r = bus_append_entry(reply, "Subscribers", "u", (uint32_t) subscribers_count(m->subscribers))) < 0 ||
-            (r = bus_append_entry(reply, "AlertsUnanswered", "u", (uint32_t) m->alerts_unanswered)) < 0 ||
             (r = bus_append_actions(reply, m->actions, m->policy->timezone)) < 0)
                 return r;
         return bus_send_array(reply);

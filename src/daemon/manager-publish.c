@@ -177,17 +177,21 @@ static void manager_feed_window(const Manager *m, usec_t *ret_from, usec_t *ret_
         *ret_to = day + fs->window_ahead;
 }
 
-/* Whether dir/name holds text: from the hash kept, or, the first time,
- * from the file itself (so a restart leaves unchanged files alone). */
+/* Whether dir/name holds text with mode: from the hash kept, or, the first
+ * time, from the file itself (so a restart leaves unchanged files alone, and
+ * rewrites one an older respited left readable by everyone). */
 static bool manager_feed_file_holds(const ManagerFeed *f, const char *dir, const char *file, const char *text,
-                                    uint128_t hash) {
+                                    uint128_t hash, mode_t mode) {
         _cleanup_free_ char *path = NULL, *old = NULL;
         _cleanup_(fclosep) FILE *fp = NULL;
         size_t len = strlen(text);
+        struct stat st;
 
         if (f->written)
                 return f->hash == hash;
         if (asprintf(&path, "%s/%s", dir, file) < 0 || !(fp = fopen(path, "re")) || !(old = malloc(len + 1)))
+                return false;
+        if (fstat(fileno(fp), &st) < 0 || (st.st_mode & 07777) != mode)
                 return false;
         return fread(old, 1, len + 1, fp) == len && memcmp(old, text, len) == 0;
 }
@@ -209,6 +213,7 @@ static int manager_render_feed(Manager *m, FeedAudience audience, const char *wh
                                    .seq = m->sequences,
                                    .adherence_of = manager_adherence_of,
                                    .userdata = m,
+                                   .uid_key = m->feed_uid_key,
                            },
                            ret);
 }
@@ -238,8 +243,8 @@ static int manager_publish_feed(Manager *m, FeedAudience audience, const char *w
 
         if (dir) {
                 hash = fnv1a128(text, strlen(text), FNV1A128_OFFSET);
-                if (!manager_feed_file_holds(f, dir, file, text, hash)) {
-                        r = feed_write_file(dir, file, text);
+                if (!manager_feed_file_holds(f, dir, file, text, hash, feed_file_mode(audience))) {
+                        r = feed_write_file(dir, file, text, feed_file_mode(audience));
                         if (r < 0)
                                 log_warning_errno(r, "Failed to write feed '%s/%s': %m, ignoring", dir, file);
                 }

@@ -60,6 +60,7 @@ Manager *manager_free(Manager *m) {
         free(m->calls_of);
         plan_free(m->plan);
         sequences_free(m->sequences);
+        explicit_bzero(m->feed_uid_key, sizeof m->feed_uid_key);
         return mfree(m);
 }
 
@@ -79,6 +80,10 @@ int manager_new(Manager **ret) {
         m->sequences = sequences_new();
         if (!m->sequences)
                 return -ENOMEM;
+        /* Without a store, team feeds' UIDs hold for this run only. */
+        r = feed_uid_key_new(m->feed_uid_key);
+        if (r < 0)
+                return r;
 
         r = sd_event_default(&m->event);
         if (r < 0)
@@ -414,6 +419,9 @@ static int manager_mkdir_parents(const char *path, mode_t mode) {
         return 0;
 }
 
+/* The name of the key of team feeds' UIDs among the store's secrets. */
+#define MANAGER_FEED_UID_KEY "feed-uid-key"
+
 /* Open the store, apply retention and read back what it keeps. */
 static int manager_open_store(Manager *m) {
         int r;
@@ -443,6 +451,10 @@ static int manager_open_store(Manager *m) {
         r = manager_load_alerts(m);
         if (r < 0)
                 return r;
+        r = store_get_secret(m->store, MANAGER_FEED_UID_KEY, sizeof m->feed_uid_key, m->feed_uid_key);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the key of team feeds' UIDs: %m (%s)",
+                                       store_error(m->store));
         log_info("Store '%s/" STORE_FILE "': %zu reported incidents.", m->state_dir, m->reported->n);
         return 0;
 }

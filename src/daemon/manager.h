@@ -48,6 +48,8 @@ typedef struct Manager {
 
         Plan *plan;                     /* the current revision; NULL before the first */
         Sequences *sequences;           /* SEQUENCE per feed UID */
+        uint8_t feed_uid_key[FEED_UID_KEY_SIZE];        /* team feeds' break UIDs (feed_team_uid()):
+                                                         * from the store, else random for this run */
         Clock clock;
         sd_event_source *timer;         /* the next break edge, call record or midnight (manager-edges.c) */
         struct ManagerEdge *edges;      /* heap of break edges to come, by instant */

@@ -17,7 +17,9 @@
  *     from it and the parser's open state there (store-queue-log.c);
  *   - whether each break that is over was taken (store-adherence.c);
  *   - the lead alerts, until answered and then as long as incidents are
- *     kept (store-alerts.c).
+ *     kept (store-alerts.c);
+ *   - the site's secrets, such as the key of team feeds' UIDs
+ *     (store-secrets.c).
  * The schema version is PRAGMA user_version; older versions are migrated
  * when the store is opened. Every function returns 0 or a negative errno
  * (-ENOMEM, -EBUSY, -ENOSPC, -EROFS, -EBADMSG for a damaged file, -EIO for
@@ -120,6 +122,17 @@ typedef int (*store_adherence_fn)(const char *uid, BreakKind kind, usec_t end, c
  * by uid; rows of kinds or verdicts this version does not know are
  * skipped. Stops at fn's first negative return and returns it. */
 int store_foreach_adherence(Store *s, usec_t from, store_adherence_fn fn, void *userdata);
+
+/* The largest secret store_get_secret() keeps. */
+#define STORE_SECRET_MAX 1024
+
+/* The site's secret called name ("feed-uid-key"), size bytes (1 to
+ * STORE_SECRET_MAX) into ret: the stored one, or, the first time, size
+ * random bytes (getrandom(2)) committed under that name before they are
+ * returned, so that every later call (and a restarted respited) gets the
+ * same. -EBADMSG when the one stored has another size, -EINVAL for a size
+ * out of range. Returns 0 or a negative errno. */
+int store_get_secret(Store *s, const char *name, size_t size, uint8_t *ret);
 
 /* A followed queue_log's read position (queue_log_tail_resume()). */
 typedef struct StoreQueueLogPosition {

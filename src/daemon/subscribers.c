@@ -179,7 +179,7 @@ static int subscribers_index(Subscriber *sub) {
         if (r < 0)
                 return r;
         for (size_t i = 0; i < map->n_leads; i++) {
-                if (!access_is_lead(&map->leads[i], &sub->caller))
+                if (!access_lead_entry_matches(&map->leads[i], &sub->caller))
                         continue;
                 for (char **t = map->leads[i].teams; t && *t; t++) {
                         r = strv_extend_unique(&sub->teams, *t);

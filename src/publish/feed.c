@@ -3,12 +3,17 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <libical/ical.h>
+#include <nettle/hmac.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "publish/feed.h"
 
 #define FEED_PRODID "-//respite//respite 0.1//EN"
 #define FEED_UID_DOMAIN "@respite"
+/* A team feed's break UID: this prefix, then FEED_TEAM_UID_BYTES of the MAC in hex. */
+#define FEED_TEAM_UID_PREFIX "break-"
+#define FEED_TEAM_UID_BYTES 16
 /* RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, CRLF excluded. */
 #define FOLD_OCTETS 75
 
@@ -163,6 +168,36 @@ int feed_event_uid(const char *uid, char **ret) {
         return 0;
 }
 
+int feed_uid_key_new(uint8_t key[static FEED_UID_KEY_SIZE]) {
+        ssize_t n = getrandom(key, FEED_UID_KEY_SIZE, 0);
+
+        if (n < 0)
+                return -errno;
+        return n == FEED_UID_KEY_SIZE ? 0 : -EIO;
+}
+
+int feed_team_uid(const uint8_t key[static FEED_UID_KEY_SIZE], const char *uid, char **ret) {
+        char hex[2 * FEED_TEAM_UID_BYTES + 1];
+        uint8_t mac[FEED_TEAM_UID_BYTES];
+        struct hmac_sha256_ctx ctx;
+
+        assert(key);
+        assert(uid);
+
+        hmac_sha256_set_key(&ctx, FEED_UID_KEY_SIZE, key);
+        hmac_sha256_update(&ctx, strlen(uid), (const uint8_t *) uid);
+        hmac_sha256_digest(&ctx, sizeof mac, mac);
+        explicit_bzero(&ctx, sizeof ctx);
+        for (size_t i = 0; i < sizeof mac; i++)
+                sprintf(hex + 2 * i, "%02x", mac[i]);
+
+        if (asprintf(ret, FEED_TEAM_UID_PREFIX "%s" FEED_UID_DOMAIN, hex) < 0) {
+                *ret = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *who, char **ret) {
         int r = audience == FEED_TEAM ? asprintf(ret, "Team %s: breaks", who) :
                                         asprintf(ret, "%s: breaks", feed_operator_name(roster, who));
@@ -229,6 +264,8 @@ static int feed_add_event(icalcomponent *cal, const FeedEvent *e, const Roster *
         icalcomponent *ev;
         int r;
 
+        /* Kept by the plan's uid, whatever UID this feed shows: the
+         * operator's feed and the team's agree on SEQUENCE. */
         if (o->seq) {
                 r = sequences_update(o->seq, e->uid, e->start, e->end, now, &sequence, &modified);
                 if (r < 0)
@@ -238,8 +275,10 @@ static int feed_add_event(icalcomponent *cal, const FeedEvent *e, const Roster *
         if (modified == 0)
                 modified = e->start;
 
-        if (feed_event_uid(e->uid, &uid) < 0)
-                return -ENOMEM;
+        /* A break in a team feed: a UID that says nothing of its kind. */
+        r = audience == FEED_TEAM && e->brk ? feed_team_uid(o->uid_key, e->uid, &uid) : feed_event_uid(e->uid, &uid);
+        if (r < 0)
+                return r;
         r = feed_event_summary(e, roster, audience, &summary);
         if (r < 0)
                 return r;
@@ -386,6 +425,8 @@ int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, c
         assert(o);
         assert(ret);
 
+        if (audience == FEED_TEAM && !o->uid_key)
+                return -EINVAL;
         icalerror_set_errors_are_fatal(0);
 
         r = feed_collect_events(plan, roster, audience, who, o->from, o->to, &events);
@@ -436,7 +477,11 @@ static int feed_write_all(int fd, const char *text) {
         return 0;
 }
 
-int feed_write_file(const char *dir, const char *name, const char *text) {
+mode_t feed_file_mode(FeedAudience audience) {
+        return audience == FEED_TEAM ? 0644 : 0600;
+}
+
+int feed_write_file(const char *dir, const char *name, const char *text, mode_t mode) {
         _cleanup_(feed_unlink_and_freep) char *tmp = NULL;
         _cleanup_(freep) char *path = NULL;
         _cleanup_(closep) int fd = -EBADF;
@@ -464,7 +509,7 @@ int feed_write_file(const char *dir, const char *name, const char *text) {
                 free(TAKE_PTR(tmp));    /* nothing was created */
                 return r;
         }
-        if (fchmod(fd, 0644) < 0)
+        if (fchmod(fd, mode) < 0)
                 return -errno;
         r = feed_write_all(fd, text);
         if (r < 0)

@@ -7,6 +7,8 @@
  * twice from the same state is byte-identical (DTSTAMP is the event's
  * LAST-MODIFIED), so files and ETags only change when the schedule does. */
 
+#include <sys/types.h>
+
 #include "core/adherence.h"
 #include "core/plan.h"
 #include "core/roster.h"
@@ -36,10 +38,29 @@ int feed_name(FeedAudience audience, const char *who, char **ret);
  * into name) in *ret_who. */
 FeedAudience feed_name_parse(const char *name, const char **ret_who);
 
-/* The UID an event of the plan's uid has in feeds, on the bus and for
- * actions: "<uid>@respite" (RFC 5545 §3.8.4.7: globally unique). Returns 0
- * and a malloc'ed string in *ret, or -ENOMEM. */
+/* The UID an event of the plan's uid has in an operator's own feed, on the
+ * bus and for actions: "<uid>@respite" (RFC 5545 §3.8.4.7: globally
+ * unique). It says the break's kind and, for a recovery break, its incident
+ * ("op16-recovery-<incident>@respite"): team feeds use feed_team_uid().
+ * Returns 0 and a malloc'ed string in *ret, or -ENOMEM. */
 int feed_event_uid(const char *uid, char **ret);
+
+/* The size of the key of team feeds' break UIDs: a site secret (respited
+ * keeps it in its store). */
+#define FEED_UID_KEY_SIZE 32
+
+/* Fill key with FEED_UID_KEY_SIZE random bytes (getrandom(2)): a key for
+ * one run, when none is kept. Returns 0 or a negative errno. */
+int feed_uid_key_new(uint8_t key[static FEED_UID_KEY_SIZE]);
+
+/* The UID a break of the plan's uid has in team feeds:
+ * "break-<32 lowercase hex digits>@respite", the first 128 bits of
+ * HMAC-SHA256 keyed with key over uid. The same break keeps it across
+ * revisions (as its uid), so clients update the event; it says nothing of
+ * the break's kind, incident or operator, and without the key nobody can
+ * tell which uid it stands for, nor test a guessed uid against it.
+ * Returns 0 and a malloc'ed string in *ret, or -ENOMEM. */
+int feed_team_uid(const uint8_t key[static FEED_UID_KEY_SIZE], const char *uid, char **ret);
 
 /* The calendar name (NAME, X-WR-CALNAME) of the feed of operator who
  * ("Operator 17: breaks", the operator's name in roster, else the id) or of
@@ -59,6 +80,8 @@ typedef struct FeedOptions {
         Sequences *seq;         /* SEQUENCE per UID, updated; NULL = every SEQUENCE 0 */
         feed_adherence_fn adherence_of; /* the operator's feed says whether each break was taken */
         void *userdata;
+        const uint8_t *uid_key; /* FEED_UID_KEY_SIZE bytes: the key of a team feed's break UIDs
+                                 * (feed_team_uid()); required for FEED_TEAM */
 } FeedOptions;
 
 /* Render the feed of operator id (FEED_OPERATOR) or of team name (FEED_TEAM)
@@ -66,8 +89,11 @@ typedef struct FeedOptions {
  * operator's shifts are found by binary search; a team's operators are those
  * of the finished roster, roster_team_operators(), so a feed costs its own
  * operators' shifts, never the site's): one VEVENT per shift and one per
- * break that overlaps [o->from, o->to), UIDs "<plan uid>@respite", CRLF line
- * ends, lines folded at 75 octets without splitting a UTF-8 sequence.
+ * break that overlaps [o->from, o->to), CRLF line ends, lines folded at 75
+ * octets without splitting a UTF-8 sequence. UIDs are "<plan uid>@respite"
+ * (feed_event_uid()), but a team feed's breaks have feed_team_uid() with
+ * o->uid_key (shifts keep theirs: they say nothing private); SEQUENCE is
+ * kept per plan uid either way, so both feeds agree on it.
  * Calendar properties: VERSION, PRODID, METHOD:PUBLISH, NAME and
  * X-WR-CALNAME (o->calname), REFRESH-INTERVAL (RFC 7986) and
  * X-PUBLISHED-TTL of o->refresh (whole seconds count). Without o->seq every
@@ -78,14 +104,20 @@ typedef struct FeedOptions {
  * ("Taken.", "Partly taken: a call was answered during it.", "Not taken.")
  * and X-RESPITE-ADHERENCE (adherence_to_string()); a team feed never says.
  * Returns 0 and a malloc'ed NUL-terminated document in *ret, or a negative
- * errno. */
+ * errno (-EINVAL: a team feed without o->uid_key). */
 int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,
                 const FeedOptions *o, char **ret);
 
+/* The mode of the feed file of audience: 0600 for an operator's own feed
+ * (it says why a recovery break was granted: only respited's user may read
+ * it; calendar clients use the HTTP feeds), 0644 for a team's. */
+mode_t feed_file_mode(FeedAudience audience) _pure_;
+
 /* Write text to dir/name atomically (a temporary file in dir, then
  * rename(2): readers see the old bytes or the new, never a part) with mode
- * 0644. Not fsync'ed: a feed is derived from the store, and respited
- * rewrites at start every feed file whose bytes differ, so one fsync per
- * file would only slow down publishing thousands of them. name must be a plain file name: not empty, no '/', not
+ * mode, whatever the umask (feed_file_mode()). Not fsync'ed: a feed is
+ * derived from the store, and respited rewrites at start every feed file
+ * whose bytes differ, so one fsync per file would only slow down publishing
+ * thousands of them. name must be a plain file name: not empty, no '/', not
  * starting with '.'; else -EINVAL. Returns 0 or a negative errno. */
-int feed_write_file(const char *dir, const char *name, const char *text);
+int feed_write_file(const char *dir, const char *name, const char *text, mode_t mode);

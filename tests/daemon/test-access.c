@@ -41,9 +41,9 @@ static void test_alerts(void **state) {
         assert_true(access_for_alerts(&map, &root, DAEMON_UID, "retail"));
         /* An operator is no lead, not even of their own alerts. */
         assert_false(access_for_alerts(&map, &op, DAEMON_UID, "retail"));
-        assert_true(access_is_lead(&leads[0], &lead));
-        assert_false(access_is_lead(&leads[1], &lead));
-        assert_true(access_is_lead(&leads[1], &support_lead));
+        assert_true(access_lead_entry_matches(&leads[0], &lead));
+        assert_false(access_lead_entry_matches(&leads[1], &lead));
+        assert_true(access_lead_entry_matches(&leads[1], &support_lead));
 }
 
 static void test_root_and_daemon(void **state) {
@@ -96,6 +96,26 @@ static void test_integrations(void **state) {
         assert_false(access_is_integration(&map, &alice, DAEMON_UID));
         assert_false(access_is_integration(&map, &bob, DAEMON_UID));
         assert_int_equal(access_for_operator(&map, &acd, DAEMON_UID, "op16", "retail"), ACCESS_DENIED);
+}
+
+/* The site's counts by kind (GetStatus, GetMetrics): leads of any team,
+ * root and the daemon; no operator, no integration, nobody else. */
+static void test_is_lead(void **state) {
+        gid_t g2000[] = { 100, 2000 }, g3000[] = { 3000 };
+        Caller root = { .uid = 0 }, daemon = { .uid = DAEMON_UID }, alice = { .uid = 1001 }, bob = { .uid = 1002 },
+               carol = { .uid = 1003, .gids = g2000, .n_gids = ELEMENTSOF(g2000) }, acd = { .uid = 1005 },
+               pbx = { .uid = 1006, .gids = g3000, .n_gids = 1 }, eve = { .uid = 1007 };
+        const AccessMap none = {};
+
+        assert_true(access_is_lead(&map, &root, DAEMON_UID));
+        assert_true(access_is_lead(&map, &daemon, DAEMON_UID));
+        assert_true(access_is_lead(&map, &bob, DAEMON_UID));
+        assert_true(access_is_lead(&map, &carol, DAEMON_UID));
+        assert_false(access_is_lead(&map, &alice, DAEMON_UID));
+        assert_false(access_is_lead(&map, &acd, DAEMON_UID));
+        assert_false(access_is_lead(&map, &pbx, DAEMON_UID));
+        assert_false(access_is_lead(&map, &eve, DAEMON_UID));
+        assert_false(access_is_lead(&none, &bob, DAEMON_UID));
 }
 
 static void test_empty_map_denies(void **state) {
@@ -168,6 +188,7 @@ int main(void) {
                 cmocka_unit_test(test_lead_by_user),
                 cmocka_unit_test(test_lead_by_group),
                 cmocka_unit_test(test_integrations),
+                cmocka_unit_test(test_is_lead),
                 cmocka_unit_test(test_empty_map_denies),
                 cmocka_unit_test(test_policy_access_section),
                 cmocka_unit_test(test_policy_access_errors),

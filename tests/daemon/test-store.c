@@ -431,6 +431,39 @@ static void test_migrate_from_v3(void **state) {
         assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 0);
 }
 
+/* A secret is made once and then kept: the same bytes after a reopen,
+ * others under another name. */
+static void test_secrets(void **state) {
+        _cleanup_(store_freep) Store *s = NULL;
+        uint8_t a[32], again[32], other[32], zero[32] = {}, small[16];
+
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 0);
+        assert_int_equal(store_get_secret(s, "feed-uid-key", sizeof a, a), 0);
+        assert_memory_not_equal(a, zero, sizeof a);
+        assert_int_equal(query_int("SELECT length(value) FROM secrets WHERE name = 'feed-uid-key' AND "
+                                   "typeof(value) = 'blob'"), 32);
+        assert_int_equal(store_get_secret(s, "feed-uid-key", sizeof again, again), 0);
+        assert_memory_equal(a, again, sizeof a);
+        assert_int_equal(store_get_secret(s, "another", sizeof other, other), 0);
+        assert_memory_not_equal(a, other, sizeof a);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 2);
+
+        /* Kept across a reopen, and by retention. */
+        s = store_free(s);
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_purge(s, USEC_INFINITY / 2, &(unsigned) {0}), 0);
+        memset(again, 0, sizeof again);
+        assert_int_equal(store_get_secret(s, "feed-uid-key", sizeof again, again), 0);
+        assert_memory_equal(a, again, sizeof a);
+
+        /* Another size is not the same secret; nothing is overwritten. */
+        assert_int_equal(store_get_secret(s, "feed-uid-key", sizeof small, small), -EBADMSG);
+        assert_int_equal(store_get_secret(s, "empty", 0, small), -EINVAL);
+        assert_int_equal(store_get_secret(s, "huge", STORE_SECRET_MAX + 1, small), -EINVAL);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 2);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_incidents_survive_reopen, setup, teardown),
@@ -444,6 +477,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_adherence, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrate_from_v2, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrate_from_v3, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_secrets, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

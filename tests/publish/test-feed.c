@@ -20,6 +20,25 @@
         "お客様から暴言がありました。休憩してください 🌸🌸 — "           \
         "長い説明文を折り返しても UTF-8 が壊れないこと 😀😀😀😀"
 
+/* Two site secrets: 0, 1, …, 31 and 0xff, 0xfe, …, 0xe0. */
+static uint8_t key1[FEED_UID_KEY_SIZE], key2[FEED_UID_KEY_SIZE];
+
+static int setup_keys(void **state) {
+        for (unsigned i = 0; i < FEED_UID_KEY_SIZE; i++) {
+                key1[i] = (uint8_t) i;
+                key2[i] = (uint8_t) (0xff - i);
+        }
+        return 0;
+}
+
+/* The team feed UID of a plan uid under key1. */
+static char *team_uid(const char *uid) {
+        char *t = NULL;
+
+        assert_int_equal(feed_team_uid(key1, uid, &t), 0);
+        return t;
+}
+
 static void icalcomponent_freep(icalcomponent **c) {
         if (*c)
                 icalcomponent_free(*c);
@@ -258,21 +277,28 @@ static void test_operator_feed(void **state) {
 }
 
 static void test_team_feed(void **state) {
-        static const char *order[] = {
+        _cleanup_free_ char *recovery17 = team_uid("op17-recovery-inc1"), *recovery5 = team_uid("op5-recovery-inc2"),
+                            *statutory17 = team_uid("op17-20240401T0900Z-statutory-1");
+        /* By start, then by the plan's uid (the operator first: never the kind). */
+        const char *order[] = {
                 "op5-20240401T0800Z@respite",
                 "op17-20240401T0900Z@respite",
-                "op17-recovery-inc1@respite",
-                "op5-recovery-inc2@respite",
-                "op17-20240401T0900Z-statutory-1@respite",
+                recovery17,
+                recovery5,
+                statutory17,
         };
         _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), LONG_REASON);
         _cleanup_(roster_freep) Roster *roster = make_roster();
         _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL;
-        _cleanup_(freep) char *text = NULL;
+        _cleanup_(freep) char *text = NULL, *nokey = NULL;
         icalcomponent *e;
 
+        /* A team feed needs the key of its UIDs. */
         assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue",
-                &(FeedOptions) { .calname = "Team blue — breaks", .from = DAY0, .to = DAY0 + USEC_PER_DAY }, &text), 0);
+                &(FeedOptions) { .calname = "t", .from = DAY0, .to = DAY0 + USEC_PER_DAY }, &nokey), -EINVAL);
+        assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue",
+                &(FeedOptions) { .calname = "Team blue — breaks", .from = DAY0, .to = DAY0 + USEC_PER_DAY,
+                                 .uid_key = key1 }, &text), 0);
         assert_lines_ok(text);
 
         /* No private wording and no kind, in any form. */
@@ -284,6 +310,12 @@ static void test_team_feed(void **state) {
         assert_null(strstr(text, "X-RESPITE-KIND"));
         assert_null(strstr(text, "DESCRIPTION"));
         assert_null(strstr(text, "CATEGORIES"));
+        assert_null(strstr(text, "RELATED-TO"));
+        assert_null(strstr(text, "recovery"));
+        assert_null(strstr(text, "statutory"));
+        assert_null(strstr(text, "planned"));
+        assert_null(strstr(text, "inc1"));
+        assert_null(strstr(text, "inc2"));
 
         cal = parse(text);
         assert_int_equal(count_events(cal), 4 + 2);
@@ -294,10 +326,10 @@ static void test_team_feed(void **state) {
         e = find_event(cal, "op5-20240401T0800Z@respite");
         assert_non_null(e);
         assert_string_equal(icalcomponent_get_summary(e), "Shift: 山田 太郎 🎧");
-        e = find_event(cal, "op5-recovery-inc2@respite");
+        e = find_event(cal, recovery5);
         assert_non_null(e);
         assert_string_equal(icalcomponent_get_summary(e), "Break: 山田 太郎 🎧");
-        e = find_event(cal, "op17-20240401T0900Z-statutory-1@respite");
+        e = find_event(cal, statutory17);
         assert_non_null(e);
         assert_string_equal(icalcomponent_get_summary(e), "Break: Operator 17");
         /* Ordered by start, then uid. */
@@ -374,6 +406,9 @@ static void test_sequences_in_feed(void **state) {
         _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL, *team = NULL;
         const char *statutory = "op17-20240401T0900Z-statutory-1@respite";
         const char *recovery = "op17-recovery-inc1@respite";
+        _cleanup_free_ char *team_statutory = team_uid("op17-20240401T0900Z-statutory-1"),
+                            *team_recovery = team_uid("op17-recovery-inc1"),
+                            *team_recovery5 = team_uid("op5-recovery-inc2");
 
         assert_non_null(seq);
         assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17",
@@ -404,13 +439,113 @@ static void test_sequences_in_feed(void **state) {
                 &(FeedOptions) { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq }, &d), 0);
         assert_string_equal(c, d);
 
-        /* The team feed shares the bookkeeping and agrees. */
+        /* The team feed shares the bookkeeping (by the plan's uid) and
+         * agrees, under UIDs of its own. */
         assert_int_equal(feed_render(moved, roster, FEED_TEAM, "blue",
-                &(FeedOptions) { .calname = "t", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq }, &t), 0);
+                &(FeedOptions) { .calname = "t", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq,
+                                 .uid_key = key1 }, &t), 0);
         team = parse(t);
-        assert_int_equal(event_sequence(team, statutory), 1);
-        assert_int_equal(event_sequence(team, "op5-recovery-inc2@respite"), 0);
-        assert_true(event_last_modified(team, "op5-recovery-inc2@respite") == AT(12, 0));
+        assert_null(find_event(team, statutory));
+        assert_int_equal(event_sequence(team, team_statutory), 1);
+        assert_true(event_last_modified(team, team_statutory) == AT(12, 0));
+        assert_int_equal(event_sequence(team, team_recovery), 0);
+        assert_true(event_last_modified(team, team_recovery) == AT(10, 50));
+        assert_int_equal(event_sequence(team, team_recovery5), 0);
+        assert_true(event_last_modified(team, team_recovery5) == AT(12, 0));
+}
+
+/* Each break of a team feed: "break-<32 hex digits>@respite", from the
+ * site's key and the plan's uid alone. */
+static void assert_team_break_uid(const char *uid) {
+        size_t n = strlen("break-");
+
+        assert_true(strncmp(uid, "break-", n) == 0);
+        assert_int_equal(strspn(uid + n, "0123456789abcdef"), 32);
+        assert_string_equal(uid + n + 32, "@respite");
+}
+
+/* A team feed's break UIDs say nothing of the kind, the incident or the
+ * operator; they stay the same for the same break from one revision to
+ * the next (clients update the event, SEQUENCE rising), change with the
+ * key, and the operator's own feed keeps the plan's UIDs. */
+static void test_team_uids(void **state) {
+        _cleanup_(sequences_freep) Sequences *seq = sequences_new();
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), LONG_REASON);
+        _cleanup_(plan_freep) Plan *moved = make_plan(AT(12, 0), LONG_REASON);
+        _cleanup_(freep) char *a = NULL, *b = NULL, *other = NULL, *own = NULL, *known = NULL, *again = NULL;
+        _cleanup_(icalcomponent_freep) icalcomponent *ca = NULL, *cb = NULL, *cother = NULL, *cown = NULL;
+        unsigned breaks = 0;
+
+        /* A known answer: HMAC-SHA256(key1, uid), its first 128 bits. */
+        assert_int_equal(feed_team_uid(key1, "op17-recovery-inc1", &known), 0);
+        assert_string_equal(known, "break-a193e255d9aa3fbfb4e69ddc7bceff78@respite");
+        assert_int_equal(feed_team_uid(key1, "op17-recovery-inc1", &again), 0);
+        assert_string_equal(known, again);
+
+        assert_non_null(seq);
+        assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue",
+                &(FeedOptions) { .calname = "t", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq,
+                                 .uid_key = key1 }, &a), 0);
+        /* A later revision moved op17's recovery break. */
+        moved->shifts[0].breaks[0].start += 5 * USEC_PER_MINUTE;
+        moved->shifts[0].breaks[0].end += 5 * USEC_PER_MINUTE;
+        assert_int_equal(feed_render(moved, roster, FEED_TEAM, "blue",
+                &(FeedOptions) { .calname = "t", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .seq = seq,
+                                 .uid_key = key1 }, &b), 0);
+        assert_int_equal(feed_render(moved, roster, FEED_TEAM, "blue",
+                &(FeedOptions) { .calname = "t", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .uid_key = key2 },
+                &other), 0);
+        assert_int_equal(feed_render(moved, roster, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .uid_key = key1 },
+                &own), 0);
+        ca = parse(a);
+        cb = parse(b);
+        cother = parse(other);
+        cown = parse(own);
+
+        for (size_t i = 0; i < 2; i++) {
+                const ShiftPlan *sp = &moved->shifts[i];
+
+                for (size_t j = 0; j < sp->n_breaks; j++) {
+                        const Break *brk = &sp->breaks[j];
+                        _cleanup_free_ char *uid = team_uid(brk->uid), *uid2 = NULL, *mine = NULL;
+                        icalcomponent *e;
+
+                        assert_int_equal(feed_team_uid(key2, brk->uid, &uid2), 0);
+                        assert_team_break_uid(uid);
+                        assert_team_break_uid(uid2);
+                        assert_string_not_equal(uid, uid2);
+                        /* Nothing of the plan's uid: kind, incident, operator. */
+                        assert_null(strstr(uid, break_kind_to_string(brk->kind)));
+                        assert_null(strstr(uid, "inc"));
+                        assert_null(strstr(uid, sp->operator));
+
+                        /* Stable across the two renders; SEQUENCE rises where it moved. */
+                        e = find_event(ca, uid);
+                        assert_non_null(e);
+                        assert_non_null(find_event(cb, uid));
+                        assert_int_equal(event_sequence(cb, uid), i == 0 && j == 0 ? 1 : 0);
+                        assert_true(to_usec(icalcomponent_get_dtstart(find_event(cb, uid))) == brk->start);
+                        /* Another key, other UIDs, the same times. */
+                        assert_null(find_event(cother, uid));
+                        e = find_event(cother, uid2);
+                        assert_non_null(e);
+                        assert_true(to_usec(icalcomponent_get_dtstart(e)) == brk->start);
+                        /* The operator's own feed keeps the plan's UID. */
+                        if (i == 0) {
+                                assert_int_equal(feed_event_uid(brk->uid, &mine), 0);
+                                assert_non_null(find_event(cown, mine));
+                                assert_null(find_event(cown, uid));
+                        }
+                        breaks++;
+                }
+        }
+        assert_int_equal(breaks, 4);
+        assert_int_equal(count_events(cb), 4 + 2);
+        assert_int_equal(count_events(cother), 4 + 2);
+        assert_non_null(strstr(own, "UID:op17-recovery-inc1@respite\r\n"));
+        assert_null(strstr(own, "break-"));
 }
 
 /* REFRESH-INTERVAL and X-PUBLISHED-TTL say the same, from the caller. */
@@ -501,13 +636,13 @@ static unsigned count_entries(const char *dir) {
         return n;
 }
 
-static void assert_file(const char *path, const char *text) {
+static void assert_file(const char *path, const char *text, mode_t mode) {
         char buf[256] = "";
         struct stat st;
         FILE *f;
 
         assert_int_equal(stat(path, &st), 0);
-        assert_int_equal(st.st_mode & 07777, 0644);
+        assert_int_equal(st.st_mode & 07777, mode);
         f = fopen(path, "re");
         assert_non_null(f);
         assert_int_equal(fread(buf, 1, sizeof buf - 1, f), strlen(text));
@@ -548,6 +683,7 @@ static void test_adherence(void **state) {
         assert_string_equal(description + strlen(LONG_REASON), "\nPartly taken: a call was answered during it.");
 
         /* A team feed never says. */
+        o.uid_key = key1;
         assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue", &o, &team_text), 0);
         assert_null(strstr(team_text, "Taken"));
         assert_null(strstr(team_text, "ADHERENCE"));
@@ -577,26 +713,32 @@ static void test_write_file(void **state) {
         assert_non_null(mkdtemp(dir));
         snprintf(path, sizeof path, "%s/op17.ics", dir);
 
-        assert_int_equal(feed_write_file(dir, "../x", "x"), -EINVAL);
-        assert_int_equal(feed_write_file(dir, "a/b", "x"), -EINVAL);
-        assert_int_equal(feed_write_file(dir, ".hidden", "x"), -EINVAL);
-        assert_int_equal(feed_write_file(dir, "", "x"), -EINVAL);
-        assert_int_equal(feed_write_file(dir, NULL, "x"), -EINVAL);
+        assert_int_equal(feed_write_file(dir, "../x", "x", 0644), -EINVAL);
+        assert_int_equal(feed_write_file(dir, "a/b", "x", 0644), -EINVAL);
+        assert_int_equal(feed_write_file(dir, ".hidden", "x", 0644), -EINVAL);
+        assert_int_equal(feed_write_file(dir, "", "x", 0644), -EINVAL);
+        assert_int_equal(feed_write_file(dir, NULL, "x", 0644), -EINVAL);
         assert_int_equal(count_entries(dir), 0);
+
+        /* An operator's own feed is for respited's user alone, a team's for
+         * everyone (feed_file_mode()). */
+        assert_int_equal(feed_file_mode(FEED_OPERATOR), 0600);
+        assert_int_equal(feed_file_mode(FEED_TEAM), 0644);
 
         /* The mode does not depend on the umask. */
         old = umask(0077);
-        assert_int_equal(feed_write_file(dir, "op17.ics", "BEGIN:VCALENDAR\r\n"), 0);
+        assert_int_equal(feed_write_file(dir, "op17.ics", "BEGIN:VCALENDAR\r\n", 0644), 0);
         umask(old);
-        assert_file(path, "BEGIN:VCALENDAR\r\n");
-        assert_int_equal(feed_write_file(dir, "op17.ics", "second\r\n"), 0);
-        assert_file(path, "second\r\n");
-        assert_int_equal(feed_write_file(dir, "team-blue.ics", ""), 0);
+        assert_file(path, "BEGIN:VCALENDAR\r\n", 0644);
+        /* Rewritten with another mode: that mode. */
+        assert_int_equal(feed_write_file(dir, "op17.ics", "second\r\n", 0600), 0);
+        assert_file(path, "second\r\n", 0600);
+        assert_int_equal(feed_write_file(dir, "team-blue.ics", "", 0644), 0);
         assert_int_equal(count_entries(dir), 2);       /* no temporaries left */
 
         /* A missing directory fails and leaves nothing behind. */
         snprintf(path, sizeof path, "%s/missing", dir);
-        assert_int_equal(feed_write_file(path, "op17.ics", "x"), -ENOENT);
+        assert_int_equal(feed_write_file(path, "op17.ics", "x", 0644), -ENOENT);
         assert_int_equal(count_entries(dir), 2);
 
         rm_rf_flat(dir);
@@ -609,6 +751,7 @@ int main(void) {
                 cmocka_unit_test(test_window_and_unknown),
                 cmocka_unit_test(test_folding_utf8),
                 cmocka_unit_test(test_sequences_in_feed),
+                cmocka_unit_test(test_team_uids),
                 cmocka_unit_test(test_refresh),
                 cmocka_unit_test(test_offline_plan),
                 cmocka_unit_test(test_sequences_many),
@@ -617,5 +760,5 @@ int main(void) {
                 cmocka_unit_test(test_write_file),
         };
 
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        return cmocka_run_group_tests(tests, setup_keys, NULL);
 }

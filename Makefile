@@ -119,10 +119,19 @@ $(BUILDDIR)/respite-notify: $(NOTIFY_OBJS) $(call lib_of,shared)
 # programs (pattern rules); keep them.
 .SECONDARY: $(call obj_of,$(wildcard fuzz/*.c bench/*.c))
 
+# tests/ctl/ tests respitectl's own modules: they also link its objects but
+# main's, from an archive (each test takes only what it uses), and json-c.
+CTL_LIB     := $(BUILDDIR)/librespite-ctl.a
+$(CTL_LIB): $(filter-out %/respitectl.o,$(CTL_OBJS))
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+test_libs    = $(if $(filter tests/ctl/%,$(1)),$(CTL_LIB))
 define unit_test
-$(BUILDDIR)/$(notdir $(1:.c=)): $(call obj_of,$(1)) $(LAYER_LIBS)
+$(BUILDDIR)/$(notdir $(1:.c=)): $(call obj_of,$(1)) $(call test_libs,$(1)) $(LAYER_LIBS)
 	$$(call say,LD,$$@)
-	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$< $$(LINK_LIBS) $$(LIBS) $$(shell pkg-config --libs $$(TEST_PKGS))
+	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$< $(call test_libs,$(1)) $$(LINK_LIBS) $$(LIBS) \
+		$(if $(call test_libs,$(1)),$$(CTL_LIBS)) $$(shell pkg-config --libs $$(TEST_PKGS))
 endef
 $(foreach t,$(TEST_SRCS),$(eval $(call unit_test,$(t))))
 
@@ -178,6 +187,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/systemd.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)
 	tests/notify.sh $(BUILDDIR)
+	tests/alerts.sh $(BUILDDIR)
 
 # The integration test once more with respited and respitectl under
 # valgrind: memory errors and definite leaks fail it.

@@ -212,7 +212,7 @@ check "schedule: the recovery break and why" grep -Eq "^09:51 +10:11 +20min +rec
 check "schedule --json" json_ok schedule op16
 check "schedule --json has the breaks" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(b["kind"] == "recovery" for b in d["breaks"])' "$tmp/out.json"
 out=$("$ctl" --user incidents 2>&1)
-check "incidents: today's" grep -Eq "op16 +threat" <<<"$out"
+check "incidents: today's record" grep -Eq "op16 +retail +threat" <<<"$out"
 check "incidents --operator --since --json" json_ok incidents --operator op16 --since 1999-01-04T00:00
 check "report --json" json_ok report op27 other
 check "plan --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --config "$top/conf/respite.conf"

@@ -40,6 +40,15 @@ static int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what) {
                 log_error("Failed to %s: %s respite.conf(5) says what each means.", what, message);
                 return -ENOKEY;
         }
+        if (sd_bus_error_has_name(e, BUS_ERROR_UNKNOWN_ALERT)) {
+                log_error("Failed to %s: %s `respitectl alerts` lists the alerts you may see.", what, message);
+                return -ENXIO;
+        }
+        if (sd_bus_error_has_name(e, BUS_ERROR_ALREADY_ACKNOWLEDGED)) {
+                /* The message says by whom and when: nothing is left to do. */
+                log_error("Failed to %s: %s", what, message);
+                return -EALREADY;
+        }
         if (sd_bus_error_has_name(e, SD_BUS_ERROR_UNKNOWN_METHOD)) {
                 log_error("Failed to %s: respited is older than respitectl %s (%s). Restart it after upgrading.",
                           what, VERSION, message);
@@ -131,11 +140,11 @@ static int ctl_bus_read_fields(sd_bus_message *m, const CtlBusField *fields, siz
 int ctl_bus_read_array(sd_bus_message *m, char element, const CtlBusField *fields, size_t n_fields,
                        size_t size, void **ret, size_t *ret_n) {
         _cleanup_free_ uint8_t *items = NULL;
-        char contents[8 + 1], signature[8 + 3];
+        char contents[CTL_BUS_FIELDS_MAX + 1], signature[CTL_BUS_FIELDS_MAX + 3];
         size_t n = 0;
         int r;
 
-        if (n_fields > 8)
+        if (n_fields > CTL_BUS_FIELDS_MAX)
                 return -E2BIG;
         for (size_t i = 0; i < n_fields; i++)
                 contents[i] = fields[i].type;
@@ -189,6 +198,34 @@ static int ctl_bus_map_property(sd_bus_message *m, const char *name, const CtlBu
                 return sd_bus_message_exit_container(m);
         }
         return sd_bus_message_skip(m, "v");
+}
+
+int ctl_bus_read_property_array(sd_bus_message *m, const CtlBusProperty *map, size_t size, void **ret,
+                                size_t *ret_n) {
+        _cleanup_free_ uint8_t *items = NULL;
+        size_t n = 0;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "a{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_at_end(m, false)) == 0) {
+                if (array_grow((void **) &items, n, size) < 0)
+                        return -ENOMEM;
+                memset(items + n * size, 0, size);
+                r = ctl_bus_map_properties(m, map, items + n * size);
+                if (r < 0)
+                        return r;
+                n++;
+        }
+        if (r < 0)
+                return r;
+        r = sd_bus_message_exit_container(m);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(items);
+        *ret_n = n;
+        return 0;
 }
 
 int ctl_bus_map_properties(sd_bus_message *m, const CtlBusProperty *map, void *userdata) {

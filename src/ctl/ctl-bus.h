@@ -5,9 +5,10 @@
  * to respited on the bus --user chooses, call it, read its replies into C
  * structs, and say what went wrong with what to do next. The functions that
  * log say so; their errors pick respitectl's exit status: -EHOSTDOWN
- * (respited not reachable), -EACCES (denied), -ENXIO (no such operator or
- * team), -ENOKEY (no such category), -EINVAL (a bad argument), else
- * another negative errno. */
+ * (respited not reachable), -EACCES (denied), -ENXIO (no such operator,
+ * team or alert), -ENOKEY (no such category), -EINVAL (a bad argument),
+ * -EALREADY (an alert acknowledged already), else another negative
+ * errno. */
 
 #include <systemd/sd-bus.h>
 
@@ -41,10 +42,13 @@ typedef struct CtlBusField {
         size_t offset;
 } CtlBusField;
 
+/* The most members ctl_bus_read_array() reads of a struct. */
+#define CTL_BUS_FIELDS_MAX 16
+
 /* Read the array at m's read position, of structs (element 'r') or dict
- * entries ('e') whose members are the n_fields fields (at most 8), into a
- * new array of as many C structs of size bytes. Strings point into m: keep
- * it while they are used. Returns 0 and the array (NULL when empty) and
+ * entries ('e') whose members are the n_fields fields (at most
+ * CTL_BUS_FIELDS_MAX), into a new array of as many C structs of size
+ * bytes. Strings point into m: keep it while they are used. Returns 0 and the array (NULL when empty) and
  * its length, or a negative errno of sd-bus (not that shape) or -ENOMEM. */
 int ctl_bus_read_array(sd_bus_message *m, char element, const CtlBusField *fields, size_t n_fields,
                        size_t size, void **ret, size_t *ret_n);
@@ -64,3 +68,12 @@ typedef struct CtlBusProperty {
  * array ending with an entry whose name is NULL) into its field, other
  * names skipped. Returns 0, or a negative errno of sd-bus or of a map. */
 int ctl_bus_map_properties(sd_bus_message *m, const CtlBusProperty *map, void *userdata);
+
+/* Read the aa{sv} at m's read position (GetIncidentRecord) into a new array
+ * of as many C structs of size bytes, each zeroed and then filled as
+ * ctl_bus_map_properties() does: names map does not know are skipped, names
+ * absent leave their field 0 or NULL. Strings point into m: keep it while
+ * they are used. Returns 0 and the array (NULL when empty) and its length,
+ * or a negative errno of sd-bus or of a map, or -ENOMEM. */
+int ctl_bus_read_property_array(sd_bus_message *m, const CtlBusProperty *map, size_t size, void **ret,
+                                size_t *ret_n);

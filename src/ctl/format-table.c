@@ -19,6 +19,7 @@ struct Table {
         size_t n_display;
         TableCell *cells;       /* row by row */
         size_t n_cells;
+        TableCsvStyle csv_style;
 };
 
 Table *table_free(Table *t) {
@@ -59,6 +60,10 @@ int table_set_display(Table *t, const size_t *display, size_t n) {
         t->display = copy;
         t->n_display = n;
         return 0;
+}
+
+void table_set_csv_style(Table *t, TableCsvStyle style) {
+        t->csv_style = style;
 }
 
 /* Take cell c as the next cell, and its strings with it. */
@@ -134,23 +139,49 @@ static int table_cell_text(const TableCell *c, char **ret) {
         return strdup_to(ret, s);
 }
 
-/* The texts of the header and of each shown cell, row by row, in a strv.
+/* Cell c as a field of a TABLE_CSV_RECORD: instants in ISO 8601, none
+ * empty. Returns 0, -ENOMEM, or -EINVAL when an instant does not format. */
+static int table_cell_record(const TableCell *c, char **ret) {
+        char buf[ISO8601_MAX];
+
+        switch (c->type) {
+        case TABLE_STRING:
+        case TABLE_BREAK_KIND:
+                return strdup_to(ret, c->text ?: "");
+        case TABLE_DURATION:
+                return asprintf(ret, "%" PRIu64, c->usec / USEC_PER_MINUTE) < 0 ? -ENOMEM : 0;
+        default:
+                if (c->usec == 0)
+                        return strdup_to(ret, "");
+                if (time_format_iso8601(c->usec, c->zone, buf) < 0)
+                        return -EINVAL;
+                return strdup_to(ret, buf);
+        }
+}
+
+/* The texts of the header and of each of the n_shown columns shown of
+ * each row, row by row, in a strv: the text's (record false), or a
+ * TABLE_CSV_RECORD's fields (record true, the header the JSON keys).
  * Returns 0 or a negative errno as table_cell_text(). */
-static int table_render(const Table *t, char ***ret) {
+static int table_render(const Table *t, const size_t *shown, size_t n_shown, bool record, char ***ret) {
         size_t n_rows = table_get_rows(t), n = 0;
-        _cleanup_(strv_freep) char **texts = calloc((n_rows + 1) * t->n_display + 1, sizeof(char *));
+        _cleanup_(strv_freep) char **texts = calloc((n_rows + 1) * n_shown + 1, sizeof(char *));
         int r;
 
         if (!texts)
                 return -ENOMEM;
-        for (size_t i = 0; i < t->n_display; i++) {
-                r = strdup_to(&texts[n++], t->columns[t->display[i]].header);
+        for (size_t i = 0; i < n_shown; i++) {
+                const TableColumn *c = &t->columns[shown[i]];
+
+                r = strdup_to(&texts[n++], record ? c->json : c->header);
                 if (r < 0)
                         return r;
         }
         for (size_t row = 0; row < n_rows; row++)
-                for (size_t i = 0; i < t->n_display; i++) {
-                        r = table_cell_text(&t->cells[row * t->n_columns + t->display[i]], &texts[n++]);
+                for (size_t i = 0; i < n_shown; i++) {
+                        const TableCell *c = &t->cells[row * t->n_columns + shown[i]];
+
+                        r = record ? table_cell_record(c, &texts[n++]) : table_cell_text(c, &texts[n++]);
                         if (r < 0)
                                 return r;
                 }
@@ -187,7 +218,7 @@ int table_print(const Table *t, bool color) {
 
         if (!widths)
                 return -ENOMEM;
-        r = table_render(t, &texts);
+        r = table_render(t, t->display, t->n_display, false, &texts);
         if (r < 0)
                 return r;
         for (size_t i = 0; texts[i]; i++)
@@ -205,18 +236,35 @@ int table_print(const Table *t, bool color) {
         return 0;
 }
 
-/* One CSV field, quoted as RFC 4180 §2 says when it has to be, then end. */
 int table_print_csv(const Table *t) {
         _cleanup_(strv_freep) char **texts = NULL;
+        _cleanup_free_ size_t *shown = NULL;
+        bool record = t->csv_style == TABLE_CSV_RECORD;
+        size_t n_shown = 0;
         int r;
 
-        r = table_render(t, &texts);
+        if (record) {
+                shown = calloc(MAX(t->n_columns, (size_t) 1), sizeof(size_t));
+                if (!shown)
+                        return -ENOMEM;
+                for (size_t i = 0; i < t->n_columns; i++)
+                        if (t->columns[i].json)
+                                shown[n_shown++] = i;
+                r = table_render(t, shown, n_shown, true, &texts);
+        } else {
+                n_shown = t->n_display;
+                r = table_render(t, t->display, n_shown, false, &texts);
+        }
         if (r < 0)
                 return r;
         for (size_t i = 0; texts[i]; i++) {
-                const TableColumn *c = &t->columns[t->display[i % t->n_display]];
-                csv_fputs_field(i < t->n_display ? c->json ?: c->header : texts[i], stdout);
-                putchar(i % t->n_display == t->n_display - 1 ? '\n' : ',');
+                const char *field = texts[i];
+
+                /* The text's header gives way to the JSON key where there is one. */
+                if (!record && i < n_shown)
+                        field = t->columns[t->display[i]].json ?: field;
+                csv_fputs_field(field, stdout);
+                putchar(i % n_shown == n_shown - 1 ? '\n' : ',');
         }
         return 0;
 }

@@ -37,6 +37,15 @@ typedef struct TableColumn {
 
 typedef struct Table Table;
 
+/* How table_print_csv() prints a table. */
+typedef enum TableCsvStyle {
+        TABLE_CSV_TEXT,         /* the text's columns as the text shows them (the default) */
+        TABLE_CSV_RECORD,       /* every JSON column, in column order, as a record to keep: each
+                                 * instant in ISO 8601 with its offset ("1999-01-04T10:42:00+02:00")
+                                 * whatever the text shows, none (0) and NULL an empty field,
+                                 * durations in whole minutes (as JSON has them) */
+} TableCsvStyle;
+
 /* A table of the n_columns columns given (not copied: static strings).
  * The text shows the columns with a header, in column order, until
  * table_set_display() says otherwise. Returns NULL on OOM. */
@@ -47,6 +56,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Table *, table_free);
 /* The text shows columns[display[0]], columns[display[1]], … (n of them,
  * each with a header). Returns 0 or -ENOMEM. */
 int table_set_display(Table *t, const size_t *display, size_t n);
+
+/* Choose how table_print_csv() prints t (TABLE_CSV_TEXT until set). */
+void table_set_csv_style(Table *t, TableCsvStyle style);
 
 /* Add the next cell of the current row. Strings and zones are copied.
  * Return 0 or -ENOMEM. */
@@ -65,9 +77,10 @@ size_t table_get_rows(const Table *t);
  * when a TABLE_TIMESTAMP does not format in its zone. */
 int table_print(const Table *t, bool color);
 
-/* Print the text's columns as CSV (RFC 4180) on stdout: their JSON keys as
- * the header, then each row, fields quoted only where they must be.
- * Returns as table_print(). */
+/* Print t as CSV (RFC 4180) on stdout, in its CSV style: the header (each
+ * column's JSON key, or its text header when it has none), then each row,
+ * fields quoted only where they must be. Returns as table_print() (in
+ * TABLE_CSV_RECORD, -EINVAL when any instant does not format). */
 int table_print_csv(const Table *t);
 
 /* Row row (0 the first after the header) as an object of the JSON columns,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* respitectl: talk to respited, or plan offline. See respitectl(1). This
  * file: the command line, the verb table and the exit status; the verbs
- * live in verbs-daemon.c (over D-Bus) and verbs-offline.c. */
+ * live in verbs-daemon.c and verbs-alerts.c (over D-Bus) and
+ * verbs-offline.c. */
 #include <getopt.h>
 #include <limits.h>
 
@@ -14,7 +15,7 @@ enum {
         EXIT_USAGE = 2,         /* a bad command, option or argument */
         EXIT_NO_DAEMON = 3,     /* respited cannot be reached */
         EXIT_DENIED = 4,        /* respited refused: access control */
-        EXIT_NOT_FOUND = 5,     /* no such operator, team or category */
+        EXIT_NOT_FOUND = 5,     /* no such operator, team, category or alert */
 };
 
 static const char * const format_table[_FORMAT_MAX] = {
@@ -51,10 +52,19 @@ static void respitectl_help(void) {
                "  operators            The operators you may read: team, shift, next break\n"
                "  schedule OPERATOR [--date DATE|today|tomorrow|yesterday]\n"
                "                       An operator's breaks of one day, and why each was given\n"
-               "  incidents [--operator ID] [--since TIME]\n"
-               "                       Incidents since TIME (default: today), team leads only\n"
                "  feed-url OPERATOR|--team TEAM\n"
                "                       The secret URL of a calendar feed, http(s):// and webcal://\n\n"
+               "Team leads (over D-Bus):\n"
+               "  alerts [--since DATE] [--format table|csv|json]\n"
+               "                       Lead alerts: the open ones first, then those since DATE\n"
+               "                       (default: today)\n"
+               "  ack ALERT [--note TEXT]\n"
+               "                       Acknowledge a lead alert: what you did about it goes in --note\n"
+               "  incidents [--from DATE] [--to DATE] [--team NAME] [--operator ID]\n"
+               "            [--format table|csv|json]\n"
+               "                       The incident record: each incident, the recovery break it\n"
+               "                       earned and whether it was taken, the alert and who answered\n"
+               "                       it (default: from today on)\n\n"
                "Act:\n"
                "  report OPERATOR CATEGORY [--at TIME] [--note TEXT]\n"
                "                       Report an incident: grants the recovery break at once\n"
@@ -77,7 +87,7 @@ static void respitectl_help(void) {
                "Times are ISO 8601 (1999-01-04T10:42:00+02:00); without an offset they are\n"
                "in the site's time zone, and so are the times shown. Exit status: 0 done,\n"
                "1 failed, 2 bad usage, 3 respited not reachable, 4 access denied, 5 no such\n"
-               "operator, team or category. See respitectl(1).\n");
+               "operator, team, category or alert. See respitectl(1).\n");
 }
 
 static int respitectl_parse_format(const char *s) {
@@ -207,10 +217,15 @@ static const Verb respitectl_verbs[] = {
         { "schedule",     1, 1, 0, verb_schedule,
           .usage = "Usage: respitectl schedule OPERATOR [--date YYYY-MM-DD|today|tomorrow]; "
                    "`respitectl operators` lists the operators." },
-        { "incidents",    0, 0, 0, verb_incidents,
-          .usage = "Usage: respitectl incidents [--operator ID] [--since TIME]" },
         { "feed-url",     1, 1, VERB_TEAM_OR_OPERAND, verb_feed_url,
           .usage = "Usage: respitectl feed-url OPERATOR|--team TEAM" },
+        { "alerts",       0, 0, 0, verb_alerts,
+          .unexpected = "usage: respitectl alerts [--since DATE] [--format table|csv|json]" },
+        { "ack",          1, 1, 0, verb_ack,
+          .usage = "Usage: respitectl ack ALERT [--note TEXT]; `respitectl alerts` lists the alerts and their ids." },
+        { "incidents",    0, 0, 0, verb_incidents,
+          .unexpected = "usage: respitectl incidents [--from DATE] [--to DATE] [--team NAME] [--operator ID] "
+                        "[--format table|csv|json]" },
         { "report",       2, 2, 0, verb_report,
           .usage = "Usage: respitectl report OPERATOR CATEGORY [--at TIME] [--note TEXT]; "
                    "`respitectl operators` lists the operators, respite.conf(5) the categories." },

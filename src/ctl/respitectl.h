@@ -38,17 +38,21 @@ extern char **arg_incidents;
  * operands, as many as the verb table of respitectl.c allows. Each logs
  * what goes wrong and returns 0 or a negative errno that picks the exit
  * status: -EINVAL bad usage, -EHOSTDOWN respited not reachable, -EACCES
- * denied, -ENXIO or -ENOKEY no such operator, team or category. */
+ * denied, -ENXIO or -ENOKEY no such operator, team, category or alert. */
 
 /* Over the bus (verbs-daemon.c). */
 int verb_status(char **args);
 int verb_operators(char **args);
 int verb_schedule(char **args);
-int verb_incidents(char **args);
 int verb_feed_url(char **args);
 int verb_report(char **args);
 int verb_reload(char **args);
 int verb_rotate_token(char **args);
+
+/* Lead alerts and the incident record, over the bus (verbs-alerts.c). */
+int verb_ack(char **args);
+int verb_alerts(char **args);
+int verb_incidents(char **args);
 
 /* Offline (verbs-offline.c). */
 int verb_plan(char **args);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The verbs that ask respited over D-Bus: status, operators, schedule,
- * incidents, report, reload, feed-url, rotate-token. Times show in the
- * daemon's zone, and today is the daemon's today. */
+ * report, reload, feed-url, rotate-token (lead alerts and the incident
+ * record: verbs-alerts.c). Times show in the daemon's zone, and today is
+ * the daemon's today. */
 #include <stddef.h>
 
 #include "core/plan.h"
@@ -9,14 +10,13 @@
 #include "ctl/ctl-json.h"
 #include "ctl/format-table.h"
 #include "ctl/respitectl.h"
+#include "ctl/verbs-internal.h"
 #include "publish/feed.h"
 #include "shared/bus-contract.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-/* Print t as JSON, as CSV (--format csv), or as text (with a message for
- * no rows), on stdout. */
-static int verbs_daemon_print_table(const Table *t, const char *none) {
+int verbs_daemon_print_table(const Table *t, const char *none) {
         int r;
 
         if (arg_json)
@@ -31,9 +31,7 @@ static int verbs_daemon_print_table(const Table *t, const char *none) {
         return r < 0 ? log_oom() : 0;
 }
 
-/* DATE as YYYY-MM-DD: itself, or today, tomorrow, yesterday on the
- * daemon's clock in zone. */
-static int verbs_daemon_resolve_date(const char *date, const char *zone, usec_t now, char ret[static ISO8601_MAX]) {
+int verbs_daemon_resolve_date(const char *date, const char *zone, usec_t now, char ret[static ISO8601_MAX]) {
         static const struct {
                 const char *word;
                 int64_t shift;
@@ -573,104 +571,6 @@ int verb_report(char **args) {
                 return r;
         verbs_daemon_report_text(id, args[1], granted, n_agents == 1 ? &agents[0] : NULL, zone);
         return 0;
-}
-
-/* ---- incidents ---- */
-
-typedef struct IncidentRow {
-        const char *id, *operator, *category;
-        uint64_t when, received;
-        const char *note;
-} IncidentRow;
-
-static const CtlBusField verbs_daemon_incident_fields[] = {
-        { 's', offsetof(IncidentRow, id)       },
-        { 's', offsetof(IncidentRow, operator) },
-        { 's', offsetof(IncidentRow, category) },
-        { 't', offsetof(IncidentRow, when)     },
-        { 't', offsetof(IncidentRow, received) },
-        { 's', offsetof(IncidentRow, note)     },
-};
-
-static const TableColumn verbs_daemon_incident_columns[] = {
-        { NULL,       "id"       },
-        { "OPERATOR", "operator" },
-        { "CATEGORY", "category" },
-        { "WHEN",     "when"     },
-        { NULL,       "received" },
-        { "NOTE",     "note"     },
-};
-
-/* The text: WHEN OPERATOR CATEGORY NOTE. */
-static const size_t verbs_daemon_incident_display[] = { 3, 1, 2, 5 };
-
-static int verbs_daemon_incident_table(const IncidentRow *rows, size_t n, const char *zone, Table **ret) {
-        _cleanup_(table_freep) Table *t = table_new(verbs_daemon_incident_columns,
-                                                    ELEMENTSOF(verbs_daemon_incident_columns));
-
-        if (!t || table_set_display(t, verbs_daemon_incident_display, ELEMENTSOF(verbs_daemon_incident_display)) < 0)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++)
-                if (table_add_string(t, rows[i].id) < 0 || table_add_string(t, rows[i].operator) < 0 ||
-                    table_add_string(t, rows[i].category) < 0 ||
-                    table_add_time(t, TABLE_TIMESTAMP_MINUTE, rows[i].when, zone) < 0 ||
-                    table_add_time(t, TABLE_TIMESTAMP_MINUTE, rows[i].received, zone) < 0 ||
-                    table_add_string(t, isempty(rows[i].note) ? NULL : rows[i].note) < 0)
-                        return -ENOMEM;
-        *ret = TAKE_PTR(t);
-        return 0;
-}
-
-/* --since: an instant, or a date (from its midnight), today by default;
- * and the text that names it. */
-static int verbs_daemon_parse_since(const char *zone, usec_t now, usec_t *ret, char ret_text[static ISO8601_MAX]) {
-        usec_t end;
-        int r;
-
-        if (arg_since && strlen(arg_since) > 10) {
-                r = time_parse_iso8601(arg_since, zone, ret);
-                snprintf(ret_text, ISO8601_MAX, "%s", arg_since);
-        } else {
-                r = verbs_daemon_resolve_date(arg_since, zone, now, ret_text);
-                if (r >= 0)
-                        r = time_parse_day(ret_text, zone, ret, &end);
-        }
-        if (r < 0)
-                return log_error_errno(EINVAL, "--since: expected an ISO 8601 time or date such as 1999-01-04 or "
-                                       "today, got '%s'.", arg_since);
-        return 0;
-}
-
-int verb_incidents(char **args) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(table_freep) Table *t = NULL;
-        _cleanup_free_ IncidentRow *rows = NULL;
-        _cleanup_free_ char *zone = NULL, *none = NULL;
-        char date[ISO8601_MAX];
-        usec_t since, now;
-        size_t n;
-        int r;
-
-        r = ctl_bus_open(&bus, &zone, &now);
-        if (r < 0)
-                return r;
-        r = verbs_daemon_parse_since(zone, now, &since, date);
-        if (r < 0)
-                return r;
-
-        r = ctl_bus_call(bus, BUS_METHOD_LIST_INCIDENTS, "list the incidents", &reply, "st", arg_operator ?: "",
-                         (uint64_t) since);
-        if (r < 0)
-                return r;
-        r = ctl_bus_read_array(reply, 'r', verbs_daemon_incident_fields, ELEMENTSOF(verbs_daemon_incident_fields),
-                               sizeof(IncidentRow), (void **) &rows, &n);
-        if (r < 0)
-                return ctl_bus_log_read_error(r);
-        if (verbs_daemon_incident_table(rows, n, zone, &t) < 0 ||
-            asprintf(&none, "No incidents%s%s since %s.\n", arg_operator ? " of " : "", arg_operator ?: "", date) < 0)
-                return log_oom();
-        return verbs_daemon_print_table(t, none);
 }
 
 /* ---- reload, feed-url, rotate-token ---- */

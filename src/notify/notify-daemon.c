@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* respited's side: whom we notify (WhoAmI), the operator's breaks
- * (GetSchedule), the operator's signals, and catching up whenever something
- * may have been missed: respited back on the bus, ScheduleChanged, a resume
- * from suspend, a clock jump. */
+/* respited's side: its signals (Subscribe), whom we notify (WhoAmI), the
+ * operator's breaks (GetSchedule), the operator's signals, and catching up
+ * whenever something may have been missed: respited back on the bus,
+ * ScheduleChanged, a resume from suspend, a clock jump (lead alerts:
+ * notify-alert.c). */
 #include "notify/notify-internal.h"
 #include "shared/bus-contract.h"
 #include "shared/clock.h"
@@ -14,7 +15,7 @@
 #define WATCH_TICK (15 * USEC_PER_SEC)
 #define JUMP_MIN   (60 * USEC_PER_SEC)
 
-static int notify_daemon_call(Agent *a, const char *method, sd_bus_message **ret, const char *types, ...) {
+int notify_daemon_call(Agent *a, const char *method, sd_bus_message **ret, const char *types, ...) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         va_list ap;
@@ -76,7 +77,7 @@ static int notify_find_reason(Agent *a, const BreakInfo *b, void *userdata) {
 
 /* ---- Signals of respited ---- */
 
-static bool notify_from_daemon(Agent *a, sd_bus_message *m) {
+bool notify_daemon_is_sender(Agent *a, sd_bus_message *m) {
         /* The bus filters on the well-known name; check the owner as well. */
         return !a->daemon_owner || streq_ptr(sd_bus_message_get_sender(m), a->daemon_owner);
 }
@@ -88,7 +89,7 @@ static int notify_on_break_signal(sd_bus_message *m, void *userdata, sd_bus_erro
         usec_t now = 0;
         int r;
 
-        if (!notify_from_daemon(a, m))
+        if (!notify_daemon_is_sender(a, m))
                 return 0;
         r = sd_bus_message_read(m, "ssstts", &operator, &b.uid, &b.kind, &b.start, &b.end, &b.reason);
         if (r < 0 || !streq(operator, a->operator))
@@ -142,12 +143,16 @@ static int notify_catch_up_one(Agent *a, const BreakInfo *b, void *userdata) {
 
 /* Read the operator's day again and show what still matters: a break in
  * progress, recovery breaks to come, moved breaks; breaks that ended
- * meanwhile replace their notification with "Break over". */
+ * meanwhile replace their notification with "Break over". With announce
+ * (respited back, a resume, a clock jump) in lead mode, the open alerts
+ * too. */
 static int notify_catch_up(Agent *a, bool announce) {
         CatchUp c = { .announce = announce };
         int r;
 
-        if (!a->subscribed || notify_daemon_now(a, &c.now) < 0)
+        if (announce && a->lead)
+                (void) notify_alert_catch_up(a);
+        if (!a->watching || notify_daemon_now(a, &c.now) < 0)
                 return 0;
         r = notify_for_each_break(a, c.now > USEC_PER_DAY ? c.now - USEC_PER_DAY : 0, c.now + USEC_PER_DAY,
                                   notify_catch_up_one, &c);
@@ -158,7 +163,8 @@ static int notify_catch_up(Agent *a, bool announce) {
         for (size_t i = 0; i < a->n_shown; i++) {
                 Shown *s = a->shown[i];
 
-                if (streq(s->uid, DAY_UID) || s->stage == STAGE_NONE || s->stage == STAGE_ENDED)
+                if (s->style != NOTIFY_STYLE_BREAK || streq(s->uid, DAY_UID) || s->stage == STAGE_NONE ||
+                    s->stage == STAGE_ENDED)
                         continue;
                 if (s->end <= c.now && s->id > 0)
                         (void) notify_show_ended(a, &(BreakInfo) { .kind = s->kind ?: "", .uid = s->uid,
@@ -178,13 +184,15 @@ static int notify_on_schedule_changed(sd_bus_message *m, void *userdata, sd_bus_
         Agent *a = userdata;
         const char *operator;
 
-        if (!notify_from_daemon(a, m) || sd_bus_message_read(m, "s", &operator) < 0 || !streq(operator, a->operator))
+        if (!notify_daemon_is_sender(a, m) || sd_bus_message_read(m, "s", &operator) < 0 || !streq(operator, a->operator))
                 return 0;
         return notify_catch_up(a, false);
 }
 
-/* Subscribe to the operator's signals only: arg0 is the operator. */
-static int notify_subscribe(Agent *a) {
+/* Match the operator's signals only: arg0 is the operator. respited sends
+ * them to subscribers alone (Subscribe()), as unicast messages, which
+ * these rules match as they did broadcast ones. */
+static int notify_watch_operator(Agent *a) {
         static const char * const members[] = {
                 BUS_SIGNAL_BREAK_SCHEDULED, BUS_SIGNAL_BREAK_STARTED, BUS_SIGNAL_BREAK_ENDED,
                 BUS_SIGNAL_SCHEDULE_CHANGED,
@@ -202,9 +210,29 @@ static int notify_subscribe(Agent *a) {
                 if (r < 0)
                         return r;
         }
-        a->subscribed = true;
+        a->watching = true;
         log_info("Watching the breaks of operator %s.", a->operator);
         return 0;
+}
+
+/* Ask respited for its signals: it sends them only to subscribers, and
+ * forgets us when it restarts. A respited without Subscribe() (older)
+ * broadcasts them. Logs. */
+static int notify_daemon_subscribe(Agent *a) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_call_method(a->daemon, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_SUBSCRIBE, &error, NULL, NULL);
+        if (r >= 0) {
+                log_debug("Subscribed to respited's signals.");
+                return 0;
+        }
+        if (sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD)) {
+                log_debug("respited has no Subscribe(): it broadcasts its signals.");
+                return 0;
+        }
+        return log_warning_errno(r, "Failed to subscribe to respited's signals: %s; no news will come until it "
+                                 "restarts.", error.message ?: strerror(-r));
 }
 
 /* The operator: --operator, the config file, else whom respited maps our
@@ -244,17 +272,21 @@ int notify_daemon_appeared(Agent *a, const char *owner) {
         free(a->zone);
         a->zone = zone;
 
-        r = notify_find_operator(a);
+        /* A lead follows an operator's breaks only when told which. */
+        r = a->lead ? 0 : notify_find_operator(a);
         if (r < 0) {
                 log_error("Which operator am I? Give --operator ID, or operator = \"ID\"; in the config file, "
-                          "or ask an administrator to map your user in respite.conf's access section.");
+                          "or ask an administrator to map your user in respite.conf's access section "
+                          "(a team lead runs respite-notify --lead).");
                 return sd_event_exit(a->event, EXIT_FAILURE);
         }
-        if (!a->subscribed) {
-                r = notify_subscribe(a);
+        if (a->operator && !a->watching) {
+                r = notify_watch_operator(a);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to subscribe to respited's signals: %m");
+                        return log_error_errno(r, "Failed to match respited's signals: %m");
         }
+        /* After the matches, before catching up: nothing falls in between. */
+        (void) notify_daemon_subscribe(a);
         return notify_catch_up(a, true);
 }
 

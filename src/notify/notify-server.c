@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The notification server (Desktop Notifications Specification 1.2, on the
- * session bus): one notification per break, replaced by later news of the
- * same break; the server's capabilities; its "Show my day" action. */
+ * session bus): one notification per break or alert, replaced by later news
+ * of it; the server's capabilities; the actions ("Show my day" on a break,
+ * "Acknowledge" on a lead alert). */
 #include "notify/notify-internal.h"
 #include "shared/log.h"
 
@@ -12,6 +13,7 @@ Shown *notify_shown_free(Shown *s) {
         if (!s)
                 return NULL;
         sd_bus_slot_unref(s->slot);
+        sd_bus_slot_unref(s->ack_slot);
         free(s->uid);
         free(s->kind);
         free(s->summary);
@@ -24,6 +26,16 @@ Shown *notify_shown_find(Agent *a, const char *uid) {
                 if (streq(a->shown[i]->uid, uid))
                         return a->shown[i];
         return NULL;
+}
+
+void notify_shown_remove(Agent *a, Shown *s) {
+        for (size_t i = 0; i < a->n_shown; i++)
+                if (a->shown[i] == s) {
+                        memmove(a->shown + i, a->shown + i + 1, (a->n_shown - i - 1) * sizeof(Shown *));
+                        a->n_shown--;
+                        break;
+                }
+        notify_shown_free(s);
 }
 
 static Shown *notify_shown_get(Agent *a, const char *uid) {
@@ -84,15 +96,41 @@ static int notify_on_reply(sd_bus_message *reply, void *userdata, sd_bus_error *
                         log_warning("No notification server answers (%s: %s); notifications wait until one appears.",
                                     e->name, e->message ?: "");
                 a->warned_server = true;
-                s->pending = true;
+                if (s->acknowledged)
+                        notify_shown_remove(a, s);      /* nothing left to show */
+                else
+                        s->pending = true;
                 return 0;
         }
         a->warned_server = false;
         if (sd_bus_message_read(reply, "u", &id) > 0)
                 s->id = id;
+        if (s->acknowledged) {
+                /* An alert answered while the server was showing it. */
+                if (s->id > 0)
+                        notify_close(a, s->id);
+                notify_shown_remove(a, s);
+                return 0;
+        }
         if (s->pending)
                 (void) notify_send(a, s);
         return 0;
+}
+
+/* The actions of a notification of style (key, label, …), when the server
+ * shows actions. */
+static int notify_append_actions(Agent *a, sd_bus_message *m, NotifyStyle style) {
+        if (!a->actions)
+                return sd_bus_message_append(m, "as", 0);
+        switch (style) {
+        case NOTIFY_STYLE_BREAK:
+                /* A button, and the same on a click (the default action). */
+                return sd_bus_message_append(m, "as", 4, "default", "Show my day", "day", "Show my day");
+        case NOTIFY_STYLE_ALERT:
+                return sd_bus_message_append(m, "as", 4, "default", "Acknowledge", "ack", "Acknowledge");
+        default:
+                return sd_bus_message_append(m, "as", 0);
+        }
 }
 
 /* Send s's content, replacing s's earlier notification. One call at a time
@@ -107,12 +145,12 @@ static int notify_send(Agent *a, Shown *s) {
         if (r >= 0)
                 r = sd_bus_message_append(m, "susss", "respite", s->id, "", s->summary, s->body);
         if (r >= 0)
-                /* A button, and the same on a click (the default action). */
-                r = a->actions ? sd_bus_message_append(m, "as", 4, "default", "Show my day", "day", "Show my day") :
-                                 sd_bus_message_append(m, "as", 0);
+                r = notify_append_actions(a, m, s->style);
         if (r >= 0)
-                r = sd_bus_message_append(m, "a{sv}i", 2, "urgency", "y", s->urgency,
-                                          "category", "s", "x-respite.break", (int32_t) -1);
+                /* An alert stays until it is answered (expire_timeout 0: never). */
+                r = sd_bus_message_append(m, "a{sv}i", 2, "urgency", "y", s->urgency, "category", "s",
+                                          s->style == NOTIFY_STYLE_BREAK ? "x-respite.break" : "x-respite.alert",
+                                          (int32_t) (s->style == NOTIFY_STYLE_ALERT ? 0 : -1));
         if (r < 0)
                 return r;
         r = sd_bus_call_async(a->session, &s->slot, m, notify_on_reply, s, 0);
@@ -122,7 +160,8 @@ static int notify_send(Agent *a, Shown *s) {
         return 0;
 }
 
-int notify_show(Agent *a, const char *uid, uint8_t urgency, const char *summary, const char *body) {
+int notify_show_styled(Agent *a, const char *uid, NotifyStyle style, uint8_t urgency, const char *summary,
+                       const char *body, const char *what) {
         Shown *s = notify_shown_get(a, uid);
         int r;
 
@@ -130,13 +169,19 @@ int notify_show(Agent *a, const char *uid, uint8_t urgency, const char *summary,
                 return log_oom();
         if (strdup_to(&s->summary, summary) < 0 || strdup_to(&s->body, body) < 0)
                 return log_oom();
+        s->style = style;
         s->urgency = urgency;
         s->pending = true;
-        log_info("Notifying (%s): %s", urgency == URGENCY_CRITICAL ? "critical" : "normal", summary);
+        log_info("Notifying (%s): %s", urgency == URGENCY_CRITICAL ? "critical" :
+                 urgency == URGENCY_LOW ? "low" : "normal", what);
         r = notify_send(a, s);
         if (r < 0)
                 return log_warning_errno(r, "Failed to send a notification: %m, ignoring");
         return 0;
+}
+
+int notify_show(Agent *a, const char *uid, uint8_t urgency, const char *summary, const char *body) {
+        return notify_show_styled(a, uid, NOTIFY_STYLE_BREAK, urgency, summary, body, summary);
 }
 
 void notify_close(Agent *a, uint32_t id) {
@@ -167,7 +212,8 @@ int notify_ask_capabilities(Agent *a) {
                                         "GetCapabilities", notify_on_capabilities, a, NULL);
 }
 
-/* A (new) server took the name: earlier ids mean nothing to it; send what waits. */
+/* A (new) server took the name: earlier ids mean nothing to it; send what
+ * waits, and the alerts still open again (the old server took them away). */
 static int notify_on_server_owner(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
         Agent *a = userdata;
         const char *name, *old, *new;
@@ -176,8 +222,13 @@ static int notify_on_server_owner(sd_bus_message *m, void *userdata, sd_bus_erro
                 return 0;
         log_info("Notification server %s appeared.", new);
         a->warned_server = false;
-        for (size_t i = 0; i < a->n_shown; i++)
-                a->shown[i]->id = 0;
+        for (size_t i = 0; i < a->n_shown; i++) {
+                Shown *s = a->shown[i];
+
+                s->id = 0;
+                if (s->style == NOTIFY_STYLE_ALERT && !s->acknowledged)
+                        s->pending = true;
+        }
         (void) notify_ask_capabilities(a);
         for (size_t i = 0; i < a->n_shown; i++)
                 if (a->shown[i]->pending)
@@ -185,17 +236,26 @@ static int notify_on_server_owner(sd_bus_message *m, void *userdata, sd_bus_erro
         return 0;
 }
 
-/* "Show my day", the button or a click on one of our notifications. */
+/* A button or a click on one of our notifications: "Show my day" on a
+ * break, "Acknowledge" on an alert. */
 static int notify_on_action(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
         Agent *a = userdata;
         const char *key;
         uint32_t id;
 
-        if (sd_bus_message_read(m, "us", &id, &key) < 0 || !(streq(key, "day") || streq(key, "default")))
+        if (sd_bus_message_read(m, "us", &id, &key) < 0 || id == 0)
                 return 0;
-        for (size_t i = 0; i < a->n_shown; i++)
-                if (a->shown[i]->id == id)
+        for (size_t i = 0; i < a->n_shown; i++) {
+                Shown *s = a->shown[i];
+
+                if (s->id != id)
+                        continue;
+                if (s->style == NOTIFY_STYLE_ALERT)
+                        return notify_alert_on_action(a, s, key);
+                if (s->style == NOTIFY_STYLE_BREAK && a->operator && (streq(key, "day") || streq(key, "default")))
                         return notify_show_day(a);
+                return 0;
+        }
         return 0;
 }
 

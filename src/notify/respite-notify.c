@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* respite-notify: respited's signals for one operator, as desktop
- * notifications (Desktop Notifications Specification 1.2, on the session
- * bus). See respite-notify(1). This file: the options, the config file, the
- * agent and its buses. */
+/* respite-notify: respited's signals for one operator, or (--lead) the lead
+ * alerts of a team lead's teams, as desktop notifications (Desktop
+ * Notifications Specification 1.2, on the session bus). See
+ * respite-notify(1). This file: the options, the config file, the agent and
+ * its buses. */
 #include <getopt.h>
 #include <libconfig.h>
+#include <pwd.h>
 #include <signal.h>
 
 #include "notify/notify-internal.h"
@@ -12,6 +14,7 @@
 #include "shared/log.h"
 
 static bool arg_user = false;
+static bool arg_lead = false;
 static char *arg_operator = NULL;
 static char *arg_config = NULL;
 
@@ -29,6 +32,7 @@ static Agent *notify_agent_free(Agent *a) {
         sd_bus_flush_close_unref(a->system);
         sd_event_unref(a->event);
         free(a->operator);
+        free(a->user);
         free(a->zone);
         free(a->daemon_owner);
         return mfree(a);
@@ -73,6 +77,8 @@ static int notify_agent_setup(Agent *a) {
         r = notify_server_add_matches(a);
         if (r >= 0)
                 r = notify_daemon_add_matches(a);
+        if (r >= 0 && a->lead)
+                r = notify_alert_add_matches(a);
         if (r < 0)
                 return log_error_errno(r, "Failed to add a match: %m");
 
@@ -91,13 +97,13 @@ static int notify_agent_setup(Agent *a) {
         return 0;
 }
 
-/* The config file: operator = "op16"; (libconfig syntax). A missing file is
- * fine unless named with --config. */
+/* The config file: operator = "op16"; lead = true; (libconfig syntax). A
+ * missing file is fine unless named with --config. */
 static int notify_read_config(void) {
         _cleanup_free_ char *path = NULL;
         const char *home = getenv("XDG_CONFIG_HOME"), *op;
         config_t cfg;
-        int r = 0;
+        int r = 0, lead;
 
         if (arg_config)
                 path = strdup(arg_config);
@@ -122,15 +128,21 @@ static int notify_read_config(void) {
                 if (!arg_operator)
                         r = log_oom();
         }
+        if (config_lookup_bool(&cfg, "lead", &lead) == CONFIG_TRUE && lead)
+                arg_lead = true;
         config_destroy(&cfg);
         return r;
 }
 
 static void notify_help(void) {
         printf("Usage: respite-notify [OPTIONS]\n\n"
-               "Show an operator's breaks from respited as desktop notifications.\n\n"
+               "Show an operator's breaks from respited as desktop notifications, or a team\n"
+               "lead's alerts.\n\n"
                "  -o --operator ID     The operator (default: the config file, else the one\n"
                "                       respited maps this user to)\n"
+               "     --lead           Show the lead alerts of the teams this user leads, and\n"
+               "                       acknowledge them from the notification (with --operator,\n"
+               "                       that operator's breaks too)\n"
                "  -c --config FILE     Config file (default: ~/.config/respite/notify.conf)\n"
                "     --user           respited runs on the session bus, not the system bus\n"
                "  -h --help           Show this help\n"
@@ -139,9 +151,10 @@ static void notify_help(void) {
 }
 
 static int notify_parse_argv(int argc, char *argv[]) {
-        enum { ARG_USER = 0x100, ARG_VERSION };
+        enum { ARG_USER = 0x100, ARG_LEAD, ARG_VERSION };
         static const struct option options[] = {
                 { "operator", required_argument, NULL, 'o'         },
+                { "lead",     no_argument,       NULL, ARG_LEAD    },
                 { "config",   required_argument, NULL, 'c'         },
                 { "user",     no_argument,       NULL, ARG_USER    },
                 { "help",     no_argument,       NULL, 'h'         },
@@ -166,6 +179,9 @@ static int notify_parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_USER:
                         arg_user = true;
+                        break;
+                case ARG_LEAD:
+                        arg_lead = true;
                         break;
                 case 'h':
                         notify_help();
@@ -199,6 +215,15 @@ static int notify_run(int argc, char *argv[]) {
                 return log_oom();
         if (arg_operator && !(a->operator = strdup(arg_operator)))
                 return log_oom();
+        a->lead = arg_lead;
+        if (a->lead) {
+                /* AlertAcknowledged names who acknowledged: was it us? */
+                struct passwd *pw = getpwuid(getuid());
+
+                if (pw ? !(a->user = strdup(pw->pw_name)) : asprintf(&a->user, "%u", (unsigned) getuid()) < 0)
+                        return log_oom();
+                log_info("Showing the lead alerts of the teams %s leads.", a->user);
+        }
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);

@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The verbs of lead alerts and of the incident record, over D-Bus: ack
+ * (AcknowledgeAlert), alerts (ListAlerts), incidents (GetIncidentRecord).
+ * Times show in the daemon's zone, and today is the daemon's today; CSV
+ * and JSON give every instant in ISO 8601 with its offset. */
+#include <stddef.h>
+
+#include "ctl/ctl-bus.h"
+#include "ctl/ctl-json.h"
+#include "ctl/format-table.h"
+#include "ctl/respitectl.h"
+#include "ctl/verbs-internal.h"
+#include "shared/bus-contract.h"
+#include "shared/log.h"
+#include "shared/time-util.h"
+
+/* alerts and incidents print a table, CSV or JSON; ics is plan's. */
+static int verbs_alerts_check_format(const char *verb) {
+        if (arg_format == FORMAT_ICS)
+                return log_error_errno(EINVAL, "--format ics is for plan; %s prints table, csv or json.", verb);
+        return 0;
+}
+
+/* text, for option: an ISO 8601 instant, or a date (YYYY-MM-DD, today,
+ * yesterday, tomorrow) meaning its first instant, or with end_of_day the
+ * first of the next day (so that "--to 1999-01-31" holds the 31st). Logs. */
+static int verbs_alerts_parse_bound(const char *option, const char *text, bool end_of_day, const char *zone,
+                                    usec_t now, usec_t *ret) {
+        char date[ISO8601_MAX];
+        usec_t start, end;
+        int r;
+
+        if (strlen(text) > 10)
+                r = time_parse_iso8601(text, zone, ret);
+        else {
+                r = verbs_daemon_resolve_date(text, zone, now, date);
+                if (r >= 0)
+                        r = time_parse_day(date, zone, &start, &end);
+                if (r >= 0)
+                        *ret = end_of_day ? end : start;
+        }
+        if (r < 0)
+                return log_error_errno(EINVAL, "%s: expected an ISO 8601 time or a date such as 1999-01-04, today "
+                                       "or yesterday, got '%s'.", option, text);
+        return 0;
+}
+
+/* "09:01-09:21", with the date when the span starts on another day than
+ * day; "-" for none. */
+static void verbs_alerts_format_span(usec_t from, usec_t to, usec_t day, const char *zone,
+                                     char buf[static 2 * ISO8601_MAX]) {
+        char a[ISO8601_MAX], b[ISO8601_MAX];
+        int day_from = 0, day_of = 0;
+
+        if (from == 0) {
+                snprintf(buf, 2 * ISO8601_MAX, "-");
+                return;
+        }
+        (void) time_local_day(from, zone, &day_from);
+        (void) time_local_day(day, zone, &day_of);
+        snprintf(buf, 2 * ISO8601_MAX, "%s-%s",
+                 table_format_time(day_from != day_of ? TABLE_TIMESTAMP_MINUTE : TABLE_CLOCK, from, zone, a),
+                 table_format_time(TABLE_CLOCK, to, zone, b));
+}
+
+/* "09:02 by lead1" (with the date when not on day's day), "-" for none. */
+static int verbs_alerts_format_ack(usec_t when, const char *by, usec_t day, const char *zone, char **ret) {
+        char t[ISO8601_MAX];
+        int day_when = 0, day_of = 0;
+
+        if (when == 0)
+                return strdup_to(ret, "-");
+        (void) time_local_day(when, zone, &day_when);
+        (void) time_local_day(day, zone, &day_of);
+        table_format_time(day_when != day_of ? TABLE_TIMESTAMP_MINUTE : TABLE_CLOCK, when, zone, t);
+        if (isempty(by))
+                return strdup_to(ret, t);
+        return asprintf(ret, "%s by %s", t, by) < 0 ? -ENOMEM : 0;
+}
+
+static const char *verbs_alerts_empty_to_null(const char *s) {
+        return isempty(s) ? NULL : s;
+}
+
+/* ---- ack ---- */
+
+int verb_ack(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(json_object_putp) json_object *o = NULL;
+        int r;
+
+        r = ctl_bus_open(&bus, NULL, NULL);
+        if (r < 0)
+                return r;
+        r = ctl_bus_call(bus, BUS_METHOD_ACKNOWLEDGE_ALERT, "acknowledge the alert", NULL, "ss", args[1],
+                         arg_note ?: "");
+        if (r < 0)
+                return r;
+        if (arg_json) {
+                o = json_object_new_object();
+                if (!o || ctl_json_add_string(o, "id", args[1]) < 0 ||
+                    ctl_json_add_string(o, "note", verbs_alerts_empty_to_null(arg_note)) < 0 || ctl_json_print(o) < 0)
+                        return log_oom();
+                return 0;
+        }
+        fprintf(stderr, "Acknowledged: the other leads' notifications of it close. `respitectl alerts` shows it%s.\n",
+                arg_note ? " with your note" : "");
+        return 0;
+}
+
+/* ---- alerts ---- */
+
+/* ListAlerts, as read. */
+typedef struct AlertRow {
+        const char *id, *operator, *team, *category;
+        uint64_t when, raised, recovery_start, recovery_end, escalated, acknowledged;
+        const char *acknowledged_by, *note;
+} AlertRow;
+
+static const CtlBusField verbs_alerts_alert_fields[] = {
+        { 's', offsetof(AlertRow, id)              },
+        { 's', offsetof(AlertRow, operator)        },
+        { 's', offsetof(AlertRow, team)            },
+        { 's', offsetof(AlertRow, category)        },
+        { 't', offsetof(AlertRow, when)            },
+        { 't', offsetof(AlertRow, raised)          },
+        { 't', offsetof(AlertRow, recovery_start)  },
+        { 't', offsetof(AlertRow, recovery_end)    },
+        { 't', offsetof(AlertRow, escalated)       },
+        { 't', offsetof(AlertRow, acknowledged)    },
+        { 's', offsetof(AlertRow, acknowledged_by) },
+        { 's', offsetof(AlertRow, note)            },
+};
+
+/* Open alerts first, each part by when it was raised. */
+static int verbs_alerts_alert_compare(const void *a, const void *b) {
+        const AlertRow *x = a, *y = b;
+
+        return CMP(x->acknowledged > 0, y->acknowledged > 0) ?: CMP(x->raised, y->raised) ?: strcmp(x->id, y->id);
+}
+
+static const TableColumn verbs_alerts_alert_columns[] = {
+        { "ID",           "id"              },
+        { "STATE",        NULL              },
+        { NULL,           "state"           },
+        { "WHEN",         "time"            },
+        { NULL,           "raised"          },
+        { "OPERATOR",     "operator"        },
+        { "TEAM",         "team"            },
+        { "CATEGORY",     "category"        },
+        { "RECOVERY",     NULL              },
+        { NULL,           "recovery_start"  },
+        { NULL,           "recovery_end"    },
+        { NULL,           "escalated"       },
+        { "ACKNOWLEDGED", NULL              },
+        { NULL,           "acknowledged"    },
+        { NULL,           "acknowledged_by" },
+        { "NOTE",         "note"            },
+};
+
+static int verbs_alerts_alert_row(Table *t, const AlertRow *a, const char *zone) {
+        _cleanup_free_ char *ack = NULL;
+        char recovery[2 * ISO8601_MAX];
+        const char *state = a->acknowledged > 0 ? "acknowledged" : a->escalated > 0 ? "OPEN, escalated" : "OPEN";
+
+        verbs_alerts_format_span(a->recovery_start, a->recovery_end, a->when, zone, recovery);
+        if (verbs_alerts_format_ack(a->acknowledged, a->acknowledged_by, a->when, zone, &ack) < 0)
+                return -ENOMEM;
+        if (table_add_string(t, a->id) < 0 || table_add_string(t, state) < 0 ||
+            table_add_string(t, a->acknowledged > 0 ? "acknowledged" : "open") < 0 ||
+            table_add_time(t, TABLE_TIMESTAMP_MINUTE, a->when, zone) < 0 ||
+            table_add_time(t, TABLE_TIMESTAMP_MINUTE, a->raised, zone) < 0 || table_add_string(t, a->operator) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(a->team)) < 0 || table_add_string(t, a->category) < 0 ||
+            table_add_string(t, recovery) < 0 || table_add_time(t, TABLE_CLOCK, a->recovery_start, zone) < 0 ||
+            table_add_time(t, TABLE_CLOCK, a->recovery_end, zone) < 0 ||
+            table_add_time(t, TABLE_CLOCK, a->escalated, zone) < 0 || table_add_string(t, ack) < 0 ||
+            table_add_time(t, TABLE_CLOCK, a->acknowledged, zone) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(a->acknowledged_by)) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(a->note)) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int verb_alerts(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(table_freep) Table *t = NULL;
+        _cleanup_free_ AlertRow *rows = NULL;
+        _cleanup_free_ char *zone = NULL, *none = NULL;
+        char since_text[ISO8601_MAX];
+        usec_t since, now;
+        size_t n, n_open = 0;
+        int r;
+
+        r = verbs_alerts_check_format("alerts");
+        if (r < 0)
+                return r;
+        r = ctl_bus_open(&bus, &zone, &now);
+        if (r < 0)
+                return r;
+        r = verbs_alerts_parse_bound("--since", arg_since ?: "today", false, zone, now, &since);
+        if (r < 0)
+                return r;
+
+        r = ctl_bus_call(bus, BUS_METHOD_LIST_ALERTS, "list the alerts", &reply, "t", (uint64_t) since);
+        if (r < 0)
+                return r;
+        r = ctl_bus_read_array(reply, 'r', verbs_alerts_alert_fields, ELEMENTSOF(verbs_alerts_alert_fields),
+                               sizeof(AlertRow), (void **) &rows, &n);
+        if (r < 0)
+                return ctl_bus_log_read_error(r);
+        if (n > 0)
+                qsort(rows, n, sizeof(AlertRow), verbs_alerts_alert_compare);
+
+        t = table_new(verbs_alerts_alert_columns, ELEMENTSOF(verbs_alerts_alert_columns));
+        if (!t)
+                return log_oom();
+        table_set_csv_style(t, TABLE_CSV_RECORD);
+        for (size_t i = 0; i < n; i++) {
+                if (verbs_alerts_alert_row(t, &rows[i], zone) < 0)
+                        return log_oom();
+                n_open += rows[i].acknowledged == 0;
+        }
+        if (asprintf(&none, "No alerts open, and none raised since %s.\n",
+                     table_format_time(TABLE_TIMESTAMP_MINUTE, since, zone, since_text)) < 0)
+                return log_oom();
+        r = verbs_daemon_print_table(t, none);
+        if (r >= 0 && n_open > 0 && arg_format == FORMAT_TABLE) {
+                fflush(stdout);         /* the hint after the table, also into one pipe */
+                fprintf(stderr, "%zu open: `respitectl ack ID [--note TEXT]` acknowledges one.\n", n_open);
+        }
+        return r;
+}
+
+/* ---- incidents: the incident record ---- */
+
+/* GetIncidentRecord, one incident as read. */
+typedef struct IncidentRecord {
+        const char *id, *operator, *team, *category, *note, *source, *taken, *alert_id;
+        const char *acknowledged_by, *acknowledge_note;
+        uint64_t time, received, recovery_start, recovery_end, alerted, escalated, acknowledged;
+} IncidentRecord;
+
+/* Names that are not here are skipped (the contract lets respited add some). */
+static const CtlBusProperty verbs_alerts_incident_map[] = {
+        { "Id",                "s", NULL, offsetof(IncidentRecord, id)               },
+        { "Operator",          "s", NULL, offsetof(IncidentRecord, operator)         },
+        { "Team",              "s", NULL, offsetof(IncidentRecord, team)             },
+        { "Category",          "s", NULL, offsetof(IncidentRecord, category)         },
+        { "TimeUSec",          "t", NULL, offsetof(IncidentRecord, time)             },
+        { "ReceivedUSec",      "t", NULL, offsetof(IncidentRecord, received)         },
+        { "Note",              "s", NULL, offsetof(IncidentRecord, note)             },
+        { "Source",            "s", NULL, offsetof(IncidentRecord, source)           },
+        { "RecoveryStartUSec", "t", NULL, offsetof(IncidentRecord, recovery_start)   },
+        { "RecoveryEndUSec",   "t", NULL, offsetof(IncidentRecord, recovery_end)     },
+        { "Taken",             "s", NULL, offsetof(IncidentRecord, taken)            },
+        { "AlertId",           "s", NULL, offsetof(IncidentRecord, alert_id)         },
+        { "AlertedUSec",       "t", NULL, offsetof(IncidentRecord, alerted)          },
+        { "EscalatedUSec",     "t", NULL, offsetof(IncidentRecord, escalated)        },
+        { "AcknowledgedUSec",  "t", NULL, offsetof(IncidentRecord, acknowledged)     },
+        { "AcknowledgedBy",    "s", NULL, offsetof(IncidentRecord, acknowledged_by)  },
+        { "AcknowledgeNote",   "s", NULL, offsetof(IncidentRecord, acknowledge_note) },
+        {}
+};
+
+static int verbs_alerts_incident_compare(const void *a, const void *b) {
+        const IncidentRecord *x = a, *y = b;
+
+        return CMP(x->time, y->time) ?: strcmp(x->id ?: "", y->id ?: "");
+}
+
+/* The record's columns, as respitectl(1) THE INCIDENT RECORD describes
+ * them; CSV and JSON have every JSON column, the text fewer. */
+static const TableColumn verbs_alerts_incident_columns[] = {
+        { "TIME",         "time"             },
+        { "OPERATOR",     "operator"         },
+        { "TEAM",         "team"             },
+        { "CATEGORY",     "category"         },
+        { NULL,           "note"             },
+        { NULL,           "source"           },
+        { "RECOVERY",     NULL               },
+        { NULL,           "recovery_start"   },
+        { NULL,           "recovery_end"     },
+        { "TAKEN",        NULL               },
+        { NULL,           "taken"            },
+        { NULL,           "alert"            },
+        { "ALERTED",      "alerted"          },
+        { "ACKNOWLEDGED", NULL               },
+        { NULL,           "acknowledged"     },
+        { NULL,           "acknowledged_by"  },
+        { "ESCALATED",    "escalated"        },
+        { NULL,           "acknowledge_note" },
+        { NULL,           "received"         },
+        { NULL,           "id"               },
+        { "NOTE",         NULL               },
+};
+
+/* "partly_taken" → "partly taken"; "" (not known) → "-". */
+static int verbs_alerts_taken_words(const char *taken, char **ret) {
+        char *s;
+
+        if (isempty(taken))
+                return strdup_to(ret, "-");
+        s = strdup(taken);
+        if (!s)
+                return -ENOMEM;
+        for (char *c = s; *c; c++)
+                if (*c == '_')
+                        *c = ' ';
+        *ret = s;
+        return 0;
+}
+
+static int verbs_alerts_incident_row(Table *t, const IncidentRecord *i, const char *zone) {
+        _cleanup_free_ char *taken = NULL, *ack = NULL;
+        char recovery[2 * ISO8601_MAX];
+
+        verbs_alerts_format_span(i->recovery_start, i->recovery_end, i->time, zone, recovery);
+        if (verbs_alerts_taken_words(i->taken, &taken) < 0 ||
+            verbs_alerts_format_ack(i->acknowledged, i->acknowledged_by, i->time, zone, &ack) < 0)
+                return -ENOMEM;
+        if (table_add_time(t, TABLE_TIMESTAMP_MINUTE, i->time, zone) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->operator)) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->team)) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->category)) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->note)) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->source)) < 0 || table_add_string(t, recovery) < 0 ||
+            table_add_time(t, TABLE_CLOCK, i->recovery_start, zone) < 0 ||
+            table_add_time(t, TABLE_CLOCK, i->recovery_end, zone) < 0 || table_add_string(t, taken) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->taken)) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->alert_id)) < 0 ||
+            table_add_time(t, TABLE_CLOCK, i->alerted, zone) < 0 || table_add_string(t, ack) < 0 ||
+            table_add_time(t, TABLE_CLOCK, i->acknowledged, zone) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->acknowledged_by)) < 0 ||
+            table_add_time(t, TABLE_CLOCK, i->escalated, zone) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->acknowledge_note)) < 0 ||
+            table_add_time(t, TABLE_CLOCK, i->received, zone) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->id)) < 0 ||
+            table_add_string(t, verbs_alerts_empty_to_null(i->note)) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* What the text says when nothing is found: "No incidents of op16 from
+ * 1999-01-04 00:00 to 1999-01-05 00:00." */
+static int verbs_alerts_incidents_none(usec_t from, usec_t to, const char *zone, char **ret) {
+        char a[ISO8601_MAX], b[ISO8601_MAX];
+
+        table_format_time(TABLE_TIMESTAMP_MINUTE, from, zone, a);
+        table_format_time(TABLE_TIMESTAMP_MINUTE, to, zone, b);
+        return asprintf(ret, "No incidents%s%s%s%s from %s%s%s.\n", arg_operator ? " of " : "", arg_operator ?: "",
+                        arg_team ? " in team " : "", arg_team ?: "", a, to > 0 ? " to " : "", to > 0 ? b : "") < 0 ?
+                -ENOMEM : 0;
+}
+
+int verb_incidents(char **args) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(table_freep) Table *t = NULL;
+        _cleanup_free_ IncidentRecord *rows = NULL;
+        _cleanup_free_ char *zone = NULL, *none = NULL;
+        usec_t from, to = 0, now;
+        size_t n;
+        int r;
+
+        r = verbs_alerts_check_format("incidents");
+        if (r < 0)
+                return r;
+        if (arg_since && arg_from)
+                return log_error_errno(EINVAL, "--since is another name of --from: give one of them.");
+        r = ctl_bus_open(&bus, &zone, &now);
+        if (r < 0)
+                return r;
+        /* --since, the option of respite 0.1, is --from. */
+        r = verbs_alerts_parse_bound(arg_since ? "--since" : "--from", arg_since ?: arg_from ?: "today", false, zone,
+                                     now, &from);
+        if (r >= 0 && arg_to)
+                r = verbs_alerts_parse_bound("--to", arg_to, true, zone, now, &to);
+        if (r < 0)
+                return r;
+        if (to > 0 && to <= from)
+                return log_error_errno(EINVAL, "--to must come after --from.");
+
+        r = ctl_bus_call(bus, BUS_METHOD_GET_INCIDENT_RECORD, "read the incident record", &reply, "tts",
+                         (uint64_t) from, (uint64_t) to, arg_team ?: "");
+        if (r < 0)
+                return r;
+        r = ctl_bus_read_property_array(reply, verbs_alerts_incident_map, sizeof(IncidentRecord), (void **) &rows,
+                                        &n);
+        if (r < 0)
+                return ctl_bus_log_read_error(r);
+        if (n > 0)
+                qsort(rows, n, sizeof(IncidentRecord), verbs_alerts_incident_compare);
+
+        t = table_new(verbs_alerts_incident_columns, ELEMENTSOF(verbs_alerts_incident_columns));
+        if (!t)
+                return log_oom();
+        table_set_csv_style(t, TABLE_CSV_RECORD);
+        for (size_t i = 0; i < n; i++)
+                /* respited filters by team; --operator is ours. */
+                if ((!arg_operator || streq_ptr(rows[i].operator, arg_operator)) &&
+                    verbs_alerts_incident_row(t, &rows[i], zone) < 0)
+                        return log_oom();
+        if (verbs_alerts_incidents_none(from, to, zone, &none) < 0)
+                return log_oom();
+        return verbs_daemon_print_table(t, none);
+}

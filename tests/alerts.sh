@@ -129,8 +129,12 @@ for ((i = 0; i < 100; i++)); do dunstctl is-paused >/dev/null 2>&1 && started=1 
 check "dunst runs under Xvfb ($DISPLAY) on a private session bus" test $started -eq 1
 
 # respited at 09:00 of the example day, in real time; the user running the
-# test leads op16's team (retail), and so does lead2 when there is one.
+# test leads op16's team (retail), and so does lead2 when there is one. A
+# 70-minute call of op19 that morning (a long call, for the record) joins
+# the day's call records.
 ln -s "$top/conf/presets" "$tmp/presets"
+printf 'operator,start,end,call_id\nop19,1999-01-04T07:45:00+02:00,1999-01-04T08:55:00+02:00,long-1\n' \
+        >"$tmp/long-call.csv"
 leads="{ user = \"$me\"; teams = [ \"retail\" ]; }"
 [ -z "$lead2" ] || leads="$leads, { user = \"$lead2\"; teams = [ \"retail\" ]; }"
 cat >"$tmp/respite.conf" <<EOF
@@ -138,7 +142,7 @@ site = { timezone = "Asia/Jerusalem"; };
 @include "presets/jp.conf"
 sources = {
   rosters = [ "$top/conf/examples/anonbank-1999-01-04-roster.csv" ];
-  calls = [ "$top/conf/examples/anonbank-1999-01-04-calls.csv" ];
+  calls = [ "$top/conf/examples/anonbank-1999-01-04-calls.csv", "$tmp/long-call.csv" ];
 };
 access = { leads = ( $leads ); };
 EOF
@@ -221,6 +225,9 @@ check "alerts --format ics is bad usage" test $rc -eq 2
 check "incidents --since and --from together are bad usage" test $rc -eq 2
 
 # The incident record of the day, as CSV: every column, ISO 8601 instants.
+# The day has the two threats, an abusive call reported now and the long
+# calls found in its call records.
+"$ctl" --user report op27 verbal_abuse --note "insults" >/dev/null 2>&1
 "$ctl" --user incidents --from 1999-01-04 --to 1999-01-04 --format csv >"$tmp/record.csv" 2>"$tmp/record.err"
 check "incidents --format csv: every column of the record" python3 -c '
 import csv, sys
@@ -239,7 +246,12 @@ for r in threats:
     assert r["source"], r
 assert first["note"] == "said he knows where she lives" and first["alert"] == sys.argv[3], first
 assert second["alert"] == sys.argv[4], second
-assert second.get("acknowledge_note") == "called her back, moved her to the back office", second' \
+assert second.get("acknowledge_note") == "called her back, moved her to the back office", second
+abuse = [r for r in rows if r["category"] == "verbal_abuse"]
+assert len(abuse) == 1 and abuse[0]["source"] == "bus" and abuse[0]["note"] == "insults", abuse
+assert abuse[0]["recovery_start"] and abuse[0]["alert"] == "", abuse
+long = [r for r in rows if r["category"] == "prolonged_call"]
+assert long and all(r["source"].startswith("calls:") and r["note"] == "" for r in long), long' \
         "$tmp/record.csv" "$me" "$alert1" "$alert2"
 out=$("$ctl" --user incidents --from 1999-01-04 --operator op16 2>&1)
 check "incidents: the record as a table" grep -Eq "^1999-01-04 09:00 +op16 +retail +threat +09:01-09:21 " <<<"$out"

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "daemon/store-internal.h"
@@ -226,6 +228,24 @@ Store *store_free(Store *s) {
         return mfree(s);
 }
 
+/* The file for respited's user alone: it holds incident notes, alert
+ * answers, feed tokens and the team UIDs' key, and the state directory may
+ * be readable by a group (integrations that write the spool). SQLite gives
+ * its -wal and -shm files the database's mode. A file made by an older
+ * respited with group or other bits loses them. */
+static int store_make_private(const char *path) {
+        _cleanup_(closep) int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+        struct stat st;
+
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if ((st.st_mode & 077) != 0 && fchmod(fd, st.st_mode & 0700) < 0)
+                return -errno;
+        return 0;
+}
+
 int store_open(const char *dir, Store **ret) {
         _cleanup_(store_freep) Store *s = NULL;
         _cleanup_free_ char *path = NULL;
@@ -236,6 +256,9 @@ int store_open(const char *dir, Store **ret) {
         s = calloc(1, sizeof(Store));
         if (!s)
                 return -ENOMEM;
+        r = store_make_private(path);
+        if (r < 0)
+                return r;
 
         r = store_errno_from_sqlite(sqlite3_open_v2(path, &s->db,
                                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |

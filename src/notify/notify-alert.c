@@ -46,14 +46,7 @@ static char *notify_alert_body_text(const Agent *a, const char *text, bool words
         if (!f)
                 return NULL;
         for (const char *c = text; *c; c++)
-                if (a->markup && *c == '&')
-                        fputs("&amp;", f);
-                else if (a->markup && *c == '<')
-                        fputs("&lt;", f);
-                else if (a->markup && *c == '>')
-                        fputs("&gt;", f);
-                else
-                        fputc(words && *c == '_' ? ' ' : *c, f);
+                notify_fputc_body(a, words && *c == '_' ? ' ' : *c, f);
         if (fclose(f) != 0)
                 return NULL;
         return TAKE_PTR(out);

@@ -35,14 +35,7 @@ static char *notify_reason_for_people(const Agent *a, const char *reason) {
                                 continue;
                         }
                 }
-                if (a->markup && *c == '&')
-                        fputs("&amp;", f);
-                else if (a->markup && *c == '<')
-                        fputs("&lt;", f);
-                else if (a->markup && *c == '>')
-                        fputs("&gt;", f);
-                else
-                        fputc(c == reason ? toupper((unsigned char) *c) : *c, f);
+                notify_fputc_body(a, c == reason ? toupper((unsigned char) *c) : *c, f);
         }
         if (fclose(f) != 0)
                 return NULL;

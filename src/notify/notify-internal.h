@@ -146,6 +146,10 @@ int notify_show_styled(Agent *a, const char *uid, NotifyStyle style, uint8_t urg
                        const char *body, const char *what);
 /* Take the notification with the server's id away (CloseNotification). */
 void notify_close(Agent *a, uint32_t id);
+/* Write c to f as a notification's body takes it: markup-escaped (&, <, >)
+ * when the server takes body markup. */
+void notify_fputc_body(const Agent *a, char c, FILE *f);
+
 /* Ask the server's capabilities (body markup, actions) into a. Returns 0
  * or a negative errno. */
 int notify_ask_capabilities(Agent *a);

@@ -268,3 +268,14 @@ int notify_server_add_matches(Agent *a) {
         return sd_bus_match_signal(a->session, NULL, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_INTERFACE,
                                    "ActionInvoked", notify_on_action, a);
 }
+
+void notify_fputc_body(const Agent *a, char c, FILE *f) {
+        if (a->markup && c == '&')
+                fputs("&amp;", f);
+        else if (a->markup && c == '<')
+                fputs("&lt;", f);
+        else if (a->markup && c == '>')
+                fputs("&gt;", f);
+        else
+                fputc(c, f);
+}

@@ -419,6 +419,28 @@ static void test_migrate_from_v2(void **state) {
         assert_int_equal(query_int("SELECT COUNT(*) FROM alerts"), 0);
 }
 
+/* The store is respited's user's alone, also when an older respited left it
+ * readable by its group, and so are SQLite's -wal and -shm files. */
+static void test_private_mode(void **state) {
+        _cleanup_(store_freep) Store *s = NULL;
+        _cleanup_free_ char *path = NULL, *wal = NULL;
+        struct stat st;
+
+        assert_true(asprintf(&path, "%s/" STORE_FILE, dir) > 0);
+        assert_true(asprintf(&wal, "%s/" STORE_FILE "-wal", dir) > 0);
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        assert_int_equal(stat(wal, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        s = store_free(s);
+
+        assert_int_equal(chmod(path, 0644), 0);
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+}
+
 static void test_migrate_from_v3(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
 
@@ -477,6 +499,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_adherence, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrate_from_v2, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrate_from_v3, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_private_mode, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_secrets, setup, teardown),
         };
 

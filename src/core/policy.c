@@ -50,6 +50,11 @@ static int policy_check_category(PolicyParser *p, const config_setting_t *e, voi
                                                     "duplicate category \"%s\" (first at line %u)", c->name,
                                                     config_setting_source_line(config_setting_get_elem(list, j)));
 
+        if (c->notify_lead && c->notify_lead_after > 1)
+                return policy_setting_error(p, config_setting_get_member(e, "notify_lead"),
+                                            "notify_lead = true alerts at every incident, notify_lead_after = %u "
+                                            "only at %u within notify_lead_within: give one of them", c->notify_lead_after,
+                                            c->notify_lead_after);
         if (c->notify_lead_after == 0 && !c->notify_lead && config_setting_get_member(e, "notify_lead_within"))
                 return policy_setting_error(p, config_setting_get_member(e, "notify_lead_within"),
                                             "notify_lead_within needs notify_lead or notify_lead_after");

@@ -111,6 +111,25 @@ static bool bus_caller_sees_alerts(const Manager *m, const Caller *caller, const
         return access_for_alerts(&m->policy->access, caller, geteuid(), team);
 }
 
+/* Whether caller may see alert a: as bus_caller_sees_alerts(), except that
+ * alerts.escalate_to sees an alert only once it escalated. */
+static bool bus_caller_sees_alert(const Manager *m, const Caller *caller, const Alert *a) {
+        return access_for_team(&m->policy->access, caller, geteuid(), a->team) ||
+               (a->escalated != 0 && access_is_escalation(&m->policy->access, caller));
+}
+
+/* Lead alerts and the record are for leads: a caller who leads no team (and
+ * is not root, the daemon's user or in alerts.escalate_to) is told so,
+ * rather than shown an empty list. Returns 0 or sets AccessDenied. */
+static int bus_check_any_lead(const Manager *m, const Caller *caller, const char *what, sd_bus_error *error) {
+        if (access_is_lead(&m->policy->access, caller, geteuid()) ||
+            access_is_escalation(&m->policy->access, caller))
+                return 0;
+        log_notice("Denied uid %u to %s: no lead of any team.", (unsigned) caller->uid, what);
+        return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                 "Only team leads may %s; access.leads names no team of this user.", what);
+}
+
 /* The team of operator now, or NULL. */
 static const char *bus_operator_team(const Manager *m, const char *operator) {
         ssize_t i = roster_find_operator(m->roster, operator);
@@ -170,8 +189,9 @@ static int bus_append_record(sd_bus_message *reply, const Manager *m, const Inci
  * of the team, access.escalate_to, root and the daemon's user: notes are
  * personal data.
  * Errors: org.freedesktop.DBus.Error.AccessDenied (a team the caller may
- * not see, whether or not it exists), org.freedesktop.DBus.Error.InvalidArgs
- * (from_usec not before to_usec). */
+ * not see, whether or not it exists; "" from a caller who leads no team),
+ * Error.UnknownTeam (a team not in the roster, to a caller who may see it),
+ * org.freedesktop.DBus.Error.InvalidArgs (from_usec not before to_usec). */
 int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(caller_done) Caller caller = {};
@@ -197,6 +217,12 @@ int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_e
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Only a lead of team '%s' may read its incident record.", team);
         }
+        if (isempty(team)) {
+                r = bus_check_any_lead(m, &caller, "read the incident record", error);
+                if (r < 0)
+                        return r;
+        } else if (!roster_has_team(m->roster, team))
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%s' in the roster.", team);
 
         /* The incidents are sorted by time: from the first at or after from. */
         while (lo < hi) {
@@ -226,11 +252,14 @@ int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_e
 
 /* ListAlerts(t since_usec) → (a(ssssttttttss) alerts)
  * Every unanswered lead alert and those raised at or after since_usec (UTC
- * usec), that the caller may see (the leads of the operator's team,
- * access.escalate_to, root, the daemon's user), by time raised, as
+ * usec), that the caller may see (the leads of the operator's team, root,
+ * the daemon's user, and access.escalate_to once it escalated), by time
+ * raised, as
  * (alert_id, operator, team, category, when_usec, raised_usec,
  * recovery_start_usec, recovery_end_usec, escalated_usec,
- * acknowledged_usec, acknowledged_by, note); 0 and "" = not (yet). */
+ * acknowledged_usec, acknowledged_by, note); 0 and "" = not (yet).
+ * Errors: org.freedesktop.DBus.Error.AccessDenied (a caller who leads no
+ * team and is not in alerts.escalate_to). */
 int bus_method_list_alerts(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(caller_done) Caller caller = {};
@@ -244,13 +273,16 @@ int bus_method_list_alerts(sd_bus_message *msg, void *userdata, sd_bus_error *er
         r = caller_from_message(msg, &caller);
         if (r < 0)
                 return r;
+        r = bus_check_any_lead(m, &caller, "list lead alerts", error);
+        if (r < 0)
+                return r;
         r = bus_open_array(msg, "(ssssttttttss)", &reply);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < m->n_alerts; i++) {
                 const Alert *a = m->alerts[i];
 
-                if ((a->acknowledged != 0 && a->raised < since) || !bus_caller_sees_alerts(m, &caller, a->team))
+                if ((a->acknowledged != 0 && a->raised < since) || !bus_caller_sees_alert(m, &caller, a))
                         continue;
                 r = sd_bus_message_append(reply, "(ssssttttttss)", a->id, a->operator, a->team ?: "", a->category,
                                           a->when, a->raised, a->recovery_start, a->recovery_end, a->escalated,
@@ -274,10 +306,9 @@ static int bus_user_name(uid_t uid, char **ret) {
  * Answer lead alert alert_id: who (the caller's user name) and when are
  * recorded with note (may be empty, at most 4096 bytes), in the store
  * before the reply; AlertAcknowledged goes to those the alert was sent to.
- * For the leads of the operator's team, access.escalate_to, root and the
- * daemon's user.
- * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownAlert (also
- * for an alert the caller may not see), Error.AlreadyAcknowledged (says by
+ * For the leads of the operator's team, root, the daemon's user and, once
+ * it escalated, access.escalate_to.
+ * Errors: Error.UnknownAlert (also for an alert the caller may not see), Error.AlreadyAcknowledged (says by
  * whom and when), org.freedesktop.DBus.Error.InvalidArgs (note too long). */
 int bus_method_acknowledge_alert(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(caller_done) Caller caller = {};
@@ -295,7 +326,7 @@ int bus_method_acknowledge_alert(sd_bus_message *msg, void *userdata, sd_bus_err
         if (r < 0)
                 return r;
         a = manager_find_alert(m, id);
-        if (!a || !bus_caller_sees_alerts(m, &caller, a->team)) {
+        if (!a || !bus_caller_sees_alert(m, &caller, a)) {
                 if (a)
                         log_notice("Denied uid %u to acknowledge alert %s.", (unsigned) caller.uid, id);
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_ALERT, "No such alert '%.64s'.", id);

@@ -97,7 +97,8 @@ int manager_load_alerts(Manager *m) {
                 return log_error_errno(r, "Failed to read the lead alerts: %m (%s)", store_error(m->store));
         manager_alerts_advance(m);
         if (m->alerts_unanswered > 0)
-                log_notice("%zu lead alerts are still unanswered.", m->alerts_unanswered);
+                log_notice("%zu lead alert%s still unanswered.", m->alerts_unanswered,
+                           m->alerts_unanswered == 1 ? " is" : "s are");
         return 0;
 }
 
@@ -115,10 +116,25 @@ const Break *manager_incident_recovery(const Manager *m, const Incident *inc) {
         return NULL;
 }
 
+/* Escalate a now: stored, LeadAlert to access.escalate_to. Returns how
+ * many subscribers it was sent to. */
+static int manager_alert_escalate(Manager *m, Alert *a, usec_t now) {
+        int r;
+
+        a->escalated = now;
+        if (m->store) {
+                r = store_update_alert(m->store, a);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to store the escalation of alert %s: %m (%s), escalating anyway",
+                                          a->id, store_error(m->store));
+        }
+        return MAX(bus_emit_lead_alert(m, a, AUDIENCE_ESCALATION), 0);
+}
+
 void manager_alert_incident(Manager *m, const Incident *inc) {
         const Category *c = policy_find_category(m->policy, inc->category);
         _cleanup_(alert_freep) Alert *a = NULL;
-        char id[SD_ID128_STRING_MAX], at[ISO8601_MAX];
+        char id[SD_ID128_STRING_MAX];
         usec_t now = clock_now(&m->clock);
         ssize_t k = roster_find_operator(m->roster, inc->operator);
         const Break *recovery;
@@ -168,16 +184,19 @@ void manager_alert_incident(Manager *m, const Incident *inc) {
         kept = TAKE_PTR(a);
 
         n = bus_emit_lead_alert(m, kept, AUDIENCE_LEADS);
-        if (n > 0)
+        if (n > 0) {
                 log_notice("%s: %s incident %s: lead alert %s sent to %d subscriber%s of team %s.", kept->operator,
                            kept->category, kept->incident_id, kept->id, n, n == 1 ? "" : "s", kept->team ?: "-");
-        else
-                log_warning("%s: %s incident %s: lead alert %s raised, but no lead of team %s is listening; "
-                            "it escalates at %s.", kept->operator, kept->category, kept->incident_id, kept->id,
-                            kept->team ?: "-",
-                            time_format_clock(now + m->policy->alerts.escalate_after, m->policy->timezone, false,
-                                              at));
-        (void) manager_arm_timer(m);
+                (void) manager_arm_timer(m);
+                return;
+        }
+        /* Nobody of the team hears it: waiting escalate_after would leave
+         * the operator alone with it all that time. */
+        n = manager_alert_escalate(m, kept, now);
+        manager_alerts_advance(m);
+        log_warning("%s: %s incident %s: lead alert %s raised, but no lead of team %s is listening: escalated at "
+                    "once to %d subscriber%s.", kept->operator, kept->category, kept->incident_id, kept->id,
+                    kept->team ?: "-", n, n == 1 ? "" : "s");
 }
 
 usec_t manager_alerts_next(const Manager *m) {
@@ -189,25 +208,17 @@ usec_t manager_alerts_next(const Manager *m) {
 void manager_alerts_escalate(Manager *m, usec_t now) {
         for (; m->next_escalation < m->n_alerts; m->next_escalation++) {
                 Alert *a = m->alerts[m->next_escalation];
-                char d[32];
-                int r, n;
+                char d[DURATION_MAX];
+                int n;
 
                 if (!manager_alert_pending(a))
                         continue;
                 if (a->raised + m->policy->alerts.escalate_after > now)
                         break;
-                a->escalated = now;
-                if (m->store) {
-                        r = store_update_alert(m->store, a);
-                        if (r < 0)
-                                log_warning_errno(r, "Failed to store the escalation of alert %s: %m (%s), "
-                                                  "escalating anyway", a->id, store_error(m->store));
-                }
-                n = bus_emit_lead_alert(m, a, AUDIENCE_ESCALATION);
+                n = manager_alert_escalate(m, a, now);
                 log_warning("%s: lead alert %s (%s) unanswered after %s: escalated to %d subscriber%s.",
                             a->operator, a->id, a->category,
-                            duration_format(m->policy->alerts.escalate_after, d, sizeof d), MAX(n, 0),
-                            n == 1 ? "" : "s");
+                            duration_format(m->policy->alerts.escalate_after, d, sizeof d), n, n == 1 ? "" : "s");
         }
 }
 

@@ -70,6 +70,7 @@ struct Agent {
         char *daemon_owner;     /* unique name of respited, NULL when it is gone */
         bool watching;          /* the operator's break signals are matched */
         bool markup, actions;   /* the server's capabilities */
+        bool capabilities_known;        /* GetCapabilities answered: notifications wait for it */
         bool warned_server, warned_daemon;
         Shown **shown;
         size_t n_shown;

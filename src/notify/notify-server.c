@@ -83,6 +83,14 @@ void notify_shown_forget_old(Agent *a, usec_t now) {
 
 static int notify_send(Agent *a, Shown *s);
 
+/* No server answers: what waits is sent when one appears. Said once. */
+static void notify_no_server(Agent *a, const sd_bus_error *e) {
+        if (!a->warned_server)
+                log_warning("No notification server answers (%s: %s); notifications wait until one appears.",
+                            e->name, e->message ?: "");
+        a->warned_server = true;
+}
+
 static int notify_on_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
         Shown *s = userdata;
         Agent *a = s->agent;
@@ -92,10 +100,7 @@ static int notify_on_reply(sd_bus_message *reply, void *userdata, sd_bus_error *
         s->slot = sd_bus_slot_unref(s->slot);
         if (e) {
                 /* Kept pending: sent again when a server appears. */
-                if (!a->warned_server)
-                        log_warning("No notification server answers (%s: %s); notifications wait until one appears.",
-                                    e->name, e->message ?: "");
-                a->warned_server = true;
+                notify_no_server(a, e);
                 if (s->acknowledged)
                         notify_shown_remove(a, s);      /* nothing left to show */
                 else
@@ -141,6 +146,10 @@ static int notify_send(Agent *a, Shown *s) {
 
         if (s->slot)
                 return 0;       /* notify_on_reply() sends the rest */
+        if (!a->capabilities_known) {
+                s->pending = true;      /* notify_on_capabilities() sends it, with its actions */
+                return 0;
+        }
         r = sd_bus_message_new_method_call(a->session, &m, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_INTERFACE, "Notify");
         if (r >= 0)
                 r = sd_bus_message_append(m, "susss", "respite", s->id, "", s->summary, s->body);
@@ -194,8 +203,10 @@ static int notify_on_capabilities(sd_bus_message *reply, void *userdata, sd_bus_
         const char *cap;
         int r;
 
-        if (sd_bus_message_is_method_error(reply, NULL))
-                return 0;       /* no server yet: notify_on_reply() says so once */
+        if (sd_bus_message_is_method_error(reply, NULL)) {
+                notify_no_server(a, sd_bus_message_get_error(reply));
+                return 0;
+        }
         a->markup = a->actions = false;
         r = sd_bus_message_enter_container(reply, 'a', "s");
         while (r >= 0 && (r = sd_bus_message_read(reply, "s", &cap)) > 0) {
@@ -204,6 +215,10 @@ static int notify_on_capabilities(sd_bus_message *reply, void *userdata, sd_bus_
         }
         log_debug("Notification server: body markup %s, actions %s.", a->markup ? "yes" : "no",
                   a->actions ? "yes" : "no");
+        a->capabilities_known = true;
+        for (size_t i = 0; i < a->n_shown; i++)
+                if (a->shown[i]->pending)
+                        (void) notify_send(a, a->shown[i]);
         return 0;
 }
 
@@ -229,10 +244,9 @@ static int notify_on_server_owner(sd_bus_message *m, void *userdata, sd_bus_erro
                 if (s->style == NOTIFY_STYLE_ALERT && !s->acknowledged)
                         s->pending = true;
         }
+        /* What waits goes out once the new server's capabilities are known. */
+        a->capabilities_known = false;
         (void) notify_ask_capabilities(a);
-        for (size_t i = 0; i < a->n_shown; i++)
-                if (a->shown[i]->pending)
-                        (void) notify_send(a, a->shown[i]);
         return 0;
 }
 
@@ -259,10 +273,39 @@ static int notify_on_action(sd_bus_message *m, void *userdata, sd_bus_error *ret
         return 0;
 }
 
+/* NotificationClosed reason 2: the user dismissed it. */
+#define NOTIFY_CLOSED_DISMISSED 2
+
+/* One of our notifications closed. A lead alert dismissed by the user
+ * (a click closes it on many servers) is shown again: it stays until it
+ * is acknowledged, or the operator stays alone with it unnoticed. */
+static int notify_on_closed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        Agent *a = userdata;
+        uint32_t id, reason;
+
+        if (sd_bus_message_read(m, "uu", &id, &reason) < 0 || id == 0 || reason != NOTIFY_CLOSED_DISMISSED)
+                return 0;
+        for (size_t i = 0; i < a->n_shown; i++) {
+                Shown *s = a->shown[i];
+
+                if (s->id != id || s->style != NOTIFY_STYLE_ALERT || s->acknowledged)
+                        continue;
+                log_info("A lead alert was dismissed without an answer; showing it again until it is acknowledged.");
+                s->id = 0;
+                s->pending = true;
+                return notify_send(a, s);
+        }
+        return 0;
+}
+
 int notify_server_add_matches(Agent *a) {
         int r;
 
         r = notify_add_owner_match(a->session, NOTIFY_NAME, notify_on_server_owner, a);
+        if (r < 0)
+                return r;
+        r = sd_bus_match_signal(a->session, NULL, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_INTERFACE,
+                                "NotificationClosed", notify_on_closed, a);
         if (r < 0)
                 return r;
         return sd_bus_match_signal(a->session, NULL, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_INTERFACE,

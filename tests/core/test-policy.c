@@ -305,6 +305,12 @@ static void test_policy_alert_errors(void **state) {
                                ");\n",
                                "<string>:2: categories[0].notify_lead_within: "
                                "notify_lead_within needs notify_lead or notify_lead_after", NULL);
+        test_policy_assert_bad("categories = (\n"
+                               "  { name = \"prolonged_call\"; notify_lead = true; notify_lead_after = 3; },\n"
+                               "  { name = \"repeat_caller\"; }\n"
+                               ");\n",
+                               "<string>:2: categories[0].notify_lead: notify_lead = true alerts at every incident, "
+                               "notify_lead_after = 3 only at 3 within notify_lead_within: give one of them", NULL);
         test_policy_assert_bad("alerts = { escalate_to = [ \"@no-such-group-here\" ]; };\n",
                                "<string>:1:", "no such group \"no-such-group-here\"", NULL);
         test_policy_assert_bad("alerts = { escalate_after = \"0s\"; };\n", "<string>:1: alerts.escalate_after:", NULL);

@@ -166,15 +166,14 @@ void manager_alert_incident(Manager *m, const Incident *inc) {
                 a->recovery_end = recovery->end;
         }
 
-        /* On disk before anyone is told: an alert is never lost. */
+        /* On disk before anyone is told, so that it survives a restart;
+         * when the store fails, telling the leads still matters more. */
         if (m->store) {
                 r = store_add_alert(m->store, a);
-                if (r < 0) {
-                        log_error_errno(r, "Failed to store the lead alert for incident %s: %m (%s); "
-                                        "the leads of team %s are not told.", inc->id, store_error(m->store),
-                                        a->team ?: "-");
-                        return;
-                }
+                if (r < 0)
+                        log_error_errno(r, "Failed to store the lead alert for incident %s: %m (%s); telling the "
+                                        "leads anyway, but a restart will forget it.", inc->id,
+                                        store_error(m->store));
         }
         r = manager_keep_alert(m, a);
         if (r < 0) {
@@ -185,8 +184,9 @@ void manager_alert_incident(Manager *m, const Incident *inc) {
 
         n = bus_emit_lead_alert(m, kept, AUDIENCE_LEADS);
         if (n > 0) {
-                log_notice("%s: %s incident %s: lead alert %s sent to %d subscriber%s of team %s.", kept->operator,
-                           kept->category, kept->incident_id, kept->id, n, n == 1 ? "" : "s", kept->team ?: "-");
+                log_notice("%s: %s incident %s: lead alert %s sent to %d subscriber%s (the leads of team %s, root).",
+                           kept->operator, kept->category, kept->incident_id, kept->id, n, n == 1 ? "" : "s",
+                           kept->team ?: "-");
                 (void) manager_arm_timer(m);
                 return;
         }

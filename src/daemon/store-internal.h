@@ -86,6 +86,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3_stmt *, sqlite3_finalize);
         "  name TEXT PRIMARY KEY,"                                      \
         "  value BLOB NOT NULL);"
 
+/* Schema 4 keeps, with a planned or statutory break, the recovery it took
+ * in (Break.recovery_uid): without it, a restart granted that recovery
+ * again as a break of its own. */
+#define STORE_MIGRATE_3_TO_4 "ALTER TABLE breaks ADD COLUMN recovery_uid TEXT;"
+
 /* SQLite's result code as a negative errno (0 for OK, DONE, ROW). */
 int store_errno_from_sqlite(int rc);
 int store_exec(Store *s, const char *sql);

@@ -37,7 +37,8 @@ static const char store_schema[] =
         "  trigger_usec INTEGER NOT NULL,"
         "  reason TEXT,"
         "  granted INTEGER NOT NULL,"
-        "  revision INTEGER NOT NULL);"
+        "  revision INTEGER NOT NULL,"
+        "  recovery_uid TEXT);"  /* schema 4: the recovery a planned or statutory break took in */
         "CREATE INDEX breaks_by_shift ON breaks (shift_uid);"
         "CREATE TABLE sequences ("
         "  uid TEXT PRIMARY KEY,"
@@ -200,9 +201,10 @@ static int store_migrate(Store *s) {
         if (version == 0)
                 r = store_exec(s, store_schema);
         else if (version == 2)
-                r = store_exec(s, STORE_SCHEMA_QUEUE_LOGS STORE_SCHEMA_ADHERENCE STORE_SCHEMA_ALERTS);
+                r = store_exec(s, STORE_SCHEMA_QUEUE_LOGS STORE_SCHEMA_ADHERENCE STORE_SCHEMA_ALERTS
+                                  STORE_MIGRATE_3_TO_4);
         else if (version == 3)
-                r = store_exec(s, STORE_SCHEMA_ALERTS);
+                r = store_exec(s, STORE_SCHEMA_ALERTS STORE_MIGRATE_3_TO_4);
         else {  /* version 1 */
                 if (asprintf(&sql, store_migrate_1_to_2, store_schema) < 0)
                         return -ENOMEM;
@@ -428,11 +430,11 @@ static int store_revision_writer_prepare(RevisionWriter *w) {
             (r = store_prepare(w->store, "DELETE FROM shifts WHERE uid = ?", &w->delete_shift)) < 0 ||
             (r = store_prepare(w->store,
                                "INSERT INTO breaks (uid, shift_uid, kind, start_usec, end_usec, trigger_usec, reason, "
-                               "granted, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?8) "
+                               "granted, revision, recovery_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?8, ?9) "
                                "ON CONFLICT (uid) DO UPDATE SET shift_uid = excluded.shift_uid, kind = excluded.kind, "
                                "start_usec = excluded.start_usec, end_usec = excluded.end_usec, "
                                "trigger_usec = excluded.trigger_usec, reason = excluded.reason, "
-                               "revision = excluded.revision",
+                               "revision = excluded.revision, recovery_uid = excluded.recovery_uid",
                                &w->upsert_break)) < 0 ||
             (r = store_prepare(w->store, "DELETE FROM breaks WHERE uid = ? AND shift_uid = ?",
                                &w->delete_break)) < 0 ||
@@ -499,7 +501,8 @@ static int store_write_break(RevisionWriter *w, const ShiftPlan *sp, const Break
             (r = store_bind_usec(st, 5, b->end)) < 0 ||
             (r = store_bind_usec(st, 6, b->trigger)) < 0 ||
             (r = store_bind_text(st, 7, b->reason)) < 0 ||
-            (r = store_errno_from_sqlite(sqlite3_bind_int64(st, 8, rev))) < 0)
+            (r = store_errno_from_sqlite(sqlite3_bind_int64(st, 8, rev))) < 0 ||
+            (r = store_bind_text(st, 9, b->recovery_uid)) < 0)
                 return r;
         return store_step_done(st);
 }
@@ -520,7 +523,7 @@ static int store_delete_by_uid(RevisionWriter *w, sqlite3_stmt *st, const char *
 
 static bool store_break_equal(const Break *a, const Break *b) {
         return a->kind == b->kind && a->start == b->start && a->end == b->end && a->trigger == b->trigger &&
-                streq_ptr(a->reason, b->reason);
+               streq_ptr(a->reason, b->reason) && streq_ptr(a->recovery_uid, b->recovery_uid);
 }
 
 /* Write the differences of one shift: old (may be NULL) to new (may be NULL). */
@@ -670,7 +673,8 @@ static int store_load_breaks(sqlite3_stmt *st, ShiftPlan *sp) {
                         break;
                 }
                 if ((r = store_column_text(st, 0, &b->uid)) < 0 ||
-                    (r = store_column_text(st, 5, &b->reason)) < 0)
+                    (r = store_column_text(st, 5, &b->reason)) < 0 ||
+                    (r = store_column_text(st, 6, &b->recovery_uid)) < 0)
                         break;
         }
         (void) sqlite3_reset(st);
@@ -707,7 +711,7 @@ int store_load_plan(Store *s, Plan **ret) {
                              "ORDER BY operator, start_usec, end_usec, uid", &shifts);
         if (r < 0)
                 return r;
-        r = store_prepare(s, "SELECT uid, kind, start_usec, end_usec, trigger_usec, reason FROM breaks "
+        r = store_prepare(s, "SELECT uid, kind, start_usec, end_usec, trigger_usec, reason, recovery_uid FROM breaks "
                              "WHERE shift_uid = ? ORDER BY start_usec, uid", &breaks);
         if (r < 0)
                 return r;

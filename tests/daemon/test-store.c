@@ -202,6 +202,11 @@ static void assert_plans_equal(const Plan *a, const Plan *b) {
                         assert_int_equal(x->breaks[j].end, y->breaks[j].end);
                         assert_int_equal(x->breaks[j].trigger, y->breaks[j].trigger);
                         assert_string_equal(x->breaks[j].reason, y->breaks[j].reason);
+                        if (x->breaks[j].recovery_uid || y->breaks[j].recovery_uid) {
+                                assert_non_null(x->breaks[j].recovery_uid);
+                                assert_non_null(y->breaks[j].recovery_uid);
+                                assert_string_equal(x->breaks[j].recovery_uid, y->breaks[j].recovery_uid);
+                        }
                 }
         }
 }
@@ -227,6 +232,10 @@ static void test_plan_revisions(void **state) {
         assert_int_equal(query_int("SELECT COUNT(*) FROM revisions"), 1);
 
         moved = make_plan(instant("2025-01-06T02:00:00Z"), instant("2025-01-06T04:30:00Z"));
+        /* A recovery merged into the statutory break is kept with it: a
+         * restart must not grant it again as a break of its own. */
+        moved->shifts[0].breaks[1].recovery_uid = strdup("op16-recovery-y");
+        assert_non_null(moved->shifts[0].breaks[1].recovery_uid);
         assert_int_equal(sequences_update(seq, "op16-recovery-x", 1, 3, 200, NULL, NULL), 0);
         assert_int_equal(store_save_revision(s, first, moved, seq), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM revisions"), 2);
@@ -248,6 +257,7 @@ static void test_plan_revisions(void **state) {
         /* A break gone from the plan is gone from the store. */
         free(moved->shifts[0].breaks[1].uid);
         free(moved->shifts[0].breaks[1].reason);
+        free(moved->shifts[0].breaks[1].recovery_uid);
         moved->shifts[0].n_breaks = 1;
         loaded = plan_free(loaded);
         assert_int_equal(store_save_revision(s, first, moved, NULL), 0);
@@ -411,7 +421,8 @@ static void test_migrate_from_v2(void **state) {
         assert_int_equal(store_open(dir, &s), 0);
         s = store_free(s);
         run_sql("DROP TABLE queue_logs; DROP TABLE queue_log_calls; DROP TABLE queue_log_open; "
-                "DROP TABLE adherence; DROP TABLE alerts; DROP TABLE secrets; PRAGMA user_version = 2");
+                "DROP TABLE adherence; DROP TABLE alerts; DROP TABLE secrets; ALTER TABLE breaks DROP COLUMN recovery_uid; "
+                "PRAGMA user_version = 2");
         assert_int_equal(store_open(dir, &s), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM queue_logs"), 0);
@@ -446,11 +457,13 @@ static void test_migrate_from_v3(void **state) {
 
         assert_int_equal(store_open(dir, &s), 0);
         s = store_free(s);
-        run_sql("DROP TABLE alerts; DROP TABLE secrets; PRAGMA user_version = 3");
+        run_sql("DROP TABLE alerts; DROP TABLE secrets; ALTER TABLE breaks DROP COLUMN recovery_uid; "
+                "PRAGMA user_version = 3");
         assert_int_equal(store_open(dir, &s), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM alerts"), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 0);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM breaks WHERE recovery_uid IS NULL"), 0);
 }
 
 /* A secret is made once and then kept: the same bytes after a reopen,

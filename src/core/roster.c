@@ -229,6 +229,12 @@ static int roster_shift_absorb(Shift *s, Shift *next) {
         return 0;
 }
 
+const char *roster_operator_team(const Roster *r, const char *id) {
+        ssize_t i = roster_find_operator(r, id);
+
+        return i >= 0 ? r->operators[i].team : NULL;
+}
+
 bool roster_has_team(const Roster *r, const char *team) {
         return r->n_teams > 0 && bsearch(&team, r->teams, r->n_teams, sizeof(char *), strptr_compare);
 }

@@ -51,6 +51,9 @@ bool roster_name_is_valid(const char *name, bool is_team) _pure_;
 /* Index of operator id in r->operators, or -ENOENT. */
 ssize_t roster_find_operator(const Roster *r, const char *id);
 
+/* The team of operator id, or NULL when it has none or is not in r. */
+const char *roster_operator_team(const Roster *r, const char *id) _pure_;
+
 /* Whether team is one of r->teams. */
 bool roster_has_team(const Roster *r, const char *team) _pure_;
 

@@ -130,13 +130,6 @@ static int bus_check_any_lead(const Manager *m, const Caller *caller, const char
                                  "Only team leads may %s; access.leads names no team of this user.", what);
 }
 
-/* The team of operator now, or NULL. */
-static const char *bus_operator_team(const Manager *m, const char *operator) {
-        ssize_t i = roster_find_operator(m->roster, operator);
-
-        return i >= 0 ? m->roster->operators[i].team : NULL;
-}
-
 /* One row of the incident record: the incident inc, its team, what it earned
  * and what was done about it. */
 static int bus_append_record(sd_bus_message *reply, const Manager *m, const Incident *inc, const char *team) {
@@ -238,7 +231,7 @@ int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_e
                 return r;
         for (size_t i = lo; i < m->incidents->n && m->incidents->items[i].when < to; i++) {
                 const Incident *inc = &m->incidents->items[i];
-                const char *t = bus_operator_team(m, inc->operator);
+                const char *t = roster_operator_team(m->roster, inc->operator);
 
                 if (inc->received > now || (!isempty(team) && !streq_ptr(t, team)) ||
                     !bus_caller_sees_alerts(m, &caller, t))

@@ -95,12 +95,6 @@ static int bus_emit(Manager *m, SubscriberAudience a, const char *operator, cons
         return r;
 }
 
-static const char *bus_team_of(const Manager *m, const char *operator) {
-        ssize_t i = roster_find_operator(m->roster, operator);
-
-        return i >= 0 ? m->roster->operators[i].team : NULL;
-}
-
 int bus_emit_break(Manager *m, const char *member, const char *operator, const Break *b) {
         _cleanup_free_ char *uid = NULL;
         int r;
@@ -110,13 +104,14 @@ int bus_emit_break(Manager *m, const char *member, const char *operator, const B
         r = feed_event_uid(b->uid, &uid);
         if (r < 0)
                 return r;
-        return bus_emit(m, AUDIENCE_READERS, operator, bus_team_of(m, operator), member, "ssstts", operator, uid,
-                        break_kind_to_string(b->kind), b->start, b->end, break_kind_public_reason(b->kind));
+        return bus_emit(m, AUDIENCE_READERS, operator, roster_operator_team(m->roster, operator), member, "ssstts",
+                        operator, uid, break_kind_to_string(b->kind), b->start, b->end,
+                        break_kind_public_reason(b->kind));
 }
 
 int bus_emit_schedule_changed(Manager *m, const char *operator) {
-        return bus_emit(m, AUDIENCE_READERS, operator, bus_team_of(m, operator), BUS_SIGNAL_SCHEDULE_CHANGED, "s",
-                        operator);
+        return bus_emit(m, AUDIENCE_READERS, operator, roster_operator_team(m->roster, operator),
+                        BUS_SIGNAL_SCHEDULE_CHANGED, "s", operator);
 }
 
 int bus_emit_lead_alert(Manager *m, const Alert *a, SubscriberAudience audience) {

@@ -33,10 +33,8 @@ int bus_send_array(sd_bus_message *reply) {
 }
 
 AccessLevel bus_caller_level(const Manager *m, const Caller *caller, const char *operator) {
-        ssize_t i = roster_find_operator(m->roster, operator);
-
         return access_for_operator(&m->policy->access, caller, geteuid(), operator,
-                                   i >= 0 ? m->roster->operators[i].team : NULL);
+                                   roster_operator_team(m->roster, operator));
 }
 
 int bus_check_access_as(sd_bus_message *msg, const Manager *m, const char *operator, bool integrations,

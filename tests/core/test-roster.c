@@ -66,6 +66,9 @@ static void test_add_and_finish(void **state) {
         assert_string_equal(r->teams[1], "retail");
         assert_true(roster_has_team(r, "retail"));
         assert_false(roster_has_team(r, "support"));
+        assert_string_equal(roster_operator_team(r, "op01"), "retail");
+        assert_string_equal(roster_operator_team(r, "op02"), "default");
+        assert_null(roster_operator_team(r, "op03"));
 
         /* A gap of one hour: one shift, the gap a planned break. */
         assert_int_equal(n_shifts_of(r, "op01"), 1);

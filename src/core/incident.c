@@ -82,23 +82,28 @@ bool incident_list_contains(const IncidentList *l, const Incident *i) {
         return incident_list_find(l, i) >= 0;
 }
 
-bool incident_calls_lead(const Incident *i, const IncidentList *l, const Category *c) {
-        usec_t from = i->when > c->notify_lead_within ? i->when - c->notify_lead_within : 0;
+size_t incident_list_first_at(const IncidentList *l, usec_t t) {
         size_t lo = 0, hi = l->n;
-        unsigned n = 0;
 
-        if (c->notify_lead_after == 0)
-                return false;
-        /* The first incident after from, then those up to i. */
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
 
-                if (l->items[mid].when <= from)
+                if (l->items[mid].when < t)
                         lo = mid + 1;
                 else
                         hi = mid;
         }
-        for (size_t k = lo; k < l->n && l->items[k].when <= i->when; k++)
+        return lo;
+}
+
+bool incident_calls_lead(const Incident *i, const IncidentList *l, const Category *c) {
+        usec_t from = i->when > c->notify_lead_within ? i->when - c->notify_lead_within : 0;
+        unsigned n = 0;
+
+        if (c->notify_lead_after == 0)
+                return false;
+        /* The incidents after from, up to i. */
+        for (size_t k = incident_list_first_at(l, from + 1); k < l->n && l->items[k].when <= i->when; k++)
                 if (streq(l->items[k].category, c->name))
                         n++;
         return n >= c->notify_lead_after;

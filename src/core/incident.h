@@ -63,6 +63,10 @@ int incident_list_remove(IncidentList *l, const Incident *i);
 /* Whether l holds an incident with the when and id of i: a binary search. */
 bool incident_list_contains(const IncidentList *l, const Incident *i) _pure_;
 
+/* The index of the first incident of l at or after t (UTC usec), l->n when
+ * none: a binary search, l being sorted by time. */
+size_t incident_list_first_at(const IncidentList *l, usec_t t) _pure_;
+
 /* Whether incident i, of category c, calls the leads of its operator's
  * team (respited(8) LEAD ALERTS): it is the c->notify_lead_after-th or a
  * later incident of category c within c->notify_lead_within up to i->when,

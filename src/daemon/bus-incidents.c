@@ -192,7 +192,6 @@ int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_e
         usec_t now = clock_now(&m->clock);
         const char *team;
         uint64_t from, to;
-        size_t lo = 0, hi = m->incidents->n;
         int r;
 
         r = sd_bus_message_read(msg, "tts", &from, &to, &team);
@@ -217,22 +216,15 @@ int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_e
         } else if (!roster_has_team(m->roster, team))
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%s' in the roster.", team);
 
-        /* The incidents are sorted by time: from the first at or after from. */
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-
-                if (m->incidents->items[mid].when < from)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
         r = bus_open_array(msg, "a{sv}", &reply);
         if (r < 0)
                 return r;
-        for (size_t i = lo; i < m->incidents->n && m->incidents->items[i].when < to; i++) {
+        for (size_t i = incident_list_first_at(m->incidents, from); i < m->incidents->n; i++) {
                 const Incident *inc = &m->incidents->items[i];
                 const char *t = roster_operator_team(m->roster, inc->operator);
 
+                if (inc->when >= to)
+                        break;
                 if (inc->received > now || (!isempty(team) && !streq_ptr(t, team)) ||
                     !bus_caller_sees_alerts(m, &caller, t))
                         continue;

@@ -311,7 +311,7 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, usec_
         if (feed_calendar_name(roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
                                &calname) < 0)
                 return log_oom();
-        r = feed_uid_key_new(key);
+        r = random_bytes(key, sizeof key);
         if (r < 0)
                 return log_error_errno(r, "Failed to make a key for the team feed's UIDs: %m");
         r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,

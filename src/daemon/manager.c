@@ -81,7 +81,7 @@ int manager_new(Manager **ret) {
         if (!m->sequences)
                 return -ENOMEM;
         /* Without a store, team feeds' UIDs hold for this run only. */
-        r = feed_uid_key_new(m->feed_uid_key);
+        r = random_bytes(m->feed_uid_key, sizeof m->feed_uid_key);
         if (r < 0)
                 return r;
 

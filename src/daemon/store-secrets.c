@@ -2,24 +2,7 @@
 /* The store's secrets (schema version 4): random bytes made once per site
  * and kept, such as the key of team feeds' UIDs (feed_team_uid()). They are
  * never logged. */
-#include <sys/random.h>
-
 #include "daemon/store-internal.h"
-
-static int store_secrets_random(uint8_t *buf, size_t size) {
-        while (size > 0) {
-                ssize_t n = getrandom(buf, size, 0);
-
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                buf += n;
-                size -= (size_t) n;
-        }
-        return 0;
-}
 
 /* Read the secret name into ret (size bytes): 1 when found, 0 when there is
  * none, -EBADMSG when the stored one has another size. */
@@ -59,7 +42,7 @@ int store_get_secret(Store *s, const char *name, size_t size, uint8_t *ret) {
         if (r != 0)
                 return r < 0 ? r : 0;
 
-        r = store_secrets_random(ret, size);
+        r = random_bytes(ret, size);
         if (r < 0)
                 return r;
         r = store_prepare(s, "INSERT INTO secrets (name, value) VALUES (?, ?)", &st);

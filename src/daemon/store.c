@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <sqlite3.h>
 #include <fcntl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -761,15 +760,12 @@ int store_load_sequences(Store *s, Sequences *seq) {
 
 static int store_new_token(char ret[static 65]) {
         uint8_t bytes[32];
-        ssize_t n;
+        int r;
 
-        n = getrandom(bytes, sizeof bytes, 0);
-        if (n < 0)
-                return -errno;
-        if ((size_t) n != sizeof bytes)
-                return -EIO;
-        for (size_t i = 0; i < sizeof bytes; i++)
-                sprintf(ret + 2 * i, "%02x", bytes[i]);
+        r = random_bytes(bytes, sizeof bytes);
+        if (r < 0)
+                return r;
+        hex_format(bytes, sizeof bytes, ret);
         return 0;
 }
 

@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <libical/ical.h>
 #include <nettle/hmac.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "publish/feed.h"
@@ -168,14 +167,6 @@ int feed_event_uid(const char *uid, char **ret) {
         return 0;
 }
 
-int feed_uid_key_new(uint8_t key[static FEED_UID_KEY_SIZE]) {
-        ssize_t n = getrandom(key, FEED_UID_KEY_SIZE, 0);
-
-        if (n < 0)
-                return -errno;
-        return n == FEED_UID_KEY_SIZE ? 0 : -EIO;
-}
-
 int feed_team_uid(const uint8_t key[static FEED_UID_KEY_SIZE], const char *uid, char **ret) {
         char hex[2 * FEED_TEAM_UID_BYTES + 1];
         uint8_t mac[FEED_TEAM_UID_BYTES];
@@ -188,8 +179,7 @@ int feed_team_uid(const uint8_t key[static FEED_UID_KEY_SIZE], const char *uid, 
         hmac_sha256_update(&ctx, strlen(uid), (const uint8_t *) uid);
         hmac_sha256_digest(&ctx, sizeof mac, mac);
         explicit_bzero(&ctx, sizeof ctx);
-        for (size_t i = 0; i < sizeof mac; i++)
-                sprintf(hex + 2 * i, "%02x", mac[i]);
+        hex_format(mac, sizeof mac, hex);
 
         if (asprintf(ret, FEED_TEAM_UID_PREFIX "%s" FEED_UID_DOMAIN, hex) < 0) {
                 *ret = NULL;

@@ -49,10 +49,6 @@ int feed_event_uid(const char *uid, char **ret);
  * keeps it in its store). */
 #define FEED_UID_KEY_SIZE 32
 
-/* Fill key with FEED_UID_KEY_SIZE random bytes (getrandom(2)): a key for
- * one run, when none is kept. Returns 0 or a negative errno. */
-int feed_uid_key_new(uint8_t key[static FEED_UID_KEY_SIZE]);
-
 /* The UID a break of the plan's uid has in team feeds:
  * "break-<32 lowercase hex digits>@respite", the first 128 bits of
  * HMAC-SHA256 keyed with key over uid. The same break keeps it across

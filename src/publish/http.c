@@ -5,7 +5,6 @@
 #include <netdb.h>
 #include <search.h>
 #include <stdarg.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <systemd/sd-daemon.h>
@@ -750,8 +749,9 @@ int http_server_new(sd_event *event, const FeedSettings *settings, http_render_f
         s->listen_fd = -EBADF;
         s->render = render;
         s->render_userdata = userdata;
-        if (getrandom(&s->salt, sizeof s->salt, 0) != sizeof s->salt)
-                return -errno;
+        r = random_bytes(&s->salt, sizeof s->salt);
+        if (r < 0)
+                return r;
 
         r = http_static_response("Not Found\n", &s->not_found);
         if (r < 0)

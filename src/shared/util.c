@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <malloc.h>
+#include <sys/random.h>
 
 #include "shared/util.h"
 
@@ -135,4 +136,32 @@ bool utf8_is_valid(const char *s) {
                 p += n + 1;
         }
         return true;
+}
+
+int random_bytes(void *buf, size_t size) {
+        uint8_t *p = buf;
+
+        while (size > 0) {
+                ssize_t n = getrandom(p, size, 0);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                p += n;
+                size -= (size_t) n;
+        }
+        return 0;
+}
+
+void hex_format(const void *p, size_t size, char *out) {
+        static const char digits[] = "0123456789abcdef";
+        const uint8_t *b = p;
+
+        for (size_t i = 0; i < size; i++) {
+                out[2 * i] = digits[b[i] >> 4];
+                out[2 * i + 1] = digits[b[i] & 0xf];
+        }
+        out[2 * size] = '\0';
 }

@@ -146,3 +146,10 @@ int strv_extend_unique(char ***l, const char *s);
 /* strdup() that passes NULL through; returns NULL only for NULL. Aborts on OOM
  * would be wrong for a daemon, so callers check: -ENOMEM when s != NULL. */
 int strdup_to(char **ret, const char *s);
+
+/* Fill buf with size random bytes from the kernel (getrandom(2)), however
+ * many calls that takes. Returns 0 or a negative errno. */
+int random_bytes(void *buf, size_t size);
+
+/* The size bytes at p as 2 * size lowercase hex digits and a NUL, at out. */
+void hex_format(const void *p, size_t size, char *out);

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "shared/util.h"
+
+static void test_hex_format(void **state) {
+        static const uint8_t bytes[] = { 0x00, 0x0f, 0xa5, 0xff };
+        char hex[2 * sizeof bytes + 1];
+
+        hex_format(bytes, sizeof bytes, hex);
+        assert_string_equal(hex, "000fa5ff");
+        hex_format(bytes, 0, hex);
+        assert_string_equal(hex, "");
+}
+
+/* 64 random bytes, twice: not all zero, not the same twice. */
+static void test_random_bytes(void **state) {
+        uint8_t a[64] = {}, b[64] = {}, zero[64] = {};
+
+        assert_int_equal(random_bytes(a, sizeof a), 0);
+        assert_int_equal(random_bytes(b, sizeof b), 0);
+        assert_memory_not_equal(a, zero, sizeof a);
+        assert_memory_not_equal(a, b, sizeof a);
+        assert_int_equal(random_bytes(a, 0), 0);
+}
+
+int main(void) {
+        static const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_hex_format),
+                cmocka_unit_test(test_random_bytes),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

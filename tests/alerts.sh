@@ -12,6 +12,7 @@
 # Usage: tests/alerts.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/desktop.sh"
 
 build=${1:-build}
 bin="$top/$build"
@@ -43,69 +44,12 @@ cleanup_hook() {
 }
 
 # A private session bus that every user may connect to (only lead2 does).
-cat >"$tmp/session.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$tmp/session_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-EOF
-dbus-daemon --config-file="$tmp/session.conf" --nofork --nopidfile 2>"$tmp/bus.log" &
-pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -S "$tmp/session_bus_socket" ] && break; sleep 0.1; done
-export DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/session_bus_socket"
+start_session_bus --any-user
 unset DBUS_SYSTEM_BUS_ADDRESS WAYLAND_DISPLAY
 export TZ=America/New_York
 
-# displayed_within SECONDS N: until dunst displays at least N notifications.
-displayed_within() {
-        local i
-        for ((i = 0; i < $1 * 20; i++)); do
-                [ "$(dunstctl count displayed 2>/dev/null)" -ge "$2" ] 2>/dev/null && return 0
-                sleep 0.05
-        done
-        return 1
-}
-# displayed_is N SECONDS: until dunst displays exactly N notifications.
-displayed_is() {
-        local i
-        for ((i = 0; i < $2 * 20; i++)); do
-                [ "$(dunstctl count displayed 2>/dev/null)" = "$1" ] && return 0
-                sleep 0.05
-        done
-        return 1
-}
-# history_has PATTERN URGENCY BODY...: an entry of dunst's history whose
-# summary matches PATTERN has URGENCY and every BODY text (as tests/notify.sh).
-history_has() {
-        dunstctl history | python3 -c '
-import json, re, sys
-pattern, urgency, bodies = sys.argv[1], sys.argv[2], sys.argv[3:]
-for e in json.load(sys.stdin)["data"][0]:
-    if re.search(pattern, e["summary"]["data"]) and e["message"]["data"].endswith("<i>" + urgency + "</i>") \
-       and all(b in e["body"]["data"] for b in bodies):
-        sys.exit(0)
-sys.exit(1)' "$@"
-}
-history_count() {
-        dunstctl history | python3 -c '
-import json, re, sys
-print(sum(1 for e in json.load(sys.stdin)["data"][0] if re.search(sys.argv[1], e["summary"]["data"])))' "$1"
-}
-alive() { kill -0 "$1" 2>/dev/null; }
 
-Xvfb -displayfd 4 -screen 0 1024x768x24 -nolisten tcp 4>"$tmp/display" 2>"$tmp/xvfb.log" &
-pids+=($!)
-for ((i = 0; i < 100; i++)); do [ -s "$tmp/display" ] && break; sleep 0.05; done
-export DISPLAY=":$(head -n1 "$tmp/display")"
+start_xvfb
 cat >"$tmp/dunstrc" <<EOF
 [global]
     font = Monospace 11
@@ -122,11 +66,7 @@ cat >"$tmp/dunstrc" <<EOF
     format = "<b>%s</b>\n%b\n<i>critical</i>"
     timeout = 0
 EOF
-dunst -config "$tmp/dunstrc" >"$tmp/dunst.log" 2>&1 &
-pids+=($!)
-started=0
-for ((i = 0; i < 100; i++)); do dunstctl is-paused >/dev/null 2>&1 && started=1 && break; sleep 0.05; done
-check "dunst runs under Xvfb ($DISPLAY) on a private session bus" test $started -eq 1
+check "dunst runs under Xvfb ($DISPLAY) on a private session bus" start_dunst
 
 # respited at 09:00 of the example day, in real time; the user running the
 # test leads op16's team (retail), and so does lead2 when there is one. A

@@ -23,8 +23,11 @@
 # wait_for FILE PATTERN SECONDS
 #                   returns 0 as soon as grep finds PATTERN in FILE, 1 after
 #                   SECONDS (a whole number), polling every 50 ms
-# start_session_bus starts a private dbus-daemon --session, waits up to 5 s
-#                   for its address and exports DBUS_SESSION_BUS_ADDRESS
+# start_session_bus [--any-user]
+#                   starts a private dbus-daemon --session, waits up to 5 s
+#                   for its address and exports DBUS_SESSION_BUS_ADDRESS;
+#                   with --any-user, every Unix user may connect (a test's
+#                   second user), with its socket in $tmp
 # start_system_bus  starts a private system-style dbus-daemon: Debian's
 #                   system.conf defaults plus respite's shipped policy
 #                   (systemd/org.respite.Scheduler1.conf), config in
@@ -77,6 +80,8 @@ wait_for() {
 
 # count FILE PATTERN: the lines of FILE with PATTERN.
 count() { grep -c -- "$2" "$1" 2>/dev/null; }
+# alive PID: whether the process runs.
+alive() { kill -0 "$1" 2>/dev/null; }
 
 # wait_count FILE PATTERN N SECONDS: until PATTERN is in FILE N times.
 wait_count() {
@@ -89,8 +94,26 @@ wait_count() {
 }
 
 start_session_bus() {
-        local i
-        dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
+        local i config=(--session)
+        if [ "${1:-}" = --any-user ]; then
+                cat >"$tmp/session.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$tmp/session_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+                config=(--config-file="$tmp/session.conf")
+        fi
+        dbus-daemon "${config[@]}" --nofork --nopidfile --print-address=3 3>"$tmp/bus-address" 2>/dev/null &
         pids+=($!)
         for ((i = 0; i < 50; i++)); do [ -s "$tmp/bus-address" ] && break; sleep 0.1; done
         # shellcheck disable=SC2155 # no address fails the first client, loudly

@@ -6,6 +6,7 @@
 # Usage: tests/notify.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/desktop.sh"
 
 build=${1:-build}
 bin="$top/$build"
@@ -19,48 +20,12 @@ for tool in Xvfb dunst dunstctl import; do
         fi
 done
 
-# displayed_within SECONDS N: until dunst displays at least N notifications.
-displayed_within() {
-        local i
-        for ((i = 0; i < $1 * 20; i++)); do
-                [ "$(dunstctl count displayed 2>/dev/null)" -ge "$2" ] 2>/dev/null && return 0
-                sleep 0.05
-        done
-        return 1
-}
-
-alive() { kill -0 "$1" 2>/dev/null; }
-
-# history_count PATTERN: how many entries of dunst's history have a summary
-# matching PATTERN.
-history_count() {
-        dunstctl history | python3 -c '
-import json, re, sys
-entries = json.load(sys.stdin)["data"][0]
-print(sum(1 for e in entries if re.search(sys.argv[1], e["summary"]["data"])))' "$1"
-}
-# history_has PATTERN URGENCY BODY...: an entry of dunst's history whose
-# summary matches PATTERN has URGENCY (the format above) and every BODY text.
-history_has() {
-        dunstctl history | python3 -c '
-import json, re, sys
-pattern, urgency, bodies = sys.argv[1], sys.argv[2], sys.argv[3:]
-for e in json.load(sys.stdin)["data"][0]:
-    if re.search(pattern, e["summary"]["data"]) and e["message"]["data"].endswith("<i>" + urgency + "</i>") \
-       and all(b in e["body"]["data"] for b in bodies):
-        sys.exit(0)
-sys.exit(1)' "$@"
-}
-
 # A private session bus, an X server and dunst on them.
 start_session_bus
 unset DBUS_SYSTEM_BUS_ADDRESS WAYLAND_DISPLAY
 export TZ=America/New_York
 
-Xvfb -displayfd 4 -screen 0 1024x768x24 -nolisten tcp 4>"$tmp/display" 2>"$tmp/xvfb.log" &
-pids+=($!)
-for ((i = 0; i < 100; i++)); do [ -s "$tmp/display" ] && break; sleep 0.05; done
-export DISPLAY=":$(head -n1 "$tmp/display")"
+start_xvfb
 
 cat >"$tmp/dunstrc" <<EOF
 [global]
@@ -87,13 +52,6 @@ cat >"$tmp/dunstrc" <<EOF
     frame_color = "#ff0000"
     timeout = 0
 EOF
-start_dunst() {
-        dunst -config "$tmp/dunstrc" >>"$tmp/dunst.log" 2>&1 &
-        dunst_pid=$!
-        pids+=($dunst_pid)
-        for ((i = 0; i < 100; i++)); do dunstctl is-paused >/dev/null 2>&1 && return 0; sleep 0.05; done
-        return 1
-}
 check "dunst runs under Xvfb ($DISPLAY) on a private session bus" start_dunst
 
 # respited on the same bus, at 09:00 of the example day in real time; the

@@ -300,6 +300,7 @@ static const PolicySetting policy_planning_settings[] = {
         SETTING("split_shift_gap", policy_parse_duration, P(split_shift_gap)),
         SETTING("merge_margin",    policy_parse_duration, P(merge_margin)),
         SETTING("step",            policy_parse_duration, P(step), .min = 1),
+        SETTING("search_steps",    policy_parse_count,    P(search_steps)),
         SETTINGS_END,
 };
 
@@ -422,6 +423,7 @@ static int policy_new_default(Policy **ret) {
 
         p->split_shift_gap = 2 * USEC_PER_HOUR;
         p->merge_margin = 15 * USEC_PER_MINUTE;
+        p->search_steps = 500;
         p->step = 5 * USEC_PER_MINUTE;
 
         /* The common contact-centre target: 80 % of calls answered within 20 s. */

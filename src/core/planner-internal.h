@@ -9,7 +9,9 @@
  *   planner-statutory.c  statutory breaks
  *   planner-recovery.c   incidents to triggers, recovery breaks
  *   planner-calls.c      the operator's calls: where a break may not start;
- *                        the operator's own pauses (statutory.pauses_count) */
+ *                        the operator's own pauses (statutory.pauses_count)
+ *   planner-search.c     the team's statutory blocks moved where coverage
+ *                        is best, once its shifts are planned */
 
 #include <sys/types.h>
 
@@ -64,6 +66,9 @@ typedef struct Planning {
         const PauseSpan *pauses;        /* with pauses_count: the operator's pauses begun
                                          * inside the shift, by start; else NULL */
         size_t n_pauses;
+        const usec_t *recovery_at;      /* the earliest starts of the recoveries still to grant
+                                         * (none frozen), or NULL */
+        size_t n_recovery_at;
 } Planning;
 
 /* A recovery break earned by an incident, before it is placed. */
@@ -101,6 +106,19 @@ const Break *planner_break_overlapping(const Planning *p, usec_t start, usec_t e
 int planner_add_break(Planning *p, Break *b, size_t *ret_index);
 /* Remove (and free) break i of the shift. */
 void planner_remove_break(Planning *p, size_t i);
+/* Move break i of the shift to begin at start, keeping its length, and
+ * keep the breaks sorted (before those beginning at the same instant).
+ * Returns its new index. */
+size_t planner_move_break(Planning *p, size_t i, usec_t start);
+
+/* ---- planner.c: one shift ---- */
+
+/* p for planning shift (or searching its breaks) into sp, against prev
+ * (the same shift in the previous revision, or NULL); calls: as
+ * PlannerRun.calls, holding at least the operator's; rules has room for
+ * every tier of the policy. Sets its team, calls, pauses and rules. */
+void planner_planning_init(Planning *p, const PlannerRun *in, const CallIndex *calls, const Shift *shift,
+                           const ShiftPlan *prev, Rule *rules, ShiftPlan *sp);
 
 /* ---- planner-calls.c: the operator's calls ---- */
 
@@ -146,8 +164,23 @@ void planner_staffing_add_planned(Staffing *s, const Roster *roster, const Shift
 /* Minutes of [start, end) at which the team falls below its requirement if
  * the operator of the shift being planned leaves the phones. */
 usec_t planner_coverage_cost(const Planning *p, usec_t start, usec_t end);
+/* Add delta to the count of the shift's team over the minutes [start, end)
+ * touches (nothing without coverage). */
+void planner_staffing_add_span(const Planning *p, usec_t start, usec_t end, int32_t delta);
+/* The team's slack, operators on the phones less those needed, per whole
+ * minute [start, end) touches, into ret (room for that many); 0 outside the
+ * team's span. The shift's team must be in the staffing. */
+void planner_staffing_slack(const Planning *p, usec_t start, usec_t end, int32_t *ret);
+/* The team's shortfall: operator-minutes below its requirement over its
+ * span, as metrics_compute() counts them; 0 for s NULL or team < 0. */
+uint64_t planner_staffing_shortfall(const Staffing *s, ssize_t team);
 
 /* ---- planner-statutory.c ---- */
+
+/* Whether [start, end) holds, strictly inside, the earliest start of a
+ * recovery still to grant (p->recovery_at): a statutory block there would
+ * make that recovery wait for its end. */
+bool planner_statutory_holds_trigger(const Planning *p, usec_t start, usec_t end);
 
 /* The rules of the policy and the tier of each that applies to the shift. */
 void planner_rules_init(Planning *p);
@@ -172,6 +205,15 @@ Rule *planner_break_rule(const Planning *p, const Break *b);
  * its end; relaxed: anywhere in the shift), and by latest of work. */
 bool planner_statutory_fits(const Planning *p, const Rule *r, usec_t start, usec_t len, bool relaxed);
 
+/* Whether the shift holds its rules as its breaks lie now, the time of
+ * each aside: every block of a rule with latest begun by it, no work
+ * stretch longer than a rule's max_stretch without a break that ends it. */
+bool planner_statutory_lawful(const Planning *p);
+/* The starts a block of rule r of length len may take on the step grid
+ * inside its window, not before now: the first and the last, every step
+ * between them. Returns false when there is none. */
+bool planner_statutory_starts(const Planning *p, const Rule *r, usec_t len, usec_t *ret_first, usec_t *ret_last);
+
 /* ---- planner-recovery.c ---- */
 
 void planner_trigger_list_done(TriggerList *l);
@@ -189,5 +231,32 @@ usec_t planner_trigger_length(const Planning *p, const Trigger *t);
 /* Grant the recovery of t: merged into a break, or added, pushing the
  * breaks it meets. Returns 0 or -ENOMEM. */
 int planner_place_recovery(Planning *p, Trigger *t);
+/* The earliest starts of the recoveries of triggers not frozen in the
+ * shift, into p->recovery_at (an array at *ret for the caller to free).
+ * Returns 0 or -ENOMEM. */
+int planner_recoveries_waiting(Planning *p, const TriggerList *triggers, usec_t **ret);
 /* Count the recoveries of triggers that began late. */
 void planner_count_late(Planning *p, const TriggerList *triggers);
+
+/* ---- planner-search.c ---- */
+
+/* The break search over the shifts of one team. */
+typedef struct PlannerSearch PlannerSearch;
+
+/* A search for at most n_shifts shifts of one team, planned by in (which
+ * must outlive it). Returns 0 or -ENOMEM. */
+int planner_search_new(const PlannerRun *in, size_t n_shifts, PlannerSearch **ret);
+PlannerSearch *planner_search_free(PlannerSearch *s);
+DEFINE_TRIVIAL_CLEANUP_FUNC(PlannerSearch *, planner_search_free);
+/* Add the planned shift sp (of roster shift shift; prev: the same shift in
+ * the previous revision, or NULL); calls holds at least its operator's and
+ * is read only now. Nothing is added without coverage, with search_steps
+ * 0, or for a shift over (or ending within the notice) at now. Shifts are
+ * added in team order. Returns 0 or -ENOMEM. */
+int planner_search_add(PlannerSearch *s, const Shift *shift, const ShiftPlan *prev, ShiftPlan *sp,
+                       const CallIndex *calls);
+/* Move the blocks of the shifts added (planner-search.c says how), keeping
+ * the team's count of operators on the phones and each shift's
+ * breaks_moved. Returns how much the shifts' breaks_moved changed in all
+ * (may be negative: a revision can bring a block back where it was). */
+int planner_search_run(PlannerSearch *s);

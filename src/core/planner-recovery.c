@@ -557,6 +557,29 @@ int planner_place_recovery(Planning *p, Trigger *t) {
         return r;
 }
 
+int planner_recoveries_waiting(Planning *p, const TriggerList *triggers, usec_t **ret) {
+        _cleanup_free_ usec_t *at = NULL;
+        size_t n = 0;
+
+        if (triggers->n == 0)
+                return 0;
+        at = calloc(triggers->n, sizeof(usec_t));
+        if (!at)
+                return -ENOMEM;
+        for (size_t i = 0; i < triggers->n; i++) {
+                _cleanup_free_ char *uid = NULL;
+
+                if (planner_recovery_uid(p, triggers->items[i].incident, &uid) < 0)
+                        return -ENOMEM;
+                if (!planner_find_recovery(p->sp, uid))
+                        at[n++] = triggers->items[i].earliest;
+        }
+        p->recovery_at = at;
+        p->n_recovery_at = n;
+        *ret = TAKE_PTR(at);
+        return 0;
+}
+
 /* A recovery is late when it began after its deadline (at once, or
  * max_delay after the incident for a deferrable one) while the operator was
  * on the phones, not on a call, at some time in between. */

@@ -131,6 +131,41 @@ usec_t planner_coverage_cost(const Planning *p, usec_t start, usec_t end) {
         return cost;
 }
 
+void planner_staffing_add_span(const Planning *p, usec_t start, usec_t end, int32_t delta) {
+        planner_staffing_add(p->in->staffing, p->team, start, end, delta);
+}
+
+void planner_staffing_slack(const Planning *p, usec_t start, usec_t end, int32_t *ret) {
+        const Staffing *s = p->in->staffing;
+        size_t a, b, ta, tb, k = 0;
+
+        planner_staffing_range(s, start, end, &a, &b);
+        ta = a, tb = b;
+        planner_staffing_team_range(s, (size_t) p->team, &ta, &tb);
+        /* Before the team's span: nobody on, nobody needed. */
+        for (size_t m = a; m < b && m < s->spans[p->team].first; m++)
+                ret[k++] = 0;
+        for (; ta < tb; ta++)
+                ret[k++] = s->wide ? s->on32[ta] - (int32_t) s->need32[ta] : s->on16[ta] - (int32_t) s->need16[ta];
+        while (k < b - a)
+                ret[k++] = 0;
+}
+
+uint64_t planner_staffing_shortfall(const Staffing *s, ssize_t team) {
+        const StaffingTeam *st;
+        uint64_t sum = 0;
+
+        if (!s || team < 0)
+                return 0;
+        st = &s->spans[team];
+        for (size_t m = st->offset; m < st->offset + st->n_minutes; m++) {
+                int64_t d = s->wide ? (int64_t) s->need32[m] - s->on32[m] : (int64_t) s->need16[m] - s->on16[m];
+
+                sum += d > 0 ? (uint64_t) d : 0;
+        }
+        return sum;
+}
+
 /* Whole minutes from the roster's origin to t, rounded down or up. */
 static size_t planner_staffing_minute(const Staffing *s, usec_t t, bool up) {
         return (size_t) ((t - s->origin + (up ? USEC_PER_MINUTE - 1 : 0)) / USEC_PER_MINUTE);

@@ -135,6 +135,13 @@ bool planner_statutory_fits(const Planning *p, const Rule *r, usec_t start, usec
                 (r->latest == 0 || planner_worked_at(p, start) <= r->latest);
 }
 
+bool planner_statutory_holds_trigger(const Planning *p, usec_t start, usec_t end) {
+        for (size_t i = 0; i < p->n_recovery_at; i++)
+                if (p->recovery_at[i] > start && p->recovery_at[i] < end)
+                        return true;
+        return false;
+}
+
 /* The free position for a block of rule r of length len: among those that
  * keep the team's coverage (else the fewest minutes short), the nearest to
  * target (twice the wanted centre; ties: the earlier), on the step grid
@@ -170,7 +177,8 @@ static int planner_statutory_find_slot(const Planning *p, const Rule *r, usec_t 
                 }
                 if (class > best_class || (class == best_class && best_cost == 0 && d >= best_distance))
                         continue;
-                if (planner_break_overlapping(p, t, t + len) || planner_pause_overlapping(p, t, t + len))
+                if (planner_break_overlapping(p, t, t + len) || planner_pause_overlapping(p, t, t + len) ||
+                    planner_statutory_holds_trigger(p, t, t + len))
                         continue;
                 if (level < 2 && r->latest > 0 && planner_worked_at(p, g) > r->latest)
                         continue;
@@ -247,12 +255,14 @@ static int planner_statutory_place_block(Planning *p, Rule *r, usec_t len, int l
         if (due)
                 start = planner_due_start(p);
         if (due && level == 0 && planner_statutory_in_window(p, r, start, len, false) &&
-            !planner_break_overlapping(p, start, start + len) && !planner_pause_overlapping(p, start, start + len))
+            !planner_break_overlapping(p, start, start + len) && !planner_pause_overlapping(p, start, start + len) &&
+            !planner_statutory_holds_trigger(p, start, start + len))
                 ;       /* at once */
         else if (old && level == 0 && old->end - old->start == len &&
                  planner_statutory_fits(p, r, old->start, len, false) && !planner_call_containing(p, old->start) &&
                  !planner_break_overlapping(p, old->start, old->start + len) &&
-                 !planner_pause_overlapping(p, old->start, old->start + len))
+                 !planner_pause_overlapping(p, old->start, old->start + len) &&
+                 !planner_statutory_holds_trigger(p, old->start, old->start + len))
                 start = old->start;
         else {
                 if (old)        /* move as little as possible */
@@ -369,6 +379,61 @@ static int planner_statutory_stretches(Planning *p, Rule *r) {
                                 break;
                         }
         }
+}
+
+/* Whether no work stretch of the shift runs longer than r's max_stretch
+ * without a break that interrupts it, as planner_statutory_stretches()
+ * leaves it. */
+static bool planner_statutory_stretches_hold(const Planning *p, const Rule *r) {
+        usec_t t0 = p->shift->start;
+
+        if (!r->tier || r->max_stretch == 0)
+                return true;
+        for (;;) {
+                usec_t deadline = planner_work_reaches(p, t0, r->max_stretch), next = USEC_INFINITY;
+
+                if (deadline >= p->shift->end)
+                        return true;
+                for (size_t i = 0; i < p->sp->n_breaks && p->sp->breaks[i].start <= deadline; i++)
+                        if (p->sp->breaks[i].start >= t0 && planner_break_interrupts(p, r, &p->sp->breaks[i])) {
+                                next = p->sp->breaks[i].end;
+                                break;
+                        }
+                if (next == USEC_INFINITY)
+                        return false;
+                t0 = next;
+        }
+}
+
+bool planner_statutory_lawful(const Planning *p) {
+        for (size_t k = 0; k < p->n_rules; k++) {
+                const Rule *r = &p->rules[k];
+
+                if (!r->tier)
+                        continue;
+                for (size_t i = 0; r->latest > 0 && i < p->sp->n_breaks; i++)
+                        if (planner_break_rule(p, &p->sp->breaks[i]) == r &&
+                            planner_worked_at(p, p->sp->breaks[i].start) > r->latest)
+                                return false;
+                if (!planner_statutory_stretches_hold(p, r))
+                        return false;
+        }
+        return true;
+}
+
+bool planner_statutory_starts(const Planning *p, const Rule *r, usec_t len, usec_t *ret_first, usec_t *ret_last) {
+        usec_t grid = planner_statutory_grid(p->in->policy, false), lo, hi, first;
+
+        if (len > p->shift->end - p->shift->start)
+                return false;
+        planner_statutory_window(p, r, len, false, &lo, &hi);
+        lo = MAX(lo, p->in->now);
+        first = p->shift->start + usec_ceil(lo - p->shift->start, grid);
+        if (hi < len || first > hi - len)
+                return false;
+        *ret_first = first;
+        *ret_last = first + (hi - len - first) / grid * grid;
+        return true;
 }
 
 /* Place what each rule still misses: on the grid inside its window if it

@@ -92,6 +92,19 @@ int planner_add_break(Planning *p, Break *b, size_t *ret_index) {
         return 0;
 }
 
+size_t planner_move_break(Planning *p, size_t i, usec_t start) {
+        Break *breaks = p->sp->breaks, b = breaks[i];
+
+        b.end = start + (b.end - b.start);
+        b.start = start;
+        for (; i > 0 && breaks[i - 1].start >= start; i--)
+                breaks[i] = breaks[i - 1];
+        for (; i + 1 < p->sp->n_breaks && breaks[i + 1].start < start; i++)
+                breaks[i] = breaks[i + 1];
+        breaks[i] = b;
+        return i;
+}
+
 void planner_remove_break(Planning *p, size_t i) {
         ShiftPlan *sp = p->sp;
 
@@ -132,6 +145,15 @@ static int planner_shift_plan_key_cmp(const void *a, const void *b) {
 static int planner_shift_plan_cmp(const void *a, const void *b) {
         const ShiftPlan *x = a, *y = b;
         return shift_plan_compare(x, y) ?: CMP(x->end, y->end) ?: strcmp(x->uid, y->uid);
+}
+
+/* The plan of roster shift shift in plan, or NULL. */
+static ShiftPlan *planner_plan_shift_of(const Plan *plan, const Roster *roster, const Shift *shift) {
+        ShiftPlan key = { .operator = roster->operators[shift->operator].id, .start = shift->start }, *sp;
+
+        sp = plan->n_shifts > 0 ?
+                bsearch(&key, plan->shifts, plan->n_shifts, sizeof(ShiftPlan), planner_shift_plan_key_cmp) : NULL;
+        return sp && sp->end == shift->end ? sp : NULL;
 }
 
 /* The same shift (same uid) in the previous plan, or NULL. */
@@ -232,13 +254,9 @@ static int planner_shift_plan_init(ShiftPlan *sp, const Operator *op, const Shif
         return planner_shift_uid(op->id, s->start, &sp->uid);
 }
 
-/* Plan one shift into sp (planner_shift_plan_init()'ed) against its
- * previous plan prev (may be NULL); rules has room for every tier of the
- * policy. */
-static int planner_plan_shift(const PlannerRun *in, const Shift *shift, const ShiftPlan *prev, Rule *rules,
-                              ShiftPlan *sp) {
-        _cleanup_(planner_trigger_list_done) TriggerList triggers = {};
-        Planning p = {
+void planner_planning_init(Planning *p, const PlannerRun *in, const CallIndex *calls, const Shift *shift,
+                           const ShiftPlan *prev, Rule *rules, ShiftPlan *sp) {
+        *p = (Planning) {
                 .in = in,
                 .shift = shift,
                 .op = &in->roster->operators[shift->operator],
@@ -247,13 +265,23 @@ static int planner_plan_shift(const PlannerRun *in, const Shift *shift, const Sh
                 .rules = rules,
                 .slot_hi = USEC_INFINITY,
         };
+        p->team = planner_staffing_team(in->staffing, p->op->team);
+        planner_calls_init(p, calls);
+        planner_pauses_init(p, calls);
+        planner_rules_init(p);
+}
+
+/* Plan one shift into sp (planner_shift_plan_init()'ed) against its
+ * previous plan prev (may be NULL); rules has room for every tier of the
+ * policy. */
+static int planner_plan_shift(const PlannerRun *in, const Shift *shift, const ShiftPlan *prev, Rule *rules,
+                              ShiftPlan *sp) {
+        _cleanup_(planner_trigger_list_done) TriggerList triggers = {};
+        _cleanup_free_ usec_t *recovery_at = NULL;
+        Planning p;
         int r;
 
-        p.team = planner_staffing_team(in->staffing, p.op->team);
-        planner_calls_init(&p, in->calls);
-        planner_pauses_init(&p, in->calls);
-        planner_rules_init(&p);
-
+        planner_planning_init(&p, in, in->calls, shift, prev, rules, sp);
         r = planner_copy_frozen(&p);
         if (r < 0)
                 return r;
@@ -261,6 +289,9 @@ static int planner_plan_shift(const PlannerRun *in, const Shift *shift, const Sh
         if (r < 0)
                 return r;
         r = planner_collect_triggers(&p, &triggers);
+        if (r < 0)
+                return r;
+        r = planner_recoveries_waiting(&p, &triggers, &recovery_at);
         if (r < 0)
                 return r;
 
@@ -296,6 +327,53 @@ static void planner_plan_count(Plan *plan, const ShiftPlan *sp, int sign) {
         plan->recoveries_short += sign * sp->recoveries_short;
         plan->statutory_overruns += sign * sp->statutory_overruns;
         plan->recoveries_interrupted += sign * sp->recoveries_interrupted;
+}
+
+/* The shifts of roster operator op (the roster's shifts are sorted by
+ * operator): the index of the first in *ret_first, and how many. */
+static size_t planner_operator_shifts(const Roster *roster, size_t op, size_t *ret_first) {
+        size_t lo = 0, hi = roster->n_shifts, n = 0;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (roster->shifts[mid].operator < op)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        while (lo + n < roster->n_shifts && roster->shifts[lo + n].operator == op)
+                n++;
+        *ret_first = lo;
+        return n;
+}
+
+/* Step 6, once every shift is planned: the break search over each team's
+ * shifts in team order (planner-search.c); plan->shifts in roster order,
+ * prevs their previous revisions. Returns 0 or -ENOMEM. */
+static int planner_search_teams(const PlannerRun *in, Plan *plan, const ShiftPlan **prevs) {
+        const Roster *roster = in->roster;
+
+        for (size_t t = 0; in->staffing && in->policy->search_steps > 0 && t < roster->n_teams; t++) {
+                _cleanup_(planner_search_freep) PlannerSearch *s = NULL;
+                const size_t *members;
+                size_t n = roster_team_operators(roster, roster->teams[t], &members), n_shifts = 0, first;
+                int r;
+
+                for (size_t k = 0; k < n; k++)
+                        n_shifts += planner_operator_shifts(roster, members[k], &first);
+                r = planner_search_new(in, n_shifts, &s);
+                if (r < 0)
+                        return r;
+                for (size_t k = 0; k < n; k++)
+                        for (size_t j = 0, m = planner_operator_shifts(roster, members[k], &first); j < m; j++) {
+                                r = planner_search_add(s, &roster->shifts[first + j], prevs[first + j],
+                                                       &plan->shifts[first + j], in->calls);
+                                if (r < 0)
+                                        return r;
+                        }
+                (void) planner_search_run(s);
+        }
+        return 0;
 }
 
 int planner_run(const Roster *roster, const Policy *policy, const Coverage *coverage,
@@ -366,8 +444,12 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
                         return r;
                 planner_staffing_add_breaks(in.staffing, sp, -1);
                 planner_plan_count(plan, sp, +1);
-                plan->breaks_moved += sp->breaks_moved;
         }
+        r = planner_search_teams(&in, plan, prevs);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < plan->n_shifts; i++)
+                plan->breaks_moved += plan->shifts[i].breaks_moved;
         if (plan->n_shifts > 0)
                 qsort(plan->shifts, plan->n_shifts, sizeof(ShiftPlan), planner_shift_plan_cmp);
 
@@ -388,7 +470,7 @@ int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *poli
                 .staffing = plan->staffing,
         };
         ssize_t op = roster_find_operator(roster, operator);
-        size_t lo = 0, hi = roster->n_shifts;
+        size_t first, n;
 
         if (op < 0)
                 return -ENXIO;
@@ -398,23 +480,16 @@ int planner_revise_operator(Plan *plan, const Roster *roster, const Policy *poli
         if (!rules)
                 return -ENOMEM;
 
-        /* The roster's shifts are sorted by operator: the first of op. */
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (roster->shifts[mid].operator < (size_t) op)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        for (size_t i = lo; i < roster->n_shifts && roster->shifts[i].operator == (size_t) op; i++) {
+        n = planner_operator_shifts(roster, op, &first);
+        for (size_t i = first; i < first + n; i++) {
                 const Shift *shift = &roster->shifts[i];
-                ShiftPlan key = { .operator = (char *) operator, .start = shift->start }, old, *sp;
+                ShiftPlan old, *sp;
                 int r;
 
                 if (shift->end <= now)
                         continue;       /* over: nothing can change */
-                sp = bsearch(&key, plan->shifts, plan->n_shifts, sizeof(ShiftPlan), planner_shift_plan_key_cmp);
-                if (!sp || sp->end != shift->end)
+                sp = planner_plan_shift_of(plan, roster, shift);
+                if (!sp)
                         return -ESTALE;
 
                 old = *sp;
@@ -454,9 +529,64 @@ size_t planner_coupled_operators(const Roster *roster, const Coverage *coverage,
         return n;
 }
 
+/* The shifts a team's revision may change: those of its members not over
+ * at now, in team order; their plans and copies of them as they were. */
+typedef struct PlannerTeamShifts {
+        const Shift **shifts;
+        ShiftPlan **plans;
+        ShiftPlan *before;
+        size_t n;
+} PlannerTeamShifts;
+
+static void planner_team_shifts_done(PlannerTeamShifts *t) {
+        for (size_t i = 0; i < t->n; i++)
+                shift_plan_done(&t->before[i]);
+        free(t->shifts);
+        free(t->plans);
+        free(t->before);
+}
+
+static int planner_team_shifts(const Plan *plan, const Roster *roster, const size_t *members, size_t n, usec_t now,
+                               PlannerTeamShifts *ret) {
+        size_t count = 0, first;
+
+        for (size_t k = 0; k < n; k++)
+                count += planner_operator_shifts(roster, members[k], &first);
+        ret->shifts = calloc(MAX(count, (size_t) 1), sizeof(Shift *));
+        ret->plans = calloc(MAX(count, (size_t) 1), sizeof(ShiftPlan *));
+        ret->before = calloc(MAX(count, (size_t) 1), sizeof(ShiftPlan));
+        if (!ret->shifts || !ret->plans || !ret->before)
+                return -ENOMEM;
+        for (size_t k = 0; k < n; k++)
+                for (size_t j = 0, m = planner_operator_shifts(roster, members[k], &first); j < m; j++) {
+                        const Shift *shift = &roster->shifts[first + j];
+                        ShiftPlan *sp;
+
+                        if (shift->end <= now)
+                                continue;
+                        sp = planner_plan_shift_of(plan, roster, shift);
+                        if (!sp)
+                                return -ESTALE;
+                        if (shift_plan_copy(sp, &ret->before[ret->n]) < 0)
+                                return -ENOMEM;
+                        ret->shifts[ret->n] = shift;
+                        ret->plans[ret->n++] = sp;
+                }
+        return 0;
+}
+
 ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *policy, const Coverage *coverage,
                             planner_incidents_fn incidents_of, planner_calls_fn calls_of, void *userdata,
                             usec_t now, const char *operator, const size_t **ret_operators) {
+        _cleanup_(planner_team_shifts_done) PlannerTeamShifts team = {};
+        _cleanup_(planner_search_freep) PlannerSearch *search = NULL;
+        const PlannerRun in = {
+                .roster = roster,
+                .policy = policy,
+                .now = now,
+                .staffing = plan->staffing,
+        };
+        bool searching = coverage && plan->staffing && policy->search_steps > 0;
         ssize_t op = roster_find_operator(roster, operator);
         const size_t *members;
         size_t n;
@@ -465,6 +595,12 @@ ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *poli
         if (op < 0)
                 return -ENXIO;
         n = planner_coupled_operators(roster, coverage, op, &members);
+        /* The search weighs moves against the revision before this one. */
+        if (searching) {
+                r = planner_team_shifts(plan, roster, members, n, now, &team);
+                if (r < 0)
+                        return r;
+        }
         for (size_t i = 0; i < n; i++) {
                 const char *id = roster->operators[members[i]].id;
 
@@ -472,6 +608,21 @@ ssize_t planner_revise_team(Plan *plan, const Roster *roster, const Policy *poli
                                             calls_of ? calls_of(id, userdata) : NULL, now, id);
                 if (r < 0)
                         return r;
+        }
+        if (searching) {
+                r = planner_search_new(&in, team.n, &search);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0, k = 0; i < n; i++) {
+                        const CallIndex *calls = calls_of ? calls_of(roster->operators[members[i]].id, userdata) : NULL;
+
+                        for (; k < team.n && team.shifts[k]->operator == members[i]; k++) {
+                                r = planner_search_add(search, team.shifts[k], &team.before[k], team.plans[k], calls);
+                                if (r < 0)
+                                        return r;
+                        }
+                }
+                plan->breaks_moved += planner_search_run(search);
         }
         *ret_operators = members;
         return (ssize_t) n;

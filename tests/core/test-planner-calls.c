@@ -129,10 +129,13 @@ static void test_recovery_at_call_end(void **state) {
         const Break *b;
 
         items[0].duration = 70 * MIN_ + 20 * USEC_PER_SEC;
-        /* Blind: the statutory break at 12:35 holds the recovery back to its end. */
+        /* Blind to the calls, the statutory break no longer lies over the
+         * instant that earned the recovery (12:35–13:20 would hold it back
+         * to 13:20): the recovery begins at the first whole minute after. */
         blind = run_calls(&roster, &policy, items, 1, NULL, NULL, 0);
         b = planner_find_recovery_break(&blind->shifts[0], "op1-recovery-call-1-prolonged");
-        assert_int_equal(b->start, AT(0, 13, 20));
+        assert_int_equal(b->start, AT(0, 13, 11));
+        assert_int_equal(blind->recoveries_late, 0);
 
         plan = run_calls(&roster, &policy, items, 1, c.index, NULL, 0);
         assert_plan_sane(plan);

@@ -307,6 +307,37 @@ static void test_recovery_pushes_statutory(void **state) {
         assert_int_equal(b->end, AT(0, 11, 35));
 }
 
+/* The recovery uid, or the break it merged into. */
+static const Break *recovery_of(const ShiftPlan *sp, const char *uid) {
+        for (size_t i = 0; i < sp->n_breaks; i++)
+                if (streq(sp->breaks[i].uid, uid) || streq_ptr(sp->breaks[i].recovery_uid, uid))
+                        return &sp->breaks[i];
+        return NULL;
+}
+
+static void test_recovery_before_statutory(void **state) {
+        /* Known in advance (an offline plan), a threat at 12:40 falls where
+         * the statutory hour would go (12:30–13:30, the middle of the
+         * shift). The hour is placed so that it does not hold 12:40: the
+         * recovery begins then, not when the hour is over. */
+        Shift shifts[] = { shift_of(0, AT(0, 9, 0), AT(0, 17, 1)) };
+        Incident items[] = { incident_of("i1", "op1", "threat", AT(0, 12, 40), 0) };
+        Roster roster = roster_of(shifts, ELEMENTSOF(shifts));
+        Policy policy = test_policy();
+        _cleanup_(plan_freep) Plan *plan = NULL;
+        const Break *b;
+
+        plan = run(&roster, &policy, items, ELEMENTSOF(items), NULL, 0);
+        assert_plan_sane(plan);
+        assert_int_equal(plan->statutory_violations, 0);
+        assert_int_equal(plan->recoveries_late, 0);
+        b = recovery_of(&plan->shifts[0], "op1-recovery-i1");
+        assert_non_null(b);
+        assert_int_equal(b->start, AT(0, 12, 40));
+        b = kind_nth(&plan->shifts[0], BREAK_STATUTORY, 0);
+        assert_false(b->start < AT(0, 12, 40) && b->end > AT(0, 12, 40));
+}
+
 /* ---- coverage ---- */
 
 static void test_coverage_staggers(void **state) {
@@ -397,6 +428,7 @@ int main(void) {
                 cmocka_unit_test(test_recovery_merges_statutory),
                 cmocka_unit_test(test_recovery_pushes_statutory),
                 cmocka_unit_test(test_recovery_extends_merged),
+                cmocka_unit_test(test_recovery_before_statutory),
                 cmocka_unit_test(test_coverage_staggers),
                 cmocka_unit_test(test_coverage_deferred),
         };

@@ -27,7 +27,11 @@
  * team's count of operators on the phones (planner-staffing.c), which the
  * next ones see. A recovery begins at or after now and after every break
  * begun by then (frozen ones, earlier recoveries), so the breaks it pushes
- * have not begun. */
+ * have not begun; a statutory block is never placed over the instant a
+ * recovery still to grant may begin, so no recovery waits for one. Then,
+ *   6. once every shift of a team is planned, the break search moves the
+ *      team's statutory blocks where its coverage is best
+ *      (planner-search.c). */
 
 int planner_strextendf(char **s, const char *format, ...) {
         size_t old = *s ? strlen(*s) : 0;

@@ -157,6 +157,26 @@
  *   in 40 min (6 points)", "statutory break: 45min for more than 6h of work
  *   (<source>)", "statutory meal: 30min for more than 5h of work (…)",
  *   "statutory pause: a break after 1h of work (…)", "planned in the roster".
+ * - Break search (planning.search_steps > 0, with coverage): once every
+ *   shift of a team is planned, its statutory blocks move to where the
+ *   team's coverage is best, each within its rule and window, on the
+ *   grid; minimised first: the team's shortfall in operator-minutes (as
+ *   metrics_compute() counts it) plus 10 for each block moved from where
+ *   the previous revision had it; then a balance term (breaks where more
+ *   operators are spare). A block moves alone to its best start, or takes
+ *   a start another shift's block holds while that one moves on. Only
+ *   blocks that have not merged with a recovery, begin 15 min or more after
+ *   now and were not due during a call move, never to begin within 15 min
+ *   of now, inside a call, over a pause that counts, over another break or
+ *   the instant that earned a recovery, or within merge_margin after a
+ *   recovery (it would merge there). The work is budgeted in starts weighed
+ *   (search_steps per shift of the team), not in time: the same inputs give
+ *   the same plan on any machine. planner_revise_team() searches the team
+ *   as planner_run() does, so the two still agree.
+ * - Known incidents: a statutory block is never placed so that it holds,
+ *   strictly inside, the earliest start of a recovery still to grant (a
+ *   recovery would wait for its end); it goes before it, or begins there
+ *   and the recovery merges or goes first.
  * - Counts: breaks_moved counts, against previous, the breaks not begun at
  *   now (those due during a call included) whose start or end changed or
  *   that were dropped.
@@ -168,8 +188,10 @@ int planner_run(const Roster *roster, const Policy *policy, const Coverage *cove
 
 /* Revise plan in place at now for one operator only, as planner_run() with
  * plan as the previous revision would for that operator's shifts (an
- * incident of theirs, a call): the other shifts keep their breaks. plan must
- * come from planner_run() with the same roster, policy and coverage.
+ * incident of theirs, a call), but for the break search, which works on a
+ * whole team (planner_revise_team() does both): the other shifts keep their
+ * breaks. plan must come from planner_run() with the same roster, policy
+ * and coverage.
  * calls: as planner_run()'s, holding at least the operator's (or NULL).
  * Costs one operator's shifts, incidents and calls, not the site's. Returns 0, -ENXIO for an operator not
  * in the roster, -ESTALE when plan does not match the roster, -ENOMEM. */
@@ -200,7 +222,8 @@ typedef const CallIndex *(*planner_calls_fn)(const char *operator, void *userdat
  * record): planner_revise_operator() with incidents_of(member) and
  * calls_of(member) (calls_of NULL: no calls) for every operator of
  * planner_coupled_operators() in turn (with coverage, a break of
- * one changes where the others' may go). Equals planner_run() with plan as
+ * one changes where the others' may go), then, with coverage, the break
+ * search over the team (calls_of asked once more per member). Equals planner_run() with plan as
  * the previous revision at the same now for those operators, and leaves
  * everyone else as they were; costs the team, not the site. The operators
  * revised are returned as indexes into roster->operators at *ret_operators

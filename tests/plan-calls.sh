@@ -2,8 +2,9 @@
 # The planner with the operators' calls over the bank's four months
 # (../shared/data/anonbank-1999): `respitectl plan --metrics` with each
 # month's calls gives 0 statutory violations, no break starting inside a
-# call of its operator, and every recovery after a call of 60 min or more
-# begun within 2 minutes of the call's end. First, a queue_log's pauses
+# call of its operator, every recovery after a call of 60 min or more
+# begun within 2 minutes of the call's end, and per team a shortfall forced
+# by the roster that is part of the coverage shortfall. First, a queue_log's pauses
 # (tests/fixtures/queue_log-pauses): under jp (statutory.pauses_count) the
 # 50 min 1127 took at 12:00 cover the 45 min of a 7-h shift, 8007's pause
 # never closed does not count; without pauses_count both get 45 min. Then
@@ -112,6 +113,15 @@ for month in 01 02 03 04; do
         else
                 fail "1999-$month: recoveries after long calls: '${line:-no such line}'"
         fi
+        # Per team, the shortfall the roster forces (its shifts alone) is
+        # part of the shortfall; the total is the teams' sum.
+        check "1999-$month: per team, the shortfall forced by the roster is part of the shortfall" awk '
+                /^coverage shortfall forced by the roster: [0-9]+ operator-minutes$/ { total = $7; seen = 1 }
+                /^coverage shortfall [^ ]+: [0-9]+ of [0-9]+ operator-minutes \([0-9]+ forced by the roster\)$/ {
+                        s = $4; f = substr($8, 2); teams++; sum += f
+                        if (f + 0 > s + 0 || s + 0 > $6 + 0) bad = 1
+                }
+                END { exit !(seen && teams > 0 && !bad && sum == total) }' "$out"
 done
 
 finish

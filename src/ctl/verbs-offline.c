@@ -177,15 +177,16 @@ static int verbs_offline_adherence_json(json_object *o, const AdherenceCounts *c
 
 static int verbs_offline_metrics_json(const Metrics *m, const Metrics *base, const AdherenceCounts *adherence) {
         _cleanup_(json_object_putp) json_object *o = json_object_new_object(), *kinds = json_object_new_object(),
-                *teams = json_object_new_object();
+                *teams = json_object_new_object(), *forced = json_object_new_object();
 
-        if (!o || !kinds || !teams)
+        if (!o || !kinds || !teams || !forced)
                 return log_oom();
         for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++)
                 if (ctl_json_add_uint(kinds, break_kind_to_string(k), m->break_time[k] / USEC_PER_MINUTE) < 0)
                         return log_oom();
         for (size_t i = 0; i < m->n_teams; i++)
-                if (ctl_json_add_uint(teams, m->teams[i].team, m->teams[i].shortfall_minutes) < 0)
+                if (ctl_json_add_uint(teams, m->teams[i].team, m->teams[i].shortfall_minutes) < 0 ||
+                    ctl_json_add_uint(forced, m->teams[i].team, m->teams[i].forced_minutes) < 0)
                         return log_oom();
         if (ctl_json_add_uint(o, "shifts", m->shifts) < 0 ||
             ctl_json_add_uint(o, "statutory_violations", m->statutory_violations) < 0 ||
@@ -203,6 +204,8 @@ static int verbs_offline_metrics_json(const Metrics *m, const Metrics *base, con
             ctl_json_add_uint(o, "shortfall_operator_minutes", m->shortfall_minutes) < 0 ||
             ctl_json_add_uint(o, "shortfall_during_recovery_operator_minutes", m->recovery_shortfall_minutes) < 0 ||
             ctl_json_add_object(o, "shortfall_by_team", teams) < 0 ||
+            ctl_json_add_uint(o, "shortfall_forced_operator_minutes", m->forced_shortfall_minutes) < 0 ||
+            ctl_json_add_object(o, "shortfall_forced_by_team", forced) < 0 ||
             ctl_json_add_uint(o, "shortfall_without_recovery_operator_minutes", base->shortfall_minutes) < 0 ||
             (m->calls_known &&
              (ctl_json_add_uint(o, "break_starts_in_call", m->break_starts_in_call) < 0 ||

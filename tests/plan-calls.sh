@@ -2,11 +2,15 @@
 # The planner with the operators' calls over the bank's four months
 # (../shared/data/anonbank-1999): `respitectl plan --metrics` with each
 # month's calls gives 0 statutory violations, no break starting inside a
-# call of its operator, and every recovery after a call of 60 min or more
-# begun within 2 minutes of the call's end. First, a queue_log's pauses
+# call of its operator, every recovery after a call of 60 min or more
+# begun within 2 minutes of the call's end, and per team a shortfall forced
+# by the roster that is part of the coverage shortfall. First, a queue_log's pauses
 # (tests/fixtures/queue_log-pauses): under jp (statutory.pauses_count) the
 # 50 min 1127 took at 12:00 cover the 45 min of a 7-h shift, 8007's pause
-# never closed does not count; without pauses_count both get 45 min.
+# never closed does not count; without pauses_count both get 45 min. Then
+# how --metrics replays incidents (tests/fixtures/roster-replay.csv): two
+# threats received at one instant each get their recovery, and a revision
+# revises the operator's whole team, as respited does.
 # Usage: tests/plan-calls.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +43,39 @@ out=$("$bin/respitectl" plan --config "$tmp/pauses-false.conf" --roster "$top/te
         --calls "$top/tests/fixtures/queue_log-pauses" --metrics --json 2>/dev/null)
 check "--metrics --json: adherence" test "$(python3 -c 'import json, sys
 print(json.load(sys.stdin)["adherence"])' <<<"$out")" = "{'statutory': {'taken': 1, 'partly_taken': 0, 'not_taken': 0}}"
+
+# --metrics replays the incidents one revision at each receipt. Team a
+# needs 2 of its 3 on the phones; b has no requirement.
+cat >"$tmp/replay.conf" <<'EOF'
+site = { timezone = "UTC"; };
+categories = (
+        { name = "verbal_abuse"; label = "an abusive call"; recovery = "10min"; },
+        { name = "threat"; label = "a threatening call"; recovery = "20min"; },
+        { name = "unreasonable_demand"; label = "unreasonable demands"; points = 4; },
+        { name = "prolonged_call"; label = "a very long call"; points = 2; },
+        { name = "repeat_caller"; label = "a caller who kept calling back"; points = 4; }
+);
+accumulation = { window = "60min"; threshold = 6; break = "10min"; max_delay = "15min"; };
+coverage = { bands = ( { team = "a"; from = "09:00"; to = "17:00"; minimum = 2; } ); };
+EOF
+replay_metrics() {
+        "$bin/respitectl" plan --config "$tmp/replay.conf" --roster "$top/tests/fixtures/roster-replay.csv" \
+                --incidents "$top/tests/fixtures/$1" --metrics 2>"$tmp/replay.err"
+}
+# a1 and b1 (two teams, two revisions) threatened at 10:00: the revision
+# for b1 at the instant of a1's is made too.
+out=$(replay_metrics incidents-same-instant.csv)
+check "--metrics: two threats received at one instant, two recovery breaks" \
+        grep -qx 'recovery breaks: 2' <<<"$out"
+# a3's threat (09:45-10:05) sends a2's deferrable break, earned at 10:00,
+# to 10:05; a1's verbal abuse at 10:03 (10:03-10:13) then leaves team a
+# one short there. Revising a1's team moves a2's break to 10:13, where
+# two stay on the phones: 2 operator-minutes short (10:03-10:05), not 10.
+out=$(replay_metrics incidents-team-revision.csv)
+check "--metrics: an incident revises its operator's team (another's break moves)" \
+        grep -qx 'breaks moved by revisions: 1' <<<"$out"
+check "... and the team keeps its coverage where it can" \
+        grep -qx 'coverage shortfall: 2 operator-minutes (2 while operators were on recovery)' <<<"$out"
 
 if [ ! -d "$data" ]; then
         skip "the bank's months and the PBXware queue_log (../shared/data absent)"
@@ -76,6 +113,15 @@ for month in 01 02 03 04; do
         else
                 fail "1999-$month: recoveries after long calls: '${line:-no such line}'"
         fi
+        # Per team, the shortfall the roster forces (its shifts alone) is
+        # part of the shortfall; the total is the teams' sum.
+        check "1999-$month: per team, the shortfall forced by the roster is part of the shortfall" awk '
+                /^coverage shortfall forced by the roster: [0-9]+ operator-minutes$/ { total = $7; seen = 1 }
+                /^coverage shortfall [^ ]+: [0-9]+ of [0-9]+ operator-minutes \([0-9]+ forced by the roster\)$/ {
+                        s = $4; f = substr($8, 2); teams++; sum += f
+                        if (f + 0 > s + 0 || s + 0 > $6 + 0) bad = 1
+                }
+                END { exit !(seen && teams > 0 && !bad && sum == total) }' "$out"
 done
 
 finish

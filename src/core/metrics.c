@@ -97,22 +97,25 @@ static void metrics_add(int32_t *diff, const TeamCoverage *t, usec_t start, usec
         }
 }
 
+/* The shortfall of t per whole minute of its span: with the plan's breaks,
+ * the part while operators were on recovery, and with the shifts alone. */
 static int metrics_team_shortfall(const Plan *plan, const TeamCoverage *t, TeamMetrics *tm) {
         size_t n = t->n * (t->interval / USEC_PER_MINUTE);
-        _cleanup_free_ int32_t *on = calloc(n + 1, sizeof(int32_t));
+        _cleanup_free_ int32_t *shifts = calloc(n + 1, sizeof(int32_t));
+        _cleanup_free_ int32_t *off = calloc(n + 1, sizeof(int32_t));
         _cleanup_free_ int32_t *rec = calloc(n + 1, sizeof(int32_t));
-        int32_t o = 0, r = 0;
+        int32_t s = 0, o = 0, r = 0;
 
-        if (!on || !rec)
+        if (!shifts || !off || !rec)
                 return -ENOMEM;
         for (size_t i = 0; i < plan->n_shifts; i++) {
                 const ShiftPlan *sp = &plan->shifts[i];
 
                 if (!streq(sp->team, t->team))
                         continue;
-                metrics_add(on, t, sp->start, sp->end, 1);
+                metrics_add(shifts, t, sp->start, sp->end, 1);
                 for (size_t j = 0; j < sp->n_breaks; j++) {
-                        metrics_add(on, t, sp->breaks[j].start, sp->breaks[j].end, -1);
+                        metrics_add(off, t, sp->breaks[j].start, sp->breaks[j].end, 1);
                         if (sp->breaks[j].trigger != 0)
                                 metrics_add(rec, t, sp->breaks[j].start, sp->breaks[j].end, 1);
                 }
@@ -120,10 +123,13 @@ static int metrics_team_shortfall(const Plan *plan, const TeamCoverage *t, TeamM
         for (size_t k = 0; k < n; k++) {
                 int64_t need = team_coverage_required(t, t->start + k * USEC_PER_MINUTE), deficit;
 
-                o += on[k];
+                s += shifts[k];
+                o += off[k];
                 r += rec[k];
                 tm->required_minutes += need;
-                deficit = need - o;
+                if (need > s)
+                        tm->forced_minutes += need - s;
+                deficit = need - (s - o);
                 if (deficit > 0) {
                         tm->shortfall_minutes += deficit;
                         tm->recovery_minutes += MIN(deficit, (int64_t) r);
@@ -175,6 +181,7 @@ int metrics_compute(const Plan *plan, const Coverage *coverage, const CallIndex 
                                 return r;
                         m->shortfall_minutes += tm->shortfall_minutes;
                         m->recovery_shortfall_minutes += tm->recovery_minutes;
+                        m->forced_shortfall_minutes += tm->forced_minutes;
                 }
         }
         *ret = TAKE_PTR(m);
@@ -209,8 +216,11 @@ int metrics_print(const Metrics *m, FILE *f) {
                         m->shift_time > 0 ? 100.0 * m->break_time[k] / m->shift_time : 0.0);
         fprintf(f, "coverage shortfall: %" PRIu64 " operator-minutes (%" PRIu64 " while operators were on recovery)\n",
                 m->shortfall_minutes, m->recovery_shortfall_minutes);
+        fprintf(f, "coverage shortfall forced by the roster: %" PRIu64 " operator-minutes\n",
+                m->forced_shortfall_minutes);
         for (size_t i = 0; i < m->n_teams; i++)
-                fprintf(f, "coverage shortfall %s: %" PRIu64 " of %" PRIu64 " operator-minutes\n",
-                        m->teams[i].team, m->teams[i].shortfall_minutes, m->teams[i].required_minutes);
+                fprintf(f, "coverage shortfall %s: %" PRIu64 " of %" PRIu64 " operator-minutes (%" PRIu64
+                        " forced by the roster)\n", m->teams[i].team, m->teams[i].shortfall_minutes,
+                        m->teams[i].required_minutes, m->teams[i].forced_minutes);
         return ferror(f) ? -EIO : 0;
 }

@@ -15,6 +15,8 @@ typedef struct TeamMetrics {
         uint64_t required_minutes;      /* operator-minutes the requirement asks for */
         uint64_t shortfall_minutes;     /* operator-minutes below it */
         uint64_t recovery_minutes;      /* of those, minutes operators were on a recovery */
+        uint64_t forced_minutes;        /* of those, operator-minutes below it with no break at all:
+                                         * the shifts alone (the roster forces them) */
 } TeamMetrics;
 
 typedef struct Metrics {
@@ -38,6 +40,7 @@ typedef struct Metrics {
         usec_t break_time[_BREAK_KIND_MAX];     /* per kind; merged breaks count as their kind */
         uint64_t shortfall_minutes;     /* all teams */
         uint64_t recovery_shortfall_minutes;
+        uint64_t forced_shortfall_minutes;
         TeamMetrics *teams;             /* sorted by team, those of the coverage */
         size_t n_teams;
 } Metrics;
@@ -53,7 +56,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Metrics *, metrics_free);
  * and calls (the operators' calls the plan was made with, call_index_new();
  * NULL: the counts of calls are skipped, calls_known false). Operators on
  * the phones are counted per whole minute (a shift or break touching a
- * minute counts for all of it), over each team's coverage span. A break
+ * minute counts for all of it), over each team's coverage span; the
+ * shortfall the roster forces counts the shifts alone, the same way, so it
+ * is at most the shortfall (equal: no break costs coverage). A break
  * starts inside a call when call.start < break.start < call.end. Costs
  * O(breaks log calls) for the calls. Returns 0 or -ENOMEM. */
 int metrics_compute(const Plan *plan, const Coverage *coverage, const CallIndex *calls, Metrics **ret);

@@ -68,19 +68,44 @@ static int verbs_offline_incident_received_cmp(const void *a, const void *b) {
         return CMP(x->received, y->received) ?: strcmp(x->id, y->id);
 }
 
-/* --metrics: replay the incidents as the daemon meets them, one revision
- * (of the operator concerned) at each incident's receipt, so that breaks
- * moved by revisions count; the last revision is the plan. */
+/* The incidents and calls every revision of the replay sees: all of them
+ * (planner_incidents_fn and planner_calls_fn want at least the operator's). */
+typedef struct OfflineReplay {
+        const IncidentList *incidents;
+        const CallIndex *calls;
+} OfflineReplay;
+
+static const IncidentList *verbs_offline_incidents_of(const char *operator, void *userdata) {
+        const OfflineReplay *replay = userdata;
+
+        return replay->incidents;
+}
+
+static const CallIndex *verbs_offline_calls_of(const char *operator, void *userdata) {
+        const OfflineReplay *replay = userdata;
+
+        return replay->calls;
+}
+
+/* --metrics: replay the incidents as the daemon meets them, so that breaks
+ * moved by revisions count. The first plan is made at the earliest shift
+ * start and covers the incidents received by then; each later incident,
+ * in order of receipt, revises its operator's team at its receipt
+ * (planner_revise_team(), as respited does), incidents received at one
+ * instant one after the other. The last revision is the plan. */
 static int verbs_offline_plan_replay(const Roster *roster, const Policy *p, const Coverage *coverage,
                                      const IncidentList *incidents, const CallIndex *calls, Plan **ret) {
         _cleanup_(plan_freep) Plan *plan = NULL;
         _cleanup_free_ const Incident **order = NULL;
+        OfflineReplay replay = { .incidents = incidents, .calls = calls };
         usec_t start = USEC_INFINITY;
         int r;
 
         for (size_t i = 0; i < roster->n_shifts; i++)
                 start = MIN(start, roster->shifts[i].start);
-        r = planner_run(roster, p, coverage, incidents, calls, NULL, start == USEC_INFINITY ? 0 : start, &plan);
+        if (start == USEC_INFINITY)
+                start = 0;
+        r = planner_run(roster, p, coverage, incidents, calls, NULL, start, &plan);
         if (r < 0)
                 return r;
 
@@ -91,12 +116,18 @@ static int verbs_offline_plan_replay(const Roster *roster, const Policy *p, cons
                 order[i] = &incidents->items[i];
         qsort(order, incidents->n, sizeof(Incident *), verbs_offline_incident_received_cmp);
         for (size_t i = 0; i < incidents->n; i++) {
-                if (order[i]->received <= plan->now || roster_find_operator(roster, order[i]->operator) < 0)
+                const size_t *revised;
+                ssize_t n;
+
+                /* Not plan->now: an incident received at the instant of
+                 * the last revision still has its own. */
+                if (order[i]->received <= start || roster_find_operator(roster, order[i]->operator) < 0)
                         continue;
-                r = planner_revise_operator(plan, roster, p, coverage, incidents, calls, order[i]->received,
-                                            order[i]->operator);
-                if (r < 0)
-                        return r;
+                n = planner_revise_team(plan, roster, p, coverage, verbs_offline_incidents_of,
+                                        calls ? verbs_offline_calls_of : NULL, &replay, order[i]->received,
+                                        order[i]->operator, &revised);
+                if (n < 0)
+                        return (int) n;
         }
         *ret = TAKE_PTR(plan);
         return 0;
@@ -146,15 +177,16 @@ static int verbs_offline_adherence_json(json_object *o, const AdherenceCounts *c
 
 static int verbs_offline_metrics_json(const Metrics *m, const Metrics *base, const AdherenceCounts *adherence) {
         _cleanup_(json_object_putp) json_object *o = json_object_new_object(), *kinds = json_object_new_object(),
-                *teams = json_object_new_object();
+                *teams = json_object_new_object(), *forced = json_object_new_object();
 
-        if (!o || !kinds || !teams)
+        if (!o || !kinds || !teams || !forced)
                 return log_oom();
         for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++)
                 if (ctl_json_add_uint(kinds, break_kind_to_string(k), m->break_time[k] / USEC_PER_MINUTE) < 0)
                         return log_oom();
         for (size_t i = 0; i < m->n_teams; i++)
-                if (ctl_json_add_uint(teams, m->teams[i].team, m->teams[i].shortfall_minutes) < 0)
+                if (ctl_json_add_uint(teams, m->teams[i].team, m->teams[i].shortfall_minutes) < 0 ||
+                    ctl_json_add_uint(forced, m->teams[i].team, m->teams[i].forced_minutes) < 0)
                         return log_oom();
         if (ctl_json_add_uint(o, "shifts", m->shifts) < 0 ||
             ctl_json_add_uint(o, "statutory_violations", m->statutory_violations) < 0 ||
@@ -172,6 +204,8 @@ static int verbs_offline_metrics_json(const Metrics *m, const Metrics *base, con
             ctl_json_add_uint(o, "shortfall_operator_minutes", m->shortfall_minutes) < 0 ||
             ctl_json_add_uint(o, "shortfall_during_recovery_operator_minutes", m->recovery_shortfall_minutes) < 0 ||
             ctl_json_add_object(o, "shortfall_by_team", teams) < 0 ||
+            ctl_json_add_uint(o, "shortfall_forced_operator_minutes", m->forced_shortfall_minutes) < 0 ||
+            ctl_json_add_object(o, "shortfall_forced_by_team", forced) < 0 ||
             ctl_json_add_uint(o, "shortfall_without_recovery_operator_minutes", base->shortfall_minutes) < 0 ||
             (m->calls_known &&
              (ctl_json_add_uint(o, "break_starts_in_call", m->break_starts_in_call) < 0 ||

@@ -50,6 +50,69 @@ static void test_metrics(void **state) {
         assert_int_equal(m->teams[0].required_minutes, 240);
         assert_int_equal(m->shortfall_minutes, 25);
         assert_int_equal(m->recovery_shortfall_minutes, 10);
+        /* Both on shift all along: the roster forces none of it. */
+        assert_int_equal(m->teams[0].forced_minutes, 0);
+        assert_int_equal(m->forced_shortfall_minutes, 0);
+}
+
+/* The shortfall the roster forces: the shifts alone against the
+ * requirement, per whole minute, beside the shortfall with the breaks. */
+static void test_forced(void **state) {
+        Break a[] = {
+                { .kind = BREAK_STATUTORY, .start = AT(9, 40), .end = AT(9, 50) },
+        };
+        Break b[] = {
+                { .kind = BREAK_RECOVERY, .start = AT(10, 0), .end = AT(10, 10), .trigger = AT(10, 0) },
+        };
+        ShiftPlan shifts[] = {
+                { .operator = (char *) "op1", .team = (char *) "t", .start = AT(9, 0), .end = AT(11, 0),
+                  .breaks = a, .n_breaks = 1 },
+                /* Half a minute into 9:30: that minute counts whole. */
+                { .operator = (char *) "op2", .team = (char *) "t", .start = AT(9, 30) + 30 * USEC_PER_SEC,
+                  .end = AT(10, 45), .breaks = b, .n_breaks = 1 },
+        };
+        Plan plan = { .shifts = shifts, .n_shifts = 2 };
+        unsigned required_t[] = { 2, 2, 3, 1 }, required_u[] = { 1, 1 };
+        TeamCoverage teams[] = {
+                { .team = (char *) "t", .start = AT(9, 0), .interval = 30 * MIN_, .required = required_t, .n = 4 },
+                /* Nobody on shift: all of it forced. */
+                { .team = (char *) "u", .start = AT(9, 0), .interval = 30 * MIN_, .required = required_u, .n = 2 },
+        };
+        Coverage coverage = { teams, 2 };
+        _cleanup_(metrics_freep) Metrics *m = NULL;
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        FILE *f;
+
+        assert_int_equal(metrics_compute(&plan, &coverage, NULL, &m), 0);
+        assert_int_equal(m->n_teams, 2);
+        /* t needs 2, 2, 3, 1 per half hour from 9:00: 240 operator-minutes.
+         * On shift: 1 until 9:30, 2 from 9:30 to 10:45, then 1. Forced:
+         * 1 short 9:00-9:30 and 1 short 10:00-10:30, 60. With the breaks:
+         * those 30 at 9:00, 10 at 9:40-9:50 (op1 off), 2 x 10 at
+         * 10:00-10:10 (op2 off: 10 of them on recovery), 20 at 10:10-10:30;
+         * 80. */
+        assert_int_equal(m->teams[0].required_minutes, 240);
+        assert_int_equal(m->teams[0].shortfall_minutes, 80);
+        assert_int_equal(m->teams[0].recovery_minutes, 10);
+        assert_int_equal(m->teams[0].forced_minutes, 60);
+        /* u: a staffing problem, the shortfall all forced. */
+        assert_int_equal(m->teams[1].required_minutes, 60);
+        assert_int_equal(m->teams[1].shortfall_minutes, 60);
+        assert_int_equal(m->teams[1].forced_minutes, 60);
+        assert_int_equal(m->shortfall_minutes, 140);
+        assert_int_equal(m->recovery_shortfall_minutes, 10);
+        assert_int_equal(m->forced_shortfall_minutes, 120);
+
+        f = open_memstream(&text, &size);
+        assert_non_null(f);
+        assert_int_equal(metrics_print(m, f), 0);
+        fclose(f);
+        assert_non_null(strstr(text, "\ncoverage shortfall: 140 operator-minutes "
+                                     "(10 while operators were on recovery)\n"));
+        assert_non_null(strstr(text, "\ncoverage shortfall forced by the roster: 120 operator-minutes\n"));
+        assert_non_null(strstr(text, "\ncoverage shortfall t: 80 of 240 operator-minutes (60 forced by the roster)\n"));
+        assert_non_null(strstr(text, "\ncoverage shortfall u: 60 of 60 operator-minutes (60 forced by the roster)\n"));
 }
 
 static void test_print(void **state) {
@@ -71,6 +134,7 @@ static void test_print(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_metrics),
+                cmocka_unit_test(test_forced),
                 cmocka_unit_test(test_print),
         };
 

@@ -83,7 +83,8 @@ PROGRAMS    := $(BUILDDIR)/respited $(BUILDDIR)/respitectl $(BUILDDIR)/respite-n
 TEST_SRCS   := $(wildcard tests/*/test-*.c)
 TEST_BINS   := $(addprefix $(BUILDDIR)/,$(notdir $(TEST_SRCS:.c=)))
 
-.PHONY: all check man-check layout-check unit-check integration-check run bench install uninstall clean deps help \
+.PHONY: all check man-check layout-check unit-check integration-check run bench bench-optimum install uninstall clean \
+        deps help \
         fuzz fuzz-build valgrind-check soak compile_commands.json
 all: $(PROGRAMS)
 ifeq ($(SAN)$(FUZZ),0)
@@ -203,7 +204,8 @@ soak: $(PROGRAMS)
 	tests/soak.sh $(BUILDDIR) site
 
 # `make bench`: the planner on synthetic sites and the real bank months,
-# the HTTP feeds, then the daemon end to end at BENCH_SIZES operators
+# and against the optimum on small teams (bench-optimum, below), the HTTP
+# feeds, then the daemon end to end at BENCH_SIZES operators
 # (bench/README.md). Not part of `make check`; nothing is asserted.
 BENCH_SIZES ?= 1000 10000 100000
 $(BUILDDIR)/bench-%: $(BUILDDIR)/bench/bench-%.o $(LAYER_LIBS)
@@ -216,8 +218,24 @@ bench: $(BUILDDIR)/bench-planner $(BUILDDIR)/bench-feed-latency $(BUILDDIR)/benc
 	@for n in 100 1000 10000 100000; do $(BUILDDIR)/bench-planner $$n; done
 	@for m in 01 02 03 04; do \
 		if [ -d ../shared/data/anonbank-1999 ]; then $(BUILDDIR)/bench-planner --bank ../shared/data/anonbank-1999 $$m; fi; done
+	$(MAKE) --no-print-directory bench-optimum
 	bench/bench-http.sh $(BUILDDIR)
 	bench/bench-daemon.sh -b $(BUILDDIR) $(BENCH_SIZES)
+
+# `make bench-optimum`: the planner's coverage on small single-team days
+# against the exact optimum (bench/optimum.py: a MILP solved by CBC through
+# PuLP, at most OPTIMUM_TIME_LIMIT seconds an instance; python3-pulp and
+# coinor-cbc are installed when missing and run as root). Also in `make bench`.
+OPTIMUM_TIME_LIMIT ?= 120
+bench-optimum: $(BUILDDIR)/bench-optimum
+	@if ! /usr/bin/python3 -c 'import pulp' 2>/dev/null || ! command -v cbc >/dev/null; then \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			echo "bench-optimum: needs python3-pulp and coinor-cbc (apt-get install python3-pulp coinor-cbc); skipped." >&2; \
+			exit 0; \
+		fi; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pulp coinor-cbc >/dev/null; \
+	fi; \
+	$(BUILDDIR)/bench-optimum | /usr/bin/python3 bench/optimum.py --time-limit $(OPTIMUM_TIME_LIMIT)
 
 # `make fuzz FUZZ_SECONDS=N`: build every libFuzzer target of fuzz/ with
 # clang (tools/install-fuzz-deps) and run each for N seconds on seeds from
@@ -296,7 +314,8 @@ help:
 	@echo "  layout-check     each layer includes only those below it; one bus-name header; no C file over 1,000 lines"
 	@echo "  valgrind-check   the integration test with respited and respitectl under valgrind"
 	@echo "  soak             a bank month and a 10,000-operator day at high speed; memory and descriptors must stay flat"
-	@echo "  bench            the planner, the bank months, feeds against nginx, the daemon at BENCH_SIZES operators"
+	@echo "  bench            the planner, the bank months, its optimum, feeds against nginx, the daemon at BENCH_SIZES operators"
+	@echo "  bench-optimum    the planner's coverage on small teams against the exact optimum (CBC, OPTIMUM_TIME_LIMIT s each)"
 	@echo "  fuzz             every libFuzzer target for FUZZ_SECONDS seconds (clang 14)"
 	@echo "  fuzz-build       build the fuzz targets (with FUZZ=1)"
 	@echo "  compile_commands.json  the compile commands for clangd and clang-tidy"

@@ -23,6 +23,7 @@
 #include "core/policy.h"
 #include "core/roster.h"
 #include "shared/log.h"
+#include "bench-util.h"
 
 #define RUNS 5
 #define SEEDS 2
@@ -31,24 +32,6 @@ static const unsigned optimum_sizes[] = { 6, 8, 10, 12, 15, 18, 21, 25, 30 };
 
 /* 2024-04-01T00:00:00Z. */
 #define DAY0 ((usec_t) 1711929600ULL * USEC_PER_SEC)
-
-static uint32_t optimum_lcg(uint32_t *s) {
-        *s = *s * 1664525u + 1013904223u;
-        return *s >> 8;
-}
-
-static double optimum_now_ms(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int optimum_double_cmp(const void *a, const void *b) {
-        double x = *(const double *) a, y = *(const double *) b;
-
-        return x < y ? -1 : x > y;
-}
 
 /* ---- the instances ---- */
 
@@ -67,17 +50,17 @@ static int optimum_roster(unsigned n, uint32_t seed, const Policy *p, Roster **r
         if (!r)
                 return -ENOMEM;
         for (size_t m = 0; m < ELEMENTSOF(mixes); m++)
-                total += weight[m] = 1 + optimum_lcg(&seed) % 4;
+                total += weight[m] = 1 + bench_lcg(&seed) % 4;
         for (unsigned i = 0; i < n; i++) {
-                unsigned pick = optimum_lcg(&seed) % total, m = 0, minutes;
+                unsigned pick = bench_lcg(&seed) % total, m = 0, minutes;
                 usec_t start;
                 char id[16];
 
                 while (pick >= weight[m])
                         pick -= weight[m++];
-                start = DAY0 + (usec_t) (mixes[m].first + 15 * (optimum_lcg(&seed) % mixes[m].quarters)) *
+                start = DAY0 + (usec_t) (mixes[m].first + 15 * (bench_lcg(&seed) % mixes[m].quarters)) *
                         USEC_PER_MINUTE;
-                minutes = 7 * 60 + 15 * (optimum_lcg(&seed) % 13);
+                minutes = 7 * 60 + 15 * (bench_lcg(&seed) % 13);
                 snprintf(id, sizeof id, "op%02u", i);
                 k = roster_add_shift(r, id, NULL, "team", start, start + (usec_t) minutes * USEC_PER_MINUTE,
                                      "bench-optimum");
@@ -136,14 +119,14 @@ static int optimum_incidents(const Roster *r, const Policy *p, uint32_t seed, In
         for (size_t i = 0; i < r->n_shifts; i++)
                 order[i] = i;
         for (size_t i = r->n_shifts; i > 1; i--) {     /* Fisher–Yates */
-                size_t j = optimum_lcg(&seed) % i, t = order[i - 1];
+                size_t j = bench_lcg(&seed) % i, t = order[i - 1];
 
                 order[i - 1] = order[j];
                 order[j] = t;
         }
         for (size_t i = 0; i < n; i++) {
                 const Shift *s = &r->shifts[order[i]];
-                const Category *c = policy_find_category(p, categories[optimum_lcg(&seed) % ELEMENTSOF(categories)]);
+                const Category *c = policy_find_category(p, categories[bench_lcg(&seed) % ELEMENTSOF(categories)]);
                 usec_t slots;
                 char id[32];
                 Incident inc;
@@ -157,7 +140,7 @@ static int optimum_incidents(const Roster *r, const Policy *p, uint32_t seed, In
                         .id = id,
                         .operator = r->operators[s->operator].id,
                         .category = c->name,
-                        .when = s->start + p->step * (1 + optimum_lcg(&seed) % slots),
+                        .when = s->start + p->step * (1 + bench_lcg(&seed) % slots),
                 };
                 inc.received = inc.when;
                 if (incident_list_add(l, &inc) < 0)
@@ -230,16 +213,15 @@ static int optimum_plan(const Roster *r, Policy *p, const Coverage *c, const Inc
         *ret = (OptimumRun) { .search_steps = search_steps };
         p->search_steps = search_steps;
         for (int i = 0; i < RUNS; i++) {
-                double t0 = optimum_now_ms();
+                double t0 = bench_now_ms();
 
                 ret->plan = plan_free(ret->plan);
                 k = planner_run(r, p, c, l, NULL, NULL, 0, &ret->plan);
-                ms[i] = optimum_now_ms() - t0;
+                ms[i] = bench_now_ms() - t0;
                 if (k < 0)
                         return k;
         }
-        qsort(ms, RUNS, sizeof(double), optimum_double_cmp);
-        ret->ms = ms[RUNS / 2];
+        ret->ms = bench_median(ms, RUNS);
         k = metrics_compute(ret->plan, c, NULL, &m);
         if (k < 0)
                 return k;

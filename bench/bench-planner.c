@@ -20,35 +20,13 @@
 #include "core/roster.h"
 #include "import/inputs.h"
 #include "shared/log.h"
+#include "bench-util.h"
 
 #define RUNS 7
 
 /* Incidents per operator-hour in the Anonymous Bank, January–April 1999
  * (705 incidents the call-record detectors find in 10,369 rostered hours). */
 static const double bank_rate = 0.068;
-
-static uint32_t lcg(uint32_t *s) {
-        *s = *s * 1664525u + 1013904223u;
-        return *s >> 8;
-}
-
-static double now_ms(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int double_cmp(const void *a, const void *b) {
-        double x = *(const double *) a, y = *(const double *) b;
-
-        return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n) {
-        qsort(v, n, sizeof(double), double_cmp);
-        return v[n / 2];
-}
 
 /* 2024-04-01T00:00:00Z. */
 #define DAY0 ((usec_t) 1711929600ULL * USEC_PER_SEC)
@@ -70,7 +48,7 @@ static int synthetic_roster(size_t n, Roster **ret) {
         if (!r->operators || !r->shifts)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
-                unsigned k = lcg(&seed) % ELEMENTSOF(mix), jitter = (lcg(&seed) % 5) * 15;
+                unsigned k = bench_lcg(&seed) % ELEMENTSOF(mix), jitter = (bench_lcg(&seed) % 5) * 15;
                 usec_t start = DAY0 + (usec_t) (mix[k].start + jitter) * USEC_PER_MINUTE;
 
                 if (asprintf(&r->operators[i].id, "op%06zu", i) < 0 ||
@@ -126,14 +104,14 @@ static int synthetic_incidents(const Roster *r, IncidentList **ret) {
                 hours += (double) (r->shifts[i].end - r->shifts[i].start) / USEC_PER_HOUR;
         n = (size_t) (hours * bank_rate + 0.5);
         for (size_t i = 0; i < n; i++) {
-                const Shift *s = &r->shifts[lcg(&seed) % r->n_shifts];
+                const Shift *s = &r->shifts[bench_lcg(&seed) % r->n_shifts];
                 char id[32];
                 Incident inc = {
                         .id = id,
                         .operator = r->operators[s->operator].id,
-                        .category = (char *) categories[lcg(&seed) % ELEMENTSOF(categories)],
-                        .when = s->start + (usec_t) (lcg(&seed) % ((s->end - s->start) / USEC_PER_MINUTE)) * USEC_PER_MINUTE,
-                        .duration = (usec_t) (30 + lcg(&seed) % 45) * USEC_PER_MINUTE,
+                        .category = (char *) categories[bench_lcg(&seed) % ELEMENTSOF(categories)],
+                        .when = s->start + (usec_t) (bench_lcg(&seed) % ((s->end - s->start) / USEC_PER_MINUTE)) * USEC_PER_MINUTE,
+                        .duration = (usec_t) (30 + bench_lcg(&seed) % 45) * USEC_PER_MINUTE,
                 };
 
                 inc.received = inc.when;
@@ -205,9 +183,9 @@ static int run(int argc, char *argv[]) {
                 _cleanup_(plan_freep) Plan *plan = NULL, *before = NULL, *after = NULL;
                 double t0, t1;
 
-                t0 = now_ms();
+                t0 = bench_now_ms();
                 r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, NULL, 0, &plan);
-                full[k] = now_ms() - t0;
+                full[k] = bench_now_ms() - t0;
                 if (r < 0)
                         return log_oom();
 
@@ -217,23 +195,23 @@ static int run(int argc, char *argv[]) {
                 r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, NULL, at - 1, &before);
                 if (r < 0)
                         return log_oom();
-                t0 = now_ms();
+                t0 = bench_now_ms();
                 r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, before, at, &after);
-                t1 = now_ms();
+                t1 = bench_now_ms();
                 revision[k] = t1 - t0;
                 if (r < 0)
                         return log_oom();
-                t0 = now_ms();
+                t0 = bench_now_ms();
                 r = planner_revise_operator(before, in.roster, p, in.coverage, in.incidents, NULL, at, last->operator);
-                incremental[k] = now_ms() - t0;
+                incremental[k] = bench_now_ms() - t0;
                 if (r < 0)
                         return log_error_errno(r, "Failed to revise: %m");
         }
 
         getrusage(RUSAGE_SELF, &ru);
         printf("| %s | %zu | %zu | %.2f | %.2f | %.4f | %.0f× | %.1f |\n", label, in.roster->n_shifts, in.incidents->n,
-               median(full, RUNS), median(revision, RUNS), median(incremental, RUNS),
-               median(revision, RUNS) / MAX(median(incremental, RUNS), 1e-6), ru.ru_maxrss / 1024.0);
+               bench_median(full, RUNS), bench_median(revision, RUNS), bench_median(incremental, RUNS),
+               bench_median(revision, RUNS) / MAX(bench_median(incremental, RUNS), 1e-6), ru.ru_maxrss / 1024.0);
         return 0;
 }
 

@@ -266,3 +266,12 @@ static inline bool statutory_holds(const Policy *policy, const Shift *shift, con
         }
         return true;
 }
+
+/* The recovery uid of sp, or the break it merged into (fails without one). */
+static inline const Break *find_recovery_break(const ShiftPlan *sp, const char *uid) {
+        for (size_t i = 0; i < sp->n_breaks; i++)
+                if (streq(sp->breaks[i].uid, uid) || streq_ptr(sp->breaks[i].recovery_uid, uid))
+                        return &sp->breaks[i];
+        fail_msg("no recovery %s", uid);
+        return NULL;
+}

@@ -53,15 +53,6 @@ static Plan *run_calls(const Roster *roster, const Policy *policy, Incident *ite
         return plan;
 }
 
-/* The recovery uid of sp, or the break it merged into. */
-static const Break *planner_find_recovery_break(const ShiftPlan *sp, const char *uid) {
-        for (size_t i = 0; i < sp->n_breaks; i++)
-                if (streq(sp->breaks[i].uid, uid) || streq_ptr(sp->breaks[i].recovery_uid, uid))
-                        return &sp->breaks[i];
-        fail_msg("no recovery %s", uid);
-        return NULL;
-}
-
 /* a and b hold the same shifts and breaks (their now may differ). */
 static void assert_plan_equal_but_now(const Plan *a, const Plan *b) {
         assert_int_equal(a->n_shifts, b->n_shifts);
@@ -133,14 +124,14 @@ static void test_recovery_at_call_end(void **state) {
          * instant that earned the recovery (12:35–13:20 would hold it back
          * to 13:20): the recovery begins at the first whole minute after. */
         blind = run_calls(&roster, &policy, items, 1, NULL, NULL, 0);
-        b = planner_find_recovery_break(&blind->shifts[0], "op1-recovery-call-1-prolonged");
+        b = find_recovery_break(&blind->shifts[0], "op1-recovery-call-1-prolonged");
         assert_int_equal(b->start, AT(0, 13, 11));
         assert_int_equal(blind->recoveries_late, 0);
 
         plan = run_calls(&roster, &policy, items, 1, c.index, NULL, 0);
         assert_plan_sane(plan);
         assert_no_break_in_calls(plan, c.index);
-        b = planner_find_recovery_break(&plan->shifts[0], "op1-recovery-call-1-prolonged");
+        b = find_recovery_break(&plan->shifts[0], "op1-recovery-call-1-prolonged");
         assert_int_equal(b->kind, BREAK_RECOVERY);
         assert_int_equal(b->start, AT(0, 13, 11));
         assert_int_equal(b->end, AT(0, 13, 21));
@@ -209,7 +200,7 @@ static void test_wait_for_call(void **state) {
         plan = run_calls(&roster, &policy, items, 1, c.index, NULL, 0);
         assert_plan_sane(plan);
         assert_no_break_in_calls(plan, c.index);
-        b = planner_find_recovery_break(&plan->shifts[0], "op1-recovery-t");
+        b = find_recovery_break(&plan->shifts[0], "op1-recovery-t");
         assert_int_equal(b->start, AT(0, 10, 33));
         assert_int_equal(b->end, AT(0, 10, 53));
         assert_int_equal(plan->recoveries_late, 0);

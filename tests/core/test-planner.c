@@ -307,14 +307,6 @@ static void test_recovery_pushes_statutory(void **state) {
         assert_int_equal(b->end, AT(0, 11, 35));
 }
 
-/* The recovery uid, or the break it merged into. */
-static const Break *recovery_of(const ShiftPlan *sp, const char *uid) {
-        for (size_t i = 0; i < sp->n_breaks; i++)
-                if (streq(sp->breaks[i].uid, uid) || streq_ptr(sp->breaks[i].recovery_uid, uid))
-                        return &sp->breaks[i];
-        return NULL;
-}
-
 static void test_recovery_before_statutory(void **state) {
         /* Known in advance (an offline plan), a threat at 12:40 falls where
          * the statutory hour would go (12:30–13:30, the middle of the
@@ -331,7 +323,7 @@ static void test_recovery_before_statutory(void **state) {
         assert_plan_sane(plan);
         assert_int_equal(plan->statutory_violations, 0);
         assert_int_equal(plan->recoveries_late, 0);
-        b = recovery_of(&plan->shifts[0], "op1-recovery-i1");
+        b = find_recovery_break(&plan->shifts[0], "op1-recovery-i1");
         assert_non_null(b);
         assert_int_equal(b->start, AT(0, 12, 40));
         b = kind_nth(&plan->shifts[0], BREAK_STATUTORY, 0);

@@ -213,8 +213,8 @@ $(BUILDDIR)/bench-%: $(BUILDDIR)/bench/bench-%.o $(LAYER_LIBS)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LINK_LIBS) $(LIBS)
 
 bench: $(BUILDDIR)/bench-planner $(BUILDDIR)/bench-feed-latency $(BUILDDIR)/bench-daemon $(PROGRAMS)
-	@echo "| site | shifts | incidents | full-day plan (ms) | full revision (ms) | incremental revision (ms) | ratio | peak memory (MiB) |"
-	@echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	@echo "| site | shifts | incidents | full-day plan (ms) | full revision (ms) | incremental revision (ms) | ratio | team revision (ms) | peak memory (MiB) |"
+	@echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	@for n in 100 1000 10000 100000; do $(BUILDDIR)/bench-planner $$n; done
 	@for m in 01 02 03 04; do \
 		if [ -d ../shared/data/anonbank-1999 ]; then $(BUILDDIR)/bench-planner --bank ../shared/data/anonbank-1999 $$m; fi; done

@@ -6,7 +6,9 @@
  *
  * Prints one Markdown table row: operators, shifts, incidents, full-day plan,
  * a full revision after one incident (the reference), the incremental
- * revision of that operator alone, their ratio, and the peak memory. Times
+ * revision of that operator alone, their ratio, the revision of their team
+ * with the break search (what respited does on an incident, each member's
+ * incidents apart), and the peak memory. Times
  * are medians of several runs, in milliseconds. Not a test: nothing is
  * asserted. See bench/README.md. */
 #include <sys/resource.h>
@@ -139,13 +141,54 @@ static int bank_month(const char *dir, const char *month, const Policy *p, Input
         return ret->n_failed > 0 ? -EIO : 0;
 }
 
+/* Each operator's incidents, as respited keeps them for
+ * planner_revise_team(): shallow copies (the strings stay the site list's). */
+typedef struct BenchIncidents {
+        const Roster *roster;
+        IncidentList *of;               /* per operator of the roster */
+} BenchIncidents;
+
+static void bench_incidents_done(BenchIncidents *b) {
+        for (size_t i = 0; b->of && i < b->roster->n_operators; i++)
+                free(b->of[i].items);
+        free(b->of);
+}
+
+static int bench_incidents_split(const Roster *roster, const IncidentList *all, BenchIncidents *ret) {
+        *ret = (BenchIncidents) { .roster = roster, .of = calloc(MAX(roster->n_operators, (size_t) 1), sizeof(IncidentList)) };
+        if (!ret->of)
+                return -ENOMEM;
+        for (size_t i = 0; i < all->n; i++) {
+                ssize_t o = roster_find_operator(roster, all->items[i].operator);
+                IncidentList *l;
+
+                if (o < 0)
+                        continue;
+                l = &ret->of[o];
+                if (array_grow((void **) &l->items, l->n + 1, sizeof(Incident)) < 0)
+                        return -ENOMEM;
+                l->items[l->n++] = all->items[i];
+        }
+        return 0;
+}
+
+/* planner_incidents_fn: the operator's own. */
+static const IncidentList *bench_incidents_of(const char *operator, void *userdata) {
+        const BenchIncidents *b = userdata;
+
+        return &b->of[roster_find_operator(b->roster, operator)];
+}
+
 static int run(int argc, char *argv[]) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(inputs_done) Inputs in = {};
         _cleanup_free_ char *error = NULL;
-        double full[RUNS], revision[RUNS], incremental[RUNS];
+        double full[RUNS], revision[RUNS], incremental[RUNS], team[RUNS];
         const Incident *last = NULL;
+        const size_t *members;
+        _cleanup_(bench_incidents_done) BenchIncidents split = {};
         struct rusage ru;
+        ssize_t n_revised;
         const char *label;
         usec_t at;
         int r;
@@ -178,9 +221,11 @@ static int run(int argc, char *argv[]) {
                 return log_error_errno(EINVAL, "No incidents to revise for.");
         last = &in.incidents->items[in.incidents->n / 2];
         at = last->received;
+        if (bench_incidents_split(in.roster, in.incidents, &split) < 0)
+                return log_oom();
 
         for (int k = 0; k < RUNS; k++) {
-                _cleanup_(plan_freep) Plan *plan = NULL, *before = NULL, *after = NULL;
+                _cleanup_(plan_freep) Plan *plan = NULL, *before = NULL, *after = NULL, *again = NULL;
                 double t0, t1;
 
                 t0 = bench_now_ms();
@@ -188,6 +233,7 @@ static int run(int argc, char *argv[]) {
                 full[k] = bench_now_ms() - t0;
                 if (r < 0)
                         return log_oom();
+                plan = plan_free(plan);
 
                 /* The plan just before the incident was received, then the
                  * revision at its receipt: in full (reference), and for the
@@ -201,17 +247,27 @@ static int run(int argc, char *argv[]) {
                 revision[k] = t1 - t0;
                 if (r < 0)
                         return log_oom();
+                r = planner_run(in.roster, p, in.coverage, in.incidents, NULL, NULL, at - 1, &again);
+                if (r < 0)
+                        return log_oom();
                 t0 = bench_now_ms();
                 r = planner_revise_operator(before, in.roster, p, in.coverage, in.incidents, NULL, at, last->operator);
                 incremental[k] = bench_now_ms() - t0;
                 if (r < 0)
                         return log_error_errno(r, "Failed to revise: %m");
+                t0 = bench_now_ms();
+                n_revised = planner_revise_team(again, in.roster, p, in.coverage, bench_incidents_of, NULL, &split, at,
+                                        last->operator, &members);
+                team[k] = bench_now_ms() - t0;
+                if (n_revised < 0)
+                        return log_error_errno((int) n_revised, "Failed to revise the team: %m");
         }
 
         getrusage(RUSAGE_SELF, &ru);
-        printf("| %s | %zu | %zu | %.2f | %.2f | %.4f | %.0f× | %.1f |\n", label, in.roster->n_shifts, in.incidents->n,
+        printf("| %s | %zu | %zu | %.2f | %.2f | %.4f | %.0f× | %.4f | %.1f |\n", label, in.roster->n_shifts, in.incidents->n,
                bench_median(full, RUNS), bench_median(revision, RUNS), bench_median(incremental, RUNS),
-               bench_median(revision, RUNS) / MAX(bench_median(incremental, RUNS), 1e-6), ru.ru_maxrss / 1024.0);
+               bench_median(revision, RUNS) / MAX(bench_median(incremental, RUNS), 1e-6), bench_median(team, RUNS),
+               ru.ru_maxrss / 1024.0);
         return 0;
 }
 

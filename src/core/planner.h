@@ -163,16 +163,22 @@
  *   grid; minimised first: the team's shortfall in operator-minutes (as
  *   metrics_compute() counts it) plus 10 for each block moved from where
  *   the previous revision had it; then a balance term (breaks where more
- *   operators are spare). A block moves alone to its best start, or takes
- *   a start another shift's block holds while that one moves on. Only
- *   blocks that have not merged with a recovery, begin 15 min or more after
- *   now and were not due during a call move, never to begin within 15 min
- *   of now, inside a call, over a pause that counts, over another break or
- *   the instant that earned a recovery, or within merge_margin after a
- *   recovery (it would merge there). The work is budgeted in starts weighed
- *   (search_steps per shift of the team), not in time: the same inputs give
- *   the same plan on any machine. planner_revise_team() searches the team
- *   as planner_run() does, so the two still agree.
+ *   operators are spare). A block moves alone to its best start, or a
+ *   chain of blocks of the same length and distinct shifts moves, each to
+ *   the start of the next and the last to a better start; then ruin and
+ *   recreate (a few blocks drawn by a seeded generator leave and come
+ *   back, the better day kept) until the shortfall can go no lower, four
+ *   tries per block in a row find nothing better or the budget is spent;
+ *   per part of the team's day whose windows meet. Only blocks that have not merged
+ *   with a recovery, begin 15 min or more after now and were not due
+ *   during a call move, never to begin within 15 min of now, inside a
+ *   call, over a pause that counts, over another break or the instant that
+ *   earned a recovery, or within merge_margin after a recovery (it would
+ *   merge there). The work is budgeted in starts weighed and tried
+ *   (search_steps per shift of the part), not in time, with a fixed seed:
+ *   the same inputs give the same plan on any machine.
+ *   planner_revise_team() searches the team as planner_run() does, so the
+ *   two still agree.
  * - Known incidents: a statutory block is never placed so that it holds,
  *   strictly inside, the earliest start of a recovery still to grant (a
  *   recovery would wait for its end); it goes before it, or begins there

@@ -423,7 +423,7 @@ static int policy_new_default(Policy **ret) {
 
         p->split_shift_gap = 2 * USEC_PER_HOUR;
         p->merge_margin = 15 * USEC_PER_MINUTE;
-        p->search_steps = 500;
+        p->search_steps = 50000;
         p->step = 5 * USEC_PER_MINUTE;
 
         /* The common contact-centre target: 80 % of calls answered within 20 s. */

@@ -103,7 +103,7 @@ typedef struct Policy {
         usec_t split_shift_gap; /* shifts of one operator this close join, the gap a planned break */
         usec_t merge_margin;    /* a recovery joins a break that begins within this after it */
         usec_t step;            /* placement grid for statutory breaks (5min) */
-        unsigned search_steps;  /* per shift of a team: moves the break search may try (0: none) */
+        unsigned search_steps;  /* per shift: starts the break search may weigh and try (0: none) */
 
         /* Coverage: operators needed on the phones per team and interval,
          * from bands, and (from_calls) by Erlang C from the call records:

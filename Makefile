@@ -175,7 +175,13 @@ $(BUILDDIR)/ical-check: $(BUILDDIR)/tests/ical-check.o
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
+# tests/team-day.sh's client of GetTeamDay: ctl_bus_get_team_day() from
+# respitectl's archive, its result printed as JSON.
+$(BUILDDIR)/team-day-client: $(BUILDDIR)/tests/team-day-client.o $(CTL_LIB) $(LAYER_LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CTL_LIB) $(LINK_LIBS) $(LIBS) $(CTL_LIBS)
+
+integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-client
 	tests/integration.sh $(BUILDDIR)
 	tests/plan-calls.sh $(BUILDDIR)
 	tests/bad-inputs.sh $(BUILDDIR)
@@ -185,6 +191,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/agents.sh $(BUILDDIR)
 	tests/breaks.sh $(BUILDDIR)
 	tests/access.sh $(BUILDDIR)
+	tests/team-day.sh $(BUILDDIR)
 	tests/systemd.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)
 	tests/notify.sh $(BUILDDIR)

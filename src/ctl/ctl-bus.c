@@ -3,6 +3,7 @@
 
 #include "ctl/ctl-bus.h"
 #include "ctl/respitectl.h"
+#include "publish/feed.h"
 #include "shared/bus-contract.h"
 #include "shared/log.h"
 
@@ -253,4 +254,158 @@ int ctl_bus_map_properties(sd_bus_message *m, const CtlBusProperty *map, void *u
                         return r;
         }
         return sd_bus_message_exit_container(m);
+}
+
+/* ---- GetTeamDay ---- */
+
+/* The plan's uid of a uid as the bus gives it ("<uid>@respite"), copied
+ * into *ret. */
+static int ctl_bus_plan_uid(const char *bus_uid, char **ret) {
+        size_t n = strlen(bus_uid), d = strlen(FEED_UID_DOMAIN);
+
+        if (n > d && streq(bus_uid + n - d, FEED_UID_DOMAIN))
+                n -= d;
+        *ret = strndup(bus_uid, n);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* Read the breaks a(sttss) of one shift at m's read position into s. */
+static int ctl_bus_read_breaks(sd_bus_message *m, ShiftPlan *s) {
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(sttss)");
+        if (r < 0)
+                return r;
+        for (;;) {
+                const char *kind, *uid, *reason;
+                uint64_t start, end;
+                Break *b;
+
+                r = sd_bus_message_read(m, "(sttss)", &kind, &start, &end, &uid, &reason);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                if (array_grow((void **) &s->breaks, s->n_breaks, sizeof(Break)) < 0)
+                        return -ENOMEM;
+                b = &s->breaks[s->n_breaks++];
+                *b = (Break) { .kind = break_kind_from_string(kind), .start = start, .end = end };
+                if (b->kind < 0 || start >= end)
+                        return -EBADMSG;
+                if (ctl_bus_plan_uid(uid, &b->uid) < 0 || strdup_to(&b->reason, reason) < 0)
+                        return -ENOMEM;
+        }
+        return sd_bus_message_exit_container(m);
+}
+
+/* Read the shifts a(ssttba(sttss)) of team at m's read position into p. */
+static int ctl_bus_read_shifts(sd_bus_message *m, const char *team, Plan *p) {
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(ssttba(sttss))");
+        if (r < 0)
+                return r;
+        for (;;) {
+                const char *operator, *uid;
+                uint64_t start, end;
+                int violation;
+                ShiftPlan *s;
+
+                r = sd_bus_message_enter_container(m, 'r', "ssttba(sttss)");
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                r = sd_bus_message_read(m, "ssttb", &operator, &uid, &start, &end, &violation);
+                if (r < 0)
+                        return r;
+                if (start >= end)
+                        return -EBADMSG;
+                if (array_grow((void **) &p->shifts, p->n_shifts, sizeof(ShiftPlan)) < 0)
+                        return -ENOMEM;
+                s = &p->shifts[p->n_shifts++];
+                *s = (ShiftPlan) { .start = start, .end = end, .statutory_violation = violation };
+                if (strdup_to(&s->operator, operator) < 0 || strdup_to(&s->team, team) < 0 ||
+                    ctl_bus_plan_uid(uid, &s->uid) < 0)
+                        return -ENOMEM;
+                r = ctl_bus_read_breaks(m, s);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+                p->breaks += (unsigned) s->n_breaks;
+                p->statutory_violations += s->statutory_violation;
+        }
+        return sd_bus_message_exit_container(m);
+}
+
+/* Read the requirement (t start, t interval, au required) of team at m's
+ * read position into a new Coverage of that one team. */
+static int ctl_bus_read_requirement(sd_bus_message *m, const char *team, Coverage **ret) {
+        _cleanup_(coverage_freep) Coverage *c = calloc(1, sizeof(Coverage));
+        const uint32_t *required;
+        uint64_t start, interval;
+        TeamCoverage *t;
+        size_t size;
+        int r;
+
+        if (!c)
+                return -ENOMEM;
+        r = sd_bus_message_read(m, "tt", &start, &interval);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read_array(m, 'u', (const void **) &required, &size);
+        if (r < 0)
+                return r;
+        if (interval == 0)
+                return -EBADMSG;
+        c->teams = calloc(1, sizeof(TeamCoverage));
+        if (!c->teams)
+                return -ENOMEM;
+        t = &c->teams[c->n_teams++];
+        *t = (TeamCoverage) { .start = start, .interval = interval, .n = size / sizeof(uint32_t) };
+        t->required = calloc(MAX(t->n, (size_t) 1), sizeof(unsigned));
+        if (strdup_to(&t->team, team) < 0 || !t->required)
+                return -ENOMEM;
+        for (size_t i = 0; i < t->n; i++)
+                t->required[i] = required[i];
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+int ctl_bus_get_team_day(sd_bus *bus, const char *team, const char *date, Plan **ret_plan,
+                         Coverage **ret_coverage, usec_t *ret_from, usec_t *ret_to) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(plan_freep) Plan *p = calloc(1, sizeof(Plan));
+        _cleanup_(coverage_freep) Coverage *c = NULL;
+        uint64_t from, to, revision;
+        int r;
+
+        if (!p)
+                return log_oom();
+        r = ctl_bus_call(bus, BUS_METHOD_GET_TEAM_DAY, "get the team's day", &reply, "ss", team, date ?: "");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "ttt", &from, &to, &revision);
+        if (r >= 0)
+                r = ctl_bus_read_shifts(reply, team, p);
+        if (r >= 0)
+                r = ctl_bus_read_requirement(reply, team, &c);
+        if (r < 0) {
+                ctl_bus_log_read_error(r);
+                /* sd-bus says -ENXIO for a type it did not expect: not "no such team". */
+                return r == -ENOMEM ? r : -EBADMSG;
+        }
+        p->now = revision;
+
+        if (ret_plan)
+                *ret_plan = TAKE_PTR(p);
+        if (ret_coverage)
+                *ret_coverage = TAKE_PTR(c);
+        if (ret_from)
+                *ret_from = from;
+        if (ret_to)
+                *ret_to = to;
+        return 0;
 }

@@ -12,6 +12,8 @@
 
 #include <systemd/sd-bus.h>
 
+#include "core/coverage.h"
+#include "core/plan.h"
 #include "shared/util.h"
 
 /* "session" with --user, else "system". */
@@ -77,3 +79,27 @@ int ctl_bus_map_properties(sd_bus_message *m, const CtlBusProperty *map, void *u
  * or a negative errno of sd-bus or of a map, or -ENOMEM. */
 int ctl_bus_read_property_array(sd_bus_message *m, const CtlBusProperty *map, size_t size, void **ret,
                                 size_t *ret_n);
+
+/* GetTeamDay (respited(8)): the live plan of team over the local day date
+ * ("YYYY-MM-DD" in the site's zone; NULL or "" = today on the daemon's
+ * clock), rebuilt as an offline plan is, so that what draws one draws the
+ * other:
+ * - *ret_plan: the team's shifts that meet the day, whole, by operator id
+ *   then start (shift_plan_compare()), each with operator, team, start,
+ *   end, uid (the plan's: without the bus's "@respite"), statutory_violation
+ *   and its breaks (kind, start, end, uid as the plan's, reason: the private
+ *   one); breaks and statutory_violations summed; now = the instant of the
+ *   daemon's last revision (0 before its first). What the bus does not
+ *   carry stays 0 or NULL: a break's trigger and recovery_uid, the shifts'
+ *   other counts (GetMetrics has them), staffing.
+ * - *ret_coverage: one TeamCoverage, team's requirement (operators on the
+ *   phones per interval, UTC start and interval length in usec) over whole
+ *   intervals from the one holding the day's start to the one holding its
+ *   last instant.
+ * - *ret_from, *ret_to: the day, [from, to) in UTC usec (23, 24 or 25 h).
+ * Free with plan_free() and coverage_free(). Any ret_ may be NULL. Logs.
+ * Returns 0 or a negative errno as above: -EACCES (not a lead of team,
+ * nor root), -ENXIO (no such team), -EINVAL (a bad date), -EBADMSG (a
+ * reply of another shape). */
+int ctl_bus_get_team_day(sd_bus *bus, const char *team, const char *date, Plan **ret_plan,
+                         Coverage **ret_coverage, usec_t *ret_from, usec_t *ret_to);

@@ -2,8 +2,9 @@
 #pragma once
 
 /* What the bus's files (bus.c: the object, its vtable and most methods;
- * bus-incidents.c: incidents and lead alerts; bus-signals.c: subscriptions
- * and signals) share and nobody else calls. */
+ * bus-incidents.c: incidents and lead alerts; bus-team-day.c: a team's day
+ * for its leads; bus-signals.c: subscriptions and signals) share and nobody
+ * else calls. */
 
 #include "daemon/access.h"
 #include "daemon/bus.h"
@@ -29,12 +30,23 @@ int bus_check_access_as(sd_bus_message *msg, const Manager *m, const char *opera
 int bus_check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
                      sd_bus_error *error);
 
+/* May the sender read everything about team: root, the daemon's user, a
+ * lead of team (access_for_team())? Returns 0, or sets
+ * org.freedesktop.DBus.Error.AccessDenied ("Not allowed to WHAT team
+ * 'TEAM'.", the same whether the team exists or not) and returns its
+ * negative errno. */
+int bus_check_team_access(sd_bus_message *msg, const Manager *m, const char *team, const char *what,
+                          sd_bus_error *error);
+
 /* bus-incidents.c: the methods, documented there. */
 int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_acknowledge_alert(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_list_alerts(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+
+/* bus-team-day.c */
+int bus_method_get_team_day(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 
 /* bus-signals.c */
 int bus_method_subscribe(sd_bus_message *msg, void *userdata, sd_bus_error *error);

@@ -56,6 +56,17 @@ int bus_check_access(sd_bus_message *msg, const Manager *m, const char *operator
         return bus_check_access_as(msg, m, operator, false, what, error);
 }
 
+int bus_check_team_access(sd_bus_message *msg, const Manager *m, const char *team, const char *what,
+                          sd_bus_error *error) {
+        _cleanup_(caller_done) Caller caller = {};
+
+        if (caller_from_message(msg, &caller) >= 0 &&
+            access_for_team(&m->policy->access, &caller, geteuid(), team))
+                return 0;
+        log_notice("Denied uid %u to %s team '%s'.", (unsigned) caller.uid, what, team);
+        return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "Not allowed to %s team '%s'.", what, team);
+}
+
 /* GetSchedule(s operator, t from_usec, t to_usec) → (a(sttss) breaks)
  * Every break of operator overlapping [from_usec, to_usec) (UTC
  * microseconds; to_usec = 0 means no end), ordered by start, as
@@ -548,19 +559,6 @@ static int bus_method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *
 
 /* ---- feed URLs (HTTP feeds, respited(8) FEEDS) ---- */
 
-/* May the sender act for team: root, the daemon's user, a lead of team?
- * Sets AccessDenied (the same whether the team exists or not) otherwise. */
-static int bus_check_team_access(sd_bus_message *msg, const Manager *m, const char *team, const char *what,
-                                 sd_bus_error *error) {
-        _cleanup_(caller_done) Caller caller = {};
-
-        if (caller_from_message(msg, &caller) >= 0 &&
-            access_for_team(&m->policy->access, &caller, geteuid(), team))
-                return 0;
-        log_notice("Denied uid %u to %s team '%s'.", (unsigned) caller.uid, what, team);
-        return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "Not allowed to %s team '%s'.", what, team);
-}
-
 /* Reply (s url, s webcal_url) for the feed of operator or team who, after
  * checking the caller may (an operator their own, a lead their teams' and
  * their operators', root all), with a new token first when rotate. */
@@ -696,6 +694,11 @@ static const sd_bus_vtable bus_vtable[] = {
                                 SD_BUS_ARGS("t", from_usec, "t", to_usec, "s", team),
                                 SD_BUS_RESULT("aa{sv}", incidents),
                                 bus_method_get_incident_record, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_TEAM_DAY, SD_BUS_ARGS("s", team, "s", date),
+                                SD_BUS_RESULT("t", from_usec, "t", to_usec, "t", revision_usec,
+                                              "a(ssttba(sttss))", shifts, "t", requirement_start_usec,
+                                              "t", interval_usec, "au", required),
+                                bus_method_get_team_day, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_ALERTS, SD_BUS_ARGS("t", since_usec),
                                 SD_BUS_RESULT("a(ssssttttttss)", alerts),
                                 bus_method_list_alerts, SD_BUS_VTABLE_UNPRIVILEGED),

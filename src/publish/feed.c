@@ -9,7 +9,6 @@
 #include "publish/feed.h"
 
 #define FEED_PRODID "-//respite//respite 0.1//EN"
-#define FEED_UID_DOMAIN "@respite"
 /* A team feed's break UID: this prefix, then FEED_TEAM_UID_BYTES of the MAC in hex. */
 #define FEED_TEAM_UID_PREFIX "break-"
 #define FEED_TEAM_UID_BYTES 16

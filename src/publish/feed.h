@@ -38,6 +38,9 @@ int feed_name(FeedAudience audience, const char *who, char **ret);
  * into name) in *ret_who. */
 FeedAudience feed_name_parse(const char *name, const char **ret_who);
 
+/* What feed_event_uid() appends to a plan's uid. */
+#define FEED_UID_DOMAIN "@respite"
+
 /* The UID an event of the plan's uid has in an operator's own feed, on the
  * bus and for actions: "<uid>@respite" (RFC 5545 §3.8.4.7: globally
  * unique). It says the break's kind and, for a recovery break, its incident

@@ -4,7 +4,7 @@
 /* The D-Bus contract of respited: the names respited, respitectl and
  * respite-notify agree on, and nothing else (no includes, no types). The
  * signatures and who may call what are documented with each method in
- * src/daemon/bus.c and in respited(8). Instants are "t" microseconds since
+ * src/daemon/bus*.c and in respited(8). Instants are "t" microseconds since
  * the Unix epoch (CLOCK_REALTIME), as systemd's APIs take them. */
 
 /* On the system bus; respited --user takes the session bus. */
@@ -31,6 +31,7 @@
 #define BUS_METHOD_ACKNOWLEDGE_ALERT  "AcknowledgeAlert"
 #define BUS_METHOD_LIST_ALERTS        "ListAlerts"
 #define BUS_METHOD_GET_INCIDENT_RECORD "GetIncidentRecord"
+#define BUS_METHOD_GET_TEAM_DAY       "GetTeamDay"
 
 /* Properties. */
 #define BUS_PROPERTY_VERSION  "Version"

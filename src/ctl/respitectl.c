@@ -2,7 +2,7 @@
 /* respitectl: talk to respited, or plan offline. See respitectl(1). This
  * file: the command line, the verb table and the exit status; the verbs
  * live in verbs-daemon.c and verbs-alerts.c (over D-Bus) and
- * verbs-offline.c. */
+ * verbs-offline.c (plan, coverage, import-check). */
 #include <getopt.h>
 #include <limits.h>
 
@@ -76,6 +76,10 @@ static void respitectl_help(void) {
                "       [--config FILE] [--from TIME --to TIME] [--format table|csv|ics|json]\n"
                "       [--operator ID | --team NAME] [--metrics]\n"
                "                       Plan a roster and print the breaks\n"
+               "  coverage --roster PATH... [--calls PATH...] [--incidents CSV...]\n"
+               "           [--config FILE] [--date DATE | --from TIME --to TIME] [--team NAME]\n"
+               "                       Plan a roster and chart each team's day: operators\n"
+               "                       needed, on shift and on the phones, the shortfall flagged\n"
                "  import-check PATH... [--config FILE] [--from TIME --to TIME] [--format table|csv]\n"
                "                       What importing each roster or call file gives, and\n"
                "                       every row or event skipped, with FILE:LINE and why\n\n"
@@ -234,6 +238,8 @@ static const Verb respitectl_verbs[] = {
         { "rotate-token", 1, 1, VERB_TEAM_OR_OPERAND, verb_rotate_token,
           .usage = "Usage: respitectl rotate-token OPERATOR|--team TEAM" },
         { "plan",         0, 0, 0, verb_plan,
+          .unexpected = "files go after --roster, --calls or --incidents (see respitectl --help)." },
+        { "coverage",     0, 0, 0, verb_coverage,
           .unexpected = "files go after --roster, --calls or --incidents (see respitectl --help)." },
         { "import-check", 1, VERB_ANY, 0, verb_import_check,
           .usage = "import-check: give one or more roster or call files." },

@@ -56,4 +56,5 @@ int verb_incidents(char **args);
 
 /* Offline (verbs-offline.c). */
 int verb_plan(char **args);
+int verb_coverage(char **args);
 int verb_import_check(char **args);

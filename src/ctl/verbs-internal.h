@@ -3,7 +3,8 @@
 
 /* What the files of the bus verbs share: verbs-daemon.c (status,
  * operators, schedule, report, reload, feed-url, rotate-token) and
- * verbs-alerts.c (ack, alerts, incidents). */
+ * verbs-alerts.c (ack, alerts, incidents); the offline coverage reads its
+ * --date as schedule does. */
 
 #include "ctl/format-table.h"
 #include "shared/time-util.h"

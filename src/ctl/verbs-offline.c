@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The verbs that work without a daemon, on the policy and the files given:
- * plan and import-check. Times show in the policy's zone. */
+ * plan, coverage and import-check. Times show in the policy's zone. */
 #include "core/incident.h"
 #include "core/adherence.h"
 #include "core/metrics.h"
 #include "core/planner.h"
 #include "core/policy.h"
 #include "core/roster.h"
+#include "ctl/chart-term.h"
 #include "ctl/ctl-json.h"
 #include "ctl/format-table.h"
 #include "ctl/respitectl.h"
+#include "ctl/term.h"
+#include "ctl/verbs-internal.h"
 #include "import/import-check.h"
 #include "import/inputs.h"
 #include "publish/feed.h"
+#include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -394,6 +398,96 @@ int verb_plan(char **args) {
         if (arg_format == FORMAT_ICS)
                 return verbs_offline_print_ics(plan, in.roster, from, to);
         return verbs_offline_print_plan(plan, p, from, to);
+}
+
+/* --date DATE (today, tomorrow and yesterday on this machine's clock) as
+ * the span of its local day in the policy's zone. Logs. */
+static int verbs_offline_coverage_day(const Policy *p, usec_t *from, usec_t *to) {
+        char date[ISO8601_MAX];
+
+        if (arg_from || arg_to)
+                return log_error_errno(EINVAL, "Give --date or --from and --to, not both.");
+        if (verbs_daemon_resolve_date(arg_date, p->timezone, now_usec(CLOCK_REALTIME), date) < 0 ||
+            time_parse_day(date, p->timezone, from, to) < 0)
+                return log_error_errno(EINVAL, "--date: expected a date such as 1999-01-04, today, tomorrow or "
+                                       "yesterday, got '%s'.", arg_date);
+        return 0;
+}
+
+/* [*from, *to) cut to the shifts of --team (or of all) that meet it, as
+ * plan shows the breaks of the shifts that meet it; *from == *to when
+ * none does. */
+static void verbs_offline_shifts_span(const Plan *plan, usec_t *from, usec_t *to) {
+        usec_t start = USEC_INFINITY, end = 0;
+
+        for (size_t i = 0; i < plan->n_shifts; i++) {
+                const ShiftPlan *s = &plan->shifts[i];
+
+                if ((arg_team && !streq(s->team, arg_team)) || s->end <= *from || s->start >= *to)
+                        continue;
+                start = MIN(start, MAX(s->start, *from));
+                end = MAX(end, MIN(s->end, *to));
+        }
+        if (start >= end)
+                start = end = *from;
+        *from = start;
+        *to = end;
+}
+
+/* coverage: per team and local day, the chart of the operators needed, on
+ * shift and on the phones, as the plan leaves them. */
+int verb_coverage(char **args) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(inputs_done) Inputs in = {};
+        _cleanup_(plan_freep) Plan *plan = NULL;
+        _cleanup_(call_index_freep) CallIndex *calls = NULL;
+        usec_t from = 0, to = USEC_INFINITY;
+        unsigned width = term_width(STDOUT_FILENO);
+        int r;
+
+        if (arg_json || arg_format != FORMAT_TABLE)
+                return log_error_errno(EINVAL, "coverage draws a chart for people; `respitectl plan --metrics "
+                                       "--json` gives the shortfall per team.");
+        if (arg_operator)
+                return log_error_errno(EINVAL, "coverage is drawn per team: give --team NAME, not --operator.");
+        if (width < CHART_WIDTH_MIN)
+                return log_error_errno(EINVAL, "The terminal is %u columns wide; the chart needs %u (set COLUMNS).",
+                                       width, CHART_WIDTH_MIN);
+        r = verbs_offline_load_policy(&p, &from, &to);
+        if (r < 0)
+                return r;
+        if (arg_date && verbs_offline_coverage_day(p, &from, &to) < 0)
+                return -EINVAL;
+        if (from >= to)
+                return log_error_errno(EINVAL, "--from must lie before --to.");
+
+        r = verbs_offline_load_inputs(p, &in);
+        if (r < 0)
+                return r;
+        if (arg_team && !roster_has_team(in.roster, arg_team))
+                return log_error_errno(ENXIO, "No team '%s' in the roster; its team column lists them.", arg_team);
+
+        /* As plan does: every incident known when it happened, every call
+         * known. */
+        if (call_index_new(in.calls, &calls) < 0)
+                return log_oom();
+        r = planner_run(in.roster, p, in.coverage, in.incidents, calls, NULL, 0, &plan);
+        if (r < 0)
+                return log_error_errno(r, "Failed to plan: %m");
+
+        /* --date charts its day, shifts or none; else the shifts' days. */
+        if (!arg_date)
+                verbs_offline_shifts_span(plan, &from, &to);
+        if (from >= to) {
+                log_info("No shifts%s%s between --from and --to.", arg_team ? " of team " : "", arg_team ?: "");
+                return 0;
+        }
+        r = chart_print(stdout, plan, in.coverage, arg_team, from, to, p->timezone, width, arg_color);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to draw the coverage chart: %m");
+        return 0;
 }
 
 /* import-check PATH…: what importing each file would give, offline. */

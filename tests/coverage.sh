@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# `respitectl coverage`, the intraday chart, offline: the bank's example day
+# (conf/examples) piped at 80 and 120 columns (no escapes, no line wider,
+# the rows of the day, the shortfall flagged on the rows that add up to the
+# header's), with two teams, --team, in colour on a terminal (script(1)) and
+# not under NO_COLOR; a site in Asia/Tokyo with a roster in UTC; the days
+# America/New_York puts its clocks back (25 hours) and forward (23); and
+# what it refuses.
+# Usage: tests/coverage.sh BUILDDIR
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+build=${1:-build}
+bin="$top/$build"
+ex="$top/conf/examples"
+export LC_ALL=C.UTF-8
+unset NO_COLOR
+
+coverage() { "$bin/respitectl" coverage "$@"; }
+# The widest line of stdin, in columns.
+widest() { wc -L; }
+# The chart's rows (HH:MM, then a bar) of stdin.
+rows() { grep -E '^[0-9]{2}:[0-9]{2} '; }
+# The sum of the rows' flags (▲N) on stdin.
+flagged() { grep -oE '▲[0-9]+$' | tr -d '▲' | awk '{ s += $1 } END { print s + 0 }'; }
+
+# The bank's day, piped: plain, 80 columns.
+out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" 2>"$tmp/err"); rc=$?
+check "bank day: exit 0" test $rc -eq 0
+check "bank day: no escape when piped" test "$(grep -c $'\033' <<<"$out")" -eq 0
+check "bank day: no line over 80 columns ($(widest <<<"$out"))" test "$(widest <<<"$out")" -le 80
+check "bank day: the team's header in the site's zone" \
+        grep -qx 'retail · Monday 1999-01-04 · Asia/Jerusalem (UTC+02:00)' <<<"$out"
+check "bank day: 07:00 to midnight in 30-minute rows" grep -q '^07:00–24:00 · 30-min rows · ' <<<"$out"
+check "bank day: 34 rows, 07:00 first, 23:30 last" \
+        test "$(rows <<<"$out" | wc -l) $(rows <<<"$out" | head -n1 | cut -c1-5) $(rows <<<"$out" | tail -n1 | cut -c1-5)" = "34 07:00 23:30"
+total=$(sed -n 's/.* · \([0-9]*\) operator-minutes short in \([0-9]*\) rows$/\1/p' <<<"$out")
+check "bank day: the flagged rows add up to the header's shortfall ($total)" \
+        test -n "$total" -a "$(flagged <<<"$out")" = "$total"
+check "bank day: the legend" grep -q '^█ on the phones  ░ on a break  │ needed  ▲ operator-minutes short$' <<<"$out"
+if [ "$(rows <<<"$out" | grep -c '▲')" -gt 0 ] && [ "$(rows <<<"$out" | grep -vc '▲')" -gt 0 ]; then
+        ok "bank day: some rows short, some not"
+else
+        fail "bank day: some rows short, some not"
+fi
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+
+# 120 columns: the day is over 12 hours, still 30-minute rows; a morning
+# in 15-minute rows.
+out=$(COLUMNS=120 coverage --config "$top/conf/respite.conf" 2>/dev/null)
+check "120 columns: no line wider, 30-minute rows for the whole day" \
+        test "$(widest <<<"$out")" -le 120 -a "$(rows <<<"$out" | wc -l)" -eq 34
+out=$(COLUMNS=120 coverage --config "$top/conf/respite.conf" --from 1999-01-04T07:00 --to 1999-01-04T12:00 2>/dev/null)
+check "120 columns, 07:00–12:00: 20 rows of 15 minutes" \
+        test "$(rows <<<"$out" | wc -l) $(rows <<<"$out" | sed -n 2p | cut -c1-5)" = "20 07:15"
+out=$(COLUMNS=24 coverage --config "$top/conf/respite.conf" 2>/dev/null); rc=$?
+check "24 columns: the numbers give way, nothing wider" test $rc -eq 0 -a "$(widest <<<"$out")" -le 24
+COLUMNS=20 coverage --config "$top/conf/respite.conf" >/dev/null 2>&1
+check "20 columns: too narrow, exit 2" test $? -eq 2
+
+# Two teams: op01–op09 in premier.
+sed 's/^\(op0[0-9],[^,]*\),retail,/\1,premier,/' "$ex/anonbank-1999-01-04-roster.csv" >"$tmp/roster2.csv"
+out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" --roster "$tmp/roster2.csv" 2>/dev/null)
+check "two teams: premier then retail" \
+        test "$(grep -E '^(premier|retail) · ' <<<"$out" | cut -d' ' -f1 | tr '\n' ' ')" = "premier retail "
+out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" --roster "$tmp/roster2.csv" --team premier 2>/dev/null)
+check "--team premier: premier alone" \
+        test "$(grep -cE '^premier · ' <<<"$out") $(grep -cE '^retail' <<<"$out")" = "1 0"
+out=$(coverage --config "$top/conf/respite.conf" --team nope 2>&1); rc=$?
+check "--team nope: exit 5, named" test $rc -eq 5 -a "$(grep -c "No team 'nope'" <<<"$out")" -eq 1
+out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" --date 1999-01-05 2>/dev/null)
+check "--date without shifts: said so" grep -qx 'retail: no shifts on Tuesday 1999-01-05 (Asia/Jerusalem).' <<<"$out"
+out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" --date 1999-01-04 2>/dev/null)
+check "--date 1999-01-04: the day's 34 rows" test "$(rows <<<"$out" | wc -l)" -eq 34
+
+# Refused: --date with --from, --json, --operator, a bad date.
+for args in "--date 1999-01-04 --from 1999-01-04T08:00" "--json" "--operator op16" "--date 1999-13-01"; do
+        # shellcheck disable=SC2086 # words on purpose
+        coverage --config "$top/conf/respite.conf" $args >/dev/null 2>&1
+        check "refused with exit 2: $args" test $? -eq 2
+done
+
+# Colour on a terminal (a pty of 80 columns), and not under NO_COLOR: the
+# same text.
+if command -v script >/dev/null; then
+        cmd="stty cols 80; $bin/respitectl coverage --config $top/conf/respite.conf"
+        color=$(TERM=xterm script -qec "$cmd" /dev/null | tr -d '\r')
+        plain=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" 2>/dev/null)
+        check "terminal: colour" test "$(grep -c $'\033\\[' <<<"$color")" -gt 30
+        check "terminal: short rows' flags in bold red" grep -q $'\033\\[1;31m▲[0-9]' <<<"$color"
+        check "terminal: without the escapes, the piped text" \
+                test "$(sed 's/\x1b\[[0-9;]*m//g' <<<"$color")" = "$plain"
+        check "terminal: no line over its 80 columns" \
+                test "$(sed 's/\x1b\[[0-9;]*m//g' <<<"$color" | widest)" -le 80
+        nocolor=$(TERM=xterm NO_COLOR=1 script -qec "$cmd" /dev/null | tr -d '\r')
+        check "terminal, NO_COLOR: no escape" test "$(grep -c $'\033' <<<"$nocolor")" -eq 0
+        cmd="stty cols 100; $bin/respitectl coverage --config $top/conf/respite.conf --from 1999-01-04T07:00 --to 1999-01-04T12:00"
+        out=$(COLUMNS=60 NO_COLOR=1 script -qec "$cmd" /dev/null | tr -d '\r')
+        check "terminal of 100 columns: its width, not \$COLUMNS (15-minute rows)" \
+                test "$(rows <<<"$out" | wc -l)" -eq 20 -a "$(widest <<<"$out")" -le 100
+else
+        skip "colour on a terminal (no script(1))"
+fi
+
+# A site in Tokyo, the roster in UTC: the chart in Tokyo's time.
+cat >"$tmp/tokyo.conf" <<'EOF'
+site = { timezone = "Asia/Tokyo"; };
+coverage = { bands = ( { team = "*"; from = "09:00"; to = "18:00"; minimum = 2; } ); };
+EOF
+cat >"$tmp/tokyo.csv" <<'EOF'
+operator,team,start,end
+t1,support,2024-04-01T00:00:00Z,2024-04-01T09:00:00Z
+t2,support,2024-04-01T00:00:00Z,2024-04-01T04:00:00Z
+EOF
+out=$(COLUMNS=80 coverage --config "$tmp/tokyo.conf" --roster "$tmp/tokyo.csv" 2>/dev/null)
+check "Tokyo: header in Asia/Tokyo" grep -qx 'support · Monday 2024-04-01 · Asia/Tokyo (UTC+09:00)' <<<"$out"
+check "Tokyo: 09:00 to 18:00 local, 18 rows" \
+        test "$(rows <<<"$out" | wc -l) $(rows <<<"$out" | head -n1 | cut -c1-5) $(rows <<<"$out" | tail -n1 | cut -c1-5)" = "18 09:00 17:30"
+check "Tokyo: short from 13:00, when t2 has gone (10 rows of 30 operator-minutes)" \
+        test "$(rows <<<"$out" | grep -c '▲30$') $(rows <<<"$out" | grep '▲' | head -n1 | cut -c1-5)" = "10 13:00"
+
+# New York: the night the clocks go back (a 25-hour day) and forward (23).
+cat >"$tmp/ny.conf" <<'EOF'
+site = { timezone = "America/New_York"; };
+coverage = { bands = ( { team = "*"; from = "00:00"; to = "06:00"; minimum = 2; } ); };
+EOF
+cat >"$tmp/ny.csv" <<'EOF'
+operator,team,start,end
+n1,nights,2024-11-02T22:00:00-04:00,2024-11-03T06:00:00-05:00
+n2,nights,2024-11-02T23:00:00-04:00,2024-11-03T03:00:00-05:00
+n3,nights,2024-03-09T22:00:00-05:00,2024-03-10T06:00:00-04:00
+n4,nights,2024-03-10T00:00:00-05:00,2024-03-10T05:00:00-04:00
+EOF
+out=$(COLUMNS=80 coverage --config "$tmp/ny.conf" --roster "$tmp/ny.csv" --date 2024-11-03 2>/dev/null)
+check "New York, clocks back: 7 hours to 06:00, 14 rows, 01:00 and 01:30 twice" \
+        test "$(rows <<<"$out" | wc -l) $(rows <<<"$out" | cut -c1-5 | grep -c '^01:[03]0$')" = "14 4"
+check "New York, clocks back: said where" grep -q '┈┈ clocks go back: UTC-05:00 from here' <<<"$out"
+check "New York, clocks back: both offsets in the header" \
+        grep -qx 'nights · Sunday 2024-11-03 · America/New_York (UTC-04:00, then UTC-05:00)' <<<"$out"
+out=$(COLUMNS=80 coverage --config "$tmp/ny.conf" --roster "$tmp/ny.csv" --date 2024-03-10 2>/dev/null)
+check "New York, clocks forward: 5 hours to 06:00, 10 rows, no 02:xx" \
+        test "$(rows <<<"$out" | wc -l) $(rows <<<"$out" | grep -c '^02:')" = "10 0"
+check "New York, clocks forward: said where" grep -q '┈┈ clocks go forward: UTC-04:00 from here' <<<"$out"
+out=$(COLUMNS=80 coverage --config "$tmp/ny.conf" --roster "$tmp/ny.csv" --from 2024-11-02T12:00 --to 2024-11-04T00:00 2>/dev/null)
+check "New York, --from/--to over two days: a chart each" \
+        test "$(grep -cE '^nights · (Saturday 2024-11-02|Sunday 2024-11-03) ' <<<"$out")" -eq 2
+
+finish

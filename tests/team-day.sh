@@ -235,6 +235,19 @@ check "it names an unknown team" grep -q "No such team 'nosuchteam'" <<<"$out"
 out=$(as respite-d-lead "$bin/team-day-client" retail 2026-02-30)
 check "it passes on a bad date's message" grep -q "date must be a day as YYYY-MM-DD" <<<"$out"
 
+# respitectl coverage without input files: the live day from respited.
+out=$(as respite-d-lead env COLUMNS=80 "$bin/respitectl" coverage); rc=$?
+check "respitectl coverage: a lead sees their team's live day" test $rc -eq 0
+check "... retail only, in the site's zone" grep -q "^retail · .* · $zone" <<<"$out"
+check "... not support" eval '! grep -q "^support" <<<"$out"'
+check "... 80 columns at most" eval '[ "$(wc -L <<<"$out")" -le 80 ]'
+out=$(as root env COLUMNS=80 "$bin/respitectl" coverage --team support --date "$later"); rc=$?
+check "root: --team support --date $later (no shift of support that day)" test $rc -eq 0
+out=$(as respite-d-op16 env COLUMNS=80 "$bin/respitectl" coverage); rc=$?
+check "an operator is refused (exit 4)" test $rc -eq 4
+out=$(as respite-d-lead env COLUMNS=80 "$bin/respitectl" coverage --team support); rc=$?
+check "a lead asking for another team is refused (exit 4)" test $rc -eq 4
+
 if command -v valgrind >/dev/null && [ "$build" != build-san ]; then
         setpriv --reuid=respite-d-lead --regid=respite-d-lead --init-groups valgrind -q --error-exitcode=99 \
                 --leak-check=full --errors-for-leak-kinds=definite --suppressions="$top/tests/valgrind.supp" \

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* respitectl: talk to respited, or plan offline. See respitectl(1). This
  * file: the command line, the verb table and the exit status; the verbs
- * live in verbs-daemon.c and verbs-alerts.c (over D-Bus) and
- * verbs-offline.c (plan, coverage, import-check). */
+ * live in verbs-daemon.c and verbs-alerts.c (over D-Bus),
+ * verbs-offline.c (plan, coverage, import-check) and verbs-team-day.c (the
+ * live day that coverage draws without input files). */
 #include <getopt.h>
 #include <limits.h>
 
@@ -64,7 +65,10 @@ static void respitectl_help(void) {
                "            [--format table|csv|json]\n"
                "                       The incident record: each incident, the recovery break it\n"
                "                       earned and whether it was taken, the alert and who answered\n"
-               "                       it (default: from today on)\n\n"
+               "                       it (default: from today on)\n"
+               "  coverage [--team NAME] [--date DATE]\n"
+               "                       Chart your teams' live day: operators needed, on shift\n"
+               "                       and on the phones, the shortfall flagged\n\n"
                "Act:\n"
                "  report OPERATOR CATEGORY [--at TIME] [--note TEXT]\n"
                "                       Report an incident: grants the recovery break at once\n"

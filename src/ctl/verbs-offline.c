@@ -11,6 +11,7 @@
 #include "ctl/ctl-json.h"
 #include "ctl/format-table.h"
 #include "ctl/respitectl.h"
+#include "ctl/verbs-team-day.h"
 #include "ctl/term.h"
 #include "ctl/verbs-internal.h"
 #include "import/import-check.h"
@@ -436,6 +437,32 @@ static void verbs_offline_shifts_span(const Plan *plan, usec_t *from, usec_t *to
 
 /* coverage: per team and local day, the chart of the operators needed, on
  * shift and on the phones, as the plan leaves them. */
+static int verbs_offline_chart(const Plan *plan, const Coverage *coverage, usec_t from, usec_t to, const char *zone,
+                               unsigned width) {
+        int r = chart_print(stdout, plan, coverage, arg_team, from, to, zone, width, arg_color);
+
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to draw the coverage chart: %m");
+        return 0;
+}
+
+/* coverage without input files: the live plan of the teams the caller
+ * leads, from respited. */
+static int verbs_offline_coverage_live(unsigned width) {
+        _cleanup_(plan_freep) Plan *plan = NULL;
+        _cleanup_(coverage_freep) Coverage *coverage = NULL;
+        _cleanup_free_ char *zone = NULL;
+        usec_t from, to;
+        int r;
+
+        r = verbs_team_day_fetch(&plan, &coverage, &from, &to, &zone);
+        if (r < 0)
+                return r;
+        return verbs_offline_chart(plan, coverage, from, to, zone, width);
+}
+
 int verb_coverage(char **args) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(inputs_done) Inputs in = {};
@@ -453,6 +480,8 @@ int verb_coverage(char **args) {
         if (width < CHART_WIDTH_MIN)
                 return log_error_errno(EINVAL, "The terminal is %u columns wide; the chart needs %u (set COLUMNS).",
                                        width, CHART_WIDTH_MIN);
+        if (verbs_team_day_wanted())
+                return verbs_offline_coverage_live(width);
         r = verbs_offline_load_policy(&p, &from, &to);
         if (r < 0)
                 return r;
@@ -482,12 +511,7 @@ int verb_coverage(char **args) {
                 log_info("No shifts%s%s between --from and --to.", arg_team ? " of team " : "", arg_team ?: "");
                 return 0;
         }
-        r = chart_print(stdout, plan, in.coverage, arg_team, from, to, p->timezone, width, arg_color);
-        if (r == -ENOMEM)
-                return log_oom();
-        if (r < 0)
-                return log_error_errno(r, "Failed to draw the coverage chart: %m");
-        return 0;
+        return verbs_offline_chart(plan, in.coverage, from, to, p->timezone, width);
 }
 
 /* import-check PATH…: what importing each file would give, offline. */

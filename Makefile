@@ -178,6 +178,7 @@ $(BUILDDIR)/ical-check: $(BUILDDIR)/tests/ical-check.o
 integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check
 	tests/integration.sh $(BUILDDIR)
 	tests/plan-calls.sh $(BUILDDIR)
+	tests/plan-html.sh $(BUILDDIR)
 	tests/bad-inputs.sh $(BUILDDIR)
 	tests/state.sh $(BUILDDIR)
 	tests/revise.sh $(BUILDDIR)

@@ -184,6 +184,7 @@ $(BUILDDIR)/team-day-client: $(BUILDDIR)/tests/team-day-client.o $(CTL_LIB) $(LA
 integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-client
 	tests/integration.sh $(BUILDDIR)
 	tests/plan-calls.sh $(BUILDDIR)
+	tests/plan-html.sh $(BUILDDIR)
 	tests/bad-inputs.sh $(BUILDDIR)
 	tests/state.sh $(BUILDDIR)
 	tests/revise.sh $(BUILDDIR)

@@ -24,6 +24,7 @@ static const char * const format_table[_FORMAT_MAX] = {
         [FORMAT_CSV]   = "csv",
         [FORMAT_ICS]   = "ics",
         [FORMAT_JSON]  = "json",
+        [FORMAT_HTML]  = "html",
 };
 DEFINE_PRIVATE_STRING_TABLE_LOOKUP(format, Format);
 
@@ -77,9 +78,10 @@ static void respitectl_help(void) {
                "                       A new secret feed URL; the old one answers 404 at once\n\n"
                "Offline, without a daemon:\n"
                "  plan --roster PATH... [--calls PATH...] [--incidents CSV...]\n"
-               "       [--config FILE] [--from TIME --to TIME] [--format table|csv|ics|json]\n"
+               "       [--config FILE] [--from TIME --to TIME] [--format table|csv|ics|json|html]\n"
                "       [--operator ID | --team NAME] [--metrics]\n"
-               "                       Plan a roster and print the breaks\n"
+               "                       Plan a roster and print the breaks; html: a page per team\n"
+               "                       and day with a Gantt and the coverage curve (a lead's view)\n"
                "  coverage --roster PATH... [--calls PATH...] [--incidents CSV...]\n"
                "           [--config FILE] [--date DATE | --from TIME --to TIME] [--team NAME]\n"
                "                       Plan a roster and chart each team's day: operators\n"
@@ -102,7 +104,7 @@ static int respitectl_parse_format(const char *s) {
         Format f = format_from_string(s);
 
         if (f < 0)
-                return log_error_errno(EINVAL, "--format: expected table, csv, ics or json, got '%s'.", s);
+                return log_error_errno(EINVAL, "--format: expected table, csv, ics, json or html, got '%s'.", s);
         arg_format = f;
         arg_json = f == FORMAT_JSON;
         return 0;

@@ -12,6 +12,7 @@ typedef enum Format {
         FORMAT_CSV,
         FORMAT_ICS,
         FORMAT_JSON,
+        FORMAT_HTML,
         _FORMAT_MAX,
         _FORMAT_INVALID = -EINVAL,
 } Format;

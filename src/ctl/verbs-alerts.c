@@ -14,10 +14,11 @@
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-/* alerts and incidents print a table, CSV or JSON; ics is plan's. */
+/* alerts and incidents print a table, CSV or JSON; ics and html are plan's. */
 static int verbs_alerts_check_format(const char *verb) {
-        if (arg_format == FORMAT_ICS)
-                return log_error_errno(EINVAL, "--format ics is for plan; %s prints table, csv or json.", verb);
+        if (arg_format == FORMAT_ICS || arg_format == FORMAT_HTML)
+                return log_error_errno(EINVAL, "--format %s is for plan; %s prints table, csv or json.",
+                                       arg_format == FORMAT_ICS ? "ics" : "html", verb);
         return 0;
 }
 

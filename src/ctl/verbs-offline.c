@@ -17,6 +17,7 @@
 #include "import/import-check.h"
 #include "import/inputs.h"
 #include "publish/feed.h"
+#include "publish/plan-html.h"
 #include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
@@ -361,6 +362,42 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, usec_
         return 0;
 }
 
+/* The page of --team or --operator (or every team) as plan_html_print()
+ * draws it, "generated" now, or at $SOURCE_DATE_EPOCH when set (a page
+ * made again from the same files is then the same bytes). */
+static int verbs_offline_print_html(const Plan *plan, const Coverage *coverage, const Policy *p, usec_t from,
+                                    usec_t to) {
+        const char *epoch = getenv("SOURCE_DATE_EPOCH");
+        PlanHtmlOptions o = {
+                .team = arg_team,
+                .operator = arg_operator,
+                .from = from,
+                .to = to,
+                .zone = p->timezone,
+                .generated = now_usec(CLOCK_REALTIME),
+        };
+        unsigned long long seconds;
+        char *end;
+        int r;
+
+        if (epoch) {
+                errno = 0;
+                seconds = strtoull(epoch, &end, 10);
+                if (errno != 0 || end == epoch || *end != '\0' || seconds > UINT64_MAX / USEC_PER_SEC)
+                        return log_error_errno(EINVAL, "SOURCE_DATE_EPOCH: expected seconds since 1970, got '%s'.",
+                                               epoch);
+                o.generated = (usec_t) seconds * USEC_PER_SEC;
+        }
+        r = plan_html_print(stdout, plan, coverage, &o);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r == -EIO)
+                return log_error_errno(r, "Failed to write the page: %m");
+        if (r < 0)
+                return log_error_errno(r, "Failed to draw the page in %s: %m", p->timezone);
+        return 0;
+}
+
 int verb_plan(char **args) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(inputs_done) Inputs in = {};
@@ -369,6 +406,9 @@ int verb_plan(char **args) {
         usec_t from = 0, to = USEC_INFINITY;
         int r;
 
+        if (arg_metrics && (arg_format == FORMAT_ICS || arg_format == FORMAT_HTML))
+                return log_error_errno(EINVAL, "--metrics prints text or JSON; drop --format %s (an html page "
+                                       "gives each team's shortfall too).", arg_format == FORMAT_ICS ? "ics" : "html");
         r = verbs_offline_load_policy(&p, &from, &to);
         if (r < 0)
                 return r;
@@ -398,6 +438,8 @@ int verb_plan(char **args) {
 
         if (arg_format == FORMAT_ICS)
                 return verbs_offline_print_ics(plan, in.roster, from, to);
+        if (arg_format == FORMAT_HTML)
+                return verbs_offline_print_html(plan, in.coverage, p, from, to);
         return verbs_offline_print_plan(plan, p, from, to);
 }
 
@@ -522,6 +564,9 @@ int verb_import_check(char **args) {
 
         if (arg_json)
                 return log_error_errno(EINVAL, "import-check has no --json yet; --format csv gives every row.");
+        if (arg_format == FORMAT_ICS || arg_format == FORMAT_HTML)
+                return log_error_errno(EINVAL, "--format %s is for plan; import-check prints table or csv.",
+                                       arg_format == FORMAT_ICS ? "ics" : "html");
         r = verbs_offline_load_policy(&p, &from, &to);
         if (r < 0)
                 return r;

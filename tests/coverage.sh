@@ -74,11 +74,22 @@ out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" --date 1999-01-04 2>
 check "--date 1999-01-04: the day's 34 rows" test "$(rows <<<"$out" | wc -l)" -eq 34
 
 # Refused: --date with --from, --json, --operator, a bad date.
-for args in "--date 1999-01-04 --from 1999-01-04T08:00" "--json" "--operator op16" "--date 1999-13-01"; do
+for args in "--date 1999-01-04 --from 1999-01-04T08:00" "--json" "--operator op16" "--date 1999-13-01" \
+            "--format csv"; do
         # shellcheck disable=SC2086 # words on purpose
         coverage --config "$top/conf/respite.conf" $args >/dev/null 2>&1
         check "refused with exit 2: $args" test $? -eq 2
 done
+
+# --format html: the page of plan --format html, for the same teams and day.
+coverage --config "$top/conf/respite.conf" --team retail --date 1999-01-04 --format html >"$tmp/coverage.html"
+check "--format html: a page" test $? -eq 0
+check "... of team retail's day" grep -q "Team retail · Monday 1999-01-04" "$tmp/coverage.html"
+if command -v xmllint >/dev/null; then
+        check "... well-formed" xmllint --noout "$tmp/coverage.html"
+else
+        skip "xmllint (not installed)"
+fi
 
 # Colour on a terminal (a pty of 80 columns), and not under NO_COLOR: the
 # same text.

@@ -243,8 +243,20 @@ check "... not support" eval '! grep -q "^support" <<<"$out"'
 check "... 80 columns at most" eval '[ "$(wc -L <<<"$out")" -le 80 ]'
 out=$(as root env COLUMNS=80 "$bin/respitectl" coverage --team support --date "$later"); rc=$?
 check "root: --team support --date $later (no shift of support that day)" test $rc -eq 0
+as respite-d-lead "$bin/respitectl" coverage --format html >"$tmp/live.html"; rc=$?
+check "respitectl coverage --format html: the lead's live page" test $rc -eq 0
+if command -v xmllint >/dev/null; then
+        check "... well-formed" xmllint --noout "$tmp/live.html"
+else
+        skip "xmllint (not installed)"
+fi
+check "... of retail" grep -q "Team retail" "$tmp/live.html"
+check "... its reason (a lead's view)" grep -q "threat" "$tmp/live.html"
+check "... nothing of support" eval '! grep -q "Team support" "$tmp/live.html"'
 out=$(as respite-d-op16 env COLUMNS=80 "$bin/respitectl" coverage); rc=$?
 check "an operator is refused (exit 4)" test $rc -eq 4
+out=$(as respite-d-op16 "$bin/respitectl" coverage --format html); rc=$?
+check "... the page too" test $rc -eq 4
 out=$(as respite-d-lead env COLUMNS=80 "$bin/respitectl" coverage --team support); rc=$?
 check "a lead asking for another team is refused (exit 4)" test $rc -eq 4
 

@@ -365,7 +365,7 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, usec_
 /* The page of --team or --operator (or every team) as plan_html_print()
  * draws it, "generated" now, or at $SOURCE_DATE_EPOCH when set (a page
  * made again from the same files is then the same bytes). */
-static int verbs_offline_print_html(const Plan *plan, const Coverage *coverage, const Policy *p, usec_t from,
+static int verbs_offline_print_html(const Plan *plan, const Coverage *coverage, const char *zone, usec_t from,
                                     usec_t to) {
         const char *epoch = getenv("SOURCE_DATE_EPOCH");
         PlanHtmlOptions o = {
@@ -373,7 +373,7 @@ static int verbs_offline_print_html(const Plan *plan, const Coverage *coverage, 
                 .operator = arg_operator,
                 .from = from,
                 .to = to,
-                .zone = p->timezone,
+                .zone = zone,
                 .generated = now_usec(CLOCK_REALTIME),
         };
         unsigned long long seconds;
@@ -394,7 +394,7 @@ static int verbs_offline_print_html(const Plan *plan, const Coverage *coverage, 
         if (r == -EIO)
                 return log_error_errno(r, "Failed to write the page: %m");
         if (r < 0)
-                return log_error_errno(r, "Failed to draw the page in %s: %m", p->timezone);
+                return log_error_errno(r, "Failed to draw the page in %s: %m", zone);
         return 0;
 }
 
@@ -439,7 +439,7 @@ int verb_plan(char **args) {
         if (arg_format == FORMAT_ICS)
                 return verbs_offline_print_ics(plan, in.roster, from, to);
         if (arg_format == FORMAT_HTML)
-                return verbs_offline_print_html(plan, in.coverage, p, from, to);
+                return verbs_offline_print_html(plan, in.coverage, p->timezone, from, to);
         return verbs_offline_print_plan(plan, p, from, to);
 }
 
@@ -479,10 +479,14 @@ static void verbs_offline_shifts_span(const Plan *plan, usec_t *from, usec_t *to
 
 /* coverage: per team and local day, the chart of the operators needed, on
  * shift and on the phones, as the plan leaves them. */
+/* The chart (or with --format html, the page) of plan over [from, to). */
 static int verbs_offline_chart(const Plan *plan, const Coverage *coverage, usec_t from, usec_t to, const char *zone,
                                unsigned width) {
-        int r = chart_print(stdout, plan, coverage, arg_team, from, to, zone, width, arg_color);
+        int r;
 
+        if (arg_format == FORMAT_HTML)
+                return verbs_offline_print_html(plan, coverage, zone, from, to);
+        r = chart_print(stdout, plan, coverage, arg_team, from, to, zone, width, arg_color);
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0)
@@ -491,7 +495,7 @@ static int verbs_offline_chart(const Plan *plan, const Coverage *coverage, usec_
 }
 
 /* coverage without input files: the live plan of the teams the caller
- * leads, from respited. */
+ * leads, from respited, as a chart or a page. */
 static int verbs_offline_coverage_live(unsigned width) {
         _cleanup_(plan_freep) Plan *plan = NULL;
         _cleanup_(coverage_freep) Coverage *coverage = NULL;
@@ -514,12 +518,12 @@ int verb_coverage(char **args) {
         unsigned width = term_width(STDOUT_FILENO);
         int r;
 
-        if (arg_json || arg_format != FORMAT_TABLE)
-                return log_error_errno(EINVAL, "coverage draws a chart for people; `respitectl plan --metrics "
-                                       "--json` gives the shortfall per team.");
+        if (arg_json || (arg_format != FORMAT_TABLE && arg_format != FORMAT_HTML))
+                return log_error_errno(EINVAL, "coverage draws a chart, or with --format html a page, for people; "
+                                       "`respitectl plan --metrics --json` gives the shortfall per team.");
         if (arg_operator)
                 return log_error_errno(EINVAL, "coverage is drawn per team: give --team NAME, not --operator.");
-        if (width < CHART_WIDTH_MIN)
+        if (arg_format == FORMAT_TABLE && width < CHART_WIDTH_MIN)
                 return log_error_errno(EINVAL, "The terminal is %u columns wide; the chart needs %u (set COLUMNS).",
                                        width, CHART_WIDTH_MIN);
         if (verbs_team_day_wanted())

@@ -226,11 +226,6 @@ int verb_status(char **args) {
 
 /* ---- operators ---- */
 
-typedef struct OperatorRow {
-        const char *id, *name, *team;
-        uint64_t shift_start, shift_end, next_break;
-} OperatorRow;
-
 /* ListAgentStates, as read. */
 typedef struct AgentRow {
         const char *id, *state;
@@ -260,6 +255,19 @@ static const CtlBusField verbs_daemon_operator_fields[] = {
         { 't', offsetof(OperatorRow, shift_end)   },
         { 't', offsetof(OperatorRow, next_break)  },
 };
+
+int verbs_daemon_list_operators(sd_bus *bus, sd_bus_message **ret_reply, OperatorRow **ret, size_t *ret_n) {
+        int r;
+
+        r = ctl_bus_call(bus, BUS_METHOD_LIST_OPERATORS, "list the operators", ret_reply, NULL);
+        if (r < 0)
+                return r;
+        r = ctl_bus_read_array(*ret_reply, 'r', verbs_daemon_operator_fields,
+                               ELEMENTSOF(verbs_daemon_operator_fields), sizeof(OperatorRow), (void **) ret, ret_n);
+        if (r < 0)
+                return ctl_bus_log_read_error(r);
+        return 0;
+}
 
 static const TableColumn verbs_daemon_operator_columns[] = {
         { "ID",         "id"          },
@@ -349,13 +357,9 @@ int verb_operators(char **args) {
         r = ctl_bus_open(&bus, &zone, &now);
         if (r < 0)
                 return r;
-        r = ctl_bus_call(bus, BUS_METHOD_LIST_OPERATORS, "list the operators", &reply, NULL);
+        r = verbs_daemon_list_operators(bus, &reply, &rows, &n);
         if (r < 0)
                 return r;
-        r = ctl_bus_read_array(reply, 'r', verbs_daemon_operator_fields, ELEMENTSOF(verbs_daemon_operator_fields),
-                               sizeof(OperatorRow), (void **) &rows, &n);
-        if (r < 0)
-                return ctl_bus_log_read_error(r);
         r = verbs_daemon_agent_states(bus, "", &agents_reply, &agents, &n_agents);
         if (r < 0)
                 return r;

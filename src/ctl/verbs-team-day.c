@@ -3,27 +3,11 @@
 #include "ctl/respitectl.h"
 #include "ctl/verbs-internal.h"
 #include "ctl/verbs-team-day.h"
-#include "shared/bus-contract.h"
 #include "shared/log.h"
 
 bool verbs_team_day_wanted(void) {
         return !arg_rosters && !arg_calls && !arg_incidents && !arg_config && !arg_from && !arg_to;
 }
-
-/* ListOperators, as read: only the team matters here. */
-typedef struct TeamDayOperator {
-        const char *id, *name, *team;
-        uint64_t shift_start, shift_end, next_break;
-} TeamDayOperator;
-
-static const CtlBusField verbs_team_day_operator_fields[] = {
-        { 's', offsetof(TeamDayOperator, id)          },
-        { 's', offsetof(TeamDayOperator, name)        },
-        { 's', offsetof(TeamDayOperator, team)        },
-        { 't', offsetof(TeamDayOperator, shift_start) },
-        { 't', offsetof(TeamDayOperator, shift_end)   },
-        { 't', offsetof(TeamDayOperator, next_break)  },
-};
 
 static int verbs_team_day_string_cmp(const void *a, const void *b) {
         return strcmp(*(const char * const *) a, *(const char * const *) b);
@@ -32,19 +16,14 @@ static int verbs_team_day_string_cmp(const void *a, const void *b) {
 /* The teams of the operators the caller may read, sorted, distinct: into
  * *ret (strings of reply). Returns how many, or a negative errno (logged). */
 static ssize_t verbs_team_day_teams(sd_bus *bus, sd_bus_message **ret_reply, const char ***ret) {
-        _cleanup_free_ TeamDayOperator *rows = NULL;
+        _cleanup_free_ OperatorRow *rows = NULL;
         _cleanup_free_ const char **teams = NULL;
         size_t n, k = 0;
         int r;
 
-        r = ctl_bus_call(bus, BUS_METHOD_LIST_OPERATORS, "list the operators", ret_reply, NULL);
+        r = verbs_daemon_list_operators(bus, ret_reply, &rows, &n);
         if (r < 0)
                 return r;
-        r = ctl_bus_read_array(*ret_reply, 'r', verbs_team_day_operator_fields,
-                               ELEMENTSOF(verbs_team_day_operator_fields), sizeof(TeamDayOperator),
-                               (void **) &rows, &n);
-        if (r < 0)
-                return ctl_bus_log_read_error(r);
         teams = calloc(MAX(n, (size_t) 1), sizeof(char *));
         if (!teams)
                 return log_oom();

@@ -30,6 +30,11 @@ int bus_check_access_as(sd_bus_message *msg, const Manager *m, const char *opera
 int bus_check_access(sd_bus_message *msg, const Manager *m, const char *operator, const char *what,
                      sd_bus_error *error);
 
+/* Append break b to reply as (kind, start_usec, end_usec, uid, reason):
+ * GetSchedule's and GetTeamDay's shape, the uid as feeds give it, the
+ * private reason. Returns 0 or a negative errno. */
+int bus_append_break(sd_bus_message *reply, const Break *b);
+
 /* May the sender read everything about team: root, the daemon's user, a
  * lead of team (access_for_team())? Returns 0, or sets
  * org.freedesktop.DBus.Error.AccessDenied ("Not allowed to WHAT team

@@ -27,14 +27,7 @@ static int bus_team_day_append_shift(sd_bus_message *reply, const ShiftPlan *s) 
         if (r < 0)
                 return r;
         for (size_t i = 0; i < s->n_breaks; i++) {
-                const Break *b = &s->breaks[i];
-                _cleanup_free_ char *break_uid = NULL;
-
-                r = feed_event_uid(b->uid, &break_uid);
-                if (r < 0)
-                        return r;
-                r = sd_bus_message_append(reply, "(sttss)", break_kind_to_string(b->kind), b->start, b->end,
-                                          break_uid, b->reason);
+                r = bus_append_break(reply, &s->breaks[i]);
                 if (r < 0)
                         return r;
         }

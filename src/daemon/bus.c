@@ -67,6 +67,17 @@ int bus_check_team_access(sd_bus_message *msg, const Manager *m, const char *tea
         return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "Not allowed to %s team '%s'.", what, team);
 }
 
+int bus_append_break(sd_bus_message *reply, const Break *b) {
+        _cleanup_free_ char *uid = NULL;
+        int r;
+
+        r = feed_event_uid(b->uid, &uid);
+        if (r < 0)
+                return r;
+        return sd_bus_message_append(reply, "(sttss)", break_kind_to_string(b->kind), b->start, b->end, uid,
+                                     b->reason);
+}
+
 /* GetSchedule(s operator, t from_usec, t to_usec) → (a(sttss) breaks)
  * Every break of operator overlapping [from_usec, to_usec) (UTC
  * microseconds; to_usec = 0 means no end), ordered by start, as
@@ -107,14 +118,7 @@ static int bus_method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_e
         if (r < 0)
                 return r;
         for (ssize_t i = 0; i < n; i++) {
-                const Break *b = breaks[i];
-                _cleanup_free_ char *uid = NULL;
-
-                r = feed_event_uid(b->uid, &uid);
-                if (r < 0)
-                        return r;
-                r = sd_bus_message_append(reply, "(sttss)", break_kind_to_string(b->kind), b->start, b->end,
-                                          uid, b->reason);
+                r = bus_append_break(reply, breaks[i]);
                 if (r < 0)
                         return r;
         }

@@ -341,26 +341,29 @@ static void plan_html_legend(FILE *f, bool coverage) {
         fputs("</ul>\n", f);
 }
 
-/* The whole local hours around [start, end) in zone, into a. */
-static int plan_html_axis(PlanHtmlAxis *a, usec_t start, usec_t end) {
+/* The start of the local hour in zone that holds t, into *ret. */
+static int plan_html_hour_floor(usec_t t, const char *zone, usec_t *ret) {
         CivilTime c;
-        usec_t t;
         int r;
 
-        r = utc_to_civil(start, a->zone, &c);
+        r = utc_to_civil(t, zone, &c);
         if (r < 0)
                 return r;
         c.minute = c.second = 0;
-        r = civil_to_utc(&c, a->zone, &t);
+        return civil_to_utc(&c, zone, ret);
+}
+
+/* The whole local hours around [start, end) in zone, into a. */
+static int plan_html_axis(PlanHtmlAxis *a, usec_t start, usec_t end) {
+        usec_t t;
+        int r;
+
+        r = plan_html_hour_floor(start, a->zone, &t);
         if (r < 0)
                 return r;
         a->start = t <= start ? t : start - start % USEC_PER_HOUR;
 
-        r = utc_to_civil(end, a->zone, &c);
-        if (r < 0)
-                return r;
-        c.minute = c.second = 0;
-        r = civil_to_utc(&c, a->zone, &t);
+        r = plan_html_hour_floor(end, a->zone, &t);
         if (r < 0)
                 return r;
         a->end = t >= end ? t : t + USEC_PER_HOUR;

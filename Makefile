@@ -194,6 +194,8 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-clien
 	tests/access.sh $(BUILDDIR)
 	tests/team-day.sh $(BUILDDIR)
 	tests/systemd.sh $(BUILDDIR)
+	tests/reload.sh $(BUILDDIR)
+	tests/sandbox.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)
 	tests/notify.sh $(BUILDDIR)
 	tests/alerts.sh $(BUILDDIR)
@@ -291,7 +293,7 @@ install: all
 	install -m 0644 man/respitectl.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/respite.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/respited.8 $(DESTDIR)$(MANDIR)/man8/
-	sed 's|/usr/local/sbin|$(SBINDIR)|' systemd/respited.service >$(DESTDIR)$(UNITDIR)/respited.service
+	sed -e 's|/usr/local/sbin|$(SBINDIR)|' -e 's|/usr/local/bin|$(BINDIR)|' systemd/respited.service >$(DESTDIR)$(UNITDIR)/respited.service
 	install -m 0644 systemd/org.respite.Scheduler1.conf $(DESTDIR)$(DBUSDIR)/
 	install -m 0644 systemd/org.respite.Scheduler1.service $(DESTDIR)$(DBUSSERVICEDIR)/
 	install -m 0644 systemd/respite.sysusers $(DESTDIR)$(SYSUSERSDIR)/respite.conf

@@ -11,8 +11,10 @@ max_exposure=1.5
 if ! command -v systemd-analyze >/dev/null; then
         skip "systemd-analyze is not installed"
 else
-        # verify wants ExecStart= to exist: check a copy naming the built binary.
-        sed "s|^ExecStart=.*|ExecStart=$top/$build/respited|" "$top/systemd/respited.service" \
+        # verify wants ExecStart= and ExecReload= to exist: check a copy
+        # naming the built binaries.
+        sed -e "s|^ExecStart=/usr/local/sbin/|ExecStart=$top/$build/|" \
+            -e "s|^ExecReload=/usr/local/bin/|ExecReload=$top/$build/|" "$top/systemd/respited.service" \
                 >"$tmp/respited.service"
         out=$(systemd-analyze verify --man=no "$tmp/respited.service" 2>&1); rc=$?
         check "systemd-analyze verify is clean" test $rc -eq 0 -a -z "$out"
@@ -53,6 +55,8 @@ check "the installed example policy for South Korea finds its preset" \
         "$dest/etc/respite/examples/kr-osh41.conf"
 check "the installed unit runs the installed binary" \
         grep -q '^ExecStart=/usr/sbin/respited$' "$dest$unitdir/respited.service"
+check "the installed unit reloads with the installed respitectl, which waits for the answer" \
+        grep -q '^ExecReload=/usr/bin/respitectl reload$' "$dest$unitdir/respited.service"
 check "nothing is installed outside the FHS and systemd places" \
         test -z "$(cd "$dest" && find . -type f | grep -Ev '^\./(usr/(s?bin|share|lib)|etc|lib)/')"
 

@@ -56,9 +56,11 @@ static int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what) {
                 return -EOPNOTSUPP;
         }
         if (sd_bus_error_has_name(e, BUS_ERROR_RELOAD_FAILED)) {
+                /* Exit status 1 (respitectl(1)), whatever errno the name maps to. */
                 log_error("%s", message);
-                log_error("Read it with `journalctl -u respited`, fix the file, then reload again.");
-                return r;
+                log_error("Fix it (`respited --check-config` checks the files; `journalctl -u respited` "
+                          "has the whole log), then reload again.");
+                return -EIO;
         }
         log_error("Failed to %s: %s", what, message);
         return sd_bus_error_has_name(e, SD_BUS_ERROR_INVALID_ARGS) ? -EINVAL : r;

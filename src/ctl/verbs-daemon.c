@@ -579,6 +579,12 @@ int verb_report(char **args) {
 
 /* ---- reload, feed-url, rotate-token ---- */
 
+/* The unit's ExecReload=: Reload() answers after the new plan is out, or
+ * with why the new policy was refused, and this exits 1 then. A big site
+ * takes seconds to plan: wait as long as systemd waits for a reload
+ * (DefaultTimeoutStartSec=, 90 s), not sd-bus's 25 s. */
+#define VERBS_DAEMON_RELOAD_TIMEOUT (90 * USEC_PER_SEC)
+
 int verb_reload(char **args) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         int r;
@@ -586,6 +592,9 @@ int verb_reload(char **args) {
         r = ctl_bus_open(&bus, NULL, NULL);
         if (r < 0)
                 return r;
+        r = sd_bus_set_method_call_timeout(bus, VERBS_DAEMON_RELOAD_TIMEOUT);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set the time to wait for respited: %m");
         r = ctl_bus_call(bus, BUS_METHOD_RELOAD, "reload respited", NULL, NULL);
         if (r < 0)
                 return r;

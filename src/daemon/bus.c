@@ -538,11 +538,13 @@ static int bus_method_list_agent_states(sd_bus_message *msg, void *userdata, sd_
 }
 
 /* Reload(): as SIGHUP, re-read the policy, rosters and call records; the
- * reply comes after the new plan is out. For root and the daemon's user.
- * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.ReloadFailed (the
- * running policy is kept; the log says why). */
+ * reply comes after the new plan is out, so that the unit's ExecReload=
+ * (respitectl reload) fails when the new policy was refused. For root and
+ * the daemon's user. Errors: org.freedesktop.DBus.Error.AccessDenied,
+ * Error.ReloadFailed (the running policy is kept; the message says why). */
 static int bus_method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(caller_done) Caller caller = {};
+        _cleanup_free_ char *reason = NULL;
         Manager *m = userdata;
         int r;
 
@@ -553,11 +555,11 @@ static int bus_method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *
                 log_notice("Denied uid %u to reload.", (unsigned) caller.uid);
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "Only root may reload respited.");
         }
-        r = manager_reload(m);
+        r = manager_reload(m, &reason);
         if (r < 0)
                 return sd_bus_error_setf(error, BUS_ERROR_RELOAD_FAILED,
-                                         "Reload failed (%s); the running policy is kept, the daemon's log "
-                                         "says what is wrong.", strerror(-r));
+                                         "Reload refused, the running policy is kept: %s",
+                                         reason ?: strerror(-r));
         return sd_bus_reply_method_return(msg, NULL);
 }
 

@@ -19,7 +19,7 @@
 static int manager_on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
 
-        (void) manager_reload(m);
+        (void) manager_reload(m, NULL);
         return 0;
 }
 
@@ -514,10 +514,11 @@ int manager_start(Manager *m) {
         return manager_arm_purge_timer(m);
 }
 
-int manager_reload(Manager *m) {
+int manager_reload(Manager *m, char **ret_reason) {
         _cleanup_(policy_freep) Policy *policy = NULL;
         _cleanup_(inputs_done) Inputs in = {};
         _cleanup_free_ char *error = NULL;
+        const char *reason = NULL;
         int r;
 
         (void) sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64, now_usec(CLOCK_MONOTONIC));
@@ -527,16 +528,22 @@ int manager_reload(Manager *m) {
         if (r < 0) {
                 log_error("%s", error ?: "Failed to load the policy.");
                 log_error("Keeping the running policy.");
+                reason = error ?: "the policy could not be loaded";
                 goto finish;
         }
         r = manager_load_sources(m, policy, &in);
         if (r < 0) {
                 log_error("Keeping the running policy and roster.");
+                /* Each file logged its own FILE: what. */
+                reason = r == -EIO ? "a roster or call-record file could not be read (the log names it)"
+                                   : "the sources could not be read";
                 goto finish;
         }
         r = manager_swap_inputs(m, &policy, &in);
-        if (r < 0)
+        if (r < 0) {
+                reason = "the new policy could not be put in place";
                 goto finish;
+        }
         (void) bus_emit_policy_changed(m);
         r = manager_replan(m);
         (void) manager_watch_spool(m);
@@ -544,6 +551,8 @@ int manager_reload(Manager *m) {
 
 finish:
         (void) sd_notify(false, "READY=1");
+        if (r < 0 && ret_reason && reason)
+                *ret_reason = strdup(reason);   /* NULL on ENOMEM: the caller says less */
         return r;
 }
 

@@ -134,8 +134,10 @@ int manager_start(Manager *m);
 
 /* Re-read everything; on any error keep the running policy and inputs
  * (logged). Notifies RELOADING=1 and READY=1 around it. Returns 0 or a
- * negative errno. */
-int manager_reload(Manager *m);
+ * negative errno; then, when ret_reason is given, *ret_reason is why the
+ * new policy was refused, in one line ("FILE:LINE: what", as the log says
+ * it), for Reload()'s error and so for respitectl reload. */
+int manager_reload(Manager *m, char **ret_reason);
 
 /* Accept an incident reported now (D-Bus): validates the operator and the
  * category, stamps received = now, revises the operator's team and

@@ -5,6 +5,7 @@
 
 #include "daemon/bus.h"
 #include "daemon/manager.h"
+#include "daemon/sandbox.h"
 #include "import/inputs.h"
 #include "shared/log.h"
 
@@ -113,13 +114,32 @@ static int respited_parse_argv(int argc, char *argv[]) {
         return 1;
 }
 
+/* --check-config for the system service: warn about the policy file and
+ * the sources that respited.service's sandbox hides or its user cannot
+ * read. Returns the number of warnings or -ENOMEM. */
+static int respited_check_sandbox(char * const *rosters, char * const *calls) {
+        _cleanup_(strv_freep) char **paths = NULL;
+
+        if (strv_extend(&paths, arg_config) < 0)
+                return -ENOMEM;
+        for (char * const *f = rosters; f && *f; f++)
+                if (strv_extend(&paths, *f) < 0)
+                        return -ENOMEM;
+        for (char * const *f = calls; f && *f; f++)
+                if (strv_extend(&paths, *f) < 0)
+                        return -ENOMEM;
+        return sandbox_check_paths(paths, NULL);
+}
+
 /* --check-config: the policy, then every source, each problem on stderr as
- * FILE:LINE: message. Rows the importers skip count as problems. */
+ * FILE:LINE: message. Rows the importers skip count as problems. For the
+ * system service (not --user), what its sandbox would keep from it is
+ * warned about, without changing the exit status. */
 static int respited_check_config(void) {
         _cleanup_free_ char *error = NULL;
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(inputs_done) Inputs in = {};
-        int r;
+        int r, n_sandbox = 0;
 
         r = policy_load(arg_config, &p, &error);
         if (r < 0) {
@@ -130,9 +150,18 @@ static int respited_check_config(void) {
                         NULL, &in);
         if (r < 0)
                 return r;
+        if (!arg_user) {
+                n_sandbox = respited_check_sandbox(arg_rosters ?: p->rosters, arg_calls ?: p->calls);
+                if (n_sandbox < 0)
+                        return log_oom();
+        }
         if (actions_check_settings(&p->actions) < 0 || in.n_failed > 0 || in.n_skipped > 0)
                 return -EINVAL;
-        printf("%s: policy, sources and actions are valid.\n", arg_config);
+        if (n_sandbox > 0)
+                printf("%s: policy, sources and actions are valid; respited.service would not read "
+                       "everything (%d warning%s above).\n", arg_config, n_sandbox, n_sandbox == 1 ? "" : "s");
+        else
+                printf("%s: policy, sources and actions are valid.\n", arg_config);
         return 0;
 }
 

@@ -48,14 +48,16 @@ static int verbs_team_day_join(Plan *plan, Coverage *coverage, Plan *from, Cover
             array_grow((void **) &coverage->teams, coverage->n_teams + from_coverage->n_teams,
                        sizeof(TeamCoverage)) < 0)
                 return -ENOMEM;
-        memcpy(plan->shifts + plan->n_shifts, from->shifts, from->n_shifts * sizeof(ShiftPlan));
+        if (from->n_shifts > 0)
+                memcpy(plan->shifts + plan->n_shifts, from->shifts, from->n_shifts * sizeof(ShiftPlan));
         plan->n_shifts += from->n_shifts;
         plan->breaks += from->breaks;
         plan->statutory_violations += from->statutory_violations;
         plan->now = MAX(plan->now, from->now);
         from->n_shifts = 0;
-        memcpy(coverage->teams + coverage->n_teams, from_coverage->teams,
-               from_coverage->n_teams * sizeof(TeamCoverage));
+        if (from_coverage->n_teams > 0)
+                memcpy(coverage->teams + coverage->n_teams, from_coverage->teams,
+                       from_coverage->n_teams * sizeof(TeamCoverage));
         coverage->n_teams += from_coverage->n_teams;
         from_coverage->n_teams = 0;
         return 0;
@@ -100,7 +102,8 @@ int verbs_team_day_fetch(Plan **ret_plan, Coverage **ret_coverage, usec_t *ret_f
                 if (verbs_team_day_join(plan, coverage, day, need) < 0)
                         return log_oom();
         }
-        qsort(plan->shifts, plan->n_shifts, sizeof(ShiftPlan), verbs_team_day_shift_cmp);
+        if (plan->n_shifts > 0)
+                qsort(plan->shifts, plan->n_shifts, sizeof(ShiftPlan), verbs_team_day_shift_cmp);
 
         *ret_plan = TAKE_PTR(plan);
         *ret_coverage = TAKE_PTR(coverage);

@@ -168,7 +168,17 @@ answers "an empty roster: exit 1" 1 "roster-empty.csv: the file is empty" \
 
 ## The daemon: bus arguments, spool files and feed names
 
+# No bus to reach: say what to do.
+out=$(env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR "$bin/respitectl" --user status 2>&1); rc=$?
+check "respitectl --user without a session bus: exit 3" test $rc -eq 3
+check "... says there is no session bus and to drop --user" \
+        grep -q "There is no session bus in this environment .*: drop --user" <<<"$out"
+
 start_session_bus
+out=$(DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-such-bus" timeout 10 "$bin/respite-notify" 2>&1); rc=$?
+check "respite-notify without a system bus: exit 1" test $rc -eq 1
+check "... names the address and suggests --user" grep -q \
+        "Failed to connect to the system bus at unix:path=$tmp/no-such-bus: .*respited runs on the system bus.*add --user" <<<"$out"
 unset DBUS_SYSTEM_BUS_ADDRESS
 
 at() { date -u -d "@$(($(date +%s) + $1 * 3600))" +%Y-%m-%dT%H:00:00Z; }

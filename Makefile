@@ -46,10 +46,12 @@ WARNINGS    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prot
                -Wno-unused-parameter
 CFLAGS      ?= -O2 -g
 VERSION     := 0.1
+# The statutory presets shipped in conf/presets, named where a plan has none.
+PRESET_NAMES := $(sort $(basename $(notdir $(wildcard conf/presets/*.conf))))
 # Headers are named with their layer: #include "core/planner.h".
 ALL_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP -Isrc \
                -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLOCALSTATEDIR='"$(LOCALSTATEDIR)"' -DVERSION='"$(VERSION)"' \
-               $(shell pkg-config --cflags $(PKGS))
+               -DPOLICY_PRESETS='"$(PRESET_NAMES)"' $(shell pkg-config --cflags $(PKGS))
 TEST_CFLAGS := -Itests $(shell pkg-config --cflags $(TEST_PKGS))
 LIBS        := $(shell pkg-config --libs $(PKGS)) -lcsv -lm
 # respitectl's --json; respite-notify needs only sd-bus.

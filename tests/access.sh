@@ -148,6 +148,18 @@ out=$(as respite-t-other ListOperators)
 check "an unmapped user lists nobody" grep -q '^a(sssttt) 0$' <<<"$out"
 out=$(as respite-t-op16 ListIncidents st op16 0)
 check "an operator may not list incidents, even their own" denied "$out"
+# respitectl incidents reads the record (GetIncidentRecord), the leads'
+# document: an operator is refused (exit 4) with or without --operator,
+# never shown "No incidents" while there are some (op16's own feed says why
+# each of their breaks was given).
+ctl_as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$bin/respitectl" "$@"; }
+out=$(ctl_as respite-t-op16 incidents --from 2000-01-01 2>&1); rc=$?
+check "respitectl incidents as an operator, without --operator: refused, exit 4" test $rc -eq 4
+check "... not 'No incidents'" bash -c "! grep -q 'No incidents' <<<'$out'"
+out=$(ctl_as respite-t-op16 incidents --from 2000-01-01 --operator op16 2>&1); rc=$?
+check "... and with --operator op16 (their own): exit 4 too" test $rc -eq 4
+out=$(ctl_as respite-t-lead incidents --from 2000-01-01 2>&1); rc=$?
+check "a lead's respitectl incidents lists op16's threat" grep -Eq "op16 +retail +threat" <<<"$out"
 out=$(as respite-t-lead ListIncidents st "" 0)
 check "a lead lists the incidents of their team, with notes" grep -q '"op16" "threat" .* "threatened"' <<<"$out"
 out=$(as respite-t-lead ListIncidents st op40 0)

@@ -94,6 +94,24 @@ answers "roster row in year 1900: before 1970, skipped" 1 \
         "roster-odd-ids.csv:10: instant '1900-01-04T09:00:00\+02:00' in column 'start' is before 1970, skipping row" \
         checkconf --roster "$fx/roster-odd-ids.csv"
 answers "roster row in year 2100: planned" 0 "^op9,statutory,2100-01-04" plan --roster "$fx/roster-odd-ids.csv"
+
+# No statutory rule: said once on stderr, with how to choose a preset.
+presets=$(cd "$top/conf/presets" && ls *.conf | sed 's/\.conf$//' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')
+printf 'site = { timezone = "UTC"; };\n' >"$tmp/nostat.conf"
+answers "a policy without a statutory rule: said, with the presets" 0 \
+        "nostat.conf sets no statutory rule: this plan has no statutory break. Include a preset in it, such as @include \"presets/jp.conf\" \\(presets: $presets;" \
+        "$bin/respitectl" plan --config "$tmp/nostat.conf" --roster "$fx/roster-good.csv"
+check "... once" test "$("$bin/respitectl" plan --config "$tmp/nostat.conf" --roster "$fx/roster-good.csv" 2>&1 >/dev/null |
+        grep -c 'no statutory')" -eq 1
+if [ ! -e /etc/respite/respite.conf ]; then
+        answers "no policy at all: the built-in defaults have no statutory preset" 0 \
+                "the built-in defaults have no statutory preset, so this plan has no statutory break. Give --config FILE, FILE holding @include \"presets/jp.conf\" or another preset \\(presets: $presets;" \
+                "$bin/respitectl" plan --roster "$fx/roster-good.csv"
+else
+        skip "plan without a policy (/etc/respite/respite.conf exists)"
+fi
+out=$(plan --roster "$fx/roster-good.csv" 2>&1)
+check "a policy with a preset: nothing said" bash -c "! grep -q 'no statutory' <<<'$out'"
 answers "roster row ending before it starts: skipped" 1 "roster-odd-ids.csv:12: end .* is not after start" \
         checkconf --roster "$fx/roster-odd-ids.csv"
 printf 'call_id,operator,start,end\nc1,op2,1999-01-04T10:00:00+02:00,1999-01-04T09:00:00+02:00\n' >"$tmp/neg-call.csv"
@@ -150,7 +168,17 @@ answers "an empty roster: exit 1" 1 "roster-empty.csv: the file is empty" \
 
 ## The daemon: bus arguments, spool files and feed names
 
+# No bus to reach: say what to do.
+out=$(env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR "$bin/respitectl" --user status 2>&1); rc=$?
+check "respitectl --user without a session bus: exit 3" test $rc -eq 3
+check "... says there is no session bus and to drop --user" \
+        grep -q "There is no session bus in this environment .*: drop --user" <<<"$out"
+
 start_session_bus
+out=$(DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-such-bus" timeout 10 "$bin/respite-notify" 2>&1); rc=$?
+check "respite-notify without a system bus: exit 1" test $rc -eq 1
+check "... names the address and suggests --user" grep -q \
+        "Failed to connect to the system bus at unix:path=$tmp/no-such-bus: .*respited runs on the system bus.*add --user" <<<"$out"
 unset DBUS_SYSTEM_BUS_ADDRESS
 
 at() { date -u -d "@$(($(date +%s) + $1 * 3600))" +%Y-%m-%dT%H:00:00Z; }

@@ -4,7 +4,9 @@
 # replacement is broken, follows a queue_log as it grows and is rotated;
 # `respitectl import-check` on the RosterOn export, the PBXware queue_log and
 # the iCalendar rosters of four publishers, cross-checked with Python's
-# icalendar. Usage: tests/sources.sh BUILDDIR
+# icalendar, and on files no policy lists, told apart by their header (a
+# call-record file, a roster, a queue_log, a header that fits neither).
+# Usage: tests/sources.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -60,6 +62,30 @@ fi
 out=$(ctl import-check --config "$tmp/nosplit.conf" "$top/tests/fixtures/ics-truncated.ics" 2>&1); rc=$?
 check "import-check fails on a cut-short file" test $rc -ne 0
 check "... and says where" grep -q "ics-truncated.ics:1: this BEGIN has no END" <<<"$out"
+
+# Without a policy that lists them, the kind of each file comes from its
+# header (or name, or first line), and import-check says which it assumed.
+ex="$top/conf/examples"
+out=$(ctl import-check "$ex/anonbank-1999-01-04-calls.csv" "$ex/anonbank-1999-01-04-roster.csv" 2>&1); rc=$?
+check "import-check without --config: exit 0" test $rc -eq 0
+check "... call records told by their header" grep -q \
+        "anonbank-1999-01-04-calls.csv: a call-record file (its header has call_id, caller, queue, wait_seconds)" <<<"$out"
+check "... and read as calls" grep -q "anonbank-1999-01-04-calls.csv: 1453 calls, 0 skipped" <<<"$out"
+check "... the roster next to it told by its header" grep -q \
+        "anonbank-1999-01-04-roster.csv: a roster (its header has name, team)" <<<"$out"
+check "... and read as a roster" grep -q "anonbank-1999-01-04-roster.csv: 19 operators, 19 shifts" <<<"$out"
+out=$(ctl import-check --format csv "$ex/anonbank-1999-01-04-calls.csv" 2>&1)
+check "... --format csv: a kind row" grep -q '^[^,]*calls.csv,kind,,,,"a call-record file (its header' <<<"$out"
+printf '1546300800|NONE|NONE|NONE|QUEUESTART|\n' >"$tmp/pbx.log"
+out=$(ctl import-check "$tmp/pbx.log" 2>&1)
+check "... a queue_log told by its first line" grep -q "pbx.log: an Asterisk queue_log (line 1 is EPOCH|CALLID|QUEUE|AGENT|EVENT)" <<<"$out"
+printf 'who,when\nop16,1999-01-04T07:00:00+02:00\n' >"$tmp/neither.csv"
+out=$(ctl import-check "$tmp/neither.csv" 2>&1); rc=$?
+check "a header that fits neither: exit 1" test $rc -eq 1
+check "... named with line 1 and what was expected" grep -q \
+        "neither.csv:1: expected a roster's header (operator,start,end and optionally name,team), a call-record header (operator,start,end and optionally call_id,caller,queue,wait_seconds), .* got 'who,when'" <<<"$out"
+out=$(ctl import-check --config "$tmp/nosplit.conf" "$top/tests/fixtures/ics-google.ics" 2>&1)
+check "an iCalendar roster told by its name" grep -q "ics-google.ics: a roster (an iCalendar file: its name ends in .ics)" <<<"$out"
 
 # ---- the daemon follows its sources ----
 

@@ -99,6 +99,13 @@ int ctl_bus_open(sd_bus **ret, char **ret_zone, usec_t *ret_now) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         int r = arg_user ? sd_bus_open_user(&bus) : sd_bus_open_system(&bus);
 
+        if (r == -ENOMEDIUM && arg_user) {
+                /* sd-bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR. */
+                log_error("There is no session bus in this environment (neither DBUS_SESSION_BUS_ADDRESS nor "
+                          "XDG_RUNTIME_DIR is set): drop --user to reach respited on the system bus, or run this "
+                          "inside a login or desktop session (or under dbus-run-session) where respited --user runs.");
+                return -EHOSTDOWN;
+        }
         if (r < 0) {
                 log_error_errno(r, "Failed to connect to the %s bus: %m", ctl_bus_kind());
                 if (!arg_user)

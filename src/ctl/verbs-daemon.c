@@ -503,8 +503,32 @@ static int verbs_daemon_report_json(const char *id, char **args, const ScheduleB
         return 0;
 }
 
+/* The break of after that a recovery merged into with this report: one
+ * whose reason says "; also recovery" now and did not in before (or was
+ * not there), the first by start. NULL when none did: the incident earned
+ * points only. */
+static const ScheduleBreak *verbs_daemon_merged_into(const ScheduleBreak *before, size_t n_before,
+                                                     const ScheduleBreak *after, size_t n_after) {
+        const ScheduleBreak *found = NULL;
+
+        for (size_t i = 0; i < n_after; i++) {
+                const ScheduleBreak *b = &after[i], *was = NULL;
+
+                if (!b->reason || !strstr(b->reason, "; also recovery"))
+                        continue;
+                for (size_t j = 0; j < n_before; j++)
+                        if (streq_ptr(before[j].uid, b->uid))
+                                was = &before[j];
+                if (was && streq_ptr(was->reason, b->reason))
+                        continue;
+                if (!found || b->start < found->start)
+                        found = b;
+        }
+        return found;
+}
+
 static void verbs_daemon_report_text(const char *id, const char *operator, const ScheduleBreak *granted,
-                                     const AgentRow *agent, const char *zone) {
+                                     const ScheduleBreak *merged, const AgentRow *agent, const char *zone) {
         char a[ISO8601_MAX], z[ISO8601_MAX], length[DURATION_MAX];
 
         printf("%s\n", id);
@@ -518,22 +542,30 @@ static void verbs_daemon_report_text(const char *id, const char *operator, const
                         table_format_time(TABLE_TIMESTAMP_MINUTE, granted->start, zone, a),
                         table_format_time(TABLE_CLOCK, granted->end, zone, z),
                         duration_format(granted->end - granted->start, length, sizeof length), granted->reason);
+        else if (merged)
+                fprintf(stderr, "No break of its own: it merged into %s's next break, the %s break of %s to %s "
+                        "(%s, %s), which now gives the recovery too. `respitectl schedule %s` shows the day and "
+                        "why.\n", operator, merged->kind, table_format_time(TABLE_TIMESTAMP_MINUTE, merged->start, zone, a),
+                        table_format_time(TABLE_CLOCK, merged->end, zone, z),
+                        duration_format(merged->end - merged->start, length, sizeof length), zone, operator);
         else
-                fprintf(stderr, "No break of its own: it merged into the operator's next break, or adds points "
-                        "toward one. `respitectl schedule %s` shows the day and why.\n", operator);
+                fprintf(stderr, "No break of its own: it adds points toward one. `respitectl schedule %s` shows the "
+                        "day and why.\n", operator);
 }
 
 int verb_report(char **args) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *schedule = NULL, *states = NULL;
-        _cleanup_free_ ScheduleBreak *breaks = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *schedule = NULL, *states = NULL,
+                *schedule_before = NULL;
+        _cleanup_free_ ScheduleBreak *breaks = NULL, *before = NULL;
         _cleanup_free_ AgentRow *agents = NULL;
         _cleanup_free_ char *zone = NULL, *uid = NULL;
         const ScheduleBreak *granted = NULL;
         size_t n_agents = 0;
         const char *id;
         usec_t when = 0, now;
-        size_t n = 0;
+        size_t n = 0, n_before = 0;
+        usec_t since;
         int r;
 
         r = ctl_bus_open(&bus, &zone, &now);
@@ -545,6 +577,13 @@ int verb_report(char **args) {
                         return log_error_errno(EINVAL, "--at: expected an ISO 8601 time such as 1999-01-04T10:42:00, "
                                                "got '%s'.", arg_at);
         }
+        since = (when ?: now) > USEC_PER_DAY ? (when ?: now) - USEC_PER_HOUR : 0;
+        /* The day before, to tell the break a recovery merges into. Who
+         * may report but not read the schedule (an integration) goes
+         * without (that is logged). */
+        r = verbs_daemon_get_schedule(bus, args[1], since, 0, &schedule_before, &before, &n_before);
+        if (r == -ENOMEM)
+                return r;
 
         r = ctl_bus_call(bus, BUS_METHOD_REPORT_INCIDENT, "report the incident", &reply, "ssts", args[1], args[2],
                          (uint64_t) when, arg_note ?: "");
@@ -559,8 +598,7 @@ int verb_report(char **args) {
          * even when the schedule does not read (that is logged). */
         if (asprintf(&uid, "%s-recovery-%s@respite", args[1], id) < 0)
                 return log_oom();
-        r = verbs_daemon_get_schedule(bus, args[1], (when ?: now) > USEC_PER_DAY ? (when ?: now) - USEC_PER_HOUR : 0,
-                                      0, &schedule, &breaks, &n);
+        r = verbs_daemon_get_schedule(bus, args[1], since, 0, &schedule, &breaks, &n);
         if (r == -ENOMEM)
                 return r;
         for (size_t i = 0; i < n; i++)
@@ -573,7 +611,9 @@ int verb_report(char **args) {
         r = verbs_daemon_agent_states(bus, args[1], &states, &agents, &n_agents);
         if (r < 0)
                 return r;
-        verbs_daemon_report_text(id, args[1], granted, n_agents == 1 ? &agents[0] : NULL, zone);
+        verbs_daemon_report_text(id, args[1], granted,
+                                 granted ? NULL : verbs_daemon_merged_into(before, n_before, breaks, n),
+                                 n_agents == 1 ? &agents[0] : NULL, zone);
         return 0;
 }
 

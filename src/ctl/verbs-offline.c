@@ -398,6 +398,24 @@ static int verbs_offline_print_html(const Plan *plan, const Coverage *coverage, 
         return 0;
 }
 
+/* Say once, on stderr, that p holds no statutory rule (the built-in
+ * defaults have none): the plan has no statutory break, and how to choose
+ * a preset. */
+static void verbs_offline_warn_no_statutory(const Policy *p) {
+        if (p->statutory.n_tiers > 0)
+                return;
+        if (p->path)
+                log_warning("%s sets no statutory rule: this plan has no statutory break. "
+                            "Include a preset in it, such as @include \"presets/jp.conf\" "
+                            "(presets: %s; in %s/respite/presets).", p->path, POLICY_PRESETS, SYSCONFDIR);
+        else
+                log_warning("No policy (--config) and no %s: the built-in defaults have no statutory preset, "
+                            "so this plan has no statutory break. Give --config FILE, FILE holding "
+                            "@include \"presets/jp.conf\" or another preset "
+                            "(presets: %s; in %s/respite/presets).", POLICY_DEFAULT_PATH, POLICY_PRESETS,
+                            SYSCONFDIR);
+}
+
 int verb_plan(char **args) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(inputs_done) Inputs in = {};
@@ -414,6 +432,7 @@ int verb_plan(char **args) {
                 return r;
         if (from >= to)
                 return log_error_errno(EINVAL, "--from must lie before --to.");
+        verbs_offline_warn_no_statutory(p);
 
         r = verbs_offline_load_inputs(p, &in);
         if (r < 0)

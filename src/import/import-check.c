@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "import/import-check.h"
 #include "import/queue-log.h"
+#include "import/source-kind.h"
 #include "import/source.h"
 #include "shared/csv-reader.h"
 #include "shared/log.h"
@@ -35,14 +36,16 @@ static void import_check_print_row(const ImportCheckPrinter *pr, const char *kin
                        end == USEC_INFINITY && start != USEC_INFINITY ? "(open)" : b, detail ?: "");
 }
 
-/* The messages the import logged: skipped rows and warnings. */
-static void import_check_print_messages(const ImportCheckPrinter *pr, const char *text) {
+/* The messages the import logged: skipped rows, warnings and, for a file
+ * that failed, why. */
+static void import_check_print_messages(const ImportCheckPrinter *pr, const char *text, bool failed) {
         _cleanup_free_ char *copy = strdup(text ?: "");
 
         if (!copy)
                 return;
         for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
-                const char *kind = strstr(line, "skipping") ? "skipped" : "warning";
+                const char *kind = strstr(line, "skipping") ? "skipped" :
+                        !failed || strstr(line, "ignoring") ? "warning" : "error";
 
                 if (pr->csv)
                         import_check_print_row(pr, kind, NULL, USEC_INFINITY, USEC_INFINITY, line);
@@ -131,11 +134,26 @@ static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skip
         return 0;
 }
 
-static bool import_check_is_call_source(const Policy *p, const char *path) {
-        for (char **c = p->calls; c && *c; c++)
-                if (streq(*c, path))
-                        return true;
-        return false;
+/* The kind of the file at path: as the policy lists it (sources.rosters,
+ * sources.calls, or a queue_log by its format), else guessed from its name
+ * and first line (source_kind_guess()); why, into *ret_why. Logs. */
+static int import_check_kind(const Policy *p, const char *path, SourceKind *ret, char **ret_why) {
+        SourceFormat format = source_format(p, path);
+        bool listed_calls = strv_contains(p->calls, path), listed_rosters = strv_contains(p->rosters, path);
+
+        if (format == SOURCE_FORMAT_QUEUE_LOG && (listed_calls || policy_find_source(p, path))) {
+                *ret = SOURCE_KIND_QUEUE_LOG;
+                return strdup_to(ret_why, "the policy's sources.calls lists it as a queue_log");
+        }
+        if (listed_calls) {
+                *ret = SOURCE_KIND_CALLS;
+                return strdup_to(ret_why, "the policy's sources.calls lists it");
+        }
+        if (listed_rosters || policy_find_source(p, path)) {
+                *ret = SOURCE_KIND_ROSTER;
+                return strdup_to(ret_why, "the policy's sources.rosters lists it");
+        }
+        return source_kind_guess(path, ret, ret_why);
 }
 
 int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv) {
@@ -144,9 +162,10 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
         if (csv)
                 printf("file,kind,operator,start,end,detail\n");
         for (char * const *path = paths; path && *path; path++) {
-                _cleanup_free_ char *messages = NULL;
+                _cleanup_free_ char *messages = NULL, *why = NULL, *said = NULL;
                 ImportCheckPrinter pr = { .policy = p, .path = *path, .csv = csv };
                 SourceFormat format = source_format(p, *path);
+                SourceKind kind = _SOURCE_KIND_INVALID;
                 size_t size = 0, skipped = 0;
                 FILE *f;
                 int r;
@@ -156,12 +175,21 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                 if (!f)
                         return log_oom();
                 log_set_target(f);
-                if (format == SOURCE_FORMAT_QUEUE_LOG)
-                        r = import_check_queue_log(&pr, &skipped);
-                else if (import_check_is_call_source(p, *path))
-                        r = import_check_calls(&pr, &skipped);
-                else
-                        r = import_check_roster(&pr, from, to, &skipped);
+                r = import_check_kind(p, *path, &kind, &why);
+                if (r >= 0 && asprintf(&said, "%s (%s)", source_kind_to_string(kind), why) < 0)
+                        r = log_oom();
+                if (r >= 0) {
+                        /* Say which kind was assumed before what it gave. */
+                        if (csv)
+                                import_check_print_row(&pr, "kind", NULL, USEC_INFINITY, USEC_INFINITY, said);
+                        else
+                                printf("%s: %s\n", *path, said);
+                        fflush(stdout);
+                }
+                if (r >= 0)
+                        r = kind == SOURCE_KIND_QUEUE_LOG ? import_check_queue_log(&pr, &skipped) :
+                                kind == SOURCE_KIND_CALLS ? import_check_calls(&pr, &skipped) :
+                                import_check_roster(&pr, from, to, &skipped);
                 log_set_target(NULL);
                 fclose(f);
 
@@ -178,7 +206,7 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                                 import_check_print_row(&pr, "error", NULL, USEC_INFINITY, USEC_INFINITY, what);
                         failed = true;
                 }
-                import_check_print_messages(&pr, messages);
+                import_check_print_messages(&pr, messages, r < 0);
         }
         return failed ? -EIO : 0;
 }

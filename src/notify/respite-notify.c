@@ -60,8 +60,15 @@ static int notify_agent_setup(Agent *a) {
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to the session bus: %m (is this a desktop session?)");
         r = arg_user ? sd_bus_open_user(&a->daemon) : sd_bus_open_system(&a->daemon);
+        if (r < 0 && arg_user)
+                return log_error_errno(r, "Failed to connect to the session bus: %m (respited --user runs there; "
+                                       "drop --user for respited on the system bus).");
         if (r < 0)
-                return log_error_errno(r, "Failed to connect to the %s bus: %m", arg_user ? "session" : "system");
+                return log_error_errno(r, "Failed to connect to the system bus%s%s: %m. respited runs on the system "
+                                       "bus: is it up on this machine (systemctl status dbus respited)? For a "
+                                       "respited --user on your session bus, add --user.",
+                                       getenv("DBUS_SYSTEM_BUS_ADDRESS") ? " at " : "",
+                                       getenv("DBUS_SYSTEM_BUS_ADDRESS") ?: "");
         if (!arg_user && sd_bus_open_system(&a->system) < 0)
                 a->system = NULL;       /* no logind then: the clock watch still sees a resume */
 

@@ -195,6 +195,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-clien
 	tests/team-day.sh $(BUILDDIR)
 	tests/systemd.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)
+	tests/http-bind.sh $(BUILDDIR)
 	tests/notify.sh $(BUILDDIR)
 	tests/alerts.sh $(BUILDDIR)
 	tests/coverage.sh $(BUILDDIR)

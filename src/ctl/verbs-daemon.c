@@ -85,6 +85,7 @@ typedef struct DaemonStatus {
         uint64_t actions_started, actions_succeeded, actions_failed, actions_timed_out;
         uint32_t actions_running;
         const char *action_failure;     /* "" when none failed */
+        const char *feed_server;        /* "listening on …", "retrying …", "off"; "" from an older daemon */
         BreakCounts breaks;
 } DaemonStatus;
 
@@ -128,6 +129,7 @@ static const CtlBusProperty verbs_daemon_status_map[] = {
         { "ActionsTimedOut",     "t",     NULL,                    offsetof(DaemonStatus, actions_timed_out) },
         { "ActionsRunning",      "u",     NULL,                    offsetof(DaemonStatus, actions_running)   },
         { "ActionLastFailure",   "s",     NULL,                    offsetof(DaemonStatus, action_failure)    },
+        { "FeedServer",          "s",     NULL,                    offsetof(DaemonStatus, feed_server)       },
         {}
 };
 
@@ -157,6 +159,7 @@ static int verbs_daemon_status_json(const DaemonStatus *s) {
             ctl_json_add_uint(o, "actions_timed_out", s->actions_timed_out) < 0 ||
             ctl_json_add_uint(o, "actions_running", s->actions_running) < 0 ||
             ctl_json_add_string(o, "action_last_failure", isempty(s->action_failure) ? NULL : s->action_failure) < 0 ||
+            ctl_json_add_string(o, "feed_server", isempty(s->feed_server) ? NULL : s->feed_server) < 0 ||
             ctl_json_print(o) < 0)
                 return log_oom();
         return 0;
@@ -166,6 +169,7 @@ static int verbs_daemon_status_json(const DaemonStatus *s) {
 static void verbs_daemon_status_text(const DaemonStatus *s) {
         uint32_t counts[_BREAK_KIND_MAX] = {};
         bool warn = arg_color && s->violations > 0;
+        bool retrying = arg_color && strncmp(s->feed_server, "retrying", 8) == 0;
         char when[ISO8601_MAX];
 
         for (size_t i = 0; i < s->breaks.n; i++) {
@@ -194,6 +198,9 @@ static void verbs_daemon_status_text(const DaemonStatus *s) {
                s->actions_timed_out, s->actions_running);
         if (!isempty(s->action_failure))
                 printf("Last action failure:  %s\n", s->action_failure);
+        if (!isempty(s->feed_server))
+                printf("Feeds over HTTP:      %s%s%s\n", retrying ? ANSI_YELLOW : "", s->feed_server,
+                       retrying ? ANSI_RESET : "");
         printf("Statutory violations: %s%" PRIu32 "%s\n", warn ? ANSI_YELLOW : "", s->violations,
                warn ? ANSI_RESET : "");
         if (s->violations > 0)
@@ -205,7 +212,7 @@ int verb_status(char **args) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(verbs_daemon_status_done) DaemonStatus s = {
-                .version = "", .policy = "", .zone = "UTC", .preset = "", .action_failure = "",
+                .version = "", .policy = "", .zone = "UTC", .preset = "", .action_failure = "", .feed_server = "",
         };
         int r;
 

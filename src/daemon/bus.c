@@ -277,7 +277,11 @@ static int bus_method_who_am_i(sd_bus_message *msg, void *userdata, sd_bus_error
  * "break_start at 2026-12-02T10:20:00+09:00: exit status 3", on the
  * daemon's clock in the site's zone: no operator, since anyone may read
  * this; the journal names them); Subscribers u (clients subscribed to
- * signals).
+ * signals); FeedServer s, the feeds over HTTP: "listening on
+ * 127.0.0.1:8080", "retrying 127.0.0.1:8080: Address already in use (next
+ * try in 8 s)" (the address of feeds.listen, strerror(3) of the last try,
+ * whole seconds to the next; tries come 1 s doubling to 60 s apart) or
+ * "off" (feeds.listen empty, or no store).
  * "Today" is the site-local day of Now. */
 /* The action runner's counts and its last failure, as GetStatus keys. */
 static int bus_append_actions(sd_bus_message *reply, const Actions *a, const char *zone) {
@@ -307,9 +311,13 @@ static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_err
         usec_t now = clock_now(&m->clock), from, to;
         unsigned shifts = 0, incidents = 0, breaks[_BREAK_KIND_MAX] = {};
         _cleanup_(caller_done) Caller caller = {};
+        _cleanup_free_ char *feeds = NULL;
         bool lead;
         int r;
 
+        r = manager_http_state(m, true, &feeds);
+        if (r < 0)
+                return r;
         lead = caller_from_message(msg, &caller) >= 0 && access_is_lead(&m->policy->access, &caller, geteuid());
 
         r = time_local_day_bounds(now, m->policy->timezone, &from, &to);
@@ -356,7 +364,8 @@ static int bus_method_get_status(sd_bus_message *msg, void *userdata, sd_bus_err
             (r = bus_append_entry(reply, "AgentsPaused", "u", m->agent_counts[AGENT_PAUSED])) < 0 ||
             (r = bus_append_entry(reply, "AgentsOnBreak", "u", m->agent_counts[AGENT_ON_BREAK])) < 0 ||
             (r = bus_append_entry(reply, "Subscribers", "u", (uint32_t) subscribers_count(m->subscribers))) < 0 ||
-            (r = bus_append_actions(reply, m->actions, m->policy->timezone)) < 0)
+            (r = bus_append_actions(reply, m->actions, m->policy->timezone)) < 0 ||
+            (r = bus_append_entry(reply, "FeedServer", "s", feeds)) < 0)
                 return r;
         return bus_send_array(reply);
 }
@@ -594,7 +603,7 @@ static int bus_reply_feed_urls(sd_bus_message *msg, Manager *m, FeedAudience aud
         if (r == -EOPNOTSUPP)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_NOT_SUPPORTED,
                                          "respited serves no feeds over HTTP (feeds.listen in respite.conf(5) is "
-                                         "empty, or it could not listen: see its log).");
+                                         "empty, or it cannot listen yet: see FeedServer in respitectl status).");
         if (r == -ENOENT)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_FILE_NOT_FOUND,
                                          "The feed has no token yet; respited makes one at start and on reload.");

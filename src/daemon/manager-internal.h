@@ -89,11 +89,31 @@ int manager_ensure_feed_tokens(Manager *m);
 void manager_feeds_forget_files(Manager *m);
 /* Free the feeds kept in memory. */
 void manager_feeds_done(Manager *m);
+/* HTTP asks for a feed it does not keep (http_render_fn): name is
+ * "OPERATOR" or "team-TEAM". Returns 0 or a negative errno. */
+int manager_render_for_http(const char *name, char **ret, void *userdata);
+
+/* manager-http.c */
+
 /* Serve the feeds over HTTP on the socket systemd passed or on
- * feeds.listen (read once: a reload does not move it). Tokens live in the
- * store: without one, no HTTP. A failure is logged and respited goes on
- * without HTTP. */
+ * feeds.listen; at start and on every reload. Tokens live in the store:
+ * without one, no HTTP. A failure to listen is logged once per state and
+ * tried again on a timer, 1 s doubling to 60 s; a call (a reload) tries at
+ * once, and listens on feeds.listen anew when it changed (the passed socket
+ * stays). Never fails: without memory, no HTTP (logged). */
 void manager_start_http(Manager *m);
+void manager_http_done(Manager *m);
+/* The feed server's state for GetStatus and STATUS= in *ret (malloc'ed):
+ * "listening on 127.0.0.1:8080", "retrying 127.0.0.1:8080: Address already
+ * in use" with " (next try in 8 s)" when next_try, or "off". Returns 0 or
+ * -ENOMEM. */
+int manager_http_state(const Manager *m, bool next_try, char **ret);
+
+/* manager.c */
+
+/* STATUS= for the service manager: the plan's counts and the feed server's
+ * state. */
+void manager_notify_status(const Manager *m);
 
 /* manager-edges.c */
 

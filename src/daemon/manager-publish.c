@@ -218,8 +218,7 @@ static int manager_render_feed(Manager *m, FeedAudience audience, const char *wh
                            ret);
 }
 
-/* HTTP asks for a feed it does not keep (http_render_fn). */
-static int manager_render_for_http(const char *name, char **ret, void *userdata) {
+int manager_render_for_http(const char *name, char **ret, void *userdata) {
         const char *who;
         FeedAudience audience = feed_name_parse(name, &who);
 
@@ -362,27 +361,6 @@ int manager_ensure_feed_tokens(Manager *m) {
         return 0;
 }
 
-void manager_start_http(Manager *m) {
-        char address[64];
-        int r;
-
-        if (!m->store)
-                return;
-        r = http_server_new(m->event, &m->policy->feeds, manager_render_for_http, m, &m->http);
-        if (r == -ENOENT) {
-                log_info("feeds.listen is empty: no feeds over HTTP.");
-                return;
-        }
-        if (r < 0) {
-                log_error_errno(r, "Failed to serve feeds over HTTP on '%s': %m; going on without HTTP.",
-                                m->policy->feeds.listen);
-                return;
-        }
-        if (http_server_address(m->http, address, sizeof address) < 0)
-                snprintf(address, sizeof address, "%s", m->policy->feeds.listen);
-        log_info("Serving feeds over HTTP on %s.", address);
-}
-
 int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool rotate, char **ret_url,
                       char **ret_webcal) {
         _cleanup_free_ char *name = NULL, *token = NULL;
@@ -390,7 +368,9 @@ int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool r
         char address[64];
         int r;
 
-        if (!m->http)
+        /* While it tries to listen, the URL is known only from base_url. */
+        if (!m->http || m->http_error == -ENOENT || m->http_error == -EBADF ||
+            (!http_server_listening(m->http) && !m->policy->feeds.base_url))
                 return -EOPNOTSUPP;
         if (feed_name(audience, who, &name) < 0 || !(f = manager_feed(m, name)))
                 return -ENOMEM;
@@ -409,7 +389,7 @@ int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool r
         if (!f->token)
                 return -ENOENT;
         r = http_server_address(m->http, address, sizeof address);
-        if (r < 0)
+        if (r < 0 && !m->policy->feeds.base_url)
                 return r;
-        return http_feed_urls(m->policy->feeds.base_url, address, f->token, ret_url, ret_webcal);
+        return http_feed_urls(m->policy->feeds.base_url, r < 0 ? NULL : address, f->token, ret_url, ret_webcal);
 }

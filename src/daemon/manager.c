@@ -32,7 +32,7 @@ Manager *manager_free(Manager *m) {
         sd_event_source_unref(m->spool);
         manager_sources_done(m);
         sd_event_source_unref(m->purge_timer);
-        http_server_free(m->http);
+        manager_http_done(m);
         store_free(m->store);
         manager_alerts_done(m);
         subscribers_free(m->subscribers);
@@ -160,9 +160,17 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
         return 0;
 }
 
-static void manager_notify_status(const Manager *m) {
-        (void) sd_notifyf(false, "STATUS=%zu shifts, %u breaks, %u recovery breaks, %u statutory violations",
-                          m->plan->n_shifts, m->plan->breaks, m->plan->recoveries, m->plan->statutory_violations);
+void manager_notify_status(const Manager *m) {
+        _cleanup_free_ char *feeds = NULL;
+
+        if (manager_http_state(m, false, &feeds) < 0)
+                return;
+        if (!m->plan)
+                (void) sd_notifyf(false, "STATUS=Planning; feed server %s", feeds);
+        else
+                (void) sd_notifyf(false, "STATUS=%zu shifts, %u breaks, %u recovery breaks, %u statutory "
+                                  "violations; feed server %s", m->plan->n_shifts, m->plan->breaks,
+                                  m->plan->recoveries, m->plan->statutory_violations, feeds);
 }
 
 /* Anchor the feeds' window at the local day of now. Returns whether it
@@ -550,6 +558,8 @@ int manager_reload(Manager *m, char **ret_reason) {
         (void) manager_watch_sources(m);
 
 finish:
+        /* At once, also when the reload failed: the port may be free now. */
+        manager_start_http(m);
         (void) sd_notify(false, "READY=1");
         if (r < 0 && ret_reason && reason)
                 *ret_reason = strdup(reason);   /* NULL on ENOMEM: the caller says less */

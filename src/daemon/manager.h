@@ -66,7 +66,18 @@ typedef struct Manager {
         char *spool_dir;                /* the spool watched, or NULL */
         sd_event_source *spool;         /* inotify on spool_dir */
         sd_event_source *purge_timer;   /* retention, daily */
-        HttpServer *http;               /* feeds over HTTP, or NULL */
+        /* Feeds over HTTP (manager-http.c): the server (NULL without a
+         * store), the address listened on or tried (feeds.listen), 0 while
+         * it listens or the last try's negative errno (-ENOENT: off), and
+         * while it fails the timer of the next try (CLOCK_MONOTONIC), its
+         * instant and the wait after it. */
+        HttpServer *http;
+        char *http_listen;
+        int http_error;
+        bool http_logged;               /* the state was logged once */
+        sd_event_source *http_retry;
+        usec_t http_next_try;
+        usec_t http_backoff;
 
         /* Sources: inotify on their directories; a change re-reads them all
          * soon after (source_timer); queue_logs are followed line by line. */
@@ -157,7 +168,8 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
  * (feeds.base_url, else the address listened on) in *ret_url and its
  * webcal:// form in *ret_webcal. With rotate, the feed first gets a new
  * token (kept in the store) and its old URL answers 404 at once. Returns 0,
- * -EOPNOTSUPP when respited serves no HTTP, -ENOENT when the feed has no
+ * -EOPNOTSUPP when respited serves no HTTP (off, or not listening yet and
+ * no feeds.base_url), -ENOENT when the feed has no
  * token, -ENOMEM, or the store's error (logged). Tokens are never logged. */
 int manager_feed_urls(Manager *m, FeedAudience audience, const char *who, bool rotate, char **ret_url,
                       char **ret_webcal);

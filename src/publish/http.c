@@ -46,7 +46,10 @@ struct HttpFeed {
 
 struct HttpServer {
         struct MHD_Daemon *daemon;
-        int listen_fd;                  /* owned by daemon once it runs */
+        int listen_fd;                  /* owned by daemon once it runs; -EBADF when stopped */
+        int passed_fd;                  /* the socket systemd passed, until listened on; or -EBADF */
+        bool passed;                    /* systemd passed a socket: it is the one listened on */
+        sd_event *event;
         sd_event_source *io;            /* MHD's epoll fd */
         sd_event_source *timer;         /* MHD_get_timeout() */
         void *by_name;                  /* tsearch(3) of HttpFeed by name */
@@ -712,16 +715,34 @@ static int http_static_response(const char *text, struct MHD_Response **ret) {
 static void http_nop_free(void *p) {
 }
 
-HttpServer *http_server_free(HttpServer *s) {
+void http_server_stop(HttpServer *s) {
         if (!s)
-                return NULL;
-        sd_event_source_disable_unref(s->io);
-        sd_event_source_disable_unref(s->timer);
+                return;
+        s->io = sd_event_source_disable_unref(s->io);
+        s->timer = sd_event_source_disable_unref(s->timer);
         /* MHD_stop_daemon() closes the listening socket. */
         if (s->daemon)
                 MHD_stop_daemon(s->daemon);
-        else if (s->listen_fd >= 0)
-                close(s->listen_fd);
+        else
+                closep(&s->listen_fd);
+        s->daemon = NULL;
+        s->listen_fd = -EBADF;
+}
+
+bool http_server_listening(const HttpServer *s) {
+        return s && s->daemon;
+}
+
+bool http_server_socket_passed(const HttpServer *s) {
+        return s && s->passed;
+}
+
+HttpServer *http_server_free(HttpServer *s) {
+        if (!s)
+                return NULL;
+        http_server_stop(s);
+        closep(&s->passed_fd);
+        sd_event_unref(s->event);
         tdestroy(s->by_token, http_nop_free);
         tdestroy(s->by_name, http_feed_free);
         if (s->not_found)
@@ -733,20 +754,18 @@ HttpServer *http_server_free(HttpServer *s) {
         return mfree(s);
 }
 
-int http_server_new(sd_event *event, const FeedSettings *settings, http_render_fn render, void *userdata,
-                    HttpServer **ret) {
+int http_server_new_stopped(sd_event *event, http_render_fn render, void *userdata, HttpServer **ret) {
         _cleanup_(http_server_freep) HttpServer *s = NULL;
-        const union MHD_DaemonInfo *info;
         int r;
 
         assert(event);
-        assert(settings);
         assert(ret);
 
         s = calloc(1, sizeof(HttpServer));
         if (!s)
                 return -ENOMEM;
-        s->listen_fd = -EBADF;
+        s->listen_fd = s->passed_fd = -EBADF;
+        s->event = sd_event_ref(event);
         s->render = render;
         s->render_userdata = userdata;
         r = random_bytes(&s->salt, sizeof s->salt);
@@ -765,8 +784,27 @@ int http_server_new(sd_event *event, const FeedSettings *settings, http_render_f
         if (MHD_add_response_header(s->not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") != MHD_YES)
                 return -ENOMEM;
 
-        s->listen_fd = http_passed_socket();
-        if (s->listen_fd < 0) {
+        /* sd_listen_fds() forgets the sockets once asked: keep ours. */
+        s->passed_fd = http_passed_socket();
+        s->passed = s->passed_fd >= 0;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+int http_server_start(HttpServer *s, const FeedSettings *settings) {
+        const union MHD_DaemonInfo *info;
+        int r;
+
+        assert(s);
+        assert(settings);
+
+        if (s->daemon)
+                return -EALREADY;
+        if (s->passed_fd >= 0)
+                s->listen_fd = TAKE_FD(s->passed_fd);
+        else if (s->passed)
+                return -EBADF;          /* the passed socket was closed by http_server_stop() */
+        else {
                 if (isempty(settings->listen))
                         return -ENOENT;
                 r = http_listen_on(settings->listen, &s->listen_fd);
@@ -785,22 +823,42 @@ int http_server_new(sd_event *event, const FeedSettings *settings, http_render_f
                 (unsigned) MAX(usec_ceil(settings->connection_timeout, USEC_PER_SEC) / USEC_PER_SEC, (usec_t) 1),
                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
                 MHD_OPTION_END);
-        if (!s->daemon)
-                return -EIO;
+        if (!s->daemon) {
+                r = -EIO;
+                goto fail;
+        }
 
         info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_EPOLL_FD);
-        if (!info)
-                return -EIO;
-        r = sd_event_add_io(event, &s->io, info->epoll_fd, EPOLLIN, http_on_io, s);
-        if (r < 0)
-                return r;
-        r = sd_event_add_time(event, &s->timer, CLOCK_MONOTONIC, USEC_INFINITY, 1, http_on_timer, s);
-        if (r < 0)
-                return r;
-        r = http_arm_timer(s);
-        if (r < 0)
-                return r;
+        if (!info) {
+                r = -EIO;
+                goto fail;
+        }
+        r = sd_event_add_io(s->event, &s->io, info->epoll_fd, EPOLLIN, http_on_io, s);
+        if (r >= 0)
+                r = sd_event_add_time(s->event, &s->timer, CLOCK_MONOTONIC, USEC_INFINITY, 1, http_on_timer, s);
+        if (r >= 0)
+                r = http_arm_timer(s);
+        if (r >= 0)
+                return 0;
+fail:
+        http_server_stop(s);
+        return r;
+}
 
+int http_server_new(sd_event *event, const FeedSettings *settings, http_render_fn render, void *userdata,
+                    HttpServer **ret) {
+        _cleanup_(http_server_freep) HttpServer *s = NULL;
+        int r;
+
+        assert(settings);
+        assert(ret);
+
+        r = http_server_new_stopped(event, render, userdata, &s);
+        if (r < 0)
+                return r;
+        r = http_server_start(s, settings);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(s);
         return 0;
 }
@@ -812,6 +870,8 @@ int http_server_address(const HttpServer *s, char *buf, size_t n) {
         const void *addr;
         unsigned port;
 
+        if (!s->daemon)
+                return -ENOTCONN;
         if (getsockname(s->listen_fd, (struct sockaddr *) &sa, &len) < 0)
                 return -errno;
         if (sa.ss_family == AF_INET) {

@@ -39,24 +39,49 @@ typedef struct HttpServer HttpServer;
  * NUL-terminated document in *ret. Returns 0 or a negative errno. */
 typedef int (*http_render_fn)(const char *name, char **ret, void *userdata);
 
-/* Listen on the stream socket systemd passed (sd_listen_fds(3)) when there
- * is one, else on settings->listen ("HOST:PORT", "[IPV6]:PORT"; port 0 picks
- * one), with the connection limits and the idle timeout of settings, and
- * serve from event. Only the answers last asked for are kept, up to 2 MiB;
- * another feed is rendered again with render when it is asked for, so
- * memory does not grow with the number of feeds (render NULL: every answer
- * put is kept). Raises the soft limit of open files to the hard limit
- * so that max_connections fit. Returns 0, or a negative errno: -ENOENT when
- * no socket was passed and settings->listen is empty (HTTP is off), -EINVAL
- * for a listen address that does not parse, -EADDRNOTAVAIL when it does not
- * resolve, bind(2)'s error (-EADDRINUSE), -ENOMEM. */
+/* A server that serves nothing yet: feeds may be put, http_server_start()
+ * listens. Takes the stream socket systemd passed (sd_listen_fds(3)) when
+ * there is one, to listen on it instead of an address. Only the answers
+ * last asked for are kept, up to 2 MiB; another feed is rendered again with
+ * render when it is asked for, so memory does not grow with the number of
+ * feeds (render NULL: every answer put is kept). Returns 0 or -ENOMEM. */
+int http_server_new_stopped(sd_event *event, http_render_fn render, void *userdata, HttpServer **ret);
+
+/* Listen on the socket systemd passed when there was one, else on
+ * settings->listen ("HOST:PORT", "[IPV6]:PORT"; port 0 picks one), with the
+ * connection limits and the idle timeout of settings, and serve from the
+ * server's event loop. Raises the soft limit of open files to the hard
+ * limit so that max_connections fit. Never blocks (the host is a numeric
+ * address or a name resolved by getaddrinfo(3)). Returns 0, or a negative
+ * errno, the server then stopped as before: -EALREADY when it listens
+ * already, -ENOENT when no socket was passed and settings->listen is empty
+ * (HTTP is off), -EINVAL for a listen address that does not parse,
+ * -EADDRNOTAVAIL when it does not resolve, bind(2)'s error (-EADDRINUSE,
+ * -EADDRNOTAVAIL for an address not configured on this host, -EACCES),
+ * -EBADF when the passed socket was stopped, -EIO, -ENOMEM. */
+int http_server_start(HttpServer *s, const FeedSettings *settings);
+
+/* Stop listening and close every connection (the passed socket too); the
+ * feeds stay, for a later http_server_start(). NULL is fine. */
+void http_server_stop(HttpServer *s);
+
+/* Whether s listens (http_server_start() succeeded, no stop since). */
+bool http_server_listening(const HttpServer *s) _pure_;
+
+/* Whether systemd passed the socket s listens on (then the listen address
+ * of the settings is not used). */
+bool http_server_socket_passed(const HttpServer *s) _pure_;
+
+/* http_server_new_stopped() then http_server_start(): a server that
+ * listens, or its error. */
 int http_server_new(sd_event *event, const FeedSettings *settings, http_render_fn render, void *userdata,
                     HttpServer **ret);
 HttpServer *http_server_free(HttpServer *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(HttpServer *, http_server_free);
 
 /* The address actually listened on, "127.0.0.1:8080" or "[::1]:8080", into
- * buf of size n (64 is plenty). Returns 0 or a negative errno. */
+ * buf of size n (64 is plenty). Returns 0 or a negative errno (-ENOTCONN
+ * when s does not listen). */
 int http_server_address(const HttpServer *s, char *buf, size_t n);
 
 /* Serve body (NUL-terminated) as the feed name ("op16", "team-retail") at

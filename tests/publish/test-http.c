@@ -479,6 +479,59 @@ static void test_listen_errors(void **state) {
         assert_null(s);
 }
 
+/* A server made stopped keeps the feeds put meanwhile; a start on a taken
+ * port fails and leaves it stopped; once the port is free it starts and
+ * serves them; a second start says so; stop and start again. */
+static void test_stop_start(void **state) {
+        _cleanup_(http_server_freep) HttpServer *s = NULL;
+        _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        _cleanup_(closep) int holder = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        socklen_t len = sizeof sa;
+        FeedSettings taken = settings;
+        char address[64], buf[64];
+        Exchange x[1] = {};
+        Client c = { .x = x, .n = 1 };
+
+        assert_true(holder >= 0);
+        assert_int_equal(bind(holder, (struct sockaddr *) &sa, sizeof sa), 0);
+        assert_int_equal(listen(holder, 1), 0);
+        assert_int_equal(getsockname(holder, (struct sockaddr *) &sa, &len), 0);
+        snprintf(address, sizeof address, "127.0.0.1:%u", (unsigned) ntohs(sa.sin_port));
+        taken.listen = address;
+
+        assert_int_equal(sd_event_new(&e), 0);
+        assert_int_equal(http_server_new_stopped(e, NULL, NULL, &s), 0);
+        assert_false(http_server_listening(s));
+        assert_false(http_server_socket_passed(s));
+        assert_int_equal(http_server_address(s, buf, sizeof buf), -ENOTCONN);
+        assert_int_equal(http_server_put_feed(s, "op1", TOKEN, BODY), 0);
+
+        assert_int_equal(http_server_start(s, &taken), -EADDRINUSE);
+        assert_false(http_server_listening(s));
+        close(TAKE_FD(holder));
+        assert_int_equal(http_server_start(s, &taken), 0);
+        assert_true(http_server_listening(s));
+        assert_int_equal(http_server_start(s, &taken), -EALREADY);
+        assert_int_equal(http_server_address(s, buf, sizeof buf), 0);
+        assert_string_equal(buf, address);
+
+        c.port = ntohs(sa.sin_port);
+        set_request(&x[0], "GET", "/feeds/" TOKEN ".ics", NULL);
+        run_client(e, &c);
+        assert_true(strncmp(x[0].response, "HTTP/1.1 200 OK\r\n", 17) == 0);
+        assert_string_equal(body_of(x[0].response), BODY);
+        exchanges_done(x, 1);
+
+        http_server_stop(s);
+        assert_false(http_server_listening(s));
+        assert_int_equal(http_server_start(s, &settings), 0);
+        c.port = server_port(s);
+        run_client(e, &c);
+        assert_true(strncmp(x[0].response, "HTTP/1.1 200 OK\r\n", 17) == 0);
+        exchanges_done(x, 1);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_if_none_match),
@@ -489,6 +542,7 @@ int main(void) {
                 cmocka_unit_test(test_idle_connections),
                 cmocka_unit_test(test_limits),
                 cmocka_unit_test(test_listen_errors),
+                cmocka_unit_test(test_stop_start),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

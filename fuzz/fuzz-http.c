@@ -36,7 +36,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         char buf[64], *colon;
 
         fuzz_setup();
-        if (sd_event_new(&event) < 0 || http_server_new(event, &settings, &server) < 0 ||
+        if (sd_event_new(&event) < 0 || http_server_new(event, &settings, NULL, NULL, &server) < 0 ||
             http_server_put_feed(server, "op16", TOKEN, "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n") < 0 ||
             http_server_address(server, buf, sizeof(buf)) < 0)
                 abort();

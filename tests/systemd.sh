@@ -56,4 +56,21 @@ check "the installed unit runs the installed binary" \
 check "nothing is installed outside the FHS and systemd places" \
         test -z "$(cd "$dest" && find . -type f | grep -Ev '^\./(usr/(s?bin|share|lib)|etc|lib)/')"
 
+# A second install never overwrites the site's policy: it stays, the new
+# default lands beside it as respite.conf.default, and the terminal says so.
+conf="$dest/etc/respite/respite.conf"
+check "a first install leaves no respite.conf.default" test ! -e "$conf.default"
+make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr BUILDDIR="$build" >"$tmp/install2.log" 2>&1
+check "installing over the shipped policy itself leaves no respite.conf.default" test ! -e "$conf.default"
+printf '# the site\x27s own access and sources\naccess = { leads = ( { group = "leads"; teams = [ "retail" ]; } ); };\n' >>"$conf"
+cp "$conf" "$tmp/site.conf"
+make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr BUILDDIR="$build" >"$tmp/install3.log" 2>&1
+check "make install over a site's policy succeeds" test $? -eq 0
+check "the site's respite.conf is kept as it was" cmp -s "$conf" "$tmp/site.conf"
+check "the new default lands beside it as respite.conf.default" cmp -s "$conf.default" "$top/conf/respite.conf"
+check "and the terminal says so" grep -q "kept the site's .*/etc/respite/respite.conf; the new default policy is .*respite.conf.default" "$tmp/install3.log"
+make -s -C "$top" uninstall DESTDIR="$dest" PREFIX=/usr BUILDDIR="$build" >/dev/null 2>&1
+check "make uninstall keeps the site's respite.conf and removes the default" \
+        sh -c 'cmp -s "$1" "$2" && test ! -e "$1.default"' sh "$conf" "$tmp/site.conf"
+
 finish

@@ -25,7 +25,7 @@ start_session_bus
 echo "== respited replays 1999-01-04 (Asia/Jerusalem) at ${speed}x on a private bus"
 echo "== feeds go to $tmp/feeds"
 start_ms=$(date +%s%3N)
-"$bin/respited" --user --config "$top/conf/respite.conf" --state-dir "$tmp/state" --feed-dir "$tmp/feeds" \
+"$bin/respited" --user --config "$top/conf/demo.conf" --state-dir "$tmp/state" --feed-dir "$tmp/feeds" \
         --clock 1999-01-04T06:45:00 --speed "$speed" &
 daemon=$!
 pids+=($daemon)

@@ -262,7 +262,8 @@ fuzz:
 	$(MAKE) FUZZ=1 fuzz-build
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZERS)
 
-# Replay a real day of the Anonymous Bank on a private session bus.
+# Replay a real day of the Anonymous Bank on a private session bus; its feeds
+# go to a temporary directory, kept with `make run KEEP=1`.
 run: $(PROGRAMS)
 	tests/run-example.sh $(BUILDDIR)
 
@@ -325,7 +326,7 @@ clean:
 help:
 	@echo "Targets:"
 	@echo "  all (default)    build respited, respitectl and respite-notify into $(BUILDDIR)/, and compile_commands.json"
-	@echo "  run              replay a real day of the Anonymous Bank on a private session bus"
+	@echo "  run              replay a real day of the Anonymous Bank on a private session bus (KEEP=1 keeps its feeds)"
 	@echo "  check            man pages, unit and integration tests, again under ASan+UBSan, then under valgrind"
 	@echo "  unit-check       the unit tests (cmocka) of every layer"
 	@echo "  integration-check the integration tests: real dbus-daemon, respited, respitectl, notifications"
@@ -340,10 +341,10 @@ help:
 	@echo "  compile_commands.json  the compile commands for clangd and clang-tidy"
 	@echo "  install          install programs, policy (never over a site's respite.conf), units, bus files, man pages, completion"
 	@echo "  uninstall        remove what install put in place; /etc/respite/respite.conf stays"
-	@echo "  deps             install the Debian packages the build and the tests need (root)"
+	@echo "  deps             install the Debian packages the build and the tests need (as root, or with sudo)"
 	@echo "  clean            remove build/, build-san/, build-fuzz/ and compile_commands.json"
 	@echo "  help             this list"
-	@echo "Variables: PREFIX DESTDIR SYSCONFDIR LOCALSTATEDIR ACTIONSDIR SAN=1 (ASan+UBSan build in build-san/)"
+	@echo "Variables: PREFIX DESTDIR SYSCONFDIR LOCALSTATEDIR ACTIONSDIR SAN=1 (ASan+UBSan build in build-san/) KEEP=1"
 	@echo "           FUZZ_SECONDS CC CFLAGS"
 
 -include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)

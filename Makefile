@@ -267,7 +267,8 @@ fuzz:
 	$(MAKE) FUZZ=1 fuzz-build
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZERS)
 
-# Replay a real day of the Anonymous Bank on a private session bus.
+# Replay a real day of the Anonymous Bank on a private session bus; its feeds
+# go to a temporary directory, kept with `make run KEEP=1`.
 run: $(PROGRAMS)
 	tests/run-example.sh $(BUILDDIR)
 
@@ -286,7 +287,16 @@ install: all
 	install -m 0644 man/respite-notify.1 $(DESTDIR)$(MANDIR)/man1/
 	sed 's|/usr/local/bin|$(BINDIR)|' systemd/respite-notify.service >$(DESTDIR)$(USERUNITDIR)/respite-notify.service
 	install -m 0644 shell-completion/bash/respitectl $(DESTDIR)$(BASHCOMPLETIONDIR)/respitectl
-	install -m 0644 conf/respite.conf $(DESTDIR)$(SYSCONFDIR)/respite/respite.conf
+	@# Never overwrite a site's policy: a changed one stays, the new default goes beside it.
+	@conf=$(DESTDIR)$(SYSCONFDIR)/respite/respite.conf; \
+	if [ ! -e "$$conf" ]; then \
+		echo "install -m 0644 conf/respite.conf $$conf"; install -m 0644 conf/respite.conf "$$conf"; \
+	elif cmp -s conf/respite.conf "$$conf"; then \
+		echo "install: $$conf is already the shipped default"; \
+	else \
+		install -m 0644 conf/respite.conf "$$conf.default"; \
+		echo "install: kept the site's $$conf; the new default policy is $$conf.default"; \
+	fi
 	install -m 0644 conf/presets/*.conf $(DESTDIR)$(SYSCONFDIR)/respite/presets/
 	install -d $(DESTDIR)$(SYSCONFDIR)/respite/examples
 	install -m 0644 conf/examples/* $(DESTDIR)$(SYSCONFDIR)/respite/examples/
@@ -310,7 +320,8 @@ uninstall:
 	      $(DESTDIR)$(MANDIR)/man8/respited.8 $(DESTDIR)$(UNITDIR)/respited.service \
 	      $(DESTDIR)$(DBUSDIR)/org.respite.Scheduler1.conf \
 	      $(DESTDIR)$(DBUSSERVICEDIR)/org.respite.Scheduler1.service \
-	      $(DESTDIR)$(SYSUSERSDIR)/respite.conf $(DESTDIR)$(TMPFILESDIR)/respite.conf
+	      $(DESTDIR)$(SYSUSERSDIR)/respite.conf $(DESTDIR)$(TMPFILESDIR)/respite.conf \
+	      $(DESTDIR)$(SYSCONFDIR)/respite/respite.conf.default
 	rm -rf $(DESTDIR)$(SYSCONFDIR)/respite/presets $(DESTDIR)$(SYSCONFDIR)/respite/examples \
 	       $(DESTDIR)$(ACTIONSDIR)
 
@@ -320,7 +331,7 @@ clean:
 help:
 	@echo "Targets:"
 	@echo "  all (default)    build respited, respitectl and respite-notify into $(BUILDDIR)/, and compile_commands.json"
-	@echo "  run              replay a real day of the Anonymous Bank on a private session bus"
+	@echo "  run              replay a real day of the Anonymous Bank on a private session bus (KEEP=1 keeps its feeds)"
 	@echo "  check            man pages, unit and integration tests, again under ASan+UBSan, then under valgrind"
 	@echo "  unit-check       the unit tests (cmocka) of every layer"
 	@echo "  integration-check the integration tests: real dbus-daemon, respited, respitectl, notifications"
@@ -333,12 +344,12 @@ help:
 	@echo "  fuzz             every libFuzzer target for FUZZ_SECONDS seconds (clang 14)"
 	@echo "  fuzz-build       build the fuzz targets (with FUZZ=1)"
 	@echo "  compile_commands.json  the compile commands for clangd and clang-tidy"
-	@echo "  install          install programs, policy, units, bus files, man pages, completion"
+	@echo "  install          install programs, policy (never over a site's respite.conf), units, bus files, man pages, completion"
 	@echo "  uninstall        remove what install put in place; /etc/respite/respite.conf stays"
-	@echo "  deps             install the Debian packages the build and the tests need (root)"
+	@echo "  deps             install the Debian packages the build and the tests need (as root, or with sudo)"
 	@echo "  clean            remove build/, build-san/, build-fuzz/ and compile_commands.json"
 	@echo "  help             this list"
-	@echo "Variables: PREFIX DESTDIR SYSCONFDIR LOCALSTATEDIR ACTIONSDIR SAN=1 (ASan+UBSan build in build-san/)"
+	@echo "Variables: PREFIX DESTDIR SYSCONFDIR LOCALSTATEDIR ACTIONSDIR SAN=1 (ASan+UBSan build in build-san/) KEEP=1"
 	@echo "           FUZZ_SECONDS CC CFLAGS"
 
 -include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)

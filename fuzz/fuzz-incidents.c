@@ -12,7 +12,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         _cleanup_free_ char *path = NULL, *error = NULL;
 
         fuzz_setup();
-        if (asprintf(&path, "%s/conf/respite.conf", fuzz_top()) < 0 || policy_load(path, &policy, &error) < 0)
+        if (asprintf(&path, "%s/conf/demo.conf", fuzz_top()) < 0 || policy_load(path, &policy, &error) < 0)
                 abort();
         return 0;
 }

@@ -18,7 +18,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         size_t skipped;
 
         fuzz_setup();
-        if (asprintf(&path, "%s/conf/respite.conf", fuzz_top()) < 0 || policy_load(path, &policy, &error) < 0)
+        if (asprintf(&path, "%s/conf/demo.conf", fuzz_top()) < 0 || policy_load(path, &policy, &error) < 0)
                 abort();
         roster = roster_new();
         if (!roster || asprintf(&roster_path, "%s/conf/examples/anonbank-1999-01-04-roster.csv", fuzz_top()) < 0 ||

@@ -32,7 +32,7 @@ heads() {       # heads TARGET LINES FILE...: the first LINES lines of each file
 copy csv "$fx"/*.csv "$shared"/vendor-exports/*.csv
 heads csv 20 "$shared"/anonbank-1999/calls-1999-01.csv
 
-copy policy "$top"/conf/respite.conf "$top"/conf/presets/*.conf "$fx"/policy-*.conf
+copy policy "$top"/conf/respite.conf "$top"/conf/demo.conf "$top"/conf/presets/*.conf "$fx"/policy-*.conf
 seed policy self-include <<<'@include "respite.conf"'
 
 copy roster "$fx"/roster-*.csv

@@ -39,7 +39,7 @@ cat >"$tmp/base.conf" <<EOF
 site = { timezone = "Asia/Jerusalem"; };
 @include "presets/jp.conf"
 EOF
-sed '/^sources/,/^};/d' "$top/conf/respite.conf" >"$tmp/respite.conf"
+sed '/^sources/,/^};/d' "$top/conf/demo.conf" >"$tmp/respite.conf"
 checkconf() { "$bin/respited" --check-config --config "$tmp/base.conf" "$@"; }
 plan() { "$bin/respitectl" plan --config "$tmp/respite.conf" --format csv "$@"; }
 

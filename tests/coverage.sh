@@ -25,7 +25,7 @@ rows() { grep -E '^[0-9]{2}:[0-9]{2} '; }
 flagged() { grep -oE '▲[0-9]+$' | tr -d '▲' | awk '{ s += $1 } END { print s + 0 }'; }
 
 # The bank's day, piped: plain, 80 columns.
-out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" 2>"$tmp/err"); rc=$?
+out=$(COLUMNS=80 coverage --config "$top/conf/demo.conf" 2>"$tmp/err"); rc=$?
 check "bank day: exit 0" test $rc -eq 0
 check "bank day: no escape when piped" test "$(grep -c $'\033' <<<"$out")" -eq 0
 check "bank day: no line over 80 columns ($(widest <<<"$out"))" test "$(widest <<<"$out")" -le 80
@@ -47,42 +47,42 @@ fi
 
 # 120 columns: the day is over 12 hours, still 30-minute rows; a morning
 # in 15-minute rows.
-out=$(COLUMNS=120 coverage --config "$top/conf/respite.conf" 2>/dev/null)
+out=$(COLUMNS=120 coverage --config "$top/conf/demo.conf" 2>/dev/null)
 check "120 columns: no line wider, 30-minute rows for the whole day" \
         test "$(widest <<<"$out")" -le 120 -a "$(rows <<<"$out" | wc -l)" -eq 34
-out=$(COLUMNS=120 coverage --config "$top/conf/respite.conf" --from 1999-01-04T07:00 --to 1999-01-04T12:00 2>/dev/null)
+out=$(COLUMNS=120 coverage --config "$top/conf/demo.conf" --from 1999-01-04T07:00 --to 1999-01-04T12:00 2>/dev/null)
 check "120 columns, 07:00–12:00: 20 rows of 15 minutes" \
         test "$(rows <<<"$out" | wc -l) $(rows <<<"$out" | sed -n 2p | cut -c1-5)" = "20 07:15"
-out=$(COLUMNS=24 coverage --config "$top/conf/respite.conf" 2>/dev/null); rc=$?
+out=$(COLUMNS=24 coverage --config "$top/conf/demo.conf" 2>/dev/null); rc=$?
 check "24 columns: the numbers give way, nothing wider" test $rc -eq 0 -a "$(widest <<<"$out")" -le 24
-COLUMNS=20 coverage --config "$top/conf/respite.conf" >/dev/null 2>&1
+COLUMNS=20 coverage --config "$top/conf/demo.conf" >/dev/null 2>&1
 check "20 columns: too narrow, exit 2" test $? -eq 2
 
 # Two teams: op01–op09 in premier.
 sed 's/^\(op0[0-9],[^,]*\),retail,/\1,premier,/' "$ex/anonbank-1999-01-04-roster.csv" >"$tmp/roster2.csv"
-out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" --roster "$tmp/roster2.csv" 2>/dev/null)
+out=$(COLUMNS=80 coverage --config "$top/conf/demo.conf" --roster "$tmp/roster2.csv" 2>/dev/null)
 check "two teams: premier then retail" \
         test "$(grep -E '^(premier|retail) · ' <<<"$out" | cut -d' ' -f1 | tr '\n' ' ')" = "premier retail "
-out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" --roster "$tmp/roster2.csv" --team premier 2>/dev/null)
+out=$(COLUMNS=80 coverage --config "$top/conf/demo.conf" --roster "$tmp/roster2.csv" --team premier 2>/dev/null)
 check "--team premier: premier alone" \
         test "$(grep -cE '^premier · ' <<<"$out") $(grep -cE '^retail' <<<"$out")" = "1 0"
-out=$(coverage --config "$top/conf/respite.conf" --team nope 2>&1); rc=$?
+out=$(coverage --config "$top/conf/demo.conf" --team nope 2>&1); rc=$?
 check "--team nope: exit 5, named" test $rc -eq 5 -a "$(grep -c "No team 'nope'" <<<"$out")" -eq 1
-out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" --date 1999-01-05 2>/dev/null)
+out=$(COLUMNS=80 coverage --config "$top/conf/demo.conf" --date 1999-01-05 2>/dev/null)
 check "--date without shifts: said so" grep -qx 'retail: no shifts on Tuesday 1999-01-05 (Asia/Jerusalem).' <<<"$out"
-out=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" --date 1999-01-04 2>/dev/null)
+out=$(COLUMNS=80 coverage --config "$top/conf/demo.conf" --date 1999-01-04 2>/dev/null)
 check "--date 1999-01-04: the day's 34 rows" test "$(rows <<<"$out" | wc -l)" -eq 34
 
 # Refused: --date with --from, --json, --operator, a bad date.
 for args in "--date 1999-01-04 --from 1999-01-04T08:00" "--json" "--operator op16" "--date 1999-13-01" \
             "--format csv"; do
         # shellcheck disable=SC2086 # words on purpose
-        coverage --config "$top/conf/respite.conf" $args >/dev/null 2>&1
+        coverage --config "$top/conf/demo.conf" $args >/dev/null 2>&1
         check "refused with exit 2: $args" test $? -eq 2
 done
 
 # --format html: the page of plan --format html, for the same teams and day.
-coverage --config "$top/conf/respite.conf" --team retail --date 1999-01-04 --format html >"$tmp/coverage.html"
+coverage --config "$top/conf/demo.conf" --team retail --date 1999-01-04 --format html >"$tmp/coverage.html"
 check "--format html: a page" test $? -eq 0
 check "... of team retail's day" grep -q "Team retail · Monday 1999-01-04" "$tmp/coverage.html"
 if command -v xmllint >/dev/null; then
@@ -94,9 +94,9 @@ fi
 # Colour on a terminal (a pty of 80 columns), and not under NO_COLOR: the
 # same text.
 if command -v script >/dev/null; then
-        cmd="stty cols 80; $bin/respitectl coverage --config $top/conf/respite.conf"
+        cmd="stty cols 80; $bin/respitectl coverage --config $top/conf/demo.conf"
         color=$(TERM=xterm script -qec "$cmd" /dev/null | tr -d '\r')
-        plain=$(COLUMNS=80 coverage --config "$top/conf/respite.conf" 2>/dev/null)
+        plain=$(COLUMNS=80 coverage --config "$top/conf/demo.conf" 2>/dev/null)
         check "terminal: colour" test "$(grep -c $'\033\\[' <<<"$color")" -gt 30
         check "terminal: short rows' flags in bold red" grep -q $'\033\\[1;31m▲[0-9]' <<<"$color"
         check "terminal: without the escapes, the piped text" \
@@ -105,7 +105,7 @@ if command -v script >/dev/null; then
                 test "$(sed 's/\x1b\[[0-9;]*m//g' <<<"$color" | widest)" -le 80
         nocolor=$(TERM=xterm NO_COLOR=1 script -qec "$cmd" /dev/null | tr -d '\r')
         check "terminal, NO_COLOR: no escape" test "$(grep -c $'\033' <<<"$nocolor")" -eq 0
-        cmd="stty cols 100; $bin/respitectl coverage --config $top/conf/respite.conf --from 1999-01-04T07:00 --to 1999-01-04T12:00"
+        cmd="stty cols 100; $bin/respitectl coverage --config $top/conf/demo.conf --from 1999-01-04T07:00 --to 1999-01-04T12:00"
         out=$(COLUMNS=60 NO_COLOR=1 script -qec "$cmd" /dev/null | tr -d '\r')
         check "terminal of 100 columns: its width, not \$COLUMNS (15-minute rows)" \
                 test "$(rows <<<"$out" | wc -l)" -eq 20 -a "$(widest <<<"$out")" -le 100

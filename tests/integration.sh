@@ -150,7 +150,7 @@ check "SIGTERM stops respited with exit 0" test $rc -eq 0
 
 # Offline plan: the jp preset over a real month.
 if [ -d "$shared/anonbank-1999" ]; then
-        "${wrap[@]}" "$bin/respitectl" plan --config "$top/conf/respite.conf" \
+        "${wrap[@]}" "$bin/respitectl" plan --config "$top/conf/demo.conf" \
                 --roster "$shared/anonbank-1999/roster-1999-01.csv" \
                 --calls "$shared/anonbank-1999/calls-1999-01.csv" --format csv \
                 >"$tmp/plan.csv" 2>"$tmp/plan.err"

@@ -173,7 +173,7 @@ out=$("$ctl" --user incidents 2>&1)
 check "incidents: today's record" grep -Eq "op16 +retail +threat" <<<"$out"
 check "incidents --operator --since --json" json_ok incidents --operator op16 --since 1999-01-04T00:00
 check "report --json" json_ok report op27 other
-check "plan --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --config "$top/conf/respite.conf"
+check "plan --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --config "$top/conf/demo.conf"
 check "plan --metrics --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --metrics
 check "op16's agent did not show op27's incident" bash -c "! grep -q 'Notifying.*other' '$tmp/notify16.log'"
 out=$("$ctl" --user reload 2>&1)

@@ -98,7 +98,7 @@ check "... 0 statutory violations" grep -qx 'statutory violations: 0' <<<"$out"
 
 for month in 01 02 03 04; do
         out="$tmp/metrics-$month.txt"
-        if ! "$bin/respitectl" plan --config "$top/conf/respite.conf" \
+        if ! "$bin/respitectl" plan --config "$top/conf/demo.conf" \
                         --roster "$data/roster-1999-$month.csv" --calls "$data/calls-1999-$month.csv" \
                         --metrics >"$out" 2>"$tmp/metrics-$month.err"; then
                 fail "1999-$month: respitectl plan --metrics failed: $(head -c 300 "$tmp/metrics-$month.err")"

@@ -133,7 +133,7 @@ rendered() {
 }
 
 # The bank's example day, as `make run` replays it.
-bank=(plan --config "$top/conf/respite.conf" --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv"
+bank=(plan --config "$top/conf/demo.conf" --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv"
       --calls "$top/conf/examples/anonbank-1999-01-04-calls.csv")
 check "the bank's example day: --format html" page bank "${bank[@]}"
 well_formed "... well-formed" "$tmp/bank.html"
@@ -174,7 +174,7 @@ fi
 if [ ! -d "$data" ]; then
         skip "a bank month as a page (../shared/data absent)"
 else
-        check "the bank's January: --format html" page month plan --config "$top/conf/respite.conf" \
+        check "the bank's January: --format html" page month plan --config "$top/conf/demo.conf" \
                 --roster "$data/roster-1999-01.csv" --calls "$data/calls-1999-01.csv"
         well_formed "... well-formed" "$tmp/month.html"
         plan_check "... a section per team and day, a row per shift, a bar per break" month

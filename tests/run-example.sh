@@ -2,7 +2,9 @@
 # `make run`: replay Monday 4 January 1999 of the Anonymous Bank call centre
 # (conf/examples/) with respited on a private session bus, the day running
 # 900 times faster than real time (about 70 seconds). A threatening call is
-# reported half-way through with respitectl. Usage: tests/run-example.sh BUILDDIR
+# reported half-way through with respitectl. The feeds and the state go to a
+# temporary directory, named at the start and at the end and removed on exit
+# unless KEEP is set (`make run KEEP=1`). Usage: tests/run-example.sh BUILDDIR
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,9 +25,9 @@ sleep_until() {
 start_session_bus
 
 echo "== respited replays 1999-01-04 (Asia/Jerusalem) at ${speed}x on a private bus"
-echo "== feeds go to $tmp/feeds"
+echo "== feeds go to $tmp/feeds, the state to $tmp/state"
 start_ms=$(date +%s%3N)
-"$bin/respited" --user --config "$top/conf/respite.conf" --state-dir "$tmp/state" --feed-dir "$tmp/feeds" \
+"$bin/respited" --user --config "$top/conf/demo.conf" --state-dir "$tmp/state" --feed-dir "$tmp/feeds" \
         --clock 1999-01-04T06:45:00 --speed "$speed" &
 daemon=$!
 pids+=($daemon)
@@ -43,4 +45,11 @@ echo "== op27's feed, $(grep -c BEGIN:VEVENT "$tmp/feeds/op27.ics") events:"
 grep -E '^(SUMMARY|DTSTART|DTEND|DESCRIPTION|SEQUENCE)' "$tmp/feeds/op27.ics" | tr -d '\r'
 kill -TERM $daemon
 wait $daemon
+echo "== feeds in $tmp/feeds: $(find "$tmp/feeds" -name '*.ics' ! -name 'team-*' | wc -l) of operators," \
+        "$(find "$tmp/feeds" -name 'team-*.ics' | wc -l) of teams"
+if [ -n "${KEEP:-}" ]; then
+        echo "== kept: open them in a calendar, or look with: ls $tmp/feeds"
+else
+        echo "== removed on exit; make run KEEP=1 keeps them"
+fi
 echo "== done"

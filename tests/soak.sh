@@ -63,7 +63,7 @@ else
         mapfile -t operators < <(cut -d, -f1 "$data/roster-1999-$month.csv" | tail -n +2 | sort -u)
         : >"$tmp/pbx.queue_log"
         {
-                sed '/^sources/,/^};/d' "$top/conf/respite.conf"
+                sed '/^sources/,/^};/d' "$top/conf/demo.conf"
                 cat <<EOF
 sources = {
   rosters = [ "$data/roster-1999-$month.csv" ];

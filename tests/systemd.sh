@@ -60,4 +60,50 @@ check "the installed unit reloads with the installed respitectl, which waits for
 check "nothing is installed outside the FHS and systemd places" \
         test -z "$(cd "$dest" && find . -type f | grep -Ev '^\./(usr/(s?bin|share|lib)|etc|lib)/')"
 
+# The installed policy is a live site's, not the demo day: it reads the
+# roster from /etc/respite/roster.csv and is valid once that file exists.
+conf="$dest/etc/respite/respite.conf"
+check "the installed policy is the live one (conf/respite.conf), not the demo" \
+        sh -c 'cmp -s "$1" "$2" && ! grep -q anonbank "$1"' sh "$conf" "$top/conf/respite.conf"
+check "it writes feeds to /var/lib/respite/feeds" grep -q '^ *directory = "/var/lib/respite/feeds";' "$conf"
+out=$("$top/$build/respited" --check-config --config "$conf" 2>&1); rc=$?
+check "--check-config fails before the roster is in place" test $rc -eq 1
+check "and names where the roster goes" grep -q "$dest/etc/respite/roster.csv: cannot open" <<<"$out"
+today=$(date +%F)
+printf '%s\n' "operator,name,team,start,end" \
+        "op16,Operator 16,retail,${today}T09:00:00+09:00,${today}T18:00:00+09:00" \
+        "op27,Operator 27,retail,${today}T10:00:00+09:00,${today}T19:00:00+09:00" \
+        >"$dest/etc/respite/roster.csv"
+out=$("$top/$build/respited" --check-config --config "$conf" 2>&1); rc=$?
+check "with a roster in /etc/respite/roster.csv, --check-config passes" test $rc -eq 0
+[ $rc -eq 0 ] || echo "$out"
+# Its commented examples (coverage, a followed queue_log, access) hold once
+# uncommented, with real users and groups for the placeholders.
+: >"$tmp/queue_log"
+sed -e '/^#coverage = {/,/^#};/s/^#//; /^#access = {/,/^#};/s/^#//; /^#        calls = (/,/} );$/s/^#//' \
+    -e "s|/var/log/asterisk/queue_log|$tmp/queue_log|; s/\"alice\"/\"daemon\"/; s/\"bob\"/\"nobody\"/" \
+    -e 's/"respite-leads-retail"/"adm"/' "$conf" >"$dest/etc/respite/uncommented.conf"
+out=$("$top/$build/respited" --check-config --config "$dest/etc/respite/uncommented.conf" 2>&1); rc=$?
+check "its commented coverage, calls and access examples are valid uncommented" \
+        sh -c 'test "$1" -eq 0 && grep -q "^access = {" "$2" && grep -q "^coverage = {" "$2"' sh $rc \
+        "$dest/etc/respite/uncommented.conf"
+[ $rc -eq 0 ] || echo "$out"
+rm -f "$dest/etc/respite/roster.csv" "$dest/etc/respite/uncommented.conf"
+
+# A second install never overwrites the site's policy: it stays, the new
+# default lands beside it as respite.conf.default, and the terminal says so.
+check "a first install leaves no respite.conf.default" test ! -e "$conf.default"
+make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr BUILDDIR="$build" >"$tmp/install2.log" 2>&1
+check "installing over the shipped policy itself leaves no respite.conf.default" test ! -e "$conf.default"
+printf '# the site\x27s own access and sources\naccess = { leads = ( { group = "leads"; teams = [ "retail" ]; } ); };\n' >>"$conf"
+cp "$conf" "$tmp/site.conf"
+make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr BUILDDIR="$build" >"$tmp/install3.log" 2>&1
+check "make install over a site's policy succeeds" test $? -eq 0
+check "the site's respite.conf is kept as it was" cmp -s "$conf" "$tmp/site.conf"
+check "the new default lands beside it as respite.conf.default" cmp -s "$conf.default" "$top/conf/respite.conf"
+check "and the terminal says so" grep -q "kept the site's .*/etc/respite/respite.conf; the new default policy is .*respite.conf.default" "$tmp/install3.log"
+make -s -C "$top" uninstall DESTDIR="$dest" PREFIX=/usr BUILDDIR="$build" >/dev/null 2>&1
+check "make uninstall keeps the site's respite.conf and removes the default" \
+        sh -c 'cmp -s "$1" "$2" && test ! -e "$1.default"' sh "$conf" "$tmp/site.conf"
+
 finish

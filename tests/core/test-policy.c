@@ -6,8 +6,11 @@
 
 #include "core/policy.h"
 
-/* Tests run from the repository root. */
+/* Tests run from the repository root. The shipped policy is a live site's
+ * (installed as /etc/respite/respite.conf); the demo is the bank's day that
+ * `make run` replays. */
 #define SHIPPED_CONF "conf/respite.conf"
+#define DEMO_CONF "conf/demo.conf"
 
 static void test_policy_assert_category(const Policy *p, const char *name, const char *label,
                                         unsigned points, usec_t recovery, bool notify_lead) {
@@ -63,14 +66,14 @@ static void test_policy_assert_jp(const Statutory *s) {
         assert_true(s->pauses_count);          /* art. 34(1), (3): time off work */
 }
 
-static void test_policy_shipped(void **state) {
+static void test_policy_demo(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL;
 
-        assert_int_equal(policy_load(SHIPPED_CONF, &p, &error), 0);
+        assert_int_equal(policy_load(DEMO_CONF, &p, &error), 0);
         assert_null(error);
 
-        assert_string_equal(p->path, SHIPPED_CONF);
+        assert_string_equal(p->path, DEMO_CONF);
         assert_string_equal(p->timezone, "Asia/Jerusalem");
         test_policy_assert_jp(&p->statutory);
         test_policy_assert_default_categories(p);
@@ -85,6 +88,28 @@ static void test_policy_shipped(void **state) {
         /* The sources it names ship with it. */
         assert_int_equal(access(p->rosters[0], R_OK), 0);
         assert_int_equal(access(p->calls[0], R_OK), 0);
+}
+
+/* The live site's policy: the same categories and numbers as the demo, the
+ * roster next to it (/etc/respite/roster.csv once installed), no call
+ * records until the site names them, feeds in the state directory. */
+static void test_policy_shipped(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL;
+
+        assert_int_equal(policy_load(SHIPPED_CONF, &p, &error), 0);
+        assert_null(error);
+
+        assert_string_equal(p->path, SHIPPED_CONF);
+        assert_string_equal(p->timezone, "Asia/Tokyo");
+        test_policy_assert_jp(&p->statutory);
+        test_policy_assert_default_categories(p);
+        test_policy_assert_default_numbers(p);
+
+        assert_int_equal(strv_length(p->rosters), 1);
+        assert_string_equal(p->rosters[0], "conf/roster.csv");
+        assert_null(p->calls);
+        assert_string_equal(p->feed_dir, "/var/lib/respite/feeds");
 }
 
 /* conf/examples/kr-osh41.conf: South Korea's statutory breaks from the kr
@@ -476,6 +501,7 @@ static void test_policy_unreadable_files(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_policy_shipped),
+                cmocka_unit_test(test_policy_demo),
                 cmocka_unit_test(test_policy_defaults),
                 cmocka_unit_test(test_policy_values),
                 cmocka_unit_test(test_policy_example_kr_osh41),

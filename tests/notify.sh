@@ -12,7 +12,7 @@ build=${1:-build}
 bin="$top/$build"
 ctl="$bin/respitectl"
 
-for tool in Xvfb dunst dunstctl import; do
+for tool in Xvfb dunst dunstctl import dbus-monitor; do
         if ! command -v $tool >/dev/null; then
                 skip "respite-notify under Xvfb and dunst: $tool is missing (sudo make deps installs it)"
                 finish
@@ -53,6 +53,12 @@ cat >"$tmp/dunstrc" <<EOF
     timeout = 0
 EOF
 check "dunst runs under Xvfb ($DISPLAY) on a private session bus" start_dunst
+check "dbus-monitor records the Notify calls" start_monitor
+# calls PYTHON: whether the expression holds of c, the Notify calls recorded
+# (notify_calls), a list of dicts.
+calls() {
+        notify_calls | python3 -c 'import json, sys; c = [json.loads(l) for l in sys.stdin]; sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
+}
 
 # respited on the same bus, at 09:00 of the example day in real time; the
 # Unix user running the test is mapped to op16 (WhoAmI).
@@ -108,6 +114,8 @@ check "dunst's history: critical, when and how long, in the operator's own words
         history_has "^Recovery break at 09:01 for 20min$" critical "After a threatening call" "09:01" "09:21"
 check "the category name itself is not shown" bash -c "! dunstctl history | grep -q '(threat)'"
 check "only op16's agent notified" bash -c "! grep -q Notifying '$tmp/notify27.log'"
+check "the recovery notice is critical and never expires (expire_timeout 0)" \
+        calls 'any(x["urgency"] == 2 and x["expire"] == 0 and x["summary"].startswith("Recovery break") for x in c)'
 
 # respited killed and restarted (at 09:50, a new state): the agent lives,
 # finds it again and replaces the now stale notification.
@@ -190,6 +198,9 @@ check "an unknown command exits 2" test $rc -eq 2
 "$ctl" --user schedule op16 --date 1999-13-45 >/dev/null 2>&1; rc=$?
 check "a bad date exits 2" test $rc -eq 2
 check "no colour into a pipe" bash -c "! '$ctl' --user status | grep -q $'\e'"
+
+check "every critical notice never expires (0), the others expire as the server likes (-1)" \
+        calls 'all(x["expire"] == (0 if x["urgency"] == 2 else -1) for x in c) and any(x["urgency"] == 1 for x in c)'
 
 kill -TERM $agent27
 wait $agent27; rc=$?

@@ -138,6 +138,14 @@ static int notify_append_actions(Agent *a, sd_bus_message *m, NotifyStyle style)
         }
 }
 
+/* expire_timeout of s's notification: 0 (never expire) for an alert and
+ * for anything critical, a recovery break above all (notification-daemon
+ * takes critical notices away after 5 s when given -1); -1 (the server's
+ * default) for the rest. */
+static int32_t notify_expire_timeout(const Shown *s) {
+        return s->style == NOTIFY_STYLE_ALERT || s->urgency == URGENCY_CRITICAL ? 0 : -1;
+}
+
 /* Send s's content, replacing s's earlier notification. One call at a time
  * per break: news arriving meanwhile waits for its id. */
 static int notify_send(Agent *a, Shown *s) {
@@ -156,10 +164,9 @@ static int notify_send(Agent *a, Shown *s) {
         if (r >= 0)
                 r = notify_append_actions(a, m, s->style);
         if (r >= 0)
-                /* An alert stays until it is answered (expire_timeout 0: never). */
                 r = sd_bus_message_append(m, "a{sv}i", 2, "urgency", "y", s->urgency, "category", "s",
                                           s->style == NOTIFY_STYLE_BREAK ? "x-respite.break" : "x-respite.alert",
-                                          (int32_t) (s->style == NOTIFY_STYLE_ALERT ? 0 : -1));
+                                          notify_expire_timeout(s));
         if (r < 0)
                 return r;
         r = sd_bus_call_async(a->session, &s->slot, m, notify_on_reply, s, 0);

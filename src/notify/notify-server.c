@@ -129,8 +129,10 @@ static int notify_append_actions(Agent *a, sd_bus_message *m, NotifyStyle style)
                 return sd_bus_message_append(m, "as", 0);
         switch (style) {
         case NOTIFY_STYLE_BREAK:
-                /* A button, and the same on a click (the default action). */
-                return sd_bus_message_append(m, "as", 4, "default", "Show my day", "day", "Show my day");
+                /* The default action only: a click on the notification. A
+                 * second action for a button gave two identical "Show my
+                 * day" buttons on servers that show the default's label. */
+                return sd_bus_message_append(m, "as", 2, "default", "Show my day");
         case NOTIFY_STYLE_ALERT:
                 return sd_bus_message_append(m, "as", 4, "default", "Acknowledge", "ack", "Acknowledge");
         default:

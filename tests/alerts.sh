@@ -233,7 +233,7 @@ op16=$!
 pids+=($op16)
 check "an operator's agent watches op16" wait_for "$tmp/op16.log" "Watching the breaks of operator op16" 5
 sleep 0.5       # its catch-up shows op16's day so far
-granted='Notifying (critical): \(Recovery break at\|Break with recovery\)'
+granted='Notifying (critical): \(Recovery break:\|Breaks:\|Break moved:\|On break until\)'
 before_op=$(count "$tmp/op16.log" "$granted")
 before=$(count "$tmp/lead.log" "Notifying (critical): a lead alert")
 "$ctl" --user report op16 sexual_harassment >/dev/null 2>&1

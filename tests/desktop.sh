@@ -17,6 +17,11 @@
 # history_has PATTERN URGENCY BODY...
 #                   whether an entry of dunst's history whose summary
 #                   matches PATTERN has URGENCY and every BODY text
+# start_monitor     records every Notify call on the session bus
+#                   (dbus-monitor) in $tmp/monitor.log
+# notify_calls      prints one line per Notify call recorded, as JSON:
+#                   replaces_id, summary, body, actions (key, label, …),
+#                   urgency and expire
 
 start_xvfb() {
         local i
@@ -69,4 +74,28 @@ for e in json.load(sys.stdin)["data"][0]:
        and all(b in e["body"]["data"] for b in bodies):
         sys.exit(0)
 sys.exit(1)' "$@"
+}
+
+start_monitor() {
+        local i
+        dbus-monitor --session "type='method_call',interface='org.freedesktop.Notifications',member='Notify'" \
+                >"$tmp/monitor.log" 2>&1 &
+        pids+=($!)
+        for ((i = 0; i < 100; i++)); do [ -s "$tmp/monitor.log" ] && return 0; sleep 0.05; done
+        return 1
+}
+
+notify_calls() {
+        python3 - "$tmp/monitor.log" <<'EOF'
+import json, re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+call = re.compile(r'member=Notify\n   string "(.*?)"\n   uint32 (\d+)\n   string "(.*?)"\n   string "(.*?)"\n'
+                  r'   string "(.*?)"\n   array \[\n?(.*?)\]\n   array \[\n(.*?)\n   \]\n   int32 (-?\d+)\n', re.S)
+for m in call.finditer(text):
+    actions = re.findall(r'^      string "(.*)"$', m.group(6), re.M)
+    urgency = re.search(r'string "urgency"\n\s+variant\s+byte (\d+)', m.group(7))
+    print(json.dumps({"replaces_id": int(m.group(2)), "summary": m.group(4), "body": m.group(5), "actions": actions,
+                      "urgency": int(urgency.group(1)) if urgency else None, "expire": int(m.group(8))},
+                     ensure_ascii=False))
+EOF
 }

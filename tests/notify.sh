@@ -12,7 +12,7 @@ build=${1:-build}
 bin="$top/$build"
 ctl="$bin/respitectl"
 
-for tool in Xvfb dunst dunstctl import; do
+for tool in Xvfb dunst dunstctl import dbus-monitor; do
         if ! command -v $tool >/dev/null; then
                 skip "respite-notify under Xvfb and dunst: $tool is missing (sudo make deps installs it)"
                 finish
@@ -53,6 +53,12 @@ cat >"$tmp/dunstrc" <<EOF
     timeout = 0
 EOF
 check "dunst runs under Xvfb ($DISPLAY) on a private session bus" start_dunst
+check "dbus-monitor records the Notify calls" start_monitor
+# calls PYTHON: whether the expression holds of c, the Notify calls recorded
+# (notify_calls), a list of dicts.
+calls() {
+        notify_calls | python3 -c 'import json, sys; c = [json.loads(l) for l in sys.stdin]; sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
+}
 
 # respited on the same bus, at 09:00 of the example day in real time; the
 # Unix user running the test is mapped to op16 (WhoAmI).
@@ -68,10 +74,10 @@ access = { operators = ( { user = "$(id -un)"; operator = "op16"; } ); };
 EOF
 start_daemon() {
         "$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/$1" --clock "1999-01-04T$2" --speed 1 \
-                >>"$tmp/respited.log" 2>&1 &
+                >"$tmp/respited-$1.log" 2>&1 &
         daemon=$!
         pids+=($daemon)
-        wait_for "$tmp/respited.log" "Serving org.respite.Scheduler1" 20
+        wait_for "$tmp/respited-$1.log" "Serving org.respite.Scheduler1" 20
 }
 
 # The agents start first: they wait for the daemon.
@@ -105,9 +111,16 @@ fi
 dunstctl close-all
 sleep 0.2
 check "dunst's history: critical, when and how long, in the operator's own words" \
-        history_has "^Recovery break at 09:01 for 20min$" critical "After a threatening call" "09:01" "09:21"
+        history_has "^Recovery break: 09:01, 20min$" critical "After a threatening call" "09:01" "09:21"
+check "the desktop is in New York, the site in Jerusalem: the body says so" \
+        history_has "^Recovery break: 09:01, 20min$" critical "Times in Asia/Jerusalem."
+check "one action, the default (a click): no two identical buttons" \
+        calls 'c and all(x["actions"] == ["default", "Show my day"] for x in c)'
+check "short summaries, not cut by servers (40 characters at most)" calls 'all(len(x["summary"]) <= 40 for x in c)' 
 check "the category name itself is not shown" bash -c "! dunstctl history | grep -q '(threat)'"
 check "only op16's agent notified" bash -c "! grep -q Notifying '$tmp/notify27.log'"
+check "the recovery notice is critical and never expires (expire_timeout 0)" \
+        calls 'any(x["urgency"] == 2 and x["expire"] == 0 and x["summary"].startswith("Recovery break") for x in c)'
 
 # respited killed and restarted (at 09:50, a new state): the agent lives,
 # finds it again and replaces the now stale notification.
@@ -122,18 +135,19 @@ sleep 0.3
 dunstctl close-all
 
 # Two threats at 09:50: the statutory break at 10:00 takes the first
-# recovery in and is pushed by the second: moved twice, shown once.
-before=$(history_count "for 1h 5min")
+# recovery in and is pushed by the second behind a new recovery break:
+# breaks back to back, one stretch off the phones, shown once.
+before=$(history_count "^Breaks: ")
 "$ctl" --user report op16 threat >/dev/null 2>&1
 "$ctl" --user report op16 threat >/dev/null 2>&1
-check "two notifications are displayed" displayed_within 1 2
+check "a notification is displayed" displayed_within 1 1
 sleep 0.5
-check "the break moved twice is one notification, not two" test "$(dunstctl count displayed)" -eq 2
+check "the breaks back to back are one notification, not several" test "$(dunstctl count displayed)" -eq 1
 dunstctl close-all
 sleep 0.2
-check "it shows the last place" history_has "^Break with recovery moved to 10:11 for 1h 5min$" critical "10:11" \
-        "(was 09:51 to 10:56)"
-check "and only once" test "$(($(history_count "for 1h 5min") - before))" -eq 1
+check "it gives the whole stretch off the phones" history_has "^Breaks: 09:51 to 11:16$" critical \
+        "from <b>09:51</b> to <b>11:16</b> (2 breaks back to back)"
+check "and only once" test "$(($(history_count "^Breaks: ") - before))" -eq 1
 
 # dunst killed and restarted: the agent lives and uses the new server.
 kill -KILL $dunst_pid
@@ -190,6 +204,46 @@ check "an unknown command exits 2" test $rc -eq 2
 "$ctl" --user schedule op16 --date 1999-13-45 >/dev/null 2>&1; rc=$?
 check "a bad date exits 2" test $rc -eq 2
 check "no colour into a pipe" bash -c "! '$ctl' --user status | grep -q $'\e'"
+
+check "every critical notice never expires (0), the others expire as the server likes (-1)" \
+        calls 'all(x["expire"] == (0 if x["urgency"] == 2 else -1) for x in c) and any(x["urgency"] == 1 for x in c)'
+
+# Incidents during a recovery break: the breaks chain, and the countdown
+# gives the end of the whole stretch, in one notification.
+kill -KILL $daemon
+wait $daemon 2>/dev/null
+check "respited starts again at 09:00:50" start_daemon state-3 09:00:50
+for ((i = 0; i < 100; i++)); do
+        [ "$(count "$tmp/notify16.log" "respited appeared")" -ge 2 ] && break
+        sleep 0.05
+done
+sleep 0.3
+dunstctl close-all
+"$ctl" --user report op16 threat >/dev/null 2>"$tmp/report3.err"
+until=$(sed -n 's/.*Recovery break for op16: 1999-01-04 [0-9:]* to \([0-9:]*\).*/\1/p' "$tmp/report3.err")
+check "the recovery break starts: a countdown until $until" \
+        wait_for "$tmp/notify16.log" "Notifying (critical): On break until $until" 75
+sleep 0.3
+dunstctl close-all
+first=$(notify_calls | tail -n1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["replaces_id"])')
+"$ctl" --user report op16 threat >/dev/null 2>&1
+"$ctl" --user report op16 verbal_abuse >/dev/null 2>&1
+sleep 1
+# The stretch that holds now, from respitectl's table (HH:MM HH:MM …).
+end=$("$ctl" --user schedule op16 --date 1999-01-04 | python3 -c '
+import re, sys
+spans = sorted((m.group(1), m.group(2)) for m in (re.match(r"^(\d\d:\d\d) +(\d\d:\d\d) ", l) for l in sys.stdin) if m)
+end = sys.argv[1]
+for s, e in spans:
+    if s <= end and e > end and s >= "09:01":
+        end = e
+print(end)' "$until")
+check "the breaks chain past the first one's end ($until to $end)" test "$end" \> "$until"
+check "one notification for the stretch" displayed_is 1 2
+check "it says back on the phones at the end of the whole stretch" \
+        calls "c[-1]['summary'] == 'On break until $end' and 'back on the phones at $end' in c[-1]['body']"
+check "replacing the countdown's notification (replaces_id)" \
+        calls "c[-1]['replaces_id'] > 0 and all(x['replaces_id'] == c[-1]['replaces_id'] for x in c[-2:])"
 
 kill -TERM $agent27
 wait $agent27; rc=$?

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What each notification says: a break scheduled or moved, started (with a
- * countdown), ended; the operator's day. Times are in the site's zone. */
+ * countdown), ended; the operator's day. Breaks back to back are one
+ * stretch off the phones with one notification (notify-stretch.c). Times
+ * are in the site's zone, which a body names when the desktop's clock
+ * reads otherwise. */
 #include <ctype.h>
 
 #include "notify/notify-internal.h"
@@ -50,7 +53,31 @@ static const char *notify_bold_off(const Agent *a) {
         return a->markup ? "</b>" : "";
 }
 
-/* ---- What each signal shows ---- */
+/* A recovery break, or another break a recovery merged into (its reason
+ * then ends "; also recovery after …"). */
+/* The site's zone, said once in a body when the desktop's clock reads
+ * otherwise at t (another zone, or another offset): "\nTimes in
+ * Asia/Jerusalem." Empty when both read the same. Returns buf. */
+static const char *notify_zone_note(const Agent *a, usec_t t, char *buf, size_t size) {
+        char site[ISO8601_MAX], here[ISO8601_MAX];
+        time_t secs = (time_t) (t / USEC_PER_SEC);
+        struct tm tm;
+
+        buf[0] = '\0';
+        notify_hhmm(a, t, site);
+        /* time-util.c set $TZ to the site's zone and sets it again when it
+         * finds another: the desktop's own for this one reading. */
+        if ((a->desktop_tz ? setenv("TZ", a->desktop_tz, 1) : unsetenv("TZ")) < 0)
+                return buf;
+        tzset();
+        if (!localtime_r(&secs, &tm) || strftime(here, sizeof(here), "%H:%M", &tm) == 0)
+                return buf;
+        if (!streq(site, here))
+                snprintf(buf, size, "\nTimes in %s.", a->zone ?: "UTC");
+        return buf;
+}
+
+#define ZONE_NOTE_MAX 128
 
 /* A recovery break, or another break a recovery merged into (its reason
  * then ends "; also recovery after …"). */
@@ -63,75 +90,68 @@ static const char *notify_kind_words(const char *kind) {
                streq_ptr(kind, "statutory") ? "statutory break" : "break";
 }
 
-int notify_show_scheduled(Agent *a, const BreakInfo *b, const char *private_reason) {
-        _cleanup_free_ char *summary = NULL, *body = NULL, *why = NULL, *was = NULL;
-        Shown *s = notify_shown_find(a, b->uid);
-        bool moved = s && s->stage >= STAGE_SCHEDULED && (s->start != b->start || s->end != b->end);
-        char t0[ISO8601_MAX], t1[ISO8601_MAX], o0[ISO8601_MAX], o1[ISO8601_MAX], len[DURATION_MAX];
-        bool recovery = notify_is_recovery(b->kind, private_reason);
-        int r;
+/* " (3 breaks back to back)" for a stretch of several breaks, else "". */
+static char *notify_stretch_words(const Stretch *st) {
+        char *s = NULL;
 
-        if (s && s->stage >= STAGE_SCHEDULED && !moved)
-                return 0;       /* nothing new */
-        why = notify_reason_for_people(a, private_reason ?: b->reason);
-        if (!why)
-                return log_oom();
-        notify_hhmm(a, b->start, t0);
-        notify_hhmm(a, b->end, t1);
-        duration_format(b->end - b->start, len, DURATION_MAX);
-
-        if (moved && asprintf(&was, " (was %s to %s)", notify_hhmm(a, s->start, o0), notify_hhmm(a, s->end, o1)) < 0)
-                return log_oom();
-        if (recovery)
-                /* A recovery merged into another break says so: one time off, longer. */
-                r = asprintf(&summary, "%s %s %s for %s", streq(b->kind, "recovery") ? "Recovery break" :
-                             "Break with recovery", moved ? "moved to" : "at", t0, len) < 0 ||
-                    asprintf(&body, "%s.\nFrom %s%s%s to %s%s%s%s.", why, notify_bold_on(a), t0, notify_bold_off(a),
-                             notify_bold_on(a), t1, notify_bold_off(a), was ?: "") < 0;
-        else if (moved)
-                r = asprintf(&summary, "%s moved: %s → %s", streq(b->kind, "statutory") ? "Statutory break" : "Break",
-                             notify_hhmm(a, s->start, o0), t0) < 0 ||
-                    asprintf(&body, "Was %s to %s, now %s%s to %s%s (%s).\n%s.", o0, notify_hhmm(a, s->end, o1),
-                             notify_bold_on(a), t0, t1, notify_bold_off(a), len, why) < 0;
-        else
-                r = asprintf(&summary, "New break at %s for %s", t0, len) < 0 ||
-                    asprintf(&body, "From %s to %s.\n%s.", t0, t1, why) < 0;
-        if (r)
-                return log_oom();
-
-        r = notify_show(a, b->uid, recovery ? URGENCY_CRITICAL : URGENCY_NORMAL, summary, body);
-        if (notify_shown_record(a, b, STAGE_SCHEDULED) < 0)
-                return log_oom();
-        return r;
+        if (st->n < 2)
+                return strdup("");
+        return asprintf(&s, " (%zu breaks back to back)", st->n) < 0 ? NULL : s;
 }
 
-static int notify_countdown_body(Agent *a, usec_t end, usec_t now, char **ret) {
-        char t[ISO8601_MAX], left[DURATION_MAX];
+/* ---- A stretch in progress: the countdown ---- */
 
+static int notify_arm_countdown(Agent *a, const char *uid, usec_t end);
+
+/* The stretch st is in progress at now: "On break until 10:36", how long is
+ * left and news (may be NULL), as key's notification, redrawn every 30 s. */
+static int notify_show_stretch_now(Agent *a, const char *key, const Stretch *st, usec_t now, const char *news) {
+        _cleanup_free_ char *body = NULL, *summary = NULL, *several = notify_stretch_words(st);
+        char t[ISO8601_MAX], left[DURATION_MAX], zone[ZONE_NOTE_MAX];
+        int r;
+
+        if (!several)
+                return log_oom();
         /* Whole minutes left, rounded up: "1min" until the very end. */
-        duration_format(end > now ? usec_ceil(end - now, USEC_PER_MINUTE) : 0, left, DURATION_MAX);
-        return asprintf(ret, "%s%s left%s: back on the phones at %s.", notify_bold_on(a), left, notify_bold_off(a),
-                        notify_hhmm(a, end, t)) < 0 ? -ENOMEM : 0;
+        duration_format(st->end > now ? usec_ceil(st->end - now, USEC_PER_MINUTE) : 0, left, DURATION_MAX);
+        notify_hhmm(a, st->end, t);
+        if (asprintf(&summary, "On break until %s", t) < 0 ||
+            asprintf(&body, "%s%s left%s: back on the phones at %s%s.%s%s%s", notify_bold_on(a), left,
+                     notify_bold_off(a), t, several, news ? "\n" : "", news ?: "",
+                     notify_zone_note(a, st->end, zone, sizeof(zone))) < 0)
+                return log_oom();
+        r = notify_show(a, key, URGENCY_CRITICAL, summary, body);
+        if (notify_arm_countdown(a, key, st->end) < 0)
+                return log_oom();
+        return r;
 }
 
 static int notify_on_countdown(sd_event_source *source, uint64_t usec, void *userdata) {
         Agent *a = userdata;
         Shown *s = a->countdown_uid ? notify_shown_find(a, a->countdown_uid) : NULL;
+        Stretch st = {};
         usec_t now;
+        int r;
 
-        if (!s || s->stage != STAGE_STARTED || notify_daemon_now(a, &now) < 0 || now >= s->end)
+        if (!s || notify_daemon_now(a, &now) < 0 || now >= a->countdown_end)
                 return sd_event_source_set_enabled(source, SD_EVENT_OFF);
-        (void) notify_show_started(a, &(BreakInfo) { .kind = s->kind ?: "", .uid = s->uid, .start = s->start,
-                                                     .end = s->end }, now);
+        /* Read the stretch again: breaks may have been added or moved. */
+        r = notify_stretch_of(a, &(BreakInfo) { .kind = s->kind ?: "", .uid = s->uid, .start = s->start,
+                                                .end = s->end }, &st);
+        if (r < 0)
+                return log_oom();
+        (void) notify_show_stretch_now(a, s->uid, &st, now, NULL);
+        notify_stretch_done(&st);
         return 0;
 }
 
-static int notify_arm_countdown(Agent *a, const char *uid) {
+static int notify_arm_countdown(Agent *a, const char *uid, usec_t end) {
         int r;
 
         r = strdup_to(&a->countdown_uid, uid);
         if (r < 0)
                 return r;
+        a->countdown_end = end;
         if (!a->countdown)
                 return sd_event_add_time_relative(a->event, &a->countdown, CLOCK_MONOTONIC, COUNTDOWN_TICK,
                                                   USEC_PER_SEC, notify_on_countdown, a);
@@ -141,39 +161,92 @@ static int notify_arm_countdown(Agent *a, const char *uid) {
         return sd_event_source_set_enabled(a->countdown, SD_EVENT_ON);
 }
 
-int notify_show_started(Agent *a, const BreakInfo *b, usec_t now) {
-        _cleanup_free_ char *body = NULL, *summary = NULL;
-        char len[DURATION_MAX], t[ISO8601_MAX];
+/* ---- What each signal shows ---- */
+
+int notify_show_scheduled(Agent *a, const BreakInfo *b, const char *private_reason) {
+        _cleanup_free_ char *summary = NULL, *body = NULL, *why = NULL, *was = NULL, *news = NULL, *several = NULL;
+        _cleanup_(notify_stretch_done) Stretch st = {};
+        Shown *s = notify_shown_find(a, b->uid);
+        bool moved = s && s->stage >= STAGE_SCHEDULED && (s->start != b->start || s->end != b->end);
+        char t0[ISO8601_MAX], t1[ISO8601_MAX], o0[ISO8601_MAX], o1[ISO8601_MAX], len[DURATION_MAX];
+        char zone[ZONE_NOTE_MAX];
+        BreakInfo with_reason = *b;
+        const char *key;
+        usec_t now = 0;
         int r;
 
-        if (notify_countdown_body(a, b->end, now, &body) < 0)
+        if (s && s->stage >= STAGE_SCHEDULED && !moved)
+                return 0;       /* nothing new */
+        why = notify_reason_for_people(a, private_reason ?: b->reason);
+        if (!why)
                 return log_oom();
-        /* Told late (a resume, a restart, the countdown): say since when. */
-        r = now < b->start + USEC_PER_MINUTE ?
-                asprintf(&summary, "Your %s starts now: %s", notify_kind_words(b->kind),
-                         duration_format(b->end - b->start, len, DURATION_MAX)) :
-                asprintf(&summary, "On your %s since %s", notify_kind_words(b->kind), notify_hhmm(a, b->start, t));
-        if (r < 0)
+        with_reason.reason = private_reason ?: b->reason;
+        if (notify_stretch_of(a, &with_reason, &st) < 0)
                 return log_oom();
-        r = notify_show(a, b->uid, URGENCY_CRITICAL, summary, body);
-        if (notify_shown_record(a, b, STAGE_STARTED) < 0 || notify_arm_countdown(a, b->uid) < 0)
+        key = notify_stretch_key(a, &st, b->uid);
+        if (moved && asprintf(&was, " (was %s to %s)", notify_hhmm(a, s->start, o0), notify_hhmm(a, s->end, o1)) < 0)
                 return log_oom();
-        return r;
+        if (notify_shown_record(a, b, STAGE_SCHEDULED) < 0)
+                return log_oom();
+
+        notify_hhmm(a, b->start, t0);
+        notify_hhmm(a, b->end, t1);
+        if (asprintf(&news, "%s %s: %s to %s%s. %s.", moved ? "Moved" : "New", notify_kind_words(b->kind), t0, t1,
+                     was ?: "", why) < 0)
+                return log_oom();
+
+        /* Added to, or moved in, the stretch the operator is on: the countdown says its new end. */
+        if (notify_daemon_now(a, &now) >= 0 && now >= st.start && now < st.end)
+                return notify_show_stretch_now(a, key, &st, now, news);
+
+        several = notify_stretch_words(&st);
+        if (!several)
+                return log_oom();
+        notify_hhmm(a, st.start, t0);
+        notify_hhmm(a, st.end, t1);
+        duration_format(st.end - st.start, len, DURATION_MAX);
+        /* Short summaries: servers cut long ones. The details are in the body. */
+        if (st.n > 1)
+                r = asprintf(&summary, "Breaks: %s to %s", t0, t1);
+        else if (moved)
+                r = asprintf(&summary, "Break moved: %s, %s", t0, len);
+        else
+                r = asprintf(&summary, "%s: %s, %s", st.recovery ? "Recovery break" : "New break", t0, len);
+        if (r < 0 || asprintf(&body, "%s\nOff the phones from %s%s%s to %s%s%s%s.%s", news, notify_bold_on(a), t0,
+                              notify_bold_off(a), notify_bold_on(a), t1, notify_bold_off(a), several,
+                              notify_zone_note(a, st.start, zone, sizeof(zone))) < 0)
+                return log_oom();
+        return notify_show(a, key, st.recovery ? URGENCY_CRITICAL : URGENCY_NORMAL, summary, body);
+}
+
+int notify_show_started(Agent *a, const BreakInfo *b, usec_t now) {
+        _cleanup_(notify_stretch_done) Stretch st = {};
+
+        if (notify_stretch_of(a, b, &st) < 0 || notify_shown_record(a, b, STAGE_STARTED) < 0)
+                return log_oom();
+        return notify_show_stretch_now(a, notify_stretch_key(a, &st, b->uid), &st, now, NULL);
 }
 
 int notify_show_ended(Agent *a, const BreakInfo *b) {
+        _cleanup_(notify_stretch_done) Stretch st = {};
         _cleanup_free_ char *body = NULL;
-        char t[ISO8601_MAX];
-        int r;
+        char t[ISO8601_MAX], zone[ZONE_NOTE_MAX];
+        const char *key;
 
-        if (asprintf(&body, "Your %s ended at %s.", notify_kind_words(b->kind), notify_hhmm(a, b->end, t)) < 0)
+        if (notify_stretch_of(a, b, &st) < 0)
                 return log_oom();
-        r = notify_show(a, b->uid, URGENCY_NORMAL, "Break over", body);
+        key = notify_stretch_key(a, &st, b->uid);
         if (notify_shown_record(a, b, STAGE_ENDED) < 0)
                 return log_oom();
-        if (streq_ptr(a->countdown_uid, b->uid))
+        /* The next break of the stretch begins: its countdown goes on. */
+        if (st.end > b->end)
+                return 0;
+        if (asprintf(&body, "Back on the phones: your %s ended at %s.%s", st.n > 1 ? "breaks" : notify_kind_words(b->kind),
+                     notify_hhmm(a, st.end, t), notify_zone_note(a, st.end, zone, sizeof(zone))) < 0)
+                return log_oom();
+        if (streq_ptr(a->countdown_uid, key) || streq_ptr(a->countdown_uid, b->uid))
                 (void) sd_event_source_set_enabled(a->countdown, SD_EVENT_OFF);
-        return r;
+        return notify_show(a, key, URGENCY_NORMAL, "Break over", body);
 }
 
 /* ---- "Show my day" ---- */
@@ -191,7 +264,8 @@ static int notify_day_line(Agent *a, const BreakInfo *b, void *userdata) {
 }
 
 int notify_show_day(Agent *a) {
-        _cleanup_free_ char *body = NULL;
+        _cleanup_free_ char *body = NULL, *text = NULL;
+        char zone[ZONE_NOTE_MAX];
         size_t size = 0;
         usec_t now, from, to;
         FILE *f;
@@ -208,5 +282,11 @@ int notify_show_day(Agent *a) {
                 return log_oom();
         if (r < 0)
                 return 0;
-        return notify_show(a, DAY_UID, URGENCY_NORMAL, "Your breaks today", isempty(body) ? "No breaks today." : body);
+        if (isempty(body))
+                return notify_show(a, DAY_UID, URGENCY_NORMAL, "Your breaks today", "No breaks today.");
+        /* The lines end in "\n": the zone note's own "\n" is not needed. */
+        notify_zone_note(a, now, zone, sizeof(zone));
+        if (asprintf(&text, "%s%s", body, zone[0] ? zone + 1 : "") < 0)
+                return log_oom();
+        return notify_show(a, DAY_UID, URGENCY_NORMAL, "Your breaks today", text);
 }

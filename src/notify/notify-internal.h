@@ -11,6 +11,7 @@
  *                     Specification 1.2): Notify, capabilities, actions, one
  *                     notification per break or alert
  *   notify-break.c    what each notification of a break says
+ *   notify-stretch.c  breaks back to back as one stretch off the phones
  *   notify-alert.c    lead mode: the team's lead alerts (LeadAlert,
  *                     ListAlerts), what they say, acknowledging them from
  *                     their action, closing them when acknowledged */
@@ -67,6 +68,7 @@ struct Agent {
         bool lead;              /* --lead: show the lead alerts of the teams we lead */
         char *user;             /* lead mode: our user name, as AlertAcknowledged names who acknowledged */
         char *zone;             /* the site's zone (respited's Timezone) */
+        char *desktop_tz;       /* $TZ at start: the desktop's zone; NULL for the system's (/etc/localtime) */
         char *daemon_owner;     /* unique name of respited, NULL when it is gone */
         bool watching;          /* the operator's break signals are matched */
         bool markup, actions;   /* the server's capabilities */
@@ -74,7 +76,8 @@ struct Agent {
         bool warned_server, warned_daemon;
         Shown **shown;
         size_t n_shown;
-        char *countdown_uid;    /* the break whose countdown runs */
+        char *countdown_uid;    /* the notification whose countdown runs: its stretch's */
+        usec_t countdown_end;   /* the end of that stretch */
         sd_event_source *countdown;
         sd_event_source *watch;
         usec_t watch_mono, watch_boot, watch_real;
@@ -175,6 +178,28 @@ int notify_show_ended(Agent *a, const BreakInfo *b);
 /* "Your breaks today": the operator's breaks of the site's day. Logs its
  * errors. */
 int notify_show_day(Agent *a);
+
+/* notify-stretch.c */
+
+/* Breaks that end and begin within this of each other are one stretch. */
+#define STRETCH_GAP USEC_PER_MINUTE
+
+/* A stretch off the phones: breaks back to back (within STRETCH_GAP). */
+typedef struct Stretch {
+        usec_t start, end;      /* UTC usec */
+        char **uids;            /* its breaks, in order of time */
+        size_t n;
+        bool recovery;          /* one of them is (or took in) a recovery break */
+} Stretch;
+
+/* The stretch of the operator's breaks that b is in, read with
+ * GetSchedule (b alone when respited does not answer). Free with
+ * notify_stretch_done(). Returns 0 or -ENOMEM. */
+int notify_stretch_of(Agent *a, const BreakInfo *b, Stretch *ret);
+void notify_stretch_done(Stretch *st);
+/* The uid whose notification stands for st: the first of its breaks with a
+ * notification shown or on its way, else uid. */
+const char *notify_stretch_key(Agent *a, const Stretch *st, const char *uid);
 
 /* notify-alert.c */
 

@@ -129,13 +129,23 @@ static int notify_append_actions(Agent *a, sd_bus_message *m, NotifyStyle style)
                 return sd_bus_message_append(m, "as", 0);
         switch (style) {
         case NOTIFY_STYLE_BREAK:
-                /* A button, and the same on a click (the default action). */
-                return sd_bus_message_append(m, "as", 4, "default", "Show my day", "day", "Show my day");
+                /* The default action only: a click on the notification. A
+                 * second action for a button gave two identical "Show my
+                 * day" buttons on servers that show the default's label. */
+                return sd_bus_message_append(m, "as", 2, "default", "Show my day");
         case NOTIFY_STYLE_ALERT:
                 return sd_bus_message_append(m, "as", 4, "default", "Acknowledge", "ack", "Acknowledge");
         default:
                 return sd_bus_message_append(m, "as", 0);
         }
+}
+
+/* expire_timeout of s's notification: 0 (never expire) for an alert and
+ * for anything critical, a recovery break above all (notification-daemon
+ * takes critical notices away after 5 s when given -1); -1 (the server's
+ * default) for the rest. */
+static int32_t notify_expire_timeout(const Shown *s) {
+        return s->style == NOTIFY_STYLE_ALERT || s->urgency == URGENCY_CRITICAL ? 0 : -1;
 }
 
 /* Send s's content, replacing s's earlier notification. One call at a time
@@ -156,10 +166,9 @@ static int notify_send(Agent *a, Shown *s) {
         if (r >= 0)
                 r = notify_append_actions(a, m, s->style);
         if (r >= 0)
-                /* An alert stays until it is answered (expire_timeout 0: never). */
                 r = sd_bus_message_append(m, "a{sv}i", 2, "urgency", "y", s->urgency, "category", "s",
                                           s->style == NOTIFY_STYLE_BREAK ? "x-respite.break" : "x-respite.alert",
-                                          (int32_t) (s->style == NOTIFY_STYLE_ALERT ? 0 : -1));
+                                          notify_expire_timeout(s));
         if (r < 0)
                 return r;
         r = sd_bus_call_async(a->session, &s->slot, m, notify_on_reply, s, 0);

@@ -34,6 +34,7 @@ static Agent *notify_agent_free(Agent *a) {
         free(a->operator);
         free(a->user);
         free(a->zone);
+        free(a->desktop_tz);
         free(a->daemon_owner);
         return mfree(a);
 }
@@ -221,6 +222,9 @@ static int notify_run(int argc, char *argv[]) {
         if (!a)
                 return log_oom();
         if (arg_operator && !(a->operator = strdup(arg_operator)))
+                return log_oom();
+        /* The desktop's zone, before time-util.c sets $TZ to the site's. */
+        if (getenv("TZ") && !(a->desktop_tz = strdup(getenv("TZ"))))
                 return log_oom();
         a->lead = arg_lead;
         if (a->lead) {

@@ -99,12 +99,17 @@ typedef struct IcsEventTimes {
 
 void ics_event_times_done(IcsEventTimes *t);
 
+/* The lengths a DURATION (RFC 5545 §3.3.6) adds: weeks and days civil (a
+ * day across a DST change is 23 or 25 hours), the rest exact, in seconds. */
+void ics_duration_lengths(struct icaldurationtype d, int64_t *ret_civil, int64_t *ret_exact);
+
 /* The occurrence of an event of times t that starts at civil time start in
  * zone. Returns 0 or as ics_zone_civil_to_utc(). */
 int ics_instance_at(const IcsEventTimes *t, const IcsZone *zone, const CivilTime *start, IcsInstance *ret);
 
 /* The occurrences of master event ev of times t: its DTSTART's, its RRULEs'
- * (up to l->to, at most ICS_MAX_INSTANCES each) and its RDATEs', sorted by start, less
+ * (up to l->to, at most ICS_MAX_INSTANCES each) and its RDATEs' (an RDATE of
+ * VALUE=PERIOD with its own end, RFC 5545 §3.8.5.3), sorted by start, less
  * those its EXDATEs name (a DATE: that day's). An RRULE not understood, or
  * an RDATE or EXDATE in an unknown zone, is warned about and ignored.
  * Returns 0 or -ENOMEM. */

@@ -166,6 +166,33 @@ static void test_broken(void **state) {
         assert_non_null(strstr(captured(), "tests/fixtures: cannot open: Is a directory\n"));
 }
 
+/* RFC 5545 §3.8.5.3: an RDATE;VALUE=PERIOD instance has its own end, given
+ * or as a duration (exact across a DST change); a plain RDATE the master's
+ * length; a period that ends before it starts is warned about. */
+static void test_rdate_period(void **state) {
+        RosterIcsOptions o = {
+                .operator_from = ICS_OPERATOR_SUMMARY,
+                .operator_pattern = "^Shift: (.+)$",
+                .zone = "UTC",
+                .to = instant("2030-01-01T00:00:00Z"),
+        };
+        _cleanup_(roster_freep) Roster *r = NULL;
+        size_t skipped;
+
+        r = load(FIXTURES "ics-rdate-period.ics", &o, &skipped);
+        assert_int_equal(skipped, 0);
+        assert_int_equal(n_shifts_of(r, "periods"), 4);
+        assert_shift(r, "periods", 0, "2024-03-04T08:00:00Z", "2024-03-04T16:00:00Z");
+        assert_shift(r, "periods", 1, "2024-03-05T06:00:00Z", "2024-03-05T10:30:00Z");
+        assert_shift(r, "periods", 2, "2024-03-06T12:00:00Z", "2024-03-06T15:00:00Z");
+        assert_shift(r, "periods", 3, "2024-03-07T08:00:00Z", "2024-03-07T16:00:00Z");
+        assert_non_null(strstr(captured(), "ics-rdate-period.ics:4: RDATE period does not end after it starts, "
+                                           "ignoring that RDATE"));
+        assert_int_equal(n_shifts_of(r, "night"), 2);
+        assert_shift(r, "night", 0, "2024-03-29T21:00:00Z", "2024-03-30T05:00:00Z");
+        assert_shift(r, "night", 1, "2024-03-30T21:00:00Z", "2024-03-31T05:00:00Z");
+}
+
 /* The real-world corpus: every file imports without a crash; the
  * shift-like ones give the instants read from the files. */
 static void test_corpus(void **state) {
@@ -246,6 +273,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_publishers, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_split_shift, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_broken, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_rdate_period, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_corpus, capture_log, release_log),
         };
 

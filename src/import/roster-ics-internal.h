@@ -69,9 +69,18 @@ char *ics_tzid_unquote(const char *tzid);
 /* The zone of DATE-TIME t of property p of event ev: "UTC" for "Z", its
  * TZID (an IANA name, one with a vendor prefix, a Windows name, or a
  * VTIMEZONE of the file), or, without TZID, fallback (may be NULL: the zone
- * of floating times). Returns 0, -ENOENT for a TZID nobody knows, -ENOMEM. */
+ * of floating times). A TZID mapped to an IANA zone (a Windows name, a vendor
+ * prefix) while the file has a VTIMEZONE of that TZID whose offsets differ
+ * from the zone's on some day of the year around t takes the VTIMEZONE
+ * (RFC 5545 §3.2.19) and returns 1 (callers warn once per event,
+ * ics_vtimezone_preferred()). Returns 0, 1, -ENOENT for a TZID nobody
+ * knows, -ENOMEM. */
 int ics_property_zone(const IcsLoader *l, icalcomponent *ev, icalproperty *p, struct icaltimetype t,
                       const IcsZone *fallback, IcsZone *ret);
+
+/* Log "FILE:LINE: TZID 'NAME' in PROPERTY names ZONE, but the file's
+ * VTIMEZONE of that TZID disagrees with it: using the VTIMEZONE". */
+void ics_vtimezone_preferred(const IcsLoader *l, unsigned line, icalproperty *p);
 
 /* Log "FILE:LINE: unknown time zone 'TZID' in PROPERTY, ignoring that PROPERTY". */
 void ics_unknown_zone_ignored(const IcsLoader *l, unsigned line, icalproperty *p);

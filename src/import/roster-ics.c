@@ -85,6 +85,8 @@ static int ics_event_times(IcsLoader *l, icalcomponent *ev, IcsEventTimes *ret) 
                 return ics_skip_unknown_zone(l, ev, ps);
         if (r < 0)
                 return r;
+        if (r > 0)
+                ics_vtimezone_preferred(l, line, ps);
         ret->start = ics_civil_from_ical(s);
 
         if (pe) {

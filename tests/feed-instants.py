@@ -5,7 +5,8 @@
 usage: feed-instants.py FILE.ics
 
 One line per event, sorted by UID: UID, DTSTART and DTEND as Unix seconds
-(UTC), SEQUENCE, SUMMARY, tab-separated. tests/feed-instants.mjs prints the
+(UTC), SEQUENCE, SUMMARY, TRANSP, CATEGORIES (comma-separated), COLOR and
+each VALARM's ACTION and TRIGGER in seconds ("DISPLAY-300"), tab-separated. tests/feed-instants.mjs prints the
 same with Mozilla's ical.js; tests/http.sh compares the two and respite's
 own instants.
 """
@@ -22,7 +23,12 @@ def main():
     for ev in cal.walk('VEVENT'):
         start = int(ev['DTSTART'].dt.timestamp())
         end = int(ev['DTEND'].dt.timestamp())
-        rows.append((str(ev['UID']), start, end, int(ev.get('SEQUENCE', 0)), str(ev.get('SUMMARY', ''))))
+        cats = ev.get('CATEGORIES', [])
+        cats = cats if isinstance(cats, list) else [cats]
+        alarms = [f"{a['ACTION']}{int(a['TRIGGER'].dt.total_seconds())}" for a in ev.walk('VALARM')]
+        rows.append((str(ev['UID']), start, end, int(ev.get('SEQUENCE', 0)), str(ev.get('SUMMARY', '')),
+                     str(ev.get('TRANSP', '')), ','.join(str(c) for v in cats for c in v.cats),
+                     str(ev.get('COLOR', '')), ' '.join(alarms)))
     for row in sorted(rows):
         print('\t'.join(str(x) for x in row))
 

@@ -55,6 +55,7 @@ feeds = {
   listen = "127.0.0.1:$port";
   base_url = "http://127.0.0.1:$port/";
   refresh_interval = "10min";
+  alarm_before = "5min";
   window_back = "2d";
   window_ahead = "3d";
   connection_timeout = "3s";
@@ -266,12 +267,49 @@ check "Python icalendar reads respite's own instants (UTC)" diff "$tmp/respite.o
 # The team feed holds each of op1's events at its times (under other UIDs).
 team_has_op1() { test -z "$(comm -23 <(cut -f2,3 "$tmp/respite.op1" | sort -u) <(cut -f2,3 "$1" | sort -u))"; }
 check "the team feed holds every break of op1 (Python icalendar)" team_has_op1 "$tmp/py.team"
+# How the events look: the shift TRANSPARENT; in op1's own feed a break
+# OPAQUE, its kind as CATEGORIES, its kind's COLOR and a DISPLAY alarm 5 min
+# before (alarm_before); in the team feed one COLOR, no CATEGORIES, no alarm.
+$py "$top/tests/feed-instants.py" "$tmp/op1.ics" >"$tmp/py.op1.full"
+$py "$top/tests/feed-instants.py" "$tmp/team.ics" >"$tmp/py.team.full"
+looks_right() {         # FEED-ROWS operator|team
+        $py - "$1" "$2" <<'EOF'
+import sys
+kinds = {'Statutory break': ('statutory', 'steelblue'), 'Recovery break': ('recovery', 'darkorange'),
+         'Break': ('planned', 'seagreen')}
+seen, bad = set(), []
+for line in open(sys.argv[1], encoding='utf-8'):
+    uid, _, _, _, summary, transp, cats, color, alarms = line.rstrip('\n').split('\t')
+    if summary.startswith('Shift'):
+        want = ('TRANSPARENT', '', '', '')
+    elif sys.argv[2] == 'team':
+        want = ('OPAQUE', '', 'slategray', '')
+    else:
+        kind, colour = kinds[summary]
+        seen.add(kind)
+        want = ('OPAQUE', kind, colour, 'DISPLAY-300')
+    if (transp, cats, color, alarms) != want:
+        bad.append(f'{uid}: {(transp, cats, color, alarms)} != {want}')
+if sys.argv[2] == 'operator' and 'recovery' not in seen:
+    bad.append('no recovery break seen')
+print('\n'.join(bad))
+sys.exit(1 if bad else 0)
+EOF
+}
+check "Python icalendar: op1's feed gives kind CATEGORIES, COLOR, TRANSP and alarms" looks_right "$tmp/py.op1.full" operator
+check "Python icalendar: the team feed one COLOR, no CATEGORIES, no alarm" looks_right "$tmp/py.team.full" team
 if [ -f "$top/tests/node_modules/ical.js/package.json" ]; then
         (cd "$top/tests" && node feed-instants.mjs "$tmp/op1.ics") | cut -f1-3 >"$tmp/js.op1"
         (cd "$top/tests" && node feed-instants.mjs "$tmp/team.ics") | cut -f1-3 >"$tmp/js.team"
         check "ical.js reads respite's own instants (UTC)" diff "$tmp/respite.op1" "$tmp/js.op1"
         check "ical.js and Python agree on the team feed" diff "$tmp/py.team" "$tmp/js.team"
         check "the team feed holds every break of op1 (ical.js)" team_has_op1 "$tmp/js.team"
+        (cd "$top/tests" && node feed-instants.mjs "$tmp/op1.ics") >"$tmp/js.op1.full"
+        (cd "$top/tests" && node feed-instants.mjs "$tmp/team.ics") >"$tmp/js.team.full"
+        check "ical.js and Python agree on op1's TRANSP, CATEGORIES, COLOR and alarms" \
+                diff <(cut -f1,6- "$tmp/py.op1.full") <(cut -f1,6- "$tmp/js.op1.full")
+        check "ical.js and Python agree on the team feed's" \
+                diff <(cut -f1,6- "$tmp/py.team.full") <(cut -f1,6- "$tmp/js.team.full")
 else
         skip "ical.js (run npm ci in tests/)"
 fi

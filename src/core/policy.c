@@ -319,6 +319,7 @@ static const PolicySetting policy_feeds_settings[] = {
         SETTING("listen",                 policy_parse_listen,   P(feeds.listen)),
         SETTING("base_url",               policy_parse_base_url, P(feeds.base_url)),
         SETTING("refresh_interval",       policy_parse_duration, P(feeds.refresh), .min = USEC_PER_MINUTE),
+        SETTING("alarm_before",           policy_parse_duration, P(feeds.alarm_before)),
         SETTING("window_back",            policy_parse_duration, P(feeds.window_back)),
         SETTING("window_ahead",           policy_parse_duration, P(feeds.window_ahead), .min = USEC_PER_HOUR),
         SETTING("max_connections",        policy_parse_count,    P(feeds.max_connections), .min = 1),

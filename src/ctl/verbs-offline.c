@@ -341,7 +341,7 @@ static int verbs_offline_print_plan(const Plan *plan, const Policy *p, usec_t fr
  * names it; SEQUENCE is 0 and DTSTAMP each event's start (no history). A
  * team's break UIDs come from a key of this run (respited's is in its
  * store): they differ from respited's and from one run to the next. */
-static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, usec_t from, usec_t to) {
+static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, const Policy *p, usec_t from, usec_t to) {
         _cleanup_free_ char *text = NULL, *calname = NULL;
         uint8_t key[FEED_UID_KEY_SIZE];
         int r;
@@ -355,7 +355,8 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, usec_
         if (r < 0)
                 return log_error_errno(r, "Failed to make a key for the team feed's UIDs: %m");
         r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
-                        &(FeedOptions) { .calname = calname, .from = from, .to = to, .uid_key = key }, &text);
+                        &(FeedOptions) { .calname = calname, .from = from, .to = to, .uid_key = key,
+                                         .alarm_before = p->feeds.alarm_before }, &text);
         if (r < 0)
                 return log_error_errno(r, "Failed to render the calendar: %m");
         fputs(text, stdout);
@@ -456,7 +457,7 @@ int verb_plan(char **args) {
                 return verbs_offline_print_metrics(plan, in.roster, p, in.coverage, calls);
 
         if (arg_format == FORMAT_ICS)
-                return verbs_offline_print_ics(plan, in.roster, from, to);
+                return verbs_offline_print_ics(plan, in.roster, p, from, to);
         if (arg_format == FORMAT_HTML)
                 return verbs_offline_print_html(plan, in.coverage, p->timezone, from, to);
         return verbs_offline_print_plan(plan, p, from, to);

@@ -214,6 +214,7 @@ static int manager_render_feed(Manager *m, FeedAudience audience, const char *wh
                                    .adherence_of = manager_adherence_of,
                                    .userdata = m,
                                    .uid_key = m->feed_uid_key,
+                                   .alarm_before = m->policy->feeds.alarm_before,
                            },
                            ret);
 }

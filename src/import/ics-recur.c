@@ -103,12 +103,53 @@ static int ics_expand_rrule(const IcsLoader *l, icalproperty *p, const IcsEventT
         return r;
 }
 
+void ics_duration_lengths(struct icaldurationtype d, int64_t *ret_civil, int64_t *ret_exact) {
+        int sign = d.is_neg ? -1 : 1;
+
+        *ret_civil = sign * (int64_t) (d.weeks * 7 + d.days) * 86400;
+        *ret_exact = sign * (int64_t) (d.hours * 3600 + d.minutes * 60 + d.seconds);
+}
+
+/* The instance an RDATE;VALUE=PERIOD gives: RFC 5545 §3.8.5.3, "the
+ * recurrence instance … has the specified period": its own end (explicit, in
+ * the zone of the RDATE, or its start plus the duration, days civil and the
+ * rest exact as for DURATION, §3.3.6), not the master's length. Returns 0,
+ * -EDOM for a period that does not end after it starts, or as
+ * ics_zone_civil_to_utc(). */
+static int ics_period_instance(const IcsEventTimes *t, const IcsZone *z, struct icalperiodtype period,
+                               IcsInstance *ret) {
+        CivilTime cs = ics_civil_from_ical(period.start);
+        IcsEventTimes pt = *t;
+        IcsInstance i;
+        int r;
+
+        pt.civil_length = pt.exact_length = 0;
+        if (icaltime_is_null_time(period.end))
+                ics_duration_lengths(period.duration, &pt.civil_length, &pt.exact_length);
+        r = ics_instance_at(&pt, z, &cs, &i);
+        if (r < 0)
+                return r;
+        if (!icaltime_is_null_time(period.end)) {
+                const IcsZone utc = { .iana = (char *) "UTC" };
+                CivilTime ce = ics_civil_from_ical(period.end);
+
+                r = ics_zone_civil_to_utc(icaltime_is_utc(period.end) ? &utc : z, &ce, &i.end);
+                if (r < 0)
+                        return r;
+        }
+        if (i.end <= i.start)
+                return -EDOM;
+        *ret = i;
+        return 0;
+}
+
 static int ics_expand_rdates(const IcsLoader *l, icalcomponent *ev, const IcsEventTimes *t, IcsInstance **list,
                              size_t *n) {
         for (icalproperty *p = icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY); p;
              p = icalcomponent_get_next_property(ev, ICAL_RDATE_PROPERTY)) {
                 struct icaldatetimeperiodtype d = icalproperty_get_rdate(p);
-                struct icaltimetype when = icaltime_is_null_time(d.time) ? d.period.start : d.time;
+                bool is_period = icaltime_is_null_time(d.time);
+                struct icaltimetype when = is_period ? d.period.start : d.time;
                 _cleanup_(ics_zone_done) IcsZone z = {};
                 CivilTime c = ics_civil_from_ical(when);
                 IcsInstance i;
@@ -123,7 +164,11 @@ static int ics_expand_rdates(const IcsLoader *l, icalcomponent *ev, const IcsEve
                 }
                 if (r < 0)
                         return r;
-                if (ics_instance_at(t, &z, &c, &i) < 0)
+                r = is_period ? ics_period_instance(t, &z, d.period, &i) : ics_instance_at(t, &z, &c, &i);
+                if (r == -EDOM)
+                        log_warning("%s:%u: RDATE period does not end after it starts, ignoring that RDATE",
+                                    l->path, t->line);
+                if (r < 0)
                         continue;
                 r = ics_instances_add(list, n, &i);
                 if (r < 0)

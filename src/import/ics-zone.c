@@ -93,10 +93,29 @@ char *ics_tzid_unquote(const char *tzid) {
         return strdup(tzid);
 }
 
+/* Whether VTIMEZONE vtz and IANA zone iana give another UTC offset on any
+ * day of the year around civil time c (sampled daily: rules that agree on
+ * every day agree on what a roster needs). */
+static bool ics_vtz_disagrees(icaltimezone *vtz, const char *iana, const CivilTime *c) {
+        int64_t centre = civil_time_to_seconds(c);
+
+        for (int64_t k = -183; k <= 183; k++) {
+                int64_t u = centre + k * 86400, a;
+                int b;
+
+                if (u < 0 || ics_vtz_offset(vtz, u, &a) < 0 || tz_utc_offset(iana, (usec_t) u * USEC_PER_SEC, &b) < 0)
+                        continue;
+                if (a != b)
+                        return true;
+        }
+        return false;
+}
+
 int ics_property_zone(const IcsLoader *l, icalcomponent *ev, icalproperty *p, struct icaltimetype t,
                       const IcsZone *fallback, IcsZone *ret) {
         const char *tzid = ics_property_tzid(p), *iana;
         icalcomponent *cal = icalcomponent_get_parent(ev);
+        icaltimezone *vtz;
         _cleanup_free_ char *unquoted = NULL;
 
         *ret = (IcsZone) {};
@@ -112,12 +131,33 @@ int ics_property_zone(const IcsLoader *l, icalcomponent *ev, icalproperty *p, st
         if (!unquoted)
                 return -ENOMEM;
         iana = ics_tzid_to_iana(unquoted);
+        vtz = cal ? icalcomponent_get_timezone(cal, tzid) : NULL;
+        if (!vtz && cal)
+                vtz = icalcomponent_get_timezone(cal, unquoted);
+        /* RFC 5545 §3.2.19: the VTIMEZONE of a TZID is the one to use. A
+         * name that is an IANA zone itself keeps it (exporters trim their
+         * VTIMEZONEs); a name mapped to one (Windows, a vendor prefix) does
+         * only while the file's own rules agree with it. */
+        if (iana && vtz && !streq(iana, unquoted)) {
+                CivilTime c = ics_civil_from_ical(t);
+
+                if (ics_vtz_disagrees(vtz, iana, &c)) {
+                        ret->vtz = vtz;
+                        return 1;
+                }
+        }
         if (iana)
                 return strdup_to(&ret->iana, iana);
-        ret->vtz = cal ? icalcomponent_get_timezone(cal, tzid) : NULL;
-        if (!ret->vtz && cal)
-                ret->vtz = icalcomponent_get_timezone(cal, unquoted);
+        ret->vtz = vtz;
         return ret->vtz ? 0 : -ENOENT;
+}
+
+void ics_vtimezone_preferred(const IcsLoader *l, unsigned line, icalproperty *p) {
+        _cleanup_free_ char *tzid = ics_tzid_unquote(ics_property_tzid(p) ?: "");
+
+        log_warning("%s:%u: TZID '%s' in %s names %s, but the file's VTIMEZONE of that TZID disagrees with it: "
+                    "using the VTIMEZONE (RFC 5545 §3.2.19)", l->path, line, tzid ?: "",
+                    icalproperty_get_property_name(p), tzid ? ics_tzid_to_iana(tzid) ?: "?" : "?");
 }
 
 void ics_unknown_zone_ignored(const IcsLoader *l, unsigned line, icalproperty *p) {

@@ -69,9 +69,18 @@ char *ics_tzid_unquote(const char *tzid);
 /* The zone of DATE-TIME t of property p of event ev: "UTC" for "Z", its
  * TZID (an IANA name, one with a vendor prefix, a Windows name, or a
  * VTIMEZONE of the file), or, without TZID, fallback (may be NULL: the zone
- * of floating times). Returns 0, -ENOENT for a TZID nobody knows, -ENOMEM. */
+ * of floating times). A TZID mapped to an IANA zone (a Windows name, a vendor
+ * prefix) while the file has a VTIMEZONE of that TZID whose offsets differ
+ * from the zone's on some day of the year around t takes the VTIMEZONE
+ * (RFC 5545 §3.2.19) and returns 1 (callers warn once per event,
+ * ics_vtimezone_preferred()). Returns 0, 1, -ENOENT for a TZID nobody
+ * knows, -ENOMEM. */
 int ics_property_zone(const IcsLoader *l, icalcomponent *ev, icalproperty *p, struct icaltimetype t,
                       const IcsZone *fallback, IcsZone *ret);
+
+/* Log "FILE:LINE: TZID 'NAME' in PROPERTY names ZONE, but the file's
+ * VTIMEZONE of that TZID disagrees with it: using the VTIMEZONE". */
+void ics_vtimezone_preferred(const IcsLoader *l, unsigned line, icalproperty *p);
 
 /* Log "FILE:LINE: unknown time zone 'TZID' in PROPERTY, ignoring that PROPERTY". */
 void ics_unknown_zone_ignored(const IcsLoader *l, unsigned line, icalproperty *p);
@@ -99,12 +108,17 @@ typedef struct IcsEventTimes {
 
 void ics_event_times_done(IcsEventTimes *t);
 
+/* The lengths a DURATION (RFC 5545 §3.3.6) adds: weeks and days civil (a
+ * day across a DST change is 23 or 25 hours), the rest exact, in seconds. */
+void ics_duration_lengths(struct icaldurationtype d, int64_t *ret_civil, int64_t *ret_exact);
+
 /* The occurrence of an event of times t that starts at civil time start in
  * zone. Returns 0 or as ics_zone_civil_to_utc(). */
 int ics_instance_at(const IcsEventTimes *t, const IcsZone *zone, const CivilTime *start, IcsInstance *ret);
 
 /* The occurrences of master event ev of times t: its DTSTART's, its RRULEs'
- * (up to l->to, at most ICS_MAX_INSTANCES each) and its RDATEs', sorted by start, less
+ * (up to l->to, at most ICS_MAX_INSTANCES each) and its RDATEs' (an RDATE of
+ * VALUE=PERIOD with its own end, RFC 5545 §3.8.5.3), sorted by start, less
  * those its EXDATEs name (a DATE: that day's). An RRULE not understood, or
  * an RDATE or EXDATE in an unknown zone, is warned about and ignored.
  * Returns 0 or -ENOMEM. */

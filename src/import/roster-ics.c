@@ -85,6 +85,8 @@ static int ics_event_times(IcsLoader *l, icalcomponent *ev, IcsEventTimes *ret) 
                 return ics_skip_unknown_zone(l, ev, ps);
         if (r < 0)
                 return r;
+        if (r > 0)
+                ics_vtimezone_preferred(l, line, ps);
         ret->start = ics_civil_from_ical(s);
 
         if (pe) {
@@ -114,11 +116,7 @@ static int ics_event_times(IcsLoader *l, icalcomponent *ev, IcsEventTimes *ret) 
                         ret->exact_length = ((int64_t) ue - (int64_t) us) / (int64_t) USEC_PER_SEC;
                 }
         } else if (pd) {
-                struct icaldurationtype d = icalproperty_get_duration(pd);
-                int sign = d.is_neg ? -1 : 1;
-
-                ret->civil_length = sign * (int64_t) (d.weeks * 7 + d.days) * 86400;
-                ret->exact_length = sign * (int64_t) (d.hours * 3600 + d.minutes * 60 + d.seconds);
+                ics_duration_lengths(icalproperty_get_duration(pd), &ret->civil_length, &ret->exact_length);
         }
 
         r = ics_instance_at(ret, &ret->zone, &ret->start, &first);

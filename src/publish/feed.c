@@ -21,6 +21,20 @@ static const char * const feed_audience_table[_FEED_AUDIENCE_MAX] = {
 };
 DEFINE_STRING_TABLE_LOOKUP(feed_audience, FeedAudience);
 
+/* COLOR (RFC 7986 §5.9: a CSS3 colour name) of a break in the operator's
+ * feed, by kind: the hues of plan-html.c's Okabe-Ito palette, which stay
+ * apart for colour-blind readers (blue, orange, bluish green), so a
+ * recovery break does not look like a lunch. */
+static const char * const feed_break_color_table[_BREAK_KIND_MAX] = {
+        [BREAK_STATUTORY] = "steelblue",
+        [BREAK_RECOVERY]  = "darkorange",
+        [BREAK_PLANNED]   = "seagreen",
+};
+
+/* Every break of a team feed has this COLOR: one per kind would tell the
+ * kind, and a recovery break tells of an abusive call. */
+#define FEED_TEAM_BREAK_COLOR "slategray"
+
 /* One VEVENT to be: a shift (brk == NULL) or one of its breaks. */
 typedef struct FeedEvent {
         usec_t start, end;
@@ -245,6 +259,39 @@ static int feed_add_break_details(icalcomponent *ev, const Break *brk, const Fee
         return feed_add_x_property(ev, "X-RESPITE-ADHERENCE", adherence_to_string(d->adherence));
 }
 
+/* What an operator's own break event says of its kind: CATEGORIES (RFC 5545
+ * §3.8.1.2) with the kind's name only ("recovery": never the incident's
+ * category, which stays in DESCRIPTION), and COLOR (RFC 7986 §5.9). */
+static int feed_add_break_kind(icalcomponent *ev, BreakKind kind) {
+        int r;
+
+        r = feed_add_property(ev, icalproperty_new_categories(break_kind_to_string(kind)));
+        if (r < 0)
+                return r;
+        return feed_add_property(ev, icalproperty_new_color(feed_break_color_table[kind]));
+}
+
+/* A DISPLAY alarm before seconds before the event's start (RFC 5545 §3.6.6:
+ * ACTION, TRIGGER and DESCRIPTION are all required), saying what. */
+static int feed_add_alarm(icalcomponent *ev, const char *what, usec_t before) {
+        struct icaltriggertype trigger = {
+                .time = icaltime_null_time(),
+                .duration = icaldurationtype_from_int(-(int) MIN(before / USEC_PER_SEC, (usec_t) INT_MAX)),
+        };
+        icalcomponent *alarm;
+        int r;
+
+        alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
+        if (!alarm)
+                return -ENOMEM;
+        icalcomponent_add_component(ev, alarm);
+        if ((r = feed_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY))) < 0 ||
+            (r = feed_add_property(alarm, icalproperty_new_trigger(trigger))) < 0 ||
+            (r = feed_add_property(alarm, icalproperty_new_description(what))) < 0)
+                return r;
+        return 0;
+}
+
 static int feed_add_event(icalcomponent *cal, const FeedEvent *e, const Roster *roster,
                           FeedAudience audience, usec_t now, const FeedOptions *o) {
         _cleanup_(freep) char *uid = NULL, *summary = NULL;
@@ -286,10 +333,23 @@ static int feed_add_event(icalcomponent *cal, const FeedEvent *e, const Roster *
             (r = feed_add_property(ev, icalproperty_new_summary(summary))) < 0)
                 return r;
 
+        /* RFC 5545 §3.8.2.7: the shift is the background of the day, not
+         * busy time of its own; its breaks are. */
         if (!e->brk)
-                return feed_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
+                return feed_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+        r = feed_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
+        if (r < 0)
+                return r;
         if (audience == FEED_TEAM)
-                return 0;
+                return feed_add_property(ev, icalproperty_new_color(FEED_TEAM_BREAK_COLOR));
+        r = feed_add_break_kind(ev, e->brk->kind);
+        if (r < 0)
+                return r;
+        if (o->alarm_before > 0) {
+                r = feed_add_alarm(ev, summary, o->alarm_before);
+                if (r < 0)
+                        return r;
+        }
         return feed_add_break_details(ev, e->brk, o);
 }
 

@@ -81,6 +81,8 @@ typedef struct FeedOptions {
         void *userdata;
         const uint8_t *uid_key; /* FEED_UID_KEY_SIZE bytes: the key of a team feed's break UIDs
                                  * (feed_team_uid()); required for FEED_TEAM */
+        usec_t alarm_before;    /* > 0: the operator's feed gives each break a DISPLAY VALARM
+                                 * this long (whole seconds) before its start; 0 = none */
 } FeedOptions;
 
 /* Render the feed of operator id (FEED_OPERATOR) or of team name (FEED_TEAM)
@@ -102,6 +104,13 @@ typedef struct FeedOptions {
  * break that o->adherence_of() knows as over has a last DESCRIPTION line
  * ("Taken.", "Partly taken: a call was answered during it.", "Not taken.")
  * and X-RESPITE-ADHERENCE (adherence_to_string()); a team feed never says.
+ * A shift is TRANSP:TRANSPARENT and a break TRANSP:OPAQUE (RFC 5545
+ * §3.8.2.7). In the operator's feed a break has CATEGORIES with its kind's
+ * name (break_kind_to_string(), never an incident category) and a COLOR
+ * (RFC 7986 §5.9) by kind: statutory "steelblue", recovery "darkorange",
+ * planned "seagreen"; with o->alarm_before, a VALARM (ACTION:DISPLAY,
+ * TRIGGER before the start, DESCRIPTION its SUMMARY). A team feed's breaks
+ * have no CATEGORIES, no VALARM and all the same COLOR, "slategray".
  * Returns 0 and a malloc'ed NUL-terminated document in *ret, or a negative
  * errno (-EINVAL: a team feed without o->uid_key). */
 int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,

@@ -400,6 +400,7 @@ static void test_policy_feeds(void **state) {
         assert_string_equal(d->feeds.listen, "127.0.0.1:8080");
         assert_null(d->feeds.base_url);
         assert_int_equal(d->feeds.refresh, 15 * USEC_PER_MINUTE);
+        assert_int_equal(d->feeds.alarm_before, 0);
         assert_int_equal(d->feeds.window_back, 7 * USEC_PER_DAY);
         assert_int_equal(d->feeds.window_ahead, 14 * USEC_PER_DAY);
         assert_int_equal(d->feeds.max_connections, 4096);
@@ -410,7 +411,8 @@ static void test_policy_feeds(void **state) {
                                             "  base_url = \"https://cal.example.com/respite//\";\n"
                                             "  refresh_interval = \"1h\"; window_back = \"2d\";\n"
                                             "  window_ahead = \"3d\"; max_connections = 100;\n"
-                                            "  max_connections_per_ip = 8; connection_timeout = \"5s\"; };\n",
+                                            "  max_connections_per_ip = 8; connection_timeout = \"5s\";\n"
+                                            "  alarm_before = \"5min\"; };\n",
                                             NULL, &p, &error), 0);
         assert_string_equal(p->feeds.listen, "[::1]:8443");
         assert_string_equal(p->feeds.base_url, "https://cal.example.com/respite");
@@ -420,6 +422,7 @@ static void test_policy_feeds(void **state) {
         assert_int_equal(p->feeds.max_connections, 100);
         assert_int_equal(p->feeds.max_connections_per_ip, 8);
         assert_int_equal(p->feeds.connection_timeout, 5 * USEC_PER_SEC);
+        assert_int_equal(p->feeds.alarm_before, 5 * USEC_PER_MINUTE);
         policy_free(p);
         assert_int_equal(policy_load_string("feeds = { listen = \"\"; };\n", NULL, &p, &error), 0);
         assert_string_equal(p->feeds.listen, "");

@@ -166,6 +166,61 @@ static void test_broken(void **state) {
         assert_non_null(strstr(captured(), "tests/fixtures: cannot open: Is a directory\n"));
 }
 
+/* RFC 5545 §3.8.5.3: an RDATE;VALUE=PERIOD instance has its own end, given
+ * or as a duration (exact across a DST change); a plain RDATE the master's
+ * length; a period that ends before it starts is warned about. */
+static void test_rdate_period(void **state) {
+        RosterIcsOptions o = {
+                .operator_from = ICS_OPERATOR_SUMMARY,
+                .operator_pattern = "^Shift: (.+)$",
+                .zone = "UTC",
+                .to = instant("2030-01-01T00:00:00Z"),
+        };
+        _cleanup_(roster_freep) Roster *r = NULL;
+        size_t skipped;
+
+        r = load(FIXTURES "ics-rdate-period.ics", &o, &skipped);
+        assert_int_equal(skipped, 0);
+        assert_int_equal(n_shifts_of(r, "periods"), 4);
+        assert_shift(r, "periods", 0, "2024-03-04T08:00:00Z", "2024-03-04T16:00:00Z");
+        assert_shift(r, "periods", 1, "2024-03-05T06:00:00Z", "2024-03-05T10:30:00Z");
+        assert_shift(r, "periods", 2, "2024-03-06T12:00:00Z", "2024-03-06T15:00:00Z");
+        assert_shift(r, "periods", 3, "2024-03-07T08:00:00Z", "2024-03-07T16:00:00Z");
+        assert_non_null(strstr(captured(), "ics-rdate-period.ics:4: RDATE period does not end after it starts, "
+                                           "ignoring that RDATE"));
+        assert_int_equal(n_shifts_of(r, "night"), 2);
+        assert_shift(r, "night", 0, "2024-03-29T21:00:00Z", "2024-03-30T05:00:00Z");
+        assert_shift(r, "night", 1, "2024-03-30T21:00:00Z", "2024-03-31T05:00:00Z");
+}
+
+/* RFC 5545 §3.2.19: a Windows TZID whose VTIMEZONE in the file disagrees
+ * with the name's CLDR zone takes the VTIMEZONE, with a warning; one that
+ * agrees, or has no VTIMEZONE, keeps the IANA zone, silently. */
+static void test_windows_vtimezone(void **state) {
+        RosterIcsOptions o = {
+                .operator_from = ICS_OPERATOR_SUMMARY,
+                .operator_pattern = "^Shift: (.+)$",
+                .zone = "UTC",
+                .to = instant("2030-01-01T00:00:00Z"),
+        };
+        _cleanup_(roster_freep) Roster *r = NULL;
+        size_t skipped;
+
+        r = load(FIXTURES "ics-windows-vtimezone.ics", &o, &skipped);
+        assert_int_equal(skipped, 0);
+        /* The file's +03:00, not Europe/Berlin's +01:00. */
+        assert_shift(r, "moscow-like", 0, "2024-01-15T06:00:00Z", "2024-01-15T14:00:00Z");
+        assert_non_null(strstr(captured(), "ics-windows-vtimezone.ics:20: TZID 'W. Europe Standard Time' in "
+                                           "DTSTART names Europe/Berlin, but the file's VTIMEZONE of that TZID "
+                                           "disagrees with it: using the VTIMEZONE"));
+        assert_shift(r, "tokyo", 0, "2024-01-15T00:00:00Z", "2024-01-15T08:00:00Z");
+        assert_shift(r, "newyork", 0, "2024-01-15T14:00:00Z", "2024-01-15T22:00:00Z");
+        assert_null(strstr(captured(), "'Tokyo Standard Time'"));
+        assert_null(strstr(captured(), "'Eastern Standard Time'"));
+        /* One warning, not one per property. */
+        assert_null(strstr(strstr(captured(), "disagrees") + 1, "disagrees"));
+}
+
 /* The real-world corpus: every file imports without a crash; the
  * shift-like ones give the instants read from the files. */
 static void test_corpus(void **state) {
@@ -236,6 +291,9 @@ static void test_corpus(void **state) {
                 roster_free(r);
         }
         closedir(d);
+        /* office_360_nz_tz and office_365_invalid_timezone carry VTIMEZONEs
+         * of Windows names that agree with CLDR's zones: no warning. */
+        assert_null(strstr(captured(), "disagrees"));
 }
 
 int main(void) {
@@ -246,6 +304,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_publishers, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_split_shift, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_broken, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_rdate_period, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_windows_vtimezone, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_corpus, capture_log, release_log),
         };
 

@@ -212,6 +212,7 @@ static void test_operator_feed(void **state) {
         _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL;
         _cleanup_(freep) char *text = NULL;
         const char *kinds[] = { "recovery", "statutory", "planned" };
+        const char *colors[] = { "darkorange", "steelblue", "seagreen" };
         usec_t last = 0;
         icalcomponent *e;
         int i = 0;
@@ -253,9 +254,12 @@ static void test_operator_feed(void **state) {
         assert_string_equal(icalcomponent_get_summary(e), "Shift");
         assert_true(to_usec(icalcomponent_get_dtstart(e)) == AT(9, 0));
         assert_true(to_usec(icalcomponent_get_dtend(e)) == AT(18, 0));
+        /* The shift is the background: no busy time of its own. */
         assert_int_equal(icalproperty_get_transp(
-                icalcomponent_get_first_property(e, ICAL_TRANSP_PROPERTY)), ICAL_TRANSP_OPAQUE);
+                icalcomponent_get_first_property(e, ICAL_TRANSP_PROPERTY)), ICAL_TRANSP_TRANSPARENT);
         assert_null(x_property(e, "X-RESPITE-KIND"));
+        assert_null(icalcomponent_get_first_property(e, ICAL_CATEGORIES_PROPERTY));
+        assert_null(icalcomponent_get_first_property(e, ICAL_COLOR_PROPERTY));
 
         for (i = 0; i < 3; i++) {
                 const Break *b = &plan->shifts[0].breaks[i];
@@ -267,6 +271,15 @@ static void test_operator_feed(void **state) {
                 assert_string_equal(icalcomponent_get_summary(e),
                                     break_kind_public_reason(b->kind));
                 assert_string_equal(x_property(e, "X-RESPITE-KIND"), kinds[i]);
+                /* The kind's name alone, never the incident's category. */
+                assert_string_equal(icalproperty_get_categories(
+                        icalcomponent_get_first_property(e, ICAL_CATEGORIES_PROPERTY)), kinds[i]);
+                assert_null(icalcomponent_get_next_property(e, ICAL_CATEGORIES_PROPERTY));
+                assert_string_equal(icalproperty_get_color(
+                        icalcomponent_get_first_property(e, ICAL_COLOR_PROPERTY)), colors[i]);
+                assert_int_equal(icalproperty_get_transp(
+                        icalcomponent_get_first_property(e, ICAL_TRANSP_PROPERTY)), ICAL_TRANSP_OPAQUE);
+                assert_null(icalcomponent_get_first_component(e, ICAL_VALARM_COMPONENT));
                 assert_true(to_usec(icalcomponent_get_dtstart(e)) == b->start);
                 assert_true(to_usec(icalcomponent_get_dtend(e)) == b->end);
                 if (b->reason)
@@ -316,6 +329,10 @@ static void test_team_feed(void **state) {
         assert_null(strstr(text, "planned"));
         assert_null(strstr(text, "inc1"));
         assert_null(strstr(text, "inc2"));
+        /* Nor a colour by kind: every break is slategray. */
+        assert_null(strstr(text, "darkorange"));
+        assert_null(strstr(text, "steelblue"));
+        assert_null(strstr(text, "seagreen"));
 
         cal = parse(text);
         assert_int_equal(count_events(cal), 4 + 2);
@@ -689,6 +706,58 @@ static void test_adherence(void **state) {
         assert_null(strstr(team_text, "ADHERENCE"));
 }
 
+/* With alarm_before, each break of the operator's feed has a DISPLAY alarm
+ * that long before it (RFC 5545 §3.6.6: ACTION, TRIGGER, DESCRIPTION); the
+ * shift none, and a team feed never. */
+static void test_alarms(void **state) {
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), LONG_REASON);
+        _cleanup_(freep) char *text = NULL, *team_text = NULL;
+        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL, *team = NULL;
+        FeedOptions o = { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY,
+                          .alarm_before = 5 * USEC_PER_MINUTE };
+        unsigned alarms = 0;
+
+        assert_int_equal(feed_render(plan, roster, FEED_OPERATOR, "op17", &o, &text), 0);
+        assert_lines_ok(text);
+        cal = parse(text);
+        for (icalcomponent *e = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); e;
+             e = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+                icalcomponent *a = icalcomponent_get_first_component(e, ICAL_VALARM_COMPONENT);
+                struct icaltriggertype t;
+
+                if (streq(icalcomponent_get_summary(e), "Shift")) {
+                        assert_null(a);
+                        continue;
+                }
+                assert_non_null(a);
+                assert_null(icalcomponent_get_next_component(e, ICAL_VALARM_COMPONENT));
+                assert_int_equal(icalproperty_get_action(icalcomponent_get_first_property(a, ICAL_ACTION_PROPERTY)),
+                                 ICAL_ACTION_DISPLAY);
+                t = icalproperty_get_trigger(icalcomponent_get_first_property(a, ICAL_TRIGGER_PROPERTY));
+                assert_int_equal(icaldurationtype_as_int(t.duration), -300);
+                assert_string_equal(icalproperty_get_description(
+                        icalcomponent_get_first_property(a, ICAL_DESCRIPTION_PROPERTY)),
+                        icalcomponent_get_summary(e));
+                alarms++;
+        }
+        assert_int_equal(alarms, 3);
+
+        o.uid_key = key1;
+        assert_int_equal(feed_render(plan, roster, FEED_TEAM, "blue", &o, &team_text), 0);
+        assert_null(strstr(team_text, "VALARM"));
+        team = parse(team_text);
+        for (icalcomponent *e = icalcomponent_get_first_component(team, ICAL_VEVENT_COMPONENT); e;
+             e = icalcomponent_get_next_component(team, ICAL_VEVENT_COMPONENT)) {
+                icalproperty *color = icalcomponent_get_first_property(e, ICAL_COLOR_PROPERTY);
+
+                if (strncmp(icalcomponent_get_summary(e), "Break", 5) == 0)
+                        assert_string_equal(icalproperty_get_color(color), "slategray");
+                else
+                        assert_null(color);
+        }
+}
+
 static void test_names(void **state) {
         _cleanup_(roster_freep) Roster *roster = make_roster();
         _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL;
@@ -756,6 +825,7 @@ int main(void) {
                 cmocka_unit_test(test_offline_plan),
                 cmocka_unit_test(test_sequences_many),
                 cmocka_unit_test(test_adherence),
+                cmocka_unit_test(test_alarms),
                 cmocka_unit_test(test_names),
                 cmocka_unit_test(test_write_file),
         };

@@ -54,11 +54,13 @@ static Shown *notify_shown_get(Agent *a, const char *uid) {
         return s;
 }
 
-/* Remember where the break is and what was shown of it. */
+/* Remember where the break is and what was shown of it. b may be built
+ * from what was remembered (catching up): its kind may be s->kind itself,
+ * which then stays. */
 int notify_shown_record(Agent *a, const BreakInfo *b, Stage stage) {
         Shown *s = notify_shown_get(a, b->uid);
 
-        if (!s || (*b->kind && strdup_to(&s->kind, b->kind) < 0))
+        if (!s || (*b->kind && !streq_ptr(s->kind, b->kind) && strdup_to(&s->kind, b->kind) < 0))
                 return -ENOMEM;
         s->stage = stage;
         s->start = b->start;

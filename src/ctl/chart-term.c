@@ -291,20 +291,13 @@ static void chart_format_offset(int offset, char buf[static 16]) {
 
 /* "Monday 1999-01-04": the local day of t in zone. */
 static int chart_format_day(usec_t t, const char *zone, char buf[static 32]) {
-        static const char * const weekdays[] = {
-                "Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday",
-        };
         CivilTime c;
-        int64_t days;
         int r;
 
         r = utc_to_civil(t, zone, &c);
         if (r < 0)
                 return r;
-        c.hour = c.minute = c.second = 0;
-        /* 1970-01-01 was a Thursday. */
-        days = civil_time_to_seconds(&c) / 86400;
-        snprintf(buf, 32, "%s %04d-%02d-%02d", weekdays[((days % 7) + 7) % 7], c.year, c.month, c.day);
+        snprintf(buf, 32, "%s %04d-%02d-%02d", civil_time_weekday(&c), c.year, c.month, c.day);
         return 0;
 }
 

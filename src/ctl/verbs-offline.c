@@ -417,6 +417,31 @@ static void verbs_offline_warn_no_statutory(const Policy *p) {
                             SYSCONFDIR);
 }
 
+/* Load the inputs of p, check --operator and --team against the roster,
+ * and plan: every incident known when it happened, or with --metrics when
+ * it was received, revision by revision; every call known (no break starts
+ * inside one). Logs. Returns 0, -ENXIO (no such operator or team), or the
+ * negative errno of loading or planning. */
+static int verbs_offline_plan_inputs(const Policy *p, Inputs *in, CallIndex **ret_calls, Plan **ret_plan) {
+        int r;
+
+        r = verbs_offline_load_inputs(p, in);
+        if (r < 0)
+                return r;
+        if (arg_operator && roster_find_operator(in->roster, arg_operator) < 0)
+                return log_error_errno(ENXIO, "No operator '%s' in the roster; its first column lists them.",
+                                       arg_operator);
+        if (arg_team && !roster_has_team(in->roster, arg_team))
+                return log_error_errno(ENXIO, "No team '%s' in the roster; its team column lists them.", arg_team);
+        if (call_index_new(in->calls, ret_calls) < 0)
+                return log_oom();
+        r = arg_metrics ? verbs_offline_plan_replay(in->roster, p, in->coverage, in->incidents, *ret_calls, ret_plan) :
+                planner_run(in->roster, p, in->coverage, in->incidents, *ret_calls, NULL, 0, ret_plan);
+        if (r < 0)
+                return log_error_errno(r, "Failed to plan: %m");
+        return 0;
+}
+
 int verb_plan(char **args) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(inputs_done) Inputs in = {};
@@ -435,24 +460,9 @@ int verb_plan(char **args) {
                 return log_error_errno(EINVAL, "--from must lie before --to.");
         verbs_offline_warn_no_statutory(p);
 
-        r = verbs_offline_load_inputs(p, &in);
+        r = verbs_offline_plan_inputs(p, &in, &calls, &plan);
         if (r < 0)
                 return r;
-        if (arg_operator && roster_find_operator(in.roster, arg_operator) < 0)
-                return log_error_errno(ENXIO, "No operator '%s' in the roster; its first column lists them.",
-                                       arg_operator);
-        if (arg_team && !roster_has_team(in.roster, arg_team))
-                return log_error_errno(ENXIO, "No team '%s' in the roster.", arg_team);
-
-        /* Offline, every incident counts as known when it happened; with
-         * --metrics, when it was received, revision by revision. Every call
-         * is known: no break starts inside one. */
-        if (call_index_new(in.calls, &calls) < 0)
-                return log_oom();
-        r = arg_metrics ? verbs_offline_plan_replay(in.roster, p, in.coverage, in.incidents, calls, &plan) :
-                planner_run(in.roster, p, in.coverage, in.incidents, calls, NULL, 0, &plan);
-        if (r < 0)
-                return log_error_errno(r, "Failed to plan: %m");
         if (arg_metrics)
                 return verbs_offline_print_metrics(plan, in.roster, p, in.coverage, calls);
 
@@ -556,19 +566,9 @@ int verb_coverage(char **args) {
         if (from >= to)
                 return log_error_errno(EINVAL, "--from must lie before --to.");
 
-        r = verbs_offline_load_inputs(p, &in);
+        r = verbs_offline_plan_inputs(p, &in, &calls, &plan);
         if (r < 0)
                 return r;
-        if (arg_team && !roster_has_team(in.roster, arg_team))
-                return log_error_errno(ENXIO, "No team '%s' in the roster; its team column lists them.", arg_team);
-
-        /* As plan does: every incident known when it happened, every call
-         * known. */
-        if (call_index_new(in.calls, &calls) < 0)
-                return log_oom();
-        r = planner_run(in.roster, p, in.coverage, in.incidents, calls, NULL, 0, &plan);
-        if (r < 0)
-                return log_error_errno(r, "Failed to plan: %m");
 
         /* --date charts its day, shifts or none; else the shifts' days. */
         if (!arg_date)

@@ -63,10 +63,6 @@ static const char plan_html_style[] =
         "  .part, .coverage { break-inside: avoid; }\n"
         "}\n";
 
-static const char * const plan_html_weekdays[7] = {
-        "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-};
-
 /* A shift of the page, and the local day of the section it goes in. */
 typedef struct PlanHtmlRow {
         int day;                /* yyyymmdd */
@@ -375,10 +371,8 @@ static int plan_html_axis(PlanHtmlAxis *a, usec_t start, usec_t end) {
 /* A yyyymmdd day as "Monday 1999-01-04". */
 static void plan_html_print_day(FILE *f, int day) {
         CivilTime c = { .year = day / 10000, .month = day / 100 % 100, .day = day % 100 };
-        int64_t days = civil_time_to_seconds(&c) / 86400;
 
-        /* 1970-01-01 was a Thursday. */
-        fprintf(f, "%s %04d-%02d-%02d", plan_html_weekdays[((days % 7) + 11) % 7], c.year, c.month, c.day);
+        fprintf(f, "%s %04d-%02d-%02d", civil_time_weekday(&c), c.year, c.month, c.day);
 }
 
 /* The operator-minutes d is short of its requirement, and those it

@@ -149,6 +149,17 @@ int64_t civil_time_to_seconds(const CivilTime *c) {
                c->second;
 }
 
+const char *civil_time_weekday(const CivilTime *c) {
+        static const char * const names[7] = {
+                "Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday",
+        };
+        CivilTime day = { .year = c->year, .month = c->month, .day = c->day };
+        int64_t days = civil_time_to_seconds(&day) / 86400;
+
+        /* 1970-01-01 was a Thursday. */
+        return names[((days % 7) + 7) % 7];
+}
+
 CivilTime civil_time_from_seconds(int64_t s) {
         int64_t days = s >= 0 ? s / SEC_PER_DAY : (s - SEC_PER_DAY + 1) / SEC_PER_DAY, rem = s - days * SEC_PER_DAY;
         int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;

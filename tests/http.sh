@@ -321,6 +321,33 @@ else
         skip "ical.js (run npm ci in tests/)"
 fi
 
+# ---- feeds.shift_events = false: the breaks only, after a reload ----
+breaks_of() { awk -F'\t' '$5 != "Shift" { print $1 }' "$1" | sort; }
+$py "$top/tests/feed-instants.py" "$tmp/op1.ics" >"$tmp/op1.with-shifts"
+sed -i 's|^  alarm_before = "5min";$|&\n  shift_events = false;|' "$tmp/respite.conf"
+kill -HUP "$daemon"
+for ((i = 0; i < 100; i++)); do
+        curl -s -o "$tmp/op1.breaks.ics" "$url"
+        ! grep -q "^SUMMARY:Shift" "$tmp/op1.breaks.ics" && break
+        sleep 0.1
+done
+curl -s -o "$tmp/team.breaks.ics" "$team_url"
+check "shift_events = false: op1's feed has no shift" bash -c "! grep -q '^SUMMARY:Shift' '$tmp/op1.breaks.ics'"
+check "nor the team feed" bash -c "! grep -q '^SUMMARY:Shift' '$tmp/team.breaks.ics'"
+$py "$top/tests/feed-instants.py" "$tmp/op1.breaks.ics" >"$tmp/op1.breaks"
+check "and the same breaks, UIDs unchanged (Python icalendar)" \
+        diff <(breaks_of "$tmp/op1.with-shifts") <(cut -f1 "$tmp/op1.breaks" | sort)
+check "Python icalendar reads it: CRLF, ≤ 75 octets, UTC" \
+        $py "$top/tests/check-ics.py" --expect-uid-prefix op "$tmp/op1.breaks.ics"
+sed -i '/^  shift_events = false;$/d' "$tmp/respite.conf"
+kill -HUP "$daemon"
+for ((i = 0; i < 100; i++)); do
+        curl -s -o "$tmp/op1.again.ics" "$url"
+        grep -q "^SUMMARY:Shift" "$tmp/op1.again.ics" && break
+        sleep 0.1
+done
+check "and the shifts are back when it is removed" grep -q "^SUMMARY:Shift" "$tmp/op1.again.ics"
+
 # ---- rotation ----
 etag3=$(curl -s -I "$url" | grep -i '^etag:' | cut -d' ' -f2 | tr -d '\r')
 out=$("$bin/respitectl" --user rotate-token op1 2>/dev/null)

@@ -244,6 +244,17 @@ check "it says back on the phones at the end of the whole stretch" \
         calls "c[-1]['summary'] == 'On break until $end' and 'back on the phones at $end' in c[-1]['body']"
 check "replacing the countdown's notification (replaces_id)" \
         calls "c[-1]['replaces_id'] > 0 and all(x['replaces_id'] == c[-1]['replaces_id'] for x in c[-2:])"
+check "it says what was added to the stretch, and why" \
+        calls "'\\nNew ' in c[-1]['body'] or '\\nMoved ' in c[-1]['body']"
+# The countdown is redrawn every 30 s: the redraw keeps what was added and why.
+n=$(notify_calls | wc -l)
+for ((i = 0; i < 45 * 20; i++)); do
+        [ "$(notify_calls | wc -l)" -gt "$n" ] && break
+        sleep 0.05
+done
+check "the countdown is redrawn" test "$(notify_calls | wc -l)" -gt "$n"
+check "and the redraw still says what was added and why" \
+        calls "c[-1]['summary'] == 'On break until $end' and ('\\nNew ' in c[-1]['body'] or '\\nMoved ' in c[-1]['body'])"
 
 kill -TERM $agent27
 wait $agent27; rc=$?

@@ -320,6 +320,7 @@ static const PolicySetting policy_feeds_settings[] = {
         SETTING("base_url",               policy_parse_base_url, P(feeds.base_url)),
         SETTING("refresh_interval",       policy_parse_duration, P(feeds.refresh), .min = USEC_PER_MINUTE),
         SETTING("alarm_before",           policy_parse_duration, P(feeds.alarm_before)),
+        SETTING("shift_events",           policy_parse_bool,     P(feeds.shift_events)),
         SETTING("window_back",            policy_parse_duration, P(feeds.window_back)),
         SETTING("window_ahead",           policy_parse_duration, P(feeds.window_ahead), .min = USEC_PER_HOUR),
         SETTING("max_connections",        policy_parse_count,    P(feeds.max_connections), .min = 1),
@@ -440,6 +441,7 @@ static int policy_new_default(Policy **ret) {
         if (!p->feeds.listen)
                 return -ENOMEM;
         p->feeds.refresh = 15 * USEC_PER_MINUTE;
+        p->feeds.shift_events = true;
         p->feeds.window_back = 7 * USEC_PER_DAY;
         p->feeds.window_ahead = 14 * USEC_PER_DAY;
         p->feeds.max_connections = 4096;

@@ -215,6 +215,7 @@ static int manager_render_feed(Manager *m, FeedAudience audience, const char *wh
                                    .userdata = m,
                                    .uid_key = m->feed_uid_key,
                                    .alarm_before = m->policy->feeds.alarm_before,
+                                   .breaks_only = !m->policy->feeds.shift_events,
                            },
                            ret);
 }

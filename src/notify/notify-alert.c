@@ -312,7 +312,7 @@ static int notify_alert_on_ack_reply(sd_bus_message *reply, void *userdata, sd_b
 int notify_alert_on_action(Agent *a, Shown *s, const char *key) {
         int r;
 
-        if (!(streq(key, "ack") || streq(key, "default")) || s->acknowledged || s->ack_slot)
+        if (!streq(key, "default") || s->acknowledged || s->ack_slot)
                 return 0;
         r = sd_bus_call_method_async(a->daemon, &s->ack_slot, BUS_NAME, BUS_PATH, BUS_INTERFACE,
                                      BUS_METHOD_ACKNOWLEDGE_ALERT, notify_alert_on_ack_reply, s, "ss",

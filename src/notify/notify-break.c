@@ -104,7 +104,10 @@ static char *notify_stretch_words(const Stretch *st) {
 static int notify_arm_countdown(Agent *a, const char *uid, usec_t end);
 
 /* The stretch st is in progress at now: "On break until 10:36", how long is
- * left and news (may be NULL), as key's notification, redrawn every 30 s. */
+ * left and what changed in it, as key's notification, redrawn every 30 s.
+ * news (may be NULL) is what changed now; without it, what changed last in
+ * the same stretch is said again, so that a redraw keeps why a break was
+ * added. */
 static int notify_show_stretch_now(Agent *a, const char *key, const Stretch *st, usec_t now, const char *news) {
         _cleanup_free_ char *body = NULL, *summary = NULL, *several = notify_stretch_words(st);
         char t[ISO8601_MAX], left[DURATION_MAX], zone[ZONE_NOTE_MAX];
@@ -112,6 +115,12 @@ static int notify_show_stretch_now(Agent *a, const char *key, const Stretch *st,
 
         if (!several)
                 return log_oom();
+        if (news) {
+                if (strdup_to(&a->countdown_news, news) < 0)
+                        return log_oom();
+        } else if (!streq_ptr(a->countdown_uid, key))
+                a->countdown_news = mfree(a->countdown_news);
+        news = a->countdown_news;
         /* Whole minutes left, rounded up: "1min" until the very end. */
         duration_format(st->end > now ? usec_ceil(st->end - now, USEC_PER_MINUTE) : 0, left, DURATION_MAX);
         notify_hhmm(a, st->end, t);

@@ -78,6 +78,8 @@ struct Agent {
         size_t n_shown;
         char *countdown_uid;    /* the notification whose countdown runs: its stretch's */
         usec_t countdown_end;   /* the end of that stretch */
+        char *countdown_news;   /* what changed in it ("New recovery break: … why"), kept
+                                 * through the redraws; NULL: nothing */
         sd_event_source *countdown;
         sd_event_source *watch;
         usec_t watch_mono, watch_boot, watch_real;

@@ -130,13 +130,14 @@ static int notify_append_actions(Agent *a, sd_bus_message *m, NotifyStyle style)
         if (!a->actions)
                 return sd_bus_message_append(m, "as", 0);
         switch (style) {
+        /* The default action only: a click on the notification, or a button
+         * on servers that show the default's label (xfce4-notifyd,
+         * notification-daemon). A second action of the same label gave two
+         * identical buttons there. */
         case NOTIFY_STYLE_BREAK:
-                /* The default action only: a click on the notification. A
-                 * second action for a button gave two identical "Show my
-                 * day" buttons on servers that show the default's label. */
                 return sd_bus_message_append(m, "as", 2, "default", "Show my day");
         case NOTIFY_STYLE_ALERT:
-                return sd_bus_message_append(m, "as", 4, "default", "Acknowledge", "ack", "Acknowledge");
+                return sd_bus_message_append(m, "as", 2, "default", "Acknowledge");
         default:
                 return sd_bus_message_append(m, "as", 0);
         }

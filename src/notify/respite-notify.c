@@ -27,6 +27,7 @@ static Agent *notify_agent_free(Agent *a) {
         sd_event_source_unref(a->countdown);
         sd_event_source_unref(a->watch);
         free(a->countdown_uid);
+        free(a->countdown_news);
         sd_bus_flush_close_unref(a->daemon);
         sd_bus_flush_close_unref(a->session);
         sd_bus_flush_close_unref(a->system);

@@ -83,19 +83,23 @@ static int feed_event_compare(const void *a, const void *b) {
         return CMP(x->start, y->start) ?: strcmp(x->uid, y->uid);
 }
 
-/* The shifts and breaks of operator who overlapping [from, to) into l. */
-static int feed_collect_operator(const Plan *plan, const char *who, usec_t from, usec_t to, EventList *l) {
+/* The shifts (unless breaks_only) and breaks of operator who overlapping
+ * [from, to) into l. */
+static int feed_collect_operator(const Plan *plan, const char *who, usec_t from, usec_t to, bool breaks_only,
+                                 EventList *l) {
         size_t first, n = plan_operator_shifts(plan, who, &first);
         int r;
 
         for (size_t i = first; i < first + n; i++) {
                 const ShiftPlan *sp = plan->shifts + i;
 
-                r = feed_event_list_add(l, sp, NULL, from, to);
-                if (r < 0)
-                        return r;
-                if (r == 0)
+                if (!feed_overlaps(sp->start, sp->end, from, to))
                         continue;       /* a break is listed only with its shift */
+                if (!breaks_only) {
+                        r = feed_event_list_add(l, sp, NULL, from, to);
+                        if (r < 0)
+                                return r;
+                }
                 for (size_t j = 0; j < sp->n_breaks; j++) {
                         r = feed_event_list_add(l, sp, sp->breaks + j, from, to);
                         if (r < 0)
@@ -105,21 +109,22 @@ static int feed_collect_operator(const Plan *plan, const char *who, usec_t from,
         return 0;
 }
 
-/* The shifts and breaks of who overlapping [from, to), ordered by (start,
- * uid): a team's are its operators' (roster_team_operators()). */
+/* The shifts (unless breaks_only) and breaks of who overlapping [from, to),
+ * ordered by (start, uid): a team's are its operators'
+ * (roster_team_operators()). */
 static int feed_collect_events(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,
-                               usec_t from, usec_t to, EventList *l) {
+                               usec_t from, usec_t to, bool breaks_only, EventList *l) {
         const size_t *members = NULL;
         size_t n;
         int r;
 
         if (audience == FEED_OPERATOR)
-                r = feed_collect_operator(plan, who, from, to, l);
+                r = feed_collect_operator(plan, who, from, to, breaks_only, l);
         else {
                 n = roster_team_operators(roster, who, &members);
                 r = 0;
                 for (size_t i = 0; i < n && r >= 0; i++)
-                        r = feed_collect_operator(plan, roster->operators[members[i]].id, from, to, l);
+                        r = feed_collect_operator(plan, roster->operators[members[i]].id, from, to, breaks_only, l);
         }
         if (r < 0)
                 return r;
@@ -478,7 +483,7 @@ int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, c
                 return -EINVAL;
         icalerror_set_errors_are_fatal(0);
 
-        r = feed_collect_events(plan, roster, audience, who, o->from, o->to, &events);
+        r = feed_collect_events(plan, roster, audience, who, o->from, o->to, o->breaks_only, &events);
         if (r < 0)
                 return r;
 

@@ -83,14 +83,16 @@ typedef struct FeedOptions {
                                  * (feed_team_uid()); required for FEED_TEAM */
         usec_t alarm_before;    /* > 0: the operator's feed gives each break a DISPLAY VALARM
                                  * this long (whole seconds) before its start; 0 = none */
+        bool breaks_only;       /* leave the shifts out: only their breaks */
 } FeedOptions;
 
 /* Render the feed of operator id (FEED_OPERATOR) or of team name (FEED_TEAM)
  * from plan (in plan order, as the planner and the store give it: an
  * operator's shifts are found by binary search; a team's operators are those
  * of the finished roster, roster_team_operators(), so a feed costs its own
- * operators' shifts, never the site's): one VEVENT per shift and one per
- * break that overlaps [o->from, o->to), CRLF line ends, lines folded at 75
+ * operators' shifts, never the site's): one VEVENT per shift (none with
+ * o->breaks_only) and one per break that overlaps [o->from, o->to) and whose
+ * shift does, CRLF line ends, lines folded at 75
  * octets without splitting a UTF-8 sequence. UIDs are "<plan uid>@respite"
  * (feed_event_uid()), but a team feed's breaks have feed_team_uid() with
  * o->uid_key (shifts keep theirs: they say nothing private); SEQUENCE is

@@ -28,6 +28,7 @@ typedef struct FeedSettings {
         usec_t refresh;                 /* REFRESH-INTERVAL and X-PUBLISHED-TTL (whole seconds) */
         usec_t alarm_before;            /* > 0: a VALARM this long before each break of an operator's
                                          * feed (whole seconds); 0 = none */
+        bool shift_events;              /* a VEVENT per shift as well as per break */
         usec_t window_back;             /* events that end more than this before the local day are left out */
         usec_t window_ahead;            /* events that begin more than this after its start are left out */
         unsigned max_connections;       /* at once, all clients */

@@ -758,6 +758,46 @@ static void test_alarms(void **state) {
         }
 }
 
+/* With breaks_only, both feeds hold the same breaks and no shift: clients
+ * that ignore TRANSP then give the breaks the whole column. */
+static void test_breaks_only(void **state) {
+        _cleanup_(roster_freep) Roster *roster = make_roster();
+        _cleanup_(plan_freep) Plan *plan = make_plan(AT(10, 50), LONG_REASON);
+        FeedOptions o = { .calname = "o", .from = DAY0, .to = DAY0 + USEC_PER_DAY, .uid_key = key1 };
+        static const FeedAudience audiences[] = { FEED_OPERATOR, FEED_TEAM };
+        static const char * const who[] = { "op17", "blue" };
+
+        for (size_t i = 0; i < ELEMENTSOF(audiences); i++) {
+                _cleanup_(freep) char *all = NULL, *breaks = NULL;
+                _cleanup_(icalcomponent_freep) icalcomponent *a = NULL, *b = NULL;
+                unsigned shifts = 0, n_all = 0, n_breaks = 0;
+
+                o.breaks_only = false;
+                assert_int_equal(feed_render(plan, roster, audiences[i], who[i], &o, &all), 0);
+                o.breaks_only = true;
+                assert_int_equal(feed_render(plan, roster, audiences[i], who[i], &o, &breaks), 0);
+                assert_lines_ok(breaks);
+                a = parse(all);
+                b = parse(breaks);
+                for (icalcomponent *e = icalcomponent_get_first_component(a, ICAL_VEVENT_COMPONENT); e;
+                     e = icalcomponent_get_next_component(a, ICAL_VEVENT_COMPONENT)) {
+                        n_all++;
+                        shifts += strncmp(icalcomponent_get_summary(e), "Shift", 5) == 0;
+                }
+                for (icalcomponent *e = icalcomponent_get_first_component(b, ICAL_VEVENT_COMPONENT); e;
+                     e = icalcomponent_get_next_component(b, ICAL_VEVENT_COMPONENT)) {
+                        n_breaks++;
+                        assert_int_not_equal(strncmp(icalcomponent_get_summary(e), "Shift", 5), 0);
+                        assert_int_equal(icalcomponent_get_first_property(e, ICAL_TRANSP_PROPERTY) ?
+                                         icalproperty_get_transp(icalcomponent_get_first_property(e, ICAL_TRANSP_PROPERTY)) :
+                                         ICAL_TRANSP_NONE, ICAL_TRANSP_OPAQUE);
+                }
+                assert_true(shifts > 0);
+                assert_true(n_breaks > 0);
+                assert_int_equal(n_breaks, n_all - shifts);
+        }
+}
+
 static void test_names(void **state) {
         _cleanup_(roster_freep) Roster *roster = make_roster();
         _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL;
@@ -826,6 +866,7 @@ int main(void) {
                 cmocka_unit_test(test_sequences_many),
                 cmocka_unit_test(test_adherence),
                 cmocka_unit_test(test_alarms),
+                cmocka_unit_test(test_breaks_only),
                 cmocka_unit_test(test_names),
                 cmocka_unit_test(test_write_file),
         };

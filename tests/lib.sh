@@ -79,7 +79,7 @@ wait_for() {
 }
 
 # count FILE PATTERN: the lines of FILE with PATTERN.
-count() { grep -c -- "$2" "$1" 2>/dev/null; }
+count() { local n; n=$(grep -c -- "$2" "$1" 2>/dev/null); echo "${n:-0}"; }
 # alive PID: whether the process runs.
 alive() { kill -0 "$1" 2>/dev/null; }
 

@@ -76,6 +76,9 @@ check "... the roster next to it told by its header" grep -q \
 check "... and read as a roster" grep -q "anonbank-1999-01-04-roster.csv: 19 operators, 19 shifts" <<<"$out"
 out=$(ctl import-check --format csv "$ex/anonbank-1999-01-04-calls.csv" 2>&1)
 check "... --format csv: a kind row" grep -q '^[^,]*calls.csv,kind,,,,"a call-record file (its header' <<<"$out"
+out=$(ctl plan --roster "$ex/anonbank-1999-01-04-calls.csv" 2>&1 >/dev/null)
+check "plan --roster on a call-record file says so, and how to give it" grep -q \
+        "calls.csv:1: a call-record header (it has call_id or wait_seconds), read as a roster: each call becomes a shift. Give the file as call records (--calls" <<<"$out"
 printf '1546300800|NONE|NONE|NONE|QUEUESTART|\n' >"$tmp/pbx.log"
 out=$(ctl import-check "$tmp/pbx.log" 2>&1)
 check "... a queue_log told by its first line" grep -q "pbx.log: an Asterisk queue_log (line 1 is EPOCH|CALLID|QUEUE|AGENT|EVENT)" <<<"$out"

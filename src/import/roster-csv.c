@@ -38,6 +38,13 @@ static int roster_csv_header(const CsvRecord *rec, void *userdata) {
         /* A vendor's export has columns of its own: nothing to warn about. */
         if (fmt->col_operator || fmt->col_start || fmt->col_end || fmt->operator)
                 return 0;
+        /* Calls have operator, start and end too: each would be a shift. */
+        if (csv_column(rec, "call_id") >= 0 || csv_column(rec, "wait_seconds") >= 0) {
+                log_warning("%s:%u: a call-record header (it has call_id or wait_seconds), read as a roster: "
+                            "each call becomes a shift. Give the file as call records (--calls, or "
+                            "sources.calls in the policy).", l->path, rec->line);
+                return 0;
+        }
 
         f = open_memstream(&unknown, &size);
         if (!f)

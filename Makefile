@@ -197,6 +197,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-clien
 	tests/team-day.sh $(BUILDDIR)
 	tests/systemd.sh $(BUILDDIR)
 	tests/reload.sh $(BUILDDIR)
+	tests/report.sh $(BUILDDIR)
 	tests/sandbox.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)
 	tests/http-bind.sh $(BUILDDIR)

@@ -21,7 +21,8 @@ cleanup_hook() {
 }
 
 # The settings the warnings name are those of the unit.
-for setting in ProtectHome=yes PrivateTmp=yes; do
+for setting in ProtectHome=yes PrivateTmp=yes ProtectSystem=strict StateDirectory=respite \
+               RuntimeDirectory=respite ReadWritePaths=-/var/spool/respite; do
         check "the unit has $setting" grep -qx "$setting" "$unit"
 done
 
@@ -39,7 +40,7 @@ RESPITE_SERVICE_USER=respite-no-such-user check_config "$tmp/roster.csv"
 check "a roster under /tmp: exit 0 (a warning)" test $rc -eq 0
 check "the warning names PrivateTmp= and the file" grep -q "^$tmp/roster.csv: .*PrivateTmp=yes hides" <<<"$out"
 check "and says to move it or bind it" grep -q "move it under /etc/respite or /var/lib/respite, or add a drop-in.*BindReadOnlyPaths=$tmp/roster.csv" <<<"$out"
-check "the summary says the service would not read everything" grep -q "would not read everything ([0-9]* warnings\? above)" <<<"$out"
+check "the summary says the service would not read everything" grep -q "would not read or write everything ([0-9]* warnings\? above)" <<<"$out"
 check "a missing service user is said, and its reads not checked" \
         grep -q "user respite-no-such-user .* does not exist.*not checking" <<<"$out"
 
@@ -55,6 +56,25 @@ if [ -d /home ]; then
 else
         skip "no /home"
 fi
+
+# Where the service writes: the feed directory and the spool.
+ln -s "$top/conf/presets" "$tmp/presets"
+feeds_config() {        # FEEDS SPOOL: --check-config with them; rc and out set
+        sed -e "s|^        directory = .*|        directory = \"$1\";|" "$conf" >"$tmp/feeds.conf"
+        printf 'incidents = { spool = "%s"; };\n' "$2" >>"$tmp/feeds.conf"
+        out=$(RESPITE_SERVICE_USER=respite-no-such-user "$bin/respited" --check-config --config "$tmp/feeds.conf" \
+              --roster "$example" 2>&1); rc=$?
+}
+feeds_config /var/lib/respite/feeds /var/spool/respite
+check "the shipped feed directory and spool: no warning about them" \
+        test $rc -eq 0 -a -z "$(grep -E '^/var/(lib|spool)/respite' <<<"$out")"
+feeds_config /srv/respite/feeds /var/spool/respite
+check "a feed directory under /srv: ProtectSystem=strict named, and ReadWritePaths= as the drop-in" \
+        grep -q "^/srv/respite/feeds: respited.service cannot write it: ProtectSystem=strict makes /srv/respite/feeds read-only for the service; .*ReadWritePaths=/srv/respite/feeds." <<<"$out"
+check "exit 0 (a warning)" test $rc -eq 0
+feeds_config /var/lib/respite/feeds "$tmp/spool"
+check "a spool under /tmp: PrivateTmp= named" \
+        grep -q "^$tmp/spool: respited.service would write it where nobody else sees it: PrivateTmp=yes" <<<"$out"
 
 # --user: no sandbox, no warning.
 out=$("$bin/respited" --user --check-config --config "$conf" --roster "$tmp/roster.csv" 2>&1); rc=$?

@@ -116,9 +116,11 @@ static int respited_parse_argv(int argc, char *argv[]) {
 
 /* --check-config for the system service: warn about the policy file and
  * the sources that respited.service's sandbox hides or its user cannot
- * read. Returns the number of warnings or -ENOMEM. */
-static int respited_check_sandbox(char * const *rosters, char * const *calls) {
-        _cleanup_(strv_freep) char **paths = NULL;
+ * read, and the feed directory and spool of p it could not write. Returns
+ * the number of warnings or -ENOMEM. */
+static int respited_check_sandbox(const Policy *p, char * const *rosters, char * const *calls) {
+        _cleanup_(strv_freep) char **paths = NULL, **writes = NULL;
+        int n;
 
         if (strv_extend(&paths, arg_config) < 0)
                 return -ENOMEM;
@@ -128,7 +130,13 @@ static int respited_check_sandbox(char * const *rosters, char * const *calls) {
         for (char * const *f = calls; f && *f; f++)
                 if (strv_extend(&paths, *f) < 0)
                         return -ENOMEM;
-        return sandbox_check_paths(paths, NULL);
+        n = sandbox_check_paths(paths, NULL);
+        if (n < 0)
+                return n;
+        if ((!isempty(p->feed_dir) && strv_extend(&writes, p->feed_dir) < 0) ||
+            (!isempty(p->incidents.spool) && strv_extend(&writes, p->incidents.spool) < 0))
+                return -ENOMEM;
+        return n + sandbox_check_writable(writes);
 }
 
 /* --check-config: the policy, then every source, each problem on stderr as
@@ -151,14 +159,14 @@ static int respited_check_config(void) {
         if (r < 0)
                 return r;
         if (!arg_user) {
-                n_sandbox = respited_check_sandbox(arg_rosters ?: p->rosters, arg_calls ?: p->calls);
+                n_sandbox = respited_check_sandbox(p, arg_rosters ?: p->rosters, arg_calls ?: p->calls);
                 if (n_sandbox < 0)
                         return log_oom();
         }
         if (actions_check_settings(&p->actions) < 0 || in.n_failed > 0 || in.n_skipped > 0)
                 return -EINVAL;
         if (n_sandbox > 0)
-                printf("%s: policy, sources and actions are valid; respited.service would not read "
+                printf("%s: policy, sources and actions are valid; respited.service would not read or write "
                        "everything (%d warning%s above).\n", arg_config, n_sandbox, n_sandbox == 1 ? "" : "s");
         else
                 printf("%s: policy, sources and actions are valid.\n", arg_config);

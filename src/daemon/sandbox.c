@@ -36,6 +36,17 @@ static const struct {
           "BindReadOnlyPaths=" },
 };
 
+/* What respited.service may write under ProtectSystem=strict, which makes
+ * the rest of the tree read-only: keep in step with the unit as above. */
+static const struct {
+        const char *prefix;
+        const char *setting;
+} sandbox_writable[] = {
+        { "/var/lib/respite",    "StateDirectory=respite" },
+        { "/run/respite",        "RuntimeDirectory=respite" },
+        { "/var/spool/respite",  "ReadWritePaths=-/var/spool/respite" },
+};
+
 void sandbox_user_done(SandboxUser *u) {
         free(u->name);
         free(u->gids);
@@ -89,6 +100,13 @@ const char *sandbox_hidden_by(const char *path, const char **ret_advice) {
                         return sandbox_hidden[i].setting;
                 }
         return NULL;
+}
+
+bool sandbox_may_write(const char *path) {
+        for (size_t i = 0; i < ELEMENTSOF(sandbox_writable); i++)
+                if (sandbox_path_under(path, sandbox_writable[i].prefix))
+                        return true;
+        return false;
 }
 
 /* Whether u has the permission bit want (S_IROTH or S_IXOTH) on st, as the
@@ -215,6 +233,31 @@ int sandbox_check_paths(char * const *paths, const char *user) {
                 if (r < 0)
                         return r;
                 n += r;
+        }
+        return n;
+}
+
+int sandbox_check_writable(char * const *dirs) {
+        int n = 0;
+
+        for (char * const *p = dirs; p && *p; p++) {
+                _cleanup_free_ char *real = realpath(*p, NULL);
+                const char *where = real ?: *p, *advice = NULL, *setting;
+
+                setting = sandbox_hidden_by(*p, &advice) ?: sandbox_hidden_by(where, &advice);
+                if (setting) {
+                        log_warning("%s: respited.service would write it where nobody else sees it: %s gives "
+                                    "the service a %s of its own; use a directory under /var/lib/respite or a "
+                                    "drop-in (systemctl edit respited) with BindPaths=%s.",
+                                    *p, setting, where, where);
+                        n++;
+                } else if (!sandbox_may_write(where)) {
+                        log_warning("%s: respited.service cannot write it: ProtectSystem=strict makes %s "
+                                    "read-only for the service; use a directory under /var/lib/respite "
+                                    "(StateDirectory=respite) or add a drop-in (systemctl edit respited) with "
+                                    "ReadWritePaths=%s.", *p, where, where);
+                        n++;
+                }
         }
         return n;
 }

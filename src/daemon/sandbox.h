@@ -48,3 +48,16 @@ int sandbox_user_can_read(const SandboxUser *u, const char *path, char **ret_blo
  * -ENOMEM. A missing user is said once (not counted), and the reads go
  * unchecked. */
 int sandbox_check_paths(char * const *paths, const char *user);
+
+/* Whether the absolute path lies where respited.service may write under
+ * ProtectSystem=strict: its StateDirectory=, RuntimeDirectory= or
+ * ReadWritePaths=. */
+bool sandbox_may_write(const char *path) _pure_;
+
+/* Warn (log_warning(), one line each, naming the unit setting and what to
+ * do) about each of dirs (NULL-terminated, may be NULL; as written and
+ * where it leads) that respited.service would write into and cannot
+ * (ProtectSystem=strict) or where nobody else sees it (PrivateTmp=,
+ * ProtectHome=): the feed directory and the spool. Returns the number of
+ * warnings. */
+int sandbox_check_writable(char * const *dirs);

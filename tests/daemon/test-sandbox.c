@@ -26,6 +26,18 @@ static void test_hidden_by(void **state) {
         assert_null(sandbox_hidden_by("/var/lib/respite/roster.csv", NULL));
 }
 
+/* Where the unit lets the service write under ProtectSystem=strict. */
+static void test_may_write(void **state) {
+        assert_true(sandbox_may_write("/var/lib/respite"));
+        assert_true(sandbox_may_write("/var/lib/respite/feeds"));
+        assert_true(sandbox_may_write("/run/respite/x"));
+        assert_true(sandbox_may_write("/var/spool/respite"));
+        assert_false(sandbox_may_write("/var/lib/respite-feeds"));
+        assert_false(sandbox_may_write("/srv/respite/feeds"));
+        assert_false(sandbox_may_write("/etc/respite/feeds"));
+        assert_false(sandbox_may_write("/var/spool"));
+}
+
 /* Owner, group and other bits, and search permission on the directories
  * above, for a user who is neither the owner nor root. */
 static void test_can_read(void **state) {
@@ -89,6 +101,7 @@ static void test_user_lookup(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_hidden_by),
+                cmocka_unit_test(test_may_write),
                 cmocka_unit_test(test_can_read),
                 cmocka_unit_test(test_user_lookup),
         };

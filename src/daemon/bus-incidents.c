@@ -5,6 +5,7 @@
 
 #include "daemon/bus-internal.h"
 #include "daemon/manager-internal.h"
+#include "shared/escape.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -81,7 +82,8 @@ int bus_method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error 
         if (r < 0)
                 return r;
         if (!isempty(operator) && bus_caller_level(m, &caller, operator) < ACCESS_LEAD) {
-                log_notice("Denied uid %u to list the incidents of operator '%s'.", (unsigned) caller.uid, operator);
+                log_notice("Denied uid %u to list the incidents of operator '%s'.", (unsigned) caller.uid,
+                           ESCAPED(operator));
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Only a lead of its team may list the incidents of operator '%s'.",
                                          operator);
@@ -205,7 +207,8 @@ int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_e
         if (r < 0)
                 return r;
         if (!isempty(team) && !bus_caller_sees_alerts(m, &caller, team)) {
-                log_notice("Denied uid %u to read the incident record of team '%s'.", (unsigned) caller.uid, team);
+                log_notice("Denied uid %u to read the incident record of team '%s'.", (unsigned) caller.uid,
+                           ESCAPED(team));
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Only a lead of team '%s' may read its incident record.", team);
         }
@@ -313,7 +316,7 @@ int bus_method_acknowledge_alert(sd_bus_message *msg, void *userdata, sd_bus_err
         a = manager_find_alert(m, id);
         if (!a || !bus_caller_sees_alert(m, &caller, a)) {
                 if (a)
-                        log_notice("Denied uid %u to acknowledge alert %s.", (unsigned) caller.uid, id);
+                        log_notice("Denied uid %u to acknowledge alert %s.", (unsigned) caller.uid, ESCAPED(id));
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_ALERT, "No such alert '%.64s'.", id);
         }
         r = bus_user_name(caller.uid, &by);

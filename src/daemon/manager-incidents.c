@@ -7,6 +7,7 @@
 
 #include "daemon/manager-internal.h"
 #include "daemon/spool.h"
+#include "shared/escape.h"
 #include "shared/log.h"
 
 /* The incidents of one operator, a copy of theirs in m->incidents. */
@@ -211,24 +212,25 @@ static int manager_on_spool_file(const char *dir, const char *name, void *userda
 
         r = spool_file_read(dir, name, m->policy, m->roster, clock_now(&m->clock), &f);
         if (r < 0)
-                return log_warning_errno(r, "Failed to read spool file '%s/%s': %m, skipping", dir, name);
+                return log_warning_errno(r, "Failed to read spool file '%s/%s': %m, skipping", dir, ESCAPED(name));
         r = store_spool_pending(m->store, f.name, f.hash, &pending);
         if (r < 0)
-                return log_error_errno(r, "Failed to look up spool file '%s': %m (%s)", name, store_error(m->store));
+                return log_error_errno(r, "Failed to look up spool file '%s': %m (%s)", ESCAPED(name),
+                                       store_error(m->store));
 
         if (pending)
-                log_info("Spool file '%s' was taken before a restart; moving it.", name);
+                log_info("Spool file '%s' was taken before a restart; moving it.", ESCAPED(name));
         else {
                 r = store_spool_ingest(m->store, f.name, f.hash, f.good, f.n_bad);
                 if (r < 0)
                         return log_error_errno(r, "Failed to store the incidents of spool file '%s': %m (%s)",
-                                               name, store_error(m->store));
+                                               ESCAPED(name), store_error(m->store));
                 for (size_t i = 0; i < f.good->n; i++) {
                         r = manager_add_reported(m, &f.good->items[i]);
                         if (r < 0)
                                 return log_oom();
                 }
-                log_info("Spool file '%s': %zu incidents taken%s.", name, f.good->n,
+                log_info("Spool file '%s': %zu incidents taken%s.", ESCAPED(name), f.good->n,
                          f.n_bad > 0 ? ", some lines bad" : "");
                 r = manager_revise_operators(m, f.good);
                 if (r < 0)
@@ -237,15 +239,17 @@ static int manager_on_spool_file(const char *dir, const char *name, void *userda
                         manager_alert_incident(m, &f.good->items[i]);
         }
 
+        /* The first reason only, quoted: the rest are in failed/. */
         if (f.n_bad > 0)
-                log_warning("Spool file '%s' has %u bad lines, see %s/" SPOOL_FAILED "/:\n%s", name, f.n_bad, dir,
-                            f.reasons);
+                log_warning("Spool file '%s' has %u bad line%s, see %s/" SPOOL_FAILED "/; the first: %s", ESCAPED(name),
+                            f.n_bad, f.n_bad == 1 ? "" : "s", dir,
+                            cescape_log_n(f.reasons, strcspn(f.reasons, "\n"), (char[CESCAPE_LOG_MAX]) {}));
         r = spool_file_finish(dir, &f);
         if (r < 0)
-                return log_error_errno(r, "Failed to move spool file '%s/%s': %m", dir, name);
+                return log_error_errno(r, "Failed to move spool file '%s/%s': %m", dir, ESCAPED(name));
         r = store_spool_done(m->store, f.name, f.hash);
         if (r < 0)
-                return log_warning_errno(r, "Failed to mark spool file '%s' done: %m (%s), ignoring", name,
+                return log_warning_errno(r, "Failed to mark spool file '%s' done: %m (%s), ignoring", ESCAPED(name),
                                          store_error(m->store));
         return 0;
 }

@@ -4,6 +4,7 @@
 
 #include "import/roster-csv.h"
 #include "shared/csv-reader.h"
+#include "shared/escape.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -56,7 +57,7 @@ static int roster_csv_header(const CsvRecord *rec, void *userdata) {
         if (fclose(f) != 0)
                 return -ENOMEM;
         if (any)
-                log_warning("%s:%u: unknown columns %s, ignoring", l->path, rec->line, unknown);
+                log_warning("%s:%u: unknown columns %s, ignoring", l->path, rec->line, ESCAPED(unknown));
         return 0;
 }
 
@@ -128,8 +129,8 @@ static int roster_csv_check_names(RosterCsvLoader *l, const CsvRow *row, const c
         if (strv_contains(l->conflicting, id))
                 return 0;
         log_warning("%s:%u: operator '%s' was named '%s' in team '%s' before, keeping that, ignoring '%s' in team '%s'",
-                    row->path, row->line, id, o->name, o->team, isempty(name) ? o->name : name,
-                    isempty(team) ? o->team : team);
+                    row->path, row->line, ESCAPED(id), ESCAPED(o->name), ESCAPED(o->team),
+                    ESCAPED(isempty(name) ? o->name : name), ESCAPED(isempty(team) ? o->team : team));
         return strv_extend(&l->conflicting, id);
 }
 

@@ -692,6 +692,14 @@ static const sd_bus_vtable bus_vtable[] = {
                                 SD_BUS_ARGS("s", operator, "s", category, "t", when_usec, "s", note),
                                 SD_BUS_RESULT("s", incident_id),
                                 bus_method_report_incident, SD_BUS_VTABLE_UNPRIVILEGED),
+        /* ReportIncident() with an idempotency key: retrying with the same
+         * client_id is safe, it stores one incident and returns its id
+         * (bus-incidents.c). */
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_REPORT_INCIDENT_WITH_ID,
+                                SD_BUS_ARGS("s", client_id, "s", operator, "s", category, "t", when_usec,
+                                            "s", note),
+                                SD_BUS_RESULT("s", incident_id),
+                                bus_method_report_incident_with_id, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_SCHEDULE,
                                 SD_BUS_ARGS("s", operator, "t", from_usec, "t", to_usec),
                                 SD_BUS_RESULT("a(sttss)", breaks),

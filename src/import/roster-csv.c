@@ -50,14 +50,14 @@ static int roster_csv_header(const CsvRecord *rec, void *userdata) {
                         if (csv_column(rec, known[k]) == (ssize_t) i)
                                 is_known = true;
                 if (!is_known) {
-                        fprintf(f, "%s'%s'", any ? ", " : "", rec->fields[i]);
+                        fprintf(f, "%s'%s'", any ? ", " : "", ESCAPED(rec->fields[i]));
                         any = true;
                 }
         }
         if (fclose(f) != 0)
                 return -ENOMEM;
         if (any)
-                log_warning("%s:%u: unknown columns %s, ignoring", l->path, rec->line, ESCAPED(unknown));
+                log_warning("%s:%u: unknown columns %s, ignoring", l->path, rec->line, unknown);
         return 0;
 }
 

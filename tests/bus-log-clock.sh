@@ -111,6 +111,10 @@ out=$(as respite-t-blc-acd ReportIncidentWithId sssts "" op16 threat 0 "")
 check "an empty client_id is refused" grep -q "client_id must be" <<<"$out"
 out=$(as respite-t-blc-other ReportIncidentWithId sssts "$key" op16 threat 0 "")
 check "an unmapped user may not report with a client_id either" grep -q "Access denied\|AccessDenied" <<<"$out"
+ctl1=$("$bin/respitectl" report op27 other --note "by respitectl" --id ctl-key-1 2>/dev/null)
+ctl2=$("$bin/respitectl" report op27 other --note "by respitectl" --id ctl-key-1 2>/dev/null)
+check "respitectl report --id run twice prints one id" bash -c "[[ '$ctl1' =~ ^[0-9a-f]{32}$ ]] && test '$ctl1' = '$ctl2'"
+check "and stores one incident" test "$(sql "SELECT COUNT(*) FROM incidents WHERE note = 'by respitectl'")" = 1
 # A caller whose call timed out: respited stopped (SIGSTOP) while the
 # call waits, the call gives up, respited resumes and stores it; the retry
 # with the same client_id gets the same id.

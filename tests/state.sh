@@ -68,7 +68,7 @@ if ! start_daemon; then
 fi
 ok "respited starts with an empty state directory"
 check "the store is created in WAL mode" test "$(sql 'PRAGMA journal_mode')" = wal
-check "the schema version is current" test "$(sql 'PRAGMA user_version')" = 4
+check "the schema version is current" test "$(sql 'PRAGMA user_version')" = 5
 check "every operator and team has a 256-bit feed token" \
         test "$(sql "SELECT COUNT(*) FROM feed_tokens WHERE length(token) = 64")" = 5
 

@@ -33,6 +33,7 @@ bool arg_json = false;
 bool arg_color = false;
 const char *arg_at = NULL;
 const char *arg_note = NULL;
+const char *arg_id = NULL;
 const char *arg_date = NULL;
 const char *arg_since = NULL;
 const char *arg_config = NULL;
@@ -72,8 +73,9 @@ static void respitectl_help(void) {
                "                       and on the phones, the shortfall flagged; html: the page\n"
                "                       of plan --format html\n\n"
                "Act:\n"
-               "  report OPERATOR CATEGORY [--at TIME] [--note TEXT]\n"
-               "                       Report an incident: grants the recovery break at once\n"
+               "  report OPERATOR CATEGORY [--at TIME] [--note TEXT] [--id KEY]\n"
+               "                       Report an incident: grants the recovery break at once;\n"
+               "                       with --id, running it again stores it once\n"
                "  reload               Re-read the policy, rosters and call records (root)\n"
                "  rotate-token OPERATOR|--team TEAM\n"
                "                       A new secret feed URL; the old one answers 404 at once\n\n"
@@ -125,13 +127,14 @@ static int respitectl_parse_argv(int argc, char *argv[]) {
         enum {
                 ARG_USER = 0x100, ARG_AT, ARG_NOTE, ARG_DATE, ARG_CONFIG, ARG_FROM, ARG_TO, ARG_FORMAT,
                 ARG_ROSTER, ARG_CALLS, ARG_INCIDENTS, ARG_OPERATOR, ARG_TEAM, ARG_VERSION,
-                ARG_METRICS, ARG_JSON, ARG_SINCE,
+                ARG_METRICS, ARG_JSON, ARG_SINCE, ARG_ID,
         };
         static const struct option options[] = {
                 { "user",      no_argument,       NULL, ARG_USER      },
                 { "json",      no_argument,       NULL, ARG_JSON      },
                 { "at",        required_argument, NULL, ARG_AT        },
                 { "note",      required_argument, NULL, ARG_NOTE      },
+                { "id",        required_argument, NULL, ARG_ID        },
                 { "date",      required_argument, NULL, ARG_DATE      },
                 { "since",     required_argument, NULL, ARG_SINCE     },
                 { "config",    required_argument, NULL, ARG_CONFIG    },
@@ -163,6 +166,7 @@ static int respitectl_parse_argv(int argc, char *argv[]) {
                 case ARG_JSON:      arg_json = true; break;
                 case ARG_AT:        arg_at = optarg; break;
                 case ARG_NOTE:      arg_note = optarg; break;
+                case ARG_ID:        arg_id = optarg; break;
                 case ARG_DATE:      arg_date = optarg; break;
                 case ARG_SINCE:     arg_since = optarg; break;
                 case ARG_CONFIG:    arg_config = optarg; break;
@@ -239,7 +243,7 @@ static const Verb respitectl_verbs[] = {
           .unexpected = "usage: respitectl incidents [--from DATE] [--to DATE] [--team NAME] [--operator ID] "
                         "[--format table|csv|json]" },
         { "report",       2, 2, 0, verb_report,
-          .usage = "Usage: respitectl report OPERATOR CATEGORY [--at TIME] [--note TEXT]; "
+          .usage = "Usage: respitectl report OPERATOR CATEGORY [--at TIME] [--note TEXT] [--id KEY]; "
                    "`respitectl operators` lists the operators, respite.conf(5) the categories." },
         { "reload",       0, 0, 0, verb_reload,
           .unexpected = "usage: respitectl reload" },

@@ -22,6 +22,7 @@ extern bool arg_json;                   /* --json, or --format json */
 extern bool arg_color;                  /* colour: a terminal, no --json, no $NO_COLOR */
 extern const char *arg_at;
 extern const char *arg_note;
+extern const char *arg_id;
 extern const char *arg_date;
 extern const char *arg_since;
 extern const char *arg_config;

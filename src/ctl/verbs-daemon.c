@@ -592,8 +592,14 @@ int verb_report(char **args) {
         if (r == -ENOMEM)
                 return r;
 
-        r = ctl_bus_call(bus, BUS_METHOD_REPORT_INCIDENT, "report the incident", &reply, "ssts", args[1], args[2],
-                         (uint64_t) when, arg_note ?: "");
+        /* With --id, the daemon stores it once however often it is run
+         * (a retry after a timeout is safe). */
+        if (arg_id)
+                r = ctl_bus_call(bus, BUS_METHOD_REPORT_INCIDENT_WITH_ID, "report the incident", &reply, "sssts",
+                                 arg_id, args[1], args[2], (uint64_t) when, arg_note ?: "");
+        else
+                r = ctl_bus_call(bus, BUS_METHOD_REPORT_INCIDENT, "report the incident", &reply, "ssts", args[1],
+                                 args[2], (uint64_t) when, arg_note ?: "");
         if (r < 0)
                 return r;
         r = sd_bus_message_read(reply, "s", &id);

@@ -1,36 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The bus's incidents and lead alerts: ReportIncident, ListIncidents,
- * GetIncidentRecord, ListAlerts, AcknowledgeAlert (respited(8)). */
+/* The bus's incidents and lead alerts: ReportIncident,
+ * ReportIncidentWithId, ListIncidents, GetIncidentRecord, ListAlerts,
+ * AcknowledgeAlert (respited(8)). */
 #include <pwd.h>
 
 #include "daemon/bus-internal.h"
 #include "daemon/manager-internal.h"
+#include "shared/escape.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
-/* ReportIncident(s operator, s category, t when_usec, s note) → (s incident_id)
- * when_usec: UTC microseconds, 0 = now. The incident is committed to the
- * store and planned for (and the signals and feeds it causes are out) before
- * the reply is sent. Allowed for the operator's own user, a lead of their
- * team, integrations (access.integrations), root and the daemon's user.
- * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
- * org.freedesktop.DBus.Error.InvalidArgs (a time more than a minute ahead or 7 days back, a
- * note over 4096 bytes: incident_check()). */
-int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
-        const char *operator, *category, *note;
-        _cleanup_free_ char *id = NULL;
-        uint64_t when;
-        int r;
-
-        r = sd_bus_message_read(msg, "ssts", &operator, &category, &when, &note);
-        if (r < 0)
-                return r;
-        r = bus_check_access_as(msg, m, operator, true, "report incidents for", error);
-        if (r < 0)
-                return r;
-
-        r = manager_report_incident(m, operator, category, when, note, &id);
+/* The reply to ReportIncident() or ReportIncidentWithId() of operator and
+ * category, whose manager call returned r (and id). */
+static int bus_reply_report(sd_bus_message *msg, const Manager *m, int r, const char *operator,
+                            const char *category, const char *id, sd_bus_error *error) {
         switch (r) {
         case -ENXIO:
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
@@ -51,11 +34,87 @@ int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error
         case -E2BIG:
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "The note is longer than %d bytes.", INCIDENT_NOTE_MAX);
+        case -EEXIST:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "This client_id was given before for incident %s, of another operator or "
+                                         "category; a retry must repeat them.", id);
+        case -EOPNOTSUPP:
+                return sd_bus_error_setf(error, SD_BUS_ERROR_NOT_SUPPORTED,
+                                         "This respited keeps no store, so no client_id.");
         default:
                 if (r < 0)
                         return r;
         }
         return sd_bus_reply_method_return(msg, "s", id);
+}
+
+/* ReportIncident(s operator, s category, t when_usec, s note) → (s incident_id)
+ * when_usec: UTC microseconds, 0 = now. The incident is committed to the
+ * store and planned for (and the signals and feeds it causes are out) before
+ * the reply is sent. Allowed for the operator's own user, a lead of their
+ * team, integrations (access.integrations), root and the daemon's user.
+ * A caller whose call timed out cannot tell whether it was stored: retrying
+ * it may store it twice; ReportIncidentWithId() may be retried safely.
+ * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
+ * org.freedesktop.DBus.Error.InvalidArgs (a time more than a minute ahead or 7 days back, a
+ * note over 4096 bytes: incident_check()). */
+int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *operator, *category, *note;
+        _cleanup_free_ char *id = NULL;
+        uint64_t when;
+        int r;
+
+        r = sd_bus_message_read(msg, "ssts", &operator, &category, &when, &note);
+        if (r < 0)
+                return r;
+        r = bus_check_access_as(msg, m, operator, true, "report incidents for", error);
+        if (r < 0)
+                return r;
+
+        r = manager_report_incident(m, operator, category, when, note, &id);
+        return bus_reply_report(msg, m, r, operator, category, id, error);
+}
+
+/* ReportIncidentWithId(s client_id, s operator, s category, t when_usec, s note) → (s incident_id)
+ * ReportIncident() with an idempotency key: client_id, 1 to 128 bytes of
+ * printable ASCII without space (a UUID the caller made, its ACD's call
+ * id), names the incident for the calling Unix user. The first call stores
+ * the incident and the key in one transaction; every later call of the same
+ * user with the same client_id stores nothing and returns the same
+ * incident_id, so a caller whose call timed out (respited busy or stopped)
+ * retries safely, also across a restart of respited. when_usec and note of
+ * a retry are not compared (when_usec = 0 means another "now"); operator
+ * and category must be the same. Keys are kept as long as their incident
+ * (incidents.retention_days). Who may call: as ReportIncident().
+ * Errors: those of ReportIncident(); org.freedesktop.DBus.Error.InvalidArgs
+ * also for a client_id out of shape and for one given before with another
+ * operator or category; org.freedesktop.DBus.Error.NotSupported when
+ * respited keeps no store. */
+int bus_method_report_incident_with_id(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(caller_done) Caller caller = {};
+        const char *key, *operator, *category, *note;
+        _cleanup_free_ char *id = NULL;
+        Manager *m = userdata;
+        uint64_t when;
+        int r;
+
+        r = sd_bus_message_read(msg, "sssts", &key, &operator, &category, &when, &note);
+        if (r < 0)
+                return r;
+        r = bus_check_access_as(msg, m, operator, true, "report incidents for", error);
+        if (r < 0)
+                return r;
+        if (!manager_incident_key_is_valid(key))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "client_id must be 1 to %d bytes of printable ASCII without spaces.",
+                                         MANAGER_INCIDENT_KEY_MAX);
+        r = caller_from_message(msg, &caller);
+        if (r < 0)
+                return r;
+
+        r = manager_report_incident_keyed(m, caller.uid, key, operator, category, when, note, &id);
+        return bus_reply_report(msg, m, r, operator, category, id, error);
 }
 
 /* ListIncidents(s operator, t since_usec) → (a(ssstts) incidents)
@@ -81,7 +140,8 @@ int bus_method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error 
         if (r < 0)
                 return r;
         if (!isempty(operator) && bus_caller_level(m, &caller, operator) < ACCESS_LEAD) {
-                log_notice("Denied uid %u to list the incidents of operator '%s'.", (unsigned) caller.uid, operator);
+                log_notice("Denied uid %u to list the incidents of operator '%s'.", (unsigned) caller.uid,
+                           ESCAPED(operator));
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Only a lead of its team may list the incidents of operator '%s'.",
                                          operator);
@@ -205,7 +265,8 @@ int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_e
         if (r < 0)
                 return r;
         if (!isempty(team) && !bus_caller_sees_alerts(m, &caller, team)) {
-                log_notice("Denied uid %u to read the incident record of team '%s'.", (unsigned) caller.uid, team);
+                log_notice("Denied uid %u to read the incident record of team '%s'.", (unsigned) caller.uid,
+                           ESCAPED(team));
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Only a lead of team '%s' may read its incident record.", team);
         }
@@ -313,7 +374,7 @@ int bus_method_acknowledge_alert(sd_bus_message *msg, void *userdata, sd_bus_err
         a = manager_find_alert(m, id);
         if (!a || !bus_caller_sees_alert(m, &caller, a)) {
                 if (a)
-                        log_notice("Denied uid %u to acknowledge alert %s.", (unsigned) caller.uid, id);
+                        log_notice("Denied uid %u to acknowledge alert %s.", (unsigned) caller.uid, ESCAPED(id));
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_ALERT, "No such alert '%.64s'.", id);
         }
         r = bus_user_name(caller.uid, &by);

@@ -45,6 +45,7 @@ int bus_check_team_access(sd_bus_message *msg, const Manager *m, const char *tea
 
 /* bus-incidents.c: the methods, documented there. */
 int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_report_incident_with_id(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_acknowledge_alert(sd_bus_message *msg, void *userdata, sd_bus_error *error);

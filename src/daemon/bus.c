@@ -6,6 +6,7 @@
 #include "daemon/access.h"
 #include "daemon/bus-internal.h"
 #include "daemon/manager-internal.h"
+#include "shared/escape.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -44,7 +45,7 @@ int bus_check_access_as(sd_bus_message *msg, const Manager *m, const char *opera
         if (caller_from_message(msg, &caller) < 0 ||
             (bus_caller_level(m, &caller, operator) == ACCESS_DENIED &&
              !(integrations && access_is_integration(&m->policy->access, &caller, geteuid())))) {
-                log_notice("Denied uid %u to %s operator '%s'.", (unsigned) caller.uid, what, operator);
+                log_notice("Denied uid %u to %s operator '%s'.", (unsigned) caller.uid, what, ESCAPED(operator));
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Not allowed to %s operator '%s'.", what, operator);
         }
@@ -63,7 +64,7 @@ int bus_check_team_access(sd_bus_message *msg, const Manager *m, const char *tea
         if (caller_from_message(msg, &caller) >= 0 &&
             access_for_team(&m->policy->access, &caller, geteuid(), team))
                 return 0;
-        log_notice("Denied uid %u to %s team '%s'.", (unsigned) caller.uid, what, team);
+        log_notice("Denied uid %u to %s team '%s'.", (unsigned) caller.uid, what, ESCAPED(team));
         return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "Not allowed to %s team '%s'.", what, team);
 }
 
@@ -451,7 +452,8 @@ static int bus_method_set_agent_state(sd_bus_message *msg, void *userdata, sd_bu
                 return r;
         if (caller_from_message(msg, &caller) < 0 ||
             !access_is_integration(&m->policy->access, &caller, geteuid())) {
-                log_notice("Denied uid %u to set the agent state of operator '%s'.", (unsigned) caller.uid, operator);
+                log_notice("Denied uid %u to set the agent state of operator '%s'.", (unsigned) caller.uid,
+                           ESCAPED(operator));
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Only integrations (access.integrations) may set the agent state of "
                                          "operator '%s'.", operator);
@@ -690,6 +692,14 @@ static const sd_bus_vtable bus_vtable[] = {
                                 SD_BUS_ARGS("s", operator, "s", category, "t", when_usec, "s", note),
                                 SD_BUS_RESULT("s", incident_id),
                                 bus_method_report_incident, SD_BUS_VTABLE_UNPRIVILEGED),
+        /* ReportIncident() with an idempotency key: retrying with the same
+         * client_id is safe, it stores one incident and returns its id
+         * (bus-incidents.c). */
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_REPORT_INCIDENT_WITH_ID,
+                                SD_BUS_ARGS("s", client_id, "s", operator, "s", category, "t", when_usec,
+                                            "s", note),
+                                SD_BUS_RESULT("s", incident_id),
+                                bus_method_report_incident_with_id, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_SCHEDULE,
                                 SD_BUS_ARGS("s", operator, "t", from_usec, "t", to_usec),
                                 SD_BUS_RESULT("a(sttss)", breaks),

@@ -9,6 +9,7 @@
 #include <search.h>
 
 #include "daemon/manager-internal.h"
+#include "shared/escape.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -104,9 +105,10 @@ void manager_agent_changed(Manager *m, const char *operator, const ManagerAgent 
         /* The one place every change of state passes: due breaks and
          * adherence hook in here. */
         time_format_clock(after->since, m->policy ? m->policy->timezone : "UTC", false, when);
-        log_internal(level, 0, "%s: %s since %s%s%s%s%s%s%s", operator, agent_state_to_string(after->state), when,
-                 after->agent ? " (" : "", after->agent ?: "", after->agent ? ")" : "",
-                 after->reason ? ", \"" : "", after->reason ?: "", after->reason ? "\"" : "");
+        log_internal(level, 0, "%s: %s since %s%s%s%s%s%s%s", ESCAPED(operator), agent_state_to_string(after->state),
+                     when, after->agent ? " (" : "", after->agent ? ESCAPED(after->agent) : "",
+                     after->agent ? ")" : "", after->reason ? ", \"" : "", after->reason ? ESCAPED(after->reason) : "",
+                     after->reason ? "\"" : "");
         manager_breaks_agent_changed(m, operator, before, after);
 }
 
@@ -211,7 +213,7 @@ int manager_agent_set(Manager *m, const AgentStateChange *c) {
         if (!e->told_unknown && m->roster && roster_find_operator(m->roster, e->operator) < 0) {
                 e->told_unknown = true;
                 log_notice("%s: the ACD reports an operator the roster does not know (%s); check the agents "
-                           "mapping of sources.calls.", e->operator, e->now.agent ?: "no channel");
+                           "mapping of sources.calls.", ESCAPED(e->operator), ESCAPED(e->now.agent ?: "no channel"));
         }
         manager_agent_changed(m, e->operator, &before, &e->now);
         free((char *) before.reason);

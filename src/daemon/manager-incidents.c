@@ -7,7 +7,9 @@
 
 #include "daemon/manager-internal.h"
 #include "daemon/spool.h"
+#include "shared/escape.h"
 #include "shared/log.h"
+#include "shared/time-util.h"
 
 /* The incidents of one operator, a copy of theirs in m->incidents. */
 typedef struct ManagerOperatorIncidents {
@@ -119,13 +121,46 @@ int manager_merge_incidents(const IncidentList *a, const IncidentList *b, usec_t
         return 0;
 }
 
+/* What retention deletes: what is older than retention both by now and by
+ * the newest stored incident, so that a clock that jumped ahead (a wrong
+ * RTC at boot, a bad NTP answer) deletes nothing that a right one would
+ * keep. Warns when the clock alone would have deleted every stored
+ * incident. Returns the instant before which to purge (0: nothing). */
+static usec_t manager_purge_before(Manager *m, usec_t now, usec_t keep) {
+        char at[ISO8601_MAX], newest_at[ISO8601_MAX];
+        usec_t newest;
+        int r;
+
+        r = store_newest_incident(m->store, &newest);
+        if (r < 0) {
+                log_warning_errno(r, "Failed to find the newest stored incident: %m (%s); not purging.",
+                                  store_error(m->store));
+                return 0;
+        }
+        if (newest == 0 || newest >= now)
+                return now > keep ? now - keep : 0;
+        if (now - newest > keep)
+                log_warning("The clock (%s) lies %" PRIu64 " days after the newest stored incident (%s), more than "
+                            "the %u days of retention: if it jumped, fix it; purging only incidents %u days older "
+                            "than that one.", time_format_clock(now, "UTC", true, at), (now - newest) / USEC_PER_DAY,
+                            time_format_clock(newest, "UTC", true, newest_at), m->policy->incidents.retention_days,
+                            m->policy->incidents.retention_days);
+        return newest > keep ? newest - keep : 0;
+}
+
 int manager_purge_incidents(Manager *m, bool reload) {
         _cleanup_(incident_list_freep) IncidentList *reported = NULL, *incidents = NULL;
         usec_t now = clock_now(&m->clock), keep = (usec_t) m->policy->incidents.retention_days * USEC_PER_DAY;
         unsigned deleted;
         int r;
 
-        r = store_purge(m->store, now > keep ? now - keep : 0, &deleted);
+        /* A replay's clock says nothing of today: deleting by it would
+         * take the real incidents of the days it runs ahead of. */
+        if (m->clock.replay && !m->replay_purge) {
+                log_info("Replay clock: retention not applied (respited --purge applies it).");
+                return 0;
+        }
+        r = store_purge(m->store, manager_purge_before(m, now, keep), &deleted);
         if (r < 0)
                 return log_warning_errno(r, "Failed to purge old incidents: %m (%s), ignoring",
                                          store_error(m->store));
@@ -211,24 +246,25 @@ static int manager_on_spool_file(const char *dir, const char *name, void *userda
 
         r = spool_file_read(dir, name, m->policy, m->roster, clock_now(&m->clock), &f);
         if (r < 0)
-                return log_warning_errno(r, "Failed to read spool file '%s/%s': %m, skipping", dir, name);
+                return log_warning_errno(r, "Failed to read spool file '%s/%s': %m, skipping", dir, ESCAPED(name));
         r = store_spool_pending(m->store, f.name, f.hash, &pending);
         if (r < 0)
-                return log_error_errno(r, "Failed to look up spool file '%s': %m (%s)", name, store_error(m->store));
+                return log_error_errno(r, "Failed to look up spool file '%s': %m (%s)", ESCAPED(name),
+                                       store_error(m->store));
 
         if (pending)
-                log_info("Spool file '%s' was taken before a restart; moving it.", name);
+                log_info("Spool file '%s' was taken before a restart; moving it.", ESCAPED(name));
         else {
                 r = store_spool_ingest(m->store, f.name, f.hash, f.good, f.n_bad);
                 if (r < 0)
                         return log_error_errno(r, "Failed to store the incidents of spool file '%s': %m (%s)",
-                                               name, store_error(m->store));
+                                               ESCAPED(name), store_error(m->store));
                 for (size_t i = 0; i < f.good->n; i++) {
                         r = manager_add_reported(m, &f.good->items[i]);
                         if (r < 0)
                                 return log_oom();
                 }
-                log_info("Spool file '%s': %zu incidents taken%s.", name, f.good->n,
+                log_info("Spool file '%s': %zu incidents taken%s.", ESCAPED(name), f.good->n,
                          f.n_bad > 0 ? ", some lines bad" : "");
                 r = manager_revise_operators(m, f.good);
                 if (r < 0)
@@ -237,15 +273,17 @@ static int manager_on_spool_file(const char *dir, const char *name, void *userda
                         manager_alert_incident(m, &f.good->items[i]);
         }
 
+        /* The first reason only, quoted: the rest are in failed/. */
         if (f.n_bad > 0)
-                log_warning("Spool file '%s' has %u bad lines, see %s/" SPOOL_FAILED "/:\n%s", name, f.n_bad, dir,
-                            f.reasons);
+                log_warning("Spool file '%s' has %u bad line%s, see %s/" SPOOL_FAILED "/; the first: %s", ESCAPED(name),
+                            f.n_bad, f.n_bad == 1 ? "" : "s", dir,
+                            cescape_log_n(f.reasons, strcspn(f.reasons, "\n"), (char[CESCAPE_LOG_MAX]) {}));
         r = spool_file_finish(dir, &f);
         if (r < 0)
-                return log_error_errno(r, "Failed to move spool file '%s/%s': %m", dir, name);
+                return log_error_errno(r, "Failed to move spool file '%s/%s': %m", dir, ESCAPED(name));
         r = store_spool_done(m->store, f.name, f.hash);
         if (r < 0)
-                return log_warning_errno(r, "Failed to mark spool file '%s' done: %m (%s), ignoring", name,
+                return log_warning_errno(r, "Failed to mark spool file '%s' done: %m (%s), ignoring", ESCAPED(name),
                                          store_error(m->store));
         return 0;
 }
@@ -269,8 +307,9 @@ int manager_watch_spool(Manager *m) {
         return strdup_to(&m->spool_dir, dir) < 0 ? log_oom() : 0;
 }
 
-int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
-                            const char *note, char **ret_id) {
+/* manager_report_incident(), committed with uid's key when key is set. */
+static int manager_report(Manager *m, uid_t uid, const char *key, const char *operator, const char *category,
+                          usec_t when, const char *note, char **ret_id) {
         char id[SD_ID128_STRING_MAX];
         usec_t now = clock_now(&m->clock);
         sd_id128_t uuid;
@@ -309,7 +348,8 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
          * back and the break with it. */
         (void) manager_revise(m, operator);
         if (m->store) {
-                r = store_add_incident(m->store, &inc, "bus");
+                r = key ? store_add_incident_keyed(m->store, &inc, "bus", uid, key)
+                        : store_add_incident(m->store, &inc, "bus");
                 if (r < 0) {
                         log_error_errno(r, "Failed to store incident %s: %m (%s); taking it back.", id,
                                         store_error(m->store));
@@ -324,4 +364,52 @@ int manager_report_incident(Manager *m, const char *operator, const char *catego
 
         *ret_id = strdup(id);
         return *ret_id ? 0 : -ENOMEM;
+}
+
+int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
+                            const char *note, char **ret_id) {
+        return manager_report(m, 0, NULL, operator, category, when, note, ret_id);
+}
+
+bool manager_incident_key_is_valid(const char *key) {
+        size_t n = strlen(key);
+
+        if (n == 0 || n > MANAGER_INCIDENT_KEY_MAX)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (key[i] < 0x21 || key[i] > 0x7e)
+                        return false;
+        return true;
+}
+
+/* The reported incident called id, or NULL. */
+static const Incident *manager_find_reported(const Manager *m, const char *id) {
+        for (size_t i = 0; i < m->reported->n; i++)
+                if (streq(m->reported->items[i].id, id))
+                        return &m->reported->items[i];
+        return NULL;
+}
+
+int manager_report_incident_keyed(Manager *m, uid_t uid, const char *key, const char *operator,
+                                  const char *category, usec_t when, const char *note, char **ret_id) {
+        _cleanup_free_ char *id = NULL;
+        const Incident *inc;
+        int r;
+
+        if (!m->store)
+                return -EOPNOTSUPP;
+        r = store_find_incident_key(m->store, uid, key, &id);
+        if (r == -ENOENT)
+                return manager_report(m, uid, key, operator, category, when, note, ret_id);
+        if (r < 0)
+                return log_error_errno(r, "Failed to look up an incident's key: %m (%s)", store_error(m->store));
+
+        /* A retry: the same incident, unless the key was used for another. */
+        inc = manager_find_reported(m, id);
+        *ret_id = TAKE_PTR(id);
+        if (inc && (!streq(inc->operator, operator) || !streq(inc->category, category)))
+                return -EEXIST;
+        log_info("%s: incident %s reported again with its key; not stored twice.", inc ? inc->operator : "?",
+                 *ret_id);
+        return 0;
 }

@@ -37,6 +37,7 @@ typedef struct Manager {
         char *feed_dir_override;        /* --feed-dir */
         char *replay_from;              /* --clock: ISO 8601, site zone when without offset */
         unsigned replay_speed;          /* --speed */
+        bool replay_purge;              /* --purge: retention under --clock too */
 
         Policy *policy;
         Roster *roster;
@@ -162,6 +163,22 @@ int manager_reload(Manager *m, char **ret_reason);
  * operator is kept but earns no break. */
 int manager_report_incident(Manager *m, const char *operator, const char *category, usec_t when,
                             const char *note, char **ret_id);
+
+/* The longest idempotency key ReportIncidentWithId() takes, in bytes. */
+#define MANAGER_INCIDENT_KEY_MAX 128
+
+/* Whether key is an idempotency key: 1 to MANAGER_INCIDENT_KEY_MAX bytes
+ * of printable ASCII without space (0x21–0x7e): a UUID, an ACD's call id. */
+bool manager_incident_key_is_valid(const char *key) _pure_;
+
+/* manager_report_incident() with Unix user uid's idempotency key (valid):
+ * the first time, the incident and the key are committed together; when
+ * uid gave key before (and its incident is still kept), nothing is stored
+ * and *ret_id is that incident's id (the retry is logged). -EEXIST: uid's key
+ * names an incident of another operator or category (*ret_id is its id);
+ * -EOPNOTSUPP: no store (keys could not outlive respited). */
+int manager_report_incident_keyed(Manager *m, uid_t uid, const char *key, const char *operator,
+                                  const char *category, usec_t when, const char *note, char **ret_id);
 
 /* The URLs of the feed of operator who (FEED_OPERATOR) or team who
  * (FEED_TEAM), the caller having checked that it exists: the http(s):// URL

@@ -20,6 +20,7 @@ static const char *arg_feed_dir = NULL;
 static const char *arg_clock = NULL;
 static const char *arg_state_dir = NULL;
 static unsigned arg_speed = 1;
+static bool arg_purge = false;
 
 static void respited_help(void) {
         printf("Usage: respited [OPTIONS]\n\n"
@@ -35,6 +36,7 @@ static void respited_help(void) {
                "     --check-config   Check the policy and its sources, then exit 0 or 1\n"
                "     --clock TIME     Start the clock at TIME (ISO 8601) to replay a past day\n"
                "     --speed N        Run the replay clock N times faster (default 1)\n"
+               "     --purge          Apply retention under --clock too (not by default)\n"
                "  -h --help           Show this help\n"
                "     --version        Show the version\n\n"
                "See respited(8) and respite.conf(5).\n", POLICY_DEFAULT_PATH, DEFAULT_STATE_DIR);
@@ -43,7 +45,7 @@ static void respited_help(void) {
 static int respited_parse_argv(int argc, char *argv[]) {
         enum {
                 ARG_USER = 0x100, ARG_ROSTER, ARG_CALLS, ARG_FEED_DIR, ARG_CHECK_CONFIG,
-                ARG_CLOCK, ARG_SPEED, ARG_VERSION, ARG_STATE_DIR,
+                ARG_CLOCK, ARG_SPEED, ARG_VERSION, ARG_STATE_DIR, ARG_PURGE,
         };
         static const struct option options[] = {
                 { "config",       required_argument, NULL, 'c'              },
@@ -55,6 +57,7 @@ static int respited_parse_argv(int argc, char *argv[]) {
                 { "check-config", no_argument,       NULL, ARG_CHECK_CONFIG },
                 { "clock",        required_argument, NULL, ARG_CLOCK        },
                 { "speed",        required_argument, NULL, ARG_SPEED        },
+                { "purge",        no_argument,       NULL, ARG_PURGE        },
                 { "help",         no_argument,       NULL, 'h'              },
                 { "version",      no_argument,       NULL, ARG_VERSION      },
                 {}
@@ -90,6 +93,9 @@ static int respited_parse_argv(int argc, char *argv[]) {
                 case ARG_CLOCK:
                         arg_clock = optarg;
                         break;
+                case ARG_PURGE:
+                        arg_purge = true;
+                        break;
                 case ARG_SPEED:
                         errno = 0;
                         unsigned long v = strtoul(optarg, &end, 10);
@@ -111,6 +117,8 @@ static int respited_parse_argv(int argc, char *argv[]) {
                 return log_error_errno(EINVAL, "Unexpected argument '%s'; see respited --help.", argv[optind]);
         if (arg_speed != 1 && !arg_clock)
                 return log_error_errno(EINVAL, "--speed needs --clock.");
+        if (arg_purge && !arg_clock)
+                return log_error_errno(EINVAL, "--purge needs --clock: the real clock always applies retention.");
         return 1;
 }
 
@@ -227,6 +235,7 @@ static int respited_run(int argc, char *argv[]) {
         if (strdup_to(&m->replay_from, arg_clock) < 0)
                 return log_oom();
         m->replay_speed = arg_speed;
+        m->replay_purge = arg_purge;
 
         r = manager_load(m);
         if (r < 0)

@@ -86,6 +86,17 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3_stmt *, sqlite3_finalize);
         "  name TEXT PRIMARY KEY,"                                      \
         "  value BLOB NOT NULL);"
 
+/* Idempotency keys (schema version 5): the key a caller of
+ * ReportIncidentWithId() gave, per Unix user, and the incident it made;
+ * dropped with the incident (retention). */
+#define STORE_SCHEMA_INCIDENT_KEYS                                      \
+        "CREATE TABLE incident_keys ("                                  \
+        "  uid INTEGER NOT NULL,"                                       \
+        "  key TEXT NOT NULL,"                                          \
+        "  incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE," \
+        "  PRIMARY KEY (uid, key));"                                    \
+        "CREATE INDEX incident_keys_by_incident ON incident_keys (incident_id);"
+
 /* Schema 4 keeps, with a planned or statutory break, the recovery it took
  * in (Break.recovery_uid): without it, a restart granted that recovery
  * again as a break of its own. */

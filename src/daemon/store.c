@@ -59,7 +59,8 @@ static const char store_schema[] =
         "  PRIMARY KEY (name, hash));"
         STORE_SCHEMA_QUEUE_LOGS
         STORE_SCHEMA_ADHERENCE
-        STORE_SCHEMA_ALERTS;
+        STORE_SCHEMA_ALERTS
+        STORE_SCHEMA_INCIDENT_KEYS;
 
 /* Version 1 (respite 0.1 development) kept incidents with the time in whole
  * seconds and no receipt time, and SEQUENCE numbers without the times they
@@ -201,9 +202,11 @@ static int store_migrate(Store *s) {
                 r = store_exec(s, store_schema);
         else if (version == 2)
                 r = store_exec(s, STORE_SCHEMA_QUEUE_LOGS STORE_SCHEMA_ADHERENCE STORE_SCHEMA_ALERTS
-                                  STORE_MIGRATE_3_TO_4);
+                                  STORE_MIGRATE_3_TO_4 STORE_SCHEMA_INCIDENT_KEYS);
         else if (version == 3)
-                r = store_exec(s, STORE_SCHEMA_ALERTS STORE_MIGRATE_3_TO_4);
+                r = store_exec(s, STORE_SCHEMA_ALERTS STORE_MIGRATE_3_TO_4 STORE_SCHEMA_INCIDENT_KEYS);
+        else if (version == 4)
+                r = store_exec(s, STORE_SCHEMA_INCIDENT_KEYS);
         else {  /* version 1 */
                 if (asprintf(&sql, store_migrate_1_to_2, store_schema) < 0)
                         return -ENOMEM;
@@ -318,6 +321,46 @@ int store_add_incident(Store *s, const Incident *i, const char *source) {
         return store_insert_incident(st, i, source);
 }
 
+int store_add_incident_keyed(Store *s, const Incident *i, const char *source, uid_t uid, const char *key) {
+        _cleanup_(store_transaction_rollback) Transaction t = {};
+        _cleanup_(sqlite3_finalizep) sqlite3_stmt *sk = NULL;
+        int r;
+
+        r = store_transaction_begin(s, &t);
+        if (r < 0)
+                return r;
+        r = store_add_incident(s, i, source);
+        if (r < 0)
+                return r;
+        r = store_prepare(s, "INSERT INTO incident_keys (uid, key, incident_id) VALUES (?, ?, ?)", &sk);
+        if (r < 0)
+                return r;
+        if ((r = store_bind_usec(sk, 1, uid)) < 0 ||
+            (r = store_bind_text(sk, 2, key)) < 0 ||
+            (r = store_bind_text(sk, 3, i->id)) < 0 ||
+            (r = store_step_done(sk)) < 0)
+                return r;
+        return store_transaction_commit(&t);
+}
+
+int store_find_incident_key(Store *s, uid_t uid, const char *key, char **ret_id) {
+        _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+        int rc, r;
+
+        r = store_prepare(s, "SELECT incident_id FROM incident_keys WHERE uid = ? AND key = ?", &st);
+        if (r < 0)
+                return r;
+        if ((r = store_bind_usec(st, 1, uid)) < 0 ||
+            (r = store_bind_text(st, 2, key)) < 0)
+                return r;
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE)
+                return -ENOENT;
+        if (rc != SQLITE_ROW)
+                return store_errno_from_sqlite(rc) ?: -EIO;
+        return store_column_text(st, 0, ret_id);
+}
+
 int store_load_incidents(Store *s, IncidentList **ret) {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         _cleanup_(incident_list_freep) IncidentList *l = NULL;
@@ -365,6 +408,20 @@ static int store_exec_before(Store *s, const char *sql, usec_t before) {
                         return r;
         }
         return store_step_done(st);
+}
+
+int store_newest_incident(Store *s, usec_t *ret) {
+        _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+        int rc, r;
+
+        r = store_prepare(s, "SELECT MAX(time_usec) FROM incidents", &st);
+        if (r < 0)
+                return r;
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+                return store_errno_from_sqlite(rc) ?: -EIO;
+        *ret = store_column_usec(st, 0);
+        return 0;
 }
 
 int store_purge(Store *s, usec_t before, unsigned *ret_deleted) {

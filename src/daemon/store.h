@@ -18,6 +18,8 @@
  *   - whether each break that is over was taken (store-adherence.c);
  *   - the lead alerts, until answered and then as long as incidents are
  *     kept (store-alerts.c);
+ *   - idempotency keys of reported incidents, per caller's uid, as long
+ *     as their incidents are kept;
  *   - the site's secrets, such as the key of team feeds' UIDs
  *     (store-secrets.c).
  * The schema version is PRAGMA user_version; older versions are migrated
@@ -34,7 +36,7 @@
 #include "shared/util.h"
 
 #define STORE_FILE "respite.db"
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 typedef struct Store Store;
 
@@ -52,8 +54,20 @@ const char *store_error(const Store *s);
  * disk; -EEXIST when the id is known. */
 int store_add_incident(Store *s, const Incident *i, const char *source);
 
+/* store_add_incident() and, in the same transaction, key (the caller's
+ * idempotency key) of Unix user uid naming it. -EEXIST when the id, or
+ * uid's key, is known. */
+int store_add_incident_keyed(Store *s, const Incident *i, const char *source, uid_t uid, const char *key);
+/* The id of the incident uid's key names, malloc'ed; -ENOENT when none
+ * (never given, or its incident was purged). */
+int store_find_incident_key(Store *s, uid_t uid, const char *key, char **ret_id);
+
 /* Every stored incident, sorted as IncidentList keeps them. */
 int store_load_incidents(Store *s, IncidentList **ret);
+
+/* The time of the newest stored incident (UTC usec) in *ret, 0 when none
+ * is stored. */
+int store_newest_incident(Store *s, usec_t *ret);
 
 /* Retention: first erase the notes, then delete the incidents that happened
  * before before (UTC usec), each step committed on its own; then drop

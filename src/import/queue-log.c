@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "import/queue-log.h"
+#include "shared/escape.h"
 #include "shared/log.h"
 
 static void queue_log_span_done(QueueLogSpan *s) {
@@ -298,7 +299,7 @@ static int queue_log_close_span(QueueLog *q, const SourceOptions *o, const Queue
                 return r;
         x = queue_log_find_open(q, pause, pause ? operator : l->fields[3]);
         if (!x) {
-                log_debug("%s:%u: %s without a start, ignoring", l->path, l->line, l->fields[4]);
+                log_debug("%s:%u: %s without a start, ignoring", l->path, l->line, ESCAPED(l->fields[4]));
                 q->n_ignored++;
                 /* Still news of the agent (read from the middle of a log). */
                 return queue_log_agent_event(q, operator, l, !pause);
@@ -359,7 +360,7 @@ static int queue_log_end_call(QueueLog *q, const SourceOptions *o, const QueueLo
         if (n_params < 3 || !queue_log_parse_uint(queue_log_param(l, n_params - 3), &hold) ||
             !queue_log_parse_uint(queue_log_param(l, n_params - 2), &talk)) {
                 log_warning("%s:%u: expected holdtime|calltime|origposition after %s, skipping line", l->path, l->line,
-                            l->fields[4]);
+                            ESCAPED(l->fields[4]));
                 q->n_skipped++;
                 return 0;
         }

@@ -4,6 +4,7 @@
 
 #include "import/roster-csv.h"
 #include "shared/csv-reader.h"
+#include "shared/escape.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -56,7 +57,7 @@ static int roster_csv_header(const CsvRecord *rec, void *userdata) {
                         if (csv_column(rec, known[k]) == (ssize_t) i)
                                 is_known = true;
                 if (!is_known) {
-                        fprintf(f, "%s'%s'", any ? ", " : "", rec->fields[i]);
+                        fprintf(f, "%s'%s'", any ? ", " : "", ESCAPED(rec->fields[i]));
                         any = true;
                 }
         }
@@ -135,8 +136,8 @@ static int roster_csv_check_names(RosterCsvLoader *l, const CsvRow *row, const c
         if (strv_contains(l->conflicting, id))
                 return 0;
         log_warning("%s:%u: operator '%s' was named '%s' in team '%s' before, keeping that, ignoring '%s' in team '%s'",
-                    row->path, row->line, id, o->name, o->team, isempty(name) ? o->name : name,
-                    isempty(team) ? o->team : team);
+                    row->path, row->line, ESCAPED(id), ESCAPED(o->name), ESCAPED(o->team),
+                    ESCAPED(isempty(name) ? o->name : name), ESCAPED(isempty(team) ? o->team : team));
         return strv_extend(&l->conflicting, id);
 }
 

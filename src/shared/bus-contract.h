@@ -14,6 +14,7 @@
 
 /* Methods. */
 #define BUS_METHOD_REPORT_INCIDENT    "ReportIncident"
+#define BUS_METHOD_REPORT_INCIDENT_WITH_ID "ReportIncidentWithId"
 #define BUS_METHOD_GET_SCHEDULE       "GetSchedule"
 #define BUS_METHOD_GET_METRICS        "GetMetrics"
 #define BUS_METHOD_WHO_AM_I           "WhoAmI"

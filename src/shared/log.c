@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <sys/stat.h>
 
+#include "shared/escape.h"
 #include "shared/log.h"
 
 static int log_max_level = LOG_INFO;
@@ -30,7 +31,8 @@ void log_set_target(FILE *f) {
 
 int log_internal(int level, int error, const char *format, ...) {
         FILE *f = log_target ?: stderr;
-        int saved_errno = errno;
+        int saved_errno = errno, n;
+        char text[LOG_LINE_MAX + 1], line[LOG_LINE_MAX + 1];
         va_list ap;
 
         if (error < 0)
@@ -38,13 +40,21 @@ int log_internal(int level, int error, const char *format, ...) {
         if (level > log_max_level)
                 return -error;
 
-        if (log_prefix_level)
-                fprintf(f, "<%i>", level);
         /* %m in format strings refers to the error we were given. */
         errno = error;
         va_start(ap, format);
-        vfprintf(f, format, ap);
+        n = vsnprintf(text, sizeof text, format, ap);
         va_end(ap);
+        if (n < 0)
+                n = 0;
+        /* One line whatever the arguments hold, cut when longer. */
+        cescape_controls(text, MIN((size_t) n, sizeof text - 1), (size_t) n >= sizeof text, line, sizeof line);
+
+        if (log_prefix_level)
+                fprintf(f, "<%i>", level);
+        /* A "<" that starts the line could pass for a priority prefix. */
+        fputs(line[0] == '<' ? "\\x3c" : "", f);
+        fputs(line[0] == '<' ? line + 1 : line, f);
         fputc('\n', f);
         fflush(f);
         errno = saved_errno;

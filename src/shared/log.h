@@ -6,11 +6,20 @@
  * syslog priority ("<3>") so journald records the level, as sd-daemon(3)
  * describes. Helpers return errors silently; the caller that handles an error
  * logs it once. Every log_* function returns -abs(error) (or 0) so it can be
- * used in "return log_error_errno(r, ...)". */
+ * used in "return log_error_errno(r, ...)".
+ *
+ * Every message is one line: whatever its arguments hold, control
+ * characters in it are escaped (cescape_controls()), a "<" that starts it
+ * too, and it is cut at LOG_LINE_MAX bytes with "…". Arguments from outside
+ * are still quoted where they are logged (ESCAPED(), shared/escape.h), so
+ * that each is capped and readable on its own. */
 
 #include <syslog.h>
 
 #include "shared/util.h"
+
+/* The longest line written, priority prefix and newline not counted. */
+#define LOG_LINE_MAX 4096
 
 /* Decide the prefixing once, at start-up. */
 void log_setup(void);

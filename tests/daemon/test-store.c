@@ -149,6 +149,37 @@ static void test_purge_notes_then_rows(void **state) {
         assert_string_equal(l->items[0].note, "kept");
 }
 
+/* Idempotency keys: per uid, committed with their incident, dropped with it
+ * by retention; the newest incident's time is what retention also counts
+ * from. */
+static void test_incident_keys(void **state) {
+        _cleanup_(store_freep) Store *s = NULL;
+        _cleanup_free_ char *id = NULL, *other = NULL;
+        Incident old = incident("old", "op16", "2024-01-01T10:00:00Z", NULL),
+                 new = incident("new", "op16", "2025-01-06T10:00:00Z", NULL),
+                 dup = incident("dup", "op16", "2025-01-06T11:00:00Z", NULL);
+        usec_t newest;
+        unsigned deleted;
+
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_newest_incident(s, &newest), 0);
+        assert_int_equal(newest, 0);
+        assert_int_equal(store_add_incident_keyed(s, &old, "bus", 1000, "k1"), 0);
+        assert_int_equal(store_add_incident_keyed(s, &new, "bus", 1000, "k2"), 0);
+        assert_int_equal(store_add_incident_keyed(s, &dup, "bus", 1000, "k2"), -EEXIST);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM incidents WHERE id = 'dup'"), 0);
+        assert_int_equal(store_find_incident_key(s, 1000, "k2", &id), 0);
+        assert_string_equal(id, "new");
+        assert_int_equal(store_find_incident_key(s, 1001, "k2", &other), -ENOENT);
+        assert_int_equal(store_newest_incident(s, &newest), 0);
+        assert_int_equal(newest, instant("2025-01-06T10:00:00Z"));
+
+        assert_int_equal(store_purge(s, instant("2025-01-01T00:00:00Z"), &deleted), 0);
+        assert_int_equal(deleted, 1);
+        assert_int_equal(store_find_incident_key(s, 1000, "k1", &other), -ENOENT);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM incident_keys"), 1);
+}
+
 /* A plan of one shift with a statutory and a recovery break. */
 static Plan *make_plan(usec_t now, usec_t statutory_start) {
         Plan *p = calloc(1, sizeof(Plan));
@@ -422,7 +453,7 @@ static void test_migrate_from_v2(void **state) {
         s = store_free(s);
         run_sql("DROP TABLE queue_logs; DROP TABLE queue_log_calls; DROP TABLE queue_log_open; "
                 "DROP TABLE adherence; DROP TABLE alerts; DROP TABLE secrets; ALTER TABLE breaks DROP COLUMN recovery_uid; "
-                "PRAGMA user_version = 2");
+                "DROP TABLE incident_keys; PRAGMA user_version = 2");
         assert_int_equal(store_open(dir, &s), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM queue_logs"), 0);
@@ -458,12 +489,23 @@ static void test_migrate_from_v3(void **state) {
         assert_int_equal(store_open(dir, &s), 0);
         s = store_free(s);
         run_sql("DROP TABLE alerts; DROP TABLE secrets; ALTER TABLE breaks DROP COLUMN recovery_uid; "
-                "PRAGMA user_version = 3");
+                "DROP TABLE incident_keys; PRAGMA user_version = 3");
         assert_int_equal(store_open(dir, &s), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM alerts"), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM breaks WHERE recovery_uid IS NULL"), 0);
+}
+
+static void test_migrate_from_v4(void **state) {
+        _cleanup_(store_freep) Store *s = NULL;
+
+        assert_int_equal(store_open(dir, &s), 0);
+        s = store_free(s);
+        run_sql("DROP TABLE incident_keys; PRAGMA user_version = 4");
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
+        assert_int_equal(query_int("SELECT COUNT(*) FROM incident_keys"), 0);
 }
 
 /* A secret is made once and then kept: the same bytes after a reopen,
@@ -504,6 +546,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_incidents_survive_reopen, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_incident_keys, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_purge_notes_then_rows, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_plan_revisions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_feed_tokens, setup, teardown),
@@ -512,6 +555,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_adherence, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrate_from_v2, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrate_from_v3, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_migrate_from_v4, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_private_mode, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_secrets, setup, teardown),
         };

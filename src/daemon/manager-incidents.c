@@ -202,27 +202,42 @@ static int manager_revise_operators(Manager *m, const IncidentList *l) {
 
 /* A file renamed into the spool: check its lines, commit the good ones
  * together with a record of the file, re-plan, then move it out. A file
- * already committed before a crash is only moved. */
-static int manager_on_spool_file(const char *dir, const char *name, void *userdata) {
+ * already committed before a crash is only moved; a refused one (not a
+ * regular file, …: spool_file_read()) goes to failed/ unread. A store that
+ * is locked or full leaves the file where it is and asks for another try. */
+static int manager_on_spool_file(const SpoolDir *d, const char *name, void *userdata) {
         _cleanup_(spool_file_done) SpoolFile f = {};
         Manager *m = userdata;
-        bool pending;
+        bool pending = false;
         int r;
 
-        r = spool_file_read(dir, name, m->policy, m->roster, clock_now(&m->clock), &f);
+        r = spool_file_read(d, name, m->policy, m->roster, clock_now(&m->clock), &f);
+        if (r == -ENOENT)
+                return 0;       /* renamed away again */
         if (r < 0)
-                return log_warning_errno(r, "Failed to read spool file '%s/%s': %m, skipping", dir, name);
-        r = store_spool_pending(m->store, f.name, f.hash, &pending);
-        if (r < 0)
-                return log_error_errno(r, "Failed to look up spool file '%s': %m (%s)", name, store_error(m->store));
+                return log_warning_errno(r, "Failed to read spool file '%s/%s': %m, skipping", d->path, name);
+
+        if (f.refused)
+                log_warning("Spool file '%s/%s' refused, moving it to " SPOOL_FAILED "/: %s", d->path, name,
+                            f.reasons);
+        else {
+                r = store_spool_pending(m->store, f.name, f.hash, &pending);
+                if (r < 0) {
+                        log_warning_errno(r, "Failed to look up spool file '%s': %m (%s); trying again later.", name,
+                                          store_error(m->store));
+                        return SPOOL_RETRY;
+                }
+        }
 
         if (pending)
                 log_info("Spool file '%s' was taken before a restart; moving it.", name);
-        else {
+        else if (!f.refused) {
                 r = store_spool_ingest(m->store, f.name, f.hash, f.good, f.n_bad);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to store the incidents of spool file '%s': %m (%s)",
-                                               name, store_error(m->store));
+                if (r < 0) {
+                        log_warning_errno(r, "Failed to store the incidents of spool file '%s': %m (%s); "
+                                          "trying again later.", name, store_error(m->store));
+                        return SPOOL_RETRY;
+                }
                 for (size_t i = 0; i < f.good->n; i++) {
                         r = manager_add_reported(m, &f.good->items[i]);
                         if (r < 0)
@@ -237,12 +252,14 @@ static int manager_on_spool_file(const char *dir, const char *name, void *userda
                         manager_alert_incident(m, &f.good->items[i]);
         }
 
-        if (f.n_bad > 0)
-                log_warning("Spool file '%s' has %u bad lines, see %s/" SPOOL_FAILED "/:\n%s", name, f.n_bad, dir,
-                            f.reasons);
-        r = spool_file_finish(dir, &f);
+        if (f.n_bad > 0 && !f.refused)
+                log_warning("Spool file '%s' has %u bad lines, see %s/" SPOOL_FAILED "/:\n%s", name, f.n_bad,
+                            d->path, f.reasons);
+        r = spool_file_finish(d, &f);
         if (r < 0)
-                return log_error_errno(r, "Failed to move spool file '%s/%s': %m", dir, name);
+                return log_error_errno(r, "Failed to move spool file '%s/%s': %m", d->path, name);
+        if (f.refused)
+                return 0;
         r = store_spool_done(m->store, f.name, f.hash);
         if (r < 0)
                 return log_warning_errno(r, "Failed to mark spool file '%s' done: %m (%s), ignoring", name,
@@ -264,7 +281,10 @@ int manager_watch_spool(Manager *m) {
 
         r = spool_watch(m->event, dir, manager_on_spool_file, m, &m->spool);
         if (r < 0)
-                return log_error_errno(r, "Failed to watch the spool directory '%s': %m", dir);
+                return log_error_errno(r, "Failed to watch the spool directory '%s': %m%s", dir,
+                                       r == -ELOOP || r == -ENOTDIR ?
+                                       " (its " SPOOL_PROCESSED "/ and " SPOOL_FAILED "/ must be directories, "
+                                       "not symbolic links)" : "");
         log_info("Watching the spool directory '%s'.", dir);
         return strdup_to(&m->spool_dir, dir) < 0 ? log_oom() : 0;
 }

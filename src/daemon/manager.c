@@ -539,9 +539,9 @@ int manager_start(Manager *m) {
         r = manager_first_plan(m);
         if (r < 0)
                 return r;
-        r = manager_watch_spool(m);
-        if (r < 0)
-                return r;
+        /* A spool that cannot be watched (gone, or its failed/ swapped for a
+         * link by a writer) leaves the rest serving; a reload tries again. */
+        (void) manager_watch_spool(m);
         r = manager_watch_sources(m);
         if (r < 0)
                 return r;

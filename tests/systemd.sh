@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The systemd integration: the unit verifies clean, its exposure stays at 1.5
-# or less, the sysusers file makes the user, and `make install DESTDIR=…`
+# or less, the sysusers file makes the user and the spool's group, the
+# tmpfiles file the spool's modes, and `make install DESTDIR=…`
 # gives a tree a package can be built from. Usage: tests/systemd.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -148,13 +148,13 @@ check "a file respited may not read goes to failed/" wait_file "$spool/failed/mi
 check "saying to give it to the spool's group" grep -q "respited may not read it; give it to the spool's group" \
         "$spool/failed/mine.csv.reason"
 
-# Item 5: a FIFO, a link to /dev/zero and 17 MiB, then a good file.
+# Item 5: a FIFO, a link to /dev/zero and 33 MiB, then a good file.
 cpu_before=$(cpu_ticks)
 as_writer mkfifo "$spool/.fifo.csv"
 drop fifo.csv
 as_writer ln -s /dev/zero "$spool/.zero.csv"
 drop zero.csv
-as_writer sh -c "head -c $((17 * 1024 * 1024)) /dev/zero | tr '\\0' 'x' >'$spool/.big.csv'"
+as_writer sh -c "head -c $((33 * 1024 * 1024)) /dev/zero | tr '\\0' 'x' >'$spool/.big.csv'"
 drop big.csv
 t0=$(date +%s%N)
 as_writer sh -c "printf '%s,op40,other,after the fifo\n' '$(at -1)' >'$spool/.good.csv'"
@@ -164,11 +164,11 @@ echo "# taken after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 check "the FIFO went to failed/ as a FIFO" sh -c "test -p '$spool/failed/fifo.csv' && grep -q 'a FIFO' \
         '$spool/failed/fifo.csv.reason'"
 check "the link to /dev/zero too, unread" grep -q "a symbolic link" "$spool/failed/zero.csv.reason"
-check "17 MiB is refused, unread" grep -q "^big.csv: refused, nothing read: 17825792 bytes, more than 16 MiB" \
+check "33 MiB is refused, unread" grep -q "^big.csv: refused, nothing read: 34603008 bytes, more than 32 MiB" \
         "$spool/failed/big.csv.reason"
 check "respited answers on the bus" answers GetSchedule stt op40 0 0
 cpu=$(( $(cpu_ticks) - cpu_before ))
-echo "# respited used $cpu clock ticks of CPU over the FIFO, /dev/zero and 17 MiB"
+echo "# respited used $cpu clock ticks of CPU over the FIFO, /dev/zero and 33 MiB"
 check "respited did not spin (under 5 s of CPU)" test $cpu -lt $((5 * $(getconf CLK_TCK)))
 
 # Item 6: the sticky spool keeps failed/ where it is; without the sticky

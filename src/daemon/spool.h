@@ -26,8 +26,9 @@
 #define SPOOL_FAILED "failed"
 
 /* The most respited reads of one spool file: a larger one is refused
- * whole. 16 MiB is some 150,000 incident lines. */
-#define SPOOL_FILE_MAX (16U * 1024 * 1024)
+ * whole. 32 MiB is some 300,000 incident lines, or two
+ * 10 MB notes to refuse line by line. */
+#define SPOOL_FILE_MAX (32U * 1024 * 1024)
 
 /* What a spool_file_fn returns to have the file offered again later. */
 #define SPOOL_RETRY 1

@@ -195,7 +195,7 @@ static void test_links_empty_and_big_refused(void **state) {
         } cases[] = {
                 { "two.csv", "it has 2 names (hard links)" },
                 { "empty.csv", "it is empty" },
-                { "big.csv", "16777217 bytes, more than 16 MiB" },
+                { "big.csv", "33554433 bytes, more than 32 MiB" },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 _cleanup_(spool_file_done) SpoolFile f = {};

@@ -9,6 +9,7 @@
 #include "daemon/spool.h"
 #include "shared/csv-reader.h"
 #include "shared/hash.h"
+#include "shared/log.h"
 #include "shared/time-util.h"
 
 void spool_file_done(SpoolFile *f) {
@@ -529,12 +530,14 @@ static int spool_on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
         int r;
 
         r = spool_scan(w);
-        if (r <= 0) {
+        if (r > 0) {
+                w->retry_delay = MIN(w->retry_delay * 2, SPOOL_RETRY_MAX);
+                r = spool_retry_arm(w);
+        } else
                 w->retry_delay = 0;
-                return r;
-        }
-        w->retry_delay = MIN(w->retry_delay * 2, SPOOL_RETRY_MAX);
-        return spool_retry_arm(w);
+        if (r < 0)
+                log_warning_errno(r, "Failed to look at the spool '%s' again: %m", w->dir.path);
+        return 0;
 }
 
 static int spool_on_inotify(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
@@ -547,7 +550,12 @@ static int spool_on_inotify(sd_event_source *s, const struct inotify_event *ev, 
                 r = w->fn(&w->dir, ev->name, w->userdata) == SPOOL_RETRY;
         else
                 return 0;
-        return r > 0 ? spool_retry_arm(w) : r;
+        if (r > 0)
+                r = spool_retry_arm(w);
+        /* Not returned: sd-event would turn the watch off for good. */
+        if (r < 0)
+                log_warning_errno(r, "Failed to scan the spool '%s' or to arm its retry: %m", w->dir.path);
+        return 0;
 }
 
 int spool_watch(sd_event *e, const char *dir, spool_file_fn fn, void *userdata, sd_event_source **ret) {

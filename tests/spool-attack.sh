@@ -6,8 +6,8 @@
 # respite.tmpfiles makes it, and the attacker is a writer in that group.
 # A symbolic link, a FIFO, a link to /dev/zero, a hard link, a file too big
 # or failed/ swapped for a link read, write or block nothing they should
-# not; the writer cannot read the store; a file that met a locked store is
-# taken once the lock goes. Needs root (to add the users); skips otherwise.
+# not; the writer cannot read the store (a file that met a locked store is
+# tests/state.sh's). Needs root (to add the users); skips otherwise.
 # Usage: tests/spool-attack.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -198,31 +198,6 @@ chmod +t "$spool"
 kill -HUP $daemon
 check "put back, the spool is watched again after a reload" \
         wait_for "$tmp/respited.log" "Watching the spool directory '$spool'" 10
-
-# Item 8: a file that meets a locked store is taken once the lock goes.
-python3 - "$state/respite.db" 8 >"$tmp/lock.log" 2>&1 <<'EOF' &
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
-db.execute("BEGIN EXCLUSIVE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-db.execute("COMMIT")
-print("unlocked", flush=True)
-EOF
-locker=$!
-pids+=($locker)
-wait_for "$tmp/lock.log" locked 10
-as_writer sh -c "printf '%s,op16,threat,while locked\n' '$(at -1)' >'$spool/.locked.csv'"
-drop locked.csv
-check "respited meets the lock and will try again" wait_for "$tmp/respited.log" \
-        "spool file 'locked.csv'.*trying again later" 15
-check "the file waits in the spool meanwhile" test -e "$spool/locked.csv"
-wait $locker
-t0=$(date +%s%N)
-check "once the lock goes, the file is taken (within 70 s)" wait_file "$spool/processed/locked.csv" 70
-echo "# taken $(( ($(date +%s%N) - t0) / 1000000 )) ms after the lock went"
-check "its incident is stored once" test "$(sql "SELECT COUNT(*) FROM incidents WHERE note = 'while locked'")" = 1
-check "and op16 gets a recovery break for it" grep -q "recovery" <<<"$(call GetSchedule stt op16 0 0)"
 
 kill -TERM $daemon; wait $daemon; rc=$?; daemon=
 check "respited stops with exit 0" test $rc -eq 0

@@ -195,6 +195,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-clien
 	tests/breaks.sh $(BUILDDIR)
 	tests/access.sh $(BUILDDIR)
 	tests/bus-log-clock.sh $(BUILDDIR)
+	tests/spool-attack.sh $(BUILDDIR)
 	tests/team-day.sh $(BUILDDIR)
 	tests/systemd.sh $(BUILDDIR)
 	tests/reload.sh $(BUILDDIR)

@@ -12,6 +12,7 @@
 static Policy *policy;
 static Roster *roster;
 static usec_t now;
+static SpoolDir dir;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
         _cleanup_free_ char *path = NULL, *error = NULL, *roster_path = NULL;
@@ -27,6 +28,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                 abort();
         if (time_parse_iso8601("1999-01-04T18:00:00+02:00", NULL, &now) < 0)
                 abort();
+        if (spool_dir_open(fuzz_setup(), &dir) < 0)
+                abort();
         return 0;
 }
 
@@ -34,9 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(spool_file_done) SpoolFile f = {};
 
         fuzz_file("incidents.csv", data, size);
-        if (spool_file_read(fuzz_setup(), "incidents.csv", policy, roster, now, &f) < 0)
+        if (spool_file_read(&dir, "incidents.csv", policy, roster, now, &f) < 0)
                 return 0;
-        if (!f.hash || !f.good || (f.n_bad > 0) != !!f.reasons)
+        if (!f.hash != f.refused || !f.good || (f.n_bad > 0) != !!f.reasons)
                 abort();
         if (f.reasons && strncmp(f.reasons, "incidents.csv:", strlen("incidents.csv:")) != 0)
                 abort();

@@ -3,8 +3,9 @@
 # directory and the real clock. A restart after kill -9 gives the same plan
 # and feeds; 1,000 ReportIncident calls while the daemon is killed at random
 # points lose or duplicate no acknowledged incident; the spool takes renamed
-# files only, sends bad lines to failed/, and never takes a file twice; old
-# incidents are purged. Usage: tests/state.sh BUILDDIR
+# files only, sends bad lines to failed/, never takes a file twice, and
+# takes a file that met a locked store once the lock goes; old incidents are
+# purged. Usage: tests/state.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -166,6 +167,34 @@ start_daemon
 check "a file taken before a crash is moved on restart" wait_file "$tmp/spool/processed/crash.csv" 5
 check "and not taken twice" test "$(sql "SELECT COUNT(*) FROM incidents WHERE note = 'after crash'")" = 1
 check "its record is marked done" test "$(sql "SELECT done FROM spool_files WHERE name = 'crash.csv'")" = 1
+
+# A file that meets a store locked by another process (BEGIN EXCLUSIVE for
+# 8 s: longer than the store's 5 s busy timeout) waits in the spool and is
+# taken once the lock goes, without a restart (issue 19, item 8).
+python3 - "$tmp/state/respite.db" 8 >"$tmp/lock.log" 2>&1 <<'EOF' &
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+db.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+db.execute("COMMIT")
+print("unlocked", flush=True)
+EOF
+locker=$!
+pids+=($locker)
+wait_for "$tmp/lock.log" locked 10
+printf '%s,op40,threat,while locked\n' "$(at -1)" >"$tmp/spool/.locked"
+mv "$tmp/spool/.locked" "$tmp/spool/locked.csv"
+check "a file that meets a locked store is left to try again" \
+        wait_for "$tmp/respited.log" "spool file 'locked.csv'.*trying again later" 15
+check "it waits in the spool meanwhile" test -e "$tmp/spool/locked.csv"
+wait $locker
+t0=$(date +%s%N)
+check "once the lock goes, it is taken without a restart (within 70 s)" \
+        wait_file "$tmp/spool/processed/locked.csv" 70
+echo "# taken $(( ($(date +%s%N) - t0) / 1000000 )) ms after the lock went"
+check "its incident is stored once" \
+        test "$(sql "SELECT COUNT(*) FROM incidents WHERE note = 'while locked'")" = 1
 
 # Retention: an incident older than 30 days is purged at start, note first.
 kill_daemon

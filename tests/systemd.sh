@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The systemd integration: the unit verifies clean, its exposure stays at 1.5
-# or less, the sysusers file makes the user, and `make install DESTDIR=…`
+# or less, the sysusers file makes the user and the spool's group, the
+# tmpfiles file the spool's modes, and `make install DESTDIR=…`
 # gives a tree a package can be built from. Usage: tests/systemd.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -31,9 +32,27 @@ if command -v systemd-sysusers >/dev/null; then
         mkdir -p "$tmp/root/etc"
         systemd-sysusers --root="$tmp/root" "$top/systemd/respite.sysusers" 2>/dev/null
         check "respite.sysusers creates the system user respite" grep -q '^respite:' "$tmp/root/etc/passwd"
+        check "and the spool writers' group respite-spool, of which respite is no member" \
+                sh -c 'grep -q "^respite-spool:x:[0-9]*:$" "$1"' sh "$tmp/root/etc/group"
+        if command -v systemd-tmpfiles >/dev/null; then
+                # The spool's writers get the spool and nothing else (issue 19, item 7).
+                systemd-tmpfiles --root="$tmp/root" --create "$top/systemd/respite.tmpfiles" 2>/dev/null
+                uid=$(awk -F: '$1 == "respite" { print $3 }' "$tmp/root/etc/passwd")
+                gid=$(awk -F: '$1 == "respite-spool" { print $3 }' "$tmp/root/etc/group")
+                modes=$(cd "$tmp/root/var/spool/respite" && stat -c '%a %u %g %n' . processed failed | tr '\n' ' ')
+                echo "# tmpfiles: $modes"
+                check "tmpfiles makes the spool 3770 (setgid, sticky) respite:respite-spool, processed/ and failed/ 2750" \
+                        test "$modes" = "3770 $uid $gid . 2750 $uid $gid processed 2750 $uid $gid failed "
+        else
+                skip "systemd-tmpfiles is not installed"
+        fi
 else
         skip "systemd-sysusers is not installed"
 fi
+check "the unit keeps the state directory respited's alone (StateDirectoryMode=0700)" \
+        grep -qx 'StateDirectoryMode=0700' "$top/systemd/respited.service"
+check "and reads the spool through group respite-spool, not its own" \
+        grep -qx 'SupplementaryGroups=respite-spool' "$top/systemd/respited.service"
 
 # The install tree, with the paths pkg-config gives.
 dest="$tmp/dest"

@@ -237,28 +237,43 @@ static int manager_revise_operators(Manager *m, const IncidentList *l) {
 
 /* A file renamed into the spool: check its lines, commit the good ones
  * together with a record of the file, re-plan, then move it out. A file
- * already committed before a crash is only moved. */
-static int manager_on_spool_file(const char *dir, const char *name, void *userdata) {
+ * already committed before a crash is only moved; a refused one (not a
+ * regular file, …: spool_file_read()) goes to failed/ unread. A store that
+ * is locked or full leaves the file where it is and asks for another try. */
+static int manager_on_spool_file(const SpoolDir *d, const char *name, void *userdata) {
         _cleanup_(spool_file_done) SpoolFile f = {};
         Manager *m = userdata;
-        bool pending;
+        bool pending = false;
         int r;
 
-        r = spool_file_read(dir, name, m->policy, m->roster, clock_now(&m->clock), &f);
+        r = spool_file_read(d, name, m->policy, m->roster, clock_now(&m->clock), &f);
+        if (r == -ENOENT)
+                return 0;       /* renamed away again */
         if (r < 0)
-                return log_warning_errno(r, "Failed to read spool file '%s/%s': %m, skipping", dir, ESCAPED(name));
-        r = store_spool_pending(m->store, f.name, f.hash, &pending);
-        if (r < 0)
-                return log_error_errno(r, "Failed to look up spool file '%s': %m (%s)", ESCAPED(name),
-                                       store_error(m->store));
+                return log_warning_errno(r, "Failed to read spool file '%s/%s': %m, skipping", d->path,
+                                         ESCAPED(name));
+
+        if (f.refused)
+                log_warning("Spool file '%s/%s' refused, moving it to " SPOOL_FAILED "/: %s", d->path, ESCAPED(name),
+                            cescape_log_n(f.reasons, strcspn(f.reasons, "\n"), (char[CESCAPE_LOG_MAX]) {}));
+        else {
+                r = store_spool_pending(m->store, f.name, f.hash, &pending);
+                if (r < 0) {
+                        log_warning_errno(r, "Failed to look up spool file '%s': %m (%s); trying again later.",
+                                          ESCAPED(name), store_error(m->store));
+                        return SPOOL_RETRY;
+                }
+        }
 
         if (pending)
                 log_info("Spool file '%s' was taken before a restart; moving it.", ESCAPED(name));
-        else {
+        else if (!f.refused) {
                 r = store_spool_ingest(m->store, f.name, f.hash, f.good, f.n_bad);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to store the incidents of spool file '%s': %m (%s)",
-                                               ESCAPED(name), store_error(m->store));
+                if (r < 0) {
+                        log_warning_errno(r, "Failed to store the incidents of spool file '%s': %m (%s); "
+                                          "trying again later.", ESCAPED(name), store_error(m->store));
+                        return SPOOL_RETRY;
+                }
                 for (size_t i = 0; i < f.good->n; i++) {
                         r = manager_add_reported(m, &f.good->items[i]);
                         if (r < 0)
@@ -274,13 +289,15 @@ static int manager_on_spool_file(const char *dir, const char *name, void *userda
         }
 
         /* The first reason only, quoted: the rest are in failed/. */
-        if (f.n_bad > 0)
+        if (f.n_bad > 0 && !f.refused)
                 log_warning("Spool file '%s' has %u bad line%s, see %s/" SPOOL_FAILED "/; the first: %s", ESCAPED(name),
-                            f.n_bad, f.n_bad == 1 ? "" : "s", dir,
+                            f.n_bad, f.n_bad == 1 ? "" : "s", d->path,
                             cescape_log_n(f.reasons, strcspn(f.reasons, "\n"), (char[CESCAPE_LOG_MAX]) {}));
-        r = spool_file_finish(dir, &f);
+        r = spool_file_finish(d, &f);
         if (r < 0)
-                return log_error_errno(r, "Failed to move spool file '%s/%s': %m", dir, ESCAPED(name));
+                return log_error_errno(r, "Failed to move spool file '%s/%s': %m", d->path, ESCAPED(name));
+        if (f.refused)
+                return 0;
         r = store_spool_done(m->store, f.name, f.hash);
         if (r < 0)
                 return log_warning_errno(r, "Failed to mark spool file '%s' done: %m (%s), ignoring", ESCAPED(name),
@@ -302,7 +319,10 @@ int manager_watch_spool(Manager *m) {
 
         r = spool_watch(m->event, dir, manager_on_spool_file, m, &m->spool);
         if (r < 0)
-                return log_error_errno(r, "Failed to watch the spool directory '%s': %m", dir);
+                return log_error_errno(r, "Failed to watch the spool directory '%s': %m%s", dir,
+                                       r == -ELOOP || r == -ENOTDIR ?
+                                       " (its " SPOOL_PROCESSED "/ and " SPOOL_FAILED "/ must be directories, "
+                                       "not symbolic links)" : "");
         log_info("Watching the spool directory '%s'.", dir);
         return strdup_to(&m->spool_dir, dir) < 0 ? log_oom() : 0;
 }

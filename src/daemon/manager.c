@@ -6,6 +6,7 @@
  * then publishes what changed. Sources, publishing, incidents and what the
  * clock brings have files of their own: manager-sources.c,
  * manager-publish.c, manager-incidents.c, manager-edges.c. */
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -427,6 +428,27 @@ static int manager_mkdir_parents(const char *path, mode_t mode) {
         return 0;
 }
 
+/* The state directory is for respited alone (0700): the store in it holds
+ * incident notes and feed tokens, and the feeds hold notes too. One left
+ * with group or other bits (made by an older respited or by hand, when the
+ * spool's writers shared respited's group) loses them, and says so. */
+static int manager_state_dir_private(const char *path) {
+        _cleanup_(closep) int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct stat st;
+
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if ((st.st_mode & 077) == 0)
+                return 0;
+        if (fchmod(fd, st.st_mode & 07700) < 0)
+                return -errno;
+        log_warning("The state directory '%s' was mode %04o; it holds incident notes and feed tokens, so it is "
+                    "now 0700 (respited's alone).", path, (unsigned) (st.st_mode & 07777));
+        return 0;
+}
+
 /* The name of the key of team feeds' UIDs among the store's secrets. */
 #define MANAGER_FEED_UID_KEY "feed-uid-key"
 
@@ -442,6 +464,10 @@ static int manager_open_store(Manager *m) {
         r = manager_mkdir_parents(m->state_dir, 0700);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the state directory '%s': %m", m->state_dir);
+        r = manager_state_dir_private(m->state_dir);
+        if (r < 0)
+                return log_error_errno(r, "Failed to make the state directory '%s' respited's alone: %m",
+                                       m->state_dir);
         r = store_open(m->state_dir, &m->store);
         if (r == -EPROTONOSUPPORT)
                 return log_error_errno(r, "%s/" STORE_FILE " comes from a newer respite (schema above version %d); "
@@ -513,9 +539,9 @@ int manager_start(Manager *m) {
         r = manager_first_plan(m);
         if (r < 0)
                 return r;
-        r = manager_watch_spool(m);
-        if (r < 0)
-                return r;
+        /* A spool that cannot be watched (gone, or its failed/ swapped for a
+         * link by a writer) leaves the rest serving; a reload tries again. */
+        (void) manager_watch_spool(m);
         r = manager_watch_sources(m);
         if (r < 0)
                 return r;

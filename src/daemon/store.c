@@ -233,8 +233,8 @@ Store *store_free(Store *s) {
 }
 
 /* The file for respited's user alone: it holds incident notes, alert
- * answers, feed tokens and the team UIDs' key, and the state directory may
- * be readable by a group (integrations that write the spool). SQLite gives
+ * answers, feed tokens and the team UIDs' key; so is the state directory
+ * (0700, manager_state_dir_private()), this holds either way. SQLite gives
  * its -wal and -shm files the database's mode. A file made by an older
  * respited with group or other bits loses them. */
 static int store_make_private(const char *path) {

@@ -271,20 +271,25 @@ static int csv_reader_parse(CsvReader *c, FILE *f, char delimiter) {
         return r;
 }
 
-int csv_read_file(const char *path, csv_record_fn fn, void *userdata) {
-        _cleanup_(fclosep) FILE *f = NULL;
+int csv_read_stream(const char *path, FILE *f, csv_record_fn fn, void *userdata) {
         CsvReader c = {
                 .path = path,
                 .fn = fn,
                 .userdata = userdata,
                 .line = 1,
         };
+
+        return csv_reader_parse(&c, f, ',');
+}
+
+int csv_read_file(const char *path, csv_record_fn fn, void *userdata) {
+        _cleanup_(fclosep) FILE *f = NULL;
         int r;
 
         r = csv_reader_open(path, &f);
         if (r < 0)
                 return r;
-        return csv_reader_parse(&c, f, ',');
+        return csv_read_stream(path, f, fn, userdata);
 }
 
 int csv_require_columns(const char *path, const CsvRecord *header, const char * const *required) {

@@ -33,6 +33,10 @@ typedef int (*csv_record_fn)(const CsvRecord *rec, void *userdata);
  * any record (logged), or what fn returned (not logged). */
 int csv_read_file(const char *path, csv_record_fn fn, void *userdata);
 
+/* As csv_read_file(), from f, already open (path only names it in
+ * messages): for a caller that must check what it opened. */
+int csv_read_stream(const char *path, FILE *f, csv_record_fn fn, void *userdata);
+
 /* Check that header names every column of required (NULL-terminated).
  * Returns 0, or -EBADMSG after logging "FILE:LINE: expected a header row
  * naming the columns operator,start,end; column 'end' is missing". */

@@ -116,6 +116,8 @@ check "the log says it was taken" grep -q "1001: recovery break taken (off the p
 out=$(call GetMetrics)
 check "GetMetrics: 1 recovery break taken" grep -q '"recovery" 1 0 0' <<<"$out"
 check "... and the break held for the call counts as moved" grep -q '"BreaksMoved" u 1 ' <<<"$out"
+check "... and the shortfall the shifts alone force, in all and per team" \
+        grep -q '"ShortfallForcedOperatorMinutes" t [0-9]* "ShortfallForced" a{st} 1 "support" [0-9]* ' <<<"$out"
 check "1001's feed says so" wait_for "$tmp/feeds/1001.ics" "X-RESPITE-ADHERENCE:taken" 10
 
 # The documented environment, and no category (privacy).

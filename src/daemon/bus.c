@@ -134,6 +134,9 @@ static int bus_method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_e
  * RecoveriesShort u, RecoveryDelayMedianUSec t, RecoveryDelayMaxUSec t,
  * BreaksMoved u, ShiftUSec t, BreakUSec a{st} (kind → time),
  * ShortfallOperatorMinutes t, Shortfall a{st} (team → operator-minutes),
+ * ShortfallForcedOperatorMinutes t, ShortfallForced a{st} (of those, the
+ * minutes short with nobody of the team on a break: the roster's shifts
+ * alone force them, no plan of breaks could avoid them),
  * against the calls respited knows (the ACD's agent state): StatutoryOverruns
  * u (begun after their latest start because of a call), RecoveriesInterrupted
  * u, BreakStartsInCall u, LongCallRecoveries u (after a call of 60 min or
@@ -166,8 +169,16 @@ int bus_append_entry(sd_bus_message *reply, const char *key, const char *type, .
         return sd_bus_message_close_container(reply);
 }
 
-static int bus_append_map(sd_bus_message *reply, const char *key, const Metrics *m, bool teams) {
-        size_t n = teams ? m->n_teams : _BREAK_KIND_MAX;
+/* What a map of GetMetrics gives: time per kind of break, or
+ * operator-minutes short per team (all, or forced by the shifts alone). */
+typedef enum BusMetricsMap {
+        BUS_METRICS_BREAK_TIME,
+        BUS_METRICS_SHORTFALL,
+        BUS_METRICS_SHORTFALL_FORCED,
+} BusMetricsMap;
+
+static int bus_append_map(sd_bus_message *reply, const char *key, const Metrics *m, BusMetricsMap which) {
+        size_t n = which == BUS_METRICS_BREAK_TIME ? _BREAK_KIND_MAX : m->n_teams;
         int r;
 
         r = sd_bus_message_open_container(reply, 'e', "sv");
@@ -178,8 +189,11 @@ static int bus_append_map(sd_bus_message *reply, const char *key, const Metrics 
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "{st}");
         for (size_t i = 0; r >= 0 && i < n; i++)
-                r = teams ? sd_bus_message_append(reply, "{st}", m->teams[i].team, m->teams[i].shortfall_minutes) :
-                            sd_bus_message_append(reply, "{st}", break_kind_to_string(i), m->break_time[i]);
+                r = which == BUS_METRICS_BREAK_TIME ?
+                        sd_bus_message_append(reply, "{st}", break_kind_to_string(i), m->break_time[i]) :
+                        sd_bus_message_append(reply, "{st}", m->teams[i].team,
+                                              which == BUS_METRICS_SHORTFALL ? m->teams[i].shortfall_minutes :
+                                                                               m->teams[i].forced_minutes);
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r >= 0)
@@ -224,9 +238,11 @@ static int bus_method_get_metrics(sd_bus_message *msg, void *userdata, sd_bus_er
             (r = bus_append_entry(reply, "RecoveryDelayMaxUSec", "t", m->delay_max)) < 0 ||
             (r = bus_append_entry(reply, "BreaksMoved", "u", m->breaks_moved)) < 0 ||
             (r = bus_append_entry(reply, "ShiftUSec", "t", m->shift_time)) < 0 ||
-            (r = bus_append_map(reply, "BreakUSec", m, false)) < 0 ||
+            (r = bus_append_map(reply, "BreakUSec", m, BUS_METRICS_BREAK_TIME)) < 0 ||
             (r = bus_append_entry(reply, "ShortfallOperatorMinutes", "t", m->shortfall_minutes)) < 0 ||
-            (r = bus_append_map(reply, "Shortfall", m, true)) < 0 ||
+            (r = bus_append_map(reply, "Shortfall", m, BUS_METRICS_SHORTFALL)) < 0 ||
+            (r = bus_append_entry(reply, "ShortfallForcedOperatorMinutes", "t", m->forced_shortfall_minutes)) < 0 ||
+            (r = bus_append_map(reply, "ShortfallForced", m, BUS_METRICS_SHORTFALL_FORCED)) < 0 ||
             (r = bus_append_entry(reply, "StatutoryOverruns", "u", m->statutory_overruns)) < 0 ||
             (r = bus_append_entry(reply, "RecoveriesInterrupted", "u", m->recoveries_interrupted)) < 0 ||
             (r = bus_append_entry(reply, "BreakStartsInCall", "u", m->break_starts_in_call)) < 0 ||

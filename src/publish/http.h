@@ -33,6 +33,7 @@ typedef struct FeedSettings {
         unsigned max_connections;       /* at once, all clients */
         unsigned max_connections_per_ip;
         usec_t connection_timeout;      /* an idle connection is closed after this (whole seconds) */
+        usec_t request_timeout;         /* a request must arrive whole within this (http-guard.h) */
 } FeedSettings;
 
 typedef struct HttpServer HttpServer;

@@ -22,8 +22,9 @@ slowloris: opens N connections from 127.0.0.1 .. 127.0.0.ADDRESSES, each
   "gets N" (answered 200), "failed N" and "slowest S" (the slowest GET).
 smuggle: sends each smuggling request (a GET with a body and a second GET
   hidden after it) on its own connection and prints one line per case:
-  NAME STATUS-OF-FIRST-ANSWER ANSWERS CLOSED (ANSWERS: how many HTTP
-  responses came back; CLOSED: yes when the server closed the connection).
+  NAME STATUS SERVED CLOSED (STATUS: of the first answer; SERVED: how many
+  answers were 200, the hidden request's included; CLOSED: yes when the
+  server closed the connection within 3 s).
 Bounded: every step has a deadline, the whole run well under a minute.
 """
 
@@ -195,8 +196,8 @@ def smuggle_cases(path):
     hidden = f'GET {path}?smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
     head = f'GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n'
     return [
-        # A proxy reading Transfer-Encoding sees one request; a server
-        # reading Content-Length: 4 sees "0\r\n\r" then... or the reverse.
+        # A proxy that reads one length and a server that reads the other
+        # disagree where the next request begins (RFC 9112 §6.3, §11.2).
         ('cl-te', head + 'Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' + hidden),
         ('te-cl', head + 'Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n' + hidden),
         ('two-cl', head + 'Content-Length: 0\r\nContent-Length: ' + str(len(hidden)) + '\r\n\r\n' + hidden),
@@ -209,8 +210,12 @@ def smuggle_cases(path):
 
 def smuggle(port, path):
     for name, request in smuggle_cases(path):
-        s = socket.create_connection(('127.0.0.1', port), timeout=3)
-        s.sendall(request.encode())
+        try:
+            s = socket.create_connection(('127.0.0.1', port), timeout=3)
+            s.sendall(request.encode())
+        except OSError:
+            print(f'{name} none 0 refused')
+            continue
         data = b''
         closed = 'no'
         deadline = time.monotonic() + 3
@@ -228,9 +233,9 @@ def smuggle(port, path):
             if e.errno in (errno.ECONNRESET, errno.EPIPE):
                 closed = 'yes'
         s.close()
-        answers = data.count(b'HTTP/1.1 ') + data.count(b'HTTP/1.0 ')
+        served = data.count(b'HTTP/1.1 200 ') + data.count(b'HTTP/1.0 200 ')
         status = data.split(b' ', 2)[1].decode() if data.startswith(b'HTTP/1.') else 'none'
-        print(f'{name} {status} {answers} {closed}')
+        print(f'{name} {status} {served} {closed}')
 
 
 def main():

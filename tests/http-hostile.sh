@@ -80,4 +80,40 @@ check "max_connections filled by idle connections that time out: a GET answers a
         below "$(field "$out" recovered)" 1
 check "respited stops with exit 0" stop_daemon
 
+# ---- the shipped limits from here on ----
+config 'request_timeout = "3s";'
+start_daemon
+
+# ---- 1. a 10,000-connection flood, then every connection closed at once ----
+out=$($attack flood "$port" "$path" 10000)
+echo "# flood: $(tr '\n' ' ' <<<"$out")(max_connections 4096, 64 per address)"
+check "after a 10,000-connection flood closes, a GET answers again within 1 s" \
+        below "$(field "$out" recovered)" 1
+out=$($attack flood "$port" "$path" 10000)
+echo "# again: $(tr '\n' ' ' <<<"$out")"
+check "and after a second flood too" below "$(field "$out" recovered)" 1
+
+# ---- 2. slowloris: 4,096 connections from 64 addresses, a byte a second ----
+out=$($attack slowloris "$port" "$path" 4096 64 8)
+echo "# slowloris: $(tr '\n' ' ' <<<"$out")(request_timeout 3 s)"
+check "slowloris: normal GETs are answered meanwhile, none fails" \
+        test "$(field "$out" failed)" = 0 -a "$(field "$out" gets)" -gt 5
+check "slowloris: the slowest GET took under 2 s" below "$(field "$out" slowest)" 2
+check "slowloris: the server closed the trickling connections (request_timeout)" \
+        test "$(field "$out" closed)" -ge "$(field "$out" connected)"
+
+# ---- 3. request smuggling ----
+out=$($attack smuggle "$port" "$path")
+echo "$out" | sed 's/^/# smuggle: /'
+for name in cl-te te-cl two-cl cl-list te-space te-space-alone te-identity; do
+        check "smuggling ($name): 400, nothing served, the connection closed" \
+                grep -qx "$name 400 0 yes" <<<"$out"
+done
+check "a GET with a body of its declared length is still answered 200" \
+        test "$(curl -s -o /dev/null -w '%{http_code}' -X GET --data-binary hello "http://127.0.0.1:$port$path")" = 200
+check "respited still serves a normal GET" \
+        test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path")" = 200
+check "no token in the log" bash -c "! grep -q '${path#/feeds/}' '$tmp/respited.log'"
+check "respited stops with exit 0 (no leak under SAN=1)" stop_daemon
+
 finish

@@ -203,6 +203,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-clien
 	tests/sandbox.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)
 	tests/http-bind.sh $(BUILDDIR)
+	tests/http-hostile.sh $(BUILDDIR)
 	tests/notify.sh $(BUILDDIR)
 	tests/alerts.sh $(BUILDDIR)
 	tests/coverage.sh $(BUILDDIR)

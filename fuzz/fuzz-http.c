@@ -32,6 +32,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                 .max_connections = 16,
                 .max_connections_per_ip = 16,
                 .connection_timeout = 2 * USEC_PER_SEC,
+                .request_timeout = 2 * USEC_PER_SEC,
         };
         char buf[64], *colon;
 

@@ -326,6 +326,7 @@ static const PolicySetting policy_feeds_settings[] = {
         SETTING("max_connections",        policy_parse_count,    P(feeds.max_connections), .min = 1),
         SETTING("max_connections_per_ip", policy_parse_count,    P(feeds.max_connections_per_ip), .min = 1),
         SETTING("connection_timeout",     policy_parse_duration, P(feeds.connection_timeout), .min = USEC_PER_SEC),
+        SETTING("request_timeout",        policy_parse_duration, P(feeds.request_timeout), .min = USEC_PER_SEC),
         SETTINGS_END,
 };
 
@@ -447,6 +448,7 @@ static int policy_new_default(Policy **ret) {
         p->feeds.max_connections = 4096;
         p->feeds.max_connections_per_ip = 64;
         p->feeds.connection_timeout = 15 * USEC_PER_SEC;
+        p->feeds.request_timeout = 5 * USEC_PER_SEC;
         action_settings_done(&p->actions);      /* the defaults */
 
         *ret = TAKE_PTR(p);

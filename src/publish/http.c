@@ -10,6 +10,7 @@
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
+#include "publish/http-guard.h"
 #include "publish/http.h"
 #include "shared/hash.h"
 #include "shared/log.h"
@@ -52,11 +53,12 @@ struct HttpServer {
         sd_event *event;
         sd_event_source *io;            /* MHD's epoll fd */
         sd_event_source *timer;         /* MHD_get_timeout() */
+        HttpGuard *guard;               /* request deadlines, a share for new clients; while listening */
         void *by_name;                  /* tsearch(3) of HttpFeed by name */
         void *by_token;                 /* tsearch(3) of HttpFeed by (token_hash, token) */
         uint128_t salt;
         unsigned generation;
-        struct MHD_Response *not_found, *not_allowed, *server_error;
+        struct MHD_Response *not_found, *not_allowed, *server_error, *bad_request;
         http_render_fn render;          /* a feed's document on demand */
         void *render_userdata;
         HttpFeed *lru_first, *lru_last; /* cached answers, most recently used first */
@@ -548,9 +550,18 @@ static int http_feed_render(HttpServer *s, HttpFeed *f) {
         return 0;
 }
 
+/* Answer the request on c with status and r: it has arrived whole, its
+ * deadline is over. */
+static enum MHD_Result http_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r) {
+        http_guard_answered(c);
+        return MHD_queue_response(c, status, r);
+}
+
 /* Called once when the headers are in, then for each part of a body, then
  * once more with none left: a response queued at the first call closes
- * the connection, so GET and HEAD are answered at the last. */
+ * the connection, so GET and HEAD are answered at the last. A request
+ * whose length a proxy could read otherwise is refused at the first call
+ * (400, "Connection: close"; RFC 9112 §6.3). */
 static enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                        const char *version, const char *upload_data, size_t *upload_data_size,
                                        void **req_cls) {
@@ -558,8 +569,10 @@ static enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, cons
         HttpServer *s = cls;
         HttpFeed *f;
 
+        if (!*req_cls && http_guard_framing(c) < 0)
+                return http_queue(c, MHD_HTTP_BAD_REQUEST, s->bad_request);
         if (!streq(method, MHD_HTTP_METHOD_GET) && !streq(method, MHD_HTTP_METHOD_HEAD))
-                return MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, s->not_allowed);
+                return http_queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, s->not_allowed);
         if (!*req_cls) {
                 *req_cls = &headers_seen;
                 return MHD_YES;
@@ -568,6 +581,7 @@ static enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, cons
                 *upload_data_size = 0;  /* a body on a GET means nothing: drop it */
                 return MHD_YES;
         }
+        http_guard_answered(c);
         f = http_find_by_url(s, url);
         if (!f)
                 return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, s->not_found);
@@ -599,7 +613,12 @@ static int http_arm_timer(HttpServer *s) {
         MHD_UNSIGNED_LONG_LONG ms;
         int r;
 
-        if (MHD_get_timeout(s->daemon, &ms) != MHD_YES)
+        /* A connection closed: MHD puts its listening socket back into
+         * its epoll set (it may have left it at max_connections) only
+         * when it runs again. */
+        if (http_guard_take_closed(s->guard))
+                ms = 0;
+        else if (MHD_get_timeout(s->daemon, &ms) != MHD_YES)
                 return sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
         /* 0: work is pending (edge-triggered epoll inside MHD), run at once;
          * else a connection times out (whole seconds), no hurry. */
@@ -726,6 +745,7 @@ void http_server_stop(HttpServer *s) {
         else
                 closep(&s->listen_fd);
         s->daemon = NULL;
+        s->guard = http_guard_free(s->guard);
         s->listen_fd = -EBADF;
 }
 
@@ -751,6 +771,8 @@ HttpServer *http_server_free(HttpServer *s) {
                 MHD_destroy_response(s->not_allowed);
         if (s->server_error)
                 MHD_destroy_response(s->server_error);
+        if (s->bad_request)
+                MHD_destroy_response(s->bad_request);
         return mfree(s);
 }
 
@@ -783,6 +805,11 @@ int http_server_new_stopped(sd_event *event, http_render_fn render, void *userda
                 return r;
         if (MHD_add_response_header(s->not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") != MHD_YES)
                 return -ENOMEM;
+        r = http_static_response("Bad Request\n", &s->bad_request);
+        if (r < 0)
+                return r;
+        if (MHD_add_response_header(s->bad_request, MHD_HTTP_HEADER_CONNECTION, "close") != MHD_YES)
+                return -ENOMEM;
 
         /* sd_listen_fds() forgets the sockets once asked: keep ours. */
         s->passed_fd = http_passed_socket();
@@ -813,6 +840,9 @@ int http_server_start(HttpServer *s, const FeedSettings *settings) {
         }
 
         http_raise_nofile();
+        r = http_guard_new(s->event, settings->request_timeout, settings->max_connections, &s->guard);
+        if (r < 0)
+                goto fail;
         s->daemon = MHD_start_daemon(
                 MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, http_on_request, s,
                 MHD_OPTION_EXTERNAL_LOGGER, http_on_mhd_log, s,
@@ -822,6 +852,8 @@ int http_server_start(HttpServer *s, const FeedSettings *settings) {
                 MHD_OPTION_CONNECTION_TIMEOUT,
                 (unsigned) MAX(usec_ceil(settings->connection_timeout, USEC_PER_SEC) / USEC_PER_SEC, (usec_t) 1),
                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
+                MHD_OPTION_NOTIFY_CONNECTION, http_guard_on_connection, s->guard,
+                MHD_OPTION_NOTIFY_COMPLETED, http_guard_on_completed, s->guard,
                 MHD_OPTION_END);
         if (!s->daemon) {
                 r = -EIO;

@@ -13,7 +13,8 @@
  * compression, no redirects. If-None-Match and If-Modified-Since are
  * answered 304 (RFC 9110 §13.2.2). Responses are reference-counted by
  * libmicrohttpd, so a feed replaced while a client is still reading the old
- * bytes is safe. */
+ * bytes is safe. A request whose length a proxy could read otherwise
+ * (RFC 9112 §6.3) is answered 400 and its connection closed. */
 
 #include <systemd/sd-event.h>
 
@@ -34,6 +35,7 @@ typedef struct FeedSettings {
         unsigned max_connections;       /* at once, all clients */
         unsigned max_connections_per_ip;
         usec_t connection_timeout;      /* an idle connection is closed after this (whole seconds) */
+        usec_t request_timeout;         /* a request must arrive whole within this (http-guard.h) */
 } FeedSettings;
 
 typedef struct HttpServer HttpServer;
@@ -52,8 +54,9 @@ int http_server_new_stopped(sd_event *event, http_render_fn render, void *userda
 
 /* Listen on the socket systemd passed when there was one, else on
  * settings->listen ("HOST:PORT", "[IPV6]:PORT"; port 0 picks one), with the
- * connection limits and the idle timeout of settings, and serve from the
- * server's event loop. Raises the soft limit of open files to the hard
+ * connection limits, the idle timeout and the request deadline of settings
+ * (and the other defences of http-guard.h), and serve from the server's
+ * event loop. Raises the soft limit of open files to the hard
  * limit so that max_connections fit. Never blocks (the host is a numeric
  * address or a name resolved by getaddrinfo(3)). Returns 0, or a negative
  * errno, the server then stopped as before: -EALREADY when it listens

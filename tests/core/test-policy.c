@@ -406,12 +406,14 @@ static void test_policy_feeds(void **state) {
         assert_int_equal(d->feeds.max_connections, 4096);
         assert_int_equal(d->feeds.max_connections_per_ip, 64);
         assert_int_equal(d->feeds.connection_timeout, 15 * USEC_PER_SEC);
+        assert_int_equal(d->feeds.request_timeout, 5 * USEC_PER_SEC);
 
         assert_int_equal(policy_load_string("feeds = { listen = \"[::1]:8443\";\n"
                                             "  base_url = \"https://cal.example.com/respite//\";\n"
                                             "  refresh_interval = \"1h\"; window_back = \"2d\";\n"
                                             "  window_ahead = \"3d\"; max_connections = 100;\n"
                                             "  max_connections_per_ip = 8; connection_timeout = \"5s\";\n"
+                                            "  request_timeout = \"3s\";\n"
                                             "  alarm_before = \"5min\"; };\n",
                                             NULL, &p, &error), 0);
         assert_string_equal(p->feeds.listen, "[::1]:8443");
@@ -422,6 +424,7 @@ static void test_policy_feeds(void **state) {
         assert_int_equal(p->feeds.max_connections, 100);
         assert_int_equal(p->feeds.max_connections_per_ip, 8);
         assert_int_equal(p->feeds.connection_timeout, 5 * USEC_PER_SEC);
+        assert_int_equal(p->feeds.request_timeout, 3 * USEC_PER_SEC);
         assert_int_equal(p->feeds.alarm_before, 5 * USEC_PER_MINUTE);
         policy_free(p);
         assert_int_equal(policy_load_string("feeds = { listen = \"\"; };\n", NULL, &p, &error), 0);

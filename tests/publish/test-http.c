@@ -227,6 +227,7 @@ static FeedSettings settings = {
         .max_connections = 4096,
         .max_connections_per_ip = 4096,
         .connection_timeout = 30 * USEC_PER_SEC,
+        .request_timeout = 30 * USEC_PER_SEC,
 };
 
 static void test_server(void **state) {
@@ -462,6 +463,66 @@ static void test_limits(void **state) {
         exchanges_done(x, c.n);
 }
 
+/* A request whose length a proxy could read otherwise: 400, the connection
+ * closed, nothing after it served (RFC 9112 §6.3). A plain Content-Length
+ * body on a GET is still answered. */
+static void test_framing(void **state) {
+        static const char * const bad[] = {
+                "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                "Transfer-Encoding: chunked\r\n",
+                "Content-Length: 0\r\nContent-Length: 5\r\n",
+                "Content-Length: 0, 5\r\n",
+                "Content-Length: +5\r\n",
+                "Transfer-Encoding : chunked\r\nContent-Length: 5\r\n",
+        };
+        _cleanup_(http_server_freep) HttpServer *s = NULL;
+        _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        Exchange x[ELEMENTSOF(bad) + 1] = {};
+        Client c = { .x = x, .n = ELEMENTSOF(x) };
+
+        assert_int_equal(sd_event_new(&e), 0);
+        assert_int_equal(http_server_new(e, &settings, NULL, NULL, &s), 0);
+        c.port = server_port(s);
+        assert_int_equal(http_server_put_feed(s, "op1", TOKEN, BODY), 0);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                snprintf(x[i].request, sizeof x[i].request,
+                         "GET /feeds/" TOKEN ".ics HTTP/1.1\r\nHost: test\r\n%s\r\n0\r\n\r\n"
+                         "GET /feeds/" TOKEN ".ics HTTP/1.1\r\nHost: test\r\n\r\n", bad[i]);
+        }
+        snprintf(x[ELEMENTSOF(bad)].request, sizeof x[0].request,
+                 "GET /feeds/" TOKEN ".ics HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n"
+                 "Connection: close\r\n\r\nhello");
+        run_client(e, &c);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                assert_true(strncmp(x[i].response, "HTTP/1.1 400 ", 13) == 0);
+                assert_null(strstr(x[i].response, "200 OK"));
+                assert_true(x[i].took < 4 * USEC_PER_SEC);     /* closed, not the client's 5 s timeout */
+        }
+        assert_true(strncmp(x[ELEMENTSOF(bad)].response, "HTTP/1.1 200 OK\r\n", 17) == 0);
+        exchanges_done(x, c.n);
+}
+
+/* A request that does not arrive whole within request_timeout is closed,
+ * however it trickles; connection_timeout (30 s here) is not what closes
+ * it. */
+static void test_request_deadline(void **state) {
+        _cleanup_(http_server_freep) HttpServer *s = NULL;
+        _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        FeedSettings quick = settings;
+        Exchange x[1] = {};
+        Client c = { .x = x, .n = 1 };
+
+        quick.request_timeout = USEC_PER_SEC;
+        assert_int_equal(sd_event_new(&e), 0);
+        assert_int_equal(http_server_new(e, &quick, NULL, NULL, &s), 0);
+        c.port = server_port(s);
+        snprintf(x[0].request, sizeof x[0].request, "GET /feeds/" TOKEN ".ics HTTP/1.1\r\nHost: test\r\nX-Slow: a");
+        run_client(e, &c);
+        assert_string_equal(x[0].response, "");
+        assert_true(x[0].took >= USEC_PER_SEC / 2 && x[0].took < 4 * USEC_PER_SEC);
+        exchanges_done(x, 1);
+}
+
 static void test_listen_errors(void **state) {
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
         FeedSettings bad = settings;
@@ -541,6 +602,8 @@ int main(void) {
                 cmocka_unit_test(test_cache),
                 cmocka_unit_test(test_idle_connections),
                 cmocka_unit_test(test_limits),
+                cmocka_unit_test(test_framing),
+                cmocka_unit_test(test_request_deadline),
                 cmocka_unit_test(test_listen_errors),
                 cmocka_unit_test(test_stop_start),
         };

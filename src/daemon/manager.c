@@ -432,6 +432,7 @@ static int manager_mkdir_parents(const char *path, mode_t mode) {
 
 /* Open the store, apply retention and read back what it keeps. */
 static int manager_open_store(Manager *m) {
+        _cleanup_free_ char *error = NULL;
         int r;
 
         if (!m->state_dir) {
@@ -442,10 +443,9 @@ static int manager_open_store(Manager *m) {
         r = manager_mkdir_parents(m->state_dir, 0700);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the state directory '%s': %m", m->state_dir);
-        r = store_open(m->state_dir, &m->store);
-        if (r == -EPROTONOSUPPORT)
-                return log_error_errno(r, "%s/" STORE_FILE " comes from a newer respite (schema above version %d); "
-                                       "not touching it.", m->state_dir, STORE_SCHEMA_VERSION);
+        r = store_open(m->state_dir, &m->store, &error);
+        if (r < 0 && error)
+                return log_error_errno(r, "%s.", error);
         if (r < 0)
                 return log_error_errno(r, "Failed to open the store '%s/" STORE_FILE "': %m", m->state_dir);
 

@@ -71,13 +71,13 @@ static void test_incidents_survive_reopen(void **state) {
         Incident a = incident("b-id", "op16", "2025-01-06T10:00:00Z", "shouted"),
                  b = incident("a-id", "op27", "2025-01-06T09:00:00Z", NULL);
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_add_incident(s, &a, "bus"), 0);
         assert_int_equal(store_add_incident(s, &b, "bus"), 0);
         assert_int_equal(store_add_incident(s, &a, "bus"), -EEXIST);
         s = store_free(s);
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_load_incidents(s, &l), 0);
         assert_int_equal(l->n, 2);
         assert_string_equal(l->items[0].id, "a-id");
@@ -109,7 +109,7 @@ static void test_migrate_from_v1(void **state) {
         run_sql(v1);
         assert_int_equal(query_int("PRAGMA user_version"), 1);
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(store_load_incidents(s, &l), 0);
         assert_int_equal(l->n, 2);
@@ -129,7 +129,7 @@ static void test_newer_schema_refused(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
 
         run_sql("PRAGMA user_version = 99");
-        assert_int_equal(store_open(dir, &s), -EPROTONOSUPPORT);
+        assert_int_equal(store_open(dir, &s, NULL), -EPROTONOSUPPORT);
 }
 
 static void test_purge_notes_then_rows(void **state) {
@@ -139,7 +139,7 @@ static void test_purge_notes_then_rows(void **state) {
                  new = incident("new", "op16", "2025-01-06T10:00:00Z", "kept");
         unsigned deleted;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_add_incident(s, &old, "bus"), 0);
         assert_int_equal(store_add_incident(s, &new, "bus"), 0);
         assert_int_equal(store_purge(s, instant("2025-01-01T00:00:00Z"), &deleted), 0);
@@ -218,7 +218,7 @@ static void test_plan_revisions(void **state) {
         unsigned sequence;
         usec_t modified;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_load_plan(s, &none), 0);
         assert_null(none);
 
@@ -243,7 +243,7 @@ static void test_plan_revisions(void **state) {
         assert_int_equal(query_int("SELECT revision - granted FROM breaks WHERE uid LIKE '%recovery%'"), 0);
         s = store_free(s);
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_load_plan(s, &loaded), 0);
         assert_non_null(loaded);
         assert_int_equal(loaded->now, moved->now);
@@ -270,7 +270,7 @@ static void test_feed_tokens(void **state) {
         _cleanup_free_ char *t1 = NULL, *t2 = NULL, *t3 = NULL;
         char *feeds[] = { (char *) "op16", (char *) "team-retail", NULL };
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_get_feed_token(s, "op16", &t1), -ENOENT);
         assert_int_equal(store_ensure_feed_tokens(s, feeds, NULL, NULL), 0);
         assert_int_equal(store_get_feed_token(s, "op16", &t1), 0);
@@ -291,7 +291,7 @@ static void test_spool_records(void **state) {
         bool pending;
 
         assert_int_equal(incident_list_add(good, &a), 0);
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_spool_pending(s, "x.csv", "h1", &pending), 0);
         assert_false(pending);
         assert_int_equal(store_spool_ingest(s, "x.csv", "h1", good, 1), 0);
@@ -329,7 +329,7 @@ static void test_queue_log_position(void **state) {
         StoreQueueLogPosition pos;
         unsigned deleted;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(queue_log_new(&q), 0);
         assert_int_equal(queue_log_new(&back), 0);
         q->track_agents = true;
@@ -343,7 +343,7 @@ static void test_queue_log_position(void **state) {
         assert_int_equal(store_save_queue_log(s, "/var/log/asterisk/queue_log", &t, q, 1), 0);
         s = store_free(s);
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_load_queue_log(s, "/var/log/asterisk/queue_log", &pos, back), 0);
         assert_int_equal(pos.dev, 42);
         assert_int_equal(pos.ino, 4242);
@@ -394,7 +394,7 @@ static void test_adherence(void **state) {
         TestVerdicts v = {};
         unsigned deleted;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_save_adherence(s, "op1", &b, &d), 0);
         /* Judged again (a later revision): replaced, not added. */
         d = (AdherenceDetail) { .adherence = ADHERENCE_PARTLY_TAKEN, .off = 300 * USEC_PER_SEC,
@@ -418,12 +418,12 @@ static void test_adherence(void **state) {
 static void test_migrate_from_v2(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         s = store_free(s);
         run_sql("DROP TABLE queue_logs; DROP TABLE queue_log_calls; DROP TABLE queue_log_open; "
                 "DROP TABLE adherence; DROP TABLE alerts; DROP TABLE secrets; ALTER TABLE breaks DROP COLUMN recovery_uid; "
                 "PRAGMA user_version = 2");
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM queue_logs"), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM adherence"), 0);
@@ -439,7 +439,7 @@ static void test_private_mode(void **state) {
 
         assert_true(asprintf(&path, "%s/" STORE_FILE, dir) > 0);
         assert_true(asprintf(&wal, "%s/" STORE_FILE "-wal", dir) > 0);
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(stat(path, &st), 0);
         assert_int_equal(st.st_mode & 0777, 0600);
         assert_int_equal(stat(wal, &st), 0);
@@ -447,7 +447,7 @@ static void test_private_mode(void **state) {
         s = store_free(s);
 
         assert_int_equal(chmod(path, 0644), 0);
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(stat(path, &st), 0);
         assert_int_equal(st.st_mode & 0777, 0600);
 }
@@ -455,11 +455,11 @@ static void test_private_mode(void **state) {
 static void test_migrate_from_v3(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         s = store_free(s);
         run_sql("DROP TABLE alerts; DROP TABLE secrets; ALTER TABLE breaks DROP COLUMN recovery_uid; "
                 "PRAGMA user_version = 3");
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM alerts"), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 0);
@@ -472,7 +472,7 @@ static void test_secrets(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
         uint8_t a[32], again[32], other[32], zero[32] = {}, small[16];
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 0);
         assert_int_equal(store_get_secret(s, "feed-uid-key", sizeof a, a), 0);
         assert_memory_not_equal(a, zero, sizeof a);
@@ -486,7 +486,7 @@ static void test_secrets(void **state) {
 
         /* Kept across a reopen, and by retention. */
         s = store_free(s);
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_purge(s, USEC_INFINITY / 2, &(unsigned) {0}), 0);
         memset(again, 0, sizeof again);
         assert_int_equal(store_get_secret(s, "feed-uid-key", sizeof again, again), 0);

@@ -13,6 +13,7 @@ struct Store {
 };
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3_stmt *, sqlite3_finalize);
+DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3 *, sqlite3_close);
 
 /* The followed queue_logs (schema version 3): per path its read position,
  * the call records read from it (kept until retention drops them) and the

@@ -192,6 +192,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-clien
 	tests/revise.sh $(BUILDDIR)
 	tests/sources.sh $(BUILDDIR)
 	tests/source-files.sh $(BUILDDIR)
+	tests/store-files.sh $(BUILDDIR)
 	tests/agents.sh $(BUILDDIR)
 	tests/breaks.sh $(BUILDDIR)
 	tests/access.sh $(BUILDDIR)

@@ -83,7 +83,7 @@ out=$("$bin/respitectl" --state-dir "$state" backup "$tmp/link.db" 2>&1); rc=$?
 check "nor writes through a symbolic link" test "$rc" -eq 1
 out=$("$bin/respitectl" --state-dir "$tmp/nowhere" backup "$tmp/other.db" 2>&1); rc=$?
 check "a state directory without a store is named" \
-        grep -q "Cannot read the store '$tmp/nowhere/respite.db': No such file or directory; give respited's state directory with --state-dir" <<<"$out"
+        grep -q "Cannot read the database '$tmp/nowhere/respite.db': No such file or directory; give respited's state directory with --state-dir" <<<"$out"
 call ReportIncident ssts op16 threat 0 "after the backup" >/dev/null
 stop_daemon
 

@@ -35,7 +35,7 @@ static void respited_help(void) {
                "     --speed N        Run the replay clock N times faster (default 1)\n"
                "  -h --help           Show this help\n"
                "     --version        Show the version\n\n"
-               "See respited(8) and respite.conf(5).\n", POLICY_DEFAULT_PATH, STORE_DEFAULT_DIR);
+               "See respited(8) and respite.conf(5).\n", POLICY_DEFAULT_PATH, STATE_DEFAULT_DIR);
 }
 
 static int respited_parse_argv(int argc, char *argv[]) {
@@ -164,14 +164,14 @@ static int respited_check_config(void) {
 }
 
 /* The state directory: --state-dir, else the first of systemd's
- * $STATE_DIRECTORY (StateDirectory=), else STORE_DEFAULT_DIR, or for --user
+ * $STATE_DIRECTORY (StateDirectory=), else STATE_DEFAULT_DIR, or for --user
  * $XDG_STATE_HOME/respite (~/.local/state/respite). */
 static int respited_state_dir(char **ret) {
         int r;
 
         if (arg_state_dir)
                 return strdup_to(ret, arg_state_dir);
-        r = store_default_dir(arg_user, ret);
+        r = state_dir_default(arg_user, ret);
         if (r == -ENXIO)
                 return log_error_errno(r, "Neither $XDG_STATE_HOME nor $HOME is set; use --state-dir.");
         return r;

@@ -31,10 +31,10 @@
 #include "core/plan.h"
 #include "import/queue-log.h"
 #include "publish/feed.h"
+#include "shared/state-dir.h"
 #include "shared/util.h"
 
-#define STORE_FILE "respite.db"
-#define STORE_DEFAULT_DIR LOCALSTATEDIR "/lib/respite"
+#define STORE_FILE STATE_STORE_FILE
 #define STORE_SCHEMA_VERSION 4
 
 typedef struct Store Store;
@@ -50,23 +50,6 @@ typedef struct Store Store;
 int store_open(const char *dir, Store **ret, char **ret_error);
 Store *store_free(Store *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Store *, store_free);
-
-/* The state directory when none is given: systemd's $STATE_DIRECTORY
- * (StateDirectory=; the first), else STORE_DEFAULT_DIR, or for user
- * (--user) $XDG_STATE_HOME/respite, ~/.local/state/respite. Returns 0,
- * -ENXIO when user and neither $XDG_STATE_HOME nor $HOME is set, -ENOMEM. */
-int store_default_dir(bool user, char **ret);
-
-/* Copy the store in dir to dest, a new file (mode 0600; refused when it
- * exists or is a symbolic link), while respited may be writing: SQLite's
- * online backup in one step, one read transaction, so the copy is one
- * consistent state; respited's commits go on meanwhile (WAL). The store
- * is opened read-only and never created; the copy is checked with PRAGMA
- * quick_check and synced. Who calls it needs read access to the store and
- * write access to its -shm file: root or respited's user. Returns 0, or a
- * negative errno with *ret_error (free() it) saying what went wrong;
- * dest is removed then. */
-int store_backup(const char *dir, const char *dest, char **ret_error);
 
 /* SQLite's message about the last failure, for the log. */
 const char *store_error(const Store *s);

@@ -132,6 +132,33 @@ static void test_newer_schema_refused(void **state) {
         assert_int_equal(store_open(dir, &s, NULL), -EPROTONOSUPPORT);
 }
 
+/* A store that is empty, damaged or no database: refused, in words that
+ * say so and what to do, and never written. */
+static void test_bad_files_refused(void **state) {
+        _cleanup_(store_freep) Store *s = NULL;
+        _cleanup_free_ char *path = NULL, *error = NULL;
+        FILE *f;
+
+        assert_true(asprintf(&path, "%s/" STORE_FILE, dir) > 0);
+        f = fopen(path, "we");
+        assert_non_null(f);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(store_open(dir, &s, &error), -ENODATA);
+        assert_non_null(strstr(error, "is empty (0 bytes) though the file exists"));
+        assert_non_null(strstr(error, "remove the empty file"));
+        free(TAKE_PTR(error));
+
+        f = fopen(path, "we");
+        assert_non_null(f);
+        for (int i = 0; i < 8192; i++)
+                fputc(i * 7 % 251, f);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(store_open(dir, &s, &error), -EBADMSG);
+        assert_non_null(strstr(error, "is damaged: file is not a database"));
+        assert_non_null(strstr(error, "restore the store from a backup"));
+        assert_null(s);
+}
+
 static void test_purge_notes_then_rows(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
         _cleanup_(incident_list_freep) IncidentList *l = NULL;
@@ -504,6 +531,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_incidents_survive_reopen, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_bad_files_refused, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_purge_notes_then_rows, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_plan_revisions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_feed_tokens, setup, teardown),

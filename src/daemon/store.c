@@ -273,7 +273,9 @@ int store_open(const char *dir, Store **ret, char **ret_error) {
         (void) sqlite3_busy_timeout(s->db, 5000);
         /* SQLite falls back to reading a file it may not write. */
         if (sqlite3_db_readonly(s->db, "main") == 1)
-                return store_open_failed(s, path, -EROFS, ret_error);
+                return store_explain(ret_error, -EROFS, "The store '%s' could be opened read-only only: respited "
+                                     "must write it. Make it its user's (chown respite:respite '%s'; chmod 0600 "
+                                     "'%s') on a file system mounted read-write", path, path, path);
 
         /* WAL with synchronous=FULL: COMMIT returns once the WAL is synced.
          * secure_delete: purged notes are overwritten, not left in free pages.

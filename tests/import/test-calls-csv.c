@@ -91,7 +91,8 @@ static void test_unusable_files(void **state) {
         assert_int_equal(l->n_calls, 0);
         assert_non_null(strstr(captured(), FIXTURES "calls-noheader.csv:1: expected a header row naming "
                                            "the columns operator,start,end; column 'operator' is missing\n"));
-        assert_non_null(strstr(captured(), "/dev/null: not a regular file (a FIFO, a device or a socket), cannot read it\n"));
+        assert_non_null(strstr(captured(), "/dev/null: not a regular file (a FIFO, a device or a socket), "
+                                           "cannot read it\n"));
         assert_non_null(strstr(captured(), "roster-empty.csv: the file is empty, expected a header row\n"));
 }
 

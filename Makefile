@@ -191,6 +191,8 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-clien
 	tests/state.sh $(BUILDDIR)
 	tests/revise.sh $(BUILDDIR)
 	tests/sources.sh $(BUILDDIR)
+	tests/source-files.sh $(BUILDDIR)
+	tests/store-files.sh $(BUILDDIR)
 	tests/agents.sh $(BUILDDIR)
 	tests/breaks.sh $(BUILDDIR)
 	tests/access.sh $(BUILDDIR)

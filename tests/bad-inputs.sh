@@ -51,7 +51,8 @@ answers "truncated roster: the open quote is named, exit 1" 1 \
 
 python3 -c 'import random, sys; random.seed(8); sys.stdout.buffer.write(bytes(random.randrange(256) for _ in range(65536)))' \
         >"$tmp/garbage.bin"
-answers "binary garbage as a roster: no header, exit 1" 1 "garbage.bin:.*(header|UTF-8|quoted)" \
+answers "binary garbage as a roster: named as such, exit 1" 1 \
+        "garbage.bin: binary data \(a NUL byte at offset [0-9]+\), not a roster" \
         checkconf --roster "$tmp/garbage.bin"
 answers "binary garbage as call records: exit 1" 1 "garbage.bin" \
         plan --roster "$fx/roster-good.csv" --calls "$tmp/garbage.bin"
@@ -72,7 +73,7 @@ answers "Latin-1 roster row: skipped as not UTF-8, the rest loads" 0 \
         "roster-latin1.csv:2: not valid UTF-8 \(the file must be UTF-8\), skipping row" \
         plan --roster "$fx/roster-latin1.csv"
 printf 'operator,start,end\nop1,1999-01-04T09:00:00Z,1999-01-04T17:00:00Z\n' | iconv -f UTF-8 -t UTF-16 >"$tmp/utf16.csv"
-answers "UTF-16 roster: refused, exit 1" 1 "utf16.csv:1: not valid UTF-8" checkconf --roster "$tmp/utf16.csv"
+answers "UTF-16 roster: refused, exit 1" 1 "utf16.csv: UTF-16 text, expected UTF-8" checkconf --roster "$tmp/utf16.csv"
 printf 'operator,start,end\n\x83I\x83y,1999-01-04T09:00:00Z,1999-01-04T17:00:00Z\n' >"$tmp/sjis.csv"
 answers "Shift JIS operator id: row skipped" 0 "sjis.csv:2: not valid UTF-8" plan --roster "$tmp/sjis.csv"
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <regex.h>
 
 #include "core/policy-sources.h"
@@ -142,6 +143,46 @@ static const PolicySetting policy_source_settings[] = {
         SETTINGS_END,
 };
 
+/* A size in bytes: a whole number, or one in double quotes with a binary
+ * unit ("64M", "64MiB", "512K", "1G"); at least 1 KiB. */
+static int policy_parse_size(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
+        static const char expected[] = "expected a size such as \"64M\" (K, M, G: KiB, MiB, GiB) of at least 1K";
+        uint64_t v, unit = 1;
+        const char *text;
+        char *end;
+
+        if (policy_setting_is_int(s)) {
+                long long n = config_setting_get_int64(s);
+
+                if (n < 1024)
+                        return policy_setting_error(p, s, expected);
+                *FIELD(base, spec, uint64_t) = (uint64_t) n;
+                return 0;
+        }
+        text = policy_setting_string_or_null(s);
+        if (!text || !isdigit((unsigned char) text[0]))
+                return policy_setting_error(p, s, expected);
+        errno = 0;
+        v = strtoull(text, &end, 10);
+        if (errno != 0)
+                return policy_setting_error(p, s, expected);
+        end += strspn(end, " ");
+        if (*end == 'K' || *end == 'k')
+                unit = UINT64_C(1) << 10;
+        else if (*end == 'M')
+                unit = UINT64_C(1) << 20;
+        else if (*end == 'G')
+                unit = UINT64_C(1) << 30;
+        if (unit > 1)
+                end++;
+        if ((unit > 1 && !isempty(end) && !streq(end, "iB") && !streq(end, "B")) ||
+            (unit == 1 && !isempty(end) && !streq(end, "B")) ||
+            v > UINT64_MAX / unit || v * unit < 1024)
+                return policy_setting_error(p, s, expected);
+        *FIELD(base, spec, uint64_t) = v * unit;
+        return 0;
+}
+
 /* One group of sources.rosters or sources.calls, appended to the policy's
  * sources; its path goes to *ret_path. */
 static int policy_parse_source_group(PolicyParser *p, const config_setting_t *g, char **ret_path) {
@@ -205,6 +246,7 @@ static int policy_parse_sources(PolicyParser *p, const config_setting_t *s, cons
 const PolicySetting policy_sources_settings[] = {
         SETTING("rosters", policy_parse_sources, offsetof(Policy, rosters)),
         SETTING("calls",   policy_parse_sources, offsetof(Policy, calls)),
+        SETTING("max_size", policy_parse_size,   offsetof(Policy, sources_max_size)),
         SETTINGS_END,
 };
 

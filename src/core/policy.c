@@ -434,6 +434,7 @@ static int policy_new_default(Policy **ret) {
         p->coverage.service_level = 80;
         p->coverage.answer_within = 20 * USEC_PER_SEC;
         p->incidents.retention_days = DEFAULT_RETENTION_DAYS;
+        p->sources_max_size = POLICY_SOURCES_MAX_SIZE;
         p->alerts.escalate_after = 5 * USEC_PER_MINUTE;
 
         /* 7 days back and 14 ahead keep a feed well under the ~1 MB at which

@@ -15,6 +15,9 @@
 
 /* Where respited and respitectl look for the policy unless told. */
 #define POLICY_DEFAULT_PATH SYSCONFDIR "/respite/respite.conf"
+/* sources.max_size by default: a year of a 500-seat site's roster as CSV is
+ * some 10 MiB; a file beyond is refused before it is read. */
+#define POLICY_SOURCES_MAX_SIZE (UINT64_C(64) << 20)
 
 typedef struct Category {
         char *name;             /* "threat": what ReportIncident takes */
@@ -123,6 +126,7 @@ typedef struct Policy {
         char **calls;           /* call-record paths */
         SourceOptions *sources; /* the entries of rosters and calls written as groups */
         size_t n_sources;
+        uint64_t sources_max_size; /* bytes a roster or call-record file may hold (sources.max_size) */
         char *feed_dir;         /* where feed files go; NULL = none */
         FeedSettings feeds;
 

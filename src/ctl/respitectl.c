@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* respitectl: talk to respited, or plan offline. See respitectl(1). This
  * file: the command line, the verb table and the exit status; the verbs
- * live in verbs-daemon.c and verbs-alerts.c (over D-Bus),
+ * live in verbs-daemon.c and verbs-alerts.c (over D-Bus), verbs-store.c
+ * (backup: the store, read directly),
  * verbs-offline.c (plan, coverage, import-check) and verbs-team-day.c (the
  * live day that coverage draws without input files). */
 #include <getopt.h>
@@ -46,6 +47,7 @@ bool arg_metrics = false;
 char **arg_rosters = NULL;
 char **arg_calls = NULL;
 char **arg_incidents = NULL;
+const char *arg_state_dir = NULL;
 static char **arg_args = NULL;          /* the verb and its operands */
 
 static void respitectl_help(void) {
@@ -78,7 +80,10 @@ static void respitectl_help(void) {
                "                       with --id, running it again stores it once\n"
                "  reload               Re-read the policy, rosters and call records (root)\n"
                "  rotate-token OPERATOR|--team TEAM\n"
-               "                       A new secret feed URL; the old one answers 404 at once\n\n"
+               "                       A new secret feed URL; the old one answers 404 at once\n"
+               "  backup FILE [--state-dir DIR]\n"
+               "                       Copy respited's store to FILE, a new file, while it runs\n"
+               "                       (root or respited's user)\n\n"
                "Offline, without a daemon:\n"
                "  plan --roster PATH... [--calls PATH...] [--incidents CSV...]\n"
                "       [--config FILE] [--from TIME --to TIME] [--format table|csv|ics|json|html]\n"
@@ -127,7 +132,7 @@ static int respitectl_parse_argv(int argc, char *argv[]) {
         enum {
                 ARG_USER = 0x100, ARG_AT, ARG_NOTE, ARG_DATE, ARG_CONFIG, ARG_FROM, ARG_TO, ARG_FORMAT,
                 ARG_ROSTER, ARG_CALLS, ARG_INCIDENTS, ARG_OPERATOR, ARG_TEAM, ARG_VERSION,
-                ARG_METRICS, ARG_JSON, ARG_SINCE, ARG_ID,
+                ARG_METRICS, ARG_JSON, ARG_SINCE, ARG_ID, ARG_STATE_DIR,
         };
         static const struct option options[] = {
                 { "user",      no_argument,       NULL, ARG_USER      },
@@ -147,6 +152,7 @@ static int respitectl_parse_argv(int argc, char *argv[]) {
                 { "operator",  required_argument, NULL, ARG_OPERATOR  },
                 { "team",      required_argument, NULL, ARG_TEAM      },
                 { "metrics",   no_argument,       NULL, ARG_METRICS   },
+                { "state-dir", required_argument, NULL, ARG_STATE_DIR },
                 { "help",      no_argument,       NULL, 'h'           },
                 { "version",   no_argument,       NULL, ARG_VERSION   },
                 {}
@@ -175,6 +181,7 @@ static int respitectl_parse_argv(int argc, char *argv[]) {
                 case ARG_OPERATOR:  arg_operator = optarg; break;
                 case ARG_TEAM:      arg_team = optarg; break;
                 case ARG_METRICS:   arg_metrics = true; break;
+                case ARG_STATE_DIR: arg_state_dir = optarg; break;
                 case ARG_ROSTER:
                 case ARG_CALLS:
                 case ARG_INCIDENTS:
@@ -249,6 +256,8 @@ static const Verb respitectl_verbs[] = {
           .unexpected = "usage: respitectl reload" },
         { "rotate-token", 1, 1, VERB_TEAM_OR_OPERAND, verb_rotate_token,
           .usage = "Usage: respitectl rotate-token OPERATOR|--team TEAM" },
+        { "backup",       1, 1, 0, verb_backup,
+          .usage = "Usage: respitectl backup FILE [--state-dir DIR]; FILE must not exist." },
         { "plan",         0, 0, 0, verb_plan,
           .unexpected = "files go after --roster, --calls or --incidents (see respitectl --help)." },
         { "coverage",     0, 0, 0, verb_coverage,

@@ -35,6 +35,7 @@ extern bool arg_metrics;
 extern char **arg_rosters;
 extern char **arg_calls;
 extern char **arg_incidents;
+extern const char *arg_state_dir;      /* respited's state directory (backup) */
 
 /* The verbs, as respitectl(1) describes them. args is the verb and its
  * operands, as many as the verb table of respitectl.c allows. Each logs
@@ -55,6 +56,9 @@ int verb_rotate_token(char **args);
 int verb_ack(char **args);
 int verb_alerts(char **args);
 int verb_incidents(char **args);
+
+/* A copy of respited's store, made while it runs (verbs-store.c). */
+int verb_backup(char **args);
 
 /* Offline (verbs-offline.c). */
 int verb_plan(char **args);

@@ -247,6 +247,9 @@ static int manager_follow_queue_log(Manager *m, const Policy *p, const char *pat
                         return call_log_append(into, m->tails[i].log->calls) < 0 ? log_oom() : 0;
                 }
 
+        r = source_check(p, path, SOURCE_FORMAT_QUEUE_LOG, "an Asterisk queue_log");
+        if (r < 0)
+                return r;
         r = array_grow((void **) &m->tails, m->n_tails, sizeof(ManagerTail));
         if (r >= 0)
                 r = strdup_to(&t.path, path);

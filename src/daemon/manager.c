@@ -454,6 +454,7 @@ static int manager_state_dir_private(const char *path) {
 
 /* Open the store, apply retention and read back what it keeps. */
 static int manager_open_store(Manager *m) {
+        _cleanup_free_ char *error = NULL;
         int r;
 
         if (!m->state_dir) {
@@ -468,10 +469,9 @@ static int manager_open_store(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to make the state directory '%s' respited's alone: %m",
                                        m->state_dir);
-        r = store_open(m->state_dir, &m->store);
-        if (r == -EPROTONOSUPPORT)
-                return log_error_errno(r, "%s/" STORE_FILE " comes from a newer respite (schema above version %d); "
-                                       "not touching it.", m->state_dir, STORE_SCHEMA_VERSION);
+        r = store_open(m->state_dir, &m->store, &error);
+        if (r < 0 && error)
+                return log_error_errno(r, "%s.", error);
         if (r < 0)
                 return log_error_errno(r, "Failed to open the store '%s/" STORE_FILE "': %m", m->state_dir);
 

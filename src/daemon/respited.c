@@ -9,8 +9,6 @@
 #include "import/inputs.h"
 #include "shared/log.h"
 
-#define DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/respite"
-
 static const char *arg_config = POLICY_DEFAULT_PATH;
 static bool arg_user = false;
 static bool arg_check_config = false;
@@ -39,7 +37,7 @@ static void respited_help(void) {
                "     --purge          Apply retention under --clock too (not by default)\n"
                "  -h --help           Show this help\n"
                "     --version        Show the version\n\n"
-               "See respited(8) and respite.conf(5).\n", POLICY_DEFAULT_PATH, DEFAULT_STATE_DIR);
+               "See respited(8) and respite.conf(5).\n", POLICY_DEFAULT_PATH, STATE_DEFAULT_DIR);
 }
 
 static int respited_parse_argv(int argc, char *argv[]) {
@@ -182,24 +180,17 @@ static int respited_check_config(void) {
 }
 
 /* The state directory: --state-dir, else the first of systemd's
- * $STATE_DIRECTORY (StateDirectory=), else DEFAULT_STATE_DIR, or for --user
+ * $STATE_DIRECTORY (StateDirectory=), else STATE_DEFAULT_DIR, or for --user
  * $XDG_STATE_HOME/respite (~/.local/state/respite). */
 static int respited_state_dir(char **ret) {
-        const char *e = getenv("STATE_DIRECTORY");
+        int r;
 
         if (arg_state_dir)
                 return strdup_to(ret, arg_state_dir);
-        if (!isempty(e))
-                return (*ret = strndup(e, strcspn(e, ":"))) ? 0 : -ENOMEM;
-        if (!arg_user)
-                return strdup_to(ret, DEFAULT_STATE_DIR);
-        e = getenv("XDG_STATE_HOME");
-        if (!isempty(e) && e[0] == '/')
-                return asprintf(ret, "%s/respite", e) < 0 ? -ENOMEM : 0;
-        e = getenv("HOME");
-        if (isempty(e) || e[0] != '/')
-                return log_error_errno(ENXIO, "Neither $XDG_STATE_HOME nor $HOME is set; use --state-dir.");
-        return asprintf(ret, "%s/.local/state/respite", e) < 0 ? -ENOMEM : 0;
+        r = state_dir_default(arg_user, ret);
+        if (r == -ENXIO)
+                return log_error_errno(r, "Neither $XDG_STATE_HOME nor $HOME is set; use --state-dir.");
+        return r;
 }
 
 static int respited_run(int argc, char *argv[]) {

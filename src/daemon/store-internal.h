@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* What the store's files (store.c, store-queue-log.c) share and nobody
+/* What the store's files (store.c, store-check.c, store-queue-log.c …) share and nobody
  * else calls: the connection, statements and transactions. */
 
 #include <sqlite3.h>
@@ -13,6 +13,7 @@ struct Store {
 };
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3_stmt *, sqlite3_finalize);
+DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3 *, sqlite3_close);
 
 /* The followed queue_logs (schema version 3): per path its read position,
  * the call records read from it (kept until retention drops them) and the
@@ -124,3 +125,19 @@ typedef struct Transaction {
 int store_transaction_begin(Store *s, Transaction *t);
 int store_transaction_commit(Transaction *t);
 void store_transaction_rollback(Transaction *t);
+
+/* The checks of store_open() (store-check.c). Each returns 0, or a negative
+ * errno with *ret_error (may be NULL) saying what is wrong and what to do. */
+
+/* *ret_error (may be NULL) = the message format makes; returns r. */
+_printf_(3, 4)
+int store_explain(char **ret_error, int r, const char *format, ...);
+/* Before SQLite opens path in dir: a state directory respited can write,
+ * and a file, when there is one, that it can write and that is not empty
+ * (-ENODATA: a 0-byte file that existed is never taken for a new store). */
+int store_check_file(const char *dir, const char *path, char **ret_error);
+/* PRAGMA quick_check on the open store: -EBADMSG for a damaged one. */
+int store_check_pages(Store *s, const char *path, char **ret_error);
+/* SQLite failed with r while opening path: its words, the system's errno
+ * where SQLite's CANTOPEN hid it, and what to do. Returns r or that errno. */
+int store_open_failed(Store *s, const char *path, int r, char **ret_error);

@@ -250,7 +250,7 @@ static int store_make_private(const char *path) {
         return 0;
 }
 
-int store_open(const char *dir, Store **ret) {
+int store_open(const char *dir, Store **ret, char **ret_error) {
         _cleanup_(store_freep) Store *s = NULL;
         _cleanup_free_ char *path = NULL;
         int r;
@@ -260,16 +260,25 @@ int store_open(const char *dir, Store **ret) {
         s = calloc(1, sizeof(Store));
         if (!s)
                 return -ENOMEM;
-        r = store_make_private(path);
+        r = store_check_file(dir, path, ret_error);
         if (r < 0)
                 return r;
+        r = store_make_private(path);
+        if (r < 0)
+                return store_explain(ret_error, r, "Failed to make the store '%s' private (mode 0600): %s", path,
+                                     strerror(-r));
 
         r = store_errno_from_sqlite(sqlite3_open_v2(path, &s->db,
                                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL));
         if (r < 0)
-                return s->db ? r : -ENOMEM;
+                return s->db ? store_open_failed(s, path, r, ret_error) : -ENOMEM;
         (void) sqlite3_busy_timeout(s->db, 5000);
+        /* SQLite falls back to reading a file it may not write. */
+        if (sqlite3_db_readonly(s->db, "main") == 1)
+                return store_explain(ret_error, -EROFS, "The store '%s' could be opened read-only only: respited "
+                                     "must write it. Make it its user's (chown respite:respite '%s'; chmod 0600 "
+                                     "'%s') on a file system mounted read-write", path, path, path);
 
         /* WAL with synchronous=FULL: COMMIT returns once the WAL is synced.
          * secure_delete: purged notes are overwritten, not left in free pages.
@@ -281,10 +290,18 @@ int store_open(const char *dir, Store **ret) {
                           "PRAGMA secure_delete = ON;"
                           "PRAGMA cache_size = -512;");
         if (r < 0)
-                return r;
-        r = store_migrate(s);
+                return store_open_failed(s, path, r, ret_error);
+        /* A damaged page is found now, before anything is written on it. */
+        r = store_check_pages(s, path, ret_error);
         if (r < 0)
                 return r;
+        r = store_migrate(s);
+        if (r == -EPROTONOSUPPORT)
+                return store_explain(ret_error, r, "The store '%s' comes from a newer respite (schema above version "
+                                     "%d); not touching it. Run that respite, or restore a backup made by this one",
+                                     path, STORE_SCHEMA_VERSION);
+        if (r < 0)
+                return store_open_failed(s, path, r, ret_error);
 
         *ret = TAKE_PTR(s);
         return 0;

@@ -33,16 +33,23 @@
 #include "core/plan.h"
 #include "import/queue-log.h"
 #include "publish/feed.h"
+#include "shared/state-dir.h"
 #include "shared/util.h"
 
-#define STORE_FILE "respite.db"
+#define STORE_FILE STATE_STORE_FILE
 #define STORE_SCHEMA_VERSION 5
 
 typedef struct Store Store;
 
-/* Open (or create) dir/respite.db and migrate it to STORE_SCHEMA_VERSION.
- * dir must exist. -EPROTONOSUPPORT: the file comes from a newer respite. */
-int store_open(const char *dir, Store **ret);
+/* Open (or create) dir/respite.db, check it (PRAGMA quick_check) and
+ * migrate it to STORE_SCHEMA_VERSION. dir must exist. On failure
+ * *ret_error (may be NULL; free() it) says what is wrong and what to do, in
+ * SQLite's words where they are SQLite's: -EACCES or -EROFS for a state
+ * directory or file respited may not write (SQLite would open the file
+ * read-only), -ENODATA for a 0-byte file that existed (never taken for a
+ * new store), -EBADMSG for a damaged file or one that is not a database,
+ * -EPROTONOSUPPORT for a file from a newer respite, -ENOMEM. */
+int store_open(const char *dir, Store **ret, char **ret_error);
 Store *store_free(Store *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Store *, store_free);
 

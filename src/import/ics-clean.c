@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "import/roster-ics-internal.h"
+#include "shared/file-util.h"
 #include "shared/log.h"
 
 static bool ics_is_content_line(const char *p, size_t n) {
@@ -125,27 +126,16 @@ int ics_clean(const char *path, const char *text, size_t size, char **ret) {
         return 0;
 }
 
-/* Open path for reading; a directory is refused with -EISDIR. */
-static int ics_open_file(const char *path, FILE **ret) {
-        _cleanup_(fclosep) FILE *f = NULL;
-        struct stat st;
-
-        f = fopen(path, "re");
-        if (!f || fstat(fileno(f), &st) < 0)
-                return -errno;
-        if (S_ISDIR(st.st_mode))
-                return -EISDIR;
-        *ret = TAKE_PTR(f);
-        return 0;
-}
-
 int ics_read_file(const char *path, char **ret, size_t *ret_size) {
         _cleanup_(fclosep) FILE *f = NULL;
         _cleanup_free_ char *buf = NULL;
         size_t size = 0, n = 0;
         int r;
 
-        r = ics_open_file(path, &f);
+        r = fopen_regular(path, &f, NULL);
+        if (r == -EBADFD)
+                return log_error_errno(r, "%s: not a regular file (a FIFO, a device or a socket), cannot read it",
+                                       path);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot open: %m", path);
         for (;;) {

@@ -6,6 +6,7 @@
 
 #include "import/queue-log.h"
 #include "shared/escape.h"
+#include "shared/file-util.h"
 #include "shared/log.h"
 
 static void queue_log_span_done(QueueLogSpan *s) {
@@ -489,6 +490,9 @@ static int queue_log_feed_buffer(QueueLog *q, const SourceOptions *o, const char
 static int queue_log_load_error(const char *path, const char *what, int r) {
         if (r == -ENOMEM)
                 return log_error_errno(r, "%s: out of memory", path);
+        if (r == -EBADFD)
+                return log_error_errno(r, "%s: not a regular file (a FIFO, a device or a socket), cannot read it",
+                                       path);
         return log_error_errno(r, "%s: %s: %m", path, what);
 }
 
@@ -517,21 +521,11 @@ int queue_log_load(QueueLog *q, const char *path, const SourceOptions *o, size_t
 
 static int queue_log_tail_open(QueueLogTail *t) {
         struct stat st;
-        int fd;
+        int fd, r;
 
-        fd = open(t->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return errno == ENOENT ? 0 : -errno;
-        if (fstat(fd, &st) < 0) {
-                int r = -errno;
-
-                close(fd);
-                return r;
-        }
-        if (S_ISDIR(st.st_mode)) {
-                close(fd);
-                return -EISDIR;
-        }
+        r = open_regular(t->path, &fd, &st);
+        if (r < 0)
+                return r == -ENOENT ? 0 : r;
         if (st.st_dev != t->dev || st.st_ino != t->ino || (uint64_t) st.st_size < t->offset) {
                 /* Another file than the one we stopped in: from its start. */
                 t->offset = 0;
@@ -588,8 +582,9 @@ int queue_log_tail_resume(const char *path, const char *rotated, dev_t dev, ino_
                 return 0;
         }
         /* Rotated while nobody followed: the rest of the old file first. */
-        fd = rotated ? open(rotated, O_RDONLY | O_CLOEXEC | O_NOCTTY) : -EBADF;
-        if (fd >= 0 && fstat(fd, &st) >= 0 && S_ISREG(st.st_mode) && st.st_dev == dev && st.st_ino == ino &&
+        if (!rotated || open_regular(rotated, &fd, &st) < 0)
+                fd = -EBADF;
+        if (fd >= 0 && st.st_dev == dev && st.st_ino == ino &&
             (uint64_t) st.st_size >= offset) {
                 if (t->fd >= 0)
                         close(t->fd);

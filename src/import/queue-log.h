@@ -126,7 +126,8 @@ typedef struct QueueLogTail {
 /* Start following path at offset when the file there is still (dev, ino),
  * else from its start (a rotated or new file). A missing file is no error:
  * it is picked up when it appears (t->fd is negative until then). Returns 0
- * or a negative errno (-EISDIR for a directory), not logged. */
+ * or a negative errno (-EISDIR for a directory, -EBADFD for a FIFO, a device
+ * or a socket: opened without blocking, never read), not logged. */
 int queue_log_tail_new(const char *path, dev_t dev, ino_t ino, uint64_t offset, QueueLogTail **ret);
 /* The same, resuming at line line (offset bytes) of (dev, ino) when the
  * file at path is that file and not shorter; when path names another file

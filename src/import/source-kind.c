@@ -5,6 +5,7 @@
 
 #include "import/source-kind.h"
 #include "shared/csv-reader.h"
+#include "shared/file-util.h"
 #include "shared/log.h"
 
 /* The columns only a call-record CSV has (calls-csv.c), and only a roster (roster-csv.c). */
@@ -31,11 +32,13 @@ const char *source_kind_to_string(SourceKind k) {
 /* The first line of path, at most 4 KiB, without a BOM and its line end, into
  * *ret. Returns 0, or a negative errno (not logged). */
 static int source_kind_first_line(const char *path, char **ret) {
-        _cleanup_(fclosep) FILE *f = fopen(path, "re");
+        _cleanup_(fclosep) FILE *f = NULL;
         char buf[4096], *s = buf;
+        int r;
 
-        if (!f)
-                return -errno;
+        r = fopen_regular(path, &f, NULL);
+        if (r < 0)
+                return r;
         if (!fgets(buf, sizeof buf, f))
                 return ferror(f) ? -EIO : -ENODATA;
         if (strncmp(s, "\xef\xbb\xbf", 3) == 0)

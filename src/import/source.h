@@ -67,9 +67,22 @@ typedef struct SourceOptions {
  * "*queue_log*"), else CSV. */
 SourceFormat source_format(const Policy *p, const char *path);
 
+/* Check the source at path, of format, before it is read as what ("a
+ * roster", for messages): a regular file
+ * (opened with O_NONBLOCK, so a FIFO does not block and a device is never
+ * read), within p->sources_max_size bytes, and text: no UTF-16 and no NUL
+ * byte. A queue_log is followed, not read whole: only its type is checked.
+ * Returns 0, or a negative errno after logging what is wrong as "FILE: …"
+ * (-EISDIR, -EBADFD for a FIFO, a device or a socket, -EFBIG for a file
+ * too large, -EBADMSG for binary data or UTF-16, open(2)'s -errno). The
+ * readers open the file again: these checks are what keeps a file that
+ * could block or flood them from reaching them. */
+int source_check(const Policy *p, const char *path, SourceFormat format, const char *what);
+
 /* Add the shifts of roster source path to r, with
  * its options from p (policy_find_source()) or the defaults. Recurring
  * iCalendar events are expanded over [from, to) (to == 0: a year from now).
+ * The file is checked first (source_check()).
  * Bad rows and events are logged with FILE:LINE and counted in
  * *ret_skipped. Returns 0, or a negative errno when the file cannot be read
  * or used at all, after logging why, once, as "FILE[:LINE]: what is wrong"

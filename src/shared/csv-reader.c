@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "shared/csv-reader.h"
+#include "shared/file-util.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -230,22 +231,6 @@ static int csv_reader_is_space_not_tab(unsigned char ch) {
         return ch == ' ';
 }
 
-/* Open path for reading; a directory is refused with -EISDIR. */
-static int csv_reader_open(const char *path, FILE **ret) {
-        _cleanup_(fclosep) FILE *f = NULL;
-        struct stat st;
-
-        f = fopen(path, "re");
-        if (!f)
-                return -errno;
-        if (fstat(fileno(f), &st) < 0)
-                return -errno;
-        if (S_ISDIR(st.st_mode))
-                return -EISDIR;
-        *ret = TAKE_PTR(f);
-        return 0;
-}
-
 /* Parse f, calling c->fn for each record. Returns 0, what fn returned
  * (c->fn_failed), -EBADMSG for a quote left open or -ENODATA for a file
  * without records (both logged), or -EIO or -ENOMEM (not logged). */
@@ -286,7 +271,7 @@ int csv_read_file(const char *path, csv_record_fn fn, void *userdata) {
         _cleanup_(fclosep) FILE *f = NULL;
         int r;
 
-        r = csv_reader_open(path, &f);
+        r = fopen_regular(path, &f, NULL);
         if (r < 0)
                 return r;
         return csv_read_stream(path, f, fn, userdata);
@@ -426,7 +411,10 @@ int csv_table_read(const char *path, const CsvTable *t, void *userdata, size_t *
 
         if (!index)
                 return log_error_errno(ENOMEM, "%s: out of memory", path);
-        r = csv_reader_open(path, &f);
+        r = fopen_regular(path, &f, NULL);
+        if (r == -EBADFD)
+                return log_error_errno(r, "%s: not a regular file (a FIFO, a device or a socket), cannot read it",
+                                       path);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot open: %m", path);
         r = csv_reader_parse(&c, f, t->delimiter ?: ',');

@@ -71,13 +71,13 @@ static void test_incidents_survive_reopen(void **state) {
         Incident a = incident("b-id", "op16", "2025-01-06T10:00:00Z", "shouted"),
                  b = incident("a-id", "op27", "2025-01-06T09:00:00Z", NULL);
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_add_incident(s, &a, "bus"), 0);
         assert_int_equal(store_add_incident(s, &b, "bus"), 0);
         assert_int_equal(store_add_incident(s, &a, "bus"), -EEXIST);
         s = store_free(s);
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_load_incidents(s, &l), 0);
         assert_int_equal(l->n, 2);
         assert_string_equal(l->items[0].id, "a-id");
@@ -109,7 +109,7 @@ static void test_migrate_from_v1(void **state) {
         run_sql(v1);
         assert_int_equal(query_int("PRAGMA user_version"), 1);
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(store_load_incidents(s, &l), 0);
         assert_int_equal(l->n, 2);
@@ -129,7 +129,34 @@ static void test_newer_schema_refused(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
 
         run_sql("PRAGMA user_version = 99");
-        assert_int_equal(store_open(dir, &s), -EPROTONOSUPPORT);
+        assert_int_equal(store_open(dir, &s, NULL), -EPROTONOSUPPORT);
+}
+
+/* A store that is empty, damaged or no database: refused, in words that
+ * say so and what to do, and never written. */
+static void test_bad_files_refused(void **state) {
+        _cleanup_(store_freep) Store *s = NULL;
+        _cleanup_free_ char *path = NULL, *error = NULL;
+        FILE *f;
+
+        assert_true(asprintf(&path, "%s/" STORE_FILE, dir) > 0);
+        f = fopen(path, "we");
+        assert_non_null(f);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(store_open(dir, &s, &error), -ENODATA);
+        assert_non_null(strstr(error, "is empty (0 bytes) though the file exists"));
+        assert_non_null(strstr(error, "remove the empty file"));
+        free(TAKE_PTR(error));
+
+        f = fopen(path, "we");
+        assert_non_null(f);
+        for (int i = 0; i < 8192; i++)
+                fputc(i * 7 % 251, f);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(store_open(dir, &s, &error), -EBADMSG);
+        assert_non_null(strstr(error, "is damaged: file is not a database"));
+        assert_non_null(strstr(error, "restore the store from a backup"));
+        assert_null(s);
 }
 
 static void test_purge_notes_then_rows(void **state) {
@@ -139,7 +166,7 @@ static void test_purge_notes_then_rows(void **state) {
                  new = incident("new", "op16", "2025-01-06T10:00:00Z", "kept");
         unsigned deleted;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_add_incident(s, &old, "bus"), 0);
         assert_int_equal(store_add_incident(s, &new, "bus"), 0);
         assert_int_equal(store_purge(s, instant("2025-01-01T00:00:00Z"), &deleted), 0);
@@ -161,7 +188,7 @@ static void test_incident_keys(void **state) {
         usec_t newest;
         unsigned deleted;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_newest_incident(s, &newest), 0);
         assert_int_equal(newest, 0);
         assert_int_equal(store_add_incident_keyed(s, &old, "bus", 1000, "k1"), 0);
@@ -249,7 +276,7 @@ static void test_plan_revisions(void **state) {
         unsigned sequence;
         usec_t modified;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_load_plan(s, &none), 0);
         assert_null(none);
 
@@ -274,7 +301,7 @@ static void test_plan_revisions(void **state) {
         assert_int_equal(query_int("SELECT revision - granted FROM breaks WHERE uid LIKE '%recovery%'"), 0);
         s = store_free(s);
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_load_plan(s, &loaded), 0);
         assert_non_null(loaded);
         assert_int_equal(loaded->now, moved->now);
@@ -301,7 +328,7 @@ static void test_feed_tokens(void **state) {
         _cleanup_free_ char *t1 = NULL, *t2 = NULL, *t3 = NULL;
         char *feeds[] = { (char *) "op16", (char *) "team-retail", NULL };
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_get_feed_token(s, "op16", &t1), -ENOENT);
         assert_int_equal(store_ensure_feed_tokens(s, feeds, NULL, NULL), 0);
         assert_int_equal(store_get_feed_token(s, "op16", &t1), 0);
@@ -322,7 +349,7 @@ static void test_spool_records(void **state) {
         bool pending;
 
         assert_int_equal(incident_list_add(good, &a), 0);
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_spool_pending(s, "x.csv", "h1", &pending), 0);
         assert_false(pending);
         assert_int_equal(store_spool_ingest(s, "x.csv", "h1", good, 1), 0);
@@ -360,7 +387,7 @@ static void test_queue_log_position(void **state) {
         StoreQueueLogPosition pos;
         unsigned deleted;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(queue_log_new(&q), 0);
         assert_int_equal(queue_log_new(&back), 0);
         q->track_agents = true;
@@ -374,7 +401,7 @@ static void test_queue_log_position(void **state) {
         assert_int_equal(store_save_queue_log(s, "/var/log/asterisk/queue_log", &t, q, 1), 0);
         s = store_free(s);
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_load_queue_log(s, "/var/log/asterisk/queue_log", &pos, back), 0);
         assert_int_equal(pos.dev, 42);
         assert_int_equal(pos.ino, 4242);
@@ -425,7 +452,7 @@ static void test_adherence(void **state) {
         TestVerdicts v = {};
         unsigned deleted;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_save_adherence(s, "op1", &b, &d), 0);
         /* Judged again (a later revision): replaced, not added. */
         d = (AdherenceDetail) { .adherence = ADHERENCE_PARTLY_TAKEN, .off = 300 * USEC_PER_SEC,
@@ -449,12 +476,12 @@ static void test_adherence(void **state) {
 static void test_migrate_from_v2(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         s = store_free(s);
         run_sql("DROP TABLE queue_logs; DROP TABLE queue_log_calls; DROP TABLE queue_log_open; "
                 "DROP TABLE adherence; DROP TABLE alerts; DROP TABLE secrets; ALTER TABLE breaks DROP COLUMN recovery_uid; "
                 "DROP TABLE incident_keys; PRAGMA user_version = 2");
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM queue_logs"), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM adherence"), 0);
@@ -470,7 +497,7 @@ static void test_private_mode(void **state) {
 
         assert_true(asprintf(&path, "%s/" STORE_FILE, dir) > 0);
         assert_true(asprintf(&wal, "%s/" STORE_FILE "-wal", dir) > 0);
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(stat(path, &st), 0);
         assert_int_equal(st.st_mode & 0777, 0600);
         assert_int_equal(stat(wal, &st), 0);
@@ -478,7 +505,7 @@ static void test_private_mode(void **state) {
         s = store_free(s);
 
         assert_int_equal(chmod(path, 0644), 0);
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(stat(path, &st), 0);
         assert_int_equal(st.st_mode & 0777, 0600);
 }
@@ -486,11 +513,11 @@ static void test_private_mode(void **state) {
 static void test_migrate_from_v3(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         s = store_free(s);
         run_sql("DROP TABLE alerts; DROP TABLE secrets; ALTER TABLE breaks DROP COLUMN recovery_uid; "
                 "DROP TABLE incident_keys; PRAGMA user_version = 3");
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM alerts"), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 0);
@@ -500,10 +527,10 @@ static void test_migrate_from_v3(void **state) {
 static void test_migrate_from_v4(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         s = store_free(s);
         run_sql("DROP TABLE incident_keys; PRAGMA user_version = 4");
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(query_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
         assert_int_equal(query_int("SELECT COUNT(*) FROM incident_keys"), 0);
 }
@@ -514,7 +541,7 @@ static void test_secrets(void **state) {
         _cleanup_(store_freep) Store *s = NULL;
         uint8_t a[32], again[32], other[32], zero[32] = {}, small[16];
 
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(query_int("SELECT COUNT(*) FROM secrets"), 0);
         assert_int_equal(store_get_secret(s, "feed-uid-key", sizeof a, a), 0);
         assert_memory_not_equal(a, zero, sizeof a);
@@ -528,7 +555,7 @@ static void test_secrets(void **state) {
 
         /* Kept across a reopen, and by retention. */
         s = store_free(s);
-        assert_int_equal(store_open(dir, &s), 0);
+        assert_int_equal(store_open(dir, &s, NULL), 0);
         assert_int_equal(store_purge(s, USEC_INFINITY / 2, &(unsigned) {0}), 0);
         memset(again, 0, sizeof again);
         assert_int_equal(store_get_secret(s, "feed-uid-key", sizeof again, again), 0);
@@ -547,6 +574,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_incident_keys, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_bad_files_refused, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_purge_notes_then_rows, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_plan_revisions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_feed_tokens, setup, teardown),

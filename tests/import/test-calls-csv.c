@@ -86,11 +86,14 @@ static void test_unusable_files(void **state) {
         assert_int_equal(l->n_calls, 0);
         assert_int_equal(call_log_load_csv(l, FIXTURES "does-not-exist.csv", "Asia/Jerusalem", NULL), -ENOENT);
         assert_int_equal(l->n_calls, 0);
-        assert_int_equal(call_log_load_csv(l, "/dev/null", "Asia/Jerusalem", NULL), -ENODATA);
+        assert_int_equal(call_log_load_csv(l, "/dev/null", "Asia/Jerusalem", NULL), -EBADFD);
+        assert_int_equal(call_log_load_csv(l, FIXTURES "roster-empty.csv", "Asia/Jerusalem", NULL), -ENODATA);
         assert_int_equal(l->n_calls, 0);
         assert_non_null(strstr(captured(), FIXTURES "calls-noheader.csv:1: expected a header row naming "
                                            "the columns operator,start,end; column 'operator' is missing\n"));
-        assert_non_null(strstr(captured(), "/dev/null: the file is empty, expected a header row\n"));
+        assert_non_null(strstr(captured(), "/dev/null: not a regular file (a FIFO, a device or a socket), "
+                                           "cannot read it\n"));
+        assert_non_null(strstr(captured(), "roster-empty.csv: the file is empty, expected a header row\n"));
 }
 
 static void test_several_files(void **state) {

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <sys/stat.h>
 
 #include "test-helpers.h"
 
@@ -127,12 +128,61 @@ static void test_calls(void **state) {
         assert_non_null(strstr(captured(), "tests/fixtures/ics-dst.ics: an iCalendar file holds no call records\n"));
 }
 
+/* What stands at a source's path, checked before it is read: refused by
+ * name, never blocked on, never read whole. */
+static void test_check(void **state) {
+        _cleanup_(policy_freep) Policy *p = policy("sources = { max_size = \"1K\"; };");
+        char dir[] = "/tmp/test-source-XXXXXX", path[64];
+        FILE *f;
+
+        assert_int_equal(p->sources_max_size, 1024);
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof path, "%s/fifo.csv", dir);
+        assert_int_equal(mkfifo(path, 0600), 0);
+        assert_int_equal(source_check(p, path, SOURCE_FORMAT_CSV, "a roster"), -EBADFD);
+        assert_non_null(strstr(captured(), "fifo.csv: a FIFO, not a regular file"));
+        assert_int_equal(unlink(path), 0);
+        assert_int_equal(symlink("/dev/zero", path), 0);
+        assert_int_equal(source_check(p, path, SOURCE_FORMAT_CSV, "a roster"), -EBADFD);
+        assert_non_null(strstr(captured(), "fifo.csv: a link to /dev/zero, a character device, not a regular file"));
+        assert_int_equal(source_check(p, path, SOURCE_FORMAT_QUEUE_LOG, "an Asterisk queue_log"), -EBADFD);
+        assert_int_equal(unlink(path), 0);
+        assert_int_equal(source_check(p, dir, SOURCE_FORMAT_CSV, "a roster"), -EISDIR);
+
+        f = fopen(path, "we");
+        assert_non_null(f);
+        fputs("operator,start,end\n", f);
+        fflush(f);
+        assert_int_equal(source_check(p, path, SOURCE_FORMAT_CSV, "a roster"), 0);
+        fputc('\0', f);
+        fflush(f);
+        assert_int_equal(source_check(p, path, SOURCE_FORMAT_CSV, "a roster"), -EBADMSG);
+        assert_non_null(strstr(captured(), "fifo.csv: binary data (a NUL byte at offset 19), not a roster"));
+        for (int i = 0; i < 1024; i++)
+                fputc('x', f);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(source_check(p, path, SOURCE_FORMAT_CSV, "a roster"), -EFBIG);
+        assert_non_null(strstr(captured(), "fifo.csv: 1.0 KiB is larger than sources.max_size (1 KiB)"));
+        /* A queue_log is followed, not read whole: neither limit applies. */
+        assert_int_equal(source_check(p, path, SOURCE_FORMAT_QUEUE_LOG, "an Asterisk queue_log"), 0);
+
+        f = fopen(path, "we");
+        assert_non_null(f);
+        fputs("\xff\xfeo\0p\0", f);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(source_check(p, path, SOURCE_FORMAT_CSV, "a roster"), -EBADMSG);
+        assert_non_null(strstr(captured(), "fifo.csv: UTF-16 text, expected UTF-8"));
+        assert_int_equal(unlink(path), 0);
+        assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_policy),
                 cmocka_unit_test_setup_teardown(test_rosteron, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_vendor_csv, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_calls, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_check, capture_log, release_log),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,7 +137,7 @@ kill $daemon; wait $daemon 2>/dev/null
   echo "sources = { rosters = [ \"$tmp/src/roster.csv\" ]; calls = [ \"$tmp/src/calls.csv\" ]; };"
   echo 'feeds = { listen = ""; };'
 } >"$tmp/replay.conf"
-"$bin/respited" --user --config "$tmp/replay.conf" --clock ${day}T12:00:00 --speed 1 >"$tmp/replay.log" 2>&1 &
+"$bin/respited" --user --config "$tmp/replay.conf" --state-dir "$tmp/replay-state" --clock ${day}T12:00:00 --speed 1 >"$tmp/replay.log" 2>&1 &
 daemon=$!
 wait_count "$tmp/replay.log" "Serving org.respite.Scheduler1" 1 10
 check "replay: op40 is on a call when the clock reaches its start" wait_state op40 on_call 5

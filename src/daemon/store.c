@@ -226,6 +226,7 @@ Store *store_free(Store *s) {
         if (!s)
                 return NULL;
         sqlite3_close_v2(s->db);
+        free(s->locked);
         return mfree(s);
 }
 
@@ -260,13 +261,17 @@ int store_open(const char *dir, Store **ret) {
         r = store_make_private(path);
         if (r < 0)
                 return r;
+        if (asprintf(&s->locked, "database is locked by another process; `fuser %s` names it", path) < 0) {
+                s->locked = NULL;
+                return -ENOMEM;
+        }
 
         r = store_errno_from_sqlite(sqlite3_open_v2(path, &s->db,
                                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL));
         if (r < 0)
                 return s->db ? r : -ENOMEM;
-        (void) sqlite3_busy_timeout(s->db, 5000);
+        (void) sqlite3_busy_timeout(s->db, STORE_OPEN_BUSY_TIMEOUT_MS);
 
         /* WAL with synchronous=FULL: COMMIT returns once the WAL is synced.
          * secure_delete: purged notes are overwritten, not left in free pages.
@@ -282,13 +287,19 @@ int store_open(const char *dir, Store **ret) {
         r = store_migrate(s);
         if (r < 0)
                 return r;
+        (void) sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 
         *ret = TAKE_PTR(s);
         return 0;
 }
 
 const char *store_error(const Store *s) {
-        return s && s->db ? sqlite3_errmsg(s->db) : "out of memory";
+        if (!s || !s->db)
+                return "out of memory";
+        if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_BUSY ||
+            (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_LOCKED)
+                return s->locked;
+        return sqlite3_errmsg(s->db);
 }
 
 /* ---- incidents ---- */

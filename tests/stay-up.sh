@@ -93,7 +93,7 @@ fi
 big=$(head -c 99790 /dev/zero | tr '\0' x)
 err=$(call ReportIncident ssts op16 "$big" 0 "" 2>&1)
 check "a 99,790-byte category is refused as too long, without an echo (${#err} bytes)" \
-        grep -q "Argument 2 of ReportIncident is 99790 bytes long; respited takes strings of at most 16384 bytes" \
+        grep -q "Argument 2 (category) of ReportIncident is 99790 bytes long; respited takes strings of at most 16384 bytes" \
         <<<"$err"
 check "respited stays on the bus after it" on_bus
 op=$(head -c 16000 /dev/zero | tr '\0' y)

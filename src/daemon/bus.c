@@ -801,10 +801,26 @@ int bus_error_reply_too_large(sd_bus_error *error, const char *method, const cha
                                  method, BUS_REPLY_MAX / 1024U / 1024U, hint);
 }
 
+/* The name of argument position (from 1) of method member, as the vtable
+ * declares it, or "?". */
+static const char *bus_argument_name(const char *member, unsigned position) {
+        for (const sd_bus_vtable *v = bus_vtable; v->type != _SD_BUS_VTABLE_END; v++) {
+                const char *name;
+
+                if (v->type != _SD_BUS_VTABLE_METHOD || !streq(v->x.method.member, member) || !v->x.method.names)
+                        continue;
+                name = v->x.method.names;
+                for (unsigned i = 1; i < position && *name; i++)
+                        name += strlen(name) + 1;
+                return *name ? name : "?";
+        }
+        return "?";
+}
+
 /* A filter before every method of the interface: each string argument is
  * at most BUS_STRING_MAX bytes, or the call is answered with InvalidArgs
- * (naming the argument by position and its size, quoting none of it) and
- * no method sees it. */
+ * (naming the argument and its size, quoting none of it) and no method
+ * sees it. */
 static int bus_check_arguments(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         unsigned position = 0;
         int r;
@@ -829,13 +845,16 @@ static int bus_check_arguments(sd_bus_message *msg, void *userdata, sd_bus_error
                 if (r < 0)
                         break;
                 if (strlen(s) > BUS_STRING_MAX) {
-                        log_notice("Refused %s from %s: argument %u is %zu bytes, more than %u.",
-                                   sd_bus_message_get_member(msg), sd_bus_message_get_sender(msg) ?: "?", position,
-                                   strlen(s), BUS_STRING_MAX);
+                        const char *member = sd_bus_message_get_member(msg);
+
+                        log_notice("Refused %s from %s: argument %u (%s) is %zu bytes, more than %u.", member,
+                                   sd_bus_message_get_sender(msg) ?: "?", position,
+                                   bus_argument_name(member, position), strlen(s), BUS_STRING_MAX);
                         r = sd_bus_reply_method_errorf(msg, SD_BUS_ERROR_INVALID_ARGS,
-                                                       "Argument %u of %s is %zu bytes long; respited takes strings "
-                                                       "of at most %u bytes.", position,
-                                                       sd_bus_message_get_member(msg), strlen(s), BUS_STRING_MAX);
+                                                       "Argument %u (%s) of %s is %zu bytes long; respited takes "
+                                                       "strings of at most %u bytes.", position,
+                                                       bus_argument_name(member, position), member, strlen(s),
+                                                       BUS_STRING_MAX);
                         return r < 0 ? r : 1;
                 }
         }

@@ -69,6 +69,7 @@ incidents = { retention_days = 30; };
 EOF
 
 start_daemon() {
+        cat "$tmp/respited.log" >>"$tmp/respited-all.log" 2>/dev/null
         : >"$tmp/respited.log"
         "$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/state" >>"$tmp/respited.log" 2>&1 &
         daemon=$!
@@ -234,5 +235,8 @@ done < <(cat "$tmp/acked" 2>/dev/null; echo "$id")
 check "every acknowledged incident is in the store ($(wc -l <"$tmp/acked" 2>/dev/null || echo 0) acknowledged while locked, $lost lost)" \
         test "$lost" = 0
 check "respited is still on the bus" on_bus
+
+cat "$tmp/respited.log" >>"$tmp/respited-all.log"
+check "no sanitizer report in any log" bash -c "! grep -q 'Sanitizer\|runtime error' '$tmp/respited-all.log' '$tmp/notify.log'"
 
 finish --no-skipped "stay-up: "

@@ -209,6 +209,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-clien
 	tests/notify.sh $(BUILDDIR)
 	tests/alerts.sh $(BUILDDIR)
 	tests/coverage.sh $(BUILDDIR)
+	tests/stay-up.sh $(BUILDDIR)
 
 # The integration test once more with respited and respitectl under
 # valgrind: memory errors and definite leaks fail it.

@@ -354,14 +354,72 @@ static int verbs_alerts_incidents_none(usec_t from, usec_t to, const char *zone,
                 -ENOMEM : 0;
 }
 
+/* The pages of the record (replies, kept: the rows point into them). */
+typedef struct RecordPages {
+        sd_bus_message **replies;
+        size_t n;
+} RecordPages;
+
+static void verbs_alerts_record_pages_done(RecordPages *p) {
+        for (size_t i = 0; i < p->n; i++)
+                sd_bus_message_unref(p->replies[i]);
+        free(p->replies);
+}
+
+/* The incident record of [from, to) of team ("" = all the caller sees),
+ * page by page (GetIncidentRecordPage: no reply of respited may exceed
+ * what the bus carries), into *rows and *n. Logs its errors. */
+static int verbs_alerts_read_record(sd_bus *bus, usec_t from, usec_t to, const char *team, RecordPages *pages,
+                                    IncidentRecord **rows, size_t *n) {
+        _cleanup_free_ char *cursor = strdup("");
+        int r;
+
+        if (!cursor)
+                return log_oom();
+        do {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+                _cleanup_free_ IncidentRecord *page = NULL;
+                const char *next;
+                size_t k;
+
+                r = ctl_bus_call(bus, BUS_METHOD_GET_INCIDENT_RECORD_PAGE, "read the incident record", &reply,
+                                 "ttsus", (uint64_t) from, (uint64_t) to, team, (uint32_t) 0, cursor);
+                if (r < 0)
+                        return r;
+                r = ctl_bus_read_property_array(reply, verbs_alerts_incident_map, sizeof(IncidentRecord),
+                                                (void **) &page, &k);
+                if (r >= 0)
+                        r = sd_bus_message_read(reply, "s", &next);
+                if (r < 0)
+                        return ctl_bus_log_read_error(r);
+                if (array_grow((void **) &pages->replies, pages->n, sizeof(sd_bus_message *)) < 0)
+                        return log_oom();
+                pages->replies[pages->n++] = TAKE_PTR(reply);
+                if (k > 0) {
+                        IncidentRecord *all = reallocarray(*rows, *n + k, sizeof(IncidentRecord));
+
+                        if (!all)
+                                return log_oom();
+                        memcpy(all + *n, page, k * sizeof(IncidentRecord));
+                        *rows = all;
+                        *n += k;
+                }
+                free(cursor);
+                cursor = strdup(next);
+                if (!cursor)
+                        return log_oom();
+        } while (!isempty(cursor));
+        return 0;
+}
+
 int verb_incidents(char **args) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(verbs_alerts_record_pages_done) RecordPages pages = {};
         _cleanup_(table_freep) Table *t = NULL;
         _cleanup_free_ IncidentRecord *rows = NULL;
         _cleanup_free_ char *zone = NULL, *none = NULL;
         usec_t from, to = 0, now;
-        size_t n;
+        size_t n = 0;
         int r;
 
         r = verbs_alerts_check_format("incidents");
@@ -382,14 +440,9 @@ int verb_incidents(char **args) {
         if (to > 0 && to <= from)
                 return log_error_errno(EINVAL, "--to must come after --from.");
 
-        r = ctl_bus_call(bus, BUS_METHOD_GET_INCIDENT_RECORD, "read the incident record", &reply, "tts",
-                         (uint64_t) from, (uint64_t) to, arg_team ?: "");
+        r = verbs_alerts_read_record(bus, from, to, arg_team ?: "", &pages, &rows, &n);
         if (r < 0)
                 return r;
-        r = ctl_bus_read_property_array(reply, verbs_alerts_incident_map, sizeof(IncidentRecord), (void **) &rows,
-                                        &n);
-        if (r < 0)
-                return ctl_bus_log_read_error(r);
         if (n > 0)
                 qsort(rows, n, sizeof(IncidentRecord), verbs_alerts_incident_compare);
 

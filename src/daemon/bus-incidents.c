@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The bus's incidents and lead alerts: ReportIncident,
- * ReportIncidentWithId, ListIncidents, GetIncidentRecord, ListAlerts,
- * AcknowledgeAlert (respited(8)). */
+ * ReportIncidentWithId, ListIncidents, ListIncidentsPage, GetIncidentRecord,
+ * GetIncidentRecordPage, ListAlerts, AcknowledgeAlert (respited(8)). */
+#include <ctype.h>
 #include <pwd.h>
 
 #include "daemon/bus-internal.h"
@@ -10,6 +11,66 @@
 #include "shared/log.h"
 #include "shared/time-util.h"
 
+/* Pages of incidents (ListIncidentsPage, GetIncidentRecordPage): at most
+ * BUS_PAGE_MAX rows, and no more than BUS_REPLY_MAX bytes. A cursor is
+ * "WHEN_USEC:ID" of the last incident of a page: the next page begins after
+ * it in the order of the list (time, then id), so that incidents added or
+ * purged meanwhile neither repeat nor shift the pages. */
+#define BUS_PAGE_MAX 1000U
+
+static int bus_cursor_format(const Incident *last, char **ret) {
+        return asprintf(ret, "%" PRIu64 ":%s", (uint64_t) last->when, last->id) < 0 ? -ENOMEM : 0;
+}
+
+/* The index in l of the first incident after cursor ("" = l's first at or
+ * after from), or -EINVAL for a cursor no page gave. */
+static int bus_cursor_parse(const IncidentList *l, const char *cursor, usec_t from, size_t *ret) {
+        unsigned long long when;
+        const char *id;
+        char *end;
+        size_t i;
+
+        if (isempty(cursor)) {
+                *ret = incident_list_first_at(l, from);
+                return 0;
+        }
+        errno = 0;
+        when = strtoull(cursor, &end, 10);
+        if (errno != 0 || end == cursor || *end != ':' || !isdigit((unsigned char) cursor[0]))
+                return -EINVAL;
+        id = end + 1;
+        i = incident_list_first_at(l, MAX((usec_t) when, from));
+        while (i < l->n && l->items[i].when == when && strcmp(l->items[i].id, id) <= 0)
+                i++;
+        *ret = i;
+        return 0;
+}
+
+/* The limit of a page: 0 or over BUS_PAGE_MAX is BUS_PAGE_MAX. */
+static unsigned bus_page_limit(uint32_t limit) {
+        return limit == 0 || limit > BUS_PAGE_MAX ? BUS_PAGE_MAX : limit;
+}
+
+/* Close the array of a page opened with bus_open_array(), append its
+ * next_cursor (after last when more follow, else ""), send it. */
+static int bus_send_page(sd_bus_message *reply, const Incident *last, bool more) {
+        _cleanup_free_ char *cursor = NULL;
+        int r;
+
+        if (more) {
+                r = bus_cursor_format(last, &cursor);
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(reply, "s", cursor ?: "");
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
 /* The reply to ReportIncident() or ReportIncidentWithId() of operator and
  * category, whose manager call returned r (and id). */
 static int bus_reply_report(sd_bus_message *msg, const Manager *m, int r, const char *operator,
@@ -17,14 +78,15 @@ static int bus_reply_report(sd_bus_message *msg, const Manager *m, int r, const 
         switch (r) {
         case -ENXIO:
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
-                                         "No such operator '%s' in the roster.", operator);
+                                         "No such operator '%.*s%s' in the roster.", BUS_QUOTE(operator));
         case -ENOKEY: {
                 _cleanup_free_ char *known = policy_category_names(m->policy);
 
                 if (!known)
                         return -ENOMEM;
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_CATEGORY,
-                                         "No such category '%s'; known categories: %s.", category, known);
+                                         "No such category '%.*s%s'; known categories: %s.", BUS_QUOTE(category),
+                                         known);
         }
         case -EDOM:
         case -ESTALE:
@@ -41,6 +103,11 @@ static int bus_reply_report(sd_bus_message *msg, const Manager *m, int r, const 
         case -EOPNOTSUPP:
                 return sd_bus_error_setf(error, SD_BUS_ERROR_NOT_SUPPORTED,
                                          "This respited keeps no store, so no client_id.");
+        case -EBUSY:
+                return sd_bus_error_setf(error, BUS_ERROR_STORE_BUSY,
+                                         "The incident was not recorded: another process holds the lock on "
+                                         "%s/" STORE_FILE " (`fuser %s/" STORE_FILE "` names it); report it again.",
+                                         m->state_dir, m->state_dir);
         default:
                 if (r < 0)
                         return r;
@@ -57,7 +124,13 @@ static int bus_reply_report(sd_bus_message *msg, const Manager *m, int r, const 
  * it may store it twice; ReportIncidentWithId() may be retried safely.
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
  * org.freedesktop.DBus.Error.InvalidArgs (a time more than a minute ahead or 7 days back, a
- * note over 4096 bytes: incident_check()). */
+ * note over 4096 bytes: incident_check()), Error.StoreBusy (another process
+ * holds the lock on the store for more than STORE_BUSY_TIMEOUT_MS, 100 ms:
+ * the incident is not recorded, its break taken back, and the caller
+ * reports it again; the message names the file and `fuser FILE`, which
+ * finds the process). respited never waits longer for the store, so that
+ * the bus, the feeds and the break timers run on meanwhile; nothing is
+ * acknowledged that is not on disk. */
 int bus_method_report_incident(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
         const char *operator, *category, *note;
@@ -120,20 +193,36 @@ int bus_method_report_incident_with_id(sd_bus_message *msg, void *userdata, sd_b
 /* ListIncidents(s operator, t since_usec) → (a(ssstts) incidents)
  * Incidents known to the daemon (reported and detected) that happened at or
  * after since_usec, of operator ("" for every operator the caller leads), as
- * (id, operator, category, when_usec, received_usec, note), by time. For
- * team leads (and root and the daemon's user) only: notes are personal data.
+ * (id, operator, category, when_usec, received_usec, note), by time (then
+ * id). For team leads (and root and the daemon's user) only: notes are
+ * personal data. The whole list in one reply, when it fits in BUS_REPLY_MAX
+ * (8 MiB: some 2,000 incidents with 4 KiB notes); else nothing but
+ * Error.ReplyTooLarge: ask ListIncidentsPage instead.
  * Errors: org.freedesktop.DBus.Error.AccessDenied (an operator the caller
- * does not lead, whether or not it exists). */
+ * does not lead, whether or not it exists), Error.ReplyTooLarge.
+ *
+ * ListIncidentsPage(s operator, t since_usec, u limit, s cursor) →
+ * (a(ssstts) incidents, s next_cursor)
+ * The same list in pages: at most limit incidents (0 or over 1000: 1000)
+ * and never over BUS_REPLY_MAX bytes, beginning after cursor ("" for the
+ * first page); next_cursor is the cursor of the next page, "" after the
+ * last. Errors: as ListIncidents, and org.freedesktop.DBus.Error.InvalidArgs
+ * for a cursor no page gave. */
 int bus_method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(caller_done) Caller caller = {};
+        bool paged = streq(sd_bus_message_get_member(msg), BUS_METHOD_LIST_INCIDENTS_PAGE), more = false;
         Manager *m = userdata;
         usec_t now = clock_now(&m->clock);
-        const char *operator;
+        const char *operator, *cursor = "";
+        const Incident *last = NULL;
+        size_t bytes = 0, rows = 0, first;
+        uint32_t limit = 0;
         uint64_t since;
         int r;
 
-        r = sd_bus_message_read(msg, "st", &operator, &since);
+        r = paged ? sd_bus_message_read(msg, "stus", &operator, &since, &limit, &cursor) :
+                    sd_bus_message_read(msg, "st", &operator, &since);
         if (r < 0)
                 return r;
         r = caller_from_message(msg, &caller);
@@ -143,26 +232,42 @@ int bus_method_list_incidents(sd_bus_message *msg, void *userdata, sd_bus_error 
                 log_notice("Denied uid %u to list the incidents of operator '%s'.", (unsigned) caller.uid,
                            ESCAPED(operator));
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
-                                         "Only a lead of its team may list the incidents of operator '%s'.",
-                                         operator);
+                                         "Only a lead of its team may list the incidents of operator '%.*s%s'.",
+                                         BUS_QUOTE(operator));
         }
+        if (bus_cursor_parse(m->incidents, cursor, since, &first) < 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "cursor must be \"\" or the next_cursor of a page, not '%.*s%s'.",
+                                         BUS_QUOTE(cursor));
 
         r = bus_open_array(msg, "(ssstts)", &reply);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < m->incidents->n; i++) {
+        for (size_t i = first; i < m->incidents->n; i++) {
                 const Incident *inc = &m->incidents->items[i];
+                size_t size;
 
-                if (inc->when < since || inc->received > now ||
-                    (!isempty(operator) && !streq(inc->operator, operator)) ||
+                if (inc->received > now || (!isempty(operator) && !streq(inc->operator, operator)) ||
                     bus_caller_level(m, &caller, inc->operator) < ACCESS_LEAD)
                         continue;
+                size = BUS_ROW_SIZE(2) + bus_string_size(inc->id) + bus_string_size(inc->operator) +
+                       bus_string_size(inc->category) + bus_string_size(inc->note);
+                if (paged && (rows == bus_page_limit(limit) || (rows > 0 && bytes + size > BUS_REPLY_MAX))) {
+                        more = true;
+                        break;
+                }
+                if (!paged && bytes + size > BUS_REPLY_MAX)
+                        return bus_error_reply_too_large(error, BUS_METHOD_LIST_INCIDENTS,
+                                                         "ask " BUS_METHOD_LIST_INCIDENTS_PAGE " for it in pages");
                 r = sd_bus_message_append(reply, "(ssstts)", inc->id, inc->operator, inc->category, inc->when,
                                           inc->received, inc->note ?: "");
                 if (r < 0)
                         return r;
+                bytes += size;
+                rows++;
+                last = inc;
         }
-        return bus_send_array(reply);
+        return paged ? bus_send_page(reply, last, more) : bus_send_array(reply);
 }
 
 /* Whether caller may see alerts and the record of operators of team:
@@ -226,6 +331,16 @@ static int bus_append_record(sd_bus_message *reply, const Manager *m, const Inci
         return sd_bus_message_close_container(reply);
 }
 
+/* What bus_append_record() adds for inc, at most: 17 entries of a key,
+ * a variant's signature and a value, and the strings. */
+static size_t bus_record_size(const Manager *m, const Incident *inc, const char *team) {
+        const Alert *a = manager_alert_of_incident(m, inc->id);
+
+        return 17 * 64 + bus_string_size(inc->id) + bus_string_size(inc->operator) + bus_string_size(team) +
+               bus_string_size(inc->category) + bus_string_size(inc->note) + bus_string_size(inc->source) +
+               (a ? bus_string_size(a->id) + bus_string_size(a->acknowledged_by) + bus_string_size(a->note) : 0);
+}
+
 /* GetIncidentRecord(t from_usec, t to_usec, s team) → (aa{sv} incidents)
  * The record the harassment laws ask for (respitectl(1) THE INCIDENT
  * RECORD; Tokyo's customer-harassment ordinance, 2025: when, what was said
@@ -244,17 +359,32 @@ static int bus_append_record(sd_bus_message *reply, const Manager *m, const Inci
  * Errors: org.freedesktop.DBus.Error.AccessDenied (a team the caller may
  * not see, whether or not it exists; "" from a caller who leads no team),
  * Error.UnknownTeam (a team not in the roster, to a caller who may see it),
- * org.freedesktop.DBus.Error.InvalidArgs (from_usec not before to_usec). */
+ * org.freedesktop.DBus.Error.InvalidArgs (from_usec not before to_usec),
+ * Error.ReplyTooLarge (the record would carry more than BUS_REPLY_MAX,
+ * 8 MiB: ask GetIncidentRecordPage).
+ *
+ * GetIncidentRecordPage(t from_usec, t to_usec, s team, u limit, s cursor)
+ * → (aa{sv} incidents, s next_cursor)
+ * The same record in pages, as ListIncidentsPage: at most limit incidents
+ * (0 or over 1000: 1000), never over BUS_REPLY_MAX bytes, after cursor ("" for
+ * the first page); next_cursor "" after the last page. respitectl
+ * incidents reads it so. Errors: as GetIncidentRecord, and InvalidArgs for
+ * a cursor no page gave. */
 int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(caller_done) Caller caller = {};
+        bool paged = streq(sd_bus_message_get_member(msg), BUS_METHOD_GET_INCIDENT_RECORD_PAGE), more = false;
         Manager *m = userdata;
         usec_t now = clock_now(&m->clock);
-        const char *team;
+        const char *team, *cursor = "";
+        const Incident *last = NULL;
+        size_t bytes = 0, rows = 0, first;
+        uint32_t limit = 0;
         uint64_t from, to;
         int r;
 
-        r = sd_bus_message_read(msg, "tts", &from, &to, &team);
+        r = paged ? sd_bus_message_read(msg, "ttsus", &from, &to, &team, &limit, &cursor) :
+                    sd_bus_message_read(msg, "tts", &from, &to, &team);
         if (r < 0)
                 return r;
         if (to == 0)
@@ -268,32 +398,52 @@ int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_e
                 log_notice("Denied uid %u to read the incident record of team '%s'.", (unsigned) caller.uid,
                            ESCAPED(team));
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
-                                         "Only a lead of team '%s' may read its incident record.", team);
+                                         "Only a lead of team '%.*s%s' may read its incident record.",
+                                         BUS_QUOTE(team));
         }
         if (isempty(team)) {
                 r = bus_check_any_lead(m, &caller, "read the incident record", error);
                 if (r < 0)
                         return r;
         } else if (!roster_has_team(m->roster, team))
-                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%s' in the roster.", team);
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%.*s%s' in the roster.",
+                                         BUS_QUOTE(team));
+
+        if (bus_cursor_parse(m->incidents, cursor, from, &first) < 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "cursor must be \"\" or the next_cursor of a page, not '%.*s%s'.",
+                                         BUS_QUOTE(cursor));
 
         r = bus_open_array(msg, "a{sv}", &reply);
         if (r < 0)
                 return r;
-        for (size_t i = incident_list_first_at(m->incidents, from); i < m->incidents->n; i++) {
+        for (size_t i = first; i < m->incidents->n; i++) {
                 const Incident *inc = &m->incidents->items[i];
                 const char *t = roster_operator_team(m->roster, inc->operator);
+                size_t size;
 
                 if (inc->when >= to)
                         break;
                 if (inc->received > now || (!isempty(team) && !streq_ptr(t, team)) ||
                     !bus_caller_sees_alerts(m, &caller, t))
                         continue;
+                size = bus_record_size(m, inc, t);
+                if (paged && (rows == bus_page_limit(limit) || (rows > 0 && bytes + size > BUS_REPLY_MAX))) {
+                        more = true;
+                        break;
+                }
+                if (!paged && bytes + size > BUS_REPLY_MAX)
+                        return bus_error_reply_too_large(error, BUS_METHOD_GET_INCIDENT_RECORD,
+                                                         "ask " BUS_METHOD_GET_INCIDENT_RECORD_PAGE
+                                                         " for it in pages, or for a shorter span of time");
                 r = bus_append_record(reply, m, inc, t);
                 if (r < 0)
                         return r;
+                bytes += size;
+                rows++;
+                last = inc;
         }
-        return bus_send_array(reply);
+        return paged ? bus_send_page(reply, last, more) : bus_send_array(reply);
 }
 
 /* ListAlerts(t since_usec) → (a(ssssttttttss) alerts)
@@ -305,11 +455,13 @@ int bus_method_get_incident_record(sd_bus_message *msg, void *userdata, sd_bus_e
  * recovery_start_usec, recovery_end_usec, escalated_usec,
  * acknowledged_usec, acknowledged_by, note); 0 and "" = not (yet).
  * Errors: org.freedesktop.DBus.Error.AccessDenied (a caller who leads no
- * team and is not in alerts.escalate_to). */
+ * team and is not in alerts.escalate_to), Error.ReplyTooLarge (more than
+ * BUS_REPLY_MAX, 8 MiB: a later since_usec). */
 int bus_method_list_alerts(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(caller_done) Caller caller = {};
         Manager *m = userdata;
+        size_t bytes = 0;
         uint64_t since;
         int r;
 
@@ -330,6 +482,12 @@ int bus_method_list_alerts(sd_bus_message *msg, void *userdata, sd_bus_error *er
 
                 if ((a->acknowledged != 0 && a->raised < since) || !bus_caller_sees_alert(m, &caller, a))
                         continue;
+                bytes += BUS_ROW_SIZE(6) + bus_string_size(a->id) + bus_string_size(a->operator) +
+                         bus_string_size(a->team) + bus_string_size(a->category) +
+                         bus_string_size(a->acknowledged_by) + bus_string_size(a->note);
+                if (bytes > BUS_REPLY_MAX)
+                        return bus_error_reply_too_large(error, BUS_METHOD_LIST_ALERTS,
+                                                         "ask for those raised since a later since_usec");
                 r = sd_bus_message_append(reply, "(ssssttttttss)", a->id, a->operator, a->team ?: "", a->category,
                                           a->when, a->raised, a->recovery_start, a->recovery_end, a->escalated,
                                           a->acknowledged, a->acknowledged_by ?: "", a->note ?: "");
@@ -374,8 +532,8 @@ int bus_method_acknowledge_alert(sd_bus_message *msg, void *userdata, sd_bus_err
         a = manager_find_alert(m, id);
         if (!a || !bus_caller_sees_alert(m, &caller, a)) {
                 if (a)
-                        log_notice("Denied uid %u to acknowledge alert %s.", (unsigned) caller.uid, ESCAPED(id));
-                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_ALERT, "No such alert '%.64s'.", id);
+                        log_notice("Denied uid %u to acknowledge alert %s.", (unsigned) caller.uid, a->id);
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_ALERT, "No such alert '%.*s%s'.", BUS_QUOTE(id));
         }
         r = bus_user_name(caller.uid, &by);
         if (r < 0)
@@ -385,7 +543,7 @@ int bus_method_acknowledge_alert(sd_bus_message *msg, void *userdata, sd_bus_err
         switch (r) {
         case -EALREADY:
                 return sd_bus_error_setf(error, BUS_ERROR_ALREADY_ACKNOWLEDGED,
-                                         "Alert %s was acknowledged by %s at %s.", id, a->acknowledged_by,
+                                         "Alert %s was acknowledged by %s at %s.", a->id, a->acknowledged_by,
                                          time_format_clock(a->acknowledged, m->policy->timezone, true, at));
         case -E2BIG:
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "The note is longer than %d bytes.",

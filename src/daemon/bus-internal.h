@@ -9,6 +9,37 @@
 #include "daemon/access.h"
 #include "daemon/bus.h"
 
+/* Bounds of what crosses the bus. dbus-daemon disconnects a peer that sends
+ * a message over its max_message_size (32 MiB by default on the system
+ * bus, possibly less), and respited would then run on off the bus:
+ *   - a string argument over BUS_STRING_MAX bytes is refused with
+ *     org.freedesktop.DBus.Error.InvalidArgs before any method sees it;
+ *   - errors and log lines quote a caller's string in at most
+ *     BUS_QUOTE_MAX bytes, cut between characters, "…" after (use
+ *     "'%.*s%s'" with BUS_QUOTE(s));
+ *   - no reply carries more than BUS_REPLY_MAX bytes (counted as the
+ *     D-Bus marshalling lays them out, padding included, with
+ *     bus_string_size() and BUS_ROW_SIZE): a list that would is refused
+ *     with Error.ReplyTooLarge, or comes in pages (ListIncidentsPage). */
+#define BUS_STRING_MAX (16U * 1024U)
+#define BUS_QUOTE_MAX 64
+#define BUS_QUOTE(s) (int) utf8_prefix_len((s), BUS_QUOTE_MAX), (s), strlen(s) > BUS_QUOTE_MAX ? "…" : ""
+#define BUS_REPLY_MAX (8U * 1024U * 1024U)
+
+/* What a string costs in a message: its bytes, its 4-byte length, its NUL
+ * and at most 3 bytes of padding. */
+static inline size_t bus_string_size(const char *s) {
+        return (s ? strlen(s) : 0) + 8;
+}
+/* What a struct of n_t "t" fields costs besides its strings: its 8-byte
+ * alignment and each "t" with its padding. */
+#define BUS_ROW_SIZE(n_t) (8U + 16U * (n_t))
+
+/* Set Error.ReplyTooLarge: the reply of method would carry more than
+ * BUS_REPLY_MAX bytes; hint says what to ask instead. Returns its
+ * negative errno. */
+int bus_error_reply_too_large(sd_bus_error *error, const char *method, const char *hint);
+
 /* A method return to msg opened on an array of element ("(sttss)",
  * "{sv}"): append the elements to *ret, then bus_send_array(). */
 int bus_open_array(sd_bus_message *msg, const char *element, sd_bus_message **ret);

@@ -130,13 +130,14 @@ int bus_method_get_team_day(sd_bus_message *msg, void *userdata, sd_bus_error *e
         if (r < 0)
                 return r;
         if (!roster_has_team(m->roster, team))
-                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%s' in the roster.", team);
+                return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%.*s%s' in the roster.",
+                                         BUS_QUOTE(team));
         r = isempty(date) ? time_local_day_bounds(clock_now(&m->clock), m->policy->timezone, &from, &to) :
                             time_parse_day(date, m->policy->timezone, &from, &to);
         if (r == -EINVAL || r == -ERANGE)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "date must be a day as YYYY-MM-DD (in %s), or \"\" for today, not '%.64s'.",
-                                         m->policy->timezone, date);
+                                         "date must be a day as YYYY-MM-DD (in %s), or \"\" for today, not '%.*s%s'.",
+                                         m->policy->timezone, BUS_QUOTE(date));
         if (r < 0)
                 return r;
 

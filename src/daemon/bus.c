@@ -47,7 +47,7 @@ int bus_check_access_as(sd_bus_message *msg, const Manager *m, const char *opera
              !(integrations && access_is_integration(&m->policy->access, &caller, geteuid())))) {
                 log_notice("Denied uid %u to %s operator '%s'.", (unsigned) caller.uid, what, ESCAPED(operator));
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
-                                         "Not allowed to %s operator '%s'.", what, operator);
+                                         "Not allowed to %s operator '%.*s%s'.", what, BUS_QUOTE(operator));
         }
         return 0;
 }
@@ -65,7 +65,8 @@ int bus_check_team_access(sd_bus_message *msg, const Manager *m, const char *tea
             access_for_team(&m->policy->access, &caller, geteuid(), team))
                 return 0;
         log_notice("Denied uid %u to %s team '%s'.", (unsigned) caller.uid, what, ESCAPED(team));
-        return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "Not allowed to %s team '%s'.", what, team);
+        return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED, "Not allowed to %s team '%.*s%s'.", what,
+                                 BUS_QUOTE(team));
 }
 
 int bus_append_break(sd_bus_message *reply, const Break *b) {
@@ -109,7 +110,7 @@ static int bus_method_get_schedule(sd_bus_message *msg, void *userdata, sd_bus_e
                                          "from_usec must lie before to_usec.");
         if (roster_find_operator(m->roster, operator) < 0)
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
-                                         "No such operator '%s' in the roster.", operator);
+                                         "No such operator '%.*s%s' in the roster.", BUS_QUOTE(operator));
 
         n = plan_operator_breaks(m->plan, operator, from, to, &breaks);
         if (n < 0)
@@ -472,18 +473,18 @@ static int bus_method_set_agent_state(sd_bus_message *msg, void *userdata, sd_bu
                            ESCAPED(operator));
                 return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
                                          "Only integrations (access.integrations) may set the agent state of "
-                                         "operator '%s'.", operator);
+                                         "operator '%.*s%s'.", BUS_QUOTE(operator));
         }
 
         r = manager_set_agent_state(m, operator, state, since, reason);
         switch (r) {
         case -EINVAL:
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "No such state '%s'; expected logged_out, available, on_call, paused or "
-                                         "on_break.", state);
+                                         "No such state '%.*s%s'; expected logged_out, available, on_call, paused "
+                                         "or on_break.", BUS_QUOTE(state));
         case -ENXIO:
                 return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
-                                         "No such operator '%s' in the roster.", operator);
+                                         "No such operator '%.*s%s' in the roster.", BUS_QUOTE(operator));
         case -EDOM:
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "since_usec lies more than a minute in the future.");
@@ -541,7 +542,7 @@ static int bus_method_list_agent_states(sd_bus_message *msg, void *userdata, sd_
                         return r;
                 if (roster_find_operator(m->roster, operator) < 0)
                         return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
-                                                 "No such operator '%s' in the roster.", operator);
+                                                 "No such operator '%.*s%s' in the roster.", BUS_QUOTE(operator));
         }
         r = caller_from_message(msg, &caller);
         if (r < 0)
@@ -606,15 +607,15 @@ static int bus_reply_feed_urls(sd_bus_message *msg, Manager *m, FeedAudience aud
                 if (r < 0)
                         return r;
                 if (!roster_has_team(m->roster, who))
-                        return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%s' in the roster.",
-                                                 who);
+                        return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_TEAM, "No such team '%.*s%s' in the roster.",
+                                                 BUS_QUOTE(who));
         } else {
                 r = bus_check_access(msg, m, who, what, error);
                 if (r < 0)
                         return r;
                 if (roster_find_operator(m->roster, who) < 0)
                         return sd_bus_error_setf(error, BUS_ERROR_UNKNOWN_OPERATOR,
-                                                 "No such operator '%s' in the roster.", who);
+                                                 "No such operator '%.*s%s' in the roster.", BUS_QUOTE(who));
         }
 
         r = manager_feed_urls(m, audience, who, rotate, &url, &webcal);
@@ -669,7 +670,7 @@ static int bus_method_rotate_feed_token(sd_bus_message *msg, void *userdata, sd_
         audience = feed_audience_from_string(kind);
         if (audience < 0)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "kind must be \"operator\" or \"team\", not \"%s\".", kind);
+                                         "kind must be \"operator\" or \"team\", not \"%.*s%s\".", BUS_QUOTE(kind));
         return bus_reply_feed_urls(msg, userdata, audience, name, true, error);
 }
 
@@ -731,6 +732,14 @@ static const sd_bus_vtable bus_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_INCIDENTS, SD_BUS_ARGS("s", operator, "t", since_usec),
                                 SD_BUS_RESULT("a(ssstts)", incidents),
                                 bus_method_list_incidents, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_LIST_INCIDENTS_PAGE,
+                                SD_BUS_ARGS("s", operator, "t", since_usec, "u", limit, "s", cursor),
+                                SD_BUS_RESULT("a(ssstts)", incidents, "s", next_cursor),
+                                bus_method_list_incidents, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_INCIDENT_RECORD_PAGE,
+                                SD_BUS_ARGS("t", from_usec, "t", to_usec, "s", team, "u", limit, "s", cursor),
+                                SD_BUS_RESULT("aa{sv}", incidents, "s", next_cursor),
+                                bus_method_get_incident_record, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(BUS_METHOD_GET_INCIDENT_RECORD,
                                 SD_BUS_ARGS("t", from_usec, "t", to_usec, "s", team),
                                 SD_BUS_RESULT("aa{sv}", incidents),
@@ -798,9 +807,98 @@ int bus_connect(Manager *m) {
         return owned ? -EEXIST : 0;
 }
 
+/* The connection to the bus is gone (dbus-daemon stopped or restarted;
+ * sd-bus reports it as the local Disconnected signal). Off the bus respited
+ * would run on unseen, so it ends the loop with a failure: systemd's
+ * Restart=on-failure starts it again on the new bus. */
+static int bus_on_disconnected(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+
+        log_error("Lost the connection to the %s bus (dbus-daemon stopped or restarted); exiting with a failure "
+                  "so that systemd starts respited again (Restart=on-failure).", m->user_bus ? "session" : "system");
+        return sd_event_exit(m->event, -ENOTCONN);
+}
+
+int bus_error_reply_too_large(sd_bus_error *error, const char *method, const char *hint) {
+        return sd_bus_error_setf(error, BUS_ERROR_REPLY_TOO_LARGE,
+                                 "The reply of %s would carry more than %u MiB, more than respited sends in one "
+                                 "message (the bus drops a peer whose message is over its max_message_size); %s.",
+                                 method, BUS_REPLY_MAX / 1024U / 1024U, hint);
+}
+
+/* The name of argument position (from 1) of method member, as the vtable
+ * declares it, or "?". */
+static const char *bus_argument_name(const char *member, unsigned position) {
+        for (const sd_bus_vtable *v = bus_vtable; v->type != _SD_BUS_VTABLE_END; v++) {
+                const char *name;
+
+                if (v->type != _SD_BUS_VTABLE_METHOD || !streq(v->x.method.member, member) || !v->x.method.names)
+                        continue;
+                name = v->x.method.names;
+                for (unsigned i = 1; i < position && *name; i++)
+                        name += strlen(name) + 1;
+                return *name ? name : "?";
+        }
+        return "?";
+}
+
+/* A filter before every method of the interface: each string argument is
+ * at most BUS_STRING_MAX bytes, or the call is answered with InvalidArgs
+ * (naming the argument and its size, quoting none of it) and no method
+ * sees it. */
+static int bus_check_arguments(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        unsigned position = 0;
+        int r;
+
+        if (!sd_bus_message_is_method_call(msg, BUS_INTERFACE, NULL))
+                return 0;
+        for (;;) {
+                const char *s;
+                char type;
+
+                r = sd_bus_message_peek_type(msg, &type, NULL);
+                if (r <= 0)
+                        break;
+                position++;
+                if (type != SD_BUS_TYPE_STRING) {
+                        r = sd_bus_message_skip(msg, NULL);
+                        if (r < 0)
+                                break;
+                        continue;
+                }
+                r = sd_bus_message_read_basic(msg, SD_BUS_TYPE_STRING, &s);
+                if (r < 0)
+                        break;
+                if (strlen(s) > BUS_STRING_MAX) {
+                        const char *member = sd_bus_message_get_member(msg);
+
+                        log_notice("Refused %s from %s: argument %u (%s) is %zu bytes, more than %u.", member,
+                                   sd_bus_message_get_sender(msg) ?: "?", position,
+                                   bus_argument_name(member, position), strlen(s), BUS_STRING_MAX);
+                        r = sd_bus_reply_method_errorf(msg, SD_BUS_ERROR_INVALID_ARGS,
+                                                       "Argument %u (%s) of %s is %zu bytes long; respited takes "
+                                                       "strings of at most %u bytes.", position,
+                                                       bus_argument_name(member, position), member, strlen(s),
+                                                       BUS_STRING_MAX);
+                        return r < 0 ? r : 1;
+                }
+        }
+        /* A malformed body is the method's to refuse, as without the filter. */
+        (void) sd_bus_message_rewind(msg, true);
+        return 0;
+}
+
 int bus_publish(Manager *m) {
         int r;
 
+        r = sd_bus_add_filter(m->bus, NULL, bus_check_arguments, m);
+        if (r < 0)
+                return r;
+
+        r = sd_bus_match_signal(m->bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
+                                "org.freedesktop.DBus.Local", "Disconnected", bus_on_disconnected, m);
+        if (r < 0)
+                return r;
         r = sd_bus_add_object_vtable(m->bus, NULL, BUS_PATH, BUS_INTERFACE, bus_vtable, m);
         if (r < 0)
                 return r;

@@ -10,6 +10,7 @@
 
 struct Store {
         sqlite3 *db;
+        char *locked;   /* store_error() when another process holds the lock */
 };
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(sqlite3_stmt *, sqlite3_finalize);

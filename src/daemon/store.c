@@ -229,6 +229,7 @@ Store *store_free(Store *s) {
         if (!s)
                 return NULL;
         sqlite3_close_v2(s->db);
+        free(s->locked);
         return mfree(s);
 }
 
@@ -268,12 +269,17 @@ int store_open(const char *dir, Store **ret, char **ret_error) {
                 return store_explain(ret_error, r, "Failed to make the store '%s' private (mode 0600): %s", path,
                                      strerror(-r));
 
+        if (asprintf(&s->locked, "database is locked by another process; `fuser %s` names it", path) < 0) {
+                s->locked = NULL;
+                return -ENOMEM;
+        }
+
         r = store_errno_from_sqlite(sqlite3_open_v2(path, &s->db,
                                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL));
         if (r < 0)
                 return s->db ? store_open_failed(s, path, r, ret_error) : -ENOMEM;
-        (void) sqlite3_busy_timeout(s->db, 5000);
+        (void) sqlite3_busy_timeout(s->db, STORE_OPEN_BUSY_TIMEOUT_MS);
         /* SQLite falls back to reading a file it may not write. */
         if (sqlite3_db_readonly(s->db, "main") == 1)
                 return store_explain(ret_error, -EROFS, "The store '%s' could be opened read-only only: respited "
@@ -302,13 +308,19 @@ int store_open(const char *dir, Store **ret, char **ret_error) {
                                      path, STORE_SCHEMA_VERSION);
         if (r < 0)
                 return store_open_failed(s, path, r, ret_error);
+        (void) sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 
         *ret = TAKE_PTR(s);
         return 0;
 }
 
 const char *store_error(const Store *s) {
-        return s && s->db ? sqlite3_errmsg(s->db) : "out of memory";
+        if (!s || !s->db)
+                return "out of memory";
+        if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_BUSY ||
+            (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_LOCKED)
+                return s->locked;
+        return sqlite3_errmsg(s->db);
 }
 
 /* ---- incidents ---- */

@@ -39,6 +39,13 @@
 #define STORE_FILE STATE_STORE_FILE
 #define STORE_SCHEMA_VERSION 5
 
+/* How long a statement waits for a lock another process holds on the
+ * store before it fails with -EBUSY: short, since respited's one event loop
+ * (the bus, HTTP, timers) waits with it. Opening the store, before the loop
+ * runs, waits STORE_OPEN_BUSY_TIMEOUT_MS. */
+#define STORE_BUSY_TIMEOUT_MS 100
+#define STORE_OPEN_BUSY_TIMEOUT_MS 5000
+
 typedef struct Store Store;
 
 /* Open (or create) dir/respite.db, check it (PRAGMA quick_check) and
@@ -53,7 +60,9 @@ int store_open(const char *dir, Store **ret, char **ret_error);
 Store *store_free(Store *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Store *, store_free);
 
-/* SQLite's message about the last failure, for the log. */
+/* SQLite's message about the last failure, for the log; when another
+ * process holds the lock (-EBUSY), a message that says so and names the
+ * command that finds it (fuser(1) on the file). */
 const char *store_error(const Store *s);
 
 /* Commit one reported incident (id, operator, category, when, received,

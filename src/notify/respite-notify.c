@@ -50,6 +50,20 @@ int notify_add_owner_match(sd_bus *bus, const char *name, sd_bus_message_handler
         return sd_bus_add_match(bus, NULL, rule, handler, userdata);
 }
 
+/* A bus connection is gone (dbus-daemon stopped or restarted, sd-bus's local
+ * Disconnected signal): the agent would wait on it for ever, unseen. It
+ * exits with a failure instead; its user unit's Restart=on-failure starts
+ * it again, on the new bus. */
+static int notify_on_disconnected(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        Agent *a = userdata;
+        sd_bus *bus = sd_bus_message_get_bus(m);
+
+        log_error("Lost the connection to the %s bus (dbus-daemon stopped or restarted); exiting with a failure "
+                  "so that systemd starts respite-notify again (Restart=on-failure).",
+                  bus == a->session || (arg_user && bus == a->daemon) ? "session" : "system");
+        return sd_event_exit(a->event, -ENOTCONN);
+}
+
 static int notify_agent_setup(Agent *a) {
         _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
         const char *unique;
@@ -78,7 +92,10 @@ static int notify_agent_setup(Agent *a) {
         for (size_t i = 0; i < ELEMENTSOF(buses); i++) {
                 if (!buses[i])
                         continue;
-                r = sd_bus_attach_event(buses[i], a->event, SD_EVENT_PRIORITY_NORMAL);
+                r = sd_bus_match_signal(buses[i], NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
+                                        "org.freedesktop.DBus.Local", "Disconnected", notify_on_disconnected, a);
+                if (r >= 0)
+                        r = sd_bus_attach_event(buses[i], a->event, SD_EVENT_PRIORITY_NORMAL);
                 if (r < 0)
                         return log_error_errno(r, "Failed to attach to the bus: %m");
         }

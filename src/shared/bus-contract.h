@@ -21,6 +21,7 @@
 #define BUS_METHOD_GET_STATUS         "GetStatus"
 #define BUS_METHOD_LIST_OPERATORS     "ListOperators"
 #define BUS_METHOD_LIST_INCIDENTS     "ListIncidents"
+#define BUS_METHOD_LIST_INCIDENTS_PAGE "ListIncidentsPage"
 #define BUS_METHOD_RELOAD             "Reload"
 #define BUS_METHOD_GET_FEED_URL       "GetFeedURL"
 #define BUS_METHOD_GET_TEAM_FEED_URL  "GetTeamFeedURL"
@@ -32,6 +33,7 @@
 #define BUS_METHOD_ACKNOWLEDGE_ALERT  "AcknowledgeAlert"
 #define BUS_METHOD_LIST_ALERTS        "ListAlerts"
 #define BUS_METHOD_GET_INCIDENT_RECORD "GetIncidentRecord"
+#define BUS_METHOD_GET_INCIDENT_RECORD_PAGE "GetIncidentRecordPage"
 #define BUS_METHOD_GET_TEAM_DAY       "GetTeamDay"
 
 /* Properties. */
@@ -62,3 +64,5 @@
 #define BUS_ERROR_NOT_SUBSCRIBED   BUS_INTERFACE ".Error.NotSubscribed"
 #define BUS_ERROR_UNKNOWN_ALERT    BUS_INTERFACE ".Error.UnknownAlert"
 #define BUS_ERROR_ALREADY_ACKNOWLEDGED BUS_INTERFACE ".Error.AlreadyAcknowledged"
+#define BUS_ERROR_STORE_BUSY       BUS_INTERFACE ".Error.StoreBusy"
+#define BUS_ERROR_REPLY_TOO_LARGE  BUS_INTERFACE ".Error.ReplyTooLarge"

@@ -138,6 +138,18 @@ bool utf8_is_valid(const char *s) {
         return true;
 }
 
+size_t utf8_prefix_len(const char *s, size_t max) {
+        size_t n = strnlen(s, max);
+
+        if (s[n] == '\0')
+                return n;
+        /* s[n] is the first byte left out: step back while it continues a
+         * character (10xxxxxx), so that the cut falls before its lead byte. */
+        while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+                n--;
+        return n;
+}
+
 int random_bytes(void *buf, size_t size) {
         uint8_t *p = buf;
 

@@ -128,6 +128,11 @@ int strptr_compare(const void *a, const void *b) _pure_;
  * surrogates, nothing above U+10FFFF), as D-Bus requires of strings. */
 bool utf8_is_valid(const char *s) _pure_;
 
+/* The length of the longest prefix of the UTF-8 string s of at most max
+ * bytes that ends between characters: s cut there stays valid UTF-8 (what
+ * D-Bus takes), when a quote of it must be short. */
+size_t utf8_prefix_len(const char *s, size_t max) _pure_;
+
 /* Free a NULL-terminated array of strings and the array itself; NULL is fine. */
 char **strv_free(char **l);
 DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);

@@ -17,6 +17,22 @@ static void test_hex_format(void **state) {
 }
 
 /* 64 random bytes, twice: not all zero, not the same twice. */
+static void test_utf8_prefix_len(void **state) {
+        assert_int_equal(utf8_prefix_len("", 64), 0);
+        assert_int_equal(utf8_prefix_len("op16", 64), 4);
+        assert_int_equal(utf8_prefix_len("op16", 4), 4);
+        assert_int_equal(utf8_prefix_len("op16", 2), 2);
+        /* "日本" is 3 + 3 bytes: no cut inside a character. */
+        assert_int_equal(utf8_prefix_len("日本", 6), 6);
+        assert_int_equal(utf8_prefix_len("日本", 5), 3);
+        assert_int_equal(utf8_prefix_len("日本", 4), 3);
+        assert_int_equal(utf8_prefix_len("日本", 3), 3);
+        assert_int_equal(utf8_prefix_len("日本", 2), 0);
+        /* U+1F600 is 4 bytes. */
+        assert_int_equal(utf8_prefix_len("a😀b", 4), 1);
+        assert_int_equal(utf8_prefix_len("a😀b", 5), 5);
+}
+
 static void test_random_bytes(void **state) {
         uint8_t a[64] = {}, b[64] = {}, zero[64] = {};
 
@@ -31,6 +47,7 @@ int main(void) {
         static const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_hex_format),
                 cmocka_unit_test(test_random_bytes),
+                cmocka_unit_test(test_utf8_prefix_len),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

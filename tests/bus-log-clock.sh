@@ -5,7 +5,7 @@
 # a report retried with its client_id (ReportIncidentWithId) is stored once
 # and answered with the same id, also across a restart and per user; a
 # newline and a "<N>" priority prefix in a denied argument, a spool file's
-# name or its lines forge no log line, and a 100 KB denied argument makes
+# name or its lines forge no log line, and a 10 KB denied argument makes
 # no line longer than the cap (respited's stderr is taken for the journal's
 # stream, so every line carries its priority); a start with the clock ten
 # years ahead purges nothing and warns, and a replay purges nothing unless
@@ -138,7 +138,11 @@ check "under the id the retry got" \
 forge=$'op16\n<0>respited[1]: forged by the neighbour'
 as respite-t-blc-other GetSchedule stt "$forge" 0 0 >/dev/null
 as respite-t-blc-other ListIncidents st "$forge" 0 >/dev/null
+# Over 16 KiB an argument is refused before it is looked at (tests/stay-up.sh);
+# under it, a denied one is logged cut short.
 big=$(head -c 100000 /dev/zero | tr '\0' 'A')
+as respite-t-blc-other GetSchedule stt "$big" 0 0 >/dev/null
+big=$(head -c 10000 /dev/zero | tr '\0' 'A')
 as respite-t-blc-other GetSchedule stt "$big" 0 0 >/dev/null
 printf '%s,op99,threat,x\n' "$(at -1)" >"$tmp/spool/.part"
 mv "$tmp/spool/.part" "$tmp/spool/"$'evil\n<0>respited: forged by a spool name.csv'
@@ -154,9 +158,9 @@ check "no line is forged (no <0>, no 'forged' at a line's start)" \
 check "the newline shows as \\n" grep -qF 'op16\n<0>respited[1]: forged by the neighbour' "$log"
 check "a spool file's name is quoted" grep -qF "Spool file 'evil\n<0>respited: forged by a spool name.csv'" "$log"
 longest=$(awk '{ if (length($0) > n) n = length($0) } END { print n }' "$log")
-echo "# longest log line: $longest bytes (a 100000-byte argument was denied)"
+echo "# longest log line: $longest bytes (a 10000-byte argument was denied)"
 check "no log line is over 4 KiB" test "$longest" -le 4100
-check "the 100 KB argument is cut short" grep -Eq "operator 'A{150,210}…'" "$log"
+check "the 10 KB argument is cut short" grep -Eq "operator 'A{150,210}…'" "$log"
 
 # ---- 11: the clock ----
 stop_daemon

@@ -9,20 +9,6 @@
 
 #include "daemon/store-internal.h"
 
-/* *ret_error (may be NULL) = the message format makes; returns r. */
-int store_explain(char **ret_error, int r, const char *format, ...) {
-        va_list ap;
-
-        if (!ret_error)
-                return r;
-        free(*ret_error);
-        va_start(ap, format);
-        if (vasprintf(ret_error, format, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return r;
-}
-
 /* What to do with a store respited will not use, for the messages below. */
 #define STORE_WHAT_TO_DO \
         "Stop respited, then restore the store from a backup (respited(8), BACKUP AND RESTORE), or move the " \
@@ -38,19 +24,19 @@ int store_check_file(const char *dir, const char *path, char **ret_error) {
         struct stat st, wal_st;
 
         if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0)
-                return store_explain(ret_error, -errno,
+                return error_set(ret_error, -errno,
                                      "The state directory '%s' is not writable by respited (uid %u): %s. "
                                      "respited keeps " STORE_FILE " and SQLite's -wal and -shm files there and "
                                      "must be able to create them: make the directory its user's (chown "
                                      "respite:respite '%s'; chmod 0700 '%s') on a file system mounted read-write",
                                      dir, (unsigned) geteuid(), strerror(errno), dir, dir);
         if (stat(path, &st) < 0)
-                return errno == ENOENT ? 0 : store_explain(ret_error, -errno, "Cannot look at the store '%s': %s",
+                return errno == ENOENT ? 0 : error_set(ret_error, -errno, "Cannot look at the store '%s': %s",
                                                            path, strerror(errno));
         if (!S_ISREG(st.st_mode))
-                return store_explain(ret_error, -EBADFD, "The store '%s' is not a regular file", path);
+                return error_set(ret_error, -EBADFD, "The store '%s' is not a regular file", path);
         if (faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) < 0)
-                return store_explain(ret_error, -errno,
+                return error_set(ret_error, -errno,
                                      "The store '%s' is not writable by respited (uid %u): %s. Make it "
                                      "its user's (chown respite:respite '%s'; chmod 0600 '%s') on a file system "
                                      "mounted read-write",
@@ -62,7 +48,7 @@ int store_check_file(const char *dir, const char *path, char **ret_error) {
                 return -ENOMEM;
         if (stat(wal, &wal_st) >= 0 && wal_st.st_size > 0)
                 return 0;
-        return store_explain(ret_error, -ENODATA,
+        return error_set(ret_error, -ENODATA,
                              "The store '%s' is empty (0 bytes) though the file exists: what it held is lost (a "
                              "full disk, a failed copy or restore?). respited will not start afresh on it. Stop "
                              "respited, then restore the store from a backup (respited(8), BACKUP AND RESTORE); "
@@ -77,15 +63,15 @@ int store_open_failed(Store *s, const char *path, int r, char **ret_error) {
         const char *text = store_error(s);
 
         if (r == -EBADMSG)
-                return store_explain(ret_error, r, "The store '%s' is damaged: %s. respited will not write into a "
+                return error_set(ret_error, r, "The store '%s' is damaged: %s. respited will not write into a "
                                      "damaged store. " STORE_WHAT_TO_DO, path, text);
         if (r == -EROFS || r == -EACCES)
-                return store_explain(ret_error, r, "The store '%s' cannot be written: %s. Make it respited's user's "
+                return error_set(ret_error, r, "The store '%s' cannot be written: %s. Make it respited's user's "
                                      "(chown respite:respite '%s'; chmod 0600 '%s') on a file system mounted "
                                      "read-write", path, text, path, path);
         if (sys > 0)
                 r = -sys;
-        return store_explain(ret_error, r, "Failed to open the store '%s': %s (%s)", path, strerror(-r), text);
+        return error_set(ret_error, r, "Failed to open the store '%s': %s (%s)", path, strerror(-r), text);
 }
 
 /* PRAGMA quick_check: SQLite's first complaint, or none ("ok"). */
@@ -122,7 +108,7 @@ int store_check_pages(Store *s, const char *path, char **ret_error) {
         if (r < 0)
                 return store_open_failed(s, path, r, ret_error);
         if (problem)
-                return store_explain(ret_error, -EBADMSG, "The store '%s' is damaged (PRAGMA quick_check: %s). "
+                return error_set(ret_error, -EBADMSG, "The store '%s' is damaged (PRAGMA quick_check: %s). "
                                      "respited will not write into a damaged store. " STORE_WHAT_TO_DO,
                                      path, problem);
         return 0;

@@ -130,9 +130,6 @@ void store_transaction_rollback(Transaction *t);
 /* The checks of store_open() (store-check.c). Each returns 0, or a negative
  * errno with *ret_error (may be NULL) saying what is wrong and what to do. */
 
-/* *ret_error (may be NULL) = the message format makes; returns r. */
-_printf_(3, 4)
-int store_explain(char **ret_error, int r, const char *format, ...);
 /* Before SQLite opens path in dir: a state directory respited can write,
  * and a file, when there is one, that it can write and that is not empty
  * (-ENODATA: a 0-byte file that existed is never taken for a new store). */

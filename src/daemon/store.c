@@ -266,7 +266,7 @@ int store_open(const char *dir, Store **ret, char **ret_error) {
                 return r;
         r = store_make_private(path);
         if (r < 0)
-                return store_explain(ret_error, r, "Failed to make the store '%s' private (mode 0600): %s", path,
+                return error_set(ret_error, r, "Failed to make the store '%s' private (mode 0600): %s", path,
                                      strerror(-r));
 
         if (asprintf(&s->locked, "database is locked by another process; `fuser %s` names it", path) < 0) {
@@ -282,7 +282,7 @@ int store_open(const char *dir, Store **ret, char **ret_error) {
         (void) sqlite3_busy_timeout(s->db, STORE_OPEN_BUSY_TIMEOUT_MS);
         /* SQLite falls back to reading a file it may not write. */
         if (sqlite3_db_readonly(s->db, "main") == 1)
-                return store_explain(ret_error, -EROFS, "The store '%s' could be opened read-only only: respited "
+                return error_set(ret_error, -EROFS, "The store '%s' could be opened read-only only: respited "
                                      "must write it. Make it its user's (chown respite:respite '%s'; chmod 0600 "
                                      "'%s') on a file system mounted read-write", path, path, path);
 
@@ -303,7 +303,7 @@ int store_open(const char *dir, Store **ret, char **ret_error) {
                 return r;
         r = store_migrate(s);
         if (r == -EPROTONOSUPPORT)
-                return store_explain(ret_error, r, "The store '%s' comes from a newer respite (schema above version "
+                return error_set(ret_error, r, "The store '%s' comes from a newer respite (schema above version "
                                      "%d); not touching it. Run that respite, or restore a backup made by this one",
                                      path, STORE_SCHEMA_VERSION);
         if (r < 0)

@@ -13,19 +13,6 @@ static int sqlite_backup_errno(int rc) {
         return (rc & 0xff) == SQLITE_NOMEM ? -ENOMEM : -EIO;
 }
 
-/* *ret_error = the message format makes; returns r. */
-_printf_(3, 4)
-static int sqlite_backup_error(char **ret_error, int r, const char *format, ...) {
-        va_list ap;
-
-        free(*ret_error);
-        va_start(ap, format);
-        if (vasprintf(ret_error, format, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return r;
-}
-
 int sqlite_backup(const char *path, const char *dest, char **ret_error) {
         _cleanup_(sqlite3_closep) sqlite3 *from = NULL, *to = NULL;
         _cleanup_free_ char *check = NULL;
@@ -36,12 +23,12 @@ int sqlite_backup(const char *path, const char *dest, char **ret_error) {
 
         *ret_error = NULL;
         if (access(path, R_OK) < 0)
-                return sqlite_backup_error(ret_error, -errno, "Cannot read the database '%s': %s", path,
+                return error_set(ret_error, -errno, "Cannot read the database '%s': %s", path,
                                           strerror(errno));
         /* Read-only, and never created. */
         rc = sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_EXRESCODE, NULL);
         if (rc != SQLITE_OK)
-                return sqlite_backup_error(ret_error, sqlite_backup_errno(rc),
+                return error_set(ret_error, sqlite_backup_errno(rc),
                                           "Cannot open the database '%s': %s", path,
                                           from ? sqlite3_errmsg(from) : "out of memory");
         (void) sqlite3_busy_timeout(from, 5000);
@@ -50,14 +37,14 @@ int sqlite_backup(const char *path, const char *dest, char **ret_error) {
          * over an existing file, never through a symbolic link. */
         fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
         if (fd < 0)
-                return sqlite_backup_error(ret_error, -errno, "Cannot create '%s': %s%s", dest, strerror(errno),
+                return error_set(ret_error, -errno, "Cannot create '%s': %s%s", dest, strerror(errno),
                                           errno == EEXIST ? " (a backup is written to a new file only)" : "");
         rc = sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, NULL);
         b = rc == SQLITE_OK ? sqlite3_backup_init(to, "main", from, "main") : NULL;
         if (!b) {
                 r = sqlite_backup_errno(to ? sqlite3_errcode(to) : SQLITE_NOMEM);
                 (void) unlink(dest);
-                return sqlite_backup_error(ret_error, r, "Cannot write the backup '%s': %s", dest,
+                return error_set(ret_error, r, "Cannot write the backup '%s': %s", dest,
                                           to ? sqlite3_errmsg(to) : "out of memory");
         }
 
@@ -68,7 +55,7 @@ int sqlite_backup(const char *path, const char *dest, char **ret_error) {
         if (rc != SQLITE_DONE) {
                 r = sqlite_backup_errno(rc);
                 (void) unlink(dest);
-                return sqlite_backup_error(ret_error, r, "Failed to copy the database '%s' to '%s': %s", path, dest,
+                return error_set(ret_error, r, "Failed to copy the database '%s' to '%s': %s", path, dest,
                                           sqlite3_errstr(rc));
         }
 
@@ -82,12 +69,12 @@ int sqlite_backup(const char *path, const char *dest, char **ret_error) {
                 (void) sqlite3_finalize(st);
         if (r < 0 || !streq_ptr(check, "ok")) {
                 (void) unlink(dest);
-                return sqlite_backup_error(ret_error, -EBADMSG, "The copy of '%s' fails PRAGMA quick_check (%s): "
+                return error_set(ret_error, -EBADMSG, "The copy of '%s' fails PRAGMA quick_check (%s): "
                                           "the store itself may be damaged",
                                           path, check ?: sqlite3_errmsg(to));
         }
         if (fsync(fd) < 0)
-                return sqlite_backup_error(ret_error, -errno, "Failed to write '%s' to disk: %s", dest,
+                return error_set(ret_error, -errno, "Failed to write '%s' to disk: %s", dest,
                                           strerror(errno));
         return 0;
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <malloc.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <sys/random.h>
 
 #include "shared/util.h"
@@ -64,6 +66,19 @@ bool strv_remove(char **l, const char *s) {
 
 int strv_extend_unique(char ***l, const char *s) {
         return strv_contains(*l, s) ? 0 : strv_extend(l, s);
+}
+
+int error_set(char **ret_error, int r, const char *format, ...) {
+        va_list ap;
+
+        if (!ret_error)
+                return r;
+        free(*ret_error);
+        va_start(ap, format);
+        if (vasprintf(ret_error, format, ap) < 0)
+                *ret_error = NULL;
+        va_end(ap);
+        return r;
 }
 
 int strdup_to(char **ret, const char *s) {

@@ -151,6 +151,12 @@ int strv_extend_unique(char ***l, const char *s);
 /* strdup() that passes NULL through; returns NULL only for NULL. Aborts on OOM
  * would be wrong for a daemon, so callers check: -ENOMEM when s != NULL. */
 int strdup_to(char **ret, const char *s);
+/* Replace *ret_error (ret_error may be NULL: nothing) with the message
+ * format makes (NULL when out of memory), and return r: "return
+ * error_set(ret_error, -EIO, "…", …);" for functions that say why they
+ * failed to a caller that logs it. */
+_printf_(3, 4)
+int error_set(char **ret_error, int r, const char *format, ...);
 
 /* Fill buf with size random bytes from the kernel (getrandom(2)), however
  * many calls that takes. Returns 0 or a negative errno. */

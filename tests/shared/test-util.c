@@ -33,6 +33,16 @@ static void test_utf8_prefix_len(void **state) {
         assert_int_equal(utf8_prefix_len("a😀b", 5), 5);
 }
 
+static void test_error_set(void **state) {
+        _cleanup_free_ char *e = NULL;
+
+        assert_int_equal(error_set(NULL, -EIO, "nowhere %d", 1), -EIO);
+        assert_int_equal(error_set(&e, -ENOENT, "first %s", "message"), -ENOENT);
+        assert_string_equal(e, "first message");
+        assert_int_equal(error_set(&e, -EROFS, "second, %d", 2), -EROFS);
+        assert_string_equal(e, "second, 2");
+}
+
 static void test_random_bytes(void **state) {
         uint8_t a[64] = {}, b[64] = {}, zero[64] = {};
 
@@ -46,6 +56,7 @@ static void test_random_bytes(void **state) {
 int main(void) {
         static const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_hex_format),
+                cmocka_unit_test(test_error_set),
                 cmocka_unit_test(test_random_bytes),
                 cmocka_unit_test(test_utf8_prefix_len),
         };

@@ -125,7 +125,7 @@ static int bus_reply_report(sd_bus_message *msg, const Manager *m, int r, const 
  * Errors: org.freedesktop.DBus.Error.AccessDenied, Error.UnknownOperator, Error.UnknownCategory,
  * org.freedesktop.DBus.Error.InvalidArgs (a time more than a minute ahead or 7 days back, a
  * note over 4096 bytes: incident_check()), Error.StoreBusy (another process
- * holds the lock on the store for more than STORE_BUSY_TIMEOUT_MS, 100 ms:
+ * holds the lock on the store for more than STORE_BUSY_TIMEOUT_MS, 50 ms:
  * the incident is not recorded, its break taken back, and the caller
  * reports it again; the message names the file and `fuser FILE`, which
  * finds the process). respited never waits longer for the store, so that

@@ -348,6 +348,14 @@ static int manager_report(Manager *m, uid_t uid, const char *key, const char *op
         r = incident_check(&inc, m->roster, m->policy, now);
         if (r < 0)
                 return r;
+        /* A store locked by another process: refused at once, before
+         * anything is published or has to be taken back. */
+        if (m->store) {
+                r = store_probe_write(m->store);
+                if (r < 0)
+                        return log_warning_errno(r, "Refused an incident of %s: %s.", operator,
+                                                 store_error(m->store));
+        }
 
         r = sd_id128_randomize(&uuid);
         if (r < 0)

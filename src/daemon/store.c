@@ -112,6 +112,15 @@ int store_exec(Store *s, const char *sql) {
         return store_errno_from_sqlite(sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
+int store_probe_write(Store *s) {
+        int r;
+
+        r = store_exec(s, "BEGIN IMMEDIATE");
+        if (r < 0)
+                return r;
+        return store_exec(s, "ROLLBACK");
+}
+
 int store_prepare(Store *s, const char *sql, sqlite3_stmt **ret) {
         return store_errno_from_sqlite(sqlite3_prepare_v2(s->db, sql, -1, ret, NULL));
 }

@@ -43,10 +43,17 @@
  * store before it fails with -EBUSY: short, since respited's one event loop
  * (the bus, HTTP, timers) waits with it. Opening the store, before the loop
  * runs, waits STORE_OPEN_BUSY_TIMEOUT_MS. */
-#define STORE_BUSY_TIMEOUT_MS 100
+#define STORE_BUSY_TIMEOUT_MS 50
 #define STORE_OPEN_BUSY_TIMEOUT_MS 5000
 
 typedef struct Store Store;
+
+/* Whether s could be written now: takes the write lock (BEGIN IMMEDIATE)
+ * and lets it go. Returns 0, -EBUSY when another process holds it past
+ * STORE_BUSY_TIMEOUT_MS, or another negative errno. A caller about to
+ * publish what it will commit asks first, so that a locked store costs one
+ * wait, not one per write and one per taking back. */
+int store_probe_write(Store *s);
 
 /* Open (or create) dir/respite.db, check it (PRAGMA quick_check) and
  * migrate it to STORE_SCHEMA_VERSION. dir must exist. On failure

@@ -84,7 +84,11 @@ start_daemon() {
 "$bin/respite-notify" --user >"$tmp/notify16.log" 2>&1 &
 agent=$!
 pids+=($agent)
-"$bin/respite-notify" --user --operator op27 >"$tmp/notify27.log" 2>&1 &
+# op27's desktop is Japanese: LANG=ja_JP.UTF-8, a locale Debian does not
+# install by default (respite-notify takes its language all the same), and
+# the translations of the build tree.
+env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=ja_JP.UTF-8 RESPITE_LOCALEDIR="$bin/locale" \
+        "$bin/respite-notify" --user --operator op27 >"$tmp/notify27.log" 2>&1 &
 agent27=$!
 pids+=($agent27)
 check "respite-notify waits for respited" wait_for "$tmp/notify16.log" "waiting for it" 5
@@ -190,6 +194,16 @@ check "report --json" json_ok report op27 other
 check "plan --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --config "$top/conf/demo.conf"
 check "plan --metrics --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --metrics
 check "op16's agent did not show op27's incident" bash -c "! grep -q 'Notifying.*other' '$tmp/notify16.log'"
+# A threat against op27, whose desktop speaks Japanese.
+"$ctl" --user report op27 threat >/dev/null 2>&1
+check "op27's agent notifies its recovery break in Japanese" wait_for "$tmp/notify27.log" "Notifying (critical): 回復休憩: " 5
+sleep 0.3
+check "the summary, body and action are Japanese (回復休憩, 脅迫的な電話の後, 電話対応を離れてください, 本日の予定を表示)" \
+        calls 'any(x["summary"].startswith("回復休憩: ") and x["summary"].endswith("20分") and "新しい回復休憩: " in x["body"]
+                and "脅迫的な電話の後。" in x["body"] and "電話対応を離れてください" in x["body"]
+                and "時刻はAsia/Jerusalemの時刻です。" in x["body"] and x["actions"] == ["default", "本日の予定を表示"]
+                for x in c)'
+check "and op16's English desktop stays English" calls 'all(x["actions"] == ["default", "Show my day"] or x["summary"].startswith("回復休憩") for x in c)'
 out=$("$ctl" --user reload 2>&1)
 check "reload" grep -q "Reloaded" <<<"$out"
 
@@ -265,6 +279,8 @@ if command -v systemd-analyze >/dev/null; then
         check "make install puts the user unit, man page and completion in place" \
                 test -f "$unit" -a -f "$tmp/root/usr/share/man/man1/respite-notify.1" \
                 -a -f "$tmp/root/usr/share/bash-completion/completions/respitectl"
+        check "make install puts the Japanese translations in the locale directory" \
+                test -f "$tmp/root/usr/share/locale/ja/LC_MESSAGES/respite.mo"
         check "the user unit is wanted by graphical-session.target" grep -q "^WantedBy=graphical-session.target" "$unit"
         mkdir -m 0700 "$tmp/xdg"
         sed "s|=/usr/bin/|=$tmp/root/usr/bin/|" "$unit" >"$tmp/xdg/respite-notify.service"

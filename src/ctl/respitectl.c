@@ -8,6 +8,7 @@
 #include <limits.h>
 
 #include "ctl/respitectl.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/string-table.h"
 
@@ -305,6 +306,7 @@ static int respitectl_run(int argc, char *argv[]) {
         int r;
 
         log_setup();
+        i18n_setup(true);
         r = respitectl_parse_argv(argc, argv);
         if (r <= 0)
                 return r;

@@ -7,6 +7,7 @@
 #include "daemon/manager.h"
 #include "daemon/sandbox.h"
 #include "import/inputs.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 #define DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/respite"
@@ -191,6 +192,7 @@ static int respited_run(int argc, char *argv[]) {
         int r;
 
         log_setup();
+        i18n_setup(false);
         r = respited_parse_argv(argc, argv);
         if (r <= 0)
                 return r;

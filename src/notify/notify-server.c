@@ -4,6 +4,7 @@
  * of it; the server's capabilities; the actions ("Show my day" on a break,
  * "Acknowledge" on a lead alert). */
 #include "notify/notify-internal.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 /* Notifications of breaks over longer than this are forgotten. */
@@ -134,9 +135,9 @@ static int notify_append_actions(Agent *a, sd_bus_message *m, NotifyStyle style)
                 /* The default action only: a click on the notification. A
                  * second action for a button gave two identical "Show my
                  * day" buttons on servers that show the default's label. */
-                return sd_bus_message_append(m, "as", 2, "default", "Show my day");
+                return sd_bus_message_append(m, "as", 2, "default", _("Show my day"));
         case NOTIFY_STYLE_ALERT:
-                return sd_bus_message_append(m, "as", 4, "default", "Acknowledge", "ack", "Acknowledge");
+                return sd_bus_message_append(m, "as", 4, "default", _("Acknowledge"), "ack", _("Acknowledge"));
         default:
                 return sd_bus_message_append(m, "as", 0);
         }

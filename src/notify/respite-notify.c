@@ -11,6 +11,7 @@
 
 #include "notify/notify-internal.h"
 #include "shared/bus-contract.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 static bool arg_user = false;
@@ -211,6 +212,7 @@ static int notify_run(int argc, char *argv[]) {
         int r;
 
         log_setup();
+        i18n_setup(true);
         r = notify_parse_argv(argc, argv);
         if (r <= 0)
                 return r;

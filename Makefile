@@ -233,6 +233,7 @@ integration-check: $(PROGRAMS) $(MO_FILES) $(BUILDDIR)/ical-check $(BUILDDIR)/te
 	tests/reload.sh $(BUILDDIR)
 	tests/sandbox.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)
+	tests/feed-language.sh $(BUILDDIR)
 	tests/http-bind.sh $(BUILDDIR)
 	tests/notify.sh $(BUILDDIR)
 	tests/alerts.sh $(BUILDDIR)

@@ -356,7 +356,9 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, const
                 return log_error_errno(r, "Failed to make a key for the team feed's UIDs: %m");
         r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
                         &(FeedOptions) { .calname = calname, .from = from, .to = to, .uid_key = key,
-                                         .alarm_before = p->feeds.alarm_before }, &text);
+                                         .alarm_before = p->feeds.alarm_before,
+                                         /* The reader's language: respitectl's strings follow the locale. */
+                                         .language = p->language, .policy = p }, &text);
         if (r < 0)
                 return log_error_errno(r, "Failed to render the calendar: %m");
         fputs(text, stdout);

@@ -11,6 +11,7 @@
 
 #include "core/adherence.h"
 #include "core/plan.h"
+#include "core/policy.h"
 #include "core/roster.h"
 #include "publish/sequences.h"
 #include "shared/string-table.h"
@@ -83,6 +84,12 @@ typedef struct FeedOptions {
                                  * (feed_team_uid()); required for FEED_TEAM */
         usec_t alarm_before;    /* > 0: the operator's feed gives each break a DISPLAY VALARM
                                  * this long (whole seconds) before its start; 0 = none */
+        const char *language;   /* what the feed speaks ("ja"), which the caller has set with
+                                 * i18n_language_push() around feed_calendar_name() and
+                                 * feed_render(); NULL or English ("en", "en_GB"): the planner's
+                                 * own reasons in DESCRIPTION */
+        const Policy *policy;   /* for another language: the categories' labels and the law's name
+                                 * in it (label_<language>, source_<language>); may be NULL */
 } FeedOptions;
 
 /* Render the feed of operator id (FEED_OPERATOR) or of team name (FEED_TEAM)

@@ -182,6 +182,23 @@ check "status --json has the counts" python3 -c 'import json,sys; d=json.load(op
 out=$("$ctl" --user operators 2>&1)
 check "operators: an aligned table" grep -Eq "^op16 +Operator 16 +retail +07:00-13:45" <<<"$out"
 check "operators --json" json_ok operators
+# In Japanese: the headers take two columns a character (East Asian Wide),
+# and the table stays aligned by the columns a terminal shows.
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user operators 2>&1)
+check "operators under LANGUAGE=ja: Japanese headers (氏名, チーム, 次の休憩, 状態)" \
+        grep -Eq "^ID +氏名 +チーム +シフト +次の休憩 +状態 +開始" <<<"$out"
+check "and every column starts at the same display column as its header" python3 -c '
+import re, sys, unicodedata
+width = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+starts = lambda l: [width(l[:m.start()]) for m in re.finditer(r"\S+(?: \S+)*", l)]
+lines = sys.stdin.read().splitlines()
+head = starts(lines[0])
+bad = [l for l in lines[1:] if starts(l) != head[:len(starts(l))] or len(starts(l)) < len(head) - 1]
+print("\n".join(bad))
+sys.exit(1 if bad or len(lines) < 10 else 0)' <<<"$out"
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user schedule op16 --date 1999-01-04 2>&1)
+check "schedule under LANGUAGE=ja: 時刻は Asia/Jerusalem, 開始 終了 長さ 区分 理由" \
+        bash -c 'grep -q "^op16、1999-01-04（時刻はAsia/Jerusalem）$" <<<"$1" && grep -Eq "^開始 +終了 +長さ +区分 +理由$" <<<"$1"' _ "$out"
 out=$("$ctl" --user schedule op16 --date 1999-01-04 2>&1)
 check "schedule: times in the site's zone" grep -q "times in Asia/Jerusalem" <<<"$out"
 check "schedule: the recovery break and why" grep -Eq "^09:51 +10:11 +20min +recovery +after a threatening call" <<<"$out"
@@ -203,6 +220,10 @@ check "the summary, body and action are Japanese (回復休憩, 脅迫的な電�
                 and "脅迫的な電話の後。" in x["body"] and "電話対応を離れてください" in x["body"]
                 and "時刻はAsia/Jerusalemの時刻です。" in x["body"] and x["actions"] == ["default", "本日の予定を表示"]
                 for x in c)'
+dunstctl close-all
+sleep 0.2
+check "dunst shows it: 回復休憩, 脅迫的な電話の後 (dunstctl history)" \
+        history_has "^回復休憩: [0-9:]+、20分$" critical "脅迫的な電話の後" "電話対応を離れてください"
 check "and op16's English desktop stays English" calls 'all(x["actions"] == ["default", "Show my day"] or x["summary"].startswith("回復休憩") for x in c)'
 out=$("$ctl" --user reload 2>&1)
 check "reload" grep -q "Reloaded" <<<"$out"

@@ -3,7 +3,9 @@
 
 #include "ctl/ctl-json.h"
 #include "ctl/format-table.h"
+#include "ctl/term.h"
 #include "shared/csv-reader.h"
+#include "shared/i18n.h"
 
 typedef struct TableCell {
         TableDataType type;
@@ -189,15 +191,6 @@ static int table_render(const Table *t, const size_t *shown, size_t n_shown, boo
         return 0;
 }
 
-/* Display width: code points of UTF-8 (no wide characters in our columns). */
-static size_t table_text_width(const char *s) {
-        size_t n = 0;
-
-        for (; *s; s++)
-                n += ((unsigned char) *s & 0xC0) != 0x80;
-        return n;
-}
-
 static const char *table_kind_color(const char *kind) {
         return streq(kind, "recovery") ? ANSI_YELLOW : streq(kind, "statutory") ? ANSI_BLUE : "";
 }
@@ -221,8 +214,16 @@ int table_print(const Table *t, bool color) {
         r = table_render(t, t->display, t->n_display, false, &texts);
         if (r < 0)
                 return r;
+        /* The headers in the reader's language (CSV keeps them as they are). */
+        for (size_t i = 0; i < t->n_display; i++) {
+                r = strdup_to(&texts[i], _(t->columns[t->display[i]].header));
+                if (r < 0)
+                        return r;
+        }
+        /* By the columns each text takes: a Japanese character takes two
+         * (wcwidth(3), East Asian Wide). */
         for (size_t i = 0; texts[i]; i++)
-                widths[i % t->n_display] = MAX(widths[i % t->n_display], table_text_width(texts[i]));
+                widths[i % t->n_display] = MAX(widths[i % t->n_display], term_text_width(texts[i]));
         for (size_t i = 0; texts[i]; i++) {
                 size_t column = i % t->n_display;
                 const char *on = color ? table_text_color(t, i, texts[i]) : "";
@@ -231,7 +232,7 @@ int table_print(const Table *t, bool color) {
                 if (column == t->n_display - 1)
                         putchar('\n');
                 else
-                        printf("%*s", (int) (widths[column] - table_text_width(texts[i]) + 2), "");
+                        printf("%*s", (int) (widths[column] - term_text_width(texts[i]) + 2), "");
         }
         return 0;
 }

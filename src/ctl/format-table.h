@@ -31,7 +31,8 @@ typedef enum TableDataType {
 } TableDataType;
 
 typedef struct TableColumn {
-        const char *header;     /* the text's header, or NULL: not in the text */
+        const char *header;     /* the text's header, N_("…"): translated where the text prints
+                                 * it, as it is in CSV; or NULL: not in the text */
         const char *json;       /* the JSON key and CSV header, or NULL: not in JSON */
 } TableColumn;
 

@@ -11,6 +11,7 @@
 #include "ctl/respitectl.h"
 #include "ctl/verbs-internal.h"
 #include "shared/bus-contract.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -141,22 +142,22 @@ static int verbs_alerts_alert_compare(const void *a, const void *b) {
 }
 
 static const TableColumn verbs_alerts_alert_columns[] = {
-        { "ID",           "id"              },
-        { "STATE",        NULL              },
+        { N_("ID"),           "id"              },
+        { N_("STATE"),        NULL              },
         { NULL,           "state"           },
-        { "WHEN",         "time"            },
+        { N_("WHEN"),         "time"            },
         { NULL,           "raised"          },
-        { "OPERATOR",     "operator"        },
-        { "TEAM",         "team"            },
-        { "CATEGORY",     "category"        },
-        { "RECOVERY",     NULL              },
+        { N_("OPERATOR"),     "operator"        },
+        { N_("TEAM"),         "team"            },
+        { N_("CATEGORY"),     "category"        },
+        { N_("RECOVERY"),     NULL              },
         { NULL,           "recovery_start"  },
         { NULL,           "recovery_end"    },
         { NULL,           "escalated"       },
-        { "ACKNOWLEDGED", NULL              },
+        { N_("ACKNOWLEDGED"), NULL              },
         { NULL,           "acknowledged"    },
         { NULL,           "acknowledged_by" },
-        { "NOTE",         "note"            },
+        { N_("NOTE"),         "note"            },
 };
 
 static int verbs_alerts_alert_row(Table *t, const AlertRow *a, const char *zone) {
@@ -273,27 +274,27 @@ static int verbs_alerts_incident_compare(const void *a, const void *b) {
 /* The record's columns, as respitectl(1) THE INCIDENT RECORD describes
  * them; CSV and JSON have every JSON column, the text fewer. */
 static const TableColumn verbs_alerts_incident_columns[] = {
-        { "TIME",         "time"             },
-        { "OPERATOR",     "operator"         },
-        { "TEAM",         "team"             },
-        { "CATEGORY",     "category"         },
+        { N_("TIME"),         "time"             },
+        { N_("OPERATOR"),     "operator"         },
+        { N_("TEAM"),         "team"             },
+        { N_("CATEGORY"),     "category"         },
         { NULL,           "note"             },
         { NULL,           "source"           },
-        { "RECOVERY",     NULL               },
+        { N_("RECOVERY"),     NULL               },
         { NULL,           "recovery_start"   },
         { NULL,           "recovery_end"     },
-        { "TAKEN",        NULL               },
+        { N_("TAKEN"),        NULL               },
         { NULL,           "taken"            },
         { NULL,           "alert"            },
-        { "ALERTED",      "alerted"          },
-        { "ACKNOWLEDGED", NULL               },
+        { N_("ALERTED"),      "alerted"          },
+        { N_("ACKNOWLEDGED"), NULL               },
         { NULL,           "acknowledged"     },
         { NULL,           "acknowledged_by"  },
-        { "ESCALATED",    "escalated"        },
+        { N_("ESCALATED"),    "escalated"        },
         { NULL,           "acknowledge_note" },
         { NULL,           "received"         },
         { NULL,           "id"               },
-        { "NOTE",         NULL               },
+        { N_("NOTE"),         NULL               },
 };
 
 /* "partly_taken" → "partly taken"; "" (not known) → "-". */

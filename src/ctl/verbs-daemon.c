@@ -13,6 +13,7 @@
 #include "ctl/verbs-internal.h"
 #include "publish/feed.h"
 #include "shared/bus-contract.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -277,15 +278,15 @@ int verbs_daemon_list_operators(sd_bus *bus, sd_bus_message **ret_reply, Operato
 }
 
 static const TableColumn verbs_daemon_operator_columns[] = {
-        { "ID",         "id"          },
-        { "NAME",       "name"        },
-        { "TEAM",       "team"        },
-        { "SHIFT",      NULL          },
+        { N_("ID"),         "id"          },
+        { N_("NAME"),       "name"        },
+        { N_("TEAM"),       "team"        },
+        { N_("SHIFT"),      NULL          },
         { NULL,         "shift_start" },
         { NULL,         "shift_end"   },
-        { "NEXT BREAK", "next_break"  },
-        { "STATE",      "state"       },
-        { "SINCE",      "since"       },
+        { N_("NEXT BREAK"), "next_break"  },
+        { N_("STATE"),      "state"       },
+        { N_("SINCE"),      "since"       },
 };
 
 /* "07:00-13:45" (with the date unless it is the day of now), or "-". */
@@ -382,10 +383,11 @@ int verb_operators(char **args) {
                 if (verbs_daemon_operator_row(t, &rows[i], a, now, zone) < 0)
                         return log_oom();
         }
-        r = verbs_daemon_print_table(t, "No operators you may read.\n");
+        r = verbs_daemon_print_table(t, _("No operators you may read.\n"));
         if (r >= 0 && n == 0 && !arg_json)
-                fprintf(stderr, "respited shows each user only the operators it may read: an administrator maps "
-                        "users and team leads in the access section of respite.conf (respite.conf(5)).\n");
+                fprintf(stderr, _("respited shows each user only the operators it may read: an administrator "
+                                  "maps users and team leads in the access section of respite.conf "
+                                  "(respite.conf(5)).\n"));
         return r;
 }
 
@@ -406,12 +408,12 @@ static const CtlBusField verbs_daemon_break_fields[] = {
 };
 
 static const TableColumn verbs_daemon_break_columns[] = {
-        { "KIND",   "kind"    },
-        { "START",  "start"   },
-        { "END",    "end"     },
-        { "LENGTH", "minutes" },
+        { N_("KIND"),   "kind"    },
+        { N_("START"),  "start"   },
+        { N_("END"),    "end"     },
+        { N_("LENGTH"), "minutes" },
         { NULL,     "uid"     },
-        { "REASON", "reason"  },
+        { N_("REASON"), "reason"  },
 };
 
 /* The text: START END LENGTH KIND REASON. */
@@ -491,8 +493,8 @@ int verb_schedule(char **args) {
                 return log_oom();
         if (arg_json)
                 return verbs_daemon_schedule_json(args[1], date, zone, t);
-        printf("%s, %s (times in %s)\n", args[1], date, zone);
-        return verbs_daemon_print_table(t, "No breaks.\n");
+        printf(_("%s, %s (times in %s)\n"), args[1], date, zone);
+        return verbs_daemon_print_table(t, _("No breaks.\n"));
 }
 
 /* ---- report ---- */
@@ -540,24 +542,24 @@ static void verbs_daemon_report_text(const char *id, const char *operator, const
 
         printf("%s\n", id);
         if (granted && agent && streq(agent->state, "on_call"))
-                fprintf(stderr, "Recovery break for %s (%s), %s; %s is on a call since %s: it begins when the "
-                        "call ends.\n", operator, duration_format(granted->end - granted->start, length, sizeof length),
+                fprintf(stderr, _("Recovery break for %s (%s), %s; %s is on a call since %s: it begins when the "
+                                  "call ends.\n"), operator, duration_format(granted->end - granted->start, length, sizeof length),
                         granted->reason, operator, table_format_time(TABLE_CLOCK, agent->call_since ?: agent->since,
                                                                       zone, a));
         else if (granted)
-                fprintf(stderr, "Recovery break for %s: %s to %s (%s), %s.\n", operator,
+                fprintf(stderr, _("Recovery break for %s: %s to %s (%s), %s.\n"), operator,
                         table_format_time(TABLE_TIMESTAMP_MINUTE, granted->start, zone, a),
                         table_format_time(TABLE_CLOCK, granted->end, zone, z),
                         duration_format(granted->end - granted->start, length, sizeof length), granted->reason);
         else if (merged)
-                fprintf(stderr, "No break of its own: it merged into %s's next break, the %s break of %s to %s "
-                        "(%s, %s), which now gives the recovery too. `respitectl schedule %s` shows the day and "
-                        "why.\n", operator, merged->kind, table_format_time(TABLE_TIMESTAMP_MINUTE, merged->start, zone, a),
+                fprintf(stderr, _("No break of its own: it merged into %s's next break, the %s break of %s to %s "
+                                  "(%s, %s), which now gives the recovery too. `respitectl schedule %s` shows the "
+                                  "day and why.\n"), operator, merged->kind, table_format_time(TABLE_TIMESTAMP_MINUTE, merged->start, zone, a),
                         table_format_time(TABLE_CLOCK, merged->end, zone, z),
                         duration_format(merged->end - merged->start, length, sizeof length), zone, operator);
         else
-                fprintf(stderr, "No break of its own: it adds points toward one. `respitectl schedule %s` shows the "
-                        "day and why.\n", operator);
+                fprintf(stderr, _("No break of its own: it adds points toward one. `respitectl schedule %s` shows "
+                                  "the day and why.\n"), operator);
 }
 
 int verb_report(char **args) {
@@ -645,7 +647,7 @@ int verb_reload(char **args) {
         r = ctl_bus_call(bus, BUS_METHOD_RELOAD, "reload respited", NULL, NULL);
         if (r < 0)
                 return r;
-        fprintf(stderr, "Reloaded; `respitectl status` shows the new counts.\n");
+        fprintf(stderr, _("Reloaded; `respitectl status` shows the new counts.\n"));
         return 0;
 }
 

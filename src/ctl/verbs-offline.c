@@ -19,6 +19,7 @@
 #include "publish/feed.h"
 #include "publish/plan-html.h"
 #include "shared/clock.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -256,13 +257,13 @@ static int verbs_offline_print_metrics(const Plan *plan, const Roster *roster, c
 }
 
 static const TableColumn verbs_offline_plan_columns[] = {
-        { "OPERATOR", "operator" },
+        { N_("OPERATOR"), "operator" },
         { NULL,       "team"     },
-        { "KIND",     "kind"     },
-        { "START",    "start"    },
-        { "END",      "end"      },
+        { N_("KIND"),     "kind"     },
+        { N_("START"),    "start"    },
+        { N_("END"),      "end"      },
         { NULL,       "uid"      },
-        { "REASON",   "reason"   },
+        { N_("REASON"),   "reason"   },
 };
 
 static bool verbs_offline_shift_selected(const ShiftPlan *s) {

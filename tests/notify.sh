@@ -218,8 +218,14 @@ sleep 0.3
 check "the summary, body and action are Japanese (回復休憩, 脅迫的な電話の後, 電話対応を離れてください, 本日の予定を表示)" \
         calls 'any(x["summary"].startswith("回復休憩: ") and x["summary"].endswith("20分") and "新しい回復休憩: " in x["body"]
                 and "脅迫的な電話の後。" in x["body"] and "電話対応を離れてください" in x["body"]
-                and "時刻はAsia/Jerusalemの時刻です。" in x["body"] and x["actions"] == ["default", "本日の予定を表示"]
+                and "Asia/Jerusalemの時刻で表示しています。" in x["body"] and x["actions"] == ["default", "本日の予定を表示"]
                 for x in c)'
+# The screenshot shows it in Japanese with fonts-ipafont-gothic (tools/install-deps).
+if import -window root "$top/$build/notify-screenshot-ja.png" 2>/dev/null; then
+        ok "screenshot of the Japanese notification saved as $build/notify-screenshot-ja.png"
+else
+        fail "screenshot of the Japanese notification"
+fi
 dunstctl close-all
 sleep 0.2
 check "dunst shows it: 回復休憩, 脅迫的な電話の後 (dunstctl history)" \

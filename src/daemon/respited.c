@@ -7,7 +7,6 @@
 #include "daemon/manager.h"
 #include "daemon/sandbox.h"
 #include "import/inputs.h"
-#include "shared/i18n.h"
 #include "shared/log.h"
 
 #define DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/respite"
@@ -192,7 +191,6 @@ static int respited_run(int argc, char *argv[]) {
         int r;
 
         log_setup();
-        i18n_setup(false);
         r = respited_parse_argv(argc, argv);
         if (r <= 0)
                 return r;

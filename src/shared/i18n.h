@@ -20,15 +20,18 @@
 #define N_(s) (s)
 #define P_(one, many, n) dngettext(I18N_DOMAIN, one, many, n)
 
-/* Follow the user's locale for messages (LANGUAGE, LC_ALL, LC_MESSAGES,
- * LANG, as every gettext program does) and, with ctype, for characters
+/* respitectl and respite-notify speak their user's language: follow the
+ * user's locale for messages (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as
+ * every gettext program does) and, with ctype, for characters
  * (respitectl's display widths). Never LC_NUMERIC or LC_TIME: what respite
  * parses and writes keeps the C locale's numbers and times. When the
  * locale the environment names is not installed (Debian ships only C.UTF-8)
  * or is C, LC_MESSAGES becomes C.UTF-8, which glibc always has, so that
  * LANGUAGE=ja takes effect; a language named only by LC_ALL, LC_MESSAGES or
  * LANG ("ja_JP.UTF-8", not installed) then becomes LANGUAGE. Call once,
- * first thing in main(). */
+ * first thing in main(). respited does not: its log stays English (its
+ * strerror() too), and only its feeds speak, each its operator's language
+ * (i18n_language_push()). */
 void i18n_setup(bool ctype);
 
 /* The language the environment asks for messages: "ja" of LANGUAGE=ja:en,
@@ -44,7 +47,9 @@ bool i18n_language_is_valid(const char *language) _pure_;
 
 /* Translate with language instead of the user's until i18n_language_pop():
  * respited builds feeds for operators of many languages in one process.
- * Sets LANGUAGE and tells gettext its cache is stale, as the gettext
+ * Binds the catalogues on first use and, when the messages locale is C
+ * (which makes gettext ignore LANGUAGE), sets it to C.UTF-8. Sets LANGUAGE
+ * and tells gettext its cache is stale, as the gettext
  * manual ("Changing the language at runtime") says; not thread-safe
  * (respited is single-threaded). NULL or "en" gives the untranslated
  * (English) strings. Returns the previous LANGUAGE in *ret_saved (NULL

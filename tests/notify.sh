@@ -178,6 +178,14 @@ out=$("$ctl" --user status 2>&1)
 check "status: version, policy and today's counts" grep -q "respited 0.1 on the session bus" <<<"$out"
 check "status: breaks today" grep -Eq "Breaks today: +[0-9]+ statutory, [0-9]+ recovery" <<<"$out"
 check "status --json" json_ok status
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user status 2>&1)
+check "status under LANGUAGE=ja: 本日の休憩: 法定休憩N件、回復休憩N件" \
+        grep -Eq "^本日の休憩: +法定休憩[0-9]+件、回復休憩[0-9]+件、予定休憩[0-9]+件$" <<<"$out"
+check "its values start at one display column (the widest label's, plus one)" python3 -c '
+import re, sys, unicodedata
+width = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+cols = {width(m.group(1)) for m in (re.match(r"^(\S+: +)\S", l) for l in sys.stdin.read().splitlines()[1:]) if m}
+sys.exit(0 if len(cols) == 1 else 1)' <<<"$out"
 check "status --json has the counts" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["operators"] == 19 and d["breaks_today"]["recovery"] >= 1' "$tmp/out.json"
 out=$("$ctl" --user operators 2>&1)
 check "operators: an aligned table" grep -Eq "^op16 +Operator 16 +retail +07:00-13:45" <<<"$out"

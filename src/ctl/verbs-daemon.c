@@ -3,6 +3,7 @@
  * report, reload, feed-url, rotate-token (lead alerts and the incident
  * record: verbs-alerts.c). Times show in the daemon's zone, and today is
  * the daemon's today. */
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "core/plan.h"
@@ -10,6 +11,7 @@
 #include "ctl/ctl-json.h"
 #include "ctl/format-table.h"
 #include "ctl/respitectl.h"
+#include "ctl/term.h"
 #include "ctl/verbs-internal.h"
 #include "publish/feed.h"
 #include "shared/bus-contract.h"
@@ -166,6 +168,29 @@ static int verbs_daemon_status_json(const DaemonStatus *s) {
         return 0;
 }
 
+/* The labels of the status, in the reader's language, in the order printed. */
+static const char * const verbs_daemon_status_labels[] = {
+        N_("Policy:"), N_("Time zone:"), N_("Operators:"), N_("Breaks today:"), N_("Incidents today:"),
+        N_("Agents now:"), N_("Actions:"), N_("Last action failure:"), N_("Feeds over HTTP:"),
+        N_("Statutory violations:"),
+};
+
+/* "LABEL: value", the values starting one column after the widest label
+ * (by the columns a terminal shows, term_text_width()). */
+_printf_(2, 3)
+static void verbs_daemon_status_line(const char *label, const char *format, ...) {
+        size_t width = 0;
+        va_list ap;
+
+        for (size_t i = 0; i < ELEMENTSOF(verbs_daemon_status_labels); i++)
+                width = MAX(width, term_text_width(_(verbs_daemon_status_labels[i])));
+        printf("%s%*s", _(label), (int) (width + 1 - term_text_width(_(label))), "");
+        va_start(ap, format);
+        vprintf(format, ap);
+        va_end(ap);
+        putchar('\n');
+}
+
 /* "NAME: value" lines. */
 static void verbs_daemon_status_text(const DaemonStatus *s) {
         uint32_t counts[_BREAK_KIND_MAX] = {};
@@ -180,33 +205,37 @@ static void verbs_daemon_status_text(const DaemonStatus *s) {
                         counts[k] = s->breaks.items[i].n;
         }
         table_format_time(TABLE_TIMESTAMP_MINUTE, s->now, s->zone, when);
-        printf("%srespited %s%s on the %s bus\n", arg_color ? ANSI_BOLD : "", s->version,
+        printf(_("%srespited %s%s on the %s bus\n"), arg_color ? ANSI_BOLD : "", s->version,
                arg_color ? ANSI_RESET : "", ctl_bus_kind());
-        printf("Policy:               %s (statutory preset %s)\n", s->policy, isempty(s->preset) ? "none" : s->preset);
-        printf("Time zone:            %s; the daemon's clock says %s\n", s->zone, when);
-        printf("Operators:            %" PRIu32 " in %" PRIu32 " teams; %" PRIu32 " shifts today\n",
-               s->operators, s->teams, s->shifts);
+        verbs_daemon_status_line(N_("Policy:"), _("%s (statutory preset %s)"), s->policy,
+                                 isempty(s->preset) ? _("none") : s->preset);
+        verbs_daemon_status_line(N_("Time zone:"), _("%s; the daemon's clock says %s"), s->zone, when);
+        verbs_daemon_status_line(N_("Operators:"), _("%" PRIu32 " in %" PRIu32 " teams; %" PRIu32 " shifts today"),
+                                 s->operators, s->teams, s->shifts);
         /* Counts by kind and of incidents: for leads and root. */
         if (s->breaks.given) {
-                printf("Breaks today:         %" PRIu32 " statutory, %" PRIu32 " recovery, %" PRIu32 " planned\n",
-                       counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED]);
-                printf("Incidents today:      %" PRIu32 "\n", s->incidents);
+                verbs_daemon_status_line(N_("Breaks today:"),
+                                         _("%" PRIu32 " statutory, %" PRIu32 " recovery, %" PRIu32 " planned"),
+                                         counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED]);
+                verbs_daemon_status_line(N_("Incidents today:"), "%" PRIu32, s->incidents);
         }
-        printf("Agents now:           %" PRIu32 " on a call, %" PRIu32 " available, %" PRIu32 " paused, %" PRIu32
-               " on a break\n", s->on_call, s->available, s->paused, s->on_break);
-        printf("Actions:              %" PRIu64 " run, %" PRIu64 " succeeded, %" PRIu64 " failed, %" PRIu64
-               " timed out, %" PRIu32 " running\n", s->actions_started, s->actions_succeeded, s->actions_failed,
-               s->actions_timed_out, s->actions_running);
+        verbs_daemon_status_line(N_("Agents now:"),
+                                 _("%" PRIu32 " on a call, %" PRIu32 " available, %" PRIu32 " paused, %" PRIu32
+                                   " on a break"), s->on_call, s->available, s->paused, s->on_break);
+        verbs_daemon_status_line(N_("Actions:"),
+                                 _("%" PRIu64 " run, %" PRIu64 " succeeded, %" PRIu64 " failed, %" PRIu64
+                                   " timed out, %" PRIu32 " running"), s->actions_started, s->actions_succeeded,
+                                 s->actions_failed, s->actions_timed_out, s->actions_running);
         if (!isempty(s->action_failure))
-                printf("Last action failure:  %s\n", s->action_failure);
+                verbs_daemon_status_line(N_("Last action failure:"), "%s", s->action_failure);
         if (!isempty(s->feed_server))
-                printf("Feeds over HTTP:      %s%s%s\n", retrying ? ANSI_YELLOW : "", s->feed_server,
-                       retrying ? ANSI_RESET : "");
-        printf("Statutory violations: %s%" PRIu32 "%s\n", warn ? ANSI_YELLOW : "", s->violations,
-               warn ? ANSI_RESET : "");
+                verbs_daemon_status_line(N_("Feeds over HTTP:"), "%s%s%s", retrying ? ANSI_YELLOW : "",
+                                         s->feed_server, retrying ? ANSI_RESET : "");
+        verbs_daemon_status_line(N_("Statutory violations:"), "%s%" PRIu32 "%s", warn ? ANSI_YELLOW : "",
+                                 s->violations, warn ? ANSI_RESET : "");
         if (s->violations > 0)
-                fprintf(stderr, "Some shifts cannot hold their statutory breaks: `respitectl plan --metrics` "
-                        "with the same roster shows which; the daemon's log names them.\n");
+                fprintf(stderr, _("Some shifts cannot hold their statutory breaks: `respitectl plan --metrics` "
+                                  "with the same roster shows which; the daemon's log names them.\n"));
 }
 
 int verb_status(char **args) {

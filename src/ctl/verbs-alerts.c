@@ -77,7 +77,8 @@ static int verbs_alerts_format_ack(usec_t when, const char *by, usec_t day, cons
         table_format_time(day_when != day_of ? TABLE_TIMESTAMP_MINUTE : TABLE_CLOCK, when, zone, t);
         if (isempty(by))
                 return strdup_to(ret, t);
-        return asprintf(ret, "%s by %s", t, by) < 0 ? -ENOMEM : 0;
+        /* TRANSLATORS: "10:42 by lead1": when and by whom an alert was acknowledged. */
+        return asprintf(ret, _("%s by %s"), t, by) < 0 ? -ENOMEM : 0;
 }
 
 static const char *verbs_alerts_empty_to_null(const char *s) {
@@ -105,8 +106,10 @@ int verb_ack(char **args) {
                         return log_oom();
                 return 0;
         }
-        fprintf(stderr, "Acknowledged: the other leads' notifications of it close. `respitectl alerts` shows it%s.\n",
-                arg_note ? " with your note" : "");
+        fprintf(stderr, arg_note ? _("Acknowledged: the other leads' notifications of it close. `respitectl alerts` "
+                                     "shows it with your note.\n") :
+                                   _("Acknowledged: the other leads' notifications of it close. `respitectl alerts` "
+                                     "shows it.\n"));
         return 0;
 }
 
@@ -223,13 +226,14 @@ int verb_alerts(char **args) {
                         return log_oom();
                 n_open += rows[i].acknowledged == 0;
         }
-        if (asprintf(&none, "No alerts open, and none raised since %s.\n",
+        if (asprintf(&none, _("No alerts open, and none raised since %s.\n"),
                      table_format_time(TABLE_TIMESTAMP_MINUTE, since, zone, since_text)) < 0)
                 return log_oom();
         r = verbs_daemon_print_table(t, none);
         if (r >= 0 && n_open > 0 && arg_format == FORMAT_TABLE) {
                 fflush(stdout);         /* the hint after the table, also into one pipe */
-                fprintf(stderr, "%zu open: `respitectl ack ID [--note TEXT]` acknowledges one.\n", n_open);
+                fprintf(stderr, P_("%zu open: `respitectl ack ID [--note TEXT]` acknowledges it.\n",
+                                   "%zu open: `respitectl ack ID [--note TEXT]` acknowledges one.\n", n_open), n_open);
         }
         return r;
 }

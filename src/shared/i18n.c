@@ -6,10 +6,6 @@
 
 #include "shared/i18n.h"
 
-#ifndef LOCALEDIR
-#define LOCALEDIR "/usr/local/share/locale"
-#endif
-
 /* gettext's cache of translations: bumped when LANGUAGE changes (the
  * gettext manual, "Changing the language at runtime"; exported by glibc). */
 extern int _nl_msg_cat_cntr;

@@ -302,6 +302,9 @@ wait $daemon
 out=$("$ctl" --user status 2>&1); rc=$?
 check "without respited, respitectl exits 3" test $rc -eq 3
 check "and says how to start it" grep -q "Start it with" <<<"$out"
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user status 2>&1)
+check "in Japanese too (respited が…動いていません; \`respited --user\` で起動するか…)" \
+        bash -c 'grep -q "^respited がsessionバスで動いていません" <<<"$1" && grep -q "respited --user\` で起動するか" <<<"$1"' _ "$out"
 check "respite-notify outlives respited" alive $agent
 kill -TERM $agent
 wait $agent; rc=$?

@@ -20,6 +20,14 @@ for tool in Xvfb dunst dunstctl import dbus-monitor; do
         fi
 done
 
+# The language of the user's locale, also one not installed (Debian has
+# only C.UTF-8 unless told), and English in C.
+check "respite-notify --help under LANG=ja_JP.UTF-8 speaks Japanese" \
+        bash -c 'env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=ja_JP.UTF-8 RESPITE_LOCALEDIR="$1/locale" \
+                "$1/respite-notify" --help | grep -q "^使い方: respite-notify \[オプション\]$"' _ "$bin"
+check "and English under LANG=C" bash -c 'env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C \
+        RESPITE_LOCALEDIR="$1/locale" "$1/respite-notify" --help | grep -q "^Usage: respite-notify"' _ "$bin"
+
 # A private session bus, an X server and dunst on them.
 start_session_bus
 unset DBUS_SYSTEM_BUS_ADDRESS WAYLAND_DISPLAY

@@ -25,6 +25,8 @@ done
 check "respite-notify --help under LANG=ja_JP.UTF-8 speaks Japanese" \
         bash -c 'env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=ja_JP.UTF-8 RESPITE_LOCALEDIR="$1/locale" \
                 "$1/respite-notify" --help | grep -q "^使い方: respite-notify \[オプション\]$"' _ "$bin"
+check "and so does respitectl --help" bash -c 'env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=ja_JP.UTF-8 \
+        RESPITE_LOCALEDIR="$1/locale" "$1/respitectl" --help | grep -q "^使い方: respitectl \[オプション\] コマンド"' _ "$bin"
 check "and English under LANG=C" bash -c 'env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C \
         RESPITE_LOCALEDIR="$1/locale" "$1/respite-notify" --help | grep -q "^Usage: respite-notify"' _ "$bin"
 

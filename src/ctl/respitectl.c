@@ -49,7 +49,9 @@ char **arg_incidents = NULL;
 static char **arg_args = NULL;          /* the verb and its operands */
 
 static void respitectl_help(void) {
-        printf("Usage: respitectl [OPTIONS] COMMAND ...\n\n"
+        /* TRANSLATORS: keep the commands, the options and their arguments as they are, and the
+         * descriptions in one column (a Japanese character takes two). */
+        fputs(_("Usage: respitectl [OPTIONS] COMMAND ...\n\n"
                "Read (over D-Bus, from a running respited; add --json for JSON):\n"
                "  status               The daemon: version, policy, operators, today's counts\n"
                "  operators            The operators you may read: team, shift, next break\n"
@@ -100,7 +102,7 @@ static void respitectl_help(void) {
                "Times are ISO 8601 (1999-01-04T10:42:00+02:00); without an offset they are\n"
                "in the site's time zone, and so are the times shown. Exit status: 0 done,\n"
                "1 failed, 2 bad usage, 3 respited not reachable, 4 access denied, 5 no such\n"
-               "operator, team, category or alert. See respitectl(1).\n");
+               "operator, team, category or alert. See respitectl(1).\n"), stdout);
 }
 
 static int respitectl_parse_format(const char *s) {

@@ -244,11 +244,18 @@ if import -window root "$top/$build/notify-screenshot-ja.png" 2>/dev/null; then
 else
         fail "screenshot of the Japanese notification"
 fi
+# Its default action: op27's day, each break's why in Japanese.
+dunstctl action 0 2>/dev/null
+check "本日の予定を表示 (a click) shows op27's day" wait_for "$tmp/notify27.log" "Notifying (normal): 本日の休憩" 2
+check "each break's why in Japanese: 法律で定められた休憩, 脅迫的な電話の後" \
+        calls 'any(x["summary"] == "本日の休憩" and "法律で定められた休憩" in x["body"] and "脅迫的な電話の後" in x["body"]
+                and "statutory" not in x["body"] for x in c)'
 dunstctl close-all
 sleep 0.2
 check "dunst shows it: 回復休憩, 脅迫的な電話の後 (dunstctl history)" \
         history_has "^回復休憩: [0-9:]+、20分$" critical "脅迫的な電話の後" "電話対応を離れてください"
-check "and op16's English desktop stays English" calls 'all(x["actions"] == ["default", "Show my day"] or x["summary"].startswith("回復休憩") for x in c)'
+check "and op16's English desktop stays English: an English summary, an English action" \
+        calls 'all((x["actions"] == ["default", "Show my day"]) == x["summary"].isascii() for x in c)'
 out=$("$ctl" --user reload 2>&1)
 check "reload" grep -q "Reloaded" <<<"$out"
 

@@ -342,7 +342,9 @@ static int notify_day_line(Agent *a, const BreakInfo *b, void *userdata) {
 
         if (!why)
                 return -ENOMEM;
-        fprintf(f, "%s%s–%s%s %s\n", notify_bold_on(a), notify_hhmm(a, b->start, t0), notify_hhmm(a, b->end, t1),
+        /* TRANSLATORS: a line of "Show my day": "09:51–10:11 After a threatening call"; the 1st and
+         * 4th %s make the times bold. */
+        fprintf(f, _("%s%s–%s%s %s\n"), notify_bold_on(a), notify_hhmm(a, b->start, t0), notify_hhmm(a, b->end, t1),
                 notify_bold_off(a), why);
         return 0;
 }

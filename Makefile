@@ -204,7 +204,7 @@ man-check:
 		if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
 	done; echo "man pages: ok"
 
-unit-check: $(TEST_BINS)
+unit-check: $(TEST_BINS) $(MO_FILES)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t; done
 
 $(BUILDDIR)/ical-check: $(BUILDDIR)/tests/ical-check.o

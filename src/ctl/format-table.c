@@ -6,10 +6,11 @@
 #include "ctl/term.h"
 #include "shared/csv-reader.h"
 #include "shared/i18n.h"
+#include "shared/reason-words.h"
 
 typedef struct TableCell {
         TableDataType type;
-        char *text;             /* TABLE_STRING, TABLE_BREAK_KIND: a copy, or NULL */
+        char *text;             /* TABLE_STRING, TABLE_BREAK_KIND, TABLE_REASON: a copy, or NULL */
         char *zone;             /* time types */
         usec_t usec;            /* time types and TABLE_DURATION */
 } TableCell;
@@ -98,6 +99,10 @@ int table_add_break_kind(Table *t, const char *kind) {
         return table_add_text(t, TABLE_BREAK_KIND, kind);
 }
 
+int table_add_reason(Table *t, const char *reason) {
+        return table_add_text(t, TABLE_REASON, reason);
+}
+
 int table_add_time(Table *t, TableDataType type, usec_t when, const char *zone) {
         TableCell c = { .type = type, .usec = when, .zone = strdup(zone) };
 
@@ -128,6 +133,7 @@ static int table_cell_text(const TableCell *c, char **ret) {
         switch (c->type) {
         case TABLE_STRING:
         case TABLE_BREAK_KIND:
+        case TABLE_REASON:
                 s = c->text ?: "";
                 break;
         case TABLE_DURATION:
@@ -149,6 +155,7 @@ static int table_cell_record(const TableCell *c, char **ret) {
         switch (c->type) {
         case TABLE_STRING:
         case TABLE_BREAK_KIND:
+        case TABLE_REASON:
                 return strdup_to(ret, c->text ?: "");
         case TABLE_DURATION:
                 return asprintf(ret, "%" PRIu64, c->usec / USEC_PER_MINUTE) < 0 ? -ENOMEM : 0;
@@ -214,12 +221,22 @@ int table_print(const Table *t, bool color) {
         r = table_render(t, t->display, t->n_display, false, &texts);
         if (r < 0)
                 return r;
-        /* The headers in the reader's language (CSV keeps them as they are). */
+        /* The headers and reasons in the reader's language (CSV keeps them as they are). */
         for (size_t i = 0; i < t->n_display; i++) {
                 r = strdup_to(&texts[i], _(t->columns[t->display[i]].header));
                 if (r < 0)
                         return r;
         }
+        for (size_t i = t->n_display; texts[i]; i++)
+                if (t->cells[(i / t->n_display - 1) * t->n_columns + t->display[i % t->n_display]].type ==
+                    TABLE_REASON) {
+                        char *translated = reason_translate(texts[i]);
+
+                        if (translated) {
+                                free(texts[i]);
+                                texts[i] = translated;
+                        }
+                }
         /* By the columns each text takes: a Japanese character takes two
          * (wcwidth(3), East Asian Wide). */
         for (size_t i = 0; texts[i]; i++)
@@ -274,6 +291,7 @@ static int table_cell_to_json(const TableCell *c, const char *key, json_object *
         switch (c->type) {
         case TABLE_STRING:
         case TABLE_BREAK_KIND:
+        case TABLE_REASON:
                 return ctl_json_add_string(o, key, c->text);
         case TABLE_DURATION:
                 return ctl_json_add_uint(o, key, c->usec / USEC_PER_MINUTE);

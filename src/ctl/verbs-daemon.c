@@ -477,7 +477,7 @@ static int verbs_daemon_break_table(const ScheduleBreak *b, size_t n, const char
                 if (table_add_break_kind(t, b[i].kind) < 0 || table_add_time(t, TABLE_CLOCK, b[i].start, zone) < 0 ||
                     table_add_time(t, TABLE_CLOCK, b[i].end, zone) < 0 ||
                     table_add_duration(t, b[i].end - b[i].start) < 0 || table_add_string(t, b[i].uid) < 0 ||
-                    table_add_string(t, b[i].reason) < 0)
+                    table_add_reason(t, b[i].reason) < 0)
                         return -ENOMEM;
         *ret = TAKE_PTR(t);
         return 0;

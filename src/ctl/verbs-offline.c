@@ -296,7 +296,7 @@ static int verbs_offline_plan_table(const Plan *plan, const Policy *p, usec_t fr
                             table_add_break_kind(t, break_kind_to_string(b->kind)) < 0 ||
                             table_add_time(t, TABLE_TIMESTAMP, b->start, p->timezone) < 0 ||
                             table_add_time(t, TABLE_TIMESTAMP, b->end, p->timezone) < 0 ||
-                            table_add_string(t, b->uid) < 0 || table_add_string(t, b->reason) < 0)
+                            table_add_string(t, b->uid) < 0 || table_add_reason(t, b->reason) < 0)
                                 return -ENOMEM;
                 }
         }

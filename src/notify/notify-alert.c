@@ -11,6 +11,7 @@
 #include "shared/bus-contract.h"
 #include "shared/i18n.h"
 #include "shared/log.h"
+#include "shared/reason-words.h"
 #include "shared/time-util.h"
 
 #define NOTE_UID_PREFIX "alert-note:"
@@ -21,28 +22,21 @@ typedef struct AlertInfo {
         uint64_t when, recovery_start, recovery_end;
 } AlertInfo;
 
-/* How an alert of each category of the shipped policy reads: the summary
- * before the operator's id, and the category in words (the labels of
- * conf/respite.conf). A category not here reads "Incident for op16" and
- * its name. */
+/* How an alert of each category of the shipped policy reads: its summary
+ * with the operator's id; the body gives the category in words
+ * (reason_category_words()). A category not here reads "Incident for op16"
+ * and its name. */
 static const struct {
-        const char *category, *summary, *words;
+        const char *category, *summary;
 } notify_alert_wording[] = {
-        { "threat",              N_("Threat against %s"),          N_("a threatening call")             },
-        { "sexual_harassment",   N_("Sexual harassment of %s"),    N_("sexual harassment")              },
-        { "verbal_abuse",        N_("Abusive call to %s"),         N_("an abusive call")                },
-        { "unreasonable_demand", N_("Unreasonable demands on %s"), N_("unreasonable demands")           },
-        { "prolonged_call",      N_("Very long call for %s"),      N_("a very long call")               },
-        { "repeat_caller",       N_("Repeat caller for %s"),       N_("a caller who kept calling back") },
-        { "other",               N_("Difficult call for %s"),      N_("a difficult call")               },
+        { "threat",              N_("Threat against %s")          },
+        { "sexual_harassment",   N_("Sexual harassment of %s")    },
+        { "verbal_abuse",        N_("Abusive call to %s")         },
+        { "unreasonable_demand", N_("Unreasonable demands on %s") },
+        { "prolonged_call",      N_("Very long call for %s")      },
+        { "repeat_caller",       N_("Repeat caller for %s")       },
+        { "other",               N_("Difficult call for %s")      },
 };
-
-const char *notify_category_words(const char *category) {
-        for (size_t k = 0; k < ELEMENTSOF(notify_alert_wording); k++)
-                if (streq(category, notify_alert_wording[k].category))
-                        return _(notify_alert_wording[k].words);
-        return NULL;
-}
 
 /* text for the body: markup-escaped when the server takes markup, and
  * "_" as a space when words is set (a category's name as words). */
@@ -81,7 +75,7 @@ static int notify_alert_text(const Agent *a, const AlertInfo *i, usec_t now, cha
         for (size_t k = 0; k < ELEMENTSOF(notify_alert_wording); k++)
                 if (streq(i->category, notify_alert_wording[k].category)) {
                         before = notify_alert_wording[k].summary;
-                        label = _(notify_alert_wording[k].words);
+                        label = reason_category_words(i->category);
                 }
         words = notify_alert_body_text(a, label ?: i->category, !label);
         if (!words)

@@ -10,6 +10,7 @@
 #include "notify/notify-internal.h"
 #include "shared/i18n.h"
 #include "shared/log.h"
+#include "shared/reason-words.h"
 #include "shared/time-util.h"
 
 /* The countdown of a break in progress is redrawn this often. */
@@ -20,57 +21,6 @@ static const char *notify_hhmm(const Agent *a, usec_t t, char buf[static ISO8601
         return time_format_clock(t, a->zone ?: "UTC", false, buf);
 }
 
-/* What a recovery reason of the planner says happened, in the reader's
- * words: "after a threatening call (threat)" (one incident of a category of
- * the shipped policy, also a long call: "(prolonged_call)") gives
- * "脅迫的な電話"; points that added up ("after 2 other, 1 threat incidents
- * in 40 min (10 points)") "対応の難しい電話が続いたこと"; NULL otherwise. */
-static const char *notify_recovery_words(const char *reason) {
-        const char *open = strrchr(reason, '(');
-        _cleanup_free_ char *category = NULL;
-        size_t n;
-
-        if (strncmp(reason, "after ", strlen("after ")) != 0 || !open || open == reason || open[-1] != ' ')
-                return NULL;
-        n = strlen(open + 1);
-        if (n < 2 || open[n] != ')')
-                return NULL;
-        if (strstr(reason, " incidents ") && n > strlen(" points)") &&
-            streq(open + n - strlen(" points)") + 1, " points)"))
-                return _("several difficult calls");
-        category = strndup(open + 1, n - 1);
-        return category ? notify_category_words(category) : NULL;
-}
-
-/* The planner writes reasons in English ("after a threatening call
- * (threat)"). For a reader of another language, the common ones are said
- * again in their words ("脅迫的な電話の後", "法律で定められた休憩"): a
- * recovery (notify_recovery_words()), a statutory or planned break, and
- * either with a recovery merged into it ("…; also recovery after …").
- * NULL for any other reason, or an English reader, who reads the planner's
- * own (with the site's labels). */
-static char *notify_reason_translated(const char *reason) {
-        const char *also = strstr(reason, "; also recovery "), *base = NULL, *words;
-        char *s = NULL;
-
-        if (streq(_("After %s"), "After %s"))
-                return NULL;
-        if (strncmp(reason, "statutory ", strlen("statutory ")) == 0)
-                base = _("A break the law requires");
-        else if (streq(reason, "planned in the roster") ||
-                 (also && strncmp(reason, "planned in the roster", also - reason) == 0))
-                base = _("Planned in the roster");
-        words = notify_recovery_words(base ? (also ? also + strlen("; also recovery ") : "") : reason);
-        if (base && also && words)
-                /* TRANSLATORS: "A break the law requires; also a recovery break after a threatening call". */
-                return asprintf(&s, _("%s; also a recovery break after %s"), base, words) < 0 ? NULL : s;
-        if (base && !also)
-                return strdup(base);
-        if (!base && words)
-                return asprintf(&s, _("After %s"), words) < 0 ? NULL : s;
-        return NULL;
-}
-
 /* The reason as the operator reads it: the planner's private reason without
  * the category names in parentheses ("after a threatening call (threat)" →
  * "After a threatening call"), markup-escaped when the server takes markup. */
@@ -79,7 +29,7 @@ static char *notify_reason_for_people(const Agent *a, const char *reason) {
         size_t size = 0;
         FILE *f;
 
-        translated = notify_reason_translated(reason);
+        translated = reason_translate(reason);
         if (translated)
                 reason = translated;
         f = open_memstream(&text, &size);

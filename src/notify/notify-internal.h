@@ -166,9 +166,6 @@ int notify_server_add_matches(Agent *a);
 /* A recovery break, or another break a recovery merged into: the operator
  * is told at once. reason may be NULL. */
 bool notify_is_recovery(const char *kind, const char *reason);
-/* A category of the shipped policy in the reader's words ("a threatening
- * call", "脅迫的な電話"; notify-alert.c), or NULL for another category. */
-const char *notify_category_words(const char *category);
 /* "New break", "Recovery break", "Break moved": b is scheduled, with
  * private_reason (may be NULL: b's reason then). Nothing when it was
  * shown before at the same times. Logs its errors. */

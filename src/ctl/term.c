@@ -63,12 +63,31 @@ static void term_restore_locale(locale_t l, locale_t old) {
         freelocale(l);
 }
 
+/* The length of the run of printable ASCII at the start of s. */
+static size_t term_printable_ascii(const char *s) {
+        size_t n = 0;
+
+        while ((unsigned char) s[n] >= 0x20 && (unsigned char) s[n] < 0x7f)
+                n++;
+        return n;
+}
+
 /* The columns s takes, and in *ret_fit (if given) the length in bytes of
  * its longest prefix of at most limit columns. */
 static size_t term_measure(const char *s, size_t limit, size_t *ret_fit) {
-        locale_t old = (locale_t) 0, l = term_utf8_locale(&old);
+        size_t printable = term_printable_ascii(s);
+        locale_t old = (locale_t) 0, l;
         mbstate_t st = {};
         size_t width = 0, fit = 0, i = 0;
+
+        /* Printable ASCII, most of what tables hold: a column each, without
+         * the cost of a locale (newlocale(3) takes microseconds). */
+        if (s[printable] == '\0') {
+                if (ret_fit)
+                        *ret_fit = MIN(printable, limit);
+                return printable;
+        }
+        l = term_utf8_locale(&old);
 
         while (s[i]) {
                 size_t bytes, w;

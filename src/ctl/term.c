@@ -46,21 +46,22 @@ static size_t term_next(const char *s, mbstate_t *st, size_t *ret_bytes) {
 }
 
 /* Switch this thread to C.UTF-8 for wcwidth(); *ret_old to go back.
- * Returns the locale to free, or 0 when there is none (then every byte
- * that is not a continuation byte counts a column). */
+ * Returns the locale, made once for the process (newlocale(3) takes
+ * microseconds, and a table measures every cell), or 0 when there is none
+ * (then every byte that is not a continuation byte counts a column). */
 static locale_t term_utf8_locale(locale_t *ret_old) {
-        locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
+        static locale_t term_utf8 = (locale_t) 0;
 
-        if (l)
-                *ret_old = uselocale(l);
-        return l;
+        if (!term_utf8)
+                term_utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
+        if (term_utf8)
+                *ret_old = uselocale(term_utf8);
+        return term_utf8;
 }
 
 static void term_restore_locale(locale_t l, locale_t old) {
-        if (!l)
-                return;
-        uselocale(old);
-        freelocale(l);
+        if (l)
+                uselocale(old);
 }
 
 /* The length of the run of printable ASCII at the start of s. */

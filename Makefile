@@ -10,6 +10,8 @@ DATADIR     ?= $(PREFIX)/share
 ACTIONSDIR  ?= $(PREFIX)/lib/respite/actions
 ACTIONS     := $(filter-out conf/actions/README,$(wildcard conf/actions/*))
 MANDIR      ?= $(DATADIR)/man
+# The translations (po/): LOCALEDIR/<lang>/LC_MESSAGES/respite.mo.
+LOCALEDIR   ?= $(DATADIR)/locale
 UNITDIR     ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
 # systemd and D-Bus say where their files go; the fallbacks are Debian's.
 SYSUSERSDIR ?= $(shell pkg-config --variable=sysusersdir systemd 2>/dev/null || echo /usr/lib/sysusers.d)
@@ -51,6 +53,7 @@ PRESET_NAMES := $(sort $(basename $(notdir $(wildcard conf/presets/*.conf))))
 # Headers are named with their layer: #include "core/planner.h".
 ALL_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP -Isrc \
                -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLOCALSTATEDIR='"$(LOCALSTATEDIR)"' -DVERSION='"$(VERSION)"' \
+               -DLOCALEDIR='"$(LOCALEDIR)"' \
                -DPOLICY_PRESETS='"$(PRESET_NAMES)"' $(shell pkg-config --cflags $(PKGS))
 TEST_CFLAGS := -Itests $(shell pkg-config --cflags $(TEST_PKGS))
 LIBS        := $(shell pkg-config --libs $(PKGS)) -lcsv -lm
@@ -80,15 +83,26 @@ CTL_OBJS    := $(call obj_of,$(wildcard src/ctl/*.c))
 NOTIFY_OBJS := $(call obj_of,$(wildcard src/notify/*.c))
 PROGRAMS    := $(BUILDDIR)/respited $(BUILDDIR)/respitectl $(BUILDDIR)/respite-notify
 
+# Translations: po/LINGUAS names the languages, po/POTFILES the sources whose
+# _(), N_() and P_() strings make po/respite.pot (`make update-po`). Each
+# po/LANG.po becomes BUILDDIR/locale/LANG/LC_MESSAGES/respite.mo, which the
+# tests and `make run` use through $RESPITE_LOCALEDIR (src/shared/i18n.h).
+LINGUAS     := $(shell cat po/LINGUAS)
+POTFILES    := $(shell cat po/POTFILES)
+MO_FILES    := $(foreach l,$(LINGUAS),$(BUILDDIR)/locale/$(l)/LC_MESSAGES/respite.mo)
+XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+               --add-comments=TRANSLATORS: --add-location=file --sort-by-file \
+               --package-name=respite --package-version=$(VERSION)
+
 # Unit tests: tests/LAYER/test-NAME.c becomes BUILDDIR/test-NAME; each links
 # the layer libraries and takes what it needs from them.
 TEST_SRCS   := $(wildcard tests/*/test-*.c)
 TEST_BINS   := $(addprefix $(BUILDDIR)/,$(notdir $(TEST_SRCS:.c=)))
 
-.PHONY: all check man-check layout-check unit-check integration-check run bench bench-optimum install uninstall clean \
+.PHONY: all check man-check layout-check po-check update-po unit-check integration-check run bench bench-optimum install uninstall clean \
         deps help \
         fuzz fuzz-build valgrind-check soak compile_commands.json
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(MO_FILES)
 ifeq ($(SAN)$(FUZZ),0)
 all: compile_commands.json
 endif
@@ -151,9 +165,29 @@ compile_commands.json:
 	$(file >>$@,])
 	@echo "wrote $@ ($(words $(CC_SRCS)) files)"
 
+$(BUILDDIR)/locale/%/LC_MESSAGES/respite.mo: po/%.po
+	@mkdir -p $(@D)
+	$(call say,MSGFMT,$<)
+	$(Q)msgfmt -c -o $@ $<
+
+# The template from the sources, and every language merged with it: new
+# strings come in untranslated, changed ones fuzzy, for the translators.
+update-po:
+	xgettext $(XGETTEXT_FLAGS) -o po/respite.pot $(POTFILES)
+	@set -e; for l in $(LINGUAS); do \
+		msgmerge --quiet --update --backup=none --add-location=file po/$$l.po po/respite.pot; \
+		msgfmt -c --statistics -o /dev/null po/$$l.po; \
+	done
+
+# Every language complete (no untranslated or fuzzy string) and valid
+# (msgfmt -c), and po/respite.pot up to date with the sources: a new
+# string in a marked file fails until `make update-po` and its translation.
+po-check:
+	XGETTEXT_FLAGS='$(XGETTEXT_FLAGS)' tests/po-check.sh $(LINGUAS)
+
 # `make check`: unit tests and the integration test, once in a normal build
 # and once under ASan+UBSan.
-check: man-check layout-check
+check: man-check layout-check po-check
 	$(MAKE) unit-check integration-check
 	$(MAKE) SAN=1 unit-check integration-check
 	$(MAKE) valgrind-check
@@ -170,7 +204,7 @@ man-check:
 		if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
 	done; echo "man pages: ok"
 
-unit-check: $(TEST_BINS)
+unit-check: $(TEST_BINS) $(MO_FILES)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t; done
 
 $(BUILDDIR)/ical-check: $(BUILDDIR)/tests/ical-check.o
@@ -183,7 +217,7 @@ $(BUILDDIR)/team-day-client: $(BUILDDIR)/tests/team-day-client.o $(CTL_LIB) $(LA
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CTL_LIB) $(LINK_LIBS) $(LIBS) $(CTL_LIBS)
 
-integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-client
+integration-check: $(PROGRAMS) $(MO_FILES) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-client
 	tests/integration.sh $(BUILDDIR)
 	tests/plan-calls.sh $(BUILDDIR)
 	tests/plan-html.sh $(BUILDDIR)
@@ -204,6 +238,7 @@ integration-check: $(PROGRAMS) $(BUILDDIR)/ical-check $(BUILDDIR)/team-day-clien
 	tests/report.sh $(BUILDDIR)
 	tests/sandbox.sh $(BUILDDIR)
 	tests/http.sh $(BUILDDIR)
+	tests/feed-language.sh $(BUILDDIR)
 	tests/http-bind.sh $(BUILDDIR)
 	tests/http-hostile.sh $(BUILDDIR)
 	tests/notify.sh $(BUILDDIR)
@@ -276,7 +311,7 @@ fuzz:
 
 # Replay a real day of the Anonymous Bank on a private session bus; its feeds
 # go to a temporary directory, kept with `make run KEEP=1`.
-run: $(PROGRAMS)
+run: $(PROGRAMS) $(MO_FILES)
 	tests/run-example.sh $(BUILDDIR)
 
 deps:
@@ -311,6 +346,10 @@ install: all
 	install -m 0755 $(ACTIONS) $(DESTDIR)$(ACTIONSDIR)/
 	install -m 0644 conf/actions/README $(DESTDIR)$(ACTIONSDIR)/README
 	install -m 0644 man/respitectl.1 $(DESTDIR)$(MANDIR)/man1/
+	@set -e; for l in $(LINGUAS); do \
+		echo "install -D -m 0644 $(BUILDDIR)/locale/$$l/LC_MESSAGES/respite.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/respite.mo"; \
+		install -D -m 0644 $(BUILDDIR)/locale/$$l/LC_MESSAGES/respite.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/respite.mo; \
+	done
 	install -m 0644 man/respite.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/respited.8 $(DESTDIR)$(MANDIR)/man8/
 	sed -e 's|/usr/local/sbin|$(SBINDIR)|' -e 's|/usr/local/bin|$(BINDIR)|' systemd/respited.service >$(DESTDIR)$(UNITDIR)/respited.service
@@ -328,7 +367,8 @@ uninstall:
 	      $(DESTDIR)$(DBUSDIR)/org.respite.Scheduler1.conf \
 	      $(DESTDIR)$(DBUSSERVICEDIR)/org.respite.Scheduler1.service \
 	      $(DESTDIR)$(SYSUSERSDIR)/respite.conf $(DESTDIR)$(TMPFILESDIR)/respite.conf \
-	      $(DESTDIR)$(SYSCONFDIR)/respite/respite.conf.default
+	      $(DESTDIR)$(SYSCONFDIR)/respite/respite.conf.default \
+	      $(foreach l,$(LINGUAS),$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/respite.mo)
 	rm -rf $(DESTDIR)$(SYSCONFDIR)/respite/presets $(DESTDIR)$(SYSCONFDIR)/respite/examples \
 	       $(DESTDIR)$(ACTIONSDIR)
 
@@ -343,6 +383,8 @@ help:
 	@echo "  unit-check       the unit tests (cmocka) of every layer"
 	@echo "  integration-check the integration tests: real dbus-daemon, respited, respitectl, notifications"
 	@echo "  man-check        every man page renders without a groff warning"
+	@echo "  po-check         every po/LANG.po complete and valid, po/respite.pot up to date with the sources"
+	@echo "  update-po        po/respite.pot from the sources, merged into every po/LANG.po"
 	@echo "  layout-check     each layer includes only those below it; one bus-name header; no C file over 1,000 lines"
 	@echo "  valgrind-check   the integration test with respited and respitectl under valgrind"
 	@echo "  soak             a bank month and a 10,000-operator day at high speed; memory and descriptors must stay flat"
@@ -356,7 +398,7 @@ help:
 	@echo "  deps             install the Debian packages the build and the tests need (as root, or with sudo)"
 	@echo "  clean            remove build/, build-san/, build-fuzz/ and compile_commands.json"
 	@echo "  help             this list"
-	@echo "Variables: PREFIX DESTDIR SYSCONFDIR LOCALSTATEDIR ACTIONSDIR SAN=1 (ASan+UBSan build in build-san/) KEEP=1"
+	@echo "Variables: PREFIX DESTDIR SYSCONFDIR LOCALSTATEDIR LOCALEDIR ACTIONSDIR SAN=1 (ASan+UBSan build in build-san/) KEEP=1"
 	@echo "           FUZZ_SECONDS CC CFLAGS"
 
 -include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)

@@ -20,6 +20,16 @@ for tool in Xvfb dunst dunstctl import dbus-monitor; do
         fi
 done
 
+# The language of the user's locale, also one not installed (Debian has
+# only C.UTF-8 unless told), and English in C.
+check "respite-notify --help under LANG=ja_JP.UTF-8 speaks Japanese" \
+        bash -c 'env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=ja_JP.UTF-8 RESPITE_LOCALEDIR="$1/locale" \
+                "$1/respite-notify" --help | grep -q "^使い方: respite-notify \[オプション\]$"' _ "$bin"
+check "and so does respitectl --help" bash -c 'env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=ja_JP.UTF-8 \
+        RESPITE_LOCALEDIR="$1/locale" "$1/respitectl" --help | grep -q "^使い方: respitectl \[オプション\] コマンド"' _ "$bin"
+check "and English under LANG=C" bash -c 'env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C \
+        RESPITE_LOCALEDIR="$1/locale" "$1/respite-notify" --help | grep -q "^Usage: respite-notify"' _ "$bin"
+
 # A private session bus, an X server and dunst on them.
 start_session_bus
 unset DBUS_SYSTEM_BUS_ADDRESS WAYLAND_DISPLAY
@@ -84,7 +94,11 @@ start_daemon() {
 "$bin/respite-notify" --user >"$tmp/notify16.log" 2>&1 &
 agent=$!
 pids+=($agent)
-"$bin/respite-notify" --user --operator op27 >"$tmp/notify27.log" 2>&1 &
+# op27's desktop is Japanese: LANG=ja_JP.UTF-8, a locale Debian does not
+# install by default (respite-notify takes its language all the same), and
+# the translations of the build tree.
+env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=ja_JP.UTF-8 RESPITE_LOCALEDIR="$bin/locale" \
+        "$bin/respite-notify" --user --operator op27 >"$tmp/notify27.log" 2>&1 &
 agent27=$!
 pids+=($agent27)
 check "respite-notify waits for respited" wait_for "$tmp/notify16.log" "waiting for it" 5
@@ -174,10 +188,40 @@ out=$("$ctl" --user status 2>&1)
 check "status: version, policy and today's counts" grep -q "respited 0.1 on the session bus" <<<"$out"
 check "status: breaks today" grep -Eq "Breaks today: +[0-9]+ statutory, [0-9]+ recovery" <<<"$out"
 check "status --json" json_ok status
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user status 2>&1)
+check "status under LANGUAGE=ja: 本日の休憩: 法定休憩N件、回復休憩N件" \
+        grep -Eq "^本日の休憩: +法定休憩[0-9]+件、回復休憩[0-9]+件、予定休憩[0-9]+件$" <<<"$out"
+check "its values start at one display column (the widest label's, plus one)" python3 -c '
+import re, sys, unicodedata
+width = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+cols = {width(m.group(1)) for m in (re.match(r"^(\S+: +)\S", l) for l in sys.stdin.read().splitlines()[1:]) if m}
+sys.exit(0 if len(cols) == 1 else 1)' <<<"$out"
 check "status --json has the counts" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["operators"] == 19 and d["breaks_today"]["recovery"] >= 1' "$tmp/out.json"
 out=$("$ctl" --user operators 2>&1)
 check "operators: an aligned table" grep -Eq "^op16 +Operator 16 +retail +07:00-13:45" <<<"$out"
 check "operators --json" json_ok operators
+# In Japanese: the headers take two columns a character (East Asian Wide),
+# and the table stays aligned by the columns a terminal shows.
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user operators 2>&1)
+check "operators under LANGUAGE=ja: Japanese headers (氏名, チーム, 次の休憩, 状態)" \
+        grep -Eq "^ID +氏名 +チーム +シフト +次の休憩 +状態 +開始" <<<"$out"
+check "and every column starts at the same display column as its header" python3 -c '
+import re, sys, unicodedata
+width = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+starts = lambda l: [width(l[:m.start()]) for m in re.finditer(r"\S+(?: \S+)*", l)]
+lines = sys.stdin.read().splitlines()
+head = starts(lines[0])
+bad = [l for l in lines[1:] if starts(l) != head[:len(starts(l))] or len(starts(l)) < len(head) - 1]
+print("\n".join(bad))
+sys.exit(1 if bad or len(lines) < 10 else 0)' <<<"$out"
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user schedule op16 --date 1999-01-04 2>&1)
+check "schedule under LANGUAGE=ja: 時刻は Asia/Jerusalem, 開始 終了 長さ 区分 理由" \
+        bash -c 'grep -q "^op16、1999-01-04（時刻はAsia/Jerusalem）$" <<<"$1" && grep -Eq "^開始 +終了 +長さ +区分 +理由$" <<<"$1"' _ "$out"
+check "and why in Japanese: 脅迫的な電話の後, 法律で定められた休憩" \
+        bash -c 'grep -Eq "^09:51 +10:11 +20min +recovery +脅迫的な電話の後$" <<<"$1" &&
+                 grep -Eq " statutory +法律で定められた休憩（脅迫的な電話の後の回復休憩を兼ねます）$" <<<"$1"' _ "$out"
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user schedule op16 --date 1999-01-04 --json 2>&1)
+check "while --json keeps the planner's reason" grep -q '"reason": *"after a threatening call (threat)"' <<<"$out"
 out=$("$ctl" --user schedule op16 --date 1999-01-04 2>&1)
 check "schedule: times in the site's zone" grep -q "times in Asia/Jerusalem" <<<"$out"
 check "schedule: the recovery break and why" grep -Eq "^09:51 +10:11 +20min +recovery +after a threatening call" <<<"$out"
@@ -190,6 +234,33 @@ check "report --json" json_ok report op27 other
 check "plan --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --config "$top/conf/demo.conf"
 check "plan --metrics --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --metrics
 check "op16's agent did not show op27's incident" bash -c "! grep -q 'Notifying.*other' '$tmp/notify16.log'"
+# A threat against op27, whose desktop speaks Japanese.
+"$ctl" --user report op27 threat >/dev/null 2>&1
+check "op27's agent notifies its recovery break in Japanese" wait_for "$tmp/notify27.log" "Notifying (critical): 回復休憩: " 5
+sleep 0.3
+check "the summary, body and action are Japanese (回復休憩, 脅迫的な電話の後, 電話対応を離れてください, 本日の予定を表示)" \
+        calls 'any(x["summary"].startswith("回復休憩: ") and x["summary"].endswith("20分") and "新しい回復休憩: " in x["body"]
+                and "脅迫的な電話の後。" in x["body"] and "電話対応を離れてください" in x["body"]
+                and "Asia/Jerusalemの時刻で表示しています。" in x["body"] and x["actions"] == ["default", "本日の予定を表示"]
+                for x in c)'
+# The screenshot shows it in Japanese with fonts-ipafont-gothic (tools/install-deps).
+if import -window root "$top/$build/notify-screenshot-ja.png" 2>/dev/null; then
+        ok "screenshot of the Japanese notification saved as $build/notify-screenshot-ja.png"
+else
+        fail "screenshot of the Japanese notification"
+fi
+# Its default action: op27's day, each break's why in Japanese.
+dunstctl action 0 2>/dev/null
+check "本日の予定を表示 (a click) shows op27's day" wait_for "$tmp/notify27.log" "Notifying (normal): 本日の休憩" 2
+check "each break's why in Japanese: 法律で定められた休憩, 脅迫的な電話の後" \
+        calls 'any(x["summary"] == "本日の休憩" and "法律で定められた休憩" in x["body"] and "脅迫的な電話の後" in x["body"]
+                and "statutory" not in x["body"] for x in c)'
+dunstctl close-all
+sleep 0.2
+check "dunst shows it: 回復休憩, 脅迫的な電話の後 (dunstctl history)" \
+        history_has "^回復休憩: [0-9:]+、20分$" critical "脅迫的な電話の後" "電話対応を離れてください"
+check "and op16's English desktop stays English: an English summary, an English action" \
+        calls 'all((x["actions"] == ["default", "Show my day"]) == x["summary"].isascii() for x in c)'
 out=$("$ctl" --user reload 2>&1)
 check "reload" grep -q "Reloaded" <<<"$out"
 
@@ -264,6 +335,9 @@ wait $daemon
 out=$("$ctl" --user status 2>&1); rc=$?
 check "without respited, respitectl exits 3" test $rc -eq 3
 check "and says how to start it" grep -q "Start it with" <<<"$out"
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user status 2>&1)
+check "in Japanese too (respited が…動いていません; \`respited --user\` で起動するか…)" \
+        bash -c 'grep -q "^respited がsessionバスで動いていません" <<<"$1" && grep -q "respited --user\` で起動するか" <<<"$1"' _ "$out"
 check "respite-notify outlives respited" alive $agent
 kill -TERM $agent
 wait $agent; rc=$?
@@ -276,6 +350,8 @@ if command -v systemd-analyze >/dev/null; then
         check "make install puts the user unit, man page and completion in place" \
                 test -f "$unit" -a -f "$tmp/root/usr/share/man/man1/respite-notify.1" \
                 -a -f "$tmp/root/usr/share/bash-completion/completions/respitectl"
+        check "make install puts the Japanese translations in the locale directory" \
+                test -f "$tmp/root/usr/share/locale/ja/LC_MESSAGES/respite.mo"
         check "the user unit is wanted by graphical-session.target" grep -q "^WantedBy=graphical-session.target" "$unit"
         mkdir -m 0700 "$tmp/xdg"
         sed "s|=/usr/bin/|=$tmp/root/usr/bin/|" "$unit" >"$tmp/xdg/respite-notify.service"

@@ -21,12 +21,12 @@
 #define ATS(d, h, m, s) (AT(d, h, m) + (usec_t) (s) * USEC_PER_SEC)
 
 static Category categories[] = {
-        { (char *) "verbal_abuse", (char *) "verbal abuse", 0, 10 * MIN_, false, 0, 0 },
-        { (char *) "threat", (char *) "a threatening call", 0, 20 * MIN_, true, 1, 0 },
-        { (char *) "unreasonable_demand", (char *) "an unreasonable demand", 4, 0, false, 0, 0 },
-        { (char *) "prolonged_call", (char *) "a very long call", 2, 0, false, 0, 0 },
-        { (char *) "other", (char *) "another incident", 2, 0, false, 0, 0 },
-        { (char *) "critical", (char *) "a critical incident", 0, 150 * MIN_, true, 1, 0 },
+        { (char *) "verbal_abuse", (char *) "verbal abuse", 0, 10 * MIN_, false, 0, 0, {} },
+        { (char *) "threat", (char *) "a threatening call", 0, 20 * MIN_, true, 1, 0, {} },
+        { (char *) "unreasonable_demand", (char *) "an unreasonable demand", 4, 0, false, 0, 0, {} },
+        { (char *) "prolonged_call", (char *) "a very long call", 2, 0, false, 0, 0, {} },
+        { (char *) "other", (char *) "another incident", 2, 0, false, 0, 0, {} },
+        { (char *) "critical", (char *) "a critical incident", 0, 150 * MIN_, true, 1, 0, {} },
 };
 
 static StatutoryTier jp_tiers[] = {
@@ -55,9 +55,9 @@ static inline Policy test_policy(void) {
 }
 
 static Operator operators[] = {
-        { (char *) "op1", (char *) "Operator 1", (char *) "team-a" },
-        { (char *) "op2", (char *) "Operator 2", (char *) "team-a" },
-        { (char *) "op3", (char *) "Operator 3", (char *) "team-b" },
+        { (char *) "op1", (char *) "Operator 1", (char *) "team-a", NULL },
+        { (char *) "op2", (char *) "Operator 2", (char *) "team-a", NULL },
+        { (char *) "op3", (char *) "Operator 3", (char *) "team-b", NULL },
 };
 
 static char *teams[] = { (char *) "team-a", (char *) "team-b", NULL };

@@ -10,6 +10,8 @@ set -euo pipefail
 
 build=${1:-build}
 bin="$top/$build"
+# The build tree's translations: LANG=ja_JP.UTF-8 make run speaks Japanese.
+export RESPITE_LOCALEDIR="$bin/locale"
 speed=${SPEED:-900}
 
 # Sleep until the replay clock, started at 06:45 local, shows HH:MM.

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "core/plan.h"
 #include "core/planner-internal.h"
+#include "shared/i18n.h"
 
 static const char * const break_kind_table[_BREAK_KIND_MAX] = {
         [BREAK_PLANNED] = "planned",
@@ -9,9 +10,9 @@ static const char * const break_kind_table[_BREAK_KIND_MAX] = {
 };
 
 static const char * const plan_break_kind_public_table[_BREAK_KIND_MAX] = {
-        [BREAK_PLANNED] = "Break",
-        [BREAK_STATUTORY] = "Statutory break",
-        [BREAK_RECOVERY] = "Recovery break",
+        [BREAK_PLANNED] = N_("Break"),
+        [BREAK_STATUTORY] = N_("Statutory break"),
+        [BREAK_RECOVERY] = N_("Recovery break"),
 };
 
 DEFINE_STRING_TABLE_LOOKUP(break_kind, BreakKind);

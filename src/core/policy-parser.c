@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "core/policy-parser.h"
+#include "shared/i18n.h"
 #include "shared/time-util.h"
 
 /* A message about setting s, prefixed with its location only. */
@@ -104,6 +105,40 @@ int policy_parse_string(PolicyParser *p, const config_setting_t *s, const Policy
                 return policy_setting_error(p, s, "expected a string in double quotes");
 
         return strdup_to(FIELD(base, spec, char *), config_setting_get_string(s));
+}
+
+int policy_parse_language(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
+        const char *v = policy_setting_string_or_null(s);
+
+        if (!i18n_language_is_valid(v))
+                return policy_setting_error(p, s, "expected a language such as \"ja\" or \"pt_BR\" in double quotes");
+        return strdup_to(FIELD(base, spec, char *), v);
+}
+
+int policy_parse_translation(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
+        Translations *t = FIELD(base, spec, Translations);
+        const char *language = config_setting_name(s) + strlen(spec->name), *v = policy_setting_string_or_null(s);
+        Translation *items;
+
+        if (!i18n_language_is_valid(language))
+                return policy_setting_error(p, s, "expected %sLANGUAGE with a language such as \"ja\" or \"pt_BR\"",
+                                            spec->name);
+        if (!v)
+                return policy_setting_error(p, s, "expected a string in double quotes");
+        for (size_t i = 0; i < t->n; i++)
+                if (streq(t->items[i].language, language))
+                        return policy_setting_error(p, s, "a second %s%s", spec->name, language);
+        items = reallocarray(t->items, t->n + 1, sizeof(*items));
+        if (!items)
+                return -ENOMEM;
+        t->items = items;
+        t->items[t->n] = (Translation) { .language = strdup(language), .text = strdup(v) };
+        if (!t->items[t->n].language || !t->items[t->n].text) {
+                translation_done(&t->items[t->n]);
+                return -ENOMEM;
+        }
+        t->n++;
+        return 0;
 }
 
 int policy_parse_identifier(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
@@ -256,7 +291,7 @@ static unsigned policy_edit_distance(const char *a, const char *b) {
 
 static const PolicySetting *policy_settings_find(const PolicySetting *table, const char *name) {
         for (const PolicySetting *t = table; t->name; t++)
-                if (streq(t->name, name))
+                if (t->prefix ? strncmp(name, t->name, strlen(t->name)) == 0 : streq(t->name, name))
                         return t;
         return NULL;
 }

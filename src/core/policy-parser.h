@@ -35,6 +35,7 @@ struct PolicySetting {
         size_t offset;
         uint64_t min;                   /* durations and counts: smallest value allowed */
         bool required;
+        bool prefix;                    /* name is a prefix: "label_" takes label_ja, label_pt_BR, … */
         const PolicySetting *children;  /* nested groups: NULL-name terminated */
 };
 
@@ -70,6 +71,12 @@ int policy_resolve_path(PolicyParser *p, const char *path, char **ret);
 int policy_parse_string(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base);
 /* char *, a name of [a-z0-9_]: it travels over D-Bus and the command line */
 int policy_parse_identifier(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base);
+/* Translations, one more for a member spec->name + LANGUAGE (a prefix
+ * setting: label_ja = "…"), LANGUAGE as i18n_language_is_valid() takes it;
+ * the same language twice is an error */
+int policy_parse_translation(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base);
+/* char *, a language as i18n_language_is_valid() takes it ("ja", "pt_BR") */
+int policy_parse_language(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base);
 /* char *, an IANA time zone that exists */
 int policy_parse_zone(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base);
 int policy_parse_bool(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base);

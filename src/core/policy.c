@@ -7,14 +7,47 @@
 #include "core/policy-parser.h"
 #include "core/policy-sources.h"
 #include "core/policy.h"
+#include "shared/i18n.h"
 #include "shared/time-util.h"
 
+/* ---- texts in other languages ---- */
+
+void translation_done(Translation *t) {
+        free(t->language);
+        free(t->text);
+        *t = (Translation) {};
+}
+
+void translations_done(Translations *t) {
+        free_array(t->items, t->n, translation_done);
+        *t = (Translations) {};
+}
+
+const char *translations_get(const Translations *t, const char *language, const char *fallback) {
+        size_t n = language ? strcspn(language, "_") : 0;
+
+        if (!language)
+                return fallback;
+        for (size_t i = 0; i < t->n; i++)
+                if (streq(t->items[i].language, language))
+                        return t->items[i].text;
+        for (size_t i = 0; i < t->n; i++)
+                if (strlen(t->items[i].language) == n && strncmp(t->items[i].language, language, n) == 0)
+                        return t->items[i].text;
+        return fallback;
+}
+
 /* ---- categories ---- */
+
+const char *category_label(const Category *c, const char *language) {
+        return translations_get(&c->labels, language, _(c->label));
+}
 
 static void policy_categories_free(Category *c, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 free(c[i].name);
                 free(c[i].label);
+                translations_done(&c[i].labels);
         }
         free(c);
 }
@@ -22,6 +55,7 @@ static void policy_categories_free(Category *c, size_t n) {
 static const PolicySetting policy_category_settings[] = {
         SETTING("name",        policy_parse_identifier, offsetof(Category, name), .required = true),
         SETTING("label",       policy_parse_string,     offsetof(Category, label)),
+        SETTING("label_",      policy_parse_translation, offsetof(Category, labels), .prefix = true),
         SETTING("points",      policy_parse_count,      offsetof(Category, points)),
         SETTING("recovery",    policy_parse_duration,   offsetof(Category, recovery)),
         SETTING("notify_lead", policy_parse_bool,       offsetof(Category, notify_lead)),
@@ -266,12 +300,14 @@ static int policy_parse_base_url(PolicyParser *p, const config_setting_t *s, con
 
 static const PolicySetting policy_site_settings[] = {
         SETTING("timezone", policy_parse_zone, P(timezone)),
+        SETTING("language", policy_parse_language, P(language)),
         SETTINGS_END,
 };
 
 static const PolicySetting policy_statutory_settings[] = {
         SETTING("name",            policy_parse_string,   P(statutory.name)),
         SETTING("source",          policy_parse_string,   P(statutory.source)),
+        SETTING("source_",         policy_parse_translation, P(statutory.sources), .prefix = true),
         SETTING("rules",           policy_parse_tiers,    0),
         SETTING("min_block",       policy_parse_duration, P(statutory.min_block)),
         SETTING("edge_margin",     policy_parse_duration, P(statutory.edge_margin)),
@@ -369,15 +405,16 @@ static const PolicySetting policy_settings[] = {
 /* ---- defaults ---- */
 
 /* The types follow the Japanese MHLW customer-harassment manual (2022); the
- * recoveries and points are respite's design choices. */
+ * recoveries and points are respite's design choices. The labels are
+ * translated where they are read (category_label()). */
 static const Category policy_default_categories[] = {
-        { (char *) "verbal_abuse",        (char *) "an abusive call",                 0, 10 * USEC_PER_MINUTE, false, 0, 0 },
-        { (char *) "threat",              (char *) "a threatening call",              0, 20 * USEC_PER_MINUTE, true, 0, 0 },
-        { (char *) "sexual_harassment",   (char *) "sexual harassment",               0, 15 * USEC_PER_MINUTE, true, 0, 0 },
-        { (char *) "unreasonable_demand", (char *) "unreasonable demands",            4, 0, false, 0, 0 },
-        { (char *) "prolonged_call",      (char *) "a very long call",                2, 0, false, 0, 0 },
-        { (char *) "repeat_caller",       (char *) "a caller who kept calling back",  4, 0, false, 0, 0 },
-        { (char *) "other",               (char *) "a difficult call",                2, 0, false, 0, 0 },
+        { (char *) "verbal_abuse",        (char *) N_("an abusive call"),                0, 10 * USEC_PER_MINUTE, false, 0, 0, {} },
+        { (char *) "threat",              (char *) N_("a threatening call"),             0, 20 * USEC_PER_MINUTE, true, 0, 0, {} },
+        { (char *) "sexual_harassment",   (char *) N_("sexual harassment"),              0, 15 * USEC_PER_MINUTE, true, 0, 0, {} },
+        { (char *) "unreasonable_demand", (char *) N_("unreasonable demands"),           4, 0, false, 0, 0, {} },
+        { (char *) "prolonged_call",      (char *) N_("a very long call"),               2, 0, false, 0, 0, {} },
+        { (char *) "repeat_caller",       (char *) N_("a caller who kept calling back"), 4, 0, false, 0, 0, {} },
+        { (char *) "other",               (char *) N_("a difficult call"),               2, 0, false, 0, 0, {} },
 };
 
 static int policy_set_default_categories(Policy *p) {
@@ -478,6 +515,12 @@ static int policy_from_config(PolicyParser *p, const config_t *c, Policy **ret) 
 
         if (!policy->categories) {
                 r = policy_set_default_categories(policy);
+                if (r < 0)
+                        return r;
+        }
+        /* The language of the daemon's locale unless the site names one. */
+        if (!policy->language) {
+                r = i18n_language_from_environment(&policy->language);
                 if (r < 0)
                         return r;
         }
@@ -583,6 +626,8 @@ Policy *policy_free(Policy *p) {
         free(p->timezone);
         free(p->statutory.name);
         free(p->statutory.source);
+        translations_done(&p->statutory.sources);
+        free(p->language);
         policy_tiers_free(p->statutory.tiers, p->statutory.n_tiers);
         policy_bands_free(p->coverage.bands, p->coverage.n_bands);
         policy_categories_free(p->categories, p->n_categories);

@@ -19,7 +19,33 @@
  * some 10 MiB; a file beyond is refused before it is read. */
 #define POLICY_SOURCES_MAX_SIZE (UINT64_C(64) << 20)
 
-typedef struct Category {
+/* A text of the policy in another language than its own (English): the
+ * value of label_ja = "…" (language "ja"). */
+typedef struct Translation {
+        char *language;
+        char *text;
+} Translation;
+
+typedef struct Translations {
+        Translation *items;
+        size_t n;
+} Translations;
+
+void translation_done(Translation *t);
+void translations_done(Translations *t);
+/* The text for language: its own ("ja_JP"), else its language's ("ja"),
+ * else fallback (the policy's English). NULL language: fallback. */
+const char *translations_get(const Translations *t, const char *language, const char *fallback);
+
+typedef struct Category Category;
+
+/* The label of category c in language (a feed's): its label_<language>
+ * (translations_get()), else the translation in po/ of its English label
+ * (the shipped ones are there) for the language i18n_language_push() set,
+ * else its label. */
+const char *category_label(const Category *c, const char *language);
+
+struct Category {
         char *name;             /* "threat": what ReportIncident takes */
         char *label;            /* the operator's own words: "a threatening call" */
         unsigned points;        /* points added to the accumulation window; 0 = none */
@@ -33,7 +59,8 @@ typedef struct Category {
         bool notify_lead;
         unsigned notify_lead_after;
         usec_t notify_lead_within;
-} Category;
+        Translations labels;    /* label_ja = "脅迫的な電話": the label in other languages */
+};
 
 /* One tier of a statutory rule: when working time (the shift less its
  * planned breaks) is strictly more than more_than, the rule's breaks must
@@ -62,6 +89,7 @@ typedef struct CoverageBand {
 typedef struct Statutory {
         char *name;             /* preset name, "jp" */
         char *source;           /* where the rule comes from, "Labour Standards Act art. 34(1)" */
+        Translations sources;   /* source_ja = "労働基準法第34条": the source in other languages */
         StatutoryTier *tiers;   /* sorted by more_than, ascending */
         size_t n_tiers;
         usec_t min_block;       /* smallest part a break may be split into; 0 = one block */
@@ -73,6 +101,9 @@ typedef struct Statutory {
 typedef struct Policy {
         char *path;             /* the file it was read from, or NULL for a string */
         char *timezone;         /* the site's IANA zone, validated */
+        char *language;         /* site.language: what the feeds speak unless the roster says an
+                                 * operator's ("ja"); by default the language of the locale
+                                 * (i18n_language_from_environment(): "en" in C) */
         Statutory statutory;
         Category *categories;   /* in file order, names unique */
         size_t n_categories;

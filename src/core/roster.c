@@ -32,6 +32,7 @@ Roster *roster_free(Roster *r) {
                 free(r->operators[i].id);
                 free(r->operators[i].name);
                 free(r->operators[i].team);
+                free(r->operators[i].language);
         }
         free(r->operators);
         free_array(r->shifts, r->n_shifts, roster_shift_done);
@@ -251,7 +252,8 @@ bool roster_operators_equal(const Roster *a, const Roster *b) {
                 return false;
         for (size_t i = 0; i < a->n_operators; i++)
                 if (!streq(a->operators[i].id, b->operators[i].id) || !streq(a->operators[i].name, b->operators[i].name) ||
-                    !streq(a->operators[i].team, b->operators[i].team))
+                    !streq(a->operators[i].team, b->operators[i].team) ||
+                    !streq_ptr(a->operators[i].language, b->operators[i].language))
                         return false;
         return true;
 }
@@ -313,6 +315,18 @@ static int roster_list_teams(Roster *r) {
         return 0;
 }
 
+int roster_set_operator_language(Roster *r, const char *id, const char *language) {
+        ssize_t i = roster_find_operator(r, id);
+        Operator *o;
+
+        if (i < 0)
+                return (int) i;
+        o = &r->operators[i];
+        if (o->language)
+                return streq(o->language, language) ? 0 : -EEXIST;
+        return strdup_to(&o->language, language);
+}
+
 int roster_append(Roster *r, const Roster *from) {
         for (size_t i = 0; i < from->n_shifts; i++) {
                 const Shift *s = &from->shifts[i];
@@ -320,6 +334,10 @@ int roster_append(Roster *r, const Roster *from) {
                 int k;
 
                 k = roster_add_shift(r, o->id, o->name, o->team, s->start, s->end, s->source);
+                if (k >= 0 && o->language)
+                        k = roster_set_operator_language(r, o->id, o->language);
+                if (k == -EEXIST)
+                        k = 0;  /* the first source's language stays, as its name and team do */
                 if (k < 0)
                         return k;
         }

@@ -9,6 +9,8 @@ typedef struct Operator {
         char *id;       /* "op17": what incidents and feeds are keyed by */
         char *name;     /* display name, "Operator 17"; never NULL (defaults to id) */
         char *team;     /* coverage is counted per team; never NULL (default "default") */
+        char *language; /* what the operator's feed speaks ("ja"; the roster's language column);
+                         * NULL: the site's (site.language) */
 } Operator;
 
 /* A break that came with the roster (kind "planned"), e.g. the gap of a
@@ -62,7 +64,7 @@ bool roster_has_team(const Roster *r, const char *team) _pure_;
  * O(log n_operators). Returns how many there are (0: no such team). */
 size_t roster_team_operators(const Roster *r, const char *team, const size_t **ret);
 
-/* Whether a and b have the same operators, with the same names and teams
+/* Whether a and b have the same operators, with the same names, teams and languages
  * (their shifts may differ). Linear in the operators. */
 bool roster_operators_equal(const Roster *a, const Roster *b) _pure_;
 
@@ -71,6 +73,12 @@ bool roster_operators_equal(const Roster *a, const Roster *b) _pure_;
  * -EINVAL for an id or team roster_name_is_valid() refuses, or -ENOMEM. */
 int roster_add_shift(Roster *r, const char *id, const char *name, const char *team, usec_t start, usec_t end,
                      const char *source);
+
+/* Set the language of operator id, added already (roster_add_shift()):
+ * language is as i18n_language_is_valid() takes it. A second, different
+ * language keeps the first. Returns 0, -ENOENT for an unknown id, -EEXIST
+ * when the operator had another language, or -ENOMEM. */
+int roster_set_operator_language(Roster *r, const char *id, const char *language);
 
 /* Add copies of the shifts (and operators) of from, a roster not yet
  * finished, to r, as roster_add_shift() does. Returns 0 or a negative

@@ -5,6 +5,7 @@
 #include "ctl/respitectl.h"
 #include "publish/feed.h"
 #include "shared/bus-contract.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 const char *ctl_bus_kind(void) {
@@ -18,15 +19,16 @@ static int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what) {
 
         if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
                                    SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_DISCONNECTED)) {
-                log_error("respited is not running on the %s bus (%s).", ctl_bus_kind(), message);
-                log_error(arg_user ? "Start it with `respited --user`, or drop --user for the system bus." :
-                                     "Start it with `systemctl start respited`, or add --user for the session bus.");
+                log_error(_("respited is not running on the %s bus (%s)."), ctl_bus_kind(), message);
+                log_error("%s", arg_user ? _("Start it with `respited --user`, or drop --user for the system bus.") :
+                                           _("Start it with `systemctl start respited`, or add --user for the "
+                                             "session bus."));
                 return -EHOSTDOWN;
         }
         if (sd_bus_error_has_name(e, SD_BUS_ERROR_ACCESS_DENIED)) {
                 log_error("Failed to %s: %s", what, message);
-                log_error("respited decides by your Unix user: an administrator maps users to operators and "
-                          "team leads in the access section of respite.conf (see respite.conf(5)).");
+                log_error(_("respited decides by your Unix user: an administrator maps users to operators and "
+                            "team leads in the access section of respite.conf (see respite.conf(5))."));
                 return -EACCES;
         }
         if (sd_bus_error_has_name(e, BUS_ERROR_UNKNOWN_OPERATOR)) {

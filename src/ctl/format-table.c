@@ -3,11 +3,14 @@
 
 #include "ctl/ctl-json.h"
 #include "ctl/format-table.h"
+#include "ctl/term.h"
 #include "shared/csv-reader.h"
+#include "shared/i18n.h"
+#include "shared/reason-words.h"
 
 typedef struct TableCell {
         TableDataType type;
-        char *text;             /* TABLE_STRING, TABLE_BREAK_KIND: a copy, or NULL */
+        char *text;             /* TABLE_STRING, TABLE_BREAK_KIND, TABLE_REASON: a copy, or NULL */
         char *zone;             /* time types */
         usec_t usec;            /* time types and TABLE_DURATION */
 } TableCell;
@@ -96,6 +99,10 @@ int table_add_break_kind(Table *t, const char *kind) {
         return table_add_text(t, TABLE_BREAK_KIND, kind);
 }
 
+int table_add_reason(Table *t, const char *reason) {
+        return table_add_text(t, TABLE_REASON, reason);
+}
+
 int table_add_time(Table *t, TableDataType type, usec_t when, const char *zone) {
         TableCell c = { .type = type, .usec = when, .zone = strdup(zone) };
 
@@ -126,6 +133,7 @@ static int table_cell_text(const TableCell *c, char **ret) {
         switch (c->type) {
         case TABLE_STRING:
         case TABLE_BREAK_KIND:
+        case TABLE_REASON:
                 s = c->text ?: "";
                 break;
         case TABLE_DURATION:
@@ -147,6 +155,7 @@ static int table_cell_record(const TableCell *c, char **ret) {
         switch (c->type) {
         case TABLE_STRING:
         case TABLE_BREAK_KIND:
+        case TABLE_REASON:
                 return strdup_to(ret, c->text ?: "");
         case TABLE_DURATION:
                 return asprintf(ret, "%" PRIu64, c->usec / USEC_PER_MINUTE) < 0 ? -ENOMEM : 0;
@@ -189,15 +198,6 @@ static int table_render(const Table *t, const size_t *shown, size_t n_shown, boo
         return 0;
 }
 
-/* Display width: code points of UTF-8 (no wide characters in our columns). */
-static size_t table_text_width(const char *s) {
-        size_t n = 0;
-
-        for (; *s; s++)
-                n += ((unsigned char) *s & 0xC0) != 0x80;
-        return n;
-}
-
 static const char *table_kind_color(const char *kind) {
         return streq(kind, "recovery") ? ANSI_YELLOW : streq(kind, "statutory") ? ANSI_BLUE : "";
 }
@@ -221,8 +221,26 @@ int table_print(const Table *t, bool color) {
         r = table_render(t, t->display, t->n_display, false, &texts);
         if (r < 0)
                 return r;
+        /* The headers and reasons in the reader's language (CSV keeps them as they are). */
+        for (size_t i = 0; i < t->n_display; i++) {
+                r = strdup_to(&texts[i], _(t->columns[t->display[i]].header));
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = t->n_display; texts[i]; i++)
+                if (t->cells[(i / t->n_display - 1) * t->n_columns + t->display[i % t->n_display]].type ==
+                    TABLE_REASON) {
+                        char *translated = reason_translate(texts[i]);
+
+                        if (translated) {
+                                free(texts[i]);
+                                texts[i] = translated;
+                        }
+                }
+        /* By the columns each text takes: a Japanese character takes two
+         * (wcwidth(3), East Asian Wide). */
         for (size_t i = 0; texts[i]; i++)
-                widths[i % t->n_display] = MAX(widths[i % t->n_display], table_text_width(texts[i]));
+                widths[i % t->n_display] = MAX(widths[i % t->n_display], term_text_width(texts[i]));
         for (size_t i = 0; texts[i]; i++) {
                 size_t column = i % t->n_display;
                 const char *on = color ? table_text_color(t, i, texts[i]) : "";
@@ -231,7 +249,7 @@ int table_print(const Table *t, bool color) {
                 if (column == t->n_display - 1)
                         putchar('\n');
                 else
-                        printf("%*s", (int) (widths[column] - table_text_width(texts[i]) + 2), "");
+                        printf("%*s", (int) (widths[column] - term_text_width(texts[i]) + 2), "");
         }
         return 0;
 }
@@ -273,6 +291,7 @@ static int table_cell_to_json(const TableCell *c, const char *key, json_object *
         switch (c->type) {
         case TABLE_STRING:
         case TABLE_BREAK_KIND:
+        case TABLE_REASON:
                 return ctl_json_add_string(o, key, c->text);
         case TABLE_DURATION:
                 return ctl_json_add_uint(o, key, c->usec / USEC_PER_MINUTE);

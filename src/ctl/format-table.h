@@ -22,6 +22,8 @@
 typedef enum TableDataType {
         TABLE_STRING,           /* text: as is, "" for NULL; JSON: a string, or null for NULL */
         TABLE_BREAK_KIND,       /* a TABLE_STRING shown in colour: recovery yellow, statutory blue */
+        TABLE_REASON,           /* a TABLE_STRING, a planner's reason: the text says it in the reader's
+                                 * language where it can (reason_translate()); CSV and JSON as given */
         /* Instants in a zone: text "-" for 0 (none); JSON as ctl_json_add_time(). */
         TABLE_TIMESTAMP,        /* "1999-01-04T10:42:00+02:00" (table_print() fails if it does not format) */
         TABLE_TIMESTAMP_MINUTE, /* "1999-01-04 10:42" ("?" if it does not format) */
@@ -31,7 +33,8 @@ typedef enum TableDataType {
 } TableDataType;
 
 typedef struct TableColumn {
-        const char *header;     /* the text's header, or NULL: not in the text */
+        const char *header;     /* the text's header, N_("…"): translated where the text prints
+                                 * it, as it is in CSV; or NULL: not in the text */
         const char *json;       /* the JSON key and CSV header, or NULL: not in JSON */
 } TableColumn;
 
@@ -64,6 +67,7 @@ void table_set_csv_style(Table *t, TableCsvStyle style);
  * Return 0 or -ENOMEM. */
 int table_add_string(Table *t, const char *s);
 int table_add_break_kind(Table *t, const char *kind);
+int table_add_reason(Table *t, const char *reason);
 int table_add_time(Table *t, TableDataType type, usec_t when, const char *zone);
 int table_add_duration(Table *t, usec_t d);
 

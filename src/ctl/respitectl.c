@@ -9,6 +9,7 @@
 #include <limits.h>
 
 #include "ctl/respitectl.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/string-table.h"
 
@@ -51,7 +52,9 @@ const char *arg_state_dir = NULL;
 static char **arg_args = NULL;          /* the verb and its operands */
 
 static void respitectl_help(void) {
-        printf("Usage: respitectl [OPTIONS] COMMAND ...\n\n"
+        /* TRANSLATORS: keep the commands, the options and their arguments as they are, and the
+         * descriptions in one column (a Japanese character takes two). */
+        fputs(_("Usage: respitectl [OPTIONS] COMMAND ...\n\n"
                "Read (over D-Bus, from a running respited; add --json for JSON):\n"
                "  status               The daemon: version, policy, operators, today's counts\n"
                "  operators            The operators you may read: team, shift, next break\n"
@@ -106,7 +109,7 @@ static void respitectl_help(void) {
                "Times are ISO 8601 (1999-01-04T10:42:00+02:00); without an offset they are\n"
                "in the site's time zone, and so are the times shown. Exit status: 0 done,\n"
                "1 failed, 2 bad usage, 3 respited not reachable, 4 access denied, 5 no such\n"
-               "operator, team, category or alert. See respitectl(1).\n");
+               "operator, team, category or alert. See respitectl(1).\n"), stdout);
 }
 
 static int respitectl_parse_format(const char *s) {
@@ -318,6 +321,7 @@ static int respitectl_run(int argc, char *argv[]) {
         int r;
 
         log_setup();
+        i18n_setup(true);
         r = respitectl_parse_argv(argc, argv);
         if (r <= 0)
                 return r;

@@ -46,29 +46,49 @@ static size_t term_next(const char *s, mbstate_t *st, size_t *ret_bytes) {
 }
 
 /* Switch this thread to C.UTF-8 for wcwidth(); *ret_old to go back.
- * Returns the locale to free, or 0 when there is none (then every byte
- * that is not a continuation byte counts a column). */
+ * Returns the locale, made once for the process (newlocale(3) takes
+ * microseconds, and a table measures every cell), or 0 when there is none
+ * (then every byte that is not a continuation byte counts a column). */
 static locale_t term_utf8_locale(locale_t *ret_old) {
-        locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
+        static locale_t term_utf8 = (locale_t) 0;
 
-        if (l)
-                *ret_old = uselocale(l);
-        return l;
+        if (!term_utf8)
+                term_utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
+        if (term_utf8)
+                *ret_old = uselocale(term_utf8);
+        return term_utf8;
 }
 
 static void term_restore_locale(locale_t l, locale_t old) {
-        if (!l)
-                return;
-        uselocale(old);
-        freelocale(l);
+        if (l)
+                uselocale(old);
+}
+
+/* The length of the run of printable ASCII at the start of s. */
+static size_t term_printable_ascii(const char *s) {
+        size_t n = 0;
+
+        while ((unsigned char) s[n] >= 0x20 && (unsigned char) s[n] < 0x7f)
+                n++;
+        return n;
 }
 
 /* The columns s takes, and in *ret_fit (if given) the length in bytes of
  * its longest prefix of at most limit columns. */
 static size_t term_measure(const char *s, size_t limit, size_t *ret_fit) {
-        locale_t old = (locale_t) 0, l = term_utf8_locale(&old);
+        size_t printable = term_printable_ascii(s);
+        locale_t old = (locale_t) 0, l;
         mbstate_t st = {};
         size_t width = 0, fit = 0, i = 0;
+
+        /* Printable ASCII, most of what tables hold: a column each, without
+         * the cost of a locale (newlocale(3) takes microseconds). */
+        if (s[printable] == '\0') {
+                if (ret_fit)
+                        *ret_fit = MIN(printable, limit);
+                return printable;
+        }
+        l = term_utf8_locale(&old);
 
         while (s[i]) {
                 size_t bytes, w;

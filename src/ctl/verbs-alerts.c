@@ -11,6 +11,7 @@
 #include "ctl/respitectl.h"
 #include "ctl/verbs-internal.h"
 #include "shared/bus-contract.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -76,7 +77,8 @@ static int verbs_alerts_format_ack(usec_t when, const char *by, usec_t day, cons
         table_format_time(day_when != day_of ? TABLE_TIMESTAMP_MINUTE : TABLE_CLOCK, when, zone, t);
         if (isempty(by))
                 return strdup_to(ret, t);
-        return asprintf(ret, "%s by %s", t, by) < 0 ? -ENOMEM : 0;
+        /* TRANSLATORS: "10:42 by lead1": when and by whom an alert was acknowledged. */
+        return asprintf(ret, _("%s by %s"), t, by) < 0 ? -ENOMEM : 0;
 }
 
 static const char *verbs_alerts_empty_to_null(const char *s) {
@@ -104,8 +106,10 @@ int verb_ack(char **args) {
                         return log_oom();
                 return 0;
         }
-        fprintf(stderr, "Acknowledged: the other leads' notifications of it close. `respitectl alerts` shows it%s.\n",
-                arg_note ? " with your note" : "");
+        fprintf(stderr, arg_note ? _("Acknowledged: the other leads' notifications of it close. `respitectl alerts` "
+                                     "shows it with your note.\n") :
+                                   _("Acknowledged: the other leads' notifications of it close. `respitectl alerts` "
+                                     "shows it.\n"));
         return 0;
 }
 
@@ -141,22 +145,22 @@ static int verbs_alerts_alert_compare(const void *a, const void *b) {
 }
 
 static const TableColumn verbs_alerts_alert_columns[] = {
-        { "ID",           "id"              },
-        { "STATE",        NULL              },
+        { N_("ID"),           "id"              },
+        { N_("STATE"),        NULL              },
         { NULL,           "state"           },
-        { "WHEN",         "time"            },
+        { N_("WHEN"),         "time"            },
         { NULL,           "raised"          },
-        { "OPERATOR",     "operator"        },
-        { "TEAM",         "team"            },
-        { "CATEGORY",     "category"        },
-        { "RECOVERY",     NULL              },
+        { N_("OPERATOR"),     "operator"        },
+        { N_("TEAM"),         "team"            },
+        { N_("CATEGORY"),     "category"        },
+        { N_("RECOVERY"),     NULL              },
         { NULL,           "recovery_start"  },
         { NULL,           "recovery_end"    },
         { NULL,           "escalated"       },
-        { "ACKNOWLEDGED", NULL              },
+        { N_("ACKNOWLEDGED"), NULL              },
         { NULL,           "acknowledged"    },
         { NULL,           "acknowledged_by" },
-        { "NOTE",         "note"            },
+        { N_("NOTE"),         "note"            },
 };
 
 static int verbs_alerts_alert_row(Table *t, const AlertRow *a, const char *zone) {
@@ -222,13 +226,14 @@ int verb_alerts(char **args) {
                         return log_oom();
                 n_open += rows[i].acknowledged == 0;
         }
-        if (asprintf(&none, "No alerts open, and none raised since %s.\n",
+        if (asprintf(&none, _("No alerts open, and none raised since %s.\n"),
                      table_format_time(TABLE_TIMESTAMP_MINUTE, since, zone, since_text)) < 0)
                 return log_oom();
         r = verbs_daemon_print_table(t, none);
         if (r >= 0 && n_open > 0 && arg_format == FORMAT_TABLE) {
                 fflush(stdout);         /* the hint after the table, also into one pipe */
-                fprintf(stderr, "%zu open: `respitectl ack ID [--note TEXT]` acknowledges one.\n", n_open);
+                fprintf(stderr, P_("%zu open: `respitectl ack ID [--note TEXT]` acknowledges it.\n",
+                                   "%zu open: `respitectl ack ID [--note TEXT]` acknowledges one.\n", n_open), n_open);
         }
         return r;
 }
@@ -273,27 +278,27 @@ static int verbs_alerts_incident_compare(const void *a, const void *b) {
 /* The record's columns, as respitectl(1) THE INCIDENT RECORD describes
  * them; CSV and JSON have every JSON column, the text fewer. */
 static const TableColumn verbs_alerts_incident_columns[] = {
-        { "TIME",         "time"             },
-        { "OPERATOR",     "operator"         },
-        { "TEAM",         "team"             },
-        { "CATEGORY",     "category"         },
+        { N_("TIME"),         "time"             },
+        { N_("OPERATOR"),     "operator"         },
+        { N_("TEAM"),         "team"             },
+        { N_("CATEGORY"),     "category"         },
         { NULL,           "note"             },
         { NULL,           "source"           },
-        { "RECOVERY",     NULL               },
+        { N_("RECOVERY"),     NULL               },
         { NULL,           "recovery_start"   },
         { NULL,           "recovery_end"     },
-        { "TAKEN",        NULL               },
+        { N_("TAKEN"),        NULL               },
         { NULL,           "taken"            },
         { NULL,           "alert"            },
-        { "ALERTED",      "alerted"          },
-        { "ACKNOWLEDGED", NULL               },
+        { N_("ALERTED"),      "alerted"          },
+        { N_("ACKNOWLEDGED"), NULL               },
         { NULL,           "acknowledged"     },
         { NULL,           "acknowledged_by"  },
-        { "ESCALATED",    "escalated"        },
+        { N_("ESCALATED"),    "escalated"        },
         { NULL,           "acknowledge_note" },
         { NULL,           "received"         },
         { NULL,           "id"               },
-        { "NOTE",         NULL               },
+        { N_("NOTE"),         NULL               },
 };
 
 /* "partly_taken" → "partly taken"; "" (not known) → "-". */

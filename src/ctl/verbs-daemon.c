@@ -3,6 +3,7 @@
  * report, reload, feed-url, rotate-token (lead alerts and the incident
  * record: verbs-alerts.c). Times show in the daemon's zone, and today is
  * the daemon's today. */
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "core/plan.h"
@@ -10,9 +11,11 @@
 #include "ctl/ctl-json.h"
 #include "ctl/format-table.h"
 #include "ctl/respitectl.h"
+#include "ctl/term.h"
 #include "ctl/verbs-internal.h"
 #include "publish/feed.h"
 #include "shared/bus-contract.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -165,6 +168,29 @@ static int verbs_daemon_status_json(const DaemonStatus *s) {
         return 0;
 }
 
+/* The labels of the status, in the reader's language, in the order printed. */
+static const char * const verbs_daemon_status_labels[] = {
+        N_("Policy:"), N_("Time zone:"), N_("Operators:"), N_("Breaks today:"), N_("Incidents today:"),
+        N_("Agents now:"), N_("Actions:"), N_("Last action failure:"), N_("Feeds over HTTP:"),
+        N_("Statutory violations:"),
+};
+
+/* "LABEL: value", the values starting one column after the widest label
+ * (by the columns a terminal shows, term_text_width()). */
+_printf_(2, 3)
+static void verbs_daemon_status_line(const char *label, const char *format, ...) {
+        size_t width = 0;
+        va_list ap;
+
+        for (size_t i = 0; i < ELEMENTSOF(verbs_daemon_status_labels); i++)
+                width = MAX(width, term_text_width(_(verbs_daemon_status_labels[i])));
+        printf("%s%*s", _(label), (int) (width + 1 - term_text_width(_(label))), "");
+        va_start(ap, format);
+        vprintf(format, ap);
+        va_end(ap);
+        putchar('\n');
+}
+
 /* "NAME: value" lines. */
 static void verbs_daemon_status_text(const DaemonStatus *s) {
         uint32_t counts[_BREAK_KIND_MAX] = {};
@@ -179,33 +205,37 @@ static void verbs_daemon_status_text(const DaemonStatus *s) {
                         counts[k] = s->breaks.items[i].n;
         }
         table_format_time(TABLE_TIMESTAMP_MINUTE, s->now, s->zone, when);
-        printf("%srespited %s%s on the %s bus\n", arg_color ? ANSI_BOLD : "", s->version,
+        printf(_("%srespited %s%s on the %s bus\n"), arg_color ? ANSI_BOLD : "", s->version,
                arg_color ? ANSI_RESET : "", ctl_bus_kind());
-        printf("Policy:               %s (statutory preset %s)\n", s->policy, isempty(s->preset) ? "none" : s->preset);
-        printf("Time zone:            %s; the daemon's clock says %s\n", s->zone, when);
-        printf("Operators:            %" PRIu32 " in %" PRIu32 " teams; %" PRIu32 " shifts today\n",
-               s->operators, s->teams, s->shifts);
+        verbs_daemon_status_line(N_("Policy:"), _("%s (statutory preset %s)"), s->policy,
+                                 isempty(s->preset) ? _("none") : s->preset);
+        verbs_daemon_status_line(N_("Time zone:"), _("%s; the daemon's clock says %s"), s->zone, when);
+        verbs_daemon_status_line(N_("Operators:"), _("%" PRIu32 " in %" PRIu32 " teams; %" PRIu32 " shifts today"),
+                                 s->operators, s->teams, s->shifts);
         /* Counts by kind and of incidents: for leads and root. */
         if (s->breaks.given) {
-                printf("Breaks today:         %" PRIu32 " statutory, %" PRIu32 " recovery, %" PRIu32 " planned\n",
-                       counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED]);
-                printf("Incidents today:      %" PRIu32 "\n", s->incidents);
+                verbs_daemon_status_line(N_("Breaks today:"),
+                                         _("%" PRIu32 " statutory, %" PRIu32 " recovery, %" PRIu32 " planned"),
+                                         counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED]);
+                verbs_daemon_status_line(N_("Incidents today:"), "%" PRIu32, s->incidents);
         }
-        printf("Agents now:           %" PRIu32 " on a call, %" PRIu32 " available, %" PRIu32 " paused, %" PRIu32
-               " on a break\n", s->on_call, s->available, s->paused, s->on_break);
-        printf("Actions:              %" PRIu64 " run, %" PRIu64 " succeeded, %" PRIu64 " failed, %" PRIu64
-               " timed out, %" PRIu32 " running\n", s->actions_started, s->actions_succeeded, s->actions_failed,
-               s->actions_timed_out, s->actions_running);
+        verbs_daemon_status_line(N_("Agents now:"),
+                                 _("%" PRIu32 " on a call, %" PRIu32 " available, %" PRIu32 " paused, %" PRIu32
+                                   " on a break"), s->on_call, s->available, s->paused, s->on_break);
+        verbs_daemon_status_line(N_("Actions:"),
+                                 _("%" PRIu64 " run, %" PRIu64 " succeeded, %" PRIu64 " failed, %" PRIu64
+                                   " timed out, %" PRIu32 " running"), s->actions_started, s->actions_succeeded,
+                                 s->actions_failed, s->actions_timed_out, s->actions_running);
         if (!isempty(s->action_failure))
-                printf("Last action failure:  %s\n", s->action_failure);
+                verbs_daemon_status_line(N_("Last action failure:"), "%s", s->action_failure);
         if (!isempty(s->feed_server))
-                printf("Feeds over HTTP:      %s%s%s\n", retrying ? ANSI_YELLOW : "", s->feed_server,
-                       retrying ? ANSI_RESET : "");
-        printf("Statutory violations: %s%" PRIu32 "%s\n", warn ? ANSI_YELLOW : "", s->violations,
-               warn ? ANSI_RESET : "");
+                verbs_daemon_status_line(N_("Feeds over HTTP:"), "%s%s%s", retrying ? ANSI_YELLOW : "",
+                                         s->feed_server, retrying ? ANSI_RESET : "");
+        verbs_daemon_status_line(N_("Statutory violations:"), "%s%" PRIu32 "%s", warn ? ANSI_YELLOW : "",
+                                 s->violations, warn ? ANSI_RESET : "");
         if (s->violations > 0)
-                fprintf(stderr, "Some shifts cannot hold their statutory breaks: `respitectl plan --metrics` "
-                        "with the same roster shows which; the daemon's log names them.\n");
+                fprintf(stderr, _("Some shifts cannot hold their statutory breaks: `respitectl plan --metrics` "
+                                  "with the same roster shows which; the daemon's log names them.\n"));
 }
 
 int verb_status(char **args) {
@@ -277,15 +307,15 @@ int verbs_daemon_list_operators(sd_bus *bus, sd_bus_message **ret_reply, Operato
 }
 
 static const TableColumn verbs_daemon_operator_columns[] = {
-        { "ID",         "id"          },
-        { "NAME",       "name"        },
-        { "TEAM",       "team"        },
-        { "SHIFT",      NULL          },
+        { N_("ID"),         "id"          },
+        { N_("NAME"),       "name"        },
+        { N_("TEAM"),       "team"        },
+        { N_("SHIFT"),      NULL          },
         { NULL,         "shift_start" },
         { NULL,         "shift_end"   },
-        { "NEXT BREAK", "next_break"  },
-        { "STATE",      "state"       },
-        { "SINCE",      "since"       },
+        { N_("NEXT BREAK"), "next_break"  },
+        { N_("STATE"),      "state"       },
+        { N_("SINCE"),      "since"       },
 };
 
 /* "07:00-13:45" (with the date unless it is the day of now), or "-". */
@@ -382,10 +412,11 @@ int verb_operators(char **args) {
                 if (verbs_daemon_operator_row(t, &rows[i], a, now, zone) < 0)
                         return log_oom();
         }
-        r = verbs_daemon_print_table(t, "No operators you may read.\n");
+        r = verbs_daemon_print_table(t, _("No operators you may read.\n"));
         if (r >= 0 && n == 0 && !arg_json)
-                fprintf(stderr, "respited shows each user only the operators it may read: an administrator maps "
-                        "users and team leads in the access section of respite.conf (respite.conf(5)).\n");
+                fprintf(stderr, _("respited shows each user only the operators it may read: an administrator "
+                                  "maps users and team leads in the access section of respite.conf "
+                                  "(respite.conf(5)).\n"));
         return r;
 }
 
@@ -406,12 +437,12 @@ static const CtlBusField verbs_daemon_break_fields[] = {
 };
 
 static const TableColumn verbs_daemon_break_columns[] = {
-        { "KIND",   "kind"    },
-        { "START",  "start"   },
-        { "END",    "end"     },
-        { "LENGTH", "minutes" },
+        { N_("KIND"),   "kind"    },
+        { N_("START"),  "start"   },
+        { N_("END"),    "end"     },
+        { N_("LENGTH"), "minutes" },
         { NULL,     "uid"     },
-        { "REASON", "reason"  },
+        { N_("REASON"), "reason"  },
 };
 
 /* The text: START END LENGTH KIND REASON. */
@@ -446,7 +477,7 @@ static int verbs_daemon_break_table(const ScheduleBreak *b, size_t n, const char
                 if (table_add_break_kind(t, b[i].kind) < 0 || table_add_time(t, TABLE_CLOCK, b[i].start, zone) < 0 ||
                     table_add_time(t, TABLE_CLOCK, b[i].end, zone) < 0 ||
                     table_add_duration(t, b[i].end - b[i].start) < 0 || table_add_string(t, b[i].uid) < 0 ||
-                    table_add_string(t, b[i].reason) < 0)
+                    table_add_reason(t, b[i].reason) < 0)
                         return -ENOMEM;
         *ret = TAKE_PTR(t);
         return 0;
@@ -491,8 +522,8 @@ int verb_schedule(char **args) {
                 return log_oom();
         if (arg_json)
                 return verbs_daemon_schedule_json(args[1], date, zone, t);
-        printf("%s, %s (times in %s)\n", args[1], date, zone);
-        return verbs_daemon_print_table(t, "No breaks.\n");
+        printf(_("%s, %s (times in %s)\n"), args[1], date, zone);
+        return verbs_daemon_print_table(t, _("No breaks.\n"));
 }
 
 /* ---- report ---- */
@@ -540,24 +571,24 @@ static void verbs_daemon_report_text(const char *id, const char *operator, const
 
         printf("%s\n", id);
         if (granted && agent && streq(agent->state, "on_call"))
-                fprintf(stderr, "Recovery break for %s (%s), %s; %s is on a call since %s: it begins when the "
-                        "call ends.\n", operator, duration_format(granted->end - granted->start, length, sizeof length),
+                fprintf(stderr, _("Recovery break for %s (%s), %s; %s is on a call since %s: it begins when the "
+                                  "call ends.\n"), operator, duration_format(granted->end - granted->start, length, sizeof length),
                         granted->reason, operator, table_format_time(TABLE_CLOCK, agent->call_since ?: agent->since,
                                                                       zone, a));
         else if (granted)
-                fprintf(stderr, "Recovery break for %s: %s to %s (%s), %s.\n", operator,
+                fprintf(stderr, _("Recovery break for %s: %s to %s (%s), %s.\n"), operator,
                         table_format_time(TABLE_TIMESTAMP_MINUTE, granted->start, zone, a),
                         table_format_time(TABLE_CLOCK, granted->end, zone, z),
                         duration_format(granted->end - granted->start, length, sizeof length), granted->reason);
         else if (merged)
-                fprintf(stderr, "No break of its own: it merged into %s's next break, the %s break of %s to %s "
-                        "(%s, %s), which now gives the recovery too. `respitectl schedule %s` shows the day and "
-                        "why.\n", operator, merged->kind, table_format_time(TABLE_TIMESTAMP_MINUTE, merged->start, zone, a),
+                fprintf(stderr, _("No break of its own: it merged into %s's next break, the %s break of %s to %s "
+                                  "(%s, %s), which now gives the recovery too. `respitectl schedule %s` shows the "
+                                  "day and why.\n"), operator, merged->kind, table_format_time(TABLE_TIMESTAMP_MINUTE, merged->start, zone, a),
                         table_format_time(TABLE_CLOCK, merged->end, zone, z),
                         duration_format(merged->end - merged->start, length, sizeof length), zone, operator);
         else
-                fprintf(stderr, "No break of its own: it adds points toward one. `respitectl schedule %s` shows the "
-                        "day and why.\n", operator);
+                fprintf(stderr, _("No break of its own: it adds points toward one. `respitectl schedule %s` shows "
+                                  "the day and why.\n"), operator);
 }
 
 int verb_report(char **args) {
@@ -651,7 +682,7 @@ int verb_reload(char **args) {
         r = ctl_bus_call(bus, BUS_METHOD_RELOAD, "reload respited", NULL, NULL);
         if (r < 0)
                 return r;
-        fprintf(stderr, "Reloaded; `respitectl status` shows the new counts.\n");
+        fprintf(stderr, _("Reloaded; `respitectl status` shows the new counts.\n"));
         return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "publish/feed.h"
 #include "publish/plan-html.h"
 #include "shared/clock.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -256,13 +257,13 @@ static int verbs_offline_print_metrics(const Plan *plan, const Roster *roster, c
 }
 
 static const TableColumn verbs_offline_plan_columns[] = {
-        { "OPERATOR", "operator" },
+        { N_("OPERATOR"), "operator" },
         { NULL,       "team"     },
-        { "KIND",     "kind"     },
-        { "START",    "start"    },
-        { "END",      "end"      },
+        { N_("KIND"),     "kind"     },
+        { N_("START"),    "start"    },
+        { N_("END"),      "end"      },
         { NULL,       "uid"      },
-        { "REASON",   "reason"   },
+        { N_("REASON"),   "reason"   },
 };
 
 static bool verbs_offline_shift_selected(const ShiftPlan *s) {
@@ -295,7 +296,7 @@ static int verbs_offline_plan_table(const Plan *plan, const Policy *p, usec_t fr
                             table_add_break_kind(t, break_kind_to_string(b->kind)) < 0 ||
                             table_add_time(t, TABLE_TIMESTAMP, b->start, p->timezone) < 0 ||
                             table_add_time(t, TABLE_TIMESTAMP, b->end, p->timezone) < 0 ||
-                            table_add_string(t, b->uid) < 0 || table_add_string(t, b->reason) < 0)
+                            table_add_string(t, b->uid) < 0 || table_add_reason(t, b->reason) < 0)
                                 return -ENOMEM;
                 }
         }
@@ -357,7 +358,9 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, const
         r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
                         &(FeedOptions) { .calname = calname, .from = from, .to = to, .uid_key = key,
                                          .alarm_before = p->feeds.alarm_before,
-                                         .breaks_only = !p->feeds.shift_events }, &text);
+                                         .breaks_only = !p->feeds.shift_events,
+                                         /* The reader's language: respitectl's strings follow the locale. */
+                                         .language = p->language, .policy = p }, &text);
         if (r < 0)
                 return log_error_errno(r, "Failed to render the calendar: %m");
         fputs(text, stdout);

@@ -11,6 +11,7 @@
 #include "daemon/bus.h"
 #include "daemon/manager-internal.h"
 #include "shared/hash.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -196,8 +197,9 @@ static bool manager_feed_file_holds(const ManagerFeed *f, const char *dir, const
         return fread(old, 1, len + 1, fp) == len && memcmp(old, text, len) == 0;
 }
 
-/* The feed of who as it is now into *ret. Returns 0 or a negative errno. */
-static int manager_render_feed(Manager *m, FeedAudience audience, const char *who, char **ret) {
+/* manager_render_feed() once the language is set. */
+static int manager_render_feed_in(Manager *m, FeedAudience audience, const char *who, const char *language,
+                                  char **ret) {
         _cleanup_free_ char *calname = NULL;
         usec_t from, to;
 
@@ -216,8 +218,33 @@ static int manager_render_feed(Manager *m, FeedAudience audience, const char *wh
                                    .uid_key = m->feed_uid_key,
                                    .alarm_before = m->policy->feeds.alarm_before,
                                    .breaks_only = !m->policy->feeds.shift_events,
+                                   .language = language,
+                                   .policy = m->policy,
                            },
                            ret);
+}
+
+/* The language of who's feed: an operator's own (the roster's language
+ * column), else the site's (site.language, by default the daemon's locale's). */
+static const char *manager_feed_language(Manager *m, FeedAudience audience, const char *who) {
+        ssize_t i = audience == FEED_OPERATOR && m->roster ? roster_find_operator(m->roster, who) : -ENOENT;
+
+        return i >= 0 && m->roster->operators[i].language ? m->roster->operators[i].language : m->policy->language;
+}
+
+/* The feed of who as it is now into *ret, in its language. Returns 0 or a
+ * negative errno. */
+static int manager_render_feed(Manager *m, FeedAudience audience, const char *who, char **ret) {
+        const char *language = manager_feed_language(m, audience, who);
+        char *saved = NULL;
+        int r;
+
+        r = i18n_language_push(language, &saved);
+        if (r < 0)
+                return r;
+        r = manager_render_feed_in(m, audience, who, language, ret);
+        i18n_language_pop(saved);
+        return r;
 }
 
 int manager_render_for_http(const char *name, char **ret, void *userdata) {

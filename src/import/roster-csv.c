@@ -5,6 +5,7 @@
 #include "import/roster-csv.h"
 #include "shared/csv-reader.h"
 #include "shared/escape.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -16,6 +17,7 @@ enum {
         ROSTER_CSV_START,
         ROSTER_CSV_END,
         ROSTER_CSV_SKIP,
+        ROSTER_CSV_LANGUAGE,
         _ROSTER_CSV_MAX,
 };
 
@@ -28,7 +30,7 @@ typedef struct RosterCsvLoader {
 
 /* Warn about the columns of respite's own format that it does not know. */
 static int roster_csv_header(const CsvRecord *rec, void *userdata) {
-        static const char * const known[] = { "operator", "name", "team", "start", "end" };
+        static const char * const known[] = { "operator", "name", "team", "start", "end", "language" };
         const RosterCsvLoader *l = userdata;
         const RosterCsvFormat *fmt = l->format;
         _cleanup_(freep) char *unknown = NULL;
@@ -143,7 +145,8 @@ static int roster_csv_check_names(RosterCsvLoader *l, const CsvRow *row, const c
 
 static int roster_csv_row(CsvRow *row, void *userdata) {
         RosterCsvLoader *l = userdata;
-        const char *id, *name = csv_row_field(row, ROSTER_CSV_NAME), *team = csv_row_field(row, ROSTER_CSV_TEAM);
+        const char *id, *name = csv_row_field(row, ROSTER_CSV_NAME), *team = csv_row_field(row, ROSTER_CSV_TEAM),
+                *language = csv_row_field(row, ROSTER_CSV_LANGUAGE);
         _cleanup_(freep) char *source = NULL;
         usec_t start, end;
         int r;
@@ -154,13 +157,24 @@ static int roster_csv_row(CsvRow *row, void *userdata) {
         r = roster_csv_check_row(l, row, team, &id, &start, &end);
         if (r < 0)
                 return r;
+        if (!isempty(language) && !i18n_language_is_valid(language))
+                return csv_row_skip(row, "expected a language such as 'ja' or 'pt_BR' in column 'language', got '%s'",
+                                    language);
         r = roster_csv_check_names(l, row, id, name, team);
         if (r < 0)
                 return r;
         if (asprintf(&source, "%s:%u", row->path, row->line) < 0)
                 return -ENOMEM;
-        return roster_add_shift(l->roster, id, isempty(name) ? NULL : name, isempty(team) ? NULL : team, start,
-                                end, source);
+        r = roster_add_shift(l->roster, id, isempty(name) ? NULL : name, isempty(team) ? NULL : team, start, end,
+                             source);
+        if (r < 0 || isempty(language))
+                return r;
+        /* The shift stays either way: a language only chooses the feed's words. */
+        r = roster_set_operator_language(l->roster, id, language);
+        if (r == -EEXIST)
+                log_warning("%s:%u: operator '%s' has language '%s' already, ignoring '%s'", row->path, row->line,
+                            id, l->roster->operators[roster_find_operator(l->roster, id)].language, language);
+        return r == -EEXIST ? 0 : r;
 }
 
 int roster_load_csv(Roster *r, const char *path, const char *zone, size_t *ret_skipped) {
@@ -198,6 +212,7 @@ int roster_load_csv_format(Roster *r, const char *path, const RosterCsvFormat *f
                 [ROSTER_CSV_START]    = { .name = f->col_start ?: "start", .label = "start", .required = true },
                 [ROSTER_CSV_END]      = { .name = f->col_end ?: "end", .label = "end", .required = true },
                 [ROSTER_CSV_SKIP]     = { .name = f->skip_column, .required = true },
+                [ROSTER_CSV_LANGUAGE] = { .name = "language" },
         };
         const CsvTable table = {
                 .columns = columns,

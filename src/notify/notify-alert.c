@@ -9,7 +9,9 @@
  * whom or what. */
 #include "notify/notify-internal.h"
 #include "shared/bus-contract.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
+#include "shared/reason-words.h"
 #include "shared/time-util.h"
 
 #define NOTE_UID_PREFIX "alert-note:"
@@ -20,20 +22,20 @@ typedef struct AlertInfo {
         uint64_t when, recovery_start, recovery_end;
 } AlertInfo;
 
-/* How an alert of each category of the shipped policy reads: the summary
- * before the operator's id, and the category in words (the labels of
- * conf/respite.conf). A category not here reads "Incident for op16" and
- * its name. */
+/* How an alert of each category of the shipped policy reads: its summary
+ * with the operator's id; the body gives the category in words
+ * (reason_category_words()). A category not here reads "Incident for op16"
+ * and its name. */
 static const struct {
-        const char *category, *summary, *words;
+        const char *category, *summary;
 } notify_alert_wording[] = {
-        { "threat",              "Threat against ",          "a threatening call"             },
-        { "sexual_harassment",   "Sexual harassment of ",    "sexual harassment"              },
-        { "verbal_abuse",        "Abusive call to ",         "an abusive call"                },
-        { "unreasonable_demand", "Unreasonable demands on ", "unreasonable demands"           },
-        { "prolonged_call",      "Very long call for ",      "a very long call"               },
-        { "repeat_caller",       "Repeat caller for ",       "a caller who kept calling back" },
-        { "other",               "Difficult call for ",      "a difficult call"               },
+        { "threat",              N_("Threat against %s")          },
+        { "sexual_harassment",   N_("Sexual harassment of %s")    },
+        { "verbal_abuse",        N_("Abusive call to %s")         },
+        { "unreasonable_demand", N_("Unreasonable demands on %s") },
+        { "prolonged_call",      N_("Very long call for %s")      },
+        { "repeat_caller",       N_("Repeat caller for %s")       },
+        { "other",               N_("Difficult call for %s")      },
 };
 
 /* text for the body: markup-escaped when the server takes markup, and
@@ -66,24 +68,32 @@ static const char *notify_alert_time(const Agent *a, usec_t t, usec_t now, char 
  * "10:42: a threatening call.\nRecovery break granted: 10:43–11:03." */
 static int notify_alert_text(const Agent *a, const AlertInfo *i, usec_t now, char **ret_summary, char **ret_body) {
         _cleanup_free_ char *summary = NULL, *body = NULL, *words = NULL, *recovery = NULL;
-        const char *before = "Incident for ", *label = NULL;
+        const char *before = N_("Incident for %s"), *label = NULL;
         char t[ISO8601_MAX], t0[ISO8601_MAX], t1[ISO8601_MAX];
+        int r;
 
         for (size_t k = 0; k < ELEMENTSOF(notify_alert_wording); k++)
                 if (streq(i->category, notify_alert_wording[k].category)) {
                         before = notify_alert_wording[k].summary;
-                        label = notify_alert_wording[k].words;
+                        label = reason_category_words(i->category);
                 }
         words = notify_alert_body_text(a, label ?: i->category, !label);
         if (!words)
                 return -ENOMEM;
         if (i->recovery_start > 0 ?
-                    asprintf(&recovery, "Recovery break granted: %s–%s.", notify_alert_time(a, i->recovery_start, now, t0),
+                    asprintf(&recovery, _("Recovery break granted: %s–%s."), notify_alert_time(a, i->recovery_start, now, t0),
                              notify_alert_time(a, i->recovery_end, now, t1)) < 0 :
-                    !(recovery = strdup("No recovery break granted.")))
+                    !(recovery = strdup(_("No recovery break granted."))))
                 return -ENOMEM;
-        if (asprintf(&summary, "%s%s", before, i->operator) < 0 ||
-            asprintf(&body, "%s%s%s: %s.\n%s", a->markup ? "<b>" : "", notify_alert_time(a, i->when, now, t),
+        /* before is one of the literals above, each checked as a C format by
+         * xgettext and msgfmt -c (c-format). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        r = asprintf(&summary, _(before), i->operator);
+#pragma GCC diagnostic pop
+        /* TRANSLATORS: "10:42: a threatening call.\nRecovery break granted: 10:43–11:03."; the 1st
+         * and 3rd %s make the time bold. */
+        if (r < 0 || asprintf(&body, _("%s%s%s: %s.\n%s"), a->markup ? "<b>" : "", notify_alert_time(a, i->when, now, t),
                      a->markup ? "</b>" : "", words, recovery) < 0)
                 return -ENOMEM;
         *ret_summary = TAKE_PTR(summary);
@@ -166,8 +176,8 @@ static void notify_alert_answered(Agent *a, Shown *s, const char *by, usec_t whe
 
         log_info("A lead alert was acknowledged; taking its notification away.");
         if (!isempty(by) && !streq_ptr(by, a->user)) {
-                if (asprintf(&summary, "Acknowledged by %s", by) < 0 ||
-                    asprintf(&detail, "%s acknowledged it at %s.", by, notify_alert_time(a, when, when, t)) < 0)
+                if (asprintf(&summary, _("Acknowledged by %s"), by) < 0 ||
+                    asprintf(&detail, _("%s acknowledged it at %s."), by, notify_alert_time(a, when, when, t)) < 0)
                         (void) log_oom();
                 else
                         (void) notify_alert_note(a, s, URGENCY_LOW, summary, detail, when);
@@ -293,7 +303,7 @@ static int notify_alert_on_ack_reply(sd_bus_message *reply, void *userdata, sd_b
         if (sd_bus_error_has_name(e, BUS_ERROR_ALREADY_ACKNOWLEDGED)) {
                 /* Its message says by whom and when. */
                 log_info("The lead alert was acknowledged already; taking its notification away.");
-                (void) notify_alert_note(a, s, URGENCY_LOW, "Acknowledged already", e->message ?: "", now);
+                (void) notify_alert_note(a, s, URGENCY_LOW, _("Acknowledged already"), e->message ?: "", now);
                 notify_alert_close(a, s);
                 return 0;
         }
@@ -305,7 +315,7 @@ static int notify_alert_on_ack_reply(sd_bus_message *reply, void *userdata, sd_b
         /* Denied, or respited gone: the alert stays open, and shown (servers
          * take a notification away when its action is invoked). */
         log_warning("Failed to acknowledge a lead alert: %s.", e->name);
-        (void) notify_alert_note(a, s, URGENCY_NORMAL, "Not acknowledged", e->message ?: e->name, now);
+        (void) notify_alert_note(a, s, URGENCY_NORMAL, _("Not acknowledged"), e->message ?: e->name, now);
         return notify_show_styled(a, s->uid, NOTIFY_STYLE_ALERT, URGENCY_CRITICAL, s->summary, s->body, "a lead alert");
 }
 

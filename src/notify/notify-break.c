@@ -5,9 +5,12 @@
  * are in the site's zone, which a body names when the desktop's clock
  * reads otherwise. */
 #include <ctype.h>
+#include <limits.h>
 
 #include "notify/notify-internal.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
+#include "shared/reason-words.h"
 #include "shared/time-util.h"
 
 /* The countdown of a break in progress is redrawn this often. */
@@ -22,10 +25,14 @@ static const char *notify_hhmm(const Agent *a, usec_t t, char buf[static ISO8601
  * the category names in parentheses ("after a threatening call (threat)" →
  * "After a threatening call"), markup-escaped when the server takes markup. */
 static char *notify_reason_for_people(const Agent *a, const char *reason) {
-        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ char *text = NULL, *translated = NULL;
         size_t size = 0;
-        FILE *f = open_memstream(&text, &size);
+        FILE *f;
 
+        translated = reason_translate(reason);
+        if (translated)
+                reason = translated;
+        f = open_memstream(&text, &size);
         if (!f)
                 return NULL;
         for (const char *c = reason; *c; c++) {
@@ -73,11 +80,26 @@ static const char *notify_zone_note(const Agent *a, usec_t t, char *buf, size_t 
         if (!localtime_r(&secs, &tm) || strftime(here, sizeof(here), "%H:%M", &tm) == 0)
                 return buf;
         if (!streq(site, here))
-                snprintf(buf, size, "\nTimes in %s.", a->zone ?: "UTC");
+                snprintf(buf, size, _("\nTimes in %s."), a->zone ?: "UTC");
         return buf;
 }
 
 #define ZONE_NOTE_MAX 128
+#define LENGTH_MAX 64
+
+/* A length of whole minutes (rounded down) in the reader's words: "1h 5min"
+ * (as duration_format() writes it), "1時間5分". Returns buf. */
+static const char *notify_length(usec_t d, char buf[static LENGTH_MAX]) {
+        unsigned minutes = (unsigned) MIN(d / USEC_PER_MINUTE, (usec_t) UINT_MAX), h = minutes / 60, m = minutes % 60;
+
+        if (h > 0 && m > 0)
+                snprintf(buf, LENGTH_MAX, _("%uh %umin"), h, m);
+        else if (h > 0)
+                snprintf(buf, LENGTH_MAX, _("%uh"), h);
+        else
+                snprintf(buf, LENGTH_MAX, _("%umin"), m);
+        return buf;
+}
 
 /* A recovery break, or another break a recovery merged into (its reason
  * then ends "; also recovery after …"). */
@@ -85,9 +107,10 @@ bool notify_is_recovery(const char *kind, const char *reason) {
         return streq(kind, "recovery") || (reason && strstr(reason, "recovery"));
 }
 
+/* "recovery break" as in "New recovery break: …", "your recovery break ended". */
 static const char *notify_kind_words(const char *kind) {
-        return streq_ptr(kind, "recovery") ? "recovery break" :
-               streq_ptr(kind, "statutory") ? "statutory break" : "break";
+        return streq_ptr(kind, "recovery") ? _("recovery break") :
+               streq_ptr(kind, "statutory") ? _("statutory break") : _("break");
 }
 
 /* " (3 breaks back to back)" for a stretch of several breaks, else "". */
@@ -96,7 +119,8 @@ static char *notify_stretch_words(const Stretch *st) {
 
         if (st->n < 2)
                 return strdup("");
-        return asprintf(&s, " (%zu breaks back to back)", st->n) < 0 ? NULL : s;
+        return asprintf(&s, P_(" (%zu break back to back)", " (%zu breaks back to back)", st->n), st->n) < 0 ?
+                NULL : s;
 }
 
 /* ---- A stretch in progress: the countdown ---- */
@@ -109,8 +133,8 @@ static int notify_arm_countdown(Agent *a, const char *uid, usec_t end);
  * the same stretch is said again, so that a redraw keeps why a break was
  * added. */
 static int notify_show_stretch_now(Agent *a, const char *key, const Stretch *st, usec_t now, const char *news) {
-        _cleanup_free_ char *body = NULL, *summary = NULL, *several = notify_stretch_words(st);
-        char t[ISO8601_MAX], left[DURATION_MAX], zone[ZONE_NOTE_MAX];
+        _cleanup_free_ char *body = NULL, *text = NULL, *summary = NULL, *several = notify_stretch_words(st);
+        char t[ISO8601_MAX], left[LENGTH_MAX], zone[ZONE_NOTE_MAX];
         int r;
 
         if (!several)
@@ -122,14 +146,17 @@ static int notify_show_stretch_now(Agent *a, const char *key, const Stretch *st,
                 a->countdown_news = mfree(a->countdown_news);
         news = a->countdown_news;
         /* Whole minutes left, rounded up: "1min" until the very end. */
-        duration_format(st->end > now ? usec_ceil(st->end - now, USEC_PER_MINUTE) : 0, left, DURATION_MAX);
+        notify_length(st->end > now ? usec_ceil(st->end - now, USEC_PER_MINUTE) : 0, left);
         notify_hhmm(a, st->end, t);
-        if (asprintf(&summary, "On break until %s", t) < 0 ||
-            asprintf(&body, "%s%s left%s: back on the phones at %s%s.%s%s%s", notify_bold_on(a), left,
-                     notify_bold_off(a), t, several, news ? "\n" : "", news ?: "",
+        /* TRANSLATORS: the 1st and 3rd %s make the 2nd (the time left) bold; the 5th is
+         * " (3 breaks back to back)" or empty. */
+        if (asprintf(&summary, _("On break until %s"), t) < 0 ||
+            asprintf(&body, _("%s%s left%s: back on the phones at %s%s."), notify_bold_on(a), left,
+                     notify_bold_off(a), t, several) < 0 ||
+            asprintf(&text, "%s%s%s%s", body, news ? "\n" : "", news ?: "",
                      notify_zone_note(a, st->end, zone, sizeof(zone))) < 0)
                 return log_oom();
-        r = notify_show(a, key, URGENCY_CRITICAL, summary, body);
+        r = notify_show(a, key, URGENCY_CRITICAL, summary, text);
         if (notify_arm_countdown(a, key, st->end) < 0)
                 return log_oom();
         return r;
@@ -173,11 +200,12 @@ static int notify_arm_countdown(Agent *a, const char *uid, usec_t end) {
 /* ---- What each signal shows ---- */
 
 int notify_show_scheduled(Agent *a, const BreakInfo *b, const char *private_reason) {
-        _cleanup_free_ char *summary = NULL, *body = NULL, *why = NULL, *was = NULL, *news = NULL, *several = NULL;
+        _cleanup_free_ char *summary = NULL, *body = NULL, *why = NULL, *was = NULL, *news = NULL, *several = NULL,
+                *off = NULL;
         _cleanup_(notify_stretch_done) Stretch st = {};
         Shown *s = notify_shown_find(a, b->uid);
         bool moved = s && s->stage >= STAGE_SCHEDULED && (s->start != b->start || s->end != b->end);
-        char t0[ISO8601_MAX], t1[ISO8601_MAX], o0[ISO8601_MAX], o1[ISO8601_MAX], len[DURATION_MAX];
+        char t0[ISO8601_MAX], t1[ISO8601_MAX], o0[ISO8601_MAX], o1[ISO8601_MAX], len[LENGTH_MAX];
         char zone[ZONE_NOTE_MAX];
         BreakInfo with_reason = *b;
         const char *key;
@@ -193,15 +221,16 @@ int notify_show_scheduled(Agent *a, const BreakInfo *b, const char *private_reas
         if (notify_stretch_of(a, &with_reason, &st) < 0)
                 return log_oom();
         key = notify_stretch_key(a, &st, b->uid);
-        if (moved && asprintf(&was, " (was %s to %s)", notify_hhmm(a, s->start, o0), notify_hhmm(a, s->end, o1)) < 0)
+        if (moved && asprintf(&was, _(" (was %s to %s)"), notify_hhmm(a, s->start, o0), notify_hhmm(a, s->end, o1)) < 0)
                 return log_oom();
         if (notify_shown_record(a, b, STAGE_SCHEDULED) < 0)
                 return log_oom();
 
         notify_hhmm(a, b->start, t0);
         notify_hhmm(a, b->end, t1);
-        if (asprintf(&news, "%s %s: %s to %s%s. %s.", moved ? "Moved" : "New", notify_kind_words(b->kind), t0, t1,
-                     was ?: "", why) < 0)
+        /* TRANSLATORS: "New recovery break: 09:01 to 09:21 (was 10:00 to 10:20). After a threatening call." */
+        if (asprintf(&news, moved ? _("Moved %s: %s to %s%s. %s.") : _("New %s: %s to %s%s. %s."),
+                     notify_kind_words(b->kind), t0, t1, was ?: "", why) < 0)
                 return log_oom();
 
         /* Added to, or moved in, the stretch the operator is on: the countdown says its new end. */
@@ -213,17 +242,19 @@ int notify_show_scheduled(Agent *a, const BreakInfo *b, const char *private_reas
                 return log_oom();
         notify_hhmm(a, st.start, t0);
         notify_hhmm(a, st.end, t1);
-        duration_format(st.end - st.start, len, DURATION_MAX);
+        notify_length(st.end - st.start, len);
         /* Short summaries: servers cut long ones. The details are in the body. */
         if (st.n > 1)
-                r = asprintf(&summary, "Breaks: %s to %s", t0, t1);
+                r = asprintf(&summary, _("Breaks: %s to %s"), t0, t1);
         else if (moved)
-                r = asprintf(&summary, "Break moved: %s, %s", t0, len);
+                r = asprintf(&summary, _("Break moved: %s, %s"), t0, len);
         else
-                r = asprintf(&summary, "%s: %s, %s", st.recovery ? "Recovery break" : "New break", t0, len);
-        if (r < 0 || asprintf(&body, "%s\nOff the phones from %s%s%s to %s%s%s%s.%s", news, notify_bold_on(a), t0,
-                              notify_bold_off(a), notify_bold_on(a), t1, notify_bold_off(a), several,
-                              notify_zone_note(a, st.start, zone, sizeof(zone))) < 0)
+                r = asprintf(&summary, st.recovery ? _("Recovery break: %s, %s") : _("New break: %s, %s"), t0, len);
+        /* TRANSLATORS: "Off the phones from 09:01 to 09:21 (2 breaks back to back)."; the 1st and
+         * 3rd %s make the 2nd bold, the 4th and 6th the 5th. */
+        if (r < 0 || asprintf(&off, _("Off the phones from %s%s%s to %s%s%s%s."), notify_bold_on(a), t0,
+                              notify_bold_off(a), notify_bold_on(a), t1, notify_bold_off(a), several) < 0 ||
+            asprintf(&body, "%s\n%s%s", news, off, notify_zone_note(a, st.start, zone, sizeof(zone))) < 0)
                 return log_oom();
         return notify_show(a, key, st.recovery ? URGENCY_CRITICAL : URGENCY_NORMAL, summary, body);
 }
@@ -250,12 +281,15 @@ int notify_show_ended(Agent *a, const BreakInfo *b) {
         /* The next break of the stretch begins: its countdown goes on. */
         if (st.end > b->end)
                 return 0;
-        if (asprintf(&body, "Back on the phones: your %s ended at %s.%s", st.n > 1 ? "breaks" : notify_kind_words(b->kind),
-                     notify_hhmm(a, st.end, t), notify_zone_note(a, st.end, zone, sizeof(zone))) < 0)
+        notify_hhmm(a, st.end, t);
+        notify_zone_note(a, st.end, zone, sizeof(zone));
+        if ((st.n > 1 ? asprintf(&body, _("Back on the phones: your breaks ended at %s.%s"), t, zone) :
+                        asprintf(&body, _("Back on the phones: your %s ended at %s.%s"),
+                                 notify_kind_words(b->kind), t, zone)) < 0)
                 return log_oom();
         if (streq_ptr(a->countdown_uid, key) || streq_ptr(a->countdown_uid, b->uid))
                 (void) sd_event_source_set_enabled(a->countdown, SD_EVENT_OFF);
-        return notify_show(a, key, URGENCY_NORMAL, "Break over", body);
+        return notify_show(a, key, URGENCY_NORMAL, _("Break over"), body);
 }
 
 /* ---- "Show my day" ---- */
@@ -267,7 +301,9 @@ static int notify_day_line(Agent *a, const BreakInfo *b, void *userdata) {
 
         if (!why)
                 return -ENOMEM;
-        fprintf(f, "%s%s–%s%s %s\n", notify_bold_on(a), notify_hhmm(a, b->start, t0), notify_hhmm(a, b->end, t1),
+        /* TRANSLATORS: a line of "Show my day": "09:51–10:11 After a threatening call"; the 1st and
+         * 4th %s make the times bold. */
+        fprintf(f, _("%s%s–%s%s %s\n"), notify_bold_on(a), notify_hhmm(a, b->start, t0), notify_hhmm(a, b->end, t1),
                 notify_bold_off(a), why);
         return 0;
 }
@@ -292,10 +328,10 @@ int notify_show_day(Agent *a) {
         if (r < 0)
                 return 0;
         if (isempty(body))
-                return notify_show(a, DAY_UID, URGENCY_NORMAL, "Your breaks today", "No breaks today.");
+                return notify_show(a, DAY_UID, URGENCY_NORMAL, _("Your breaks today"), _("No breaks today."));
         /* The lines end in "\n": the zone note's own "\n" is not needed. */
         notify_zone_note(a, now, zone, sizeof(zone));
         if (asprintf(&text, "%s%s", body, zone[0] ? zone + 1 : "") < 0)
                 return log_oom();
-        return notify_show(a, DAY_UID, URGENCY_NORMAL, "Your breaks today", text);
+        return notify_show(a, DAY_UID, URGENCY_NORMAL, _("Your breaks today"), text);
 }

@@ -4,6 +4,7 @@
  * of it; the server's capabilities; the actions ("Show my day" on a break,
  * "Acknowledge" on a lead alert). */
 #include "notify/notify-internal.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 /* Notifications of breaks over longer than this are forgotten. */
@@ -135,9 +136,9 @@ static int notify_append_actions(Agent *a, sd_bus_message *m, NotifyStyle style)
          * notification-daemon). A second action of the same label gave two
          * identical buttons there. */
         case NOTIFY_STYLE_BREAK:
-                return sd_bus_message_append(m, "as", 2, "default", "Show my day");
+                return sd_bus_message_append(m, "as", 2, "default", _("Show my day"));
         case NOTIFY_STYLE_ALERT:
-                return sd_bus_message_append(m, "as", 2, "default", "Acknowledge");
+                return sd_bus_message_append(m, "as", 2, "default", _("Acknowledge"));
         default:
                 return sd_bus_message_append(m, "as", 0);
         }

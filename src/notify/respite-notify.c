@@ -11,6 +11,7 @@
 
 #include "notify/notify-internal.h"
 #include "shared/bus-contract.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 static bool arg_user = false;
@@ -161,7 +162,8 @@ static int notify_read_config(void) {
 }
 
 static void notify_help(void) {
-        printf("Usage: respite-notify [OPTIONS]\n\n"
+        /* TRANSLATORS: keep the options' names and the columns of their descriptions. */
+        fputs(_("Usage: respite-notify [OPTIONS]\n\n"
                "Show an operator's breaks from respited as desktop notifications, or a team\n"
                "lead's alerts.\n\n"
                "  -o --operator ID     The operator (default: the config file, else the one\n"
@@ -173,7 +175,7 @@ static void notify_help(void) {
                "     --user           respited runs on the session bus, not the system bus\n"
                "  -h --help           Show this help\n"
                "     --version        Show the version\n\n"
-               "See respite-notify(1).\n");
+               "See respite-notify(1).\n"), stdout);
 }
 
 static int notify_parse_argv(int argc, char *argv[]) {
@@ -229,6 +231,7 @@ static int notify_run(int argc, char *argv[]) {
         int r;
 
         log_setup();
+        i18n_setup(true);
         r = notify_parse_argv(argc, argv);
         if (r <= 0)
                 return r;

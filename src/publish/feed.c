@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "publish/feed.h"
+#include "shared/i18n.h"
 
 #define FEED_PRODID "-//respite//respite 0.1//EN"
 /* A team feed's break UID: this prefix, then FEED_TEAM_UID_BYTES of the MAC in hex. */
@@ -207,8 +208,8 @@ int feed_team_uid(const uint8_t key[static FEED_UID_KEY_SIZE], const char *uid, 
 }
 
 int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *who, char **ret) {
-        int r = audience == FEED_TEAM ? asprintf(ret, "Team %s: breaks", who) :
-                                        asprintf(ret, "%s: breaks", feed_operator_name(roster, who));
+        int r = audience == FEED_TEAM ? asprintf(ret, _("Team %s: breaks"), who) :
+                                        asprintf(ret, _("%s: breaks"), feed_operator_name(roster, who));
 
         return r < 0 ? -ENOMEM : 0;
 }
@@ -219,12 +220,12 @@ static int feed_event_summary(const FeedEvent *e, const Roster *roster, FeedAudi
         const char *what;
 
         if (audience == FEED_OPERATOR) {
-                what = e->brk ? break_kind_public_reason(e->brk->kind) : "Shift";
+                what = e->brk ? _(break_kind_public_reason(e->brk->kind)) : _("Shift");
                 *ret = strdup(what);
                 return *ret ? 0 : -ENOMEM;
         }
 
-        what = e->brk ? "Break" : "Shift";
+        what = e->brk ? _("Break") : _("Shift");
         if (asprintf(ret, "%s: %s", what, feed_operator_name(roster, e->shift->operator)) < 0) {
                 *ret = NULL;
                 return -ENOMEM;
@@ -232,25 +233,85 @@ static int feed_event_summary(const FeedEvent *e, const Roster *roster, FeedAudi
         return 0;
 }
 
+/* Whether language reads the planner's own (English) words. */
+static bool feed_language_is_english(const char *language) {
+        return !language || strncmp(language, "en", 2) == 0;
+}
+
+/* The first category of o->policy named in parentheses in reason, where
+ * the planner names them ("after a threatening call (threat)"), or NULL. */
+static const Category *feed_reason_category(const char *reason, const FeedOptions *o) {
+        for (const char *p = reason ? strchr(reason, '(') : NULL; p && o->policy; p = strchr(p + 1, '(')) {
+                size_t n = strcspn(p + 1, ")");
+
+                for (size_t i = 0; p[1 + n] == ')' && i < o->policy->n_categories; i++) {
+                        const Category *c = &o->policy->categories[i];
+
+                        if (strlen(c->name) == n && strncmp(p + 1, c->name, n) == 0)
+                                return c;
+                }
+        }
+        return NULL;
+}
+
+/* Why a break was granted, in o->language (not English): said again from its
+ * kind, the category the planner named (its label in that language,
+ * category_label()) and the law's name (statutory.source_<language>), since
+ * the planner's reason is English. Returns 0 and a malloc'ed string in
+ * *ret, or -ENOMEM. */
+static int feed_reason_translated(const Break *brk, const FeedOptions *o, char **ret) {
+        const Category *c = feed_reason_category(brk->reason, o);
+        const char *source = o->policy ? translations_get(&o->policy->statutory.sources, o->language,
+                                                          o->policy->statutory.source) : NULL;
+        _cleanup_free_ char *why = NULL, *recovery = NULL;
+        int r = 0;
+
+        if (brk->kind == BREAK_RECOVERY || brk->recovery_uid)
+                r = c ? asprintf(&recovery, _("A recovery break after %s."), category_label(c, o->language)) :
+                        asprintf(&recovery, "%s", _("A recovery break after difficult calls."));
+        if (r < 0)
+                return -ENOMEM;
+        if (brk->kind == BREAK_STATUTORY)
+                r = isempty(source) ? asprintf(&why, "%s", _("A break the law requires.")) :
+                                      asprintf(&why, _("A break the law requires (%s)."), source);
+        else if (brk->kind == BREAK_PLANNED)
+                r = asprintf(&why, "%s", _("A break planned in the roster."));
+        if (r < 0)
+                return -ENOMEM;
+        /* TRANSLATORS: a break of the law or the roster that a recovery break merged into. */
+        if (why && recovery)
+                r = asprintf(ret, _("%s Also %s"), why, recovery);
+        else
+                r = asprintf(ret, "%s", why ?: recovery);
+        return r < 0 ? -ENOMEM : 0;
+}
+
 /* What an operator's own break event says beyond its times: why it was
  * granted and, once it is over, whether it was taken. */
 static int feed_add_break_details(icalcomponent *ev, const Break *brk, const FeedOptions *o) {
         static const char * const said[_ADHERENCE_MAX] = {
-                [ADHERENCE_TAKEN]        = "Taken.",
-                [ADHERENCE_PARTLY_TAKEN] = "Partly taken: a call was answered during it.",
-                [ADHERENCE_NOT_TAKEN]    = "Not taken.",
+                [ADHERENCE_TAKEN]        = N_("Taken."),
+                [ADHERENCE_PARTLY_TAKEN] = N_("Partly taken: a call was answered during it."),
+                [ADHERENCE_NOT_TAKEN]    = N_("Not taken."),
         };
         const AdherenceDetail *d = o->adherence_of ? o->adherence_of(brk->uid, o->userdata) : NULL;
-        const char *taken = d ? said[d->adherence] : NULL;
-        _cleanup_free_ char *description = NULL;
+        const char *taken = d ? _(said[d->adherence]) : NULL;
+        _cleanup_free_ char *description = NULL, *translated = NULL;
+        const char *reason = brk->reason;
         int r;
 
+        if (!feed_language_is_english(o->language)) {
+                r = feed_reason_translated(brk, o, &translated);
+                if (r < 0)
+                        return r;
+                reason = translated;
+        }
         if (taken && d->adherence == ADHERENCE_PARTLY_TAKEN && d->interrupted == 0)
-                taken = "Partly taken.";
-        if (!isempty(brk->reason) && taken)
-                r = asprintf(&description, "%s\n%s", brk->reason, taken);
+                taken = _("Partly taken.");
+        if (!isempty(reason) && taken)
+                r = asprintf(&description, "%s\n%s", reason, taken);
         else
-                r = asprintf(&description, "%s", taken ?: brk->reason ?: "");
+                r = asprintf(&description, "%s", taken ?: reason ?: "");
         if (r < 0)
                 return -ENOMEM;
         if (!isempty(description)) {

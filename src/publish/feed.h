@@ -11,6 +11,7 @@
 
 #include "core/adherence.h"
 #include "core/plan.h"
+#include "core/policy.h"
 #include "core/roster.h"
 #include "publish/sequences.h"
 #include "shared/string-table.h"
@@ -63,7 +64,7 @@ int feed_team_uid(const uint8_t key[static FEED_UID_KEY_SIZE], const char *uid, 
 
 /* The calendar name (NAME, X-WR-CALNAME) of the feed of operator who
  * ("Operator 17: breaks", the operator's name in roster, else the id) or of
- * team who ("Team retail: breaks"). Returns 0 and a malloc'ed string in
+ * team who ("Team retail: breaks"), in the language of i18n_language_push(). Returns 0 and a malloc'ed string in
  * *ret, or -ENOMEM. */
 int feed_calendar_name(const Roster *roster, FeedAudience audience, const char *who, char **ret);
 
@@ -84,6 +85,12 @@ typedef struct FeedOptions {
         usec_t alarm_before;    /* > 0: the operator's feed gives each break a DISPLAY VALARM
                                  * this long (whole seconds) before its start; 0 = none */
         bool breaks_only;       /* leave the shifts out: only their breaks */
+        const char *language;   /* what the feed speaks ("ja"), which the caller has set with
+                                 * i18n_language_push() around feed_calendar_name() and
+                                 * feed_render(); NULL or English ("en", "en_GB"): the planner's
+                                 * own reasons in DESCRIPTION */
+        const Policy *policy;   /* for another language: the categories' labels and the law's name
+                                 * in it (label_<language>, source_<language>); may be NULL */
 } FeedOptions;
 
 /* Render the feed of operator id (FEED_OPERATOR) or of team name (FEED_TEAM)
@@ -113,6 +120,11 @@ typedef struct FeedOptions {
  * planned "seagreen"; with o->alarm_before, a VALARM (ACTION:DISPLAY,
  * TRIGGER before the start, DESCRIPTION its SUMMARY). A team feed's breaks
  * have no CATEGORIES, no VALARM and all the same COLOR, "slategray".
+ * SUMMARY, the adherence line and the calendar name are in the language
+ * the caller set with i18n_language_push(); DESCRIPTION's reason is the
+ * planner's own in English (o->language NULL or "en…"), else said again in
+ * o->language from the break's kind, its category's label_<language> and
+ * the statutory group's source_<language> ("脅迫的な電話の後の回復休憩です。").
  * Returns 0 and a malloc'ed NUL-terminated document in *ret, or a negative
  * errno (-EINVAL: a team feed without o->uid_key). */
 int feed_render(const Plan *plan, const Roster *roster, FeedAudience audience, const char *who,

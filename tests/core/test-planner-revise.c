@@ -30,8 +30,8 @@ static void test_frozen_past(void **state) {
 
         /* The policy changes: what began before now stays as it was. */
         policy.categories = (Category[]) {
-                { (char *) "threat", (char *) "a threat", 0, 30 * MIN_, true, 1, 0 },
-                { (char *) "verbal_abuse", (char *) "verbal abuse", 0, 10 * MIN_, false, 0, 0 },
+                { (char *) "threat", (char *) "a threat", 0, 30 * MIN_, true, 1, 0, {} },
+                { (char *) "verbal_abuse", (char *) "verbal abuse", 0, 10 * MIN_, false, 0, 0, {} },
         };
         policy.n_categories = 2;
         second = run(&roster, &policy, items, ELEMENTSOF(items), first, AT(0, 11, 0));

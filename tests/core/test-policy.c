@@ -110,6 +110,45 @@ static void test_policy_shipped(void **state) {
         assert_string_equal(p->rosters[0], "conf/roster.csv");
         assert_null(p->calls);
         assert_string_equal(p->feed_dir, "/var/lib/respite/feeds");
+        /* Every category speaks Japanese, and the preset names the law in it. */
+        for (size_t i = 0; i < p->n_categories; i++)
+                assert_ptr_not_equal(translations_get(&p->categories[i].labels, "ja", NULL), NULL);
+        assert_string_equal(translations_get(&p->categories[1].labels, "ja_JP", NULL), "脅迫的な電話");
+        assert_string_equal(translations_get(&p->statutory.sources, "ja", NULL),
+                            "労働基準法第34条第1項、労働基準法施行規則第31条");
+}
+
+/* site.language and label_LANGUAGE: a text per language, the language's
+ * own before its base ("pt_BR", "pt"), English otherwise; bad ones named. */
+static void test_policy_languages(void **state) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(freep) char *error = NULL;
+        const Category *c;
+
+        assert_int_equal(policy_load_string("site = { language = \"pt_BR\"; };\n"
+                                            "categories = ( { name = \"threat\"; label = \"a threat\";\n"
+                                            "  label_pt = \"uma ameaça\"; label_pt_BR = \"uma ameaça (BR)\"; },\n"
+                                            "  { name = \"prolonged_call\"; }, { name = \"repeat_caller\"; } );\n",
+                                            NULL, &p, &error), 0);
+        assert_string_equal(p->language, "pt_BR");
+        c = policy_find_category(p, "threat");
+        assert_string_equal(translations_get(&c->labels, "pt_BR", c->label), "uma ameaça (BR)");
+        assert_string_equal(translations_get(&c->labels, "pt_PT", c->label), "uma ameaça");
+        assert_string_equal(translations_get(&c->labels, "ja", c->label), "a threat");
+        assert_string_equal(translations_get(&c->labels, NULL, c->label), "a threat");
+        p = policy_free(p);
+
+        assert_int_equal(policy_load_string("site = { language = \"Japanese\"; };\n", NULL, &p, &error), -EINVAL);
+        assert_string_equal(error, "<string>:1: site.language: expected a language such as \"ja\" or \"pt_BR\" "
+                                   "in double quotes");
+        error = mfree(error);
+        assert_int_equal(policy_load_string("categories = ( { name = \"x\"; label_ja = \"a\"; label_ja = \"b\"; } );\n",
+                                            NULL, &p, &error), -EINVAL);
+        assert_non_null(error);
+        error = mfree(error);
+        assert_int_equal(policy_load_string("categories = ( { name = \"x\"; label_j = \"a\"; } );\n",
+                                            NULL, &p, &error), -EINVAL);
+        assert_non_null(strstr(error, "categories[0].label_j: expected label_LANGUAGE with a language"));
 }
 
 /* conf/examples/kr-osh41.conf: South Korea's statutory breaks from the kr
@@ -508,6 +547,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_policy_shipped),
                 cmocka_unit_test(test_policy_demo),
+                cmocka_unit_test(test_policy_languages),
                 cmocka_unit_test(test_policy_defaults),
                 cmocka_unit_test(test_policy_values),
                 cmocka_unit_test(test_policy_example_kr_osh41),

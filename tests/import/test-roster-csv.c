@@ -84,6 +84,29 @@ static void test_good(void **state) {
         assert_string_equal(s->source, FIXTURES "roster-good.csv:10");
 }
 
+/* The optional language column: what an operator's feed speaks. The first
+ * language of an operator stays (a warning names the row of another); a
+ * value that is no language skips its row; an empty one is the site's. */
+static void test_language(void **state) {
+        _cleanup_(roster_freep) Roster *r = roster_new();
+        size_t skipped = 0;
+
+        assert_int_equal(roster_load_csv(r, FIXTURES "roster-language.csv", "Asia/Tokyo", &skipped), 0);
+        assert_int_equal(skipped, 1);
+        assert_int_equal(roster_finish(r, 0), 0);
+        assert_int_equal(r->n_operators, 3);
+        assert_string_equal(operator(r, "op1")->language, "ja");
+        assert_int_equal(n_shifts_of(r, "op1"), 2);
+        assert_null(operator(r, "op2")->language);
+        assert_int_equal(roster_find_operator(r, "op3"), -ENOENT);
+        assert_string_equal(operator(r, "op4")->language, "pt_BR");
+        assert_non_null(strstr(captured(), "roster-language.csv:3: operator 'op1' has language 'ja' already, "
+                                           "ignoring 'ko'"));
+        assert_non_null(strstr(captured(), "roster-language.csv:5: expected a language such as 'ja' or 'pt_BR' "
+                                           "in column 'language', got 'ja-JP!'"));
+        assert_null(strstr(captured(), "unknown columns"));
+}
+
 static void test_split_gap(void **state) {
         _cleanup_(roster_freep) Roster *r = roster_new();
 
@@ -265,6 +288,7 @@ int main(void) {
         static const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_good, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_split_gap, capture_log, release_log),
+                cmocka_unit_test_setup_teardown(test_language, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_bad_rows, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_unknown_zone, capture_log, release_log),
                 cmocka_unit_test_setup_teardown(test_dst_and_cr, capture_log, release_log),

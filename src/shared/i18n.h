@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Translations with gettext (libintl, in glibc): every string a person
+ * reads is marked _("…") (translated where it is used), N_("…") (marked
+ * only, translated later with _()) or P_("one", "many", n) (ngettext:
+ * plural forms as the language has them). The catalogues are
+ * LOCALEDIR/<lang>/LC_MESSAGES/respite.mo (po/, `make update-po`);
+ * $RESPITE_LOCALEDIR names another directory (the build tree's
+ * build/locale, for the tests and `make run`). Translations are always
+ * UTF-8: D-Bus, iCalendar and the terminal all take UTF-8. */
+
+#include <libintl.h>
+
+#include "shared/util.h"
+
+#define I18N_DOMAIN "respite"
+
+#define _(s) dgettext(I18N_DOMAIN, s)
+#define N_(s) (s)
+#define P_(one, many, n) dngettext(I18N_DOMAIN, one, many, n)
+
+/* respitectl and respite-notify speak their user's language: follow the
+ * user's locale for messages (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as
+ * every gettext program does) and, with ctype, for characters
+ * (respitectl's display widths). Never LC_NUMERIC or LC_TIME: what respite
+ * parses and writes keeps the C locale's numbers and times. When the
+ * locale the environment names is not installed (Debian ships only C.UTF-8)
+ * or is C, LC_MESSAGES becomes C.UTF-8, which glibc always has, so that
+ * LANGUAGE=ja takes effect; a language named only by LC_ALL, LC_MESSAGES or
+ * LANG ("ja_JP.UTF-8", not installed) then becomes LANGUAGE. Call once,
+ * first thing in main(). respited does not: its log stays English (its
+ * strerror() too), and only its feeds speak, each its operator's language
+ * (i18n_language_push()). */
+void i18n_setup(bool ctype);
+
+/* The language the environment asks for messages: "ja" of LANGUAGE=ja:en,
+ * LC_ALL, LC_MESSAGES or LANG=ja_JP.UTF-8 (the first set, in that order),
+ * "en" when none names one (unset, "C", "POSIX", "C.UTF-8"). Returns 0
+ * and a malloc'ed string in *ret, or -ENOMEM. */
+int i18n_language_from_environment(char **ret);
+
+/* Whether language is a language tag respite can look a catalogue up by:
+ * 2 or 3 lowercase letters, then optionally "_" and 2 uppercase letters
+ * ("ja", "pt_BR"). */
+bool i18n_language_is_valid(const char *language) _pure_;
+
+/* Translate with language instead of the user's until i18n_language_pop():
+ * respited builds feeds for operators of many languages in one process.
+ * Binds the catalogues on first use and, when the messages locale is C
+ * (which makes gettext ignore LANGUAGE), sets it to C.UTF-8. Sets LANGUAGE
+ * and tells gettext its cache is stale, as the gettext
+ * manual ("Changing the language at runtime") says; not thread-safe
+ * (respited is single-threaded). NULL or "en" gives the untranslated
+ * (English) strings. Returns the previous LANGUAGE in *ret_saved (NULL
+ * when unset) for i18n_language_pop(); 0, or -ENOMEM. */
+int i18n_language_push(const char *language, char **ret_saved);
+/* Restore the LANGUAGE that i18n_language_push() saved, and free saved. */
+void i18n_language_pop(char *saved);

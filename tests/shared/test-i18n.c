@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "shared/i18n.h"
+#include "shared/reason-words.h"
+
+static void test_language_is_valid(void **state) {
+        assert_true(i18n_language_is_valid("ja"));
+        assert_true(i18n_language_is_valid("pt_BR"));
+        assert_true(i18n_language_is_valid("fil"));
+        assert_false(i18n_language_is_valid(NULL));
+        assert_false(i18n_language_is_valid(""));
+        assert_false(i18n_language_is_valid("j"));
+        assert_false(i18n_language_is_valid("JA"));
+        assert_false(i18n_language_is_valid("ja-JP"));
+        assert_false(i18n_language_is_valid("ja_jp"));
+        assert_false(i18n_language_is_valid("ja_JPN"));
+        assert_false(i18n_language_is_valid("日本語"));
+        assert_false(i18n_language_is_valid("../ja"));
+}
+
+/* env: LANGUAGE, LC_ALL, LC_MESSAGES, LANG ("" = unset); the language. */
+static void assert_language(const char *language, const char *lc_all, const char *lc_messages, const char *lang,
+                            const char *expected) {
+        const char *names[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+        const char *values[] = { language, lc_all, lc_messages, lang };
+        char *s = NULL;
+
+        for (size_t i = 0; i < 4; i++)
+                assert_int_equal(*values[i] ? setenv(names[i], values[i], 1) : unsetenv(names[i]), 0);
+        assert_int_equal(i18n_language_from_environment(&s), 0);
+        assert_string_equal(s, expected);
+        free(s);
+}
+
+static void test_language_from_environment(void **state) {
+        assert_language("", "", "", "", "en");
+        assert_language("", "", "", "C.UTF-8", "en");
+        assert_language("", "POSIX", "", "ja_JP.UTF-8", "en");
+        assert_language("", "", "", "ja_JP.UTF-8", "ja_JP");
+        assert_language("", "", "ja_JP.UTF-8@kana", "de_DE.UTF-8", "ja_JP");
+        assert_language("ja:en", "de_DE.UTF-8", "", "", "ja");
+        assert_language("", "ko_KR.UTF-8", "ja_JP.UTF-8", "", "ko_KR");
+}
+
+/* Pushing a language and popping it restores LANGUAGE, set or not. */
+static void test_language_push_pop(void **state) {
+        char *saved = NULL;
+
+        assert_int_equal(unsetenv("LANGUAGE"), 0);
+        assert_int_equal(i18n_language_push("ja", &saved), 0);
+        assert_string_equal(getenv("LANGUAGE"), "ja");
+        i18n_language_pop(saved);
+        assert_null(getenv("LANGUAGE"));
+        assert_int_equal(setenv("LANGUAGE", "de:en", 1), 0);
+        assert_int_equal(i18n_language_push(NULL, &saved), 0);
+        assert_string_equal(getenv("LANGUAGE"), "en");
+        i18n_language_pop(saved);
+        assert_string_equal(getenv("LANGUAGE"), "de:en");
+}
+
+/* The catalogues of the build tree this test is in (BUILDDIR/locale,
+ * `make unit-check` builds them), before anything binds them. */
+static int setup_locale_dir(void **state) {
+        char exe[4096];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+        if (n <= 0)
+                return -1;
+        exe[n] = '\0';
+        *strrchr(exe, '/') = '\0';
+        if (strlen(exe) + strlen("/locale") >= sizeof exe)
+                return -1;
+        strcat(exe, "/locale");
+        return setenv("RESPITE_LOCALEDIR", exe, 1);
+}
+
+/* The planner's reasons in Japanese. */
+static void test_reason_translate(void **state) {
+        static const struct {
+                const char *reason, *ja;
+        } cases[] = {
+                { "after a threatening call (threat)", "脅迫的な電話の後" },
+                { "after a call of 72 min (prolonged_call)", "長時間の通話の後" },
+                { "after 2 unreasonable_demand, 1 other incidents in 40 min (10 points)",
+                  "相次いだ対応の難しい電話の後" },
+                { "statutory break: 45min for more than 6h of work (Labour Standards Act art. 34(1); "
+                  "Enforcement Rule art. 31)", "法律で定められた休憩" },
+                { "statutory break: 45min for more than 6h of work (jp); also recovery after an abusive call "
+                  "(verbal_abuse)", "法律で定められた休憩（暴言を受けた電話の後の回復休憩を兼ねます）" },
+                { "planned in the roster", "シフト表で予定された休憩" },
+                { "planned in the roster; also recovery after a threatening call (threat)",
+                  "シフト表で予定された休憩（脅迫的な電話の後の回復休憩を兼ねます）" },
+                { "after a shouting match (shouting)", NULL },  /* not a shipped category */
+                { "planned", NULL },
+                { "rest of the recovery interrupted by a call (after a threatening call (threat))", NULL },
+        };
+        char *saved = NULL;
+
+        assert_int_equal(i18n_language_push("ja", &saved), 0);
+        assert_string_equal(reason_category_words("threat"), "脅迫的な電話");
+        assert_null(reason_category_words("shouting"));
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                char *s = reason_translate(cases[i].reason);
+
+                if (cases[i].ja)
+                        assert_string_equal(s, cases[i].ja);
+                else
+                        assert_null(s);
+                free(s);
+        }
+        i18n_language_pop(saved);
+
+        /* An English reader reads the planner's own. */
+        assert_int_equal(i18n_language_push("en", &saved), 0);
+        assert_null(reason_translate(cases[0].reason));
+        assert_string_equal(reason_category_words("threat"), "a threatening call");
+        i18n_language_pop(saved);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_language_is_valid),
+                cmocka_unit_test(test_language_from_environment),
+                cmocka_unit_test(test_language_push_pop),
+                cmocka_unit_test(test_reason_translate),
+        };
+
+        return cmocka_run_group_tests(tests, setup_locale_dir, NULL);
+}

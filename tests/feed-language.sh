@@ -37,7 +37,8 @@ policy() {      # SITE-EXTRA: the policy, with SITE-EXTRA inside site = { … }
 site = { timezone = "Asia/Tokyo"; $1 };
 @include "presets/jp.conf"
 categories = (
-  { name = "threat"; label = "a threatening call"; label_ja = "脅迫的な電話"; recovery = "20min"; },
+  { name = "threat"; label = "a threatening call"; label_ja = "脅迫的な電話"; recovery = "20min";
+    notify_lead = true; },
   { name = "prolonged_call"; label = "a very long call"; points = 2; },
   { name = "repeat_caller"; label = "a caller who kept calling back"; points = 4; }
 );
@@ -112,6 +113,14 @@ out=$("$bin/respitectl" --user reload 2>&1)
 check "reload with site.language = \"ja\"" grep -q Reloaded <<<"$out"
 check "the team feed speaks Japanese (休憩: 佐藤 健)" wait_for "$tmp/feeds/team-retail.ics" "^SUMMARY:休憩: 佐藤 健" 5
 check "and op2's feed (法定休憩)" grep -q "^SUMMARY:法定休憩" "$tmp/feeds/op2.ics"
+# What a lead acts on is logged in the site's language: the lead alert of
+# op1's threat in English before, op2's in Japanese now.
+check "the lead alert of a threat, logged in English while the site spoke English" \
+        grep -q "op1: threat incident [0-9a-f]*: lead alert [0-9a-f]* raised, but no lead of team retail is listening: escalated at once to 0 subscribers." "$tmp/respited.log"
+"$bin/respitectl" --user report op2 threat >/dev/null 2>&1
+check "and in Japanese once site.language = \"ja\"" wait_for "$tmp/respited.log" \
+        "op2: threat のインシデント [0-9a-f]*: SV へのアラート [0-9a-f]* を出しましたが、チーム retail の SV が誰も受信していないため、すぐに 0 人の受信者へエスカレーションしました。" 5
+check "while the rest of the log stays English" grep -q "op2: incident [0-9a-f]* (threat) reported." "$tmp/respited.log"
 
 # Bad languages: the policy refused with file and line, the row skipped.
 policy 'language = "日本語";'

@@ -10,8 +10,24 @@
 
 #include "daemon/bus.h"
 #include "daemon/manager-internal.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
+
+/* Log what a lead acts on (an alert sent, escalated, answered) in the
+ * site's language (site.language): the translations in the arguments are
+ * looked up after the language is set. The rest of respited's log stays
+ * English. */
+#define MANAGER_ALERTS_SAY(m, level, ...)                                               \
+        do {                                                                            \
+                char *_saved = NULL;                                                    \
+                if (i18n_language_push((m)->policy->language, &_saved) < 0) {          \
+                        log_oom();                                                      \
+                        break;                                                          \
+                }                                                                       \
+                log_internal((level), 0, __VA_ARGS__);                                  \
+                i18n_language_pop(_saved);                                              \
+        } while (false)
 
 static int manager_alert_id_compare(const void *a, const void *b) {
         return strcmp(((const Alert *) a)->id, ((const Alert *) b)->id);
@@ -97,8 +113,9 @@ int manager_load_alerts(Manager *m) {
                 return log_error_errno(r, "Failed to read the lead alerts: %m (%s)", store_error(m->store));
         manager_alerts_advance(m);
         if (m->alerts_unanswered > 0)
-                log_notice("%zu lead alert%s still unanswered.", m->alerts_unanswered,
-                           m->alerts_unanswered == 1 ? " is" : "s are");
+                MANAGER_ALERTS_SAY(m, LOG_NOTICE, P_("%zu lead alert is still unanswered.",
+                                                     "%zu lead alerts are still unanswered.", m->alerts_unanswered),
+                                   m->alerts_unanswered);
         return 0;
 }
 
@@ -184,9 +201,12 @@ void manager_alert_incident(Manager *m, const Incident *inc) {
 
         n = bus_emit_lead_alert(m, kept, AUDIENCE_LEADS);
         if (n > 0) {
-                log_notice("%s: %s incident %s: lead alert %s sent to %d subscriber%s (the leads of team %s, root).",
-                           kept->operator, kept->category, kept->incident_id, kept->id, n, n == 1 ? "" : "s",
-                           kept->team ?: "-");
+                MANAGER_ALERTS_SAY(m, LOG_NOTICE,
+                                   P_("%s: %s incident %s: lead alert %s sent to %d subscriber (the leads of team "
+                                      "%s, root).",
+                                      "%s: %s incident %s: lead alert %s sent to %d subscribers (the leads of team "
+                                      "%s, root).", n),
+                                   kept->operator, kept->category, kept->incident_id, kept->id, n, kept->team ?: "-");
                 (void) manager_arm_timer(m);
                 return;
         }
@@ -194,9 +214,12 @@ void manager_alert_incident(Manager *m, const Incident *inc) {
          * the operator alone with it all that time. */
         n = manager_alert_escalate(m, kept, now);
         manager_alerts_advance(m);
-        log_warning("%s: %s incident %s: lead alert %s raised, but no lead of team %s is listening: escalated at "
-                    "once to %d subscriber%s.", kept->operator, kept->category, kept->incident_id, kept->id,
-                    kept->team ?: "-", n, n == 1 ? "" : "s");
+        MANAGER_ALERTS_SAY(m, LOG_WARNING,
+                           P_("%s: %s incident %s: lead alert %s raised, but no lead of team %s is listening: "
+                              "escalated at once to %d subscriber.",
+                              "%s: %s incident %s: lead alert %s raised, but no lead of team %s is listening: "
+                              "escalated at once to %d subscribers.", n),
+                           kept->operator, kept->category, kept->incident_id, kept->id, kept->team ?: "-", n);
 }
 
 usec_t manager_alerts_next(const Manager *m) {
@@ -216,9 +239,11 @@ void manager_alerts_escalate(Manager *m, usec_t now) {
                 if (a->raised + m->policy->alerts.escalate_after > now)
                         break;
                 n = manager_alert_escalate(m, a, now);
-                log_warning("%s: lead alert %s (%s) unanswered after %s: escalated to %d subscriber%s.",
-                            a->operator, a->id, a->category,
-                            duration_format(m->policy->alerts.escalate_after, d, sizeof d), n, n == 1 ? "" : "s");
+                MANAGER_ALERTS_SAY(m, LOG_WARNING,
+                                   P_("%s: lead alert %s (%s) unanswered after %s: escalated to %d subscriber.",
+                                      "%s: lead alert %s (%s) unanswered after %s: escalated to %d subscribers.", n),
+                                   a->operator, a->id, a->category,
+                                   duration_format(m->policy->alerts.escalate_after, d, sizeof d), n);
         }
 }
 
@@ -256,7 +281,8 @@ int manager_acknowledge_alert(Manager *m, const char *id, const char *by, const 
                 }
         }
         m->alerts_unanswered--;
-        log_notice("%s: lead alert %s (%s) acknowledged by %s.", a->operator, a->id, a->category, by);
+        MANAGER_ALERTS_SAY(m, LOG_NOTICE, _("%s: lead alert %s (%s) acknowledged by %s."), a->operator, a->id,
+                           a->category, by);
         (void) bus_emit_alert_acknowledged(m, a);
         manager_alerts_advance(m);
         (void) manager_arm_timer(m);

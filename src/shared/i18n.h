@@ -30,8 +30,9 @@
  * LANGUAGE=ja takes effect; a language named only by LC_ALL, LC_MESSAGES or
  * LANG ("ja_JP.UTF-8", not installed) then becomes LANGUAGE. Call once,
  * first thing in main(). respited does not: its log stays English (its
- * strerror() too), and only its feeds speak, each its operator's language
- * (i18n_language_push()). */
+ * strerror() too) but for the lines of lead alerts, in the site's
+ * language, and its feeds speak each its operator's language (both with
+ * i18n_language_push()). */
 void i18n_setup(bool ctype);
 
 /* The language the environment asks for messages: "ja" of LANGUAGE=ja:en,

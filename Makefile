@@ -99,7 +99,7 @@ XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyw
 TEST_SRCS   := $(wildcard tests/*/test-*.c)
 TEST_BINS   := $(addprefix $(BUILDDIR)/,$(notdir $(TEST_SRCS:.c=)))
 
-.PHONY: all check man-check layout-check po-check update-po unit-check integration-check run bench bench-optimum install uninstall clean \
+.PHONY: all check man-check layout-check po-check update-po po-untranslated unit-check integration-check run bench bench-optimum install uninstall clean \
         deps help \
         fuzz fuzz-build valgrind-check soak compile_commands.json
 all: $(PROGRAMS) $(MO_FILES)
@@ -179,9 +179,18 @@ update-po:
 		msgfmt -c --statistics -o /dev/null po/$$l.po; \
 	done
 
+# po/untranslated: the literals of po/POTFILES that are not for people and
+# stay unmarked, made from the sources as they are (tools/po-literals). Run
+# it once every string a person reads is marked, and review its diff.
+po-untranslated:
+	XGETTEXT_FLAGS='$(XGETTEXT_FLAGS)' tools/po-literals --untranslated >po/untranslated.new
+	mv po/untranslated.new po/untranslated
+
 # Every language complete (no untranslated or fuzzy string) and valid
 # (msgfmt -c), and po/respite.pot up to date with the sources: a new
-# string in a marked file fails until `make update-po` and its translation.
+# string in a marked file fails until `make update-po` and its translation;
+# a new literal left unmarked fails until it is marked, or named in
+# po/untranslated (`make po-untranslated`) as not for people.
 po-check:
 	XGETTEXT_FLAGS='$(XGETTEXT_FLAGS)' tests/po-check.sh $(LINGUAS)
 
@@ -383,8 +392,9 @@ help:
 	@echo "  unit-check       the unit tests (cmocka) of every layer"
 	@echo "  integration-check the integration tests: real dbus-daemon, respited, respitectl, notifications"
 	@echo "  man-check        every man page renders without a groff warning"
-	@echo "  po-check         every po/LANG.po complete and valid, po/respite.pot up to date with the sources"
+	@echo "  po-check         every po/LANG.po complete and valid, po/respite.pot up to date, every unmarked literal in po/untranslated"
 	@echo "  update-po        po/respite.pot from the sources, merged into every po/LANG.po"
+	@echo "  po-untranslated  po/untranslated (the literals not for people) from the sources, to review"
 	@echo "  layout-check     each layer includes only those below it; one bus-name header; no C file over 1,000 lines"
 	@echo "  valgrind-check   the integration test with respited and respitectl under valgrind"
 	@echo "  soak             a bank month and a 10,000-operator day at high speed; memory and descriptors must stay flat"

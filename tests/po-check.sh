@@ -3,7 +3,10 @@
 # `msgfmt -c` (formats, plural forms, header) with no untranslated and no
 # fuzzy string, and po/respite.pot holds exactly the strings xgettext finds
 # in po/POTFILES today (a string added or changed in the sources fails
-# until `make update-po` and its translation). Usage: tests/po-check.sh LANG…
+# until `make update-po` and its translation), and every string literal of
+# those files with a word in it is either marked for translation or named
+# in po/untranslated as not for people (a new literal left unmarked fails,
+# naming its file and line). Usage: tests/po-check.sh LANG…
 # with $XGETTEXT_FLAGS as the Makefile gives them.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -21,6 +24,31 @@ if xgettext ${XGETTEXT_FLAGS:?} -o "$tmp/now.pot" $(cat po/POTFILES); then
         fi
 else
         fail "xgettext failed on po/POTFILES"
+fi
+
+# Every literal of po/POTFILES with a word in it is marked for translation
+# or named in po/untranslated as not for people (tools/po-literals).
+if XGETTEXT_FLAGS=$XGETTEXT_FLAGS tools/po-literals >"$tmp/unmarked"; then
+        grep '^msgid "' po/untranslated | sed 's/^msgid //' | grep -vx '""' >"$tmp/listed"
+        awk -F '\t' 'NR == FNR { listed[$0] = 1; next } !($2 in listed)' "$tmp/listed" "$tmp/unmarked" >"$tmp/new"
+        if [ -s "$tmp/new" ]; then
+                n=$(wc -l <"$tmp/new")
+                where=$(sed 's/\t/: /; s/^/    /' "$tmp/new" | head -30)
+                if [ "$n" -gt 30 ]; then where+=$'\n'"    … and $((n - 30)) more"; fi
+                fail "$n string literal(s) of po/POTFILES neither marked for translation nor in po/untranslated:"$'\n'"$where"$'\n'"\
+  Read by people: mark it _(\"…\") (or N_(), P_(); src/shared/i18n.h), make update-po, translate each po/LANG.po.
+  Not for people (a configuration, JSON or option name, a D-Bus name, a machine value, a URL):
+  make po-untranslated adds it to po/untranslated; review that diff."
+        else
+                ok "every literal of po/POTFILES is marked or in po/untranslated ($(grep -c . "$tmp/listed") deliberately untranslated)"
+        fi
+        # Entries of the list no source has any more: harmless, but tidy.
+        stale=$(cut -f2 "$tmp/unmarked" | awk 'NR == FNR { seen[$0] = 1; next } !($0 in seen)' - "$tmp/listed")
+        if [ -n "$stale" ]; then
+                echo "warning - po/untranslated names literals no source has any more (make po-untranslated drops them): $(tr '\n' ' ' <<<"$stale")"
+        fi
+else
+        fail "tools/po-literals failed on po/POTFILES"
 fi
 
 for lang in "$@"; do

@@ -22,6 +22,8 @@ struct HttpGuard {
         sd_event *event;
         sd_event_source *timer;                 /* the oldest waiting connection's deadline */
         usec_t request_timeout;
+        http_guard_drain_fn drain;
+        void *userdata;
         unsigned max_connections, open;
         bool closed;                            /* a connection closed since http_guard_take_closed() */
         HttpGuardConn *first;                   /* every open connection */
@@ -84,8 +86,13 @@ static void http_guard_wait(HttpGuard *g, HttpGuardConn *k) {
  * deadline. */
 static int http_guard_on_timer(sd_event_source *src, uint64_t usec, void *userdata) {
         HttpGuard *g = userdata;
-        usec_t now = now_usec(CLOCK_MONOTONIC);
+        usec_t now;
         unsigned n = 0;
+
+        /* What came while the loop was busy is read first: only what has
+         * not come by now is late. */
+        g->drain(g->userdata);
+        now = now_usec(CLOCK_MONOTONIC);
 
         while (g->wait_first && g->wait_first->since + g->request_timeout <= now) {
                 HttpGuardConn *k = g->wait_first;
@@ -203,7 +210,8 @@ int http_guard_framing(struct MHD_Connection *c) {
         return 0;
 }
 
-int http_guard_new(sd_event *event, usec_t request_timeout, unsigned max_connections, HttpGuard **ret) {
+int http_guard_new(sd_event *event, usec_t request_timeout, unsigned max_connections, http_guard_drain_fn drain,
+                   void *userdata, HttpGuard **ret) {
         _cleanup_(http_guard_freep) HttpGuard *g = NULL;
         int r;
 
@@ -216,6 +224,8 @@ int http_guard_new(sd_event *event, usec_t request_timeout, unsigned max_connect
         g->event = sd_event_ref(event);
         g->request_timeout = MAX(request_timeout, USEC_PER_SEC);
         g->max_connections = max_connections;
+        g->drain = drain;
+        g->userdata = userdata;
         r = sd_event_add_time(event, &g->timer, CLOCK_MONOTONIC, USEC_INFINITY, USEC_PER_SEC / 10,
                               http_guard_on_timer, g);
         if (r < 0)

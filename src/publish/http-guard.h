@@ -31,10 +31,18 @@
 
 typedef struct HttpGuard HttpGuard;
 
+/* Let libmicrohttpd read and answer what is waiting on its sockets now
+ * (MHD_run()). */
+typedef void (*http_guard_drain_fn)(void *userdata);
+
 /* A guard on event, with no connection yet: request_timeout (µs, at least
- * 1 s) and max_connections (the limit libmicrohttpd was given). Returns 0
+ * 1 s) and max_connections (the limit libmicrohttpd was given). Before it
+ * shuts down a connection whose request is late, it calls drain(userdata):
+ * a request that arrived while the event loop was busy elsewhere (a long
+ * re-plan) lies read in the socket, not late, and is answered. Returns 0
  * or a negative errno (-ENOMEM). */
-int http_guard_new(sd_event *event, usec_t request_timeout, unsigned max_connections, HttpGuard **ret);
+int http_guard_new(sd_event *event, usec_t request_timeout, unsigned max_connections, http_guard_drain_fn drain,
+                   void *userdata, HttpGuard **ret);
 /* Stops the timer and forgets the connections (libmicrohttpd must be
  * stopped first: it notifies their closing). NULL is fine. */
 HttpGuard *http_guard_free(HttpGuard *g);

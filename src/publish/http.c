@@ -641,6 +641,10 @@ static int http_run_mhd(HttpServer *s) {
         return 0;
 }
 
+static void http_drain(void *userdata) {
+        (void) http_run_mhd(userdata);
+}
+
 static int http_on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
         return http_run_mhd(userdata);
 }
@@ -840,7 +844,7 @@ int http_server_start(HttpServer *s, const FeedSettings *settings) {
         }
 
         http_raise_nofile();
-        r = http_guard_new(s->event, settings->request_timeout, settings->max_connections, &s->guard);
+        r = http_guard_new(s->event, settings->request_timeout, settings->max_connections, http_drain, s, &s->guard);
         if (r < 0)
                 goto fail;
         s->daemon = MHD_start_daemon(

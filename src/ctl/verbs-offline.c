@@ -251,7 +251,8 @@ static int verbs_offline_print_metrics(const Plan *plan, const Roster *roster, c
         if (arg_json)
                 return verbs_offline_metrics_json(m, base, &adherence);
         (void) metrics_print(m, stdout);
-        printf("coverage shortfall without recovery breaks: %" PRIu64 " operator-minutes\n", base->shortfall_minutes);
+        printf(_("coverage shortfall without recovery breaks: %" PRIu64 " operator-minutes\n"),
+               base->shortfall_minutes);
         (void) adherence_print(&adherence, stdout);
         return 0;
 }
@@ -316,6 +317,26 @@ static int verbs_offline_plan_json(const Plan *plan, const Policy *p, size_t n_s
         return 0;
 }
 
+/* "2 shifts; 2 statutory, 1 recovery and 0 planned breaks; 0 statutory
+ * violations." on stderr, in the reader's language: each part has the
+ * plural of its own count (the breaks' of the last, planned). */
+static int verbs_offline_print_summary(const Plan *plan, size_t n_shifts,
+                                       const unsigned counts[static _BREAK_KIND_MAX]) {
+        _cleanup_free_ char *shifts = NULL, *breaks = NULL, *violations = NULL;
+
+        if (asprintf(&shifts, P_("%zu shift", "%zu shifts", n_shifts), n_shifts) < 0 ||
+            asprintf(&breaks, P_("%u statutory, %u recovery and %u planned break",
+                                 "%u statutory, %u recovery and %u planned breaks", counts[BREAK_PLANNED]),
+                     counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED]) < 0 ||
+            asprintf(&violations, P_("%u statutory violation", "%u statutory violations",
+                                     plan->statutory_violations), plan->statutory_violations) < 0)
+                return log_oom();
+        /* TRANSLATORS: the plan's summary: "2 shifts", "2 statutory, 1 recovery and 0 planned breaks",
+         * "0 statutory violations". */
+        fprintf(stderr, _("%s; %s; %s.\n"), shifts, breaks, violations);
+        return 0;
+}
+
 /* The plan as --format says (not ics), and a summary on stderr. */
 static int verbs_offline_print_plan(const Plan *plan, const Policy *p, usec_t from, usec_t to) {
         _cleanup_(table_freep) Table *t = NULL;
@@ -332,10 +353,7 @@ static int verbs_offline_print_plan(const Plan *plan, const Policy *p, usec_t fr
                 return log_oom();
         if (r < 0)
                 return log_error_errno(EINVAL, "Failed to format a time in %s.", p->timezone);
-        fprintf(stderr, "%zu shifts; %u statutory, %u recovery and %u planned breaks; %u statutory violations.\n",
-                n_shifts, counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED],
-                plan->statutory_violations);
-        return 0;
+        return verbs_offline_print_summary(plan, n_shifts, counts);
 }
 
 /* The feed respited would publish for --operator or --team, named as it
@@ -578,7 +596,10 @@ int verb_coverage(char **args) {
         if (!arg_date)
                 verbs_offline_shifts_span(plan, &from, &to);
         if (from >= to) {
-                log_info("No shifts%s%s between --from and --to.", arg_team ? " of team " : "", arg_team ?: "");
+                if (arg_team)
+                        log_info(_("No shifts of team %s between --from and --to."), arg_team);
+                else
+                        log_info(_("No shifts between --from and --to."));
                 return 0;
         }
         return verbs_offline_chart(plan, in.coverage, from, to, p->timezone, width);

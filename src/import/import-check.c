@@ -4,6 +4,7 @@
 #include "import/source-kind.h"
 #include "import/source.h"
 #include "shared/csv-reader.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -33,7 +34,7 @@ static void import_check_print_row(const ImportCheckPrinter *pr, const char *kin
                 putchar('\n');
         } else
                 printf("  %-8s %-16s %-25s %-25s %s\n", kind, operator ?: "", a,
-                       end == USEC_INFINITY && start != USEC_INFINITY ? "(open)" : b, detail ?: "");
+                       end == USEC_INFINITY && start != USEC_INFINITY ? _("(open)") : b, detail ?: "");
 }
 
 /* The messages the import logged: skipped rows, warnings and, for a file
@@ -67,7 +68,7 @@ static int import_check_roster(const ImportCheckPrinter *pr, usec_t from, usec_t
         if (k < 0)
                 return k;
         if (!pr->csv)
-                printf("%s: %zu operators, %zu shifts, %zu skipped\n", pr->path, r->n_operators, r->n_shifts,
+                printf(_("%s: %zu operators, %zu shifts, %zu skipped\n"), pr->path, r->n_operators, r->n_shifts,
                        *ret_skipped);
         for (size_t i = 0; i < r->n_shifts; i++) {
                 const Shift *s = &r->shifts[i];
@@ -91,7 +92,7 @@ static int import_check_calls(const ImportCheckPrinter *pr, size_t *ret_skipped)
         if (k < 0)
                 return k;
         if (!pr->csv)
-                printf("%s: %zu calls, %zu skipped\n", pr->path, l->n_calls, *ret_skipped);
+                printf(_("%s: %zu calls, %zu skipped\n"), pr->path, l->n_calls, *ret_skipped);
         for (size_t i = 0; i < l->n_calls; i++)
                 import_check_print_row(pr, "call", l->calls[i].operator, l->calls[i].start, l->calls[i].end,
                                        l->calls[i].source);
@@ -110,7 +111,8 @@ static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skip
                 return k;
         call_log_finish(q->calls);
         if (!pr->csv)
-                printf("%s: %zu lines, %zu calls, %zu agent sessions, %zu pauses, %zu events ignored, %zu skipped\n",
+                printf(_("%s: %zu lines, %zu calls, %zu agent sessions, %zu pauses, %zu events ignored, "
+                         "%zu skipped\n"),
                        pr->path, q->n_lines, q->calls->n_calls, q->n_sessions, q->n_pauses, q->n_ignored,
                        *ret_skipped);
         for (size_t i = 0; i < q->n_sessions; i++)
@@ -143,15 +145,15 @@ static int import_check_kind(const Policy *p, const char *path, SourceKind *ret,
 
         if (format == SOURCE_FORMAT_QUEUE_LOG && (listed_calls || policy_find_source(p, path))) {
                 *ret = SOURCE_KIND_QUEUE_LOG;
-                return strdup_to(ret_why, "the policy's sources.calls lists it as a queue_log");
+                return strdup_to(ret_why, N_("the policy's sources.calls lists it as a queue_log"));
         }
         if (listed_calls) {
                 *ret = SOURCE_KIND_CALLS;
-                return strdup_to(ret_why, "the policy's sources.calls lists it");
+                return strdup_to(ret_why, N_("the policy's sources.calls lists it"));
         }
         if (listed_rosters || policy_find_source(p, path)) {
                 *ret = SOURCE_KIND_ROSTER;
-                return strdup_to(ret_why, "the policy's sources.rosters lists it");
+                return strdup_to(ret_why, N_("the policy's sources.rosters lists it"));
         }
         return source_kind_guess(path, ret, ret_why);
 }
@@ -176,7 +178,9 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                         return log_oom();
                 log_set_target(f);
                 r = import_check_kind(p, *path, &kind, &why);
-                if (r >= 0 && asprintf(&said, "%s (%s)", source_kind_to_string(kind), why) < 0)
+                /* The text in the reader's language where po/ has the words, CSV as it is. */
+                if (r >= 0 && (csv ? asprintf(&said, "%s (%s)", source_kind_to_string(kind), why) :
+                               asprintf(&said, _("%s (%s)"), source_kind_to_string(kind), _(why))) < 0)
                         r = log_oom();
                 if (r >= 0) {
                         /* Say which kind was assumed before what it gave. */
@@ -197,7 +201,8 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                         char what[128];
 
                         /* Why is in the messages: the error's text only when nothing was said. */
-                        snprintf(what, sizeof what, "cannot be imported (%s format)%s%s",
+                        snprintf(what, sizeof what, csv ? "cannot be imported (%s format)%s%s" :
+                                 _("cannot be imported (%s format)%s%s"),
                                  source_format_to_string(format), isempty(messages) ? ": " : "",
                                  isempty(messages) ? strerror(-r) : "");
                         if (!csv)

@@ -208,8 +208,9 @@ int metrics_print(const Metrics *m, FILE *f) {
                 fprintf(f, _("break starts inside a call: %u\n"), m->break_starts_in_call);
                 fprintf(f, _("recoveries after a call of %u min or more: %u, "
                              "started within %u min of the call's end: %u, longest wait: %.1f min\n"),
-                        (unsigned) (METRICS_LONG_CALL / USEC_PER_MINUTE), m->long_call_recoveries, (unsigned) (METRICS_PROMPT / USEC_PER_MINUTE),
-                        m->long_call_recoveries_prompt, metrics_minutes(m->long_call_wait_max));
+                        (unsigned) (METRICS_LONG_CALL / USEC_PER_MINUTE), m->long_call_recoveries,
+                        (unsigned) (METRICS_PROMPT / USEC_PER_MINUTE), m->long_call_recoveries_prompt,
+                        metrics_minutes(m->long_call_wait_max));
         }
         fprintf(f, _("statutory breaks started late because of a call: %u\n"), m->statutory_overruns);
         fprintf(f, _("recoveries interrupted by a call: %u\n"), m->recoveries_interrupted);

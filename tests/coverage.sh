@@ -197,7 +197,11 @@ check "plan --metrics under LANGUAGE=ja" \
         bash -c 'grep -qx "法定休憩の違反: 0件" <<<"$1" && grep -q "^要員不足: [0-9]*人分" <<<"$1"' _ "$out"
 out=$(ja import-check --config "$top/conf/demo.conf" "$ex/anonbank-1999-01-04-calls.csv" 2>&1 | head -n 3)
 check "import-check under LANGUAGE=ja: its summary and why the kind" \
-        bash -c 'grep -q "calls.csv: 通話[0-9]*件、スキップ0件$" <<<"$1" && grep -q "（ポリシーのsources.callsに記載）$" <<<"$1"' _ "$out"
+        bash -c 'grep -q "calls.csv: 通話[0-9]*件、スキップ0件$" <<<"$1" &&
+                 grep -q "calls.csv: 通話記録ファイル（ポリシーのsources.callsに記載）$" <<<"$1"' _ "$out"
+out=$(ja import-check --config "$top/conf/demo.conf" --format csv "$ex/anonbank-1999-01-04-calls.csv" 2>&1 | head -n 2)
+check "... while its CSV stays English" \
+        grep -q ",kind,,,,a call-record file (the policy's sources.calls lists it)$" <<<"$out"
 out=$(en plan --config "$top/conf/demo.conf" --operator op16 2>&1)
 check "plan under LANG=C: English, one shift said so" \
         bash -c 'grep -qx "1 shift; 1 statutory, 0 recovery and 0 planned breaks; 0 statutory violations." <<<"$1" &&

@@ -14,6 +14,11 @@ typedef struct ImportCheckPrinter {
         bool csv;
 } ImportCheckPrinter;
 
+/* english (N_("…")) in the reader's language in the text, as it is in CSV. */
+static const char *import_check_words(const ImportCheckPrinter *pr, const char *english) {
+        return pr->csv ? english : _(english);
+}
+
 static void import_check_print_row(const ImportCheckPrinter *pr, const char *kind, const char *operator,
                                    usec_t start, usec_t end, const char *detail) {
         char a[ISO8601_MAX] = "", b[ISO8601_MAX] = "";
@@ -77,7 +82,7 @@ static int import_check_roster(const ImportCheckPrinter *pr, usec_t from, usec_t
                 import_check_print_row(pr, "shift", op, s->start, s->end, s->source);
                 for (size_t j = 0; j < s->n_planned; j++)
                         import_check_print_row(pr, "break", op, s->planned[j].start, s->planned[j].end,
-                                               "planned (split shift)");
+                                               import_check_words(pr, N_("planned (split shift)")));
         }
         return 0;
 }
@@ -121,7 +126,8 @@ static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skip
         for (size_t i = 0; i < q->n_open; i++)
                 if (!q->open[i].pause)
                         import_check_print_row(pr, "session", q->open[i].operator, q->open[i].start,
-                                               USEC_INFINITY, "still logged in at the end of the file");
+                                               USEC_INFINITY,
+                                               import_check_words(pr, N_("still logged in at the end of the file")));
         for (size_t i = 0; i < q->n_pauses; i++)
                 import_check_print_row(pr, "pause", q->pauses[i].operator, q->pauses[i].start,
                                        q->pauses[i].end, q->pauses[i].reason);
@@ -180,7 +186,7 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                 r = import_check_kind(p, *path, &kind, &why);
                 /* The text in the reader's language where po/ has the words, CSV as it is. */
                 if (r >= 0 && (csv ? asprintf(&said, "%s (%s)", source_kind_to_string(kind), why) :
-                               asprintf(&said, _("%s (%s)"), source_kind_to_string(kind), _(why))) < 0)
+                               asprintf(&said, _("%s (%s)"), _(source_kind_to_string(kind)), _(why))) < 0)
                         r = log_oom();
                 if (r >= 0) {
                         /* Say which kind was assumed before what it gave. */

@@ -20,11 +20,11 @@ static const char * const source_kind_common_columns[] = { "operator", "start", 
 const char *source_kind_to_string(SourceKind k) {
         switch (k) {
         case SOURCE_KIND_ROSTER:
-                return "a roster";
+                return N_("a roster");
         case SOURCE_KIND_CALLS:
-                return "a call-record file";
+                return N_("a call-record file");
         case SOURCE_KIND_QUEUE_LOG:
-                return "an Asterisk queue_log";
+                return N_("an Asterisk queue_log");
         default:
                 return NULL;
         }

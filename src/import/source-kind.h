@@ -32,5 +32,6 @@ typedef enum SourceKind {
  * ("FILE:1: expected … got …"). */
 int source_kind_guess(const char *path, SourceKind *ret, char **ret_why);
 
-/* "a roster", "a call-record file", "an Asterisk queue_log". */
+/* "a roster", "a call-record file", "an Asterisk queue_log" (English,
+ * marked N_() for po/: a reader's text says _() of it). */
 const char *source_kind_to_string(SourceKind k) _pure_;

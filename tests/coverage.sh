@@ -238,6 +238,9 @@ out=$(COLUMNS=80 ja coverage --config "$tmp/ny.conf" --roster "$tmp/ny.csv" --da
 check "... the clocks going back, said in Japanese" grep -q '┈┈ 時計が戻ります: ここからUTC-05:00$' <<<"$out"
 out=$(COLUMNS=80 ja coverage --config "$top/conf/demo.conf" --date 1999-01-05 2>/dev/null)
 check "... a day without shifts" grep -qx 'retail: 1999-01-05（火）はシフトがありません（Asia/Jerusalem）。' <<<"$out"
+out=$(ja coverage --config "$top/conf/demo.conf" --team nope 2>&1); rc=$?
+check "... and its errors: --team nope, exit 5" \
+        test $rc -eq 5 -a "$(grep -c "^シフト表にチーム 'nope' がありません。" <<<"$out")" -eq 1
 out=$(COLUMNS=80 en coverage --config "$top/conf/demo.conf" 2>/dev/null)
 check "coverage under LANG=C: English" \
         bash -c 'grep -qx "retail · Monday 1999-01-04 · Asia/Jerusalem (UTC+02:00)" <<<"$1" &&

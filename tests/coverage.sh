@@ -199,6 +199,15 @@ out=$(ja import-check --config "$top/conf/demo.conf" "$ex/anonbank-1999-01-04-ca
 check "import-check under LANGUAGE=ja: its summary and why the kind" \
         bash -c 'grep -q "calls.csv: 通話[0-9]*件、スキップ0件$" <<<"$1" &&
                  grep -q "calls.csv: 通話記録ファイル（ポリシーのsources.callsに記載）$" <<<"$1"' _ "$out"
+out=$(ja import-check --config "$top/conf/demo.conf" "$ex/anonbank-1999-01-04-roster.csv" 2>&1 | sed -n '3,$p')
+check "... its rows' kinds (シフト), the columns at the English ones' display columns (2, 11, 28, 54)" \
+        bash -c 'grep -q "^  シフト   op01 " <<<"$1" && /usr/bin/python3 -c "
+import re, sys, unicodedata
+width = lambda s: sum(2 if unicodedata.east_asian_width(c) in \"WF\" else 1 for c in s)
+lines = sys.stdin.read().splitlines()
+bad = [l for l in lines if [width(l[:m.start()]) for m in re.finditer(r\"\\S+\", l)][:4] != [2, 11, 28, 54]]
+print(\"\\n\".join(bad[:3]))
+sys.exit(1 if bad or len(lines) != 19 else 0)" <<<"$1"' _ "$out"
 out=$(ja import-check --config "$top/conf/demo.conf" --format csv "$ex/anonbank-1999-01-04-calls.csv" 2>&1 | head -n 2)
 check "... while its CSV stays English" \
         grep -q ",kind,,,,a call-record file (the policy's sources.calls lists it)$" <<<"$out"

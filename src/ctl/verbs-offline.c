@@ -620,5 +620,5 @@ int verb_import_check(char **args) {
         r = verbs_offline_load_policy(&p, &from, &to);
         if (r < 0)
                 return r;
-        return import_check(p, args + 1, from, to, arg_format == FORMAT_CSV);
+        return import_check(p, args + 1, from, to, arg_format == FORMAT_CSV, term_text_width);
 }

@@ -12,6 +12,7 @@ typedef struct ImportCheckPrinter {
         const Policy *policy;
         const char *path;
         bool csv;
+        ImportCheckWidthFn width;       /* the text's columns of a string */
 } ImportCheckPrinter;
 
 /* english (N_("…")) in the reader's language in the text, as it is in CSV. */
@@ -19,6 +20,16 @@ static const char *import_check_words(const ImportCheckPrinter *pr, const char *
         return pr->csv ? english : _(english);
 }
 
+/* s in a field of columns columns of the text (as printf's "%-*s" by
+ * bytes), then a blank. */
+static void import_check_print_field(const ImportCheckPrinter *pr, const char *s, size_t columns) {
+        size_t w = pr->width(s);
+
+        printf("%s%*s ", s, (int) (w < columns ? columns - w : 0), "");
+}
+
+/* A row: kind is N_("…"), CSV's value, said in the reader's language in
+ * the text, whose columns align by pr->width. */
 static void import_check_print_row(const ImportCheckPrinter *pr, const char *kind, const char *operator,
                                    usec_t start, usec_t end, const char *detail) {
         char a[ISO8601_MAX] = "", b[ISO8601_MAX] = "";
@@ -37,9 +48,14 @@ static void import_check_print_row(const ImportCheckPrinter *pr, const char *kin
                         csv_fputs_field(fields[i], stdout);
                 }
                 putchar('\n');
-        } else
-                printf("  %-8s %-16s %-25s %-25s %s\n", kind, operator ?: "", a,
-                       end == USEC_INFINITY && start != USEC_INFINITY ? _("(open)") : b, detail ?: "");
+        } else {
+                fputs("  ", stdout);
+                import_check_print_field(pr, _(kind), 8);
+                import_check_print_field(pr, operator ?: "", 16);
+                import_check_print_field(pr, a, 25);
+                import_check_print_field(pr, end == USEC_INFINITY && start != USEC_INFINITY ? _("(open)") : b, 25);
+                printf("%s\n", detail ?: "");
+        }
 }
 
 /* The messages the import logged: skipped rows, warnings and, for a file
@@ -50,13 +66,16 @@ static void import_check_print_messages(const ImportCheckPrinter *pr, const char
         if (!copy)
                 return;
         for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
-                const char *kind = strstr(line, "skipping") ? "skipped" :
-                        !failed || strstr(line, "ignoring") ? "warning" : "error";
+                const char *kind = strstr(line, "skipping") ? N_("skipped") :
+                        !failed || strstr(line, "ignoring") ? N_("warning") : N_("error");
 
                 if (pr->csv)
                         import_check_print_row(pr, kind, NULL, USEC_INFINITY, USEC_INFINITY, line);
-                else
-                        printf("  %-8s %s\n", kind, line);
+                else {
+                        fputs("  ", stdout);
+                        import_check_print_field(pr, _(kind), 8);
+                        printf("%s\n", line);
+                }
         }
 }
 
@@ -79,9 +98,11 @@ static int import_check_roster(const ImportCheckPrinter *pr, usec_t from, usec_t
                 const Shift *s = &r->shifts[i];
                 const char *op = r->operators[s->operator].id;
 
-                import_check_print_row(pr, "shift", op, s->start, s->end, s->source);
+                /* TRANSLATORS: import-check's kinds of row, in a column of 8: shift, break, call, session (an
+                 * agent's login), pause, skipped, warning, error. */
+                import_check_print_row(pr, N_("shift"), op, s->start, s->end, s->source);
                 for (size_t j = 0; j < s->n_planned; j++)
-                        import_check_print_row(pr, "break", op, s->planned[j].start, s->planned[j].end,
+                        import_check_print_row(pr, N_("break"), op, s->planned[j].start, s->planned[j].end,
                                                import_check_words(pr, N_("planned (split shift)")));
         }
         return 0;
@@ -99,7 +120,7 @@ static int import_check_calls(const ImportCheckPrinter *pr, size_t *ret_skipped)
         if (!pr->csv)
                 printf(_("%s: %zu calls, %zu skipped\n"), pr->path, l->n_calls, *ret_skipped);
         for (size_t i = 0; i < l->n_calls; i++)
-                import_check_print_row(pr, "call", l->calls[i].operator, l->calls[i].start, l->calls[i].end,
+                import_check_print_row(pr, N_("call"), l->calls[i].operator, l->calls[i].start, l->calls[i].end,
                                        l->calls[i].source);
         return 0;
 }
@@ -121,15 +142,15 @@ static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skip
                        pr->path, q->n_lines, q->calls->n_calls, q->n_sessions, q->n_pauses, q->n_ignored,
                        *ret_skipped);
         for (size_t i = 0; i < q->n_sessions; i++)
-                import_check_print_row(pr, "session", q->sessions[i].operator, q->sessions[i].start,
+                import_check_print_row(pr, N_("session"), q->sessions[i].operator, q->sessions[i].start,
                                        q->sessions[i].end, NULL);
         for (size_t i = 0; i < q->n_open; i++)
                 if (!q->open[i].pause)
-                        import_check_print_row(pr, "session", q->open[i].operator, q->open[i].start,
+                        import_check_print_row(pr, N_("session"), q->open[i].operator, q->open[i].start,
                                                USEC_INFINITY,
                                                import_check_words(pr, N_("still logged in at the end of the file")));
         for (size_t i = 0; i < q->n_pauses; i++)
-                import_check_print_row(pr, "pause", q->pauses[i].operator, q->pauses[i].start,
+                import_check_print_row(pr, N_("pause"), q->pauses[i].operator, q->pauses[i].start,
                                        q->pauses[i].end, q->pauses[i].reason);
         for (size_t i = 0; i < q->calls->n_calls; i++) {
                 const CallRecord *c = &q->calls->calls[i];
@@ -137,7 +158,7 @@ static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skip
 
                 snprintf(detail, sizeof detail, "%s caller %s, waited %us", c->source, c->caller ?: "unknown",
                          c->wait_seconds);
-                import_check_print_row(pr, "call", c->operator, c->start, c->end, detail);
+                import_check_print_row(pr, N_("call"), c->operator, c->start, c->end, detail);
         }
         return 0;
 }
@@ -164,14 +185,14 @@ static int import_check_kind(const Policy *p, const char *path, SourceKind *ret,
         return source_kind_guess(path, ret, ret_why);
 }
 
-int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv) {
+int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv, ImportCheckWidthFn width) {
         bool failed = false;
 
         if (csv)
                 printf("file,kind,operator,start,end,detail\n");
         for (char * const *path = paths; path && *path; path++) {
                 _cleanup_free_ char *messages = NULL, *why = NULL, *said = NULL;
-                ImportCheckPrinter pr = { .policy = p, .path = *path, .csv = csv };
+                ImportCheckPrinter pr = { .policy = p, .path = *path, .csv = csv, .width = width };
                 SourceFormat format = source_format(p, *path);
                 SourceKind kind = _SOURCE_KIND_INVALID;
                 size_t size = 0, skipped = 0;

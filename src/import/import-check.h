@@ -12,6 +12,9 @@
  * and every skipped row or event with FILE:LINE and why. Recurring events
  * are expanded over [from, to) (to == 0: a year from now). csv prints
  * "file,kind,operator,start,end,detail" rows with UTC instants; otherwise
- * a table in the site's zone. Returns 0, or -EIO when a file could not be
- * read at all (reported). */
-int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv);
+ * a table in the site's zone, in the reader's language (i18n.h), its
+ * columns aligned by width (the columns a terminal gives a string:
+ * respitectl's term_text_width()). Returns 0, or -EIO when a file could
+ * not be read at all (reported). */
+typedef size_t (*ImportCheckWidthFn)(const char *s);
+int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv, ImportCheckWidthFn width);

@@ -6,6 +6,9 @@
 
 #include "core/policy.h"
 
+/* The columns a terminal gives string s (East Asian Wide characters two). */
+typedef size_t (*ImportCheckWidthFn)(const char *s);
+
 /* For each path (NULL-terminated; options from p's sources when listed
  * there): the format, the operators and shifts (planned breaks of split
  * shifts included), or the calls, agent sessions and pauses of a queue_log,
@@ -16,5 +19,4 @@
  * columns aligned by width (the columns a terminal gives a string:
  * respitectl's term_text_width()). Returns 0, or -EIO when a file could
  * not be read at all (reported). */
-typedef size_t (*ImportCheckWidthFn)(const char *s);
 int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv, ImportCheckWidthFn width);

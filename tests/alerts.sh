@@ -5,7 +5,8 @@
 # respite-notify --lead as a critical notification within a second; its
 # Acknowledge action answers it; respitectl alerts, ack and incidents (the
 # incident record, as CSV with every column) show what happened; a lead
-# agent started later shows the alerts still open; an operator's agent still
+# agent started later shows the alerts still open; under LANGUAGE=ja an
+# empty record and a failed call in Japanese; an operator's agent still
 # gets its breaks (signals are unicast to subscribers). As root it also adds
 # a second lead (a test user) whose acknowledgement closes the first lead's
 # notification with a note. Skips without Xvfb or dunst (sudo make deps).
@@ -202,6 +203,15 @@ out=$("$ctl" --user incidents --team nosuchteam 2>&1); rc=$?
 no_such_team() { [ $rc -eq 4 ] || { [ $rc -eq 5 ] && grep -q "No such team 'nosuchteam'" <<<"$out"; }; }
 check "incidents of a team that is not there: no such team (exit 5) to root, denied and not revealed (exit 4) to a lead" \
         no_such_team
+# In Japanese (LANGUAGE=ja, the build's catalogues): the empty record and
+# what failed, with respited's own words (English) after it.
+ja() { env LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" "$@"; }
+out=$(ja --user incidents --from 1999-01-04 --operator op99 2>&1)
+check "incidents under LANGUAGE=ja: none of op99, said in Japanese" \
+        grep -q "^1999-01-04 00:00.*、op99のインシデントはありません。$" <<<"$out"
+out=$(ja --user incidents --team nosuchteam 2>&1); rc=$?
+check "... and what failed: インシデント記録の読み取りに失敗しました (or access denied, exit 4)" \
+        bash -c '[ "$1" -eq 4 ] || grep -q "^インシデント記録の読み取りに失敗しました: No such team .nosuchteam." <<<"$2"' _ $rc "$out"
 
 # A lead agent started now shows the alerts still open (ListAlerts); and
 # an operator's agent gets its breaks from a respited that sends them to

@@ -5,7 +5,9 @@
 # header's), with two teams, --team, in colour on a terminal (script(1)) and
 # not under NO_COLOR; a site in Asia/Tokyo with a roster in UTC; the days
 # America/New_York puts its clocks back (25 hours) and forward (23); and
-# what it refuses.
+# what it refuses. Then plan, its metrics, import-check and the chart in
+# Japanese (LANGUAGE=ja), aligned and fitted by display width, and English
+# under LANG=C.
 # Usage: tests/coverage.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -155,5 +157,102 @@ check "New York, clocks forward: said where" grep -q '┈┈ clocks go forward: 
 out=$(COLUMNS=80 coverage --config "$tmp/ny.conf" --roster "$tmp/ny.csv" --from 2024-11-02T12:00 --to 2024-11-04T00:00 2>/dev/null)
 check "New York, --from/--to over two days: a chart each" \
         test "$(grep -cE '^nights · (Saturday 2024-11-02|Sunday 2024-11-03) ' <<<"$out")" -eq 2
+
+# In Japanese (LANGUAGE=ja, the build's catalogues): plan's summary, headers
+# and kinds, its metrics and import-check's lines; the table aligned by the
+# columns a terminal shows (a Japanese character takes two); CSV and JSON
+# as they are; and English, unchanged, under LANG=C.
+ja() { env LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$bin/respitectl" "$@"; }
+en() { env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C RESPITE_LOCALEDIR="$bin/locale" "$bin/respitectl" "$@"; }
+# Whether every row of the table on stdin starts its columns at its header's
+# display columns (the last, free text, may hold spaces).
+aligned() {
+        /usr/bin/python3 -c '
+import re, sys, unicodedata
+width = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = [l for l in sys.stdin.read().splitlines() if l]
+starts = lambda l, n: [width(l[:m.start()]) for m in re.finditer(r"\S+", l)][:n]
+head = starts(lines[0], 99)
+bad = [l for l in lines[1:] if starts(l, len(head)) != head]
+if bad:
+    print("\n".join(bad[:5]))
+sys.exit(1 if bad or len(lines) < 2 else 0)'
+}
+out=$(ja plan --config "$top/conf/demo.conf" --operator op16 2>&1)
+check "plan under LANGUAGE=ja: the summary in Japanese" \
+        grep -qx 'シフト1件: 法定休憩1件、回復休憩0件、予定休憩0件。法定休憩の違反0件。' <<<"$out"
+check "... the headers and the kind (区分: 法定休憩)" \
+        bash -c 'grep -Eq "^オペレーター +区分 +開始 +終了 +理由$" <<<"$1" && grep -Eq "^op16 +法定休憩 +1999-01-04T08:45" <<<"$1"' _ "$out"
+check "... columns aligned by display width" aligned < <(grep -v '^シフト' <<<"$out")
+out=$(ja plan --config "$top/conf/demo.conf" 2>/dev/null)
+check "... with recovery breaks too (回復休憩)" grep -Eq '^op[0-9]+ +回復休憩 ' <<<"$out"
+check "... every row aligned" aligned <<<"$out"
+out=$(ja plan --config "$top/conf/demo.conf" --operator op16 --format csv 2>/dev/null)
+check "... while CSV keeps its keys and kinds" \
+        bash -c 'grep -qx "operator,kind,start,end,reason" <<<"$1" && grep -q "^op16,statutory," <<<"$1"' _ "$out"
+out=$(ja plan --config "$top/conf/demo.conf" --operator op16 --json 2>/dev/null)
+check "... and JSON too" grep -q '"kind": *"statutory"' <<<"$out"
+out=$(ja plan --config "$top/conf/demo.conf" --metrics 2>&1)
+check "plan --metrics under LANGUAGE=ja" \
+        bash -c 'grep -qx "法定休憩の違反: 0件" <<<"$1" && grep -q "^要員不足: [0-9]*人分" <<<"$1"' _ "$out"
+out=$(ja import-check --config "$top/conf/demo.conf" "$ex/anonbank-1999-01-04-calls.csv" 2>&1 | head -n 3)
+check "import-check under LANGUAGE=ja: its summary and why the kind" \
+        bash -c 'grep -q "calls.csv: 通話[0-9]*件、スキップ0件$" <<<"$1" &&
+                 grep -q "calls.csv: 通話記録ファイル（ポリシーのsources.callsに記載）$" <<<"$1"' _ "$out"
+out=$(ja import-check --config "$top/conf/demo.conf" "$ex/anonbank-1999-01-04-roster.csv" 2>&1 | sed -n '3,$p')
+check "... its rows' kinds (シフト), the columns at the English ones' display columns (2, 11, 28, 54)" \
+        bash -c 'grep -q "^  シフト   op01 " <<<"$1" && /usr/bin/python3 -c "
+import re, sys, unicodedata
+width = lambda s: sum(2 if unicodedata.east_asian_width(c) in \"WF\" else 1 for c in s)
+lines = sys.stdin.read().splitlines()
+bad = [l for l in lines if [width(l[:m.start()]) for m in re.finditer(r\"\\S+\", l)][:4] != [2, 11, 28, 54]]
+print(\"\\n\".join(bad[:3]))
+sys.exit(1 if bad or len(lines) != 19 else 0)" <<<"$1"' _ "$out"
+out=$(ja import-check --config "$top/conf/demo.conf" --format csv "$ex/anonbank-1999-01-04-calls.csv" 2>&1 | head -n 2)
+check "... while its CSV stays English" \
+        grep -q ",kind,,,,a call-record file (the policy's sources.calls lists it)$" <<<"$out"
+out=$(en plan --config "$top/conf/demo.conf" --operator op16 2>&1)
+check "plan under LANG=C: English, one shift said so" \
+        bash -c 'grep -qx "1 shift; 1 statutory, 0 recovery and 0 planned breaks; 0 statutory violations." <<<"$1" &&
+                 grep -Eq "^OPERATOR +KIND +START +END +REASON$" <<<"$1" && grep -Eq "^op16 +statutory +1999" <<<"$1"' _ "$out"
+out=$(en plan --config "$top/conf/demo.conf" 2>&1 >/dev/null)
+check "... and many" grep -Eq '^19 shifts; [0-9]+ statutory, [0-9]+ recovery and 0 planned breaks; 0 statutory violations\.$' <<<"$out"
+
+# The chart in Japanese: its words, every line within the width by display
+# width, the headers ending over their numbers; and English under LANG=C.
+# The display columns of each line of stdin, one a line.
+dwidths() {
+        /usr/bin/python3 -c '
+import sys, unicodedata
+for l in sys.stdin.read().splitlines():
+    print(sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l))'
+}
+for cols in 24 80 120; do
+        out=$(COLUMNS=$cols ja coverage --config "$top/conf/demo.conf" 2>/dev/null)
+        check "coverage under LANGUAGE=ja, $cols columns: no line wider ($(dwidths <<<"$out" | sort -n | tail -n1))" \
+                test "$(dwidths <<<"$out" | sort -n | tail -n1)" -le $cols
+done
+check "... its legend, title and summary in Japanese" \
+        bash -c 'grep -qx "█ 電話対応中  ░ 休憩中  │ 必要人数  ▲ 不足（人分）" <<<"$1" &&
+                 grep -qx "retail · 1999-01-04（月） · Asia/Jerusalem（UTC+02:00）" <<<"$1" &&
+                 grep -q "^07:00〜24:00 · 30分刻み · [0-9]*人分の不足（[0-9]*行）$" <<<"$1"' _ \
+        "$(COLUMNS=80 ja coverage --config "$top/conf/demo.conf" 2>/dev/null)"
+out=$(COLUMNS=80 ja coverage --config "$top/conf/demo.conf" 2>/dev/null)
+check "... the headers (電話 シフト 必要 不足) end where a short row's flag does" \
+        test "$(grep -E ' 電話 +シフト +必要 +不足$' <<<"$out" | dwidths)" = \
+             "$(rows <<<"$out" | grep -m1 '▲' | dwidths)"
+check "... and the rows' flags still add up to the summary's shortfall" \
+        test "$(flagged <<<"$out")" = "$(sed -n 's/.* · \([0-9]*\)人分の不足（[0-9]*行）$/\1/p' <<<"$out")"
+out=$(COLUMNS=80 ja coverage --config "$tmp/ny.conf" --roster "$tmp/ny.csv" --date 2024-11-03 2>/dev/null)
+check "... the clocks going back, said in Japanese" grep -q '┈┈ 時計が戻ります: ここからUTC-05:00$' <<<"$out"
+out=$(COLUMNS=80 ja coverage --config "$top/conf/demo.conf" --date 1999-01-05 2>/dev/null)
+check "... a day without shifts" grep -qx 'retail: 1999-01-05（火）はシフトがありません（Asia/Jerusalem）。' <<<"$out"
+out=$(ja coverage --config "$top/conf/demo.conf" --team nope 2>&1); rc=$?
+check "... and its errors: --team nope, exit 5" \
+        test $rc -eq 5 -a "$(grep -c "^シフト表にチーム 'nope' がありません。" <<<"$out")" -eq 1
+out=$(COLUMNS=80 en coverage --config "$top/conf/demo.conf" 2>/dev/null)
+check "coverage under LANG=C: English" \
+        bash -c 'grep -qx "retail · Monday 1999-01-04 · Asia/Jerusalem (UTC+02:00)" <<<"$1" &&
+                 grep -Eq " phones shift need short$" <<<"$1"' _ "$out"
 
 finish

@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "core/adherence.h"
+#include "shared/i18n.h"
+#include "shared/reason-words.h"
 
 static const char * const adherence_table[_ADHERENCE_MAX] = {
         [ADHERENCE_UNKNOWN]      = "unknown",
@@ -157,7 +159,9 @@ int adherence_print(const AdherenceCounts *c, FILE *f) {
 
                 if (b[ADHERENCE_TAKEN] + b[ADHERENCE_PARTLY_TAKEN] + b[ADHERENCE_NOT_TAKEN] == 0)
                         continue;
-                fprintf(f, "adherence %s: %u taken, %u partly taken, %u not taken\n", break_kind_to_string(k),
+                /* TRANSLATORS: %s is a break's kind as respitectl's tables show it ("statutory"). */
+                fprintf(f, _("adherence %s: %u taken, %u partly taken, %u not taken\n"),
+                        reason_kind_words(break_kind_to_string(k)),
                         b[ADHERENCE_TAKEN], b[ADHERENCE_PARTLY_TAKEN], b[ADHERENCE_NOT_TAKEN]);
         }
         return ferror(f) ? -EIO : 0;

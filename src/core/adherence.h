@@ -76,5 +76,5 @@ void adherence_count(const Plan *plan, adherence_timeline_fn timeline_of, void *
 
 /* Print the counts as "adherence recovery: 3 taken, 1 partly taken, 0 not
  * taken" lines, one per kind with a break whose state is known, or nothing
- * when no break's is. Returns 0 or -EIO. */
+ * when no break's is, in the reader's language (i18n.h). Returns 0 or -EIO. */
 int adherence_print(const AdherenceCounts *c, FILE *f);

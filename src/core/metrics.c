@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "core/metrics.h"
+#include "shared/i18n.h"
+#include "shared/reason-words.h"
 #include "shared/time-util.h"
 
 Metrics *metrics_free(Metrics *m) {
@@ -193,34 +195,38 @@ static double metrics_minutes(usec_t t) {
 }
 
 int metrics_print(const Metrics *m, FILE *f) {
-        fprintf(f, "shifts: %zu\n", m->shifts);
-        fprintf(f, "statutory violations: %u\n", m->statutory_violations);
-        fprintf(f, "recovery breaks: %u\n", m->recoveries);
-        fprintf(f, "recovery breaks late: %u\n", m->recoveries_late);
-        fprintf(f, "recoveries earned at a shift's very end: %u\n", m->recoveries_unserved);
-        fprintf(f, "deferrable recoveries begun below coverage: %u\n", m->recoveries_short);
-        fprintf(f, "recovery delay median: %.1f min\n", metrics_minutes(m->delay_median));
-        fprintf(f, "recovery delay max: %.1f min\n", metrics_minutes(m->delay_max));
-        fprintf(f, "breaks moved by revisions: %u\n", m->breaks_moved);
+        fprintf(f, _("shifts: %zu\n"), m->shifts);
+        fprintf(f, _("statutory violations: %u\n"), m->statutory_violations);
+        fprintf(f, _("recovery breaks: %u\n"), m->recoveries);
+        fprintf(f, _("recovery breaks late: %u\n"), m->recoveries_late);
+        fprintf(f, _("recoveries earned at a shift's very end: %u\n"), m->recoveries_unserved);
+        fprintf(f, _("deferrable recoveries begun below coverage: %u\n"), m->recoveries_short);
+        fprintf(f, _("recovery delay median: %.1f min\n"), metrics_minutes(m->delay_median));
+        fprintf(f, _("recovery delay max: %.1f min\n"), metrics_minutes(m->delay_max));
+        fprintf(f, _("breaks moved by revisions: %u\n"), m->breaks_moved);
         if (m->calls_known) {
-                fprintf(f, "break starts inside a call: %u\n", m->break_starts_in_call);
-                fprintf(f, "recoveries after a call of %u min or more: %u, "
-                        "started within %u min of the call's end: %u, longest wait: %.1f min\n", (unsigned) (METRICS_LONG_CALL / USEC_PER_MINUTE),
-                        m->long_call_recoveries, (unsigned) (METRICS_PROMPT / USEC_PER_MINUTE),
-                        m->long_call_recoveries_prompt, metrics_minutes(m->long_call_wait_max));
+                fprintf(f, _("break starts inside a call: %u\n"), m->break_starts_in_call);
+                fprintf(f, _("recoveries after a call of %u min or more: %u, "
+                             "started within %u min of the call's end: %u, longest wait: %.1f min\n"),
+                        (unsigned) (METRICS_LONG_CALL / USEC_PER_MINUTE), m->long_call_recoveries,
+                        (unsigned) (METRICS_PROMPT / USEC_PER_MINUTE), m->long_call_recoveries_prompt,
+                        metrics_minutes(m->long_call_wait_max));
         }
-        fprintf(f, "statutory breaks started late because of a call: %u\n", m->statutory_overruns);
-        fprintf(f, "recoveries interrupted by a call: %u\n", m->recoveries_interrupted);
+        fprintf(f, _("statutory breaks started late because of a call: %u\n"), m->statutory_overruns);
+        fprintf(f, _("recoveries interrupted by a call: %u\n"), m->recoveries_interrupted);
         for (BreakKind k = 0; k < _BREAK_KIND_MAX; k++)
-                fprintf(f, "share of shift time on %s breaks: %.2f %%\n", break_kind_to_string(k),
+                /* TRANSLATORS: %s is a break's kind as respitectl's tables show it ("statutory"). */
+                fprintf(f, _("share of shift time on %s breaks: %.2f %%\n"),
+                        reason_kind_words(break_kind_to_string(k)),
                         m->shift_time > 0 ? 100.0 * m->break_time[k] / m->shift_time : 0.0);
-        fprintf(f, "coverage shortfall: %" PRIu64 " operator-minutes (%" PRIu64 " while operators were on recovery)\n",
+        fprintf(f, _("coverage shortfall: %" PRIu64 " operator-minutes (%" PRIu64
+                     " while operators were on recovery)\n"),
                 m->shortfall_minutes, m->recovery_shortfall_minutes);
-        fprintf(f, "coverage shortfall forced by the roster: %" PRIu64 " operator-minutes\n",
+        fprintf(f, _("coverage shortfall forced by the roster: %" PRIu64 " operator-minutes\n"),
                 m->forced_shortfall_minutes);
         for (size_t i = 0; i < m->n_teams; i++)
-                fprintf(f, "coverage shortfall %s: %" PRIu64 " of %" PRIu64 " operator-minutes (%" PRIu64
-                        " forced by the roster)\n", m->teams[i].team, m->teams[i].shortfall_minutes,
+                fprintf(f, _("coverage shortfall %s: %" PRIu64 " of %" PRIu64 " operator-minutes (%" PRIu64
+                             " forced by the roster)\n"), m->teams[i].team, m->teams[i].shortfall_minutes,
                         m->teams[i].required_minutes, m->teams[i].forced_minutes);
         return ferror(f) ? -EIO : 0;
 }

@@ -63,6 +63,7 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Metrics *, metrics_free);
  * O(breaks log calls) for the calls. Returns 0 or -ENOMEM. */
 int metrics_compute(const Plan *plan, const Coverage *coverage, const CallIndex *calls, Metrics **ret);
 
-/* Print m as "name: value" lines for people ("statutory violations: 0").
+/* Print m as "name: value" lines for people ("statutory violations: 0"),
+ * in the reader's language (i18n.h; respited does not translate).
  * Returns 0 or -EIO. */
 int metrics_print(const Metrics *m, FILE *f);

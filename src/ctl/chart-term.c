@@ -6,6 +6,7 @@
 #include "core/intraday.h"
 #include "ctl/chart-term.h"
 #include "ctl/term.h"
+#include "shared/i18n.h"
 #include "shared/time-util.h"
 
 #define CHART_RESET     "\033[0m"
@@ -26,9 +27,13 @@
 /* Blocks of 1 to 7 eighths of a cell. */
 static const char * const chart_eighths[] = { "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
 
-/* The number columns, right of the bar. */
+/* The number columns, right of the bar, headed in the reader's language. */
 enum { CHART_PHONES, CHART_SHIFT, CHART_NEED, CHART_SHORTFALL, _CHART_COLUMN_MAX };
-static const char * const chart_headers[_CHART_COLUMN_MAX] = { "phones", "shift", "need", "short" };
+static const char * const chart_headers[_CHART_COLUMN_MAX] = {
+        /* TRANSLATORS: the coverage chart's column headers: operators on the phones, on shift, needed,
+         * and the operator-minutes short. Short: the numbers under them are 1 to 4 digits. */
+        N_("phones"), N_("shift"), N_("need"), N_("short"),
+};
 
 /* How one chart (a team's day) is drawn. */
 typedef struct ChartLayout {
@@ -112,7 +117,7 @@ static void chart_layout(const IntradayBucket *b, size_t n, unsigned width, Char
                 l.columns[CHART_SHORTFALL] = MAX(l.columns[CHART_SHORTFALL], 1 + chart_digits(b[k].shortfall));
         }
         for (unsigned c = 0; c < _CHART_COLUMN_MAX; c++) {
-                l.columns[c] = MAX(l.columns[c], (unsigned) strlen(chart_headers[c]));
+                l.columns[c] = MAX(l.columns[c], (unsigned) term_text_width(_(chart_headers[c])));
                 numbers += l.columns[c] + (c > 0);
         }
         if (width >= CHART_LABEL + 1 + numbers + CHART_BAR_MIN)
@@ -236,8 +241,11 @@ static int chart_axis(ChartPen *p, const ChartLayout *l) {
         }
         fputs(axis, p->f);
         fputs(" ", p->f);
+        /* Right-aligned by the columns each header takes (a Japanese
+         * character two). */
         for (unsigned c = 0; c < _CHART_COLUMN_MAX; c++)
-                fprintf(p->f, " %*s", (int) l->columns[c], chart_headers[c]);
+                fprintf(p->f, " %*s%s", (int) (l->columns[c] - term_text_width(_(chart_headers[c]))), "",
+                        _(chart_headers[c]));
         fputc('\n', p->f);
         return 0;
 }
@@ -247,10 +255,11 @@ static int chart_legend(ChartPen *p, unsigned width) {
         static const struct {
                 const char *glyph, *ink, *text;
         } items[] = {
-                { CHART_FULL,   CHART_GREEN,    "on the phones" },
-                { CHART_BREAK,  CHART_DIM,      "on a break" },
-                { CHART_MARKER, CHART_BOLD,     "needed" },
-                { CHART_SHORT,  CHART_BOLD_RED, "operator-minutes short" },
+                /* TRANSLATORS: the coverage chart's legend, after each glyph. */
+                { CHART_FULL,   CHART_GREEN,    N_("on the phones") },
+                { CHART_BREAK,  CHART_DIM,      N_("on a break") },
+                { CHART_MARKER, CHART_BOLD,     N_("needed") },
+                { CHART_SHORT,  CHART_BOLD_RED, N_("operator-minutes short") },
         };
         size_t used = 0;
 
@@ -259,7 +268,7 @@ static int chart_legend(ChartPen *p, unsigned width) {
                 size_t w;
 
                 /* The glyph, a space, the text: cut to the width. */
-                if (term_truncate(items[i].text, width - 2, &text) < 0)
+                if (term_truncate(_(items[i].text), width - 2, &text) < 0)
                         return -ENOMEM;
                 w = 2 + term_text_width(text);
                 if (used > 0 && used + 2 + w > width) {
@@ -289,15 +298,27 @@ static void chart_format_offset(int offset, char buf[static 16]) {
                 snprintf(buf, 16, "UTC%c%02u:%02u", offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
 }
 
-/* "Monday 1999-01-04": the local day of t in zone. */
-static int chart_format_day(usec_t t, const char *zone, char buf[static 32]) {
+/* The weekdays as civil_time_weekday() names them, for po/. */
+static const char * const chart_weekdays[] = {
+        N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"),
+};
+
+/* "Monday 1999-01-04", "1999-01-04（月）": the local day of t in zone, in
+ * the reader's language. */
+static int chart_format_day(usec_t t, const char *zone, char buf[static 64]) {
+        const char *weekday;
         CivilTime c;
         int r;
 
         r = utc_to_civil(t, zone, &c);
         if (r < 0)
                 return r;
-        snprintf(buf, 32, "%s %04d-%02d-%02d", civil_time_weekday(&c), c.year, c.month, c.day);
+        weekday = civil_time_weekday(&c);
+        for (size_t i = 0; i < ELEMENTSOF(chart_weekdays); i++)
+                if (streq(weekday, chart_weekdays[i]))
+                        weekday = _(chart_weekdays[i]);
+        /* TRANSLATORS: a day: its weekday, year, month and day ("Monday 1999-01-04"). */
+        snprintf(buf, 64, _("%1$s %2$04d-%3$02d-%4$02d"), weekday, c.year, c.month, c.day);
         return 0;
 }
 
@@ -344,7 +365,8 @@ static int chart_row_start(usec_t t, usec_t step, const char *zone, usec_t *ret)
 static int chart_header(ChartPen *p, unsigned width, const char *team, const IntradayBucket *b, size_t n,
                         usec_t step, bool shifts, const char *zone) {
         _cleanup_free_ char *title = NULL, *summary = NULL;
-        char day[32], first[16], last[16], from[ISO8601_MAX], to[ISO8601_MAX], what[96];
+        _cleanup_free_ char *what = NULL;
+        char day[64], first[16], last[16], from[ISO8601_MAX], to[ISO8601_MAX];
         int offset_first, offset_last, r;
         usec_t day_start, day_end;
         uint64_t shortfall = 0;
@@ -361,8 +383,10 @@ static int chart_header(ChartPen *p, unsigned width, const char *team, const Int
                 return r;
         chart_format_offset(offset_first, first);
         chart_format_offset(offset_last, last);
-        if (asprintf(&title, "%s · %s · %s (%s%s%s)", team, day, zone, first,
-                     offset_first != offset_last ? ", then " : "", offset_first != offset_last ? last : "") < 0)
+        /* TRANSLATORS: a chart's title: team · day · time zone (UTC offset), and when the clocks change
+         * that day, (UTC+02:00, then UTC+03:00). */
+        if (offset_first == offset_last ? asprintf(&title, _("%s · %s · %s (%s)"), team, day, zone, first) < 0 :
+            asprintf(&title, _("%s · %s · %s (%s, then %s)"), team, day, zone, first, last) < 0)
                 return -ENOMEM;
 
         for (size_t k = 0; k < n; k++) {
@@ -379,13 +403,18 @@ static int chart_header(ChartPen *p, unsigned width, const char *team, const Int
         else
                 time_format_clock(b[n - 1].end, zone, false, to);
         if (!required)
-                snprintf(what, sizeof what, "nobody required");
+                r = strdup_to(&what, _("nobody required"));
         else if (shortfall == 0)
-                snprintf(what, sizeof what, "no shortfall");
+                r = strdup_to(&what, _("no shortfall"));
         else
-                snprintf(what, sizeof what, "%" PRIu64 " operator-minutes short in %zu rows", shortfall,
-                         rows_short);
-        if (asprintf(&summary, "%s%s–%s · %u-min rows · %s", shifts ? "" : "No shifts · ",
+                r = asprintf(&what, P_("%" PRIu64 " operator-minutes short in %zu row",
+                                       "%" PRIu64 " operator-minutes short in %zu rows", rows_short),
+                             shortfall, rows_short) < 0 ? -ENOMEM : 0;
+        if (r < 0)
+                return -ENOMEM;
+        /* TRANSLATORS: a chart's span, its rows' length in minutes and the shortfall:
+         * "07:00–24:00 · 30-min rows · 520 operator-minutes short in 16 rows". */
+        if (asprintf(&summary, _("%s%s–%s · %u-min rows · %s"), shifts ? "" : _("No shifts · "),
                      time_format_clock(b[0].start, zone, false, from), to, (unsigned) (step / USEC_PER_MINUTE),
                      what) < 0)
                 return -ENOMEM;
@@ -396,12 +425,13 @@ static int chart_header(ChartPen *p, unsigned width, const char *team, const Int
 
 /* A line where the UTC offset changes between two rows. */
 static int chart_offset_change(ChartPen *p, const ChartLayout *l, int before, int after) {
-        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ char *words = NULL, *text = NULL;
         char offset[16];
 
         chart_format_offset(after, offset);
-        if (asprintf(&text, "%*s┈┈ clocks go %s: %s from here", (int) CHART_LABEL, "",
-                     after > before ? "forward" : "back", offset) < 0)
+        if (asprintf(&words, after > before ? _("clocks go forward: %s from here") :
+                     _("clocks go back: %s from here"), offset) < 0 ||
+            asprintf(&text, "%*s┈┈ %s", (int) CHART_LABEL, "", words) < 0)
                 return -ENOMEM;
         return chart_line(p, l->width, CHART_DIM, text);
 }
@@ -421,12 +451,12 @@ static int chart_team_day(ChartPen *p, const Plan *plan, const Coverage *coverag
         required = chart_required_span(coverage, team, lo, hi, &s2, &e2);
         if (!shifts && !required) {
                 _cleanup_free_ char *text = NULL;
-                char day[32];
+                char day[64];
 
                 r = chart_format_day(lo, zone, day);
                 if (r < 0)
                         return r;
-                if (asprintf(&text, "%s: no shifts on %s (%s).", team, day, zone) < 0)
+                if (asprintf(&text, _("%s: no shifts on %s (%s)."), team, day, zone) < 0)
                         return -ENOMEM;
                 return chart_line(p, width, CHART_BOLD, text);
         }

@@ -13,9 +13,10 @@ const char *ctl_bus_kind(void) {
 }
 
 /* Log the failed call r, e of respited, "Failed to WHAT: …" with what to do
- * next, and return its class (ctl-bus.h). */
-static int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what) {
-        const char *message = e->message ?: strerror(-r);
+ * next, in the reader's language (what is N_("…"); respited's own message
+ * stays as it says it), and return its class (ctl-bus.h). */
+static int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what_english) {
+        const char *message = e->message ?: strerror(-r), *what = _(what_english);
 
         if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
                                    SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_DISCONNECTED)) {
@@ -26,52 +27,54 @@ static int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what) {
                 return -EHOSTDOWN;
         }
         if (sd_bus_error_has_name(e, SD_BUS_ERROR_ACCESS_DENIED)) {
-                log_error("Failed to %s: %s", what, message);
+                /* TRANSLATORS: the first %s is what failed ("list the operators", also translated: as this
+                 * sentence takes it), the second respited's own message (English). */
+                log_error(_("Failed to %s: %s"), what, message);
                 log_error(_("respited decides by your Unix user: an administrator maps users to operators and "
                             "team leads in the access section of respite.conf (see respite.conf(5))."));
                 return -EACCES;
         }
         if (sd_bus_error_has_name(e, BUS_ERROR_UNKNOWN_OPERATOR)) {
-                log_error("Failed to %s: %s `respitectl operators` lists them.", what, message);
+                log_error(_("Failed to %s: %s `respitectl operators` lists them."), what, message);
                 return -ENXIO;
         }
         if (sd_bus_error_has_name(e, BUS_ERROR_UNKNOWN_TEAM)) {
-                log_error("Failed to %s: %s `respitectl operators` shows the teams.", what, message);
+                log_error(_("Failed to %s: %s `respitectl operators` shows the teams."), what, message);
                 return -ENXIO;
         }
         if (sd_bus_error_has_name(e, BUS_ERROR_UNKNOWN_CATEGORY)) {
-                log_error("Failed to %s: %s respite.conf(5) says what each means.", what, message);
+                log_error(_("Failed to %s: %s respite.conf(5) says what each means."), what, message);
                 return -ENOKEY;
         }
         if (sd_bus_error_has_name(e, BUS_ERROR_UNKNOWN_ALERT)) {
-                log_error("Failed to %s: %s `respitectl alerts` lists the alerts you may see.", what, message);
+                log_error(_("Failed to %s: %s `respitectl alerts` lists the alerts you may see."), what, message);
                 return -ENXIO;
         }
         if (sd_bus_error_has_name(e, BUS_ERROR_ALREADY_ACKNOWLEDGED)) {
                 /* The message says by whom and when: nothing is left to do. */
-                log_error("Failed to %s: %s", what, message);
+                log_error(_("Failed to %s: %s"), what, message);
                 return -EALREADY;
         }
         if (sd_bus_error_has_name(e, SD_BUS_ERROR_UNKNOWN_METHOD)) {
-                log_error("Failed to %s: respited is older than respitectl %s (%s). Restart it after upgrading.",
+                log_error(_("Failed to %s: respited is older than respitectl %s (%s). Restart it after upgrading."),
                           what, VERSION, message);
                 return -EOPNOTSUPP;
         }
         if (sd_bus_error_has_name(e, BUS_ERROR_RELOAD_FAILED)) {
                 /* Exit status 1 (respitectl(1)), whatever errno the name maps to. */
                 log_error("%s", message);
-                log_error("Fix it (`respited --check-config` checks the files; `journalctl -u respited` "
-                          "has the whole log), then reload again.");
+                log_error(_("Fix it (`respited --check-config` checks the files; `journalctl -u respited` "
+                            "has the whole log), then reload again."));
                 return -EIO;
         }
-        log_error("Failed to %s: %s", what, message);
+        log_error(_("Failed to %s: %s"), what, message);
         return sd_bus_error_has_name(e, SD_BUS_ERROR_INVALID_ARGS) ? -EINVAL : r;
 }
 
 int ctl_bus_log_read_error(int r) {
         if (r == -ENOMEM)
                 return log_oom();
-        return log_error_errno(r, "Failed to read the reply of respited: %m");
+        return log_error_errno(r, _("Failed to read the reply of respited: %m"));
 }
 
 /* The daemon's zone and clock (either may be NULL). Logs. */
@@ -83,7 +86,7 @@ static int ctl_bus_daemon_clock(sd_bus *bus, char **ret_zone, usec_t *ret_now) {
                 r = sd_bus_get_property_string(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_PROPERTY_TIMEZONE,
                                                &error, ret_zone);
                 if (r < 0)
-                        return ctl_bus_log_error(r, &error, "reach respited");
+                        return ctl_bus_log_error(r, &error, N_("reach respited"));
         }
         if (ret_now) {
                 uint64_t now;
@@ -91,7 +94,7 @@ static int ctl_bus_daemon_clock(sd_bus *bus, char **ret_zone, usec_t *ret_now) {
                 r = sd_bus_get_property_trivial(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_PROPERTY_NOW, &error,
                                                 't', &now);
                 if (r < 0)
-                        return ctl_bus_log_error(r, &error, "read the daemon's clock");
+                        return ctl_bus_log_error(r, &error, N_("read the daemon's clock"));
                 *ret_now = now;
         }
         return 0;
@@ -103,15 +106,17 @@ int ctl_bus_open(sd_bus **ret, char **ret_zone, usec_t *ret_now) {
 
         if (r == -ENOMEDIUM && arg_user) {
                 /* sd-bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR. */
-                log_error("There is no session bus in this environment (neither DBUS_SESSION_BUS_ADDRESS nor "
-                          "XDG_RUNTIME_DIR is set): drop --user to reach respited on the system bus, or run this "
-                          "inside a login or desktop session (or under dbus-run-session) where respited --user runs.");
+                log_error(_("There is no session bus in this environment (neither DBUS_SESSION_BUS_ADDRESS nor "
+                            "XDG_RUNTIME_DIR is set): drop --user to reach respited on the system bus, or run this "
+                            "inside a login or desktop session (or under dbus-run-session) where respited --user "
+                            "runs."));
                 return -EHOSTDOWN;
         }
         if (r < 0) {
-                log_error_errno(r, "Failed to connect to the %s bus: %m", ctl_bus_kind());
+                /* TRANSLATORS: %s is "system" or "session": the bus's name, as --user says. */
+                log_error_errno(r, _("Failed to connect to the %s bus: %m"), ctl_bus_kind());
                 if (!arg_user)
-                        log_error("(respited --user runs on the session bus: add --user.)");
+                        log_error(_("(respited --user runs on the session bus: add --user.)"));
                 return -EHOSTDOWN;
         }
         r = ctl_bus_daemon_clock(bus, ret_zone, ret_now);
@@ -395,7 +400,7 @@ int ctl_bus_get_team_day(sd_bus *bus, const char *team, const char *date, Plan *
 
         if (!p)
                 return log_oom();
-        r = ctl_bus_call(bus, BUS_METHOD_GET_TEAM_DAY, "get the team's day", &reply, "ss", team, date ?: "");
+        r = ctl_bus_call(bus, BUS_METHOD_GET_TEAM_DAY, N_("get the team's day"), &reply, "ss", team, date ?: "");
         if (r < 0)
                 return r;
         r = sd_bus_message_read(reply, "ttt", &from, &to, &revision);

@@ -26,8 +26,8 @@ int ctl_bus_open(sd_bus **ret, char **ret_zone, usec_t *ret_now);
 
 /* Call method of respited with the arguments of types (sd_bus_message_append()
  * signature, NULL for none), and return its reply in ret_reply (may be NULL).
- * On failure, logs "Failed to WHAT: …" (what: "list the operators") with
- * what to do next.
+ * On failure, logs "Failed to WHAT: …" (what: N_("list the operators"),
+ * said in the reader's language) with what to do next.
  * Returns 0 or a negative errno as above. */
 int ctl_bus_call(sd_bus *bus, const char *method, const char *what, sd_bus_message **ret_reply,
                  const char *types, ...);

@@ -202,13 +202,21 @@ static const char *table_kind_color(const char *kind) {
         return streq(kind, "recovery") ? ANSI_YELLOW : streq(kind, "statutory") ? ANSI_BLUE : "";
 }
 
-/* The colour of text i of table_render() (the header first), or "". */
-static const char *table_text_color(const Table *t, size_t i, const char *text) {
+/* The cell of text i of table_render() (the header first); NULL for the header. */
+static const TableCell *table_text_cell(const Table *t, size_t i) {
         size_t row = i / t->n_display, column = t->display[i % t->n_display];
 
-        if (row == 0)
+        return row == 0 ? NULL : &t->cells[(row - 1) * t->n_columns + column];
+}
+
+/* The colour of text i of table_render(), or "": by the kind the cell
+ * holds, whatever language shows it. */
+static const char *table_text_color(const Table *t, size_t i) {
+        const TableCell *c = table_text_cell(t, i);
+
+        if (!c)
                 return ANSI_BOLD;
-        return t->cells[(row - 1) * t->n_columns + column].type == TABLE_BREAK_KIND ? table_kind_color(text) : "";
+        return c->type == TABLE_BREAK_KIND ? table_kind_color(c->text ?: "") : "";
 }
 
 int table_print(const Table *t, bool color) {
@@ -221,29 +229,35 @@ int table_print(const Table *t, bool color) {
         r = table_render(t, t->display, t->n_display, false, &texts);
         if (r < 0)
                 return r;
-        /* The headers and reasons in the reader's language (CSV keeps them as they are). */
+        /* The headers, kinds and reasons in the reader's language (CSV keeps them as they are). */
         for (size_t i = 0; i < t->n_display; i++) {
                 r = strdup_to(&texts[i], _(t->columns[t->display[i]].header));
                 if (r < 0)
                         return r;
         }
-        for (size_t i = t->n_display; texts[i]; i++)
-                if (t->cells[(i / t->n_display - 1) * t->n_columns + t->display[i % t->n_display]].type ==
-                    TABLE_REASON) {
+        for (size_t i = t->n_display; texts[i]; i++) {
+                TableDataType type = table_text_cell(t, i)->type;
+
+                if (type == TABLE_REASON) {
                         char *translated = reason_translate(texts[i]);
 
                         if (translated) {
                                 free(texts[i]);
                                 texts[i] = translated;
                         }
+                } else if (type == TABLE_BREAK_KIND) {
+                        r = strdup_to(&texts[i], reason_kind_words(texts[i]));
+                        if (r < 0)
+                                return r;
                 }
+        }
         /* By the columns each text takes: a Japanese character takes two
          * (wcwidth(3), East Asian Wide). */
         for (size_t i = 0; texts[i]; i++)
                 widths[i % t->n_display] = MAX(widths[i % t->n_display], term_text_width(texts[i]));
         for (size_t i = 0; texts[i]; i++) {
                 size_t column = i % t->n_display;
-                const char *on = color ? table_text_color(t, i, texts[i]) : "";
+                const char *on = color ? table_text_color(t, i) : "";
 
                 printf("%s%s%s", on, texts[i], *on ? ANSI_RESET : "");
                 if (column == t->n_display - 1)

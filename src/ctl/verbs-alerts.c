@@ -95,7 +95,7 @@ int verb_ack(char **args) {
         r = ctl_bus_open(&bus, NULL, NULL);
         if (r < 0)
                 return r;
-        r = ctl_bus_call(bus, BUS_METHOD_ACKNOWLEDGE_ALERT, "acknowledge the alert", NULL, "ss", args[1],
+        r = ctl_bus_call(bus, BUS_METHOD_ACKNOWLEDGE_ALERT, N_("acknowledge the alert"), NULL, "ss", args[1],
                          arg_note ?: "");
         if (r < 0)
                 return r;
@@ -207,7 +207,7 @@ int verb_alerts(char **args) {
         if (r < 0)
                 return r;
 
-        r = ctl_bus_call(bus, BUS_METHOD_LIST_ALERTS, "list the alerts", &reply, "t", (uint64_t) since);
+        r = ctl_bus_call(bus, BUS_METHOD_LIST_ALERTS, N_("list the alerts"), &reply, "t", (uint64_t) since);
         if (r < 0)
                 return r;
         r = ctl_bus_read_array(reply, 'r', verbs_alerts_alert_fields, ELEMENTSOF(verbs_alerts_alert_fields),
@@ -350,13 +350,25 @@ static int verbs_alerts_incident_row(Table *t, const IncidentRecord *i, const ch
 /* What the text says when nothing is found: "No incidents of op16 from
  * 1999-01-04 00:00 to 1999-01-05 00:00." */
 static int verbs_alerts_incidents_none(usec_t from, usec_t to, const char *zone, char **ret) {
+        _cleanup_free_ char *span = NULL;
         char a[ISO8601_MAX], b[ISO8601_MAX];
+        int r;
 
         table_format_time(TABLE_TIMESTAMP_MINUTE, from, zone, a);
         table_format_time(TABLE_TIMESTAMP_MINUTE, to, zone, b);
-        return asprintf(ret, "No incidents%s%s%s%s from %s%s%s.\n", arg_operator ? " of " : "", arg_operator ?: "",
-                        arg_team ? " in team " : "", arg_team ?: "", a, to > 0 ? " to " : "", to > 0 ? b : "") < 0 ?
-                -ENOMEM : 0;
+        /* TRANSLATORS: the span of the incident record looked in, for the messages below. */
+        if ((to > 0 ? asprintf(&span, _("from %s to %s"), a, b) : asprintf(&span, _("from %s"), a)) < 0)
+                return -ENOMEM;
+        if (arg_operator && arg_team)
+                /* TRANSLATORS: "No incidents of op16 in team retail from 1999-01-04 00:00 to …". */
+                r = asprintf(ret, _("No incidents of %s in team %s %s.\n"), arg_operator, arg_team, span);
+        else if (arg_operator)
+                r = asprintf(ret, _("No incidents of %s %s.\n"), arg_operator, span);
+        else if (arg_team)
+                r = asprintf(ret, _("No incidents in team %s %s.\n"), arg_team, span);
+        else
+                r = asprintf(ret, _("No incidents %s.\n"), span);
+        return r < 0 ? -ENOMEM : 0;
 }
 
 /* The pages of the record (replies, kept: the rows point into them). */
@@ -387,7 +399,7 @@ static int verbs_alerts_read_record(sd_bus *bus, usec_t from, usec_t to, const c
                 const char *next;
                 size_t k;
 
-                r = ctl_bus_call(bus, BUS_METHOD_GET_INCIDENT_RECORD_PAGE, "read the incident record", &reply,
+                r = ctl_bus_call(bus, BUS_METHOD_GET_INCIDENT_RECORD_PAGE, N_("read the incident record"), &reply,
                                  "ttsus", (uint64_t) from, (uint64_t) to, team, (uint32_t) 0, cursor);
                 if (r < 0)
                         return r;

@@ -249,7 +249,7 @@ int verb_status(char **args) {
         r = ctl_bus_open(&bus, NULL, NULL);
         if (r < 0)
                 return r;
-        r = ctl_bus_call(bus, BUS_METHOD_GET_STATUS, "read the daemon's status", &reply, NULL);
+        r = ctl_bus_call(bus, BUS_METHOD_GET_STATUS, N_("read the daemon's status"), &reply, NULL);
         if (r < 0)
                 return r;
         r = ctl_bus_map_properties(reply, verbs_daemon_status_map, &s);
@@ -296,7 +296,7 @@ static const CtlBusField verbs_daemon_operator_fields[] = {
 int verbs_daemon_list_operators(sd_bus *bus, sd_bus_message **ret_reply, OperatorRow **ret, size_t *ret_n) {
         int r;
 
-        r = ctl_bus_call(bus, BUS_METHOD_LIST_OPERATORS, "list the operators", ret_reply, NULL);
+        r = ctl_bus_call(bus, BUS_METHOD_LIST_OPERATORS, N_("list the operators"), ret_reply, NULL);
         if (r < 0)
                 return r;
         r = ctl_bus_read_array(*ret_reply, 'r', verbs_daemon_operator_fields,
@@ -455,7 +455,7 @@ static int verbs_daemon_get_schedule(sd_bus *bus, const char *operator, usec_t f
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r;
 
-        r = ctl_bus_call(bus, BUS_METHOD_GET_SCHEDULE, "get the schedule", &reply, "stt", operator,
+        r = ctl_bus_call(bus, BUS_METHOD_GET_SCHEDULE, N_("get the schedule"), &reply, "stt", operator,
                          (uint64_t) from, (uint64_t) to);
         if (r < 0)
                 return r;
@@ -626,10 +626,10 @@ int verb_report(char **args) {
         /* With --id, the daemon stores it once however often it is run
          * (a retry after a timeout is safe). */
         if (arg_id)
-                r = ctl_bus_call(bus, BUS_METHOD_REPORT_INCIDENT_WITH_ID, "report the incident", &reply, "sssts",
+                r = ctl_bus_call(bus, BUS_METHOD_REPORT_INCIDENT_WITH_ID, N_("report the incident"), &reply, "sssts",
                                  arg_id, args[1], args[2], (uint64_t) when, arg_note ?: "");
         else
-                r = ctl_bus_call(bus, BUS_METHOD_REPORT_INCIDENT, "report the incident", &reply, "ssts", args[1],
+                r = ctl_bus_call(bus, BUS_METHOD_REPORT_INCIDENT, N_("report the incident"), &reply, "ssts", args[1],
                                  args[2], (uint64_t) when, arg_note ?: "");
         if (r < 0)
                 return r;
@@ -679,7 +679,7 @@ int verb_reload(char **args) {
         r = sd_bus_set_method_call_timeout(bus, VERBS_DAEMON_RELOAD_TIMEOUT);
         if (r < 0)
                 return log_error_errno(r, "Failed to set the time to wait for respited: %m");
-        r = ctl_bus_call(bus, BUS_METHOD_RELOAD, "reload respited", NULL, NULL);
+        r = ctl_bus_call(bus, BUS_METHOD_RELOAD, N_("reload respited"), NULL, NULL);
         if (r < 0)
                 return r;
         fprintf(stderr, _("Reloaded; `respitectl status` shows the new counts.\n"));
@@ -691,7 +691,7 @@ static int verbs_daemon_feed_urls(char **args, bool rotate) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(json_object_putp) json_object *o = NULL;
-        const char *what = rotate ? "rotate the feed token" : "get the feed URL", *url, *webcal;
+        const char *what = rotate ? N_("rotate the feed token") : N_("get the feed URL"), *url, *webcal;
         int r;
 
         r = ctl_bus_open(&bus, NULL, NULL);

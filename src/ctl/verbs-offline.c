@@ -36,11 +36,11 @@ static int verbs_offline_load_policy(Policy **ret, usec_t *from, usec_t *to) {
                 path = POLICY_DEFAULT_PATH;
         r = path ? policy_load(path, &p, &error) : policy_load_string("", NULL, &p, &error);
         if (r < 0)
-                return log_error_errno(r, "%s", error ?: "Failed to load the policy.");
+                return log_error_errno(r, "%s", error ?: _("Failed to load the policy."));
         if (arg_from && time_parse_iso8601(arg_from, p->timezone, from) < 0)
-                return log_error_errno(EINVAL, "--from: expected an ISO 8601 time, got '%s'.", arg_from);
+                return log_error_errno(EINVAL, _("--from: expected an ISO 8601 time, got '%s'."), arg_from);
         if (arg_to && time_parse_iso8601(arg_to, p->timezone, to) < 0)
-                return log_error_errno(EINVAL, "--to: expected an ISO 8601 time, got '%s'.", arg_to);
+                return log_error_errno(EINVAL, _("--to: expected an ISO 8601 time, got '%s'."), arg_to);
         *ret = TAKE_PTR(p);
         return 0;
 }
@@ -57,8 +57,8 @@ static int verbs_offline_load_inputs(const Policy *p, Inputs *ret) {
         int r;
 
         if (!files.rosters)
-                return log_error_errno(EINVAL, "No roster: give --roster PATH, or set sources.rosters in the policy "
-                                       "(respite.conf(5)).");
+                return log_error_errno(EINVAL, _("No roster: give --roster PATH, or set sources.rosters in the policy "
+                                         "(respite.conf(5))."));
         r = inputs_load(p, &files, NULL, &in);
         if (r < 0)
                 return r;
@@ -238,20 +238,21 @@ static int verbs_offline_print_metrics(const Plan *plan, const Roster *roster, c
 
         r = metrics_compute(plan, coverage, calls, &m);
         if (r < 0)
-                return log_error_errno(r, "Failed to compute the metrics: %m");
+                return log_error_errno(r, _("Failed to compute the metrics: %m"));
         r = planner_run(roster, p, coverage, &none, calls, NULL, 0, &baseline);
         if (r < 0)
-                return log_error_errno(r, "Failed to plan: %m");
+                return log_error_errno(r, _("Failed to plan: %m"));
         r = metrics_compute(baseline, coverage, calls, &base);
         if (r < 0)
-                return log_error_errno(r, "Failed to compute the metrics: %m");
+                return log_error_errno(r, _("Failed to compute the metrics: %m"));
         /* Were the breaks taken, as a queue_log's pauses and calls tell? */
         adherence_count(plan, verbs_offline_timeline_of, &timelines, USEC_INFINITY, &adherence);
         free(timelines.changes);
         if (arg_json)
                 return verbs_offline_metrics_json(m, base, &adherence);
         (void) metrics_print(m, stdout);
-        printf("coverage shortfall without recovery breaks: %" PRIu64 " operator-minutes\n", base->shortfall_minutes);
+        printf(_("coverage shortfall without recovery breaks: %" PRIu64 " operator-minutes\n"),
+               base->shortfall_minutes);
         (void) adherence_print(&adherence, stdout);
         return 0;
 }
@@ -316,6 +317,26 @@ static int verbs_offline_plan_json(const Plan *plan, const Policy *p, size_t n_s
         return 0;
 }
 
+/* "2 shifts; 2 statutory, 1 recovery and 0 planned breaks; 0 statutory
+ * violations." on stderr, in the reader's language: each part has the
+ * plural of its own count (the breaks' of the last, planned). */
+static int verbs_offline_print_summary(const Plan *plan, size_t n_shifts,
+                                       const unsigned counts[static _BREAK_KIND_MAX]) {
+        _cleanup_free_ char *shifts = NULL, *breaks = NULL, *violations = NULL;
+
+        if (asprintf(&shifts, P_("%zu shift", "%zu shifts", n_shifts), n_shifts) < 0 ||
+            asprintf(&breaks, P_("%u statutory, %u recovery and %u planned break",
+                                 "%u statutory, %u recovery and %u planned breaks", counts[BREAK_PLANNED]),
+                     counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED]) < 0 ||
+            asprintf(&violations, P_("%u statutory violation", "%u statutory violations",
+                                     plan->statutory_violations), plan->statutory_violations) < 0)
+                return log_oom();
+        /* TRANSLATORS: the plan's summary: "2 shifts", "2 statutory, 1 recovery and 0 planned breaks",
+         * "0 statutory violations". */
+        fprintf(stderr, _("%s; %s; %s.\n"), shifts, breaks, violations);
+        return 0;
+}
+
 /* The plan as --format says (not ics), and a summary on stderr. */
 static int verbs_offline_print_plan(const Plan *plan, const Policy *p, usec_t from, usec_t to) {
         _cleanup_(table_freep) Table *t = NULL;
@@ -331,11 +352,8 @@ static int verbs_offline_print_plan(const Plan *plan, const Policy *p, usec_t fr
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0)
-                return log_error_errno(EINVAL, "Failed to format a time in %s.", p->timezone);
-        fprintf(stderr, "%zu shifts; %u statutory, %u recovery and %u planned breaks; %u statutory violations.\n",
-                n_shifts, counts[BREAK_STATUTORY], counts[BREAK_RECOVERY], counts[BREAK_PLANNED],
-                plan->statutory_violations);
-        return 0;
+                return log_error_errno(EINVAL, _("Failed to format a time in %s."), p->timezone);
+        return verbs_offline_print_summary(plan, n_shifts, counts);
 }
 
 /* The feed respited would publish for --operator or --team, named as it
@@ -348,13 +366,13 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, const
         int r;
 
         if (!!arg_operator == !!arg_team)
-                return log_error_errno(EINVAL, "--format ics needs exactly one of --operator ID or --team NAME.");
+                return log_error_errno(EINVAL, _("--format ics needs exactly one of --operator ID or --team NAME."));
         if (feed_calendar_name(roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
                                &calname) < 0)
                 return log_oom();
         r = random_bytes(key, sizeof key);
         if (r < 0)
-                return log_error_errno(r, "Failed to make a key for the team feed's UIDs: %m");
+                return log_error_errno(r, _("Failed to make a key for the team feed's UIDs: %m"));
         r = feed_render(plan, roster, arg_operator ? FEED_OPERATOR : FEED_TEAM, arg_operator ?: arg_team,
                         &(FeedOptions) { .calname = calname, .from = from, .to = to, .uid_key = key,
                                          .alarm_before = p->feeds.alarm_before,
@@ -362,7 +380,7 @@ static int verbs_offline_print_ics(const Plan *plan, const Roster *roster, const
                                          /* The reader's language: respitectl's strings follow the locale. */
                                          .language = p->language, .policy = p }, &text);
         if (r < 0)
-                return log_error_errno(r, "Failed to render the calendar: %m");
+                return log_error_errno(r, _("Failed to render the calendar: %m"));
         fputs(text, stdout);
         return 0;
 }
@@ -389,7 +407,7 @@ static int verbs_offline_print_html(const Plan *plan, const Coverage *coverage, 
                 errno = 0;
                 seconds = strtoull(epoch, &end, 10);
                 if (errno != 0 || end == epoch || *end != '\0' || seconds > UINT64_MAX / USEC_PER_SEC)
-                        return log_error_errno(EINVAL, "SOURCE_DATE_EPOCH: expected seconds since 1970, got '%s'.",
+                        return log_error_errno(EINVAL, _("SOURCE_DATE_EPOCH: expected seconds since 1970, got '%s'."),
                                                epoch);
                 o.generated = (usec_t) seconds * USEC_PER_SEC;
         }
@@ -397,9 +415,9 @@ static int verbs_offline_print_html(const Plan *plan, const Coverage *coverage, 
         if (r == -ENOMEM)
                 return log_oom();
         if (r == -EIO)
-                return log_error_errno(r, "Failed to write the page: %m");
+                return log_error_errno(r, _("Failed to write the page: %m"));
         if (r < 0)
-                return log_error_errno(r, "Failed to draw the page in %s: %m", zone);
+                return log_error_errno(r, _("Failed to draw the page in %s: %m"), zone);
         return 0;
 }
 
@@ -410,14 +428,14 @@ static void verbs_offline_warn_no_statutory(const Policy *p) {
         if (p->statutory.n_tiers > 0)
                 return;
         if (p->path)
-                log_warning("%s sets no statutory rule: this plan has no statutory break. "
-                            "Include a preset in it, such as @include \"presets/jp.conf\" "
-                            "(presets: %s; in %s/respite/presets).", p->path, POLICY_PRESETS, SYSCONFDIR);
+                log_warning(_("%s sets no statutory rule: this plan has no statutory break. "
+                              "Include a preset in it, such as @include \"presets/jp.conf\" "
+                              "(presets: %s; in %s/respite/presets)."), p->path, POLICY_PRESETS, SYSCONFDIR);
         else
-                log_warning("No policy (--config) and no %s: the built-in defaults have no statutory preset, "
-                            "so this plan has no statutory break. Give --config FILE, FILE holding "
-                            "@include \"presets/jp.conf\" or another preset "
-                            "(presets: %s; in %s/respite/presets).", POLICY_DEFAULT_PATH, POLICY_PRESETS,
+                log_warning(_("No policy (--config) and no %s: the built-in defaults have no statutory preset, "
+                              "so this plan has no statutory break. Give --config FILE, FILE holding "
+                              "@include \"presets/jp.conf\" or another preset "
+                              "(presets: %s; in %s/respite/presets)."), POLICY_DEFAULT_PATH, POLICY_PRESETS,
                             SYSCONFDIR);
 }
 
@@ -433,16 +451,16 @@ static int verbs_offline_plan_inputs(const Policy *p, Inputs *in, CallIndex **re
         if (r < 0)
                 return r;
         if (arg_operator && roster_find_operator(in->roster, arg_operator) < 0)
-                return log_error_errno(ENXIO, "No operator '%s' in the roster; its first column lists them.",
+                return log_error_errno(ENXIO, _("No operator '%s' in the roster; its first column lists them."),
                                        arg_operator);
         if (arg_team && !roster_has_team(in->roster, arg_team))
-                return log_error_errno(ENXIO, "No team '%s' in the roster; its team column lists them.", arg_team);
+                return log_error_errno(ENXIO, _("No team '%s' in the roster; its team column lists them."), arg_team);
         if (call_index_new(in->calls, ret_calls) < 0)
                 return log_oom();
         r = arg_metrics ? verbs_offline_plan_replay(in->roster, p, in->coverage, in->incidents, *ret_calls, ret_plan) :
                 planner_run(in->roster, p, in->coverage, in->incidents, *ret_calls, NULL, 0, ret_plan);
         if (r < 0)
-                return log_error_errno(r, "Failed to plan: %m");
+                return log_error_errno(r, _("Failed to plan: %m"));
         return 0;
 }
 
@@ -455,13 +473,14 @@ int verb_plan(char **args) {
         int r;
 
         if (arg_metrics && (arg_format == FORMAT_ICS || arg_format == FORMAT_HTML))
-                return log_error_errno(EINVAL, "--metrics prints text or JSON; drop --format %s (an html page "
-                                       "gives each team's shortfall too).", arg_format == FORMAT_ICS ? "ics" : "html");
+                return log_error_errno(EINVAL, _("--metrics prints text or JSON; drop --format %s (an html page "
+                                         "gives each team's shortfall too)."),
+                                       arg_format == FORMAT_ICS ? "ics" : "html");
         r = verbs_offline_load_policy(&p, &from, &to);
         if (r < 0)
                 return r;
         if (from >= to)
-                return log_error_errno(EINVAL, "--from must lie before --to.");
+                return log_error_errno(EINVAL, _("--from must lie before --to."));
         verbs_offline_warn_no_statutory(p);
 
         r = verbs_offline_plan_inputs(p, &in, &calls, &plan);
@@ -483,11 +502,11 @@ static int verbs_offline_coverage_day(const Policy *p, usec_t *from, usec_t *to)
         char date[ISO8601_MAX];
 
         if (arg_from || arg_to)
-                return log_error_errno(EINVAL, "Give --date or --from and --to, not both.");
+                return log_error_errno(EINVAL, _("Give --date or --from and --to, not both."));
         if (verbs_daemon_resolve_date(arg_date, p->timezone, now_usec(CLOCK_REALTIME), date) < 0 ||
             time_parse_day(date, p->timezone, from, to) < 0)
-                return log_error_errno(EINVAL, "--date: expected a date such as 1999-01-04, today, tomorrow or "
-                                       "yesterday, got '%s'.", arg_date);
+                return log_error_errno(EINVAL, _("--date: expected a date such as 1999-01-04, today, tomorrow or "
+                                         "yesterday, got '%s'."), arg_date);
         return 0;
 }
 
@@ -524,7 +543,7 @@ static int verbs_offline_chart(const Plan *plan, const Coverage *coverage, usec_
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0)
-                return log_error_errno(r, "Failed to draw the coverage chart: %m");
+                return log_error_errno(r, _("Failed to draw the coverage chart: %m"));
         return 0;
 }
 
@@ -553,12 +572,12 @@ int verb_coverage(char **args) {
         int r;
 
         if (arg_json || (arg_format != FORMAT_TABLE && arg_format != FORMAT_HTML))
-                return log_error_errno(EINVAL, "coverage draws a chart, or with --format html a page, for people; "
-                                       "`respitectl plan --metrics --json` gives the shortfall per team.");
+                return log_error_errno(EINVAL, _("coverage draws a chart, or with --format html a page, for people; "
+                                         "`respitectl plan --metrics --json` gives the shortfall per team."));
         if (arg_operator)
-                return log_error_errno(EINVAL, "coverage is drawn per team: give --team NAME, not --operator.");
+                return log_error_errno(EINVAL, _("coverage is drawn per team: give --team NAME, not --operator."));
         if (arg_format == FORMAT_TABLE && width < CHART_WIDTH_MIN)
-                return log_error_errno(EINVAL, "The terminal is %u columns wide; the chart needs %u (set COLUMNS).",
+                return log_error_errno(EINVAL, _("The terminal is %u columns wide; the chart needs %u (set COLUMNS)."),
                                        width, CHART_WIDTH_MIN);
         if (verbs_team_day_wanted())
                 return verbs_offline_coverage_live(width);
@@ -568,7 +587,7 @@ int verb_coverage(char **args) {
         if (arg_date && verbs_offline_coverage_day(p, &from, &to) < 0)
                 return -EINVAL;
         if (from >= to)
-                return log_error_errno(EINVAL, "--from must lie before --to.");
+                return log_error_errno(EINVAL, _("--from must lie before --to."));
 
         r = verbs_offline_plan_inputs(p, &in, &calls, &plan);
         if (r < 0)
@@ -578,7 +597,10 @@ int verb_coverage(char **args) {
         if (!arg_date)
                 verbs_offline_shifts_span(plan, &from, &to);
         if (from >= to) {
-                log_info("No shifts%s%s between --from and --to.", arg_team ? " of team " : "", arg_team ?: "");
+                if (arg_team)
+                        log_info(_("No shifts of team %s between --from and --to."), arg_team);
+                else
+                        log_info(_("No shifts between --from and --to."));
                 return 0;
         }
         return verbs_offline_chart(plan, in.coverage, from, to, p->timezone, width);
@@ -591,12 +613,12 @@ int verb_import_check(char **args) {
         int r;
 
         if (arg_json)
-                return log_error_errno(EINVAL, "import-check has no --json yet; --format csv gives every row.");
+                return log_error_errno(EINVAL, _("import-check has no --json yet; --format csv gives every row."));
         if (arg_format == FORMAT_ICS || arg_format == FORMAT_HTML)
-                return log_error_errno(EINVAL, "--format %s is for plan; import-check prints table or csv.",
+                return log_error_errno(EINVAL, _("--format %s is for plan; import-check prints table or csv."),
                                        arg_format == FORMAT_ICS ? "ics" : "html");
         r = verbs_offline_load_policy(&p, &from, &to);
         if (r < 0)
                 return r;
-        return import_check(p, args + 1, from, to, arg_format == FORMAT_CSV);
+        return import_check(p, args + 1, from, to, arg_format == FORMAT_CSV, term_text_width);
 }

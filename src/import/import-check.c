@@ -4,6 +4,7 @@
 #include "import/source-kind.h"
 #include "import/source.h"
 #include "shared/csv-reader.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -11,8 +12,24 @@ typedef struct ImportCheckPrinter {
         const Policy *policy;
         const char *path;
         bool csv;
+        ImportCheckWidthFn width;       /* the text's columns of a string */
 } ImportCheckPrinter;
 
+/* english (N_("…")) in the reader's language in the text, as it is in CSV. */
+static const char *import_check_words(const ImportCheckPrinter *pr, const char *english) {
+        return pr->csv ? english : _(english);
+}
+
+/* s in a field of columns columns of the text (as printf's "%-*s" by
+ * bytes), then a blank. */
+static void import_check_print_field(const ImportCheckPrinter *pr, const char *s, size_t columns) {
+        size_t w = pr->width(s);
+
+        printf("%s%*s ", s, (int) (w < columns ? columns - w : 0), "");
+}
+
+/* A row: kind is N_("…"), CSV's value, said in the reader's language in
+ * the text, whose columns align by pr->width. */
 static void import_check_print_row(const ImportCheckPrinter *pr, const char *kind, const char *operator,
                                    usec_t start, usec_t end, const char *detail) {
         char a[ISO8601_MAX] = "", b[ISO8601_MAX] = "";
@@ -31,9 +48,14 @@ static void import_check_print_row(const ImportCheckPrinter *pr, const char *kin
                         csv_fputs_field(fields[i], stdout);
                 }
                 putchar('\n');
-        } else
-                printf("  %-8s %-16s %-25s %-25s %s\n", kind, operator ?: "", a,
-                       end == USEC_INFINITY && start != USEC_INFINITY ? "(open)" : b, detail ?: "");
+        } else {
+                fputs("  ", stdout);
+                import_check_print_field(pr, _(kind), 8);
+                import_check_print_field(pr, operator ?: "", 16);
+                import_check_print_field(pr, a, 25);
+                import_check_print_field(pr, end == USEC_INFINITY && start != USEC_INFINITY ? _("(open)") : b, 25);
+                printf("%s\n", detail ?: "");
+        }
 }
 
 /* The messages the import logged: skipped rows, warnings and, for a file
@@ -44,13 +66,16 @@ static void import_check_print_messages(const ImportCheckPrinter *pr, const char
         if (!copy)
                 return;
         for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
-                const char *kind = strstr(line, "skipping") ? "skipped" :
-                        !failed || strstr(line, "ignoring") ? "warning" : "error";
+                const char *kind = strstr(line, "skipping") ? N_("skipped") :
+                        !failed || strstr(line, "ignoring") ? N_("warning") : N_("error");
 
                 if (pr->csv)
                         import_check_print_row(pr, kind, NULL, USEC_INFINITY, USEC_INFINITY, line);
-                else
-                        printf("  %-8s %s\n", kind, line);
+                else {
+                        fputs("  ", stdout);
+                        import_check_print_field(pr, _(kind), 8);
+                        printf("%s\n", line);
+                }
         }
 }
 
@@ -67,16 +92,18 @@ static int import_check_roster(const ImportCheckPrinter *pr, usec_t from, usec_t
         if (k < 0)
                 return k;
         if (!pr->csv)
-                printf("%s: %zu operators, %zu shifts, %zu skipped\n", pr->path, r->n_operators, r->n_shifts,
+                printf(_("%s: %zu operators, %zu shifts, %zu skipped\n"), pr->path, r->n_operators, r->n_shifts,
                        *ret_skipped);
         for (size_t i = 0; i < r->n_shifts; i++) {
                 const Shift *s = &r->shifts[i];
                 const char *op = r->operators[s->operator].id;
 
-                import_check_print_row(pr, "shift", op, s->start, s->end, s->source);
+                /* TRANSLATORS: import-check's kinds of row, in a column of 8: shift, break, call, session (an
+                 * agent's login), pause, skipped, warning, error. */
+                import_check_print_row(pr, N_("shift"), op, s->start, s->end, s->source);
                 for (size_t j = 0; j < s->n_planned; j++)
-                        import_check_print_row(pr, "break", op, s->planned[j].start, s->planned[j].end,
-                                               "planned (split shift)");
+                        import_check_print_row(pr, N_("break"), op, s->planned[j].start, s->planned[j].end,
+                                               import_check_words(pr, N_("planned (split shift)")));
         }
         return 0;
 }
@@ -91,9 +118,9 @@ static int import_check_calls(const ImportCheckPrinter *pr, size_t *ret_skipped)
         if (k < 0)
                 return k;
         if (!pr->csv)
-                printf("%s: %zu calls, %zu skipped\n", pr->path, l->n_calls, *ret_skipped);
+                printf(_("%s: %zu calls, %zu skipped\n"), pr->path, l->n_calls, *ret_skipped);
         for (size_t i = 0; i < l->n_calls; i++)
-                import_check_print_row(pr, "call", l->calls[i].operator, l->calls[i].start, l->calls[i].end,
+                import_check_print_row(pr, N_("call"), l->calls[i].operator, l->calls[i].start, l->calls[i].end,
                                        l->calls[i].source);
         return 0;
 }
@@ -110,18 +137,20 @@ static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skip
                 return k;
         call_log_finish(q->calls);
         if (!pr->csv)
-                printf("%s: %zu lines, %zu calls, %zu agent sessions, %zu pauses, %zu events ignored, %zu skipped\n",
+                printf(_("%s: %zu lines, %zu calls, %zu agent sessions, %zu pauses, %zu events ignored, "
+                         "%zu skipped\n"),
                        pr->path, q->n_lines, q->calls->n_calls, q->n_sessions, q->n_pauses, q->n_ignored,
                        *ret_skipped);
         for (size_t i = 0; i < q->n_sessions; i++)
-                import_check_print_row(pr, "session", q->sessions[i].operator, q->sessions[i].start,
+                import_check_print_row(pr, N_("session"), q->sessions[i].operator, q->sessions[i].start,
                                        q->sessions[i].end, NULL);
         for (size_t i = 0; i < q->n_open; i++)
                 if (!q->open[i].pause)
-                        import_check_print_row(pr, "session", q->open[i].operator, q->open[i].start,
-                                               USEC_INFINITY, "still logged in at the end of the file");
+                        import_check_print_row(pr, N_("session"), q->open[i].operator, q->open[i].start,
+                                               USEC_INFINITY,
+                                               import_check_words(pr, N_("still logged in at the end of the file")));
         for (size_t i = 0; i < q->n_pauses; i++)
-                import_check_print_row(pr, "pause", q->pauses[i].operator, q->pauses[i].start,
+                import_check_print_row(pr, N_("pause"), q->pauses[i].operator, q->pauses[i].start,
                                        q->pauses[i].end, q->pauses[i].reason);
         for (size_t i = 0; i < q->calls->n_calls; i++) {
                 const CallRecord *c = &q->calls->calls[i];
@@ -129,7 +158,7 @@ static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skip
 
                 snprintf(detail, sizeof detail, "%s caller %s, waited %us", c->source, c->caller ?: "unknown",
                          c->wait_seconds);
-                import_check_print_row(pr, "call", c->operator, c->start, c->end, detail);
+                import_check_print_row(pr, N_("call"), c->operator, c->start, c->end, detail);
         }
         return 0;
 }
@@ -143,27 +172,27 @@ static int import_check_kind(const Policy *p, const char *path, SourceKind *ret,
 
         if (format == SOURCE_FORMAT_QUEUE_LOG && (listed_calls || policy_find_source(p, path))) {
                 *ret = SOURCE_KIND_QUEUE_LOG;
-                return strdup_to(ret_why, "the policy's sources.calls lists it as a queue_log");
+                return strdup_to(ret_why, N_("the policy's sources.calls lists it as a queue_log"));
         }
         if (listed_calls) {
                 *ret = SOURCE_KIND_CALLS;
-                return strdup_to(ret_why, "the policy's sources.calls lists it");
+                return strdup_to(ret_why, N_("the policy's sources.calls lists it"));
         }
         if (listed_rosters || policy_find_source(p, path)) {
                 *ret = SOURCE_KIND_ROSTER;
-                return strdup_to(ret_why, "the policy's sources.rosters lists it");
+                return strdup_to(ret_why, N_("the policy's sources.rosters lists it"));
         }
         return source_kind_guess(path, ret, ret_why);
 }
 
-int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv) {
+int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv, ImportCheckWidthFn width) {
         bool failed = false;
 
         if (csv)
                 printf("file,kind,operator,start,end,detail\n");
         for (char * const *path = paths; path && *path; path++) {
                 _cleanup_free_ char *messages = NULL, *why = NULL, *said = NULL;
-                ImportCheckPrinter pr = { .policy = p, .path = *path, .csv = csv };
+                ImportCheckPrinter pr = { .policy = p, .path = *path, .csv = csv, .width = width };
                 SourceFormat format = source_format(p, *path);
                 SourceKind kind = _SOURCE_KIND_INVALID;
                 size_t size = 0, skipped = 0;
@@ -176,7 +205,9 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                         return log_oom();
                 log_set_target(f);
                 r = import_check_kind(p, *path, &kind, &why);
-                if (r >= 0 && asprintf(&said, "%s (%s)", source_kind_to_string(kind), why) < 0)
+                /* The text in the reader's language where po/ has the words, CSV as it is. */
+                if (r >= 0 && (csv ? asprintf(&said, "%s (%s)", source_kind_to_string(kind), why) :
+                               asprintf(&said, _("%s (%s)"), _(source_kind_to_string(kind)), _(why))) < 0)
                         r = log_oom();
                 if (r >= 0) {
                         /* Say which kind was assumed before what it gave. */
@@ -197,7 +228,8 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                         char what[128];
 
                         /* Why is in the messages: the error's text only when nothing was said. */
-                        snprintf(what, sizeof what, "cannot be imported (%s format)%s%s",
+                        snprintf(what, sizeof what, csv ? "cannot be imported (%s format)%s%s" :
+                                 _("cannot be imported (%s format)%s%s"),
                                  source_format_to_string(format), isempty(messages) ? ": " : "",
                                  isempty(messages) ? strerror(-r) : "");
                         if (!csv)

@@ -6,6 +6,7 @@
 #include "import/source-kind.h"
 #include "shared/csv-reader.h"
 #include "shared/file-util.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 /* The columns only a call-record CSV has (calls-csv.c), and only a roster (roster-csv.c). */
@@ -19,11 +20,11 @@ static const char * const source_kind_common_columns[] = { "operator", "start", 
 const char *source_kind_to_string(SourceKind k) {
         switch (k) {
         case SOURCE_KIND_ROSTER:
-                return "a roster";
+                return N_("a roster");
         case SOURCE_KIND_CALLS:
-                return "a call-record file";
+                return N_("a call-record file");
         case SOURCE_KIND_QUEUE_LOG:
-                return "an Asterisk queue_log";
+                return N_("an Asterisk queue_log");
         default:
                 return NULL;
         }
@@ -144,8 +145,8 @@ static int source_kind_csv(const char *path, SourceKind *ret, char **ret_why) {
                 r = asprintf(ret_why, "its header has %s", roster);
         } else {
                 *ret = SOURCE_KIND_ROSTER;
-                r = asprintf(ret_why, "its header has operator, start, end and no call-record column "
-                             "(call_id, caller, queue, wait_seconds)");
+                r = strdup_to(ret_why, N_("its header has operator, start, end and no call-record column "
+                                          "(call_id, caller, queue, wait_seconds)"));
         }
         return r < 0 ? log_oom() : 0;
 }
@@ -158,10 +159,10 @@ int source_kind_guess(const char *path, SourceKind *ret, char **ret_why) {
 
         if (fnmatch("*.[iI][cC][sS]", base, 0) == 0) {
                 kind = SOURCE_KIND_ROSTER;
-                r = strdup_to(&why, "an iCalendar file: its name ends in .ics");
+                r = strdup_to(&why, N_("an iCalendar file: its name ends in .ics"));
         } else if (fnmatch("*queue_log*", base, 0) == 0) {
                 kind = SOURCE_KIND_QUEUE_LOG;
-                r = strdup_to(&why, "its name holds queue_log");
+                r = strdup_to(&why, N_("its name holds queue_log"));
         } else {
                 r = source_kind_first_line(path, &line);
                 if (r == -ENODATA)
@@ -172,10 +173,10 @@ int source_kind_guess(const char *path, SourceKind *ret, char **ret_why) {
                         return log_error_errno(r, "%s: cannot open: %m", path);
                 if (strncasecmp(line, "BEGIN:VCALENDAR", 15) == 0) {
                         kind = SOURCE_KIND_ROSTER;
-                        r = strdup_to(&why, "an iCalendar file: it begins with BEGIN:VCALENDAR");
+                        r = strdup_to(&why, N_("an iCalendar file: it begins with BEGIN:VCALENDAR"));
                 } else if (source_kind_is_queue_log_line(line)) {
                         kind = SOURCE_KIND_QUEUE_LOG;
-                        r = strdup_to(&why, "line 1 is EPOCH|CALLID|QUEUE|AGENT|EVENT");
+                        r = strdup_to(&why, N_("line 1 is EPOCH|CALLID|QUEUE|AGENT|EVENT"));
                 } else {
                         r = source_kind_csv(path, &kind, &why);
                         if (r < 0)

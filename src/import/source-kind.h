@@ -22,7 +22,9 @@ typedef enum SourceKind {
  * caller, queue, wait_seconds) holds call records, and one naming
  * operator,start,end and perhaps name,team a roster (a header with neither
  * extra column is taken for a roster). *ret_why (may be NULL) says why, as
- * "its header has call_id, caller, queue, wait_seconds".
+ * "its header has call_id, caller, queue, wait_seconds". In English: the
+ * reasons without a name in them are marked N_() for po/, and a reader's
+ * text says them with _(why).
  *
  * Returns 0, or a negative errno after logging why, once: a file that cannot
  * be read ("FILE: cannot open: …"; an empty one, "FILE: the file is empty,
@@ -30,5 +32,6 @@ typedef enum SourceKind {
  * ("FILE:1: expected … got …"). */
 int source_kind_guess(const char *path, SourceKind *ret, char **ret_why);
 
-/* "a roster", "a call-record file", "an Asterisk queue_log". */
+/* "a roster", "a call-record file", "an Asterisk queue_log" (English,
+ * marked N_() for po/: a reader's text says _() of it). */
 const char *source_kind_to_string(SourceKind k) _pure_;

@@ -26,6 +26,26 @@ const char *reason_category_words(const char *category) {
         return NULL;
 }
 
+/* The kinds of break (plan.h's break_kind_to_string()) as a table's KIND
+ * column shows them. */
+static const struct {
+        const char *kind, *words;
+} reason_kind_table[] = {
+        /* TRANSLATORS: a break's kind in respitectl's tables (plan, schedule): one word or term. */
+        { "statutory", N_("statutory") },
+        /* TRANSLATORS: a break's kind in respitectl's tables (plan, schedule): one word or term. */
+        { "recovery",  N_("recovery")  },
+        /* TRANSLATORS: a break's kind in respitectl's tables (plan, schedule): one the roster planned. */
+        { "planned",   N_("planned")   },
+};
+
+const char *reason_kind_words(const char *kind) {
+        for (size_t k = 0; k < ELEMENTSOF(reason_kind_table); k++)
+                if (streq_ptr(kind, reason_kind_table[k].kind))
+                        return _(reason_kind_table[k].words);
+        return kind;
+}
+
 /* What a recovery reason of the planner says happened, in the reader's
  * words: "after a threatening call (threat)" (one incident of a category of
  * the shipped policy, also a long call: "(prolonged_call)") gives

@@ -9,6 +9,10 @@
  * words: "a threatening call", "脅迫的な電話"; NULL for another category. */
 const char *reason_category_words(const char *category);
 
+/* A break's kind ("statutory", "recovery", "planned") in the reader's
+ * words: "法定休憩"; kind itself for another (or NULL). */
+const char *reason_kind_words(const char *kind);
+
 /* reason said again in the reader's language, when it is not English: a
  * statutory or planned break ("法律で定められた休憩"), a recovery after one
  * incident of a shipped category ("脅迫的な電話の後", its name in

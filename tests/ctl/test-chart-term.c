@@ -2,7 +2,8 @@
 /* The coverage chart (src/ctl/chart-term.c) on a small plan: every line
  * within the width, ANSI escapes only with colour, the same text either
  * way, and each row intraday_buckets()'s numbers with the shortfall
- * flagged exactly where there is one. */
+ * flagged exactly where there is one; in Japanese, every line within the
+ * width by the columns a terminal shows and the headers over their numbers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include "core/intraday.h"
 #include "ctl/chart-term.h"
 #include "ctl/term.h"
+#include "shared/i18n.h"
 
 #define MIN_ USEC_PER_MINUTE
 /* 2024-04-01 00:00 UTC: 09:00 in Tokyo, the site's zone here. */
@@ -237,11 +239,55 @@ static void test_no_shifts(void **state) {
         assert_int_equal(r, -EINVAL);
 }
 
+/* The line of text that starts with prefix (NULL if none), in a copy. */
+static char *line_starting(const char *text, const char *prefix) {
+        for (const char *s = text; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL)
+                if (strncmp(s, prefix, strlen(prefix)) == 0)
+                        return strndup(s, strcspn(s, "\n"));
+        return NULL;
+}
+
+static void test_japanese(void **state) {
+        static const unsigned widths[] = { CHART_WIDTH_MIN, 40, 80, 120 };
+        char *saved = NULL;
+
+        assert_int_equal(use_build_catalogues(state), 0);
+        assert_int_equal(i18n_language_push("ja", &saved), 0);
+        for (size_t i = 0; i < ELEMENTSOF(widths); i++) {
+                _cleanup_free_ char *text = NULL, *axis = NULL, *flagged = NULL;
+                int r;
+
+                text = chart_captured(NULL, AT(-9, 0), AT(15, 0), widths[i], false, &r);
+                assert_int_equal(r, 0);
+                assert_fits(text, widths[i]);
+                if (widths[i] < 80)
+                        continue;
+                assert_non_null(strstr(text, "█ 電話対応中  ░ 休憩中  │ 必要人数  ▲ 不足（人分）\n"));
+                assert_non_null(strstr(text, "t · 2024-04-01（月） · Asia/Tokyo（UTC+09:00）\n"));
+                assert_non_null(strstr(text, " · 必要人数の設定なし\n"));
+                /* The headers end where the numbers under them end: the
+                 * shortfall's over a flagged row's "▲N" (not the legend's). */
+                axis = line_starting(text, "      0 ");
+                assert_non_null(axis);
+                assert_non_null(strstr(axis, " 電話 シフト 必要 不足"));
+                for (const char *s = text; s && !flagged; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
+                        size_t n = strcspn(s, "\n");
+
+                        if (n > 5 && s[2] == ':' && memmem(s, n, "▲", strlen("▲")))
+                                flagged = strndup(s, n);
+                }
+                assert_non_null(flagged);
+                assert_int_equal(term_text_width(axis), term_text_width(flagged));
+        }
+        i18n_language_pop(saved);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_widths_and_colour),
                 cmocka_unit_test(test_narrow),
                 cmocka_unit_test(test_no_shifts),
+                cmocka_unit_test(test_japanese),
         };
 
         return run_tests_in_zone(tests, "America/Sao_Paulo");

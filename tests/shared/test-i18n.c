@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test-helpers.h"
+
 #include "shared/i18n.h"
 #include "shared/reason-words.h"
 
@@ -65,22 +67,6 @@ static void test_language_push_pop(void **state) {
         assert_string_equal(getenv("LANGUAGE"), "de:en");
 }
 
-/* The catalogues of the build tree this test is in (BUILDDIR/locale,
- * `make unit-check` builds them), before anything binds them. */
-static int setup_locale_dir(void **state) {
-        char exe[4096];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-        if (n <= 0)
-                return -1;
-        exe[n] = '\0';
-        *strrchr(exe, '/') = '\0';
-        if (strlen(exe) + strlen("/locale") >= sizeof exe)
-                return -1;
-        strcat(exe, "/locale");
-        return setenv("RESPITE_LOCALEDIR", exe, 1);
-}
-
 /* The planner's reasons in Japanese. */
 static void test_reason_translate(void **state) {
         static const struct {
@@ -106,6 +92,12 @@ static void test_reason_translate(void **state) {
         assert_int_equal(i18n_language_push("ja", &saved), 0);
         assert_string_equal(reason_category_words("threat"), "脅迫的な電話");
         assert_null(reason_category_words("shouting"));
+        /* The kinds as tables show them: the glossary's terms. */
+        assert_string_equal(reason_kind_words("statutory"), "法定休憩");
+        assert_string_equal(reason_kind_words("recovery"), "回復休憩");
+        assert_string_equal(reason_kind_words("planned"), "予定休憩");
+        assert_string_equal(reason_kind_words("other"), "other");
+        assert_null(reason_kind_words(NULL));
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 char *s = reason_translate(cases[i].reason);
 
@@ -121,6 +113,7 @@ static void test_reason_translate(void **state) {
         assert_int_equal(i18n_language_push("en", &saved), 0);
         assert_null(reason_translate(cases[0].reason));
         assert_string_equal(reason_category_words("threat"), "a threatening call");
+        assert_string_equal(reason_kind_words("recovery"), "recovery");
         i18n_language_pop(saved);
 }
 
@@ -132,5 +125,5 @@ int main(void) {
                 cmocka_unit_test(test_reason_translate),
         };
 
-        return cmocka_run_group_tests(tests, setup_locale_dir, NULL);
+        return cmocka_run_group_tests(tests, use_build_catalogues, NULL);
 }

@@ -243,7 +243,10 @@ check "... not support" eval '! grep -q "^support" <<<"$out"'
 check "... 80 columns at most" eval '[ "$(wc -L <<<"$out")" -le 80 ]'
 out=$(as root env COLUMNS=80 "$bin/respitectl" coverage --team support --date "$later"); rc=$?
 check "root: --team support --date $later (no shift of support that day)" test $rc -eq 0
-as respite-d-lead "$bin/respitectl" coverage --format html >"$tmp/live.html"; rc=$?
+# The page of the day op16's recovery break begins on (the next one, when
+# the test runs late in the evening in $zone).
+rday=$(sed -n 's/^op16: new recovery break \([0-9-]*\)T.*/\1/p' "$tmp/respited.log" | head -n1)
+as respite-d-lead "$bin/respitectl" coverage --format html --date "${rday:-today}" >"$tmp/live.html"; rc=$?
 check "respitectl coverage --format html: the lead's live page" test $rc -eq 0
 if command -v xmllint >/dev/null; then
         check "... well-formed" xmllint --noout "$tmp/live.html"

@@ -335,7 +335,13 @@ static void manager_replay_edge(Manager *m, const ManagerReplayCall *c, bool sta
                 log_oom();
 }
 
-void manager_agent_replay_run(Manager *m, usec_t until) {
+/* A replay at high speed brings hundreds of call edges at once; each may
+ * cost a team's revision (tens of ms): a slice of them per run of the loop. */
+#define MANAGER_REPLAY_SLICE (USEC_PER_SEC / 20)
+
+bool manager_agent_replay_run(Manager *m, usec_t until) {
+        usec_t stop = now_usec(CLOCK_MONOTONIC) + MANAGER_REPLAY_SLICE;
+
         for (;;) {
                 const ManagerReplayCall *s = m->next_call_start < m->n_replay_calls ?
                                              &m->replay_calls[m->replay_by_start[m->next_call_start]] : NULL;
@@ -350,7 +356,9 @@ void manager_agent_replay_run(Manager *m, usec_t until) {
                         manager_replay_edge(m, s, true);
                         m->next_call_start++;
                 } else
-                        return;
+                        return true;
+                if (now_usec(CLOCK_MONOTONIC) >= stop)
+                        return manager_agent_replay_next(m) > until;
         }
 }
 

@@ -160,7 +160,10 @@ static int manager_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 }
         }
         manager_alerts_escalate(m, now);
-        manager_agent_replay_run(m, now);
+        /* More calls to replay than a slice holds: the rest at once, once
+         * the loop has served what waits (the bus, the feeds). */
+        if (!manager_agent_replay_run(m, now))
+                return manager_arm_timer(m);
         /* Midnight: the feeds' window moves for everyone. */
         if (now >= m->window_day_end)
                 (void) manager_replan(m);

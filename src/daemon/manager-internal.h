@@ -196,7 +196,7 @@ size_t manager_agent_pauses(const Manager *m, const char *operator, const Manage
  * Returns 0 or -ENOMEM (logged). */
 int manager_agent_replay_reset(Manager *m, const CallLog *calls, char * const *skip_prefixes);
 /* Apply the starts and ends of calls up to until, in time order, for at
- * most MANAGER_REPLAY_SLICE of CPU time (each may revise a team's plan):
+ * most MANAGER_REPLAY_SLICE (50 ms, CLOCK_MONOTONIC; each may revise a team's plan):
  * true when every edge up to until is applied, false when more wait (the
  * caller lets the event loop serve the bus and the feeds, then goes on). */
 bool manager_agent_replay_run(Manager *m, usec_t until);

@@ -10,32 +10,9 @@ set -uo pipefail
 
 build=${1:-build}
 bin="$top/$build"
-created_users=() created_groups=()
 
-if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
-        skip "access tests need root, setpriv and useradd"
-        exit 0
-fi
+need_test_users "access tests"
 
-chmod 0755 "$tmp"       # the test users reach the bus socket through it
-
-# Run by cleanup once the daemons are gone.
-cleanup_hook() {
-        for u in "${created_users[@]}"; do userdel "$u" 2>/dev/null; done
-        for g in "${created_groups[@]}"; do groupdel "$g" 2>/dev/null; done
-}
-
-add_group() {
-        getent group "$1" >/dev/null && return
-        groupadd --system "$1" && created_groups+=("$1")
-}
-add_user() {    # NAME [GROUP]
-        if ! getent passwd "$1" >/dev/null; then
-                useradd --system --no-create-home --shell /usr/sbin/nologin --user-group "$1" &&
-                        created_users+=("$1") created_groups+=("$1")
-        fi
-        [ -z "${2:-}" ] || usermod -a -G "$2" "$1"
-}
 add_group respite-t-leads
 add_user respite-t-op16
 add_user respite-t-op27

@@ -16,25 +16,10 @@ set -uo pipefail
 
 build=${1:-build}
 bin="$top/$build"
-created_users=() created_groups=()
 daemon=
 
-if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
-        skip "bus, log and clock tests need root, setpriv and useradd"
-        exit 0
-fi
+need_test_users "bus, log and clock tests"
 
-chmod 0755 "$tmp"       # the test users reach the bus socket through it
-
-cleanup_hook() {
-        for u in "${created_users[@]}"; do userdel "$u" 2>/dev/null; done
-        for g in "${created_groups[@]}"; do groupdel "$g" 2>/dev/null; done
-}
-add_user() {
-        getent passwd "$1" >/dev/null && return
-        useradd --system --no-create-home --shell /usr/sbin/nologin --user-group "$1" &&
-                created_users+=("$1") created_groups+=("$1")
-}
 add_user respite-t-blc-acd      # an integration
 add_user respite-t-blc-crm      # another integration
 add_user respite-t-blc-other    # nobody respited knows

@@ -37,18 +37,27 @@
 # cleanup           the EXIT trap: sends cleanup_signal (TERM unless the test
 #                   sets it) to every pid in pids and to $daemon if set,
 #                   waits for them, runs the test's cleanup_hook function if
-#                   it defines one, then removes $tmp
+#                   it defines one, removes the test users made with add_user
+#                   and add_group, then removes $tmp
+# need_test_users WHAT  skips the test (exit 0) unless run as root with
+#                   setpriv and useradd; lets test users reach $tmp
+# add_group NAME, add_user NAME [GROUP]
+#                   a system group, a system user (with its own group, and
+#                   in GROUP), made unless they exist and removed at the end
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tmp=$(mktemp -d)
 passed=0 failed=0 skipped=0
 pids=()
+created_users=() created_groups=()
 
 cleanup() {
         local p
         for p in "${pids[@]}" ${daemon:-}; do kill -s "${cleanup_signal:-TERM}" "$p" 2>/dev/null || true; done
         wait 2>/dev/null || true
         if declare -F cleanup_hook >/dev/null; then cleanup_hook; fi
+        for p in "${created_users[@]}"; do userdel "$p" 2>/dev/null; done
+        for p in "${created_groups[@]}"; do groupdel "$p" 2>/dev/null; done
         if [ -n "${KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -57,6 +66,26 @@ ok()   { echo "ok - $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
 skip() { echo "skip - $*"; skipped=$((skipped + 1)); }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+
+need_test_users() {
+        if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
+                skip "$1 need root, setpriv and useradd"
+                finish
+                exit 0
+        fi
+        chmod 0755 "$tmp"       # the test users reach the bus socket through it
+}
+add_group() {
+        getent group "$1" >/dev/null && return
+        groupadd --system "$1" && created_groups+=("$1")
+}
+add_user() {    # NAME [GROUP]
+        if ! getent passwd "$1" >/dev/null; then
+                useradd --system --no-create-home --shell /usr/sbin/nologin --user-group "$1" &&
+                        created_users+=("$1") created_groups+=("$1")
+        fi
+        [ -z "${2:-}" ] || usermod -a -G "$2" "$1"
+}
 
 finish() {
         local counts="$passed passed, $failed failed, $skipped skipped"

@@ -15,33 +15,16 @@ set -uo pipefail
 build=${1:-build}
 bin="$top/$build"
 svc=respite-t-svc writer=respite-t-writer group=respite-t-spool
-created_users=() created_groups=()
 
-if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
-        skip "spool attacks need root, setpriv and useradd"
-        finish
-        exit 0
-fi
+need_test_users "spool attacks"
 
-cleanup_hook() {
-        for u in "${created_users[@]}"; do userdel "$u" 2>/dev/null; done
-        for g in "${created_groups[@]}"; do groupdel "$g" 2>/dev/null; done
-}
-if ! getent group $group >/dev/null; then
-        groupadd --system $group && created_groups+=($group)
-fi
-for u in $svc $writer; do
-        if ! getent passwd $u >/dev/null; then
-                useradd --system --no-create-home --shell /usr/sbin/nologin --user-group $u &&
-                        created_users+=($u) created_groups+=($u)
-        fi
-        usermod -a -G $group $u
-done
+add_group $group
+add_user $svc $group
+add_user $writer $group
 
 as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$@"; }
 as_writer() { as $writer "$@"; }
 
-chmod 0755 "$tmp"       # both users reach the bus socket and the spool through it
 start_session_bus --any-user
 state=$tmp/state spool=$tmp/spool
 sql() { sqlite3 -batch "$state/respite.db" "$@"; }

@@ -13,13 +13,8 @@ set -uo pipefail
 
 build=${1:-build}
 bin="$top/$build"
-created_users=() created_groups=()
 
-if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
-        skip "team-day tests need root, setpriv and useradd"
-        finish
-        exit 0
-fi
+need_test_users "team-day tests"
 if [ ! -x "$bin/team-day-client" ]; then        # `make integration-check` builds it
         san=()
         [ "$build" = build-san ] && san=(SAN=1)
@@ -27,23 +22,6 @@ if [ ! -x "$bin/team-day-client" ]; then        # `make integration-check` build
                 { fail "build $build/team-day-client"; finish; exit 1; }
 fi
 
-chmod 0755 "$tmp"       # the test users reach the bus socket through it
-
-cleanup_hook() {
-        for u in "${created_users[@]}"; do userdel "$u" 2>/dev/null; done
-        for g in "${created_groups[@]}"; do groupdel "$g" 2>/dev/null; done
-}
-add_group() {
-        getent group "$1" >/dev/null && return
-        groupadd --system "$1" && created_groups+=("$1")
-}
-add_user() {    # NAME [GROUP]
-        if ! getent passwd "$1" >/dev/null; then
-                useradd --system --no-create-home --shell /usr/sbin/nologin --user-group "$1" &&
-                        created_users+=("$1") created_groups+=("$1")
-        fi
-        [ -z "${2:-}" ] || usermod -a -G "$2" "$1"
-}
 add_group respite-d-leads
 add_user respite-d-lead respite-d-leads
 add_user respite-d-op16

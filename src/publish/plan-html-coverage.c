@@ -5,6 +5,7 @@
 #include <inttypes.h>
 
 #include "publish/plan-html-internal.h"
+#include "shared/i18n.h"
 
 /* The plot: its top, its height, and room for the hour labels under it. */
 #define PLAN_HTML_COVERAGE_TOP          10
@@ -132,10 +133,15 @@ static int plan_html_coverage_hover(FILE *f, const Intraday *d, const PlanHtmlAx
                 plan_html_number(f, x);
                 fprintf(f, "\" y=\"%d\" width=\"", PLAN_HTML_COVERAGE_TOP);
                 plan_html_number(f, plan_html_x(a, b[k].end) - x);
-                fprintf(f, "\" height=\"%d\"><title>%s\xe2\x80\x93%s: up to %u required on the phones; "
-                        "at least %u on the phones, %u on shift; %" PRIu64 " operator-minutes short</title></rect>\n",
-                        PLAN_HTML_COVERAGE_PLOT, plan_html_time(a, b[k].start, from), plan_html_time(a, b[k].end, to),
-                        b[k].required, b[k].on_phones, b[k].on_shift, b[k].shortfall);
+                fprintf(f, "\" height=\"%d\"><title>", PLAN_HTML_COVERAGE_PLOT);
+                /* TRANSLATORS: the coverage chart's title of a quarter hour (start–end): the most operators
+                 * required on the phones in it, the fewest on the phones, those on shift, and the
+                 * operator-minutes short. */
+                fprintf(f, _("%1$s–%2$s: up to %3$u required on the phones; at least %4$u on the phones, %5$u on "
+                             "shift; %6$" PRIu64 " operator-minutes short"),
+                        plan_html_time(a, b[k].start, from), plan_html_time(a, b[k].end, to), b[k].required,
+                        b[k].on_phones, b[k].on_shift, b[k].shortfall);
+                fputs("</title></rect>\n", f);
         }
         fputs("</g>\n", f);
         return 0;
@@ -146,11 +152,15 @@ int plan_html_coverage_chart(FILE *f, const Intraday *d, const PlanHtmlAxis *a) 
         unsigned step, top = plan_html_coverage_scale(d, &step);
         int r;
 
-        if (asprintf(&label, "Coverage of team %s: operators on the phones and on shift against the requirement",
+        /* TRANSLATORS: the coverage chart's label for screen readers. */
+        if (asprintf(&label, _("Coverage of team %s: operators on the phones and on shift against the requirement"),
                      d->team) < 0)
                 return -ENOMEM;
-        fputs("<div class=\"coverage\">\n<h3>Operators on the phones and on shift against the requirement, "
-              "per minute; the shortfall shaded</h3>\n", f);
+        fputs("<div class=\"coverage\">\n<h3>", f);
+        /* TRANSLATORS: the heading of a team's coverage chart on the page. */
+        plan_html_escape(f, _("Operators on the phones and on shift against the requirement, per minute; the "
+                              "shortfall shaded"));
+        fputs("</h3>\n", f);
         r = plan_html_svg_open(f, "coverage", PLAN_HTML_COVERAGE_HEIGHT, a, label);
         if (r < 0)
                 return r;

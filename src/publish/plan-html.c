@@ -4,6 +4,8 @@
 #include <inttypes.h>
 
 #include "publish/plan-html-internal.h"
+#include "shared/i18n.h"
+#include "shared/reason-words.h"
 
 /* A Gantt's hour labels above its first row. */
 #define PLAN_HTML_GANTT_TOP     22
@@ -115,6 +117,21 @@ void plan_html_escape(FILE *f, const char *s) {
         }
 }
 
+/* s escaped as plan_html_escape() writes it, malloc'ed; NULL on OOM. */
+static char *plan_html_escaped(const char *s) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f;
+
+        f = open_memstream(&buf, &size);
+        if (!f)
+                return NULL;
+        plan_html_escape(f, s);
+        if (fclose(f) != 0)
+                return mfree(buf);
+        return buf;
+}
+
 const char *plan_html_time(const PlanHtmlAxis *a, usec_t t, char buf[static ISO8601_MAX]) {
         CivilTime c;
         int n = 0;
@@ -206,6 +223,23 @@ static size_t plan_html_prefix(const char *s, size_t n) {
         return i;
 }
 
+/* Length d in the reader's words: "1h 5min" (as duration_format() writes
+ * it), "1時間5分"; a length of seconds, or of a day or more, as
+ * duration_format() writes it. Returns buf. */
+static const char *plan_html_length(usec_t d, char buf[static DURATION_MAX]) {
+        unsigned h = (unsigned) (d / USEC_PER_HOUR), m = (unsigned) (d / USEC_PER_MINUTE % 60);
+
+        if (d == 0 || d % USEC_PER_MINUTE != 0 || d >= USEC_PER_DAY)
+                return duration_format(d, buf, DURATION_MAX);
+        if (h > 0 && m > 0)
+                snprintf(buf, DURATION_MAX, _("%uh %umin"), h, m);
+        else if (h > 0)
+                snprintf(buf, DURATION_MAX, _("%uh"), h);
+        else
+                snprintf(buf, DURATION_MAX, _("%umin"), m);
+        return buf;
+}
+
 /* Row label: the operator id, cut with an ellipsis when long (the shift's
  * title says it in full); a shift whose statutory rule could not be held
  * in vermillion, bold. */
@@ -234,24 +268,30 @@ static int plan_html_shift_row(FILE *f, const PlanHtmlAxis *a, const ShiftPlan *
         plan_html_escape(f, s->operator);
         fputs("\">", f);
         plan_html_label(f, s, y);
-        if (asprintf(&what, "%s: shift %s\xe2\x80\x93%s (%s)%s", s->operator, plan_html_time(a, s->start, from),
-                     plan_html_time(a, s->end, to), duration_format(s->end - s->start, length, sizeof length),
-                     s->statutory_violation ? "; a statutory rule could not be held" : "") < 0)
+        /* TRANSLATORS: a shift's title on the page's Gantt: operator, start, end, length
+         * ("op1: shift 09:00–17:00 (8h)"); the second when a statutory rule could not be held in it. */
+        if (asprintf(&what, s->statutory_violation ? _("%s: shift %s–%s (%s); a statutory rule could not be held") :
+                     _("%s: shift %s–%s (%s)"), s->operator, plan_html_time(a, s->start, from),
+                     plan_html_time(a, s->end, to), plan_html_length(s->end - s->start, length)) < 0)
                 return -ENOMEM;
         plan_html_bar(f, a, "shift", s->start, s->end, y, what, NULL);
         for (size_t i = 0; i < s->n_breaks; i++) {
                 const Break *b = &s->breaks[i];
+                _cleanup_free_ char *reason = NULL;
                 char class[32];
 
                 if (b->end <= a->start || b->start >= a->end)
                         continue;
                 what = mfree(what);
-                if (asprintf(&what, "%s: %s break %s\xe2\x80\x93%s (%s)", s->operator, break_kind_to_string(b->kind),
-                             plan_html_time(a, b->start, from), plan_html_time(a, b->end, to),
-                             duration_format(b->end - b->start, length, sizeof length)) < 0)
+                /* TRANSLATORS: a break's title on the page's Gantt: operator, the break's kind as
+                 * "%s break" ("statutory", "recovery", "planned"), start, end, length. */
+                if (asprintf(&what, _("%s: %s break %s–%s (%s)"), s->operator,
+                             reason_kind_words(break_kind_to_string(b->kind)), plan_html_time(a, b->start, from),
+                             plan_html_time(a, b->end, to), plan_html_length(b->end - b->start, length)) < 0)
                         return -ENOMEM;
+                reason = b->reason ? reason_translate(b->reason) : NULL;
                 snprintf(class, sizeof class, "break %s", break_kind_to_string(b->kind));
-                plan_html_bar(f, a, class, b->start, b->end, y, what, b->reason);
+                plan_html_bar(f, a, class, b->start, b->end, y, what, reason ?: b->reason);
         }
         fputs("</g>\n", f);
         return 0;
@@ -264,7 +304,8 @@ static int plan_html_gantt(FILE *f, const PlanHtmlAxis *a, const PlanHtmlRow *ro
         _cleanup_free_ char *label = NULL;
         int r;
 
-        if (asprintf(&label, "Shifts and breaks of team %s, rows %zu to %zu", rows[0].shift->team, first + 1,
+        /* TRANSLATORS: a Gantt's label for screen readers: the team, its first and last row. */
+        if (asprintf(&label, _("Shifts and breaks of team %1$s, rows %2$zu to %3$zu"), rows[0].shift->team, first + 1,
                      first + n) < 0)
                 return -ENOMEM;
         fputs("<div class=\"part\">\n", f);
@@ -297,18 +338,32 @@ static void plan_html_break_table(FILE *f, const PlanHtmlAxis *a, const PlanHtml
                 for (size_t j = 0; j < s->n_breaks; j++) {
                         const Break *b = &s->breaks[j];
                         char from[ISO8601_MAX], to[ISO8601_MAX], length[DURATION_MAX];
+                        _cleanup_free_ char *reason = NULL;
 
                         if (b->end <= a->start || b->start >= a->end)
                                 continue;
-                        if (!any)
-                                fputs("<table class=\"breaks\">\n<thead><tr><th>Start</th><th>End</th><th>Length</th>"
-                                      "<th>Break</th><th>Why</th></tr></thead>\n<tbody>\n", f);
+                        if (!any) {
+                                /* TRANSLATORS: the headers of the table of an operator's breaks on
+                                 * their own day's page: start, end, length, kind of break, and why it
+                                 * was given. */
+                                const char *headers[] = { _("Start"), _("End"), _("Length"), _("Break"), _("Why") };
+
+                                fputs("<table class=\"breaks\">\n<thead><tr>", f);
+                                for (size_t h = 0; h < ELEMENTSOF(headers); h++) {
+                                        fputs("<th>", f);
+                                        plan_html_escape(f, headers[h]);
+                                        fputs("</th>", f);
+                                }
+                                fputs("</tr></thead>\n<tbody>\n", f);
+                        }
                         any = true;
-                        fprintf(f, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td><td>",
+                        fprintf(f, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">",
                                 plan_html_time(a, b->start, from), plan_html_time(a, b->end, to),
-                                duration_format(b->end - b->start, length, sizeof length),
-                                break_kind_to_string(b->kind), break_kind_to_string(b->kind));
-                        plan_html_escape(f, b->reason);
+                                plan_html_length(b->end - b->start, length), break_kind_to_string(b->kind));
+                        plan_html_escape(f, reason_kind_words(break_kind_to_string(b->kind)));
+                        fputs("</td><td>", f);
+                        reason = b->reason ? reason_translate(b->reason) : NULL;
+                        plan_html_escape(f, reason ?: b->reason);
                         fputs("</td></tr>\n", f);
                 }
         }
@@ -319,20 +374,25 @@ static void plan_html_break_table(FILE *f, const PlanHtmlAxis *a, const PlanHtml
 /* A legend entry: a swatch of 22 × 12 px drawing shape, and its words. */
 static void plan_html_legend_item(FILE *f, const char *shape, const char *words) {
         fprintf(f, "<li><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"22\" height=\"12\" viewBox=\"0 0 22 12\" "
-                "aria-hidden=\"true\">%s</svg>%s</li>\n", shape, words);
+                "aria-hidden=\"true\">%s</svg>", shape);
+        plan_html_escape(f, words);
+        fputs("</li>\n", f);
 }
 
 static void plan_html_legend(FILE *f, bool coverage) {
         fputs("<ul class=\"legend\">\n", f);
-        plan_html_legend_item(f, "<rect class=\"shift\" x=\"0.5\" y=\"0.5\" width=\"21\" height=\"11\"/>", "shift");
-        plan_html_legend_item(f, "<rect class=\"statutory\" width=\"22\" height=\"12\"/>", "statutory break");
-        plan_html_legend_item(f, "<rect class=\"recovery\" width=\"22\" height=\"12\"/>", "recovery break");
-        plan_html_legend_item(f, "<rect class=\"planned\" width=\"22\" height=\"12\"/>", "planned break");
+        plan_html_legend_item(f, "<rect class=\"shift\" x=\"0.5\" y=\"0.5\" width=\"21\" height=\"11\"/>", _("shift"));
+        /* TRANSLATORS: the page's legend, after each swatch: the breaks' kinds. */
+        plan_html_legend_item(f, "<rect class=\"statutory\" width=\"22\" height=\"12\"/>", _("statutory break"));
+        plan_html_legend_item(f, "<rect class=\"recovery\" width=\"22\" height=\"12\"/>", _("recovery break"));
+        plan_html_legend_item(f, "<rect class=\"planned\" width=\"22\" height=\"12\"/>", _("planned break"));
         if (coverage) {
-                plan_html_legend_item(f, "<path class=\"required\" d=\"M0 6 H22\"/>", "required on the phones");
-                plan_html_legend_item(f, "<path class=\"on-phones\" d=\"M0 6 H22\"/>", "on the phones");
-                plan_html_legend_item(f, "<path class=\"on-shift\" d=\"M0 6 H22\"/>", "on shift");
-                plan_html_legend_item(f, "<rect class=\"shortfall\" width=\"22\" height=\"12\"/>", "shortfall");
+                /* TRANSLATORS: the page's legend, after each line of the coverage chart: the operators
+                 * required on the phones (the requirement), on the phones, on shift, and the shortfall. */
+                plan_html_legend_item(f, "<path class=\"required\" d=\"M0 6 H22\"/>", _("required on the phones"));
+                plan_html_legend_item(f, "<path class=\"on-phones\" d=\"M0 6 H22\"/>", _("on the phones"));
+                plan_html_legend_item(f, "<path class=\"on-shift\" d=\"M0 6 H22\"/>", _("on shift"));
+                plan_html_legend_item(f, "<rect class=\"shortfall\" width=\"22\" height=\"12\"/>", _("shortfall"));
         }
         fputs("</ul>\n", f);
 }
@@ -368,11 +428,22 @@ static int plan_html_axis(PlanHtmlAxis *a, usec_t start, usec_t end) {
         return 0;
 }
 
-/* A yyyymmdd day as "Monday 1999-01-04". */
+/* The weekdays as civil_time_weekday() names them, for po/. */
+static const char * const plan_html_weekdays[] = {
+        N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"),
+};
+
+/* A yyyymmdd day in the reader's words: "Monday 1999-01-04",
+ * "1999-01-04（月）". */
 static void plan_html_print_day(FILE *f, int day) {
         CivilTime c = { .year = day / 10000, .month = day / 100 % 100, .day = day % 100 };
+        const char *weekday = civil_time_weekday(&c);
 
-        fprintf(f, "%s %04d-%02d-%02d", civil_time_weekday(&c), c.year, c.month, c.day);
+        for (size_t i = 0; i < ELEMENTSOF(plan_html_weekdays); i++)
+                if (streq(weekday, plan_html_weekdays[i]))
+                        weekday = _(plan_html_weekdays[i]);
+        /* TRANSLATORS: a day: its weekday, year, month and day ("Monday 1999-01-04"). */
+        fprintf(f, _("%1$s %2$04d-%3$02d-%4$02d"), weekday, c.year, c.month, c.day);
 }
 
 /* The operator-minutes d is short of its requirement, and those it
@@ -390,9 +461,10 @@ static uint64_t plan_html_shortfall(const Intraday *d, uint64_t *ret_required) {
 }
 
 /* The team's figures over the axis: shifts, breaks, violations and the
- * shortfall (d NULL: an operator's own day, no team figures). */
-static void plan_html_figures(FILE *f, const PlanHtmlRow *rows, size_t n, const PlanHtmlAxis *a,
-                              const Intraday *d) {
+ * shortfall (d NULL: an operator's own day, no team figures). Returns 0 or
+ * -ENOMEM. */
+static int plan_html_figures(FILE *f, const PlanHtmlRow *rows, size_t n, const PlanHtmlAxis *a, const Intraday *d) {
+        _cleanup_free_ char *shifts = NULL, *breaks = NULL, *held = NULL;
         unsigned counts[_BREAK_KIND_MAX] = {}, violations = 0;
         uint64_t required = 0, short_by = 0;
 
@@ -404,22 +476,36 @@ static void plan_html_figures(FILE *f, const PlanHtmlRow *rows, size_t n, const 
                         if (s->breaks[j].end > a->start && s->breaks[j].start < a->end)
                                 counts[s->breaks[j].kind]++;
         }
-        fprintf(f, "<p class=\"figures\">%zu shift%s; %u statutory, %u recovery and %u planned breaks; "
-                "%u statutory violation%s.", n, n == 1 ? "" : "s", counts[BREAK_STATUTORY], counts[BREAK_RECOVERY],
-                counts[BREAK_PLANNED], violations, violations == 1 ? "" : "s");
-        if (d) {
+        /* TRANSLATORS: the shifts, the breaks by kind and the shifts whose statutory rule could not
+         * be held, of a section's figures ("%1$s; %2$s; %3$s."). */
+        if (asprintf(&shifts, P_("%zu shift", "%zu shifts", n), n) < 0 ||
+            asprintf(&breaks, _("%u statutory, %u recovery and %u planned breaks"), counts[BREAK_STATUTORY],
+                     counts[BREAK_RECOVERY], counts[BREAK_PLANNED]) < 0 ||
+            asprintf(&held, P_("%u statutory violation", "%u statutory violations", violations), violations) < 0)
+                return -ENOMEM;
+        if (d)
                 short_by = plan_html_shortfall(d, &required);
-                if (required == 0)
-                        fputs(" No coverage requirement.", f);
-                else {
-                        uint64_t permille = (short_by * 1000 + required / 2) / required;
 
-                        fprintf(f, " Coverage shortfall: <strong>%" PRIu64 "</strong> of %" PRIu64
-                                " operator-minutes required on the phones (%" PRIu64 ".%" PRIu64 "&#160;%%).",
-                                short_by, required, permille / 10, permille % 10);
-                }
+        fputs("<p class=\"figures\">", f);
+        if (!d)
+                /* TRANSLATORS: the figures of an operator's own day: shifts; breaks; violations. */
+                fprintf(f, _("%1$s; %2$s; %3$s."), shifts, breaks, held);
+        else if (required == 0)
+                /* TRANSLATORS: the figures of a team's day when nobody is required on the phones. */
+                fprintf(f, _("%1$s; %2$s; %3$s. No coverage requirement."), shifts, breaks, held);
+        else {
+                uint64_t permille = (short_by * 1000 + required / 2) / required;
+
+                /* TRANSLATORS: the figures of a team's day: shifts; breaks; violations; then the
+                 * operator-minutes short, of those required on the phones, and that as a percentage
+                 * (one decimal). HTML: keep <strong>…</strong> around the minutes short, and &#160; (a
+                 * space that does not break) before the percent sign. */
+                fprintf(f, _("%1$s; %2$s; %3$s. Coverage shortfall: <strong>%4$" PRIu64 "</strong> of %5$" PRIu64
+                             " operator-minutes required on the phones (%6$" PRIu64 ".%7$" PRIu64 "&#160;%%)."),
+                        shifts, breaks, held, short_by, required, permille / 10, permille % 10);
         }
         fputs("</p>\n", f);
+        return 0;
 }
 
 /* The section of the n rows from rows: one local day of one team. */
@@ -427,6 +513,7 @@ static int plan_html_section(FILE *f, const Plan *plan, const Coverage *coverage
                              const PlanHtmlRow *rows, size_t n) {
         PlanHtmlAxis a = { .day = rows[0].day, .zone = o->zone };
         _cleanup_(intraday_freep) Intraday *d = NULL;
+        _cleanup_free_ char *team_words = NULL;
         const char *team = rows[0].shift->team;
         usec_t start = USEC_INFINITY, end = 0;
         uint64_t short_by = 0, required;
@@ -456,12 +543,16 @@ static int plan_html_section(FILE *f, const Plan *plan, const Coverage *coverage
                 plan_html_escape(f, o->operator);
                 fputs(" \xc2\xb7 ", f);
         }
-        fputs("Team ", f);
-        plan_html_escape(f, team);
+        /* TRANSLATORS: a section's heading: the team, then the day ("Team north · Monday 2026-04-01"). */
+        if (asprintf(&team_words, _("Team %s"), team) < 0)
+                return -ENOMEM;
+        plan_html_escape(f, team_words);
         fputs(" \xc2\xb7 ", f);
         plan_html_print_day(f, a.day);
         fputs("</h2>\n", f);
-        plan_html_figures(f, rows, n, &a, d);
+        r = plan_html_figures(f, rows, n, &a, d);
+        if (r < 0)
+                return r;
         plan_html_legend(f, d != NULL);
         fputs("</div>\n", f);
         for (size_t i = 0; i < n; i += PLAN_HTML_ROWS_PER_PART) {
@@ -479,61 +570,98 @@ static int plan_html_section(FILE *f, const Plan *plan, const Coverage *coverage
         return 0;
 }
 
-/* The title, also the page's heading: whose plan, which days. */
-static void plan_html_title(FILE *f, const PlanHtmlOptions *o, const PlanHtmlRow *rows, size_t n) {
+/* The title, also the page's heading: whose plan, which days. Returns
+ * a malloc'ed string of HTML (the names escaped), NULL on OOM. */
+static char *plan_html_title(const PlanHtmlOptions *o, const PlanHtmlRow *rows, size_t n) {
+        _cleanup_free_ char *whose = NULL, *name = NULL;
+        char *title = NULL, first[ISO8601_MAX], last[ISO8601_MAX];
         bool one_team = true;
+        int r;
 
         for (size_t i = 1; i < n; i++)
                 one_team = one_team && streq(rows[i].shift->team, rows[0].shift->team);
-        if (o->operator) {
-                fputs("Break plan of ", f);
-                plan_html_escape(f, o->operator);
-        } else if (n == 0 && !o->team)
-                fputs("Break plan", f);
-        else if (o->team || one_team) {
-                fputs("Break plan of team ", f);
-                plan_html_escape(f, o->team ?: rows[0].shift->team);
-        } else
-                fputs("Break plan of every team", f);
-        if (n == 0)
-                fputs(": no shifts", f);
-        else if (rows[0].day == rows[n - 1].day)
-                fprintf(f, ", %04d-%02d-%02d", rows[0].day / 10000, rows[0].day / 100 % 100, rows[0].day % 100);
+        name = plan_html_escaped(o->operator ?: o->team ?: (n > 0 ? rows[0].shift->team : ""));
+        if (!name)
+                return NULL;
+        /* TRANSLATORS: whose plan the page shows, first in its title: an operator's, a team's, every
+         * team's; then ", DAY" or ": no shifts" ("Break plan of team north, 2026-04-01"). */
+        if (o->operator)
+                r = asprintf(&whose, _("Break plan of %s"), name);
+        else if (n == 0 && !o->team)
+                r = asprintf(&whose, "%s", _("Break plan"));
+        else if (o->team || one_team)
+                r = asprintf(&whose, _("Break plan of team %s"), name);
         else
-                fprintf(f, ", %04d-%02d-%02d to %04d-%02d-%02d", rows[0].day / 10000, rows[0].day / 100 % 100,
-                        rows[0].day % 100, rows[n - 1].day / 10000, rows[n - 1].day / 100 % 100,
-                        rows[n - 1].day % 100);
+                r = asprintf(&whose, "%s", _("Break plan of every team"));
+        if (r < 0)
+                return NULL;
+        if (n == 0)
+                /* TRANSLATORS: the page's title when no shift is shown: whose plan. */
+                return asprintf(&title, _("%s: no shifts"), whose) < 0 ? NULL : title;
+        snprintf(first, sizeof first, "%04d-%02d-%02d", rows[0].day / 10000, rows[0].day / 100 % 100,
+                 rows[0].day % 100);
+        snprintf(last, sizeof last, "%04d-%02d-%02d", rows[n - 1].day / 10000, rows[n - 1].day / 100 % 100,
+                 rows[n - 1].day % 100);
+        if (rows[0].day == rows[n - 1].day)
+                /* TRANSLATORS: the page's title: whose plan, and its day. */
+                r = asprintf(&title, _("%1$s, %2$s"), whose, first);
+        else
+                /* TRANSLATORS: the page's title: whose plan, its first day and its last. */
+                r = asprintf(&title, _("%1$s, %2$s to %3$s"), whose, first, last);
+        return r < 0 ? NULL : title;
 }
 
-static void plan_html_head(FILE *f, const PlanHtmlOptions *o, const PlanHtmlRow *rows, size_t n) {
+/* The page's head and header. Returns 0 or -ENOMEM. */
+static int plan_html_head(FILE *f, const PlanHtmlOptions *o, const PlanHtmlRow *rows, size_t n) {
+        _cleanup_free_ char *title = NULL, *zone = NULL, *operator = NULL, *times = NULL, *view = NULL;
         char generated[ISO8601_MAX];
+        int r;
 
-        fputs("<!DOCTYPE html>\n"
-              "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n"
-              "<head>\n"
+        title = plan_html_title(o, rows, n);
+        zone = plan_html_escaped(o->zone);
+        operator = plan_html_escaped(o->operator);
+        if (!title || !zone || !operator)
+                return -ENOMEM;
+        if (o->generated > 0)
+                /* TRANSLATORS: under the page's title: the time zone of every time shown, and when the page
+                 * was made ("2026-04-01 08:33"), in that zone. */
+                r = asprintf(&times, _("Times in %1$s, the site's time zone. Generated %2$s %1$s."), zone,
+                             time_format_clock(o->generated, o->zone, true, generated));
+        else
+                /* TRANSLATORS: under the page's title: the time zone of every time shown. */
+                r = asprintf(&times, _("Times in %s, the site's time zone."), zone);
+        if (r < 0)
+                return -ENOMEM;
+        if (o->operator)
+                /* TRANSLATORS: whom an operator's own page is for. */
+                r = asprintf(&view, _("%s's own day, with why each break was given: for them and their team leads."),
+                             operator);
+        else
+                /* TRANSLATORS: a team lead's page, and why it is not for operators. */
+                r = asprintf(&view, "%s", _("A team lead's view: the reason of a recovery break names what happened on "
+                                            "the call (the incident's category), which is the operator's own to know. "
+                                            "Do not show this page to operators or pin it up; give each operator their "
+                                            "own day."));
+        if (r < 0)
+                return -ENOMEM;
+
+        fputs("<!DOCTYPE html>\n", f);
+        /* TRANSLATORS: the language of the page (<html lang="…">): this translation's own tag, as
+         * BCP 47 (RFC 5646) writes it ("ja"), for the browser's fonts, line breaking and reading aloud. */
+        fprintf(f, "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"%s\">\n", _("en"));
+        fputs("<head>\n"
               "<meta charset=\"utf-8\"/>\n"
               "<meta name=\"generator\" content=\"respite\"/>\n"
               "<title>", f);
-        plan_html_title(f, o, rows, n);
+        fputs(title, f);
         fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", plan_html_style);
-        plan_html_title(f, o, rows, n);
-        fputs("</h1>\n<p class=\"meta\">Times in ", f);
-        plan_html_escape(f, o->zone);
-        fputs(", the site's time zone.", f);
-        if (o->generated > 0) {
-                fprintf(f, " Generated %s ", time_format_clock(o->generated, o->zone, true, generated));
-                plan_html_escape(f, o->zone);
-                fputc('.', f);
-        }
+        fputs(title, f);
+        fputs("</h1>\n<p class=\"meta\">", f);
+        fputs(times, f);
         fputs("</p>\n<p class=\"view\">", f);
-        if (o->operator) {
-                plan_html_escape(f, o->operator);
-                fputs("'s own day, with why each break was given: for them and their team leads.", f);
-        } else
-                fputs("A team lead's view: the reason of a recovery break names what happened on the call (the "
-                      "incident's category), which is the operator's own to know. Do not show this page to operators "
-                      "or pin it up; give each operator their own day.", f);
+        fputs(view, f);
         fputs("</p>\n</header>\n", f);
+        return 0;
 }
 
 static int plan_html_row_compare(const void *a, const void *b) {
@@ -568,7 +696,9 @@ int plan_html_print(FILE *f, const Plan *plan, const Coverage *coverage, const P
         if (n > 0)
                 qsort(rows, n, sizeof(PlanHtmlRow), plan_html_row_compare);
 
-        plan_html_head(f, o, rows, n);
+        r = plan_html_head(f, o, rows, n);
+        if (r < 0)
+                return r;
         for (size_t i = 0, j; i < n; i = j) {
                 for (j = i + 1; j < n && rows[j].day == rows[i].day && streq(rows[j].shift->team, rows[i].shift->team);
                      j++)
@@ -577,8 +707,11 @@ int plan_html_print(FILE *f, const Plan *plan, const Coverage *coverage, const P
                 if (r < 0)
                         return r;
         }
-        if (n == 0)
-                fputs("<p class=\"none\">No shifts to show.</p>\n", f);
+        if (n == 0) {
+                fputs("<p class=\"none\">", f);
+                plan_html_escape(f, _("No shifts to show."));
+                fputs("</p>\n", f);
+        }
         fputs("</body>\n</html>\n", f);
         return fflush(f) != 0 || ferror(f) ? -EIO : 0;
 }

@@ -6,8 +6,8 @@
 # not under NO_COLOR; a site in Asia/Tokyo with a roster in UTC; the days
 # America/New_York puts its clocks back (25 hours) and forward (23); and
 # what it refuses. Then plan, its metrics, import-check and the chart in
-# Japanese (LANGUAGE=ja), aligned and fitted by display width, and English
-# under LANG=C.
+# Japanese (LANGUAGE=ja), aligned and fitted by display width, the page of
+# --format html in Japanese, and English under LANG=C.
 # Usage: tests/coverage.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -192,6 +192,9 @@ check "... while CSV keeps its keys and kinds" \
         bash -c 'grep -qx "operator,kind,start,end,reason" <<<"$1" && grep -q "^op16,statutory," <<<"$1"' _ "$out"
 out=$(ja plan --config "$top/conf/demo.conf" --operator op16 --json 2>/dev/null)
 check "... and JSON too" grep -q '"kind": *"statutory"' <<<"$out"
+ja coverage --config "$top/conf/demo.conf" --team retail --date 1999-01-04 --format html >"$tmp/coverage-ja.html" 2>/dev/null
+check "coverage --format html under LANGUAGE=ja: lang=\"ja\", the day as 1999-01-04（月）" \
+        bash -c 'grep -qF "lang=\"ja\">" "$1" && grep -qxF "<h2>チームretail · 1999-01-04（月）</h2>" "$1"' _ "$tmp/coverage-ja.html"
 out=$(ja plan --config "$top/conf/demo.conf" --metrics 2>&1)
 check "plan --metrics under LANGUAGE=ja" \
         bash -c 'grep -qx "法定休憩の違反: 0件" <<<"$1" && grep -q "^要員不足: [0-9]*人分" <<<"$1"' _ "$out"

@@ -6,11 +6,15 @@
 # (xmllint as XML and as HTML, each inline <svg> parsed alone) and has a
 # row per shift and a bar per break where `plan --json` says it is
 # (tests/check-plan-html.py); a lead's view and an operator's own day;
-# the errors of --format html elsewhere. Then the bank's example day of
-# conf/examples and a team of 100 rendered in headless Chromium (skipped
-# without chromium) to a PNG of the window's size with nothing on the
-# console (the first saved as BUILDDIR/plan-html.png), and a bank month
-# from ../shared/data (skipped when absent).
+# the errors of --format html elsewhere. The page in Japanese
+# (LANGUAGE=ja, the build's catalogues): lang="ja", Japanese headings,
+# days, legend and reasons, no English sentence left, as well-formed and
+# with the same rows and bars; and lang="en" in English. Then the bank's
+# example day of conf/examples (also in Japanese) and a team of 100
+# rendered in headless Chromium (skipped without chromium) to a PNG of the
+# window's size with nothing on the console (the first saved as
+# BUILDDIR/plan-html.png, the Japanese as BUILDDIR/plan-html-ja.png), and a
+# bank month from ../shared/data (skipped when absent).
 # Usage: tests/plan-html.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -105,6 +109,32 @@ SOURCE_DATE_EPOCH=1775000000 "$bin/respitectl" "${day[@]}" --format html >"$tmp/
 check "SOURCE_DATE_EPOCH: the generated line, and the same bytes twice" \
         bash -c 'grep -qF "Generated 2026-04-01 08:33 Asia/Tokyo." "$1" && cmp -s "$1" "$2"' _ "$tmp/a.html" "$tmp/b.html"
 
+# The page in Japanese: the words a person reads, the language it says it is in.
+ja() { env LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$bin/respitectl" "$@"; }
+check "the English page says lang=\"en\"" grep -qF '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">' "$tmp/lead.html"
+SOURCE_DATE_EPOCH=1775000000 ja "${day[@]}" --format html >"$tmp/lead-ja.html" 2>"$tmp/lead-ja.err" &&
+        ja "${day[@]}" --json >"$tmp/lead-ja.json" 2>>"$tmp/lead-ja.err"
+check "LANGUAGE=ja: respitectl plan --format html" test $? -eq 0
+check "... lang=\"ja\"" grep -qF '<html xmlns="http://www.w3.org/1999/xhtml" lang="ja">' "$tmp/lead-ja.html"
+check "... the heading in Japanese" grep -qxF '<h1>全チームの休憩計画（2026-04-01）</h1>' "$tmp/lead-ja.html"
+check "... a team's day as 2026-04-01（水）" grep -qxF '<h2>チームnorth · 2026-04-01（水）</h2>' "$tmp/lead-ja.html"
+check "... the legend, the shortfall and a lead's note in the glossary's words" \
+        bash -c 'grep -qF "</svg>要員不足</li>" "$1" && grep -qF "要員不足: 電話対応に必要な" "$1" &&
+                 grep -qF "<p class=\"view\">SV向けの表示です。" "$1"' _ "$tmp/lead-ja.html"
+check "... a break's title: kind, times and length in Japanese, the reason through reason-words" \
+        grep -qF '<title>op01: 回復休憩 10:20〜10:40（20分）'$'\n''脅迫的な電話の後</title>' "$tmp/lead-ja.html"
+check "... no English sentence of the page left" \
+        bash -c '! grep -E "Break plan|Times in|team lead|Team |shifts?;|statutory break|on the phones|shortfall shaded|No shifts" "$1"' \
+        _ "$tmp/lead-ja.html"
+well_formed "... well-formed: xmllint as XML and as HTML" "$tmp/lead-ja.html"
+plan_check "... a row per shift, a bar per break at its instant, each <svg> parsed alone" lead-ja --translated
+ja "${day[@]}" --operator op01 --format html >"$tmp/op01-ja.html" 2>/dev/null
+check "... an operator's own day: its table's headers and kinds in Japanese" \
+        grep -qF '<th>開始</th><th>終了</th><th>長さ</th><th>休憩</th><th>理由</th>' "$tmp/op01-ja.html"
+check "... with lang=\"en\" when the language has no catalogue (LANGUAGE=fr)" \
+        bash -c 'LANGUAGE=fr "$@" | grep -qF "lang=\"en\">"' _ env LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" \
+        "$bin/respitectl" "${day[@]}" --format html
+
 # usage_error WHAT ARGS…: exit 2 and a message naming html.
 usage_error() {
         local r
@@ -138,6 +168,10 @@ bank=(plan --config "$top/conf/demo.conf" --roster "$top/conf/examples/anonbank-
 check "the bank's example day: --format html" page bank "${bank[@]}"
 well_formed "... well-formed" "$tmp/bank.html"
 plan_check "... a row per shift, a bar per break" bank
+ja "${bank[@]}" --format html >"$tmp/bank-ja.html" 2>/dev/null
+check "... in Japanese: lang=\"ja\" and the heading" \
+        bash -c 'grep -qF "lang=\"ja\">" "$1" && grep -qxF "<h2>チームretail · 1999-01-04（月）</h2>" "$1"' _ "$tmp/bank-ja.html"
+well_formed "... well-formed in Japanese" "$tmp/bank-ja.html"
 
 # A team of 100 on one day, shifts from 06:00 to 18:00: four Gantts.
 $python - "$tmp/roster-100.csv" <<'EOF'
@@ -167,6 +201,7 @@ else
                 grep -q 'CONSOLE.*plan-html test' "$tmp/console.png.log"
         check "the bank's day in headless Chromium: a 1400 × 2000 PNG, nothing on the console" \
                 rendered "$tmp/bank.html" "$bin/plan-html.png"
+        check "... and in Japanese" rendered "$tmp/bank-ja.html" "$bin/plan-html-ja.png"
         check "100 operators in headless Chromium: a 1400 × 2000 PNG, nothing on the console" \
                 rendered "$tmp/hundred.html" "$tmp/hundred.png"
 fi

@@ -44,6 +44,12 @@ typedef struct PlanHtmlOptions {
  * hours from its first shift's start to its last shift's end, clipped to
  * [o->from, o->to).
  *
+ * Every word a person reads is in the reader's language (i18n.h: the
+ * catalogue gettext picks), which <html lang="…"> names ("en" when none
+ * was found); days as that language writes them ("Monday 1999-01-04",
+ * "1999-01-04（月）"), the kinds and the common reasons of breaks as
+ * reason-words.h says them. What follows stays as it is in every language.
+ *
  * For programs reading the page: each section is a <section class="day"
  * data-team="TEAM" data-day="YYYY-MM-DD">, in a lead's view also with
  * data-shortfall="N", the operator-minutes short of the requirement over

@@ -138,6 +138,9 @@ answers "a syntax error under LANGUAGE=ja: libconfig's message in Japanese" 1 's
         ja "$bin/respited" --check-config --config "$tmp/syntax.conf"
 answers "... and in English without it" 1 'syntax.conf:1: syntax error$' \
         "$bin/respited" --check-config --config "$tmp/syntax.conf"
+out=$(ja "$bin/respited" --check-config --config "$tmp/nonexistent.conf" 2>&1)
+check "a missing policy under LANGUAGE=ja: named, glibc's reason not written as ???" \
+        bash -c '[[ $1 == *nonexistent.conf:\ * && $1 != *"??"* ]]' _ "$out"
 printf 'site = { timezone = "UTC"; };\nfeeds = { directory = "/tmp/respite-no-such-feeds"; };\n' >"$tmp/feeds.conf"
 checkconf_ja() {
         ja env RESPITE_SERVICE_USER=respite-no-such-user "$bin/respited" --check-config --config "$tmp/feeds.conf" \

@@ -83,6 +83,8 @@ int policy_file_error(PolicyParser *p, const char *file, unsigned line, const ch
  * texts), to translate them; any other is shown as libconfig gives it. */
 static const char * const policy_libconfig_errors[] = {
         N_("syntax error"),
+        N_("duplicate setting name"),
+        N_("mismatched element type in array"),
         N_("file I/O error"),
         N_("cannot open include file"),
         N_("include file nesting too deep"),

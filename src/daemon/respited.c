@@ -144,9 +144,11 @@ static int respited_run(int argc, char *argv[]) {
                 return r;
 
         /* An administrator at a terminal reads --check-config: in the
-         * locale's language, while the daemon's log stays English. */
+         * locale's language, while the daemon's log stays English. With
+         * the locale's characters (UTF-8) too, or glibc would write its
+         * own translated messages (strerror()) as "???". */
         if (arg_check_config) {
-                i18n_setup(false);
+                i18n_setup(true);
                 return check_config_run(arg_config, arg_user, arg_rosters, arg_calls);
         }
 

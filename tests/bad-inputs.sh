@@ -122,6 +122,36 @@ printf 'site = { timezone = "UTC"; };\ncategories = ( { name = "x"; label = "y";
 answers "a negative duration in the policy: file, line and setting, exit 1" 1 \
         'negative.conf:2: categories\[0\]\.recovery: expected a duration with a unit' \
         "$bin/respited" --check-config --config "$tmp/negative.conf"
+# In Japanese (LANGUAGE=ja, the build's catalogues): the same file, line
+# and setting, what was expected in the reader's language; libconfig's own
+# parse errors too; and --check-config's verdict and sandbox warnings.
+ja() { env LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$@"; }
+answers "a negative duration under LANGUAGE=ja: file, line and setting, in Japanese (--check-config)" 1 \
+        'negative.conf:2: categories\[0\]\.recovery: "10min"のように単位を付けた時間の長さが必要です（指定は"-10min"）' \
+        ja "$bin/respited" --check-config --config "$tmp/negative.conf"
+printf 'site = { timezone = "UTC"; };\ncategories = ( { name = "threat"; },\n  { name = "threat"; } );\n' >"$tmp/dup.conf"
+answers "a category given twice under LANGUAGE=ja: both lines, in Japanese (respitectl plan)" 2 \
+        'dup.conf:3: categories\[1\]\.name: カテゴリー"threat"が重複しています（最初は2行目）' \
+        ja "$bin/respitectl" plan --config "$tmp/dup.conf"
+printf 'site = { timezone = ; };\n' >"$tmp/syntax.conf"
+answers "a syntax error under LANGUAGE=ja: libconfig's message in Japanese" 1 'syntax.conf:1: 構文エラー$' \
+        ja "$bin/respited" --check-config --config "$tmp/syntax.conf"
+answers "... and in English without it" 1 'syntax.conf:1: syntax error$' \
+        "$bin/respited" --check-config --config "$tmp/syntax.conf"
+out=$(ja "$bin/respited" --check-config --config "$tmp/nonexistent.conf" 2>&1)
+check "a missing policy under LANGUAGE=ja: named, glibc's reason not written as ???" \
+        bash -c '[[ $1 == *nonexistent.conf:\ * && $1 != *"??"* ]]' _ "$out"
+printf 'site = { timezone = "UTC"; };\nfeeds = { directory = "/tmp/respite-no-such-feeds"; };\n' >"$tmp/feeds.conf"
+checkconf_ja() {
+        ja env RESPITE_SERVICE_USER=respite-no-such-user "$bin/respited" --check-config --config "$tmp/feeds.conf" \
+                --roster "$fx/roster-good.csv"
+}
+answers "--check-config's sandbox warnings under LANGUAGE=ja: no such user, in Japanese" 0 \
+        '^サービスのユーザーrespite-no-such-user（respited.serviceのUser=）がありません' checkconf_ja
+answers "... a feed directory under /tmp, in Japanese" 0 \
+        '^/tmp/respite-no-such-feeds: respited.serviceはほかから見えない場所に書き込みます：PrivateTmp=yesが' checkconf_ja
+answers "... and the verdict, with the count" 0 \
+        'feeds.conf: ポリシー、ソース、アクションは有効です。ただし.*（上の警告[0-9]+件）。$' checkconf_ja
 printf 'site = { timezone = "UTC"; };\nactions = { break_start = [ "/nonexistent/pause" ]; break_end = [ "%s" ]; };\n' \
         "$tmp" >"$tmp/actions.conf"
 answers "an action whose program does not exist: named, exit 1" 1 \

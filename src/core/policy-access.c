@@ -3,6 +3,7 @@
 #include <pwd.h>
 
 #include "core/policy-access.h"
+#include "shared/i18n.h"
 
 void policy_access_map_done(AccessMap *m) {
         for (size_t i = 0; i < m->n_operators; i++)
@@ -19,29 +20,31 @@ void policy_access_map_done(AccessMap *m) {
 /* A user ("alice", or a uid such as 1001) or, when group, a group ("leads",
  * or a gid), into *ret. Names are looked up now. */
 static int policy_parse_unix_id(PolicyParser *p, const config_setting_t *s, bool group, uint32_t *ret) {
-        const char *what = group ? "group" : "user", *id = group ? "gid" : "uid", *name;
+        const char *name;
 
         if (policy_setting_is_int(s)) {
                 if (config_setting_get_int64(s) < 0 || config_setting_get_int64(s) >= (long long) UINT32_MAX)
-                        return policy_setting_error(p, s, "expected a %s name or a %s", what, id);
+                        return group ? policy_setting_error(p, s, _("expected a group name or a gid")) :
+                                       policy_setting_error(p, s, _("expected a user name or a uid"));
                 *ret = (uint32_t) config_setting_get_int64(s);
                 return 0;
         }
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
-                return policy_setting_error(p, s, "expected a %s name in double quotes or a %s", what, id);
+                return group ? policy_setting_error(p, s, _("expected a group name in double quotes or a gid")) :
+                               policy_setting_error(p, s, _("expected a user name in double quotes or a uid"));
 
         name = config_setting_get_string(s);
         if (group) {
                 const struct group *gr = getgrnam(name);
 
                 if (!gr)
-                        return policy_setting_error(p, s, "no such group \"%s\"", name);
+                        return policy_setting_error(p, s, _("no such group \"%s\""), name);
                 *ret = gr->gr_gid;
         } else {
                 const struct passwd *pw = getpwnam(name);
 
                 if (!pw)
-                        return policy_setting_error(p, s, "no such user \"%s\"", name);
+                        return policy_setting_error(p, s, _("no such user \"%s\""), name);
                 *ret = pw->pw_uid;
         }
         return 0;
@@ -65,13 +68,13 @@ static int policy_parse_names(PolicyParser *p, const config_setting_t *s, const 
         int r;
 
         if (!config_setting_is_array(s) && !config_setting_is_list(s))
-                return policy_setting_error(p, s, "expected a list of names such as [ \"retail\" ]");
+                return policy_setting_error(p, s, _("expected a list of names such as [ \"retail\" ]"));
 
         for (int i = 0; i < config_setting_length(s); i++) {
                 const config_setting_t *e = config_setting_get_elem(s, i);
 
                 if (config_setting_type(e) != CONFIG_TYPE_STRING || isempty(config_setting_get_string(e)))
-                        return policy_setting_error(p, e, "expected a name in double quotes");
+                        return policy_setting_error(p, e, _("expected a name in double quotes"));
                 r = strv_extend(&l, config_setting_get_string(e));
                 if (r < 0)
                         return r;
@@ -91,8 +94,8 @@ static const PolicySetting policy_access_operator_settings[] = {
 static const PolicyList policy_access_operator_list = {
         .settings = policy_access_operator_settings,
         .size = sizeof(AccessOperator),
-        .expected_list = "expected a list ( { user = …; operator = …; }, … )",
-        .expected_group = "expected { user = …; operator = …; }",
+        .expected_list = N_("expected a list ( { user = …; operator = …; }, … )"),
+        .expected_group = N_("expected { user = …; operator = …; }"),
 };
 
 static int policy_parse_access_operators(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec,
@@ -116,7 +119,7 @@ static int policy_check_access_lead(PolicyParser *p, const config_setting_t *e, 
         bool group = config_setting_get_member(e, "group") != NULL;
 
         if (user == group)
-                return policy_setting_error(p, e, "expected either a user or a group");
+                return policy_setting_error(p, e, _("expected either a user or a group"));
         lead->group = group;
         return 0;
 }
@@ -124,8 +127,8 @@ static int policy_check_access_lead(PolicyParser *p, const config_setting_t *e, 
 static const PolicyList policy_access_lead_list = {
         .settings = policy_access_lead_settings,
         .size = sizeof(AccessLead),
-        .expected_list = "expected a list ( { group = …; teams = [ … ]; }, … )",
-        .expected_group = "expected { user = …; teams = [ … ]; } or { group = …; teams = [ … ]; }",
+        .expected_list = N_("expected a list ( { group = …; teams = [ … ]; }, … )"),
+        .expected_group = N_("expected { user = …; teams = [ … ]; } or { group = …; teams = [ … ]; }"),
         .check = policy_check_access_lead,
 };
 
@@ -142,7 +145,8 @@ int policy_parse_principals(PolicyParser *p, const config_setting_t *s, AccessPr
         int r;
 
         if (!config_setting_is_array(s) && !config_setting_is_list(s))
-                return policy_setting_error(p, s, "expected a list of users and groups such as [ \"acd\", \"@pbx\" ]");
+                return policy_setting_error(p, s,
+                                            _("expected a list of users and groups such as [ \"acd\", \"@pbx\" ]"));
         for (int i = 0; i < config_setting_length(s); i++) {
                 const config_setting_t *e = config_setting_get_elem(s, i);
                 const char *name = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
@@ -155,7 +159,7 @@ int policy_parse_principals(PolicyParser *p, const config_setting_t *s, AccessPr
                         const struct group *gr = getgrnam(name + 1);
 
                         if (!gr)
-                                return policy_setting_error(p, e, "no such group \"%s\"", name + 1);
+                                return policy_setting_error(p, e, _("no such group \"%s\""), name + 1);
                         x.gid = gr->gr_gid;
                 } else {
                         r = policy_parse_unix_id(p, e, false, &x.uid);

@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "core/policy-actions.h"
+#include "shared/i18n.h"
 
 /* A command: [ "/usr/lib/respite/actions/asterisk-ami", "pause" ], run
  * without a shell, its first word an absolute path (respited's PATH is not
@@ -12,18 +13,18 @@ static int policy_parse_argv(PolicyParser *p, const config_setting_t *s, const P
         int r;
 
         if ((!config_setting_is_array(s) && !config_setting_is_list(s)) || config_setting_length(s) == 0)
-                return policy_setting_error(p, s, "expected a command as a list of strings such as "
-                                            "[ \"/usr/lib/respite/actions/asterisk-cli\", \"pause\" ]");
+                return policy_setting_error(p, s, _("expected a command as a list of strings such as "
+                                               "[ \"/usr/lib/respite/actions/asterisk-cli\", \"pause\" ]"));
 
         for (int i = 0; i < config_setting_length(s); i++) {
                 const config_setting_t *e = config_setting_get_elem(s, i);
                 const char *v = policy_setting_string_or_null(e);
 
                 if (!v)
-                        return policy_setting_error(p, e, "expected a string in double quotes");
+                        return policy_setting_error(p, e, _("expected a string in double quotes"));
                 if (i == 0 && v[0] != '/')
-                        return policy_setting_error(p, e, "expected the command as an absolute path such as "
-                                                    "\"/usr/lib/respite/actions/asterisk-cli\", got \"%s\"", v);
+                        return policy_setting_error(p, e, _("expected the command as an absolute path such as "
+                                                       "\"/usr/lib/respite/actions/asterisk-cli\", got \"%s\""), v);
                 r = strv_extend(&l, v);
                 if (r < 0)
                         return r;

@@ -79,12 +79,31 @@ int policy_file_error(PolicyParser *p, const char *file, unsigned line, const ch
         return r;
 }
 
+/* The messages of libconfig 1.5's parser (its scanner's and grammar's
+ * texts), to translate them; any other is shown as libconfig gives it. */
+static const char * const policy_libconfig_errors[] = {
+        N_("syntax error"),
+        N_("duplicate setting name"),
+        N_("mismatched element type in array"),
+        N_("file I/O error"),
+        N_("cannot open include file"),
+        N_("include file nesting too deep"),
+};
+
+static const char *policy_libconfig_error(const char *text) {
+        for (size_t i = 0; i < ELEMENTSOF(policy_libconfig_errors); i++)
+                if (streq_ptr(text, policy_libconfig_errors[i]))
+                        return _(policy_libconfig_errors[i]);
+        return text;
+}
+
 int policy_config_failed(PolicyParser *p, const config_t *c) {
         const char *file = config_error_file(c) ?: p->name;
 
         if (p->error) {
                 free(*p->error);
-                if (asprintf(p->error, "%s:%i: %s", file, config_error_line(c), config_error_text(c)) < 0) {
+                if (asprintf(p->error, "%s:%i: %s", file, config_error_line(c),
+                             policy_libconfig_error(config_error_text(c))) < 0) {
                         *p->error = NULL;
                         return -ENOMEM;
                 }
@@ -102,7 +121,7 @@ bool policy_setting_is_int(const config_setting_t *s) {
 
 int policy_parse_string(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
-                return policy_setting_error(p, s, "expected a string in double quotes");
+                return policy_setting_error(p, s, _("expected a string in double quotes"));
 
         return strdup_to(FIELD(base, spec, char *), config_setting_get_string(s));
 }
@@ -111,7 +130,8 @@ int policy_parse_language(PolicyParser *p, const config_setting_t *s, const Poli
         const char *v = policy_setting_string_or_null(s);
 
         if (!i18n_language_is_valid(v))
-                return policy_setting_error(p, s, "expected a language such as \"ja\" or \"pt_BR\" in double quotes");
+                return policy_setting_error(p, s,
+                                            _("expected a language such as \"ja\" or \"pt_BR\" in double quotes"));
         return strdup_to(FIELD(base, spec, char *), v);
 }
 
@@ -121,13 +141,16 @@ int policy_parse_translation(PolicyParser *p, const config_setting_t *s, const P
         Translation *items;
 
         if (!i18n_language_is_valid(language))
-                return policy_setting_error(p, s, "expected %sLANGUAGE with a language such as \"ja\" or \"pt_BR\"",
+                /* TRANSLATORS: %s is the setting's prefix ("label_", "source_"),
+                 * LANGUAGE what follows it: "label_ja". */
+                return policy_setting_error(p, s, _("expected %sLANGUAGE with a language such as \"ja\" or \"pt_BR\""),
                                             spec->name);
         if (!v)
-                return policy_setting_error(p, s, "expected a string in double quotes");
+                return policy_setting_error(p, s, _("expected a string in double quotes"));
         for (size_t i = 0; i < t->n; i++)
                 if (streq(t->items[i].language, language))
-                        return policy_setting_error(p, s, "a second %s%s", spec->name, language);
+                        /* TRANSLATORS: a setting given twice: "a second label_ja". */
+                        return policy_setting_error(p, s, _("a second %s%s"), spec->name, language);
         items = reallocarray(t->items, t->n + 1, sizeof(*items));
         if (!items)
                 return -ENOMEM;
@@ -145,11 +168,11 @@ int policy_parse_identifier(PolicyParser *p, const config_setting_t *s, const Po
         const char *v;
 
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
-                return policy_setting_error(p, s, "expected a name in double quotes");
+                return policy_setting_error(p, s, _("expected a name in double quotes"));
 
         v = config_setting_get_string(s);
         if (isempty(v) || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(v))
-                return policy_setting_error(p, s, "expected a name of lowercase letters, digits and '_', got \"%s\"",
+                return policy_setting_error(p, s, _("expected a name of lowercase letters, digits and '_', got \"%s\""),
                                             v);
 
         return strdup_to(FIELD(base, spec, char *), v);
@@ -160,22 +183,22 @@ int policy_parse_zone(PolicyParser *p, const config_setting_t *s, const PolicySe
         int r;
 
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
-                return policy_setting_error(p, s, "expected a time zone name such as \"Asia/Tokyo\"");
+                return policy_setting_error(p, s, _("expected a time zone name such as \"Asia/Tokyo\""));
 
         v = config_setting_get_string(s);
         r = tz_validate(v);
         if (r == -ENOENT)
-                return policy_setting_error(p, s, "unknown time zone \"%s\"", v);
+                return policy_setting_error(p, s, _("unknown time zone \"%s\""), v);
         if (r < 0)
-                return policy_setting_error(p, s, "invalid time zone name \"%s\", expected one such as \"Asia/Tokyo\"",
-                                            v);
+                return policy_setting_error(p, s,
+                                            _("invalid time zone name \"%s\", expected one such as \"Asia/Tokyo\""), v);
 
         return strdup_to(FIELD(base, spec, char *), v);
 }
 
 int policy_parse_bool(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
         if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-                return policy_setting_error(p, s, "expected true or false");
+                return policy_setting_error(p, s, _("expected true or false"));
 
         *FIELD(base, spec, bool) = config_setting_get_bool(s);
         return 0;
@@ -185,11 +208,11 @@ int policy_parse_count(PolicyParser *p, const config_setting_t *s, const PolicyS
         long long v;
 
         if (!policy_setting_is_int(s))
-                return policy_setting_error(p, s, "expected a whole number");
+                return policy_setting_error(p, s, _("expected a whole number"));
 
         v = config_setting_get_int64(s);
         if (v < (long long) spec->min || v > UINT_MAX)
-                return policy_setting_error(p, s, "expected a whole number of at least %" PRIu64 ", got %lld",
+                return policy_setting_error(p, s, _("expected a whole number of at least %" PRIu64 ", got %lld"),
                                             spec->min, v);
 
         *FIELD(base, spec, unsigned) = (unsigned) v;
@@ -208,22 +231,22 @@ int policy_parse_duration(PolicyParser *p, const config_setting_t *s, const Poli
                  *field > 0 && *field % USEC_PER_MINUTE == 0 ? *field / USEC_PER_MINUTE : 10);
 
         if (policy_setting_is_int(s))
-                return policy_setting_error(p, s, "expected a duration with a unit such as \"%s\", got %lld",
+                return policy_setting_error(p, s, _("expected a duration with a unit such as \"%s\", got %lld"),
                                             example, config_setting_get_int64(s));
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
-                return policy_setting_error(p, s, "expected a duration with a unit such as \"%s\"", example);
+                return policy_setting_error(p, s, _("expected a duration with a unit such as \"%s\""), example);
 
         text = config_setting_get_string(s);
         r = duration_parse(text, &v);
         if (r == -ERANGE)
-                return policy_setting_error(p, s, "duration \"%s\" is too long", text);
+                return policy_setting_error(p, s, _("duration \"%s\" is too long"), text);
         if (r < 0)
-                return policy_setting_error(p, s, "expected a duration with a unit such as \"%s\", got \"%s\"",
+                return policy_setting_error(p, s, _("expected a duration with a unit such as \"%s\", got \"%s\""),
                                             example, text);
         if (v < spec->min)
                 return spec->min == 1 ?
-                        policy_setting_error(p, s, "expected a duration longer than 0, got \"%s\"", text) :
-                        policy_setting_error(p, s, "expected a duration of at least %s, got \"%s\"",
+                        policy_setting_error(p, s, _("expected a duration longer than 0, got \"%s\""), text) :
+                        policy_setting_error(p, s, _("expected a duration of at least %s, got \"%s\""),
                                              duration_format(spec->min, least, sizeof least), text);
 
         *field = v;
@@ -248,7 +271,7 @@ int policy_parse_path(PolicyParser *p, const config_setting_t *s, const PolicySe
         char **field = FIELD(base, spec, char *);
 
         if (config_setting_type(s) != CONFIG_TYPE_STRING || isempty(config_setting_get_string(s)))
-                return policy_setting_error(p, s, "expected a path in double quotes");
+                return policy_setting_error(p, s, _("expected a path in double quotes"));
 
         free(*field);
         *field = NULL;
@@ -258,7 +281,7 @@ int policy_parse_path(PolicyParser *p, const config_setting_t *s, const PolicySe
 int policy_parse_percent(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
         if (!policy_setting_is_int(s) || config_setting_get_int64(s) < (long long) spec->min ||
             config_setting_get_int64(s) > 99)
-                return policy_setting_error(p, s, "expected a whole percentage from %" PRIu64 " to 99", spec->min);
+                return policy_setting_error(p, s, _("expected a whole percentage from %" PRIu64 " to 99"), spec->min);
 
         *FIELD(base, spec, unsigned) = (unsigned) config_setting_get_int64(s);
         return 0;
@@ -317,8 +340,10 @@ static int policy_unknown_setting(PolicyParser *p, const config_setting_t *s, co
         }
 
         if (!best)
-                return policy_location_error(p, s, "unknown setting '%s%s'", prefix, name);
-        return policy_location_error(p, s, "unknown setting '%s%s', did you mean '%s%s'?",
+                /* TRANSLATORS: '%s%s' is a setting's path and name in the
+                 * file ("accumulation.widnow"); the second one is the name meant. */
+                return policy_location_error(p, s, _("unknown setting '%s%s'"), prefix, name);
+        return policy_location_error(p, s, _("unknown setting '%s%s', did you mean '%s%s'?"),
                                      prefix, name, prefix, best);
 }
 
@@ -339,14 +364,15 @@ int policy_parse_members(PolicyParser *p, const config_setting_t *s, const Polic
 
         for (const PolicySetting *t = table; t->name; t++)
                 if (t->required && !config_setting_get_member(s, t->name))
-                        return policy_setting_error(p, s, "missing '%s'", t->name);
+                        /* TRANSLATORS: %s is the name of a setting the group needs ("team"). */
+                        return policy_setting_error(p, s, _("missing '%s'"), t->name);
 
         return 0;
 }
 
 int policy_parse_group(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
         if (!config_setting_is_group(s))
-                return policy_setting_error(p, s, "expected a group { … }");
+                return policy_setting_error(p, s, _("expected a group { … }"));
 
         return policy_parse_members(p, s, spec->children, base);
 }
@@ -356,7 +382,7 @@ int policy_parse_list(PolicyParser *p, const config_setting_t *s, const PolicyLi
         int r;
 
         if (!config_setting_is_list(s))
-                return policy_setting_error(p, s, "%s", l->expected_list);
+                return policy_setting_error(p, s, "%s", _(l->expected_list));
 
         length = config_setting_length(s);
         *array = calloc(MAX(length, 1u), l->size);
@@ -367,7 +393,7 @@ int policy_parse_list(PolicyParser *p, const config_setting_t *s, const PolicyLi
                 const config_setting_t *e = config_setting_get_elem(s, i);
 
                 if (!config_setting_is_group(e))
-                        return policy_setting_error(p, e, "%s", l->expected_group);
+                        return policy_setting_error(p, e, "%s", _(l->expected_group));
 
                 (*n)++;
                 r = policy_parse_members(p, e, l->settings, (uint8_t *) *array + i * l->size);
@@ -398,11 +424,11 @@ static int policy_check_file_at(PolicyParser *p, const char *file, const char *i
         if (!f || fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
                 r = f ? (S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL) : -errno;
                 if (included_from) {
-                        policy_file_error(p, included_from, from_line, "cannot include \"%s\": %s", file,
+                        policy_file_error(p, included_from, from_line, _("cannot include \"%s\": %s"), file,
                                           strerror(-r));
                         return -EINVAL;
                 }
-                policy_file_error(p, file, 0, "%s", r == -EINVAL ? "not a regular file" : strerror(-r));
+                policy_file_error(p, file, 0, "%s", r == -EINVAL ? _("not a regular file") : strerror(-r));
                 return r;
         }
         if (depth >= 10)
@@ -417,7 +443,7 @@ static int policy_check_file_at(PolicyParser *p, const char *file, const char *i
                 /* libconfig would cut an @include path there and end the
                  * whole process reading the directory it then names. */
                 if (memchr(line, 0, len))
-                        return policy_file_error(p, file, n, "expected text, found a NUL byte");
+                        return policy_file_error(p, file, n, _("expected text, found a NUL byte"));
                 if (strncmp(q, "@include", 8) != 0)
                         continue;
                 q += 8;
@@ -426,8 +452,8 @@ static int policy_check_file_at(PolicyParser *p, const char *file, const char *i
                         continue;       /* libconfig reports the syntax */
                 q++;
                 if (*q == '/' && p->dir)
-                        return policy_file_error(p, file, n, "cannot include \"%.*s\": libconfig 1.5 reads @include "
-                                                 "paths relative to %s; give the path relative to it",
+                        return policy_file_error(p, file, n, _("cannot include \"%.*s\": libconfig 1.5 reads @include "
+                                                    "paths relative to %s; give the path relative to it"),
                                                  (int) (end - q), q, p->dir);
                 if (p->dir)
                         r = asprintf(&target, "%s/%.*s", p->dir, (int) (end - q), q);
@@ -436,7 +462,7 @@ static int policy_check_file_at(PolicyParser *p, const char *file, const char *i
                 if (r < 0)
                         return -ENOMEM;
                 if (stat(target, &included) >= 0 && included.st_dev == st.st_dev && included.st_ino == st.st_ino)
-                        return policy_file_error(p, file, n, "cannot include \"%.*s\": it is this file itself",
+                        return policy_file_error(p, file, n, _("cannot include \"%.*s\": it is this file itself"),
                                                  (int) (end - q), q);
                 r = policy_check_file_at(p, target, file, n, depth + 1);
                 if (r < 0)
@@ -444,7 +470,7 @@ static int policy_check_file_at(PolicyParser *p, const char *file, const char *i
         }
         /* libconfig's scanner, too, ends the process when a read fails. */
         if (ferror(f))
-                return policy_file_error(p, file, 0, "cannot be read: %s", strerror(EIO));
+                return policy_file_error(p, file, 0, _("cannot be read: %s"), strerror(EIO));
         return 0;
 }
 

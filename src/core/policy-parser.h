@@ -100,8 +100,8 @@ int policy_parse_members(PolicyParser *p, const config_setting_t *s, const Polic
 typedef struct PolicyList {
         const PolicySetting *settings;  /* the members of one group */
         size_t size;                    /* of one element */
-        const char *expected_list;      /* the message when s is not a list */
-        const char *expected_group;     /* the message when an entry is not a group */
+        const char *expected_list;      /* the message when s is not a list, marked N_() */
+        const char *expected_group;     /* the message when an entry is not a group, marked N_() */
         /* Check or complete element i (of array) once group e is parsed; may be NULL. */
         int (*check)(PolicyParser *p, const config_setting_t *e, void *array, size_t i);
 } PolicyList;

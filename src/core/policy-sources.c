@@ -3,6 +3,7 @@
 #include <regex.h>
 
 #include "core/policy-sources.h"
+#include "shared/i18n.h"
 
 /* The words of respite.conf(5) for the enums of import/source.h. They live
  * in core, which parses them, because core may not call up into import. */
@@ -29,7 +30,7 @@ static int policy_parse_source_format(PolicyParser *p, const config_setting_t *s
         SourceFormat f = source_format_from_string(policy_setting_string_or_null(s));
 
         if (f < 0)
-                return policy_setting_error(p, s, "expected \"auto\", \"csv\", \"ics\" or \"queue_log\"");
+                return policy_setting_error(p, s, _("expected \"auto\", \"csv\", \"ics\" or \"queue_log\""));
         *FIELD(base, spec, SourceFormat) = f;
         return 0;
 }
@@ -39,8 +40,8 @@ static int policy_parse_operator_from(PolicyParser *p, const config_setting_t *s
         IcsOperatorFrom f = ics_operator_from_from_string(policy_setting_string_or_null(s));
 
         if (f < 0)
-                return policy_setting_error(p, s, "expected \"file_name\", \"attendee\", \"organizer\", \"summary\" "
-                                            "or \"property\"");
+                return policy_setting_error(p, s, _("expected \"file_name\", \"attendee\", \"organizer\", \"summary\" "
+                                               "or \"property\""));
         *FIELD(base, spec, IcsOperatorFrom) = f;
         return 0;
 }
@@ -50,7 +51,8 @@ static int policy_parse_delimiter(PolicyParser *p, const config_setting_t *s, co
         const char *v = policy_setting_string_or_null(s);
 
         if (!v || strlen(v) != 1 || strchr("\"\r\n", v[0]))
-                return policy_setting_error(p, s, "expected one character in double quotes such as \";\" or \"\\t\"");
+                return policy_setting_error(p, s, _("expected one character in double quotes such as \";\" or "
+                                                     "\"\\t\""));
         *FIELD(base, spec, char) = v[0];
         return 0;
 }
@@ -61,14 +63,15 @@ static int policy_parse_regex(PolicyParser *p, const config_setting_t *s, const 
         int r;
 
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
-                return policy_setting_error(p, s, "expected a regular expression in double quotes");
+                return policy_setting_error(p, s, _("expected a regular expression in double quotes"));
         r = regcomp(&re, config_setting_get_string(s), REG_EXTENDED);
         if (r != 0)
-                return policy_setting_error(p, s, "invalid regular expression \"%s\"", config_setting_get_string(s));
+                return policy_setting_error(p, s, _("invalid regular expression \"%s\""),
+                                            config_setting_get_string(s));
         r = re.re_nsub == 1 ? 0 : -EINVAL;
         regfree(&re);
         if (r < 0)
-                return policy_setting_error(p, s, "expected exactly one group ( … ) naming the operator");
+                return policy_setting_error(p, s, _("expected exactly one group ( … ) naming the operator"));
         return policy_parse_string(p, s, spec, base);
 }
 
@@ -103,8 +106,8 @@ static const PolicySetting policy_source_agent_settings[] = {
 static const PolicyList policy_source_agent_list = {
         .settings = policy_source_agent_settings,
         .size = sizeof(SourceAgent),
-        .expected_list = "expected a list ( { agent = \"Agent/1127\"; operator = \"op27\"; }, … )",
-        .expected_group = "expected { agent = …; operator = …; }",
+        .expected_list = N_("expected a list ( { agent = \"Agent/1127\"; operator = \"op27\"; }, … )"),
+        .expected_group = N_("expected { agent = …; operator = …; }"),
 };
 
 static int policy_parse_source_agents(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec,
@@ -146,7 +149,7 @@ static const PolicySetting policy_source_settings[] = {
 /* A size in bytes: a whole number, or one in double quotes with a binary
  * unit ("64M", "64MiB", "512K", "1G"); at least 1 KiB. */
 static int policy_parse_size(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
-        static const char expected[] = "expected a size such as \"64M\" (K, M, G: KiB, MiB, GiB) of at least 1K";
+        static const char expected[] = N_("expected a size such as \"64M\" (K, M, G: KiB, MiB, GiB) of at least 1K");
         uint64_t v, unit = 1;
         const char *text;
         char *end;
@@ -155,17 +158,17 @@ static int policy_parse_size(PolicyParser *p, const config_setting_t *s, const P
                 long long n = config_setting_get_int64(s);
 
                 if (n < 1024)
-                        return policy_setting_error(p, s, expected);
+                        return policy_setting_error(p, s, "%s", _(expected));
                 *FIELD(base, spec, uint64_t) = (uint64_t) n;
                 return 0;
         }
         text = policy_setting_string_or_null(s);
         if (!text || !isdigit((unsigned char) text[0]))
-                return policy_setting_error(p, s, expected);
+                return policy_setting_error(p, s, "%s", _(expected));
         errno = 0;
         v = strtoull(text, &end, 10);
         if (errno != 0)
-                return policy_setting_error(p, s, expected);
+                return policy_setting_error(p, s, "%s", _(expected));
         end += strspn(end, " ");
         if (*end == 'K' || *end == 'k')
                 unit = UINT64_C(1) << 10;
@@ -178,7 +181,7 @@ static int policy_parse_size(PolicyParser *p, const config_setting_t *s, const P
         if ((unit > 1 && !isempty(end) && !streq(end, "iB") && !streq(end, "B")) ||
             (unit == 1 && !isempty(end) && !streq(end, "B")) ||
             v > UINT64_MAX / unit || v * unit < 1024)
-                return policy_setting_error(p, s, expected);
+                return policy_setting_error(p, s, "%s", _(expected));
         *FIELD(base, spec, uint64_t) = v * unit;
         return 0;
 }
@@ -194,11 +197,11 @@ static int policy_parse_source_group(PolicyParser *p, const config_setting_t *g,
         if (r < 0)
                 return r;
         if (o.operator_from == ICS_OPERATOR_SUMMARY && !o.operator_pattern)
-                return policy_setting_error(p, g, "operator_from = \"summary\" needs an operator_pattern");
+                return policy_setting_error(p, g, _("operator_from = \"summary\" needs an operator_pattern"));
         if (o.operator_from == ICS_OPERATOR_PROPERTY && !o.operator_property)
-                return policy_setting_error(p, g, "operator_from = \"property\" needs an operator_property");
+                return policy_setting_error(p, g, _("operator_from = \"property\" needs an operator_property"));
         if (!o.skip_column != !o.skip_match)
-                return policy_setting_error(p, g, "skip_column and skip_match go together");
+                return policy_setting_error(p, g, _("skip_column and skip_match go together"));
 
         r = strdup_to(ret_path, o.path);
         if (r < 0)
@@ -217,7 +220,7 @@ static int policy_parse_sources(PolicyParser *p, const config_setting_t *s, cons
         char ***field = FIELD(base, spec, char **);
 
         if (!config_setting_is_array(s) && !config_setting_is_list(s))
-                return policy_setting_error(p, s, "expected a list of paths such as [ \"roster.csv\" ]");
+                return policy_setting_error(p, s, _("expected a list of paths such as [ \"roster.csv\" ]"));
 
         for (int i = 0; i < config_setting_length(s); i++) {
                 const config_setting_t *e = config_setting_get_elem(s, i);
@@ -227,8 +230,8 @@ static int policy_parse_sources(PolicyParser *p, const config_setting_t *s, cons
                 if (config_setting_is_group(e))
                         r = policy_parse_source_group(p, e, &path);
                 else if (config_setting_type(e) != CONFIG_TYPE_STRING || isempty(config_setting_get_string(e)))
-                        return policy_setting_error(p, e, "expected a path in double quotes or a group "
-                                                    "{ path = …; … }");
+                        return policy_setting_error(p, e, _("expected a path in double quotes or a group "
+                                                       "{ path = …; … }"));
                 else
                         r = policy_resolve_path(p, config_setting_get_string(e), &path);
                 if (r < 0)

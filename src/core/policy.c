@@ -81,17 +81,17 @@ static int policy_check_category(PolicyParser *p, const config_setting_t *e, voi
         for (size_t j = 0; j < i; j++)
                 if (streq(l[j].name, c->name))
                         return policy_setting_error(p, config_setting_get_member(e, "name"),
-                                                    "duplicate category \"%s\" (first at line %u)", c->name,
+                                                    _("duplicate category \"%s\" (first at line %u)"), c->name,
                                                     config_setting_source_line(config_setting_get_elem(list, j)));
 
         if (c->notify_lead && c->notify_lead_after > 1)
                 return policy_setting_error(p, config_setting_get_member(e, "notify_lead"),
-                                            "notify_lead = true alerts at every incident, notify_lead_after = %u "
-                                            "only at %u within notify_lead_within: give one of them", c->notify_lead_after,
-                                            c->notify_lead_after);
+                                            _("notify_lead = true alerts at every incident, notify_lead_after = %u "
+                                                 "only at %u within notify_lead_within: give one of them"),
+                                            c->notify_lead_after, c->notify_lead_after);
         if (c->notify_lead_after == 0 && !c->notify_lead && config_setting_get_member(e, "notify_lead_within"))
                 return policy_setting_error(p, config_setting_get_member(e, "notify_lead_within"),
-                                            "notify_lead_within needs notify_lead or notify_lead_after");
+                                            _("notify_lead_within needs notify_lead or notify_lead_after"));
         policy_category_alert_defaults(c);
         return c->label ? 0 : strdup_to(&c->label, c->name);
 }
@@ -99,8 +99,8 @@ static int policy_check_category(PolicyParser *p, const config_setting_t *e, voi
 static const PolicyList policy_category_list = {
         .settings = policy_category_settings,
         .size = sizeof(Category),
-        .expected_list = "expected a list ( { name = …; }, … ) of categories",
-        .expected_group = "expected a category { name = …; }",
+        .expected_list = N_("expected a list ( { name = …; }, … ) of categories"),
+        .expected_group = N_("expected a category { name = …; }"),
         .check = policy_check_category,
 };
 
@@ -118,8 +118,8 @@ static int policy_parse_categories(PolicyParser *p, const config_setting_t *s, c
 
         for (size_t i = 0; i < ELEMENTSOF(policy_required_categories); i++)
                 if (!policy_find_category(policy, policy_required_categories[i]))
-                        return policy_setting_error(p, s, "missing category \"%s\" (the call-record detectors need "
-                                                    "prolonged_call and repeat_caller)",
+                        return policy_setting_error(p, s, _("missing category \"%s\" (the call-record detectors need "
+                                                       "prolonged_call and repeat_caller)"),
                                                     policy_required_categories[i]);
 
         return 0;
@@ -161,26 +161,26 @@ static int policy_check_tier(PolicyParser *p, const config_setting_t *e, void *a
 
         if (t->total == 0 && t->max_stretch == 0)
                 return policy_setting_error(p, config_setting_get_member(e, "total"),
-                                            "expected a duration longer than 0 (or a max_stretch)");
+                                            _("expected a duration longer than 0 (or a max_stretch)"));
         if (prev && t->more_than <= prev->more_than)
                 return policy_setting_error(p, config_setting_get_member(e, "more_than"),
-                                            "expected more than the previous rule's %s",
+                                            _("expected more than the previous rule's %s"),
                                             duration_format(prev->more_than, buf, sizeof buf));
         if (prev && t->total < prev->total)
                 return policy_setting_error(p, config_setting_get_member(e, "total"),
-                                            "expected at least the previous rule's %s",
+                                            _("expected at least the previous rule's %s"),
                                             duration_format(prev->total, buf, sizeof buf));
         if (t->blocks > 0 && t->total / t->blocks < USEC_PER_MINUTE)
                 return policy_setting_error(p, config_setting_get_member(e, "blocks"),
-                                            "expected blocks of at least a minute each");
+                                            _("expected blocks of at least a minute each"));
         return 0;
 }
 
 static const PolicyList policy_tier_list = {
         .settings = policy_tier_settings,
         .size = sizeof(StatutoryTier),
-        .expected_list = "expected a list ( { more_than = …; total = …; }, … ) of rules",
-        .expected_group = "expected a rule { more_than = …; total = …; }",
+        .expected_list = N_("expected a list ( { more_than = …; total = …; }, … ) of rules"),
+        .expected_group = N_("expected a rule { more_than = …; total = …; }"),
         .check = policy_check_tier,
 };
 
@@ -199,7 +199,7 @@ static int policy_parse_clock(PolicyParser *p, const config_setting_t *s, const 
         int n = 0;
 
         if (!v || sscanf(v, "%2u:%2u%n", &h, &m, &n) != 2 || v[n] != '\0' || m > 59 || h * 60 + m > 24 * 60)
-                return policy_setting_error(p, s, "expected a local time \"HH:MM\" such as \"09:00\"");
+                return policy_setting_error(p, s, _("expected a local time \"HH:MM\" such as \"09:00\""));
 
         *FIELD(base, spec, unsigned) = h * 60 + m;
         return 0;
@@ -207,7 +207,7 @@ static int policy_parse_clock(PolicyParser *p, const config_setting_t *s, const 
 
 static int policy_parse_team(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
         if (config_setting_type(s) != CONFIG_TYPE_STRING || isempty(config_setting_get_string(s)))
-                return policy_setting_error(p, s, "expected a team name, or \"*\" for every team");
+                return policy_setting_error(p, s, _("expected a team name, or \"*\" for every team"));
 
         return strdup_to(FIELD(base, spec, char *), config_setting_get_string(s));
 }
@@ -229,8 +229,8 @@ static void policy_bands_free(CoverageBand *b, size_t n) {
 static const PolicyList policy_band_list = {
         .settings = policy_band_settings,
         .size = sizeof(CoverageBand),
-        .expected_list = "expected a list ( { team = …; from = …; to = …; minimum = …; }, … )",
-        .expected_group = "expected a band { team = …; from = …; to = …; minimum = …; }",
+        .expected_list = N_("expected a list ( { team = …; from = …; to = …; minimum = …; }, … )"),
+        .expected_group = N_("expected a band { team = …; from = …; to = …; minimum = …; }"),
 };
 
 static int policy_parse_bands(PolicyParser *p, const config_setting_t *s, const PolicySetting *spec, void *base) {
@@ -250,7 +250,7 @@ static int policy_parse_listen(PolicyParser *p, const config_setting_t *s, const
         unsigned long n;
 
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
-                return policy_setting_error(p, s, "expected an address such as \"127.0.0.1:8080\" or \"\"");
+                return policy_setting_error(p, s, _("expected an address such as \"127.0.0.1:8080\" or \"\""));
 
         v = config_setting_get_string(s);
         if (!isempty(v)) {
@@ -265,8 +265,8 @@ static int policy_parse_listen(PolicyParser *p, const config_setting_t *s, const
                 errno = 0;
                 n = strtoul(port, &end, 10);
                 if (!colon || *port < '0' || *port > '9' || *end || errno != 0 || n > 65535)
-                        return policy_setting_error(p, s, "expected HOST:PORT such as \"127.0.0.1:8080\" or "
-                                                    "\"[::1]:8080\", or \"\" for no HTTP, got \"%s\"", v);
+                        return policy_setting_error(p, s, _("expected HOST:PORT such as \"127.0.0.1:8080\" or "
+                                                       "\"[::1]:8080\", or \"\" for no HTTP, got \"%s\""), v);
         }
         return strdup_to(FIELD(base, spec, char *), v);
 }
@@ -279,13 +279,14 @@ static int policy_parse_base_url(PolicyParser *p, const config_setting_t *s, con
         size_t n;
 
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
-                return policy_setting_error(p, s, "expected a URL such as \"https://calendar.example.com/respite\"");
+                return policy_setting_error(p, s,
+                                            _("expected a URL such as \"https://calendar.example.com/respite\""));
 
         v = config_setting_get_string(s);
         host = strncmp(v, "https://", 8) == 0 ? v + 8 : strncmp(v, "http://", 7) == 0 ? v + 7 : NULL;
         if (!host || isempty(host) || host[0] == '/' || strpbrk(v, "?# \t\r\n\"<>\\"))
-                return policy_setting_error(p, s, "expected an http:// or https:// URL without query, such as "
-                                            "\"https://calendar.example.com/respite\", got \"%s\"", v);
+                return policy_setting_error(p, s, _("expected an http:// or https:// URL without query, such as "
+                                               "\"https://calendar.example.com/respite\", got \"%s\""), v);
         n = strlen(v);
         while (n > 0 && v[n - 1] == '/')
                 n--;

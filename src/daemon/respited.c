@@ -4,9 +4,9 @@
 #include <systemd/sd-daemon.h>
 
 #include "daemon/bus.h"
+#include "daemon/check-config.h"
 #include "daemon/manager.h"
-#include "daemon/sandbox.h"
-#include "import/inputs.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 static const char *arg_config = POLICY_DEFAULT_PATH;
@@ -120,65 +120,6 @@ static int respited_parse_argv(int argc, char *argv[]) {
         return 1;
 }
 
-/* --check-config for the system service: warn about the policy file and
- * the sources that respited.service's sandbox hides or its user cannot
- * read, and the feed directory and spool of p it could not write. Returns
- * the number of warnings or -ENOMEM. */
-static int respited_check_sandbox(const Policy *p, char * const *rosters, char * const *calls) {
-        _cleanup_(strv_freep) char **paths = NULL, **writes = NULL;
-        int n;
-
-        if (strv_extend(&paths, arg_config) < 0)
-                return -ENOMEM;
-        for (char * const *f = rosters; f && *f; f++)
-                if (strv_extend(&paths, *f) < 0)
-                        return -ENOMEM;
-        for (char * const *f = calls; f && *f; f++)
-                if (strv_extend(&paths, *f) < 0)
-                        return -ENOMEM;
-        n = sandbox_check_paths(paths, NULL);
-        if (n < 0)
-                return n;
-        if ((!isempty(p->feed_dir) && strv_extend(&writes, p->feed_dir) < 0) ||
-            (!isempty(p->incidents.spool) && strv_extend(&writes, p->incidents.spool) < 0))
-                return -ENOMEM;
-        return n + sandbox_check_writable(writes);
-}
-
-/* --check-config: the policy, then every source, each problem on stderr as
- * FILE:LINE: message. Rows the importers skip count as problems. For the
- * system service (not --user), what its sandbox would keep from it is
- * warned about, without changing the exit status. */
-static int respited_check_config(void) {
-        _cleanup_free_ char *error = NULL;
-        _cleanup_(policy_freep) Policy *p = NULL;
-        _cleanup_(inputs_done) Inputs in = {};
-        int r, n_sandbox = 0;
-
-        r = policy_load(arg_config, &p, &error);
-        if (r < 0) {
-                fprintf(stderr, "%s\n", error ?: "Failed to load the policy.");
-                return r;
-        }
-        r = inputs_load(p, &(const InputFiles) { .rosters = arg_rosters ?: p->rosters, .calls = arg_calls ?: p->calls },
-                        NULL, &in);
-        if (r < 0)
-                return r;
-        if (!arg_user) {
-                n_sandbox = respited_check_sandbox(p, arg_rosters ?: p->rosters, arg_calls ?: p->calls);
-                if (n_sandbox < 0)
-                        return log_oom();
-        }
-        if (actions_check_settings(&p->actions) < 0 || in.n_failed > 0 || in.n_skipped > 0)
-                return -EINVAL;
-        if (n_sandbox > 0)
-                printf("%s: policy, sources and actions are valid; respited.service would not read or write "
-                       "everything (%d warning%s above).\n", arg_config, n_sandbox, n_sandbox == 1 ? "" : "s");
-        else
-                printf("%s: policy, sources and actions are valid.\n", arg_config);
-        return 0;
-}
-
 /* The state directory: --state-dir, else the first of systemd's
  * $STATE_DIRECTORY (StateDirectory=), else STATE_DEFAULT_DIR, or for --user
  * $XDG_STATE_HOME/respite (~/.local/state/respite). */
@@ -202,8 +143,14 @@ static int respited_run(int argc, char *argv[]) {
         if (r <= 0)
                 return r;
 
-        if (arg_check_config)
-                return respited_check_config();
+        /* An administrator at a terminal reads --check-config: in the
+         * locale's language, while the daemon's log stays English. With
+         * the locale's characters (UTF-8) too, or glibc would write its
+         * own translated messages (strerror()) as "???". */
+        if (arg_check_config) {
+                i18n_setup(true);
+                return check_config_run(arg_config, arg_user, arg_rosters, arg_calls);
+        }
 
         r = manager_new(&m);
         if (r < 0)

@@ -4,6 +4,7 @@
 #include <sys/xattr.h>
 
 #include "daemon/sandbox.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 /* The paths systemd/respited.service hides from respited, one line per
@@ -19,21 +20,21 @@ static const struct {
         /* ProtectHome=yes: /home, /root and /run/user are empty and
          * inaccessible; a bind mount below them alone cannot be reached. */
         { "/home",     "ProtectHome=yes",
-          "move it under /etc/respite or /var/lib/respite, or add a drop-in (systemctl edit respited) with "
-          "ProtectHome=tmpfs and BindReadOnlyPaths=" },
+          N_("move it under /etc/respite or /var/lib/respite, or add a drop-in (systemctl edit respited) with "
+             "ProtectHome=tmpfs and BindReadOnlyPaths=") },
         { "/root",     "ProtectHome=yes",
-          "move it under /etc/respite or /var/lib/respite, or add a drop-in (systemctl edit respited) with "
-          "ProtectHome=tmpfs and BindReadOnlyPaths=" },
+          N_("move it under /etc/respite or /var/lib/respite, or add a drop-in (systemctl edit respited) with "
+             "ProtectHome=tmpfs and BindReadOnlyPaths=") },
         { "/run/user", "ProtectHome=yes",
-          "move it under /etc/respite or /var/lib/respite, or add a drop-in (systemctl edit respited) with "
-          "ProtectHome=tmpfs and BindReadOnlyPaths=" },
+          N_("move it under /etc/respite or /var/lib/respite, or add a drop-in (systemctl edit respited) with "
+             "ProtectHome=tmpfs and BindReadOnlyPaths=") },
         /* PrivateTmp=yes: the service has a /tmp and /var/tmp of its own. */
         { "/tmp",      "PrivateTmp=yes",
-          "move it under /etc/respite or /var/lib/respite, or add a drop-in (systemctl edit respited) with "
-          "BindReadOnlyPaths=" },
+          N_("move it under /etc/respite or /var/lib/respite, or add a drop-in (systemctl edit respited) with "
+             "BindReadOnlyPaths=") },
         { "/var/tmp",  "PrivateTmp=yes",
-          "move it under /etc/respite or /var/lib/respite, or add a drop-in (systemctl edit respited) with "
-          "BindReadOnlyPaths=" },
+          N_("move it under /etc/respite or /var/lib/respite, or add a drop-in (systemctl edit respited) with "
+             "BindReadOnlyPaths=") },
 };
 
 /* What respited.service may write under ProtectSystem=strict, which makes
@@ -96,7 +97,7 @@ const char *sandbox_hidden_by(const char *path, const char **ret_advice) {
         for (size_t i = 0; i < ELEMENTSOF(sandbox_hidden); i++)
                 if (sandbox_path_under(path, sandbox_hidden[i].prefix)) {
                         if (ret_advice)
-                                *ret_advice = sandbox_hidden[i].advice;
+                                *ret_advice = _(sandbox_hidden[i].advice);
                         return sandbox_hidden[i].setting;
                 }
         return NULL;
@@ -181,15 +182,15 @@ static int sandbox_check_read(const SandboxUser *u, const char *path) {
         if (r != -EACCES)
                 return 0;       /* readable, or missing: the load says so */
         if (S_ISDIR(st.st_mode))
-                log_warning("%s: the service's user %s (User= of respited.service) cannot read it: it may not "
-                            "enter %s (mode %04o, %s); let it (chmod o+x, or give the directory to group %s "
-                            "with g+x) or move the file under /etc/respite or /var/lib/respite.",
+                log_warning(_("%s: the service's user %s (User= of respited.service) cannot read it: it may not "
+                               "enter %s (mode %04o, %s); let it (chmod o+x, or give the directory to group %s "
+                               "with g+x) or move the file under /etc/respite or /var/lib/respite."),
                             path, u->name, blocker, (unsigned) (st.st_mode & 07777),
                             sandbox_owner(&st, owner, sizeof(owner)), u->name);
         else
-                log_warning("%s: the service's user %s (User= of respited.service) cannot read it (mode %04o, "
-                            "%s); give it to group %s (chgrp %s FILE; chmod g+r FILE), or move it under "
-                            "/etc/respite or /var/lib/respite.",
+                log_warning(_("%s: the service's user %s (User= of respited.service) cannot read it (mode %04o, "
+                               "%s); give it to group %s (chgrp %s FILE; chmod g+r FILE), or move it under "
+                               "/etc/respite or /var/lib/respite."),
                             path, u->name, (unsigned) (st.st_mode & 07777),
                             sandbox_owner(&st, owner, sizeof(owner)), u->name, u->name);
         return 1;
@@ -209,8 +210,8 @@ int sandbox_check_paths(char * const *paths, const char *user) {
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {
-                log_warning("The service's user %s (User= of respited.service) does not exist (systemd-sysusers "
-                            "makes it from respite.conf in sysusers.d); not checking that it can read the sources.",
+                log_warning(_("The service's user %s (User= of respited.service) does not exist (systemd-sysusers "
+                               "makes it from respite.conf in sysusers.d); not checking that it can read the sources."),
                             user);
         } else
                 have_user = true;
@@ -222,7 +223,7 @@ int sandbox_check_paths(char * const *paths, const char *user) {
                 /* The path as written and where it leads: a link into /home is hidden too. */
                 setting = sandbox_hidden_by(*p, &advice) ?: (real ? sandbox_hidden_by(real, &advice) : NULL);
                 if (setting) {
-                        log_warning("%s: respited.service cannot see it: %s hides %s from the service; %s%s.",
+                        log_warning(_("%s: respited.service cannot see it: %s hides %s from the service; %s%s."),
                                     *p, setting, real ?: *p, advice, real ?: *p);
                         n++;
                         continue;
@@ -246,16 +247,16 @@ int sandbox_check_writable(char * const *dirs) {
 
                 setting = sandbox_hidden_by(*p, &advice) ?: sandbox_hidden_by(where, &advice);
                 if (setting) {
-                        log_warning("%s: respited.service would write it where nobody else sees it: %s gives "
-                                    "the service a %s of its own; use a directory under /var/lib/respite or a "
-                                    "drop-in (systemctl edit respited) with BindPaths=%s.",
+                        log_warning(_("%s: respited.service would write it where nobody else sees it: %s gives "
+                                       "the service a %s of its own; use a directory under /var/lib/respite or a "
+                                       "drop-in (systemctl edit respited) with BindPaths=%s."),
                                     *p, setting, where, where);
                         n++;
                 } else if (!sandbox_may_write(where)) {
-                        log_warning("%s: respited.service cannot write it: ProtectSystem=strict makes %s "
-                                    "read-only for the service; use a directory under /var/lib/respite "
-                                    "(StateDirectory=respite) or add a drop-in (systemctl edit respited) with "
-                                    "ReadWritePaths=%s.", *p, where, where);
+                        log_warning(_("%s: respited.service cannot write it: ProtectSystem=strict makes %s "
+                                       "read-only for the service; use a directory under /var/lib/respite "
+                                       "(StateDirectory=respite) or add a drop-in (systemctl edit respited) with "
+                                       "ReadWritePaths=%s."), *p, where, where);
                         n++;
                 }
         }

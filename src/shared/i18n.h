@@ -23,13 +23,15 @@
 /* respitectl and respite-notify speak their user's language: follow the
  * user's locale for messages (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as
  * every gettext program does) and, with ctype, for characters
- * (respitectl's display widths). Never LC_NUMERIC or LC_TIME: what respite
+ * (respitectl's display widths; glibc's own translations, strerror(), are
+ * written as "???" in the C locale's ASCII). Never LC_NUMERIC or LC_TIME: what respite
  * parses and writes keeps the C locale's numbers and times. When the
  * locale the environment names is not installed (Debian ships only C.UTF-8)
  * or is C, LC_MESSAGES becomes C.UTF-8, which glibc always has, so that
  * LANGUAGE=ja takes effect; a language named only by LC_ALL, LC_MESSAGES or
  * LANG ("ja_JP.UTF-8", not installed) then becomes LANGUAGE. Call once,
- * first thing in main(). respited does not: its log stays English (its
+ * first thing in main(). respited does only for --check-config, which an
+ * administrator reads at a terminal: its log stays English (its
  * strerror() too) but for the lines of lead alerts, in the site's
  * language, and its feeds speak each its operator's language (both with
  * i18n_language_push()). */

@@ -5,6 +5,8 @@
 #include <cmocka.h>
 
 #include "core/policy.h"
+#include "shared/i18n.h"
+#include "test-helpers.h"
 
 /* Tests run from the repository root. The shipped policy is a live site's
  * (installed as /etc/respite/respite.conf); the demo is the bank's day that
@@ -509,6 +511,37 @@ static void test_policy_syntax_error(void **state) {
                                "<string>:", "duplicate setting", NULL);
 }
 
+/* In Japanese (the build's catalogues): the same file, line and setting,
+ * what was expected in Japanese, names and values as written; libconfig's
+ * own messages too. English again once the language is popped. */
+static void test_policy_japanese(void **state) {
+        static const char band[] = "site = { timezone = \"UTC\"; };\n"
+                                   "coverage = {\n"
+                                   "        bands = ( { team = \"*\"; from = \"9:00x\"; to = \"18:00\";\n"
+                                   "                    minimum = 2; } );\n"
+                                   "};\n";
+        static const char twice[] = "site = { timezone = \"UTC\"; };\nsite = { };\n";
+        char *saved = NULL;
+
+        assert_int_equal(use_build_catalogues(state), 0);
+        assert_int_equal(i18n_language_push("ja", &saved), 0);
+        test_policy_assert_bad(band, "<string>:3: coverage.bands[0].from: "
+                               "\"09:00\"のような現地時刻\"HH:MM\"が必要です", NULL);
+        test_policy_assert_bad("categories = ( { name = \"threat\"; },\n { name = \"threat\"; } );\n",
+                               "<string>:2: categories[1].name: "
+                               "カテゴリー\"threat\"が重複しています（最初は1行目）", NULL);
+        test_policy_assert_bad("accumulation = { widnow = \"60min\"; };\n",
+                               "<string>:1: 'accumulation.widnow'という設定はありません。"
+                               "'accumulation.window'のことですか？", NULL);
+        test_policy_assert_bad("accumulation = { window = ; };\n", "<string>:1: 構文エラー", NULL);
+        test_policy_assert_bad(twice, "<string>:2: 設定名が重複しています", NULL);
+        i18n_language_pop(saved);
+
+        test_policy_assert_bad(band, "<string>:3: coverage.bands[0].from: expected a local time \"HH:MM\" such as "
+                               "\"09:00\"", NULL);
+        test_policy_assert_bad(twice, "<string>:2: duplicate setting name", NULL);
+}
+
 static void test_policy_file_errors(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(freep) char *error = NULL, *error2 = NULL;
@@ -563,6 +596,7 @@ int main(void) {
                 cmocka_unit_test(test_policy_feeds),
                 cmocka_unit_test(test_policy_statutory_rules),
                 cmocka_unit_test(test_policy_syntax_error),
+                cmocka_unit_test(test_policy_japanese),
                 cmocka_unit_test(test_policy_file_errors),
                 cmocka_unit_test(test_policy_unreadable_files),
         };

@@ -443,8 +443,8 @@ int csv_row_skip(CsvRow *row, const char *format, ...) {
         if (k < 0)
                 return -ENOMEM;
         row->skipped = true;
-        /* TRANSLATORS: FILE:LINE, then why a row of a CSV file is left out (a sentence of its own, one of
-         * the messages marked "why a row is skipped"); say "skipping" as you did for the msgid "skipping". */
+        /* TRANSLATORS: FILE:LINE, then why a row of a CSV file is left out, a clause of its own ("missing
+         * field 'start'"); say "skipping" as you did for the msgid "skipping". */
         return log_warning_errno(EINVAL, _("%s:%u: %s, skipping row"), row->path, row->line, msg);
 }
 

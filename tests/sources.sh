@@ -90,6 +90,31 @@ check "... named with line 1 and what was expected" grep -q \
 out=$(ctl import-check --config "$tmp/nosplit.conf" "$top/tests/fixtures/ics-google.ics" 2>&1)
 check "an iCalendar roster told by its name" grep -q "ics-google.ics: a roster (an iCalendar file: its name ends in .ics)" <<<"$out"
 
+# The importers' messages in the reader's language (LANGUAGE=ja, the build's
+# catalogues), each under its kind, FILE:LINE first; CSV, and the C locale,
+# in English as before.
+ja() { env LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$bin/respitectl" "$@"; }
+printf 'operator,start,end,shoe_size\nop1,bad,1999-01-04T15:00:00Z,42\nop2,1999-01-04T07:00:00Z,1999-01-04T15:00:00Z,43\n' \
+        >"$tmp/bad-row.csv"
+out=$(ja import-check "$tmp/bad-row.csv" 2>&1); rc=$?
+check "import-check under LANGUAGE=ja: a bad row skipped, exit 0" test $rc -eq 0
+check "... named FILE:LINE in Japanese, under スキップ" grep -qx \
+        "  スキップ $tmp/bad-row.csv:2: 列'start'にはISO 8601の日時が必要ですが、'bad'でした。この行をスキップします。" <<<"$out"
+check "... an unknown column under 警告" grep -qx "  警告     $tmp/bad-row.csv:1: 不明な列'shoe_size'があります。無視します。" <<<"$out"
+check "... why the kind, in Japanese" grep -q "bad-row.csv: シフト表（ヘッダーにoperator、start、endがあり" <<<"$out"
+out=$(ja import-check "$tmp/neither.csv" 2>&1); rc=$?
+check "... a header that fits neither: exit 1, under エラー with line 1" \
+        bash -c '[ "$1" -eq 1 ] && grep -q "^  エラー   .*neither.csv:1: シフト表のヘッダー（operator,start,endと、任意でname,team）.*'"'"'who,when'"'"'でした。" <<<"$2"' _ $rc "$out"
+out=$(ja plan --roster "$tmp/bad-row.csv" 2>&1 >/dev/null)
+check "plan under LANGUAGE=ja: the skipped row in Japanese on stderr" grep -qx \
+        "$tmp/bad-row.csv:2: 列'start'にはISO 8601の日時が必要ですが、'bad'でした。この行をスキップします。" <<<"$out"
+out=$(ja import-check --format csv "$tmp/bad-row.csv" 2>&1)
+check "import-check --format csv under LANGUAGE=ja: English, as every CSV" grep -qx \
+        "$tmp/bad-row.csv,skipped,,,,\"$tmp/bad-row.csv:2: expected an ISO 8601 instant in column 'start', got 'bad', skipping row\"" <<<"$out"
+out=$(ctl import-check "$tmp/bad-row.csv" 2>&1)
+check "import-check in the C locale: the same row in English" grep -qx \
+        "  skipped  $tmp/bad-row.csv:2: expected an ISO 8601 instant in column 'start', got 'bad', skipping row" <<<"$out"
+
 # ---- the daemon follows its sources ----
 
 start_session_bus

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "import/calls-csv.h"
 #include "shared/csv-reader.h"
+#include "shared/i18n.h"
 
 /* The columns of a call-record CSV, by index into calls_csv_columns. */
 enum {
@@ -44,7 +45,7 @@ static int calls_csv_check_row(const CallsCsvLoader *l, CsvRow *row, CallRecord 
         if (r < 0)
                 return r;
         if (c->end < c->start)
-                return csv_row_skip(row, "end %s is before start %s", csv_row_field(row, CALLS_CSV_END),
+                return csv_row_skip(row, _("end %s is before start %s"), csv_row_field(row, CALLS_CSV_END),
                                     csv_row_field(row, CALLS_CSV_START));
         return csv_row_seconds(row, CALLS_CSV_WAIT, &c->wait_seconds);
 }

@@ -5,6 +5,7 @@
 
 #include "import/roster-ics-internal.h"
 #include "shared/file-util.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 static bool ics_is_content_line(const char *p, size_t n) {
@@ -111,9 +112,9 @@ int ics_clean(const char *path, const char *text, size_t size, char **ret) {
                 return r < 0 ? r : -ENOMEM;
 
         if (!c.any_component)
-                return log_warning_errno(EBADMSG, "%s: no BEGIN: line, not an iCalendar file", path);
+                return log_warning_errno(EBADMSG, _("%s: no BEGIN: line, not an iCalendar file"), path);
         if (c.depth > 0)
-                return log_warning_errno(EBADMSG, "%s:%u: this BEGIN has no END: the file is cut short", path,
+                return log_warning_errno(EBADMSG, _("%s:%u: this BEGIN has no END: the file is cut short"), path,
                                          c.open_line);
 
         calendar = strncasecmp(body, "BEGIN:VCALENDAR\r\n", 17) == 0;
@@ -134,10 +135,10 @@ int ics_read_file(const char *path, char **ret, size_t *ret_size) {
 
         r = fopen_regular(path, &f, NULL);
         if (r == -EBADFD)
-                return log_error_errno(r, "%s: not a regular file (a FIFO, a device or a socket), cannot read it",
+                return log_error_errno(r, _("%s: not a regular file (a FIFO, a device or a socket), cannot read it"),
                                        path);
         if (r < 0)
-                return log_error_errno(r, "%s: cannot open: %m", path);
+                return log_error_errno(r, _("%s: cannot open: %m"), path);
         for (;;) {
                 size_t k;
 
@@ -154,7 +155,7 @@ int ics_read_file(const char *path, char **ret, size_t *ret_size) {
                         break;
         }
         if (ferror(f))
-                return log_error_errno(EIO, "%s: cannot read: %m", path);
+                return log_error_errno(EIO, _("%s: cannot read: %m"), path);
         buf[n] = 0;
         *ret = TAKE_PTR(buf);
         *ret_size = n;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "import/roster-ics-internal.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 void ics_event_times_done(IcsEventTimes *t) {
@@ -59,7 +60,7 @@ static int ics_expand_rrule(const IcsLoader *l, icalproperty *p, const IcsEventT
         int r = 0;
 
         if (rule.freq == ICAL_NO_RECURRENCE) {
-                log_warning("%s:%u: RRULE not understood, ignoring", l->path, t->line);
+                log_warning(_("%s:%u: RRULE not understood, ignoring"), l->path, t->line);
                 return 0;
         }
         /* Iterate civil times, without zone: libical moves a series that
@@ -73,7 +74,7 @@ static int ics_expand_rrule(const IcsLoader *l, icalproperty *p, const IcsEventT
         start.second = t->start.second;
         it = icalrecur_iterator_new(rule, start);
         if (!it) {
-                log_warning("%s:%u: RRULE not understood, ignoring", l->path, t->line);
+                log_warning(_("%s:%u: RRULE not understood, ignoring"), l->path, t->line);
                 return 0;
         }
         for (size_t k = 0;; k++) {
@@ -84,7 +85,7 @@ static int ics_expand_rrule(const IcsLoader *l, icalproperty *p, const IcsEventT
                 if (icaltime_is_null_time(next))
                         break;
                 if (k >= ICS_MAX_INSTANCES) {
-                        log_warning("%s:%u: more than %u instances, ignoring the rest", l->path, t->line,
+                        log_warning(_("%s:%u: more than %u instances, ignoring the rest"), l->path, t->line,
                                     ICS_MAX_INSTANCES);
                         break;
                 }
@@ -166,7 +167,7 @@ static int ics_expand_rdates(const IcsLoader *l, icalcomponent *ev, const IcsEve
                         return r;
                 r = is_period ? ics_period_instance(t, &z, d.period, &i) : ics_instance_at(t, &z, &c, &i);
                 if (r == -EDOM)
-                        log_warning("%s:%u: RDATE period does not end after it starts, ignoring that RDATE",
+                        log_warning(_("%s:%u: RDATE period does not end after it starts, ignoring that RDATE"),
                                     l->path, t->line);
                 if (r < 0)
                         continue;

@@ -4,6 +4,7 @@
 #include "import/roster-ics-internal.h"
 #include "import/windows-zones.h"
 #include "shared/escape.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 CivilTime ics_civil_from_ical(struct icaltimetype t) {
@@ -156,14 +157,16 @@ int ics_property_zone(const IcsLoader *l, icalcomponent *ev, icalproperty *p, st
 void ics_vtimezone_preferred(const IcsLoader *l, unsigned line, icalproperty *p) {
         _cleanup_free_ char *tzid = ics_tzid_unquote(ics_property_tzid(p) ?: "");
 
-        log_warning("%s:%u: TZID '%s' in %s names %s, but the file's VTIMEZONE of that TZID disagrees with it: "
-                    "using the VTIMEZONE (RFC 5545 §3.2.19)", l->path, line, ESCAPED(tzid ?: ""),
+        /* TRANSLATORS: FILE:LINE, the TZID, the property (DTSTART, DTEND, RDATE…), the IANA zone it maps to. */
+        log_warning(_("%s:%u: TZID '%s' in %s names %s, but the file's VTIMEZONE of that TZID disagrees with it: "
+                      "using the VTIMEZONE (RFC 5545 §3.2.19)"), l->path, line, ESCAPED(tzid ?: ""),
                     icalproperty_get_property_name(p), tzid ? ics_tzid_to_iana(tzid) ?: "?" : "?");
 }
 
 void ics_unknown_zone_ignored(const IcsLoader *l, unsigned line, icalproperty *p) {
         _cleanup_free_ char *tzid = ics_tzid_unquote(ics_property_tzid(p) ?: "");
 
-        log_warning("%s:%u: unknown time zone '%s' in %s, ignoring that %s", l->path, line, ESCAPED(tzid ?: ""),
+        /* TRANSLATORS: FILE:LINE, the TZID, then the property (RDATE, EXDATE, RECURRENCE-ID) twice. */
+        log_warning(_("%s:%u: unknown time zone '%s' in %s, ignoring that %s"), l->path, line, ESCAPED(tzid ?: ""),
                     icalproperty_get_property_name(p), icalproperty_get_property_name(p));
 }

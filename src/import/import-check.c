@@ -58,6 +58,12 @@ static void import_check_print_row(const ImportCheckPrinter *pr, const char *kin
         }
 }
 
+/* Whether an importer's message says word (N_("skipping") or
+ * N_("ignoring")), in English or in the reader's language. */
+static bool import_check_says(const char *line, const char *word) {
+        return strstr(line, word) || strstr(line, _(word));
+}
+
 /* The messages the import logged: skipped rows, warnings and, for a file
  * that failed, why. */
 static void import_check_print_messages(const ImportCheckPrinter *pr, const char *text, bool failed) {
@@ -66,8 +72,12 @@ static void import_check_print_messages(const ImportCheckPrinter *pr, const char
         if (!copy)
                 return;
         for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
-                const char *kind = strstr(line, "skipping") ? N_("skipped") :
-                        !failed || strstr(line, "ignoring") ? N_("warning") : N_("error");
+                /* TRANSLATORS: "skipping" is said by every message of a row, an event or a line the importers
+                 * leave out ("…, skipping row"), "ignoring" by those of something they pass over and go on
+                 * ("…, ignoring"); import-check sorts the messages by them. Translate each as those
+                 * messages say it in your language, and use it in none of the others. */
+                const char *kind = import_check_says(line, N_("skipping")) ? N_("skipped") :
+                        !failed || import_check_says(line, N_("ignoring")) ? N_("warning") : N_("error");
 
                 if (pr->csv)
                         import_check_print_row(pr, kind, NULL, USEC_INFINITY, USEC_INFINITY, line);
@@ -156,7 +166,9 @@ static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skip
                 const CallRecord *c = &q->calls->calls[i];
                 char detail[256];
 
-                snprintf(detail, sizeof detail, "%s caller %s, waited %us", c->source, c->caller ?: "unknown",
+                /* TRANSLATORS: FILE:LINE of a call in an Asterisk queue_log, the caller's number and the
+                 * seconds the caller waited in the queue. */
+                snprintf(detail, sizeof detail, _("%s caller %s, waited %us"), c->source, c->caller ?: _("unknown"),
                          c->wait_seconds);
                 import_check_print_row(pr, N_("call"), c->operator, c->start, c->end, detail);
         }
@@ -165,27 +177,29 @@ static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skip
 
 /* The kind of the file at path: as the policy lists it (sources.rosters,
  * sources.calls, or a queue_log by its format), else guessed from its name
- * and first line (source_kind_guess()); why, into *ret_why. Logs. */
+ * and first line (source_kind_guess()); why, in the reader's language, into
+ * *ret_why. Logs. */
 static int import_check_kind(const Policy *p, const char *path, SourceKind *ret, char **ret_why) {
         SourceFormat format = source_format(p, path);
         bool listed_calls = strv_contains(p->calls, path), listed_rosters = strv_contains(p->rosters, path);
 
         if (format == SOURCE_FORMAT_QUEUE_LOG && (listed_calls || policy_find_source(p, path))) {
                 *ret = SOURCE_KIND_QUEUE_LOG;
-                return strdup_to(ret_why, N_("the policy's sources.calls lists it as a queue_log"));
+                return strdup_to(ret_why, _("the policy's sources.calls lists it as a queue_log"));
         }
         if (listed_calls) {
                 *ret = SOURCE_KIND_CALLS;
-                return strdup_to(ret_why, N_("the policy's sources.calls lists it"));
+                return strdup_to(ret_why, _("the policy's sources.calls lists it"));
         }
         if (listed_rosters || policy_find_source(p, path)) {
                 *ret = SOURCE_KIND_ROSTER;
-                return strdup_to(ret_why, N_("the policy's sources.rosters lists it"));
+                return strdup_to(ret_why, _("the policy's sources.rosters lists it"));
         }
         return source_kind_guess(path, ret, ret_why);
 }
 
-int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv, ImportCheckWidthFn width) {
+static int import_check_files(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv,
+                              ImportCheckWidthFn width) {
         bool failed = false;
 
         if (csv)
@@ -205,9 +219,7 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                         return log_oom();
                 log_set_target(f);
                 r = import_check_kind(p, *path, &kind, &why);
-                /* The text in the reader's language where po/ has the words, CSV as it is. */
-                if (r >= 0 && (csv ? asprintf(&said, "%s (%s)", source_kind_to_string(kind), why) :
-                               asprintf(&said, _("%s (%s)"), _(source_kind_to_string(kind)), _(why))) < 0)
+                if (r >= 0 && asprintf(&said, _("%s (%s)"), _(source_kind_to_string(kind)), why) < 0)
                         r = log_oom();
                 if (r >= 0) {
                         /* Say which kind was assumed before what it gave. */
@@ -228,10 +240,12 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                         char what[128];
 
                         /* Why is in the messages: the error's text only when nothing was said. */
-                        snprintf(what, sizeof what, csv ? "cannot be imported (%s format)%s%s" :
-                                 _("cannot be imported (%s format)%s%s"),
-                                 source_format_to_string(format), isempty(messages) ? ": " : "",
-                                 isempty(messages) ? strerror(-r) : "");
+                        if (isempty(messages))
+                                snprintf(what, sizeof what, _("cannot be imported (%s format): %s"),
+                                         source_format_to_string(format), strerror(-r));
+                        else
+                                snprintf(what, sizeof what, _("cannot be imported (%s format)"),
+                                         source_format_to_string(format));
                         if (!csv)
                                 printf("%s: %s\n", *path, what);
                         else
@@ -241,4 +255,20 @@ int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, b
                 import_check_print_messages(&pr, messages, r < 0);
         }
         return failed ? -EIO : 0;
+}
+
+int import_check(const Policy *p, char * const *paths, usec_t from, usec_t to, bool csv, ImportCheckWidthFn width) {
+        char *saved = NULL;
+        int r;
+
+        /* CSV is for programs: English, as every CSV respitectl writes, the importers' messages too. */
+        if (csv) {
+                r = i18n_language_push("en", &saved);
+                if (r < 0)
+                        return log_oom();
+        }
+        r = import_check_files(p, paths, from, to, csv, width);
+        if (csv)
+                i18n_language_pop(saved);
+        return r;
 }

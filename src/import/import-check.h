@@ -14,7 +14,8 @@ typedef size_t (*ImportCheckWidthFn)(const char *s);
  * shifts included), or the calls, agent sessions and pauses of a queue_log,
  * and every skipped row or event with FILE:LINE and why. Recurring events
  * are expanded over [from, to) (to == 0: a year from now). csv prints
- * "file,kind,operator,start,end,detail" rows with UTC instants; otherwise
+ * "file,kind,operator,start,end,detail" rows with UTC instants, in English
+ * (the importers' messages too, as every CSV respitectl writes); otherwise
  * a table in the site's zone, in the reader's language (i18n.h), its
  * columns aligned by width (the columns a terminal gives a string:
  * respitectl's term_text_width()). Returns 0, or -EIO when a file could

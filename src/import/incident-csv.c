@@ -3,6 +3,7 @@
 
 #include "import/incident-csv.h"
 #include "shared/csv-reader.h"
+#include "shared/i18n.h"
 #include "shared/time-util.h"
 
 /* The columns of an incident CSV, by index into incident_csv_columns. */
@@ -51,7 +52,7 @@ static int incident_csv_check_row(const IncidentCsvLoader *l, CsvRow *row, usec_
         if (!policy_find_category(l->policy, category)) {
                 _cleanup_(freep) char *known = policy_category_names(l->policy);
 
-                return csv_row_skip(row, "unknown category '%s' (known: %s)", category, known ?: "");
+                return csv_row_skip(row, _("unknown category '%s' (known: %s)"), category, known ?: "");
         }
 
         r = time_parse_iso8601(time, l->policy->timezone, ret_when);
@@ -69,7 +70,7 @@ static int incident_csv_take_id(IncidentCsvLoader *l, CsvRow *row, const char *i
         _cleanup_free_ char *copy = NULL;
 
         if (tfind(id, &l->ids, incident_csv_id_compare))
-                return csv_row_skip(row, "incident id '%s' is taken by an earlier row", id);
+                return csv_row_skip(row, _("incident id '%s' is taken by an earlier row"), id);
         copy = strdup(id);
         if (!copy || !tsearch(copy, &l->ids, incident_csv_id_compare))
                 return -ENOMEM;

@@ -2,6 +2,7 @@
 #include "import/incident-csv.h"
 #include "import/inputs.h"
 #include "import/source.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 void inputs_done(Inputs *i) {
@@ -73,7 +74,7 @@ int inputs_load(const Policy *p, const InputFiles *files, const InputReader *rea
                 return log_oom();
         r = incidents_detect(i.incidents, i.calls, p);
         if (r < 0)
-                return log_error_errno(r, "Failed to examine call records: %m");
+                return log_error_errno(r, _("Failed to examine call records: %m"));
         for (char * const *f = files->incidents; f && *f; f++) {
                 size_t skipped = 0;
 
@@ -82,7 +83,7 @@ int inputs_load(const Policy *p, const InputFiles *files, const InputReader *rea
         }
         r = coverage_build(p, i.roster, i.calls, &i.coverage);
         if (r < 0)
-                return log_error_errno(r, "Failed to work out the coverage requirement: %m");
+                return log_error_errno(r, _("Failed to work out the coverage requirement: %m"));
 
         *ret = i;
         i = (Inputs) {};

@@ -7,6 +7,7 @@
 #include "import/queue-log.h"
 #include "shared/escape.h"
 #include "shared/file-util.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 static void queue_log_span_done(QueueLogSpan *s) {
@@ -300,7 +301,7 @@ static int queue_log_close_span(QueueLog *q, const SourceOptions *o, const Queue
                 return r;
         x = queue_log_find_open(q, pause, pause ? operator : l->fields[3]);
         if (!x) {
-                log_debug("%s:%u: %s without a start, ignoring", l->path, l->line, ESCAPED(l->fields[4]));
+                log_debug(_("%s:%u: %s without a start, ignoring"), l->path, l->line, ESCAPED(l->fields[4]));
                 q->n_ignored++;
                 /* Still news of the agent (read from the middle of a log). */
                 return queue_log_agent_event(q, operator, l, !pause);
@@ -360,13 +361,13 @@ static int queue_log_end_call(QueueLog *q, const SourceOptions *o, const QueueLo
 
         if (n_params < 3 || !queue_log_parse_uint(queue_log_param(l, n_params - 3), &hold) ||
             !queue_log_parse_uint(queue_log_param(l, n_params - 2), &talk)) {
-                log_warning("%s:%u: expected holdtime|calltime|origposition after %s, skipping line", l->path, l->line,
-                            ESCAPED(l->fields[4]));
+                log_warning(_("%s:%u: expected holdtime|calltime|origposition after %s, skipping line"),
+                            l->path, l->line, ESCAPED(l->fields[4]));
                 q->n_skipped++;
                 return 0;
         }
         if (talk * USEC_PER_SEC > l->when) {
-                log_warning("%s:%u: talk time %" PRIu64 "s ends before 1970, skipping line", l->path, l->line, talk);
+                log_warning(_("%s:%u: talk time %" PRIu64 "s ends before 1970, skipping line"), l->path, l->line, talk);
                 q->n_skipped++;
                 return 0;
         }
@@ -455,7 +456,7 @@ int queue_log_feed(QueueLog *q, const SourceOptions *o, const char *path, unsign
         }
         if (l.n < 5 || !queue_log_parse_uint(l.fields[0], &epoch) || epoch > UINT64_MAX / USEC_PER_SEC ||
             isempty(l.fields[4])) {
-                log_warning("%s:%u: expected epoch|uniqueid|queue|agent|EVENT|…, skipping line", path, line);
+                log_warning(_("%s:%u: expected epoch|uniqueid|queue|agent|EVENT|…, skipping line"), path, line);
                 q->n_skipped++;
                 return 0;
         }
@@ -485,15 +486,15 @@ static int queue_log_feed_buffer(QueueLog *q, const SourceOptions *o, const char
         return 0;
 }
 
-/* Log why the file at path cannot be read whole: what failed, or out of
- * memory. Returns r. */
-static int queue_log_load_error(const char *path, const char *what, int r) {
+/* Log why the file at path cannot be read whole: opening or reading it
+ * failed, or memory ran out. Returns r. */
+static int queue_log_load_error(const char *path, bool opening, int r) {
         if (r == -ENOMEM)
-                return log_error_errno(r, "%s: out of memory", path);
+                return log_error_errno(r, _("%s: out of memory"), path);
         if (r == -EBADFD)
-                return log_error_errno(r, "%s: not a regular file (a FIFO, a device or a socket), cannot read it",
+                return log_error_errno(r, _("%s: not a regular file (a FIFO, a device or a socket), cannot read it"),
                                        path);
-        return log_error_errno(r, "%s: %s: %m", path, what);
+        return log_error_errno(r, opening ? _("%s: cannot open: %m") : _("%s: cannot read: %m"), path);
 }
 
 int queue_log_load(QueueLog *q, const char *path, const SourceOptions *o, size_t *ret_skipped) {
@@ -505,13 +506,13 @@ int queue_log_load(QueueLog *q, const char *path, const SourceOptions *o, size_t
         if (r >= 0 && t->fd < 0)
                 r = -ENOENT;
         if (r < 0)
-                return queue_log_load_error(path, "cannot open", r);
+                return queue_log_load_error(path, true, r);
         r = queue_log_tail_read(t, q, o);
         /* A last line without its "\n" is complete in a file read whole. */
         if (r >= 0 && t->partial)
                 r = queue_log_feed(q, o, path, t->line + 1, t->partial);
         if (r < 0)
-                return queue_log_load_error(path, "cannot read", r);
+                return queue_log_load_error(path, false, r);
         if (ret_skipped)
                 *ret_skipped = q->n_skipped - before;
         return 0;

@@ -43,9 +43,9 @@ static int roster_csv_header(const CsvRecord *rec, void *userdata) {
                 return 0;
         /* Calls have operator, start and end too: each would be a shift. */
         if (csv_column(rec, "call_id") >= 0 || csv_column(rec, "wait_seconds") >= 0) {
-                log_warning("%s:%u: a call-record header (it has call_id or wait_seconds), read as a roster: "
-                            "each call becomes a shift. Give the file as call records (--calls, or "
-                            "sources.calls in the policy).", l->path, rec->line);
+                log_warning(_("%s:%u: a call-record header (it has call_id or wait_seconds), read as a roster: "
+                              "each call becomes a shift. Give the file as call records (--calls, or "
+                              "sources.calls in the policy)."), l->path, rec->line);
                 return 0;
         }
 
@@ -66,7 +66,7 @@ static int roster_csv_header(const CsvRecord *rec, void *userdata) {
         if (fclose(f) != 0)
                 return -ENOMEM;
         if (any)
-                log_warning("%s:%u: unknown columns %s, ignoring", l->path, rec->line, unknown);
+                log_warning(_("%s:%u: unknown columns %s, ignoring"), l->path, rec->line, unknown);
         return 0;
 }
 
@@ -83,7 +83,7 @@ static int roster_csv_instant(const RosterCsvLoader *l, CsvRow *row, size_t col,
                 return r;
         r = roster_parse_date(s, fmt->date_format, fmt->zone, ret);
         if (r == -EINVAL)
-                return csv_row_skip(row, "expected a time such as '%s' in column '%s', got '%s'", fmt->date_format,
+                return csv_row_skip(row, _("expected a time such as '%s' in column '%s', got '%s'"), fmt->date_format,
                                     csv_row_label(row, col), s);
         if (r < 0)
                 return csv_row_skip_instant(row, col, fmt->zone, s, r);
@@ -98,7 +98,7 @@ static int roster_csv_check_row(const RosterCsvLoader *l, CsvRow *row, const cha
         int r;
 
         if (fmt->skip_match && fnmatch(fmt->skip_match, skip, 0) == 0)
-                return csv_row_skip(row, "'%s' is '%s', which is no shift (skip_match \"%s\")", fmt->skip_column,
+                return csv_row_skip(row, _("'%s' is '%s', which is no shift (skip_match \"%s\")"), fmt->skip_column,
                                     skip, fmt->skip_match);
         *ret_id = fmt->operator;
         if (!*ret_id) {
@@ -107,18 +107,18 @@ static int roster_csv_check_row(const RosterCsvLoader *l, CsvRow *row, const cha
                         return r;
         }
         if (!roster_name_is_valid(*ret_id, false))
-                return csv_row_skip(row, "operator id is not usable as a feed file name "
-                                    "(expected 1-128 bytes of UTF-8 without '/', control characters, "
-                                    "a leading '.' or a leading 'team-')");
+                return csv_row_skip(row, _("operator id is not usable as a feed file name "
+                                      "(expected 1-128 bytes of UTF-8 without '/', control characters, "
+                                      "a leading '.' or a leading 'team-')"));
         if (!isempty(team) && !roster_name_is_valid(team, true))
-                return csv_row_skip(row, "team name is not usable as a feed file name "
-                                    "(expected 1-128 bytes of UTF-8 without '/', control characters "
-                                    "or a leading '.')");
+                return csv_row_skip(row, _("team name is not usable as a feed file name "
+                                      "(expected 1-128 bytes of UTF-8 without '/', control characters "
+                                      "or a leading '.')"));
         if ((r = roster_csv_instant(l, row, ROSTER_CSV_START, ret_start)) < 0 ||
             (r = roster_csv_instant(l, row, ROSTER_CSV_END, ret_end)) < 0)
                 return r;
         if (*ret_end <= *ret_start)
-                return csv_row_skip(row, "end %s is not after start %s", csv_row_field(row, ROSTER_CSV_END),
+                return csv_row_skip(row, _("end %s is not after start %s"), csv_row_field(row, ROSTER_CSV_END),
                                     csv_row_field(row, ROSTER_CSV_START));
         return 0;
 }
@@ -137,7 +137,8 @@ static int roster_csv_check_names(RosterCsvLoader *l, const CsvRow *row, const c
                 return 0;
         if (strv_contains(l->conflicting, id))
                 return 0;
-        log_warning("%s:%u: operator '%s' was named '%s' in team '%s' before, keeping that, ignoring '%s' in team '%s'",
+        log_warning(_("%s:%u: operator '%s' was named '%s' in team '%s' before, keeping that, "
+                      "ignoring '%s' in team '%s'"),
                     row->path, row->line, ESCAPED(id), ESCAPED(o->name), ESCAPED(o->team),
                     ESCAPED(isempty(name) ? o->name : name), ESCAPED(isempty(team) ? o->team : team));
         return strv_extend(&l->conflicting, id);
@@ -158,8 +159,8 @@ static int roster_csv_row(CsvRow *row, void *userdata) {
         if (r < 0)
                 return r;
         if (!isempty(language) && !i18n_language_is_valid(language))
-                return csv_row_skip(row, "expected a language such as 'ja' or 'pt_BR' in column 'language', got '%s'",
-                                    language);
+                return csv_row_skip(row, _("expected a language such as 'ja' or 'pt_BR' in column 'language', "
+                                           "got '%s'"), language);
         r = roster_csv_check_names(l, row, id, name, team);
         if (r < 0)
                 return r;
@@ -172,7 +173,7 @@ static int roster_csv_row(CsvRow *row, void *userdata) {
         /* The shift stays either way: a language only chooses the feed's words. */
         r = roster_set_operator_language(l->roster, id, language);
         if (r == -EEXIST)
-                log_warning("%s:%u: operator '%s' has language '%s' already, ignoring '%s'", row->path, row->line,
+                log_warning(_("%s:%u: operator '%s' has language '%s' already, ignoring '%s'"), row->path, row->line,
                             id, l->roster->operators[roster_find_operator(l->roster, id)].language, language);
         return r == -EEXIST ? 0 : r;
 }
@@ -229,8 +230,8 @@ int roster_load_csv_format(Roster *r, const char *path, const RosterCsvFormat *f
         int k;
 
         if (f->date_format && !roster_csv_date_format_is_valid(f->date_format))
-                return log_error_errno(EINVAL, "%s: date_format \"%s\" is not usable; expected letters "
-                                       "d m yy/yyyy H M S such as \"d/m/yy H:MM\"", path, f->date_format);
+                return log_error_errno(EINVAL, _("%s: date_format \"%s\" is not usable; expected letters "
+                                         "d m yy/yyyy H M S such as \"d/m/yy H:MM\""), path, f->date_format);
 
         k = csv_table_read(path, &table, &l, ret_skipped);
         strv_free(l.conflicting);

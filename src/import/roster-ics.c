@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "import/roster-ics-internal.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 typedef struct IcsEvent {
@@ -40,7 +41,9 @@ static int ics_skip_event(IcsLoader *l, unsigned line, const char *format, ...) 
         va_start(ap, format);
         vsnprintf(msg, sizeof msg, format, ap);
         va_end(ap);
-        log_warning("%s:%u: %s, skipping event", l->path, line, msg);
+        /* TRANSLATORS: FILE:LINE, then why an event of an iCalendar roster gives no shift (a sentence of
+         * its own); say "skipping" as you did for the msgid "skipping". */
+        log_warning(_("%s:%u: %s, skipping event"), l->path, line, msg);
         l->n_skipped++;
         return -EINVAL;
 }
@@ -48,13 +51,16 @@ static int ics_skip_event(IcsLoader *l, unsigned line, const char *format, ...) 
 static int ics_skip_unknown_zone(IcsLoader *l, icalcomponent *ev, icalproperty *p) {
         _cleanup_free_ char *tzid = ics_tzid_unquote(ics_property_tzid(p) ?: "");
 
-        return ics_skip_event(l, ics_event_line(ev), "unknown time zone '%s' in %s (not IANA, not a Windows name, "
-                              "no VTIMEZONE of that TZID in the file)", tzid ?: "", icalproperty_get_property_name(p));
+        return ics_skip_event(l, ics_event_line(ev), _("unknown time zone '%s' in %s (not IANA, not a Windows name, "
+                                                       "no VTIMEZONE of that TZID in the file)"),
+                              tzid ?: "", icalproperty_get_property_name(p));
 }
 
+/* Why an event's times give no instant (r of ics_zone_civil_to_utc()), a clause of its own. */
 static const char *ics_time_error(int r) {
-        return r == -ERANGE ? "a time before 1970" : r == -ENOENT ? "a time zone missing from the tz database" :
-                "an impossible date or time";
+        return r == -ERANGE ? _("DTSTART or DTEND is a time before 1970") :
+                r == -ENOENT ? _("DTSTART or DTEND is a time zone missing from the tz database") :
+                _("DTSTART or DTEND is an impossible date or time");
 }
 
 /* DTSTART, and DTEND or DURATION, of an event that is a shift. Skips (and
@@ -70,14 +76,14 @@ static int ics_event_times(IcsLoader *l, icalcomponent *ev, IcsEventTimes *ret) 
         int r;
 
         if (!ps)
-                return ics_skip_event(l, line, "no DTSTART");
+                return ics_skip_event(l, line, _("no DTSTART"));
         s = icalproperty_get_dtstart(ps);
         if (icaltime_is_null_time(s))
-                return ics_skip_event(l, line, "DTSTART is not a date");
+                return ics_skip_event(l, line, _("DTSTART is not a date"));
         if (s.is_date)
-                return ics_skip_event(l, line, "all-day event, no shift");
+                return ics_skip_event(l, line, _("all-day event, no shift"));
         if (transp && icalproperty_get_transp(transp) == ICAL_TRANSP_TRANSPARENT)
-                return ics_skip_event(l, line, "TRANSP:TRANSPARENT (free time, an absence), no shift");
+                return ics_skip_event(l, line, _("TRANSP:TRANSPARENT (free time, an absence), no shift"));
 
         ret->line = line;
         r = ics_property_zone(l, ev, ps, s, NULL, &ret->zone);
@@ -102,17 +108,17 @@ static int ics_event_times(IcsLoader *l, icalcomponent *ev, IcsEventTimes *ret) 
                         return r;
                 ce = ics_civil_from_ical(e);
                 if (e.is_date)
-                        return ics_skip_event(l, line, "DTEND is a date but DTSTART a time");
+                        return ics_skip_event(l, line, _("DTEND is a date but DTSTART a time"));
                 if (streq_ptr(ez.iana, ret->zone.iana) && ez.vtz == ret->zone.vtz) {
                         if (!civil_time_is_valid(&ce))
-                                return ics_skip_event(l, line, "DTEND is an impossible date or time");
+                                return ics_skip_event(l, line, _("DTEND is an impossible date or time"));
                         ret->civil_length = civil_time_to_seconds(&ce) - civil_time_to_seconds(&ret->start);
                 } else {
                         r = ics_zone_civil_to_utc(&ret->zone, &ret->start, &us);
                         if (r >= 0)
                                 r = ics_zone_civil_to_utc(&ez, &ce, &ue);
                         if (r < 0)
-                                return ics_skip_event(l, line, "DTSTART or DTEND is %s", ics_time_error(r));
+                                return ics_skip_event(l, line, "%s", ics_time_error(r));
                         ret->exact_length = ((int64_t) ue - (int64_t) us) / (int64_t) USEC_PER_SEC;
                 }
         } else if (pd) {
@@ -121,10 +127,10 @@ static int ics_event_times(IcsLoader *l, icalcomponent *ev, IcsEventTimes *ret) 
 
         r = ics_instance_at(ret, &ret->zone, &ret->start, &first);
         if (r < 0)
-                return ics_skip_event(l, line, "DTSTART or DTEND is %s", ics_time_error(r));
+                return ics_skip_event(l, line, "%s", ics_time_error(r));
         if (first.end <= first.start)
-                return ics_skip_event(l, line, pe || pd ? "it does not end after it starts" :
-                                      "no DTEND or DURATION, so it ends when it starts");
+                return ics_skip_event(l, line, "%s", pe || pd ? _("it does not end after it starts") :
+                                      _("no DTEND or DURATION, so it ends when it starts"));
         return 0;
 }
 
@@ -200,7 +206,7 @@ static int ics_event_operators(IcsLoader *l, icalcomponent *ev, char ***ret) {
                                 return ics_add_operator(ret, icalproperty_get_value_as_string(p));
                 return 0;
         default:
-                return log_error_errno(EINVAL, "%s: operator_from %i is not one respite knows", l->path,
+                return log_error_errno(EINVAL, _("%s: operator_from %i is not one respite knows"), l->path,
                                        (int) o->operator_from);
         }
 }
@@ -219,8 +225,8 @@ static int ics_emit(IcsLoader *l, icalcomponent *ev, icalcomponent *master, cons
         if (r < 0)
                 return r;
         if (!operators) {
-                ics_skip_event(l, line, "no operator (no ATTENDEE, ORGANIZER, SUMMARY match or property as "
-                               "operator_from asks)");
+                ics_skip_event(l, line, _("no operator (no ATTENDEE, ORGANIZER, SUMMARY match or property as "
+                                 "operator_from asks)"));
                 return 0;
         }
         if (asprintf(&source, "%s:%u", l->path, line) < 0)
@@ -230,9 +236,9 @@ static int ics_emit(IcsLoader *l, icalcomponent *ev, icalcomponent *master, cons
                 for (size_t i = 0; i < n; i++) {
                         r = roster_add_shift(l->roster, *op, NULL, l->o->team, list[i].start, list[i].end, source);
                         if (r == -EINVAL) {
-                                ics_skip_event(l, line, "operator id '%s' or team is not usable as a feed file name "
-                                               "(1-128 bytes of UTF-8 without '/', control characters, a leading "
-                                               "'.' or a leading 'team-')", *op);
+                                ics_skip_event(l, line, _("operator id '%s' or team is not usable as a feed file name "
+                                                 "(1-128 bytes of UTF-8 without '/', control characters, a leading "
+                                                 "'.' or a leading 'team-')"), *op);
                                 return 0;
                         }
                         if (r < 0)
@@ -258,7 +264,7 @@ static int ics_load_master(IcsLoader *l, IcsEvent *e, IcsEvent *events, size_t n
         int r;
 
         if (ics_is_cancelled(e->comp)) {
-                ics_skip_event(l, e->line, "STATUS:CANCELLED");
+                ics_skip_event(l, e->line, _("STATUS:CANCELLED"));
                 return 0;
         }
         r = ics_event_times(l, e->comp, &t);
@@ -443,7 +449,7 @@ static int ics_load(IcsLoader *l) {
         icalerror_set_errors_are_fatal(0);
         root = icalparser_parse_string(clean);
         if (!root)
-                return log_warning_errno(EBADMSG, "%s: libical could not parse the file", l->path);
+                return log_warning_errno(EBADMSG, _("%s: libical could not parse the file"), l->path);
         return ics_load_events(l, root);
 }
 
@@ -461,15 +467,15 @@ int roster_load_ics(Roster *r, const char *path, const RosterIcsOptions *o, size
                 l.to = (usec_t) time(NULL) * USEC_PER_SEC + 366 * USEC_PER_DAY;
         if (o->operator_from == ICS_OPERATOR_SUMMARY && o->operator_pattern) {
                 if (regcomp(&l.pattern, o->operator_pattern, REG_EXTENDED) != 0)
-                        return log_error_errno(EINVAL, "%s: operator_pattern \"%s\" is not a POSIX extended "
-                                               "regular expression", path, o->operator_pattern);
+                        return log_error_errno(EINVAL, _("%s: operator_pattern \"%s\" is not a POSIX extended "
+                                                 "regular expression"), path, o->operator_pattern);
                 l.have_pattern = true;
         }
         k = ics_file_operator(path, &l.file_operator);
         if (k >= 0)
                 k = ics_load(&l);
         if (k == -ENOMEM)
-                return log_error_errno(k, "%s: out of memory", path);
+                return log_error_errno(k, _("%s: out of memory"), path);
         if (k < 0)
                 return k;
         if (ret_skipped)

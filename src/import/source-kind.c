@@ -117,7 +117,7 @@ static int source_kind_csv(const char *path, SourceKind *ret, char **ret_why) {
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0 && r != -ECANCELED && r != -EBADMSG && r != -ENODATA)
-                return log_error_errno(r, "%s: cannot read: %m", path);
+                return log_error_errno(r, _("%s: cannot read: %m"), path);
         if (r == -ENODATA)
                 return r;       /* logged: the file is empty */
         header = (CsvRecord) { .fields = fields, .n_fields = strv_length(fields), .line = 1 };
@@ -130,23 +130,24 @@ static int source_kind_csv(const char *path, SourceKind *ret, char **ret_why) {
 
         if (n_common < ELEMENTSOF(source_kind_common_columns)) {
                 source_kind_header_text(fields, got);
-                return log_error_errno(EBADMSG, "%s:1: expected a roster's header (operator,start,end and optionally "
-                                       "name,team), a call-record header (operator,start,end and optionally "
-                                       "call_id,caller,queue,wait_seconds), an iCalendar file (BEGIN:VCALENDAR) "
-                                       "or an Asterisk queue_log line (EPOCH|CALLID|QUEUE|AGENT|EVENT|…); got '%s'. "
-                                       "A vendor's export needs a column mapping in sources.rosters "
-                                       "(respite.conf(5), SOURCES)", path, got);
+                return log_error_errno(EBADMSG,
+                                       _("%s:1: expected a roster's header (operator,start,end and optionally "
+                                         "name,team), a call-record header (operator,start,end and optionally "
+                                         "call_id,caller,queue,wait_seconds), an iCalendar file (BEGIN:VCALENDAR) "
+                                         "or an Asterisk queue_log line (EPOCH|CALLID|QUEUE|AGENT|EVENT|…); "
+                                         "got '%s'. A vendor's export needs a column mapping in sources.rosters "
+                                         "(respite.conf(5), SOURCES)"), path, got);
         }
         if (n_calls > 0) {
                 *ret = SOURCE_KIND_CALLS;
-                r = asprintf(ret_why, "its header has %s", calls);
+                r = asprintf(ret_why, _("its header has %s"), calls);
         } else if (n_roster > 0) {
                 *ret = SOURCE_KIND_ROSTER;
-                r = asprintf(ret_why, "its header has %s", roster);
+                r = asprintf(ret_why, _("its header has %s"), roster);
         } else {
                 *ret = SOURCE_KIND_ROSTER;
-                r = strdup_to(ret_why, N_("its header has operator, start, end and no call-record column "
-                                          "(call_id, caller, queue, wait_seconds)"));
+                r = strdup_to(ret_why, _("its header has operator, start, end and no call-record column "
+                                         "(call_id, caller, queue, wait_seconds)"));
         }
         return r < 0 ? log_oom() : 0;
 }
@@ -159,24 +160,24 @@ int source_kind_guess(const char *path, SourceKind *ret, char **ret_why) {
 
         if (fnmatch("*.[iI][cC][sS]", base, 0) == 0) {
                 kind = SOURCE_KIND_ROSTER;
-                r = strdup_to(&why, N_("an iCalendar file: its name ends in .ics"));
+                r = strdup_to(&why, _("an iCalendar file: its name ends in .ics"));
         } else if (fnmatch("*queue_log*", base, 0) == 0) {
                 kind = SOURCE_KIND_QUEUE_LOG;
-                r = strdup_to(&why, N_("its name holds queue_log"));
+                r = strdup_to(&why, _("its name holds queue_log"));
         } else {
                 r = source_kind_first_line(path, &line);
                 if (r == -ENODATA)
-                        return log_error_errno(ENODATA, "%s: the file is empty, expected a header row", path);
+                        return log_error_errno(ENODATA, _("%s: the file is empty, expected a header row"), path);
                 if (r == -ENOMEM)
                         return log_oom();
                 if (r < 0)
-                        return log_error_errno(r, "%s: cannot open: %m", path);
+                        return log_error_errno(r, _("%s: cannot open: %m"), path);
                 if (strncasecmp(line, "BEGIN:VCALENDAR", 15) == 0) {
                         kind = SOURCE_KIND_ROSTER;
-                        r = strdup_to(&why, N_("an iCalendar file: it begins with BEGIN:VCALENDAR"));
+                        r = strdup_to(&why, _("an iCalendar file: it begins with BEGIN:VCALENDAR"));
                 } else if (source_kind_is_queue_log_line(line)) {
                         kind = SOURCE_KIND_QUEUE_LOG;
-                        r = strdup_to(&why, N_("line 1 is EPOCH|CALLID|QUEUE|AGENT|EVENT"));
+                        r = strdup_to(&why, _("line 1 is EPOCH|CALLID|QUEUE|AGENT|EVENT"));
                 } else {
                         r = source_kind_csv(path, &kind, &why);
                         if (r < 0)

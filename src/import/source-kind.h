@@ -22,9 +22,8 @@ typedef enum SourceKind {
  * caller, queue, wait_seconds) holds call records, and one naming
  * operator,start,end and perhaps name,team a roster (a header with neither
  * extra column is taken for a roster). *ret_why (may be NULL) says why, as
- * "its header has call_id, caller, queue, wait_seconds". In English: the
- * reasons without a name in them are marked N_() for po/, and a reader's
- * text says them with _(why).
+ * "its header has call_id, caller, queue, wait_seconds", in the reader's
+ * language (gettext), as are the messages logged.
  *
  * Returns 0, or a negative errno after logging why, once: a file that cannot
  * be read ("FILE: cannot open: …"; an empty one, "FILE: the file is empty,

@@ -9,6 +9,7 @@
 #include "import/roster-ics.h"
 #include "import/source.h"
 #include "shared/file-util.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 SourceFormat source_format(const Policy *p, const char *path) {
@@ -61,42 +62,42 @@ int source_check(const Policy *p, const char *path, SourceFormat format, const c
 
         r = open_regular(path, &fd, &st);
         if (r == -EISDIR)
-                return log_error_errno(r, "%s: a directory, expected %s", path, what);
+                return log_error_errno(r, _("%s: a directory, expected %s"), path, what);
         if (r == -EBADFD) {
                 /* Name where a symbolic link leads: "roster.csv → /dev/zero". */
                 target = realpath(path, NULL);
                 if (target && !streq(target, path))
-                        return log_error_errno(r, "%s: a link to %s, %s, not a regular file; a source must be a "
-                                               "regular file (it is opened without blocking and never read)",
+                        return log_error_errno(r, _("%s: a link to %s, %s, not a regular file; a source must be a "
+                                                 "regular file (it is opened without blocking and never read)"),
                                                path, target, file_type_name(st.st_mode));
-                return log_error_errno(r, "%s: %s, not a regular file; a source must be a regular file "
-                                       "(it is opened without blocking and never read)",
+                return log_error_errno(r, _("%s: %s, not a regular file; a source must be a regular file "
+                                         "(it is opened without blocking and never read)"),
                                        path, file_type_name(st.st_mode));
         }
         if (r < 0)
-                return log_error_errno(r, "%s: cannot open: %m", path);
+                return log_error_errno(r, _("%s: cannot open: %m"), path);
 
         /* A queue_log is followed, not read whole (its read position is
          * stored): it may grow past any limit over the months. */
         if (format == SOURCE_FORMAT_QUEUE_LOG)
                 return 0;
         if ((uint64_t) st.st_size > p->sources_max_size)
-                return log_error_errno(EFBIG, "%s: %s is larger than sources.max_size (%s); split the file or "
-                                       "raise sources.max_size in respite.conf",
+                return log_error_errno(EFBIG, _("%s: %s is larger than sources.max_size (%s); split the file or "
+                                         "raise sources.max_size in respite.conf"),
                                        path, format_bytes(size, (uint64_t) st.st_size),
                                        format_bytes(max, p->sources_max_size));
         if (pread(fd, head, sizeof head, 0) == (ssize_t) sizeof head &&
             ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
-                return log_error_errno(EBADMSG, "%s: UTF-16 text, expected UTF-8; save it again as UTF-8 "
-                                       "(\"CSV UTF-8\" in a spreadsheet)", path);
+                return log_error_errno(EBADMSG, _("%s: UTF-16 text, expected UTF-8; save it again as UTF-8 "
+                                         "(\"CSV UTF-8\" in a spreadsheet)"), path);
         r = source_find_nul(fd, (uint64_t) st.st_size, &nul);
         if (r == 0)
-                return log_error_errno(EBADMSG, "%s: binary data (a NUL byte at offset %" PRIu64 "), not %s",
+                return log_error_errno(EBADMSG, _("%s: binary data (a NUL byte at offset %" PRIu64 "), not %s"),
                                        path, nul, what);
         if (r == -ENOMEM)
-                return log_error_errno(r, "%s: out of memory", path);
+                return log_error_errno(r, _("%s: out of memory"), path);
         if (r != -ENOENT)
-                return log_error_errno(r, "%s: cannot read: %m", path);
+                return log_error_errno(r, _("%s: cannot read: %m"), path);
         return 0;
 }
 
@@ -141,12 +142,12 @@ static int source_load_roster_format(Roster *r, const Policy *p, const char *pat
                 return roster_load_csv_format(r, path, &csv, ret_skipped);
         }
         default:
-                return log_error_errno(EPROTOTYPE, "%s: an Asterisk queue_log holds no roster", path);
+                return log_error_errno(EPROTOTYPE, _("%s: an Asterisk queue_log holds no roster"), path);
         }
 }
 
 int source_load_roster(Roster *r, const Policy *p, const char *path, usec_t from, usec_t to, size_t *ret_skipped) {
-        int k = source_check(p, path, source_format(p, path), "a roster");
+        int k = source_check(p, path, source_format(p, path), _("a roster"));
 
         if (k >= 0)
                 k = source_load_roster_format(r, p, path, from, to, ret_skipped);
@@ -162,14 +163,14 @@ int source_load_calls(CallLog *l, const Policy *p, const char *path, size_t *ret
         SourceFormat format = source_format(p, path);
         int r;
 
-        r = source_check(p, path, format, "a call-record file");
+        r = source_check(p, path, format, _("a call-record file"));
         if (r < 0)
                 return r;
         switch (format) {
         case SOURCE_FORMAT_QUEUE_LOG:
                 r = queue_log_new(&q);
                 if (r < 0)
-                        return log_error_errno(r, "%s: out of memory", path);
+                        return log_error_errno(r, _("%s: out of memory"), path);
                 r = queue_log_load(q, path, o, ret_skipped);
                 if (r < 0)
                         return r;
@@ -178,11 +179,11 @@ int source_load_calls(CallLog *l, const Policy *p, const char *path, size_t *ret
                 for (size_t i = 0; r >= 0 && i < q->n_pauses; i++)
                         r = call_log_add_pause(l, q->pauses[i].operator, q->pauses[i].start, q->pauses[i].end);
                 if (r < 0)
-                        return log_error_errno(r, "%s: out of memory", path);
+                        return log_error_errno(r, _("%s: out of memory"), path);
                 return 0;
         case SOURCE_FORMAT_CSV:
                 return call_log_load_csv(l, path, o && o->timezone ? o->timezone : p->timezone, ret_skipped);
         default:
-                return log_error_errno(EPROTOTYPE, "%s: an iCalendar file holds no call records", path);
+                return log_error_errno(EPROTOTYPE, _("%s: an iCalendar file holds no call records"), path);
         }
 }

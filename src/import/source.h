@@ -68,7 +68,7 @@ typedef struct SourceOptions {
 SourceFormat source_format(const Policy *p, const char *path);
 
 /* Check the source at path, of format, before it is read as what ("a
- * roster", for messages): a regular file
+ * roster", for messages, in their language): a regular file
  * (opened with O_NONBLOCK, so a FIFO does not block and a device is never
  * read), within p->sources_max_size bytes, and text: no UTF-16 and no NUL
  * byte. A queue_log is followed, not read whole: only its type is checked.

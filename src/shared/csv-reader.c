@@ -8,6 +8,7 @@
 
 #include "shared/csv-reader.h"
 #include "shared/file-util.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
 
@@ -86,7 +87,7 @@ static void csv_reader_on_record(int terminator, void *userdata) {
                 int r;
 
                 if (rec.not_utf8)
-                        log_warning("%s:%u: not valid UTF-8 (the file must be UTF-8), skipping row", c->path,
+                        log_warning(_("%s:%u: not valid UTF-8 (the file must be UTF-8), skipping row"), c->path,
                                     rec.line);
                 r = c->fn(&rec, c->userdata);
 
@@ -248,9 +249,9 @@ static int csv_reader_parse(CsvReader *c, FILE *f, char delimiter) {
         if (c->fn_failed)
                 return r;
         if (r == -EBADMSG)
-                log_warning("%s:%u: a quoted field is not closed by the end of the file", c->path, c->line);
+                log_warning(_("%s:%u: a quoted field is not closed by the end of the file"), c->path, c->line);
         else if (r >= 0 && c->n_records == 0) {
-                log_warning("%s: the file is empty, expected a header row", c->path);
+                log_warning(_("%s: the file is empty, expected a header row"), c->path);
                 r = -ENODATA;
         }
         return r;
@@ -293,7 +294,7 @@ int csv_require_columns(const char *path, const CsvRecord *header, const char * 
                         fprintf(f, "%s%s", c == required ? "" : ",", *c);
                 if (fclose(f) != 0)
                         return -ENOMEM;
-                log_warning("%s:%u: expected a header row naming the columns %s; column '%s' is missing",
+                log_warning(_("%s:%u: expected a header row naming the columns %s; column '%s' is missing"),
                             path, header->line, names, *col);
                 return -EBADMSG;
         }
@@ -410,20 +411,20 @@ int csv_table_read(const char *path, const CsvTable *t, void *userdata, size_t *
         int r;
 
         if (!index)
-                return log_error_errno(ENOMEM, "%s: out of memory", path);
+                return log_error_errno(ENOMEM, _("%s: out of memory"), path);
         r = fopen_regular(path, &f, NULL);
         if (r == -EBADFD)
-                return log_error_errno(r, "%s: not a regular file (a FIFO, a device or a socket), cannot read it",
+                return log_error_errno(r, _("%s: not a regular file (a FIFO, a device or a socket), cannot read it"),
                                        path);
         if (r < 0)
-                return log_error_errno(r, "%s: cannot open: %m", path);
+                return log_error_errno(r, _("%s: cannot open: %m"), path);
         r = csv_reader_parse(&c, f, t->delimiter ?: ',');
         if (r == -ENOMEM)
-                return log_error_errno(r, "%s: out of memory", path);
+                return log_error_errno(r, _("%s: out of memory"), path);
         if (r < 0 && tr.error_line > 0)
                 return log_error_errno(r, "%s:%u: %m", path, tr.error_line);
         if (r == -EIO)
-                return log_error_errno(r, "%s: cannot read: %m", path);
+                return log_error_errno(r, _("%s: cannot read: %m"), path);
         if (r < 0)
                 return r;               /* logged by the reader or the header check */
         if (ret_skipped)
@@ -442,7 +443,9 @@ int csv_row_skip(CsvRow *row, const char *format, ...) {
         if (k < 0)
                 return -ENOMEM;
         row->skipped = true;
-        return log_warning_errno(EINVAL, "%s:%u: %s, skipping row", row->path, row->line, msg);
+        /* TRANSLATORS: FILE:LINE, then why a row of a CSV file is left out, a clause of its own ("missing
+         * field 'start'"); say "skipping" as you did for the msgid "skipping". */
+        return log_warning_errno(EINVAL, _("%s:%u: %s, skipping row"), row->path, row->line, msg);
 }
 
 const char *csv_row_field(const CsvRow *row, size_t col) {
@@ -457,7 +460,7 @@ int csv_row_string(CsvRow *row, size_t col, const char **ret) {
         const char *s = csv_row_field(row, col);
 
         if (isempty(s))
-                return csv_row_skip(row, "missing field '%s'", csv_row_label(row, col));
+                return csv_row_skip(row, _("missing field '%s'"), csv_row_label(row, col));
         *ret = s;
         return 0;
 }
@@ -470,11 +473,11 @@ const char *csv_row_optional(const CsvRow *row, size_t col) {
 
 int csv_row_skip_instant(CsvRow *row, size_t col, const char *zone, const char *value, int error) {
         if (error == -ENOENT)
-                return csv_row_skip(row, "unknown time zone '%s' for '%s'", zone, value);
+                return csv_row_skip(row, _("unknown time zone '%s' for '%s'"), zone, value);
         if (error == -ERANGE)
-                return csv_row_skip(row, "instant '%s' in column '%s' is before 1970", value,
+                return csv_row_skip(row, _("instant '%s' in column '%s' is before 1970"), value,
                                     csv_row_label(row, col));
-        return csv_row_skip(row, "expected an ISO 8601 instant in column '%s', got '%s'", csv_row_label(row, col),
+        return csv_row_skip(row, _("expected an ISO 8601 instant in column '%s', got '%s'"), csv_row_label(row, col),
                             value);
 }
 
@@ -503,7 +506,7 @@ int csv_row_seconds(CsvRow *row, size_t col, unsigned *ret) {
         errno = 0;
         v = strtoul(s, &end, 10);
         if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno == ERANGE || v > UINT_MAX)
-                return csv_row_skip(row, "expected a number of seconds in column '%s', got '%s'",
+                return csv_row_skip(row, _("expected a number of seconds in column '%s', got '%s'"),
                                     csv_row_label(row, col), s);
         *ret = (unsigned) v;
         return 0;

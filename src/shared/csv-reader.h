@@ -102,9 +102,10 @@ typedef struct CsvTable {
  * without logging them. */
 int csv_table_read(const char *path, const CsvTable *t, void *userdata, size_t *ret_skipped);
 
-/* Log "FILE:LINE: <format>, skipping row" and mark the row skipped.
- * Returns -EINVAL, or -ENOMEM (not logged) when the message cannot be
- * formatted. */
+/* Log "FILE:LINE: <format>, skipping row" (in the reader's language:
+ * format is a clause of its own, marked _("…"), and the whole line one
+ * msgid) and mark the row skipped. Returns -EINVAL, or -ENOMEM (not
+ * logged) when the message cannot be formatted. */
 int csv_row_skip(CsvRow *row, const char *format, ...) _printf_(2, 3);
 
 /* The field of column col (an index into CsvTable.columns): "" when empty,

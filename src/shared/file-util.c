@@ -2,6 +2,7 @@
 #include <fcntl.h>
 
 #include "shared/file-util.h"
+#include "shared/i18n.h"
 
 int open_regular(const char *path, int *ret_fd, struct stat *ret_st) {
         _cleanup_(closep) int fd = -EBADF;
@@ -41,21 +42,21 @@ int fopen_regular(const char *path, FILE **ret, struct stat *ret_st) {
 const char *file_type_name(mode_t mode) {
         switch (mode & S_IFMT) {
         case S_IFREG:
-                return "a regular file";
+                return _("a regular file");
         case S_IFDIR:
-                return "a directory";
+                return _("a directory");
         case S_IFIFO:
-                return "a FIFO";
+                return _("a FIFO");
         case S_IFCHR:
-                return "a character device";
+                return _("a character device");
         case S_IFBLK:
-                return "a block device";
+                return _("a block device");
         case S_IFSOCK:
-                return "a socket";
+                return _("a socket");
         case S_IFLNK:
-                return "a symbolic link";
+                return _("a symbolic link");
         default:
-                return "not a regular file";
+                return _("not a regular file");
         }
 }
 

@@ -27,8 +27,8 @@ int fopen_regular(const char *path, FILE **ret, struct stat *ret_st);
 
 /* What a file of type mode is, for a message: "a FIFO", "a character
  * device", "a block device", "a socket", "a directory", "a symbolic link",
- * "a regular file". */
-const char *file_type_name(mode_t mode) _pure_;
+ * "a regular file", in the reader's language (gettext). */
+const char *file_type_name(mode_t mode);
 
 /* n bytes for a person: "512 B", "64 MiB" when whole, else one decimal
  * ("2.0 GiB", "1.5 KiB"); binary units (IEC 80000-13). Returns buf. */

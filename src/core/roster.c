@@ -2,6 +2,7 @@
 #include <search.h>
 
 #include "core/roster.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 static void roster_shift_done(Shift *s) {
@@ -364,7 +365,7 @@ int roster_finish(Roster *r, usec_t split_gap) {
                         int q;
 
                         if (next->start < s->end)
-                                log_warning("%s: shift overlaps the one from %s of operator '%s', merging them",
+                                log_warning(_("%s: shift overlaps the one from %s of operator '%s', merging them"),
                                             next->source ?: "roster", s->source ?: "roster",
                                             r->operators[s->operator].id);
                         q = roster_shift_absorb(s, next);

@@ -43,7 +43,7 @@ sources = { rosters = ( {
 } ); };
 EOF
         out=$(ctl import-check --config "$tmp/rosteron.conf" "$shared/vendor-exports/rosteron-shift-export.csv")
-        check "RosterOn export: 6 shifts, 1 row skipped" grep -q "1 operators, 6 shifts, 1 skipped" <<<"$out"
+        check "RosterOn export: 6 shifts, 1 row skipped" grep -q "1 operator, 6 shifts, 1 skipped" <<<"$out"
         check "import-check explains the skipped leave row" \
                 grep -q "rosteron-shift-export.csv:5: 'Shift' is 'A/Leave', which is no shift" <<<"$out"
 else

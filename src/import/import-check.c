@@ -89,6 +89,13 @@ static void import_check_print_messages(const ImportCheckPrinter *pr, const char
         }
 }
 
+/* "3 skipped", the count of rows, events or lines an import left out, in
+ * the reader's language. */
+static int import_check_skipped(char **ret, size_t n) {
+        /* TRANSLATORS: how many rows, events or lines a file's import left out. */
+        return asprintf(ret, P_("%zu skipped", "%zu skipped", n), n);
+}
+
 static int import_check_roster(const ImportCheckPrinter *pr, usec_t from, usec_t to, size_t *ret_skipped) {
         _cleanup_(roster_freep) Roster *r = roster_new();
         int k;
@@ -101,9 +108,16 @@ static int import_check_roster(const ImportCheckPrinter *pr, usec_t from, usec_t
         k = roster_finish(r, pr->policy->split_shift_gap);
         if (k < 0)
                 return k;
-        if (!pr->csv)
-                printf(_("%s: %zu operators, %zu shifts, %zu skipped\n"), pr->path, r->n_operators, r->n_shifts,
-                       *ret_skipped);
+        if (!pr->csv) {
+                _cleanup_free_ char *operators = NULL, *shifts = NULL, *skipped = NULL;
+
+                if (asprintf(&operators, P_("%zu operator", "%zu operators", r->n_operators), r->n_operators) < 0 ||
+                    asprintf(&shifts, P_("%zu shift", "%zu shifts", r->n_shifts), r->n_shifts) < 0 ||
+                    import_check_skipped(&skipped, *ret_skipped) < 0)
+                        return -ENOMEM;
+                /* TRANSLATORS: a roster's counts: "3 operators", "12 shifts", "1 skipped". */
+                printf(_("%s: %s, %s, %s\n"), pr->path, operators, shifts, skipped);
+        }
         for (size_t i = 0; i < r->n_shifts; i++) {
                 const Shift *s = &r->shifts[i];
                 const char *op = r->operators[s->operator].id;
@@ -127,8 +141,15 @@ static int import_check_calls(const ImportCheckPrinter *pr, size_t *ret_skipped)
         k = source_load_calls(l, pr->policy, pr->path, ret_skipped);
         if (k < 0)
                 return k;
-        if (!pr->csv)
-                printf(_("%s: %zu calls, %zu skipped\n"), pr->path, l->n_calls, *ret_skipped);
+        if (!pr->csv) {
+                _cleanup_free_ char *calls = NULL, *skipped = NULL;
+
+                if (asprintf(&calls, P_("%zu call", "%zu calls", l->n_calls), l->n_calls) < 0 ||
+                    import_check_skipped(&skipped, *ret_skipped) < 0)
+                        return -ENOMEM;
+                /* TRANSLATORS: a call-record file's counts: "120 calls", "1 skipped". */
+                printf(_("%s: %s, %s\n"), pr->path, calls, skipped);
+        }
         for (size_t i = 0; i < l->n_calls; i++)
                 import_check_print_row(pr, N_("call"), l->calls[i].operator, l->calls[i].start, l->calls[i].end,
                                        l->calls[i].source);
@@ -146,11 +167,24 @@ static int import_check_queue_log(const ImportCheckPrinter *pr, size_t *ret_skip
         if (k < 0)
                 return k;
         call_log_finish(q->calls);
-        if (!pr->csv)
-                printf(_("%s: %zu lines, %zu calls, %zu agent sessions, %zu pauses, %zu events ignored, "
-                         "%zu skipped\n"),
-                       pr->path, q->n_lines, q->calls->n_calls, q->n_sessions, q->n_pauses, q->n_ignored,
-                       *ret_skipped);
+        if (!pr->csv) {
+                _cleanup_free_ char *lines = NULL, *calls = NULL, *sessions = NULL, *pauses = NULL,
+                                    *ignored = NULL, *skipped = NULL;
+
+                if (asprintf(&lines, P_("%zu line", "%zu lines", q->n_lines), q->n_lines) < 0 ||
+                    asprintf(&calls, P_("%zu call", "%zu calls", q->calls->n_calls), q->calls->n_calls) < 0 ||
+                    asprintf(&sessions, P_("%zu agent session", "%zu agent sessions", q->n_sessions),
+                             q->n_sessions) < 0 ||
+                    asprintf(&pauses, P_("%zu pause", "%zu pauses", q->n_pauses), q->n_pauses) < 0 ||
+                    asprintf(&ignored, P_("%zu event ignored", "%zu events ignored", q->n_ignored),
+                             q->n_ignored) < 0 ||
+                    import_check_skipped(&skipped, *ret_skipped) < 0)
+                        return -ENOMEM;
+                /* TRANSLATORS: a queue_log's counts: "1200 lines", "300 calls", "12 agent sessions",
+                 * "40 pauses", "7 events ignored", "1 skipped". */
+                printf(_("%s: %s, %s, %s, %s, %s, %s\n"), pr->path, lines, calls, sessions, pauses, ignored,
+                       skipped);
+        }
         for (size_t i = 0; i < q->n_sessions; i++)
                 import_check_print_row(pr, N_("session"), q->sessions[i].operator, q->sessions[i].start,
                                        q->sessions[i].end, NULL);

@@ -60,7 +60,9 @@ static void verbs_alerts_format_span(usec_t from, usec_t to, usec_t day, const c
         }
         (void) time_local_day(from, zone, &day_from);
         (void) time_local_day(day, zone, &day_of);
-        snprintf(buf, 2 * ISO8601_MAX, "%s-%s",
+        /* TRANSLATORS: a recovery break's span in respitectl alerts and incidents, "09:01-09:21" (the text only:
+         * their CSV gives the two times). */
+        snprintf(buf, 2 * ISO8601_MAX, _("%s-%s"),
                  table_format_time(day_from != day_of ? TABLE_TIMESTAMP_MINUTE : TABLE_CLOCK, from, zone, a),
                  table_format_time(TABLE_CLOCK, to, zone, b));
 }

@@ -23,7 +23,8 @@ int verb_backup(char **args) {
         if (r == -ENOENT && error && access(path, F_OK) < 0)
                 return log_error_errno(r, _("%s; give respited's state directory with --state-dir."), error);
         if (r < 0 && error)
-                return log_error_errno(r, "%s.", error);
+                /* TRANSLATORS: what failed (a message of the backup, without its full stop), as a sentence. */
+                return log_error_errno(r, _("%s."), error);
         if (r < 0)
                 return log_oom();
         printf(_("Backed up %s to %s.\n"), path, args[1]);

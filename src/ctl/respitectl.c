@@ -248,7 +248,8 @@ static const Verb respitectl_verbs[] = {
         { "alerts",       0, 0, 0, verb_alerts,
           .unexpected = N_("usage: respitectl alerts [--since DATE] [--format table|csv|json]") },
         { "ack",          1, 1, 0, verb_ack,
-          .usage = N_("Usage: respitectl ack ALERT [--note TEXT]; `respitectl alerts` lists the alerts and their ids.") },
+          .usage = N_("Usage: respitectl ack ALERT [--note TEXT]; `respitectl alerts` lists the alerts and their "
+                      "ids.") },
         { "incidents",    0, 0, 0, verb_incidents,
           .unexpected = N_("usage: respitectl incidents [--from DATE] [--to DATE] [--team NAME] [--operator ID] "
                            "[--format table|csv|json]") },
@@ -283,7 +284,8 @@ static int respitectl_dispatch(char **args) {
                 if (streq(args[0], respitectl_verbs[i].name))
                         v = &respitectl_verbs[i];
         if (!v)
-                return log_error_errno(EINVAL, _("Unknown command '%s'; respitectl --help lists the commands."), args[0]);
+                return log_error_errno(EINVAL, _("Unknown command '%s'; respitectl --help lists the commands."),
+                                       args[0]);
 
         n = strv_length(args) - 1;
         min = v->min_operands;

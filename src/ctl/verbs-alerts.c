@@ -170,7 +170,8 @@ static int verbs_alerts_alert_row(Table *t, const AlertRow *a, const char *zone)
         char recovery[2 * ISO8601_MAX];
         /* TRANSLATORS: an alert's STATE in respitectl alerts: acknowledged, or still open (escalated: sent on to
          * more leads). */
-        const char *state = a->acknowledged > 0 ? _("acknowledged") : a->escalated > 0 ? _("OPEN, escalated") : _("OPEN");
+        const char *state = a->acknowledged > 0 ? _("acknowledged") :
+                            a->escalated > 0 ? _("OPEN, escalated") : _("OPEN");
 
         verbs_alerts_format_span(a->recovery_start, a->recovery_end, a->when, zone, recovery);
         if (verbs_alerts_format_ack(a->acknowledged, a->acknowledged_by, a->when, zone, &ack) < 0)

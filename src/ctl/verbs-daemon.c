@@ -578,8 +578,8 @@ static void verbs_daemon_report_text(const char *id, const char *operator, const
         printf("%s\n", id);
         if (granted && agent && streq(agent->state, "on_call"))
                 fprintf(stderr, _("Recovery break for %s (%s), %s; %s is on a call since %s: it begins when the "
-                                  "call ends.\n"), operator, table_format_duration(granted->end - granted->start, length),
-                        reason, operator, table_format_time(TABLE_CLOCK, agent->call_since ?: agent->since, zone, a));
+                                  "call ends.\n"), operator,
+                        table_format_duration(granted->end - granted->start, length), reason, operator, table_format_time(TABLE_CLOCK, agent->call_since ?: agent->since, zone, a));
         else if (granted)
                 fprintf(stderr, _("Recovery break for %s: %s to %s (%s), %s.\n"), operator,
                         table_format_time(TABLE_TIMESTAMP_MINUTE, granted->start, zone, a),

@@ -99,6 +99,9 @@ check "... 離席中 under LANGUAGE=ja" grep -Eq "^op27 .* 離席中 +10:02$" <<
 out=$(ctl status)
 check "respitectl status shows the agents" \
         grep -q "Agents now: *0 on a call, 1 available, 1 paused, 0 on a break" <<<"$out"
+check "... and under LANGUAGE=ja, with the feeds off (停止中)" \
+        bash -c 'grep -q "^現在の状況: *通話中0人、待機中1人、離席中1人、休憩中0人$" <<<"$1" &&
+                 grep -q "^HTTPフィード: *停止中$" <<<"$1"' _ "$(ja status 2>&1)"
 
 # SetAgentState (on the session bus the caller is the daemon's own user).
 out=$(call SetAgentState ssts op40 on_break 0 "coaching")

@@ -192,12 +192,28 @@ static void verbs_daemon_status_line(const char *label, const char *format, ...)
         putchar('\n');
 }
 
+/* FeedServer in the reader's words: "listening on 127.0.0.1:8080"
+ * ("127.0.0.1:8080で待ち受け中"), "off"; "retrying …" as respited says it
+ * (its reason, strerror(), is respited's). Returns buf or feed_server. */
+static const char *verbs_daemon_feed_server_words(const char *feed_server, char *buf, size_t size) {
+        static const char listening[] = "listening on ";
+
+        if (streq(feed_server, "off"))
+                /* TRANSLATORS: respitectl status, "Feeds over HTTP:": no feed server (feeds.listen empty). */
+                return _("off");
+        if (strncmp(feed_server, listening, strlen(listening)) != 0)
+                return feed_server;
+        /* TRANSLATORS: respitectl status, "Feeds over HTTP:": the address respited serves the feeds on. */
+        snprintf(buf, size, _("listening on %s"), feed_server + strlen(listening));
+        return buf;
+}
+
 /* "NAME: value" lines. */
 static void verbs_daemon_status_text(const DaemonStatus *s) {
         uint32_t counts[_BREAK_KIND_MAX] = {};
         bool warn = arg_color && s->violations > 0;
         bool retrying = arg_color && strncmp(s->feed_server, "retrying", 8) == 0;
-        char when[ISO8601_MAX];
+        char when[ISO8601_MAX], feeds[256];
 
         for (size_t i = 0; i < s->breaks.n; i++) {
                 BreakKind k = break_kind_from_string(s->breaks.items[i].kind);
@@ -231,7 +247,8 @@ static void verbs_daemon_status_text(const DaemonStatus *s) {
                 verbs_daemon_status_line(N_("Last action failure:"), "%s", s->action_failure);
         if (!isempty(s->feed_server))
                 verbs_daemon_status_line(N_("Feeds over HTTP:"), "%s%s%s", retrying ? ANSI_YELLOW : "",
-                                         s->feed_server, retrying ? ANSI_RESET : "");
+                                         verbs_daemon_feed_server_words(s->feed_server, feeds, sizeof feeds),
+                                         retrying ? ANSI_RESET : "");
         verbs_daemon_status_line(N_("Statutory violations:"), "%s%" PRIu32 "%s", warn ? ANSI_YELLOW : "",
                                  s->violations, warn ? ANSI_RESET : "");
         if (s->violations > 0)

@@ -67,6 +67,16 @@ check "the text table has STATE and SINCE columns" grep -Eq "STATE +SINCE" "$tmp
 check "... op07's row says on_call 09:58" grep -Eq "^op07 .*on_call +09:58" "$tmp/ops.txt"
 check "--format csv: the same columns" grep -q '^op07,.*,on_call,09:58$' <<<"$(ctl --format csv operators)"
 check "op40, never heard of, is logged_out" test "$(column op40 state)" = logged_out
+# In Japanese (LANGUAGE=ja, the build's catalogues): the states as an ACD's
+# screen says them (通話中, ログアウト), while CSV and JSON keep the values.
+ja() { env LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$bin/respitectl" --user "$@"; }
+out=$(ja operators 2>&1)
+check "operators under LANGUAGE=ja: op07 通話中 09:58, op40 ログアウト" \
+        bash -c 'grep -Eq "^op07 .* 通話中 +09:58$" <<<"$1" && grep -Eq "^op40 .* ログアウト +-$" <<<"$1"' _ "$out"
+check "... while its CSV keeps on_call" grep -q '^op07,.*,on_call,09:58$' <<<"$(ja --format csv operators)"
+out=$(ja operators op07 2>&1); rc=$?
+check "... and a usage error says so in Japanese (exit 2)" \
+        bash -c '[ "$1" -eq 2 ] && grep -qx "余分な引数 .op07. があります。使い方: respitectl operators" <<<"$2"' _ $rc "$out"
 out=$(call GetStatus)
 check "GetStatus counts 1 on a call, 1 available" \
         bash -c "grep -q '\"AgentsOnCall\" u 1' <<<'$out' && grep -q '\"AgentsAvailable\" u 1' <<<'$out'"
@@ -76,12 +86,22 @@ ql "$(at 10:02:00)|p1|NONE|SIP/8027|PAUSE|lunch" \
 check "a 70-minute call ends: 1 new incident in 1 new call record" \
         wait_count "$tmp/respited.log" "queue_log: 1 new incidents in 1 new call records" 1 5
 check "op07 is available again" test "$(column op07 state)" = available
+# The day's breaks, the 70-minute call's recovery among them: their lengths
+# as the reader says them (20分, 1時間5分), "min" in English.
+out=$(ja schedule op07 --date $day 2>&1)
+check "schedule under LANGUAGE=ja: each length in 時間 and 分, none in min" \
+        bash -c 'grep -Eq "^[0-9:]{5} +[0-9:]{5} +([0-9]+時間[0-9]+分|[0-9]+時間|[0-9]+分) +回復休憩 " <<<"$1" && ! grep -q "[0-9]min" <<<"$1"' _ "$out"
+check "... in English, min" grep -Eq "^[0-9:]{5} +[0-9:]{5} +[0-9]+min +recovery " <<<"$(ctl schedule op07 --date $day 2>&1)"
 check "op27 is paused" test "$(column op27 state)" = paused
 check "the pause is logged with its reason" grep -q 'op27: paused since 10:02 (SIP/8027), "lunch"' "$tmp/respited.log"
 check "... since 10:02" grep -q "T10:02:00+03:00" <<<"$(column op27 since)"
+check "... 離席中 under LANGUAGE=ja" grep -Eq "^op27 .* 離席中 +10:02$" <<<"$(ja operators 2>&1)"
 out=$(ctl status)
 check "respitectl status shows the agents" \
         grep -q "Agents now: *0 on a call, 1 available, 1 paused, 0 on a break" <<<"$out"
+check "... and under LANGUAGE=ja, with the feeds off (停止中)" \
+        bash -c 'grep -q "^現在の状況: *通話中0人、待機中1人、離席中1人、休憩中0人$" <<<"$1" &&
+                 grep -q "^HTTPフィード: *停止中$" <<<"$1"' _ "$(ja status 2>&1)"
 
 # SetAgentState (on the session bus the caller is the daemon's own user).
 out=$(call SetAgentState ssts op40 on_break 0 "coaching")

@@ -217,8 +217,8 @@ sys.exit(1 if bad or len(lines) < 10 else 0)' <<<"$out"
 out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user schedule op16 --date 1999-01-04 2>&1)
 check "schedule under LANGUAGE=ja: 時刻は Asia/Jerusalem, 開始 終了 長さ 区分 理由" \
         bash -c 'grep -q "^op16、1999-01-04（時刻はAsia/Jerusalem）$" <<<"$1" && grep -Eq "^開始 +終了 +長さ +区分 +理由$" <<<"$1"' _ "$out"
-check "and the kind and why in Japanese: 回復休憩, 脅迫的な電話の後, 法律で定められた休憩" \
-        bash -c 'grep -Eq "^09:51 +10:11 +20min +回復休憩 +脅迫的な電話の後$" <<<"$1" &&
+check "and the length, kind and why in Japanese: 20分, 回復休憩, 脅迫的な電話の後, 法律で定められた休憩" \
+        bash -c 'grep -Eq "^09:51 +10:11 +20分 +回復休憩 +脅迫的な電話の後$" <<<"$1" &&
                  grep -Eq " 法定休憩 +法律で定められた休憩（脅迫的な電話の後の回復休憩を兼ねます）$" <<<"$1"' _ "$out"
 out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user schedule op16 --date 1999-01-04 --json 2>&1)
 check "while --json keeps the planner's reason" grep -q '"reason": *"after a threatening call (threat)"' <<<"$out"

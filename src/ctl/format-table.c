@@ -10,7 +10,8 @@
 
 typedef struct TableCell {
         TableDataType type;
-        char *text;             /* TABLE_STRING, TABLE_BREAK_KIND, TABLE_REASON: a copy, or NULL */
+        char *text;             /* TABLE_STRING, TABLE_BREAK_KIND, TABLE_AGENT_STATE, TABLE_REASON: a copy,
+                                 * or NULL */
         char *zone;             /* time types */
         usec_t usec;            /* time types and TABLE_DURATION */
 } TableCell;
@@ -99,6 +100,10 @@ int table_add_break_kind(Table *t, const char *kind) {
         return table_add_text(t, TABLE_BREAK_KIND, kind);
 }
 
+int table_add_agent_state(Table *t, const char *state) {
+        return table_add_text(t, TABLE_AGENT_STATE, state);
+}
+
 int table_add_reason(Table *t, const char *reason) {
         return table_add_text(t, TABLE_REASON, reason);
 }
@@ -125,6 +130,23 @@ const char *table_format_time(TableDataType type, usec_t when, const char *zone,
         return time_format_clock(when, zone, type == TABLE_TIMESTAMP_MINUTE, buf);
 }
 
+const char *table_format_duration(usec_t d, char buf[static DURATION_MAX]) {
+        unsigned h, m;
+
+        if (d == 0 || d % USEC_PER_MINUTE != 0 || d >= USEC_PER_DAY)
+                return duration_format(d, buf, DURATION_MAX);
+        h = (unsigned) (d / USEC_PER_HOUR);
+        m = (unsigned) (d % USEC_PER_HOUR / USEC_PER_MINUTE);
+        if (h > 0 && m > 0)
+                /* TRANSLATORS: a length in respitectl's tables and messages: "1h 5min", "1h", "20min". */
+                snprintf(buf, DURATION_MAX, _("%uh %umin"), h, m);
+        else if (h > 0)
+                snprintf(buf, DURATION_MAX, _("%uh"), h);
+        else
+                snprintf(buf, DURATION_MAX, _("%umin"), m);
+        return buf;
+}
+
 /* The text of cell c. Returns 0, -ENOMEM, or -EINVAL as table_print(). */
 static int table_cell_text(const TableCell *c, char **ret) {
         char buf[MAX(ISO8601_MAX, DURATION_MAX)];
@@ -133,6 +155,7 @@ static int table_cell_text(const TableCell *c, char **ret) {
         switch (c->type) {
         case TABLE_STRING:
         case TABLE_BREAK_KIND:
+        case TABLE_AGENT_STATE:
         case TABLE_REASON:
                 s = c->text ?: "";
                 break;
@@ -155,6 +178,7 @@ static int table_cell_record(const TableCell *c, char **ret) {
         switch (c->type) {
         case TABLE_STRING:
         case TABLE_BREAK_KIND:
+        case TABLE_AGENT_STATE:
         case TABLE_REASON:
                 return strdup_to(ret, c->text ?: "");
         case TABLE_DURATION:
@@ -198,6 +222,32 @@ static int table_render(const Table *t, const size_t *shown, size_t n_shown, boo
         return 0;
 }
 
+/* An operator's agent state (core/agent-state.h) as the text shows it, in
+ * the reader's language: the value itself in English (scripts and tests
+ * read "on_call"), "通話中" in Japanese; state itself for another. */
+static const char *table_agent_state_words(const char *state) {
+        static const struct {
+                const char *state, *words;
+        } words[] = {
+                /* TRANSLATORS: an operator's agent state in respitectl operators' STATE column, as an ACD's
+                 * screen shows it. English shows the value itself: keep the translation a short status word. */
+                { "logged_out", N_("logged_out") },
+                /* TRANSLATORS: an agent state (see logged_out): ready for the next call. */
+                { "available",  N_("available")  },
+                /* TRANSLATORS: an agent state (see logged_out): on a call. */
+                { "on_call",    N_("on_call")    },
+                /* TRANSLATORS: an agent state (see logged_out): paused at the ACD (PAUSE), away from calls. */
+                { "paused",     N_("paused")     },
+                /* TRANSLATORS: an agent state (see logged_out): on a break. */
+                { "on_break",   N_("on_break")   },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(words); i++)
+                if (streq(state, words[i].state))
+                        return _(words[i].words);
+        return state;
+}
+
 static const char *table_kind_color(const char *kind) {
         return streq(kind, "recovery") ? ANSI_YELLOW : streq(kind, "statutory") ? ANSI_BLUE : "";
 }
@@ -229,14 +279,16 @@ int table_print(const Table *t, bool color) {
         r = table_render(t, t->display, t->n_display, false, &texts);
         if (r < 0)
                 return r;
-        /* The headers, kinds and reasons in the reader's language (CSV keeps them as they are). */
+        /* The headers, kinds, agent states, lengths and reasons in the reader's language (CSV keeps them
+         * as they are). */
         for (size_t i = 0; i < t->n_display; i++) {
                 r = strdup_to(&texts[i], _(t->columns[t->display[i]].header));
                 if (r < 0)
                         return r;
         }
         for (size_t i = t->n_display; texts[i]; i++) {
-                TableDataType type = table_text_cell(t, i)->type;
+                const TableCell *c = table_text_cell(t, i);
+                TableDataType type = c->type;
 
                 if (type == TABLE_REASON) {
                         char *translated = reason_translate(texts[i]);
@@ -247,6 +299,16 @@ int table_print(const Table *t, bool color) {
                         }
                 } else if (type == TABLE_BREAK_KIND) {
                         r = strdup_to(&texts[i], reason_kind_words(texts[i]));
+                        if (r < 0)
+                                return r;
+                } else if (type == TABLE_AGENT_STATE) {
+                        r = strdup_to(&texts[i], table_agent_state_words(texts[i]));
+                        if (r < 0)
+                                return r;
+                } else if (type == TABLE_DURATION) {
+                        char length[DURATION_MAX];
+
+                        r = strdup_to(&texts[i], table_format_duration(c->usec, length));
                         if (r < 0)
                                 return r;
                 }
@@ -305,6 +367,7 @@ static int table_cell_to_json(const TableCell *c, const char *key, json_object *
         switch (c->type) {
         case TABLE_STRING:
         case TABLE_BREAK_KIND:
+        case TABLE_AGENT_STATE:
         case TABLE_REASON:
                 return ctl_json_add_string(o, key, c->text);
         case TABLE_DURATION:

@@ -22,13 +22,16 @@
 typedef enum TableDataType {
         TABLE_STRING,           /* text: as is, "" for NULL; JSON: a string, or null for NULL */
         TABLE_BREAK_KIND,       /* a TABLE_STRING shown in colour: recovery yellow, statutory blue */
+        TABLE_AGENT_STATE,      /* a TABLE_STRING, an operator's agent state ("on_call"): the text says it
+                                 * in the reader's language ("通話中"); CSV and JSON as given */
         TABLE_REASON,           /* a TABLE_STRING, a planner's reason: the text says it in the reader's
                                  * language where it can (reason_translate()); CSV and JSON as given */
         /* Instants in a zone: text "-" for 0 (none); JSON as ctl_json_add_time(). */
         TABLE_TIMESTAMP,        /* "1999-01-04T10:42:00+02:00" (table_print() fails if it does not format) */
         TABLE_TIMESTAMP_MINUTE, /* "1999-01-04 10:42" ("?" if it does not format) */
         TABLE_CLOCK,            /* "10:42" ("?" if it does not format) */
-        TABLE_DURATION,         /* text "1h 30min"; JSON whole minutes */
+        TABLE_DURATION,         /* text "1h 30min" in the reader's language (table_format_duration()),
+                                 * CSV as duration_format() writes it, its records and JSON whole minutes */
         _TABLE_DATA_TYPE_MAX,
 } TableDataType;
 
@@ -67,6 +70,7 @@ void table_set_csv_style(Table *t, TableCsvStyle style);
  * Return 0 or -ENOMEM. */
 int table_add_string(Table *t, const char *s);
 int table_add_break_kind(Table *t, const char *kind);
+int table_add_agent_state(Table *t, const char *state);
 int table_add_reason(Table *t, const char *reason);
 int table_add_time(Table *t, TableDataType type, usec_t when, const char *zone);
 int table_add_duration(Table *t, usec_t d);
@@ -102,3 +106,10 @@ int table_print_json(const Table *t);
  * shows it, "?" if it does not format; 0 is not special. Returns buf, or
  * NULL when a TABLE_TIMESTAMP does not format. */
 const char *table_format_time(TableDataType type, usec_t when, const char *zone, char buf[static ISO8601_MAX]);
+
+/* Length d as a table's text and respitectl's messages show it, in the
+ * reader's language: "1h 30min", "1h", "20min" (as duration_format() writes
+ * them), "1時間30分", "1時間", "20分". A length of no whole minutes, of none
+ * or of a day or more keeps duration_format()'s units ("90s", "0s", "1d 2h"),
+ * which no language translates. Returns buf. */
+const char *table_format_duration(usec_t d, char buf[static DURATION_MAX]);

@@ -116,7 +116,7 @@ static int respitectl_parse_format(const char *s) {
         Format f = format_from_string(s);
 
         if (f < 0)
-                return log_error_errno(EINVAL, "--format: expected table, csv, ics, json or html, got '%s'.", s);
+                return log_error_errno(EINVAL, _("--format: expected table, csv, ics, json or html, got '%s'."), s);
         arg_format = f;
         arg_json = f == FORMAT_JSON;
         return 0;
@@ -203,7 +203,7 @@ static int respitectl_parse_argv(int argc, char *argv[]) {
                         printf("respitectl %s\n", VERSION);
                         return 0;
                 default:
-                        log_error("See respitectl --help for the options.");
+                        log_error("%s", _("See respitectl --help for the options."));
                         return -EINVAL;
                 }
         if (arg_json && arg_format == FORMAT_TABLE)
@@ -237,36 +237,37 @@ typedef struct Verb {
 /* In the order of respitectl --help. */
 static const Verb respitectl_verbs[] = {
         { "status",       0, 0, 0, verb_status,
-          .unexpected = "usage: respitectl status" },
+          .unexpected = N_("usage: respitectl status") },
         { "operators",    0, 0, 0, verb_operators,
-          .unexpected = "usage: respitectl operators" },
+          .unexpected = N_("usage: respitectl operators") },
         { "schedule",     1, 1, 0, verb_schedule,
-          .usage = "Usage: respitectl schedule OPERATOR [--date YYYY-MM-DD|today|tomorrow]; "
-                   "`respitectl operators` lists the operators." },
+          .usage = N_("Usage: respitectl schedule OPERATOR [--date YYYY-MM-DD|today|tomorrow]; "
+                      "`respitectl operators` lists the operators.") },
         { "feed-url",     1, 1, VERB_TEAM_OR_OPERAND, verb_feed_url,
-          .usage = "Usage: respitectl feed-url OPERATOR|--team TEAM" },
+          .usage = N_("Usage: respitectl feed-url OPERATOR|--team TEAM") },
         { "alerts",       0, 0, 0, verb_alerts,
-          .unexpected = "usage: respitectl alerts [--since DATE] [--format table|csv|json]" },
+          .unexpected = N_("usage: respitectl alerts [--since DATE] [--format table|csv|json]") },
         { "ack",          1, 1, 0, verb_ack,
-          .usage = "Usage: respitectl ack ALERT [--note TEXT]; `respitectl alerts` lists the alerts and their ids." },
+          .usage = N_("Usage: respitectl ack ALERT [--note TEXT]; `respitectl alerts` lists the alerts and their "
+                      "ids.") },
         { "incidents",    0, 0, 0, verb_incidents,
-          .unexpected = "usage: respitectl incidents [--from DATE] [--to DATE] [--team NAME] [--operator ID] "
-                        "[--format table|csv|json]" },
+          .unexpected = N_("usage: respitectl incidents [--from DATE] [--to DATE] [--team NAME] [--operator ID] "
+                           "[--format table|csv|json]") },
         { "report",       2, 2, 0, verb_report,
-          .usage = "Usage: respitectl report OPERATOR CATEGORY [--at TIME] [--note TEXT] [--id KEY]; "
-                   "`respitectl operators` lists the operators, respite.conf(5) the categories." },
+          .usage = N_("Usage: respitectl report OPERATOR CATEGORY [--at TIME] [--note TEXT] [--id KEY]; "
+                      "`respitectl operators` lists the operators, respite.conf(5) the categories.") },
         { "reload",       0, 0, 0, verb_reload,
-          .unexpected = "usage: respitectl reload" },
+          .unexpected = N_("usage: respitectl reload") },
         { "rotate-token", 1, 1, VERB_TEAM_OR_OPERAND, verb_rotate_token,
-          .usage = "Usage: respitectl rotate-token OPERATOR|--team TEAM" },
+          .usage = N_("Usage: respitectl rotate-token OPERATOR|--team TEAM") },
         { "backup",       1, 1, 0, verb_backup,
-          .usage = "Usage: respitectl backup FILE [--state-dir DIR]; FILE must not exist." },
+          .usage = N_("Usage: respitectl backup FILE [--state-dir DIR]; FILE must not exist.") },
         { "plan",         0, 0, 0, verb_plan,
-          .unexpected = "files go after --roster, --calls or --incidents (see respitectl --help)." },
+          .unexpected = N_("files go after --roster, --calls or --incidents (see respitectl --help).") },
         { "coverage",     0, 0, 0, verb_coverage,
-          .unexpected = "files go after --roster, --calls or --incidents (see respitectl --help)." },
+          .unexpected = N_("files go after --roster, --calls or --incidents (see respitectl --help).") },
         { "import-check", 1, VERB_ANY, 0, verb_import_check,
-          .usage = "import-check: give one or more roster or call files." },
+          .usage = N_("import-check: give one or more roster or call files.") },
         { .name = "help", .max_operands = VERB_ANY, .dispatch = respitectl_verb_help },
 };
 
@@ -277,13 +278,14 @@ static int respitectl_dispatch(char **args) {
         unsigned min, max, n;
 
         if (!args)
-                return log_error_errno(EINVAL, "No command given; `respitectl status` is a good start, "
-                                       "respitectl --help lists them all.");
+                return log_error_errno(EINVAL, "%s", _("No command given; `respitectl status` is a good start, "
+                                                     "respitectl --help lists them all."));
         for (size_t i = 0; i < ELEMENTSOF(respitectl_verbs); i++)
                 if (streq(args[0], respitectl_verbs[i].name))
                         v = &respitectl_verbs[i];
         if (!v)
-                return log_error_errno(EINVAL, "Unknown command '%s'; respitectl --help lists the commands.", args[0]);
+                return log_error_errno(EINVAL, _("Unknown command '%s'; respitectl --help lists the commands."),
+                                       args[0]);
 
         n = strv_length(args) - 1;
         min = v->min_operands;
@@ -291,9 +293,9 @@ static int respitectl_dispatch(char **args) {
         if (v->flags & VERB_TEAM_OR_OPERAND && arg_team)
                 min = max = 0;
         if (n > max && v->unexpected)
-                return log_error_errno(EINVAL, "Unexpected argument '%s'; %s", args[1 + max], v->unexpected);
+                return log_error_errno(EINVAL, _("Unexpected argument '%s'; %s"), args[1 + max], _(v->unexpected));
         if (n < min || n > max)
-                return log_error_errno(EINVAL, "%s", v->usage);
+                return log_error_errno(EINVAL, "%s", _(v->usage));
         return v->dispatch(args);
 }
 

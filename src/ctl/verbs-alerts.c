@@ -18,7 +18,7 @@
 /* alerts and incidents print a table, CSV or JSON; ics and html are plan's. */
 static int verbs_alerts_check_format(const char *verb) {
         if (arg_format == FORMAT_ICS || arg_format == FORMAT_HTML)
-                return log_error_errno(EINVAL, "--format %s is for plan; %s prints table, csv or json.",
+                return log_error_errno(EINVAL, _("--format %s is for plan; %s prints table, csv or json."),
                                        arg_format == FORMAT_ICS ? "ics" : "html", verb);
         return 0;
 }
@@ -42,8 +42,8 @@ static int verbs_alerts_parse_bound(const char *option, const char *text, bool e
                         *ret = end_of_day ? end : start;
         }
         if (r < 0)
-                return log_error_errno(EINVAL, "%s: expected an ISO 8601 time or a date such as 1999-01-04, today "
-                                       "or yesterday, got '%s'.", option, text);
+                return log_error_errno(EINVAL, _("%s: expected an ISO 8601 time or a date such as 1999-01-04, today "
+                                         "or yesterday, got '%s'."), option, text);
         return 0;
 }
 
@@ -60,7 +60,9 @@ static void verbs_alerts_format_span(usec_t from, usec_t to, usec_t day, const c
         }
         (void) time_local_day(from, zone, &day_from);
         (void) time_local_day(day, zone, &day_of);
-        snprintf(buf, 2 * ISO8601_MAX, "%s-%s",
+        /* TRANSLATORS: a recovery break's span in respitectl alerts and incidents, "09:01-09:21" (the text only:
+         * their CSV gives the two times). */
+        snprintf(buf, 2 * ISO8601_MAX, _("%s-%s"),
                  table_format_time(day_from != day_of ? TABLE_TIMESTAMP_MINUTE : TABLE_CLOCK, from, zone, a),
                  table_format_time(TABLE_CLOCK, to, zone, b));
 }
@@ -166,7 +168,10 @@ static const TableColumn verbs_alerts_alert_columns[] = {
 static int verbs_alerts_alert_row(Table *t, const AlertRow *a, const char *zone) {
         _cleanup_free_ char *ack = NULL;
         char recovery[2 * ISO8601_MAX];
-        const char *state = a->acknowledged > 0 ? "acknowledged" : a->escalated > 0 ? "OPEN, escalated" : "OPEN";
+        /* TRANSLATORS: an alert's STATE in respitectl alerts: acknowledged, or still open (escalated: sent on to
+         * more leads). */
+        const char *state = a->acknowledged > 0 ? _("acknowledged") :
+                            a->escalated > 0 ? _("OPEN, escalated") : _("OPEN");
 
         verbs_alerts_format_span(a->recovery_start, a->recovery_end, a->when, zone, recovery);
         if (verbs_alerts_format_ack(a->acknowledged, a->acknowledged_by, a->when, zone, &ack) < 0)
@@ -301,12 +306,23 @@ static const TableColumn verbs_alerts_incident_columns[] = {
         { N_("NOTE"),         NULL               },
 };
 
-/* "partly_taken" → "partly taken"; "" (not known) → "-". */
+/* The TAKEN column: "partly_taken" → "partly taken" ("一部取得"), in the
+ * reader's language; "" (not known) → "-"; another word (from a newer
+ * respited) with its "_" as spaces. */
 static int verbs_alerts_taken_words(const char *taken, char **ret) {
+        static const struct {
+                const char *value, *words;
+        } known[] = {
+                /* TRANSLATORS: whether a recovery break was taken, in respitectl incidents' TAKEN column. */
+                { "taken", N_("taken") }, { "partly_taken", N_("partly taken") }, { "not_taken", N_("not taken") },
+        };
         char *s;
 
         if (isempty(taken))
                 return strdup_to(ret, "-");
+        for (size_t i = 0; i < ELEMENTSOF(known); i++)
+                if (streq(taken, known[i].value))
+                        return strdup_to(ret, _(known[i].words));
         s = strdup(taken);
         if (!s)
                 return -ENOMEM;
@@ -443,7 +459,7 @@ int verb_incidents(char **args) {
         if (r < 0)
                 return r;
         if (arg_since && arg_from)
-                return log_error_errno(EINVAL, "--since is another name of --from: give one of them.");
+                return log_error_errno(EINVAL, "%s", _("--since is another name of --from: give one of them."));
         r = ctl_bus_open(&bus, &zone, &now);
         if (r < 0)
                 return r;
@@ -455,7 +471,7 @@ int verb_incidents(char **args) {
         if (r < 0)
                 return r;
         if (to > 0 && to <= from)
-                return log_error_errno(EINVAL, "--to must come after --from.");
+                return log_error_errno(EINVAL, "%s", _("--to must come after --from."));
 
         r = verbs_alerts_read_record(bus, from, to, arg_team ?: "", &pages, &rows, &n);
         if (r < 0)

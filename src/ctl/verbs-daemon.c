@@ -17,6 +17,7 @@
 #include "shared/bus-contract.h"
 #include "shared/i18n.h"
 #include "shared/log.h"
+#include "shared/reason-words.h"
 #include "shared/time-util.h"
 
 int verbs_daemon_print_table(const Table *t, const char *none) {
@@ -191,12 +192,28 @@ static void verbs_daemon_status_line(const char *label, const char *format, ...)
         putchar('\n');
 }
 
+/* FeedServer in the reader's words: "listening on 127.0.0.1:8080"
+ * ("127.0.0.1:8080で待ち受け中"), "off"; "retrying …" as respited says it
+ * (its reason, strerror(), is respited's). Returns buf or feed_server. */
+static const char *verbs_daemon_feed_server_words(const char *feed_server, char *buf, size_t size) {
+        static const char listening[] = "listening on ";
+
+        if (streq(feed_server, "off"))
+                /* TRANSLATORS: respitectl status, "Feeds over HTTP:": no feed server (feeds.listen empty). */
+                return _("off");
+        if (strncmp(feed_server, listening, strlen(listening)) != 0)
+                return feed_server;
+        /* TRANSLATORS: respitectl status, "Feeds over HTTP:": the address respited serves the feeds on. */
+        snprintf(buf, size, _("listening on %s"), feed_server + strlen(listening));
+        return buf;
+}
+
 /* "NAME: value" lines. */
 static void verbs_daemon_status_text(const DaemonStatus *s) {
         uint32_t counts[_BREAK_KIND_MAX] = {};
         bool warn = arg_color && s->violations > 0;
         bool retrying = arg_color && strncmp(s->feed_server, "retrying", 8) == 0;
-        char when[ISO8601_MAX];
+        char when[ISO8601_MAX], feeds[256];
 
         for (size_t i = 0; i < s->breaks.n; i++) {
                 BreakKind k = break_kind_from_string(s->breaks.items[i].kind);
@@ -230,7 +247,8 @@ static void verbs_daemon_status_text(const DaemonStatus *s) {
                 verbs_daemon_status_line(N_("Last action failure:"), "%s", s->action_failure);
         if (!isempty(s->feed_server))
                 verbs_daemon_status_line(N_("Feeds over HTTP:"), "%s%s%s", retrying ? ANSI_YELLOW : "",
-                                         s->feed_server, retrying ? ANSI_RESET : "");
+                                         verbs_daemon_feed_server_words(s->feed_server, feeds, sizeof feeds),
+                                         retrying ? ANSI_RESET : "");
         verbs_daemon_status_line(N_("Statutory violations:"), "%s%" PRIu32 "%s", warn ? ANSI_YELLOW : "",
                                  s->violations, warn ? ANSI_RESET : "");
         if (s->violations > 0)
@@ -350,7 +368,7 @@ static int verbs_daemon_operator_row(Table *t, const OperatorRow *o, const Agent
             table_add_string(t, shift) < 0 || table_add_time(t, TABLE_CLOCK, o->shift_start, zone) < 0 ||
             table_add_time(t, TABLE_CLOCK, o->shift_end, zone) < 0 ||
             table_add_time(t, TABLE_CLOCK, o->next_break, zone) < 0 ||
-            table_add_string(t, a ? a->state : NULL) < 0 ||
+            table_add_agent_state(t, a ? a->state : NULL) < 0 ||
             table_add_time(t, day_since != day_now ? TABLE_TIMESTAMP_MINUTE : TABLE_CLOCK, a ? a->since : 0,
                            zone) < 0)
                 return -ENOMEM;
@@ -512,8 +530,8 @@ int verb_schedule(char **args) {
         if (r >= 0)
                 r = time_parse_day(date, zone, &from, &to);
         if (r < 0)
-                return log_error_errno(EINVAL, "--date: expected a date such as 1999-01-04, today, tomorrow or "
-                                       "yesterday, got '%s'.", date);
+                return log_error_errno(EINVAL, _("--date: expected a date such as 1999-01-04, today, tomorrow or "
+                                                 "yesterday, got '%s'."), date);
 
         r = verbs_daemon_get_schedule(bus, args[1], from, to, &reply, &breaks, &n);
         if (r < 0)
@@ -565,27 +583,32 @@ static const ScheduleBreak *verbs_daemon_merged_into(const ScheduleBreak *before
         return found;
 }
 
+/* What the report gave, on stderr: lengths, the kind and the reason in the
+ * reader's words (table_format_duration(), reason_kind_words(),
+ * reason_translate()). */
 static void verbs_daemon_report_text(const char *id, const char *operator, const ScheduleBreak *granted,
                                      const ScheduleBreak *merged, const AgentRow *agent, const char *zone) {
+        _cleanup_free_ char *translated = granted ? reason_translate(granted->reason) : NULL;
+        const char *reason = translated ?: granted ? granted->reason : NULL;
         char a[ISO8601_MAX], z[ISO8601_MAX], length[DURATION_MAX];
 
         printf("%s\n", id);
         if (granted && agent && streq(agent->state, "on_call"))
                 fprintf(stderr, _("Recovery break for %s (%s), %s; %s is on a call since %s: it begins when the "
-                                  "call ends.\n"), operator, duration_format(granted->end - granted->start, length, sizeof length),
-                        granted->reason, operator, table_format_time(TABLE_CLOCK, agent->call_since ?: agent->since,
-                                                                      zone, a));
+                                  "call ends.\n"), operator,
+                        table_format_duration(granted->end - granted->start, length), reason, operator, table_format_time(TABLE_CLOCK, agent->call_since ?: agent->since, zone, a));
         else if (granted)
                 fprintf(stderr, _("Recovery break for %s: %s to %s (%s), %s.\n"), operator,
                         table_format_time(TABLE_TIMESTAMP_MINUTE, granted->start, zone, a),
                         table_format_time(TABLE_CLOCK, granted->end, zone, z),
-                        duration_format(granted->end - granted->start, length, sizeof length), granted->reason);
+                        table_format_duration(granted->end - granted->start, length), reason);
         else if (merged)
                 fprintf(stderr, _("No break of its own: it merged into %s's next break, the %s break of %s to %s "
                                   "(%s, %s), which now gives the recovery too. `respitectl schedule %s` shows the "
-                                  "day and why.\n"), operator, merged->kind, table_format_time(TABLE_TIMESTAMP_MINUTE, merged->start, zone, a),
+                                  "day and why.\n"), operator, reason_kind_words(merged->kind),
+                        table_format_time(TABLE_TIMESTAMP_MINUTE, merged->start, zone, a),
                         table_format_time(TABLE_CLOCK, merged->end, zone, z),
-                        duration_format(merged->end - merged->start, length, sizeof length), zone, operator);
+                        table_format_duration(merged->end - merged->start, length), zone, operator);
         else
                 fprintf(stderr, _("No break of its own: it adds points toward one. `respitectl schedule %s` shows "
                                   "the day and why.\n"), operator);
@@ -612,8 +635,8 @@ int verb_report(char **args) {
         if (arg_at) {
                 r = time_parse_iso8601(arg_at, zone, &when);
                 if (r < 0)
-                        return log_error_errno(EINVAL, "--at: expected an ISO 8601 time such as 1999-01-04T10:42:00, "
-                                               "got '%s'.", arg_at);
+                        return log_error_errno(EINVAL, _("--at: expected an ISO 8601 time such as "
+                                                         "1999-01-04T10:42:00, got '%s'."), arg_at);
         }
         since = (when ?: now) > USEC_PER_DAY ? (when ?: now) - USEC_PER_HOUR : 0;
         /* The day before, to tell the break a recovery merges into. Who
@@ -678,7 +701,7 @@ int verb_reload(char **args) {
                 return r;
         r = sd_bus_set_method_call_timeout(bus, VERBS_DAEMON_RELOAD_TIMEOUT);
         if (r < 0)
-                return log_error_errno(r, "Failed to set the time to wait for respited: %m");
+                return log_error_errno(r, _("Failed to set the time to wait for respited: %m"));
         r = ctl_bus_call(bus, BUS_METHOD_RELOAD, N_("reload respited"), NULL, NULL);
         if (r < 0)
                 return r;
@@ -719,7 +742,7 @@ static int verbs_daemon_feed_urls(char **args, bool rotate) {
         }
         printf("%s\n%s\n", url, webcal);
         if (rotate)
-                fprintf(stderr, "The old URL answers 404 from now on: subscribe again with the new one.\n");
+                fputs(_("The old URL answers 404 from now on: subscribe again with the new one.\n"), stderr);
         return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "ctl/respitectl.h"
 #include "ctl/verbs-internal.h"
 #include "ctl/verbs-team-day.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 bool verbs_team_day_wanted(void) {
@@ -83,14 +84,14 @@ int verbs_team_day_fetch(Plan **ret_plan, Coverage **ret_coverage, usec_t *ret_f
                 return r;
         r = verbs_daemon_resolve_date(arg_date, zone, now, date);
         if (r < 0)
-                return log_error_errno(r, "Failed to read the site's time zone '%s': %m", zone);
+                return log_error_errno(r, _("Failed to read the site's time zone '%s': %m"), zone);
         if (!arg_team) {
                 n = verbs_team_day_teams(bus, &reply, &teams);
                 if (n < 0)
                         return (int) n;
                 if (n == 0)
-                        return log_error_errno(EACCES, "respited shows you no operator, so no team: a team's "
-                                               "leads and root see its day (respite.conf(5), access).");
+                        return log_error_errno(EACCES, "%s", _("respited shows you no operator, so no team: a team's "
+                                                             "leads and root see its day (respite.conf(5), access)."));
         }
         for (ssize_t i = 0; i < n; i++) {
                 _cleanup_(plan_freep) Plan *day = NULL;

@@ -8,6 +8,7 @@
 #include "test-helpers.h"
 
 #include "ctl/format-table.h"
+#include "shared/i18n.h"
 
 /* What table_print_csv() (or another printer) writes on stdout. */
 static char *print_captured(int (*print)(const Table *t), const Table *t, int *ret) {
@@ -21,6 +22,10 @@ static char *print_captured(int (*print)(const Table *t), const Table *t, int *r
         stdout = saved;
         assert_int_equal(fclose(f), 0);
         return text;
+}
+
+static int table_print_plain(const Table *t) {
+        return table_print(t, false);
 }
 
 /* A record's columns: text shows TIME, OPERATOR, RECOVERY (a span), NOTE;
@@ -113,11 +118,67 @@ static void test_csv_record_bad_zone(void **state) {
         assert_string_equal(text, "");
 }
 
+/* A schedule's text: lengths and agent states as the reader says them. */
+static const TableColumn day_columns[] = {
+        { "LENGTH", "minutes" },
+        { "STATE",  "state"   },
+};
+
+static Table *day_table(void) {
+        Table *t = table_new(day_columns, ELEMENTSOF(day_columns));
+
+        assert_non_null(t);
+        assert_int_equal(table_add_duration(t, 20 * USEC_PER_MINUTE), 0);
+        assert_int_equal(table_add_agent_state(t, "on_call"), 0);
+        assert_int_equal(table_add_duration(t, 65 * USEC_PER_MINUTE), 0);
+        assert_int_equal(table_add_agent_state(t, "paused"), 0);
+        assert_int_equal(table_add_duration(t, USEC_PER_HOUR), 0);
+        assert_int_equal(table_add_agent_state(t, "dancing"), 0);
+        return t;
+}
+
+static void test_lengths_and_states(void **state) {
+        _cleanup_(table_freep) Table *t = day_table();
+        _cleanup_free_ char *en = NULL, *ja = NULL, *csv = NULL;
+        char buf[DURATION_MAX];
+        char *saved = NULL;
+        int r;
+
+        /* English: as duration_format() writes them, the states as they are. */
+        en = print_captured(table_print_plain, t, &r);
+        assert_int_equal(r, 0);
+        assert_string_equal(en,
+                            "LENGTH   STATE\n"
+                            "20min    on_call\n"
+                            "1h 5min  paused\n"
+                            "1h       dancing\n");
+        /* What has no whole minutes, none, or a day or more keeps duration_format()'s units. */
+        assert_string_equal(table_format_duration(90 * USEC_PER_SEC, buf), "1min 30s");
+        assert_string_equal(table_format_duration(0, buf), "0s");
+        assert_string_equal(table_format_duration(25 * USEC_PER_HOUR, buf), "1d 1h");
+
+        /* Japanese: 20分, 1時間5分, 通話中; CSV keeps the machine values. */
+        assert_int_equal(use_build_catalogues(state), 0);
+        assert_int_equal(i18n_language_push("ja", &saved), 0);
+        ja = print_captured(table_print_plain, t, &r);
+        assert_int_equal(r, 0);
+        assert_string_equal(ja,
+                            "長さ      状態\n"
+                            "20分      通話中\n"
+                            "1時間5分  離席中\n"
+                            "1時間     dancing\n");
+        csv = print_captured(table_print_csv, t, &r);
+        assert_int_equal(r, 0);
+        assert_string_equal(csv, "minutes,state\n20min,on_call\n1h 5min,paused\n1h,dancing\n");
+        i18n_language_pop(saved);
+}
+
 int main(void) {
         static const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_csv_text),
                 cmocka_unit_test(test_csv_record),
                 cmocka_unit_test(test_csv_record_bad_zone),
+                cmocka_unit_test(test_lengths_and_states),
         };
 
         return run_tests_in_zone(tests, "America/Sao_Paulo");

@@ -208,8 +208,9 @@ static const char *verbs_daemon_feed_server_words(const char *feed_server, char 
         return buf;
 }
 
-/* "NAME: value" lines. */
-static void verbs_daemon_status_text(const DaemonStatus *s) {
+/* "NAME: value" lines. Returns 0, or -ENOMEM logged. */
+static int verbs_daemon_status_text(const DaemonStatus *s) {
+        _cleanup_free_ char *teams = NULL, *shifts = NULL;
         uint32_t counts[_BREAK_KIND_MAX] = {};
         bool warn = arg_color && s->violations > 0;
         bool retrying = arg_color && strncmp(s->feed_server, "retrying", 8) == 0;
@@ -227,8 +228,12 @@ static void verbs_daemon_status_text(const DaemonStatus *s) {
         verbs_daemon_status_line(N_("Policy:"), _("%s (statutory preset %s)"), s->policy,
                                  isempty(s->preset) ? _("none") : s->preset);
         verbs_daemon_status_line(N_("Time zone:"), _("%s; the daemon's clock says %s"), s->zone, when);
-        verbs_daemon_status_line(N_("Operators:"), _("%" PRIu32 " in %" PRIu32 " teams; %" PRIu32 " shifts today"),
-                                 s->operators, s->teams, s->shifts);
+        if (asprintf(&teams, P_("%" PRIu32 " in %" PRIu32 " team", "%" PRIu32 " in %" PRIu32 " teams", s->teams),
+                     s->operators, s->teams) < 0 ||
+            asprintf(&shifts, P_("%" PRIu32 " shift today", "%" PRIu32 " shifts today", s->shifts), s->shifts) < 0)
+                return log_oom();
+        /* TRANSLATORS: status's operators: "12 in 3 teams", "12 shifts today". */
+        verbs_daemon_status_line(N_("Operators:"), _("%s; %s"), teams, shifts);
         /* Counts by kind and of incidents: for leads and root. */
         if (s->breaks.given) {
                 verbs_daemon_status_line(N_("Breaks today:"),
@@ -254,6 +259,7 @@ static void verbs_daemon_status_text(const DaemonStatus *s) {
         if (s->violations > 0)
                 fprintf(stderr, _("Some shifts cannot hold their statutory breaks: `respitectl plan --metrics` "
                                   "with the same roster shows which; the daemon's log names them.\n"));
+        return 0;
 }
 
 int verb_status(char **args) {
@@ -275,8 +281,7 @@ int verb_status(char **args) {
                 return ctl_bus_log_read_error(r);
         if (arg_json)
                 return verbs_daemon_status_json(&s);
-        verbs_daemon_status_text(&s);
-        return 0;
+        return verbs_daemon_status_text(&s);
 }
 
 /* ---- operators ---- */

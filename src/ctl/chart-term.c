@@ -298,27 +298,16 @@ static void chart_format_offset(int offset, char buf[static 16]) {
                 snprintf(buf, 16, "UTC%c%02u:%02u", offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
 }
 
-/* The weekdays as civil_time_weekday() names them, for po/. */
-static const char * const chart_weekdays[] = {
-        N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"),
-};
-
 /* "Monday 1999-01-04", "1999-01-04（月）": the local day of t in zone, in
  * the reader's language. */
-static int chart_format_day(usec_t t, const char *zone, char buf[static 64]) {
-        const char *weekday;
+static int chart_format_day(usec_t t, const char *zone, char buf[static CIVIL_DAY_MAX]) {
         CivilTime c;
         int r;
 
         r = utc_to_civil(t, zone, &c);
         if (r < 0)
                 return r;
-        weekday = civil_time_weekday(&c);
-        for (size_t i = 0; i < ELEMENTSOF(chart_weekdays); i++)
-                if (streq(weekday, chart_weekdays[i]))
-                        weekday = _(chart_weekdays[i]);
-        /* TRANSLATORS: a day: its weekday, year, month and day ("Monday 1999-01-04"). */
-        snprintf(buf, 64, _("%1$s %2$04d-%3$02d-%4$02d"), weekday, c.year, c.month, c.day);
+        civil_time_format_day(&c, buf);
         return 0;
 }
 
@@ -366,7 +355,7 @@ static int chart_header(ChartPen *p, unsigned width, const char *team, const Int
                         usec_t step, bool shifts, const char *zone) {
         _cleanup_free_ char *title = NULL, *summary = NULL;
         _cleanup_free_ char *what = NULL;
-        char day[64], first[16], last[16], from[ISO8601_MAX], to[ISO8601_MAX];
+        char day[CIVIL_DAY_MAX], first[16], last[16], from[ISO8601_MAX], to[ISO8601_MAX];
         int offset_first, offset_last, r;
         usec_t day_start, day_end;
         uint64_t shortfall = 0;
@@ -451,7 +440,7 @@ static int chart_team_day(ChartPen *p, const Plan *plan, const Coverage *coverag
         required = chart_required_span(coverage, team, lo, hi, &s2, &e2);
         if (!shifts && !required) {
                 _cleanup_free_ char *text = NULL;
-                char day[64];
+                char day[CIVIL_DAY_MAX];
 
                 r = chart_format_day(lo, zone, day);
                 if (r < 0)

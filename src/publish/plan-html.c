@@ -428,22 +428,13 @@ static int plan_html_axis(PlanHtmlAxis *a, usec_t start, usec_t end) {
         return 0;
 }
 
-/* The weekdays as civil_time_weekday() names them, for po/. */
-static const char * const plan_html_weekdays[] = {
-        N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"),
-};
-
 /* A yyyymmdd day in the reader's words: "Monday 1999-01-04",
  * "1999-01-04（月）". */
 static void plan_html_print_day(FILE *f, int day) {
         CivilTime c = { .year = day / 10000, .month = day / 100 % 100, .day = day % 100 };
-        const char *weekday = civil_time_weekday(&c);
+        char buf[CIVIL_DAY_MAX];
 
-        for (size_t i = 0; i < ELEMENTSOF(plan_html_weekdays); i++)
-                if (streq(weekday, plan_html_weekdays[i]))
-                        weekday = _(plan_html_weekdays[i]);
-        /* TRANSLATORS: a day: its weekday, year, month and day ("Monday 1999-01-04"). */
-        fprintf(f, _("%1$s %2$04d-%3$02d-%4$02d"), weekday, c.year, c.month, c.day);
+        fputs(civil_time_format_day(&c, buf), f);
 }
 
 /* The operator-minutes d is short of its requirement, and those it

@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <time.h>
 
+#include "shared/i18n.h"
 #include "shared/time-util.h"
 
 #define SEC_PER_DAY 86400
@@ -149,15 +151,19 @@ int64_t civil_time_to_seconds(const CivilTime *c) {
                c->second;
 }
 
-const char *civil_time_weekday(const CivilTime *c) {
-        static const char * const names[7] = {
-                "Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday",
+const char *civil_time_format_day(const CivilTime *c, char buf[static CIVIL_DAY_MAX]) {
+        /* From a Thursday, as 1970-01-01 was. */
+        static const char * const weekdays[7] = {
+                N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"), N_("Monday"), N_("Tuesday"),
+                N_("Wednesday"),
         };
         CivilTime day = { .year = c->year, .month = c->month, .day = c->day };
         int64_t days = civil_time_to_seconds(&day) / 86400;
 
-        /* 1970-01-01 was a Thursday. */
-        return names[((days % 7) + 7) % 7];
+        /* TRANSLATORS: a day: its weekday, year, month and day ("Monday 1999-01-04"). */
+        snprintf(buf, CIVIL_DAY_MAX, _("%1$s %2$04d-%3$02d-%4$02d"), _(weekdays[((days % 7) + 7) % 7]), c->year,
+                 c->month, c->day);
+        return buf;
 }
 
 CivilTime civil_time_from_seconds(int64_t s) {

@@ -37,8 +37,10 @@ bool civil_time_is_valid(const CivilTime *c) _pure_;
  * arithmetic on civil times (a night shift's civil length); and back. c must
  * be valid (civil_time_is_valid()). */
 int64_t civil_time_to_seconds(const CivilTime *c) _pure_;
-/* The English name of c's day of the week ("Monday"), from its date. */
-const char *civil_time_weekday(const CivilTime *c) _pure_;
+/* The day of c in the reader's language (po/): its weekday and date,
+ * "Monday 1999-01-04", "1999-01-04（月）"; into buf, which it returns. */
+#define CIVIL_DAY_MAX 64
+const char *civil_time_format_day(const CivilTime *c, char buf[static CIVIL_DAY_MAX]);
 CivilTime civil_time_from_seconds(int64_t s);
 
 /* Convert a civil time in zone to UTC. A time that falls in a DST gap is

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "shared/i18n.h"
 #include "shared/time-util.h"
 #include "test-helpers.h"
 
@@ -260,6 +261,30 @@ static void test_duration_format(void **state) {
         assert_int_equal(d, 3723 * USEC_PER_SEC);
 }
 
+/* A day with its weekday, in English and in Japanese, across 1970 and
+ * a leap day. */
+static void test_format_day(void **state) {
+        static const struct {
+                CivilTime c;
+                const char *en, *ja;
+        } cases[] = {
+                { { .year = 1999, .month = 1, .day = 4 },   "Monday 1999-01-04",    "1999-01-04（月）" },
+                { { .year = 1970, .month = 1, .day = 1 },   "Thursday 1970-01-01",  "1970-01-01（木）" },
+                { { .year = 1969, .month = 12, .day = 31 }, "Wednesday 1969-12-31", "1969-12-31（水）" },
+                { { .year = 2028, .month = 2, .day = 29 },  "Tuesday 2028-02-29",   "2028-02-29（火）" },
+                { { .year = 2026, .month = 12, .day = 6 },  "Sunday 2026-12-06",    "2026-12-06（日）" },
+        };
+        char buf[CIVIL_DAY_MAX], *saved = NULL;
+
+        assert_int_equal(use_build_catalogues(state), 0);
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                assert_string_equal(civil_time_format_day(&cases[i].c, buf), cases[i].en);
+        assert_int_equal(i18n_language_push("ja", &saved), 0);
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                assert_string_equal(civil_time_format_day(&cases[i].c, buf), cases[i].ja);
+        i18n_language_pop(saved);
+}
+
 int main(void) {
         static const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_parse_offsets),
@@ -272,6 +297,7 @@ int main(void) {
                 cmocka_unit_test(test_format),
                 cmocka_unit_test(test_duration_parse),
                 cmocka_unit_test(test_duration_format),
+                cmocka_unit_test(test_format_day),
         };
 
         /* A machine zone unlike every site in the tests: UTC+12:45/+13:45. */

@@ -160,6 +160,9 @@ answers "an action whose program does not exist: named, exit 1" 1 \
 answers "an action that is a directory: named, exit 1" 1 \
         "actions.break_end: cannot run '$tmp': not a regular file" \
         "$bin/respited" --check-config --config "$tmp/actions.conf"
+answers "... in Japanese under LANGUAGE=ja" 1 \
+        "actions.break_end: '$tmp'を実行できません: 通常のファイルではありません" \
+        ja "$bin/respited" --check-config --config "$tmp/actions.conf"
 
 answers "unknown category in an incident CSV: row skipped, known ones listed" 0 \
         "incidents-duplicate-id.csv:4: unknown category 'shouting' \(known: .*threat" \

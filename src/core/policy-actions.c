@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <stddef.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/policy-actions.h"
 #include "shared/i18n.h"
+#include "shared/log.h"
+#include "shared/string-table.h"
 
 /* A command: [ "/usr/lib/respite/actions/asterisk-ami", "pause" ], run
  * without a shell, its first word an absolute path (respited's PATH is not
@@ -46,3 +51,33 @@ const PolicySetting policy_actions_settings[] = {
         SETTING("retry_delay", policy_parse_duration, A(retry_delay)),
         SETTINGS_END,
 };
+
+/* The events, named as their settings of the actions group. */
+static const char * const action_event_table[_ACTION_EVENT_MAX] = {
+        [ACTION_BREAK_START] = "break_start",
+        [ACTION_BREAK_END]   = "break_end",
+        [ACTION_BREAK_DUE]   = "break_due",
+};
+DEFINE_STRING_TABLE_LOOKUP(action_event, ActionEvent);
+
+int policy_actions_check(const ActionSettings *s) {
+        int r = 0;
+
+        for (ActionEvent e = 0; e < _ACTION_EVENT_MAX; e++) {
+                const char *program = s->argv[e] ? s->argv[e][0] : NULL;
+                struct stat st;
+
+                if (!program)
+                        continue;
+                if (stat(program, &st) < 0 || access(program, X_OK) < 0)
+                        log_warning_errno(errno, _("actions.%s: cannot run '%s': %m"), action_event_to_string(e),
+                                          program);
+                else if (!S_ISREG(st.st_mode))
+                        log_warning(_("actions.%s: cannot run '%s': not a regular file"), action_event_to_string(e),
+                                    program);
+                else
+                        continue;
+                r = -ENOEXEC;
+        }
+        return r;
+}

@@ -181,6 +181,13 @@ typedef struct Policy {
 Policy *policy_free(Policy *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Policy *, policy_free);
 
+/* Whether every command of the actions group can be run now: its program
+ * an executable regular file (the parser checked it is an absolute path).
+ * Each that cannot is logged as a warning in the reader's language,
+ * "actions.break_start: cannot run '/usr/lib/…/asterisk-cli': No such file
+ * or directory". Returns 0, or -ENOEXEC when one cannot. */
+int policy_actions_check(const ActionSettings *s);
+
 /* Parse the policy file at path. Relative @include paths and relative source
  * paths resolve against the file's directory. On error returns a negative
  * errno and, when ret_error is given, a message "FILE:LINE: what was

@@ -2,7 +2,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,13 +9,6 @@
 #include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/time-util.h"
-
-static const char * const action_event_table[_ACTION_EVENT_MAX] = {
-        [ACTION_BREAK_START] = "break_start",
-        [ACTION_BREAK_END]   = "break_end",
-        [ACTION_BREAK_DUE]   = "break_due",
-};
-DEFINE_STRING_TABLE_LOOKUP(action_event, ActionEvent);
 
 /* A line of an action's output longer than this is logged in pieces. */
 #define ACTIONS_LINE_MAX 2048
@@ -592,28 +584,6 @@ Actions *actions_free(Actions *a) {
         free(a->last_why);
         sd_event_unref(a->event);
         return mfree(a);
-}
-
-int actions_check_settings(const ActionSettings *s) {
-        int r = 0;
-
-        for (ActionEvent e = 0; e < _ACTION_EVENT_MAX; e++) {
-                const char *program = s->argv[e] ? s->argv[e][0] : NULL;
-                struct stat st;
-
-                if (!program)
-                        continue;
-                if (stat(program, &st) < 0 || access(program, X_OK) < 0)
-                        log_warning_errno(errno, "actions.%s: cannot run '%s': %m", action_event_to_string(e),
-                                          program);
-                else if (!S_ISREG(st.st_mode))
-                        log_warning("actions.%s: cannot run '%s': not a regular file", action_event_to_string(e),
-                                    program);
-                else
-                        continue;
-                r = -ENOEXEC;
-        }
-        return r;
 }
 
 int actions_set_settings(Actions *a, const ActionSettings *s) {

@@ -131,13 +131,6 @@ int actions_new(sd_event *e, const Clock *clock, Actions **ret);
 Actions *actions_free(Actions *a);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Actions *, actions_free);
 
-/* Whether every command of s can be run now: its program an executable
- * regular file (the policy checked it is an absolute path). Each that
- * cannot is logged as a warning, "actions.break_start: cannot run
- * '/usr/lib/…/asterisk-cli': No such file or directory". Returns 0, or
- * -ENOEXEC when one cannot. */
-int actions_check_settings(const ActionSettings *s);
-
 /* Take a copy of s (on start and on every reload). Runs in flight keep the
  * command, timeout and retries they started with; runs asked for afterwards
  * use the new ones. Returns 0 or -ENOMEM (a keeps its old settings). */

@@ -51,7 +51,7 @@ int check_config_run(const char *config, bool user, char * const *rosters, char 
                 if (n_sandbox < 0)
                         return log_oom();
         }
-        if (actions_check_settings(&p->actions) < 0 || in.n_failed > 0 || in.n_skipped > 0)
+        if (policy_actions_check(&p->actions) < 0 || in.n_failed > 0 || in.n_skipped > 0)
                 return -EINVAL;
         if (n_sandbox > 0)
                 printf(P_("%s: policy, sources and actions are valid; respited.service would not read or write "

@@ -129,7 +129,7 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
                 return log_oom();
         /* Runs already begun keep their settings. */
         if (policy) {
-                (void) actions_check_settings(&(*policy)->actions);
+                (void) policy_actions_check(&(*policy)->actions);
                 if (actions_set_settings(m->actions, &(*policy)->actions) < 0)
                         return log_oom();
         }
@@ -503,7 +503,7 @@ int manager_load(Manager *m) {
                 return log_error_errno(r, "%s", error ?: "Failed to load the policy.");
         log_info("Policy '%s': zone %s, statutory preset %s.", m->config_path, m->policy->timezone,
                  m->policy->statutory.name);
-        (void) actions_check_settings(&m->policy->actions);
+        (void) policy_actions_check(&m->policy->actions);
         r = actions_set_settings(m->actions, &m->policy->actions);
         if (r < 0)
                 return log_oom();

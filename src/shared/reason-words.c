@@ -77,6 +77,30 @@ static const char *reason_rule_words(const char *rule) {
         return rule;
 }
 
+/* The sources of the shipped presets that give one in Japanese
+ * (conf/presets/jp*.conf: source_ja; po/ translates them the same, which
+ * test-planner-statutory checks): a reader without the policy names the law
+ * in its own words too. */
+static const char * const reason_source_table[] = {
+        /* TRANSLATORS: a law, as conf/presets/jp.conf names it (source, and source_ja in Japanese). */
+        N_("Labour Standards Act art. 34(1); Enforcement Rule art. 31"),
+        /* TRANSLATORS: a law and a guideline, as conf/presets/jp-vdt.conf names them (source, and source_ja). */
+        N_("Labour Standards Act art. 34(1); MHLW information-device work guideline (2019, rev. 2021)"),
+};
+
+/* The law a statutory reason names in the reader's words: lookup's, else
+ * the shipped presets', else as written. */
+static const char *reason_source_words(const char *source, const ReasonLookup *lookup) {
+        const char *words = lookup && lookup->source ? lookup->source(source, lookup->userdata) : NULL;
+
+        if (words)
+                return words;
+        for (size_t k = 0; k < ELEMENTSOF(reason_source_table); k++)
+                if (streq(source, reason_source_table[k]))
+                        return _(reason_source_table[k]);
+        return source;
+}
+
 #define REASON_LENGTH_MAX 64
 
 /* A length of minutes in the reader's words: "1h 5min", "1時間5分". Returns buf. */
@@ -165,7 +189,7 @@ static char *reason_words(const char *reason, const ReasonLookup *lookup);
 static char *reason_parsed_words(const ReasonParsed *p, const ReasonLookup *lookup) {
         char a[REASON_LENGTH_MAX], b[REASON_LENGTH_MAX];
         _cleanup_free_ char *inner = NULL, *base = NULL;
-        const char *source, *words;
+        const char *words;
         char *s = NULL;
         int r = -1;
 
@@ -218,12 +242,11 @@ static char *reason_parsed_words(const ReasonParsed *p, const ReasonLookup *look
                              reason_length_words(p->fields[1], a), reason_length_words(p->fields[2], b));
                 break;
         case REASON_STATUTORY_TOTAL_SOURCE:
-                source = lookup && lookup->source ? lookup->source(p->fields[3], lookup->userdata) : NULL;
                 /* TRANSLATORS: a statutory break's reason; %1$s the rule ("meal break"), %2$s the
                  * length the law asks ("45min"), %3$s the working time ("6h"), %4$s the law. */
                 r = asprintf(&s, _("Statutory %s: %s for more than %s of work (%s)"), reason_rule_words(p->fields[0]),
                              reason_length_words(p->fields[1], a), reason_length_words(p->fields[2], b),
-                             source ?: p->fields[3]);
+                             reason_source_words(p->fields[3], lookup));
                 break;
         case REASON_STATUTORY_STRETCH:
                 /* TRANSLATORS: a statutory break's reason; %1$s the rule ("pause from screen work"),
@@ -232,11 +255,10 @@ static char *reason_parsed_words(const ReasonParsed *p, const ReasonLookup *look
                              reason_length_words(p->fields[1], a));
                 break;
         case REASON_STATUTORY_STRETCH_SOURCE:
-                source = lookup && lookup->source ? lookup->source(p->fields[2], lookup->userdata) : NULL;
                 /* TRANSLATORS: a statutory break's reason; %1$s the rule ("pause from screen work"),
                  * %2$s the longest work the law allows without one ("1h"), %3$s the law. */
                 r = asprintf(&s, _("Statutory %s after %s of work (%s)"), reason_rule_words(p->fields[0]),
-                             reason_length_words(p->fields[1], a), source ?: p->fields[2]);
+                             reason_length_words(p->fields[1], a), reason_source_words(p->fields[2], lookup));
                 break;
         case REASON_PLANNED:
                 r = asprintf(&s, "%s", _("Planned in the roster"));

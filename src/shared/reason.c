@@ -10,16 +10,13 @@
 #include "shared/reason.h"
 #include "shared/util.h"
 
-/* Reasons nest (a merge carries a recovery, an interrupted recovery its
- * first part's reason): at most this deep. */
-#define REASON_DEPTH_MAX 3
-
 /* Each shape: what the planner writes (printf), and a letter for each of
  * its conversions, what that field may hold (reason_field_is_valid()):
  *   t  text (the site's label)      s  text (the law's name)
  *   n  a name (a category, a rule)  u  an unsigned number
  *   d  a length, duration_format()  c  counts: "2 repeat_caller, 1 other"
  *   b  a statutory or planned reason   r  a recovery's reason
+ *   o  a recovery's first reason (not "rest of …")
  * reason_parse() tries them in the order of reason.h. */
 static const struct {
         const char *format, *fields;
@@ -29,7 +26,7 @@ static const struct {
         [REASON_INCIDENT]                 = { "after %s (%s)",                                   "tn"   },
         [REASON_POINTS]                   = { "after %s incidents in %u min (%u points)",        "cuu"  },
         [REASON_POINTS_AT_ONCE]           = { "after %s incidents at once (%u points)",          "cu"   },
-        [REASON_INTERRUPTED]              = { "rest of the recovery interrupted by a call (%s)", "r"    },
+        [REASON_INTERRUPTED]              = { "rest of the recovery interrupted by a call (%s)", "o"    },
         [REASON_STATUTORY_TOTAL]          = { "statutory %s: %s for more than %s of work",       "ndd"  },
         [REASON_STATUTORY_TOTAL_SOURCE]   = { "statutory %s: %s for more than %s of work (%s)",  "ndds" },
         [REASON_STATUTORY_STRETCH]        = { "statutory %s: a break after %s of work",          "nd"   },
@@ -111,7 +108,24 @@ void reason_parsed_done(ReasonParsed *p) {
         *p = (ReasonParsed) { .shape = _REASON_SHAPE_INVALID };
 }
 
-static ReasonShape reason_parse_at(const char *reason, unsigned depth, ReasonParsed *ret);
+bool reason_shape_is_recovery(ReasonShape shape) {
+        return shape == REASON_LONG_CALL || shape == REASON_INCIDENT || shape == REASON_POINTS ||
+               shape == REASON_POINTS_AT_ONCE || shape == REASON_INTERRUPTED;
+}
+
+/* Which shapes a nested field may hold (a bit a shape). */
+#define REASON_SHAPE_BIT(s) (1u << (s))
+#define REASON_BASE_SHAPES                                                                    \
+        (REASON_SHAPE_BIT(REASON_STATUTORY_TOTAL) | REASON_SHAPE_BIT(REASON_STATUTORY_TOTAL_SOURCE) | \
+         REASON_SHAPE_BIT(REASON_STATUTORY_STRETCH) | REASON_SHAPE_BIT(REASON_STATUTORY_STRETCH_SOURCE) | \
+         REASON_SHAPE_BIT(REASON_PLANNED))
+#define REASON_FIRST_SHAPES                                                                   \
+        (REASON_SHAPE_BIT(REASON_LONG_CALL) | REASON_SHAPE_BIT(REASON_INCIDENT) |             \
+         REASON_SHAPE_BIT(REASON_POINTS) | REASON_SHAPE_BIT(REASON_POINTS_AT_ONCE))
+#define REASON_RECOVERY_SHAPES (REASON_FIRST_SHAPES | REASON_SHAPE_BIT(REASON_INTERRUPTED))
+#define REASON_ALL_SHAPES ((1u << _REASON_SHAPE_MAX) - 1)
+
+static ReasonShape reason_parse_at(const char *reason, unsigned shapes, ReasonParsed *ret);
 
 static bool reason_is_name(const char *s, size_t n) {
         if (n == 0)
@@ -149,27 +163,14 @@ static bool reason_is_counts(const char *s, size_t n) {
         }
 }
 
-bool reason_shape_is_recovery(ReasonShape shape) {
-        return shape == REASON_LONG_CALL || shape == REASON_INCIDENT || shape == REASON_POINTS ||
-               shape == REASON_POINTS_AT_ONCE || shape == REASON_INTERRUPTED;
-}
-
-static bool reason_is_nested(const char *s, size_t n, unsigned depth, bool recovery) {
+static bool reason_is_nested(const char *s, size_t n, unsigned shapes) {
         _cleanup_free_ char *sub = strndup(s, n);
-        ReasonShape shape;
 
-        if (!sub || depth >= REASON_DEPTH_MAX)
-                return false;
-        shape = reason_parse_at(sub, depth + 1, NULL);
-        if (shape < 0)
-                return false;
-        if (recovery)
-                return reason_shape_is_recovery(shape);
-        return shape != REASON_ALSO_RECOVERY && !reason_shape_is_recovery(shape);
+        return sub && reason_parse_at(sub, shapes, NULL) >= 0;
 }
 
 /* Whether the n bytes at s may be a field of kind (reason_shapes' letters). */
-static bool reason_field_is_valid(char kind, const char *s, size_t n, unsigned depth) {
+static bool reason_field_is_valid(char kind, const char *s, size_t n) {
         switch (kind) {
         case 't':
         case 's':
@@ -183,8 +184,11 @@ static bool reason_field_is_valid(char kind, const char *s, size_t n, unsigned d
         case 'c':
                 return reason_is_counts(s, n);
         case 'b':
+                return reason_is_nested(s, n, REASON_BASE_SHAPES);
         case 'r':
-                return reason_is_nested(s, n, depth, kind == 'r');
+                return reason_is_nested(s, n, REASON_RECOVERY_SHAPES);
+        case 'o':
+                return reason_is_nested(s, n, REASON_FIRST_SHAPES);
         default:
                 return false;
         }
@@ -196,41 +200,60 @@ typedef struct ReasonSpans {
 } ReasonSpans;
 
 /* Whether s has the shape of format from its k-th conversion on (fields[k]
- * its kind); the fields' spans into spans. Each field is tried from its
- * shortest, ending where the literal after it in format begins. */
-static bool reason_match(const char *format, const char *fields, size_t k, const char *s, unsigned depth,
-                         ReasonSpans *spans) {
-        size_t n;
+ * its kind); the fields' spans into spans. A field ends where the whole
+ * literal after it in format is found (the last one, where the closing
+ * literal ends s), tried from the shortest: at most one try per occurrence
+ * of that literal, and nested reasons only of the shapes their kind allows,
+ * so a reason is read in time near its length squared. */
+static bool reason_match(const char *format, const char *fields, size_t k, const char *s, ReasonSpans *spans) {
+        const char *next = strchrnul(format, '%');
+        char literal[64];
+        size_t n, len;
 
-        for (; *format != '%'; format++, s++) {
-                if (*format == '\0')
-                        return *s == '\0';
-                if (*format != *s)
-                        return false;
-        }
+        if (strncmp(s, format, next - format) != 0)
+                return false;
+        s += next - format;
+        format = next;
+        if (*format == '\0')
+                return *s == '\0';
         if (k >= REASON_FIELDS_MAX || fields[k] == '\0')
                 return false;
         format += 1 + strspn(format + 1, "l") + 1;     /* "%s", "%u", "%llu" */
+        next = strchrnul(format, '%');
+        len = next - format;
         n = strlen(s);
-        for (size_t len = 1; len <= n; len++) {
-                if (s[len] != *format)
-                        continue;
-                if (!reason_field_is_valid(fields[k], s, len, depth) ||
-                    !reason_match(format, fields, k + 1, s + len, depth, spans))
+        if (*next == '\0') {
+                /* The last field, then the closing literal (or nothing). */
+                if (n <= len || !streq(s + n - len, format) || !reason_field_is_valid(fields[k], s, n - len))
+                        return false;
+                spans->start[k] = s;
+                spans->length[k] = n - len;
+                return true;
+        }
+        /* Formats never put two conversions side by side: len > 0. */
+        if (len == 0 || len >= sizeof(literal))
+                return false;
+        memcpy(literal, format, len);
+        literal[len] = '\0';
+        for (const char *e = s + 1; (e = strstr(e, literal)); e++) {
+                if (!reason_field_is_valid(fields[k], s, e - s) || !reason_match(format, fields, k + 1, e, spans))
                         continue;
                 spans->start[k] = s;
-                spans->length[k] = len;
+                spans->length[k] = e - s;
                 return true;
         }
         return false;
 }
 
-static ReasonShape reason_parse_at(const char *reason, unsigned depth, ReasonParsed *ret) {
+static ReasonShape reason_parse_at(const char *reason, unsigned shapes, ReasonParsed *ret) {
+        if (strlen(reason) > REASON_LENGTH_MAX)
+                return -EBADMSG;
         for (ReasonShape shape = 0; shape < _REASON_SHAPE_MAX; shape++) {
                 ReasonSpans spans = {};
                 size_t n = strlen(reason_shapes[shape].fields);
 
-                if (!reason_match(reason_shapes[shape].format, reason_shapes[shape].fields, 0, reason, depth, &spans))
+                if (!(shapes & REASON_SHAPE_BIT(shape)) ||
+                    !reason_match(reason_shapes[shape].format, reason_shapes[shape].fields, 0, reason, &spans))
                         continue;
                 if (!ret)
                         return shape;
@@ -249,7 +272,7 @@ static ReasonShape reason_parse_at(const char *reason, unsigned depth, ReasonPar
 }
 
 int reason_parse(const char *reason, ReasonParsed *ret) {
-        ReasonShape shape = reason_parse_at(reason, 0, ret);
+        ReasonShape shape = reason_parse_at(reason, REASON_ALL_SHAPES, ret);
 
         return shape < 0 ? (int) shape : 0;
 }

@@ -49,8 +49,12 @@ typedef struct ReasonParsed {
 
 void reason_parsed_done(ReasonParsed *p);
 
+/* Reasons longer than this are not the planner's (reason_parse()). */
+#define REASON_LENGTH_MAX 8192
+
 /* The shape and fields of reason. Returns 0, -EBADMSG when reason has no
- * shape of the table (not the planner's), or -ENOMEM. */
+ * shape of the table (not the planner's) or is longer than
+ * REASON_LENGTH_MAX, or -ENOMEM. */
 int reason_parse(const char *reason, ReasonParsed *ret);
 
 /* The writers of the planner. Each sets *ret to a malloc'ed reason of its

@@ -12,6 +12,7 @@
 
 #include "test-helpers.h"
 
+#include "shared/clock.h"
 #include "shared/i18n.h"
 #include "shared/reason-words.h"
 #include "shared/reason.h"
@@ -48,8 +49,7 @@ static const struct {
         [REASON_STATUTORY_TOTAL_SOURCE] = {
                 "statutory break: 45min for more than 3h 29min of work (Labour Standards Act art. 34(1); "
                 "Enforcement Rule art. 31)",
-                "法律で定められた休憩（3時間29分を超える労働に45分、Labour Standards Act art. 34(1); "
-                "Enforcement Rule art. 31）" },
+                "法律で定められた休憩（3時間29分を超える労働に45分、労働基準法第34条第1項、労働基準法施行規則第31条）" },
         [REASON_STATUTORY_STRETCH] = {
                 "statutory lunch: a break after 6h of work",
                 "法律で定められた昼休憩（6時間続けて働いた後）" },
@@ -179,6 +179,41 @@ static void test_parse_fields(void **state) {
                                       "the roster", &p), -EBADMSG);
 }
 
+/* Reasons built to make a reader backtrack (many "; also recovery ", " (",
+ * ";"), 8 KiB each, are read at once (each took minutes before the
+ * literals after a field were matched whole), and longer ones are not
+ * the planner's. */
+static void test_parse_hostile(void **state) {
+        static const char * const pieces[] = {
+                "; also recovery rest of the recovery interrupted by a call (after x (y",
+                "a (b) ",
+                ";",
+                "; also recovery planned in the roster",
+        };
+        usec_t begin = now_usec(CLOCK_MONOTONIC);
+
+        for (size_t i = 0; i < ELEMENTSOF(pieces); i++) {
+                _cleanup_(reason_parsed_done) ReasonParsed p = {};
+                _cleanup_free_ char *s = malloc(REASON_LENGTH_MAX + 1);
+                size_t n;
+
+                assert_non_null(s);
+                strcpy(s, i == 1 ? "after " : "statutory a: 1h for more than 1h of work (");
+                n = strlen(s);
+                while (n + strlen(pieces[i]) + 1 <= REASON_LENGTH_MAX) {
+                        strcpy(s + n, pieces[i]);
+                        n += strlen(pieces[i]);
+                }
+                strcpy(s + n, ")");
+                (void) reason_parse(s, &p);
+                reason_parsed_done(&p);
+                strcat(s, "x");
+                assert_int_equal(reason_parse(s, &p), -EBADMSG);
+        }
+        print_message("hostile reasons read in %llu ms\n",
+                      (unsigned long long) ((now_usec(CLOCK_MONOTONIC) - begin) / 1000));
+}
+
 static const char *lookup_category(const char *category, void *userdata) {
         return streq(category, "shouting") ? "怒鳴られた電話" : NULL;
 }
@@ -219,6 +254,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_every_shape),
                 cmocka_unit_test(test_parse_fields),
+                cmocka_unit_test(test_parse_hostile),
                 cmocka_unit_test(test_translate_lookup),
         };
 

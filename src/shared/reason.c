@@ -230,8 +230,9 @@ static bool reason_match(const char *format, const char *fields, size_t k, const
                 spans->length[k] = n - len;
                 return true;
         }
-        /* Formats never put two conversions side by side: len > 0. */
-        if (len == 0 || len >= sizeof(literal))
+        /* Formats never put two conversions side by side: len > 0. A field is
+         * never empty. */
+        if (n == 0 || len == 0 || len >= sizeof(literal))
                 return false;
         memcpy(literal, format, len);
         literal[len] = '\0';

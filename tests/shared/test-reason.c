@@ -190,11 +190,14 @@ static void test_parse_hostile(void **state) {
                 ";",
                 "; also recovery planned in the roster",
         };
+        const size_t rest = strlen("after  (threat)");
+        _cleanup_free_ char *label = malloc(REASON_LENGTH_MAX + 2), *reason = NULL;
+        _cleanup_(reason_parsed_done) ReasonParsed q = {};
         usec_t begin = now_usec(CLOCK_MONOTONIC);
 
         for (size_t i = 0; i < ELEMENTSOF(pieces); i++) {
                 _cleanup_(reason_parsed_done) ReasonParsed p = {};
-                _cleanup_free_ char *s = malloc(REASON_LENGTH_MAX + 1);
+                _cleanup_free_ char *s = malloc(REASON_LENGTH_MAX + 2);
                 size_t n;
 
                 assert_non_null(s);
@@ -207,9 +210,20 @@ static void test_parse_hostile(void **state) {
                 strcpy(s + n, ")");
                 (void) reason_parse(s, &p);
                 reason_parsed_done(&p);
-                strcat(s, "x");
-                assert_int_equal(reason_parse(s, &p), -EBADMSG);
         }
+
+        /* A site's label of 8 KiB less the rest: the planner's; one byte more: not. */
+        assert_non_null(label);
+        memset(label, 'a', REASON_LENGTH_MAX - rest);
+        label[REASON_LENGTH_MAX - rest] = '\0';
+        assert_int_equal(reason_write_incident(&reason, label, "threat"), 0);
+        assert_int_equal(strlen(reason), REASON_LENGTH_MAX);
+        assert_int_equal(reason_parse(reason, &q), 0);
+        assert_int_equal(q.shape, REASON_INCIDENT);
+        reason_parsed_done(&q);
+        strcat(label, "a");
+        assert_int_equal(reason_write_incident(&reason, label, "threat"), 0);
+        assert_int_equal(reason_parse(reason, &q), -EBADMSG);
         print_message("hostile reasons read in %llu ms\n",
                       (unsigned long long) ((now_usec(CLOCK_MONOTONIC) - begin) / 1000));
 }

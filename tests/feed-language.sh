@@ -76,8 +76,8 @@ check "its statutory break 法定休憩, its shift シフト" \
         bash -c 'grep -qx 法定休憩 <<<"$1" && grep -qx シフト <<<"$1"' _ "$summaries"
 check "DESCRIPTION: after the category's label_ja (脅迫的な電話の後の回復休憩です。)" \
         grep -q "^脅迫的な電話の後の回復休憩です。" <<<"$descriptions"
-check "DESCRIPTION: the law by its Japanese name (労働基準法第34条第1項)" \
-        grep -q "^法律で定められた休憩です（労働基準法第34条第1項、労働基準法施行規則第31条）。" <<<"$descriptions"
+check "DESCRIPTION: the rule, and the law by its Japanese name (労働基準法第34条第1項)" \
+        grep -Eq "^法律で定められた休憩（[0-9]+時間を超える労働に[0-9時間分]+、労働基準法第34条第1項、労働基準法施行規則第31条）です。" <<<"$descriptions"
 check "no English left in op1's words" bash -c '! grep -Eq "break|Shift|after" <<<"$1"' _ "$summaries$descriptions"
 check "the calendar's name: 山田 花子…: 休憩" \
         test "$(field "$tmp/feeds/op1.ics" X-WR-CALNAME)" = "$op1_name: 休憩"

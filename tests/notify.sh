@@ -82,8 +82,9 @@ sources = {
 };
 access = { operators = ( { user = "$(id -un)"; operator = "op16"; } ); };
 EOF
+# start_daemon STATE HH:MM:SS [SPEED]
 start_daemon() {
-        "$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/$1" --clock "1999-01-04T$2" --speed 1 \
+        "$bin/respited" --user --config "$tmp/respite.conf" --state-dir "$tmp/$1" --clock "1999-01-04T$2" --speed "${3:-1}" \
                 >"$tmp/respited-$1.log" 2>&1 &
         daemon=$!
         pids+=($daemon)
@@ -106,7 +107,7 @@ check "respite-notify waits for respited" wait_for "$tmp/notify16.log" "waiting 
 check "respited starts" start_daemon state-1 09:00:00
 check "respite-notify asks respited which operator it is (WhoAmI)" \
         wait_for "$tmp/notify16.log" "Watching the breaks of operator op16" 5
-check "a second agent watches op27" wait_for "$tmp/notify27.log" "Watching the breaks of operator op27" 5
+check "a second agent watches op27, and says so in Japanese" wait_for "$tmp/notify27.log" "オペレーターop27の休憩を見守ります。" 5
 sleep 0.3
 check "nothing shown before anything happens" test "$(dunstctl count displayed)" -eq 0
 
@@ -132,7 +133,7 @@ check "one action, the default (a click): no two identical buttons" \
         calls 'c and all(x["actions"] == ["default", "Show my day"] for x in c)'
 check "short summaries, not cut by servers (40 characters at most)" calls 'all(len(x["summary"]) <= 40 for x in c)' 
 check "the category name itself is not shown" bash -c "! dunstctl history | grep -q '(threat)'"
-check "only op16's agent notified" bash -c "! grep -q Notifying '$tmp/notify27.log'"
+check "only op16's agent notified" bash -c "! grep -Eq 'Notifying|通知（' '$tmp/notify27.log'"
 check "the recovery notice is critical and never expires (expire_timeout 0)" \
         calls 'any(x["urgency"] == 2 and x["expire"] == 0 and x["summary"].startswith("Recovery break") for x in c)'
 
@@ -219,7 +220,7 @@ check "schedule under LANGUAGE=ja: 時刻は Asia/Jerusalem, 開始 終了 長�
         bash -c 'grep -q "^op16、1999-01-04（時刻はAsia/Jerusalem）$" <<<"$1" && grep -Eq "^開始 +終了 +長さ +区分 +理由$" <<<"$1"' _ "$out"
 check "and the length, kind and why in Japanese: 20分, 回復休憩, 脅迫的な電話の後, 法律で定められた休憩" \
         bash -c 'grep -Eq "^09:51 +10:11 +20分 +回復休憩 +脅迫的な電話の後$" <<<"$1" &&
-                 grep -Eq " 法定休憩 +法律で定められた休憩（脅迫的な電話の後の回復休憩を兼ねます）$" <<<"$1"' _ "$out"
+                 grep -Eq " 法定休憩 +法律で定められた休憩（[0-9]+時間を超える労働に[0-9時間分]+、労働基準法第34条第1項、労働基準法施行規則第31条）（脅迫的な電話の後の回復休憩を兼ねます）$" <<<"$1"' _ "$out"
 out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user schedule op16 --date 1999-01-04 --json 2>&1)
 check "while --json keeps the planner's reason" grep -q '"reason": *"after a threatening call (threat)"' <<<"$out"
 out=$("$ctl" --user schedule op16 --date 1999-01-04 2>&1)
@@ -236,7 +237,7 @@ check "plan --metrics --json" json_ok plan --roster "$top/conf/examples/anonbank
 check "op16's agent did not show op27's incident" bash -c "! grep -q 'Notifying.*other' '$tmp/notify16.log'"
 # A threat against op27, whose desktop speaks Japanese.
 "$ctl" --user report op27 threat >/dev/null 2>&1
-check "op27's agent notifies its recovery break in Japanese" wait_for "$tmp/notify27.log" "Notifying (critical): 回復休憩: " 5
+check "op27's agent notifies its recovery break in Japanese" wait_for "$tmp/notify27.log" "通知（critical）: 回復休憩: " 5
 sleep 0.3
 check "the summary, body and action are Japanese (回復休憩, 脅迫的な電話の後, 電話対応を離れてください, 本日の予定を表示)" \
         calls 'any(x["summary"].startswith("回復休憩: ") and x["summary"].endswith("20分") and "新しい回復休憩: " in x["body"]
@@ -251,7 +252,7 @@ else
 fi
 # Its default action: op27's day, each break's why in Japanese.
 dunstctl action 0 2>/dev/null
-check "本日の予定を表示 (a click) shows op27's day" wait_for "$tmp/notify27.log" "Notifying (normal): 本日の休憩" 2
+check "本日の予定を表示 (a click) shows op27's day" wait_for "$tmp/notify27.log" "通知（normal）: 本日の休憩" 2
 check "each break's why in Japanese: 法律で定められた休憩, 脅迫的な電話の後" \
         calls 'any(x["summary"] == "本日の休憩" and "法律で定められた休憩" in x["body"] and "脅迫的な電話の後" in x["body"]
                 and "statutory" not in x["body"] for x in c)'
@@ -342,6 +343,27 @@ check "respite-notify outlives respited" alive $agent
 kill -TERM $agent
 wait $agent; rc=$?
 check "and stops cleanly" test $rc -eq 0
+
+# The reasons beyond one incident, in Japanese too: op19's call of 69 min
+# ends at 15:42:28 and earns a recovery, which the next call at 15:42:32
+# interrupts. respited replays it from 15:41:30, ten times as fast; op19's
+# desktop is Japanese, and its agent says why in Japanese, not the
+# planner's English ("after a call of 69 min (prolonged_call)").
+env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=ja_JP.UTF-8 RESPITE_LOCALEDIR="$bin/locale" \
+        "$bin/respite-notify" --user --operator op19 >"$tmp/notify19.log" 2>&1 &
+agent19=$!
+pids+=($agent19)
+check "respited starts again at 15:41:30, ten times as fast" start_daemon state-4 15:41:30 10
+check "op19's agent notifies the recovery after the long call" wait_for "$tmp/notify19.log" "通知（critical）: " 30
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user schedule op19 --date 1999-01-04 2>&1)
+check "why, in its notification: 長時間の通話（1時間9分）の後" \
+        calls 'any("長時間の通話（1時間9分）の後" in x["body"] and "prolonged_call" not in x["body"] for x in c)'
+check "and in respitectl schedule under LANGUAGE=ja" grep -Eq " 回復休憩 +長時間の通話（1時間9分）の後$" <<<"$out"
+kill -TERM $agent19
+wait $agent19; rc=$?
+check "op19's agent stops cleanly" test $rc -eq 0
+kill -TERM $daemon
+wait $daemon
 
 # The user unit, installed as `make install` does, passes systemd-analyze.
 if command -v systemd-analyze >/dev/null; then

@@ -10,6 +10,7 @@
 #include "core/coverage.h"
 #include "core/planner.h"
 #include "core/policy.h"
+#include "shared/reason.h"
 
 #define MIN_ ((usec_t) USEC_PER_MINUTE)
 #define HOUR ((usec_t) USEC_PER_HOUR)
@@ -145,6 +146,22 @@ static inline void assert_plan_equal(const Plan *a, const Plan *b) {
 
 /* Shifts sorted by (operator, start); breaks sorted, inside their shift,
  * never overlapping. */
+/* Whether b's reason has a shape the readers know (reason_parse()), of its
+ * kind: a recovery's own for a recovery, a statutory or planned one (a
+ * recovery merged into it or not) for the others. */
+static inline bool plan_reason_fits(const Break *b) {
+        _cleanup_(reason_parsed_done) ReasonParsed p = {};
+
+        if (reason_parse(b->reason, &p) < 0)
+                return false;
+        if (b->kind == BREAK_RECOVERY)
+                return reason_shape_is_recovery(p.shape);
+        if (p.shape == REASON_ALSO_RECOVERY)
+                return b->recovery_uid != NULL;
+        return !reason_shape_is_recovery(p.shape) &&
+               (b->kind == BREAK_PLANNED) == (p.shape == REASON_PLANNED);
+}
+
 static inline void assert_plan_sane(const Plan *plan) {
         for (size_t i = 0; i < plan->n_shifts; i++) {
                 const ShiftPlan *sp = &plan->shifts[i];
@@ -161,6 +178,9 @@ static inline void assert_plan_sane(const Plan *plan) {
                         assert_true(b->end <= sp->end);
                         assert_non_null(b->uid);
                         assert_non_null(b->reason);
+                        /* Every reason has a shape of reason.c, the one its kind writes: the
+                         * readers (reason_translate()) say each in their language. */
+                        assert_true(plan_reason_fits(b));
                         if (j > 0)
                                 assert_true(sp->breaks[j - 1].end <= b->start);
                 }

@@ -21,6 +21,7 @@
 #include "core/plan.h"
 #include "core/policy.h"
 #include "core/roster.h"
+#include "shared/reason.h"
 #include "shared/util.h"
 
 /* Operators on the phones per team and whole minute, and what coverage needs

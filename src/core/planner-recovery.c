@@ -34,16 +34,16 @@ static int planner_trigger_add(TriggerList *l, const Incident *i, usec_t earlies
         return 0;
 }
 
-/* "after 2 unreasonable_demand, 1 other incidents in 40 min (10 points)":
- * counts per category in first-seen order, the span from first to last. */
+/* "after 2 unreasonable_demand, 1 other incidents in 40 min (10 points)"
+ * (reason_write_points()): counts per category in first-seen order, the
+ * span from first to last. */
 static int planner_accumulated_reason(const Incident * const *counted, size_t n, unsigned points,
                                       char **ret) {
         usec_t span = counted[n - 1]->when - counted[0]->when;
         unsigned minutes = (span + USEC_PER_MINUTE / 2) / USEC_PER_MINUTE;
-        _cleanup_(freep) char *s = NULL;
-        int r;
+        _cleanup_(freep) char *counts = NULL;
+        int r = 0;
 
-        r = planner_strextendf(&s, "after ");
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 unsigned count = 0;
                 bool seen = false;
@@ -53,15 +53,11 @@ static int planner_accumulated_reason(const Incident * const *counted, size_t n,
                         count += streq(counted[j]->category, counted[i]->category);
                 }
                 if (!seen)
-                        r = planner_strextendf(&s, "%s%u %s", i > 0 ? ", " : "", count, counted[i]->category);
+                        r = reason_counts_append(&counts, count, counted[i]->category);
         }
-        if (r >= 0)
-                r = minutes == 0 ? planner_strextendf(&s, " incidents at once (%u points)", points)
-                                 : planner_strextendf(&s, " incidents in %u min (%u points)", minutes, points);
         if (r < 0)
                 return r;
-        *ret = TAKE_PTR(s);
-        return 0;
+        return reason_write_points(ret, counts, minutes, points);
 }
 
 /* Range [*ret_first, *ret_end) of incidents with start <= when < end. */
@@ -119,12 +115,11 @@ static int planner_incident_evaluate(const Planning *p, Window *w, const Inciden
 
         if (c->recovery > 0) {
                 length = c->recovery;
-                r = planner_strextendf(&reason, "after %s (%s)", c->label ?: c->name, c->name);
+                r = reason_write_incident(&reason, c->label ?: c->name, c->name);
         } else if (streq(c->name, "prolonged_call") && policy->prolonged.break_after > 0 &&
                    policy->prolonged.length > 0 && i->duration >= policy->prolonged.break_after) {
                 length = policy->prolonged.length;
-                r = planner_strextendf(&reason, "after a call of %llu min (%s)",
-                                       (unsigned long long) (i->duration / USEC_PER_MINUTE), c->name);
+                r = reason_write_long_call(&reason, i->duration / USEC_PER_MINUTE, c->name);
         } else if (c->points > 0 && policy->accumulation.threshold > 0 && policy->accumulation.length > 0) {
                 length = policy->accumulation.length;
                 accumulated = true;
@@ -385,7 +380,7 @@ static int planner_merge_recovery(Planning *p, size_t i, Break *rec) {
         usec_t len = planner_merged_length(p, b, rec->end - rec->start);
         int r;
 
-        r = planner_strextendf(&b->reason, "; also recovery %s", rec->reason);
+        r = reason_append_recovery(&b->reason, rec->reason);
         if (r < 0)
                 return r;
         b->recovery_uid = TAKE_PTR(rec->uid);
@@ -499,7 +494,7 @@ static int planner_place_parts(Planning *p, Trigger *t, const char *uid, Part *p
                 b.end = MIN(start + part->length, p->shift->end);
                 b.uid = TAKE_PTR(part->uid);
                 r = part->k == 0 ? strdup_to(&b.reason, t->reason) :
-                        planner_strextendf(&b.reason, "rest of the recovery interrupted by a call (%s)", t->reason);
+                        reason_write_interrupted(&b.reason, t->reason);
                 if (r < 0)
                         return r;
                 if (part->k == 0) {

@@ -198,21 +198,15 @@ static int planner_statutory_find_slot(const Planning *p, const Rule *r, usec_t 
 
 static int planner_statutory_reason(const Planning *p, const Rule *r, bool pause, char **ret) {
         const Statutory *st = &p->in->policy->statutory;
-        const char *source = !isempty(st->source) ? st->source : st->name;
         char total[DURATION_MAX], threshold[DURATION_MAX];
-        int k;
 
-        k = planner_strextendf(ret, "statutory %s: ", r->name ?: "break");
-        if (k >= 0 && pause)
-                k = planner_strextendf(ret, "a break after %s of work",
-                                       duration_format(r->max_stretch, threshold, sizeof(threshold)));
-        else if (k >= 0)
-                k = planner_strextendf(ret, "%s for more than %s of work",
-                                       duration_format(r->tier->total, total, sizeof(total)),
-                               duration_format(r->tier->more_than, threshold, sizeof(threshold)));
-        if (k < 0 || isempty(source))
-                return k;
-        return planner_strextendf(ret, " (%s)", source);
+        if (pause)
+                return reason_write_statutory(ret, r->name, NULL,
+                                              duration_format(r->max_stretch, threshold, sizeof(threshold)),
+                                              !isempty(st->source) ? st->source : st->name);
+        return reason_write_statutory(ret, r->name, duration_format(r->tier->total, total, sizeof(total)),
+                                      duration_format(r->tier->more_than, threshold, sizeof(threshold)),
+                                      !isempty(st->source) ? st->source : st->name);
 }
 
 /* "<shift uid>-<prefix>-<n>" with the lowest n not in use. */

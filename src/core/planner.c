@@ -224,7 +224,7 @@ static int planner_add_planned(Planning *p) {
                 if (b.start >= b.end)
                         continue;       /* pushed off the shift */
 
-                r = strdup_to(&b.reason, "planned in the roster");
+                r = reason_write_planned(&b.reason);
                 if (r < 0)
                         return r;
                 r = planner_add_break(p, &b, NULL);

@@ -125,7 +125,7 @@ static int notify_alert_show(Agent *a, const AlertInfo *i) {
                 now = i->when;
         if (asprintf(&uid, ALERT_UID_PREFIX "%s", i->id) < 0 || notify_alert_text(a, i, now, &summary, &body) < 0)
                 return log_oom();
-        r = notify_show_styled(a, uid, NOTIFY_STYLE_ALERT, URGENCY_CRITICAL, summary, body, "a lead alert");
+        r = notify_show_styled(a, uid, NOTIFY_STYLE_ALERT, URGENCY_CRITICAL, summary, body, _("a lead alert"));
         s = notify_shown_find(a, uid);
         if (s)
                 s->start = i->when;
@@ -146,7 +146,7 @@ static int notify_alert_note(Agent *a, const Shown *s, uint8_t urgency, const ch
         if (!escaped || !what || asprintf(&uid, NOTE_UID_PREFIX "%s", s->uid + strlen(ALERT_UID_PREFIX)) < 0 ||
             asprintf(&body, "%s (%s): %s", what, notify_alert_time(a, s->start, now, t), escaped) < 0)
                 return log_oom();
-        r = notify_show_styled(a, uid, NOTIFY_STYLE_NOTE, urgency, summary, body, "a note on a lead alert");
+        r = notify_show_styled(a, uid, NOTIFY_STYLE_NOTE, urgency, summary, body, _("a note on a lead alert"));
         note = notify_shown_find(a, uid);
         if (note) {
                 /* Forgotten a day later, as breaks over are. */
@@ -174,7 +174,7 @@ static void notify_alert_answered(Agent *a, Shown *s, const char *by, usec_t whe
         _cleanup_free_ char *summary = NULL, *detail = NULL;
         char t[ISO8601_MAX];
 
-        log_info("A lead alert was acknowledged; taking its notification away.");
+        log_info(_("A lead alert was acknowledged; taking its notification away."));
         if (!isempty(by) && !streq_ptr(by, a->user)) {
                 if (asprintf(&summary, _("Acknowledged by %s"), by) < 0 ||
                     asprintf(&detail, _("%s acknowledged it at %s."), by, notify_alert_time(a, when, when, t)) < 0)
@@ -263,7 +263,7 @@ int notify_alert_catch_up(Agent *a) {
                         return r;
         }
         if (r < 0)
-                return log_warning_errno(r, "Failed to read respited's alerts: %m");
+                return log_warning_errno(r, _("Failed to read respited's alerts: %m"));
 
         /* Shown and no longer open: answered while we were not listening. */
         for (size_t k = 0; k < a->n_shown; k++) {
@@ -294,7 +294,7 @@ static int notify_alert_on_ack_reply(sd_bus_message *reply, void *userdata, sd_b
 
         s->ack_slot = sd_bus_slot_unref(s->ack_slot);
         if (!e) {
-                log_info("Acknowledged a lead alert.");
+                log_info(_("Acknowledged a lead alert."));
                 notify_alert_close(a, s);
                 return 0;
         }
@@ -302,21 +302,21 @@ static int notify_alert_on_ack_reply(sd_bus_message *reply, void *userdata, sd_b
                 now = s->start;
         if (sd_bus_error_has_name(e, BUS_ERROR_ALREADY_ACKNOWLEDGED)) {
                 /* Its message says by whom and when. */
-                log_info("The lead alert was acknowledged already; taking its notification away.");
+                log_info(_("The lead alert was acknowledged already; taking its notification away."));
                 (void) notify_alert_note(a, s, URGENCY_LOW, _("Acknowledged already"), e->message ?: "", now);
                 notify_alert_close(a, s);
                 return 0;
         }
         if (sd_bus_error_has_name(e, BUS_ERROR_UNKNOWN_ALERT)) {
-                log_warning("respited does not know the lead alert acknowledged; taking its notification away.");
+                log_warning(_("respited does not know the lead alert acknowledged; taking its notification away."));
                 notify_alert_close(a, s);
                 return 0;
         }
         /* Denied, or respited gone: the alert stays open, and shown (servers
          * take a notification away when its action is invoked). */
-        log_warning("Failed to acknowledge a lead alert: %s.", e->name);
+        log_warning(_("Failed to acknowledge a lead alert: %s."), e->name);
         (void) notify_alert_note(a, s, URGENCY_NORMAL, _("Not acknowledged"), e->message ?: e->name, now);
-        return notify_show_styled(a, s->uid, NOTIFY_STYLE_ALERT, URGENCY_CRITICAL, s->summary, s->body, "a lead alert");
+        return notify_show_styled(a, s->uid, NOTIFY_STYLE_ALERT, URGENCY_CRITICAL, s->summary, s->body, _("a lead alert"));
 }
 
 int notify_alert_on_action(Agent *a, Shown *s, const char *key) {
@@ -328,7 +328,7 @@ int notify_alert_on_action(Agent *a, Shown *s, const char *key) {
                                      BUS_METHOD_ACKNOWLEDGE_ALERT, notify_alert_on_ack_reply, s, "ss",
                                      s->uid + strlen(ALERT_UID_PREFIX), "");
         if (r < 0)
-                return log_warning_errno(r, "Failed to acknowledge a lead alert: %m");
-        log_info("Acknowledging a lead alert.");
+                return log_warning_errno(r, _("Failed to acknowledge a lead alert: %m"));
+        log_info(_("Acknowledging a lead alert."));
         return 0;
 }

@@ -21,9 +21,10 @@ static const char *notify_hhmm(const Agent *a, usec_t t, char buf[static ISO8601
         return time_format_clock(t, a->zone ?: "UTC", false, buf);
 }
 
-/* The reason as the operator reads it: the planner's private reason without
- * the category names in parentheses ("after a threatening call (threat)" →
- * "After a threatening call"), markup-escaped when the server takes markup. */
+/* The reason as the operator reads it: the planner's private reason in the
+ * reader's language (reason_translate()), else without the category names
+ * in parentheses ("after a threatening call (threat)" → "After a
+ * threatening call"), markup-escaped when the server takes markup. */
 static char *notify_reason_for_people(const Agent *a, const char *reason) {
         _cleanup_free_ char *text = NULL, *translated = NULL;
         size_t size = 0;
@@ -32,6 +33,10 @@ static char *notify_reason_for_people(const Agent *a, const char *reason) {
         translated = reason_translate(reason);
         if (translated)
                 reason = translated;
+        else
+                /* Not the planner's: the signal's public wording of the kind ("Recovery break",
+                 * break_kind_public_reason()), which po/ translates, or the reason as written. */
+                reason = _(reason);
         f = open_memstream(&text, &size);
         if (!f)
                 return NULL;

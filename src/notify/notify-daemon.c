@@ -7,6 +7,7 @@
 #include "notify/notify-internal.h"
 #include "shared/bus-contract.h"
 #include "shared/clock.h"
+#include "shared/i18n.h"
 #include "shared/log.h"
 
 /* Calls to respited give up after this (it answers in milliseconds). */
@@ -31,7 +32,7 @@ int notify_daemon_call(Agent *a, const char *method, sd_bus_message **ret, const
                 return r;
         r = sd_bus_call(a->daemon, m, CALL_TIMEOUT, &error, ret);
         if (r < 0)
-                return log_warning_errno(r, "respited: %s failed: %s", method, error.message ?: strerror(-r));
+                return log_warning_errno(r, _("respited: %s failed: %s"), method, error.message ?: strerror(-r));
         return 0;
 }
 
@@ -211,7 +212,7 @@ static int notify_watch_operator(Agent *a) {
                         return r;
         }
         a->watching = true;
-        log_info("Watching the breaks of operator %s.", a->operator);
+        log_info(_("Watching the breaks of operator %s."), a->operator);
         return 0;
 }
 
@@ -224,15 +225,15 @@ static int notify_daemon_subscribe(Agent *a) {
 
         r = sd_bus_call_method(a->daemon, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_METHOD_SUBSCRIBE, &error, NULL, NULL);
         if (r >= 0) {
-                log_debug("Subscribed to respited's signals.");
+                log_debug(_("Subscribed to respited's signals."));
                 return 0;
         }
         if (sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD)) {
-                log_debug("respited has no Subscribe(): it broadcasts its signals.");
+                log_debug(_("respited has no Subscribe(): it broadcasts its signals."));
                 return 0;
         }
-        return log_warning_errno(r, "Failed to subscribe to respited's signals: %s; no news will come until it "
-                                 "restarts.", error.message ?: strerror(-r));
+        return log_warning_errno(r, _("Failed to subscribe to respited's signals: %s; no news will come until it "
+                                   "restarts."), error.message ?: strerror(-r));
 }
 
 /* The operator: --operator, the config file, else whom respited maps our
@@ -267,7 +268,7 @@ int notify_daemon_appeared(Agent *a, const char *owner) {
         r = sd_bus_get_property_string(a->daemon, BUS_NAME, BUS_PATH, BUS_INTERFACE, BUS_PROPERTY_TIMEZONE,
                                        &error, &zone);
         if (r < 0)
-                return log_warning_errno(r, "Failed to read respited's time zone: %s, waiting for it to restart",
+                return log_warning_errno(r, _("Failed to read respited's time zone: %s, waiting for it to restart"),
                                          error.message ?: strerror(-r));
         free(a->zone);
         a->zone = zone;
@@ -275,15 +276,15 @@ int notify_daemon_appeared(Agent *a, const char *owner) {
         /* A lead follows an operator's breaks only when told which. */
         r = a->lead ? 0 : notify_find_operator(a);
         if (r < 0) {
-                log_error("Which operator am I? Give --operator ID, or operator = \"ID\"; in the config file, "
-                          "or ask an administrator to map your user in respite.conf's access section "
-                          "(a team lead runs respite-notify --lead).");
+                log_error(_("Which operator am I? Give --operator ID, or operator = \"ID\"; in the config file, "
+                            "or ask an administrator to map your user in respite.conf's access section "
+                            "(a team lead runs respite-notify --lead)."));
                 return sd_event_exit(a->event, EXIT_FAILURE);
         }
         if (a->operator && !a->watching) {
                 r = notify_watch_operator(a);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to match respited's signals: %m");
+                        return log_error_errno(r, _("Failed to match respited's signals: %m"));
         }
         /* After the matches, before catching up: nothing falls in between. */
         (void) notify_daemon_subscribe(a);
@@ -297,13 +298,13 @@ static int notify_on_daemon_owner(sd_bus_message *m, void *userdata, sd_bus_erro
         if (sd_bus_message_read(m, "sss", &name, &old, &new) < 0)
                 return 0;
         if (!isempty(new)) {
-                log_info("respited appeared on the bus.");
+                log_info(_("respited appeared on the bus."));
                 return notify_daemon_appeared(a, new);
         }
         free(a->daemon_owner);
         a->daemon_owner = NULL;
         if (!a->warned_daemon)
-                log_warning("respited left the bus; waiting for it to come back.");
+                log_warning(_("respited left the bus; waiting for it to come back."));
         a->warned_daemon = true;
         return 0;
 }
@@ -315,7 +316,7 @@ static int notify_on_prepare_for_sleep(sd_bus_message *m, void *userdata, sd_bus
 
         if (sd_bus_message_read(m, "b", &sleeping) < 0 || sleeping)
                 return 0;
-        log_info("Resumed from suspend; catching up.");
+        log_info(_("Resumed from suspend; catching up."));
         return notify_catch_up(userdata, true);
 }
 
@@ -331,8 +332,8 @@ static int notify_on_watch(sd_event_source *s, uint64_t usec, void *userdata) {
         a->watch_boot = boot;
         a->watch_real = real;
         if (slept > (int64_t) JUMP_MIN || jumped > (int64_t) JUMP_MIN || jumped < -(int64_t) JUMP_MIN) {
-                log_info("The clock moved by %" PRIi64 " s (suspend or a clock change); catching up.",
-                         (slept > (int64_t) JUMP_MIN ? slept : jumped) / (int64_t) USEC_PER_SEC);
+                log_info(_("The clock moved by %lld s (suspend or a clock change); catching up."),
+                         (long long) ((slept > (int64_t) JUMP_MIN ? slept : jumped) / (int64_t) USEC_PER_SEC));
                 (void) notify_catch_up(a, true);
         }
         (void) sd_event_source_set_time_relative(s, WATCH_TICK);

@@ -89,7 +89,7 @@ static int notify_send(Agent *a, Shown *s);
 /* No server answers: what waits is sent when one appears. Said once. */
 static void notify_no_server(Agent *a, const sd_bus_error *e) {
         if (!a->warned_server)
-                log_warning("No notification server answers (%s: %s); notifications wait until one appears.",
+                log_warning(_("No notification server answers (%s: %s); notifications wait until one appears."),
                             e->name, e->message ?: "");
         a->warned_server = true;
 }
@@ -194,11 +194,13 @@ int notify_show_styled(Agent *a, const char *uid, NotifyStyle style, uint8_t urg
         s->style = style;
         s->urgency = urgency;
         s->pending = true;
-        log_info("Notifying (%s): %s", urgency == URGENCY_CRITICAL ? "critical" :
+        /* TRANSLATORS: %1$s the urgency as the notification spec names it (critical, normal, low), %2$s the
+         * summary shown. */
+        log_info(_("Notifying (%s): %s"), urgency == URGENCY_CRITICAL ? "critical" :
                  urgency == URGENCY_LOW ? "low" : "normal", what);
         r = notify_send(a, s);
         if (r < 0)
-                return log_warning_errno(r, "Failed to send a notification: %m, ignoring");
+                return log_warning_errno(r, _("Failed to send a notification: %m, ignoring"));
         return 0;
 }
 
@@ -226,8 +228,8 @@ static int notify_on_capabilities(sd_bus_message *reply, void *userdata, sd_bus_
                 a->markup = a->markup || streq(cap, "body-markup");
                 a->actions = a->actions || streq(cap, "actions");
         }
-        log_debug("Notification server: body markup %s, actions %s.", a->markup ? "yes" : "no",
-                  a->actions ? "yes" : "no");
+        log_debug(_("Notification server: body markup %s, actions %s."), a->markup ? _("yes") : _("no"),
+                  a->actions ? _("yes") : _("no"));
         a->capabilities_known = true;
         for (size_t i = 0; i < a->n_shown; i++)
                 if (a->shown[i]->pending)
@@ -248,7 +250,7 @@ static int notify_on_server_owner(sd_bus_message *m, void *userdata, sd_bus_erro
 
         if (sd_bus_message_read(m, "sss", &name, &old, &new) < 0 || isempty(new))
                 return 0;
-        log_info("Notification server %s appeared.", new);
+        log_info(_("Notification server %s appeared."), new);
         a->warned_server = false;
         for (size_t i = 0; i < a->n_shown; i++) {
                 Shown *s = a->shown[i];
@@ -303,7 +305,7 @@ static int notify_on_closed(sd_bus_message *m, void *userdata, sd_bus_error *ret
 
                 if (s->id != id || s->style != NOTIFY_STYLE_ALERT || s->acknowledged)
                         continue;
-                log_info("A lead alert was dismissed without an answer; showing it again until it is acknowledged.");
+                log_info(_("A lead alert was dismissed without an answer; showing it again until it is acknowledged."));
                 s->id = 0;
                 s->pending = true;
                 return notify_send(a, s);

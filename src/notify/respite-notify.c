@@ -59,8 +59,9 @@ static int notify_on_disconnected(sd_bus_message *m, void *userdata, sd_bus_erro
         Agent *a = userdata;
         sd_bus *bus = sd_bus_message_get_bus(m);
 
-        log_error("Lost the connection to the %s bus (dbus-daemon stopped or restarted); exiting with a failure "
-                  "so that systemd starts respite-notify again (Restart=on-failure).",
+        /* TRANSLATORS: %s is the bus's name as D-Bus says it: "session" or "system". */
+        log_error(_("Lost the connection to the %s bus (dbus-daemon stopped or restarted); exiting with a failure "
+                    "so that systemd starts respite-notify again (Restart=on-failure)."),
                   bus == a->session || (arg_user && bus == a->daemon) ? "session" : "system");
         return sd_event_exit(a->event, -ENOTCONN);
 }
@@ -72,20 +73,23 @@ static int notify_agent_setup(Agent *a) {
 
         r = sd_event_default(&a->event);
         if (r < 0)
-                return log_error_errno(r, "Failed to create the event loop: %m");
+                return log_error_errno(r, _("Failed to create the event loop: %m"));
         r = sd_bus_open_user(&a->session);
         if (r < 0)
-                return log_error_errno(r, "Failed to connect to the session bus: %m (is this a desktop session?)");
+                return log_error_errno(r, _("Failed to connect to the session bus: %m (is this a desktop session?)"));
         r = arg_user ? sd_bus_open_user(&a->daemon) : sd_bus_open_system(&a->daemon);
         if (r < 0 && arg_user)
-                return log_error_errno(r, "Failed to connect to the session bus: %m (respited --user runs there; "
-                                       "drop --user for respited on the system bus).");
+                return log_error_errno(r, _("Failed to connect to the session bus: %m (respited --user runs there; "
+                                         "drop --user for respited on the system bus)."));
+        if (r < 0 && getenv("DBUS_SYSTEM_BUS_ADDRESS"))
+                return log_error_errno(r, _("Failed to connect to the system bus at %s: %m. respited runs on the system "
+                                         "bus: is it up on this machine (systemctl status dbus respited)? For a "
+                                         "respited --user on your session bus, add --user."),
+                                       getenv("DBUS_SYSTEM_BUS_ADDRESS"));
         if (r < 0)
-                return log_error_errno(r, "Failed to connect to the system bus%s%s: %m. respited runs on the system "
-                                       "bus: is it up on this machine (systemctl status dbus respited)? For a "
-                                       "respited --user on your session bus, add --user.",
-                                       getenv("DBUS_SYSTEM_BUS_ADDRESS") ? " at " : "",
-                                       getenv("DBUS_SYSTEM_BUS_ADDRESS") ?: "");
+                return log_error_errno(r, _("Failed to connect to the system bus: %m. respited runs on the system "
+                                         "bus: is it up on this machine (systemctl status dbus respited)? For a "
+                                         "respited --user on your session bus, add --user."));
         if (!arg_user && sd_bus_open_system(&a->system) < 0)
                 a->system = NULL;       /* no logind then: the clock watch still sees a resume */
 
@@ -98,7 +102,7 @@ static int notify_agent_setup(Agent *a) {
                 if (r >= 0)
                         r = sd_bus_attach_event(buses[i], a->event, SD_EVENT_PRIORITY_NORMAL);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to attach to the bus: %m");
+                        return log_error_errno(r, _("Failed to attach to the bus: %m"));
         }
 
         r = notify_server_add_matches(a);
@@ -107,11 +111,11 @@ static int notify_agent_setup(Agent *a) {
         if (r >= 0 && a->lead)
                 r = notify_alert_add_matches(a);
         if (r < 0)
-                return log_error_errno(r, "Failed to add a match: %m");
+                return log_error_errno(r, _("Failed to add a match: %m"));
 
         r = notify_daemon_watch_clock(a);
         if (r < 0)
-                return log_error_errno(r, "Failed to arm the clock watch: %m");
+                return log_error_errno(r, _("Failed to arm the clock watch: %m"));
 
         (void) notify_ask_capabilities(a);
         if (sd_bus_get_name_creds(a->daemon, BUS_NAME, SD_BUS_CREDS_UNIQUE_NAME, &creds) >= 0 &&
@@ -119,7 +123,8 @@ static int notify_agent_setup(Agent *a) {
                 (void) notify_daemon_appeared(a, unique);
                 return 0;
         }
-        log_info("respited is not on the %s bus yet; waiting for it.", arg_user ? "session" : "system");
+        /* TRANSLATORS: %s is the bus's name as D-Bus says it: "session" or "system". */
+        log_info(_("respited is not on the %s bus yet; waiting for it."), arg_user ? "session" : "system");
         a->warned_daemon = true;
         return 0;
 }
@@ -221,7 +226,7 @@ static int notify_parse_argv(int argc, char *argv[]) {
                         return -EINVAL;
                 }
         if (optind < argc)
-                return log_error_errno(EINVAL, "Unexpected argument '%s'; see respite-notify --help.", argv[optind]);
+                return log_error_errno(EINVAL, _("Unexpected argument '%s'; see respite-notify --help."), argv[optind]);
         return 1;
 }
 
@@ -254,20 +259,20 @@ static int notify_run(int argc, char *argv[]) {
 
                 if (pw ? !(a->user = strdup(pw->pw_name)) : asprintf(&a->user, "%u", (unsigned) getuid()) < 0)
                         return log_oom();
-                log_info("Showing the lead alerts of the teams %s leads.", a->user);
+                log_info(_("Showing the lead alerts of the teams %s leads."), a->user);
         }
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
         if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-                return log_error_errno(errno, "Failed to block signals: %m");
+                return log_error_errno(errno, _("Failed to block signals: %m"));
         r = notify_agent_setup(a);
         if (r < 0)
                 return r;
         if (sd_event_add_signal(a->event, NULL, SIGTERM, NULL, NULL) < 0 ||
             sd_event_add_signal(a->event, NULL, SIGINT, NULL, NULL) < 0)
-                return log_error_errno(EIO, "Failed to watch SIGTERM and SIGINT.");
+                return log_error_errno(EIO, _("Failed to watch SIGTERM and SIGINT."));
         r = sd_event_loop(a->event);
         return r > 0 ? -EINVAL : r;
 }

@@ -8,6 +8,8 @@
 
 #include "publish/feed.h"
 #include "shared/i18n.h"
+#include "shared/reason-words.h"
+#include "shared/reason.h"
 
 #define FEED_PRODID "-//respite//respite 0.1//EN"
 /* A team feed's break UID: this prefix, then FEED_TEAM_UID_BYTES of the MAC in hex. */
@@ -238,52 +240,77 @@ static bool feed_language_is_english(const char *language) {
         return !language || strncmp(language, "en", 2) == 0;
 }
 
-/* The first category of o->policy named in parentheses in reason, where
- * the planner names them ("after a threatening call (threat)"), or NULL. */
-static const Category *feed_reason_category(const char *reason, const FeedOptions *o) {
-        for (const char *p = reason ? strchr(reason, '(') : NULL; p && o->policy; p = strchr(p + 1, '(')) {
-                size_t n = strcspn(p + 1, ")");
+/* What o->policy says of a category and of its law in o->language, for
+ * reason_translate_with(): the category's label there (category_label()),
+ * the law's name there (statutory.source_<language>). */
+static const char *feed_reason_category(const char *category, void *userdata) {
+        const FeedOptions *o = userdata;
+        const Category *c = o->policy ? policy_find_category(o->policy, category) : NULL;
 
-                for (size_t i = 0; p[1 + n] == ')' && i < o->policy->n_categories; i++) {
-                        const Category *c = &o->policy->categories[i];
-
-                        if (strlen(c->name) == n && strncmp(p + 1, c->name, n) == 0)
-                                return c;
-                }
-        }
-        return NULL;
+        return c ? category_label(c, o->language) : NULL;
 }
 
-/* Why a break was granted, in o->language (not English): said again from its
- * kind, the category the planner named (its label in that language,
- * category_label()) and the law's name (statutory.source_<language>), since
- * the planner's reason is English. Returns 0 and a malloc'ed string in
- * *ret, or -ENOMEM. */
-static int feed_reason_translated(const Break *brk, const FeedOptions *o, char **ret) {
-        const Category *c = feed_reason_category(brk->reason, o);
-        const char *source = o->policy ? translations_get(&o->policy->statutory.sources, o->language,
-                                                          o->policy->statutory.source) : NULL;
-        _cleanup_free_ char *why = NULL, *recovery = NULL;
-        int r = 0;
+static const char *feed_reason_source(const char *source, void *userdata) {
+        const FeedOptions *o = userdata;
 
-        if (brk->kind == BREAK_RECOVERY || brk->recovery_uid)
-                r = c ? asprintf(&recovery, _("A recovery break after %s."), category_label(c, o->language)) :
-                        asprintf(&recovery, "%s", _("A recovery break after difficult calls."));
-        if (r < 0)
-                return -ENOMEM;
-        if (brk->kind == BREAK_STATUTORY)
-                r = isempty(source) ? asprintf(&why, "%s", _("A break the law requires.")) :
-                                      asprintf(&why, _("A break the law requires (%s)."), source);
-        else if (brk->kind == BREAK_PLANNED)
-                r = asprintf(&why, "%s", _("A break planned in the roster."));
-        if (r < 0)
-                return -ENOMEM;
-        /* TRANSLATORS: a break of the law or the roster that a recovery break merged into. */
-        if (why && recovery)
-                r = asprintf(ret, _("%s Also %s"), why, recovery);
-        else
-                r = asprintf(ret, "%s", why ?: recovery);
-        return r < 0 ? -ENOMEM : 0;
+        if (!o->policy || !streq_ptr(source, o->policy->statutory.source))
+                return NULL;
+        return translations_get(&o->policy->statutory.sources, o->language, NULL);
+}
+
+/* One reason (not a merge) as a sentence in o->language: a recovery's own
+ * "脅迫的な電話の後の回復休憩です。", the others "法律で定められた休憩（…）です。".
+ * NULL when the reason is not the planner's or on OOM. */
+static char *feed_reason_sentence(const char *reason, ReasonShape shape, const ReasonLookup *lookup) {
+        _cleanup_free_ char *words = reason_translate_with(reason, lookup);
+        char *s = NULL;
+
+        if (!words)
+                return NULL;
+        if (reason_shape_is_recovery(shape) && shape != REASON_INTERRUPTED)
+                /* TRANSLATORS: a feed's DESCRIPTION; %s says what happened ("After a threatening call"). */
+                return asprintf(&s, _("A recovery break: %s."), words) < 0 ? NULL : s;
+        /* TRANSLATORS: a feed's DESCRIPTION, a full sentence of a break's reason ("Statutory break: …"). */
+        return asprintf(&s, _("%s."), words) < 0 ? NULL : s;
+}
+
+/* Why a break was granted, in o->language (not English), from the planner's
+ * reason (reason.h: its shapes; reason_translate_with() with the site's
+ * labels and law in that language). A merge is two sentences. Returns 0 and
+ * a malloc'ed string in *ret (the planner's own when it cannot be said
+ * again: not the planner's, or no catalogue of that language), or
+ * -ENOMEM. */
+static int feed_reason_translated(const Break *brk, const FeedOptions *o, char **ret) {
+        const ReasonLookup lookup = {
+                .category = feed_reason_category,
+                .source = feed_reason_source,
+                .userdata = (void *) o,
+        };
+        _cleanup_(reason_parsed_done) ReasonParsed p = {};
+        _cleanup_free_ char *base = NULL, *recovery = NULL;
+        _cleanup_(reason_parsed_done) ReasonParsed q = {};
+        int r;
+
+        r = reason_parse(brk->reason ?: "", &p);
+        if (r == -ENOMEM)
+                return r;
+        if (r >= 0 && p.shape == REASON_ALSO_RECOVERY) {
+                r = reason_parse(p.fields[1], &q);
+                if (r == -ENOMEM)
+                        return r;
+                base = feed_reason_sentence(p.fields[0], _REASON_SHAPE_INVALID, &lookup);
+                recovery = r >= 0 ? feed_reason_sentence(p.fields[1], q.shape, &lookup) : NULL;
+                /* TRANSLATORS: a break of the law or the roster that a recovery break merged into. */
+                if (base && recovery)
+                        return asprintf(ret, _("%s Also %s"), base, recovery) < 0 ? -ENOMEM : 0;
+        } else if (r >= 0) {
+                base = feed_reason_sentence(brk->reason, p.shape, &lookup);
+                if (base) {
+                        *ret = TAKE_PTR(base);
+                        return 0;
+                }
+        }
+        return strdup_to(ret, brk->reason ?: "");
 }
 
 /* What an operator's own break event says beyond its times: why it was

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "shared/i18n.h"
+#include "shared/reason.h"
 #include "shared/reason-words.h"
 
 /* The categories of the shipped policy and their labels there
@@ -46,46 +50,241 @@ const char *reason_kind_words(const char *kind) {
         return kind;
 }
 
-/* What a recovery reason of the planner says happened, in the reader's
- * words: "after a threatening call (threat)" (one incident of a category of
- * the shipped policy, also a long call: "(prolonged_call)") gives
- * "脅迫的な電話"; points that added up ("after 2 other, 1 threat incidents
- * in 40 min (10 points)") "相次いだ対応の難しい電話"; NULL otherwise. */
-static const char *reason_recovery_words(const char *reason) {
-        const char *open = strrchr(reason, '(');
-        _cleanup_free_ char *category = NULL;
-        size_t n;
+/* The statutory rules of the shipped presets (conf/presets/: name = "meal"
+ * in a rule; "break" for the unnamed one) and the example's "lunch". */
+static const struct {
+        const char *rule, *words;
+} reason_rule_table[] = {
+        /* TRANSLATORS: a statutory rule's name in a break's reason: "Statutory break: …". */
+        { "break",       N_("break")                    },
+        /* TRANSLATORS: a statutory rule's name in a break's reason: "Statutory meal break: …". */
+        { "meal",        N_("meal break")               },
+        /* TRANSLATORS: a statutory rule's name (us-ca) in a break's reason: the second meal of a long day. */
+        { "second_meal", N_("second meal break")        },
+        /* TRANSLATORS: a statutory rule's name in a break's reason: a short paid rest (10 min). */
+        { "rest",        N_("rest break")               },
+        /* TRANSLATORS: a statutory rule's name in a break's reason: a pause from screen work
+         * (Japan's VDT guideline: 作業休止; the UK's DSE Regulations). */
+        { "pause",       N_("pause from screen work")   },
+        /* TRANSLATORS: a statutory rule's name in a break's reason. */
+        { "lunch",       N_("lunch break")              },
+};
 
-        if (strncmp(reason, "after ", strlen("after ")) != 0 || !open || open == reason || open[-1] != ' ')
+static const char *reason_rule_words(const char *rule) {
+        for (size_t k = 0; k < ELEMENTSOF(reason_rule_table); k++)
+                if (streq(rule, reason_rule_table[k].rule))
+                        return _(reason_rule_table[k].words);
+        return rule;
+}
+
+/* The sources of the shipped presets that give one in Japanese
+ * (conf/presets/jp*.conf: source_ja; po/ translates them the same, which
+ * test-planner-statutory checks): a reader without the policy names the law
+ * in its own words too. */
+static const char * const reason_source_table[] = {
+        /* TRANSLATORS: a law, as conf/presets/jp.conf names it (source, and source_ja in Japanese). */
+        N_("Labour Standards Act art. 34(1); Enforcement Rule art. 31"),
+        /* TRANSLATORS: a law and a guideline, as conf/presets/jp-vdt.conf names them (source, and source_ja). */
+        N_("Labour Standards Act art. 34(1); MHLW information-device work guideline (2019, rev. 2021)"),
+};
+
+/* The law a statutory reason names in the reader's words: lookup's, else
+ * the shipped presets', else as written. */
+static const char *reason_source_words(const char *source, const ReasonLookup *lookup) {
+        const char *words = lookup && lookup->source ? lookup->source(source, lookup->userdata) : NULL;
+
+        if (words)
+                return words;
+        for (size_t k = 0; k < ELEMENTSOF(reason_source_table); k++)
+                if (streq(source, reason_source_table[k]))
+                        return _(reason_source_table[k]);
+        return source;
+}
+
+#define REASON_WORDS_LENGTH_MAX 64
+
+/* A length of minutes in the reader's words: "1h 5min", "1時間5分". Returns buf. */
+static const char *reason_minutes_words(unsigned long long minutes, char buf[static REASON_WORDS_LENGTH_MAX]) {
+        unsigned long long h = minutes / 60, m = minutes % 60;
+
+        if (h > 0 && m > 0)
+                snprintf(buf, REASON_WORDS_LENGTH_MAX, _("%uh %umin"), (unsigned) MIN(h, UINT_MAX), (unsigned) m);
+        else if (h > 0)
+                snprintf(buf, REASON_WORDS_LENGTH_MAX, _("%uh"), (unsigned) MIN(h, UINT_MAX));
+        else
+                snprintf(buf, REASON_WORDS_LENGTH_MAX, _("%umin"), (unsigned) m);
+        return buf;
+}
+
+/* A length as duration_format() writes it ("6h", "3h 29min", "45min") in
+ * the reader's words, or as written when it has other units. */
+static const char *reason_length_words(const char *length, char buf[static REASON_WORDS_LENGTH_MAX]) {
+        unsigned long long minutes = 0;
+        const char *p = length;
+
+        while (*p) {
+                char *end;
+                unsigned long long n = strtoull(p, &end, 10);
+
+                if (end == p || !isdigit((unsigned char) *p))
+                        return length;
+                if (strncmp(end, "min", 3) == 0)
+                        minutes += n, p = end + 3;
+                else if (end[0] == 'h')
+                        minutes += n * 60, p = end + 1;
+                else
+                        return length;
+                if (*p == ' ')
+                        p++;
+                else if (*p)
+                        return length;
+        }
+        return reason_minutes_words(minutes, buf);
+}
+
+/* A category in the reader's words: the site's (lookup), else the shipped
+ * policy's (reason_category_words()), else NULL. */
+static const char *reason_category_lookup(const char *category, const ReasonLookup *lookup) {
+        const char *words = lookup && lookup->category ? lookup->category(category, lookup->userdata) : NULL;
+
+        return words ?: reason_category_words(category);
+}
+
+/* "2 repeat_caller, 1 other" (reason.c checked it) in the reader's words:
+ * "繰り返しの架電2件、対応の難しい電話1件". */
+static char *reason_counts_words(const char *counts, const ReasonLookup *lookup) {
+        _cleanup_free_ char *s = NULL;
+
+        for (const char *p = counts; *p;) {
+                char *end, *item = NULL, *t = NULL;
+                unsigned long n = strtoul(p, &end, 10);
+                size_t len = strcspn(end + 1, ",");
+                _cleanup_free_ char *category = strndup(end + 1, len);
+                const char *words;
+
+                if (!category)
+                        return NULL;
+                words = reason_category_lookup(category, lookup) ?: category;
+                /* TRANSLATORS: a count of incidents of one category, in a break's reason:
+                 * "2 × a caller who kept calling back"; %1$u the count, %2$s the category. */
+                if (asprintf(&item, _("%u × %s"), (unsigned) MIN(n, UINT_MAX), words) < 0)
+                        return NULL;
+                /* TRANSLATORS: between the items of a list ("A, B"). */
+                if (asprintf(&t, "%s%s%s", s ?: "", s ? _(", ") : "", item) < 0) {
+                        free(item);
+                        return NULL;
+                }
+                free(item);
+                free(s);
+                s = t;
+                p = end + 1 + len;
+                p += strspn(p, ", ");
+        }
+        return TAKE_PTR(s);
+}
+
+static char *reason_words(const char *reason, const ReasonLookup *lookup);
+
+/* The parsed reason p in the reader's words, or NULL on OOM. */
+static char *reason_parsed_words(const ReasonParsed *p, const ReasonLookup *lookup) {
+        char a[REASON_WORDS_LENGTH_MAX], b[REASON_WORDS_LENGTH_MAX];
+        _cleanup_free_ char *inner = NULL, *base = NULL;
+        const char *words;
+        char *s = NULL;
+        int r = -1;
+
+        switch (p->shape) {
+        case REASON_ALSO_RECOVERY:
+                base = reason_words(p->fields[0], lookup);
+                inner = reason_words(p->fields[1], lookup);
+                if (base && inner)
+                        /* TRANSLATORS: a statutory or planned break a recovery break merged into:
+                         * "A break the law requires; also a recovery break: after a threatening call". */
+                        r = asprintf(&s, _("%s; also a recovery break: %s"), base, inner);
+                break;
+        case REASON_LONG_CALL:
+                /* TRANSLATORS: a recovery break's reason; %s is the call's length ("52min"). */
+                r = asprintf(&s, _("After a call of %s"),
+                             reason_minutes_words(strtoull(p->fields[0], NULL, 10), a));
+                break;
+        case REASON_INCIDENT:
+                words = reason_category_lookup(p->fields[1], lookup) ?: p->fields[0];
+                /* TRANSLATORS: a recovery break's reason; %s is what happened ("a threatening call"). */
+                r = asprintf(&s, _("After %s"), words);
+                break;
+        case REASON_POINTS:
+                inner = reason_counts_words(p->fields[0], lookup);
+                if (inner)
+                        /* TRANSLATORS: a recovery break's reason: incidents whose points added up;
+                         * %1$s the counts ("2 × an abusive call, 1 × a difficult call"), %2$s the
+                         * time from the first to the last ("43min"). */
+                        r = asprintf(&s, _("After several difficult calls (%s in %s)"), inner,
+                                     reason_minutes_words(strtoull(p->fields[1], NULL, 10), a));
+                break;
+        case REASON_POINTS_AT_ONCE:
+                inner = reason_counts_words(p->fields[0], lookup);
+                if (inner)
+                        /* TRANSLATORS: a recovery break's reason: incidents in the same minute whose points
+                         * added up; %s the counts ("2 × an abusive call"). */
+                        r = asprintf(&s, _("After several difficult calls at once (%s)"), inner);
+                break;
+        case REASON_INTERRUPTED:
+                inner = reason_words(p->fields[0], lookup);
+                if (inner)
+                        /* TRANSLATORS: the later part of a recovery break that a call split;
+                         * %s is the recovery's reason ("After a threatening call"). */
+                        r = asprintf(&s, _("The rest of a recovery break a call interrupted (%s)"), inner);
+                break;
+        case REASON_STATUTORY_TOTAL:
+                /* TRANSLATORS: a statutory break's reason; %1$s the rule ("meal break"), %2$s the
+                 * length the law asks ("45min"), %3$s the working time ("6h"). */
+                r = asprintf(&s, _("Statutory %s: %s for more than %s of work"), reason_rule_words(p->fields[0]),
+                             reason_length_words(p->fields[1], a), reason_length_words(p->fields[2], b));
+                break;
+        case REASON_STATUTORY_TOTAL_SOURCE:
+                /* TRANSLATORS: a statutory break's reason; %1$s the rule ("meal break"), %2$s the
+                 * length the law asks ("45min"), %3$s the working time ("6h"), %4$s the law. */
+                r = asprintf(&s, _("Statutory %s: %s for more than %s of work (%s)"), reason_rule_words(p->fields[0]),
+                             reason_length_words(p->fields[1], a), reason_length_words(p->fields[2], b),
+                             reason_source_words(p->fields[3], lookup));
+                break;
+        case REASON_STATUTORY_STRETCH:
+                /* TRANSLATORS: a statutory break's reason; %1$s the rule ("pause from screen work"),
+                 * %2$s the longest work the law allows without one ("1h"). */
+                r = asprintf(&s, _("Statutory %s after %s of work"), reason_rule_words(p->fields[0]),
+                             reason_length_words(p->fields[1], a));
+                break;
+        case REASON_STATUTORY_STRETCH_SOURCE:
+                /* TRANSLATORS: a statutory break's reason; %1$s the rule ("pause from screen work"),
+                 * %2$s the longest work the law allows without one ("1h"), %3$s the law. */
+                r = asprintf(&s, _("Statutory %s after %s of work (%s)"), reason_rule_words(p->fields[0]),
+                             reason_length_words(p->fields[1], a), reason_source_words(p->fields[2], lookup));
+                break;
+        case REASON_PLANNED:
+                r = asprintf(&s, "%s", _("Planned in the roster"));
+                break;
+        case _REASON_SHAPE_MAX:
+        case _REASON_SHAPE_INVALID:
+                break;
+        }
+        return r < 0 ? NULL : s;
+}
+
+static char *reason_words(const char *reason, const ReasonLookup *lookup) {
+        _cleanup_(reason_parsed_done) ReasonParsed p = {};
+
+        if (reason_parse(reason, &p) < 0)
                 return NULL;
-        n = strlen(open + 1);
-        if (n < 2 || open[n] != ')')
+        return reason_parsed_words(&p, lookup);
+}
+
+char *reason_translate_with(const char *reason, const ReasonLookup *lookup) {
+        /* An English reader reads the planner's own, with the site's labels. */
+        if (!reason || streq(_("After %s"), "After %s"))
                 return NULL;
-        if (strstr(reason, " incidents ") && n > strlen(" points)") &&
-            streq(open + n - strlen(" points)") + 1, " points)"))
-                return _("several difficult calls");
-        category = strndup(open + 1, n - 1);
-        return category ? reason_category_words(category) : NULL;
+        return reason_words(reason, lookup);
 }
 
 char *reason_translate(const char *reason) {
-        const char *also = strstr(reason, "; also recovery "), *base = NULL, *words;
-        char *s = NULL;
-
-        if (streq(_("After %s"), "After %s"))
-                return NULL;
-        if (strncmp(reason, "statutory ", strlen("statutory ")) == 0)
-                base = _("A break the law requires");
-        else if (streq(reason, "planned in the roster") || (also && also == reason + strlen("planned in the roster") &&
-                                                             strncmp(reason, "planned in the roster", also - reason) == 0))
-                base = _("Planned in the roster");
-        words = reason_recovery_words(base ? (also ? also + strlen("; also recovery ") : "") : reason);
-        if (base && also && words)
-                /* TRANSLATORS: "A break the law requires; also a recovery break after a threatening call". */
-                return asprintf(&s, _("%s; also a recovery break after %s"), base, words) < 0 ? NULL : s;
-        if (base && !also)
-                return strdup(base);
-        if (!base && words)
-                return asprintf(&s, _("After %s"), words) < 0 ? NULL : s;
-        return NULL;
+        return reason_translate_with(reason, NULL);
 }

@@ -8,6 +8,9 @@
 
 #include "core/planner.h"
 #include "planner-helpers.h"
+#include "shared/i18n.h"
+#include "shared/reason-words.h"
+#include "test-helpers.h"
 
 static void test_statutory_thresholds(void **state) {
         Shift shifts[] = {
@@ -416,6 +419,41 @@ static void test_stretch_pause_pushed_off(void **state) {
         assert_true(statutory_holds(policy, &shifts[0], sp));
 }
 
+/* Every shipped preset's reasons in Japanese: the rule's name and the
+ * lengths in Japanese words, the law as the preset's source_ja names it
+ * where it has one (reason-words.c's table of the shipped sources and po/
+ * agree with conf/presets). */
+static void test_presets_in_japanese(void **state) {
+        _cleanup_free_ char *names = strdup(POLICY_PRESETS);
+        char *saved = NULL;
+
+        assert_non_null(names);
+        for (char *name = strtok(names, " "); name; name = strtok(NULL, " ")) {
+                _cleanup_(policy_freep) Policy *policy = load_preset(name);
+                Shift day = shift_of(0, AT(0, 7, 0), AT(0, 17, 30));
+                _cleanup_(plan_freep) Plan *plan = plan_one(policy, &day);
+                const char *source_ja = translations_get(&policy->statutory.sources, "ja", NULL);
+
+                assert_true(plan->shifts[0].n_breaks > 0);
+                for (size_t i = 0; i < plan->shifts[0].n_breaks; i++) {
+                        const char *reason = plan->shifts[0].breaks[i].reason;
+                        _cleanup_free_ char *ja = NULL;
+
+                        assert_int_equal(i18n_language_push("ja", &saved), 0);
+                        ja = reason_translate(reason);
+                        i18n_language_pop(saved);
+                        print_message("%s: %s\n    %s\n", name, reason, ja);
+                        assert_non_null(ja);
+                        assert_non_null(strstr(ja, "法律で定められた"));
+                        assert_null(strstr(ja, "statutory"));
+                        assert_null(strstr(ja, "of work"));
+                        assert_null(strstr(ja, "min"));
+                        if (source_ja)
+                                assert_non_null(strstr(ja, source_ja));
+                }
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_statutory_thresholds),
@@ -435,7 +473,8 @@ int main(void) {
                 cmocka_unit_test(test_preset_uk_callcentre),
                 cmocka_unit_test(test_preset_kr),
                 cmocka_unit_test(test_stretch_pause_pushed_off),
+                cmocka_unit_test(test_presets_in_japanese),
         };
 
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        return cmocka_run_group_tests(tests, use_build_catalogues, NULL);
 }

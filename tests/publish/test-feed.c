@@ -10,6 +10,8 @@
 #include <cmocka.h>
 
 #include "publish/feed.h"
+#include "shared/i18n.h"
+#include "test-helpers.h"
 
 /* 2024-04-01T00:00:00Z */
 #define DAY0 ((usec_t) 1711929600 * USEC_PER_SEC)
@@ -597,6 +599,30 @@ static void test_offline_plan(void **state) {
         assert_true(event_last_modified(cal, "op17-20240401T0900Z@respite") == AT(9, 0));
 }
 
+/* A Japanese feed says every reason of the planner in Japanese (reason.h's
+ * shapes): a recovery interrupted by a call, after a long call, here
+ * without a policy (the shipped words). */
+static void test_japanese_reasons(void **state) {
+        _cleanup_(plan_freep) Plan *plan = make_plan(0, "rest of the recovery interrupted by a call "
+                                                        "(after a call of 69 min (prolonged_call))");
+        _cleanup_(icalcomponent_freep) icalcomponent *cal = NULL;
+        _cleanup_(freep) char *text = NULL;
+        char *saved = NULL;
+
+        assert_int_equal(use_build_catalogues(state), 0);
+        assert_int_equal(i18n_language_push("ja", &saved), 0);
+        assert_int_equal(feed_render(plan, NULL, FEED_OPERATOR, "op17",
+                &(FeedOptions) { .calname = "o", .language = "ja", .from = DAY0, .to = DAY0 + USEC_PER_DAY },
+                &text), 0);
+        i18n_language_pop(saved);
+        cal = parse(text);
+        assert_string_equal(icalcomponent_get_description(find_event(cal, "op17-recovery-inc1@respite")),
+                            "通話で中断された回復休憩の残り（長時間の通話（1時間9分）の後）です。");
+        /* Not the planner's: as written. */
+        assert_string_equal(icalcomponent_get_description(find_event(cal, "op17-20240401T0900Z-planned-1@respite")),
+                            "split shift gap");
+}
+
 static void test_sequences_many(void **state) {
         _cleanup_(sequences_freep) Sequences *seq = sequences_new();
         const unsigned n = 20000;
@@ -863,6 +889,7 @@ int main(void) {
                 cmocka_unit_test(test_team_uids),
                 cmocka_unit_test(test_refresh),
                 cmocka_unit_test(test_offline_plan),
+                cmocka_unit_test(test_japanese_reasons),
                 cmocka_unit_test(test_sequences_many),
                 cmocka_unit_test(test_adherence),
                 cmocka_unit_test(test_alarms),

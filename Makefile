@@ -90,7 +90,7 @@ PROGRAMS    := $(BUILDDIR)/respited $(BUILDDIR)/respitectl $(BUILDDIR)/respite-n
 LINGUAS     := $(shell cat po/LINGUAS)
 POTFILES    := $(shell cat po/POTFILES)
 MO_FILES    := $(foreach l,$(LINGUAS),$(BUILDDIR)/locale/$(l)/LC_MESSAGES/respite.mo)
-XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=C_:1c,2 \
                --add-comments=TRANSLATORS: --add-location=file --sort-by-file \
                --package-name=respite --package-version=$(VERSION)
 

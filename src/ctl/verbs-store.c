@@ -24,7 +24,7 @@ int verb_backup(char **args) {
                 return log_error_errno(r, _("%s; give respited's state directory with --state-dir."), error);
         if (r < 0 && error)
                 /* TRANSLATORS: what failed (a message of the backup, without its full stop), as a sentence. */
-                return log_error_errno(r, _("%s."), error);
+                return log_error_errno(r, C_("backup failed", "%s."), error);
         if (r < 0)
                 return log_oom();
         printf(_("Backed up %s to %s.\n"), path, args[1]);

@@ -56,7 +56,8 @@ const char *file_type_name(mode_t mode) {
         case S_IFLNK:
                 return _("a symbolic link");
         default:
-                return _("not a regular file");
+                /* TRANSLATORS: what a file is, beside "a FIFO", "a directory": a noun. */
+                return C_("file kind", "not a regular file");
         }
 }
 

@@ -111,3 +111,9 @@ void i18n_language_pop(char *saved) {
         ++_nl_msg_cat_cntr;
         free(saved);
 }
+
+const char *i18n_pgettext(const char *key, const char *s) {
+        const char *t = dgettext(I18N_DOMAIN, key);
+
+        return t == key ? s : t;
+}

@@ -4,7 +4,9 @@
 /* Translations with gettext (libintl, in glibc): every string a person
  * reads is marked _("…") (translated where it is used), N_("…") (marked
  * only, translated later with _()) or P_("one", "many", n) (ngettext:
- * plural forms as the language has them). The catalogues are
+ * plural forms as the language has them), or C_("context", "…")
+ * (pgettext: for a msgid the same in English as another's but not in
+ * every language). The catalogues are
  * LOCALEDIR/<lang>/LC_MESSAGES/respite.mo (po/, `make update-po`);
  * $RESPITE_LOCALEDIR names another directory (the build tree's
  * build/locale, for the tests and `make run`). Translations are always
@@ -19,6 +21,11 @@
 #define _(s) dgettext(I18N_DOMAIN, s)
 #define N_(s) (s)
 #define P_(one, many, n) dngettext(I18N_DOMAIN, one, many, n)
+#define C_(context, s) i18n_pgettext(context "\004" s, s)
+
+/* The translation of key, a context and a msgid joined by EOT as a .mo
+ * holds them (gettext's msgctxt), or s, the msgid, when there is none. */
+const char *i18n_pgettext(const char *key, const char *s) __attribute__((format_arg(2)));
 
 /* respitectl and respite-notify speak their user's language: follow the
  * user's locale for messages (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The translations are complete and current: each po/LANG.po named passes
+# The translations are complete and current: every C source is in
+# po/POTFILES or, with the reason it holds no words for people, in
+# po/POTFILES.skip; each po/LANG.po named passes
 # `msgfmt -c` (formats, plural forms, header) with no untranslated and no
 # fuzzy string, and po/respite.pot holds exactly the strings xgettext finds
 # in po/POTFILES today (a string added or changed in the sources fails
@@ -24,6 +26,20 @@ if xgettext ${XGETTEXT_FLAGS:?} -o "$tmp/now.pot" $(cat po/POTFILES); then
         fi
 else
         fail "xgettext failed on po/POTFILES"
+fi
+
+# Every C source is either in po/POTFILES or in po/POTFILES.skip, which
+# says why it holds no words for people: a new file is classified.
+sources=$(cd "$top" && ls src/*/*.c)
+listed=$(cat po/POTFILES; grep -v '^#' po/POTFILES.skip | grep .)
+neither=$(grep -vxF -f <(printf '%s\n' "$listed") <<<"$sources")
+both=$(grep -xF -f po/POTFILES <(grep -v '^#' po/POTFILES.skip | grep .))
+gone=$(grep -vxF -f <(printf '%s\n' "$sources") <<<"$listed")
+if [ -z "$neither$both$gone" ]; then
+        ok "every C source is in po/POTFILES ($(grep -c . po/POTFILES)) or po/POTFILES.skip ($(grep -c '^src/' po/POTFILES.skip))"
+else
+        fail "po/POTFILES and po/POTFILES.skip do not split the C sources: a file with words a person reads goes in po/POTFILES, one without in po/POTFILES.skip under the reason that fits" \
+             "${neither:+in neither: $(tr '\n' ' ' <<<"$neither")}${both:+in both: $(tr '\n' ' ' <<<"$both")}${gone:+no such file: $(tr '\n' ' ' <<<"$gone")}"
 fi
 
 # Every literal of po/POTFILES with a word in it is marked for translation

@@ -130,23 +130,6 @@ const char *table_format_time(TableDataType type, usec_t when, const char *zone,
         return time_format_clock(when, zone, type == TABLE_TIMESTAMP_MINUTE, buf);
 }
 
-const char *table_format_duration(usec_t d, char buf[static DURATION_MAX]) {
-        unsigned h, m;
-
-        if (d == 0 || d % USEC_PER_MINUTE != 0 || d >= USEC_PER_DAY)
-                return duration_format(d, buf, DURATION_MAX);
-        h = (unsigned) (d / USEC_PER_HOUR);
-        m = (unsigned) (d % USEC_PER_HOUR / USEC_PER_MINUTE);
-        if (h > 0 && m > 0)
-                /* TRANSLATORS: a length in respitectl's tables and messages: "1h 5min", "1h", "20min". */
-                snprintf(buf, DURATION_MAX, _("%uh %umin"), h, m);
-        else if (h > 0)
-                snprintf(buf, DURATION_MAX, _("%uh"), h);
-        else
-                snprintf(buf, DURATION_MAX, _("%umin"), m);
-        return buf;
-}
-
 /* The text of cell c. Returns 0, -ENOMEM, or -EINVAL as table_print(). */
 static int table_cell_text(const TableCell *c, char **ret) {
         char buf[MAX(ISO8601_MAX, DURATION_MAX)];
@@ -308,7 +291,7 @@ int table_print(const Table *t, bool color) {
                 } else if (type == TABLE_DURATION) {
                         char length[DURATION_MAX];
 
-                        r = strdup_to(&texts[i], table_format_duration(c->usec, length));
+                        r = strdup_to(&texts[i], duration_format_words(c->usec, length));
                         if (r < 0)
                                 return r;
                 }

@@ -30,7 +30,7 @@ typedef enum TableDataType {
         TABLE_TIMESTAMP,        /* "1999-01-04T10:42:00+02:00" (table_print() fails if it does not format) */
         TABLE_TIMESTAMP_MINUTE, /* "1999-01-04 10:42" ("?" if it does not format) */
         TABLE_CLOCK,            /* "10:42" ("?" if it does not format) */
-        TABLE_DURATION,         /* text "1h 30min" in the reader's language (table_format_duration()),
+        TABLE_DURATION,         /* text "1h 30min" in the reader's language (duration_format_words()),
                                  * CSV as duration_format() writes it, its records and JSON whole minutes */
         _TABLE_DATA_TYPE_MAX,
 } TableDataType;
@@ -107,9 +107,3 @@ int table_print_json(const Table *t);
  * NULL when a TABLE_TIMESTAMP does not format. */
 const char *table_format_time(TableDataType type, usec_t when, const char *zone, char buf[static ISO8601_MAX]);
 
-/* Length d as a table's text and respitectl's messages show it, in the
- * reader's language: "1h 30min", "1h", "20min" (as duration_format() writes
- * them), "1時間30分", "1時間", "20分". A length of no whole minutes, of none
- * or of a day or more keeps duration_format()'s units ("90s", "0s", "1d 2h"),
- * which no language translates. Returns buf. */
-const char *table_format_duration(usec_t d, char buf[static DURATION_MAX]);

@@ -589,7 +589,7 @@ static const ScheduleBreak *verbs_daemon_merged_into(const ScheduleBreak *before
 }
 
 /* What the report gave, on stderr: lengths, the kind and the reason in the
- * reader's words (table_format_duration(), reason_kind_words(),
+ * reader's words (duration_format_words(), reason_kind_words(),
  * reason_translate()). */
 static void verbs_daemon_report_text(const char *id, const char *operator, const ScheduleBreak *granted,
                                      const ScheduleBreak *merged, const AgentRow *agent, const char *zone) {
@@ -601,19 +601,19 @@ static void verbs_daemon_report_text(const char *id, const char *operator, const
         if (granted && agent && streq(agent->state, "on_call"))
                 fprintf(stderr, _("Recovery break for %s (%s), %s; %s is on a call since %s: it begins when the "
                                   "call ends.\n"), operator,
-                        table_format_duration(granted->end - granted->start, length), reason, operator, table_format_time(TABLE_CLOCK, agent->call_since ?: agent->since, zone, a));
+                        duration_format_words(granted->end - granted->start, length), reason, operator, table_format_time(TABLE_CLOCK, agent->call_since ?: agent->since, zone, a));
         else if (granted)
                 fprintf(stderr, _("Recovery break for %s: %s to %s (%s), %s.\n"), operator,
                         table_format_time(TABLE_TIMESTAMP_MINUTE, granted->start, zone, a),
                         table_format_time(TABLE_CLOCK, granted->end, zone, z),
-                        table_format_duration(granted->end - granted->start, length), reason);
+                        duration_format_words(granted->end - granted->start, length), reason);
         else if (merged)
                 fprintf(stderr, _("No break of its own: it merged into %s's next break, the %s break of %s to %s "
                                   "(%s, %s), which now gives the recovery too. `respitectl schedule %s` shows the "
                                   "day and why.\n"), operator, reason_kind_words(merged->kind),
                         table_format_time(TABLE_TIMESTAMP_MINUTE, merged->start, zone, a),
                         table_format_time(TABLE_CLOCK, merged->end, zone, z),
-                        table_format_duration(merged->end - merged->start, length), zone, operator);
+                        duration_format_words(merged->end - merged->start, length), zone, operator);
         else
                 fprintf(stderr, _("No break of its own: it adds points toward one. `respitectl schedule %s` shows "
                                   "the day and why.\n"), operator);

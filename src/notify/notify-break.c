@@ -5,7 +5,6 @@
  * are in the site's zone, which a body names when the desktop's clock
  * reads otherwise. */
 #include <ctype.h>
-#include <limits.h>
 
 #include "notify/notify-internal.h"
 #include "shared/i18n.h"
@@ -90,20 +89,11 @@ static const char *notify_zone_note(const Agent *a, usec_t t, char *buf, size_t 
 }
 
 #define ZONE_NOTE_MAX 128
-#define LENGTH_MAX 64
 
-/* A length of whole minutes (rounded down) in the reader's words: "1h 5min"
- * (as duration_format() writes it), "1時間5分". Returns buf. */
-static const char *notify_length(usec_t d, char buf[static LENGTH_MAX]) {
-        unsigned minutes = (unsigned) MIN(d / USEC_PER_MINUTE, (usec_t) UINT_MAX), h = minutes / 60, m = minutes % 60;
-
-        if (h > 0 && m > 0)
-                snprintf(buf, LENGTH_MAX, _("%uh %umin"), h, m);
-        else if (h > 0)
-                snprintf(buf, LENGTH_MAX, _("%uh"), h);
-        else
-                snprintf(buf, LENGTH_MAX, _("%umin"), m);
-        return buf;
+/* A length of whole minutes (rounded down; less than a minute in seconds)
+ * in the reader's words: "1h 5min", "1時間5分". Returns buf. */
+static const char *notify_length(usec_t d, char buf[static DURATION_MAX]) {
+        return duration_format_words(d >= USEC_PER_MINUTE ? d - d % USEC_PER_MINUTE : d, buf);
 }
 
 /* A recovery break, or another break a recovery merged into (its reason
@@ -139,7 +129,7 @@ static int notify_arm_countdown(Agent *a, const char *uid, usec_t end);
  * added. */
 static int notify_show_stretch_now(Agent *a, const char *key, const Stretch *st, usec_t now, const char *news) {
         _cleanup_free_ char *body = NULL, *text = NULL, *summary = NULL, *several = notify_stretch_words(st);
-        char t[ISO8601_MAX], left[LENGTH_MAX], zone[ZONE_NOTE_MAX];
+        char t[ISO8601_MAX], left[DURATION_MAX], zone[ZONE_NOTE_MAX];
         int r;
 
         if (!several)
@@ -210,7 +200,7 @@ int notify_show_scheduled(Agent *a, const BreakInfo *b, const char *private_reas
         _cleanup_(notify_stretch_done) Stretch st = {};
         Shown *s = notify_shown_find(a, b->uid);
         bool moved = s && s->stage >= STAGE_SCHEDULED && (s->start != b->start || s->end != b->end);
-        char t0[ISO8601_MAX], t1[ISO8601_MAX], o0[ISO8601_MAX], o1[ISO8601_MAX], len[LENGTH_MAX];
+        char t0[ISO8601_MAX], t1[ISO8601_MAX], o0[ISO8601_MAX], o1[ISO8601_MAX], len[DURATION_MAX];
         char zone[ZONE_NOTE_MAX];
         BreakInfo with_reason = *b;
         const char *key;

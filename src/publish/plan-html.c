@@ -223,23 +223,6 @@ static size_t plan_html_prefix(const char *s, size_t n) {
         return i;
 }
 
-/* Length d in the reader's words: "1h 5min" (as duration_format() writes
- * it), "1時間5分"; a length of seconds, or of a day or more, as
- * duration_format() writes it. Returns buf. */
-static const char *plan_html_length(usec_t d, char buf[static DURATION_MAX]) {
-        unsigned h = (unsigned) (d / USEC_PER_HOUR), m = (unsigned) (d / USEC_PER_MINUTE % 60);
-
-        if (d == 0 || d % USEC_PER_MINUTE != 0 || d >= USEC_PER_DAY)
-                return duration_format(d, buf, DURATION_MAX);
-        if (h > 0 && m > 0)
-                snprintf(buf, DURATION_MAX, _("%uh %umin"), h, m);
-        else if (h > 0)
-                snprintf(buf, DURATION_MAX, _("%uh"), h);
-        else
-                snprintf(buf, DURATION_MAX, _("%umin"), m);
-        return buf;
-}
-
 /* Row label: the operator id, cut with an ellipsis when long (the shift's
  * title says it in full); a shift whose statutory rule could not be held
  * in vermillion, bold. */
@@ -272,7 +255,7 @@ static int plan_html_shift_row(FILE *f, const PlanHtmlAxis *a, const ShiftPlan *
          * ("op1: shift 09:00–17:00 (8h)"); the second when a statutory rule could not be held in it. */
         if (asprintf(&what, s->statutory_violation ? _("%s: shift %s–%s (%s); a statutory rule could not be held") :
                      _("%s: shift %s–%s (%s)"), s->operator, plan_html_time(a, s->start, from),
-                     plan_html_time(a, s->end, to), plan_html_length(s->end - s->start, length)) < 0)
+                     plan_html_time(a, s->end, to), duration_format_words(s->end - s->start, length)) < 0)
                 return -ENOMEM;
         plan_html_bar(f, a, "shift", s->start, s->end, y, what, NULL);
         for (size_t i = 0; i < s->n_breaks; i++) {
@@ -287,7 +270,7 @@ static int plan_html_shift_row(FILE *f, const PlanHtmlAxis *a, const ShiftPlan *
                  * "%s break" ("statutory", "recovery", "planned"), start, end, length. */
                 if (asprintf(&what, _("%s: %s break %s–%s (%s)"), s->operator,
                              reason_kind_words(break_kind_to_string(b->kind)), plan_html_time(a, b->start, from),
-                             plan_html_time(a, b->end, to), plan_html_length(b->end - b->start, length)) < 0)
+                             plan_html_time(a, b->end, to), duration_format_words(b->end - b->start, length)) < 0)
                         return -ENOMEM;
                 reason = b->reason ? reason_translate(b->reason) : NULL;
                 snprintf(class, sizeof class, "break %s", break_kind_to_string(b->kind));
@@ -359,7 +342,7 @@ static void plan_html_break_table(FILE *f, const PlanHtmlAxis *a, const PlanHtml
                         any = true;
                         fprintf(f, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">",
                                 plan_html_time(a, b->start, from), plan_html_time(a, b->end, to),
-                                plan_html_length(b->end - b->start, length), break_kind_to_string(b->kind));
+                                duration_format_words(b->end - b->start, length), break_kind_to_string(b->kind));
                         plan_html_escape(f, reason_kind_words(break_kind_to_string(b->kind)));
                         fputs("</td><td>", f);
                         reason = b->reason ? reason_translate(b->reason) : NULL;

@@ -7,6 +7,7 @@
 
 #include "shared/i18n.h"
 #include "shared/reason.h"
+#include "shared/time-util.h"
 #include "shared/reason-words.h"
 
 /* The categories of the shipped policy and their labels there
@@ -101,24 +102,15 @@ static const char *reason_source_words(const char *source, const ReasonLookup *l
         return source;
 }
 
-#define REASON_WORDS_LENGTH_MAX 64
-
 /* A length of minutes in the reader's words: "1h 5min", "1時間5分". Returns buf. */
-static const char *reason_minutes_words(unsigned long long minutes, char buf[static REASON_WORDS_LENGTH_MAX]) {
-        unsigned long long h = minutes / 60, m = minutes % 60;
-
-        if (h > 0 && m > 0)
-                snprintf(buf, REASON_WORDS_LENGTH_MAX, _("%uh %umin"), (unsigned) MIN(h, UINT_MAX), (unsigned) m);
-        else if (h > 0)
-                snprintf(buf, REASON_WORDS_LENGTH_MAX, _("%uh"), (unsigned) MIN(h, UINT_MAX));
-        else
-                snprintf(buf, REASON_WORDS_LENGTH_MAX, _("%umin"), (unsigned) m);
-        return buf;
+static const char *reason_minutes_words(unsigned long long minutes, char buf[static DURATION_MAX]) {
+        return duration_format_words(MIN(minutes, (unsigned long long) (USEC_INFINITY / USEC_PER_MINUTE - 1)) *
+                                     USEC_PER_MINUTE, buf);
 }
 
 /* A length as duration_format() writes it ("6h", "3h 29min", "45min") in
  * the reader's words, or as written when it has other units. */
-static const char *reason_length_words(const char *length, char buf[static REASON_WORDS_LENGTH_MAX]) {
+static const char *reason_length_words(const char *length, char buf[static DURATION_MAX]) {
         unsigned long long minutes = 0;
         const char *p = length;
 
@@ -187,7 +179,7 @@ static char *reason_words(const char *reason, const ReasonLookup *lookup);
 
 /* The parsed reason p in the reader's words, or NULL on OOM. */
 static char *reason_parsed_words(const ReasonParsed *p, const ReasonLookup *lookup) {
-        char a[REASON_WORDS_LENGTH_MAX], b[REASON_WORDS_LENGTH_MAX];
+        char a[DURATION_MAX], b[DURATION_MAX];
         _cleanup_free_ char *inner = NULL, *base = NULL;
         const char *words;
         char *s = NULL;

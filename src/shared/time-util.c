@@ -571,3 +571,21 @@ int time_local_day(usec_t t, const char *zone, int *ret_yyyymmdd) {
         *ret_yyyymmdd = c.year * 10000 + c.month * 100 + c.day;
         return 0;
 }
+
+const char *duration_format_words(usec_t d, char buf[static DURATION_MAX]) {
+        unsigned h, m;
+
+        if (d == 0 || d % USEC_PER_MINUTE != 0 || d >= USEC_PER_DAY)
+                return duration_format(d, buf, DURATION_MAX);
+        h = (unsigned) (d / USEC_PER_HOUR);
+        m = (unsigned) (d % USEC_PER_HOUR / USEC_PER_MINUTE);
+        if (h > 0 && m > 0)
+                /* TRANSLATORS: a length in respitectl's tables and messages, notifications, the HTML page
+                 * and the reasons: "1h 5min", "1h", "20min". */
+                snprintf(buf, DURATION_MAX, _("%uh %umin"), h, m);
+        else if (h > 0)
+                snprintf(buf, DURATION_MAX, _("%uh"), h);
+        else
+                snprintf(buf, DURATION_MAX, _("%umin"), m);
+        return buf;
+}

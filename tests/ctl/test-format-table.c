@@ -153,9 +153,9 @@ static void test_lengths_and_states(void **state) {
                             "1h 5min  paused\n"
                             "1h       dancing\n");
         /* What has no whole minutes, none, or a day or more keeps duration_format()'s units. */
-        assert_string_equal(table_format_duration(90 * USEC_PER_SEC, buf), "1min 30s");
-        assert_string_equal(table_format_duration(0, buf), "0s");
-        assert_string_equal(table_format_duration(25 * USEC_PER_HOUR, buf), "1d 1h");
+        assert_string_equal(duration_format_words(90 * USEC_PER_SEC, buf), "1min 30s");
+        assert_string_equal(duration_format_words(0, buf), "0s");
+        assert_string_equal(duration_format_words(25 * USEC_PER_HOUR, buf), "1d 1h");
 
         /* Japanese: 20分, 1時間5分, 通話中; CSV keeps the machine values. */
         assert_int_equal(use_build_catalogues(state), 0);

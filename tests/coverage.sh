@@ -197,7 +197,7 @@ check "coverage --format html under LANGUAGE=ja: lang=\"ja\", the day as 1999-01
         bash -c 'grep -qF "lang=\"ja\">" "$1" && grep -qxF "<h2>チームretail · 1999-01-04（月）</h2>" "$1"' _ "$tmp/coverage-ja.html"
 out=$(ja plan --config "$top/conf/demo.conf" --metrics 2>&1)
 check "plan --metrics under LANGUAGE=ja" \
-        bash -c 'grep -qx "法定休憩の違反: 0件" <<<"$1" && grep -q "^要員不足: [0-9]*人分" <<<"$1"' _ "$out"
+        bash -c 'grep -qx "法定休憩の違反: 0件" <<<"$1" && grep -q "^要員不足: 延べ[0-9]*分" <<<"$1"' _ "$out"
 out=$(ja import-check --config "$top/conf/demo.conf" "$ex/anonbank-1999-01-04-calls.csv" 2>&1 | head -n 3)
 check "import-check under LANGUAGE=ja: its summary and why the kind" \
         bash -c 'grep -q "calls.csv: 通話[0-9]*件、スキップ0件$" <<<"$1" &&
@@ -236,16 +236,16 @@ for cols in 24 80 120; do
                 test "$(dwidths <<<"$out" | sort -n | tail -n1)" -le $cols
 done
 check "... its legend, title and summary in Japanese" \
-        bash -c 'grep -qx "█ 電話対応中  ░ 休憩中  │ 必要人数  ▲ 不足（人分）" <<<"$1" &&
+        bash -c 'grep -qx "█ 電話対応中  ░ 休憩中  │ 必要人数  ▲ 不足（延べ分）" <<<"$1" &&
                  grep -qx "retail · 1999-01-04（月） · Asia/Jerusalem（UTC+02:00）" <<<"$1" &&
-                 grep -q "^07:00〜24:00 · 30分刻み · [0-9]*人分の不足（[0-9]*行）$" <<<"$1"' _ \
+                 grep -q "^07:00〜24:00 · 30分刻み · 延べ[0-9]*分の不足（[0-9]*行）$" <<<"$1"' _ \
         "$(COLUMNS=80 ja coverage --config "$top/conf/demo.conf" 2>/dev/null)"
 out=$(COLUMNS=80 ja coverage --config "$top/conf/demo.conf" 2>/dev/null)
 check "... the headers (電話 シフト 必要 不足) end where a short row's flag does" \
         test "$(grep -E ' 電話 +シフト +必要 +不足$' <<<"$out" | dwidths)" = \
              "$(rows <<<"$out" | grep -m1 '▲' | dwidths)"
 check "... and the rows' flags still add up to the summary's shortfall" \
-        test "$(flagged <<<"$out")" = "$(sed -n 's/.* · \([0-9]*\)人分の不足（[0-9]*行）$/\1/p' <<<"$out")"
+        test "$(flagged <<<"$out")" = "$(sed -n 's/.* · 延べ\([0-9]*\)分の不足（[0-9]*行）$/\1/p' <<<"$out")"
 out=$(COLUMNS=80 ja coverage --config "$tmp/ny.conf" --roster "$tmp/ny.csv" --date 2024-11-03 2>/dev/null)
 check "... the clocks going back, said in Japanese" grep -q '┈┈ 時計が戻ります: ここからUTC-05:00$' <<<"$out"
 out=$(COLUMNS=80 ja coverage --config "$top/conf/demo.conf" --date 1999-01-05 2>/dev/null)

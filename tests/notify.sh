@@ -107,7 +107,7 @@ check "respite-notify waits for respited" wait_for "$tmp/notify16.log" "waiting 
 check "respited starts" start_daemon state-1 09:00:00
 check "respite-notify asks respited which operator it is (WhoAmI)" \
         wait_for "$tmp/notify16.log" "Watching the breaks of operator op16" 5
-check "a second agent watches op27, and says so in Japanese" wait_for "$tmp/notify27.log" "オペレーターop27の休憩を見守ります。" 5
+check "a second agent watches op27, and says so in Japanese" wait_for "$tmp/notify27.log" "オペレーターop27の休憩を通知します。" 5
 sleep 0.3
 check "nothing shown before anything happens" test "$(dunstctl count displayed)" -eq 0
 

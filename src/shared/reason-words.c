@@ -143,7 +143,7 @@ static const char *reason_category_lookup(const char *category, const ReasonLook
 }
 
 /* "2 repeat_caller, 1 other" (reason.c checked it) in the reader's words:
- * "繰り返しの架電2件、対応の難しい電話1件". */
+ * "繰り返しの入電2件、対応の難しい電話1件". */
 static char *reason_counts_words(const char *counts, const ReasonLookup *lookup) {
         _cleanup_free_ char *s = NULL;
 

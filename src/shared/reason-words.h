@@ -28,7 +28,7 @@ typedef struct ReasonLookup {
  * reader's language, when it is not English: "after a threatening call
  * (threat)" → "脅迫的な電話の後", "rest of the recovery interrupted by a call
  * (after 2 repeat_caller incidents in 43 min (8 points))" →
- * "通話で中断された回復休憩の残り（相次いだ対応の難しい電話の後（43分の間に繰り返しの架電2件））".
+ * "通話で中断された回復休憩の残り（相次いだ対応の難しい電話の後（43分の間に繰り返しの入電2件））".
  * The categories in the words of lookup, else of the shipped policy, else
  * the site's label as written; statutory rules by the shipped presets'
  * names, else as written; lengths in the reader's units; the law's name

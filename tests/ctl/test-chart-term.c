@@ -262,7 +262,7 @@ static void test_japanese(void **state) {
                 assert_fits(text, widths[i]);
                 if (widths[i] < 80)
                         continue;
-                assert_non_null(strstr(text, "█ 電話対応中  ░ 休憩中  │ 必要人数  ▲ 不足（人分）\n"));
+                assert_non_null(strstr(text, "█ 電話対応中  ░ 休憩中  │ 必要人数  ▲ 不足（延べ分）\n"));
                 assert_non_null(strstr(text, "t · 2024-04-01（月） · Asia/Tokyo（UTC+09:00）\n"));
                 assert_non_null(strstr(text, " · 必要人数の設定なし\n"));
                 /* The headers end where the numbers under them end: the

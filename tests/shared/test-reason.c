@@ -39,10 +39,10 @@ static const struct {
                 "相次いだ対応の難しい電話の後（40分の間に不当な要求2件、対応の難しい電話1件）" },
         [REASON_POINTS_AT_ONCE] = {
                 "after 2 repeat_caller incidents at once (6 points)",
-                "相次いだ対応の難しい電話の後（繰り返しの架電2件）" },
+                "相次いだ対応の難しい電話の後（繰り返しの入電2件）" },
         [REASON_INTERRUPTED] = {
                 "rest of the recovery interrupted by a call (after 2 repeat_caller incidents in 43 min (8 points))",
-                "通話で中断された回復休憩の残り（相次いだ対応の難しい電話の後（43分の間に繰り返しの架電2件））" },
+                "通話で中断された回復休憩の残り（相次いだ対応の難しい電話の後（43分の間に繰り返しの入電2件））" },
         [REASON_STATUTORY_TOTAL] = {
                 "statutory meal: 30min for more than 5h of work",
                 "法律で定められた食事休憩（5時間を超える労働に30分）" },

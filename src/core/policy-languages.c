@@ -4,7 +4,8 @@
 #include "shared/log.h"
 
 /* Country codes written for a language ("jp", the Japanese preset's name),
- * and the language meant: a sentence that says its tag. */
+ * and the language meant: a sentence that says its tag. Not "uk", which is
+ * Ukrainian's tag as well as the UK preset's name. */
 static const struct {
         const char *slip, *hint;
 } policy_language_slips[] = {
@@ -12,7 +13,6 @@ static const struct {
         { "kr", N_("Korean is \"ko\".") },
         { "cn", N_("Chinese is \"zh\".") },
         { "gb", N_("English is \"en\".") },
-        { "uk", N_("English is \"en\".") },
         { "us", N_("English is \"en\".") },
 };
 

@@ -7,7 +7,8 @@
 # SUMMARY, DESCRIPTION (the category's label_ja, the preset's source_ja:
 # 労働基準法第34条) and calendar name, lines of at most 75 octets folded
 # between UTF-8 characters, never inside one. Bad languages in the policy
-# and the roster are refused with file and line.
+# and the roster are refused with file and line; a language without a
+# translation ("jp") warns with file and line.
 # Usage: tests/feed-language.sh BUILDDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -118,8 +119,8 @@ check "and op2's feed (法定休憩)" grep -q "^SUMMARY:法定休憩" "$tmp/feed
 check "the lead alert of a threat, logged in English while the site spoke English" \
         grep -q "op1: threat incident [0-9a-f]*: lead alert [0-9a-f]* raised, but no lead of team retail is listening: escalated at once to 0 subscribers." "$tmp/respited.log"
 "$bin/respitectl" --user report op2 threat >/dev/null 2>&1
-check "and in Japanese once site.language = \"ja\"" wait_for "$tmp/respited.log" \
-        "op2: threat のインシデント [0-9a-f]*: SV へのアラート [0-9a-f]* を出しましたが、チーム retail の SV が誰も受信していないため、すぐに 0 人の受信者へエスカレーションしました。" 5
+check "and in Japanese once site.language = \"ja\", the category by its label_ja" wait_for "$tmp/respited.log" \
+        "op2: 脅迫的な電話のインシデント [0-9a-f]*: SV へのアラート [0-9a-f]* を出しましたが、チーム retail の SV が誰も受信していないため、すぐに 0 人の受信者へエスカレーションしました。" 5
 check "while the rest of the log stays English" grep -q "op2: incident [0-9a-f]* (threat) reported." "$tmp/respited.log"
 
 # Bad languages: the policy refused with file and line, the row skipped.
@@ -136,6 +137,34 @@ echo "op3,Op 3,retail,$(at -1),$(at 5),ja-JP!" >>"$tmp/roster.csv"
 out=$("$bin/respited" --check-config --config "$tmp/respite.conf" 2>&1)
 check "a roster language 'ja-JP!' skips the row with file and line" \
         grep -q "roster.csv:4: expected a language such as 'ja' or 'pt_BR' in column 'language', got 'ja-JP!'" <<<"$out"
+
+# A language respite has no translation in ("jp", the Japanese preset's
+# name): accepted, but a warning names the file, the line, the languages
+# installed and the tag meant, wherever the policy is checked.
+jp_warning='respite.conf:1: site.language "jp": respite has no translation in this language (installed: ja); its feeds will be in English. Japanese is "ja".'
+sed -i '$d' "$tmp/roster.csv"
+policy 'language = "jp";'
+out=$("$bin/respited" --check-config --user --config "$tmp/respite.conf" 2>&1)
+check "--check-config: site.language = \"jp\" warns with file, line and \"ja\"" grep -qF "$jp_warning" <<<"$out"
+check "and counts it as a warning" grep -q "are valid (1 warning above)" <<<"$out"
+out=$(LANGUAGE=ja "$bin/respited" --check-config --user --config "$tmp/respite.conf" 2>&1)
+check "in Japanese for a Japanese reader" grep -qF '日本語は "ja" です' <<<"$out"
+out=$("$bin/respitectl" plan --config "$tmp/respite.conf" 2>&1 >/dev/null)
+check "respitectl plan (offline) warns the same" grep -qF "$jp_warning" <<<"$out"
+out=$("$bin/respitectl" --user reload 2>&1)
+check "respited's reload logs it" wait_for "$tmp/respited.log" "site.language \"jp\": respite has no translation" 5
+policy 'language = "ja";'
+out=$("$bin/respited" --check-config --user --config "$tmp/respite.conf" 2>&1)
+check "site.language = \"ja\" (installed) does not warn" bash -c '! grep -q "no translation" <<<"$1"' _ "$out"
+sed -i 's/^\(categories = (\)$/\1\n  { name = "other"; label = "x"; label_ko = "y"; },/' "$tmp/respite.conf"
+echo "op4,Op 4,retail,$(at -1),$(at 5),jp" >>"$tmp/roster.csv"
+echo "op5,Op 5,retail,$(at -1),$(at 5),jp" >>"$tmp/roster.csv"
+out=$("$bin/respited" --check-config --user --config "$tmp/respite.conf" 2>&1)
+check "--check-config: a label_ko warns with file and line" \
+        grep -qF 'respite.conf:4: categories[0].label_ko: respite has no translation in "ko" (installed: ja)' <<<"$out"
+check "and the roster's language 'jp', once, at its first row" \
+        test "$(grep -cF "roster.csv:4: language 'jp': respite has no translation in this language (installed: ja); the feeds of the operators given it will be in English. Japanese is \"ja\"." <<<"$out")" = 1
+check "and counts them" grep -q "are valid (2 warnings above)" <<<"$out"
 
 if [ "$failed" -gt 0 ]; then
         echo "--- respited"; tail -20 "$tmp/respited.log"; echo "--- op1.ics"; cat "$tmp/feeds/op1.ics"

@@ -56,9 +56,9 @@ static inline Policy test_policy(void) {
 }
 
 static Operator operators[] = {
-        { (char *) "op1", (char *) "Operator 1", (char *) "team-a", NULL },
-        { (char *) "op2", (char *) "Operator 2", (char *) "team-a", NULL },
-        { (char *) "op3", (char *) "Operator 3", (char *) "team-b", NULL },
+        { (char *) "op1", (char *) "Operator 1", (char *) "team-a", NULL, NULL },
+        { (char *) "op2", (char *) "Operator 2", (char *) "team-a", NULL, NULL },
+        { (char *) "op3", (char *) "Operator 3", (char *) "team-b", NULL, NULL },
 };
 
 static char *teams[] = { (char *) "team-a", (char *) "team-b", NULL };

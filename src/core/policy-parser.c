@@ -69,6 +69,18 @@ int policy_parser_error(PolicyParser *p, const config_setting_t *s, bool with_pa
         return r;
 }
 
+int policy_setting_location(PolicyParser *p, const config_setting_t *s, char **ret) {
+        char path[256] = "";
+
+        policy_setting_path(s, path, sizeof path);
+        if (asprintf(ret, "%s:%u: %s", config_setting_source_file(s) ?: p->name, config_setting_source_line(s),
+                     path) < 0) {
+                *ret = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 int policy_file_error(PolicyParser *p, const char *file, unsigned line, const char *format, ...) {
         va_list ap;
         int r;
@@ -156,7 +168,8 @@ int policy_parse_translation(PolicyParser *p, const config_setting_t *s, const P
                 return -ENOMEM;
         t->items = items;
         t->items[t->n] = (Translation) { .language = strdup(language), .text = strdup(v) };
-        if (!t->items[t->n].language || !t->items[t->n].text) {
+        if (!t->items[t->n].language || !t->items[t->n].text ||
+            policy_setting_location(p, s, &t->items[t->n].at) < 0) {
                 translation_done(&t->items[t->n]);
                 return -ENOMEM;
         }

@@ -55,6 +55,11 @@ int policy_parser_error(PolicyParser *p, const config_setting_t *s, bool with_pa
 /* A message about setting s, prefixed with its location and its path. */
 #define policy_setting_error(p, s, ...) policy_parser_error((p), (s), true, __VA_ARGS__)
 
+/* Where setting s is, for a warning about it (which policy_load() does
+ * not give): "FILE:LINE: PATH", "respite.conf:3: site.language", in a
+ * malloc'ed string in *ret. Returns 0 or -ENOMEM. */
+int policy_setting_location(PolicyParser *p, const config_setting_t *s, char **ret);
+
 /* Store "FILE[:LINE]: message" (LINE omitted when 0). Returns -EINVAL or -ENOMEM. */
 _printf_(4, 5)
 int policy_file_error(PolicyParser *p, const char *file, unsigned line, const char *format, ...);

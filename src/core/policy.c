@@ -15,6 +15,7 @@
 void translation_done(Translation *t) {
         free(t->language);
         free(t->text);
+        free(t->at);
         *t = (Translation) {};
 }
 
@@ -519,6 +520,13 @@ static int policy_from_config(PolicyParser *p, const config_t *c, Policy **ret) 
                 if (r < 0)
                         return r;
         }
+        /* Where the site names its language, for policy_languages_check(). */
+        if (policy->language) {
+                const config_setting_t *s = config_lookup(c, "site.language");
+
+                if (s && policy_setting_location(p, s, &policy->language_at) < 0)
+                        return -ENOMEM;
+        }
         /* The language of the daemon's locale unless the site names one. */
         if (!policy->language) {
                 r = i18n_language_from_environment(&policy->language);
@@ -629,6 +637,7 @@ Policy *policy_free(Policy *p) {
         free(p->statutory.source);
         translations_done(&p->statutory.sources);
         free(p->language);
+        free(p->language_at);
         policy_tiers_free(p->statutory.tiers, p->statutory.n_tiers);
         policy_bands_free(p->coverage.bands, p->coverage.n_bands);
         policy_categories_free(p->categories, p->n_categories);

@@ -24,6 +24,7 @@
 typedef struct Translation {
         char *language;
         char *text;
+        char *at;       /* where it was given, for messages: "respite.conf:12: categories[1].label_ja" */
 } Translation;
 
 typedef struct Translations {
@@ -104,6 +105,8 @@ typedef struct Policy {
         char *language;         /* site.language: what the feeds speak unless the roster says an
                                  * operator's ("ja"); by default the language of the locale
                                  * (i18n_language_from_environment(): "en" in C) */
+        char *language_at;      /* where site.language was given, for messages: "respite.conf:3:
+                                 * site.language"; NULL when the locale's */
         Statutory statutory;
         Category *categories;   /* in file order, names unique */
         size_t n_categories;

@@ -34,6 +34,7 @@ Roster *roster_free(Roster *r) {
                 free(r->operators[i].name);
                 free(r->operators[i].team);
                 free(r->operators[i].language);
+                free(r->operators[i].language_source);
         }
         free(r->operators);
         free_array(r->shifts, r->n_shifts, roster_shift_done);
@@ -316,16 +317,20 @@ static int roster_list_teams(Roster *r) {
         return 0;
 }
 
-int roster_set_operator_language(Roster *r, const char *id, const char *language) {
+int roster_set_operator_language(Roster *r, const char *id, const char *language, const char *source) {
         ssize_t i = roster_find_operator(r, id);
         Operator *o;
+        int k;
 
         if (i < 0)
                 return (int) i;
         o = &r->operators[i];
         if (o->language)
                 return streq(o->language, language) ? 0 : -EEXIST;
-        return strdup_to(&o->language, language);
+        k = strdup_to(&o->language, language);
+        if (k < 0 || !source)
+                return k;
+        return strdup_to(&o->language_source, source);
 }
 
 int roster_append(Roster *r, const Roster *from) {
@@ -336,7 +341,7 @@ int roster_append(Roster *r, const Roster *from) {
 
                 k = roster_add_shift(r, o->id, o->name, o->team, s->start, s->end, s->source);
                 if (k >= 0 && o->language)
-                        k = roster_set_operator_language(r, o->id, o->language);
+                        k = roster_set_operator_language(r, o->id, o->language, o->language_source);
                 if (k == -EEXIST)
                         k = 0;  /* the first source's language stays, as its name and team do */
                 if (k < 0)

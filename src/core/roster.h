@@ -11,6 +11,7 @@ typedef struct Operator {
         char *team;     /* coverage is counted per team; never NULL (default "default") */
         char *language; /* what the operator's feed speaks ("ja"; the roster's language column);
                          * NULL: the site's (site.language) */
+        char *language_source;  /* the row that gave it, for messages: "roster.csv:4"; NULL with it */
 } Operator;
 
 /* A break that came with the roster (kind "planned"), e.g. the gap of a
@@ -75,10 +76,11 @@ int roster_add_shift(Roster *r, const char *id, const char *name, const char *te
                      const char *source);
 
 /* Set the language of operator id, added already (roster_add_shift()):
- * language is as i18n_language_is_valid() takes it. A second, different
- * language keeps the first. Returns 0, -ENOENT for an unknown id, -EEXIST
- * when the operator had another language, or -ENOMEM. */
-int roster_set_operator_language(Roster *r, const char *id, const char *language);
+ * language is as i18n_language_is_valid() takes it, source the row that
+ * gives it ("roster.csv:4", may be NULL). A second, different language
+ * keeps the first. Returns 0, -ENOENT for an unknown id, -EEXIST when the
+ * operator had another language, or -ENOMEM. */
+int roster_set_operator_language(Roster *r, const char *id, const char *language, const char *source);
 
 /* Add copies of the shifts (and operators) of from, a roster not yet
  * finished, to r, as roster_add_shift() does. Returns 0 or a negative

@@ -5,6 +5,7 @@
 #include "core/adherence.h"
 #include "core/metrics.h"
 #include "core/planner.h"
+#include "core/policy-languages.h"
 #include "core/policy.h"
 #include "core/roster.h"
 #include "ctl/chart-term.h"
@@ -482,6 +483,8 @@ int verb_plan(char **args) {
         if (from >= to)
                 return log_error_errno(EINVAL, _("--from must lie before --to."));
         verbs_offline_warn_no_statutory(p);
+        if (policy_languages_check(p, false) < 0)
+                return log_oom();
 
         r = verbs_offline_plan_inputs(p, &in, &calls, &plan);
         if (r < 0)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "core/policy-languages.h"
 #include "daemon/actions.h"
 #include "daemon/check-config.h"
 #include "daemon/sandbox.h"
@@ -34,7 +35,7 @@ int check_config_run(const char *config, bool user, char * const *rosters, char 
         _cleanup_free_ char *error = NULL;
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(inputs_done) Inputs in = {};
-        int r, n_sandbox = 0;
+        int r, n_languages, n_sandbox = 0;
 
         r = policy_load(config, &p, &error);
         if (r < 0) {
@@ -46,6 +47,13 @@ int check_config_run(const char *config, bool user, char * const *rosters, char 
         r = inputs_load(p, &(const InputFiles) { .rosters = rosters, .calls = calls }, NULL, &in);
         if (r < 0)
                 return r;
+        /* Languages without a catalogue: feeds in English, which the
+         * administrator did not mean. */
+        n_languages = policy_languages_check(p, true);
+        r = n_languages < 0 ? n_languages : policy_roster_languages_check(in.roster);
+        if (r < 0)
+                return log_oom();
+        n_languages += r;
         if (!user) {
                 n_sandbox = check_config_sandbox(config, p, rosters, calls);
                 if (n_sandbox < 0)
@@ -57,7 +65,12 @@ int check_config_run(const char *config, bool user, char * const *rosters, char 
                 printf(P_("%s: policy, sources and actions are valid; respited.service would not read or write "
                           "everything (%d warning above).\n",
                           "%s: policy, sources and actions are valid; respited.service would not read or write "
-                          "everything (%d warnings above).\n", n_sandbox), config, n_sandbox);
+                          "everything (%d warnings above).\n", n_sandbox + n_languages), config,
+                       n_sandbox + n_languages);
+        else if (n_languages > 0)
+                printf(P_("%s: policy, sources and actions are valid (%d warning above).\n",
+                          "%s: policy, sources and actions are valid (%d warnings above).\n", n_languages), config,
+                       n_languages);
         else
                 printf(_("%s: policy, sources and actions are valid.\n"), config);
         return 0;

@@ -12,6 +12,7 @@
 #include "daemon/manager-internal.h"
 #include "shared/i18n.h"
 #include "shared/log.h"
+#include "shared/reason-words.h"
 #include "shared/time-util.h"
 
 /* Log what a lead acts on (an alert sent, escalated, answered) in the
@@ -28,6 +29,23 @@
                 log_internal((level), 0, __VA_ARGS__);                                  \
                 i18n_language_pop(_saved);                                              \
         } while (false)
+
+/* The category of an alert as MANAGER_ALERTS_SAY() says it, once the
+ * site's language is set: in English (or a language respite has no
+ * translation in) its name as today, "threat"; in another the site's label
+ * there (label_<language>), else the shipped category's words
+ * (reason_category_words()), else the label, else the name, as the feeds
+ * say it (feed.c): "脅迫的な電話". */
+static const char *manager_alert_category(const Manager *m, const char *category) {
+        const char *language = m->policy->language, *words;
+        const Category *c;
+
+        if (!language || strncmp(language, "en", 2) == 0 || !i18n_language_installed(language))
+                return category;
+        c = policy_find_category(m->policy, category);
+        words = c ? translations_get(&c->labels, language, NULL) : NULL;
+        return words ?: reason_category_words(category) ?: (c && c->label ? _(c->label) : category);
+}
 
 static int manager_alert_id_compare(const void *a, const void *b) {
         return strcmp(((const Alert *) a)->id, ((const Alert *) b)->id);
@@ -206,7 +224,8 @@ void manager_alert_incident(Manager *m, const Incident *inc) {
                                       "%s, root).",
                                       "%s: %s incident %s: lead alert %s sent to %d subscribers (the leads of team "
                                       "%s, root).", n),
-                                   kept->operator, kept->category, kept->incident_id, kept->id, n, kept->team ?: "-");
+                                   kept->operator, manager_alert_category(m, kept->category), kept->incident_id,
+                                   kept->id, n, kept->team ?: "-");
                 (void) manager_arm_timer(m);
                 return;
         }
@@ -219,7 +238,8 @@ void manager_alert_incident(Manager *m, const Incident *inc) {
                               "escalated at once to %d subscriber.",
                               "%s: %s incident %s: lead alert %s raised, but no lead of team %s is listening: "
                               "escalated at once to %d subscribers.", n),
-                           kept->operator, kept->category, kept->incident_id, kept->id, kept->team ?: "-", n);
+                           kept->operator, manager_alert_category(m, kept->category), kept->incident_id, kept->id,
+                           kept->team ?: "-", n);
 }
 
 usec_t manager_alerts_next(const Manager *m) {
@@ -242,7 +262,7 @@ void manager_alerts_escalate(Manager *m, usec_t now) {
                 MANAGER_ALERTS_SAY(m, LOG_WARNING,
                                    P_("%s: lead alert %s (%s) unanswered after %s: escalated to %d subscriber.",
                                       "%s: lead alert %s (%s) unanswered after %s: escalated to %d subscribers.", n),
-                                   a->operator, a->id, a->category,
+                                   a->operator, a->id, manager_alert_category(m, a->category),
                                    duration_format(m->policy->alerts.escalate_after, d, sizeof d), n);
         }
 }
@@ -282,7 +302,7 @@ int manager_acknowledge_alert(Manager *m, const char *id, const char *by, const 
         }
         m->alerts_unanswered--;
         MANAGER_ALERTS_SAY(m, LOG_NOTICE, _("%s: lead alert %s (%s) acknowledged by %s."), a->operator, a->id,
-                           a->category, by);
+                           manager_alert_category(m, a->category), by);
         (void) bus_emit_alert_acknowledged(m, a);
         manager_alerts_advance(m);
         (void) manager_arm_timer(m);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include "core/policy-languages.h"
 #include "daemon/bus.h"
 #include "daemon/manager-internal.h"
 #include "shared/log.h"
@@ -130,6 +131,8 @@ int manager_swap_inputs(Manager *m, Policy **policy, Inputs *in) {
         /* Runs already begun keep their settings. */
         if (policy) {
                 (void) policy_actions_check(&(*policy)->actions);
+                if (policy_languages_check(*policy, false) < 0)
+                        return log_oom();
                 if (actions_set_settings(m->actions, &(*policy)->actions) < 0)
                         return log_oom();
         }
@@ -504,6 +507,8 @@ int manager_load(Manager *m) {
         log_info("Policy '%s': zone %s, statutory preset %s.", m->config_path, m->policy->timezone,
                  m->policy->statutory.name);
         (void) policy_actions_check(&m->policy->actions);
+        if (policy_languages_check(m->policy, false) < 0)
+                return log_oom();
         r = actions_set_settings(m->actions, &m->policy->actions);
         if (r < 0)
                 return log_oom();

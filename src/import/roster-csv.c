@@ -171,7 +171,7 @@ static int roster_csv_row(CsvRow *row, void *userdata) {
         if (r < 0 || isempty(language))
                 return r;
         /* The shift stays either way: a language only chooses the feed's words. */
-        r = roster_set_operator_language(l->roster, id, language);
+        r = roster_set_operator_language(l->roster, id, language, source);
         if (r == -EEXIST)
                 log_warning(_("%s:%u: operator '%s' has language '%s' already, ignoring '%s'"), row->path, row->line,
                             id, l->roster->operators[roster_find_operator(l->roster, id)].language, language);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <locale.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shared/i18n.h"
 
@@ -14,17 +17,22 @@ static bool i18n_is_c(const char *name) {
         return !name || streq(name, "C") || streq(name, "POSIX");
 }
 
+/* Where the catalogues are: $RESPITE_LOCALEDIR, else LOCALEDIR. */
+static const char *i18n_localedir(void) {
+        const char *dir = getenv("RESPITE_LOCALEDIR");
+
+        return !isempty(dir) ? dir : LOCALEDIR;
+}
+
 /* The catalogues' directory and codeset, once; and a messages locale in
  * which gettext reads LANGUAGE (it ignores it in "C"). */
 static void i18n_bind(void) {
         static bool bound = false;
-        const char *dir;
 
         if (bound)
                 return;
         bound = true;
-        dir = getenv("RESPITE_LOCALEDIR");
-        (void) bindtextdomain(I18N_DOMAIN, !isempty(dir) ? dir : LOCALEDIR);
+        (void) bindtextdomain(I18N_DOMAIN, i18n_localedir());
         (void) bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
         if (i18n_is_c(setlocale(LC_MESSAGES, NULL)))
                 (void) setlocale(LC_MESSAGES, "C.UTF-8");
@@ -69,6 +77,53 @@ bool i18n_language_is_valid(const char *language) {
                 return true;
         return language[n] == '_' && strspn(language + n + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 2 &&
                language[n + 3] == '\0';
+}
+
+/* Whether dir holds a catalogue of the first n bytes of language. */
+static bool i18n_catalogue_exists(const char *dir, const char *language, size_t n) {
+        char path[PATH_MAX];
+        int k = snprintf(path, sizeof path, "%s/%.*s/LC_MESSAGES/" I18N_DOMAIN ".mo", dir, (int) n, language);
+
+        return k > 0 && (size_t) k < sizeof path && access(path, R_OK) >= 0;
+}
+
+bool i18n_language_installed(const char *language) {
+        const char *dir = i18n_localedir();
+        size_t n;
+
+        if (!language || streq(language, "C") || streq(language, "POSIX"))
+                return true;
+        n = strcspn(language, "_");
+        if (n == 2 && strncmp(language, "en", 2) == 0)
+                return true;
+        /* As gettext looks: "pt_BR", then "pt". */
+        return i18n_catalogue_exists(dir, language, strlen(language)) ||
+               (language[n] != '\0' && i18n_catalogue_exists(dir, language, n));
+}
+
+int i18n_languages_installed(char ***ret) {
+        _cleanup_(strv_freep) char **l = NULL;
+        const char *dir = i18n_localedir();
+        DIR *d = opendir(dir);
+        struct dirent *de;
+
+        if (!d) {
+                if (errno != ENOENT && errno != ENOTDIR)
+                        return -errno;
+        } else {
+                while ((de = readdir(d)))
+                        if (de->d_name[0] != '.' && i18n_language_is_valid(de->d_name) &&
+                            i18n_catalogue_exists(dir, de->d_name, strlen(de->d_name)) &&
+                            strv_extend(&l, de->d_name) < 0) {
+                                closedir(d);
+                                return -ENOMEM;
+                        }
+                closedir(d);
+        }
+        if (l)
+                qsort(l, strv_length(l), sizeof(char *), strptr_compare);
+        *ret = TAKE_PTR(l);
+        return 0;
 }
 
 void i18n_setup(bool ctype) {

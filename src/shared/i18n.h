@@ -55,6 +55,20 @@ int i18n_language_from_environment(char **ret);
  * ("ja", "pt_BR"). */
 bool i18n_language_is_valid(const char *language) _pure_;
 
+/* Whether respite speaks language: "en" (and "en_GB", …), "C" and
+ * "POSIX" are its own words; any other needs its catalogue,
+ * LOCALEDIR/<language>/LC_MESSAGES/respite.mo (or $RESPITE_LOCALEDIR's, as
+ * the translations are looked up), or the catalogue of its language
+ * without the country ("pt" for "pt_BR"), as gettext falls back. NULL:
+ * true (the untranslated strings). */
+bool i18n_language_installed(const char *language);
+
+/* The languages of the catalogues installed (the directories of LOCALEDIR
+ * or $RESPITE_LOCALEDIR holding LC_MESSAGES/respite.mo), sorted: { "ja" }.
+ * Returns 0 and a strv in *ret (NULL when there is none), or a negative
+ * errno (-ENOMEM, the directory unreadable). */
+int i18n_languages_installed(char ***ret);
+
 /* Translate with language instead of the user's until i18n_language_pop():
  * respited builds feeds for operators of many languages in one process.
  * Binds the catalogues on first use and, when the messages locale is C

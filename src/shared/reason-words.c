@@ -78,8 +78,8 @@ static const char *reason_rule_words(const char *rule) {
         return rule;
 }
 
-/* The sources of the shipped presets that give one in Japanese
- * (conf/presets/jp*.conf: source_ja; po/ translates them the same, which
+/* The sources of the shipped presets (conf/presets/NAME.conf: source, each
+ * with its source_ja; po/ translates them the same, which
  * test-planner-statutory checks): a reader without the policy names the law
  * in its own words too. */
 static const char * const reason_source_table[] = {
@@ -87,6 +87,20 @@ static const char * const reason_source_table[] = {
         N_("Labour Standards Act art. 34(1); Enforcement Rule art. 31"),
         /* TRANSLATORS: a law and a guideline, as conf/presets/jp-vdt.conf names them (source, and source_ja). */
         N_("Labour Standards Act art. 34(1); MHLW information-device work guideline (2019, rev. 2021)"),
+        /* TRANSLATORS: a law, as conf/presets/au-clerks.conf names it (source, and source_ja in Japanese). */
+        N_("Clerks - Private Sector Award 2020 cl. 16"),
+        /* TRANSLATORS: a law, as conf/presets/de.conf names it (source, and source_ja in Japanese). */
+        N_("Arbeitszeitgesetz §4"),
+        /* TRANSLATORS: a law, as conf/presets/eu.conf names it (source, and source_ja in Japanese). */
+        N_("Directive 2003/88/EC art. 4"),
+        /* TRANSLATORS: a law, as conf/presets/kr.conf names it (source, and source_ja in Japanese). */
+        N_("Korean Labour Standards Act art. 54(1)"),
+        /* TRANSLATORS: a law, as conf/presets/uk.conf names it (source, and source_ja in Japanese). */
+        N_("Working Time Regulations 1998 reg 12"),
+        /* TRANSLATORS: a law, as conf/presets/uk-callcentre.conf names it (source, and source_ja in Japanese). */
+        N_("Working Time Regulations 1998 reg 12; DSE Regulations 1992 reg 4 with HSE guidance L26"),
+        /* TRANSLATORS: a law, as conf/presets/us-ca.conf names it (source, and source_ja in Japanese). */
+        N_("California Labor Code §512; IWC wage orders §12"),
 };
 
 /* The law a statutory reason names in the reader's words: lookup's, else

@@ -12,8 +12,8 @@
 #define AT(h, m) (DAY0 + (usec_t) (h) * USEC_PER_HOUR + (usec_t) (m) * MIN_)
 
 static Operator operators[] = {
-        { (char *) "op1", (char *) "Operator 1", (char *) "retail", NULL },
-        { (char *) "op2", (char *) "Operator 2", (char *) "shares", NULL },
+        { (char *) "op1", (char *) "Operator 1", (char *) "retail", NULL, NULL },
+        { (char *) "op2", (char *) "Operator 2", (char *) "shares", NULL, NULL },
 };
 
 static char *teams[] = { (char *) "retail", (char *) "shares", NULL };

@@ -133,7 +133,7 @@ static void test_search_tight_team(void **state) {
                 x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
                 start = AT(0, 6, 0) + (usec_t) ((x >> 33) % 25) * 15 * MIN_;
                 snprintf(ids[i], sizeof(ids[i]), "op%02zu", i);
-                ops[i] = (Operator) { ids[i], ids[i], (char *) "team-a", NULL };
+                ops[i] = (Operator) { ids[i], ids[i], (char *) "team-a", NULL, NULL };
                 shifts[i] = shift_of(i, start, start + ((x >> 40) % 2 ? 9 : 8) * HOUR);
                 by[i] = i;
         }

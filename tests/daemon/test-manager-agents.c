@@ -90,8 +90,8 @@ static void test_agent_calls_window(void **state) {
  * planner's views carry them with the calls, per operator. */
 static void test_agent_pauses(void **state) {
         Operator ops[] = {
-                { (char *) "op16", (char *) "op16", (char *) "a", NULL },
-                { (char *) "op27", (char *) "op27", (char *) "a", NULL },
+                { (char *) "op16", (char *) "op16", (char *) "a", NULL, NULL },
+                { (char *) "op27", (char *) "op27", (char *) "a", NULL, NULL },
         };
         Roster roster = { .operators = ops, .n_operators = ELEMENTSOF(ops) };
         Manager m = { .roster = &roster };

@@ -89,12 +89,45 @@ static void test_reason_words(void **state) {
         i18n_language_pop(saved);
 }
 
+/* The catalogues installed: the build tree's (use_build_catalogues()) has
+ * ja; English and C need none; "ja_JP" falls back to ja as gettext does;
+ * "jp" (the Japanese preset's name) has none. */
+static void test_language_installed(void **state) {
+        _cleanup_(strv_freep) char **l = NULL;
+        _cleanup_free_ char *dir = strdup(getenv("RESPITE_LOCALEDIR") ?: "");
+
+        assert_true(i18n_language_installed("ja"));
+        assert_true(i18n_language_installed("ja_JP"));
+        assert_true(i18n_language_installed("en"));
+        assert_true(i18n_language_installed("en_GB"));
+        assert_true(i18n_language_installed("C"));
+        assert_true(i18n_language_installed(NULL));
+        assert_false(i18n_language_installed("jp"));
+        assert_false(i18n_language_installed("ko"));
+        assert_false(i18n_language_installed("pt_BR"));
+        assert_int_equal(i18n_languages_installed(&l), 0);
+        assert_non_null(l);
+        assert_true(strv_contains(l, "ja"));
+        assert_false(strv_contains(l, "en"));
+
+        /* Another directory, as $RESPITE_LOCALEDIR names it: none there. */
+        assert_non_null(dir);
+        assert_true(dir[0] == '/');
+        assert_int_equal(setenv("RESPITE_LOCALEDIR", "/nonexistent", 1), 0);
+        assert_false(i18n_language_installed("ja"));
+        l = strv_free(l);
+        assert_int_equal(i18n_languages_installed(&l), 0);
+        assert_null(l);
+        assert_int_equal(setenv("RESPITE_LOCALEDIR", dir, 1), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_language_is_valid),
                 cmocka_unit_test(test_language_from_environment),
                 cmocka_unit_test(test_language_push_pop),
                 cmocka_unit_test(test_reason_words),
+                cmocka_unit_test(test_language_installed),
         };
 
         return cmocka_run_group_tests(tests, use_build_catalogues, NULL);

@@ -263,7 +263,7 @@ void manager_alerts_escalate(Manager *m, usec_t now) {
                                    P_("%s: lead alert %s (%s) unanswered after %s: escalated to %d subscriber.",
                                       "%s: lead alert %s (%s) unanswered after %s: escalated to %d subscribers.", n),
                                    a->operator, a->id, manager_alert_category(m, a->category),
-                                   duration_format(m->policy->alerts.escalate_after, d, sizeof d), n);
+                                   duration_format_words(m->policy->alerts.escalate_after, d), n);
         }
 }
 

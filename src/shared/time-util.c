@@ -579,6 +579,8 @@ const char *duration_format_words(usec_t d, char buf[static DURATION_MAX]) {
         if (d >= USEC_PER_DAY)
                 return duration_format(d, buf, DURATION_MAX);
         n = (d + USEC_PER_SEC / 2) / USEC_PER_SEC;      /* to the nearest second */
+        if (n * USEC_PER_SEC >= USEC_PER_DAY)           /* half a second short of a day: "1d" */
+                return duration_format(USEC_PER_DAY, buf, DURATION_MAX);
         h = (unsigned) (n / 3600);
         m = (unsigned) (n % 3600 / 60);
         sec = (unsigned) (n % 60);

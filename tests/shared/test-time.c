@@ -280,6 +280,7 @@ static void test_duration_format_words(void **state) {
                 { 20 * USEC_PER_MINUTE + 400000,                  "20min",       "20分" },
                 { 499999,                                          "0s",          "0秒" },
                 { 0,                                              "0s",          "0秒" },
+                { USEC_PER_DAY - 1,                               "1d",          "1d" },
                 { USEC_PER_DAY + USEC_PER_HOUR,                   "1d 1h",       "1d 1h" },
         };
         char buf[DURATION_MAX];

@@ -140,6 +140,7 @@ assert a["recovery_start"].endswith("+02:00") and a["acknowledged"].startswith("
 alert1=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$tmp/alerts.json" 2>/dev/null)
 out=$("$ctl" --user alerts --since 1999-01-04 2>&1)
 check "respitectl alerts: a table with the state" grep -Eq "^$alert1 +acknowledged +1999-01-04 09:00 +op16 +retail +threat +09:01-09:21 +09:0[0-9] by $me" <<<"$out"
+check "... no line of it ends in spaces (no NOTE: the column is not padded)" bash -c '! grep -q " $" <<<"$1"' _ "$out"
 
 # A second threat, acknowledged from the command line with a note: the
 # notification closes; no note, as the same user acknowledged.
@@ -162,6 +163,12 @@ check "an unknown alert exits 5 and points to respitectl alerts" \
         bash -c "test $rc -eq 5 && grep -q 'respitectl alerts' <<<'$out'"
 "$ctl" --user alerts --format ics >/dev/null 2>&1; rc=$?
 check "alerts --format ics is bad usage" test $rc -eq 2
+out=$("$ctl" --user alerts --format xml 2>&1); rc=$?
+check "alerts --format xml is bad usage, and names what alerts takes (not plan's ics and html)" \
+        bash -c '[ "$1" -eq 2 ] && grep -qx -- "--format: alerts takes table, csv or json, got .xml.." <<<"$2"' _ $rc "$out"
+out=$("$ctl" --user incidents --format xml 2>&1); rc=$?
+check "... incidents too" \
+        bash -c '[ "$1" -eq 2 ] && grep -qx -- "--format: incidents takes table, csv or json, got .xml.." <<<"$2"' _ $rc "$out"
 "$ctl" --user incidents --since today --from today >/dev/null 2>&1; rc=$?
 check "incidents --since and --from together are bad usage" test $rc -eq 2
 
@@ -196,6 +203,7 @@ assert long and all(r["source"].startswith("calls:") and r["note"] == "" for r i
         "$tmp/record.csv" "$me" "$alert1" "$alert2"
 out=$("$ctl" --user incidents --from 1999-01-04 --operator op16 2>&1)
 check "incidents: the record as a table" grep -Eq "^1999-01-04 09:00 +op16 +retail +threat +09:01-09:21 " <<<"$out"
+check "... no line of it ends in spaces" bash -c '! grep -q " $" <<<"$1"' _ "$out"
 out=$("$ctl" --user incidents --from 1999-01-04 --operator op99 2>&1)
 check "incidents --operator filters" grep -q "No incidents of op99 from 1999-01-04 00:00" <<<"$out"
 check "incidents --json" bash -c "'$ctl' --user incidents --since 1999-01-04 --team retail --json | python3 -m json.tool >/dev/null"

@@ -29,6 +29,13 @@ check "and so does respitectl --help" bash -c 'env -u LANGUAGE -u LC_ALL -u LC_M
         RESPITE_LOCALEDIR="$1/locale" "$1/respitectl" --help | grep -q "^使い方: respitectl \[オプション\] コマンド"' _ "$bin"
 check "and English under LANG=C" bash -c 'env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C \
         RESPITE_LOCALEDIR="$1/locale" "$1/respite-notify" --help | grep -q "^Usage: respite-notify"' _ "$bin"
+# A bad option or argument: exit 2 (bad usage, as respitectl's) with a hint to --help.
+out=$("$bin/respite-notify" --bogus 2>&1); rc=$?
+check "respite-notify --bogus exits 2 and points to --help" \
+        bash -c '[ "$1" -eq 2 ] && grep -q "unrecognized option" <<<"$2" && grep -qx "See respite-notify --help for the options." <<<"$2"' _ $rc "$out"
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$bin/respite-notify" stray 2>&1); rc=$?
+check "... and a stray argument exits 2 too, said in Japanese" \
+        bash -c '[ "$1" -eq 2 ] && grep -q "respite-notify --help" <<<"$2" && ! grep -q "Unexpected" <<<"$2"' _ $rc "$out"
 
 # A private session bus, an X server and dunst on them.
 start_session_bus
@@ -189,7 +196,10 @@ out=$("$ctl" --user status 2>&1)
 check "status: version, policy and today's counts" grep -q "respited 0.1 on the session bus" <<<"$out"
 check "status: breaks today" grep -Eq "Breaks today: +[0-9]+ statutory, [0-9]+ recovery" <<<"$out"
 check "status --json" json_ok status
+check "status --json: the bus as D-Bus names it" grep -q '"bus": "session"' "$tmp/out.json"
 out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user status 2>&1)
+check "status under LANGUAGE=ja: the bus in Japanese (respited 0.1（セッションバス）)" \
+        grep -q "^respited 0.1（セッションバス）$" <<<"$out"
 check "status under LANGUAGE=ja: 本日の休憩: 法定休憩N件、回復休憩N件" \
         grep -Eq "^本日の休憩: +法定休憩[0-9]+件、回復休憩[0-9]+件、予定休憩[0-9]+件$" <<<"$out"
 check "its values start at one display column (the widest label's, plus one)" python3 -c '
@@ -237,7 +247,8 @@ check "plan --metrics --json" json_ok plan --roster "$top/conf/examples/anonbank
 check "op16's agent did not show op27's incident" bash -c "! grep -q 'Notifying.*other' '$tmp/notify16.log'"
 # A threat against op27, whose desktop speaks Japanese.
 "$ctl" --user report op27 threat >/dev/null 2>&1
-check "op27's agent notifies its recovery break in Japanese" wait_for "$tmp/notify27.log" "通知（critical）: 回復休憩: " 5
+check "op27's agent notifies its recovery break in Japanese, its urgency too (通知（緊急）)" \
+        wait_for "$tmp/notify27.log" "通知（緊急）: 回復休憩: " 5
 sleep 0.3
 check "the summary, body and action are Japanese (回復休憩, 脅迫的な電話の後, 電話対応を離れてください, 本日の予定を表示)" \
         calls 'any(x["summary"].startswith("回復休憩: ") and x["summary"].endswith("20分") and "新しい回復休憩: " in x["body"]
@@ -250,9 +261,17 @@ if import -window root "$top/$build/notify-screenshot-ja.png" 2>/dev/null; then
 else
         fail "screenshot of the Japanese notification"
 fi
+# op27's day after the report, lengths to the nearest second in the
+# reader's words (not "4s 999ms 817us"): 20分 in Japanese, 20min in English.
+out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user schedule op27 2>&1)
+check "schedule op27 under LANGUAGE=ja: each length in 時間, 分 and 秒, none in min, s, ms or us" \
+        bash -c 'grep -Eq " +20分 +回復休憩 " <<<"$1" && ! grep -Eq "[0-9](min|s|ms|us)\b" <<<"$1"' _ "$out"
+out=$("$ctl" --user schedule op27 2>&1)
+check "... in English, none in ms or us" \
+        bash -c 'grep -Eq " +20min +recovery " <<<"$1" && ! grep -Eq "[0-9](ms|us)\b" <<<"$1"' _ "$out"
 # Its default action: op27's day, each break's why in Japanese.
 dunstctl action 0 2>/dev/null
-check "本日の予定を表示 (a click) shows op27's day" wait_for "$tmp/notify27.log" "通知（normal）: 本日の休憩" 2
+check "本日の予定を表示 (a click) shows op27's day" wait_for "$tmp/notify27.log" "通知（通常）: 本日の休憩" 2
 check "each break's why in Japanese: 法律で定められた休憩, 脅迫的な電話の後" \
         calls 'any(x["summary"] == "本日の休憩" and "法律で定められた休憩" in x["body"] and "脅迫的な電話の後" in x["body"]
                 and "statutory" not in x["body"] for x in c)'
@@ -337,8 +356,8 @@ out=$("$ctl" --user status 2>&1); rc=$?
 check "without respited, respitectl exits 3" test $rc -eq 3
 check "and says how to start it" grep -q "Start it with" <<<"$out"
 out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user status 2>&1)
-check "in Japanese too (respited が…動いていません; \`respited --user\` で起動するか…)" \
-        bash -c 'grep -q "^respited がsessionバスで動いていません" <<<"$1" && grep -q "respited --user\` で起動するか" <<<"$1"' _ "$out"
+check "in Japanese too (respited がセッションバスで動いていません; \`respited --user\` で起動するか…)" \
+        bash -c 'grep -q "^respited がセッションバスで動いていません" <<<"$1" && grep -q "respited --user\` で起動するか" <<<"$1"' _ "$out"
 check "respite-notify outlives respited" alive $agent
 kill -TERM $agent
 wait $agent; rc=$?
@@ -354,7 +373,7 @@ env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=ja_JP.UTF-8 RESPITE_LOCALEDIR="$bi
 agent19=$!
 pids+=($agent19)
 check "respited starts again at 15:41:30, ten times as fast" start_daemon state-4 15:41:30 10
-check "op19's agent notifies the recovery after the long call" wait_for "$tmp/notify19.log" "通知（critical）: " 30
+check "op19's agent notifies the recovery after the long call" wait_for "$tmp/notify19.log" "通知（緊急）: " 30
 out=$(LANGUAGE=ja LC_ALL=C.UTF-8 RESPITE_LOCALEDIR="$bin/locale" "$ctl" --user schedule op19 --date 1999-01-04 2>&1)
 check "why, in its notification: 長時間の通話（1時間9分）の後" \
         calls 'any("長時間の通話（1時間9分）の後" in x["body"] and "prolonged_call" not in x["body"] for x in c)'

@@ -52,4 +52,11 @@ out=$("$bin/respitectl" --user report 1001 repeat_caller 2>&1); rc=$?
 check "an incident that earns points only says so" \
         grep -q "No break of its own: it adds points toward one. \`respitectl schedule 1001\` shows the day and why." <<<"$out"
 
+# An unknown operator: one failure, the report's, not the schedule's too.
+out=$("$bin/respitectl" --user report op99 threat 2>&1); rc=$?
+check "report of an unknown operator exits 5 with one failure, the report's" \
+        bash -c '[ "$1" -eq 5 ] && [ "$(grep -c "^Failed" <<<"$2")" -eq 1 ] && grep -q "^Failed to report the incident: " <<<"$2"' \
+        _ $rc "$out"
+echo "$out" | sed 's/^/# /'
+
 finish

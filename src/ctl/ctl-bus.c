@@ -12,6 +12,12 @@ const char *ctl_bus_kind(void) {
         return arg_user ? "session" : "system";
 }
 
+const char *ctl_bus_kind_words(void) {
+        /* TRANSLATORS: the bus's kind, as in "the session bus" and "the system bus" (--user or not): the
+         * word that goes before "bus" in the messages of respitectl and respite-notify that name one. */
+        return arg_user ? C_("bus", "session") : C_("bus", "system");
+}
+
 /* Log the failed call r, e of respited, "Failed to WHAT: …" with what to do
  * next, in the reader's language (what is N_("…"); respited's own message
  * stays as it says it), and return its class (ctl-bus.h). */
@@ -20,7 +26,9 @@ static int ctl_bus_log_error(int r, const sd_bus_error *e, const char *what_engl
 
         if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
                                    SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_DISCONNECTED)) {
-                log_error(_("respited is not running on the %s bus (%s)."), ctl_bus_kind(), message);
+                /* TRANSLATORS: %1$s is the bus's kind (session or system, translated), %2$s respited's or
+                 * sd-bus's own message. */
+                log_error(_("respited is not running on the %s bus (%s)."), ctl_bus_kind_words(), message);
                 log_error("%s", arg_user ? _("Start it with `respited --user`, or drop --user for the system bus.") :
                                            _("Start it with `systemctl start respited`, or add --user for the "
                                              "session bus."));
@@ -113,8 +121,8 @@ int ctl_bus_open(sd_bus **ret, char **ret_zone, usec_t *ret_now) {
                 return -EHOSTDOWN;
         }
         if (r < 0) {
-                /* TRANSLATORS: %s is "system" or "session": the bus's name, as --user says. */
-                log_error_errno(r, _("Failed to connect to the %s bus: %m"), ctl_bus_kind());
+                /* TRANSLATORS: %s is the bus's kind, "system" or "session" (--user), translated. */
+                log_error_errno(r, _("Failed to connect to the %s bus: %m"), ctl_bus_kind_words());
                 if (!arg_user)
                         log_error(_("(respited --user runs on the session bus: add --user.)"));
                 return -EHOSTDOWN;
@@ -136,7 +144,7 @@ int ctl_bus_call(sd_bus *bus, const char *method, const char *what, sd_bus_messa
         r = sd_bus_call_methodv(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, method, &error, ret_reply, types, ap);
         va_end(ap);
         if (r < 0)
-                return ctl_bus_log_error(r, &error, what);
+                return what ? ctl_bus_log_error(r, &error, what) : r;
         return 0;
 }
 

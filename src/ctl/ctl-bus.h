@@ -16,8 +16,11 @@
 #include "core/plan.h"
 #include "shared/util.h"
 
-/* "session" with --user, else "system". */
+/* "session" with --user, else "system" (as D-Bus and --json say it). */
 const char *ctl_bus_kind(void);
+
+/* The same in the reader's language, for a sentence: "セッション". */
+const char *ctl_bus_kind_words(void);
 
 /* Connect to the bus, and when ret_zone or ret_now are not NULL read the
  * daemon's zone (Timezone, an IANA name) and clock (Now, usec). Logs.
@@ -27,8 +30,9 @@ int ctl_bus_open(sd_bus **ret, char **ret_zone, usec_t *ret_now);
 /* Call method of respited with the arguments of types (sd_bus_message_append()
  * signature, NULL for none), and return its reply in ret_reply (may be NULL).
  * On failure, logs "Failed to WHAT: …" (what: N_("list the operators"),
- * said in the reader's language) with what to do next.
- * Returns 0 or a negative errno as above. */
+ * said in the reader's language) with what to do next, and returns a
+ * negative errno as above; what NULL: logs nothing and returns sd-bus's.
+ * Returns 0 on success. */
 int ctl_bus_call(sd_bus *bus, const char *method, const char *what, sd_bus_message **ret_reply,
                  const char *types, ...);
 

@@ -252,6 +252,16 @@ static const char *table_text_color(const Table *t, size_t i) {
         return c->type == TABLE_BREAK_KIND ? table_kind_color(c->text ?: "") : "";
 }
 
+/* Whether a text of texts[from, end) (the rest of a row) is not empty: a
+ * row's last texts are padded only up to one that is, so that no line ends
+ * in spaces (an alert without a note). */
+static bool table_text_follows(char * const *texts, size_t from, size_t end) {
+        for (size_t i = from; i < end; i++)
+                if (!isempty(texts[i]))
+                        return true;
+        return false;
+}
+
 int table_print(const Table *t, bool color) {
         _cleanup_(strv_freep) char **texts = NULL;
         _cleanup_free_ size_t *widths = calloc(MAX(t->n_display, (size_t) 1), sizeof(size_t));
@@ -307,7 +317,7 @@ int table_print(const Table *t, bool color) {
                 printf("%s%s%s", on, texts[i], *on ? ANSI_RESET : "");
                 if (column == t->n_display - 1)
                         putchar('\n');
-                else
+                else if (table_text_follows(texts, i + 1, i - column + t->n_display))
                         printf("%*s", (int) (widths[column] - term_text_width(texts[i]) + 2), "");
         }
         return 0;

@@ -50,6 +50,7 @@ char **arg_calls = NULL;
 char **arg_incidents = NULL;
 const char *arg_state_dir = NULL;
 static char **arg_args = NULL;          /* the verb and its operands */
+static const char *arg_format_unknown = NULL;   /* --format's value when it names no format */
 
 static void respitectl_help(void) {
         /* TRANSLATORS: keep the commands, the options and their arguments as they are, and the
@@ -112,14 +113,18 @@ static void respitectl_help(void) {
                "operator, team, category or alert. See respitectl(1).\n"), stdout);
 }
 
-static int respitectl_parse_format(const char *s) {
+/* --format s; a name of no format is kept for respitectl_dispatch(), which
+ * says what its command takes. */
+static void respitectl_parse_format(const char *s) {
         Format f = format_from_string(s);
 
-        if (f < 0)
-                return log_error_errno(EINVAL, _("--format: expected table, csv, ics, json or html, got '%s'."), s);
+        if (f < 0) {
+                arg_format_unknown = s;
+                return;
+        }
+        arg_format_unknown = NULL;
         arg_format = f;
         arg_json = f == FORMAT_JSON;
-        return 0;
 }
 
 /* Colour only on a terminal, and never under $NO_COLOR (no-color.org) or TERM=dumb. */
@@ -193,8 +198,7 @@ static int respitectl_parse_argv(int argc, char *argv[]) {
                                 return log_oom();
                         break;
                 case ARG_FORMAT:
-                        if (respitectl_parse_format(optarg) < 0)
-                                return -EINVAL;
+                        respitectl_parse_format(optarg);
                         break;
                 case 'h':
                         respitectl_help();
@@ -221,6 +225,7 @@ static int respitectl_verb_help(char **args) {
 
 typedef enum VerbFlags {
         VERB_TEAM_OR_OPERAND = 1 << 0,  /* --team TEAM stands for the one operand */
+        VERB_FORMAT_READ     = 1 << 1,  /* --format table, csv or json only */
 } VerbFlags;
 
 /* A verb, the operands it takes, and what it says when given another
@@ -241,16 +246,16 @@ static const Verb respitectl_verbs[] = {
         { "operators",    0, 0, 0, verb_operators,
           .unexpected = N_("usage: respitectl operators") },
         { "schedule",     1, 1, 0, verb_schedule,
-          .usage = N_("Usage: respitectl schedule OPERATOR [--date YYYY-MM-DD|today|tomorrow]; "
+          .usage = N_("Usage: respitectl schedule OPERATOR [--date YYYY-MM-DD|today|tomorrow|yesterday]; "
                       "`respitectl operators` lists the operators.") },
         { "feed-url",     1, 1, VERB_TEAM_OR_OPERAND, verb_feed_url,
           .usage = N_("Usage: respitectl feed-url OPERATOR|--team TEAM") },
-        { "alerts",       0, 0, 0, verb_alerts,
+        { "alerts",       0, 0, VERB_FORMAT_READ, verb_alerts,
           .unexpected = N_("usage: respitectl alerts [--since DATE] [--format table|csv|json]") },
         { "ack",          1, 1, 0, verb_ack,
           .usage = N_("Usage: respitectl ack ALERT [--note TEXT]; `respitectl alerts` lists the alerts and their "
                       "ids.") },
-        { "incidents",    0, 0, 0, verb_incidents,
+        { "incidents",    0, 0, VERB_FORMAT_READ, verb_incidents,
           .unexpected = N_("usage: respitectl incidents [--from DATE] [--to DATE] [--team NAME] [--operator ID] "
                            "[--format table|csv|json]") },
         { "report",       2, 2, 0, verb_report,
@@ -286,6 +291,14 @@ static int respitectl_dispatch(char **args) {
         if (!v)
                 return log_error_errno(EINVAL, _("Unknown command '%s'; respitectl --help lists the commands."),
                                        args[0]);
+        if (arg_format_unknown && v->flags & VERB_FORMAT_READ)
+                /* TRANSLATORS: %1$s is the command (alerts, incidents), %2$s what --format was given; keep the
+                 * formats' names. */
+                return log_error_errno(EINVAL, _("--format: %s takes table, csv or json, got '%s'."), v->name,
+                                       arg_format_unknown);
+        if (arg_format_unknown)
+                return log_error_errno(EINVAL, _("--format: expected table, csv, ics, json or html, got '%s'."),
+                                       arg_format_unknown);
 
         n = strv_length(args) - 1;
         min = v->min_operands;

@@ -223,8 +223,10 @@ static int verbs_daemon_status_text(const DaemonStatus *s) {
                         counts[k] = s->breaks.items[i].n;
         }
         table_format_time(TABLE_TIMESTAMP_MINUTE, s->now, s->zone, when);
+        /* TRANSLATORS: the first line of respitectl status; %4$s is the bus's kind (session or system,
+         * translated), the others bold on and off and the version. */
         printf(_("%srespited %s%s on the %s bus\n"), arg_color ? ANSI_BOLD : "", s->version,
-               arg_color ? ANSI_RESET : "", ctl_bus_kind());
+               arg_color ? ANSI_RESET : "", ctl_bus_kind_words());
         verbs_daemon_status_line(N_("Policy:"), _("%s (statutory preset %s)"), s->policy,
                                  isempty(s->preset) ? _("none") : s->preset);
         verbs_daemon_status_line(N_("Time zone:"), _("%s; the daemon's clock says %s"), s->zone, when);
@@ -472,16 +474,17 @@ static const TableColumn verbs_daemon_break_columns[] = {
 static const size_t verbs_daemon_break_display[] = { 1, 2, 3, 0, 5 };
 
 /* GetSchedule: the breaks of operator overlapping [from, to). Strings point
- * into *ret_reply. Logs. */
-static int verbs_daemon_get_schedule(sd_bus *bus, const char *operator, usec_t from, usec_t to,
+ * into *ret_reply. Logs, but for a failed call when quiet (then returns
+ * sd-bus's errno; -ENOMEM is logged). */
+static int verbs_daemon_get_schedule(sd_bus *bus, const char *operator, usec_t from, usec_t to, bool quiet,
                                      sd_bus_message **ret_reply, ScheduleBreak **ret, size_t *ret_n) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r;
 
-        r = ctl_bus_call(bus, BUS_METHOD_GET_SCHEDULE, N_("get the schedule"), &reply, "stt", operator,
-                         (uint64_t) from, (uint64_t) to);
+        r = ctl_bus_call(bus, BUS_METHOD_GET_SCHEDULE, quiet ? NULL : N_("get the schedule"), &reply, "stt",
+                         operator, (uint64_t) from, (uint64_t) to);
         if (r < 0)
-                return r;
+                return quiet && r == -ENOMEM ? log_oom() : r;
         r = ctl_bus_read_array(reply, 'r', verbs_daemon_break_fields, ELEMENTSOF(verbs_daemon_break_fields),
                                sizeof(ScheduleBreak), (void **) ret, ret_n);
         if (r < 0)
@@ -538,7 +541,7 @@ int verb_schedule(char **args) {
                 return log_error_errno(EINVAL, _("--date: expected a date such as 1999-01-04, today, tomorrow or "
                                                  "yesterday, got '%s'."), date);
 
-        r = verbs_daemon_get_schedule(bus, args[1], from, to, &reply, &breaks, &n);
+        r = verbs_daemon_get_schedule(bus, args[1], from, to, false, &reply, &breaks, &n);
         if (r < 0)
                 return r;
         if (verbs_daemon_break_table(breaks, n, zone, &t) < 0)
@@ -646,8 +649,9 @@ int verb_report(char **args) {
         since = (when ?: now) > USEC_PER_DAY ? (when ?: now) - USEC_PER_HOUR : 0;
         /* The day before, to tell the break a recovery merges into. Who
          * may report but not read the schedule (an integration) goes
-         * without (that is logged). */
-        r = verbs_daemon_get_schedule(bus, args[1], since, 0, &schedule_before, &before, &n_before);
+         * without; that is logged after the report, which says what is
+         * wrong with the operator once. */
+        r = verbs_daemon_get_schedule(bus, args[1], since, 0, true, &schedule_before, &before, &n_before);
         if (r == -ENOMEM)
                 return r;
 
@@ -670,7 +674,7 @@ int verb_report(char **args) {
          * even when the schedule does not read (that is logged). */
         if (asprintf(&uid, "%s-recovery-%s@respite", args[1], id) < 0)
                 return log_oom();
-        r = verbs_daemon_get_schedule(bus, args[1], since, 0, &schedule, &breaks, &n);
+        r = verbs_daemon_get_schedule(bus, args[1], since, 0, false, &schedule, &breaks, &n);
         if (r == -ENOMEM)
                 return r;
         for (size_t i = 0; i < n; i++)

@@ -182,6 +182,19 @@ static int notify_send(Agent *a, Shown *s) {
         return 0;
 }
 
+/* A notification's urgency in the reader's words: "critical", "緊急". */
+static const char *notify_urgency_words(uint8_t urgency) {
+        if (urgency == URGENCY_CRITICAL)
+                /* TRANSLATORS: a notification's urgency, as the Desktop Notifications Specification names
+                 * them (critical, normal, low), in respite-notify's log: "Notifying (critical): …". */
+                return C_("urgency", "critical");
+        if (urgency == URGENCY_LOW)
+                /* TRANSLATORS: the least urgency (see "critical"). */
+                return C_("urgency", "low");
+        /* TRANSLATORS: the usual urgency (see "critical"). */
+        return C_("urgency", "normal");
+}
+
 int notify_show_styled(Agent *a, const char *uid, NotifyStyle style, uint8_t urgency, const char *summary,
                        const char *body, const char *what) {
         Shown *s = notify_shown_get(a, uid);
@@ -194,10 +207,8 @@ int notify_show_styled(Agent *a, const char *uid, NotifyStyle style, uint8_t urg
         s->style = style;
         s->urgency = urgency;
         s->pending = true;
-        /* TRANSLATORS: %1$s the urgency as the notification spec names it (critical, normal, low), %2$s the
-         * summary shown. */
-        log_info(_("Notifying (%s): %s"), urgency == URGENCY_CRITICAL ? "critical" :
-                 urgency == URGENCY_LOW ? "low" : "normal", what);
+        /* TRANSLATORS: %1$s the urgency (critical, normal or low, translated), %2$s the summary shown. */
+        log_info(_("Notifying (%s): %s"), notify_urgency_words(urgency), what);
         r = notify_send(a, s);
         if (r < 0)
                 return log_warning_errno(r, _("Failed to send a notification: %m, ignoring"));

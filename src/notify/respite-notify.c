@@ -14,6 +14,8 @@
 #include "shared/i18n.h"
 #include "shared/log.h"
 
+#define NOTIFY_EXIT_USAGE 2     /* a bad option or argument, as respitectl's EXIT_USAGE */
+
 static bool arg_user = false;
 static bool arg_lead = false;
 static char *arg_operator = NULL;
@@ -51,6 +53,14 @@ int notify_add_owner_match(sd_bus *bus, const char *name, sd_bus_message_handler
         return sd_bus_add_match(bus, NULL, rule, handler, userdata);
 }
 
+/* The bus's kind in the reader's language, for a sentence: the session
+ * bus or the system bus. */
+static const char *notify_bus_words(bool session) {
+        /* TRANSLATORS: the bus's kind, as in "the session bus" and "the system bus" (--user or not): the
+         * word that goes before "bus" in the messages of respitectl and respite-notify that name one. */
+        return session ? C_("bus", "session") : C_("bus", "system");
+}
+
 /* A bus connection is gone (dbus-daemon stopped or restarted, sd-bus's local
  * Disconnected signal): the agent would wait on it for ever, unseen. It
  * exits with a failure instead; its user unit's Restart=on-failure starts
@@ -59,10 +69,10 @@ static int notify_on_disconnected(sd_bus_message *m, void *userdata, sd_bus_erro
         Agent *a = userdata;
         sd_bus *bus = sd_bus_message_get_bus(m);
 
-        /* TRANSLATORS: %s is the bus's name as D-Bus says it: "session" or "system". */
+        /* TRANSLATORS: %s is the bus's kind: session or system, translated. */
         log_error(_("Lost the connection to the %s bus (dbus-daemon stopped or restarted); exiting with a failure "
                     "so that systemd starts respite-notify again (Restart=on-failure)."),
-                  bus == a->session || (arg_user && bus == a->daemon) ? "session" : "system");
+                  notify_bus_words(bus == a->session || (arg_user && bus == a->daemon)));
         return sd_event_exit(a->event, -ENOTCONN);
 }
 
@@ -123,8 +133,8 @@ static int notify_agent_setup(Agent *a) {
                 (void) notify_daemon_appeared(a, unique);
                 return 0;
         }
-        /* TRANSLATORS: %s is the bus's name as D-Bus says it: "session" or "system". */
-        log_info(_("respited is not on the %s bus yet; waiting for it."), arg_user ? "session" : "system");
+        /* TRANSLATORS: %s is the bus's kind: session or system, translated. */
+        log_info(_("respited is not on the %s bus yet; waiting for it."), notify_bus_words(arg_user));
         a->warned_daemon = true;
         return 0;
 }
@@ -223,6 +233,8 @@ static int notify_parse_argv(int argc, char *argv[]) {
                         printf("respite-notify %s\n", VERSION);
                         return 0;
                 default:
+                        /* getopt_long() said which option. */
+                        log_error("%s", _("See respite-notify --help for the options."));
                         return -EINVAL;
                 }
         if (optind < argc)
@@ -230,16 +242,11 @@ static int notify_parse_argv(int argc, char *argv[]) {
         return 1;
 }
 
-static int notify_run(int argc, char *argv[]) {
+static int notify_run(void) {
         _cleanup_(notify_agent_freep) Agent *a = NULL;
         sigset_t mask;
         int r;
 
-        log_setup();
-        i18n_setup(true);
-        r = notify_parse_argv(argc, argv);
-        if (r <= 0)
-                return r;
         r = notify_read_config();
         if (r < 0)
                 return r;
@@ -277,10 +284,21 @@ static int notify_run(int argc, char *argv[]) {
         return r > 0 ? -EINVAL : r;
 }
 
+/* Exit status (respite-notify(1)): 0 stopped by a signal, --help,
+ * --version; 1 failed; 2 bad usage, as respitectl's. */
 int main(int argc, char *argv[]) {
-        int r = notify_run(argc, argv);
+        int r, status;
 
+        log_setup();
+        i18n_setup(true);
+        r = notify_parse_argv(argc, argv);
+        if (r < 0)
+                status = r == -ENOMEM ? EXIT_FAILURE : NOTIFY_EXIT_USAGE;
+        else if (r > 0)
+                status = notify_run() < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        else
+                status = EXIT_SUCCESS;
         free(arg_operator);
         free(arg_config);
-        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        return status;
 }

@@ -573,19 +573,39 @@ int time_local_day(usec_t t, const char *zone, int *ret_yyyymmdd) {
 }
 
 const char *duration_format_words(usec_t d, char buf[static DURATION_MAX]) {
-        unsigned h, m;
+        unsigned h, m, sec;
+        usec_t n;
 
-        if (d == 0 || d % USEC_PER_MINUTE != 0 || d >= USEC_PER_DAY)
+        if (d >= USEC_PER_DAY)
                 return duration_format(d, buf, DURATION_MAX);
-        h = (unsigned) (d / USEC_PER_HOUR);
-        m = (unsigned) (d % USEC_PER_HOUR / USEC_PER_MINUTE);
-        if (h > 0 && m > 0)
+        n = (d + USEC_PER_SEC / 2) / USEC_PER_SEC;      /* to the nearest second */
+        if (n * USEC_PER_SEC >= USEC_PER_DAY)           /* half a second short of a day: "1d" */
+                return duration_format(USEC_PER_DAY, buf, DURATION_MAX);
+        h = (unsigned) (n / 3600);
+        m = (unsigned) (n % 3600 / 60);
+        sec = (unsigned) (n % 60);
+        if (h > 0 && m > 0 && sec > 0)
                 /* TRANSLATORS: a length in respitectl's tables and messages, notifications, the HTML page
-                 * and the reasons: "1h 5min", "1h", "20min". */
+                 * and the reasons (h hours, min minutes, s seconds; the next msgids are its other
+                 * combinations): "1h 2min 3s", "1時間2分3秒". */
+                snprintf(buf, DURATION_MAX, _("%uh %umin %us"), h, m, sec);
+        else if (h > 0 && m > 0)
+                /* TRANSLATORS: a length of hours and minutes: "1h 5min", "1時間5分". */
                 snprintf(buf, DURATION_MAX, _("%uh %umin"), h, m);
+        else if (h > 0 && sec > 0)
+                /* TRANSLATORS: a length of hours and seconds (no minutes): "1h 3s", "1時間3秒". */
+                snprintf(buf, DURATION_MAX, _("%uh %us"), h, sec);
         else if (h > 0)
+                /* TRANSLATORS: a length of whole hours: "1h", "1時間". */
                 snprintf(buf, DURATION_MAX, _("%uh"), h);
-        else
+        else if (m > 0 && sec > 0)
+                /* TRANSLATORS: a length of minutes and seconds: "6min 13s", "6分13秒". */
+                snprintf(buf, DURATION_MAX, _("%umin %us"), m, sec);
+        else if (m > 0)
+                /* TRANSLATORS: a length of whole minutes: "20min", "20分". */
                 snprintf(buf, DURATION_MAX, _("%umin"), m);
+        else
+                /* TRANSLATORS: a length of seconds, under a minute: "4s", "0s", "4秒". */
+                snprintf(buf, DURATION_MAX, _("%us"), sec);
         return buf;
 }

@@ -79,12 +79,13 @@ int duration_parse(const char *s, usec_t *ret);
  * Returns buf. */
 char *duration_format(usec_t d, char *buf, size_t size);
 #define DURATION_MAX 32
-/* Length d as a person reads it, in the reader's language (po/): "1h
- * 30min", "1h", "20min" (as duration_format() writes them), "1時間30分",
- * "1時間", "20分". A length of no whole minutes, of none or of a day or more
- * keeps duration_format()'s units ("90s", "0s", "1d 2h"), which no
- * language translates. respitectl's tables, notifications, the HTML page
- * and the reasons say lengths with it. Returns buf. */
+/* Length d as a person reads it, in the reader's language (po/): under a
+ * day, rounded to the nearest second, "1h 2min 3s", "6min 13s", "1h",
+ * "20min", "4s", "0s" (as duration_format() writes them), "1時間2分3秒",
+ * "6分13秒", "4秒". A day or more (or what rounds to it) keeps
+ * duration_format()'s units ("1d", "1d 2h"), which no language
+ * translates. respitectl's tables, notifications, the HTML page and the
+ * reasons say lengths with it. Returns buf. */
 const char *duration_format_words(usec_t d, char buf[static DURATION_MAX]);
 
 /* [start, end) of the local calendar day of zone that holds t, UTC usec:

@@ -118,6 +118,21 @@ static void test_csv_record_bad_zone(void **state) {
         assert_string_equal(text, "");
 }
 
+/* The text: no line ends in spaces, however wide the column a row leaves
+ * empty (an alert without a NOTE, respitectl alerts). */
+static void test_text_no_trailing_spaces(void **state) {
+        _cleanup_(table_freep) Table *t = record_table();
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        text = print_captured(table_print_plain, t, &r);
+        assert_int_equal(r, 0);
+        assert_string_equal(text,
+                            "TIME              OPERATOR  RECOVERY     NOTE\n"
+                            "1999-01-04 09:00  op16      09:01-09:21  said \"I know where you live\", twice\n"
+                            "1999-07-02 02:59  op27      -\n");
+}
+
 /* A schedule's text: lengths and agent states as the reader says them. */
 static const TableColumn day_columns[] = {
         { "LENGTH", "minutes" },
@@ -152,8 +167,10 @@ static void test_lengths_and_states(void **state) {
                             "20min    on_call\n"
                             "1h 5min  paused\n"
                             "1h       dancing\n");
-        /* What has no whole minutes, none, or a day or more keeps duration_format()'s units. */
+        /* Seconds to the nearest (not "4s 999ms 817us"); a day or more keeps duration_format()'s units. */
         assert_string_equal(duration_format_words(90 * USEC_PER_SEC, buf), "1min 30s");
+        assert_string_equal(duration_format_words(4 * USEC_PER_SEC + 499817, buf), "4s");
+        assert_string_equal(duration_format_words(372 * USEC_PER_SEC + 860900, buf), "6min 13s");
         assert_string_equal(duration_format_words(0, buf), "0s");
         assert_string_equal(duration_format_words(25 * USEC_PER_HOUR, buf), "1d 1h");
 
@@ -167,6 +184,8 @@ static void test_lengths_and_states(void **state) {
                             "20分      通話中\n"
                             "1時間5分  離席中\n"
                             "1時間     dancing\n");
+        assert_string_equal(duration_format_words(372 * USEC_PER_SEC + 860900, buf), "6分13秒");
+        assert_string_equal(duration_format_words(4 * USEC_PER_SEC + 499817, buf), "4秒");
         csv = print_captured(table_print_csv, t, &r);
         assert_int_equal(r, 0);
         assert_string_equal(csv, "minutes,state\n20min,on_call\n1h 5min,paused\n1h,dancing\n");
@@ -178,6 +197,7 @@ int main(void) {
                 cmocka_unit_test(test_csv_text),
                 cmocka_unit_test(test_csv_record),
                 cmocka_unit_test(test_csv_record_bad_zone),
+                cmocka_unit_test(test_text_no_trailing_spaces),
                 cmocka_unit_test(test_lengths_and_states),
         };
 

@@ -261,6 +261,40 @@ static void test_duration_format(void **state) {
         assert_int_equal(d, 3723 * USEC_PER_SEC);
 }
 
+/* A length under a day in the reader's words, to the nearest second (the
+ * raw "4s 999ms 817us" of respitectl schedule op27); a day or more in
+ * duration_format()'s units. */
+static void test_duration_format_words(void **state) {
+        static const struct {
+                usec_t d;
+                const char *en, *ja;
+        } cases[] = {
+                { 4 * USEC_PER_SEC + 999817,                      "5s",          "5秒" },
+                { 4 * USEC_PER_SEC + 499999,                      "4s",          "4秒" },
+                { 372 * USEC_PER_SEC + 860900,                    "6min 13s",    "6分13秒" },
+                { 3723 * USEC_PER_SEC,                            "1h 2min 3s",  "1時間2分3秒" },
+                { 3603 * USEC_PER_SEC,                            "1h 3s",       "1時間3秒" },
+                { 90 * USEC_PER_SEC,                              "1min 30s",    "1分30秒" },
+                { 65 * USEC_PER_MINUTE,                           "1h 5min",     "1時間5分" },
+                { USEC_PER_HOUR,                                  "1h",          "1時間" },
+                { 20 * USEC_PER_MINUTE + 400000,                  "20min",       "20分" },
+                { 499999,                                          "0s",          "0秒" },
+                { 0,                                              "0s",          "0秒" },
+                { USEC_PER_DAY - 1,                               "1d",          "1d" },
+                { USEC_PER_DAY + USEC_PER_HOUR,                   "1d 1h",       "1d 1h" },
+        };
+        char buf[DURATION_MAX];
+        char *saved = NULL;
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                assert_string_equal(duration_format_words(cases[i].d, buf), cases[i].en);
+        assert_int_equal(use_build_catalogues(state), 0);
+        assert_int_equal(i18n_language_push("ja", &saved), 0);
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                assert_string_equal(duration_format_words(cases[i].d, buf), cases[i].ja);
+        i18n_language_pop(saved);
+}
+
 /* A day with its weekday, in English and in Japanese, across 1970 and
  * a leap day. */
 static void test_format_day(void **state) {
@@ -297,6 +331,7 @@ int main(void) {
                 cmocka_unit_test(test_format),
                 cmocka_unit_test(test_duration_parse),
                 cmocka_unit_test(test_duration_format),
+                cmocka_unit_test(test_duration_format_words),
                 cmocka_unit_test(test_format_day),
         };
 

@@ -246,6 +246,7 @@ check "plan --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-0
 check "plan --metrics --json" json_ok plan --roster "$top/conf/examples/anonbank-1999-01-04-roster.csv" --metrics
 check "op16's agent did not show op27's incident" bash -c "! grep -q 'Notifying.*other' '$tmp/notify16.log'"
 # A threat against op27, whose desktop speaks Japanese.
+shown=$(dunstctl count displayed 2>/dev/null || echo 0)
 "$ctl" --user report op27 threat >/dev/null 2>&1
 check "op27's agent notifies its recovery break in Japanese, its urgency too (通知（緊急）)" \
         wait_for "$tmp/notify27.log" "通知（緊急）: 回復休憩: " 5
@@ -255,11 +256,15 @@ check "the summary, body and action are Japanese (回復休憩, 脅迫的な電�
                 and "脅迫的な電話の後。" in x["body"] and "電話対応を離れてください" in x["body"]
                 and "Asia/Jerusalemの時刻で表示しています。" in x["body"] and x["actions"] == ["default", "本日の予定を表示"]
                 for x in c)'
-# The screenshot shows it in Japanese with fonts-ipafont-gothic (tools/install-deps).
-if import -window root "$top/$build/notify-screenshot-ja.png" 2>/dev/null; then
-        ok "screenshot of the Japanese notification saved as $build/notify-screenshot-ja.png"
+# The screenshot shows it in Japanese with fonts-ipafont-gothic (tools/install-deps),
+# once dunst displays it (a screenshot taken before was all black under load).
+check "dunst displays op27's notification" displayed_within 5 $((shown + 1))
+sleep 0.2
+if import -window root "$top/$build/notify-screenshot-ja.png" 2>/dev/null &&
+   [ "$(identify -format %k "$top/$build/notify-screenshot-ja.png" 2>/dev/null)" -gt 2 ]; then
+        ok "screenshot of the Japanese notification saved as $build/notify-screenshot-ja.png (not blank)"
 else
-        fail "screenshot of the Japanese notification"
+        fail "screenshot of the Japanese notification (none, or blank)"
 fi
 # op27's day after the report, lengths to the nearest second in the
 # reader's words (not "4s 999ms 817us"): 20分 in Japanese, 20min in English.

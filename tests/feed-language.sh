@@ -117,10 +117,10 @@ check "and op2's feed (法定休憩)" grep -q "^SUMMARY:法定休憩" "$tmp/feed
 # What a lead acts on is logged in the site's language: the lead alert of
 # op1's threat in English before, op2's in Japanese now.
 check "the lead alert of a threat, logged in English while the site spoke English" \
-        grep -q "op1: threat incident [0-9a-f]*: lead alert [0-9a-f]* raised, but no lead of team retail is listening: escalated at once to 0 subscribers." "$tmp/respited.log"
+        grep -q "op1: threat incident [0-9a-f]*: lead alert [0-9a-f]* raised, but nobody hears it: no lead of team retail and no one of alerts.escalate_to is listening. It waits, unanswered, for a lead: \`respitectl alerts\` lists it." "$tmp/respited.log"
 "$bin/respitectl" --user report op2 threat >/dev/null 2>&1
 check "and in Japanese once site.language = \"ja\", the category by its label_ja" wait_for "$tmp/respited.log" \
-        "op2: 脅迫的な電話のインシデント [0-9a-f]*: SV へのアラート [0-9a-f]* を出しましたが、チーム retail の SV が誰も受信していないため、すぐに 0 人の受信者へエスカレーションしました。" 5
+        "op2: 脅迫的な電話のインシデント [0-9a-f]*: SV へのアラート [0-9a-f]* を出しましたが、誰にも届いていません（チーム retail の SV も alerts.escalate_to の受信者も受信していません）。" 5
 check "while the rest of the log stays English" grep -q "op2: incident [0-9a-f]* (threat) reported." "$tmp/respited.log"
 
 # Bad languages: the policy refused with file and line, the row skipped.

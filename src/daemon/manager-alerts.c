@@ -233,13 +233,21 @@ void manager_alert_incident(Manager *m, const Incident *inc) {
          * the operator alone with it all that time. */
         n = manager_alert_escalate(m, kept, now);
         manager_alerts_advance(m);
-        MANAGER_ALERTS_SAY(m, LOG_WARNING,
-                           P_("%s: %s incident %s: lead alert %s raised, but no lead of team %s is listening: "
-                              "escalated at once to %d subscriber.",
-                              "%s: %s incident %s: lead alert %s raised, but no lead of team %s is listening: "
-                              "escalated at once to %d subscribers.", n),
-                           kept->operator, manager_alert_category(m, kept->category), kept->incident_id, kept->id,
-                           kept->team ?: "-", n);
+        if (n == 0)
+                MANAGER_ALERTS_SAY(m, LOG_WARNING,
+                                   _("%s: %s incident %s: lead alert %s raised, but nobody hears it: no lead of "
+                                     "team %s and no one of alerts.escalate_to is listening. It waits, "
+                                     "unanswered, for a lead: `respitectl alerts` lists it."),
+                                   kept->operator, manager_alert_category(m, kept->category), kept->incident_id,
+                                   kept->id, kept->team ?: "-");
+        else
+                MANAGER_ALERTS_SAY(m, LOG_WARNING,
+                                   P_("%s: %s incident %s: lead alert %s raised, but no lead of team %s is "
+                                      "listening: escalated at once to %d subscriber.",
+                                      "%s: %s incident %s: lead alert %s raised, but no lead of team %s is "
+                                      "listening: escalated at once to %d subscribers.", n),
+                                   kept->operator, manager_alert_category(m, kept->category), kept->incident_id,
+                                   kept->id, kept->team ?: "-", n);
 }
 
 usec_t manager_alerts_next(const Manager *m) {

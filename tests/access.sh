@@ -246,8 +246,9 @@ setpriv --reuid=respite-t-other --regid=respite-t-other --init-groups busctl --s
 pids+=($!)
 for who in op16 op27 lead mgr acd; do wait_for "$tmp/signals-$who" "^subscribed" 10; done
 wait_for "$tmp/signals-match" "^listening" 10
-check "an alert no lead hears escalates at once" \
-        grep -q "no lead of team support is listening: escalated at once" "$tmp/respited.log"
+check "an alert no lead hears escalates at once; with nobody listening yet, the log says it waits for a lead" \
+        grep -q "nobody hears it: no lead of team support and no one of alerts.escalate_to is listening. It waits" \
+        "$tmp/respited.log"
 check "every user may subscribe" test "$(cat "$tmp"/signals-{op16,op27,lead,mgr,acd} | grep -c '^subscribed')" = 5
 out=$(as respite-t-other GetStatus)
 check "GetStatus counts the subscribers" grep -q '"Subscribers" u 5' <<<"$out"

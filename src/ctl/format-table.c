@@ -209,9 +209,7 @@ static int table_render(const Table *t, const size_t *shown, size_t n_shown, boo
  * the reader's language: the value itself in English (scripts and tests
  * read "on_call"), "通話中" in Japanese; state itself for another. */
 static const char *table_agent_state_words(const char *state) {
-        static const struct {
-                const char *state, *words;
-        } words[] = {
+        static const I18nWords words[] = {
                 /* TRANSLATORS: an operator's agent state in respitectl operators' STATE column, as an ACD's
                  * screen shows it. English shows the value itself: keep the translation a short status word. */
                 { "logged_out", N_("logged_out") },
@@ -225,10 +223,9 @@ static const char *table_agent_state_words(const char *state) {
                 { "on_break",   N_("on_break")   },
         };
 
-        for (size_t i = 0; i < ELEMENTSOF(words); i++)
-                if (streq(state, words[i].state))
-                        return _(words[i].words);
-        return state;
+        const char *w = I18N_WORDS_FIND(words, state);
+
+        return w ? _(w) : state;
 }
 
 static const char *table_kind_color(const char *kind) {

@@ -310,19 +310,17 @@ static const TableColumn verbs_alerts_incident_columns[] = {
  * reader's language; "" (not known) → "-"; another word (from a newer
  * respited) with its "_" as spaces. */
 static int verbs_alerts_taken_words(const char *taken, char **ret) {
-        static const struct {
-                const char *value, *words;
-        } known[] = {
+        static const I18nWords known[] = {
                 /* TRANSLATORS: whether a recovery break was taken, in respitectl incidents' TAKEN column. */
                 { "taken", N_("taken") }, { "partly_taken", N_("partly taken") }, { "not_taken", N_("not taken") },
         };
+        const char *words = I18N_WORDS_FIND(known, taken);
         char *s;
 
         if (isempty(taken))
                 return strdup_to(ret, "-");
-        for (size_t i = 0; i < ELEMENTSOF(known); i++)
-                if (streq(taken, known[i].value))
-                        return strdup_to(ret, _(known[i].words));
+        if (words)
+                return strdup_to(ret, _(words));
         s = strdup(taken);
         if (!s)
                 return -ENOMEM;

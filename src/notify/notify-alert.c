@@ -26,9 +26,7 @@ typedef struct AlertInfo {
  * with the operator's id; the body gives the category in words
  * (reason_category_words()). A category not here reads "Incident for op16"
  * and its name. */
-static const struct {
-        const char *category, *summary;
-} notify_alert_wording[] = {
+static const I18nWords notify_alert_wording[] = {
         { "threat",              N_("Threat against %s")          },
         { "sexual_harassment",   N_("Sexual harassment of %s")    },
         { "verbal_abuse",        N_("Abusive call to %s")         },
@@ -68,15 +66,14 @@ static const char *notify_alert_time(const Agent *a, usec_t t, usec_t now, char 
  * "10:42: a threatening call.\nRecovery break granted: 10:43–11:03." */
 static int notify_alert_text(const Agent *a, const AlertInfo *i, usec_t now, char **ret_summary, char **ret_body) {
         _cleanup_free_ char *summary = NULL, *body = NULL, *words = NULL, *recovery = NULL;
-        const char *before = N_("Incident for %s"), *label = NULL;
+        const char *before = I18N_WORDS_FIND(notify_alert_wording, i->category), *label = NULL;
         char t[ISO8601_MAX], t0[ISO8601_MAX], t1[ISO8601_MAX];
         int r;
 
-        for (size_t k = 0; k < ELEMENTSOF(notify_alert_wording); k++)
-                if (streq(i->category, notify_alert_wording[k].category)) {
-                        before = notify_alert_wording[k].summary;
-                        label = reason_category_words(i->category);
-                }
+        if (before)
+                label = reason_category_words(i->category);
+        else
+                before = N_("Incident for %s");
         words = notify_alert_body_text(a, label ?: i->category, !label);
         if (!words)
                 return -ENOMEM;

@@ -172,3 +172,10 @@ const char *i18n_pgettext(const char *key, const char *s) {
 
         return t == key ? s : t;
 }
+
+const char *i18n_words_find(const I18nWords *table, size_t n, const char *value) {
+        for (size_t i = 0; value && i < n; i++)
+                if (streq(value, table[i].value))
+                        return table[i].words;
+        return NULL;
+}

@@ -27,6 +27,16 @@
  * holds them (gettext's msgctxt), or s, the msgid, when there is none. */
 const char *i18n_pgettext(const char *key, const char *s) __attribute__((format_arg(2)));
 
+/* A value and its words for people, marked N_() ({ "on_call", N_("on_call") }). */
+typedef struct I18nWords {
+        const char *value, *words;
+} I18nWords;
+
+/* The words of value in table (n entries), untranslated (translate them
+ * with _()), or NULL when value is not there (or NULL). */
+const char *i18n_words_find(const I18nWords *table, size_t n, const char *value);
+#define I18N_WORDS_FIND(table, value) i18n_words_find((table), ELEMENTSOF(table), (value))
+
 /* respitectl and respite-notify speak their user's language: follow the
  * user's locale for messages (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as
  * every gettext program does) and, with ctype, for characters

@@ -12,9 +12,7 @@
 
 /* The categories of the shipped policy and their labels there
  * (conf/respite.conf), which po/ translates. */
-static const struct {
-        const char *category, *words;
-} reason_words_table[] = {
+static const I18nWords reason_words_table[] = {
         { "threat",              N_("a threatening call")             },
         { "sexual_harassment",   N_("sexual harassment")              },
         { "verbal_abuse",        N_("an abusive call")                },
@@ -25,17 +23,14 @@ static const struct {
 };
 
 const char *reason_category_words(const char *category) {
-        for (size_t k = 0; k < ELEMENTSOF(reason_words_table); k++)
-                if (streq(category, reason_words_table[k].category))
-                        return _(reason_words_table[k].words);
-        return NULL;
+        const char *words = I18N_WORDS_FIND(reason_words_table, category);
+
+        return words ? _(words) : NULL;
 }
 
 /* The kinds of break (plan.h's break_kind_to_string()) as a table's KIND
  * column shows them. */
-static const struct {
-        const char *kind, *words;
-} reason_kind_table[] = {
+static const I18nWords reason_kind_table[] = {
         /* TRANSLATORS: a break's kind in respitectl's tables (plan, schedule): one word or term. */
         { "statutory", N_("statutory") },
         /* TRANSLATORS: a break's kind in respitectl's tables (plan, schedule): one word or term. */
@@ -45,17 +40,14 @@ static const struct {
 };
 
 const char *reason_kind_words(const char *kind) {
-        for (size_t k = 0; k < ELEMENTSOF(reason_kind_table); k++)
-                if (streq_ptr(kind, reason_kind_table[k].kind))
-                        return _(reason_kind_table[k].words);
-        return kind;
+        const char *words = I18N_WORDS_FIND(reason_kind_table, kind);
+
+        return words ? _(words) : kind;
 }
 
 /* The statutory rules of the shipped presets (conf/presets/: name = "meal"
  * in a rule; "break" for the unnamed one) and the example's "lunch". */
-static const struct {
-        const char *rule, *words;
-} reason_rule_table[] = {
+static const I18nWords reason_rule_table[] = {
         /* TRANSLATORS: a statutory rule's name in a break's reason: "Statutory break: …". */
         { "break",       N_("break")                    },
         /* TRANSLATORS: a statutory rule's name in a break's reason: "Statutory meal break: …". */
@@ -72,10 +64,9 @@ static const struct {
 };
 
 static const char *reason_rule_words(const char *rule) {
-        for (size_t k = 0; k < ELEMENTSOF(reason_rule_table); k++)
-                if (streq(rule, reason_rule_table[k].rule))
-                        return _(reason_rule_table[k].words);
-        return rule;
+        const char *words = I18N_WORDS_FIND(reason_rule_table, rule);
+
+        return words ? _(words) : rule;
 }
 
 /* The sources of the shipped presets (conf/presets/NAME.conf: source, each

@@ -258,16 +258,16 @@ static const char *feed_reason_source(const char *source, void *userdata) {
         return translations_get(&o->policy->statutory.sources, o->language, NULL);
 }
 
-/* One reason (not a merge) as a sentence in o->language: a recovery's own
- * "脅迫的な電話の後の回復休憩です。", the others "法律で定められた休憩（…）です。".
- * NULL when the reason is not the planner's or on OOM. */
-static char *feed_reason_sentence(const char *reason, ReasonShape shape, const ReasonLookup *lookup) {
-        _cleanup_free_ char *words = reason_translate_with(reason, lookup);
+/* One reason taken apart (not a merge) as a sentence in o->language: a
+ * recovery's own "脅迫的な電話の後の回復休憩です。", the others
+ * "法律で定められた休憩（…）です。". NULL without a catalogue or on OOM. */
+static char *feed_reason_sentence(const ReasonParsed *p, const ReasonLookup *lookup) {
+        _cleanup_free_ char *words = reason_translate_parsed(p, lookup);
         char *s = NULL;
 
         if (!words)
                 return NULL;
-        if (reason_shape_is_recovery(shape) && shape != REASON_INTERRUPTED)
+        if (reason_shape_is_recovery(p->shape) && p->shape != REASON_INTERRUPTED)
                 /* TRANSLATORS: a feed's DESCRIPTION; %s says what happened ("After a threatening call"). */
                 return asprintf(&s, _("A recovery break: %s."), words) < 0 ? NULL : s;
         /* TRANSLATORS: a feed's DESCRIPTION, a full sentence of a break's reason ("Statutory break: …"). */
@@ -286,25 +286,25 @@ static int feed_reason_translated(const Break *brk, const FeedOptions *o, char *
                 .source = feed_reason_source,
                 .userdata = (void *) o,
         };
-        _cleanup_(reason_parsed_done) ReasonParsed p = {};
+        _cleanup_(reason_parsed_done) ReasonParsed p = {}, b = {}, q = {};
         _cleanup_free_ char *base = NULL, *recovery = NULL;
-        _cleanup_(reason_parsed_done) ReasonParsed q = {};
         int r;
 
         r = reason_parse(brk->reason ?: "", &p);
         if (r == -ENOMEM)
                 return r;
         if (r >= 0 && p.shape == REASON_ALSO_RECOVERY) {
-                r = reason_parse(p.fields[1], &q);
-                if (r == -ENOMEM)
-                        return r;
-                base = feed_reason_sentence(p.fields[0], _REASON_SHAPE_INVALID, &lookup);
-                recovery = r >= 0 ? feed_reason_sentence(p.fields[1], q.shape, &lookup) : NULL;
+                int rb = reason_parse(p.fields[0], &b), rq = reason_parse(p.fields[1], &q);
+
+                if (rb == -ENOMEM || rq == -ENOMEM)
+                        return -ENOMEM;
+                base = rb >= 0 ? feed_reason_sentence(&b, &lookup) : NULL;
+                recovery = rq >= 0 ? feed_reason_sentence(&q, &lookup) : NULL;
                 /* TRANSLATORS: a break of the law or the roster that a recovery break merged into. */
                 if (base && recovery)
                         return asprintf(ret, _("%s Also %s"), base, recovery) < 0 ? -ENOMEM : 0;
         } else if (r >= 0) {
-                base = feed_reason_sentence(brk->reason, p.shape, &lookup);
+                base = feed_reason_sentence(&p, &lookup);
                 if (base) {
                         *ret = TAKE_PTR(base);
                         return 0;

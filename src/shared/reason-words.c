@@ -275,11 +275,22 @@ static char *reason_words(const char *reason, const ReasonLookup *lookup) {
         return reason_parsed_words(&p, lookup);
 }
 
+/* Whether the reader reads the planner's own English, with the site's
+ * labels: no catalogue says "After %s" otherwise. */
+static bool reason_reader_is_english(void) {
+        return streq(_("After %s"), "After %s");
+}
+
 char *reason_translate_with(const char *reason, const ReasonLookup *lookup) {
-        /* An English reader reads the planner's own, with the site's labels. */
-        if (!reason || streq(_("After %s"), "After %s"))
+        if (!reason || reason_reader_is_english())
                 return NULL;
         return reason_words(reason, lookup);
+}
+
+char *reason_translate_parsed(const ReasonParsed *p, const ReasonLookup *lookup) {
+        if (reason_reader_is_english())
+                return NULL;
+        return reason_parsed_words(p, lookup);
 }
 
 char *reason_translate(const char *reason) {

@@ -6,6 +6,8 @@
  * reader's language (i18n.h): for respite-notify and respitectl, which have
  * no policy at hand, and the feeds, which have. */
 
+#include "shared/reason.h"
+
 /* A category of the shipped policy (conf/respite.conf) in the reader's
  * words: "a threatening call", "脅迫的な電話"; NULL for another category. */
 const char *reason_category_words(const char *category);
@@ -36,6 +38,10 @@ typedef struct ReasonLookup {
  * English reader (who reads the planner's own, with the site's labels),
  * for a reason of no shape of reason.c (not the planner's) and on OOM. */
 char *reason_translate_with(const char *reason, const ReasonLookup *lookup);
+
+/* reason_translate_with() of a reason already taken apart (reason_parse()),
+ * for a reader that needed its shape too (the feeds). */
+char *reason_translate_parsed(const ReasonParsed *p, const ReasonLookup *lookup);
 
 /* reason_translate_with() without a policy (respite-notify, respitectl). */
 char *reason_translate(const char *reason);

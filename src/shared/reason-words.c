@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,30 +112,14 @@ static const char *reason_minutes_words(unsigned long long minutes, char buf[sta
                                      USEC_PER_MINUTE, buf);
 }
 
-/* A length as duration_format() writes it ("6h", "3h 29min", "45min") in
- * the reader's words, or as written when it has other units. */
+/* A length of whole minutes under a day as duration_format() writes it
+ * ("6h", "3h 29min", "45min") in the reader's words, or as written. */
 static const char *reason_length_words(const char *length, char buf[static DURATION_MAX]) {
-        unsigned long long minutes = 0;
-        const char *p = length;
+        usec_t d;
 
-        while (*p) {
-                char *end;
-                unsigned long long n = strtoull(p, &end, 10);
-
-                if (end == p || !isdigit((unsigned char) *p))
-                        return length;
-                if (strncmp(end, "min", 3) == 0)
-                        minutes += n, p = end + 3;
-                else if (end[0] == 'h')
-                        minutes += n * 60, p = end + 1;
-                else
-                        return length;
-                if (*p == ' ')
-                        p++;
-                else if (*p)
-                        return length;
-        }
-        return reason_minutes_words(minutes, buf);
+        if (duration_parse(length, &d) < 0 || d % USEC_PER_MINUTE != 0 || d >= USEC_PER_DAY)
+                return length;
+        return duration_format_words(d, buf);
 }
 
 /* A category in the reader's words: the site's (lookup), else the shipped

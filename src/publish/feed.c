@@ -241,7 +241,7 @@ static bool feed_language_is_english(const char *language) {
 }
 
 /* What o->policy says of a category and of its law in o->language, for
- * reason_translate_with(): the category's label there (category_label()),
+ * reason_translate_parsed(): the category's label there (category_label()),
  * the law's name there (statutory.source_<language>). */
 static const char *feed_reason_category(const char *category, void *userdata) {
         const FeedOptions *o = userdata;
@@ -275,7 +275,7 @@ static char *feed_reason_sentence(const ReasonParsed *p, const ReasonLookup *loo
 }
 
 /* Why a break was granted, in o->language (not English), from the planner's
- * reason (reason.h: its shapes; reason_translate_with() with the site's
+ * reason (reason.h: its shapes; reason_translate_parsed() with the site's
  * labels and law in that language). A merge is two sentences. Returns 0 and
  * a malloc'ed string in *ret (the planner's own when it cannot be said
  * again: not the planner's, or no catalogue of that language), or

@@ -264,12 +264,6 @@ static bool reason_reader_is_english(void) {
         return streq(_("After %s"), "After %s");
 }
 
-char *reason_translate_with(const char *reason, const ReasonLookup *lookup) {
-        if (!reason || reason_reader_is_english())
-                return NULL;
-        return reason_words(reason, lookup);
-}
-
 char *reason_translate_parsed(const ReasonParsed *p, const ReasonLookup *lookup) {
         if (reason_reader_is_english())
                 return NULL;
@@ -277,5 +271,7 @@ char *reason_translate_parsed(const ReasonParsed *p, const ReasonLookup *lookup)
 }
 
 char *reason_translate(const char *reason) {
-        return reason_translate_with(reason, NULL);
+        if (!reason || reason_reader_is_english())
+                return NULL;
+        return reason_words(reason, NULL);
 }

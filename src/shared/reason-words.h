@@ -26,8 +26,8 @@ typedef struct ReasonLookup {
         void *userdata;
 } ReasonLookup;
 
-/* reason (reason.h: any shape the planner writes) said again in the
- * reader's language, when it is not English: "after a threatening call
+/* A reason taken apart (reason_parse(): any shape the planner writes)
+ * said again in the reader's language, when it is not English: "after a threatening call
  * (threat)" → "脅迫的な電話の後", "rest of the recovery interrupted by a call
  * (after 2 repeat_caller incidents in 43 min (8 points))" →
  * "通話で中断された回復休憩の残り（相次いだ対応の難しい電話の後（43分の間に繰り返しの入電2件））".
@@ -37,11 +37,8 @@ typedef struct ReasonLookup {
  * by lookup, else as written. Returns a malloc'ed string, or NULL for an
  * English reader (who reads the planner's own, with the site's labels),
  * for a reason of no shape of reason.c (not the planner's) and on OOM. */
-char *reason_translate_with(const char *reason, const ReasonLookup *lookup);
-
-/* reason_translate_with() of a reason already taken apart (reason_parse()),
- * for a reader that needed its shape too (the feeds). */
 char *reason_translate_parsed(const ReasonParsed *p, const ReasonLookup *lookup);
 
-/* reason_translate_with() without a policy (respite-notify, respitectl). */
+/* reason_translate_parsed() of reason as written, without a policy
+ * (respite-notify, respitectl); NULL too for a reason of no shape. */
 char *reason_translate(const char *reason);

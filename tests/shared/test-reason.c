@@ -236,6 +236,13 @@ static const char *lookup_source(const char *source, void *userdata) {
         return streq(source, "Labour Standards Act art. 34(1)") ? "労働基準法第34条第1項" : NULL;
 }
 
+/* reason_translate_parsed() of reason as written, with lookup. */
+static char *translate_with(const char *reason, const ReasonLookup *lookup) {
+        _cleanup_(reason_parsed_done) ReasonParsed p = {};
+
+        return reason_parse(reason, &p) < 0 ? NULL : reason_translate_parsed(&p, lookup);
+}
+
 static void test_translate_lookup(void **state) {
         const ReasonLookup lookup = { .category = lookup_category, .source = lookup_source };
         char *saved = NULL, *s;
@@ -245,13 +252,13 @@ static void test_translate_lookup(void **state) {
         s = reason_translate("after a shouting match (shouting)");
         assert_string_equal(s, "a shouting matchの後");
         free(s);
-        s = reason_translate_with("after a shouting match (shouting)", &lookup);
+        s = translate_with("after a shouting match (shouting)", &lookup);
         assert_string_equal(s, "怒鳴られた電話の後");
         free(s);
-        s = reason_translate_with("after 1 shouting, 1 threat incidents in 5 min (9 points)", &lookup);
+        s = translate_with("after 1 shouting, 1 threat incidents in 5 min (9 points)", &lookup);
         assert_string_equal(s, "相次いだ対応の難しい電話の後（5分の間に怒鳴られた電話1件、脅迫的な電話1件）");
         free(s);
-        s = reason_translate_with("statutory break: 45min for more than 6h of work (Labour Standards Act art. 34(1))",
+        s = translate_with("statutory break: 45min for more than 6h of work (Labour Standards Act art. 34(1))",
                                   &lookup);
         assert_string_equal(s, "法律で定められた休憩（6時間を超える労働に45分、労働基準法第34条第1項）");
         free(s);

@@ -27,7 +27,9 @@ start_xvfb() {
         local i
         Xvfb -displayfd 4 -screen 0 1024x768x24 -nolisten tcp 4>"$tmp/display" 2>"$tmp/xvfb.log" &
         pids+=($!)
-        for ((i = 0; i < 100; i++)); do [ -s "$tmp/display" ] && break; sleep 0.05; done
+        # Up to 20 s: a loaded machine once took more than 5 (DISPLAY ":" and dunst crashed).
+        for ((i = 0; i < 400; i++)); do [ -s "$tmp/display" ] && break; sleep 0.05; done
+        [ -s "$tmp/display" ] || echo "Xvfb gave no display within 20 s: $(tail -3 "$tmp/xvfb.log")" >&2
         export DISPLAY=":$(head -n1 "$tmp/display")"
 }
 
